@@ -1,0 +1,53 @@
+"""The ``thrustlab`` command: each command is a few lines over the Python API.
+
+Heavy modules (numpy, the analysis) are imported inside the commands, so ``--help`` is fast.
+Every ``InputError`` becomes one line on stderr and exit code 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+from thrustlab import __version__
+from thrustlab.errors import ThrustlabError
+
+app = typer.Typer(
+    name="thrustlab",
+    help="Why do my legs shake during hip thrusts? Measure the shaking rep by rep and explain it.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        typer.echo(f"thrustlab {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_show_version, is_eager=True, help="Show the version."),
+    ] = False,
+) -> None:
+    """Why do my legs shake during hip thrusts? Measure the shaking rep by rep and explain it."""
+
+
+def main() -> None:
+    """Entry point: run the app and turn thrustlab's errors into one line and exit code 2."""
+    try:
+        app(standalone_mode=False)
+    except ThrustlabError as error:
+        typer.echo(f"thrustlab: error: {error}", err=True)
+        sys.exit(2)
+    except typer.Exit as done:
+        sys.exit(done.exit_code)
+    except typer.Abort:
+        typer.echo("thrustlab: aborted", err=True)
+        sys.exit(1)

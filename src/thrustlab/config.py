@@ -1,0 +1,78 @@
+"""Every threshold, band and cutoff of the analysis, with its unit and the reason for it.
+
+Change a value by building a new config: ``AnalysisConfig(tremor_band_hz=(5.0, 11.0))``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from thrustlab.errors import OptionError
+from thrustlab.findings import Mode
+
+
+@dataclass(frozen=True, slots=True)
+class AnalysisConfig:
+    # Bands ------------------------------------------------------------------------------
+    tremor_band_hz: tuple[float, float] = (6.0, 12.0)
+    """Main shaking band: physiological and mechanical-reflex tremor of the legs sits at
+    about 6-12 Hz, below the hand's 8-12 Hz (PRODUCT.md)."""
+    fatigue_band_hz: tuple[float, float] = (3.0, 6.0)
+    """Low-frequency shaking that grows with neuromuscular fatigue (PRODUCT.md)."""
+    max_band_fraction_of_nyquist: float = 0.8
+    """A band edge above 0.8 x Nyquist is clipped, with a quality flag: the anti-alias
+    roll-off of phone sensors starts there."""
+    welch_window_s: float = 2.5
+    """Welch segment length for peak frequencies (PRODUCT.md: 2-3 s windows)."""
+
+    # Timeline ---------------------------------------------------------------------------
+    gap_threshold_s: float = 0.1
+    """A pause in the samples longer than this (or 5 sample intervals, if longer) is a gap:
+    flagged, and left out of every tremor figure."""
+    min_duration_s: float = 3.0
+    """Shorter recordings cannot hold a rep plus the rest around it."""
+    clip_fraction: float = 0.001
+    """More than 0.1 % of samples pinned at the extreme value means the sensor clipped."""
+
+    # Thigh angle and reps ---------------------------------------------------------------
+    mode: Mode = "hip_thrust"
+    """``hip_thrust``: the thigh rises from a bottom rest to a lockout and back.
+    ``cyclic``: any repeated movement (counts cycles, no hip-thrust rules)."""
+    angle_lowpass_hz: float = 2.0
+    """Thigh movement in a rep lies below 2 Hz; tremor above 3 Hz must not move the angle."""
+    angle_rate_hz: float = 50.0
+    """Rate at which the thigh angle is followed; 25x the angle's low-pass corner."""
+    min_rom_deg: float = 12.0
+    """Thigh swings smaller than this are adjustments, not reps (a hip thrust moves the
+    thigh 30-50 degrees)."""
+    level_tolerance_fraction: float = 0.35
+    """A rep's bottom and top must lie within 35 % of the set's range of motion of the set's
+    typical bottom and top: set-up and racking movements do not."""
+    onset_velocity_fraction: float = 0.1
+    """A phase starts or ends where the thigh's angular speed crosses 10 % of that phase's
+    peak speed (the usual movement-onset rule)."""
+
+    # Tremor -----------------------------------------------------------------------------
+    transient_factor: float = 3.0
+    """Samples whose band envelope exceeds 3x the rep's median envelope are transients
+    (jolts at the bottom or lockout, thigh-tissue ringing), not sustained shaking."""
+    transient_margin_s: float = 0.1
+    """Extra time masked each side of a transient, for the band-pass ringing."""
+    rest_window_s: float = 8.0
+    """Longest stretch of rest before the first rep (baseline) and after the last rep
+    (post-set shaking) that is measured."""
+    rest_min_s: float = 1.0
+    """A rest shorter than this is too short to measure."""
+    onset_factor: float = 2.0
+    """Tremor onset: the first rep from which the tremor stays at or above 2x the reference
+    (the rest baseline, else the calmest rep)."""
+    onset_min_rise_mps2: float = 0.05
+    """...and at least 0.05 m/s2 above it, so sensor noise cannot trigger an onset."""
+
+    def __post_init__(self) -> None:
+        for name in ("tremor_band_hz", "fatigue_band_hz"):
+            low, high = getattr(self, name)
+            if not 0 < low < high:
+                raise OptionError(f"{name} must be two increasing positive frequencies")
+        if self.mode not in ("hip_thrust", "cyclic"):
+            raise OptionError(f"mode must be 'hip_thrust' or 'cyclic', not {self.mode!r}")

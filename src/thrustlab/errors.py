@@ -1,0 +1,45 @@
+"""The exception tree of thrustlab.
+
+::
+
+    ThrustlabError            anything thrustlab raises on purpose
+    ├── InputError            the user's input cannot be used (CLI: one line, exit code 2)
+    │   ├── ReadError         a file cannot be read; the message names the file and the fault
+    │   │   └── FormatError   the file's format is not recognised, or not the one forced
+    │   └── OptionError       an option or answer has a value that makes no sense
+    └── AnalysisError         the data were read but cannot be analysed at all
+
+Data-quality problems that still let a result be computed are not exceptions: they become
+``QualityFlag`` entries in the result.
+"""
+
+from __future__ import annotations
+
+
+class ThrustlabError(Exception):
+    """Base of every error thrustlab raises on purpose."""
+
+
+class InputError(ThrustlabError):
+    """The user's input cannot be used; the message says what to change."""
+
+
+class ReadError(InputError):
+    """A file cannot be read."""
+
+    def __init__(self, path: object, problem: str) -> None:
+        self.path = str(path)
+        self.problem = problem
+        super().__init__(f"{self.path}: {problem}")
+
+
+class FormatError(ReadError):
+    """The file's format is not recognised, or is not the format that was forced."""
+
+
+class OptionError(InputError):
+    """An option has a value that makes no sense."""
+
+
+class AnalysisError(ThrustlabError):
+    """The data were read but cannot be analysed at all."""

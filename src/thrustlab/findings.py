@@ -1,0 +1,88 @@
+"""Findings: what the analysis measured, as JSON-able scalars and tuples.
+
+Every field means what ``PRODUCT.md`` defines; a value that cannot be measured is ``None``
+with a ``QualityFlag`` saying why.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from thrustlab.quality import QualityFlag
+
+Mode = Literal["hip_thrust", "cyclic"]
+
+
+@dataclass(frozen=True, slots=True)
+class LegTremor:
+    """One leg's share of a rep or a set (two sensors, or video)."""
+
+    tremor_rms_mps2: float | None
+    tremor_peak_hz: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Legs:
+    left: LegTremor
+    right: LegTremor
+
+
+@dataclass(frozen=True, slots=True)
+class RepMetrics:
+    """One repetition: from the hips leaving the bottom to their return there."""
+
+    index: int
+    start_s: float
+    end_s: float
+    lockout_start_s: float
+    lockout_end_s: float
+    concentric_s: float
+    lockout_s: float
+    eccentric_s: float
+    rom_deg: float
+    tremor_rms_mps2: float | None
+    tremor_peak_hz: float | None
+    fatigue_band_rms_mps2: float | None
+    legs: Legs | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SetMetrics:
+    """The whole set. Added beside the contract's fields: the rest baseline before the set,
+    the set's fatigue-band RMS and each leg's set values."""
+
+    rep_count: int
+    tremor_rms_mps2: float | None
+    tremor_peak_hz: float | None
+    tremor_trend_ratio: float | None
+    tremor_onset_rep: int | None
+    post_set_tremor_rms_mps2: float | None
+    asymmetry_index_pct: float | None
+    concentric_slowdown_pct: float | None
+    velocity_loss_pct: float | None
+    baseline_tremor_rms_mps2: float | None = None
+    fatigue_band_rms_mps2: float | None = None
+    legs: Legs | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SourceSummary:
+    kind: Literal["sensor", "video"]
+    format: str
+    duration_s: float
+    sample_rate_hz: float
+    paths: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Findings:
+    """Everything measured on one set (one or two legs)."""
+
+    source: SourceSummary
+    reps: tuple[RepMetrics, ...]
+    set: SetMetrics
+    quality: tuple[QualityFlag, ...]
+    mode: Mode = "hip_thrust"
+    tremor_band_hz: tuple[float, float] = (6.0, 12.0)
+    fatigue_band_hz: tuple[float, float] = (3.0, 6.0)
