@@ -1,7 +1,56 @@
-"""Explain the shaking: knowledge base, answers, history checks and ``explain()``."""
+"""Explain the shaking: knowledge base, answers, history checks, evidence rules and
+``explain()``, which turns ``Findings`` (and answers, and the log) into an ``Assessment``."""
 
 from __future__ import annotations
 
-from thrustlab.explain.history import History, HistoryChecks, PastSet, history_checks
+from thrustlab.explain.answers import (
+    Answers,
+    AnswersError,
+    AnswersFileError,
+    answers_from_mapping,
+    load_answers,
+)
+from thrustlab.explain.assessment import (
+    Assessment,
+    CauseFinding,
+    Evidence,
+    MissingAnswer,
+    PlanItem,
+    RedFlag,
+    assessment_to_dict,
+)
+from thrustlab.explain.core import explain
+from thrustlab.explain.history import (
+    History,
+    HistoryChecks,
+    NextLoad,
+    PastSet,
+    history_checks,
+    suggest_next_load,
+)
+from thrustlab.explain.knowledge import Knowledge, KnowledgeError, load_knowledge
 
-__all__ = ["History", "HistoryChecks", "PastSet", "history_checks"]
+__all__ = [
+    "Answers",
+    "AnswersError",
+    "AnswersFileError",
+    "Assessment",
+    "CauseFinding",
+    "Evidence",
+    "History",
+    "HistoryChecks",
+    "Knowledge",
+    "KnowledgeError",
+    "MissingAnswer",
+    "NextLoad",
+    "PastSet",
+    "PlanItem",
+    "RedFlag",
+    "answers_from_mapping",
+    "assessment_to_dict",
+    "explain",
+    "history_checks",
+    "load_answers",
+    "load_knowledge",
+    "suggest_next_load",
+]

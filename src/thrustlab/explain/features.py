@@ -1,0 +1,205 @@
+"""Features: the named numbers and facts the evidence rules of the knowledge base test.
+
+One flat, documented vocabulary built from the measurements (``Findings``), the answers and
+the history checks. A feature that is unknown is ``None`` and no rule holds on it.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+
+from thrustlab.explain.answers import Answers
+from thrustlab.explain.history import HistoryChecks
+from thrustlab.findings import Findings
+
+Value = float | int | bool | str | None
+
+FEATURES: Mapping[str, str] = MappingProxyType(
+    {
+        "tremor_trend_ratio": "last third of the reps' tremor over the first third (x)",
+        "early_easing_ratio": "first third of the reps' tremor over the last third (x)",
+        "onset_rep": "the rep from which shaking stays high",
+        "onset_pct": "how far into the set shaking set in: (onset rep - 1) / reps (%)",
+        "slowdown_pct": "velocity loss, else concentric slowdown, fastest rep to last (%)",
+        "fatigue_band_ratio": "3-6 Hz RMS over 6-12 Hz RMS for the set (x)",
+        "tremor_peak_hz": "frequency of the strongest shaking (Hz)",
+        "asymmetry_abs_pct": "size of the asymmetry index, either leg (%)",
+        "rom_cv_pct": "rep-to-rep variation of the range of motion (coefficient of variation, %)",
+        "form_flags": "form problems flagged by the analysis (count)",
+        "form_flag_knees": "the analysis saw the knees cave or wander",
+        "baseline_ratio": "shaking at rest before the first rep over the set's shaking (x)",
+        "post_set_ratio": "shaking at rest after the last rep over the set's shaking (x)",
+        "repeated_asymmetry_sets": "sets with the same leg shaking > 15 % more (history)",
+        "consecutive_hard_days": "hard lower-body days in a row, today included",
+        "load_jump_pct": "today's load above the heaviest of the last 3 sessions (%)",
+        "shaking_increase_ratio": "today's shaking over last time's at the same load (x)",
+        "reps": "reps in the set (answer, else counted)",
+        "reported_one_leg": "the lifter noticed one leg shaking more",
+        "reported_repeated_one_leg": "the lifter says the same leg shakes more every time",
+        "feet_off": "the lifter's feet were too near or too far",
+    }
+)
+"""Derived features; every other feature is the answer of the same name."""
+
+ANSWER_OF_FEATURE: Mapping[str, str] = MappingProxyType(
+    {
+        "reported_one_leg": "shakier_leg",
+        "reported_repeated_one_leg": "same_leg_every_time",
+        "feet_off": "feet",
+        "consecutive_hard_days": "days_since_hard",
+        "reps": "reps",
+    }
+)
+"""The answer that would settle a derived feature when it is unknown."""
+
+FORM_CODES = (
+    "knee_valgus",
+    "knees_wander",
+    "shins_not_vertical",
+    "incomplete_hip_extension",
+    "lumbar_hyperextension",
+    "inconsistent_rom",
+)
+"""Quality codes that are form flags (besides any code starting with ``form_``)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Features:
+    values: Mapping[str, Value]
+    details: Mapping[str, str]
+    """Words the evidence texts fill in: the shakier side, the form flags, where it hurts."""
+
+
+def extract_features(
+    findings: Findings | None, answers: Answers, checks: HistoryChecks | None, /
+) -> Features:
+    """Measured, reported and historical features, in one flat mapping."""
+    values: dict[str, Value] = {}
+    details: dict[str, str] = {}
+    if findings is not None:
+        values.update(_measured(findings))
+        details.update(_measured_details(findings))
+    values.update(_reported(answers))
+    details.update(_reported_details(answers))
+    if checks is not None:
+        values.update(_historical(checks))
+        if checks.repeated_asymmetry is not None:
+            details["side"] = checks.repeated_asymmetry.side
+    if values.get("reps") is None and findings is not None and findings.set.rep_count:
+        values["reps"] = findings.set.rep_count
+    return Features(MappingProxyType(values), MappingProxyType(details))
+
+
+def _ratio(top: float | None, bottom: float | None) -> float | None:
+    if top is None or bottom is None or bottom <= 1e-9:
+        return None
+    return top / bottom
+
+
+def _thirds(series: list[float]) -> tuple[float, float] | None:
+    if len(series) < 3:
+        return None
+    third = max(1, len(series) // 3)
+    return statistics.fmean(series[:third]), statistics.fmean(series[-third:])
+
+
+def _measured(findings: Findings) -> dict[str, Value]:
+    s = findings.set
+    tremor = [r.tremor_rms_mps2 for r in findings.reps if r.tremor_rms_mps2 is not None]
+    thirds = _thirds(tremor)
+    roms = [r.rom_deg for r in findings.reps]
+    codes = [q.code for q in findings.quality if _is_form(q.code)]
+    onset_pct = None
+    if s.tremor_onset_rep is not None and s.rep_count:
+        onset_pct = 100.0 * (s.tremor_onset_rep - 1) / s.rep_count
+    return {
+        "tremor_trend_ratio": s.tremor_trend_ratio,
+        "early_easing_ratio": _ratio(thirds[0], thirds[1]) if thirds else None,
+        "onset_rep": s.tremor_onset_rep,
+        "onset_pct": onset_pct,
+        "slowdown_pct": s.velocity_loss_pct
+        if s.velocity_loss_pct is not None
+        else s.concentric_slowdown_pct,
+        "fatigue_band_ratio": _ratio(s.fatigue_band_rms_mps2, s.tremor_rms_mps2),
+        "tremor_peak_hz": s.tremor_peak_hz,
+        "asymmetry_abs_pct": abs(s.asymmetry_index_pct)
+        if s.asymmetry_index_pct is not None
+        else None,
+        "rom_cv_pct": 100.0 * statistics.pstdev(roms) / statistics.fmean(roms)
+        if len(roms) >= 3 and statistics.fmean(roms) > 0
+        else None,
+        "form_flags": len(codes) if codes else None,
+        "form_flag_knees": any("knee" in c for c in codes) or None,
+        "baseline_ratio": _ratio(s.baseline_tremor_rms_mps2, s.tremor_rms_mps2),
+        "post_set_ratio": _ratio(s.post_set_tremor_rms_mps2, s.tremor_rms_mps2),
+    }
+
+
+def _measured_details(findings: Findings) -> dict[str, str]:
+    details = {}
+    asym = findings.set.asymmetry_index_pct
+    if asym is not None:
+        details["side"] = "right" if asym > 0 else "left"
+    flags = [q.message.rstrip(".") for q in findings.quality if _is_form(q.code)]
+    if flags:
+        details["detail"] = "; ".join(flags)
+    return details
+
+
+def _is_form(code: str) -> bool:
+    return code.startswith("form_") or code in FORM_CODES
+
+
+def _reported(a: Answers) -> dict[str, Value]:
+    one_leg = a.shakier_leg in ("left", "right")
+    return {
+        "rpe": a.rpe,
+        "reps": a.reps,
+        "warmup_done": a.warmup_done,
+        "warmup_minutes": a.warmup_minutes,
+        "sleep_h": a.sleep_h,
+        "fluids_l": a.fluids_l,
+        "hours_since_meal": a.hours_since_meal,
+        "caffeine_mg": a.caffeine_mg,
+        "pr_attempt": a.pr_attempt,
+        "nervous": a.nervous,
+        "pain": a.pain,
+        "dizziness": a.dizziness,
+        "shaking_after_min": a.shaking_after_min,
+        "cramps": a.cramps,
+        "heavy_sweating": a.heavy_sweating,
+        "knees_cave": a.knees_cave,
+        "back_arching": a.back_arching,
+        "feet_off": None if a.feet is None else a.feet != "ok",
+        "reported_one_leg": None if a.shakier_leg is None else one_leg,
+        "reported_repeated_one_leg": None
+        if a.same_leg_every_time is None or a.shakier_leg is None
+        else bool(a.same_leg_every_time and one_leg),
+        "experience_sessions": a.experience_sessions,
+        "days_since_hard": a.days_since_hard,
+    }
+
+
+def _reported_details(a: Answers) -> dict[str, str]:
+    details = {"where": f" ({a.pain_where})" if a.pain_where else ""}
+    if a.shakier_leg in ("left", "right"):
+        details["leg"] = a.shakier_leg
+    if a.feet is not None:
+        details["feet"] = a.feet.replace("_", " ")
+    return details
+
+
+def _historical(checks: HistoryChecks) -> dict[str, Value]:
+    values: dict[str, Value] = {}
+    if checks.consecutive_days is not None:
+        values["consecutive_hard_days"] = checks.consecutive_days.days_in_a_row
+    if checks.load_jump is not None:
+        values["load_jump_pct"] = checks.load_jump.jump_pct
+    if checks.shaking_increase is not None:
+        values["shaking_increase_ratio"] = checks.shaking_increase.ratio
+    if checks.repeated_asymmetry is not None:
+        values["repeated_asymmetry_sets"] = checks.repeated_asymmetry.sets
+    return values

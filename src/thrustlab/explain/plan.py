@@ -1,0 +1,186 @@
+"""The plan: strategies that follow from the likely causes, made concrete with the lifter's
+own numbers (next load, warm-up length, which stabiliser work fits the pattern)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from thrustlab.explain.answers import Answers
+from thrustlab.explain.assessment import CauseFinding, PlanItem, RedFlag
+from thrustlab.explain.features import Features
+from thrustlab.explain.history import HistoryChecks, NextLoad, suggest_next_load
+from thrustlab.explain.knowledge import Knowledge
+
+MAX_STRATEGIES = 5
+MIN_LIKELIHOOD = 0.15
+"""Causes below this likelihood add no strategy of their own."""
+HOLD_SLOWDOWN_PCT = 30.0
+"""Velocity loss from 30 % means the set went near failure (Sanchez-Medina 2011): hold."""
+HOLD_FATIGUE_LIKELIHOOD = 0.6
+DEFAULT_STRATEGIES = ("progressive_overload", "mind_muscle")
+
+
+def choose_strategies(
+    kb: Knowledge, causes: tuple[CauseFinding, ...], flags: tuple[RedFlag, ...], /
+) -> list[tuple[str, tuple[str, ...]]]:
+    """(strategy id, the causes that call for it), in order of the causes' rank."""
+    chosen: dict[str, list[str]] = {}
+    for cause in causes:
+        if cause.likelihood < MIN_LIKELIHOOD:
+            continue
+        for strategy_id in kb.cause(cause.id).strategies:
+            chosen.setdefault(strategy_id, []).append(cause.id)
+    if any(f.id == "asymmetric_shaking" for f in flags):
+        chosen.setdefault("stabilizer_strength", []).append("asymmetric_shaking")
+    if not chosen:
+        for strategy_id in DEFAULT_STRATEGIES:
+            chosen[strategy_id] = []
+    return [(k, tuple(v)) for k, v in list(chosen.items())[:MAX_STRATEGIES]]
+
+
+def next_load(
+    answers: Answers,
+    features: Features,
+    causes: tuple[CauseFinding, ...],
+    checks: HistoryChecks | None,
+    stop: bool,
+    /,
+) -> NextLoad | None:
+    """Today's load held or stepped up; ``None`` when no load is known."""
+    load = answers.load_kg
+    if load is None:
+        return checks.next_load if checks is not None else None
+    if checks is not None and checks.load_jump is not None:
+        cap = _plates(checks.load_jump.reference_kg * 1.1)
+        jump_reason = f"today's jump was {checks.load_jump.jump_pct:.0f} %"
+        return NextLoad(cap, cap - load, True, jump_reason)
+    hold_reason = _hold_reason(features, causes, checks, stop)
+    if hold_reason is not None:
+        return suggest_next_load(load, hold=True, reason=hold_reason)
+    return suggest_next_load(load, hold=False, reason="the set was under control")
+
+
+def _hold_reason(
+    features: Features, causes: tuple[CauseFinding, ...], checks: HistoryChecks | None, stop: bool
+) -> str | None:
+    fatigue = next((c.likelihood for c in causes if c.id == "muscle_fatigue"), 0.0)
+    slowdown = features.values.get("slowdown_pct")
+    if stop:
+        return "a warning sign came up today"
+    if isinstance(slowdown, float | int) and slowdown >= HOLD_SLOWDOWN_PCT:
+        return f"reps slowed by {slowdown:.0f} % today"
+    if fatigue >= HOLD_FATIGUE_LIKELIHOOD:
+        return "shaking rose clearly across the set"
+    if checks is not None and checks.shaking_increase is not None:
+        return f"you shook {checks.shaking_increase.ratio:.1f}x as much as last time"
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class PlanContext:
+    """Everything the plan draws on."""
+
+    kb: Knowledge
+    causes: tuple[CauseFinding, ...]
+    flags: tuple[RedFlag, ...]
+    features: Features
+    answers: Answers
+    checks: HistoryChecks | None
+    load: NextLoad | None
+
+
+def build_plan(ctx: PlanContext, /) -> tuple[PlanItem, ...]:
+    """The strategies, each with its reason and personal steps."""
+    names = {c.id: c.name.lower() for c in ctx.causes} | {f.id: f.name.lower() for f in ctx.flags}
+    plan = []
+    for strategy_id, cause_ids in choose_strategies(ctx.kb, ctx.causes, ctx.flags):
+        strategy = ctx.kb.strategy(strategy_id)
+        steps: list[str] = []
+        for step in strategy.steps:
+            key = step.strip("{}")
+            filler = _SLOTS.get(key) if step.startswith("{") else None
+            steps.extend(filler(ctx) if filler else [step])
+        why = strategy.why
+        if cause_ids:
+            why += " Suggested by: " + ", ".join(names.get(c, c) for c in cause_ids) + "."
+        plan.append(PlanItem(strategy.id, strategy.name, why, tuple(steps), cause_ids))
+    return tuple(plan)
+
+
+def _plates(load_kg: float) -> float:
+    return math.floor(load_kg / 2.5) * 2.5
+
+
+def _warmup(ctx: PlanContext) -> list[str]:
+    personal, answers = ctx.kb.personal, ctx.answers
+    if answers.warmup_done is False:
+        return [personal["warmup_none"].format(target=10)]
+    if answers.warmup_minutes is not None and answers.warmup_minutes < 8:
+        return [personal["warmup_short"].format(minutes=answers.warmup_minutes, target=10)]
+    return [personal["warmup_default"]]
+
+
+def _next_load_step(ctx: PlanContext) -> list[str]:
+    personal, load = ctx.kb.personal, ctx.load
+    if load is None:
+        return [personal["load_unknown"]]
+    jump = ctx.checks.load_jump if ctx.checks is not None else None
+    if jump is not None:
+        text = personal["load_jump"].format(
+            load=round(jump.load_kg, 1),
+            pct=jump.jump_pct,
+            sessions=jump.sessions,
+            ref=jump.reference_kg,
+            cap=load.load_kg,
+        )
+        return [text]
+    if load.hold:
+        return [personal["load_hold"].format(load=round(load.load_kg, 1), reason=load.reason)]
+    return [personal["load_up"].format(load=round(load.load_kg, 1), step=load.change_kg)]
+
+
+def _stabilizer(ctx: PlanContext) -> list[str]:
+    values, details, personal = ctx.features.values, ctx.features.details, ctx.kb.personal
+    side = details.get("side") or details.get("leg")
+    asym = values.get("asymmetry_abs_pct")
+    measured_one_side = isinstance(asym, float | int) and asym > 10
+    one_sided = side is not None and (bool(values.get("reported_one_leg")) or measured_one_side)
+    knees = bool(values.get("knees_cave") or values.get("form_flag_knees"))
+    lines = [personal["stabilizer_one_leg"].format(side=side)] if one_sided else []
+    lines += [personal["stabilizer_knees"]] if knees else []
+    return lines or [personal["stabilizer_default"]]
+
+
+def _rest(ctx: PlanContext) -> list[str]:
+    checks = ctx.checks
+    days = checks.consecutive_days.days_in_a_row if checks and checks.consecutive_days else None
+    if days is not None and days >= 2:
+        return [ctx.kb.personal["rest_days"].format(days=days)]
+    return [ctx.kb.personal["rest_default"]]
+
+
+def _sleep(ctx: PlanContext) -> list[str]:
+    hours = ctx.answers.sleep_h
+    if hours is not None and hours < 7:
+        return [ctx.kb.personal["sleep_short"].format(hours=hours)]
+    return [ctx.kb.personal["sleep_default"]]
+
+
+def _fluids(ctx: PlanContext) -> list[str]:
+    litres = ctx.answers.fluids_l
+    if litres is not None and litres < 1.5:
+        return [ctx.kb.personal["fluids_low"].format(litres=litres)]
+    return [ctx.kb.personal["fluids_default"]]
+
+
+_SLOTS: dict[str, Callable[[PlanContext], list[str]]] = {
+    "warmup_minutes_step": _warmup,
+    "next_load_step": _next_load_step,
+    "stabilizer_step": _stabilizer,
+    "rest_step": _rest,
+    "sleep_step": _sleep,
+    "fluids_step": _fluids,
+}
+"""The ``{..._step}`` slots of the knowledge base's strategy steps."""
