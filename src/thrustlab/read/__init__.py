@@ -1,0 +1,78 @@
+"""Read sensor recordings into a :class:`~thrustlab.recording.Recording`.
+
+Formats (``FORMATS``), told apart by content, not by file name:
+
+- ``"sensorlogger"``: a Sensor Logger zip export, its folder, or one of its CSVs;
+- ``"sensorlogger-json"``: Sensor Logger's JSON export;
+- ``"phyphox"``: a phyphox export (folder or zip of CSVs) or its ``Raw Data.csv``;
+- ``"csv"``: any CSV with a time column (or a stated rate) and accelerometer columns.
+
+Every failure is a :class:`~thrustlab.errors.ReadError` (or its ``FormatError``) naming the
+file; repairs that still let the data be used (dropped rows, sorting, de-duplication,
+alignment of sensors) become ``Recording.quality`` entries. pyarrow loads on first read.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING
+
+from thrustlab.errors import FormatError
+from thrustlab.read._options import COLUMN_ROLES, ReadOptions
+
+if TYPE_CHECKING:
+    from thrustlab.recording import Recording
+
+__all__ = ["COLUMN_ROLES", "FORMATS", "ReadOptions", "detect_format", "read"]
+
+FORMATS = ("sensorlogger", "sensorlogger-json", "phyphox", "csv")
+
+
+def detect_format(path: str | os.PathLike[str], /) -> str:
+    """The format ``path`` holds (one of ``FORMATS``), judged from its content."""
+    from thrustlab.read._sniff import sniff
+
+    return sniff(os.fspath(path))
+
+
+def read(
+    path: str | os.PathLike[str],
+    /,
+    *,
+    format: str | None = None,
+    options: ReadOptions | None = None,
+) -> Recording:
+    """Read a recording; ``format`` forces a format, ``options`` states what files cannot.
+
+    ``options`` matter for generic CSVs only (headerless columns, units, a rate).
+    """
+    where = os.fspath(path)
+    opts = options if options is not None else ReadOptions()
+    if format is None:
+        return _read_as(where, detect_format(where), opts)
+    if format not in FORMATS:
+        raise FormatError(where, f"unknown format {format!r}; use one of {', '.join(FORMATS)}")
+    try:
+        return _read_as(where, format, opts)
+    except FormatError as exc:
+        raise FormatError(
+            exc.path, f"does not fit the forced format {format!r}: {exc.problem}"
+        ) from exc
+
+
+def _read_as(path: str, fmt: str, options: ReadOptions) -> Recording:
+    if fmt == "sensorlogger":
+        from thrustlab.read.sensorlogger import read_sensorlogger
+
+        return read_sensorlogger(path)
+    if fmt == "sensorlogger-json":
+        from thrustlab.read.sensorlogger import read_sensorlogger_json
+
+        return read_sensorlogger_json(path)
+    if fmt == "phyphox":
+        from thrustlab.read.phyphox import read_phyphox
+
+        return read_phyphox(path)
+    from thrustlab.read.generic import read_csv
+
+    return read_csv(path, options=options)

@@ -1,0 +1,239 @@
+"""From raw columns to a valid Recording: drop, sort, de-duplicate, align, and say so."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from types import MappingProxyType
+
+import numpy as np
+import numpy.typing as npt
+
+from thrustlab.errors import ReadError
+from thrustlab.quality import QualityFlag
+from thrustlab.recording import G_MPS2, Recording
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+BoolArray = npt.NDArray[np.bool_]
+
+GRAVITY_TOLERANCE_MPS2 = 3.0
+"""A mean acceleration magnitude within this of 1 g means gravity is in the signal."""
+GAP_FACTOR = 5.0
+"""An interval over this many median intervals (and over ``GAP_MIN_S``) is a gap."""
+GAP_MIN_S = 0.05
+
+
+@dataclass(frozen=True, slots=True)
+class Stream:
+    """One sensor's usable samples: seconds from a shared origin, sorted and unique."""
+
+    label: str
+    t_s: FloatArray
+    values: FloatArray  # (N, k)
+    flags: tuple[QualityFlag, ...]
+
+
+def time_origin(raws: Sequence[tuple[FloatArray | IntArray, BoolArray]], /) -> int | float:
+    """The earliest usable time over several raw time columns (int stays int)."""
+    lows = [t[ok].min() for t, ok in raws if ok.any()]
+    if not lows:
+        return 0
+    low = min(lows)
+    return int(low) if isinstance(low, np.integer) else float(low)
+
+
+def clean_stream(
+    t_raw: FloatArray | IntArray,
+    t_ok: BoolArray,
+    values: FloatArray,
+    /,
+    *,
+    origin: int | float,
+    seconds_per_unit: float,
+    label: str,
+    path: str,
+    unparsed_rows: int = 0,
+) -> Stream:
+    """Drop unusable rows, convert time to seconds from ``origin``, sort and de-duplicate."""
+    flags: list[QualityFlag] = []
+    ok = t_ok & np.all(np.isfinite(values), axis=1)
+    n_total = t_raw.size + unparsed_rows
+    n_bad = int(t_raw.size - np.count_nonzero(ok))
+    if n_bad:
+        t_raw, values = t_raw[ok], values[ok]
+    if n_bad or unparsed_rows:
+        flags.append(_dropped_flag(label, n_total, n_bad, unparsed_rows))
+    t_s = _seconds(t_raw, origin=origin, seconds_per_unit=seconds_per_unit, path=path)
+    steps = np.diff(t_s)
+    backwards = int(np.count_nonzero(steps < 0))
+    if backwards:
+        order = np.argsort(t_s, kind="stable")
+        t_s, values = t_s[order], values[order]
+        steps = np.diff(t_s)
+        flags.append(
+            QualityFlag(
+                "timestamps_unsorted",
+                "warning",
+                f"{label}: time went backwards {backwards} times; the samples were sorted by time",
+            )
+        )
+    repeats = int(np.count_nonzero(steps <= 0))
+    if repeats:
+        keep = np.concatenate(([True], steps > 0))
+        t_s, values = t_s[keep], values[keep]
+        flags.append(
+            QualityFlag(
+                "duplicate_timestamps",
+                "warning",
+                f"{label}: dropped {repeats} rows whose timestamp repeated an earlier one "
+                "(the first was kept)",
+            )
+        )
+    return Stream(label, t_s, values, tuple(flags))
+
+
+def _dropped_flag(label: str, n_total: int, n_bad: int, unparsed: int) -> QualityFlag:
+    parts = []
+    if unparsed:
+        parts.append(f"{unparsed} with the wrong number of fields")
+    if n_bad:
+        parts.append(f"{n_bad} with missing, non-numeric or non-finite values")
+    return QualityFlag(
+        "rows_dropped",
+        "warning",
+        f"{label}: dropped {unparsed + n_bad} of {n_total} rows ({', '.join(parts)})",
+    )
+
+
+def _seconds(
+    t_raw: FloatArray | IntArray, *, origin: int | float, seconds_per_unit: float, path: str
+) -> FloatArray:
+    if t_raw.size == 0:
+        return np.zeros(0)
+    if t_raw.dtype.kind == "i":
+        span = float(t_raw.max()) - float(min(origin, int(t_raw.min())))
+        if span > 2.0**62:
+            raise ReadError(path, "has timestamps spanning an impossible range; check the file")
+        rel: FloatArray = (t_raw - np.int64(origin)).astype(np.float64)
+    else:
+        rel = t_raw.astype(np.float64) - float(origin)
+    rel *= seconds_per_unit
+    if not np.all(np.isfinite(rel)):
+        raise ReadError(path, "has timestamps too large to use; check the time column")
+    return rel
+
+
+def drop_leading_zeros(values: FloatArray, /) -> int:
+    """How many rows at the start are all exactly zero (a sensor not yet running)."""
+    nonzero = np.flatnonzero(np.any(values != 0, axis=1))
+    return int(nonzero[0]) if nonzero.size else int(values.shape[0])
+
+
+def align(
+    base: Stream, others: Sequence[Stream], /, *, path: str
+) -> tuple[FloatArray, FloatArray, list[FloatArray], list[QualityFlag]]:
+    """Put ``others`` on ``base``'s timestamps by linear interpolation, inside the span all cover.
+
+    Returns the base times, base values, the others' values and quality notes.
+    """
+    flags: list[QualityFlag] = []
+    streams = [base, *others]
+    for s in streams:
+        if s.t_s.size < 2:
+            raise ReadError(path, f"{s.label} has fewer than 2 usable samples")
+    low = max(float(s.t_s[0]) for s in streams)
+    high = min(float(s.t_s[-1]) for s in streams)
+    inside = (base.t_s >= low) & (base.t_s <= high)
+    n_inside = int(np.count_nonzero(inside))
+    if n_inside < 2:
+        names = ", ".join(s.label for s in streams)
+        raise ReadError(path, f"the sensors ({names}) do not overlap in time")
+    t_s, values = base.t_s, base.values
+    if n_inside < t_s.size:
+        t_s, values = t_s[inside], values[inside]
+        flags.append(
+            QualityFlag(
+                "trimmed_to_common_span",
+                "info",
+                f"kept the {t_s[-1] - t_s[0]:.2f} s all sensors cover; "
+                f"dropped {base.t_s.size - n_inside} {base.label} samples outside it",
+            )
+        )
+    out = [
+        np.column_stack([np.interp(t_s, s.t_s, s.values[:, j]) for j in range(s.values.shape[1])])
+        for s in others
+    ]
+    if others:
+        rates = ", ".join(f"{s.label} ~{_rate_hz(s.t_s):.0f} Hz" for s in others)
+        flags.append(
+            QualityFlag(
+                "sensors_aligned",
+                "info",
+                f"interpolated {rates} onto the {base.label} timestamps (~{_rate_hz(t_s):.0f} Hz)",
+            )
+        )
+    return t_s, values, out, flags
+
+
+def _rate_hz(t_s: FloatArray) -> float:
+    return float(1.0 / np.median(np.diff(t_s))) if t_s.size > 1 else float("nan")
+
+
+def gravity_in(acc_mps2: FloatArray, /) -> bool:
+    """True when the mean magnitude is near 1 g (a resting sensor feels gravity)."""
+    magnitude = float(np.mean(np.linalg.norm(acc_mps2, axis=1)))
+    return abs(magnitude - G_MPS2) < GRAVITY_TOLERANCE_MPS2
+
+
+def gap_flags(t_s: FloatArray, /) -> list[QualityFlag]:
+    steps = np.diff(t_s)
+    median = float(np.median(steps))
+    gaps = np.flatnonzero(steps > max(GAP_FACTOR * median, GAP_MIN_S))
+    if gaps.size == 0:
+        return []
+    worst = int(gaps[np.argmax(steps[gaps])])
+    return [
+        QualityFlag(
+            "time_gaps",
+            "warning",
+            f"{gaps.size} gap(s) in the samples, the longest {steps[worst]:.2f} s "
+            f"at {t_s[worst]:.2f} s; left as gaps, not filled",
+        )
+    ]
+
+
+def build(
+    path: str,
+    t_s: FloatArray,
+    acc_mps2: FloatArray,
+    gyro_rads: FloatArray | None,
+    /,
+    *,
+    fmt: str,
+    gravity_included: bool,
+    flags: Sequence[QualityFlag],
+    start_epoch_ns: int | None = None,
+    meta: Mapping[str, str] | None = None,
+) -> Recording:
+    """Shift time to start at 0 and make the Recording (ReadError if under 2 samples)."""
+    if t_s.size < 2:
+        raise ReadError(
+            path, f"has {t_s.size} usable sample rows; at least 2 are needed to make a recording"
+        )
+    t_s = t_s - t_s[0]
+    all_flags = [*flags, *gap_flags(t_s)]
+    try:
+        return Recording(
+            t_s,
+            np.ascontiguousarray(acc_mps2, dtype=np.float64),
+            None if gyro_rads is None else np.ascontiguousarray(gyro_rads, dtype=np.float64),
+            gravity_included,
+            fmt,
+            path=path,
+            start_epoch_ns=start_epoch_ns,
+            quality=tuple(all_flags),
+            meta=MappingProxyType(dict(meta or {})),
+        )
+    except ValueError as exc:  # a reader bug, but the user still gets one line
+        raise ReadError(path, f"gave samples that cannot form a recording ({exc})") from exc

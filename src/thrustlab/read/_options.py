@@ -1,0 +1,61 @@
+"""ReadOptions: what a file cannot say about itself, stated by the caller."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Literal
+
+from thrustlab.errors import OptionError
+
+COLUMN_ROLES = ("time", "ax", "ay", "az", "gx", "gy", "gz")
+"""Names ``ReadOptions.columns`` may use; ``"_"`` marks a column to ignore."""
+
+TimeUnit = Literal["s", "ms", "us", "ns"]
+AccUnit = Literal["mps2", "g"]
+GyroUnit = Literal["rads", "degs"]
+
+SECONDS_PER: dict[str, float] = {"s": 1.0, "ms": 1e-3, "us": 1e-6, "ns": 1e-9}
+
+
+@dataclass(frozen=True, slots=True)
+class ReadOptions:
+    """Facts about a file that its content does not state.
+
+    ``columns`` names the columns of a CSV without a header row, in order (``"_"`` ignores
+    one); ``time_unit`` says what the time column counts (None: detect it from the median
+    interval, assuming 1-2000 Hz); ``rate_hz`` gives the rate of a CSV with no time column;
+    ``acc_unit`` and ``gyro_unit`` override what column names say (None: from the names,
+    else m/s^2 and rad/s).
+    """
+
+    columns: tuple[str, ...] | None = None
+    time_unit: TimeUnit | None = None
+    rate_hz: float | None = None
+    acc_unit: AccUnit | None = None
+    gyro_unit: GyroUnit | None = None
+
+    def __post_init__(self) -> None:
+        if self.columns is not None:
+            unknown = [c for c in self.columns if c != "_" and c not in COLUMN_ROLES]
+            if unknown:
+                raise OptionError(
+                    f"ReadOptions.columns has unknown names {unknown}; use {COLUMN_ROLES} or '_'"
+                )
+            named = [c for c in self.columns if c != "_"]
+            if len(named) != len(set(named)):
+                raise OptionError("ReadOptions.columns names a column twice")
+        if self.time_unit is not None and self.time_unit not in SECONDS_PER:
+            raise OptionError(
+                f"time_unit must be one of {tuple(SECONDS_PER)}, not {self.time_unit!r}"
+            )
+        if self.rate_hz is not None and not (
+            isinstance(self.rate_hz, int | float)
+            and math.isfinite(self.rate_hz)
+            and self.rate_hz > 0
+        ):
+            raise OptionError(f"rate_hz must be a positive number, not {self.rate_hz!r}")
+        if self.acc_unit not in (None, "mps2", "g"):
+            raise OptionError(f"acc_unit must be 'mps2' or 'g', not {self.acc_unit!r}")
+        if self.gyro_unit not in (None, "rads", "degs"):
+            raise OptionError(f"gyro_unit must be 'rads' or 'degs', not {self.gyro_unit!r}")

@@ -1,0 +1,187 @@
+"""Where a reader's bytes come from: one file, a folder, or a zip read in memory.
+
+A zip is never extracted to disk. Its central directory is checked before any member is
+read: member names that climb out of the archive are refused, and so are archives that
+declare more than ``MAX_UNZIPPED_BYTES`` in total or large members compressed more than
+``MAX_RATIO`` times (zip bombs). A member is never read past its declared size.
+"""
+
+from __future__ import annotations
+
+import lzma
+import zipfile
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from thrustlab.errors import ReadError
+
+MAX_FILE_BYTES = 2 * 1024**3
+"""Largest plain file read (a 1-hour 400 Hz CSV is about 150 MB)."""
+MAX_UNZIPPED_BYTES = 1024**3
+"""Largest total a zip may declare uncompressed."""
+MAX_RATIO = 100
+"""Largest compression ratio allowed on members over ``RATIO_MIN_BYTES``."""
+RATIO_MIN_BYTES = 1024**2
+MAX_MEMBERS = 10_000
+HEAD_BYTES = 64 * 1024
+"""How much of a file is looked at to sniff its format, and the longest header line."""
+
+ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
+_ZIP_ERRORS = (
+    zipfile.BadZipFile,
+    zlib.error,
+    lzma.LZMAError,
+    EOFError,
+    OSError,
+    NotImplementedError,  # an unsupported compression method
+    RuntimeError,  # an encrypted member
+    ValueError,
+)
+
+
+def one_line(exc: BaseException) -> str:
+    """An exception's message squeezed onto one short line."""
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return text if len(text) <= 160 else text[:157] + "..."
+
+
+def unsafe_member_name(name: str) -> bool:
+    """True when a zip member's name is absolute or climbs out of the archive."""
+    norm = name.replace("\\", "/")
+    return (
+        "\x00" in norm
+        or norm.startswith("/")
+        or (len(norm) > 1 and norm[1] == ":")
+        or ".." in norm.split("/")
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """Named byte blobs under one path: a file (one member), a folder or a zip."""
+
+    path: str
+    kind: str  # "file" | "dir" | "zip"
+    names: tuple[str, ...]
+    _zip: zipfile.ZipFile | None = None
+
+    def label(self, name: str) -> str:
+        """How a member is named in messages: the path, plus the member inside it."""
+        return self.path if self.kind == "file" else f"{self.path} [{name}]"
+
+    def head(self, name: str, /, n_bytes: int = HEAD_BYTES) -> bytes:
+        return self._read(name, limit=n_bytes)
+
+    def read(self, name: str, /) -> bytes:
+        return self._read(name, limit=None)
+
+    def _read(self, name: str, *, limit: int | None) -> bytes:
+        if self._zip is not None:
+            return _read_member(self._zip, name, path=self.path, limit=limit)
+        file = Path(self.path) if self.kind == "file" else Path(self.path, name)
+        try:
+            with file.open("rb") as fh:
+                data = fh.read(MAX_FILE_BYTES + 1 if limit is None else limit)
+        except OSError as exc:
+            raise ReadError(self.label(name), f"cannot be read ({one_line(exc)})") from exc
+        if len(data) > MAX_FILE_BYTES:
+            raise ReadError(self.label(name), "is larger than 2 GiB; split the recording")
+        return data
+
+
+@contextmanager
+def open_source(path: str, /) -> Iterator[Source]:
+    """Open ``path`` as a Source; a zip stays open (in memory terms: only its index) inside."""
+    p = Path(path)
+    try:
+        is_dir, is_file = p.is_dir(), p.is_file()
+    except OSError as exc:
+        raise ReadError(path, f"cannot be opened ({one_line(exc)})") from exc
+    if is_dir:
+        yield Source(path, "dir", _folder_names(p, path))
+        return
+    if not is_file:
+        raise ReadError(path, "does not exist (or is not a file or folder); check the path")
+    magic = Source(path, "file", (p.name,)).head(p.name, n_bytes=4)
+    if not magic:
+        raise ReadError(path, "is empty; export the recording again")
+    if magic not in ZIP_MAGIC:
+        yield Source(path, "file", (p.name,))
+        return
+    try:
+        archive = zipfile.ZipFile(p)
+    except _ZIP_ERRORS as exc:
+        raise ReadError(path, f"is a damaged zip ({one_line(exc)}); export it again") from exc
+    with archive:
+        yield Source(path, "zip", _checked_members(archive, path), archive)
+
+
+def _folder_names(folder: Path, path: str) -> tuple[str, ...]:
+    """Files in the folder and in its direct subfolders (e.g. phyphox ``meta/``)."""
+    names: list[str] = []
+    try:
+        for child in sorted(folder.iterdir()):
+            if child.is_file():
+                names.append(child.name)
+            elif child.is_dir():
+                names.extend(
+                    f"{child.name}/{g.name}" for g in sorted(child.iterdir()) if g.is_file()
+                )
+            if len(names) > MAX_MEMBERS:
+                raise ReadError(path, f"holds more than {MAX_MEMBERS} files; point at one export")
+    except OSError as exc:
+        raise ReadError(path, f"cannot be listed ({one_line(exc)})") from exc
+    return tuple(names)
+
+
+def _checked_members(archive: zipfile.ZipFile, path: str) -> tuple[str, ...]:
+    infos = archive.infolist()
+    if len(infos) > MAX_MEMBERS:
+        raise ReadError(path, f"holds more than {MAX_MEMBERS} members; not a sensor export")
+    total = 0
+    names: list[str] = []
+    for info in infos:
+        if unsafe_member_name(info.filename):
+            raise ReadError(
+                path,
+                f"zip member {info.filename!r} points outside the archive; refusing an unsafe zip",
+            )
+        total += info.file_size
+        big = info.file_size > RATIO_MIN_BYTES
+        if big and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+            raise ReadError(
+                path,
+                f"zip member {info.filename!r} is compressed more than {MAX_RATIO}:1; "
+                "refusing a possible zip bomb",
+            )
+        if info.is_dir() or _is_junk(info.filename):
+            continue
+        names.append(info.filename)
+    if total > MAX_UNZIPPED_BYTES:
+        raise ReadError(
+            path, f"zip declares {total} bytes uncompressed (limit 1 GiB); refusing to read it"
+        )
+    return tuple(names)
+
+
+def _is_junk(name: str) -> bool:
+    base = name.rsplit("/", 1)[-1]
+    return name.startswith("__MACOSX/") or base.startswith("._") or base == ".DS_Store"
+
+
+def _read_member(archive: zipfile.ZipFile, name: str, *, path: str, limit: int | None) -> bytes:
+    label = f"{path} [{name}]"
+    try:
+        info = archive.getinfo(name)
+        with archive.open(info) as fh:
+            data = fh.read(info.file_size + 1 if limit is None else limit)
+    except KeyError as exc:
+        raise ReadError(label, "is not in the zip") from exc
+    except _ZIP_ERRORS as exc:
+        raise ReadError(label, f"is damaged in the zip ({one_line(exc)}); export again") from exc
+    if limit is None and len(data) > info.file_size:
+        raise ReadError(label, "holds more data than the zip declares; refusing the zip")
+    return data

@@ -1,0 +1,315 @@
+"""Sensor Logger exports: a zip, its unzipped folder, one of its CSVs, or the JSON export.
+
+Layouts, by the files present (columns always by name; ``z,y,x`` order in the files):
+
+- Android: ``TotalAcceleration`` (gravity included) is the accelerometer.
+- iOS: ``Accelerometer`` + ``Gravity`` added together (gravity included).
+- Apple Watch: ``WristMotion`` (in g): ``(acceleration + gravity) * g``, ``rotationRate``.
+- a lone ``Accelerometer``: gravity included or not is decided from the content.
+
+``Gyroscope`` (rad/s) joins when present. Every sensor is put on the accelerometer's
+timestamps, inside the time span all of them cover.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from thrustlab.errors import FormatError, ReadError
+from thrustlab.quality import QualityFlag
+from thrustlab.read._clean import (
+    BoolArray,
+    FloatArray,
+    IntArray,
+    Stream,
+    align,
+    build,
+    clean_stream,
+    drop_leading_zeros,
+    gravity_in,
+    time_origin,
+)
+from thrustlab.read._csv import parse_csv, text_layout
+from thrustlab.read._source import Source, one_line, open_source
+from thrustlab.recording import G_MPS2, Recording
+
+XYZ = ("x", "y", "z")
+WRIST = (
+    *(f"rotationRate{a}" for a in "XYZ"),
+    *(f"gravity{a}" for a in "XYZ"),
+    *(f"acceleration{a}" for a in "XYZ"),
+)
+SENSORS: Mapping[str, tuple[str, ...]] = {
+    "Accelerometer": XYZ,
+    "TotalAcceleration": XYZ,
+    "Gravity": XYZ,
+    "Gyroscope": XYZ,
+    "WristMotion": WRIST,
+}
+"""The sensors used, and the value columns each must have (by name)."""
+_BY_KEY = {name.lower(): name for name in SENSORS}
+MAX_JSON_BYTES = 512 * 1024**2
+
+
+@dataclass(frozen=True, slots=True)
+class RawSensor:
+    """One sensor's columns as read: ``time`` (ns epoch) and/or ``seconds_elapsed``."""
+
+    name: str
+    label: str
+    time_ns: tuple[IntArray | FloatArray, BoolArray] | None
+    elapsed_s: tuple[IntArray | FloatArray, BoolArray] | None
+    values: FloatArray
+    unparsed_rows: int = 0
+
+
+def sensor_name(member: str, /) -> str | None:
+    """``"export/TotalAcceleration.csv"`` -> ``"TotalAcceleration"``; None for other files."""
+    base = member.rsplit("/", 1)[-1]
+    stem = base[:-4] if base.lower().endswith(".csv") else None
+    return _BY_KEY.get(stem.lower()) if stem else None
+
+
+def read_sensorlogger(path: str, /) -> Recording:
+    with open_source(path) as src:
+        sensors = _load_csvs(src)
+    return _assemble(sensors, path=path, fmt="sensorlogger")
+
+
+def read_sensorlogger_json(path: str, /) -> Recording:
+    with open_source(path) as src:
+        if src.kind != "file":
+            raise FormatError(path, f"is a {src.kind}, not a Sensor Logger JSON file")
+        data = src.read(src.names[0])
+    if len(data) > MAX_JSON_BYTES:
+        raise ReadError(path, "is a JSON export over 512 MiB; use the CSV (zip) export instead")
+    return _assemble(_load_json(data, path=path), path=path, fmt="sensorlogger-json")
+
+
+def _load_csvs(src: Source) -> dict[str, RawSensor]:
+    if src.kind == "file":
+        name = src.names[0]
+        data = src.read(name)
+        fields = {f.lower() for f in text_layout(data, label=src.path).fields}
+        sensor = sensor_name(name) or ("WristMotion" if "rotationratex" in fields else None)
+        sensor = sensor or _guess_from_name(name)
+        return {sensor: _csv_sensor(sensor, data, label=src.path)}
+    sensors: dict[str, RawSensor] = {}
+    for member in src.names:
+        sensor = sensor_name(member)
+        if sensor is not None and sensor not in sensors:
+            sensors[sensor] = _csv_sensor(sensor, src.read(member), label=src.label(member))
+    if not sensors:
+        raise FormatError(
+            src.path,
+            "holds no Sensor Logger sensor files (Accelerometer.csv, TotalAcceleration.csv, "
+            "WristMotion.csv ...); give the Sensor Logger export",
+        )
+    return sensors
+
+
+def _guess_from_name(member: str) -> str:
+    lowered = member.lower()
+    for key in ("total", "gravity", "gyro"):
+        if key in lowered:
+            return {"total": "TotalAcceleration", "gravity": "Gravity", "gyro": "Gyroscope"}[key]
+    return "Accelerometer"
+
+
+def _csv_sensor(sensor: str, data: bytes, *, label: str) -> RawSensor:
+    layout = text_layout(data, label=label)
+    where = {f.strip().lower(): i for i, f in reversed(list(enumerate(layout.fields)))}
+    wanted = SENSORS[sensor]
+    missing = [c for c in wanted if c.lower() not in where]
+    has_time = "time" in where or "seconds_elapsed" in where
+    if missing or not has_time or not layout.has_header:
+        raise FormatError(
+            label,
+            f"is not a Sensor Logger {sensor} file: it lacks the columns "
+            f"{', '.join(missing) or 'time/seconds_elapsed'}",
+        )
+    cols = [where[c.lower()] for c in wanted]
+    times = [where[c] for c in ("time", "seconds_elapsed") if c in where]
+    parsed = parse_csv(
+        data, layout, label=label, n_fields=len(layout.fields), keep=sorted({*cols, *times})
+    )
+    values = np.column_stack([parsed.floats(i) for i in cols])
+    return RawSensor(
+        sensor,
+        label,
+        parsed.times(where["time"]) if "time" in where else None,
+        parsed.times(where["seconds_elapsed"]) if "seconds_elapsed" in where else None,
+        values,
+        parsed.unparsed_rows,
+    )
+
+
+def _load_json(data: bytes, *, path: str) -> dict[str, RawSensor]:
+    try:
+        rows = json.loads(data)
+    except (ValueError, RecursionError) as exc:  # JSONDecodeError and UnicodeDecodeError
+        raise FormatError(path, f"is not valid JSON ({one_line(exc)}); export it again") from exc
+    if not isinstance(rows, list) or not all(isinstance(r, dict) and "sensor" in r for r in rows):
+        raise FormatError(
+            path, 'is not a Sensor Logger JSON export (an array of objects with a "sensor" key)'
+        )
+    groups: dict[str, list[dict[str, object]]] = {}
+    for row in rows:
+        sensor = _BY_KEY.get(str(row["sensor"]).lower())
+        if sensor is not None:
+            groups.setdefault(sensor, []).append(row)
+    if not groups:
+        raise FormatError(path, "holds no accelerometer, gyroscope or wrist-motion rows")
+    return {name: _json_sensor(name, group, label=path) for name, group in groups.items()}
+
+
+def _json_sensor(sensor: str, rows: Sequence[dict[str, object]], *, label: str) -> RawSensor:
+    values = np.column_stack([_floats([r.get(c) for r in rows]) for c in SENSORS[sensor]])
+    time_ns = _ints([r.get("time") for r in rows]) if any("time" in r for r in rows) else None
+    elapsed = [r.get("seconds_elapsed") for r in rows]
+    floats = _floats(elapsed)
+    return RawSensor(sensor, f"{label} [{sensor}]", time_ns, (floats, np.isfinite(floats)), values)
+
+
+def _floats(items: Sequence[object]) -> FloatArray:
+    try:
+        return np.array(items, dtype=np.float64)
+    except (ValueError, TypeError, OverflowError):
+        return np.array([_one_float(v) for v in items], dtype=np.float64)
+
+
+def _one_float(value: object) -> float:
+    if isinstance(value, str | int | float) and not isinstance(value, bool):
+        try:
+            return float(value)
+        except (ValueError, OverflowError):
+            return float("nan")
+    return float("nan")
+
+
+_INT = re.compile(r"^\s*[+-]?\d{1,18}\s*$")
+
+
+def _ints(items: Sequence[object]) -> tuple[IntArray | FloatArray, BoolArray]:
+    """ns epoch times as int64 (floats would lose the last digits); floats if none are ints."""
+    parsed = [_one_int(v) for v in items]
+    ok = np.array([v is not None for v in parsed], dtype=bool)
+    if not ok.any():
+        floats = _floats(items)
+        return floats, np.isfinite(floats)
+    return np.array([v or 0 for v in parsed], dtype=np.int64), ok
+
+
+def _one_int(value: object) -> int | None:
+    if type(value) is int and abs(value) < 2**63:
+        return value
+    if isinstance(value, str) and _INT.match(value):
+        return int(value)
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    layout: str
+    acc: str
+    extra: tuple[str, ...]
+    gravity_included: bool | None  # None: decide from content
+
+
+def _plan(sensors: Mapping[str, RawSensor], *, path: str) -> _Plan:
+    if "TotalAcceleration" in sensors:
+        return _Plan("android", "TotalAcceleration", (), True)
+    if "Accelerometer" in sensors and "Gravity" in sensors:
+        return _Plan("ios", "Accelerometer", ("Gravity",), True)
+    if "Accelerometer" in sensors:
+        return _Plan("accelerometer", "Accelerometer", (), None)
+    if "WristMotion" in sensors:
+        return _Plan("watch", "WristMotion", (), True)
+    raise FormatError(
+        path,
+        f"has {', '.join(sensors)} but no accelerometer (Accelerometer, TotalAcceleration "
+        "or WristMotion); record with the accelerometer on",
+    )
+
+
+def _assemble(sensors: Mapping[str, RawSensor], *, path: str, fmt: str) -> Recording:
+    plan = _plan(sensors, path=path)
+    gyro_name = "Gyroscope" if "Gyroscope" in sensors and plan.layout != "watch" else None
+    used = [sensors[n] for n in (plan.acc, *plan.extra, *([gyro_name] if gyro_name else []))]
+    use_ns = all(s.time_ns is not None for s in used)
+    flags: list[QualityFlag] = []
+    streams = [_stream(s, used, use_ns=use_ns, path=path, flags=flags) for s in used]
+    t_s, acc_values, others, align_flags = align(streams[0], streams[1:], path=path)
+    flags.extend(align_flags)
+    acc, gyro = _compose(plan, acc_values, others, has_gyro=gyro_name is not None)
+    gravity = plan.gravity_included if plan.gravity_included is not None else gravity_in(acc)
+    origin = time_origin([_time_of(s, use_ns) for s in used])
+    start_ns = int(origin) + round(float(t_s[0]) * 1e9) if use_ns and t_s.size else None
+    meta = {"layout": plan.layout, "sensors": ",".join(s.name for s in used)}
+    return build(
+        path,
+        t_s,
+        acc,
+        gyro,
+        fmt=fmt,
+        gravity_included=gravity,
+        flags=flags,
+        start_epoch_ns=start_ns,
+        meta=meta,
+    )
+
+
+def _time_of(sensor: RawSensor, use_ns: bool) -> tuple[IntArray | FloatArray, BoolArray]:
+    pair = sensor.time_ns if use_ns else sensor.elapsed_s
+    if pair is None:
+        raise ReadError(sensor.label, "has neither a time nor a seconds_elapsed column")
+    return pair
+
+
+def _stream(
+    sensor: RawSensor,
+    used: Sequence[RawSensor],
+    *,
+    use_ns: bool,
+    path: str,
+    flags: list[QualityFlag],
+) -> Stream:
+    t_raw, t_ok = _time_of(sensor, use_ns)
+    values = sensor.values
+    zeros = drop_leading_zeros(values) if sensor.name != "WristMotion" else 0
+    if zeros:
+        t_raw, t_ok, values = t_raw[zeros:], t_ok[zeros:], values[zeros:]
+        flags.append(
+            QualityFlag(
+                "leading_zero_rows",
+                "info",
+                f"{sensor.name}: dropped {zeros} all-zero rows at the start",
+            )
+        )
+    stream = clean_stream(
+        t_raw,
+        t_ok,
+        values,
+        origin=time_origin([_time_of(s, use_ns) for s in used]),
+        seconds_per_unit=1e-9 if use_ns else 1.0,
+        label=sensor.name,
+        path=path,
+        unparsed_rows=sensor.unparsed_rows,
+    )
+    flags.extend(stream.flags)
+    return stream
+
+
+def _compose(
+    plan: _Plan, acc_values: FloatArray, others: Sequence[FloatArray], *, has_gyro: bool
+) -> tuple[FloatArray, FloatArray | None]:
+    if plan.layout == "watch":
+        rotation, gravity, user = acc_values[:, 0:3], acc_values[:, 3:6], acc_values[:, 6:9]
+        return (user + gravity) * G_MPS2, np.ascontiguousarray(rotation)
+    acc = acc_values + others[0] if plan.layout == "ios" else acc_values
+    return acc, (others[-1] if has_gyro else None)
