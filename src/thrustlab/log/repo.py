@@ -82,6 +82,7 @@ class AnalysisRecord:
     asymmetry_index_pct: float | None = None
     concentric_slowdown_pct: float | None = None
     verdict: str | None = None
+    created_at: dt.datetime | None = None
 
     def __post_init__(self) -> None:
         if self.verdict is not None and self.verdict not in VERDICTS:
@@ -112,6 +113,7 @@ class RecordingRef:
     sha256: str
     size_bytes: int
     blob: bytes | None = None
+    created_at: dt.datetime | None = None
 
 
 def recording_ref(path: Path, /, *, copy: bool = False) -> RecordingRef:
@@ -225,7 +227,13 @@ def add_set(
     if analysis is not None:
         row.analysis = _analysis_row(analysis)
     row.recordings = [
-        RecordingFile(path=r.path, sha256=r.sha256, size_bytes=r.size_bytes, blob=r.blob)
+        RecordingFile(
+            path=r.path,
+            sha256=r.sha256,
+            size_bytes=r.size_bytes,
+            blob=r.blob,
+            created_at=r.created_at or _utcnow(),
+        )
         for r in recordings
     ]
     session.add(row)
@@ -243,6 +251,7 @@ def _analysis_row(record: AnalysisRecord) -> Analysis:
         asymmetry_index_pct=record.asymmetry_index_pct,
         concentric_slowdown_pct=record.concentric_slowdown_pct,
         verdict=record.verdict,
+        created_at=record.created_at or _utcnow(),
     )
 
 
