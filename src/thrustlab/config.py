@@ -48,6 +48,8 @@ class AnalysisConfig:
     level_tolerance_fraction: float = 0.35
     """A rep's bottom and top must lie within 35 % of the set's range of motion of the set's
     typical bottom and top: set-up and racking movements do not."""
+    max_rep_s: float = 10.0
+    """A rep lasts at most 10 s (3 s up, a 4 s hold, 3 s down); longer swings are set-up."""
     onset_velocity_fraction: float = 0.1
     """A phase starts or ends where the thigh's angular speed crosses 10 % of that phase's
     peak speed (the usual movement-onset rule)."""

@@ -1,0 +1,62 @@
+"""Set-level figures derived from the per-rep values (PRODUCT.md's definitions)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from thrustlab.config import AnalysisConfig
+
+
+def trend_ratio(rms: Sequence[float | None], /) -> float | None:
+    """Mean of the last third of the reps over the mean of the first third (1.0 = flat)."""
+    values = [v for v in rms if v is not None]
+    if len(values) < 2:
+        return None
+    k = max(1, len(values) // 3)
+    first = float(np.mean(values[:k]))
+    return float(np.mean(values[-k:]) / first) if first > 0 else None
+
+
+def onset_rep(
+    rms: Sequence[float | None], /, *, reference_mps2: float | None, config: AnalysisConfig
+) -> int | None:
+    """First rep (1-based) from which the shaking stays at or above the onset threshold:
+    ``onset_factor`` x the reference and ``onset_min_rise_mps2`` above it. The reference
+    is the rest before the set when measured, else the calmest rep."""
+    measured = [v for v in rms if v is not None]
+    if not measured:
+        return None
+    reference = reference_mps2 if reference_mps2 is not None else min(measured)
+    threshold = max(config.onset_factor * reference, reference + config.onset_min_rise_mps2)
+    for i, value in enumerate(rms):
+        rest = [v for v in rms[i:] if v is not None]
+        if value is not None and value >= threshold and np.median(rest) >= threshold:
+            return i + 1
+    return None
+
+
+def slowdown_pct(concentric_s: Sequence[float], /) -> float | None:
+    """How much longer the last concentric took than the fastest one, in %."""
+    if len(concentric_s) < 2 or min(concentric_s) <= 0:
+        return None
+    return 100.0 * (concentric_s[-1] - min(concentric_s)) / min(concentric_s)
+
+
+def velocity_loss_pct(rom_deg: Sequence[float], concentric_s: Sequence[float], /) -> float | None:
+    """Loss of mean concentric speed from the fastest rep to the last, in %. The hips rise
+    at a speed proportional to the thigh's angular speed, so the ratio needs no scale."""
+    if len(rom_deg) < 2:
+        return None
+    speeds = [r / c for r, c in zip(rom_deg, concentric_s, strict=True) if c > 0]
+    if len(speeds) != len(rom_deg) or max(speeds) <= 0:
+        return None
+    return 100.0 * (1.0 - speeds[-1] / max(speeds))
+
+
+def asymmetry_pct(left: float | None, right: float | None, /) -> float | None:
+    """``100 (right - left) / mean(left, right)``: positive when the right leg shakes more."""
+    if left is None or right is None or left + right <= 0:
+        return None
+    return 100.0 * (right - left) / ((right + left) / 2)

@@ -1,0 +1,232 @@
+"""Rep segmentation on the thigh angle.
+
+1. Turning points of the angle that differ by at least ``min_rom_deg`` (a zigzag).
+2. For each sign of the angle, candidate reps are bottom -> top -> bottom triples; the
+   set is the longest run of consecutive candidates whose bottoms and tops sit at the same
+   levels (set-up and racking moves do not).
+3. The right sign is the one where the set starts from, and ends in, a rest at the bottom.
+4. Phase boundaries are where the angular speed crosses a fraction of the phase's peak.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from thrustlab.config import AnalysisConfig
+
+FloatArray = npt.NDArray[np.float64]
+
+REST_SPEED_DPS = 10.0
+"""The thigh is at rest while it turns slower than 10 deg/s."""
+EDGE_DURATION_FACTOR = 1.8
+"""A first or last candidate lasting 1.8x the set's typical rep is set-up or racking."""
+REST_CHECK_S = 1.5
+"""How long before the first rep and after the last one the bottom rest is looked for."""
+
+
+@dataclass(frozen=True, slots=True)
+class RepTiming:
+    start_s: float
+    lockout_start_s: float
+    lockout_end_s: float
+    end_s: float
+    rom_deg: float
+
+
+def zigzag(x: FloatArray, /, *, min_swing: float) -> list[tuple[int, int]]:
+    """Alternating turning points ``(index, +1 for a peak / -1 for a trough)`` of ``x``,
+    each at least ``min_swing`` away from the previous one; the last extreme is included."""
+    values = x.tolist()
+    pivots: list[tuple[int, int]] = []
+    lo = hi = values[0]
+    lo_i = hi_i = 0
+    trend = 0
+    ext, ext_i = values[0], 0
+    for i, v in enumerate(values):
+        if trend == 0:
+            if v > hi:
+                hi, hi_i = v, i
+            if v < lo:
+                lo, lo_i = v, i
+            if hi - lo >= min_swing:
+                rising = hi_i > lo_i
+                pivots.append((lo_i, -1) if rising else (hi_i, 1))
+                trend = 1 if rising else -1
+                ext, ext_i = (hi, hi_i) if rising else (lo, lo_i)
+        elif trend == 1:
+            if v > ext:
+                ext, ext_i = v, i
+            elif ext - v >= min_swing:
+                pivots.append((ext_i, 1))
+                trend, ext, ext_i = -1, v, i
+        elif v < ext:
+            ext, ext_i = v, i
+        elif v - ext >= min_swing:
+            pivots.append((ext_i, -1))
+            trend, ext, ext_i = 1, v, i
+    if trend != 0:
+        pivots.append((ext_i, trend))
+    return pivots
+
+
+def _candidates(
+    y: FloatArray, pivots: list[tuple[int, int]], sign: int
+) -> list[tuple[int, int, int]]:
+    kinds = [kind * sign for _, kind in pivots]
+    return [
+        (pivots[j][0], pivots[j + 1][0], pivots[j + 2][0])
+        for j in range(len(pivots) - 2)
+        if kinds[j] == -1 and kinds[j + 1] == 1
+    ]
+
+
+def _consistent_run(
+    y: FloatArray, cands: list[tuple[int, int, int]], reps: list[RepTiming], config: AnalysisConfig
+) -> list[int]:
+    """Indices of the longest run of consecutive candidates at the levels most candidates
+    share, with edge candidates that last far longer than the others trimmed off."""
+    if not cands:
+        return []
+    b0 = np.array([y[a] for a, _, _ in cands])
+    top = np.array([y[m] for _, m, _ in cands])
+    b1 = np.array([y[c] for _, _, c in cands])
+    amp = top - np.maximum(b0, b1)
+    duration = np.array([r.end_s - r.start_s for r in reps])
+    short = duration <= config.max_rep_s
+    tolerance = config.level_tolerance_fraction
+
+    def fits(bottom: float, peak: float) -> npt.NDArray[np.bool_]:
+        tol = tolerance * (peak - bottom)
+        at_levels = (
+            (np.abs(top - peak) <= tol)
+            & (np.abs(b0 - bottom) <= tol)
+            & (np.abs(b1 - bottom) <= tol)
+        )
+        return np.asarray(at_levels & short)
+
+    support = [int(fits(float(min(b0[k], b1[k])), float(top[k])).sum()) for k in range(len(cands))]
+    best = max(range(len(cands)), key=lambda k: (support[k], amp[k]))
+    ok = fits(float(min(b0[best], b1[best])), float(top[best]))
+    for _ in range(2):
+        if not ok.any():
+            return []
+        ok = fits(float(np.median(np.minimum(b0, b1)[ok])), float(np.median(top[ok])))
+    runs: list[list[int]] = []
+    for k in np.flatnonzero(ok).tolist():
+        if runs and runs[-1][-1] == k - 1:
+            runs[-1].append(k)
+        else:
+            runs.append([k])
+    if not runs:
+        return []
+    longest = max(runs, key=lambda r: (len(r), sum(amp[k] for k in r)))
+    while len(longest) >= 3:
+        typical = float(np.median(duration[longest]))
+        if duration[longest[0]] > EDGE_DURATION_FACTOR * typical:
+            longest = longest[1:]
+        elif duration[longest[-1]] > EDGE_DURATION_FACTOR * typical:
+            longest = longest[:-1]
+        else:
+            break
+    return longest
+
+
+def _crossing(speed: FloatArray, start: int, stop: int, threshold: float, step: int) -> int:
+    """First index from ``start`` towards ``stop`` (exclusive) where speed <= threshold."""
+    segment = (
+        speed[start:stop:step] if step > 0 else speed[start : stop if stop >= 0 else None : step]
+    )
+    below = np.flatnonzero(segment <= threshold)
+    if below.size == 0:
+        return stop - step
+    return start + step * int(below[0])
+
+
+def _timing(
+    y: FloatArray, v: FloatArray, cand: tuple[int, int, int], rate_hz: float, fraction: float
+) -> RepTiming:
+    i0, i1, i2 = cand
+    k = i0 + int(np.argmax(v[i0 : i1 + 1]))
+    up = fraction * v[k]
+    start = _crossing(v, k, i0 - 1, up, -1)
+    lock0 = _crossing(v, k, i1 + 1, up, 1)
+    k2 = i1 + int(np.argmin(v[i1 : i2 + 1]))
+    down = -fraction * v[k2]
+    lock1 = _crossing(-v, k2, i1 - 1, down, -1)
+    end = _crossing(-v, k2, i2 + 1, down, 1)
+    lock1 = max(lock1, lock0)
+    return RepTiming(
+        start / rate_hz, lock0 / rate_hz, lock1 / rate_hz, end / rate_hz, float(y[i1] - y[start])
+    )
+
+
+def _rest_score(
+    y: FloatArray, v: FloatArray, reps: list[RepTiming], rate_hz: float, tolerance: float
+) -> float:
+    """How much of the time just before the first rep and after the last one the thigh
+    rests near the bottom level (0 to 2)."""
+    bottom = float(np.median([y[round(r.start_s * rate_hz)] for r in reps]))
+    rom = float(np.median([r.rom_deg for r in reps]))
+    n = y.size
+    score = 0.0
+    first, last = round(reps[0].start_s * rate_hz), round(reps[-1].end_s * rate_hz)
+    for lo, hi in (
+        (first - round(REST_CHECK_S * rate_hz), first),
+        (last, last + round(REST_CHECK_S * rate_hz)),
+    ):
+        window = hi - lo
+        lo, hi = max(lo, 0), min(hi, n)
+        near = np.abs(y[lo:hi] - bottom) <= tolerance * rom
+        score += float(np.sum(near)) / window  # time outside the recording is no evidence
+    return score
+
+
+def find_reps(
+    angle_deg: FloatArray, /, *, rate_hz: float, config: AnalysisConfig
+) -> tuple[RepTiming, ...]:
+    """The reps of the set in ``angle_deg`` (thigh angle sampled at ``rate_hz``)."""
+    pivots = zigzag(angle_deg, min_swing=config.min_rom_deg)
+    best: tuple[float, int, list[RepTiming]] = (-1.0, 0, [])
+    for sign in (1, -1):
+        y = sign * angle_deg
+        cands = _candidates(y, pivots, sign)
+        v = np.gradient(y) * rate_hz
+        timings = [_timing(y, v, cand, rate_hz, config.onset_velocity_fraction) for cand in cands]
+        run = _consistent_run(y, cands, timings, config)
+        if not run:
+            continue
+        reps = [timings[k] for k in run]
+        score = _rest_score(y, v, reps, rate_hz, config.level_tolerance_fraction)
+        if config.mode == "cyclic":
+            score = 0.0
+        if (score, len(reps)) > best[:2]:
+            best = (score, len(reps), reps)
+    return tuple(best[2])
+
+
+def rest_window(
+    speed_dps: FloatArray, /, *, rate_hz: float, edge_s: float, after: bool, config: AnalysisConfig
+) -> tuple[float, float] | None:
+    """The still stretch (up to ``rest_window_s``) ending at ``edge_s`` (or starting there
+    when ``after``), or None when it is shorter than ``rest_min_s``."""
+    margin = round(0.2 * rate_hz)
+    edge = round(edge_s * rate_hz)
+    longest = round(config.rest_window_s * rate_hz)
+    if after:
+        lo, hi = edge + margin, min(speed_dps.size, edge + margin + longest)
+        moving = np.flatnonzero(np.abs(speed_dps[lo:hi]) >= REST_SPEED_DPS)
+        hi = lo + int(moving[0]) if moving.size else hi
+    else:
+        lo, hi = max(0, edge - margin - longest), edge - margin
+        moving = (
+            np.flatnonzero(np.abs(speed_dps[lo:hi]) >= REST_SPEED_DPS)
+            if hi > lo
+            else np.array([], int)
+        )
+        lo = lo + int(moving[-1]) + 1 if moving.size else lo
+    if (hi - lo) / rate_hz < config.rest_min_s:
+        return None
+    return lo / rate_hz, hi / rate_hz

@@ -1,0 +1,47 @@
+"""The thigh's angle in its plane of movement, whatever way the phone sits on it.
+
+A hip thrust swings the thigh about one axis (hip to hip). With gravity in the signal, the
+slow part of the acceleration is gravity, whose direction in the phone's axes then moves on
+a great circle: its plane's normal is that axis, and the angle along the circle is the
+thigh's pitch up to a constant. Without gravity, the gyroscope's rate about its dominant
+axis, integrated, gives the same angle. The sign and zero of the angle are arbitrary; the
+rep segmentation decides which end is the bottom.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+
+FloatArray = npt.NDArray[np.float64]
+
+QUIET_QUANTILE = 0.3
+"""Gyro bias is the median rate over the quietest 30 % of samples (rests and holds)."""
+
+
+def angle_from_gravity(gravity_mps2: FloatArray, /) -> FloatArray:
+    """Angle (degrees) of the low-passed acceleration ``gravity_mps2`` (N, 3) along its
+    best-fitting plane through the origin."""
+    norms = np.linalg.norm(gravity_mps2, axis=1, keepdims=True)
+    unit = gravity_mps2 / np.maximum(norms, 1e-9)
+    _, _, vt = np.linalg.svd(unit, full_matrices=False)
+    axis = vt[2]
+    first = unit.mean(axis=0)
+    first -= axis * (first @ axis)
+    if np.linalg.norm(first) < 1e-9:
+        first = vt[0]
+    e1 = first / np.linalg.norm(first)
+    e2 = np.cross(axis, e1)
+    angle = np.unwrap(np.arctan2(unit @ e2, unit @ e1))
+    return np.asarray(np.rad2deg(angle))
+
+
+def angle_from_gyro(gyro_rads: FloatArray, /, *, fs_hz: float) -> FloatArray:
+    """Angle (degrees) integrated from the rate about the gyroscope's dominant axis, with the
+    bias measured on the quietest samples removed."""
+    _, _, vt = np.linalg.svd(gyro_rads, full_matrices=False)
+    rate = gyro_rads @ vt[0]
+    magnitude = np.linalg.norm(gyro_rads, axis=1)
+    quiet = magnitude <= np.quantile(magnitude, QUIET_QUANTILE)
+    rate = rate - np.median(rate[quiet])
+    return np.asarray(np.rad2deg(np.cumsum(rate) / fs_hz))

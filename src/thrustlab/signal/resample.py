@@ -1,0 +1,74 @@
+"""Irregular timestamps to one uniform rate, with gaps kept visible."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from thrustlab.quality import QualityFlag
+from thrustlab.recording import Recording
+
+FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
+
+GAP_INTERVALS = 5.0
+"""A pause longer than five typical sample intervals is a gap, whatever the rate."""
+
+
+@dataclass(frozen=True, slots=True)
+class Uniform:
+    """Samples at ``rate_hz`` from t = 0; ``valid`` is False inside gaps, where the values
+    are straight lines between the samples either side and must not be measured."""
+
+    rate_hz: float
+    acc_mps2: FloatArray
+    gyro_rads: FloatArray | None
+    valid: BoolArray
+    gravity_included: bool
+
+    @property
+    def t_s(self) -> FloatArray:
+        return np.arange(self.acc_mps2.shape[0]) / self.rate_hz
+
+
+def to_uniform(
+    recording: Recording, /, *, gap_threshold_s: float, rate_hz: float | None = None
+) -> tuple[Uniform, tuple[QualityFlag, ...]]:
+    """Resample ``recording`` to ``rate_hz`` (default: its median rate, to 0.1 Hz) by linear
+    interpolation; pauses longer than the gap threshold are flagged and marked invalid."""
+    t = recording.t_s
+    dt = np.diff(t)
+    rate = round(float(1.0 / np.median(dt)), 1) if rate_hz is None else rate_hz
+    n_out = int(np.floor(t[-1] * rate)) + 1
+    t_out = np.arange(n_out) / rate
+    acc = _interp(t_out, t, recording.acc_mps2)
+    gyro = None if recording.gyro_rads is None else _interp(t_out, t, recording.gyro_rads)
+
+    limit_s = max(gap_threshold_s, GAP_INTERVALS / rate)
+    gap_idx = np.flatnonzero(dt > limit_s)
+    valid = np.ones(n_out, dtype=bool)
+    flags: list[QualityFlag] = []
+    for i in gap_idx:
+        start, end = float(t[i]), float(t[i + 1])
+        valid[(t_out > start) & (t_out < end)] = False
+    if gap_idx.size:
+        total = float(dt[gap_idx].sum())
+        first = float(t[gap_idx[0]])
+        flags.append(
+            QualityFlag(
+                "gap",
+                "warning",
+                f"{gap_idx.size} gap(s) without samples, {total:.2f} s in all (the first at "
+                f"{first:.2f} s); shaking is measured only on the samples around them.",
+            )
+        )
+    return Uniform(rate, acc, gyro, valid, recording.gravity_included), tuple(flags)
+
+
+def _interp(t_out: FloatArray, t: FloatArray, values: FloatArray) -> FloatArray:
+    out = np.empty((t_out.size, values.shape[1]))
+    for axis in range(values.shape[1]):
+        out[:, axis] = np.interp(t_out, t, values[:, axis])
+    return out

@@ -1,0 +1,59 @@
+"""Power spectra and their peaks."""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+
+from thrustlab.signal.filters import next_fast_len
+
+FloatArray = npt.NDArray[np.float64]
+
+FREQ_STEP_HZ = 0.05
+"""Segments are zero-padded so the spectrum is sampled at least this finely."""
+
+
+def power_spectrum(
+    x: FloatArray, /, *, fs_hz: float, window_s: float
+) -> tuple[FloatArray, FloatArray]:
+    """Welch power spectral density of ``x`` (samples along axis 0; columns are summed).
+
+    Hann segments of ``window_s`` (shorter when ``x`` is), half overlapping, each with its
+    mean removed. Returns ``(freqs_hz, psd)`` with psd in units of x squared per Hz."""
+    n = x.shape[0]
+    seg = max(4, min(n, round(window_s * fs_hz)))
+    step = max(1, seg // 2)
+    starts = np.arange(0, n - seg + 1, step)
+    idx = starts[:, None] + np.arange(seg)[None, :]
+    segments = x[idx]  # (n_seg, seg, ...) ; columns stay last
+    segments = segments - segments.mean(axis=1, keepdims=True)
+    window = np.hanning(seg)
+    shape = (1, seg) + (1,) * (segments.ndim - 2)
+    segments = segments * window.reshape(shape)
+    n_fft = next_fast_len(max(seg, round(fs_hz / FREQ_STEP_HZ)))
+    coeffs = np.fft.rfft(segments, n=n_fft, axis=1)
+    power = np.abs(coeffs) ** 2
+    if power.ndim == 3:
+        power = power.sum(axis=2)
+    psd = power.mean(axis=0) / (fs_hz * float(np.sum(window**2)))
+    psd[1:-1] *= 2.0
+    return np.fft.rfftfreq(n_fft, 1.0 / fs_hz), psd
+
+
+def peak_frequency(
+    freqs_hz: FloatArray, psd: FloatArray, /, *, band_hz: tuple[float, float]
+) -> float | None:
+    """Frequency of the largest peak of ``psd`` inside ``band_hz``, refined by a parabola
+    through the three highest points; None when the band holds no bins or no power."""
+    inside = np.flatnonzero((freqs_hz >= band_hz[0]) & (freqs_hz <= band_hz[1]))
+    if inside.size == 0:
+        return None
+    k = int(inside[np.argmax(psd[inside])])
+    if psd[k] <= 0:
+        return None
+    if 0 < k < psd.size - 1:
+        left, mid, right = psd[k - 1], psd[k], psd[k + 1]
+        curvature = left - 2 * mid + right
+        offset = 0.5 * (left - right) / curvature if curvature < 0 else 0.0
+        return float(freqs_hz[k] + offset * (freqs_hz[1] - freqs_hz[0]))
+    return float(freqs_hz[k])
