@@ -1,0 +1,282 @@
+"""The generic CSV reader: column names, units, time units, headerless files, repairs."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+from test_read_support import DATA, shared
+
+from thrustlab.errors import FormatError, OptionError, ReadError
+from thrustlab.read import ReadOptions, detect_format, read
+from thrustlab.recording import G_MPS2
+
+
+def write(tmp_path: Path, text: str, name: str = "rec.csv") -> Path:
+    path = tmp_path / name
+    path.write_text(text)
+    return path
+
+
+def codes(recording: object) -> set[str]:
+    return {flag.code for flag in recording.quality}  # type: ignore[attr-defined]
+
+
+def test_named_columns_in_seconds(tmp_path: Path) -> None:
+    path = write(tmp_path, "time,ax,ay,az\n10.00,0,0,9.8\n10.01,0,1,9.8\n10.02,1,0,9.8\n")
+    rec = read(path)
+    assert detect_format(path) == "csv"
+    assert rec.format == "csv"
+    np.testing.assert_allclose(rec.t_s, [0, 0.01, 0.02], atol=1e-12)
+    np.testing.assert_allclose(rec.acc_mps2[1], [0, 1, 9.8])
+    assert rec.gyro_rads is None
+    assert rec.gravity_included
+    assert rec.path == str(path)
+
+
+@pytest.mark.parametrize(
+    ("header", "scale_acc", "scale_gyro"),
+    [
+        ("t,acc_x,acc_y,acc_z,gyro_x,gyro_y,gyro_z", 1.0, 1.0),
+        ("timestamp_s,accel_x,accel_y,accel_z,wx,wy,wz", 1.0, 1.0),
+        ("Time,accX,accY,accZ,gx,gy,gz", 1.0, 1.0),
+        ("time_s,acc_x_g,acc_y_g,acc_z_g,gyro_x_deg_s,gyro_y_deg_s,gyro_z_deg_s", G_MPS2, math.pi / 180),
+        ("time_s,acc_x_m_s2,acc_y_m_s2,acc_z_m_s2,gyro_x_rad_s,gyro_y_rad_s,gyro_z_rad_s", 1.0, 1.0),
+        ("time (s),x,y,z,rotation_rate_x,rotation_rate_y,rotation_rate_z", 1.0, 1.0),
+    ],
+)
+def test_column_names_and_units(
+    tmp_path: Path, header: str, scale_acc: float, scale_gyro: float
+) -> None:
+    rows = "\n".join(f"{i * 0.01:.2f},1,2,3,4,5,6" for i in range(5))
+    rec = read(write(tmp_path, f"{header}\n{rows}\n"))
+    np.testing.assert_allclose(rec.acc_mps2[0], np.array([1, 2, 3]) * scale_acc)
+    assert rec.gyro_rads is not None
+    np.testing.assert_allclose(rec.gyro_rads[0], np.array([4, 5, 6]) * scale_gyro)
+    assert rec.median_rate_hz == pytest.approx(100)
+
+
+def test_columns_found_by_name_not_position(tmp_path: Path) -> None:
+    text = "az,quality,ay,time_ms,ax\n3,1,2,0,1\n3,1,2,20,1\n3,1,2,40,1\n"
+    rec = read(write(tmp_path, text))
+    np.testing.assert_allclose(rec.acc_mps2[0], [1, 2, 3])
+    np.testing.assert_allclose(rec.t_s, [0, 0.02, 0.04])
+
+
+def test_options_override_units(tmp_path: Path) -> None:
+    text = "time,ax,ay,az,gx,gy,gz\n0,0,0,1,90,0,0\n1,0,0,1,90,0,0\n2,0,0,1,90,0,0\n"
+    rec = read(write(tmp_path, text), options=ReadOptions(acc_unit="g", gyro_unit="degs", time_unit="ms"))
+    np.testing.assert_allclose(rec.acc_mps2[0], [0, 0, G_MPS2])
+    assert rec.gyro_rads is not None
+    np.testing.assert_allclose(rec.gyro_rads[0], [math.pi / 2, 0, 0])
+    np.testing.assert_allclose(rec.t_s, [0, 0.001, 0.002])
+    assert rec.gravity_included
+
+
+@pytest.mark.parametrize(
+    ("step", "unit"),
+    [(0.01, "s"), (0.0025, "s"), (10, "ms"), (2, "ms"), (10_000, "us"), (10_000_000, "ns"), (1_000_000, "ns")],
+)
+def test_time_unit_detected_from_median_step(tmp_path: Path, step: float, unit: str) -> None:
+    rows = "\n".join(f"{1000 + i * step!r},0,0,1" for i in range(50))
+    rec = read(write(tmp_path, f"time,ax,ay,az\n{rows}\n"))
+    assert rec.meta["time_unit"] == unit
+    assert "time_unit_detected" in codes(rec)
+    seconds = {"s": 1, "ms": 1e-3, "us": 1e-6, "ns": 1e-9}[unit]
+    assert rec.t_s[1] == pytest.approx(step * seconds)
+
+
+def test_time_unit_that_fits_no_rate_is_an_error(tmp_path: Path) -> None:
+    rows = "\n".join(f"{i * 1e12:.0f},0,0,1" for i in range(5))
+    with pytest.raises(ReadError, match="time_unit"):
+        read(write(tmp_path, f"time,ax,ay,az\n{rows}\n"))
+
+
+def test_ns_epoch_keeps_its_precision(tmp_path: Path) -> None:
+    base = 1_719_102_681_279_387_400
+    rows = "\n".join(f"{base + i * 10_000_123},0,0,1" for i in range(4))
+    rec = read(write(tmp_path, f"timestamp_ns,ax,ay,az\n{rows}\n"))
+    np.testing.assert_allclose(np.diff(rec.t_s), 0.010000123, rtol=0, atol=1e-15)
+
+
+def test_headerless_with_columns(tmp_path: Path) -> None:
+    text = "5,1,2,3,9\n6,1,2,3,9\n7,1,2,3,9\n"
+    rec = read(write(tmp_path, text), options=ReadOptions(columns=("time", "ax", "ay", "az", "_"), time_unit="s"))
+    np.testing.assert_allclose(rec.t_s, [0, 1, 2])
+    np.testing.assert_allclose(rec.acc_mps2[2], [1, 2, 3])
+    assert "columns_guessed" not in codes(rec)
+
+
+def test_headerless_guess_says_so(tmp_path: Path) -> None:
+    text = "".join(f"{i * 10},1,2,9.8\n" for i in range(10))
+    rec = read(write(tmp_path, text))
+    assert "columns_guessed" in codes(rec)
+    assert rec.t_s[1] == pytest.approx(0.01)
+
+
+def test_headerless_without_a_known_layout_asks_for_columns(tmp_path: Path) -> None:
+    with pytest.raises(ReadError, match=r"ReadOptions\(columns"):
+        read(write(tmp_path, "1,2,3,4,5,6,7,8\n2,2,3,4,5,6,7,8\n"))
+
+
+def test_columns_given_for_a_file_with_a_header_skip_it(tmp_path: Path) -> None:
+    text = "a,b,c,d\n0,1,2,3\n0.01,1,2,3\n0.02,1,2,3\n"
+    rec = read(write(tmp_path, text), options=ReadOptions(columns=("time", "ax", "ay", "az")))
+    assert rec.t_s.size == 3
+
+
+def test_rate_for_a_file_without_time(tmp_path: Path) -> None:
+    text = "ax,ay,az\n" + "".join(f"{i},0,1\n" for i in range(10))
+    rec = read(write(tmp_path, text), options=ReadOptions(rate_hz=50))
+    np.testing.assert_allclose(rec.t_s, np.arange(10) / 50)
+    with pytest.raises(ReadError, match="rate_hz"):
+        read(write(tmp_path, text))
+
+
+def test_rate_keeps_timing_when_rows_are_dropped(tmp_path: Path) -> None:
+    text = "ax,ay,az\n0,0,1\n0,0,x\n0,0,1\n0,0,1\n"
+    rec = read(write(tmp_path, text), options=ReadOptions(rate_hz=10))
+    np.testing.assert_allclose(rec.t_s, [0, 0.2, 0.3])
+    assert "rows_dropped" in codes(rec)
+
+
+def test_semicolon_and_decimal_comma(tmp_path: Path) -> None:
+    text = "time;ax;ay;az\n0,00;1,5;0;9,8\n0,01;1,5;0;9,8\n0,02;1,5;0;9,8\n"
+    rec = read(write(tmp_path, text))
+    np.testing.assert_allclose(rec.acc_mps2[0], [1.5, 0, 9.8])
+    np.testing.assert_allclose(rec.t_s, [0, 0.01, 0.02])
+
+
+def test_tab_delimited(tmp_path: Path) -> None:
+    rec = read(write(tmp_path, "t\tax\tay\taz\n0\t1\t2\t3\n0.01\t1\t2\t3\n"))
+    np.testing.assert_allclose(rec.acc_mps2[1], [1, 2, 3])
+
+
+def test_repairs_are_quality_entries(tmp_path: Path) -> None:
+    text = (
+        "time,ax,ay,az\n"
+        "0.00,0,0,1\n"
+        "0.02,0,0,1\n"  # out of order
+        "0.01,0,0,1\n"
+        "0.01,5,5,5\n"  # repeats a timestamp
+        "0.03,nan,0,1\n"  # NaN
+        "0.04,inf,0,1\n"  # inf
+        "0.05,abc,0,1\n"  # not a number
+        "0.06,0,0\n"  # too few fields
+        "0.07,0,0,1\n"
+    )
+    rec = read(write(tmp_path, text))
+    np.testing.assert_allclose(rec.t_s, [0, 0.01, 0.02, 0.07])
+    np.testing.assert_allclose(rec.acc_mps2[1], [0, 0, 1])  # the first of the repeats
+    flags = {f.code: f.message for f in rec.quality}
+    assert {"rows_dropped", "timestamps_unsorted", "duplicate_timestamps"} <= set(flags)
+    assert "dropped 4 of 9 rows" in flags["rows_dropped"]
+    assert "1 with the wrong number of fields" in flags["rows_dropped"]
+    assert "1 times" in flags["timestamps_unsorted"]
+    assert "dropped 1 rows" in flags["duplicate_timestamps"]
+
+
+def test_bad_cell_far_down_a_large_file(tmp_path: Path) -> None:
+    """pyarrow infers types from the first block; a bad cell past it must still be survived."""
+    n = 60_000
+    lines = [f"{i / 100:.2f},0.1,0.2,9.8" for i in range(n)]
+    lines[n - 10] = f"{(n - 10) / 100:.2f},oops,0.2,9.8"
+    rec = read(write(tmp_path, "time,ax,ay,az\n" + "\n".join(lines) + "\n"))
+    assert rec.t_s.size == n - 1
+    assert "rows_dropped" in codes(rec)
+
+
+def test_gravity_free_columns(tmp_path: Path) -> None:
+    rows = "".join(f"{i / 100},0.1,0.2,0.3\n" for i in range(5))
+    assert not read(write(tmp_path, "time,ax,ay,az\n" + rows)).gravity_included
+    rows = "".join(f"{i / 100},0.1,0.2,9.3\n" for i in range(5))
+    text = "time,linear_acceleration_x,linear_acceleration_y,linear_acceleration_z\n" + rows
+    assert not read(write(tmp_path, text)).gravity_included
+
+
+def test_acc_in_g_without_saying_gets_a_hint(tmp_path: Path) -> None:
+    rows = "".join(f"{i / 100},0,0,1.0\n" for i in range(5))
+    rec = read(write(tmp_path, "time,ax,ay,az\n" + rows))
+    assert "acc_unit_maybe_g" in codes(rec)
+
+
+def test_missing_accelerometer_columns(tmp_path: Path) -> None:
+    with pytest.raises(FormatError, match="accelerometer"):
+        read(write(tmp_path, "time,temp,humidity\n0,1,2\n1,1,2\n"))
+
+
+def test_bad_options_are_option_errors() -> None:
+    with pytest.raises(OptionError):
+        ReadOptions(columns=("time", "ax", "speed"))
+    with pytest.raises(OptionError):
+        ReadOptions(rate_hz=0)
+    with pytest.raises(OptionError):
+        ReadOptions(rate_hz=float("nan"))
+    with pytest.raises(OptionError):
+        ReadOptions(columns=("ax", "ax"))
+
+
+# --- real third-party data -------------------------------------------------------------
+
+
+def test_spar_cut_in_tests_data() -> None:
+    rec = read(DATA / "spar_S9_E5_L_097_head.csv", options=ReadOptions(rate_hz=50, acc_unit="g"))
+    assert rec.t_s.size == 250
+    assert rec.median_rate_hz == pytest.approx(50)
+    assert rec.gyro_rads is not None
+    np.testing.assert_allclose(rec.acc_mps2[0], np.array([1.11157, -0.093791, 0.149732]) * G_MPS2)
+    np.testing.assert_allclose(rec.gyro_rads[0], [0.015535, 1.11811, 1.38024])
+    assert rec.gravity_included
+
+
+def test_spar_shared_series_are_long_sets() -> None:
+    index = shared("spar-watch-reps/index.csv")
+    lines = index.read_text().splitlines()[1:4]
+    for line in lines:
+        name, *_, n_samples, duration_s = line.split(",")
+        rec = read(index.parent / name, options=ReadOptions(rate_hz=50, acc_unit="g"))
+        assert rec.t_s.size == int(n_samples)
+        assert rec.duration_s == pytest.approx(float(duration_s) - 0.02)
+        assert rec.median_rate_hz == pytest.approx(50)
+        magnitude = np.linalg.norm(rec.acc_mps2, axis=1).mean()
+        assert 7 < magnitude < 13  # gravity in m/s^2 once g was converted
+
+
+def test_pdkit_cut_headerless_ns() -> None:
+    options = ReadOptions(columns=("time", "ax", "ay", "az", "_"))
+    rec = read(DATA / "pdkit_rest_tremor_right_leg_head.csv", options=options)
+    assert rec.t_s.size == 300
+    assert rec.meta["time_unit"] == "ns"
+    assert rec.median_rate_hz == pytest.approx(100, rel=0.02)
+    np.testing.assert_allclose(rec.acc_mps2[0], [2.6803088, 0.15801731, -9.734824])
+
+
+def test_pdkit_shared_rate_about_100_hz() -> None:
+    folder = shared("pdkit-phone-tremor/2458")
+    options = ReadOptions(columns=("time", "ax", "ay", "az", "_"))
+    for path in sorted(folder.glob("T_-_*LEG*.csv")):
+        rec = read(path, options=options)
+        assert rec.median_rate_hz == pytest.approx(100, rel=0.05)
+        assert 25 < rec.duration_s < 40
+        assert rec.gravity_included
+        assert read(path).t_s.size == rec.t_s.size  # the guess gives the same answer
+
+
+def test_paradigma_deg_per_s_to_rad_per_s() -> None:
+    rec = read(DATA / "paradigma_imu_raw_head.csv")
+    assert rec.gyro_rads is not None
+    np.testing.assert_allclose(
+        rec.gyro_rads[0], np.deg2rad([-115.67073, -32.01220, 26.09756]), rtol=1e-12
+    )
+    np.testing.assert_allclose(rec.acc_mps2[0], [-5.40254, 5.63254, -2.68484])
+    assert rec.median_rate_hz == pytest.approx(100)
+
+
+def test_paradigma_shared_whole_file() -> None:
+    rec = read(shared("paradigma-watch-tremor/imu_raw.csv"))
+    assert rec.duration_s == pytest.approx(731, abs=1)
+    assert rec.median_rate_hz == pytest.approx(100)
+    assert rec.gyro_rads is not None
+    assert np.abs(rec.gyro_rads).max() < 40  # rad/s; deg/s would reach hundreds
