@@ -1,0 +1,358 @@
+"""explain(): safety matrix, evidence behind every cause, wording, answers, personal plan."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import itertools
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from thrustlab.errors import InputError
+from thrustlab.explain import (
+    Answers,
+    AnswersError,
+    Assessment,
+    History,
+    PastSet,
+    answers_from_mapping,
+    assessment_to_dict,
+    explain,
+    load_answers,
+    load_knowledge,
+)
+from thrustlab.findings import Findings, Legs, LegTremor, RepMetrics, SetMetrics, SourceSummary
+from thrustlab.quality import QualityFlag
+
+TODAY = datetime.date(2026, 11, 23)
+
+
+def make_findings(
+    tremor: list[float],
+    *,
+    baseline: float | None = 0.05,
+    post: float | None = 0.05,
+    onset: int | None = None,
+    slowdown: float | None = 5.0,
+    fatigue_ratio: float = 0.3,
+    peak_hz: float = 8.5,
+    asymmetry: float | None = None,
+    quality: tuple[QualityFlag, ...] = (),
+) -> Findings:
+    """A hand-made set: one rep per tremor value (m/s2), 3 s each."""
+    reps = tuple(
+        RepMetrics(
+            i + 1,
+            3.0 * i + 2,
+            3.0 * i + 4.5,
+            3.0 * i + 3,
+            3.0 * i + 3.5,
+            1.0,
+            0.5,
+            1.0,
+            40.0,
+            value,
+            peak_hz,
+            value * fatigue_ratio,
+        )
+        for i, value in enumerate(tremor)
+    )
+    third = max(1, len(tremor) // 3)
+    mean = sum(tremor) / len(tremor)
+    legs = None
+    if asymmetry is not None:
+        right = mean * (1 + asymmetry / 200)
+        left = mean * (1 - asymmetry / 200)
+        legs = Legs(LegTremor(left), LegTremor(right))
+    metrics = SetMetrics(
+        rep_count=len(tremor),
+        tremor_rms_mps2=mean,
+        tremor_peak_hz=peak_hz,
+        tremor_trend_ratio=(sum(tremor[-third:]) / third) / (sum(tremor[:third]) / third),
+        tremor_onset_rep=onset,
+        post_set_tremor_rms_mps2=post,
+        asymmetry_index_pct=asymmetry,
+        concentric_slowdown_pct=slowdown,
+        velocity_loss_pct=None,
+        baseline_tremor_rms_mps2=baseline,
+        fatigue_band_rms_mps2=mean * fatigue_ratio,
+        legs=legs,
+    )
+    source = SourceSummary("sensor", "simulated", 40.0, 100.0)
+    return Findings(source, reps, metrics, quality)
+
+
+CALM = make_findings([0.1] * 8)
+FATIGUE = make_findings([0.1, 0.1, 0.1, 0.12, 0.2, 0.3, 0.4, 0.5], onset=5, slowdown=28.0)
+WARMUP = make_findings([0.5, 0.45, 0.35, 0.25, 0.2, 0.15, 0.12, 0.1], onset=1)
+AROUSAL = make_findings([0.3] * 8, baseline=0.25, onset=1)
+PERSIST = make_findings([0.2, 0.2, 0.25, 0.3, 0.3, 0.35], post=0.34)
+ASYM = make_findings([0.2] * 8, asymmetry=24.0)
+FORM = make_findings(
+    [0.2] * 8,
+    quality=(QualityFlag("form_lumbar_hyperextension", "warning", "The back arched at lockout."),),
+)
+
+WARNING_TRIGGERS: dict[str, tuple[Findings | None, Answers, History | None]] = {
+    "sharp_pain": (None, Answers(pain="sharp", pain_where="left glute"), None),
+    "dizziness": (None, Answers(dizziness=True), None),
+    "persistent_after_exercise/reported": (None, Answers(shaking_after_min=90), None),
+    "persistent_after_exercise/measured": (PERSIST, Answers(), None),
+    "asymmetric_shaking/reported": (
+        None,
+        Answers(shakier_leg="left", same_leg_every_time=True),
+        None,
+    ),
+    "asymmetric_shaking/measured": (
+        ASYM,
+        Answers(),
+        History(
+            (
+                PastSet(
+                    TODAY - datetime.timedelta(days=3),
+                    "barbell_hip_thrust",
+                    80.0,
+                    8,
+                    8.0,
+                    0.2,
+                    21.0,
+                    "caution",
+                ),
+            )
+        ),
+    ),
+}
+OTHER_PATTERNS: dict[str, tuple[Findings | None, Answers]] = {
+    "nothing": (None, Answers()),
+    "calm": (CALM, Answers(rpe=6.0, warmup_done=True, warmup_minutes=12, sleep_h=8.0)),
+    "fatigue": (FATIGUE, Answers(rpe=9.5, reps=15, load_kg=100.0)),
+    "warmup": (WARMUP, Answers(warmup_done=False)),
+    "arousal": (AROUSAL, Answers(pr_attempt=True, nervous=True, caffeine_mg=300)),
+    "form": (FORM, Answers(back_arching=True, feet="too_far")),
+    "hydration": (None, Answers(fluids_l=0.3, cramps=True, hours_since_meal=8)),
+    "tired": (None, Answers(sleep_h=4.0, days_since_hard=1, experience_sessions=1)),
+    "all_good": (CALM, Answers(pain="none", dizziness=False, shaking_after_min=0)),
+}
+
+
+def _merge(base: Answers, extra: Answers) -> Answers:
+    given = {f.name: getattr(extra, f.name) for f in dataclasses.fields(extra)}
+    return dataclasses.replace(base, **{k: v for k, v in given.items() if v is not None})
+
+
+@pytest.mark.parametrize(
+    ("trigger", "pattern"), list(itertools.product(WARNING_TRIGGERS, OTHER_PATTERNS))
+)
+def test_safety_matrix_every_warning_sign_stops(trigger: str, pattern: str) -> None:
+    flag_findings, flag_answers, history = WARNING_TRIGGERS[trigger]
+    other_findings, other_answers = OTHER_PATTERNS[pattern]
+    findings = flag_findings or other_findings
+    answers = _merge(other_answers, flag_answers)
+    assessment = explain(findings, answers, history, today=TODAY)
+    flag_id = trigger.split("/", maxsplit=1)[0]
+    assert assessment.verdict == "stop"
+    assert flag_id in [f.id for f in assessment.red_flags]
+    assert assessment.headline.startswith("Stop")
+    as_dict = assessment_to_dict(assessment)
+    assert as_dict["verdict"] == "stop"
+    assert flag_id in [f["id"] for f in as_dict["red_flags"]]
+
+
+def test_a_single_lopsided_set_is_not_a_warning_sign() -> None:
+    assessment = explain(ASYM, Answers())
+    assert not assessment.red_flags
+    assert assessment.causes[0].id == "stabilizer_weakness"
+
+
+def test_no_warning_sign_means_no_stop() -> None:
+    for findings, answers in OTHER_PATTERNS.values():
+        assert explain(findings, answers).verdict in ("normal", "caution")
+
+
+@pytest.mark.parametrize(
+    ("findings", "answers", "expected"),
+    [
+        (FATIGUE, Answers(rpe=9.5), "muscle_fatigue"),
+        (WARMUP, Answers(warmup_done=False), "inadequate_warmup"),
+        (AROUSAL, Answers(), "nervous_arousal"),
+        (CALM, Answers(pr_attempt=True), "nervous_arousal"),
+        (FORM, Answers(), "form_technique"),
+        (None, Answers(fluids_l=0.4, cramps=True), "hydration_electrolytes"),
+        (
+            make_findings([0.2] * 8, fatigue_ratio=1.1, peak_hz=4.5),
+            Answers(sleep_h=5.0),
+            "neuromuscular_fatigue",
+        ),
+        (ASYM, Answers(knees_cave=True), "stabilizer_weakness"),
+    ],
+)
+def test_hand_made_patterns_rank_their_cause_first(
+    findings: Findings | None, answers: Answers, expected: str
+) -> None:
+    assessment = explain(findings, answers)
+    assert assessment.causes[0].id == expected
+    assert assessment.strategies
+
+
+def test_no_cause_without_supporting_evidence() -> None:
+    for findings, answers in OTHER_PATTERNS.values():
+        for cause in explain(findings, answers).causes:
+            assert cause.likelihood > 0
+            assert any(e.supports for e in cause.evidence)
+            assert 0.0 < cause.likelihood <= 1.0
+    bare = explain(None, Answers())
+    assert bare.causes == () and bare.verdict == "normal"
+
+
+def test_evidence_cites_feature_value_threshold_unit_and_direction() -> None:
+    assessment = explain(FATIGUE, Answers(rpe=9.5))
+    evidence = assessment.causes[0].evidence
+    trend = next(e for e in evidence if e.feature == "tremor_trend_ratio")
+    assert trend.direction == ">=" and trend.threshold == 1.3 and trend.unit == "x"
+    assert trend.value == pytest.approx(FATIGUE.set.tremor_trend_ratio, abs=0.01)
+    assert "1.3" in trend.text
+
+
+def test_calm_set_with_everything_fine_is_normal() -> None:
+    assessment = explain(CALM, Answers(rpe=6.0, warmup_done=True, warmup_minutes=12))
+    assert assessment.verdict == "normal"
+    assert assessment.headline.startswith("Normal")
+
+
+def test_assessment_dict_has_the_contract_shape() -> None:
+    assessment = explain(WARMUP, Answers(warmup_done=False, pain="sharp"))
+    as_dict = json.loads(json.dumps(assessment_to_dict(assessment)))
+    assert set(as_dict) == {"verdict", "causes", "red_flags", "strategies"}
+    assert set(as_dict["causes"][0]) == {"id", "likelihood", "evidence"}
+    assert set(as_dict["red_flags"][0]) == {"id", "evidence"}
+    assert set(as_dict["strategies"][0]) == {"id", "why", "steps"}
+    assert {"feature", "value", "threshold", "unit", "direction"} <= set(
+        as_dict["causes"][0]["evidence"][0]
+    )
+
+
+def test_missing_answers_that_would_change_the_assessment() -> None:
+    missing = {m.answer for m in explain(CALM, Answers()).missing}
+    assert {"pain", "dizziness", "shaking_after_min"} <= missing
+    assert "warmup_done" in missing
+    stopped = explain(CALM, Answers(pain="sharp")).missing
+    assert "pain" not in {m.answer for m in stopped}
+
+
+def test_plan_uses_the_lifters_numbers() -> None:
+    history = History(
+        tuple(
+            PastSet(
+                TODAY - datetime.timedelta(days=d),
+                "barbell_hip_thrust",
+                100.0,
+                8,
+                8.0,
+                0.15,
+                None,
+                "normal",
+            )
+            for d in (9, 6, 2)
+        )
+    )
+    short = explain(WARMUP, Answers(warmup_minutes=3, load_kg=100.0), history, today=TODAY)
+    steps = [s for p in short.strategies for s in p.steps]
+    assert any("3 min" in s and "10 min" in s for s in steps)
+    jump = explain(CALM, Answers(load_kg=120.0, rpe=9.0), history, today=TODAY)
+    assert jump.verdict == "caution"
+    assert jump.next_load is not None and jump.next_load.load_kg == 110.0
+    text = " ".join(s for p in jump.strategies for s in p.steps)
+    assert "20 %" in text and "110 kg" in text
+    easy = explain(CALM, Answers(load_kg=100.0, rpe=7.0), history, today=TODAY)
+    assert easy.next_load is not None and easy.next_load.load_kg == 102.5
+    tired = explain(FATIGUE, Answers(load_kg=100.0, rpe=10.0), history, today=TODAY)
+    assert tired.next_load is not None and tired.next_load.hold
+    lopsided = explain(ASYM, Answers(knees_cave=True))
+    stabilizer = next(p for p in lopsided.strategies if p.id == "stabilizer_strength")
+    assert any("right leg" in s for s in stabilizer.steps)
+    assert any("Knees" in s for s in stabilizer.steps)
+
+
+FORBIDDEN = re.compile(
+    r"\byou (have|are suffering|suffer)\b|\bdiagnos|\bdisease\b|\bdisorder\b|\bparkinson"
+    r"|\bessential tremor\b|\bmultiple sclerosis\b|\bneuropathy\b|\bsyndrome\b",
+    re.IGNORECASE,
+)
+
+
+def _texts(assessment: Assessment) -> list[str]:
+    texts = [assessment.headline]
+    for flag in assessment.red_flags:
+        texts += [flag.name, flag.advice] + [e.text for e in flag.evidence]
+    for cause in assessment.causes:
+        texts += [cause.name, cause.short] + [e.text for e in cause.evidence]
+    for plan in assessment.strategies:
+        texts += [plan.name, plan.why, *plan.steps]
+    return texts + [m.effect for m in assessment.missing]
+
+
+def test_wording_never_diagnoses() -> None:
+    kb = load_knowledge()
+    texts = [c.long for c in kb.causes] + [c.short for c in kb.causes]
+    texts += [r.text for c in kb.causes for r in c.rules]
+    texts += list(kb.personal.values())
+    offending = [t for t in texts if FORBIDDEN.search(t)]
+    texts = []
+    for findings, answers in list(OTHER_PATTERNS.values()):
+        texts += _texts(explain(findings, answers))
+    for findings, answers, history in WARNING_TRIGGERS.values():
+        texts += _texts(explain(findings, answers, history, today=TODAY))
+    offending += [t for t in texts if FORBIDDEN.search(t)]
+    assert offending == []
+    assert all("{" not in t and "}" not in t for t in texts)
+
+
+def test_answers_from_a_yaml_file(tmp_path: Path) -> None:
+    path = tmp_path / "answers.yaml"
+    path.write_text(
+        "load: 225 lb\nrir: 1\nwarmup_done: no\nsleep_h: 6.5\npain: Sharp\n"
+        "pain_where: Left glute\nshakier_leg: left\n",
+        encoding="utf-8",
+    )
+    answers = load_answers(path)
+    assert answers.load_kg == pytest.approx(102.06, abs=0.01)
+    assert answers.rpe == 9.0 and answers.warmup_done is False
+    assert answers.pain == "sharp" and answers.pain_where == "Left glute"
+    assert load_answers(_write(tmp_path, "")) == Answers()
+
+
+def _write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "a.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("slep_h: 7\n", "did you mean 'sleep_h'"),
+        ("rpe: 14\n", "rpe must be between 1 and 10"),
+        ("pain: stabbing\n", "pain must be one of none, dull, sharp"),
+        ("load: heavy\n", "load must look like"),
+        ("warmup_done: maybe\n", "warmup_done must be yes or no"),
+        ("- a\n- b\n", "expected 'name: value' lines"),
+        ("rpe: [\n", "not valid YAML"),
+        ("reps: 8.5\n", "reps must be a whole number"),
+    ],
+)
+def test_bad_answers_files_give_one_line_errors(tmp_path: Path, text: str, message: str) -> None:
+    with pytest.raises(InputError, match=re.escape(message)) as caught:
+        load_answers(_write(tmp_path, text))
+    assert "\n" not in str(caught.value)
+    assert str(tmp_path) in str(caught.value)
+
+
+def test_missing_answers_file_and_bad_mapping() -> None:
+    with pytest.raises(InputError, match="cannot read"):
+        load_answers("no-such-answers.yaml")
+    with pytest.raises(AnswersError, match="rir must be between 0 and 9"):
+        answers_from_mapping({"rir": 12})
+    assert answers_from_mapping({"load": "80kg", "rpe": None}).load_kg == 80.0

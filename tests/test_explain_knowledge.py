@@ -1,0 +1,73 @@
+"""The knowledge base: complete, linked, sourced, and checked when loaded."""
+
+from __future__ import annotations
+
+import copy
+from importlib import resources
+from typing import Any
+
+import pytest
+import yaml
+
+from thrustlab.explain.knowledge import (
+    CAUSE_IDS,
+    RED_FLAG_IDS,
+    STRATEGY_IDS,
+    KnowledgeError,
+    load_knowledge,
+    parse_knowledge,
+)
+
+
+def _raw() -> dict[str, Any]:
+    text = resources.files("thrustlab.explain").joinpath("knowledge.yaml").read_text("utf-8")
+    data = yaml.safe_load(text)
+    assert isinstance(data, dict)
+    return data
+
+
+def test_the_packaged_base_has_every_public_id() -> None:
+    kb = load_knowledge()
+    assert [c.id for c in kb.causes] == list(CAUSE_IDS)
+    assert sorted(f.id for f in kb.red_flags) == sorted(RED_FLAG_IDS)
+    assert sorted(s.id for s in kb.strategies) == sorted(STRATEGY_IDS)
+    assert "article" in kb.sources
+
+
+def test_every_cause_links_strategies_and_explains_itself() -> None:
+    kb = load_knowledge()
+    for cause in kb.causes:
+        assert cause.strategies and cause.short and len(cause.long) > len(cause.short)
+        assert any(rule.supports for rule in cause.rules)
+    linked = {s for c in kb.causes for s in c.strategies}
+    assert linked == set(STRATEGY_IDS)
+
+
+def test_every_numeric_threshold_cites_a_source() -> None:
+    kb = load_knowledge()
+    rules = [r for c in kb.causes for r in c.rules] + [r for f in kb.red_flags for r in f.rules]
+    for rule in rules:
+        if isinstance(rule.threshold, float):
+            assert rule.sources, f"{rule.feature} {rule.op} {rule.threshold} has no source"
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda d: d["causes"]["muscle_fatigue"].update(strategies=[]), "must not be empty"),
+        (lambda d: d["causes"]["muscle_fatigue"].update(strategies=["nap"]), "unknown strategy"),
+        (lambda d: d["causes"].pop("nervous_arousal"), "cause ids must be"),
+        (lambda d: d["strategies"].pop("warm_up"), "strategy ids must be"),
+        (lambda d: d["causes"]["muscle_fatigue"]["evidence"][0].update(op="~"), "op must be"),
+        (lambda d: d["causes"]["muscle_fatigue"]["evidence"][0].update(weight=2), "weight"),
+        (lambda d: d["causes"]["muscle_fatigue"].update(sources=["nobody"]), "unknown source"),
+        (lambda d: d["red_flags"]["dizziness"].update(evidence=[]), "non-empty evidence"),
+        (lambda d: d.update(schema="v0"), "schema"),
+        (lambda d: d["causes"]["muscle_fatigue"].pop("short"), "needs a text 'short'"),
+    ],
+)
+def test_a_broken_base_is_refused_with_a_reason(change: Any, message: str) -> None:
+    data = copy.deepcopy(_raw())
+    change(data)
+    with pytest.raises(KnowledgeError, match=message):
+        parse_knowledge(data)
