@@ -42,8 +42,16 @@ def test_named_columns_in_seconds(tmp_path: Path) -> None:
         ("t,acc_x,acc_y,acc_z,gyro_x,gyro_y,gyro_z", 1.0, 1.0),
         ("timestamp_s,accel_x,accel_y,accel_z,wx,wy,wz", 1.0, 1.0),
         ("Time,accX,accY,accZ,gx,gy,gz", 1.0, 1.0),
-        ("time_s,acc_x_g,acc_y_g,acc_z_g,gyro_x_deg_s,gyro_y_deg_s,gyro_z_deg_s", G_MPS2, math.pi / 180),
-        ("time_s,acc_x_m_s2,acc_y_m_s2,acc_z_m_s2,gyro_x_rad_s,gyro_y_rad_s,gyro_z_rad_s", 1.0, 1.0),
+        (
+            "time_s,acc_x_g,acc_y_g,acc_z_g,gyro_x_deg_s,gyro_y_deg_s,gyro_z_deg_s",
+            G_MPS2,
+            math.pi / 180,
+        ),
+        (
+            "time_s,acc_x_m_s2,acc_y_m_s2,acc_z_m_s2,gyro_x_rad_s,gyro_y_rad_s,gyro_z_rad_s",
+            1.0,
+            1.0,
+        ),
         ("time (s),x,y,z,rotation_rate_x,rotation_rate_y,rotation_rate_z", 1.0, 1.0),
     ],
 )
@@ -67,7 +75,9 @@ def test_columns_found_by_name_not_position(tmp_path: Path) -> None:
 
 def test_options_override_units(tmp_path: Path) -> None:
     text = "time,ax,ay,az,gx,gy,gz\n0,0,0,1,90,0,0\n1,0,0,1,90,0,0\n2,0,0,1,90,0,0\n"
-    rec = read(write(tmp_path, text), options=ReadOptions(acc_unit="g", gyro_unit="degs", time_unit="ms"))
+    rec = read(
+        write(tmp_path, text), options=ReadOptions(acc_unit="g", gyro_unit="degs", time_unit="ms")
+    )
     np.testing.assert_allclose(rec.acc_mps2[0], [0, 0, G_MPS2])
     assert rec.gyro_rads is not None
     np.testing.assert_allclose(rec.gyro_rads[0], [math.pi / 2, 0, 0])
@@ -77,7 +87,15 @@ def test_options_override_units(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("step", "unit"),
-    [(0.01, "s"), (0.0025, "s"), (10, "ms"), (2, "ms"), (10_000, "us"), (10_000_000, "ns"), (1_000_000, "ns")],
+    [
+        (0.01, "s"),
+        (0.0025, "s"),
+        (10, "ms"),
+        (2, "ms"),
+        (10_000, "us"),
+        (10_000_000, "ns"),
+        (1_000_000, "ns"),
+    ],
 )
 def test_time_unit_detected_from_median_step(tmp_path: Path, step: float, unit: str) -> None:
     rows = "\n".join(f"{1000 + i * step!r},0,0,1" for i in range(50))
@@ -103,7 +121,10 @@ def test_ns_epoch_keeps_its_precision(tmp_path: Path) -> None:
 
 def test_headerless_with_columns(tmp_path: Path) -> None:
     text = "5,1,2,3,9\n6,1,2,3,9\n7,1,2,3,9\n"
-    rec = read(write(tmp_path, text), options=ReadOptions(columns=("time", "ax", "ay", "az", "_"), time_unit="s"))
+    rec = read(
+        write(tmp_path, text),
+        options=ReadOptions(columns=("time", "ax", "ay", "az", "_"), time_unit="s"),
+    )
     np.testing.assert_allclose(rec.t_s, [0, 1, 2])
     np.testing.assert_allclose(rec.acc_mps2[2], [1, 2, 3])
     assert "columns_guessed" not in codes(rec)

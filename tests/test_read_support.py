@@ -31,7 +31,7 @@ def times_ns(n: int, rate_hz: float, *, start_ns: int = T0_NS) -> np.ndarray:
 def sensorlogger_csv(t_ns: np.ndarray, xyz: np.ndarray, *, start_ns: int = T0_NS) -> bytes:
     """A Sensor Logger sensor CSV: ``time,seconds_elapsed,z,y,x`` (note the z,y,x order)."""
     lines = ["time,seconds_elapsed,z,y,x"]
-    for t, (x, y, z) in zip(t_ns, xyz, strict=True):
+    for t, (x, y, z) in zip(t_ns.tolist(), xyz.tolist(), strict=True):
         lines.append(f"{t},{(t - start_ns) / 1e9!r},{z!r},{y!r},{x!r}")
     return ("\n".join(lines) + "\n").encode()
 
@@ -39,15 +39,15 @@ def sensorlogger_csv(t_ns: np.ndarray, xyz: np.ndarray, *, start_ns: int = T0_NS
 def sensorlogger_json(sensors: Mapping[str, tuple[np.ndarray, np.ndarray]]) -> bytes:
     rows = []
     for name, (t_ns, xyz) in sensors.items():
-        for t, (x, y, z) in zip(t_ns, xyz, strict=True):
+        for t, (x, y, z) in zip(t_ns.tolist(), xyz.tolist(), strict=True):
             rows.append(
                 {
                     "sensor": name,
                     "time": str(t),
                     "seconds_elapsed": str((t - T0_NS) / 1e9),
-                    "z": str(z),
-                    "y": str(y),
-                    "x": str(x),
+                    "z": repr(z),
+                    "y": repr(y),
+                    "x": repr(x),
                 }
             )
     return json.dumps(rows).encode()

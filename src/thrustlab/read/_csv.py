@@ -20,7 +20,7 @@ BoolArray = npt.NDArray[np.bool_]
 
 NUMBER_RE = r"^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$|^[+-]?(?:inf|infinity|nan)$"
 _NUMBER = re.compile(NUMBER_RE, re.IGNORECASE)
-_INTEGER_RE = r"^[+-]?\d{1,18}$"
+_INTEGER_RE = r"^[+-]?\d{1,19}$"
 _BOM = b"\xef\xbb\xbf"
 _DELIMITERS = (",", ";", "\t")
 
@@ -179,9 +179,12 @@ def time_column(col: Any, /) -> tuple[FloatArray | IntArray, BoolArray]:
     if pa.types.is_string(kind) or pa.types.is_large_string(kind):
         text = pc.utf8_trim_whitespace(col)
         is_int = pc.match_substring_regex(text, _INTEGER_RE)
-        if pc.all(pc.or_kleene(is_int, pc.is_null(text))).as_py():
-            col = pc.if_else(is_int, text, pa.scalar(None, pa.string())).cast(pa.int64())
-            kind = col.type
+        if pc.sum(is_int).as_py() * 2 > len(col):  # mostly integers: the others are bad cells
+            try:
+                col = pc.if_else(is_int, text, pa.scalar(None, pa.string())).cast(pa.int64())
+                kind = col.type
+            except pa.ArrowInvalid:  # beyond int64: keep it as floats
+                pass
     if pa.types.is_integer(kind) and not pa.types.is_uint64(kind):
         valid = np.asarray(col.is_valid().to_numpy(zero_copy_only=False), dtype=np.bool_)
         ints = np.asarray(col.cast(pa.int64()).fill_null(0).to_numpy(), dtype=np.int64)

@@ -192,7 +192,7 @@ def _one_float(value: object) -> float:
     return float("nan")
 
 
-_INT = re.compile(r"^\s*[+-]?\d{1,18}\s*$")
+_INT = re.compile(r"^\s*[+-]?\d{1,19}\s*$")
 
 
 def _ints(items: Sequence[object]) -> tuple[IntArray | FloatArray, BoolArray]:
@@ -208,7 +208,7 @@ def _ints(items: Sequence[object]) -> tuple[IntArray | FloatArray, BoolArray]:
 def _one_int(value: object) -> int | None:
     if type(value) is int and abs(value) < 2**63:
         return value
-    if isinstance(value, str) and _INT.match(value):
+    if isinstance(value, str) and _INT.match(value) and abs(int(value)) < 2**63:
         return int(value)
     return None
 
