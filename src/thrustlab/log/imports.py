@@ -191,11 +191,8 @@ def _write_row(session: Session, row: ImportRow, lifter_ids: dict[str, int]) -> 
         if row.lifter_created_at is not None:
             lifter = session.get_one(Lifter, lifter_ids[row.lifter])
             lifter.created_at = min(lifter.created_at, row.lifter_created_at)
-    if row.new_set is None:
-        training = ensure_session(
-            session, lifter_ids[row.lifter], row.date, notes=row.session_notes
-        )
-    else:
+    training = ensure_session(session, lifter_ids[row.lifter], row.date, notes=row.session_notes)
+    if row.new_set is not None:
         added = add_set(
             session,
             row.new_set,
