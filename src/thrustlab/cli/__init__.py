@@ -12,6 +12,7 @@ from typing import Annotated
 import typer
 
 from thrustlab import __version__
+from thrustlab.cli.log import log_app
 from thrustlab.errors import ThrustlabError
 
 app = typer.Typer(
@@ -21,6 +22,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+app.add_typer(log_app, name="log")
 
 
 def _show_version(value: bool) -> None:

@@ -1,0 +1,524 @@
+"""``thrustlab log ...``: the training log from the command line.
+
+Each command parses its options, calls ``thrustlab.log`` and prints. Everything heavy
+(SQLAlchemy, the analysis) is imported inside the commands, so ``thrustlab --help`` stays fast.
+The database is ``--db URL``, else ``$THRUSTLAB_DATABASE_URL``, else a SQLite file in the
+user's data folder.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+if TYPE_CHECKING:
+    from thrustlab.explain.history import HistoryChecks
+    from thrustlab.log import AnalysisRecord, RecordingRef
+    from thrustlab.log.history import LiftTrend
+
+log_app = typer.Typer(
+    name="log",
+    help="The training log: sets, sessions and their analyses, with history checks.",
+    no_args_is_help=True,
+)
+
+DbOption = Annotated[
+    str | None,
+    typer.Option(
+        "--db",
+        help="Database URL (default: $THRUSTLAB_DATABASE_URL, else SQLite in your data folder).",
+        show_default=False,
+    ),
+]
+LifterOption = Annotated[str, typer.Option("--lifter", help="Whose log.")]
+ExerciseFilter = Annotated[
+    str | None, typer.Option("--exercise", "-e", help="Only this exercise.", show_default=False)
+]
+
+
+@log_app.command("add")
+def add(
+    *,
+    exercise: Annotated[
+        str,
+        typer.Option(
+            "--exercise",
+            "-e",
+            help="barbell_hip_thrust, single_leg_hip_thrust, "
+            "banded_hip_thrust, machine_hip_thrust or glute_bridge.",
+        ),
+    ] = "barbell_hip_thrust",
+    load_kg: Annotated[float | None, typer.Option("--load-kg", help="Load in kg.")] = None,
+    reps: Annotated[int | None, typer.Option("--reps", help="Reps done.")] = None,
+    rpe: Annotated[float | None, typer.Option("--rpe", help="Effort, RPE 0-10.")] = None,
+    rir: Annotated[float | None, typer.Option("--rir", help="Reps in reserve.")] = None,
+    date: Annotated[
+        str | None, typer.Option("--date", help="Day of the set, YYYY-MM-DD (default: today).")
+    ] = None,
+    kind: Annotated[str, typer.Option("--kind", help="working, warmup, drop or failure.")] = (
+        "working"
+    ),
+    hard: Annotated[
+        bool,
+        typer.Option("--hard/--easy", help="Whether the day counts as a hard lower-body day."),
+    ] = True,
+    notes: Annotated[str, typer.Option("--notes", help="Notes on the set.")] = "",
+    session_notes: Annotated[str, typer.Option("--session-notes", help="Notes on the day.")] = "",
+    answer: Annotated[
+        list[str] | None,
+        typer.Option("--answer", "-a", help="An answer as KEY=VALUE, e.g. sleep_h=6 (repeatable)."),
+    ] = None,
+    answers_file: Annotated[
+        Path | None, typer.Option("--answers", help="A YAML file of answers.", show_default=False)
+    ] = None,
+    recording: Annotated[
+        Path | None,
+        typer.Option("--recording", help="Analyse this recording and store the result."),
+    ] = None,
+    copy_recording: Annotated[
+        bool, typer.Option("--copy-recording", help="Also keep the recording's bytes in the log.")
+    ] = False,
+    lifter: LifterOption = "me",
+    db: DbOption = None,
+) -> None:
+    """Log a set: load, reps, RPE or RIR, answers; with --recording, its analysis too."""
+    from thrustlab.explain.history import history_checks
+    from thrustlab.log import NewSet, add_set, history_for, open_log, session_scope
+    from thrustlab.log.recordings import answers_for_log, log_recording
+
+    day = _parse_date(date)
+    stored_answers, answers = answers_for_log(_answer_pairs(answer), answers_file)
+    new = NewSet(
+        exercise=exercise,
+        date=day,
+        load_kg=load_kg,
+        reps=reps,
+        rpe=rpe,
+        rir=rir,
+        kind=kind,
+        hard_lower_body=hard,
+        notes=notes,
+        answers=stored_answers,
+        session_notes=session_notes,
+    )
+    engine = open_log(db)
+    with session_scope(engine) as session:
+        history = history_for(session, lifter, before=day)
+        analysis: AnalysisRecord | None = None
+        recordings: tuple[RecordingRef, ...] = ()
+        if recording is not None:
+            analysis, recordings = log_recording(
+                recording, new, answers=answers, history=history, copy=copy_recording
+            )
+        row = add_set(session, new, lifter=lifter, analysis=analysis, recordings=recordings)
+        set_id = row.id
+    typer.echo(f"Logged set {set_id}: {_describe(new)} on {day.isoformat()} ({lifter}).")
+    if analysis is not None:
+        typer.echo(
+            f"  analysis: {_num(analysis.rep_count)} reps, "
+            f"tremor {_num(analysis.tremor_rms_mps2)} m/s², "
+            f"slowdown {_num(analysis.concentric_slowdown_pct)} %, "
+            f"verdict {analysis.verdict or '-'}"
+        )
+    checks = history_checks(
+        history,
+        today=day,
+        load_kg=load_kg,
+        tremor_rms_mps2=None if analysis is None else analysis.tremor_rms_mps2,
+        asymmetry_index_pct=None if analysis is None else analysis.asymmetry_index_pct,
+        exercise=exercise,
+    )
+    for line in _check_lines(checks):
+        typer.echo(f"  ! {line}")
+    engine.dispose()
+
+
+@log_app.command("list")
+def list_(
+    lifter: Annotated[
+        str | None, typer.Option("--lifter", help="Only this lifter.", show_default=False)
+    ] = None,
+    exercise: ExerciseFilter = None,
+    limit: Annotated[int, typer.Option("--limit", help="How many sets, newest first.")] = 30,
+    db: DbOption = None,
+) -> None:
+    """List logged sets, newest first."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from thrustlab.log import list_sets, open_log, session_scope
+
+    engine = open_log(db)
+    with session_scope(engine) as session:
+        rows = list_sets(session, lifter=lifter, exercise=exercise, limit=limit)
+    engine.dispose()
+    if not rows:
+        typer.echo("The log is empty. Add a set with `thrustlab log add`.")
+        return
+    table = Table(
+        "id",
+        "date",
+        "lifter",
+        "exercise",
+        "kg",
+        "reps",
+        "RPE",
+        "RIR",
+        "tremor m/s²",
+        "slowdown %",
+        "verdict",
+    )
+    for r in rows:
+        exercise_text = r.exercise if r.kind == "working" else f"{r.exercise} ({r.kind})"
+        table.add_row(
+            str(r.id),
+            r.date.isoformat(),
+            r.lifter,
+            exercise_text,
+            _num(r.load_kg),
+            _num(r.reps),
+            _num(r.rpe),
+            _num(r.rir),
+            _num(r.tremor_rms_mps2),
+            _num(r.concentric_slowdown_pct),
+            r.verdict or "-",
+        )
+    Console().print(table)
+
+
+@log_app.command("show")
+def show(
+    set_id: Annotated[int, typer.Argument(help="The set's id (see `thrustlab log list`).")],
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the stored analysis JSON instead.")
+    ] = False,
+    db: DbOption = None,
+) -> None:
+    """Show one set with its answers, analysis and recordings."""
+    import json
+
+    from thrustlab.log import get_set, open_log, session_scope
+
+    engine = open_log(db)
+    with session_scope(engine) as session:
+        row = get_set(session, set_id)
+        if as_json:
+            document = None if row.analysis is None else row.analysis.findings_json
+            typer.echo(json.dumps(document, indent=2, ensure_ascii=False))
+            return
+        lines = [
+            f"set {row.id} ({row.uid})",
+            f"  lifter:   {row.session.lifter.name}",
+            f"  date:     {row.session.date.isoformat()}  (set {row.position} of the day)",
+            f"  exercise: {row.exercise} ({row.kind})",
+            f"  load:     {_num(row.load_kg)} kg x {_num(row.reps)} reps, RPE {_num(row.rpe)}, "
+            f"RIR {_num(row.rir)}",
+            f"  hard lower-body day: {'yes' if row.hard_lower_body else 'no'}",
+        ]
+        if row.session.notes:
+            lines.append(f"  day notes: {row.session.notes}")
+        if row.notes:
+            lines.append(f"  notes:    {row.notes}")
+        lines += [f"  answer:   {key} = {value}" for key, value in sorted(row.answers.items())]
+        if row.analysis is not None:
+            a = row.analysis
+            lines.append(
+                f"  analysis: {_num(a.rep_count)} reps, tremor {_num(a.tremor_rms_mps2)} m/s², "
+                f"trend x{_num(a.tremor_trend_ratio)}, asymmetry {_num(a.asymmetry_index_pct)} %, "
+                f"slowdown {_num(a.concentric_slowdown_pct)} %, verdict {a.verdict or '-'}"
+            )
+        lines += [
+            f"  recording: {r.path} (sha256 {r.sha256[:12]}..., {r.size_bytes} bytes"
+            f"{', stored in the log' if r.blob is not None else ''})"
+            for r in row.recordings
+        ]
+    engine.dispose()
+    typer.echo("\n".join(lines))
+
+
+@log_app.command("history")
+def history(
+    *,
+    lifter: LifterOption = "me",
+    exercise: ExerciseFilter = None,
+    last: Annotated[int, typer.Option("--last", help="Newest sessions per lift to show.")] = 12,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the trend as JSON.")] = False,
+    svg: Annotated[
+        Path | None,
+        typer.Option(
+            "--svg", help="Also write the plot of each lift to this SVG file.", show_default=False
+        ),
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """A trend table per lift: load, reps, tremor, slowdown and verdict per session."""
+    from thrustlab.log import lift_trends, open_log, session_scope
+
+    engine = open_log(db)
+    with session_scope(engine) as session:
+        trends = lift_trends(session, lifter, exercise=exercise, last_sessions=last)
+    engine.dispose()
+    if svg is not None:
+        _write_svg(trends, svg, lifter)
+    if as_json:
+        _print_trends_json(trends)
+    elif not trends:
+        typer.echo(f"No sets logged for {lifter} yet.")
+    else:
+        _print_trends(trends)
+
+
+@log_app.command("export")
+def export(
+    fmt: Annotated[
+        str | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="csv or json (default: from the file name, else csv).",
+            show_default=False,
+        ),
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o", help="Write here (default: standard output).", show_default=False
+        ),
+    ] = None,
+    lifter: Annotated[
+        str | None, typer.Option("--lifter", help="Only this lifter.", show_default=False)
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Export the log as CSV or JSON (everything; `log import` reads it back)."""
+    from thrustlab.errors import OptionError
+    from thrustlab.log import open_log, session_scope
+    from thrustlab.log.export import export_records, write_csv, write_json
+
+    chosen = fmt or (output.suffix.lstrip(".").lower() if output is not None else "csv") or "csv"
+    if chosen not in ("csv", "json"):
+        raise OptionError(f"--format must be csv or json, not {chosen!r}")
+    engine = open_log(db)
+    with session_scope(engine) as session:
+        records = export_records(session, lifter=lifter)
+    engine.dispose()
+    write = write_csv if chosen == "csv" else write_json
+    if output is None:
+        write(records, sys.stdout)
+        return
+    partial = output.with_name(output.name + ".partial")
+    with partial.open("w", encoding="utf-8", newline="") as stream:
+        write(records, stream)
+    partial.replace(output)
+    typer.echo(f"Exported {len(records)} records to {output}.", err=True)
+
+
+@log_app.command("import")
+def import_(
+    path: Annotated[Path, typer.Argument(help="A thrustlab export, or a Strong or Hevy CSV.")],
+    source: Annotated[
+        str, typer.Option("--source", help="auto, thrustlab, strong or hevy.")
+    ] = "auto",
+    lifter: Annotated[
+        str | None,
+        typer.Option(
+            "--lifter",
+            help="Whose sets these are (default: as in the file, or me).",
+            show_default=False,
+        ),
+    ] = None,
+    weight_unit: Annotated[
+        str, typer.Option("--weight-unit", help="kg or lb, for Strong files that do not say.")
+    ] = "kg",
+    db: DbOption = None,
+) -> None:
+    """Import sets: all rows or none; a bad row is reported with its line number."""
+    from thrustlab.errors import OptionError
+    from thrustlab.log import open_log, session_scope
+    from thrustlab.log.imports import Source, WeightUnit, import_file
+
+    sources: dict[str, Source] = {
+        "auto": "auto",
+        "thrustlab": "thrustlab",
+        "strong": "strong",
+        "hevy": "hevy",
+    }
+    units: dict[str, WeightUnit] = {"kg": "kg", "lb": "lb", "lbs": "lb"}
+    if source not in sources:
+        raise OptionError(f"--source must be auto, thrustlab, strong or hevy, not {source!r}")
+    if weight_unit not in units:
+        raise OptionError(f"--weight-unit must be kg or lb, not {weight_unit!r}")
+    engine = open_log(db)
+    with session_scope(engine) as session:
+        result = import_file(
+            session,
+            path,
+            source=sources[source],
+            lifter=lifter,
+            weight_unit=units[weight_unit],
+        )
+    engine.dispose()
+    typer.echo(f"Imported {result.imported} sets from {path} ({result.source}).")
+    if result.already_in_log:
+        typer.echo(f"  {result.already_in_log} were already in the log and were left as they are.")
+    if result.other_exercises:
+        skipped = ", ".join(f"{name} ({n})" for name, n in sorted(result.other_exercises.items()))
+        typer.echo(f"  not hip-thrust exercises, not imported: {skipped}")
+
+
+@log_app.command("delete")
+def delete(
+    set_id: Annotated[int, typer.Argument(help="The set's id (see `thrustlab log list`).")],
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+    db: DbOption = None,
+) -> None:
+    """Delete a set with its analysis (asks first)."""
+    from thrustlab.log import delete_set, get_set, open_log, session_scope
+
+    engine = open_log(db)
+    with session_scope(engine) as session:
+        row = get_set(session, set_id)
+        what = f"set {row.id}: {row.exercise} on {row.session.date.isoformat()}"
+        if not yes and not typer.confirm(f"Delete {what}?", default=False):
+            typer.echo("Nothing deleted.")
+            raise typer.Exit(1)
+        delete_set(session, set_id)
+    engine.dispose()
+    typer.echo(f"Deleted {what}.")
+
+
+# --- rendering helpers ----------------------------------------------------------------------
+
+
+def _parse_date(text: str | None) -> dt.date:
+    from thrustlab.errors import OptionError
+
+    if text is None:
+        return dt.date.today()
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise OptionError(f"--date must look like 2024-05-31, not {text!r}") from None
+
+
+def _answer_pairs(pairs: list[str] | None) -> dict[str, str]:
+    from thrustlab.errors import OptionError
+
+    result = {}
+    for pair in pairs or []:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise OptionError(f"--answer must be KEY=VALUE, like sleep_h=6, not {pair!r}")
+        result[key.strip()] = value.strip()
+    return result
+
+
+def _num(value: float | None) -> str:
+    return "-" if value is None else f"{value:.3g}" if isinstance(value, float) else str(value)
+
+
+def _describe(new: Any) -> str:
+    parts = [new.exercise.replace("_", " ")]
+    if new.load_kg is not None:
+        parts.append(f"{new.load_kg:g} kg")
+    if new.reps is not None:
+        parts.append(f"x {new.reps}")
+    if new.rpe is not None:
+        parts.append(f"@ RPE {new.rpe:g}")
+    if new.rir is not None:
+        parts.append(f"({new.rir:g} RIR)")
+    return " ".join(parts)
+
+
+def _check_lines(checks: HistoryChecks) -> list[str]:
+    lines = []
+    if checks.load_jump is not None:
+        j = checks.load_jump
+        lines.append(
+            f"load jump: {j.load_kg:g} kg is {j.jump_pct:.0f} % above the heaviest of the last "
+            f"{j.sessions} sessions ({j.reference_kg:g} kg); steps over {j.threshold_pct:g} % "
+            "invite shaking and strain"
+        )
+    if checks.consecutive_days is not None:
+        lines.append(
+            f"{checks.consecutive_days.days_in_a_row} hard lower-body days in a row: "
+            "plan a rest day"
+        )
+    if checks.shaking_increase is not None:
+        s = checks.shaking_increase
+        lines.append(
+            f"more shaking than last time at {s.load_kg:g} kg: {s.tremor_rms_mps2:.2f} vs "
+            f"{s.previous_tremor_rms_mps2:.2f} m/s² on {s.previous_date.isoformat()}"
+        )
+    if checks.repeated_asymmetry is not None:
+        a = checks.repeated_asymmetry
+        lines.append(
+            f"the {a.side} leg shook much more in {a.sets} sets lately "
+            f"(over {a.threshold_pct:g} %): check for a strength imbalance"
+        )
+    return lines
+
+
+def _print_trends(trends: tuple[LiftTrend, ...]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    for trend in trends:
+        table = Table(
+            "date",
+            "sets",
+            "top kg",
+            "reps",
+            "tremor m/s²",
+            "slowdown %",
+            "verdict",
+            title=trend.exercise.replace("_", " "),
+        )
+        for r in trend.rows:
+            table.add_row(
+                r.date.isoformat(),
+                str(r.sets),
+                _num(r.load_kg),
+                _num(r.reps),
+                _num(r.tremor_rms_mps2),
+                _num(r.concentric_slowdown_pct),
+                r.verdict or "-",
+            )
+        console.print(table)
+
+
+def _print_trends_json(trends: tuple[LiftTrend, ...]) -> None:
+    import dataclasses
+    import json
+
+    document = [
+        {
+            "exercise": t.exercise,
+            "sessions": [dataclasses.asdict(r) | {"date": r.date.isoformat()} for r in t.rows],
+        }
+        for t in trends
+    ]
+    typer.echo(json.dumps(document, indent=2))
+
+
+def _write_svg(trends: tuple[LiftTrend, ...], path: Path, lifter: str) -> None:
+    from thrustlab.report.history_plot import history_svg
+
+    plots = [history_svg(t.rows, title=f"{lifter}: {t.exercise.replace('_', ' ')}") for t in trends]
+    if len(plots) == 1:
+        path.write_text(plots[0], encoding="utf-8")
+    else:  # one SVG holding each lift's plot, stacked
+        height = 320 * max(len(plots), 1)
+        body = "".join(
+            f'<g transform="translate(0,{320 * i})">{p}</g>' for i, p in enumerate(plots)
+        )
+        path.write_text(
+            f'<svg xmlns="http://www.w3.org/2000/svg" width="640" height="{height}">{body}</svg>',
+            encoding="utf-8",
+        )
+    typer.echo(f"Wrote the history plot to {path}.", err=True)

@@ -1,0 +1,146 @@
+"""The training-history plot: load and shaking per session of one lift, as inline SVG.
+
+Pure string building (no plotting library), so the HTML report can embed it as it is.
+It takes anything with ``date``, ``load_kg``, ``tremor_rms_mps2`` and ``verdict``, such as
+the rows of ``thrustlab.log.lift_trends`` or ``PastSet`` from the explain history.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from html import escape
+from typing import Protocol
+
+VERDICT_COLOURS = {"normal": "#2e7d32", "caution": "#ef6c00", "stop": "#c62828"}
+NO_VERDICT_COLOUR = "#757575"
+LOAD_COLOUR = "#1565c0"
+
+
+class HistoryPoint(Protocol):
+    @property
+    def date(self) -> dt.date: ...
+    @property
+    def load_kg(self) -> float | None: ...
+    @property
+    def tremor_rms_mps2(self) -> float | None: ...
+    @property
+    def verdict(self) -> str | None: ...
+
+
+def history_svg(
+    points: Sequence[HistoryPoint],
+    /,
+    *,
+    title: str,
+    width_px: int = 640,
+    height_px: int = 320,
+) -> str:
+    """Two stacked panels over the same dates: load in kg (a line) and tremor RMS in m/s²
+    (dots coloured by verdict: green normal, orange caution, red stop, grey none)."""
+    margin_left, margin_right, margin_top, gap, margin_bottom = 56, 16, 28, 28, 36
+    panel_h = (height_px - margin_top - gap - margin_bottom) / 2
+    plot_w = width_px - margin_left - margin_right
+    ordered = sorted(points, key=lambda p: p.date)
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="thrustlab-history" '
+        f'width="{width_px}" height="{height_px}" viewBox="0 0 {width_px} {height_px}" '
+        f'role="img" aria-label="{escape(title)}" font-family="sans-serif" font-size="11">',
+        f"<title>{escape(title)}</title>",
+        f'<text x="{margin_left}" y="16" font-size="13" font-weight="bold">{escape(title)}</text>',
+    ]
+    if not ordered:
+        parts.append(f'<text x="{margin_left}" y="{height_px / 2:.0f}">No sessions yet.</text>')
+        return "".join([*parts, "</svg>"])
+    first, last = ordered[0].date, ordered[-1].date
+    span_days = max((last - first).days, 1)
+
+    def x_of(day: dt.date) -> float:
+        if first == last:
+            return margin_left + plot_w / 2
+        return margin_left + plot_w * (day - first).days / span_days
+
+    load_top = margin_top
+    tremor_top = margin_top + panel_h + gap
+    loads = [(x_of(p.date), p.load_kg) for p in ordered if p.load_kg is not None]
+    tremors = [
+        (x_of(p.date), p.tremor_rms_mps2, p) for p in ordered if p.tremor_rms_mps2 is not None
+    ]
+    parts += _panel(
+        load_top,
+        panel_h,
+        left=margin_left,
+        width=plot_w,
+        label="load (kg)",
+        values=[v for _, v in loads],
+    )
+    parts += _panel(
+        tremor_top,
+        panel_h,
+        left=margin_left,
+        width=plot_w,
+        label="tremor (m/s²)",
+        values=[v for _, v, _ in tremors],
+    )
+    load_scale = _scale([v for _, v in loads], load_top, panel_h)
+    tremor_scale = _scale([v for _, v, _ in tremors], tremor_top, panel_h)
+    if loads:
+        path = " ".join(f"{x:.1f},{load_scale(v):.1f}" for x, v in loads)
+        parts.append(
+            f'<polyline fill="none" stroke="{LOAD_COLOUR}" stroke-width="2" points="{path}"/>'
+        )
+        parts += [
+            f'<circle cx="{x:.1f}" cy="{load_scale(v):.1f}" r="3" fill="{LOAD_COLOUR}">'
+            f"<title>{v:g} kg</title></circle>"
+            for x, v in loads
+        ]
+    for x, v, point in tremors:
+        colour = VERDICT_COLOURS.get(point.verdict or "", NO_VERDICT_COLOUR)
+        label = f"{point.date.isoformat()}: {v:.2f} m/s², {point.verdict or 'no verdict'}"
+        parts.append(
+            f'<circle cx="{x:.1f}" cy="{tremor_scale(v):.1f}" r="4" fill="{colour}">'
+            f"<title>{escape(label)}</title></circle>"
+        )
+    axis_y = height_px - margin_bottom + 16
+    parts.append(f'<text x="{margin_left}" y="{axis_y}">{first.isoformat()}</text>')
+    if last != first:
+        parts.append(
+            f'<text x="{margin_left + plot_w}" y="{axis_y}" text-anchor="end">'
+            f"{last.isoformat()}</text>"
+        )
+    return "".join([*parts, "</svg>"])
+
+
+def _scale(values: list[float], top: float, height: float) -> Callable[[float], float]:
+    low, high = (min(values), max(values)) if values else (0.0, 1.0)
+    if high - low < 1e-9:
+        low, high = low - 1.0, high + 1.0
+
+    def y_of(value: float) -> float:
+        return top + height * (1.0 - (value - low) / (high - low))
+
+    return y_of
+
+
+def _panel(
+    top: float,
+    height: float,
+    /,
+    *,
+    left: float,
+    width: float,
+    label: str,
+    values: list[float],
+) -> list[str]:
+    parts = [
+        f'<rect x="{left}" y="{top:.1f}" width="{width}" height="{height:.1f}" '
+        f'fill="none" stroke="#bdbdbd"/>',
+        f'<text x="{left - 6}" y="{top + 10:.1f}" text-anchor="end">{escape(label)}</text>',
+    ]
+    if values:
+        parts += [
+            f'<text x="{left - 6}" y="{top + 24:.1f}" text-anchor="end">{max(values):.3g}</text>',
+            f'<text x="{left - 6}" y="{top + height:.1f}" text-anchor="end">'
+            f"{min(values):.3g}</text>",
+        ]
+    return parts
