@@ -63,7 +63,8 @@ def phyphox_csv(t_s: np.ndarray, xyz: np.ndarray, *, kind: str) -> bytes:
     header = ['"Time (s)"', *(names[0].format(a) for a in "xyz"), names[1]]
     lines = [",".join(header)]
     for t, row in zip(t_s, xyz, strict=True):
-        cells = [t, *row, float(np.linalg.norm(row))]
+        with np.errstate(over="ignore"):
+            cells = [t, *row, float(np.linalg.norm(row))]
         lines.append(",".join(f"{v:.9E}" for v in cells))
     return ("\n".join(lines) + "\n").encode()
 

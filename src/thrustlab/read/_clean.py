@@ -19,6 +19,8 @@ BoolArray = npt.NDArray[np.bool_]
 
 GRAVITY_TOLERANCE_MPS2 = 3.0
 """A mean acceleration magnitude within this of 1 g means gravity is in the signal."""
+MAX_ABS_VALUE = 1e9
+"""Larger sample values (m/s^2, g, rad/s, deg/s) are corruption, not motion: the row is dropped."""
 GAP_FACTOR = 5.0
 """An interval over this many median intervals (and over ``GAP_MIN_S``) is a gap."""
 GAP_MIN_S = 0.05
@@ -57,7 +59,7 @@ def clean_stream(
 ) -> Stream:
     """Drop unusable rows, convert time to seconds from ``origin``, sort and de-duplicate."""
     flags: list[QualityFlag] = []
-    ok = t_ok & np.all(np.isfinite(values), axis=1)
+    ok = t_ok & np.all(np.abs(values) <= MAX_ABS_VALUE, axis=1)  # False for NaN too
     n_total = t_raw.size + unparsed_rows
     n_bad = int(t_raw.size - np.count_nonzero(ok))
     if n_bad:
@@ -98,7 +100,7 @@ def _dropped_flag(label: str, n_total: int, n_bad: int, unparsed: int) -> Qualit
     if unparsed:
         parts.append(f"{unparsed} with the wrong number of fields")
     if n_bad:
-        parts.append(f"{n_bad} with missing, non-numeric or non-finite values")
+        parts.append(f"{n_bad} with missing, non-numeric, non-finite or absurd values")
     return QualityFlag(
         "rows_dropped",
         "warning",
@@ -122,6 +124,12 @@ def _seconds(
     if not np.all(np.isfinite(rel)):
         raise ReadError(path, "has timestamps too large to use; check the time column")
     return rel
+
+
+def blank_absurd(values: FloatArray, /) -> FloatArray:
+    """Values beyond ``MAX_ABS_VALUE`` become NaN (so unit conversion cannot overflow)."""
+    values[~(np.abs(values) <= MAX_ABS_VALUE)] = np.nan
+    return values
 
 
 def drop_leading_zeros(values: FloatArray, /) -> int:

@@ -112,12 +112,15 @@ def parse_csv(
     if data.startswith(_BOM):
         data = data[3:]
     try:
+        data.decode("utf-8")  # pyarrow hands bad rows over as str: they must decode
+    except UnicodeDecodeError:
+        data = data.decode("utf-8", errors="replace").encode("utf-8")
+    try:
         return _parse(data, layout, n_fields=n_fields, keep=keep, as_text=False)
     except pa.ArrowException:
         pass
-    clean = data.decode("utf-8", errors="replace").encode("utf-8")
     try:
-        return _parse(clean, layout, n_fields=n_fields, keep=keep, as_text=True)
+        return _parse(data, layout, n_fields=n_fields, keep=keep, as_text=True)
     except pa.ArrowException as exc:
         raise ReadError(label, f"cannot be parsed as CSV ({one_line(exc)})") from exc
 
@@ -158,13 +161,23 @@ def float_column(col: Any, /) -> FloatArray:
 
     kind = col.type
     if pa.types.is_floating(kind) or pa.types.is_integer(kind):
-        return np.asarray(col.cast(pa.float64()).to_numpy(), dtype=np.float64)
+        return np.asarray(col.cast(pa.float64(), safe=False).to_numpy(), dtype=np.float64)
     if pa.types.is_string(kind) or pa.types.is_large_string(kind):
         text = pc.utf8_trim_whitespace(col)
         ok = pc.match_substring_regex(text, NUMBER_RE, ignore_case=True)
         numbers = pc.if_else(ok, text, pa.scalar(None, pa.string()))
-        return np.asarray(numbers.cast(pa.float64()).to_numpy(), dtype=np.float64)
+        try:
+            return np.asarray(numbers.cast(pa.float64()).to_numpy(), dtype=np.float64)
+        except pa.ArrowInvalid:  # e.g. an exponent out of range: convert cell by cell
+            return np.array([_cell(v) for v in numbers.to_pylist()], dtype=np.float64)
     return np.full(len(col), np.nan)
+
+
+def _cell(text: str | None) -> float:
+    try:
+        return float(text) if text is not None else float("nan")
+    except (ValueError, OverflowError):
+        return float("nan")
 
 
 def time_column(col: Any, /) -> tuple[FloatArray | IntArray, BoolArray]:

@@ -6,7 +6,15 @@ import numpy as np
 
 from thrustlab.errors import FormatError, ReadError
 from thrustlab.quality import QualityFlag
-from thrustlab.read._clean import FloatArray, IntArray, build, clean_stream, gravity_in, time_origin
+from thrustlab.read._clean import (
+    FloatArray,
+    IntArray,
+    blank_absurd,
+    build,
+    clean_stream,
+    gravity_in,
+    time_origin,
+)
 from thrustlab.read._columns import ColumnMap, map_columns, map_given
 from thrustlab.read._csv import TextLayout, parse_csv, text_layout
 from thrustlab.read._options import SECONDS_PER, ReadOptions
@@ -46,7 +54,7 @@ def read_csv(path: str, /, *, options: ReadOptions) -> Recording:
     keep = [columns.index[r] for r in roles if r in columns.index]
     parsed = parse_csv(data, layout, label=path, n_fields=len(layout.fields), keep=keep)
     values = np.column_stack([parsed.floats(columns.index[r]) for r in roles[1:]])
-    values = _to_si(values, columns, options, with_gyro=with_gyro, flags=flags)
+    values = _to_si(blank_absurd(values), columns, options, with_gyro=with_gyro, flags=flags)
     if "time" in columns.index:
         t_raw, t_ok = parsed.times(columns.index["time"])
         unit = options.time_unit or columns.time_unit or ""
@@ -135,8 +143,9 @@ def _to_si(
     if acc_unit == "g":
         values[:, :3] *= G_MPS2
     elif options.acc_unit is None and columns.acc_unit is None:
-        magnitude = np.nanmedian(np.linalg.norm(values[:, :3], axis=1)) if values.size else 0.0
-        if 0.7 < magnitude < 1.3:
+        norms = np.linalg.norm(values[:, :3], axis=1)
+        norms = norms[np.isfinite(norms)]
+        if norms.size and 0.7 < np.median(norms) < 1.3:
             flags.append(
                 QualityFlag(
                     "acc_unit_maybe_g",
@@ -152,7 +161,10 @@ def _to_si(
 
 def _detect_unit(t_raw: FloatArray | IntArray, t_ok: np.ndarray, *, path: str) -> str:
     """The time unit that puts the median interval's rate in 1-2000 Hz, nearest 100 Hz."""
-    steps = np.diff(t_raw[t_ok].astype(np.float64))
+    usable = t_raw[t_ok]
+    if usable.size < 2:
+        return "s"  # too few rows for any unit: building the recording says so
+    steps = np.diff(usable.astype(np.float64))
     steps = steps[steps > 0]
     if steps.size == 0:
         raise ReadError(path, "has a time column that never increases; check the file")
