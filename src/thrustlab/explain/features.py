@@ -30,8 +30,9 @@ FEATURES: Mapping[str, str] = MappingProxyType(
         "rom_cv_pct": "rep-to-rep variation of the range of motion (coefficient of variation, %)",
         "form_flags": "form problems flagged by the analysis (count)",
         "form_flag_knees": "the analysis saw the knees cave or wander",
-        "baseline_ratio": "shaking at rest before the first rep over the set's shaking (x)",
-        "post_set_ratio": "shaking at rest after the last rep over the set's shaking (x)",
+        "baseline_ratio": "shaking at rest before the first rep over the first rep's (x)",
+        "post_set_ratio": "shaking at rest after the last rep over the level the set ended on"
+        " (the larger of the set's and its last third's, x)",
         "repeated_asymmetry_sets": "sets with the same leg shaking > 15 % more (history)",
         "consecutive_hard_days": "hard lower-body days in a row, today included",
         "load_jump_pct": "today's load above the heaviest of the last 3 sessions (%)",
@@ -106,6 +107,14 @@ def _thirds(series: list[float]) -> tuple[float, float] | None:
     return statistics.fmean(series[:third]), statistics.fmean(series[-third:])
 
 
+def _end_level(tremor: list[float], set_rms: float | None) -> float | None:
+    """The shaking the set ended on: the larger of the set's level and its last third's."""
+    thirds = _thirds(tremor)
+    if thirds is None:
+        return set_rms
+    return max(thirds[1], set_rms or 0.0)
+
+
 def _measured(findings: Findings) -> dict[str, Value]:
     s = findings.set
     tremor = [r.tremor_rms_mps2 for r in findings.reps if r.tremor_rms_mps2 is not None]
@@ -133,8 +142,8 @@ def _measured(findings: Findings) -> dict[str, Value]:
         else None,
         "form_flags": len(codes) if codes else None,
         "form_flag_knees": any("knee" in c for c in codes) or None,
-        "baseline_ratio": _ratio(s.baseline_tremor_rms_mps2, s.tremor_rms_mps2),
-        "post_set_ratio": _ratio(s.post_set_tremor_rms_mps2, s.tremor_rms_mps2),
+        "baseline_ratio": _ratio(s.baseline_tremor_rms_mps2, tremor[0] if tremor else None),
+        "post_set_ratio": _ratio(s.post_set_tremor_rms_mps2, _end_level(tremor, s.tremor_rms_mps2)),
     }
 
 
