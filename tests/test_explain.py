@@ -88,7 +88,7 @@ def make_findings(
 CALM = make_findings([0.1] * 8)
 FATIGUE = make_findings([0.1, 0.1, 0.1, 0.12, 0.2, 0.3, 0.4, 0.5], onset=5, slowdown=28.0)
 WARMUP = make_findings([0.5, 0.45, 0.35, 0.25, 0.2, 0.15, 0.12, 0.1], onset=1)
-AROUSAL = make_findings([0.3] * 8, baseline=0.25, onset=1)
+AROUSAL = make_findings([0.3] * 8, baseline=0.4, onset=1)
 PERSIST = make_findings([0.2, 0.2, 0.25, 0.3, 0.3, 0.35], post=0.34)
 ASYM = make_findings([0.2] * 8, asymmetry=24.0)
 FORM = make_findings(
