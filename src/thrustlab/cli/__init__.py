@@ -12,6 +12,7 @@ from typing import Annotated
 import typer
 
 from thrustlab import __version__
+from thrustlab.cli.check import check
 from thrustlab.cli.log import log_app
 from thrustlab.errors import ThrustlabError
 
@@ -23,6 +24,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(log_app, name="log")
+app.command("check")(check)
 
 
 def _show_version(value: bool) -> None:

@@ -27,13 +27,13 @@ def choose_strategies(
 ) -> list[tuple[str, tuple[str, ...]]]:
     """(strategy id, the causes that call for it), in order of the causes' rank."""
     chosen: dict[str, list[str]] = {}
+    if any(f.id == "asymmetric_shaking" for f in flags):
+        chosen["stabilizer_strength"] = ["asymmetric_shaking"]
     for cause in causes:
         if cause.likelihood < MIN_LIKELIHOOD:
             continue
         for strategy_id in kb.cause(cause.id).strategies:
             chosen.setdefault(strategy_id, []).append(cause.id)
-    if any(f.id == "asymmetric_shaking" for f in flags):
-        chosen.setdefault("stabilizer_strength", []).append("asymmetric_shaking")
     if not chosen:
         for strategy_id in DEFAULT_STRATEGIES:
             chosen[strategy_id] = []
