@@ -418,7 +418,9 @@ def _answer_pairs(pairs: list[str] | None) -> dict[str, str]:
 
 
 def _num(value: float | None) -> str:
-    return "-" if value is None else f"{value:.3g}" if isinstance(value, float) else str(value)
+    if value is None:
+        return "-"
+    return f"{round(value, 3):g}" if isinstance(value, float) else str(value)
 
 
 def _describe(new: Any) -> str:

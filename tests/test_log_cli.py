@@ -1,0 +1,137 @@
+"""``thrustlab log ...`` end to end on a SQLite file (the commands are thin; the store's own
+tests run on both backends)."""
+
+from __future__ import annotations
+
+import json
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from thrustlab.cli import app
+
+pytest_plugins = ["test_log_support"]
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'log.sqlite3'}"
+
+
+def run(command: str, *, input: str | None = None) -> str:
+    """Run ``thrustlab <command>`` in-process; it must succeed."""
+    result = CliRunner().invoke(app, shlex.split(command), input=input, catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_add_list_show_and_history(db: str) -> None:
+    out = run(
+        f"log add --db {db} --date 2024-05-01 --load-kg 100 --reps 8 --rpe 8 "
+        "--answer sleep_h=6 --answer warmup_done=yes"
+    )
+    assert "Logged set 1: barbell hip thrust 100 kg x 8 @ RPE 8 on 2024-05-01 (me)." in out
+    run(f"log add --db {db} --date 2024-05-04 --load-kg 102.5 --reps 8")
+    out = run(f"log add --db {db} --date 2024-05-05 --load-kg 120 --reps 5 --rir 1")
+    assert "load jump: 120 kg is 17 % above" in out
+    assert "2 hard lower-body days in a row" in out
+
+    listed = run(f"log list --db {db}")
+    assert listed.index("120") < listed.index("102.5") < listed.index("100 ")
+    shown = run(f"log show 1 --db {db}")
+    assert "sleep_h = 6" in shown and "warmup_done = True" in shown
+    history = run(f"log history --db {db}")
+    assert "barbell hip thrust" in history and "2024-05-05" in history
+    trend = json.loads(run(f"log history --db {db} --json"))
+    assert [s["load_kg"] for s in trend[0]["sessions"]] == [100.0, 102.5, 120.0]
+
+
+def test_history_writes_an_svg_plot(db: str, tmp_path: Path) -> None:
+    run(f"log add --db {db} --date 2024-05-01 --load-kg 100")
+    run(f"log add --db {db} --date 2024-05-03 --load-kg 105 -e glute_bridge")
+    svg = tmp_path / "history.svg"
+    run(f"log history --db {db} --svg {svg}")
+    text = svg.read_text()
+    assert text.startswith("<svg") and text.count("<polyline") == 2
+    assert "glute bridge" in text
+
+
+def test_export_then_import_through_the_cli(db: str, tmp_path: Path) -> None:
+    run(f"log add --db {db} --date 2024-05-01 --load-kg 100 --notes 'a, b'")
+    for fmt in ("csv", "json"):
+        exported = tmp_path / f"log.{fmt}"
+        run(f"log export --db {db} -o {exported}")
+        copy = f"sqlite:///{tmp_path / f'copy-{fmt}.sqlite3'}"
+        assert "Imported 1 sets" in run(f"log import {exported} --db {copy}")
+        again = tmp_path / f"again.{fmt}"
+        run(f"log export --db {copy} -o {again}")
+        assert again.read_text() == exported.read_text()
+    assert run(f"log export --db {db}").startswith("lifter,")
+
+
+def test_delete_asks_first(db: str) -> None:
+    run(f"log add --db {db} --date 2024-05-01 --load-kg 100")
+    result = CliRunner().invoke(app, shlex.split(f"log delete 1 --db {db}"), input="n\n")
+    assert result.exit_code == 1 and "Nothing deleted" in result.output
+    assert "100" in run(f"log list --db {db}")
+    assert "Deleted set 1" in run(f"log delete 1 --db {db}", input="y\n")
+    assert "The log is empty" in run(f"log list --db {db}")
+
+
+def _main(command: str) -> subprocess.CompletedProcess[str]:
+    """Run the real entry point in a new process (error handling and exit codes included)."""
+    code = "from thrustlab.cli import main; main()"
+    return subprocess.run(
+        [sys.executable, "-c", code, *shlex.split(command)],
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        check=False,
+        timeout=60,
+    )
+
+
+def test_bad_input_is_one_line_and_exit_code_2(db: str, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.csv"
+    bad.write_text("a,b\n1,2\n", encoding="utf-8")
+    for command, message in [
+        (f"log add --db {db} --exercise squat", "unknown exercise 'squat'"),
+        (f"log add --db {db} --answer slep_h=6", "did you mean 'sleep_h'"),
+        (f"log show 7 --db {db}", "no set with id 7"),
+        (f"log import {bad} --db {db}", "line 1: not a thrustlab, Strong or Hevy"),
+    ]:
+        result = _main(command)
+        assert result.returncode == 2, result.stderr
+        assert message in result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1
+        assert "Traceback" not in result.stderr
+
+
+def test_the_database_url_can_come_from_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("THRUSTLAB_DATABASE_URL", f"sqlite:///{tmp_path / 'env.sqlite3'}")
+    run("log add --load-kg 90 --date 2024-05-01")
+    assert (tmp_path / "env.sqlite3").exists()
+
+
+def test_add_with_a_recording_stores_its_analysis(db: str, tmp_path: Path) -> None:
+    pytest.importorskip("thrustlab.report.json_output")
+    from thrustlab.simulate import scenario, simulate_set, to_csv_text
+
+    recording, truth = simulate_set(scenario("fatigue", seed=3))
+    assert not isinstance(recording, tuple)
+    path = tmp_path / "set.csv"
+    path.write_text(to_csv_text(recording), encoding="utf-8")
+    out = run(f"log add --db {db} --date 2024-05-01 --load-kg 100 --recording {path}")
+    assert "analysis:" in out
+    document = json.loads(run(f"log show 1 --db {db} --json"))
+    assert document["schema"] == "thrustlab.analysis/1"
+    assert document["set"]["rep_count"] == len(truth.reps)
+    assert document["assessment"]["verdict"] in ("normal", "caution", "stop")
+    shown = run(f"log show 1 --db {db}")
+    assert f"recording: {path}" in shown and "stored in the log" not in shown
