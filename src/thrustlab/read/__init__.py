@@ -21,6 +21,7 @@ from thrustlab.errors import FormatError
 from thrustlab.read._options import COLUMN_ROLES, ReadOptions
 
 if TYPE_CHECKING:
+    from thrustlab.read._source import Source
     from thrustlab.recording import Recording
 
 __all__ = ["COLUMN_ROLES", "FORMATS", "ReadOptions", "detect_format", "read"]
@@ -31,8 +32,10 @@ FORMATS = ("sensorlogger", "sensorlogger-json", "phyphox", "csv")
 def detect_format(path: str | os.PathLike[str], /) -> str:
     """The format ``path`` holds (one of ``FORMATS``), judged from its content."""
     from thrustlab.read._sniff import sniff
+    from thrustlab.read._source import open_source
 
-    return sniff(os.fspath(path))
+    with open_source(os.fspath(path)) as src:
+        return sniff(src)
 
 
 def read(
@@ -46,33 +49,37 @@ def read(
 
     ``options`` matter for generic CSVs only (headerless columns, units, a rate).
     """
+    from thrustlab.read._sniff import sniff
+    from thrustlab.read._source import open_source
+
     where = os.fspath(path)
     opts = options if options is not None else ReadOptions()
-    if format is None:
-        return _read_as(where, detect_format(where), opts)
-    if format not in FORMATS:
+    if format is not None and format not in FORMATS:
         raise FormatError(where, f"unknown format {format!r}; use one of {', '.join(FORMATS)}")
-    try:
-        return _read_as(where, format, opts)
-    except FormatError as exc:
-        raise FormatError(
-            exc.path, f"does not fit the forced format {format!r}: {exc.problem}"
-        ) from exc
+    with open_source(where) as src:
+        if format is None:
+            return _read_as(src, sniff(src), opts)
+        try:
+            return _read_as(src, format, opts)
+        except FormatError as exc:
+            raise FormatError(
+                exc.path, f"does not fit the forced format {format!r}: {exc.problem}"
+            ) from exc
 
 
-def _read_as(path: str, fmt: str, options: ReadOptions) -> Recording:
+def _read_as(src: Source, fmt: str, options: ReadOptions) -> Recording:
     if fmt == "sensorlogger":
         from thrustlab.read.sensorlogger import read_sensorlogger
 
-        return read_sensorlogger(path)
+        return read_sensorlogger(src)
     if fmt == "sensorlogger-json":
         from thrustlab.read.sensorlogger import read_sensorlogger_json
 
-        return read_sensorlogger_json(path)
+        return read_sensorlogger_json(src)
     if fmt == "phyphox":
         from thrustlab.read.phyphox import read_phyphox
 
-        return read_phyphox(path)
+        return read_phyphox(src)
     from thrustlab.read.generic import read_csv
 
-    return read_csv(path, options=options)
+    return read_csv(src, options=options)

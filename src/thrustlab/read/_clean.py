@@ -190,8 +190,16 @@ def _rate_hz(t_s: FloatArray) -> float:
 
 def gravity_in(acc_mps2: FloatArray, /) -> bool:
     """True when the mean magnitude is near 1 g (a resting sensor feels gravity)."""
-    magnitude = float(np.mean(np.linalg.norm(acc_mps2, axis=1)))
+    magnitude = float(np.mean(magnitudes(acc_mps2)))
     return abs(magnitude - G_MPS2) < GRAVITY_TOLERANCE_MPS2
+
+
+def magnitudes(xyz: FloatArray, /, *, max_rows: int = 4096) -> FloatArray:
+    """Vector lengths of at most ``max_rows`` evenly spread rows (enough for a typical size)."""
+    step = max(1, xyz.shape[0] // max_rows)
+    sample = xyz[::step]
+    squares: FloatArray = np.einsum("ij,ij->i", sample, sample)
+    return np.sqrt(squares)
 
 
 def gap_flags(t_s: FloatArray, /) -> list[QualityFlag]:

@@ -111,10 +111,11 @@ def parse_csv(
         data = data.replace(b",", b".")
     if data.startswith(_BOM):
         data = data[3:]
-    try:
-        data.decode("utf-8")  # pyarrow hands bad rows over as str: they must decode
-    except UnicodeDecodeError:
-        data = data.decode("utf-8", errors="replace").encode("utf-8")
+    if not data.isascii():
+        try:
+            data.decode("utf-8")  # pyarrow hands bad rows over as str: they must decode
+        except UnicodeDecodeError:
+            data = data.decode("utf-8", errors="replace").encode("utf-8")
     try:
         return _parse(data, layout, n_fields=n_fields, keep=keep, as_text=False)
     except pa.ArrowException:

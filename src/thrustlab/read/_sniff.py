@@ -4,18 +4,16 @@ from __future__ import annotations
 
 from thrustlab.errors import FormatError
 from thrustlab.read._csv import text_layout
-from thrustlab.read._source import HEAD_BYTES, Source, open_source
+from thrustlab.read._source import HEAD_BYTES, Source
 from thrustlab.read.phyphox import is_phyphox_header
 from thrustlab.read.sensorlogger import sensor_name
 
 MAX_SNIFFED_MEMBERS = 50
 
 
-def sniff(path: str, /) -> str:
-    with open_source(path) as src:
-        if src.kind == "file":
-            return _sniff_file(src)
-        return _sniff_export(src)
+def sniff(src: Source, /) -> str:
+    """The format of an opened source (one of ``FORMATS``)."""
+    return _sniff_file(src) if src.kind == "file" else _sniff_export(src)
 
 
 def _sniff_file(src: Source) -> str:

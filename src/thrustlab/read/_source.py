@@ -13,7 +13,7 @@ import zipfile
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from thrustlab.errors import ReadError
@@ -27,6 +27,8 @@ MAX_RATIO = 100
 RATIO_MIN_BYTES = 1024**2
 MAX_MEMBERS = 10_000
 HEAD_BYTES = 64 * 1024
+CACHE_BYTES = 64 * 1024**2
+"""Plain files up to this size are read once, whole, and sniffed from memory."""
 """How much of a file is looked at to sniff its format, and the longest header line."""
 
 ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
@@ -67,6 +69,7 @@ class Source:
     kind: str  # "file" | "dir" | "zip"
     names: tuple[str, ...]
     _zip: zipfile.ZipFile | None = None
+    _cache: dict[str, bytes] = field(default_factory=dict)
 
     def label(self, name: str) -> str:
         """How a member is named in messages: the path, plus the member inside it."""
@@ -81,7 +84,18 @@ class Source:
     def _read(self, name: str, *, limit: int | None) -> bytes:
         if self._zip is not None:
             return _read_member(self._zip, name, path=self.path, limit=limit)
+        if name in self._cache:
+            data = self._cache[name]
+            return data if limit is None else data[:limit]
         file = Path(self.path) if self.kind == "file" else Path(self.path, name)
+        if self.kind == "file" and limit is not None:
+            try:
+                small = file.stat().st_size <= CACHE_BYTES
+            except OSError as exc:
+                raise ReadError(self.label(name), f"cannot be read ({one_line(exc)})") from exc
+            if small:
+                self._cache[name] = self._read(name, limit=None)
+                return self._cache[name][:limit]
         try:
             with file.open("rb") as fh:
                 data = fh.read(MAX_FILE_BYTES + 1 if limit is None else limit)
@@ -105,11 +119,12 @@ def open_source(path: str, /) -> Iterator[Source]:
         return
     if not is_file:
         raise ReadError(path, "does not exist (or is not a file or folder); check the path")
-    magic = Source(path, "file", (p.name,)).head(p.name, n_bytes=4)
+    single = Source(path, "file", (p.name,))
+    magic = single.head(p.name, n_bytes=4)
     if not magic:
         raise ReadError(path, "is empty; export the recording again")
     if magic not in ZIP_MAGIC:
-        yield Source(path, "file", (p.name,))
+        yield single
         return
     try:
         archive = zipfile.ZipFile(p)

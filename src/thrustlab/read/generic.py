@@ -13,12 +13,13 @@ from thrustlab.read._clean import (
     build,
     clean_stream,
     gravity_in,
+    magnitudes,
     time_origin,
 )
 from thrustlab.read._columns import ColumnMap, map_columns, map_given
 from thrustlab.read._csv import TextLayout, parse_csv, text_layout
 from thrustlab.read._options import SECONDS_PER, ReadOptions
-from thrustlab.read._source import open_source
+from thrustlab.read._source import Source
 from thrustlab.recording import G_MPS2, Recording
 
 ACC = ("ax", "ay", "az")
@@ -35,11 +36,11 @@ GUESSED = {
 """Headerless layouts assumed when no ReadOptions.columns are given (with a warning)."""
 
 
-def read_csv(path: str, /, *, options: ReadOptions) -> Recording:
-    with open_source(path) as src:
-        if src.kind != "file":
-            raise FormatError(path, f"is a {src.kind}, not a CSV file; give the CSV itself")
-        data = src.read(src.names[0])
+def read_csv(src: Source, /, *, options: ReadOptions) -> Recording:
+    path = src.path
+    if src.kind != "file":
+        raise FormatError(path, f"is a {src.kind}, not a CSV file; give the CSV itself")
+    data = src.read(src.names[0])
     layout = text_layout(data, label=path)
     columns, flags = _columns(layout, options, path=path)
     if not columns.has(*ACC):
@@ -143,7 +144,7 @@ def _to_si(
     if acc_unit == "g":
         values[:, :3] *= G_MPS2
     elif options.acc_unit is None and columns.acc_unit is None:
-        norms = np.linalg.norm(values[:, :3], axis=1)
+        norms = magnitudes(values[:, :3])
         norms = norms[np.isfinite(norms)]
         if norms.size and 0.7 < np.median(norms) < 1.3:
             flags.append(

@@ -19,7 +19,7 @@ from thrustlab.quality import QualityFlag
 from thrustlab.read._clean import Stream, align, build, clean_stream, time_origin
 from thrustlab.read._columns import ColumnMap, map_columns, normalise
 from thrustlab.read._csv import TextLayout, first_line, parse_csv, text_layout
-from thrustlab.read._source import Source, open_source
+from thrustlab.read._source import Source
 from thrustlab.recording import Recording
 
 ACC = ("ax", "ay", "az")
@@ -47,19 +47,19 @@ def is_phyphox_header(fields: tuple[str, ...], /) -> bool:
     )
 
 
-def read_phyphox(path: str, /) -> Recording:
-    with open_source(path) as src:
-        members = _sensor_members(src)
-        acc = next((m for m in members if m.columns.has(*ACC) and not m.columns.gravity_free), None)
-        acc = acc or next((m for m in members if m.columns.has(*ACC)), None)
-        if acc is None:
-            raise FormatError(
-                path, "holds no phyphox acceleration data; export 'Acceleration with g' as CSV"
-            )
-        gyro = next((m for m in members if m.columns.has(*GYRO)), None)
-        used = [(acc, ACC), *([(gyro, GYRO)] if gyro else [])]
-        raws = [_load(src, m, roles) for m, roles in used]
-        start_s, meta = _meta(src)
+def read_phyphox(src: Source, /) -> Recording:
+    path = src.path
+    members = _sensor_members(src)
+    acc = next((m for m in members if m.columns.has(*ACC) and not m.columns.gravity_free), None)
+    acc = acc or next((m for m in members if m.columns.has(*ACC)), None)
+    if acc is None:
+        raise FormatError(
+            path, "holds no phyphox acceleration data; export 'Acceleration with g' as CSV"
+        )
+    gyro = next((m for m in members if m.columns.has(*GYRO)), None)
+    used = [(acc, ACC), *([(gyro, GYRO)] if gyro else [])]
+    raws = [_load(src, m, roles) for m, roles in used]
+    start_s, meta = _meta(src)
     origin = time_origin([(t, ok) for t, ok, _, _ in raws])
     streams: list[Stream] = []
     flags: list[QualityFlag] = []

@@ -35,7 +35,7 @@ from thrustlab.read._clean import (
     time_origin,
 )
 from thrustlab.read._csv import parse_csv, text_layout
-from thrustlab.read._source import Source, one_line, open_source
+from thrustlab.read._source import Source, one_line
 from thrustlab.recording import G_MPS2, Recording
 
 XYZ = ("x", "y", "z")
@@ -75,17 +75,15 @@ def sensor_name(member: str, /) -> str | None:
     return _BY_KEY.get(stem.lower()) if stem else None
 
 
-def read_sensorlogger(path: str, /) -> Recording:
-    with open_source(path) as src:
-        sensors = _load_csvs(src)
-    return _assemble(sensors, path=path, fmt="sensorlogger")
+def read_sensorlogger(src: Source, /) -> Recording:
+    return _assemble(_load_csvs(src), path=src.path, fmt="sensorlogger")
 
 
-def read_sensorlogger_json(path: str, /) -> Recording:
-    with open_source(path) as src:
-        if src.kind != "file":
-            raise FormatError(path, f"is a {src.kind}, not a Sensor Logger JSON file")
-        data = src.read(src.names[0])
+def read_sensorlogger_json(src: Source, /) -> Recording:
+    path = src.path
+    if src.kind != "file":
+        raise FormatError(path, f"is a {src.kind}, not a Sensor Logger JSON file")
+    data = src.read(src.names[0])
     if len(data) > MAX_JSON_BYTES:
         raise ReadError(path, "is a JSON export over 512 MiB; use the CSV (zip) export instead")
     return _assemble(_load_json(data, path=path), path=path, fmt="sensorlogger-json")

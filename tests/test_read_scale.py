@@ -1,0 +1,71 @@
+"""Speed against pyarrow's own parse, and memory for a 1-hour 400 Hz recording."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from thrustlab.read import read
+
+HEADER = "time_s,ax,ay,az,gx,gy,gz"
+
+
+def write_csv(path: Path, n_rows: int, rate_hz: float) -> None:
+    import pyarrow as pa
+    import pyarrow.csv as pcsv
+
+    rng = np.random.default_rng(3)
+    columns = {"time_s": np.arange(n_rows) / rate_hz}
+    for name in HEADER.split(",")[1:]:
+        columns[name] = rng.standard_normal(n_rows)
+    pcsv.write_csv(pa.table(columns), path)
+
+
+def best_of(repeats: int, job: object) -> float:
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        job()  # type: ignore[operator]
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def test_6000_rows_cost_little_more_than_pyarrow(tmp_path: Path) -> None:
+    import pyarrow.csv as pcsv
+
+    path = tmp_path / "rec.csv"
+    write_csv(path, 6000, 100.0)
+    assert read(path).t_s.size == 6000
+    ours = best_of(15, lambda: read(path))
+    theirs = best_of(15, lambda: pcsv.read_csv(path))
+    assert ours < 3 * theirs + 0.003, f"read {ours * 1e3:.2f} ms vs pyarrow {theirs * 1e3:.2f} ms"
+
+
+MEMORY_SCRIPT = """
+import resource, sys
+from thrustlab.read import read
+rec = read(sys.argv[1])
+assert rec.t_s.size == int(sys.argv[2]), rec.t_s.size
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+
+
+@pytest.mark.slow
+def test_one_hour_at_400_hz_within_1_gb(tmp_path: Path) -> None:
+    n_rows = 3600 * 400
+    path = tmp_path / "hour.csv"
+    write_csv(path, n_rows, 400.0)
+    out = subprocess.run(
+        [sys.executable, "-c", MEMORY_SCRIPT, str(path), str(n_rows)],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=300,
+    )
+    peak_mb = int(out.stdout.strip()) / 1024  # ru_maxrss is in KiB on Linux
+    assert peak_mb < 1024, f"peak {peak_mb:.0f} MB"
