@@ -88,7 +88,7 @@ def extract_features(
     if checks is not None:
         values.update(_historical(checks))
         if checks.repeated_asymmetry is not None:
-            details["side"] = checks.repeated_asymmetry.side
+            details["repeated_side"] = checks.repeated_asymmetry.side
     if values.get("reps") is None and findings is not None and findings.set.rep_count:
         values["reps"] = findings.set.rep_count
     return Features(MappingProxyType(values), MappingProxyType(details))

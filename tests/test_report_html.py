@@ -1,0 +1,138 @@
+"""The HTML report: self-contained, small, in reading order, and it renders in Chromium."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import os
+import re
+import shutil
+import struct
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from thrustlab.analyse import analyse, analyse_legs
+from thrustlab.explain import Answers, History, PastSet, explain
+from thrustlab.findings import Findings
+from thrustlab.recording import Recording
+from thrustlab.report.html import render_report
+from thrustlab.simulate import scenario, simulate_set
+
+TODAY = datetime.date(2026, 11, 23)
+Shown = tuple[Findings, tuple[Recording, ...], str]
+MAX_BYTES = 2_000_000
+CHROMIUM = "/usr/bin/chromium"
+
+
+def _set(name: str, *, n_reps: int = 12) -> tuple[Findings, tuple[Recording, ...]]:
+    recording, _ = simulate_set(dataclasses.replace(scenario(name, seed=3), n_reps=n_reps))
+    recordings = recording if isinstance(recording, tuple) else (recording,)
+    findings = analyse_legs(*recordings) if len(recordings) == 2 else analyse(recordings[0])
+    return findings, recordings
+
+
+@pytest.fixture(scope="module")
+def two_legs() -> tuple[Findings, tuple[Recording, ...], str]:
+    findings, recordings = _set("asymmetry")
+    history = History(
+        tuple(
+            PastSet(
+                TODAY - datetime.timedelta(days=d),
+                "barbell_hip_thrust",
+                95.0,
+                10,
+                8.0,
+                0.1,
+                -25.0,
+                "caution",
+            )
+            for d in (10, 6, 3)
+        )
+    )
+    answers = Answers(
+        load_kg=100.0,
+        rpe=9.0,
+        warmup_minutes=3,
+        pain="sharp",
+        pain_where="lower back & <hamstring>",
+    )
+    assessment = explain(findings, answers, history, today=TODAY)
+    html = render_report(findings, assessment, recordings=recordings, history=history)
+    return findings, recordings, html
+
+
+def test_report_is_self_contained_and_small(two_legs: Shown) -> None:
+    findings, _, html = two_legs
+    assert findings.source.duration_s >= 60.0
+    assert len(html.encode("utf-8")) < MAX_BYTES
+    assert "<script" not in html and "@import" not in html and "url(" not in html
+    assert not re.search(r"\b(src|href)\s*=", html)
+    assert set(re.findall(r"https?://[^\s\"'<]+", html)) <= {"http://www.w3.org/2000/svg"}
+    assert 'name="viewport"' in html
+
+
+def test_report_reads_in_order_with_every_plot(two_legs: Shown) -> None:
+    _, _, html = two_legs
+    order = [
+        html.index(mark)
+        for mark in ('class="verdict"', "Warning signs", "Likely causes", "<h2>Plan", "<h2>Plots")
+    ]
+    assert order == sorted(order)
+    assert "STOP" in html and "Sharp pain" in html
+    for label in (
+        "acceleration with the reps shaded",
+        "tremor per rep with trend",
+        "spectrum with the bands marked",
+        "left leg against right leg",
+    ):
+        assert f'aria-label="{label}"' in html
+    assert "lower back &amp; &lt;hamstring&gt;" in html
+    assert "<hamstring>" not in html
+
+
+def test_report_without_a_recording() -> None:
+    assessment = explain(None, Answers(warmup_done=False))
+    html = render_report(None, assessment)
+    assert "From your answers only" in html and "<svg" not in html
+    assert "Not warmed up" in html
+
+
+def _png_size(path: Path) -> tuple[int, int]:
+    header = path.read_bytes()[:24]
+    assert header[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = struct.unpack(">II", header[16:24])
+    return width, height
+
+
+def test_report_renders_in_headless_chromium(two_legs: Shown, tmp_path: Path) -> None:
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI") == "true":
+            pytest.fail("Chromium is missing in CI: .ci/run installs it")
+        pytest.skip("Chromium is not installed (apt-get install chromium)")
+    _, _, html = two_legs
+    page = tmp_path / "report.html"
+    page.write_text(html, encoding="utf-8")
+    shot = tmp_path / "report.png"
+    command = [
+        CHROMIUM,
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--hide-scrollbars",
+        f"--user-data-dir={tmp_path / 'profile'}",
+        f"--screenshot={shot}",
+        "--window-size=412,2400",
+        page.as_uri(),
+    ]
+    subprocess.run(command, check=True, capture_output=True, timeout=120)
+    assert _png_size(shot) == (412, 2400)
+    assert shot.stat().st_size > 20_000  # a blank page compresses to a few kB
+    keep = os.environ.get("THRUSTLAB_SCREENSHOT_DIR")
+    if keep:
+        shutil.copy(shot, Path(keep) / "report-phone.png")
