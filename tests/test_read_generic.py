@@ -7,8 +7,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from test_read_support import DATA, shared
 
+from test_read_support import DATA, shared
 from thrustlab.errors import FormatError, OptionError, ReadError
 from thrustlab.read import ReadOptions, detect_format, read
 from thrustlab.recording import G_MPS2

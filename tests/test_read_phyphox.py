@@ -6,8 +6,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from test_read_support import phyphox_csv, still, write_export
 
+from test_read_support import phyphox_csv, still, write_export
 from thrustlab.errors import FormatError
 from thrustlab.read import detect_format, read
 

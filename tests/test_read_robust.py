@@ -13,11 +13,10 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_read_support import DATA, phyphox_csv, sensorlogger_csv, still, times_ns, write_export
 
+from test_read_support import DATA, phyphox_csv, sensorlogger_csv, still, times_ns, write_export
 from thrustlab.errors import FormatError, ReadError
-from thrustlab.read import FORMATS, detect_format, read
-from thrustlab.read import _source
+from thrustlab.read import FORMATS, _source, detect_format, read
 from thrustlab.recording import Recording
 
 FORMAT_CHOICES = [None, *FORMATS]
@@ -91,7 +90,7 @@ def test_unknown_and_forced_formats(tmp_path: Path) -> None:
 
 def test_forced_csv_on_a_zip(tmp_path: Path) -> None:
     path = write_zip(tmp_path / "x.zip", {"a.csv": b"time,ax,ay,az\n0,0,0,1\n1,0,0,1\n"})
-    with pytest.raises(FormatError, match="forced format 'csv'.*zip"):
+    with pytest.raises(FormatError, match=r"forced format 'csv'.*zip"):
         read(path, format="csv")
     with pytest.raises(FormatError, match="no Sensor Logger or phyphox"):
         detect_format(path)

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+
 from test_read_support import (
     DATA,
     T0_NS,
@@ -16,7 +17,6 @@ from test_read_support import (
     times_ns,
     write_export,
 )
-
 from thrustlab.errors import FormatError, ReadError
 from thrustlab.read import detect_format, read
 from thrustlab.recording import G_MPS2
