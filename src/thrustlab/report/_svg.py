@@ -15,12 +15,12 @@ import numpy.typing as npt
 
 FloatArray = npt.NDArray[np.float64]
 
-WIDTH = 720
-MARGIN_LEFT = 52
+WIDTH = 520
+MARGIN_LEFT = 46
 MARGIN_RIGHT = 12
 MARGIN_TOP = 26
 MARGIN_BOTTOM = 34
-FONT = 'font-family="system-ui, sans-serif" font-size="12"'
+FONT = 'font-family="system-ui, sans-serif" font-size="13"'
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,10 +108,9 @@ def axes(
     bottom = frame.top + frame.height - MARGIN_BOTTOM
     left, right = MARGIN_LEFT, WIDTH - MARGIN_RIGHT
     parts = [
-        text(left, frame.top + 16, title, colour="#111"),
+        text(left, frame.top + 16, f"{title} ({y_label})", colour="#111"),
         f'<path d="M{left},{top} L{left},{bottom} L{right},{bottom}" fill="none" stroke="#888"/>',
         text(right, bottom + 28, x_label, anchor="end", colour="#555"),
-        text(right, frame.top + 16, y_label, anchor="end", colour="#555"),
     ]
     for tick in _ticks(*frame.x_range) if x_ticks is None else x_ticks:
         x = float(frame.x(tick))

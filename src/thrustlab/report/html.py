@@ -26,7 +26,7 @@ REP_FILL = "#90caf9"
 TREMOR_COLOUR = "#1565c0"
 FATIGUE_COLOUR = "#ef6c00"
 LEG_COLOURS = {"left": "#1565c0", "right": "#ef6c00"}
-PLOT_BINS = 700
+PLOT_BINS = 500
 """Min/max bins per trace: enough for a phone or laptop screen, small for long sets."""
 GAP_THRESHOLD_S = 0.1
 SPECTRUM_MAX_HZ = 25.0
@@ -51,6 +51,7 @@ ul{padding-left:1.2rem;margin:.3rem 0}li{margin:.15rem 0}
 .ev small,.src{color:#666}.against{color:#6d4c41}
 table{border-collapse:collapse;font-size:.9rem}td,th{padding:2px 8px;text-align:left;
 border-bottom:1px solid #eee}
+figure svg{display:block;max-width:100%;height:auto;margin:0 auto}
 figure{margin:10px 0;background:#fff;border:1px solid #ddd;border-radius:8px;padding:6px}
 figcaption{font-size:.85rem;color:#555;padding:0 4px 4px}
 footer{margin-top:28px;font-size:.8rem;color:#666}
@@ -244,7 +245,10 @@ _SPECTRUM_CAPTION = (
     "shake of working muscles); orange band: 3-6 Hz (slower shaking that grows with a tired "
     "nervous system)."
 )
-_LEGS_CAPTION = "Shaking per rep, left leg against right."
+_LEGS_CAPTION = (
+    "Shaking per rep: blue the left leg, orange the right. The asymmetry index is positive "
+    "when the right leg shakes more; above 15 % is large."
+)
 _HISTORY_CAPTION = "Load and shaking over your logged sessions."
 
 
@@ -280,7 +284,7 @@ def _acceleration(recording: Recording, findings: Findings) -> str:
     top = s.Frame(x_range, (-limit, limit), 220)
     bottom = s.Frame(x_range, (0.0, float(np.percentile(shake, 99.5)) or 1.0), 200, top=220)
     parts = _rep_shading(top, findings) + _rep_shading(bottom, findings)
-    parts += s.axes(top, x_label="time (s)", y_label="m/s²", title="Acceleration (gravity removed)")
+    parts += s.axes(top, x_label="time (s)", y_label="m/s²", title="Acceleration, gravity removed")
     parts += s.axes(bottom, x_label="time (s)", y_label="m/s²", title="Shaking, 6-12 Hz")
     for frame, values, colour in ((top, dynamic, "#555"), (bottom, shake, TREMOR_COLOUR)):
         xs, ys = s.envelope(t, values, bins=PLOT_BINS)
@@ -390,7 +394,7 @@ def _legs(findings: Findings) -> str:
     n = max(i for i, _, _ in pairs)
     frame = s.Frame((0.0, n + 1.0), (0.0, top), 240)
     asym = findings.set.asymmetry_index_pct
-    title = "Left against right" + (f" (asymmetry {asym:+.0f} %)" if asym is not None else "")
+    title = "Left vs right" + (f", asymmetry {asym:+.0f} %" if asym is not None else "")
     parts = s.axes(frame, x_label="rep", y_label="m/s²", title=title, x_ticks=s.rep_ticks(n))
     base = float(frame.y(0.0))
     for index, left, right in pairs:
@@ -405,7 +409,4 @@ def _legs(findings: Findings) -> str:
                     title=f"rep {index} {side}: {value:.3f} m/s²",
                 )
             )
-    right_edge = s.WIDTH - s.MARGIN_RIGHT
-    parts.append(s.text(right_edge - 44, 16, "left", anchor="end", colour=LEG_COLOURS["left"]))
-    parts.append(s.text(right_edge, 16, "right", anchor="end", colour=LEG_COLOURS["right"]))
     return s.svg(240, parts, label="left leg against right leg")
