@@ -19,6 +19,7 @@ from thrustlab.explain import (
     History,
     PastSet,
     answers_from_mapping,
+    answers_from_options,
     assessment_to_dict,
     explain,
     load_answers,
@@ -356,3 +357,12 @@ def test_missing_answers_file_and_bad_mapping() -> None:
     with pytest.raises(AnswersError, match="rir must be between 0 and 9"):
         answers_from_mapping({"rir": 12})
     assert answers_from_mapping({"load": "80kg", "rpe": None}).load_kg == 80.0
+
+
+def test_command_line_options_override_the_answers_file(tmp_path: Path) -> None:
+    path = _write(tmp_path, "load_kg: 90\nrpe: 7\nsleep_h: 8\n")
+    answers = answers_from_options(path, {"load": "110 kg", "rir": 1, "sleep_h": None})
+    assert (answers.load_kg, answers.rpe, answers.sleep_h) == (110.0, 9.0, 8.0)
+    assert answers_from_options(None, {"pain": "Sharp"}).pain == "sharp"
+    with pytest.raises(InputError, match="rpe must be between"):
+        answers_from_options(None, {"rpe": 0})

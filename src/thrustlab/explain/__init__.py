@@ -8,6 +8,7 @@ from thrustlab.explain.answers import (
     AnswersError,
     AnswersFileError,
     answers_from_mapping,
+    answers_from_options,
     load_answers,
 )
 from thrustlab.explain.assessment import (
@@ -47,6 +48,7 @@ __all__ = [
     "PlanItem",
     "RedFlag",
     "answers_from_mapping",
+    "answers_from_options",
     "assessment_to_dict",
     "explain",
     "history_checks",

@@ -144,6 +144,24 @@ def load_answers(path: str | Path, /) -> Answers:
         raise AnswersFileError(path, str(error)) from None
 
 
+def answers_from_options(path: str | Path | None, options: Mapping[str, Any], /) -> Answers:
+    """Answers from an optional YAML file with command-line options on top (an option that
+    is ``None`` was not given). Option names are the answer names, plus ``load``/``rir``."""
+    import yaml
+
+    base: dict[str, Any] = {}
+    if path is not None:
+        load_answers(path)  # one-line errors for the file itself
+        base = dict(yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {})
+    given = {k: v for k, v in options.items() if v is not None}
+    if "load" in given:
+        base.pop("load_kg", None)
+        base.pop("load_lb", None)
+    if "rir" in given:
+        base.pop("rpe", None)
+    return answers_from_mapping({**base, **given})
+
+
 def parse_load(value: object, /) -> float:
     """``100``, ``"100 kg"``, ``"225lb"`` -> kilograms."""
     if isinstance(value, bool):
