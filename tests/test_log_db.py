@@ -76,3 +76,9 @@ def test_make_engine_makes_no_database_file_until_used(tmp_path: Path) -> None:
     with engine.connect() as connection:
         connection.execute(text("select 1"))
     engine.dispose()
+
+
+def test_the_head_revision_constant_matches_the_migrations() -> None:
+    from thrustlab.log.db import HEAD_REVISION
+
+    assert head_revision() == HEAD_REVISION

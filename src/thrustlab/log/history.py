@@ -9,16 +9,19 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from itertools import groupby
-from typing import Any
+from operator import itemgetter
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from thrustlab.explain.history import History, PastSet
 from thrustlab.log.models import Analysis, Lifter, LiftSet, TrainingSession
 from thrustlab.log.repo import DEFAULT_LIFTER
 
-_VERDICT_RANK = {None: 0, "normal": 1, "caution": 2, "stop": 3}
+if TYPE_CHECKING:  # imported when used: importing explain loads its knowledge base
+    from thrustlab.explain.history import History
+
+_VERDICT_RANK: dict[str | None, int] = {None: 0, "normal": 1, "caution": 2, "stop": 3}
 
 
 def history_for(
@@ -34,22 +37,38 @@ def history_for(
     ``before`` keeps only sessions dated earlier (for judging a set logged on that day).
     An RPE missing but RIR given is read as ``10 - RIR``.
     """
-    statement = _history_rows(lifter, exercise=exercise, before=before).order_by(
+    from thrustlab.explain.history import History, PastSet
+
+    columns = (
+        TrainingSession.date,
+        LiftSet.exercise,
+        LiftSet.load_kg,
+        LiftSet.reps,
+        LiftSet.rpe,
+        LiftSet.rir,
+        Analysis.tremor_rms_mps2,
+        Analysis.asymmetry_index_pct,
+        Analysis.verdict,
+        LiftSet.hard_lower_body,
+    )
+    statement = _history_rows(columns, lifter, exercise=exercise, before=before).order_by(
         TrainingSession.date, LiftSet.position, LiftSet.id
     )
+    # Core rows as plain tuples: the ORM's per-row bookkeeping is not needed for a read-out.
+    rows = session.connection().execute(statement)
     sets = tuple(
         PastSet(
-            date=row.date,
-            exercise=row.exercise,
-            load_kg=row.load_kg,
-            reps=row.reps,
-            rpe=row.rpe if row.rpe is not None or row.rir is None else max(0.0, 10.0 - row.rir),
-            tremor_rms_mps2=row.tremor_rms_mps2,
-            asymmetry_index_pct=row.asymmetry_index_pct,
-            verdict=row.verdict,
-            hard_lower_body=row.hard_lower_body,
+            date,
+            lift,
+            load,
+            reps,
+            rpe if rpe is not None or rir is None else max(0.0, 10.0 - rir),
+            tremor,
+            asymmetry,
+            verdict,
+            hard,
         )
-        for row in session.execute(statement)
+        for date, lift, load, reps, rpe, rir, tremor, asymmetry, verdict, hard in rows
     )
     return History(sets=sets)
 
@@ -87,61 +106,69 @@ def lift_trends(
     last_sessions: int | None = None,
 ) -> tuple[LiftTrend, ...]:
     """Per lift, one row per session (oldest first); ``last_sessions`` keeps the newest N."""
-    statement = _history_rows(lifter, exercise=exercise).order_by(
+    columns = (
+        LiftSet.exercise,
+        TrainingSession.date,
+        LiftSet.load_kg,
+        LiftSet.reps,
+        Analysis.tremor_rms_mps2,
+        Analysis.concentric_slowdown_pct,
+        Analysis.verdict,
+    )
+    statement = _history_rows(columns, lifter, exercise=exercise).order_by(
         LiftSet.exercise, TrainingSession.date, LiftSet.position
     )
+    rows = session.connection().execute(statement)
     trends = []
-    for lift, lift_rows in groupby(session.execute(statement), key=lambda row: row.exercise):
-        rows = tuple(
-            _trend_row(day, list(day_rows)) for day, day_rows in groupby(lift_rows, _row_date)
+    for lift, lift_rows in groupby(rows, key=itemgetter(0)):
+        days = tuple(
+            _trend_row(day, list(day_rows)) for day, day_rows in groupby(lift_rows, itemgetter(1))
         )
         if last_sessions is not None:
-            rows = rows[-last_sessions:] if last_sessions > 0 else ()
-        trends.append(LiftTrend(exercise=lift, rows=rows))
+            days = days[-last_sessions:] if last_sessions > 0 else ()
+        trends.append(LiftTrend(exercise=lift, rows=days))
     return tuple(trends)
 
 
-def _row_date(row: Any) -> dt.date:
-    date: dt.date = row.date
-    return date
-
-
-def _trend_row(day: dt.date, rows: list[Any]) -> TrendRow:
-    loaded = [row for row in rows if row.load_kg is not None]
-    top = max(loaded, key=lambda row: row.load_kg) if loaded else rows[-1]
-    tremors = [row.tremor_rms_mps2 for row in rows if row.tremor_rms_mps2 is not None]
-    slowdowns = [
-        row.concentric_slowdown_pct for row in rows if row.concentric_slowdown_pct is not None
-    ]
-    verdict = max((row.verdict for row in rows), key=lambda v: _VERDICT_RANK.get(v, 0))
+def _trend_row(day: dt.date, rows: list[tuple[Any, ...]]) -> TrendRow:
+    """One session of one lift from its sets' (lift, date, load, reps, tremor, slowdown,
+    verdict) rows."""
+    top_load: float | None = None
+    top_reps: int | None = rows[-1][3]
+    tremor_sum, tremor_n = 0.0, 0
+    slowdown: float | None = None
+    verdict: str | None = None
+    for _, _, load, reps, tremor, slow, set_verdict in rows:
+        if load is not None and (top_load is None or load > top_load):
+            top_load, top_reps = load, reps
+        if tremor is not None:
+            tremor_sum += tremor
+            tremor_n += 1
+        if slow is not None and (slowdown is None or slow > slowdown):
+            slowdown = slow
+        if _VERDICT_RANK.get(set_verdict, 0) > _VERDICT_RANK.get(verdict, 0):
+            verdict = set_verdict
     return TrendRow(
         date=day,
         sets=len(rows),
-        load_kg=top.load_kg,
-        reps=top.reps,
-        tremor_rms_mps2=sum(tremors) / len(tremors) if tremors else None,
-        concentric_slowdown_pct=max(slowdowns) if slowdowns else None,
+        load_kg=top_load,
+        reps=top_reps,
+        tremor_rms_mps2=tremor_sum / tremor_n if tremor_n else None,
+        concentric_slowdown_pct=slowdown,
         verdict=verdict,
     )
 
 
 def _history_rows(
-    lifter: str, *, exercise: str | None = None, before: dt.date | None = None
+    columns: tuple[Any, ...],
+    lifter: str,
+    *,
+    exercise: str | None = None,
+    before: dt.date | None = None,
 ) -> Select[*tuple[Any, ...]]:
     statement = (
-        select(
-            TrainingSession.date,
-            LiftSet.exercise,
-            LiftSet.load_kg,
-            LiftSet.reps,
-            LiftSet.rpe,
-            LiftSet.rir,
-            LiftSet.hard_lower_body,
-            Analysis.tremor_rms_mps2,
-            Analysis.asymmetry_index_pct,
-            Analysis.concentric_slowdown_pct,
-            Analysis.verdict,
-        )
+        select(*columns)
+        .select_from(LiftSet)
         .join(TrainingSession, LiftSet.session_id == TrainingSession.id)
         .join(Lifter, TrainingSession.lifter_id == Lifter.id)
         .outerjoin(Analysis, Analysis.set_id == LiftSet.id)
