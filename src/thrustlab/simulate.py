@@ -65,7 +65,7 @@ class SimulationSpec:
     post_set_persists: bool = False
     """Post-set tremor holds its level instead of fading within 1.5 s."""
     # jolts where the movement stops
-    jolt_peak_mps2: float = 4.0
+    jolt_peak_mps2: float = 12.0
     # sensor
     noise_ug_per_rthz: float = 150.0
     jitter_fraction: float = 0.1
@@ -193,7 +193,7 @@ def random_spec(seed: int, /, *, rng: np.random.Generator | None = None) -> Simu
         dropouts=int(rng.integers(0, 3)),
         gravity_included=gravity,
         with_gyro=(not gravity) or bool(rng.random() < 0.5),
-        jolt_peak_mps2=rng.uniform(2.0, 6.0),
+        jolt_peak_mps2=rng.uniform(6.0, 20.0),
         setup_s=rng.uniform(3.0, 10.0),
         rest_before_s=rng.uniform(2.0, 5.0),
         rest_after_s=rng.uniform(2.5, 6.0),
@@ -377,20 +377,29 @@ def _fatigue_band(
 def _jolts(
     t: FloatArray, times: dict[str, list[float]], spec: SimulationSpec, rng: np.random.Generator
 ) -> FloatArray:
-    """Damped 10-20 Hz ringing where the movement stops (lockout and bottom)."""
+    """Thigh tissue ringing at 10-20 Hz where the movement stops (lockout and bottom).
+
+    The tissue's displacement ``x = X (t/tau)^2 exp(-t/tau) sin(w t)`` starts and ends at
+    rest, so its acceleration (returned) carries no net velocity: it cannot tilt the
+    thigh's angle, as a real wobble cannot. It dies out within about 0.2 s."""
     out = np.zeros((t.size, 3))
     for at in (*times["lock0"], *times["end"]):
-        onset = at - 0.05
-        near = (t >= onset) & (t < onset + 0.3)
+        onset = at - 0.03
+        near = (t >= onset) & (t < onset + 0.4)
         dt = t[near] - onset
-        freq = rng.uniform(10, 20)
-        decay = rng.uniform(0.03, 0.06)
+        w = 2 * np.pi * rng.uniform(10, 20)
+        tau = rng.uniform(0.02, 0.04)
         peak = spec.jolt_peak_mps2 * rng.uniform(0.5, 1.5)
+        x_amp = peak / (4 * np.exp(-2) * w**2)
+        e = np.exp(-dt / tau)
+        g, g1, g2 = (
+            (dt / tau) ** 2 * e,
+            e * (2 * dt / tau**2 - dt**2 / tau**3),
+            e * (2 / tau**2 - 4 * dt / tau**3 + dt**2 / tau**4),
+        )
+        acc = x_amp * ((g2 - g * w**2) * np.sin(w * dt) + 2 * g1 * w * np.cos(w * dt))
         direction = np.array([rng.normal(0, 0.4), rng.normal(0, 0.4), 1.0])
-        direction /= np.linalg.norm(direction)
-        out[near] += (peak * np.exp(-dt / decay) * np.sin(2 * np.pi * freq * dt))[
-            :, None
-        ] * direction
+        out[near] += acc[:, None] * (direction / np.linalg.norm(direction))
     return out
 
 

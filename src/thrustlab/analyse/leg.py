@@ -8,15 +8,23 @@ import numpy as np
 import numpy.typing as npt
 
 from thrustlab.analyse.reps import RepTiming, find_reps, rest_window
-from thrustlab.analyse.tremor import Band, TremorStats, band_of, measure
+from thrustlab.analyse.tremor import (
+    Band,
+    TremorStats,
+    above_movement,
+    bursts,
+    measure,
+    sustained_bands,
+)
 from thrustlab.config import AnalysisConfig
 from thrustlab.quality import QualityFlag
 from thrustlab.recording import Recording
-from thrustlab.signal.filters import Spectrum, filtered, lowpass, spectrum_of
+from thrustlab.signal.filters import lowpass, spectrum_of
 from thrustlab.signal.orientation import angle_from_gravity, angle_from_gyro
 from thrustlab.signal.resample import Uniform, to_uniform
 
 FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,7 +53,9 @@ def analyse_leg(recording: Recording, /, *, config: AnalysisConfig) -> LegResult
     tremor_hz, fatigue_hz, band_flags = usable_bands(uniform.rate_hz, config)
     flags += band_flags
     spectrum = spectrum_of(uniform.acc_mps2, fs_hz=uniform.rate_hz)
-    angle, angle_rate_hz = thigh_angle(uniform, spectrum, config)
+    above = above_movement(spectrum, rate_hz=uniform.rate_hz)
+    jolts = bursts(above, rate_hz=uniform.rate_hz, config=config)
+    angle, angle_rate_hz = thigh_angle(uniform, jolts, config)
     reps: tuple[RepTiming, ...] = ()
     if angle is None:
         flags.append(_NO_ORIENTATION)
@@ -53,16 +63,17 @@ def analyse_leg(recording: Recording, /, *, config: AnalysisConfig) -> LegResult
         reps = find_reps(angle, rate_hz=angle_rate_hz, config=config)
         if not reps:
             flags.append(_no_reps(config))
-    main, low = band_of(spectrum, band_hz=tremor_hz), band_of(spectrum, band_hz=fatigue_hz)
+    main, low = sustained_bands(
+        above,
+        bands_hz=(tremor_hz, fatigue_hz),
+        keep=uniform.valid & ~jolts,
+        rate_hz=uniform.rate_hz,
+        config=config,
+    )
 
     def stats(band: Band, span: tuple[float, float], with_peak: bool = True) -> TremorStats:
         return measure(
-            band,
-            span_s=span,
-            valid=uniform.valid,
-            rate_hz=uniform.rate_hz,
-            config=config,
-            with_peak=with_peak,
+            band, span_s=span, rate_hz=uniform.rate_hz, config=config, with_peak=with_peak
         )
 
     spans = [(r.start_s, r.end_s) for r in reps]
@@ -163,18 +174,29 @@ def _recording_checks(recording: Recording, config: AnalysisConfig) -> list[Qual
 
 
 def thigh_angle(
-    uniform: Uniform, spectrum: Spectrum, config: AnalysisConfig
+    uniform: Uniform, jolts: BoolArray, config: AnalysisConfig
 ) -> tuple[FloatArray | None, float]:
-    """The thigh angle (degrees) at ``angle_rate_hz`` (or the recording's rate if lower)."""
+    """The thigh angle (degrees) at ``angle_rate_hz`` (or the recording's rate if lower):
+    from the gyroscope when there is one (jolts do not move it), else from gravity, with
+    jolts and gaps bridged by straight lines so that they cannot tilt it."""
     rate = min(config.angle_rate_hz, uniform.rate_hz)
     n = int(uniform.acc_mps2.shape[0] * rate / uniform.rate_hz)
     index = np.minimum(
         np.round(np.arange(n) * uniform.rate_hz / rate).astype(int), uniform.acc_mps2.shape[0] - 1
     )
-    if uniform.gravity_included:
-        slow = filtered(spectrum, band_hz=(0.0, config.angle_lowpass_hz))
-        return angle_from_gravity(slow[index]), rate
     if uniform.gyro_rads is not None:
         slow = lowpass(uniform.gyro_rads, fs_hz=uniform.rate_hz, cutoff_hz=config.angle_lowpass_hz)
         return angle_from_gyro(slow[index], fs_hz=rate), rate
+    if uniform.gravity_included:
+        bridged = _bridged(uniform.acc_mps2, jolts | ~uniform.valid)
+        slow = lowpass(bridged, fs_hz=uniform.rate_hz, cutoff_hz=config.angle_lowpass_hz)
+        return angle_from_gravity(slow[index]), rate
     return None, rate
+
+
+def _bridged(x: FloatArray, skip: BoolArray) -> FloatArray:
+    if not skip.any() or skip.all():
+        return x
+    i = np.arange(x.shape[0])
+    kept = ~skip
+    return np.column_stack([np.interp(i, i[kept], x[kept, k]) for k in range(x.shape[1])])

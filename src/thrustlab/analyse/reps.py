@@ -189,7 +189,7 @@ def find_reps(
 ) -> tuple[RepTiming, ...]:
     """The reps of the set in ``angle_deg`` (thigh angle sampled at ``rate_hz``)."""
     pivots = zigzag(angle_deg, min_swing=config.min_rom_deg)
-    best: tuple[float, int, list[RepTiming]] = (-1.0, 0, [])
+    best: tuple[tuple[float, int, float], list[RepTiming]] = ((-1.0, 0, 0.0), [])
     for sign in (1, -1):
         y = sign * angle_deg
         cands = _candidates(y, pivots, sign)
@@ -199,12 +199,16 @@ def find_reps(
         if not run:
             continue
         reps = [timings[k] for k in run]
-        score = _rest_score(y, v, reps, rate_hz, config.level_tolerance_fraction)
-        if config.mode == "cyclic":
-            score = 0.0
-        if (score, len(reps)) > best[:2]:
-            best = (score, len(reps), reps)
-    return tuple(best[2])
+        score = (
+            0.0
+            if config.mode == "cyclic"
+            else _rest_score(y, v, reps, rate_hz, config.level_tolerance_fraction)
+        )
+        longest = max(r.end_s - r.start_s for r in reps)
+        key = (score, len(reps), -longest)  # ties: set-up moves make the longer "reps"
+        if key > best[0]:
+            best = (key, reps)
+    return tuple(best[1])
 
 
 def rest_window(

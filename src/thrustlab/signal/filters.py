@@ -71,28 +71,19 @@ def spectrum_of(x: FloatArray, /, *, fs_hz: float, pad_s: float = 1.0) -> Spectr
     return Spectrum(coeffs, np.fft.rfftfreq(n_fft, 1.0 / fs_hz), n, pad, n_fft)
 
 
-def _gain_column(spectrum: Spectrum, band_hz: tuple[float, float]) -> FloatArray:
-    gain = band_gain(spectrum.freqs_hz, band_hz=band_hz)
+def _gain_column(spectrum: Spectrum, band_hz: tuple[float, float], taper_hz: float) -> FloatArray:
+    gain = band_gain(spectrum.freqs_hz, band_hz=band_hz, taper_hz=taper_hz)
     return gain[:, None] if spectrum.coeffs.ndim == 2 else gain
 
 
-def filtered(spectrum: Spectrum, /, *, band_hz: tuple[float, float]) -> FloatArray:
+def filtered(
+    spectrum: Spectrum, /, *, band_hz: tuple[float, float], taper_hz: float = TAPER_HZ
+) -> FloatArray:
     """The signal of ``spectrum`` band-passed to ``band_hz`` (low edge 0: low-pass)."""
-    out = np.fft.irfft(spectrum.coeffs * _gain_column(spectrum, band_hz), n=spectrum.n_fft, axis=0)
+    out = np.fft.irfft(
+        spectrum.coeffs * _gain_column(spectrum, band_hz, taper_hz), n=spectrum.n_fft, axis=0
+    )
     return np.asarray(out[spectrum.pad : spectrum.pad + spectrum.n_samples])
-
-
-def envelope(spectrum: Spectrum, /, *, band_hz: tuple[float, float]) -> FloatArray:
-    """Magnitude of the analytic signal of the band-passed signal, summed over axes.
-
-    For (N, 3) input this is the envelope of the vector magnitude: sqrt(sum |z_i|^2)."""
-    coeffs = spectrum.coeffs * _gain_column(spectrum, band_hz)
-    coeffs[1:] *= 2.0
-    full = np.zeros((spectrum.n_fft, *coeffs.shape[1:]), dtype=np.complex128)
-    full[: coeffs.shape[0]] = coeffs
-    analytic = np.fft.ifft(full, axis=0)[spectrum.pad : spectrum.pad + spectrum.n_samples]
-    power = np.abs(analytic) ** 2
-    return np.sqrt(power.sum(axis=1)) if power.ndim == 2 else np.sqrt(power)
 
 
 def bandpass(x: FloatArray, /, *, fs_hz: float, band_hz: tuple[float, float]) -> FloatArray:

@@ -43,16 +43,18 @@ def to_uniform(
     rate = round(float(1.0 / np.median(dt)), 1) if rate_hz is None else rate_hz
     n_out = int(np.floor(t[-1] * rate)) + 1
     t_out = np.arange(n_out) / rate
-    acc = _interp(t_out, t, recording.acc_mps2)
-    gyro = None if recording.gyro_rads is None else _interp(t_out, t, recording.gyro_rads)
-
     limit_s = max(gap_threshold_s, GAP_INTERVALS / rate)
     gap_idx = np.flatnonzero(dt > limit_s)
     valid = np.ones(n_out, dtype=bool)
-    flags: list[QualityFlag] = []
     for i in gap_idx:
-        start, end = float(t[i]), float(t[i + 1])
-        valid[(t_out > start) & (t_out < end)] = False
+        valid[(t_out > t[i]) & (t_out < t[i + 1])] = False
+    acc = _interp(t_out, t, recording.acc_mps2, dt > limit_s)
+    gyro = (
+        None
+        if recording.gyro_rads is None
+        else _interp(t_out, t, recording.gyro_rads, dt > limit_s)
+    )
+    flags: list[QualityFlag] = []
     if gap_idx.size:
         total = float(dt[gap_idx].sum())
         first = float(t[gap_idx[0]])
@@ -67,8 +69,21 @@ def to_uniform(
     return Uniform(rate, acc, gyro, valid, recording.gravity_included), tuple(flags)
 
 
-def _interp(t_out: FloatArray, t: FloatArray, values: FloatArray) -> FloatArray:
-    out = np.empty((t_out.size, values.shape[1]))
-    for axis in range(values.shape[1]):
-        out[:, axis] = np.interp(t_out, t, values[:, axis])
-    return out
+def _interp(t_out: FloatArray, t: FloatArray, values: FloatArray, gap: BoolArray) -> FloatArray:
+    """Cubic (Catmull-Rom) interpolation: unlike straight lines, it keeps a 10 Hz tremor
+    sampled at 50 Hz at full amplitude (linear interpolation loses about 12 % there).
+    Straight lines, which cannot overshoot, across a ``gap`` interval and next to one."""
+    i = np.clip(np.searchsorted(t, t_out, side="right") - 1, 0, t.size - 2)
+    u = ((t_out - t[i]) / (t[i + 1] - t[i]))[:, None]
+    p0 = values[np.maximum(i - 1, 0)]
+    p1, p2 = values[i], values[i + 1]
+    p3 = values[np.minimum(i + 2, t.size - 1)]
+    out = p1 + 0.5 * u * (
+        p2 - p0 + u * (2 * p0 - 5 * p1 + 4 * p2 - p3 + u * (3 * (p1 - p2) + p3 - p0))
+    )
+    near_gap = gap.copy()
+    near_gap[1:] |= gap[:-1]
+    near_gap[:-1] |= gap[1:]
+    line = near_gap[i]
+    out[line] = p1[line] + u[line] * (p2[line] - p1[line])
+    return np.asarray(out)

@@ -41,19 +41,24 @@ def power_spectrum(
 
 
 def peak_frequency(
-    freqs_hz: FloatArray, psd: FloatArray, /, *, band_hz: tuple[float, float]
+    freqs_hz: FloatArray,
+    psd: FloatArray,
+    /,
+    *,
+    band_hz: tuple[float, float],
+    halfwidth_hz: float = 1.0,
 ) -> float | None:
-    """Frequency of the largest peak of ``psd`` inside ``band_hz``, refined by a parabola
-    through the three highest points; None when the band holds no bins or no power."""
+    """Frequency of the largest peak of ``psd`` inside ``band_hz``: the power-weighted
+    centre of the spectrum within ``halfwidth_hz`` of the highest bin (a wandering tremor
+    makes a broad peak whose centre is its mean frequency); None when there is no power."""
     inside = np.flatnonzero((freqs_hz >= band_hz[0]) & (freqs_hz <= band_hz[1]))
     if inside.size == 0:
         return None
     k = int(inside[np.argmax(psd[inside])])
     if psd[k] <= 0:
         return None
-    if 0 < k < psd.size - 1:
-        left, mid, right = psd[k - 1], psd[k], psd[k + 1]
-        curvature = left - 2 * mid + right
-        offset = 0.5 * (left - right) / curvature if curvature < 0 else 0.0
-        return float(freqs_hz[k] + offset * (freqs_hz[1] - freqs_hz[0]))
-    return float(freqs_hz[k])
+    near = inside[np.abs(freqs_hz[inside] - freqs_hz[k]) <= halfwidth_hz]
+    weights = psd[near] - float(np.min(psd[inside]))
+    if weights.sum() <= 0:
+        return float(freqs_hz[k])
+    return float(np.sum(freqs_hz[near] * weights) / weights.sum())
