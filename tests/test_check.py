@@ -87,3 +87,13 @@ def test_view_of_a_normal_assessment_has_no_warning_section() -> None:
     text = _render(Answers(rpe=7.0, warmup_done=True, warmup_minutes=10))
     assert text.startswith(" NORMAL ")
     assert "Warning signs" not in text
+
+
+def test_demo_prints_an_assessment_and_writes_the_report(tmp_path: Path) -> None:
+    out = tmp_path / "demo.html"
+    result = CliRunner().invoke(app, ["demo", "--report", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "Likely causes" in result.output and "Plan" in result.output
+    assert out.read_text("utf-8").startswith("<!DOCTYPE html>")
+    bad = CliRunner().invoke(app, ["demo", "--scenario", "sleepy"])
+    assert bad.exit_code != 0

@@ -13,6 +13,7 @@ import typer
 
 from thrustlab import __version__
 from thrustlab.cli.check import check
+from thrustlab.cli.demo import demo
 from thrustlab.cli.log import log_app
 from thrustlab.errors import ThrustlabError
 
@@ -25,6 +26,7 @@ app = typer.Typer(
 )
 app.add_typer(log_app, name="log")
 app.command("check")(check)
+app.command("demo")(demo)
 
 
 def _show_version(value: bool) -> None:

@@ -48,7 +48,7 @@ FEATURES: Mapping[str, str] = MappingProxyType(
 ANSWER_OF_FEATURE: Mapping[str, str] = MappingProxyType(
     {
         "reported_one_leg": "shakier_leg",
-        "reported_repeated_one_leg": "same_leg_every_time",
+        "reported_repeated_one_leg": "shakier_leg",
         "feet_off": "feet",
         "consecutive_hard_days": "days_since_hard",
         "reps": "reps",

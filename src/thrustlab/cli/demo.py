@@ -1,0 +1,49 @@
+"""``thrustlab demo``: a simulated set end to end, from the sensor to the plan and the report."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from thrustlab.errors import OptionError
+
+SCENARIOS = ("calm", "fatigue", "warmup", "asymmetry", "arousal", "persistence", "neuromuscular")
+
+
+def demo(
+    scenario_name: Annotated[
+        str, typer.Option("--scenario", help=f"The simulated pattern: {', '.join(SCENARIOS)}.")
+    ] = "fatigue",
+    seed: Annotated[int, typer.Option(help="Seed of the simulated set.")] = 7,
+    report: Annotated[Path, typer.Option(help="Where to write the HTML report.")] = Path(
+        "thrustlab-demo.html"
+    ),
+) -> None:
+    """Simulate a hip-thrust set, analyse it, explain it, and write the HTML report."""
+    from rich.console import Console
+
+    from thrustlab.analyse import analyse, analyse_legs
+    from thrustlab.explain import Answers, explain
+    from thrustlab.report.assessment_view import assessment_view
+    from thrustlab.report.html import render_report
+    from thrustlab.simulate import scenario, simulate_set
+
+    if scenario_name not in SCENARIOS:
+        raise OptionError(f"--scenario must be one of {', '.join(SCENARIOS)}")
+    recording, _ = simulate_set(scenario(scenario_name, seed=seed))
+    recordings = recording if isinstance(recording, tuple) else (recording,)
+    findings = analyse_legs(*recordings) if len(recordings) == 2 else analyse(recordings[0])
+    answers = Answers(load_kg=100.0, rpe=9.0, warmup_minutes=5.0, sleep_h=6.0)
+    assessment = explain(findings, answers)
+    console = Console()
+    console.print(f"Simulated set: {scenario_name} (seed {seed}), {findings.set.rep_count} reps.")
+    console.print("Answers used: 100 kg, RPE 9, 5 min warm-up, 6 h sleep.")
+    console.print(assessment_view(assessment))
+    html = render_report(findings, assessment, recordings=recordings)
+    try:
+        report.write_text(html, encoding="utf-8")
+    except OSError as error:
+        raise OptionError(f"cannot write the report to {report}: {error.strerror}") from None
+    console.print(f"Report written to {report} ({len(html.encode('utf-8')) / 1024:.0f} kB).")
