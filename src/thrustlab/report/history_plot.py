@@ -36,8 +36,9 @@ def history_svg(
     width_px: int = 640,
     height_px: int = 320,
 ) -> str:
-    """Two stacked panels over the same dates: load in kg (a line) and tremor RMS in m/s²
-    (dots coloured by verdict: green normal, orange caution, red stop, grey none)."""
+    """Two stacked panels over the same dates: load in kg (a line through each day's heaviest
+    set) and tremor RMS in m/s² (a dot per point, coloured by verdict: green normal, orange
+    caution, red stop, grey none)."""
     margin_left, margin_right, margin_top, gap, margin_bottom = 56, 16, 28, 28, 36
     panel_h = (height_px - margin_top - gap - margin_bottom) / 2
     plot_w = width_px - margin_left - margin_right
@@ -62,7 +63,11 @@ def history_svg(
 
     load_top = margin_top
     tremor_top = margin_top + panel_h + gap
-    loads = [(x_of(p.date), p.load_kg) for p in ordered if p.load_kg is not None]
+    heaviest: dict[dt.date, float] = {}  # the load line: the heaviest set of each day
+    for p in ordered:
+        if p.load_kg is not None:
+            heaviest[p.date] = max(heaviest.get(p.date, p.load_kg), p.load_kg)
+    loads = [(x_of(day), load) for day, load in heaviest.items()]
     tremors = [
         (x_of(p.date), p.tremor_rms_mps2, p) for p in ordered if p.tremor_rms_mps2 is not None
     ]

@@ -1,0 +1,58 @@
+"""The history plot (``report/history_plot.py``): valid SVG, a load line, verdict-coloured dots."""
+
+from __future__ import annotations
+
+import datetime as dt
+import xml.etree.ElementTree as ET
+
+from thrustlab.explain.history import PastSet
+from thrustlab.log.history import TrendRow
+from thrustlab.report.history_plot import NO_VERDICT_COLOUR, VERDICT_COLOURS, history_svg
+
+SVG = "{http://www.w3.org/2000/svg}"
+DAY = dt.date(2024, 5, 1)
+
+
+def _past(days: int, load: float, tremor: float | None, verdict: str | None) -> PastSet:
+    return PastSet(
+        DAY + dt.timedelta(days=days), "barbell_hip_thrust", load, 8, 8.0, tremor, None, verdict
+    )
+
+
+def test_the_plot_is_valid_svg_with_a_load_line_and_a_dot_per_measured_set() -> None:
+    sets = [
+        _past(0, 90.0, 0.3, "normal"),
+        _past(0, 100.0, 0.4, "caution"),
+        _past(3, 105.0, 0.9, "stop"),
+        _past(6, 107.5, None, None),
+    ]
+    root = ET.fromstring(history_svg(sets, title="me & my <lifts>"))
+    assert root.tag == f"{SVG}svg"
+    (line,) = root.iter(f"{SVG}polyline")
+    assert len(line.attrib["points"].split()) == 3  # one point per day: its heaviest set
+    tremor_dots = [
+        c for c in root.iter(f"{SVG}circle") if "m/s²" in (c.findtext(f"{SVG}title") or "")
+    ]
+    assert [c.attrib["fill"] for c in tremor_dots] == [
+        VERDICT_COLOURS["normal"],
+        VERDICT_COLOURS["caution"],
+        VERDICT_COLOURS["stop"],
+    ]
+    assert root.findtext(f"{SVG}title") == "me & my <lifts>"
+
+
+def test_heavier_loads_are_drawn_higher() -> None:
+    rows = [
+        TrendRow(DAY, 1, 80.0, 8, None, None, None),
+        TrendRow(DAY + dt.timedelta(days=2), 1, 120.0, 8, None, None, "normal"),
+    ]
+    (line,) = ET.fromstring(history_svg(rows, title="t")).iter(f"{SVG}polyline")
+    (x1, y1), (x2, y2) = (tuple(map(float, p.split(","))) for p in line.attrib["points"].split())
+    assert x2 > x1 and y2 < y1  # SVG y grows downwards
+
+
+def test_an_empty_history_says_so() -> None:
+    text = history_svg([], title="t")
+    assert "No sessions yet." in text
+    ET.fromstring(text)
+    assert NO_VERDICT_COLOUR not in text
