@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from thrustlab.analyse import figures
 from thrustlab.analyse.leg import LegResult, analyse_leg
-from thrustlab.analyse.tremor import TremorStats
+from thrustlab.analyse.reps import RepTiming
+from thrustlab.analyse.tremor import NOTHING, TremorStats
 from thrustlab.config import AnalysisConfig
 from thrustlab.findings import Findings, LegTremor, Legs, RepMetrics, SetMetrics, SourceSummary
 from thrustlab.quality import QualityFlag
@@ -19,62 +20,38 @@ def analyse(recording: Recording, /, *, config: AnalysisConfig = DEFAULT_CONFIG)
     """Measure the reps and the shaking of one sensor's recording."""
     leg = analyse_leg(recording, config=config)
     reps = tuple(
-        _rep_metrics(i, leg, tremor, fatigue, legs=None)
-        for i, (tremor, fatigue) in enumerate(zip(leg.rep_tremor, leg.rep_fatigue, strict=True))
+        _rep_metrics(leg.reps[i], i, stats, legs=None) for i, stats in enumerate(leg.rep_tremor)
     )
-    return _findings(leg, reps, leg.set_tremor, leg.set_fatigue.rms_mps2, None, leg.quality, config)
+    return _findings(leg, reps, leg.set_tremor, None, leg.quality, config)
 
 
 def analyse_legs(
     left: Recording, right: Recording, /, *, config: AnalysisConfig = DEFAULT_CONFIG
 ) -> Findings:
-    """Measure a set recorded on both thighs; reps and timing follow the left sensor."""
+    """Measure a set recorded on both thighs; reps and timing follow the left sensor, and
+    reps are paired in order."""
     a, b = analyse_leg(left, config=config), analyse_leg(right, config=config)
     flags = [*_tagged(a.quality, "left"), *_tagged(b.quality, "right")]
-    n = min(len(a.reps), len(b.reps))
     if len(a.reps) != len(b.reps):
         flags.append(
             QualityFlag(
                 "legs_disagree",
                 "warning",
                 f"The left sensor shows {len(a.reps)} reps and the right {len(b.reps)}; "
-                f"the first {n} are compared leg by leg.",
+                f"the first {min(len(a.reps), len(b.reps))} are compared leg by leg.",
             )
         )
     reps = []
-    for i in range(len(a.reps)):
-        pair = (
-            (a.rep_tremor[i], b.rep_tremor[i])
-            if i < n
-            else (a.rep_tremor[i], TremorStats(None, None))
-        )
-        legs = Legs(
-            LegTremor(pair[0].rms_mps2, pair[0].peak_hz),
-            LegTremor(pair[1].rms_mps2, pair[1].peak_hz),
-        )
+    for i, left_stats in enumerate(a.rep_tremor):
+        right_stats = b.rep_tremor[i] if i < len(b.rep_tremor) else NOTHING
         reps.append(
             _rep_metrics(
-                i,
-                a,
-                _mean_stats(*pair),
-                _mean_stats(a.rep_fatigue[i], b.rep_fatigue[i] if i < n else None),
-                legs,
+                a.reps[i], i, _both(left_stats, right_stats), legs=_legs(left_stats, right_stats)
             )
         )
-    set_legs = Legs(
-        LegTremor(a.set_tremor.rms_mps2, a.set_tremor.peak_hz),
-        LegTremor(b.set_tremor.rms_mps2, b.set_tremor.peak_hz),
-    )
-    fatigue = _mean_stats(a.set_fatigue, b.set_fatigue).rms_mps2
+    legs = _legs(a.set_tremor, b.set_tremor)
     return _findings(
-        a,
-        tuple(reps),
-        _mean_stats(a.set_tremor, b.set_tremor),
-        fatigue,
-        set_legs,
-        tuple(flags),
-        config,
-        b,
+        a, tuple(reps), _both(a.set_tremor, b.set_tremor), legs, tuple(flags), config, right=b
     )
 
 
@@ -82,20 +59,25 @@ def _tagged(flags: tuple[QualityFlag, ...], leg: str) -> list[QualityFlag]:
     return [QualityFlag(f.code, f.severity, f"{leg} leg: {f.message}") for f in flags]
 
 
-def _mean_stats(a: TremorStats, b: TremorStats | None) -> TremorStats:
+def _legs(left: TremorStats, right: TremorStats) -> Legs:
+    return Legs(LegTremor(left.rms_mps2, left.peak_hz), LegTremor(right.rms_mps2, right.peak_hz))
+
+
+def _mean(a: float | None, b: float | None) -> float | None:
+    if a is None or b is None:
+        return a if b is None else b
+    return (a + b) / 2
+
+
+def _both(a: TremorStats, b: TremorStats) -> TremorStats:
     """Both legs' mean RMS, and the peak of the leg that shakes more."""
-    if b is None or b.rms_mps2 is None:
-        return a
-    if a.rms_mps2 is None:
-        return b
-    peak = a.peak_hz if a.rms_mps2 >= b.rms_mps2 else b.peak_hz
-    return TremorStats((a.rms_mps2 + b.rms_mps2) / 2, peak)
+    louder = a if (a.rms_mps2 or 0.0) >= (b.rms_mps2 or 0.0) else b
+    return TremorStats(
+        _mean(a.rms_mps2, b.rms_mps2), louder.peak_hz, _mean(a.fatigue_rms_mps2, b.fatigue_rms_mps2)
+    )
 
 
-def _rep_metrics(
-    i: int, leg: LegResult, tremor: TremorStats, fatigue: TremorStats, legs: Legs | None
-) -> RepMetrics:
-    r = leg.reps[i]
+def _rep_metrics(r: RepTiming, i: int, stats: TremorStats, legs: Legs | None) -> RepMetrics:
     return RepMetrics(
         index=i + 1,
         start_s=round(r.start_s, 3),
@@ -106,9 +88,9 @@ def _rep_metrics(
         lockout_s=round(r.lockout_end_s - r.lockout_start_s, 3),
         eccentric_s=round(r.end_s - r.lockout_end_s, 3),
         rom_deg=round(r.rom_deg, 1),
-        tremor_rms_mps2=tremor.rms_mps2,
-        tremor_peak_hz=tremor.peak_hz,
-        fatigue_band_rms_mps2=fatigue.rms_mps2,
+        tremor_rms_mps2=stats.rms_mps2,
+        tremor_peak_hz=stats.peak_hz,
+        fatigue_band_rms_mps2=stats.fatigue_rms_mps2,
         legs=legs,
     )
 
@@ -117,7 +99,6 @@ def _findings(
     leg: LegResult,
     reps: tuple[RepMetrics, ...],
     set_tremor: TremorStats,
-    set_fatigue_mps2: float | None,
     legs: Legs | None,
     quality: tuple[QualityFlag, ...],
     config: AnalysisConfig,
@@ -125,16 +106,12 @@ def _findings(
 ) -> Findings:
     rms = [r.tremor_rms_mps2 for r in reps]
     concentric = [r.concentric_s for r in reps]
-    baseline = (
-        leg.baseline.rms_mps2
-        if right is None
-        else _mean_stats(leg.baseline, right.baseline).rms_mps2
-    )
-    post = (
-        leg.post_set.rms_mps2
-        if right is None
-        else _mean_stats(leg.post_set, right.post_set).rms_mps2
-    )
+    baseline, post = leg.baseline.rms_mps2, leg.post_set.rms_mps2
+    if right is not None:
+        baseline, post = (
+            _mean(baseline, right.baseline.rms_mps2),
+            _mean(post, right.post_set.rms_mps2),
+        )
     set_metrics = SetMetrics(
         rep_count=len(reps),
         tremor_rms_mps2=set_tremor.rms_mps2,
@@ -150,7 +127,7 @@ def _findings(
         concentric_slowdown_pct=figures.slowdown_pct(concentric),
         velocity_loss_pct=figures.velocity_loss_pct([r.rom_deg for r in reps], concentric),
         baseline_tremor_rms_mps2=baseline,
-        fatigue_band_rms_mps2=set_fatigue_mps2,
+        fatigue_band_rms_mps2=set_tremor.fatigue_rms_mps2,
         legs=legs,
     )
     recordings = [leg.recording] + ([right.recording] if right else [])

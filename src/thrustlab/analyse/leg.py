@@ -9,7 +9,7 @@ import numpy.typing as npt
 
 from thrustlab.analyse.reps import RepTiming, find_reps, rest_window
 from thrustlab.analyse.tremor import (
-    Band,
+    NOTHING,
     TremorStats,
     above_movement,
     bursts,
@@ -35,9 +35,7 @@ class LegResult:
     rate_hz: float
     reps: tuple[RepTiming, ...]
     rep_tremor: tuple[TremorStats, ...]
-    rep_fatigue: tuple[TremorStats, ...]
     set_tremor: TremorStats
-    set_fatigue: TremorStats
     baseline: TremorStats
     post_set: TremorStats
     tremor_band_hz: tuple[float, float]
@@ -48,13 +46,12 @@ class LegResult:
 def analyse_leg(recording: Recording, /, *, config: AnalysisConfig) -> LegResult:
     """Resample, find the reps on the thigh angle, measure the shaking in each rep and in
     the rests around the set."""
-    uniform, quality = to_uniform(recording, gap_threshold_s=config.gap_threshold_s)
-    flags = [*recording.quality, *quality, *_recording_checks(recording, config)]
-    tremor_hz, fatigue_hz, band_flags = usable_bands(uniform.rate_hz, config)
-    flags += band_flags
-    spectrum = spectrum_of(uniform.acc_mps2, fs_hz=uniform.rate_hz)
-    above = above_movement(spectrum, rate_hz=uniform.rate_hz)
-    jolts = bursts(above, rate_hz=uniform.rate_hz, config=config)
+    uniform, gap_flags = to_uniform(recording, gap_threshold_s=config.gap_threshold_s)
+    rate = uniform.rate_hz
+    tremor_hz, fatigue_hz, band_flags = usable_bands(rate, config)
+    flags = [*recording.quality, *gap_flags, *_recording_checks(recording, config), *band_flags]
+    above = above_movement(spectrum_of(uniform.acc_mps2, fs_hz=rate), rate_hz=rate)
+    jolts = bursts(above, rate_hz=rate, config=config)
     angle, angle_rate_hz = thigh_angle(uniform, jolts, config)
     reps: tuple[RepTiming, ...] = ()
     if angle is None:
@@ -63,41 +60,35 @@ def analyse_leg(recording: Recording, /, *, config: AnalysisConfig) -> LegResult
         reps = find_reps(angle, rate_hz=angle_rate_hz, config=config)
         if not reps:
             flags.append(_no_reps(config))
-    main, low = sustained_bands(
+    bands = sustained_bands(
         above,
-        bands_hz=(tremor_hz, fatigue_hz),
+        tremor_hz=tremor_hz,
+        fatigue_hz=fatigue_hz,
         keep=uniform.valid & ~jolts,
-        rate_hz=uniform.rate_hz,
+        rate_hz=rate,
         config=config,
     )
 
-    def stats(band: Band, span: tuple[float, float], with_peak: bool = True) -> TremorStats:
-        return measure(
-            band, span_s=span, rate_hz=uniform.rate_hz, config=config, with_peak=with_peak
-        )
+    def stats(span: tuple[float, float] | None) -> TremorStats:
+        return NOTHING if span is None else measure(bands, span_s=span, rate_hz=rate, config=config)
 
-    spans = [(r.start_s, r.end_s) for r in reps]
-    whole = (reps[0].start_s, reps[-1].end_s) if reps else None
-    speed = np.gradient(angle) * angle_rate_hz if angle is not None else None
     before = after = None
-    if reps and speed is not None:
+    if reps and angle is not None:
+        speed = np.gradient(angle) * angle_rate_hz
         before = rest_window(
             speed, rate_hz=angle_rate_hz, edge_s=reps[0].start_s, after=False, config=config
         )
         after = rest_window(
             speed, rate_hz=angle_rate_hz, edge_s=reps[-1].end_s, after=True, config=config
         )
-    none = TremorStats(None, None)
     return LegResult(
         recording=recording,
-        rate_hz=uniform.rate_hz,
+        rate_hz=rate,
         reps=reps,
-        rep_tremor=tuple(stats(main, s) for s in spans),
-        rep_fatigue=tuple(stats(low, s, with_peak=False) for s in spans),
-        set_tremor=stats(main, whole) if whole else none,
-        set_fatigue=stats(low, whole, with_peak=False) if whole else none,
-        baseline=stats(main, before, with_peak=False) if before else none,
-        post_set=stats(main, after, with_peak=False) if after else none,
+        rep_tremor=tuple(stats((r.start_s, r.end_s)) for r in reps),
+        set_tremor=stats((reps[0].start_s, reps[-1].end_s) if reps else None),
+        baseline=stats(before),
+        post_set=stats(after),
         tremor_band_hz=tremor_hz,
         fatigue_band_hz=fatigue_hz,
         quality=tuple(flags),

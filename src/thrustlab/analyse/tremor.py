@@ -42,19 +42,27 @@ percentile of power density, times its width, is the noise power taken off the R
 
 
 @dataclass(frozen=True, slots=True)
-class Band:
-    """One frequency band of the whole recording: the gated, filtered signal and which of
-    its samples show sustained shaking (not a gap, not a transient)."""
+class Bands:
+    """The whole recording with transients and gaps faded out, band-passed to the tremor
+    and fatigue bands, and which samples show sustained shaking."""
 
-    band_hz: tuple[float, float]
-    signal: FloatArray
+    tremor_hz: tuple[float, float]
+    fatigue_hz: tuple[float, float]
+    tremor: FloatArray
+    fatigue: FloatArray
     usable: BoolArray
 
 
 @dataclass(frozen=True, slots=True)
 class TremorStats:
+    """Shaking in one stretch of time: RMS in each band (m/s^2), tremor peak (Hz)."""
+
     rms_mps2: float | None
     peak_hz: float | None
+    fatigue_rms_mps2: float | None = None
+
+
+NOTHING = TremorStats(None, None, None)
 
 
 def above_movement(spectrum: Spectrum, /, *, rate_hz: float) -> FloatArray:
@@ -66,20 +74,26 @@ def sustained_bands(
     above: FloatArray,
     /,
     *,
-    bands_hz: tuple[tuple[float, float], ...],
+    tremor_hz: tuple[float, float],
+    fatigue_hz: tuple[float, float],
     keep: BoolArray,
     rate_hz: float,
     config: AnalysisConfig,
-) -> tuple[Band, ...]:
+) -> Bands:
     """Fade the samples not to ``keep`` (transients, gaps) out of ``above``, then band-pass
-    it into ``bands_hz``."""
+    it to the tremor and fatigue bands."""
     keep = ~widened(~keep, by=round(config.transient_margin_s * rate_hz))
     fade = max(1, round(FADE_S * rate_hz))
     kernel = np.hanning(2 * fade + 3)[1:-1]
     gate = np.convolve((~widened(~keep, by=fade)).astype(float), kernel / kernel.sum(), mode="same")
     gated = spectrum_of(above * gate[:, None], fs_hz=rate_hz)
-    usable = np.asarray(keep & (gate > 0.99))
-    return tuple(Band(band, filtered(gated, band_hz=band), usable) for band in bands_hz)
+    return Bands(
+        tremor_hz=tremor_hz,
+        fatigue_hz=fatigue_hz,
+        tremor=filtered(gated, band_hz=tremor_hz),
+        fatigue=filtered(gated, band_hz=fatigue_hz),
+        usable=np.asarray(keep & (gate > 0.99)),
+    )
 
 
 def widened(mask: BoolArray, /, *, by: int) -> BoolArray:
@@ -105,30 +119,28 @@ def bursts(x: FloatArray, /, *, rate_hz: float, config: AnalysisConfig) -> BoolA
 
 
 def measure(
-    band: Band,
-    /,
-    *,
-    span_s: tuple[float, float],
-    rate_hz: float,
-    config: AnalysisConfig,
-    with_peak: bool = True,
+    bands: Bands, /, *, span_s: tuple[float, float], rate_hz: float, config: AnalysisConfig
 ) -> TremorStats:
-    """Sustained RMS (m/s^2, above the noise floor) and peak frequency (Hz) of ``band``
-    over ``span_s``."""
+    """Sustained shaking over ``span_s``: each band's RMS above its noise floor and the
+    tremor band's peak frequency, from one Welch spectrum of the span."""
     lo = max(0, round(span_s[0] * rate_hz))
-    hi = min(band.signal.shape[0], round(span_s[1] * rate_hz))
-    use = band.usable[lo:hi]
-    if use.sum() < MIN_MEASURED_S * rate_hz:
-        return TremorStats(None, None)
-    segment = band.signal[lo:hi] * use[:, None]
-    power = float(np.sum(segment**2) / use.sum())
-    freqs, psd = power_spectrum(segment, fs_hz=rate_hz, window_s=config.welch_window_s)
-    inside = (freqs >= band.band_hz[0]) & (freqs <= band.band_hz[1])
-    floor = float(np.percentile(psd[inside], NOISE_PERCENTILE)) * (
-        band.band_hz[1] - band.band_hz[0]
+    hi = min(bands.usable.shape[0], round(span_s[1] * rate_hz))
+    use = bands.usable[lo:hi]
+    n_used = int(use.sum())
+    if n_used < MIN_MEASURED_S * rate_hz:
+        return NOTHING
+    both = (bands.tremor[lo:hi] + bands.fatigue[lo:hi]) * use[:, None]  # disjoint bands
+    freqs, psd = power_spectrum(both, fs_hz=rate_hz, window_s=config.welch_window_s)
+    psd *= use.size / n_used  # the faded samples lowered the spectrum
+
+    def rms(signal: FloatArray, band_hz: tuple[float, float]) -> float:
+        power = float(np.sum(signal[lo:hi][use] ** 2)) / n_used
+        inside = (freqs >= band_hz[0]) & (freqs <= band_hz[1])
+        floor = float(np.percentile(psd[inside], NOISE_PERCENTILE)) * (band_hz[1] - band_hz[0])
+        return float(np.sqrt(max(power - floor, 0.0)))
+
+    return TremorStats(
+        rms_mps2=rms(bands.tremor, bands.tremor_hz),
+        peak_hz=peak_frequency(freqs, psd, band_hz=bands.tremor_hz),
+        fatigue_rms_mps2=rms(bands.fatigue, bands.fatigue_hz),
     )
-    floor *= use.size / use.sum()  # the zeroed samples lowered the spectrum
-    rms = float(np.sqrt(max(power - floor, 0.0)))
-    if not with_peak:
-        return TremorStats(rms, None)
-    return TremorStats(rms, peak_frequency(freqs, psd, band_hz=band.band_hz))

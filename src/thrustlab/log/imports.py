@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from sqlalchemy import select
-from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from thrustlab.errors import OptionError, ReadError
@@ -36,8 +36,10 @@ from thrustlab.log.repo import (
     AnalysisRecord,
     NewSet,
     RecordingRef,
-    add_set,
     ensure_lifter,
+    ensure_session,
+    next_position,
+    set_row,
 )
 
 Source = Literal["auto", "thrustlab", "strong", "hevy"]
@@ -45,6 +47,7 @@ WeightUnit = Literal["kg", "lb"]
 KG_PER_LB = 0.45359237
 _UID_NAMESPACE = uuid.UUID("5b0f4d52-8a61-4b0e-9a59-3f0c1d2e7a41")
 _UID_CHUNK = 500
+_WRITE_BATCH = 500
 
 
 class _RowProblem(ValueError):
@@ -167,45 +170,96 @@ def _sniff(path: Path, text: str) -> Source:
 
 
 def write_rows(session: Session, path: Path, rows: Sequence[ImportRow], /) -> tuple[int, int]:
-    """Add the rows' sets (skipping those already in the log); (added, already there)."""
+    """Add the rows' sets (skipping those already in the log); (added, already there).
+
+    Rows go in batches, each under a savepoint; when the database refuses a batch, it is
+    replayed row by row to name the line it refuses.
+    """
+    _check_unique_uids(path, rows)
     known = _known_uids(session, [r.new_set.uid for r in rows if r.new_set and r.new_set.uid])
-    lifter_ids: dict[str, int] = {}
-    imported = 0
-    for row in rows:
-        if row.new_set is not None and row.new_set.uid in known:
-            continue
+    todo = [r for r in rows if r.new_set is None or r.new_set.uid not in known]
+    targets = _Targets(session)
+    for start in range(0, len(todo), _WRITE_BATCH):
+        batch = todo[start : start + _WRITE_BATCH]
         try:
-            _write_row(session, row, lifter_ids)
-        except (IntegrityError, DBAPIError) as error:
-            problem = str(error.orig).splitlines()[0] if error.orig else str(error)
-            raise LogImportError(path, row.line, f"the database refused it: {problem}") from None
-        imported += row.new_set is not None
-    return imported, len(known)
+            with session.begin_nested():
+                for row in batch:
+                    targets.write(row)
+                session.flush()
+        except DBAPIError:
+            targets = _Targets(session)  # what the savepoint rolled back is gone
+            for row in batch:
+                try:
+                    with session.begin_nested():
+                        targets.write(row)
+                        session.flush()
+                except DBAPIError as error:
+                    problem = str(error.orig).splitlines()[0] if error.orig else str(error)
+                    raise LogImportError(
+                        path, row.line, f"the database refused it: {problem}"
+                    ) from None
+            raise  # pragma: no cover - the batch failed but no single row did
+    return sum(r.new_set is not None for r in todo), len(known)
 
 
-def _write_row(session: Session, row: ImportRow, lifter_ids: dict[str, int]) -> None:
-    from thrustlab.log.repo import ensure_session
+def _check_unique_uids(path: Path, rows: Sequence[ImportRow]) -> None:
+    first_line: dict[str, int] = {}
+    for row in rows:
+        if row.new_set is None or row.new_set.uid is None:
+            continue
+        if row.new_set.uid in first_line:
+            raise LogImportError(
+                path,
+                row.line,
+                f"set_uid {row.new_set.uid} is already on line {first_line[row.new_set.uid]}",
+            )
+        first_line[row.new_set.uid] = row.line
 
-    if row.lifter not in lifter_ids:
-        lifter_ids[row.lifter] = ensure_lifter(session, row.lifter)
-        if row.lifter_created_at is not None:
-            lifter = session.get_one(Lifter, lifter_ids[row.lifter])
-            lifter.created_at = min(lifter.created_at, row.lifter_created_at)
-    training = ensure_session(session, lifter_ids[row.lifter], row.date, notes=row.session_notes)
-    if row.new_set is not None:
-        added = add_set(
-            session,
-            row.new_set,
-            lifter=row.lifter,
-            analysis=row.analysis,
-            recordings=row.recordings,
-            position=row.position,
-            created_at=row.created_at,
+
+class _Targets:
+    """The lifters and training sessions an import writes into, looked up once each."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.lifters: dict[str, int] = {}
+        self.trainings: dict[tuple[int, dt.date], list[Any]] = {}  # [session, next position]
+
+    def write(self, row: ImportRow) -> None:
+        lifter_id = self._lifter(row)
+        key = (lifter_id, row.date)
+        if key not in self.trainings:
+            training = ensure_session(self.session, lifter_id, row.date)
+            self.trainings[key] = [training, next_position(self.session, training.id)]
+        target = self.trainings[key]
+        training = target[0]
+        if row.session_notes and row.session_notes not in training.notes:
+            training.notes = (
+                f"{training.notes}\n{row.session_notes}" if training.notes else row.session_notes
+            )
+        if row.session_created_at is not None:
+            training.created_at = min(training.created_at, row.session_created_at)
+        if row.new_set is None:
+            return
+        position = target[1] if row.position is None else row.position
+        target[1] = max(target[1], position + 1)
+        self.session.add(
+            set_row(
+                training,
+                row.new_set,
+                position=position,
+                analysis=row.analysis,
+                recordings=row.recordings,
+                created_at=row.created_at,
+            )
         )
-        training = added.session
-    if row.session_created_at is not None:
-        training.created_at = min(training.created_at, row.session_created_at)
-    session.flush()
+
+    def _lifter(self, row: ImportRow) -> int:
+        if row.lifter not in self.lifters:
+            self.lifters[row.lifter] = ensure_lifter(self.session, row.lifter)
+        if row.lifter_created_at is not None:
+            lifter = self.session.get_one(Lifter, self.lifters[row.lifter])
+            lifter.created_at = min(lifter.created_at, row.lifter_created_at)
+        return self.lifters[row.lifter]
 
 
 def _known_uids(session: Session, uids: list[str]) -> set[str]:

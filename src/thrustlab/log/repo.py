@@ -205,10 +205,39 @@ def add_set(
         session, ensure_lifter(session, lifter), new.date, notes=new.session_notes
     )
     if position is None:
-        last = session.scalar(
-            select(func.max(LiftSet.position)).where(LiftSet.session_id == training.id)
-        )
-        position = 1 if last is None else last + 1
+        position = next_position(session, training.id)
+    row = set_row(
+        training,
+        new,
+        position=position,
+        analysis=analysis,
+        recordings=recordings,
+        created_at=created_at,
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def next_position(session: Session, session_id: int, /) -> int:
+    """The position the next set of a training session takes (1 for the first)."""
+    last = session.scalar(
+        select(func.max(LiftSet.position)).where(LiftSet.session_id == session_id)
+    )
+    return 1 if last is None else last + 1
+
+
+def set_row(
+    training: TrainingSession,
+    new: NewSet,
+    /,
+    *,
+    position: int,
+    analysis: AnalysisRecord | None = None,
+    recordings: Sequence[RecordingRef] = (),
+    created_at: dt.datetime | None = None,
+) -> LiftSet:
+    """The row of a new set in ``training`` (not yet added to a session)."""
     row = LiftSet(
         uid=new.uid or str(uuid.uuid4()),
         session_id=training.id,
@@ -236,8 +265,6 @@ def add_set(
         )
         for r in recordings
     ]
-    session.add(row)
-    session.flush()
     return row
 
 
