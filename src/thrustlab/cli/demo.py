@@ -43,6 +43,7 @@ def demo(
     console.print(assessment_view(assessment))
     html = render_report(findings, assessment, recordings=recordings)
     try:
+        report.parent.mkdir(parents=True, exist_ok=True)
         report.write_text(html, encoding="utf-8")
     except OSError as error:
         raise OptionError(f"cannot write the report to {report}: {error.strerror}") from None
