@@ -129,18 +129,20 @@ def measure(
     n_used = int(use.sum())
     if n_used < MIN_MEASURED_S * rate_hz:
         return NOTHING
-    both = (bands.tremor[lo:hi] + bands.fatigue[lo:hi]) * use[:, None]  # disjoint bands
-    freqs, psd = power_spectrum(both, fs_hz=rate_hz, window_s=config.welch_window_s)
+    weight = use[:, None]
+    tremor, fatigue = bands.tremor[lo:hi] * weight, bands.fatigue[lo:hi] * weight
+    freqs, psd = power_spectrum(tremor + fatigue, fs_hz=rate_hz, window_s=config.welch_window_s)
     psd *= use.size / n_used  # the faded samples lowered the spectrum
 
     def rms(signal: FloatArray, band_hz: tuple[float, float]) -> float:
-        power = float(np.sum(signal[lo:hi][use] ** 2)) / n_used
-        inside = (freqs >= band_hz[0]) & (freqs <= band_hz[1])
-        floor = float(np.percentile(psd[inside], NOISE_PERCENTILE)) * (band_hz[1] - band_hz[0])
+        power = float(np.einsum("ij,ij->", signal, signal)) / n_used
+        inside = psd[(freqs >= band_hz[0]) & (freqs <= band_hz[1])]
+        k = int(NOISE_PERCENTILE / 100 * (inside.size - 1))
+        floor = float(np.partition(inside, k)[k]) * (band_hz[1] - band_hz[0])
         return float(np.sqrt(max(power - floor, 0.0)))
 
     return TremorStats(
-        rms_mps2=rms(bands.tremor, bands.tremor_hz),
+        rms_mps2=rms(tremor, bands.tremor_hz),
         peak_hz=peak_frequency(freqs, psd, band_hz=bands.tremor_hz),
-        fatigue_rms_mps2=rms(bands.fatigue, bands.fatigue_hz),
+        fatigue_rms_mps2=rms(fatigue, bands.fatigue_hz),
     )

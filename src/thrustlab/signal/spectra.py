@@ -9,7 +9,7 @@ from thrustlab.signal.filters import next_fast_len
 
 FloatArray = npt.NDArray[np.float64]
 
-FREQ_STEP_HZ = 0.1
+FREQ_STEP_HZ = 0.2
 """Segments are zero-padded so the spectrum is sampled at least this finely."""
 
 
