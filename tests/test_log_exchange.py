@@ -123,20 +123,46 @@ def test_a_bad_row_names_its_line_and_nothing_is_imported(engine: Engine, tmp_pa
     fresh.dispose()
 
 
+def test_the_same_set_twice_in_a_file_names_both_lines(engine: Engine, tmp_path: Path) -> None:
+    _fill(engine)
+    lines = _export(engine, "csv").splitlines()
+    path = tmp_path / "twice.csv"
+    path.write_text("\n".join([*lines, lines[5]]) + "\n", encoding="utf-8")
+    with pytest.raises(LogImportError, match=rf"line {len(lines) + 1}: set_uid .* on line 6"):
+        _import(engine, path)
+
+
 def test_a_row_the_database_refuses_rolls_back_the_whole_file(
-    engine: Engine, tmp_path: Path
+    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Rows that pass the checks but clash in the database (the same set id twice)."""
+    """A row that passes every check here but that the database refuses (the same set id
+    twice, with the check for it switched off) is named by its line."""
+    from thrustlab.log import imports
+
+    monkeypatch.setattr(imports, "_check_unique_uids", lambda path, rows: None)
+    monkeypatch.setattr(imports, "_WRITE_BATCH", 2)
     _fill(engine)
     lines = _export(engine, "csv").splitlines()
     path = tmp_path / "twice.csv"
     path.write_text("\n".join([*lines, lines[5]]) + "\n", encoding="utf-8")
     fresh = open_log(f"sqlite:///{tmp_path / 'fresh.sqlite3'}")
-    with pytest.raises(LogImportError, match=rf"line {len(lines) + 1}: the database refused"):
-        _import(fresh, path)
+    for target in (fresh, engine):
+        with pytest.raises(LogImportError, match=rf"line {len(lines) + 1}: the database refused"):
+            _import(target, path if target is fresh else _with_new_uid(path, lines))
     with session_scope(fresh) as session:
         assert session.scalar(select(func.count()).select_from(LiftSet)) == 0
     fresh.dispose()
+    with session_scope(engine) as session:
+        assert session.scalar(select(func.count()).select_from(LiftSet)) == 3
+
+
+def _with_new_uid(path: Path, lines: list[str]) -> Path:
+    """The file with the sam set's id replaced, twice over: new to the log, doubled in it."""
+    uid = lines[5].split(",")[5]
+    other = path.with_name("twice-new.csv")
+    new = "00000000-0000-4000-8000-000000000001"
+    other.write_text(path.read_text(encoding="utf-8").replace(uid, new), encoding="utf-8")
+    return other
 
 
 def test_a_bad_json_record_names_its_line(engine: Engine, tmp_path: Path) -> None:

@@ -182,7 +182,7 @@ def write_rows(session: Session, path: Path, rows: Sequence[ImportRow], /) -> tu
     for start in range(0, len(todo), _WRITE_BATCH):
         batch = todo[start : start + _WRITE_BATCH]
         try:
-            with session.begin_nested():
+            with session.begin_nested(), session.no_autoflush:
                 for row in batch:
                     targets.write(row)
                 session.flush()
@@ -222,6 +222,7 @@ class _Targets:
     def __init__(self, session: Session) -> None:
         self.session = session
         self.lifters: dict[str, int] = {}
+        self.lifter_since: dict[str, dt.datetime] = {}
         self.trainings: dict[tuple[int, dt.date], list[Any]] = {}  # [session, next position]
 
     def write(self, row: ImportRow) -> None:
@@ -256,7 +257,10 @@ class _Targets:
     def _lifter(self, row: ImportRow) -> int:
         if row.lifter not in self.lifters:
             self.lifters[row.lifter] = ensure_lifter(self.session, row.lifter)
-        if row.lifter_created_at is not None:
+        if row.lifter_created_at is not None and row.lifter_created_at < self.lifter_since.get(
+            row.lifter, dt.datetime.max
+        ):
+            self.lifter_since[row.lifter] = row.lifter_created_at
             lifter = self.session.get_one(Lifter, self.lifters[row.lifter])
             lifter.created_at = min(lifter.created_at, row.lifter_created_at)
         return self.lifters[row.lifter]
