@@ -82,3 +82,16 @@ def test_the_head_revision_constant_matches_the_migrations() -> None:
     from thrustlab.log.db import HEAD_REVISION
 
     assert head_revision() == HEAD_REVISION
+
+
+def test_importing_the_log_touches_no_database_and_no_folder(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, thrustlab.log, thrustlab.cli.log; "
+        "sys.exit('alembic' in sys.modules or 'thrustlab.explain' in sys.modules)"
+    )
+    env = {"HOME": str(tmp_path), "XDG_DATA_HOME": str(tmp_path / "data"), "PATH": ""}
+    subprocess.run([sys.executable, "-c", code], check=True, env=env, timeout=60)
+    assert list(tmp_path.iterdir()) == []
