@@ -119,7 +119,8 @@ def test_the_database_url_can_come_from_the_environment(
     assert (tmp_path / "env.sqlite3").exists()
 
 
-def test_add_with_a_recording_stores_its_analysis(db: str, tmp_path: Path) -> None:
+def _recording_file(tmp_path: Path) -> tuple[Path, int]:
+    """A simulated set (one leg, growing fatigue) as a CSV file, and its true rep count."""
     pytest.importorskip("thrustlab.report.json_output")
     from thrustlab.simulate import scenario, simulate_set, to_csv_text
 
@@ -127,11 +128,51 @@ def test_add_with_a_recording_stores_its_analysis(db: str, tmp_path: Path) -> No
     assert not isinstance(recording, tuple)
     path = tmp_path / "set.csv"
     path.write_text(to_csv_text(recording), encoding="utf-8")
+    return path, truth.n_reps
+
+
+def test_add_with_a_recording_stores_its_analysis(db: str, tmp_path: Path) -> None:
+    import hashlib
+
+    from thrustlab.log import get_set, open_log, session_scope
+
+    path, n_reps = _recording_file(tmp_path)
     out = run(f"log add --db {db} --date 2024-05-01 --load-kg 100 --recording {path}")
     assert "analysis:" in out
     document = json.loads(run(f"log show 1 --db {db} --json"))
     assert document["schema"] == "thrustlab.analysis/1"
-    assert document["set"]["rep_count"] == len(truth.reps)
+    assert document["set"]["rep_count"] == n_reps
     assert document["assessment"]["verdict"] in ("normal", "caution", "stop")
     shown = run(f"log show 1 --db {db}")
     assert f"recording: {path}" in shown and "stored in the log" not in shown
+
+    run(f"log add --db {db} --date 2024-05-02 --recording {path} --copy-recording")
+    engine = open_log(db)
+    with session_scope(engine) as session:
+        row = get_set(session, 2)
+        assert row.analysis is not None
+        assert row.analysis.rep_count == n_reps
+        assert row.analysis.tremor_rms_mps2 == document["set"]["tremor_rms_mps2"]
+        assert row.analysis.verdict == row.analysis.findings_json["assessment"]["verdict"]
+        (stored,) = row.recordings
+        assert stored.blob == path.read_bytes()
+        assert stored.sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
+    engine.dispose()
+
+
+def test_the_logged_history_feeds_the_assessment(db: str, tmp_path: Path) -> None:
+    """Section 4 end to end: a 20 % jump on the day after a hard session shows up in the
+    stored assessment's evidence, not only in the printed warnings."""
+    path, _ = _recording_file(tmp_path)
+    for day in ("01", "04", "07"):
+        run(f"log add --db {db} --date 2024-05-{day} --load-kg 100 --reps 8")
+    out = run(f"log add --db {db} --date 2024-05-08 --load-kg 120 --reps 8 --recording {path}")
+    assert "load jump: 120 kg is 20 % above" in out
+    document = json.loads(run(f"log show 4 --db {db} --json"))
+    evidence = {
+        item["feature"]: item["value"]
+        for cause in document["assessment"]["causes"]
+        for item in cause["evidence"]
+    }
+    assert evidence["load_jump_pct"] == pytest.approx(20.0)
+    assert evidence["consecutive_hard_days"] == 2
