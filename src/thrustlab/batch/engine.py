@@ -1,0 +1,262 @@
+"""``run_batch``: many recordings through ``analyse(read(path))`` on Dask.
+
+The recipe: hash every input file, reuse what a checkpoint already holds, send the rest to
+the workers in small chunks, save results as they arrive, then place rows at their paths.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import pyarrow as pa
+
+from thrustlab.analyse import DEFAULT_CONFIG
+from thrustlab.batch import store
+from thrustlab.batch.inputs import content_hash
+from thrustlab.batch.tables import (
+    KEY,
+    ORDER,
+    BatchResult,
+    Results,
+    concat,
+    only,
+    place,
+    results_from,
+    unhashable_table,
+)
+from thrustlab.batch.work import FileOutcome, analyse_files
+from thrustlab.config import AnalysisConfig
+from thrustlab.errors import InputError, OptionError
+
+if TYPE_CHECKING:
+    from distributed import Client
+
+MAX_CHUNK_FILES = 8
+"""Files per Dask task, at most: enough to keep the scheduler's share small (a task costs
+about a millisecond there), few enough for a smooth progress bar and an even finish."""
+FLUSH_FILES = 256
+"""Results are turned into tables (and saved to the checkpoint) every this many files."""
+CONNECT_TIMEOUT_S = 20.0
+"""How long to wait for a scheduler to answer, and for a first worker to join it."""
+
+
+@dataclass(frozen=True, slots=True)
+class BatchProgress:
+    """How far a batch has got, counted in input files."""
+
+    files_total: int
+    files_done: int
+    files_failed: int
+    files_reused: int
+
+
+def run_batch(
+    paths: Iterable[str | os.PathLike[str]],
+    /,
+    *,
+    config: AnalysisConfig = DEFAULT_CONFIG,
+    scheduler: str | Client | None = None,
+    workers: int | None = None,
+    checkpoint_dir: str | os.PathLike[str] | None = None,
+    on_progress: Callable[[BatchProgress], None] | None = None,
+) -> BatchResult:
+    """Analyse every recording in ``paths`` on Dask; one bad file never stops the batch.
+
+    ``scheduler``: None starts a local cluster of ``workers`` processes (default: one per
+    core) on 127.0.0.1; an address (``tcp://host:port``) or a ``distributed.Client`` uses an
+    existing cluster, whose workers must see the files at the same paths. With
+    ``checkpoint_dir``, results are saved there as they arrive, and files whose content was
+    already analysed with the same configuration are not analysed again. ``on_progress`` is
+    called after every finished chunk of files.
+    """
+    if scheduler is not None and workers is not None:
+        raise OptionError(
+            "workers sets the size of a local cluster; it cannot be used with a scheduler"
+        )
+    if workers is not None and workers < 1:
+        raise OptionError(f"workers must be 1 or more, not {workers}")
+    inputs, unhashable = _hash_inputs([os.fspath(p) for p in paths])
+    key = store.analysis_key(config)
+    saved = concat([])
+    if checkpoint_dir is not None:
+        saved = only(store.load(checkpoint_dir, key=key), inputs[KEY].combine_chunks())
+    done = set(saved.sets[KEY].to_pylist()) | set(saved.errors[KEY].to_pylist())
+    per_hash = Counter(inputs[KEY].to_pylist())
+    todo = dict(zip(inputs[KEY].to_pylist(), inputs["path"].to_pylist(), strict=True))
+    jobs = [(os.path.abspath(path), h) for h, path in todo.items() if h not in done]
+    tally = _Tally(
+        total=inputs.num_rows + unhashable.num_rows,
+        reused=sum(per_hash[h] for h in done),
+        failed=unhashable.num_rows + sum(per_hash[h] for h in saved.errors[KEY].to_pylist()),
+        per_hash=per_hash,
+        on_progress=on_progress,
+    )
+    tally.report()
+    new = (
+        _run(
+            jobs,
+            config=config,
+            scheduler=scheduler,
+            workers=workers,
+            tally=tally,
+            checkpoint_dir=checkpoint_dir,
+            key=key,
+        )
+        if jobs
+        else []
+    )
+    return place(concat([saved, *new]), inputs, unhashable, files_reused=tally.reused)
+
+
+@dataclass(slots=True)
+class _Tally:
+    total: int
+    reused: int
+    failed: int
+    per_hash: Counter[str]
+    on_progress: Callable[[BatchProgress], None] | None
+    done: int = 0
+
+    def __post_init__(self) -> None:
+        self.done = self.reused + (self.total - sum(self.per_hash.values()))
+
+    def add(self, outcomes: Sequence[FileOutcome]) -> None:
+        for o in outcomes:
+            self.done += self.per_hash[o.content_hash]
+            self.failed += self.per_hash[o.content_hash] if o.findings is None else 0
+        self.report()
+
+    def report(self) -> None:
+        if self.on_progress is not None:
+            self.on_progress(BatchProgress(self.total, self.done, self.failed, self.reused))
+
+
+def _hash_inputs(paths: Sequence[str]) -> tuple[pa.Table, pa.Table]:
+    """(path, content_hash, order) of the readable inputs; error rows of the others."""
+    rows: list[tuple[int, str, str]] = []
+    failures: list[tuple[int, str, str, str]] = []
+    for order, path in enumerate(paths):
+        try:
+            rows.append((order, path, content_hash(path)))
+        except OSError as error:
+            failures.append((order, path, type(error).__name__, error.strerror or str(error)))
+    inputs = pa.table(
+        {
+            "path": pa.array([r[1] for r in rows], pa.string()),
+            KEY: pa.array([r[2] for r in rows], pa.string()),
+            ORDER: pa.array([r[0] for r in rows], pa.int64()),
+        }
+    )
+    return inputs, unhashable_table(failures)
+
+
+def _run(
+    jobs: list[tuple[str, str]],
+    *,
+    config: AnalysisConfig,
+    scheduler: str | Client | None,
+    workers: int | None,
+    tally: _Tally,
+    checkpoint_dir: str | os.PathLike[str] | None,
+    key: str,
+) -> list[Results]:
+    """Results of ``jobs`` ((absolute path, content hash)), saved as they arrive."""
+    from distributed import as_completed
+
+    tables: list[Results] = []
+    pending: list[FileOutcome] = []
+
+    def flush() -> None:
+        if pending:
+            results = results_from(pending)
+            pending.clear()
+            tables.append(results)
+            if checkpoint_dir is not None:
+                store.save(checkpoint_dir, results, key=key)
+
+    with _connect(scheduler, workers) as client:
+        threads = sum(client.nthreads().values())  # type: ignore[no-untyped-call]
+        size = max(1, min(MAX_CHUNK_FILES, len(jobs) // (threads * 8)))
+        chunks = [jobs[i : i + size] for i in range(0, len(jobs), size)]
+        futures = {
+            client.submit(analyse_files, chunk, config=config, pure=False): chunk
+            for chunk in chunks
+        }
+        try:
+            for future in as_completed(futures, loop=client.loop):  # type: ignore[no-untyped-call]
+                chunk = futures.pop(future)
+                outcomes = _outcomes(future, chunk)
+                pending.extend(outcomes)
+                tally.add(outcomes)
+                if len(pending) >= FLUSH_FILES:
+                    flush()
+        finally:
+            flush()
+    return tables
+
+
+def _outcomes(future: object, chunk: list[tuple[str, str]]) -> list[FileOutcome]:
+    try:
+        outcomes: list[FileOutcome] = future.result()  # type: ignore[attr-defined]
+    except Exception as error:  # the task itself failed (a worker died): report its files
+        message = str(error) or repr(error)
+        return [
+            FileOutcome(h, error=type(error).__name__, message=message, retry=True)
+            for _, h in chunk
+        ]
+    return outcomes
+
+
+@contextmanager
+def _connect(scheduler: str | Client | None, workers: int | None) -> Iterator[Client]:
+    """A client of the given scheduler, or of a new local cluster closed afterwards."""
+    from distributed import Client, LocalCluster
+
+    if scheduler is None:
+        n = workers or _cores()
+        with (
+            LocalCluster(  # type: ignore[no-untyped-call]
+                n_workers=n,
+                threads_per_worker=1,
+                processes=True,
+                host="127.0.0.1",
+                dashboard_address=None,
+            ) as cluster,
+            Client(cluster, set_as_default=False) as client,  # type: ignore[no-untyped-call]
+        ):
+            yield client
+        return
+    if not isinstance(scheduler, str):
+        _wait_for_workers(scheduler, "the given client's scheduler")
+        yield scheduler
+        return
+    try:
+        client = Client(  # type: ignore[no-untyped-call]
+            scheduler, timeout=CONNECT_TIMEOUT_S, set_as_default=False
+        )
+    except (OSError, TimeoutError) as error:
+        raise InputError(f"cannot reach the Dask scheduler at {scheduler}: {error}") from None
+    with client:
+        _wait_for_workers(client, scheduler)
+        yield client
+
+
+def _wait_for_workers(client: Client, address: str) -> None:
+    try:
+        client.wait_for_workers(1, timeout=CONNECT_TIMEOUT_S)
+    except TimeoutError:
+        raise InputError(
+            f"the Dask scheduler at {address} has no worker (waited {CONNECT_TIMEOUT_S:.0f} s)"
+        ) from None
+
+
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
