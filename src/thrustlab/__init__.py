@@ -6,13 +6,9 @@ The public API. Heavy modules load on first use, so ``import thrustlab`` stays i
 from __future__ import annotations
 
 from importlib import import_module
-from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Any
 
-try:
-    __version__ = version("thrustlab")
-except PackageNotFoundError:  # pragma: no cover - running from a source tree
-    __version__ = "0.0.0"
+__version__ = "0.1.0"
 
 if TYPE_CHECKING:
     from thrustlab.analyse import analyse, analyse_legs

@@ -318,6 +318,7 @@ def _amplitude_profile(
     t: FloatArray,
     times: dict[str, list[float]],
     levels: FloatArray,
+    *,
     pre: float,
     post: float,
     persists: bool,
@@ -371,7 +372,8 @@ def _fatigue_band(
     phase = 2 * np.pi * np.concatenate([[0.0], np.cumsum(np.diff(t) * freq[1:])])
     direction = rng.normal(size=3)
     direction /= np.linalg.norm(direction)
-    return np.sqrt(2) * (amp * np.cos(phase + rng.uniform(0, 6.3)))[:, None] * direction[None, :]
+    wave = np.sqrt(2) * amp * np.cos(phase + rng.uniform(0, 6.3))
+    return np.asarray(wave[:, None] * direction[None, :])
 
 
 def _jolts(
@@ -456,12 +458,18 @@ def simulate_set(
     legs = []
     for leg, scale in (("left", 1.0), ("right", right_scale))[: 2 if spec.two_legs else 1]:
         amp = _amplitude_profile(
-            t, times, levels * scale, pre * scale, post * scale, spec.post_set_persists
+            t,
+            times,
+            levels * scale,
+            pre=pre * scale,
+            post=post * scale,
+            persists=spec.post_set_persists,
         )
         tremor, freq = _tremor(t, amp, spec, rng)
         other = _fatigue_band(t, times, spec, rng) + _jolts(t, times, spec, rng)
+        motion = (pitch, rate, accel)
         acc, gyro = _phone_frame(
-            pitch, rate, accel, tremor + other, spec, _random_rotation(mount_rng), rng
+            motion, tremor + other, spec=spec, mount=_random_rotation(mount_rng), rng=rng
         )
         recording = Recording(
             t_s=t.copy(),
@@ -479,18 +487,20 @@ def simulate_set(
 
 
 def _phone_frame(
-    pitch: FloatArray,
-    rate: FloatArray,
-    accel: FloatArray,
+    motion: tuple[FloatArray, FloatArray, FloatArray],
     extra_thigh: FloatArray,
+    /,
+    *,
     spec: SimulationSpec,
     mount: FloatArray,
     rng: np.random.Generator,
 ) -> tuple[FloatArray, FloatArray]:
-    """Accelerometer and gyroscope readings in the phone's axes.
+    """Accelerometer and gyroscope readings in the phone's axes, from the thigh's pitch, its
+    rate and acceleration (``motion``) and the shaking and jolts in thigh axes.
 
     Thigh frame: x along the thigh from knee to hip, y mediolateral, z out of the front of
     the thigh. World: Z up. The thigh pitches about y."""
+    pitch, rate, accel = motion
     c, s = np.cos(pitch), np.sin(pitch)
     # thigh axes in world coordinates: x_t = (-c, 0, -s) (knee above the hip when pitch > 0)
     # z_t = (-s, 0, c)

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from thrustlab.analyse import figures
-from thrustlab.analyse.leg import LegResult, analyse_leg
+from thrustlab.analyse.leg import LegResult, analyse_leg, tremor_in
 from thrustlab.analyse.reps import RepTiming
 from thrustlab.analyse.tremor import NOTHING, TremorStats
 from thrustlab.config import AnalysisConfig
-from thrustlab.findings import Findings, LegTremor, Legs, RepMetrics, SetMetrics, SourceSummary
+from thrustlab.findings import Findings, Legs, LegTremor, RepMetrics, SetMetrics, SourceSummary
 from thrustlab.quality import QualityFlag
 from thrustlab.recording import Recording
 
-__all__ = ["analyse", "analyse_legs"]
+__all__ = ["analyse", "analyse_legs", "tremor_in"]
 
 DEFAULT_CONFIG = AnalysisConfig()
 
@@ -22,7 +22,9 @@ def analyse(recording: Recording, /, *, config: AnalysisConfig = DEFAULT_CONFIG)
     reps = tuple(
         _rep_metrics(leg.reps[i], i, stats, legs=None) for i, stats in enumerate(leg.rep_tremor)
     )
-    return _findings(leg, reps, leg.set_tremor, None, leg.quality, config)
+    return _findings(
+        leg, reps, set_tremor=leg.set_tremor, legs=None, quality=leg.quality, config=config
+    )
 
 
 def analyse_legs(
@@ -50,8 +52,9 @@ def analyse_legs(
             )
         )
     legs = _legs(a.set_tremor, b.set_tremor)
+    both = _both(a.set_tremor, b.set_tremor)
     return _findings(
-        a, tuple(reps), _both(a.set_tremor, b.set_tremor), legs, tuple(flags), config, right=b
+        a, tuple(reps), set_tremor=both, legs=legs, quality=tuple(flags), config=config, right=b
     )
 
 
@@ -98,6 +101,8 @@ def _rep_metrics(r: RepTiming, i: int, stats: TremorStats, legs: Legs | None) ->
 def _findings(
     leg: LegResult,
     reps: tuple[RepMetrics, ...],
+    /,
+    *,
     set_tremor: TremorStats,
     legs: Legs | None,
     quality: tuple[QualityFlag, ...],

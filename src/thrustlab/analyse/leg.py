@@ -7,8 +7,10 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from thrustlab.analyse.cyclic import find_cycles, movement_signal
 from thrustlab.analyse.reps import RepTiming, find_reps, rest_window
 from thrustlab.analyse.tremor import (
+    MIN_BAND_WIDTH_HZ,
     NOTHING,
     TremorStats,
     above_movement,
@@ -54,12 +56,15 @@ def analyse_leg(recording: Recording, /, *, config: AnalysisConfig) -> LegResult
     jolts = bursts(above, rate_hz=rate, config=config)
     angle, angle_rate_hz = thigh_angle(uniform, jolts, config)
     reps: tuple[RepTiming, ...] = ()
-    if angle is None:
+    if config.mode == "cyclic":
+        signal = movement_signal((uniform.gyro_rads, uniform.acc_mps2), rate_hz=rate)
+        reps = find_cycles(signal, rate_hz=rate, angle_deg=angle, angle_rate_hz=angle_rate_hz)
+    elif angle is None:
         flags.append(_NO_ORIENTATION)
     else:
         reps = find_reps(angle, rate_hz=angle_rate_hz, config=config)
-        if not reps:
-            flags.append(_no_reps(config))
+    if not reps and not (angle is None and config.mode == "hip_thrust"):
+        flags.append(_no_reps(config))
     bands = sustained_bands(
         above,
         tremor_hz=tremor_hz,
@@ -120,20 +125,26 @@ def usable_bands(
     ceiling = config.max_band_fraction_of_nyquist * rate_hz / 2
     flags = []
     bands = []
-    for name, (low, high) in (
+    for name, (low, wanted) in (
         ("tremor", config.tremor_band_hz),
         ("fatigue", config.fatigue_band_hz),
     ):
-        if high > ceiling:
-            high = max(ceiling, low + 0.5)
-            flags.append(
-                QualityFlag(
-                    "low_sample_rate",
-                    "warning",
-                    f"At {rate_hz:.0f} Hz the {name} band can only reach {ceiling:.1f} Hz; "
-                    f"it was measured as {low:.1f}-{high:.1f} Hz. Record at 100 Hz or more.",
+        high = min(wanted, ceiling)
+        if wanted > ceiling:
+            if high - low < MIN_BAND_WIDTH_HZ:
+                message = (
+                    f"At {rate_hz:.0f} Hz the {name} band ({low:g} Hz and up) cannot be measured"
                 )
-            )
+                flags.append(
+                    QualityFlag("low_sample_rate", "error", f"{message}. Record at 100 Hz or more.")
+                )
+            else:
+                message = f"At {rate_hz:.0f} Hz the {name} band can only reach {high:.1f} Hz"
+                flags.append(
+                    QualityFlag(
+                        "low_sample_rate", "warning", f"{message}. Record at 100 Hz or more."
+                    )
+                )
         bands.append((low, high))
     return bands[0], bands[1], flags
 
@@ -191,3 +202,29 @@ def _bridged(x: FloatArray, skip: BoolArray) -> FloatArray:
     i = np.arange(x.shape[0])
     kept = ~skip
     return np.column_stack([np.interp(i, i[kept], x[kept, k]) for k in range(x.shape[1])])
+
+
+def tremor_in(
+    recording: Recording,
+    /,
+    *,
+    spans_s: tuple[tuple[float, float], ...] | None = None,
+    config: AnalysisConfig,
+) -> tuple[TremorStats, ...]:
+    """Sustained shaking over each of ``spans_s`` (default: the whole recording), with no
+    reps needed: for rest recordings, or tremor tasks of clinical tests."""
+    uniform, _ = to_uniform(recording, gap_threshold_s=config.gap_threshold_s)
+    rate = uniform.rate_hz
+    tremor_hz, fatigue_hz, _ = usable_bands(rate, config)
+    above = above_movement(spectrum_of(uniform.acc_mps2, fs_hz=rate), rate_hz=rate)
+    jolts = bursts(above, rate_hz=rate, config=config)
+    bands = sustained_bands(
+        above,
+        tremor_hz=tremor_hz,
+        fatigue_hz=fatigue_hz,
+        keep=uniform.valid & ~jolts,
+        rate_hz=rate,
+        config=config,
+    )
+    spans = spans_s if spans_s is not None else ((0.0, recording.duration_s),)
+    return tuple(measure(bands, span_s=span, rate_hz=rate, config=config) for span in spans)

@@ -176,23 +176,17 @@ def _timing(
     )
 
 
-def _rest_score(
-    y: FloatArray, v: FloatArray, reps: list[RepTiming], rate_hz: float, tolerance: float
-) -> float:
+def _rest_score(y: FloatArray, reps: list[RepTiming], rate_hz: float, tolerance: float) -> float:
     """How much of the time just before the first rep and after the last one the thigh
     rests near the bottom level (0 to 2)."""
     bottom = float(np.median([y[round(r.start_s * rate_hz)] for r in reps]))
     rom = float(np.median([r.rom_deg for r in reps]))
-    n = y.size
-    score = 0.0
+    window = round(REST_CHECK_S * rate_hz)
     first, last = round(reps[0].start_s * rate_hz), round(reps[-1].end_s * rate_hz)
-    for lo, hi in (
-        (first - round(REST_CHECK_S * rate_hz), first),
-        (last, last + round(REST_CHECK_S * rate_hz)),
-    ):
-        window = hi - lo
-        lo, hi = max(lo, 0), min(hi, n)
-        near = np.abs(y[lo:hi] - bottom) <= tolerance * rom
+    score = 0.0
+    for start in (first - window, last):
+        stretch = y[max(start, 0) : min(start + window, y.size)]
+        near = np.abs(stretch - bottom) <= tolerance * rom
         score += float(np.sum(near)) / window  # time outside the recording is no evidence
     return score
 
@@ -215,7 +209,7 @@ def find_reps(
         score = (
             0.0
             if config.mode == "cyclic"
-            else _rest_score(y, v, reps, rate_hz, config.level_tolerance_fraction)
+            else _rest_score(y, reps, rate_hz, config.level_tolerance_fraction)
         )
         longest = max(r.end_s - r.start_s for r in reps)
         key = (score, len(reps), -longest)  # ties: set-up moves make the longer "reps"

@@ -23,6 +23,8 @@ from thrustlab.signal.spectra import peak_frequency, power_spectrum
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
 
+MIN_BAND_WIDTH_HZ = 0.5
+"""A band narrower than this (clipped to what the sampling rate allows) is not measured."""
 MIN_MEASURED_S = 0.5
 """A stretch with less than half a second of usable samples gets no tremor figure."""
 GATE_LOW_HZ = 2.5
@@ -129,20 +131,25 @@ def measure(
     n_used = int(use.sum())
     if n_used < MIN_MEASURED_S * rate_hz:
         return NOTHING
-    weight = use[:, None]
+    weight = use[:, None].astype(np.float64)
     tremor, fatigue = bands.tremor[lo:hi] * weight, bands.fatigue[lo:hi] * weight
     freqs, psd = power_spectrum(tremor + fatigue, fs_hz=rate_hz, window_s=config.welch_window_s)
     psd *= use.size / n_used  # the faded samples lowered the spectrum
 
-    def rms(signal: FloatArray, band_hz: tuple[float, float]) -> float:
-        power = float(np.einsum("ij,ij->", signal, signal)) / n_used
+    def rms(signal: FloatArray, band_hz: tuple[float, float]) -> float | None:
         inside = psd[(freqs >= band_hz[0]) & (freqs <= band_hz[1])]
+        if band_hz[1] - band_hz[0] < MIN_BAND_WIDTH_HZ or inside.size == 0:
+            return None
+        power = float(np.einsum("ij,ij->", signal, signal)) / n_used
         k = int(NOISE_PERCENTILE / 100 * (inside.size - 1))
         floor = float(np.partition(inside, k)[k]) * (band_hz[1] - band_hz[0])
         return float(np.sqrt(max(power - floor, 0.0)))
 
+    tremor_rms = rms(tremor, bands.tremor_hz)
     return TremorStats(
-        rms_mps2=rms(tremor, bands.tremor_hz),
-        peak_hz=peak_frequency(freqs, psd, band_hz=bands.tremor_hz),
+        rms_mps2=tremor_rms,
+        peak_hz=peak_frequency(freqs, psd, band_hz=bands.tremor_hz)
+        if tremor_rms is not None
+        else None,
         fatigue_rms_mps2=rms(fatigue, bands.fatigue_hz),
     )

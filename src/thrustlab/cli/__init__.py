@@ -12,6 +12,8 @@ from typing import Annotated
 import typer
 
 from thrustlab import __version__
+from thrustlab.cli.analyze import analyze
+from thrustlab.cli.batch import batch
 from thrustlab.cli.check import check
 from thrustlab.cli.demo import demo
 from thrustlab.cli.log import log_app
@@ -23,10 +25,13 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,  # plain help: rendering it with rich alone costs 0.15 s
 )
+app.command("analyze")(analyze)
 app.add_typer(log_app, name="log")
 app.command("check")(check)
 app.command("demo")(demo)
+app.command("batch")(batch)
 
 
 def _show_version(value: bool) -> None:

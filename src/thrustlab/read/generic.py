@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from thrustlab.errors import FormatError, ReadError
@@ -160,7 +162,7 @@ def _to_si(
     return values
 
 
-def _detect_unit(t_raw: FloatArray | IntArray, t_ok: np.ndarray, *, path: str) -> str:
+def _detect_unit(t_raw: FloatArray | IntArray, t_ok: np.ndarray[Any, Any], *, path: str) -> str:
     """The time unit that puts the median interval's rate in 1-2000 Hz, nearest 100 Hz."""
     usable = t_raw[t_ok]
     if usable.size < 2:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -118,7 +119,7 @@ def _is_meta(name: str) -> bool:
 
 def _load(
     src: Source, member: Member, roles: tuple[str, ...]
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any], np.ndarray[Any, Any], int]:
     data = src.read(member.name)
     index = member.columns.index
     keep = [index["time"], *(index[r] for r in roles)]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from html import escape
+from typing import Any
 
 import numpy as np
 
@@ -339,7 +340,7 @@ def _tremor_bars(findings: Findings) -> str:
     return s.svg(260, parts, label="tremor per rep with trend")
 
 
-def _set_span(findings: Findings, t: np.ndarray) -> np.ndarray:
+def _set_span(findings: Findings, t: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
     if not findings.reps:
         return np.ones(t.size, dtype=bool)
     return (t >= findings.reps[0].start_s) & (t <= findings.reps[-1].end_s)

@@ -1,0 +1,106 @@
+"""Cycle counting for any repeated movement (``mode="cyclic"``), without hip-thrust rules.
+
+The movement signal is the first principal component of the low-passed gyroscope or
+acceleration, whichever is more periodic (more of its power near its dominant frequency).
+Cycles are its peaks, each at least ``MIN_SPACING`` of a period after the last and standing
+out by ``SWING_FRACTION`` of the signal's range; both signs of the signal are counted and the
+median kept. A cycle runs from the trough before its peak to the trough after.
+"""
+
+from __future__ import annotations
+
+from itertools import pairwise
+
+import numpy as np
+import numpy.typing as npt
+
+from thrustlab.analyse.reps import RepTiming, zigzag
+from thrustlab.signal.filters import lowpass
+from thrustlab.signal.spectra import power_spectrum
+
+FloatArray = npt.NDArray[np.float64]
+
+MOVEMENT_CUTOFF_HZ = 2.0
+"""Repeated exercise movements lie below 2 Hz."""
+CYCLE_BAND_HZ = (0.15, 2.0)
+"""Cycles last 0.5 to 7 s."""
+SWING_FRACTION = 0.4
+"""A peak must rise 40 % of the signal's 5-95 % range above the troughs beside it."""
+MIN_SPACING = 0.65
+"""Peaks closer than 0.65 of the dominant period belong to the same cycle."""
+
+
+def movement_signal(columns: tuple[FloatArray | None, ...], /, *, rate_hz: float) -> FloatArray:
+    """The most periodic first principal component among the (N, 3) ``columns`` given."""
+    best: tuple[float, FloatArray] | None = None
+    for values in columns:
+        if values is None:
+            continue
+        slow = lowpass(values, fs_hz=rate_hz, cutoff_hz=MOVEMENT_CUTOFF_HZ)
+        slow = slow - slow.mean(axis=0)
+        _, _, vt = np.linalg.svd(slow, full_matrices=False)
+        component = np.asarray(slow @ vt[0])
+        score = _periodicity(component, rate_hz)
+        if best is None or score > best[0]:
+            best = (score, component)
+    if best is None:
+        raise ValueError("no movement signal given")
+    return best[1]
+
+
+def _dominant(x: FloatArray, rate_hz: float) -> tuple[FloatArray, FloatArray, float]:
+    freqs, psd = power_spectrum(x, fs_hz=rate_hz, window_s=min(20.0, x.size / rate_hz))
+    band = (freqs >= CYCLE_BAND_HZ[0]) & (freqs <= CYCLE_BAND_HZ[1])
+    return freqs, psd, float(freqs[band][np.argmax(psd[band])])
+
+
+def _periodicity(x: FloatArray, rate_hz: float) -> float:
+    """Share of the movement power within 10 % of the dominant frequency."""
+    freqs, psd, f0 = _dominant(x, rate_hz)
+    near = np.abs(freqs - f0) <= 0.1 * f0 + 0.05
+    total = float(psd[(freqs > 0.1) & (freqs < 5.0)].sum())
+    return float(psd[near].sum()) / total if total > 0 else 0.0
+
+
+def _peaks(x: FloatArray, rate_hz: float, period_s: float) -> list[int]:
+    low, high = np.percentile(x, [5, 95])
+    peaks: list[int] = []
+    for i, kind in zigzag(x, min_swing=SWING_FRACTION * float(high - low)):
+        if kind != 1:
+            continue
+        if peaks and (i - peaks[-1]) / rate_hz < MIN_SPACING * period_s:
+            if x[i] > x[peaks[-1]]:
+                peaks[-1] = i
+        else:
+            peaks.append(i)
+    return peaks
+
+
+def _irregularity(peaks: list[int]) -> float:
+    gaps = np.diff(peaks)
+    return float(np.std(gaps) / np.mean(gaps)) if gaps.size > 1 else 0.0
+
+
+def find_cycles(
+    x: FloatArray, /, *, rate_hz: float, angle_deg: FloatArray | None, angle_rate_hz: float
+) -> tuple[RepTiming, ...]:
+    """The cycles of movement signal ``x``: the peaks of whichever sign of ``x`` comes more
+    regularly. ROM is the range of ``angle_deg`` (at ``angle_rate_hz``) over each cycle."""
+    centred = np.asarray(x - np.median(x), dtype=np.float64)
+    _, _, f0 = _dominant(centred, rate_hz)
+    peaks = min(
+        (_peaks(centred * float(sign), rate_hz, 1.0 / f0) for sign in (1, -1)), key=_irregularity
+    )
+    bounds = [0, *((a + b) // 2 for a, b in pairwise(peaks)), x.size - 1]
+    reps = []
+    for k, peak in enumerate(peaks):
+        lo, hi = bounds[k], bounds[k + 1]
+        rom = 0.0
+        if angle_deg is not None:
+            span = angle_deg[
+                round(lo * angle_rate_hz / rate_hz) : round(hi * angle_rate_hz / rate_hz) + 1
+            ]
+            rom = float(np.ptp(span)) if span.size else 0.0
+        t = peak / rate_hz
+        reps.append(RepTiming(lo / rate_hz, t, t, hi / rate_hz, rom))
+    return tuple(reps)

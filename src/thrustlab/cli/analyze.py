@@ -1,0 +1,202 @@
+"""``thrustlab analyze``: files in, per-rep table, assessment, JSON or HTML report out."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from thrustlab.errors import OptionError
+
+FORMAT_HELP = "Force the format: sensorlogger, sensorlogger-json, phyphox, csv (default: detected)."
+
+Files = Annotated[
+    list[Path] | None,
+    typer.Argument(help="Recordings, each one set (one leg).", show_default=False),
+]
+PathOpt = Annotated[Path | None, typer.Option(show_default=False)]
+
+
+def analyze(
+    files: Files = None,
+    left: Annotated[
+        Path | None, typer.Option(help="Left thigh's recording of the set.", show_default=False)
+    ] = None,
+    right: Annotated[
+        Path | None, typer.Option(help="Right thigh's recording of the set.", show_default=False)
+    ] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the JSON contract thrustlab.analysis/1.")
+    ] = False,
+    report: Annotated[
+        Path | None, typer.Option(help="Write the HTML report here.", show_default=False)
+    ] = None,
+    fmt: Annotated[
+        str | None, typer.Option("--format", help=FORMAT_HELP, show_default=False)
+    ] = None,
+    columns: Annotated[
+        str | None,
+        typer.Option(
+            help="Names for a headerless CSV, e.g. 'time,ax,ay,az,_' (_ = skip).",
+            show_default=False,
+        ),
+    ] = None,
+    time_unit: Annotated[
+        str | None, typer.Option(help="CSV time unit: s, ms, us or ns.", show_default=False)
+    ] = None,
+    rate_hz: Annotated[
+        float | None, typer.Option(help="Sampling rate of a CSV without time.", show_default=False)
+    ] = None,
+    acc_unit: Annotated[
+        str | None, typer.Option(help="CSV acceleration unit: mps2 or g.", show_default=False)
+    ] = None,
+    gyro_unit: Annotated[
+        str | None, typer.Option(help="CSV gyroscope unit: rads or degs.", show_default=False)
+    ] = None,
+    mode: Annotated[
+        str, typer.Option(help="hip_thrust, or cyclic for any repeated movement.")
+    ] = "hip_thrust",
+    answers: Annotated[
+        Path | None, typer.Option(help="Answers file (YAML).", show_default=False)
+    ] = None,
+    load: Annotated[
+        str | None, typer.Option(help="Load, e.g. '100 kg' or '220 lb'.", show_default=False)
+    ] = None,
+    reps: Annotated[int | None, typer.Option(help="Reps you did.", show_default=False)] = None,
+    rpe: Annotated[float | None, typer.Option(help="Effort, RPE 1-10.", show_default=False)] = None,
+    rir: Annotated[
+        float | None, typer.Option(help="Reps left in reserve.", show_default=False)
+    ] = None,
+    warmup_done: Annotated[
+        bool | None,
+        typer.Option("--warmup/--no-warmup", help="Did you warm up?", show_default=False),
+    ] = None,
+    warmup_minutes: Annotated[
+        float | None, typer.Option(help="Minutes of warm-up.", show_default=False)
+    ] = None,
+    sleep_h: Annotated[
+        float | None, typer.Option(help="Hours of sleep last night.", show_default=False)
+    ] = None,
+    fluids_l: Annotated[
+        float | None, typer.Option(help="Litres drunk today.", show_default=False)
+    ] = None,
+    pain: Annotated[
+        str | None, typer.Option(help="Pain: none, dull or sharp.", show_default=False)
+    ] = None,
+    pain_where: Annotated[
+        str | None, typer.Option(help="Where it hurts.", show_default=False)
+    ] = None,
+    dizziness: Annotated[
+        bool | None, typer.Option("--dizziness/--no-dizziness", show_default=False)
+    ] = None,
+    shaking_after_min: Annotated[
+        float | None,
+        typer.Option(help="Minutes the shaking lasted after the session.", show_default=False),
+    ] = None,
+    shakier_leg: Annotated[
+        str | None, typer.Option(help="left, right, both or neither.", show_default=False)
+    ] = None,
+    pr_attempt: Annotated[
+        bool | None, typer.Option("--pr-attempt/--no-pr-attempt", show_default=False)
+    ] = None,
+    nervous: Annotated[bool | None, typer.Option("--nervous/--calm", show_default=False)] = None,
+    cramps: Annotated[bool | None, typer.Option("--cramps/--no-cramps", show_default=False)] = None,
+) -> None:
+    """Measure the shaking rep by rep, explain it, and print (or save) the result."""
+    from thrustlab.explain import answers_from_options
+
+    sets = _sets(files or [], left, right)
+    if report is not None and len(sets) != 1:
+        raise OptionError("--report writes one set's report: give one file, or --left and --right")
+    given: dict[str, Any] = {
+        "load": load, "reps": reps, "rpe": rpe, "rir": rir, "warmup_done": warmup_done,
+        "warmup_minutes": warmup_minutes, "sleep_h": sleep_h, "fluids_l": fluids_l, "pain": pain,
+        "pain_where": pain_where, "dizziness": dizziness, "shaking_after_min": shaking_after_min,
+        "shakier_leg": shakier_leg, "pr_attempt": pr_attempt, "nervous": nervous, "cramps": cramps,
+    }  # fmt: skip
+    answered = answers_from_options(answers, given)
+    read_options = _read_options(columns, time_unit, rate_hz, acc_unit, gyro_unit)
+    outputs = [_one(paths, fmt, read_options, mode, answered, report, as_json) for paths in sets]
+    if as_json:
+        typer.echo(json.dumps(outputs[0] if len(outputs) == 1 else outputs, indent=2))
+
+
+def _sets(files: list[Path], left: Path | None, right: Path | None) -> list[tuple[Path, ...]]:
+    if (left is None) != (right is None):
+        raise OptionError("give both --left and --right (one recording per thigh)")
+    sets: list[tuple[Path, ...]] = [(path,) for path in files]
+    if left is not None and right is not None:
+        sets.append((left, right))
+    if not sets:
+        raise OptionError("give a recording: thrustlab analyze FILE, or --left L --right R")
+    return sets
+
+
+def _read_options(
+    columns: str | None,
+    time_unit: str | None,
+    rate_hz: float | None,
+    acc_unit: str | None,
+    gyro_unit: str | None,
+) -> Any:
+    from thrustlab.read import ReadOptions
+
+    checks = (("--time-unit", time_unit, ("s", "ms", "us", "ns")), ("--acc-unit", acc_unit, ("mps2", "g")),
+              ("--gyro-unit", gyro_unit, ("rads", "degs")))  # fmt: skip
+    for name, value, choices in checks:
+        if value is not None and value not in choices:
+            raise OptionError(f"{name} must be one of {', '.join(choices)}, not {value!r}")
+    if rate_hz is not None and not 0 < rate_hz <= 100_000:
+        raise OptionError("--rate-hz must be a positive sampling rate in Hz")
+    names = tuple(c.strip() for c in columns.split(",")) if columns else None
+    units: dict[str, Any] = {"time_unit": time_unit, "acc_unit": acc_unit, "gyro_unit": gyro_unit}
+    return ReadOptions(columns=names, rate_hz=rate_hz, **units)  # checked against the choices above
+
+
+def _one(
+    paths: tuple[Path, ...],
+    fmt: str | None,
+    read_options: Any,
+    mode: str,
+    answers: Any,
+    report: Path | None,
+    as_json: bool,
+) -> dict[str, Any]:
+    from rich.console import Console
+
+    from thrustlab.analyse import analyse, analyse_legs
+    from thrustlab.config import AnalysisConfig
+    from thrustlab.explain import explain
+    from thrustlab.read import read
+    from thrustlab.report.assessment_view import assessment_view
+    from thrustlab.report.json_output import analysis_json
+    from thrustlab.report.terminal import findings_view
+
+    config = AnalysisConfig(mode=mode)  # type: ignore[arg-type]
+    recordings = tuple(read(path, format=fmt, options=read_options) for path in paths)
+    if len(recordings) == 2:
+        findings = analyse_legs(recordings[0], recordings[1], config=config)
+    else:
+        findings = analyse(recordings[0], config=config)
+    assessment = explain(findings, answers)
+    if report is not None:
+        from thrustlab.report.html import render_report
+
+        _write(report, render_report(findings, assessment, recordings=recordings))
+    if not as_json:
+        console = Console()
+        console.print(findings_view(findings))
+        console.print(assessment_view(assessment))
+        if report is not None:
+            console.print(f"Report written to {report}")
+    return analysis_json(findings, assessment)
+
+
+def _write(path: Path, text: str) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise OptionError(f"cannot write {path}: {error.strerror}") from None
