@@ -63,6 +63,7 @@ def run_batch(
     scheduler: str | Client | None = None,
     workers: int | None = None,
     checkpoint_dir: str | os.PathLike[str] | None = None,
+    fresh: bool = False,
     on_progress: Callable[[BatchProgress], None] | None = None,
 ) -> BatchResult:
     """Analyse every recording in ``paths`` on Dask; one bad file never stops the batch.
@@ -71,8 +72,8 @@ def run_batch(
     core) on 127.0.0.1; an address (``tcp://host:port``) or a ``distributed.Client`` uses an
     existing cluster, whose workers must see the files at the same paths. With
     ``checkpoint_dir``, results are saved there as they arrive, and files whose content was
-    already analysed with the same configuration are not analysed again. ``on_progress`` is
-    called after every finished chunk of files.
+    already analysed with the same configuration are not analysed again (``fresh`` forgets
+    the saved results first). ``on_progress`` is called after every finished chunk of files.
     """
     if scheduler is not None and workers is not None:
         raise OptionError(
@@ -83,6 +84,8 @@ def run_batch(
     inputs, unhashable = _hash_inputs([os.fspath(p) for p in paths])
     key = store.analysis_key(config)
     saved = concat([])
+    if checkpoint_dir is not None and fresh:
+        store.clear(checkpoint_dir)
     if checkpoint_dir is not None:
         saved = only(store.load(checkpoint_dir, key=key), inputs[KEY].combine_chunks())
     done = set(saved.sets[KEY].to_pylist()) | set(saved.errors[KEY].to_pylist())

@@ -16,13 +16,20 @@ RECORDING_SUFFIXES = (".csv", ".json", ".zip", ".txt")
 _CHUNK_BYTES = 1 << 20
 
 
-def find_recordings(inputs: Iterable[str | os.PathLike[str]], /) -> tuple[str, ...]:
+def find_recordings(
+    inputs: Iterable[str | os.PathLike[str]],
+    /,
+    *,
+    exclude: Iterable[str | os.PathLike[str]] = (),
+) -> tuple[str, ...]:
     """The recordings named by ``inputs``, in order, each once.
 
     Each input is a file; a folder, whose visible entries are taken one level deep (files
     ending in one of ``RECORDING_SUFFIXES``, and sub-folders as export folders); or a glob
     pattern (``**`` matches across folders), whose matches are taken as they are.
+    ``exclude``: paths never taken (a batch's own outputs, when they sit among the inputs).
     """
+    skip = {os.path.realpath(p) for p in exclude}
     found: dict[str, None] = {}
     for item in inputs:
         where = os.fspath(item)
@@ -40,7 +47,7 @@ def find_recordings(inputs: Iterable[str | os.PathLike[str]], /) -> tuple[str, .
             matches = sorted(glob.glob(where, recursive=True))
             if not matches:
                 raise OptionError(f"{where}: no such file or folder, and no file matches it")
-        found.update(dict.fromkeys(matches))
+        found.update(dict.fromkeys(m for m in matches if os.path.realpath(m) not in skip))
     if not found:
         raise OptionError("no recordings found in the given inputs")
     return tuple(found)

@@ -3,7 +3,8 @@
 A checkpoint folder holds ``part-*`` folders, each written whole and then renamed into
 place (a crash leaves at most a ``*.tmp`` folder, ignored), with ``sets.parquet``,
 ``reps.parquet`` and ``errors.parquet`` keyed by content hash, plus ``analysis_key.txt``:
-results are reused only for the same analysis key (thrustlab version and configuration).
+results are reused only for the same analysis key (thrustlab version, configuration and
+columns).
 Unexpected failures (``retry``) are never saved.
 """
 
@@ -29,8 +30,9 @@ _TABLES = ("sets", "reps", "errors")
 
 
 def analysis_key(config: AnalysisConfig, /) -> str:
-    """What else, beside a file's content, decides its results."""
-    text = f"thrustlab {__version__}\n{config!r}\n"
+    """What else, beside a file's content, decides its saved rows: thrustlab's version, the
+    configuration and the tables' columns."""
+    text = f"thrustlab {__version__}\n{config!r}\n{set_schema()}\n{rep_schema()}\n"
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
@@ -59,6 +61,14 @@ def load(folder: str | os.PathLike[str], /, *, key: str) -> Results:
         seen = pa.concat_arrays([seen, result.sets[KEY].combine_chunks()])
         seen = pa.concat_arrays([seen, result.errors[KEY].combine_chunks()])
     return concat(parts)
+
+
+def clear(folder: str | os.PathLike[str], /) -> None:
+    """Forget every saved result (the ``part-*`` folders; nothing else is touched)."""
+    root = Path(folder)
+    if root.is_dir():
+        for part in root.glob("part-*"):
+            shutil.rmtree(part)
 
 
 def save(folder: str | os.PathLike[str], results: Results, /, *, key: str) -> None:

@@ -3,11 +3,12 @@
 Columns follow the dataclasses in ``thrustlab.findings``, so a field added there shows up
 here by itself (a field of an unknown kind is an error, not a silent omission):
 
-- sets: ``path``, ``content_hash``, ``source_kind``, ``source_format``,
-  ``source_duration_s``, ``source_sample_rate_hz``, ``mode``, ``tremor_band_low_hz``,
-  ``tremor_band_high_hz``, ``fatigue_band_low_hz``, ``fatigue_band_high_hz``, every field of
-  ``SetMetrics`` under its own name, each leg's fields as ``left_<field>``/``right_<field>``
-  (null with one sensor), and ``quality``: the quality entries as a JSON array of
+- sets: ``path``, ``content_hash``, the source as ``source_kind``, ``source_format``,
+  ``source_duration_s``, ``source_sample_rate_hz``; every field of ``SetMetrics`` under its
+  own name, each leg's fields as ``left_<field>``/``right_<field>`` (null with one sensor);
+  the other fields of ``Findings``: ``mode``, ``tremor_band_low_hz``/``_high_hz`` (and the
+  fatigue band alike), a nested record such as ``form`` as ``form_<field>`` (null when not
+  measured), any tuple of values as a JSON array; and ``quality``: a JSON array of
   ``{"code", "severity", "message"}``;
 - reps: ``path``, ``content_hash``, every field of ``RepMetrics`` (``index`` counts from 1),
   and the legs as above;
@@ -22,9 +23,10 @@ A value that could not be measured is null, as in the JSON output.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, fields, is_dataclass
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import asdict, dataclass, fields, is_dataclass
 from functools import cache
+from operator import itemgetter
 from types import UnionType
 from typing import Any, Literal, get_args, get_origin, get_type_hints
 
@@ -37,15 +39,6 @@ from thrustlab.findings import Findings, Legs, LegTremor, RepMetrics, SetMetrics
 KEY = "content_hash"
 ORDER = "_order"
 SIDES = ("left", "right")
-_FINDINGS_FIELDS = {
-    "source",
-    "reps",
-    "set",
-    "quality",
-    "mode",
-    "tremor_band_hz",
-    "fatigue_band_hz",
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,13 +68,49 @@ class Results:
     errors: pa.Table
 
 
-# --- schemas ---------------------------------------------------------------------------
+# --- columns ---------------------------------------------------------------------------
+
+Getter = Callable[[Any], Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """One column: its name, its type, and how to get its value from the row's object."""
+
+    name: str
+    type: pa.DataType
+    get: Getter
+
+
+def _attr(get: Getter, name: str) -> Getter:
+    def value(obj: Any) -> Any:
+        parent = get(obj)
+        return None if parent is None else getattr(parent, name)
+
+    return value
+
+
+def _json(get: Getter) -> Getter:
+    def value(obj: Any) -> str | None:
+        items = get(obj)
+        if items is None:
+            return None
+        plain = [asdict(i) if is_dataclass(i) and not isinstance(i, type) else i for i in items]
+        return json.dumps(plain, ensure_ascii=False)
+
+    return value
+
+
+def _nth(get: Getter, i: int) -> Getter:
+    def value(obj: Any) -> Any:
+        pair = get(obj)
+        return None if pair is None else pair[i]
+
+    return value
 
 
 def _arrow_type(hint: Any) -> pa.DataType | None:
     """The column type of a scalar field (optional or not); None for anything else."""
-    if get_origin(hint) is Literal:
-        return pa.string()
     args = [a for a in get_args(hint) if a is not type(None)] if isinstance(hint, UnionType) else []
     base = args[0] if len(args) == 1 else hint
     if get_origin(base) is Literal:
@@ -95,64 +124,90 @@ def _arrow_type(hint: Any) -> pa.DataType | None:
     return known.get(base)
 
 
-def _is_legs(hint: Any) -> bool:
-    return hint is Legs or (isinstance(hint, UnionType) and Legs in get_args(hint))
+def _dataclass_in(hint: Any) -> type | None:
+    """The dataclass a field holds (``X`` or ``X | None``), if it holds one."""
+    args = [a for a in get_args(hint) if a is not type(None)] if isinstance(hint, UnionType) else []
+    base = args[0] if len(args) == 1 else hint
+    return base if isinstance(base, type) and is_dataclass(base) else None
 
 
-def _flat_fields(cls: type, *, prefix: str = "", skip: Iterable[str] = ()) -> list[pa.Field]:
-    """Columns of a dataclass's scalar fields, and of its legs; anything else is an error."""
+def columns_of(
+    cls: type, /, *, prefix: str = "", get: Getter = lambda obj: obj, skip: Iterable[str] = ()
+) -> list[Column]:
+    """Flat columns of a dataclass: scalars as they are; ``Legs`` as ``left_*``/``right_*``;
+    other dataclasses as ``<field>_*``; ``(low, high)`` bands as ``<band>_low_hz``/
+    ``<band>_high_hz``; any other tuple as a JSON array. Anything else is an error."""
     hints = get_type_hints(cls)
-    out: list[pa.Field] = []
+    out: list[Column] = []
     for f in fields(cls):
         if f.name in skip:
             continue
-        hint = hints[f.name]
-        if _is_legs(hint):
-            out += [
-                pa.field(f"{side}_{leg.name}", leg.type)
-                for side in SIDES
-                for leg in _flat_fields(LegTremor)
-            ]
-            continue
-        arrow = _arrow_type(hint)
-        if arrow is None:
-            raise TypeError(f"{cls.__name__}.{f.name}: no column type for {hint!r}")
-        out.append(pa.field(prefix + f.name, arrow))
+        hint, at, name = hints[f.name], _attr(get, f.name), prefix + f.name
+        inner, arrow = _dataclass_in(hint), _arrow_type(hint)
+        if inner is Legs:
+            for side in SIDES:
+                out += columns_of(LegTremor, prefix=f"{prefix}{side}_", get=_attr(at, side))
+        elif inner is not None:
+            out += columns_of(inner, prefix=f"{name}_", get=at)
+        elif arrow is not None:
+            out.append(Column(name, arrow, at))
+        elif name.endswith("_band_hz") and get_args(hint) == (float, float):
+            base = name.removesuffix("_hz")
+            out += [Column(f"{base}_{end}_hz", pa.float64(), _nth(at, i)) for i, end in _ENDS]
+        elif get_origin(hint) is tuple:
+            out.append(Column(name, pa.string(), _json(at)))
+        else:
+            raise TypeError(f"{cls.__name__}.{f.name}: no column for {hint!r}")
     return out
 
 
-def _band_names(name: str) -> tuple[str, str]:
-    base = name.removesuffix("_hz")
-    return f"{base}_low_hz", f"{base}_high_hz"
+_ENDS = ((0, "low"), (1, "high"))
+
+
+def _key() -> Column:
+    return Column(KEY, pa.string(), lambda row: row[0])
 
 
 @cache
+def set_columns() -> tuple[Column, ...]:
+    """Columns of the sets table (but ``path``), each read from ``(content_hash, findings)``:
+    the source, the set's metrics, the rest of ``Findings`` (mode, bands, form...) and the
+    quality entries as JSON."""
+    findings: Getter = itemgetter(1)
+    cols = [
+        _key(),
+        *columns_of(
+            SourceSummary, prefix="source_", get=_attr(findings, "source"), skip=("paths",)
+        ),
+        *columns_of(SetMetrics, get=_attr(findings, "set")),
+        *columns_of(Findings, get=findings, skip=("source", "set", "reps", "quality")),
+        Column("quality", pa.string(), _json(_attr(findings, "quality"))),
+    ]
+    return _unique(cols)
+
+
+@cache
+def rep_columns() -> tuple[Column, ...]:
+    """Columns of the reps table (but ``path``), each read from ``(content_hash, rep)``."""
+    return _unique([_key(), *columns_of(RepMetrics, get=itemgetter(1))])
+
+
+def _unique(cols: list[Column]) -> tuple[Column, ...]:
+    names = [c.name for c in cols]
+    twice = sorted({n for n in names if names.count(n) > 1})
+    if twice:
+        raise TypeError(f"two fields map to the same column: {', '.join(twice)}")
+    return tuple(cols)
+
+
 def set_schema() -> pa.Schema:
     """Columns of the sets table without ``path``."""
-    names = {f.name for f in fields(Findings)}
-    if names != _FINDINGS_FIELDS:
-        raise TypeError(f"Findings fields changed: {sorted(names ^ _FINDINGS_FIELDS)}; map them")
-    bands = [
-        pa.field(n, pa.float64())
-        for band in ("tremor_band_hz", "fatigue_band_hz")
-        for n in _band_names(band)
-    ]
-    return pa.schema(
-        [
-            pa.field(KEY, pa.string()),
-            *_flat_fields(SourceSummary, prefix="source_", skip=("paths",)),
-            pa.field("mode", pa.string()),
-            *bands,
-            *_flat_fields(SetMetrics),
-            pa.field("quality", pa.string()),
-        ]
-    )
+    return pa.schema([pa.field(c.name, c.type) for c in set_columns()])
 
 
-@cache
 def rep_schema() -> pa.Schema:
     """Columns of the reps table without ``path``."""
-    return pa.schema([pa.field(KEY, pa.string()), *_flat_fields(RepMetrics)])
+    return pa.schema([pa.field(c.name, c.type) for c in rep_columns()])
 
 
 @cache
@@ -171,43 +226,16 @@ def error_schema() -> pa.Schema:
 # --- rows ------------------------------------------------------------------------------
 
 
-def _flat(obj: Any, *, prefix: str = "", skip: Iterable[str] = ()) -> dict[str, Any]:
-    row: dict[str, Any] = {}
-    for f in fields(obj):
-        if f.name in skip:
-            continue
-        value = getattr(obj, f.name)
-        if isinstance(value, Legs) or (value is None and _is_legs(f.type)):
-            for side in SIDES:
-                leg = getattr(value, side) if value is not None else None
-                for g in fields(LegTremor):
-                    row[f"{side}_{g.name}"] = getattr(leg, g.name) if leg is not None else None
-        elif is_dataclass(value):
-            raise TypeError(f"{type(obj).__name__}.{f.name}: nested dataclass not mapped")
-        else:
-            row[prefix + f.name] = value
-    return row
-
-
 def set_row(content_hash: str, findings: Findings, /) -> dict[str, Any]:
     """The sets-table row of one file's findings."""
-    row: dict[str, Any] = {KEY: content_hash}
-    row |= _flat(findings.source, prefix="source_", skip=("paths",))
-    row["mode"] = findings.mode
-    for band in ("tremor_band_hz", "fatigue_band_hz"):
-        low, high = _band_names(band)
-        row[low], row[high] = getattr(findings, band)
-    row |= _flat(findings.set)
-    row["quality"] = json.dumps(
-        [{"code": q.code, "severity": q.severity, "message": q.message} for q in findings.quality],
-        ensure_ascii=False,
-    )
-    return row
+    item = (content_hash, findings)
+    return {c.name: c.get(item) for c in set_columns()}
 
 
 def rep_rows(content_hash: str, findings: Findings, /) -> list[dict[str, Any]]:
     """The reps-table rows of one file's findings."""
-    return [{KEY: content_hash} | _flat(rep) for rep in findings.reps]
+    cols = rep_columns()
+    return [{c.name: c.get((content_hash, rep)) for c in cols} for rep in findings.reps]
 
 
 def results_from(outcomes: Sequence[FileOutcome], /) -> Results:

@@ -1,0 +1,107 @@
+"""``thrustlab batch``: many recordings analysed on Dask, results as Parquet or CSV tables."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from thrustlab.errors import OptionError
+
+MODES = ("hip_thrust", "cyclic")
+
+
+def batch(
+    inputs: Annotated[
+        list[str],
+        typer.Argument(
+            help="Recordings: files, folders (each entry one recording) or quoted glob "
+            "patterns such as 'season/**/*.csv'.",
+            metavar="INPUT_DIR_OR_GLOB",
+            show_default=False,
+        ),
+    ],
+    out: Annotated[
+        Path,
+        typer.Option(
+            "--out", "-o", help="The sets table, ending in .parquet or .csv.", show_default=False
+        ),
+    ],
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            help="Address of a running Dask scheduler (tcp://host:port); its workers must see "
+            "the files at the same paths. Default: a local cluster on this machine.",
+            show_default=False,
+        ),
+    ] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            help="Worker processes of the local cluster (default: one per core).",
+            min=1,
+            show_default=False,
+        ),
+    ] = None,
+    fresh: Annotated[
+        bool, typer.Option("--fresh", help="Forget saved results; analyse every file again.")
+    ] = False,
+    mode: Annotated[
+        str, typer.Option(help="hip_thrust, or cyclic for any repeated movement.")
+    ] = "hip_thrust",
+) -> None:
+    """Analyse many recordings on Dask; one bad file never stops the batch.
+
+    \b
+    Writes, for --out results.parquet (or results.csv alike):
+      results.parquet          one row per set (file): path, content_hash, every
+                               Findings field (legs as left_*/right_*, quality as JSON)
+      results.reps.parquet     one row per rep: path, content_hash, every rep field
+      results.summary.parquet  count, mean, std, min, median, max of each numeric column
+      results.errors.parquet   one row per file that failed: path, error, message
+      results.checkpoint/      results saved as they arrive: a re-run skips files whose
+                               content (SHA-256) was already analysed (see --fresh)
+    """
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    from thrustlab.batch import BatchProgress, find_recordings, output_paths, run_batch
+    from thrustlab.batch.output import write_outputs
+    from thrustlab.config import AnalysisConfig
+
+    if mode not in MODES:
+        raise OptionError(f"--mode must be one of {', '.join(MODES)}, not {mode!r}")
+    targets = output_paths(out)
+    paths = find_recordings(inputs, exclude=(*targets.tables(), targets.checkpoint))
+    with Progress(
+        *Progress.get_default_columns()[:1],
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=Console(stderr=True),
+    ) as bar:
+        task = bar.add_task("Analysing", total=len(paths))
+
+        def show(progress: BatchProgress) -> None:
+            bar.update(task, completed=progress.files_done)
+
+        result = run_batch(
+            paths,
+            config=AnalysisConfig(mode="cyclic" if mode == "cyclic" else "hip_thrust"),
+            scheduler=scheduler,
+            workers=workers,
+            checkpoint_dir=targets.checkpoint,
+            fresh=fresh,
+            on_progress=show,
+        )
+    write_outputs(result, out)
+    failed = result.errors.num_rows
+    typer.echo(
+        f"{result.files_total} files: {result.sets.num_rows} sets with "
+        f"{result.reps.num_rows} reps, {failed} failed, {result.files_reused} reused "
+        f"from {targets.checkpoint}."
+    )
+    typer.echo(f"Written: {', '.join(str(p) for p in targets.tables())}.")
+    if failed:
+        typer.echo(f"See {targets.errors} for the files that failed and why.")
