@@ -143,8 +143,11 @@ def _read_options(
 ) -> Any:
     from thrustlab.read import ReadOptions
 
-    checks = (("--time-unit", time_unit, ("s", "ms", "us", "ns")), ("--acc-unit", acc_unit, ("mps2", "g")),
-              ("--gyro-unit", gyro_unit, ("rads", "degs")))  # fmt: skip
+    checks = (
+        ("--time-unit", time_unit, ("s", "ms", "us", "ns")),
+        ("--acc-unit", acc_unit, ("mps2", "g")),
+        ("--gyro-unit", gyro_unit, ("rads", "degs")),
+    )
     for name, value, choices in checks:
         if value is not None and value not in choices:
             raise OptionError(f"{name} must be one of {', '.join(choices)}, not {value!r}")
