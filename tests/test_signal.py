@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from thrustlab.recording import Recording
-from thrustlab.signal.filters import bandpass, band_gain, lowpass, next_fast_len
+from thrustlab.signal.filters import band_gain, bandpass, lowpass, next_fast_len
 from thrustlab.signal.orientation import angle_from_gravity, angle_from_gyro
 from thrustlab.signal.resample import to_uniform
 from thrustlab.signal.spectra import peak_frequency, power_spectrum

@@ -48,17 +48,19 @@ def peak_frequency(
     band_hz: tuple[float, float],
     halfwidth_hz: float = 1.0,
 ) -> float | None:
-    """Frequency of the largest peak of ``psd`` inside ``band_hz``: the power-weighted
-    centre of the spectrum within ``halfwidth_hz`` of the highest bin (a wandering tremor
-    makes a broad peak whose centre is its mean frequency); None when there is no power."""
+    """Frequency of the largest peak of ``psd`` inside ``band_hz``: the highest local
+    maximum (a slope running into the band edge is not a peak), refined to the
+    power-weighted centre of the spectrum within ``halfwidth_hz`` of it, above the lowest
+    bin there (a wandering tremor makes a broad peak whose centre is its mean frequency).
+    None when the band holds no power."""
     inside = np.flatnonzero((freqs_hz >= band_hz[0]) & (freqs_hz <= band_hz[1]))
-    if inside.size == 0:
+    if inside.size == 0 or float(np.max(psd[inside])) <= 0:
         return None
-    k = int(inside[np.argmax(psd[inside])])
-    if psd[k] <= 0:
-        return None
+    values = psd[inside]
+    local = np.flatnonzero((values[1:-1] >= values[:-2]) & (values[1:-1] >= values[2:])) + 1
+    k = int(inside[local[np.argmax(values[local])]] if local.size else inside[np.argmax(values)])
     near = inside[np.abs(freqs_hz[inside] - freqs_hz[k]) <= halfwidth_hz]
-    weights = psd[near] - float(np.min(psd[inside]))
+    weights = psd[near] - float(np.min(psd[near]))
     if weights.sum() <= 0:
         return float(freqs_hz[k])
     return float(np.sum(freqs_hz[near] * weights) / weights.sum())

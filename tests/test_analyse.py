@@ -1,0 +1,160 @@
+"""Behaviour of the analysis beyond accuracy: quality entries, both legs, edge cases."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from thrustlab.analyse import analyse, analyse_legs, tremor_in
+from thrustlab.config import AnalysisConfig
+from thrustlab.errors import OptionError
+from thrustlab.findings import Findings
+from thrustlab.recording import Recording
+from thrustlab.simulate import SimulationSpec, simulate_set
+
+
+def one(spec: SimulationSpec) -> Recording:
+    recording, _ = simulate_set(spec)
+    assert isinstance(recording, Recording)
+    return recording
+
+
+def codes(findings: Findings) -> set[str]:
+    return {flag.code for flag in findings.quality}
+
+
+def test_a_calm_set_has_no_warning() -> None:
+    findings = analyse(one(SimulationSpec(seed=1, dropouts=0)))
+    assert findings.set.rep_count == 10
+    assert not [f for f in findings.quality if f.severity != "info"]
+    assert findings.set.baseline_tremor_rms_mps2 is not None
+    assert findings.set.post_set_tremor_rms_mps2 is not None
+
+
+def test_fatigue_shows_as_trend_onset_and_slowdown() -> None:
+    spec = SimulationSpec(
+        seed=2, n_reps=12, fatigue_gain=6.0, fatigue_onset_rep=7, slowdown_pct=50.0
+    )
+    s = analyse(one(spec)).set
+    assert s.tremor_trend_ratio is not None and s.tremor_trend_ratio > 3
+    assert s.tremor_onset_rep is not None and 6 <= s.tremor_onset_rep <= 10
+    assert s.concentric_slowdown_pct is not None and s.concentric_slowdown_pct > 30
+    assert s.velocity_loss_pct is not None and s.velocity_loss_pct > 20
+
+
+def test_shaking_before_and_after_the_set_is_measured() -> None:
+    spec = SimulationSpec(
+        seed=3,
+        pre_set_tremor_rms_mps2=0.4,
+        post_set_tremor_rms_mps2=0.5,
+        post_set_persists=True,
+        rest_after_s=6.0,
+    )
+    s = analyse(one(spec)).set
+    # 20 %: the rest windows are found from the movement, not told
+    assert s.baseline_tremor_rms_mps2 == pytest.approx(0.4, rel=0.2)
+    assert s.post_set_tremor_rms_mps2 == pytest.approx(0.5, rel=0.2)
+
+
+def test_a_fatigue_band_component_is_measured_beside_the_tremor() -> None:
+    s = analyse(one(SimulationSpec(seed=4, fatigue_band_rms_mps2=0.6))).set
+    calm = analyse(one(SimulationSpec(seed=4))).set
+    assert s.fatigue_band_rms_mps2 is not None and calm.fatigue_band_rms_mps2 is not None
+    assert s.fatigue_band_rms_mps2 > 5 * calm.fatigue_band_rms_mps2
+
+
+def test_both_legs_give_per_leg_values_and_asymmetry() -> None:
+    (left, right), truth = simulate_set(
+        SimulationSpec(seed=5, two_legs=True, asymmetry_pct=-40.0, tremor_rms_mps2=0.2)
+    )
+    findings = analyse_legs(left, right)
+    assert findings.set.legs is not None and all(rep.legs is not None for rep in findings.reps)
+    assert findings.set.asymmetry_index_pct is not None and truth.asymmetry_index_pct is not None
+    assert findings.set.asymmetry_index_pct == pytest.approx(truth.asymmetry_index_pct, abs=5)
+    assert findings.source.paths == (left.path, right.path)
+
+
+def test_legs_with_different_rep_counts_are_flagged() -> None:
+    left = one(SimulationSpec(seed=6, n_reps=8))
+    right = one(SimulationSpec(seed=6, n_reps=6))
+    findings = analyse_legs(left, right)
+    assert "legs_disagree" in codes(findings)
+    assert (
+        findings.reps[-1].legs is not None and findings.reps[-1].legs.right.tremor_rms_mps2 is None
+    )
+
+
+def test_no_reps_is_a_clear_quality_error_not_a_crash() -> None:
+    t = np.arange(0, 20, 0.01)
+    still = np.tile([0.0, 0.0, 9.81], (t.size, 1)) + np.random.default_rng(0).normal(
+        0, 0.01, (t.size, 3)
+    )
+    findings = analyse(
+        Recording(t_s=t, acc_mps2=still, gyro_rads=None, gravity_included=True, format="test")
+    )
+    assert findings.set.rep_count == 0 and findings.reps == ()
+    assert "no_reps" in codes(findings)
+    assert findings.set.tremor_rms_mps2 is None and findings.set.tremor_trend_ratio is None
+
+
+def test_without_gravity_or_gyroscope_the_angle_cannot_be_followed() -> None:
+    recording = one(SimulationSpec(seed=7, gravity_included=False, with_gyro=False))
+    findings = analyse(recording)
+    assert "no_orientation" in codes(findings) and findings.set.rep_count == 0
+
+
+def test_gravity_free_recordings_use_the_gyroscope() -> None:
+    findings = analyse(one(SimulationSpec(seed=8, gravity_included=False, with_gyro=True)))
+    assert findings.set.rep_count == 10
+
+
+def test_a_short_recording_is_flagged() -> None:
+    t = np.arange(0, 2, 0.01)
+    acc = np.tile([0.0, 0.0, 9.81], (t.size, 1))
+    findings = analyse(
+        Recording(t_s=t, acc_mps2=acc, gyro_rads=None, gravity_included=True, format="test")
+    )
+    assert "too_short" in codes(findings)
+
+
+def test_a_low_rate_clips_the_band_and_says_so() -> None:
+    findings = analyse(one(SimulationSpec(seed=9, rate_hz=20.0)))
+    flags = [f for f in findings.quality if f.code == "low_sample_rate"]
+    assert flags and "8.0 Hz" in flags[0].message
+    assert findings.tremor_band_hz == (6.0, 8.0)
+
+
+def test_gaps_are_flagged_and_reps_still_found() -> None:
+    findings = analyse(one(SimulationSpec(seed=10, dropouts=3)))
+    assert "gap" in codes(findings) and findings.set.rep_count == 10
+
+
+def test_clipping_is_flagged() -> None:
+    recording = one(SimulationSpec(seed=11))
+    clipped = np.clip(recording.acc_mps2, -8.0, 8.0)
+    findings = analyse(replace(recording, acc_mps2=clipped))
+    assert "clipping" in codes(findings)
+
+
+def test_cyclic_mode_counts_any_repeated_movement() -> None:
+    findings = analyse(
+        one(SimulationSpec(seed=12, n_reps=15)), config=AnalysisConfig(mode="cyclic")
+    )
+    assert findings.mode == "cyclic" and abs(findings.set.rep_count - 15) <= 1
+
+
+def test_tremor_in_measures_a_span_without_reps() -> None:
+    recording = one(
+        SimulationSpec(seed=13, tremor_rms_mps2=0.3, fatigue_gain=1.0, pre_set_tremor_rms_mps2=0.3)
+    )
+    (whole,) = tremor_in(recording, config=AnalysisConfig())
+    assert whole.rms_mps2 is not None and whole.peak_hz is not None
+    assert 6.0 <= whole.peak_hz <= 12.0
+
+
+@pytest.mark.parametrize("band", [(12.0, 6.0), (0.0, 5.0), (-1.0, 4.0)])
+def test_bad_bands_are_refused(band: tuple[float, float]) -> None:
+    with pytest.raises(OptionError):
+        AnalysisConfig(tremor_band_hz=band)

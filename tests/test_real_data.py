@@ -1,0 +1,99 @@
+"""The analysis on real third-party recordings (../shared/data; licences there).
+
+- SPAR: Apple Watch wrist recordings of shoulder exercises, 20 reps per series, counted in
+  the generic cyclic mode (the hip-thrust rules are not bent for them).
+- pdkit: smartphone recordings of clinical tremor tasks; postural hand tremor peaks near
+  7.5-7.8 Hz.
+- ParaDigMa: a wrist watch with the pipeline's tremor label per 4 s window (near 5.5 Hz).
+"""
+
+from __future__ import annotations
+
+import csv
+
+import numpy as np
+import pytest
+
+from test_read_support import SHARED, shared
+from thrustlab.analyse import analyse, tremor_in
+from thrustlab.config import AnalysisConfig
+from thrustlab.read import ReadOptions, read
+
+
+def test_spar_series_count_20_reps_within_one_on_90_percent() -> None:
+    index = shared("spar-watch-reps/index.csv")
+    rows = list(csv.DictReader(index.read_text().splitlines()))
+    cyclic = AnalysisConfig(mode="cyclic")
+    counts = []
+    for row in rows:
+        path = SHARED / "spar-watch-reps" / row["file"]
+        recording = read(path, options=ReadOptions(rate_hz=50.0, acc_unit="g"))
+        counts.append(analyse(recording, config=cyclic).set.rep_count)
+    within = np.mean(np.abs(np.array(counts) - 20) <= 1)
+    print(f"\nSPAR: {within:.1%} of {len(counts)} series count 20 +/- 1")
+    assert len(counts) == 140
+    assert within >= 0.90
+
+
+@pytest.mark.parametrize("hand", ["LEFT", "RIGHT"])
+def test_pdkit_postural_hand_tremor_peaks_near_7_5_hz(hand: str) -> None:
+    folder = shared("pdkit-phone-tremor/2458")
+    (path,) = folder.glob(f"T_-_POSTURAL_TREMOR_OF_THE_HANDS_-_{hand}_HAND_*.csv")
+    recording = read(path, options=ReadOptions(columns=("time", "ax", "ay", "az", "_")))
+    (stats,) = tremor_in(recording, config=AnalysisConfig())
+    assert stats.peak_hz is not None
+    # the data's description gives 7.5-7.8 Hz; 0.5 Hz either side for a 32 s recording
+    assert 7.0 <= stats.peak_hz <= 8.3
+
+
+def test_pdkit_leg_rest_recordings_shake_less_than_the_postural_hand() -> None:
+    folder = shared("pdkit-phone-tremor/2458")
+    config = AnalysisConfig()
+
+    def rms(pattern: str) -> float:
+        (path,) = folder.glob(pattern)
+        recording = read(path, options=ReadOptions(columns=("time", "ax", "ay", "az", "_")))
+        (stats,) = tremor_in(recording, config=config)
+        assert stats.rms_mps2 is not None
+        return stats.rms_mps2
+
+    hand = rms("T_-_POSTURAL_TREMOR_OF_THE_HANDS_-_RIGHT_HAND_*.csv")
+    legs = [rms(f"T_-_REST_TREMOR_AMPLITUDE_-_{side}_LEG_*.csv") for side in ("LEFT", "RIGHT")]
+    assert max(legs) < hand
+
+
+def test_paradigma_tremor_windows_peak_where_their_spectrum_does() -> None:
+    recording = read(shared("paradigma-watch-tremor/imu_raw.csv"))
+    label_file = shared("paradigma-watch-tremor/tremor_predictions_per_window.csv")
+    labels = list(csv.DictReader(label_file.read_text().splitlines()))
+    windows = tuple(
+        (float(row["window_start_s"]), float(row["window_start_s"]) + 4.0)
+        for row in labels
+        if float(row["pred_tremor_checked"]) == 1.0
+    )
+    assert len(windows) >= 10
+    # the labelled tremor lies below 6 Hz: widen the band, and use the label's 4 s window
+    config = AnalysisConfig(
+        tremor_band_hz=(3.0, 8.0), fatigue_band_hz=(1.0, 3.0), welch_window_s=4.0
+    )
+    ours = tremor_in(recording, spans_s=windows, config=config)
+    t, rate = recording.t_s, recording.median_rate_hz
+    errors = []
+    for (start, end), stats in zip(windows, ours, strict=True):
+        inside = (t >= start) & (t < end)
+        x = recording.acc_mps2[inside] - recording.acc_mps2[inside].mean(axis=0)
+        spectrum = np.abs(np.fft.rfft(x * np.hanning(len(x))[:, None], n=4096, axis=0)) ** 2
+        freqs = np.fft.rfftfreq(4096, 1 / rate)
+        band = (freqs >= 3.0) & (freqs <= 8.0)
+        reference = freqs[band][np.argmax(spectrum.sum(axis=1)[band])]
+        assert stats.peak_hz is not None
+        errors.append(abs(stats.peak_hz - reference))
+    within = np.mean(np.array(errors) <= 0.5)
+    peaks = [s.peak_hz for s in ours if s.peak_hz is not None]
+    median = float(np.median(peaks))
+    print(
+        f"\nParaDigMa: {within:.0%} of {len(errors)} windows within 0.5 Hz; median {median:.2f} Hz"
+    )
+    # gated transients and Welch averaging move a few weak windows; most must agree
+    assert within >= 0.8
+    assert 5.0 <= median <= 6.5
