@@ -76,6 +76,33 @@ class SourceSummary:
 
 
 @dataclass(frozen=True, slots=True)
+class FormMetrics:
+    """Form at lockout, measured on video (side or front view); None where not measured.
+
+    Angles in degrees: ``shin_from_vertical_deg`` (0 = vertical shin), ``knee_angle_deg``
+    (hip-knee-ankle), ``hip_extension_deg`` (shoulder-hip-knee, 180 = a straight line,
+    above 180 = the hips pushed past it by arching), ``lumbar_extension_deg`` (how far past
+    straight). ``rom_cv_pct``: the reps' range of motion, coefficient of variation.
+    Front view: ``knee_valgus_*_pct`` is how far the knee sits inside the ankle, in % of hip
+    width (positive = caving in); ``knee_wander_pct`` the knees' side-to-side spread.
+    Per-rep tuples follow the reps' order."""
+
+    view: Literal["side", "front"]
+    shin_from_vertical_deg: float | None = None
+    knee_angle_deg: float | None = None
+    hip_extension_deg: float | None = None
+    lumbar_extension_deg: float | None = None
+    hip_from_bar: bool = False
+    rom_cv_pct: float | None = None
+    knee_valgus_left_pct: float | None = None
+    knee_valgus_right_pct: float | None = None
+    knee_wander_pct: float | None = None
+    rep_shin_from_vertical_deg: tuple[float | None, ...] = ()
+    rep_hip_extension_deg: tuple[float | None, ...] = ()
+    rep_mean_concentric_velocity_mps: tuple[float | None, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Findings:
     """Everything measured on one set (one or two legs)."""
 
@@ -86,3 +113,4 @@ class Findings:
     mode: Mode = "hip_thrust"
     tremor_band_hz: tuple[float, float] = (6.0, 12.0)
     fatigue_band_hz: tuple[float, float] = (3.0, 6.0)
+    form: FormMetrics | None = None

@@ -1,0 +1,222 @@
+"""Form at lockout from keypoints: shins, knees, hips, lower back, range of motion (side
+view); knee valgus and wandering knees (front view).
+
+Each finding past its threshold becomes a warning QualityFlag whose code the explain step
+reads as form evidence (``shins_not_vertical``, ``incomplete_hip_extension``,
+``lumbar_hyperextension``, ``inconsistent_rom``, ``knee_valgus``, ``knees_wander``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from thrustlab.findings import FormMetrics
+from thrustlab.quality import QualityFlag
+from thrustlab.video import pose as kp
+from thrustlab.video.config import VideoConfig
+from thrustlab.video.segment import BarRep
+
+FloatArray = npt.NDArray[np.float64]
+
+
+@dataclass(frozen=True, slots=True)
+class Track:
+    """Per-frame keypoints (NaN where unknown) and the bar centre, at frame times."""
+
+    t_s: FloatArray
+    xy_px: FloatArray  # (N, 33, 2)
+    visibility: FloatArray  # (N, 33)
+    bar_px: FloatArray  # (N, 2)
+
+
+def _median(values: list[float]) -> float | None:
+    finite = [v for v in values if np.isfinite(v)]
+    return float(np.median(finite)) if finite else None
+
+
+def near_side(track: Track, /) -> tuple[int, int, int, int]:
+    """(shoulder, hip, knee, ankle) indices of the leg nearer the camera (more visible)."""
+    left = np.nanmean(track.visibility[:, [kp.LEFT_HIP, kp.LEFT_KNEE, kp.LEFT_ANKLE]])
+    right = np.nanmean(track.visibility[:, [kp.RIGHT_HIP, kp.RIGHT_KNEE, kp.RIGHT_ANKLE]])
+    if np.nan_to_num(left) >= np.nan_to_num(right):
+        return kp.LEFT_SHOULDER, kp.LEFT_HIP, kp.LEFT_KNEE, kp.LEFT_ANKLE
+    return kp.RIGHT_SHOULDER, kp.RIGHT_HIP, kp.RIGHT_KNEE, kp.RIGHT_ANKLE
+
+
+def hip_at(track: Track, i: int, hip: int, config: VideoConfig) -> tuple[FloatArray, bool]:
+    """The hip position in frame ``i``, and whether the bar centre stood in for it."""
+    seen = track.visibility[i, hip] >= config.hip_visibility_min
+    bar = track.bar_px[i]
+    if not seen and np.all(np.isfinite(bar)):
+        return bar, True
+    return track.xy_px[i, hip], False
+
+
+def signed_hip_deg(shoulder: FloatArray, hip: FloatArray, knee: FloatArray, /) -> float:
+    """Shoulder-hip-knee angle; above 180 when the hip sits above the shoulder-knee line."""
+    angle = kp.angle_deg(shoulder, hip, knee)
+    line = knee - shoulder
+    length2 = float(line @ line)
+    if not np.isfinite(angle) or length2 == 0:
+        return angle
+    foot = shoulder + float((hip - shoulder) @ line) / length2 * line
+    return 360.0 - angle if hip[1] < foot[1] else angle
+
+
+def _frames(track: Track, start_s: float, end_s: float) -> npt.NDArray[np.intp]:
+    inside = np.flatnonzero((track.t_s >= start_s) & (track.t_s <= end_s))
+    if inside.size:
+        return inside
+    return np.array([int(np.argmin(np.abs(track.t_s - start_s)))])
+
+
+def side_form(
+    track: Track, reps: tuple[BarRep, ...], rom: list[float], /, *, config: VideoConfig
+) -> tuple[FormMetrics, list[QualityFlag]]:
+    """Side-view form at each rep's lockout, and the flags it raises."""
+    shoulder, hip, knee, ankle = near_side(track)
+    shins, knees, hips, from_bar = [], [], [], 0
+    for rep in reps:
+        rep_shin, rep_knee, rep_hip = [], [], []
+        for i in _frames(track, rep.lockout_start_s, rep.lockout_end_s):
+            h, used_bar = hip_at(track, int(i), hip, config)
+            from_bar += used_bar
+            k, a, s = track.xy_px[i, knee], track.xy_px[i, ankle], track.xy_px[i, shoulder]
+            rep_shin.append(kp.from_vertical_deg(k, a))
+            rep_knee.append(kp.angle_deg(h, k, a))
+            rep_hip.append(signed_hip_deg(s, h, k))
+        shins.append(_median(rep_shin))
+        knees.append(_median(rep_knee))
+        hips.append(_median(rep_hip))
+    shin = _median([v for v in shins if v is not None])
+    hip_ext = _median([v for v in hips if v is not None])
+    rom_cv = float(100 * np.std(rom) / np.mean(rom)) if len(rom) >= 3 and np.mean(rom) > 0 else None
+    metrics = FormMetrics(
+        view="side",
+        shin_from_vertical_deg=shin,
+        knee_angle_deg=_median([v for v in knees if v is not None]),
+        hip_extension_deg=hip_ext,
+        lumbar_extension_deg=None if hip_ext is None else max(0.0, hip_ext - 180.0),
+        hip_from_bar=from_bar > 0,
+        rom_cv_pct=rom_cv,
+        rep_shin_from_vertical_deg=tuple(shins),
+        rep_hip_extension_deg=tuple(hips),
+    )
+    return metrics, side_flags(metrics, config)
+
+
+def side_flags(m: FormMetrics, config: VideoConfig, /) -> list[QualityFlag]:
+    flags = []
+    if m.hip_from_bar:
+        flags.append(
+            QualityFlag(
+                "hip_from_bar",
+                "info",
+                "The hip was hidden (by the plate) at lockout: the bar's centre stood in for "
+                "it, which sits a little above the hip joint, so hip angles read slightly high.",
+            )
+        )
+    if m.shin_from_vertical_deg is not None and m.shin_from_vertical_deg > config.shin_max_deg:
+        flags.append(
+            QualityFlag(
+                "shins_not_vertical",
+                "warning",
+                f"Shins {m.shin_from_vertical_deg:.0f} degrees from vertical at lockout "
+                f"(aim for under {config.shin_max_deg:.0f}): move the feet to stack knees "
+                "over ankles.",
+            )
+        )
+    if m.hip_extension_deg is not None and m.hip_extension_deg < config.hip_extension_min_deg:
+        flags.append(
+            QualityFlag(
+                "incomplete_hip_extension",
+                "warning",
+                f"Shoulder-hip-knee angle {m.hip_extension_deg:.0f} degrees at lockout "
+                f"(full extension is about 180, under {config.hip_extension_min_deg:.0f} "
+                "falls short).",
+            )
+        )
+    if m.lumbar_extension_deg is not None and m.lumbar_extension_deg > config.lumbar_max_deg:
+        flags.append(
+            QualityFlag(
+                "lumbar_hyperextension",
+                "warning",
+                f"Hips {m.lumbar_extension_deg:.0f} degrees past the shoulder-knee line at "
+                "lockout: the lower back arches (ribs flaring) to finish the rep.",
+            )
+        )
+    if m.rom_cv_pct is not None and m.rom_cv_pct > config.rom_cv_max_pct:
+        flags.append(
+            QualityFlag(
+                "inconsistent_rom",
+                "warning",
+                f"Range of motion varies by {m.rom_cv_pct:.0f} % from rep to rep "
+                f"(coefficient of variation; over {config.rom_cv_max_pct:.0f} % is "
+                "inconsistent).",
+            )
+        )
+    return flags
+
+
+def _leg_offsets(track: Track, frames: npt.NDArray[np.intp], knee: int, ankle: int) -> FloatArray:
+    """Knee inside its ankle, in % of hip width, per frame (positive = towards the midline)."""
+    xy = track.xy_px[frames]
+    mid = (xy[:, kp.LEFT_HIP, 0] + xy[:, kp.RIGHT_HIP, 0]) / 2
+    width = np.abs(xy[:, kp.LEFT_HIP, 0] - xy[:, kp.RIGHT_HIP, 0])
+    inward = np.sign(mid - xy[:, ankle, 0])
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.asarray(100 * (xy[:, knee, 0] - xy[:, ankle, 0]) * inward / width)
+
+
+def front_form(
+    track: Track, reps: tuple[BarRep, ...], rom: list[float], /, *, config: VideoConfig
+) -> tuple[FormMetrics, list[QualityFlag]]:
+    """Front-view knee tracking during each rep's concentric and lockout."""
+    valgus: dict[str, list[float]] = {"left": [], "right": []}
+    wander: list[float] = []
+    for rep in reps:
+        frames = _frames(track, rep.start_s, rep.lockout_end_s)
+        for leg, knee, ankle in (
+            ("left", kp.LEFT_KNEE, kp.LEFT_ANKLE),
+            ("right", kp.RIGHT_KNEE, kp.RIGHT_ANKLE),
+        ):
+            offsets = _leg_offsets(track, frames, knee, ankle)
+            offsets = offsets[np.isfinite(offsets)]
+            if offsets.size:
+                valgus[leg].append(float(np.median(offsets)))
+                wander.append(float(np.std(offsets)))
+    rom_cv = float(100 * np.std(rom) / np.mean(rom)) if len(rom) >= 3 and np.mean(rom) > 0 else None
+    metrics = FormMetrics(
+        view="front",
+        knee_valgus_left_pct=_median(valgus["left"]),
+        knee_valgus_right_pct=_median(valgus["right"]),
+        knee_wander_pct=_median(wander),
+        rom_cv_pct=rom_cv,
+    )
+    flags = [f for f in side_flags(metrics, config) if f.code == "inconsistent_rom"]
+    for leg, value in (
+        ("left", metrics.knee_valgus_left_pct),
+        ("right", metrics.knee_valgus_right_pct),
+    ):
+        if value is not None and value > config.valgus_max_pct:
+            flags.append(
+                QualityFlag(
+                    "knee_valgus",
+                    "warning",
+                    f"The {leg} knee caves in: {value:.0f} % of hip width inside the ankle "
+                    f"while driving up (over {config.valgus_max_pct:.0f} % counts).",
+                )
+            )
+    if metrics.knee_wander_pct is not None and metrics.knee_wander_pct > config.wander_max_pct:
+        flags.append(
+            QualityFlag(
+                "knees_wander",
+                "warning",
+                f"The knees wander side to side by {metrics.knee_wander_pct:.0f} % of hip width "
+                f"within a rep (standard deviation; over {config.wander_max_pct:.0f} % counts).",
+            )
+        )
+    return metrics, flags
