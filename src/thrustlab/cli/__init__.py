@@ -51,14 +51,10 @@ def _root(
 
 
 def main() -> None:
-    """Entry point: run the app and turn thrustlab's errors into one line and exit code 2."""
+    """Entry point. Usage mistakes get click's usage message and exit code 2; thrustlab's own
+    errors (bad files, bad values) one line on stderr and exit code 2, never a traceback."""
     try:
-        app(standalone_mode=False)
+        app()
     except ThrustlabError as error:
         typer.echo(f"thrustlab: error: {error}", err=True)
         sys.exit(2)
-    except typer.Exit as done:
-        sys.exit(done.exit_code)
-    except typer.Abort:
-        typer.echo("thrustlab: aborted", err=True)
-        sys.exit(1)
