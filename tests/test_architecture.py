@@ -39,12 +39,8 @@ def test_public_api_resolves_lazily() -> None:
 def _readme_commands() -> list[str]:
     text = (ROOT / "README.md").read_text()
     blocks = re.findall(r"```(?:bash|sh|console)?\n(.*?)```", text, flags=re.DOTALL)
-    return [
-        line.strip()
-        for block in blocks
-        for line in block.splitlines()
-        if line.strip().startswith("thrustlab ")
-    ]
+    lines = [line.split("#")[0].strip() for block in blocks for line in block.splitlines()]
+    return [line for line in lines if line.startswith("thrustlab ")]
 
 
 def test_readme_shows_the_two_setup_commands() -> None:
