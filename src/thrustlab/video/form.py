@@ -179,6 +179,7 @@ def front_form(
     wander: list[float] = []
     for rep in reps:
         frames = _frames(track, rep.start_s, rep.lockout_end_s)
+        spread = []
         for leg, knee, ankle in (
             ("left", kp.LEFT_KNEE, kp.LEFT_ANKLE),
             ("right", kp.RIGHT_KNEE, kp.RIGHT_ANKLE),
@@ -187,7 +188,9 @@ def front_form(
             offsets = offsets[np.isfinite(offsets)]
             if offsets.size:
                 valgus[leg].append(float(np.median(offsets)))
-                wander.append(float(np.std(offsets)))
+                spread.append(float(np.std(offsets)))
+        if spread:
+            wander.append(max(spread))  # the knee that wanders more
     rom_cv = float(100 * np.std(rom) / np.mean(rom)) if len(rom) >= 3 and np.mean(rom) > 0 else None
     metrics = FormMetrics(
         view="front",

@@ -189,6 +189,7 @@ def write_video(
         stream.width, stream.height = stored.shape[1], stored.shape[0]
         stream.pix_fmt = "yuv420p"
         stream.time_base = Fraction(1, 90000)
+        stream.codec_context.time_base = Fraction(1, 90000)  # keeps variable frame times
         if codec in ("libx264", "libx265"):
             stream.options = {"crf": "16", "preset": "veryfast"}
             if codec == "libx265":
