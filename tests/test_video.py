@@ -126,3 +126,42 @@ def test_no_plate_no_scale_front_view(tmp_path: Path) -> None:
     assert result.m_per_px is None and result.findings.set.tremor_rms_mps2 is None
     left, _ = result.set_legs
     assert left.peak_hz == pytest.approx(8.0, abs=0.3) and left.displacement_rms_px is not None
+
+
+def test_without_pose_the_plate_still_gives_reps_and_speed(tmp_path: Path) -> None:
+    scene = replace(SCENE, reps=2, left=None, right=None)
+    path = tmp_path / "nopose.mp4"
+    synth.render_set(path, scene)
+    nobody = FakePoseEstimator(lambda t: None)
+    result = analyse_video(path, estimator=nobody, config=VideoConfig(view="side"))
+    f = result.findings
+    assert f.set.rep_count == 2
+    assert {"pose_not_found", "rom_deg_unmeasured"} <= {q.code for q in f.quality}
+    assert f.set.tremor_rms_mps2 is None and all(r.rom_deg == 0.0 for r in f.reps)
+
+
+def test_cli_helper_with_progress_and_annotation(tmp_path: Path) -> None:
+    from rich.console import Console
+
+    from thrustlab.cli.video import analyse_video_command, is_video_file
+    from thrustlab.errors import OptionError
+    from thrustlab.video import probe
+
+    scene = replace(SCENE, reps=1, rest_s=0.6)
+    path = tmp_path / "set.mov"
+    renderer = synth.render_set(path, scene)
+    assert is_video_file(path) and not is_video_file(tmp_path / "x.csv")
+    out = tmp_path / "annotated.mp4"
+    console = Console(file=__import__("io").StringIO(), force_terminal=False)
+    result = analyse_video_command(
+        path,
+        view="side",
+        annotate=out,
+        console=console,
+        estimator=FakePoseEstimator(renderer.keypoints),
+    )
+    assert result.findings.set.rep_count == 1
+    info = probe(out)
+    assert (info.width_px, info.height_px) == (scene.width_px, scene.height_px)
+    with pytest.raises(OptionError):
+        analyse_video_command(path, view="top")

@@ -99,8 +99,12 @@ def _height(tracks: Tracks, xy: FloatArray, use_bar: bool) -> FloatArray | None:
     """Height (up positive, px) per frame: the plate's centre, else the hips."""
     if use_bar:
         return np.asarray(-fill_gaps(tracks.t_s, tracks.plate_px[:, 1]))
-    hips = np.nanmean(xy[:, [kp.LEFT_HIP, kp.RIGHT_HIP], 1], axis=1)
-    return None if not np.isfinite(hips).any() else -hips
+    both = xy[:, [kp.LEFT_HIP, kp.RIGHT_HIP], 1]
+    if not np.isfinite(both).any():
+        return None
+    hips = np.where(np.isfinite(both[:, 0]), both[:, 0], both[:, 1])
+    hips = np.where(np.isfinite(both).all(axis=1), both.mean(axis=1), hips)
+    return np.asarray(-hips)
 
 
 def measure(

@@ -37,11 +37,16 @@ def _median(values: list[float]) -> float | None:
     return float(np.median(finite)) if finite else None
 
 
+def _finite_mean(x: FloatArray) -> float:
+    finite = x[np.isfinite(x)]
+    return float(finite.mean()) if finite.size else 0.0
+
+
 def near_side(track: Track, /) -> tuple[int, int, int, int]:
     """(shoulder, hip, knee, ankle) indices of the leg nearer the camera (more visible)."""
-    left = np.nanmean(track.visibility[:, [kp.LEFT_HIP, kp.LEFT_KNEE, kp.LEFT_ANKLE]])
-    right = np.nanmean(track.visibility[:, [kp.RIGHT_HIP, kp.RIGHT_KNEE, kp.RIGHT_ANKLE]])
-    if np.nan_to_num(left) >= np.nan_to_num(right):
+    left = _finite_mean(track.visibility[:, [kp.LEFT_HIP, kp.LEFT_KNEE, kp.LEFT_ANKLE]])
+    right = _finite_mean(track.visibility[:, [kp.RIGHT_HIP, kp.RIGHT_KNEE, kp.RIGHT_ANKLE]])
+    if left >= right:
         return kp.LEFT_SHOULDER, kp.LEFT_HIP, kp.LEFT_KNEE, kp.LEFT_ANKLE
     return kp.RIGHT_SHOULDER, kp.RIGHT_HIP, kp.RIGHT_KNEE, kp.RIGHT_ANKLE
 
