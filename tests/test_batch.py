@@ -1,0 +1,249 @@
+"""Batch analysis: every row equals the single-file path; bad files never stop a batch;
+a batch resumes from its checkpoint, keyed by content hash.
+
+The main run covers the 1,000-file corpus on a local cluster of two worker processes (as
+``thrustlab batch`` starts it); the smaller tests share one in-process cluster.
+"""
+
+from __future__ import annotations
+
+import shutil
+import socket
+from collections import defaultdict
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from test_batch_support import (
+    BROKEN,
+    Corpus,
+    assert_rep_rows,
+    assert_set_row,
+    simulated_recording,
+    single_file,
+)
+from thrustlab.analyse import analyse_legs
+from thrustlab.batch import (
+    BatchProgress,
+    BatchResult,
+    engine,
+    find_recordings,
+    output_paths,
+    run_batch,
+)
+from thrustlab.batch.tables import rep_rows, set_row
+from thrustlab.errors import InputError, OptionError
+from thrustlab.findings import Findings
+from thrustlab.simulate import SimulationSpec, simulate_set, to_csv_text
+
+pytest_plugins = ["test_batch_support"]
+
+
+def _by_path(table: Any) -> dict[str, list[dict[str, Any]]]:
+    rows: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for row in table.to_pylist():
+        rows[row["path"]].append(row)
+    return rows
+
+
+def assert_matches_single_file_path(result: BatchResult, paths: list[str]) -> None:
+    """Every file's rows (or error) are what ``analyse(read(path))`` gives for it."""
+    sets, reps, errors = (_by_path(t) for t in (result.sets, result.reps, result.errors))
+    assert result.files_total == len(paths)
+    assert [r["path"] for r in result.sets.to_pylist()] == [p for p in paths if p in sets]
+    for path in paths:
+        expected = single_file(path)
+        if isinstance(expected, Findings):
+            assert len(sets[path]) == 1 and path not in errors, path
+            assert_set_row(sets[path][0], expected, path)
+            assert_rep_rows(reps.get(path, []), expected, path)
+        else:
+            assert path not in sets and path not in reps, path
+            [error] = errors[path]
+            assert error["error"] == type(expected).__name__
+            assert error["message"] in str(expected)
+            assert error["retry"] is False
+
+
+@pytest.fixture(scope="module")
+def full_run(
+    batch_corpus: Corpus, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[BatchResult, Path, list[BatchProgress]]:
+    checkpoint = tmp_path_factory.mktemp("full_run") / "results.checkpoint"
+    progress: list[BatchProgress] = []
+    paths = find_recordings([batch_corpus.folder])
+    assert paths == batch_corpus.paths
+    result = run_batch(paths, workers=2, checkpoint_dir=checkpoint, on_progress=progress.append)
+    return result, checkpoint, progress
+
+
+@pytest.fixture(scope="module")
+def client() -> Iterator[Any]:
+    """One in-process Dask cluster (a worker thread) for the smaller tests."""
+    from distributed import Client, LocalCluster
+
+    with (
+        LocalCluster(
+            n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None
+        ) as cluster,
+        Client(cluster, set_as_default=False) as c,
+    ):
+        yield c
+
+
+def test_every_row_equals_the_single_file_path(
+    batch_corpus: Corpus, full_run: tuple[BatchResult, Path, list[BatchProgress]]
+) -> None:
+    result, _, progress = full_run
+    assert result.sets.num_rows == len(batch_corpus.good()) == 993
+    assert result.reps.num_rows == sum(
+        len(f.reps) for f in batch_corpus.reference.values() if isinstance(f, Findings)
+    )
+    sets, reps = _by_path(result.sets), _by_path(result.reps)
+    for path in batch_corpus.good():
+        expected = batch_corpus.reference[path]
+        assert isinstance(expected, Findings)
+        assert_set_row(sets[path][0], expected, path)
+        assert_rep_rows(reps.get(path, []), expected, path)
+    assert [r["path"] for r in result.sets.to_pylist()] == batch_corpus.good()
+    assert progress[0].files_done == 0 and progress[-1].files_done == 1000
+    assert progress[-1].files_failed == len(BROKEN)
+
+
+def test_broken_files_are_reported_and_do_not_stop_the_batch(
+    batch_corpus: Corpus, full_run: tuple[BatchResult, Path, list[BatchProgress]]
+) -> None:
+    result, _, _ = full_run
+    errors = result.errors.to_pylist()
+    assert [e["path"] for e in errors] == batch_corpus.broken()
+    assert len(errors) == len(BROKEN)
+    for error in errors:
+        expected = batch_corpus.reference[error["path"]]
+        assert isinstance(expected, Exception)
+        assert error["error"] == type(expected).__name__
+        assert error["message"] and error["message"] in str(expected)
+        assert error["retry"] is False  # a ReadError is final: saved, not tried again
+
+
+def test_summary_describes_the_numeric_columns(
+    full_run: tuple[BatchResult, Path, list[BatchProgress]],
+) -> None:
+    result, _, _ = full_run
+    summary = {(r["table"], r["metric"]): r for r in result.summary.to_pylist()}
+    rms = [v for v in result.sets["tremor_rms_mps2"].to_pylist() if v is not None]
+    row = summary[("sets", "tremor_rms_mps2")]
+    assert row["count"] == len(rms)
+    assert row["min"] == min(rms) and row["max"] == max(rms)
+    assert row["mean"] == pytest.approx(sum(rms) / len(rms), rel=1e-12)
+    assert summary[("reps", "tremor_rms_mps2")]["count"] > row["count"]
+
+
+def test_a_rerun_reuses_every_result_without_a_cluster(
+    batch_corpus: Corpus,
+    full_run: tuple[BatchResult, Path, list[BatchProgress]],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    first, checkpoint, _ = full_run
+
+    def no_cluster(*args: object) -> None:
+        raise AssertionError("nothing to do, yet a cluster was asked for")
+
+    monkeypatch.setattr(engine, "_connect", no_cluster)
+    again = run_batch(batch_corpus.paths, checkpoint_dir=checkpoint)
+    assert again.files_reused == 1000
+    for name in ("sets", "reps", "errors", "summary"):
+        assert getattr(again, name).equals(getattr(first, name)), name
+
+
+def test_an_interrupted_batch_resumes_where_it_stopped(
+    batch_corpus: Corpus, tmp_path: Path, client: Any
+) -> None:
+    paths = [*batch_corpus.good()[:40], *batch_corpus.broken()[:2]]
+    checkpoint = tmp_path / "checkpoint"
+
+    class Stop(Exception):
+        pass
+
+    def stop_midway(progress: BatchProgress) -> None:
+        if progress.files_done >= 10:
+            raise Stop
+
+    with pytest.raises(Stop):
+        run_batch(paths, scheduler=client, checkpoint_dir=checkpoint, on_progress=stop_midway)
+    result = run_batch(paths, scheduler=client, checkpoint_dir=checkpoint)
+    assert 10 <= result.files_reused < len(paths)
+    assert_matches_single_file_path(result, paths)
+
+
+def test_changed_files_are_analysed_again_and_renamed_ones_reused(
+    tmp_path: Path, client: Any
+) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for seed in range(6):
+        (folder / f"s{seed}.csv").write_text(to_csv_text(simulated_recording(seed)), "utf-8")
+    checkpoint = tmp_path / "checkpoint"
+    run_batch(find_recordings([folder]), scheduler=client, checkpoint_dir=checkpoint)
+    (folder / "s0.csv").write_text(to_csv_text(simulated_recording(100)), "utf-8")
+    shutil.copy(folder / "s1.csv", folder / "s1_copy.csv")
+    paths = find_recordings([folder])
+    again = run_batch(paths, scheduler=client, checkpoint_dir=checkpoint)
+    assert again.files_total == 7
+    assert again.files_reused == 6  # s1..s5 and the copy of s1; s0 changed
+    assert_matches_single_file_path(again, list(paths))
+    fresh = run_batch(paths, scheduler=client, checkpoint_dir=checkpoint, fresh=True)
+    assert fresh.files_reused == 0
+    assert fresh.sets.equals(again.sets)
+
+
+def test_two_legs_fill_the_leg_columns() -> None:
+    recordings, _ = simulate_set(SimulationSpec(seed=3, n_reps=4, two_legs=True, asymmetry_pct=20))
+    assert isinstance(recordings, tuple)
+    findings = analyse_legs(*recordings)
+    row = {"path": "x"} | set_row("h", findings)
+    assert row["left_tremor_rms_mps2"] is not None and row["asymmetry_index_pct"] is not None
+    assert_set_row(row, findings, "x")
+    assert_rep_rows([{"path": "x"} | r for r in rep_rows("h", findings)], findings, "x")
+
+
+def test_find_recordings_takes_folders_globs_and_files(tmp_path: Path) -> None:
+    for name in ("a.csv", "b.json", "c.zip", "notes.md", ".hidden.csv"):
+        (tmp_path / name).write_text("x", encoding="utf-8")
+    (tmp_path / "export").mkdir()
+    (tmp_path / "export" / "Accelerometer.csv").write_text("x", encoding="utf-8")
+    folder = find_recordings([tmp_path])
+    assert [Path(p).name for p in folder] == ["a.csv", "b.json", "c.zip", "export"]
+    globbed = find_recordings([str(tmp_path / "**" / "*.csv")])
+    assert [Path(p).name for p in globbed] == ["a.csv", "Accelerometer.csv"]
+    assert find_recordings([tmp_path / "a.csv", tmp_path / "a.csv"]) == (str(tmp_path / "a.csv"),)
+    assert find_recordings([tmp_path], exclude=[tmp_path / "export"])[-1].endswith("c.zip")
+    with pytest.raises(OptionError, match="no file matches"):
+        find_recordings([str(tmp_path / "*.parquet")])
+
+
+def test_output_paths_sit_beside_out(tmp_path: Path) -> None:
+    paths = output_paths(tmp_path / "results.csv")
+    assert [p.name for p in paths.tables()] == [
+        "results.csv",
+        "results.reps.csv",
+        "results.summary.csv",
+        "results.errors.csv",
+    ]
+    assert paths.checkpoint.name == "results.checkpoint"
+    with pytest.raises(OptionError, match=r"\.parquet or \.csv"):
+        output_paths(tmp_path / "results.xlsx")
+
+
+def test_an_unreachable_scheduler_is_one_clear_error(
+    batch_corpus: Corpus, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    monkeypatch.setattr(engine, "CONNECT_TIMEOUT_S", 1.0)
+    with pytest.raises(InputError, match="cannot reach the Dask scheduler"):
+        run_batch(batch_corpus.paths[:2], scheduler=f"tcp://127.0.0.1:{port}")
+    with pytest.raises(OptionError, match="cannot be used with a scheduler"):
+        run_batch(batch_corpus.paths[:2], scheduler=f"tcp://127.0.0.1:{port}", workers=2)

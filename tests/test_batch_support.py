@@ -1,0 +1,165 @@
+"""Fixtures and checks shared by the batch tests (loaded with ``pytest_plugins``).
+
+``batch_corpus`` writes, once per session, 1,000 recordings into a temporary folder: simulated
+sets (short: 2-5 reps, about 20-30 s at 50, 60 or 100 Hz, to keep the session lean), one
+recording too short to hold a rep, and a few broken files; and it keeps, for each file, what
+the single-file path ``analyse(read(path))`` gives (findings, or the exception).
+
+``expected_set_row`` and ``expected_rep_row`` state, independently of the batch code, what a
+row must hold for a ``Findings``: they walk the dataclasses by hand and say which columns
+they accounted for, so a column nobody checked is an error too.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, fields, replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from thrustlab.analyse import analyse
+from thrustlab.findings import Findings, Legs, RepMetrics, SetMetrics, SourceSummary
+from thrustlab.read import read
+from thrustlab.recording import Recording
+from thrustlab.simulate import random_spec, simulate_set, to_csv_text
+
+N_FILES = 1000
+HEADER = "time_s,acc_x_m_s2,acc_y_m_s2,acc_z_m_s2\n"
+BROKEN = {
+    "broken_empty.csv": b"",
+    "broken_garbage.csv": b"this is not a recording\n",
+    "broken_header_only.csv": HEADER.encode(),
+    "broken_one_row.csv": (HEADER + "0.0,0.1,0.2,9.8\n").encode(),
+    "broken_nan.csv": (
+        HEADER + "".join(f"{i / 50:.3f},nan,nan,nan\n" for i in range(200))
+    ).encode(),
+    "broken_text.json": b"{not json",
+    "broken_junk.zip": bytes(range(256)) * 2,
+}
+SHORT = "short_no_reps.csv"
+"""One second of samples: read fine, analysed to zero reps (quality entries say why)."""
+
+
+@dataclass(frozen=True)
+class Corpus:
+    folder: Path
+    paths: tuple[str, ...]
+    """Every file, sorted (the order ``find_recordings`` gives for the folder)."""
+    reference: dict[str, Findings | Exception]
+    """``analyse(read(path))`` of each file, or what it raised."""
+
+    def good(self) -> list[str]:
+        return [p for p in self.paths if isinstance(self.reference[p], Findings)]
+
+    def broken(self) -> list[str]:
+        return [p for p in self.paths if isinstance(self.reference[p], Exception)]
+
+
+def simulated_recording(seed: int) -> Recording:
+    """A short simulated set (one sensor)."""
+    spec = replace(
+        random_spec(seed),
+        rate_hz=(50.0, 60.0, 100.0)[seed % 3],
+        n_reps=2 + seed % 4,
+        setup_s=3.0,
+        rest_before_s=2.0,
+        rest_after_s=2.5,
+        stand_up=False,
+        two_legs=False,
+    )
+    recording, _ = simulate_set(spec)
+    assert isinstance(recording, Recording)
+    return recording
+
+
+def write_corpus(folder: Path, n_simulated: int, *, first_seed: int = 0) -> None:
+    """``n_simulated`` simulated CSVs, the short one and the broken files, into ``folder``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for seed in range(first_seed, first_seed + n_simulated):
+        text = to_csv_text(simulated_recording(seed))
+        (folder / f"set_{seed:05d}.csv").write_text(text, encoding="utf-8")
+    rows = "".join(f"{i / 50:.3f},0.1,0.2,9.8\n" for i in range(50))
+    (folder / SHORT).write_text(HEADER + rows, encoding="utf-8")
+    for name, content in BROKEN.items():
+        (folder / name).write_bytes(content)
+
+
+def single_file(path: str) -> Findings | Exception:
+    """The single-file path, or the exception it raises."""
+    try:
+        return analyse(read(path))
+    except Exception as error:
+        return error
+
+
+@pytest.fixture(scope="session")
+def batch_corpus(tmp_path_factory: pytest.TempPathFactory) -> Corpus:
+    folder = tmp_path_factory.mktemp("batch_corpus")
+    write_corpus(folder, N_FILES - len(BROKEN) - 1)
+    paths = tuple(sorted(str(p) for p in folder.iterdir()))
+    assert len(paths) == N_FILES
+    return Corpus(folder, paths, {p: single_file(p) for p in paths})
+
+
+# --- what a row must hold --------------------------------------------------------------
+
+
+def _legs(legs: Legs | None) -> dict[str, Any]:
+    row: dict[str, Any] = {}
+    for side in ("left", "right"):
+        leg = getattr(legs, side) if legs is not None else None
+        row[f"{side}_tremor_rms_mps2"] = leg.tremor_rms_mps2 if leg else None
+        row[f"{side}_tremor_peak_hz"] = leg.tremor_peak_hz if leg else None
+    return row
+
+
+def _metrics(obj: SetMetrics | RepMetrics) -> dict[str, Any]:
+    row: dict[str, Any] = {}
+    for f in fields(obj):
+        value = getattr(obj, f.name)
+        if f.name == "legs":
+            row |= _legs(value)
+        else:
+            row[f.name] = value
+    return row
+
+
+def expected_set_row(findings: Findings, actual: dict[str, Any]) -> dict[str, Any]:
+    """The sets row ``findings`` must give, for the columns of ``actual``.
+
+    Findings fields added after these tests were written (such as video form metrics) must
+    be null for a sensor recording, and so must every column named after them.
+    """
+    row: dict[str, Any] = {
+        f"source_{f.name}": getattr(findings.source, f.name)
+        for f in fields(SourceSummary)
+        if f.name != "paths"
+    }
+    row |= _metrics(findings.set)
+    row["mode"] = findings.mode
+    row["tremor_band_low_hz"], row["tremor_band_high_hz"] = findings.tremor_band_hz
+    row["fatigue_band_low_hz"], row["fatigue_band_high_hz"] = findings.fatigue_band_hz
+    row["quality"] = [asdict(q) for q in findings.quality]
+    known = {"source", "reps", "set", "quality", "mode", "tremor_band_hz", "fatigue_band_hz"}
+    for f in fields(Findings):
+        if f.name not in known:
+            assert getattr(findings, f.name) is None, f"{f.name}: expected None for a sensor"
+            row |= {k: None for k in actual if k == f.name or k.startswith(f"{f.name}_")}
+    return row
+
+
+def assert_set_row(actual: dict[str, Any], findings: Findings, path: str) -> None:
+    got = {k: v for k, v in actual.items() if k not in ("path", "content_hash")}
+    got["quality"] = json.loads(got["quality"])
+    assert actual["path"] == path
+    assert got == expected_set_row(findings, got), path
+
+
+def assert_rep_rows(actual: list[dict[str, Any]], findings: Findings, path: str) -> None:
+    assert len(actual) == len(findings.reps), path
+    for row, rep in zip(actual, findings.reps, strict=True):
+        assert row["path"] == path
+        got = {k: v for k, v in row.items() if k not in ("path", "content_hash")}
+        assert got == _metrics(rep), (path, rep.index)
