@@ -186,13 +186,13 @@ def thigh_angle(
     index = np.minimum(
         np.round(np.arange(n) * uniform.rate_hz / rate).astype(int), uniform.acc_mps2.shape[0] - 1
     )
-    if uniform.gyro_rads is not None:
-        slow = lowpass(uniform.gyro_rads, fs_hz=uniform.rate_hz, cutoff_hz=config.angle_lowpass_hz)
-        return angle_from_gyro(slow[index], fs_hz=rate), rate
     if uniform.gravity_included:
         bridged = _bridged(uniform.acc_mps2, jolts | ~uniform.valid)
         slow = lowpass(bridged, fs_hz=uniform.rate_hz, cutoff_hz=config.angle_lowpass_hz)
         return angle_from_gravity(slow[index]), rate
+    if uniform.gyro_rads is not None:
+        slow = lowpass(uniform.gyro_rads, fs_hz=uniform.rate_hz, cutoff_hz=config.angle_lowpass_hz)
+        return angle_from_gyro(slow[index], fs_hz=rate), rate
     return None, rate
 
 

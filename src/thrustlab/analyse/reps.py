@@ -221,23 +221,23 @@ def find_reps(
 def rest_window(
     speed_dps: FloatArray, /, *, rate_hz: float, edge_s: float, after: bool, config: AnalysisConfig
 ) -> tuple[float, float] | None:
-    """The still stretch (up to ``rest_window_s``) ending at ``edge_s`` (or starting there
-    when ``after``), or None when it is shorter than ``rest_min_s``."""
+    """The longest still stretch within ``rest_window_s`` before ``edge_s`` (after it when
+    ``after``), leaving 0.2 s clear of the rep; None when shorter than ``rest_min_s``."""
     margin = round(0.2 * rate_hz)
     edge = round(edge_s * rate_hz)
-    longest = round(config.rest_window_s * rate_hz)
-    if after:
-        lo, hi = edge + margin, min(speed_dps.size, edge + margin + longest)
-        moving = np.flatnonzero(np.abs(speed_dps[lo:hi]) >= REST_SPEED_DPS)
-        hi = lo + int(moving[0]) if moving.size else hi
-    else:
-        lo, hi = max(0, edge - margin - longest), edge - margin
-        moving = (
-            np.flatnonzero(np.abs(speed_dps[lo:hi]) >= REST_SPEED_DPS)
-            if hi > lo
-            else np.array([], int)
-        )
-        lo = lo + int(moving[-1]) + 1 if moving.size else lo
-    if (hi - lo) / rate_hz < config.rest_min_s:
+    reach = round(config.rest_window_s * rate_hz)
+    lo, hi = (
+        (edge + margin, edge + margin + reach) if after else (edge - margin - reach, edge - margin)
+    )
+    lo, hi = max(lo, 0), min(hi, speed_dps.size)
+    if hi - lo < 2:
         return None
-    return lo / rate_hz, hi / rate_hz
+    still = np.concatenate([[False], np.abs(speed_dps[lo:hi]) < REST_SPEED_DPS, [False]])
+    changes = np.flatnonzero(np.diff(still.astype(np.int8)))
+    starts, ends = changes[::2], changes[1::2]
+    if starts.size == 0:
+        return None
+    k = int(np.argmax(ends - starts))
+    if (ends[k] - starts[k]) / rate_hz < config.rest_min_s:
+        return None
+    return (lo + starts[k]) / rate_hz, (lo + ends[k]) / rate_hz
