@@ -165,3 +165,20 @@ def test_cli_helper_with_progress_and_annotation(tmp_path: Path) -> None:
     assert (info.width_px, info.height_px) == (scene.width_px, scene.height_px)
     with pytest.raises(OptionError):
         analyse_video_command(path, view="top")
+
+
+def test_explain_reads_video_findings_and_form_codes(side: VideoResult) -> None:
+    from thrustlab.explain import explain
+    from thrustlab.quality import QualityFlag
+
+    plain = explain(side.findings)
+    assert plain.verdict in ("normal", "caution", "stop")
+    flagged = replace(
+        side.findings,
+        quality=(
+            *side.findings.quality,
+            QualityFlag("shins_not_vertical", "warning", "Shins 25 degrees from vertical."),
+        ),
+    )
+    causes = {c.id: c for c in explain(flagged).causes}
+    assert "form_technique" in causes

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from thrustlab.errors import InputError, OptionError
 
@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from thrustlab.video import PoseEstimator, VideoResult
 
 VIEWS = ("side", "front")
+T = TypeVar("T")
 
 
 def is_video_file(path: str | Path, /) -> bool:
@@ -40,41 +41,31 @@ def _need_video_extra() -> None:
         ) from exc
 
 
-def _progress_bar(console: Console | None, total: int | None, label: str) -> object:
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TaskProgressColumn,
-        TextColumn,
-        TimeElapsedColumn,
-    )
-
-    return Progress(
-        TextColumn(label),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TaskProgressColumn(),
-        TextColumn("{task.fields[fps]:.0f} fps"),
-        TimeElapsedColumn(),
-        console=console,
-        transient=True,
-    )
-
-
 def _tracked(
     console: Console | None,
     total: int | None,
     label: str,
-    work: Callable[[Callable[[int], None]], object],
-) -> object:
+    work: Callable[[Callable[[int], None]], T],
+) -> T:
+    """Run ``work(tick)`` under a progress bar that shows frames per second."""
     import time
 
-    from rich.progress import Progress
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
 
-    bar = _progress_bar(console, total, label)
-    assert isinstance(bar, Progress)
-    with bar:
+    columns = (
+        TextColumn(label),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[fps]:.0f} fps"),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=console, transient=True) as bar:
         task = bar.add_task(label, total=total, fps=0.0)
         start = time.perf_counter()
 
@@ -130,9 +121,6 @@ def analyse_video_command(
     finally:
         if owned is not None:
             owned.close()
-    from thrustlab.video import VideoResult
-
-    assert isinstance(result, VideoResult)
     if annotate is not None:
         _tracked(
             console,
