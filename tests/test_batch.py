@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import shutil
 import socket
-from collections import defaultdict
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,10 +18,11 @@ import pytest
 from test_batch_support import (
     BROKEN,
     Corpus,
+    assert_matches_single_file_path,
     assert_rep_rows,
     assert_set_row,
+    by_path,
     simulated_recording,
-    single_file,
 )
 from thrustlab.analyse import analyse_legs
 from thrustlab.batch import (
@@ -39,32 +39,6 @@ from thrustlab.findings import Findings
 from thrustlab.simulate import SimulationSpec, simulate_set, to_csv_text
 
 pytest_plugins = ["test_batch_support"]
-
-
-def _by_path(table: Any) -> dict[str, list[dict[str, Any]]]:
-    rows: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for row in table.to_pylist():
-        rows[row["path"]].append(row)
-    return rows
-
-
-def assert_matches_single_file_path(result: BatchResult, paths: list[str]) -> None:
-    """Every file's rows (or error) are what ``analyse(read(path))`` gives for it."""
-    sets, reps, errors = (_by_path(t) for t in (result.sets, result.reps, result.errors))
-    assert result.files_total == len(paths)
-    assert [r["path"] for r in result.sets.to_pylist()] == [p for p in paths if p in sets]
-    for path in paths:
-        expected = single_file(path)
-        if isinstance(expected, Findings):
-            assert len(sets[path]) == 1 and path not in errors, path
-            assert_set_row(sets[path][0], expected, path)
-            assert_rep_rows(reps.get(path, []), expected, path)
-        else:
-            assert path not in sets and path not in reps, path
-            [error] = errors[path]
-            assert error["error"] == type(expected).__name__
-            assert error["message"] in str(expected)
-            assert error["retry"] is False
 
 
 @pytest.fixture(scope="module")
@@ -101,7 +75,7 @@ def test_every_row_equals_the_single_file_path(
     assert result.reps.num_rows == sum(
         len(f.reps) for f in batch_corpus.reference.values() if isinstance(f, Findings)
     )
-    sets, reps = _by_path(result.sets), _by_path(result.reps)
+    sets, reps = by_path(result.sets), by_path(result.reps)
     for path in batch_corpus.good():
         expected = batch_corpus.reference[path]
         assert isinstance(expected, Findings)
@@ -174,7 +148,8 @@ def test_an_interrupted_batch_resumes_where_it_stopped(
         run_batch(paths, scheduler=client, checkpoint_dir=checkpoint, on_progress=stop_midway)
     result = run_batch(paths, scheduler=client, checkpoint_dir=checkpoint)
     assert 10 <= result.files_reused < len(paths)
-    assert_matches_single_file_path(result, paths)
+    assert result.files_total == len(paths)
+    assert_matches_single_file_path(result.sets, result.reps, result.errors, paths)
 
 
 def test_changed_files_are_analysed_again_and_renamed_ones_reused(
@@ -192,7 +167,7 @@ def test_changed_files_are_analysed_again_and_renamed_ones_reused(
     again = run_batch(paths, scheduler=client, checkpoint_dir=checkpoint)
     assert again.files_total == 7
     assert again.files_reused == 6  # s1..s5 and the copy of s1; s0 changed
-    assert_matches_single_file_path(again, list(paths))
+    assert_matches_single_file_path(again.sets, again.reps, again.errors, paths)
     fresh = run_batch(paths, scheduler=client, checkpoint_dir=checkpoint, fresh=True)
     assert fresh.files_reused == 0
     assert fresh.sets.equals(again.sets)

@@ -13,6 +13,8 @@ they accounted for, so a column nobody checked is an error too.
 from __future__ import annotations
 
 import json
+from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
 from typing import Any
@@ -148,6 +150,34 @@ def expected_set_row(findings: Findings, actual: dict[str, Any]) -> dict[str, An
             assert getattr(findings, f.name) is None, f"{f.name}: expected None for a sensor"
             row |= {k: None for k in actual if k == f.name or k.startswith(f"{f.name}_")}
     return row
+
+
+def by_path(table: Any) -> dict[str, list[dict[str, Any]]]:
+    rows: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for row in table.to_pylist():
+        rows[row["path"]].append(row)
+    return rows
+
+
+def assert_matches_single_file_path(
+    sets_table: Any, reps_table: Any, errors_table: Any, paths: Sequence[str]
+) -> None:
+    """Every file's rows (or error) are what ``analyse(read(path))`` gives for it, in order."""
+    sets, reps, errors = (by_path(t) for t in (sets_table, reps_table, errors_table))
+    assert [r["path"] for r in sets_table.to_pylist()] == [p for p in paths if p in sets]
+    assert set(sets) | set(errors) == set(paths)
+    for path in paths:
+        expected = single_file(path)
+        if isinstance(expected, Findings):
+            assert len(sets[path]) == 1 and path not in errors, path
+            assert_set_row(sets[path][0], expected, path)
+            assert_rep_rows(reps.get(path, []), expected, path)
+        else:
+            assert path not in sets and path not in reps, path
+            [error] = errors[path]
+            assert error["error"] == type(expected).__name__
+            assert error["message"] in str(expected)
+            assert error["retry"] is False
 
 
 def assert_set_row(actual: dict[str, Any], findings: Findings, path: str) -> None:

@@ -80,6 +80,7 @@ def batch(
         MofNCompleteColumn(),
         TimeRemainingColumn(),
         console=Console(stderr=True),
+        transient=True,  # gone once done (or failed): errors stay one line
     ) as bar:
         task = bar.add_task("Analysing", total=len(paths))
 
