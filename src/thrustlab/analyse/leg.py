@@ -52,6 +52,12 @@ def analyse_leg(recording: Recording, /, *, config: AnalysisConfig) -> LegResult
     rate = uniform.rate_hz
     tremor_hz, fatigue_hz, band_flags = usable_bands(rate, config)
     flags = [*recording.quality, *gap_flags, *_recording_checks(recording, config), *band_flags]
+    if recording.duration_s < config.min_duration_s or uniform.acc_mps2.shape[0] < MIN_SAMPLES:
+        if recording.duration_s >= config.min_duration_s:
+            flags.append(QualityFlag("too_few_samples", "error", _TOO_FEW))
+        return LegResult(
+            recording, rate, (), (), NOTHING, NOTHING, NOTHING, tremor_hz, fatigue_hz, tuple(flags)
+        )
     above = above_movement(spectrum_of(uniform.acc_mps2, fs_hz=rate), rate_hz=rate)
     jolts = bursts(above, rate_hz=rate, config=config)
     angle, angle_rate_hz = thigh_angle(uniform, jolts, config)
@@ -99,6 +105,10 @@ def analyse_leg(recording: Recording, /, *, config: AnalysisConfig) -> LegResult
         quality=tuple(flags),
     )
 
+
+MIN_SAMPLES = 32
+"""Fewer samples than this hold no rep and no spectrum."""
+_TOO_FEW = f"Fewer than {MIN_SAMPLES} samples: the sampling rate is far too low to analyse a set."
 
 _NO_ORIENTATION = QualityFlag(
     "no_orientation",

@@ -76,12 +76,13 @@ def zigzag(x: FloatArray, /, *, min_swing: float) -> list[tuple[int, int]]:
 
 
 def _refined(x: FloatArray, pivots: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Turning points found on every ``ZIGZAG_STEP``-th sample, moved to the true extreme."""
-    out = []
+    """Turning points found on every ``ZIGZAG_STEP``-th sample, moved to the true extreme
+    (each kept after the one before it)."""
+    out: list[tuple[int, int]] = []
     for i, kind in pivots:
-        lo, hi = max(0, (i - 1) * ZIGZAG_STEP), min(x.size, (i + 1) * ZIGZAG_STEP + 1)
-        window = x[lo:hi] * kind
-        out.append((lo + int(np.argmax(window)), kind))
+        lo = max(0, (i - 1) * ZIGZAG_STEP, out[-1][0] + 1 if out else 0)
+        hi = max(lo + 1, min(x.size, (i + 1) * ZIGZAG_STEP + 1))
+        out.append((lo + int(np.argmax(x[lo:hi] * kind)), kind))
     return out
 
 

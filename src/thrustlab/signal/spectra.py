@@ -21,7 +21,9 @@ def power_spectrum(
     Hann segments of ``window_s`` (shorter when ``x`` is), half overlapping, each with its
     mean removed. Returns ``(freqs_hz, psd)`` with psd in units of x squared per Hz."""
     n = x.shape[0]
-    seg = max(4, min(n, round(window_s * fs_hz)))
+    seg = min(n, max(4, round(window_s * fs_hz)))
+    if seg < 4:  # a Hann window of fewer samples is all zeros
+        return np.array([0.0]), np.zeros(1)
     step = max(1, seg // 2)
     starts = np.arange(0, n - seg + 1, step)
     idx = starts[:, None] + np.arange(seg)[None, :]

@@ -1,0 +1,51 @@
+"""Any valid Recording, however odd, gives Findings (with quality entries), never a crash."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from thrustlab.analyse import analyse, analyse_legs
+from thrustlab.config import AnalysisConfig
+from thrustlab.recording import Recording
+
+
+@st.composite
+def recordings(draw: st.DrawFn) -> Recording:
+    n = draw(st.integers(min_value=2, max_value=3000))
+    rate = draw(st.sampled_from([1.0, 5.0, 20.0, 50.0, 100.0, 400.0]))
+    seed = draw(st.integers(min_value=0, max_value=2**32 - 1))
+    rng = np.random.default_rng(seed)
+    steps = rng.uniform(0.2, 3.0, n - 1) / rate if draw(st.booleans()) else np.full(n - 1, 1 / rate)
+    t = np.concatenate([[0.0], np.cumsum(steps)])
+    kind = draw(st.sampled_from(["noise", "constant", "zeros", "huge", "steps"]))
+    acc = {
+        "noise": rng.normal(0, 3, (n, 3)) + np.array([0.0, 0.0, 9.81]),
+        "constant": np.tile([0.0, 9.81, 0.0], (n, 1)),
+        "zeros": np.zeros((n, 3)),
+        "huge": rng.normal(0, 1e6, (n, 3)),
+        "steps": np.repeat(rng.normal(0, 9, (max(1, n // 50) + 1, 3)), 50, axis=0)[:n],
+    }[kind]
+    gyro = rng.normal(0, 1, (n, 3)) if draw(st.booleans()) else None
+    return Recording(
+        t_s=t, acc_mps2=acc, gyro_rads=gyro, gravity_included=draw(st.booleans()), format="test"
+    )
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(recordings(), st.sampled_from(["hip_thrust", "cyclic"]))
+def test_any_recording_is_analysed_without_crashing(recording: Recording, mode: str) -> None:
+    findings = analyse(recording, config=AnalysisConfig(mode=mode))  # type: ignore[arg-type]
+    assert findings.set.rep_count == len(findings.reps)
+    if not findings.reps:  # an error entry says why
+        assert any(flag.severity == "error" for flag in findings.quality)
+    for value in (findings.set.tremor_rms_mps2, findings.set.tremor_peak_hz):
+        assert value is None or np.isfinite(value)
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(recordings(), recordings())
+def test_any_pair_of_legs_is_analysed_without_crashing(left: Recording, right: Recording) -> None:
+    findings = analyse_legs(left, right)
+    assert findings.set.legs is not None
