@@ -170,6 +170,8 @@ def dask_cluster(tmp_path: Path) -> Iterator[str]:
                 "--port",
                 "0",
                 "--no-dashboard",
+                "--dashboard-address",  # its HTTP endpoints: loopback, a free port
+                "127.0.0.1:0",
                 "--scheduler-file",
                 str(scheduler_file),
             ],
@@ -190,6 +192,8 @@ def dask_cluster(tmp_path: Path) -> Iterator[str]:
                 "1",
                 "--no-nanny",
                 "--no-dashboard",
+                "--dashboard-address",
+                "127.0.0.1:0",
                 "--local-directory",
                 str(tmp_path / "worker-space"),
             ],

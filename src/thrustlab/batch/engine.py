@@ -229,6 +229,8 @@ def _connect(scheduler: str | Client | None, workers: int | None) -> Iterator[Cl
                 processes=True,
                 host="127.0.0.1",
                 dashboard_address=None,
+                # its HTTP endpoints (health, metrics) on a free loopback port, not 8787
+                scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
             ) as cluster,
             Client(cluster, set_as_default=False) as client,  # type: ignore[no-untyped-call]
         ):
