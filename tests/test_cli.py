@@ -146,3 +146,18 @@ def test_demo_prints_an_assessment_and_writes_the_report(tmp_path: Path) -> None
     done = run("demo", "--report", str(report))
     assert done.returncode == 0, done.stderr
     assert "Report written" in done.stdout and report.stat().st_size > 10_000
+
+
+def test_analyze_a_video_gives_the_same_contract(tmp_path: Path) -> None:
+    from thrustlab.video.synth import Scene, render_set
+
+    video = tmp_path / "set.mp4"
+    render_set(video, Scene(reps=3))
+    annotated = tmp_path / "annotated.mp4"
+    done = run("analyze", str(video), "--json", "--annotate", str(annotated))
+    assert done.returncode == 0, done.stderr
+    out = json.loads(done.stdout)
+    assert out["source"]["kind"] == "video" and out["set"]["rep_count"] == 3
+    assert out["form"] is not None
+    assert out["assessment"]["verdict"] in ("normal", "caution", "stop")
+    assert annotated.stat().st_size > 0

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from thrustlab.analyse import figures
-from thrustlab.analyse.leg import LegResult, analyse_leg, tremor_in
+from thrustlab.analyse.leg import LegResult, Sustained, analyse_leg, sustained_signal, tremor_in
 from thrustlab.analyse.reps import RepTiming
 from thrustlab.analyse.tremor import NOTHING, TremorStats
 from thrustlab.config import AnalysisConfig
@@ -11,7 +11,7 @@ from thrustlab.findings import Findings, Legs, LegTremor, RepMetrics, SetMetrics
 from thrustlab.quality import QualityFlag
 from thrustlab.recording import Recording
 
-__all__ = ["analyse", "analyse_legs", "tremor_in"]
+__all__ = ["Sustained", "analyse", "analyse_legs", "sustained_signal", "tremor_in"]
 
 DEFAULT_CONFIG = AnalysisConfig()
 

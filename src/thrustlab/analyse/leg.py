@@ -12,6 +12,7 @@ from thrustlab.analyse.reps import RepTiming, find_reps, rest_window
 from thrustlab.analyse.tremor import (
     MIN_BAND_WIDTH_HZ,
     NOTHING,
+    Bands,
     TremorStats,
     above_movement,
     bursts,
@@ -214,15 +215,8 @@ def _bridged(x: FloatArray, skip: BoolArray) -> FloatArray:
     return np.column_stack([np.interp(i, i[kept], x[kept, k]) for k in range(x.shape[1])])
 
 
-def tremor_in(
-    recording: Recording,
-    /,
-    *,
-    spans_s: tuple[tuple[float, float], ...] | None = None,
-    config: AnalysisConfig,
-) -> tuple[TremorStats, ...]:
-    """Sustained shaking over each of ``spans_s`` (default: the whole recording), with no
-    reps needed: for rest recordings, or tremor tasks of clinical tests."""
+def _sustained(recording: Recording, config: AnalysisConfig) -> tuple[Uniform, Bands]:
+    """Resample and gate: the bands every tremor figure is measured on."""
     uniform, _ = to_uniform(recording, gap_threshold_s=config.gap_threshold_s)
     rate = uniform.rate_hz
     tremor_hz, fatigue_hz, _ = usable_bands(rate, config)
@@ -236,5 +230,42 @@ def tremor_in(
         rate_hz=rate,
         config=config,
     )
+    return uniform, bands
+
+
+def tremor_in(
+    recording: Recording,
+    /,
+    *,
+    spans_s: tuple[tuple[float, float], ...] | None = None,
+    config: AnalysisConfig,
+) -> tuple[TremorStats, ...]:
+    """Sustained shaking over each of ``spans_s`` (default: the whole recording), with no
+    reps needed: for rest recordings, or tremor tasks of clinical tests."""
+    uniform, bands = _sustained(recording, config)
     spans = spans_s if spans_s is not None else ((0.0, recording.duration_s),)
-    return tuple(measure(bands, span_s=span, rate_hz=rate, config=config) for span in spans)
+    return tuple(
+        measure(bands, span_s=span, rate_hz=uniform.rate_hz, config=config) for span in spans
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Sustained:
+    """The signal every tremor figure is measured on, for plots: at ``rate_hz`` from t = 0,
+    the acceleration above the movement with jolts and gaps faded out (``gated_mps2``), its
+    tremor band (``tremor_mps2``), and which samples count (``usable``)."""
+
+    rate_hz: float
+    gated_mps2: FloatArray
+    tremor_mps2: FloatArray
+    usable: BoolArray
+
+    @property
+    def t_s(self) -> FloatArray:
+        return np.arange(self.gated_mps2.shape[0]) / self.rate_hz
+
+
+def sustained_signal(recording: Recording, /, *, config: AnalysisConfig) -> Sustained:
+    """What the tremor figures see of ``recording`` (for plots)."""
+    uniform, bands = _sustained(recording, config)
+    return Sustained(uniform.rate_hz, bands.gated, bands.tremor, bands.usable)

@@ -45,11 +45,13 @@ percentile of power density, times its width, is the noise power taken off the R
 
 @dataclass(frozen=True, slots=True)
 class Bands:
-    """The whole recording with transients and gaps faded out, band-passed to the tremor
-    and fatigue bands, and which samples show sustained shaking."""
+    """The whole recording above the movement with transients and gaps faded out
+    (``gated``), band-passed to the tremor and fatigue bands, and which samples show
+    sustained shaking."""
 
     tremor_hz: tuple[float, float]
     fatigue_hz: tuple[float, float]
+    gated: FloatArray
     tremor: FloatArray
     fatigue: FloatArray
     usable: BoolArray
@@ -88,10 +90,12 @@ def sustained_bands(
     fade = max(1, round(FADE_S * rate_hz))
     kernel = np.hanning(2 * fade + 3)[1:-1]
     gate = np.convolve((~widened(~keep, by=fade)).astype(float), kernel / kernel.sum(), mode="same")
-    gated = spectrum_of(above * gate[:, None], fs_hz=rate_hz)
+    faded = above * gate[:, None]
+    gated = spectrum_of(faded, fs_hz=rate_hz)
     return Bands(
         tremor_hz=tremor_hz,
         fatigue_hz=fatigue_hz,
+        gated=faded,
         tremor=filtered(gated, band_hz=tremor_hz),
         fatigue=filtered(gated, band_hz=fatigue_hz),
         usable=np.asarray(keep & (gate > 0.99)),

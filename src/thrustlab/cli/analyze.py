@@ -58,6 +58,15 @@ def analyze(
     mode: Annotated[
         str, typer.Option(help="hip_thrust, or cyclic for any repeated movement.")
     ] = "hip_thrust",
+    view: Annotated[str, typer.Option(help="Video: filmed from the side or the front.")] = "side",
+    annotate: Annotated[
+        Path | None,
+        typer.Option(help="Video: write the annotated video here (.mp4).", show_default=False),
+    ] = None,
+    plate_mm: Annotated[
+        float | None,
+        typer.Option(help="Video: plate diameter in mm (default 450).", show_default=False),
+    ] = None,
     answers: Annotated[
         Path | None, typer.Option(help="Answers file (YAML).", show_default=False)
     ] = None,
@@ -118,7 +127,10 @@ def analyze(
     }  # fmt: skip
     answered = answers_from_options(answers, given)
     read_options = _read_options(columns, time_unit, rate_hz, acc_unit, gyro_unit)
-    outputs = [_one(paths, fmt, read_options, mode, answered, report, as_json) for paths in sets]
+    video = {"view": view, "annotate": annotate, "plate_mm": plate_mm}
+    outputs = [
+        _one(paths, fmt, read_options, mode, answered, report, as_json, video) for paths in sets
+    ]
     if as_json:
         typer.echo(json.dumps(outputs[0] if len(outputs) == 1 else outputs, indent=2))
 
@@ -166,10 +178,12 @@ def _one(
     answers: Any,
     report: Path | None,
     as_json: bool,
+    video: dict[str, Any],
 ) -> dict[str, Any]:
     from rich.console import Console
 
     from thrustlab.analyse import analyse, analyse_legs
+    from thrustlab.cli.video import analyse_video_command, is_video_file
     from thrustlab.config import AnalysisConfig
     from thrustlab.explain import explain
     from thrustlab.read import read
@@ -178,11 +192,21 @@ def _one(
     from thrustlab.report.terminal import findings_view
 
     config = AnalysisConfig(mode=mode)  # type: ignore[arg-type]
-    recordings = tuple(read(path, format=fmt, options=read_options) for path in paths)
-    if len(recordings) == 2:
-        findings = analyse_legs(recordings[0], recordings[1], config=config)
+    recordings: tuple[Any, ...] = ()
+    if len(paths) == 1 and fmt is None and is_video_file(paths[0]):
+        findings = analyse_video_command(
+            paths[0],
+            view=video["view"],
+            annotate=video["annotate"],
+            plate_diameter_mm=video["plate_mm"],
+            console=Console(stderr=True),
+        ).findings
     else:
-        findings = analyse(recordings[0], config=config)
+        recordings = tuple(read(path, format=fmt, options=read_options) for path in paths)
+        if len(recordings) == 2:
+            findings = analyse_legs(recordings[0], recordings[1], config=config)
+        else:
+            findings = analyse(recordings[0], config=config)
     assessment = explain(findings, answers)
     if report is not None:
         from thrustlab.report.html import render_report

@@ -28,6 +28,7 @@ def demo(
     from thrustlab.explain import Answers, explain
     from thrustlab.report.assessment_view import assessment_view
     from thrustlab.report.html import render_report
+    from thrustlab.report.terminal import findings_view
     from thrustlab.simulate import scenario, simulate_set
 
     if scenario_name not in SCENARIOS:
@@ -39,6 +40,7 @@ def demo(
     assessment = explain(findings, answers)
     console = Console()
     console.print(f"Simulated set: {scenario_name} (seed {seed}), {findings.set.rep_count} reps.")
+    console.print(findings_view(findings))
     console.print("Answers used: 100 kg, RPE 9, 5 min warm-up, 6 h sleep.")
     console.print(assessment_view(assessment))
     html = render_report(findings, assessment, recordings=recordings)

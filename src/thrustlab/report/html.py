@@ -12,13 +12,14 @@ from typing import Any
 
 import numpy as np
 
+from thrustlab.analyse import sustained_signal
+from thrustlab.config import AnalysisConfig
 from thrustlab.explain.assessment import Assessment, CauseFinding, Evidence, PlanItem, RedFlag
 from thrustlab.explain.history import History
 from thrustlab.explain.knowledge import load_knowledge
 from thrustlab.findings import Findings
 from thrustlab.recording import Recording
 from thrustlab.report import _svg as s
-from thrustlab.signal.filters import bandpass
 from thrustlab.signal.resample import to_uniform
 from thrustlab.signal.spectra import power_spectrum
 
@@ -234,8 +235,9 @@ def _plots(
 
 
 _ACC_CAPTION = (
-    "Top: how hard the thigh accelerates (movement and shaking). Bottom: the shaking alone "
-    "(the 6-12 Hz band). Blue areas are the reps; darker blue is the hold at the top."
+    "Top: how hard the thigh accelerates (movement and shaking). Bottom: the sustained shaking "
+    "alone (6-12 Hz), as measured: the brief jolts where the movement stops are left out. "
+    "Blue areas are the reps; darker blue is the hold at the top."
 )
 _BARS_CAPTION = (
     "Shaking in each rep (bars), its trend (line), and the leg at rest before and after the "
@@ -279,16 +281,21 @@ def _acceleration(recording: Recording, findings: Findings) -> str:
     magnitude = np.linalg.norm(acc, axis=1)
     dynamic = magnitude - float(np.median(magnitude))
     band = _safe_band(findings.tremor_band_hz, rate)
-    shake = np.linalg.norm(bandpass(acc, fs_hz=rate, band_hz=band), axis=1)
+    sustained = sustained_signal(recording, config=AnalysisConfig(tremor_band_hz=band))
+    t_shake = sustained.t_s
+    shake = np.linalg.norm(sustained.tremor_mps2, axis=1) * sustained.usable
     x_range = (0.0, float(t[-1]))
     limit = float(np.percentile(np.abs(dynamic), 99.5)) or 1.0
     top = s.Frame(x_range, (-limit, limit), 220)
     bottom = s.Frame(x_range, (0.0, float(np.percentile(shake, 99.5)) or 1.0), 200, top=220)
     parts = _rep_shading(top, findings) + _rep_shading(bottom, findings)
     parts += s.axes(top, x_label="time (s)", y_label="m/s²", title="Acceleration, gravity removed")
-    parts += s.axes(bottom, x_label="time (s)", y_label="m/s²", title="Shaking, 6-12 Hz")
-    for frame, values, colour in ((top, dynamic, "#555"), (bottom, shake, TREMOR_COLOUR)):
-        xs, ys = s.envelope(t, values, bins=PLOT_BINS)
+    parts += s.axes(bottom, x_label="time (s)", y_label="m/s²", title="Sustained shaking, 6-12 Hz")
+    for frame, times, values, colour in (
+        (top, t, dynamic, "#555"),
+        (bottom, t_shake, shake, TREMOR_COLOUR),
+    ):
+        xs, ys = s.envelope(times, values, bins=PLOT_BINS)
         parts.append(s.path(frame.x(xs), frame.y(ys), colour=colour, width=0.8))
     return s.svg(420, parts, label="acceleration with the reps shaded")
 
@@ -347,11 +354,11 @@ def _set_span(findings: Findings, t: np.ndarray[Any, Any]) -> np.ndarray[Any, An
 
 
 def _spectrum(recordings: Sequence[Recording], findings: Findings) -> str:
-    uniform, _ = to_uniform(recordings[0], gap_threshold_s=GAP_THRESHOLD_S)
-    rate = uniform.rate_hz
-    inside = _set_span(findings, uniform.t_s) & uniform.valid
-    acc = uniform.acc_mps2[inside]
-    freqs, psd = power_spectrum(acc, fs_hz=rate, window_s=WELCH_WINDOW_S)
+    band = _safe_band(findings.tremor_band_hz, recordings[0].median_rate_hz)
+    sustained = sustained_signal(recordings[0], config=AnalysisConfig(tremor_band_hz=band))
+    rate = sustained.rate_hz
+    inside = _set_span(findings, sustained.t_s)
+    freqs, psd = power_spectrum(sustained.gated_mps2[inside], fs_hz=rate, window_s=WELCH_WINDOW_S)
     keep = (freqs >= 1.0) & (freqs <= min(SPECTRUM_MAX_HZ, rate / 2))
     freqs, psd = freqs[keep], np.maximum(psd[keep], 1e-9)
     lo = float(max(np.percentile(psd, 1), psd.max() * 1e-6))

@@ -22,7 +22,8 @@ EMPTY_ASSESSMENT: dict[str, Any] = {
 
 def analysis_json(findings: Findings, assessment: Assessment | None = None, /) -> dict[str, Any]:
     """The analysis as PRODUCT.md's JSON object (values that could not be measured are null,
-    with a quality entry saying why). Beside the contract's fields: ``mode`` and ``bands``."""
+    with a quality entry saying why). Beside the contract's fields: ``mode``, ``bands`` and
+    ``form`` (video only)."""
     return {
         "schema": SCHEMA,
         "source": _plain(dataclasses.asdict(findings.source)),
@@ -34,6 +35,7 @@ def analysis_json(findings: Findings, assessment: Assessment | None = None, /) -
         "reps": [_with_legs(rep) for rep in findings.reps],
         "set": _with_legs(findings.set),
         "quality": [_plain(dataclasses.asdict(flag)) for flag in findings.quality],
+        "form": None if findings.form is None else _plain(dataclasses.asdict(findings.form)),
         "assessment": dict(EMPTY_ASSESSMENT)
         if assessment is None
         else assessment_to_dict(assessment),
