@@ -148,33 +148,28 @@ def _consistent_run(
     return longest
 
 
-def _crossing(speed: FloatArray, start: int, stop: int, threshold: float, step: int) -> int:
-    """First index from ``start`` towards ``stop`` (exclusive) where speed <= threshold."""
-    segment = (
-        speed[start:stop:step] if step > 0 else speed[start : stop if stop >= 0 else None : step]
-    )
-    below = np.flatnonzero(segment <= threshold)
-    if below.size == 0:
-        return stop - step
-    return start + step * int(below[0])
+def _crossing(speed: FloatArray, start: int, last: int, threshold: float) -> int:
+    """First index from ``start`` towards ``last`` (both included) where the speed is at or
+    below ``threshold``; ``last`` when there is none."""
+    step = 1 if last >= start else -1
+    index = np.arange(start, last + step, step)
+    below = index[speed[index] <= threshold]
+    return int(below[0]) if below.size else last
 
 
 def _timing(
     y: FloatArray, v: FloatArray, cand: tuple[int, int, int], rate_hz: float, fraction: float
 ) -> RepTiming:
+    """Phase boundaries of one bottom -> top -> bottom candidate (indices ``cand``)."""
     i0, i1, i2 = cand
     k = i0 + int(np.argmax(v[i0 : i1 + 1]))
-    up = fraction * v[k]
-    start = _crossing(v, k, i0 - 1, up, -1)
-    lock0 = _crossing(v, k, i1 + 1, up, 1)
+    start = _crossing(v, k, i0, fraction * v[k])
+    lock0 = _crossing(v, k, i1, fraction * v[k])
     k2 = i1 + int(np.argmin(v[i1 : i2 + 1]))
-    down = -fraction * v[k2]
-    lock1 = _crossing(-v, k2, i1 - 1, down, -1)
-    end = _crossing(-v, k2, i2 + 1, down, 1)
-    lock1 = max(lock1, lock0)
-    return RepTiming(
-        start / rate_hz, lock0 / rate_hz, lock1 / rate_hz, end / rate_hz, float(y[i1] - y[start])
-    )
+    lock1 = max(_crossing(-v, k2, i1, -fraction * v[k2]), lock0)
+    end = _crossing(-v, k2, i2, -fraction * v[k2])
+    rom = float(y[i1] - y[start])
+    return RepTiming(start / rate_hz, lock0 / rate_hz, lock1 / rate_hz, end / rate_hz, rom)
 
 
 def _rest_score(y: FloatArray, reps: list[RepTiming], rate_hz: float, tolerance: float) -> float:
