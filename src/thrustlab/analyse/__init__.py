@@ -66,17 +66,13 @@ def _legs(left: TremorStats, right: TremorStats) -> Legs:
     return Legs(LegTremor(left.rms_mps2, left.peak_hz), LegTremor(right.rms_mps2, right.peak_hz))
 
 
-def _mean(a: float | None, b: float | None) -> float | None:
-    if a is None or b is None:
-        return a if b is None else b
-    return (a + b) / 2
-
-
 def _both(a: TremorStats, b: TremorStats) -> TremorStats:
     """Both legs' mean RMS, and the peak of the leg that shakes more."""
     louder = a if (a.rms_mps2 or 0.0) >= (b.rms_mps2 or 0.0) else b
     return TremorStats(
-        _mean(a.rms_mps2, b.rms_mps2), louder.peak_hz, _mean(a.fatigue_rms_mps2, b.fatigue_rms_mps2)
+        figures.mean_of(a.rms_mps2, b.rms_mps2),
+        louder.peak_hz,
+        figures.mean_of(a.fatigue_rms_mps2, b.fatigue_rms_mps2),
     )
 
 
@@ -114,8 +110,8 @@ def _findings(
     baseline, post = leg.baseline.rms_mps2, leg.post_set.rms_mps2
     if right is not None:
         baseline, post = (
-            _mean(baseline, right.baseline.rms_mps2),
-            _mean(post, right.post_set.rms_mps2),
+            figures.mean_of(baseline, right.baseline.rms_mps2),
+            figures.mean_of(post, right.post_set.rms_mps2),
         )
     set_metrics = SetMetrics(
         rep_count=len(reps),

@@ -9,6 +9,13 @@ import numpy as np
 from thrustlab.config import AnalysisConfig
 
 
+def mean_of(a: float | None, b: float | None, /) -> float | None:
+    """The mean of two legs' values, or the one that was measured."""
+    if a is None or b is None:
+        return a if b is None else b
+    return (a + b) / 2
+
+
 def trend_ratio(rms: Sequence[float | None], /) -> float | None:
     """Mean of the last third of the reps over the mean of the first third (1.0 = flat)."""
     values = [v for v in rms if v is not None]

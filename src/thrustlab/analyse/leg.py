@@ -59,8 +59,7 @@ def analyse_leg(recording: Recording, /, *, config: AnalysisConfig) -> LegResult
         return LegResult(
             recording, rate, (), (), NOTHING, NOTHING, NOTHING, tremor_hz, fatigue_hz, tuple(flags)
         )
-    above = above_movement(spectrum_of(uniform.acc_mps2, fs_hz=rate), rate_hz=rate)
-    jolts = bursts(above, rate_hz=rate, config=config)
+    jolts, bands = _gated(uniform, config)
     angle, angle_rate_hz = thigh_angle(uniform, jolts, config)
     reps: tuple[RepTiming, ...] = ()
     if config.mode == "cyclic":
@@ -72,14 +71,6 @@ def analyse_leg(recording: Recording, /, *, config: AnalysisConfig) -> LegResult
         reps = find_reps(angle, rate_hz=angle_rate_hz, config=config)
     if not reps and not (angle is None and config.mode == "hip_thrust"):
         flags.append(_no_reps(config))
-    bands = sustained_bands(
-        above,
-        tremor_hz=tremor_hz,
-        fatigue_hz=fatigue_hz,
-        keep=uniform.valid & ~jolts,
-        rate_hz=rate,
-        config=config,
-    )
 
     def stats(span: tuple[float, float] | None) -> TremorStats:
         return NOTHING if span is None else measure(bands, span_s=span, rate_hz=rate, config=config)
@@ -215,22 +206,23 @@ def _bridged(x: FloatArray, skip: BoolArray) -> FloatArray:
     return np.column_stack([np.interp(i, i[kept], x[kept, k]) for k in range(x.shape[1])])
 
 
-def _sustained(recording: Recording, config: AnalysisConfig) -> tuple[Uniform, Bands]:
-    """Resample and gate: the bands every tremor figure is measured on."""
-    uniform, _ = to_uniform(recording, gap_threshold_s=config.gap_threshold_s)
+def _gated(uniform: Uniform, config: AnalysisConfig) -> tuple[BoolArray, Bands]:
+    """The jolts of ``uniform``, and its tremor and fatigue bands with jolts and gaps faded
+    out: what every tremor figure is measured on."""
     rate = uniform.rate_hz
     tremor_hz, fatigue_hz, _ = usable_bands(rate, config)
     above = above_movement(spectrum_of(uniform.acc_mps2, fs_hz=rate), rate_hz=rate)
     jolts = bursts(above, rate_hz=rate, config=config)
+    keep = uniform.valid & ~jolts
     bands = sustained_bands(
-        above,
-        tremor_hz=tremor_hz,
-        fatigue_hz=fatigue_hz,
-        keep=uniform.valid & ~jolts,
-        rate_hz=rate,
-        config=config,
+        above, tremor_hz=tremor_hz, fatigue_hz=fatigue_hz, keep=keep, rate_hz=rate, config=config
     )
-    return uniform, bands
+    return jolts, bands
+
+
+def _sustained(recording: Recording, config: AnalysisConfig) -> tuple[Uniform, Bands]:
+    uniform, _ = to_uniform(recording, gap_threshold_s=config.gap_threshold_s)
+    return uniform, _gated(uniform, config)[1]
 
 
 def tremor_in(

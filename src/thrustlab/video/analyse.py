@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
+from thrustlab.analyse import figures
 from thrustlab.config import AnalysisConfig
 from thrustlab.findings import (
     Findings,
@@ -254,20 +255,16 @@ def _rep(i: int, r: BarRep, rom: float, legs: tuple[Shake, Shake], scaled: bool)
         lockout_s=round(r.lockout_end_s - r.lockout_start_s, 3),
         eccentric_s=round(r.end_s - r.lockout_end_s, 3),
         rom_deg=round(rom, 1) if np.isfinite(rom) else 0.0,
-        tremor_rms_mps2=_mean(left.acc_rms_mps2, right.acc_rms_mps2) if scaled else None,
+        tremor_rms_mps2=figures.mean_of(left.acc_rms_mps2, right.acc_rms_mps2) if scaled else None,
         tremor_peak_hz=louder.peak_hz,
-        fatigue_band_rms_mps2=_mean(left.fatigue_acc_rms_mps2, right.fatigue_acc_rms_mps2),
+        fatigue_band_rms_mps2=figures.mean_of(
+            left.fatigue_acc_rms_mps2, right.fatigue_acc_rms_mps2
+        ),
         legs=Legs(
             LegTremor(left.acc_rms_mps2, left.peak_hz),
             LegTremor(right.acc_rms_mps2, right.peak_hz),
         ),
     )
-
-
-def _mean(a: float | None, b: float | None) -> float | None:
-    if a is None or b is None:
-        return a if b is None else b
-    return (a + b) / 2
 
 
 def _rest(reps: tuple[BarRep, ...], end_s: float) -> tuple[tuple[float, float] | None, ...]:
@@ -291,18 +288,20 @@ def _set_metrics(  # noqa: PLR0917
     rms = [r.tremor_rms_mps2 for r in reps]
     rest_before = measure_rest(*before) if before else (NO_SHAKE, NO_SHAKE)
     rest_after = measure_rest(*after) if after else (NO_SHAKE, NO_SHAKE)
-    baseline = _mean(rest_before[0].acc_rms_mps2, rest_before[1].acc_rms_mps2)
+    baseline = figures.mean_of(rest_before[0].acc_rms_mps2, rest_before[1].acc_rms_mps2)
     louder = left if (left.displacement_rms_px or 0) >= (right.displacement_rms_px or 0) else right
     # asymmetry needs no scale: both thighs are measured in the same pixels
-    asym = _asymmetry(left.displacement_rms_px, right.displacement_rms_px)
+    asym = figures.asymmetry_pct(left.displacement_rms_px, right.displacement_rms_px)
     concentric = [r.concentric_s for r in reps]
     return SetMetrics(
         rep_count=len(reps),
-        tremor_rms_mps2=_mean(left.acc_rms_mps2, right.acc_rms_mps2),
+        tremor_rms_mps2=figures.mean_of(left.acc_rms_mps2, right.acc_rms_mps2),
         tremor_peak_hz=louder.peak_hz,
-        tremor_trend_ratio=_trend(rms),
-        tremor_onset_rep=_onset(rms, baseline, analysis),
-        post_set_tremor_rms_mps2=_mean(rest_after[0].acc_rms_mps2, rest_after[1].acc_rms_mps2),
+        tremor_trend_ratio=figures.trend_ratio(rms),
+        tremor_onset_rep=figures.onset_rep(rms, reference_mps2=baseline, config=analysis),
+        post_set_tremor_rms_mps2=figures.mean_of(
+            rest_after[0].acc_rms_mps2, rest_after[1].acc_rms_mps2
+        ),
         asymmetry_index_pct=asym,
         concentric_slowdown_pct=(
             100 * (concentric[-1] - min(concentric)) / min(concentric)
@@ -313,42 +312,13 @@ def _set_metrics(  # noqa: PLR0917
             100 * (1 - speeds[-1] / max(speeds)) if len(speeds) >= 2 and max(speeds) > 0 else None
         ),
         baseline_tremor_rms_mps2=baseline,
-        fatigue_band_rms_mps2=_mean(left.fatigue_acc_rms_mps2, right.fatigue_acc_rms_mps2),
+        fatigue_band_rms_mps2=figures.mean_of(
+            left.fatigue_acc_rms_mps2, right.fatigue_acc_rms_mps2
+        ),
         legs=Legs(
             LegTremor(left.acc_rms_mps2, left.peak_hz), LegTremor(right.acc_rms_mps2, right.peak_hz)
         ),
     )
-
-
-def _asymmetry(left: float | None, right: float | None) -> float | None:
-    if left is None or right is None or left + right <= 0:
-        return None
-    return 100.0 * (right - left) / ((right + left) / 2)
-
-
-def _trend(rms: list[float | None]) -> float | None:
-    """Mean of the last third of the reps over the first third (PRODUCT.md)."""
-    values = [v for v in rms if v is not None]
-    if len(values) < 2:
-        return None
-    k = max(1, len(values) // 3)
-    first = float(np.mean(values[:k]))
-    return float(np.mean(values[-k:]) / first) if first > 0 else None
-
-
-def _onset(rms: list[float | None], reference: float | None, a: AnalysisConfig) -> int | None:
-    """First rep from which the shaking stays at or above the onset threshold (as the
-    sensor path: ``onset_factor`` x the rest, or the calmest rep)."""
-    measured = [v for v in rms if v is not None]
-    if not measured:
-        return None
-    ref = reference if reference is not None else min(measured)
-    threshold = max(a.onset_factor * ref, ref + a.onset_min_rise_mps2)
-    for i, value in enumerate(rms):
-        rest = [v for v in rms[i:] if v is not None]
-        if value is not None and value >= threshold and np.median(rest) >= threshold:
-            return i + 1
-    return None
 
 
 def _source_flags(  # noqa: PLR0917
