@@ -151,10 +151,11 @@ def _consistent_run(
 def _crossing(speed: FloatArray, start: int, last: int, threshold: float) -> int:
     """First index from ``start`` towards ``last`` (both included) where the speed is at or
     below ``threshold``; ``last`` when there is none."""
-    step = 1 if last >= start else -1
-    index = np.arange(start, last + step, step)
-    below = index[speed[index] <= threshold]
-    return int(below[0]) if below.size else last
+    if last >= start:
+        below = np.flatnonzero(speed[start : last + 1] <= threshold)
+        return start + int(below[0]) if below.size else last
+    below = np.flatnonzero(speed[last : start + 1] <= threshold)
+    return last + int(below[-1]) if below.size else last
 
 
 def _timing(

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from functools import lru_cache
+
 import numpy as np
 import numpy.typing as npt
 
@@ -19,6 +21,7 @@ TAPER_HZ = 0.3
 """Width of the raised-cosine roll-off outside each band edge."""
 
 
+@lru_cache(maxsize=256)
 def next_fast_len(n: int, /) -> int:
     """The smallest 2-3-5-smooth integer >= n (FFTs of such lengths are fast)."""
     best = 1 << max(n - 1, 0).bit_length()

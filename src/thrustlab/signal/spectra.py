@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 import numpy.typing as npt
 
@@ -11,6 +13,13 @@ FloatArray = npt.NDArray[np.float64]
 
 FREQ_STEP_HZ = 0.2
 """Segments are zero-padded so the spectrum is sampled at least this finely."""
+
+
+@lru_cache(maxsize=64)
+def _hann(n: int) -> FloatArray:
+    window = np.hanning(n)
+    window.setflags(write=False)
+    return window
 
 
 def power_spectrum(
@@ -29,12 +38,12 @@ def power_spectrum(
     idx = starts[:, None] + np.arange(seg)[None, :]
     segments = x[idx]  # (n_seg, seg, ...) ; columns stay last
     segments = segments - segments.mean(axis=1, keepdims=True)
-    window = np.hanning(seg)
+    window = _hann(seg)
     shape = (1, seg) + (1,) * (segments.ndim - 2)
     segments = segments * window.reshape(shape)
     n_fft = next_fast_len(max(seg, round(fs_hz / FREQ_STEP_HZ)))
     coeffs = np.fft.rfft(segments, n=n_fft, axis=1)
-    power = np.abs(coeffs) ** 2
+    power = coeffs.real**2 + coeffs.imag**2
     if power.ndim == 3:
         power = power.sum(axis=2)
     psd = power.mean(axis=0) / (fs_hz * float(np.sum(window**2)))
