@@ -72,9 +72,6 @@ def analyse_leg(recording: Recording, /, *, config: AnalysisConfig) -> LegResult
     if not reps and not (angle is None and config.mode == "hip_thrust"):
         flags.append(_no_reps(config))
 
-    def stats(span: tuple[float, float] | None) -> TremorStats:
-        return NOTHING if span is None else measure(bands, span_s=span, rate_hz=rate, config=config)
-
     before = after = None
     if reps and angle is not None:
         speed = np.gradient(angle) * angle_rate_hz
@@ -84,14 +81,19 @@ def analyse_leg(recording: Recording, /, *, config: AnalysisConfig) -> LegResult
         after = rest_window(
             speed, rate_hz=angle_rate_hz, edge_s=reps[-1].end_s, after=True, config=config
         )
+    whole = (reps[0].start_s, reps[-1].end_s) if reps else None
+    spans = [(r.start_s, r.end_s) for r in reps]
+    *per_rep, set_tremor, baseline, post_set = measure(
+        bands, spans_s=[*spans, whole, before, after], rate_hz=rate, config=config
+    )
     return LegResult(
         recording=recording,
         rate_hz=rate,
         reps=reps,
-        rep_tremor=tuple(stats((r.start_s, r.end_s)) for r in reps),
-        set_tremor=stats((reps[0].start_s, reps[-1].end_s) if reps else None),
-        baseline=stats(before),
-        post_set=stats(after),
+        rep_tremor=tuple(per_rep),
+        set_tremor=set_tremor,
+        baseline=baseline,
+        post_set=post_set,
         tremor_band_hz=tremor_hz,
         fatigue_band_hz=fatigue_hz,
         quality=tuple(flags),
@@ -236,9 +238,7 @@ def tremor_in(
     reps needed: for rest recordings, or tremor tasks of clinical tests."""
     uniform, bands = _sustained(recording, config)
     spans = spans_s if spans_s is not None else ((0.0, recording.duration_s),)
-    return tuple(
-        measure(bands, span_s=span, rate_hz=uniform.rate_hz, config=config) for span in spans
-    )
+    return measure(bands, spans_s=spans, rate_hz=uniform.rate_hz, config=config)
 
 
 @dataclass(frozen=True, slots=True)

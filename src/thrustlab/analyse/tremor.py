@@ -11,6 +11,7 @@ left, less the noise floor, is the tremor; its Welch spectrum gives the peak fre
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -18,7 +19,7 @@ import numpy.typing as npt
 
 from thrustlab.config import AnalysisConfig
 from thrustlab.signal.filters import Spectrum, filtered, spectrum_of
-from thrustlab.signal.spectra import peak_frequency, power_spectrum
+from thrustlab.signal.spectra import peak_frequency, welch_many
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
@@ -125,35 +126,61 @@ def bursts(x: FloatArray, /, *, rate_hz: float, config: AnalysisConfig) -> BoolA
 
 
 def measure(
-    bands: Bands, /, *, span_s: tuple[float, float], rate_hz: float, config: AnalysisConfig
-) -> TremorStats:
-    """Sustained shaking over ``span_s``: each band's RMS above its noise floor and the
-    tremor band's peak frequency, from one Welch spectrum of the span."""
-    lo = max(0, round(span_s[0] * rate_hz))
-    hi = min(bands.usable.shape[0], round(span_s[1] * rate_hz))
-    use = bands.usable[lo:hi]
-    n_used = int(use.sum())
-    if n_used < MIN_MEASURED_S * rate_hz:
-        return NOTHING
-    weight = use[:, None].astype(np.float64)
-    tremor, fatigue = bands.tremor[lo:hi] * weight, bands.fatigue[lo:hi] * weight
-    freqs, psd = power_spectrum(tremor + fatigue, fs_hz=rate_hz, window_s=config.welch_window_s)
-    psd *= use.size / n_used  # the faded samples lowered the spectrum
-
-    def rms(signal: FloatArray, band_hz: tuple[float, float]) -> float | None:
-        inside = psd[(freqs >= band_hz[0]) & (freqs <= band_hz[1])]
-        if band_hz[1] - band_hz[0] < MIN_BAND_WIDTH_HZ or inside.size == 0:
-            return None
-        power = float(np.einsum("ij,ij->", signal, signal)) / n_used
-        k = int(NOISE_PERCENTILE / 100 * (inside.size - 1))
-        floor = float(np.partition(inside, k)[k]) * (band_hz[1] - band_hz[0])
-        return float(np.sqrt(max(power - floor, 0.0)))
-
-    tremor_rms = rms(tremor, bands.tremor_hz)
-    return TremorStats(
-        rms_mps2=tremor_rms,
-        peak_hz=peak_frequency(freqs, psd, band_hz=bands.tremor_hz)
-        if tremor_rms is not None
-        else None,
-        fatigue_rms_mps2=rms(fatigue, bands.fatigue_hz),
+    bands: Bands,
+    /,
+    *,
+    spans_s: Sequence[tuple[float, float] | None],
+    rate_hz: float,
+    config: AnalysisConfig,
+) -> tuple[TremorStats, ...]:
+    """Sustained shaking over each of ``spans_s`` (None gives nothing): each band's RMS
+    above its noise floor and the tremor band's peak frequency, from a Welch spectrum of
+    the span. All spans' spectra come from one batch of FFTs."""
+    n = bands.usable.shape[0]
+    bounds = [
+        (max(0, round(s[0] * rate_hz)), min(n, round(s[1] * rate_hz))) if s is not None else (0, 0)
+        for s in spans_s
+    ]
+    weight = bands.usable.astype(np.float64)
+    counts = np.concatenate([[0.0], np.cumsum(weight)])
+    tremor_power = np.concatenate(
+        [[0.0], np.cumsum(np.einsum("ij,ij->i", bands.tremor, bands.tremor) * weight)]
     )
+    fatigue_power = np.concatenate(
+        [[0.0], np.cumsum(np.einsum("ij,ij->i", bands.fatigue, bands.fatigue) * weight)]
+    )
+    measured = [
+        i
+        for i, (lo, hi) in enumerate(bounds)
+        if counts[hi] - counts[lo] >= MIN_MEASURED_S * rate_hz
+    ]
+    both = (bands.tremor + bands.fatigue) * weight[:, None]  # the bands do not overlap
+    spectra = welch_many(
+        both, [bounds[i] for i in measured], fs_hz=rate_hz, window_s=config.welch_window_s
+    )
+    out = [NOTHING] * len(bounds)
+    for i, (freqs, raw) in zip(measured, spectra, strict=True):
+        lo, hi = bounds[i]
+        used = counts[hi] - counts[lo]
+        psd = raw * ((hi - lo) / used)  # the faded samples lowered the spectrum
+        tremor = _above_floor(
+            (tremor_power[hi] - tremor_power[lo]) / used, freqs, psd, bands.tremor_hz
+        )
+        fatigue = _above_floor(
+            (fatigue_power[hi] - fatigue_power[lo]) / used, freqs, psd, bands.fatigue_hz
+        )
+        peak = peak_frequency(freqs, psd, band_hz=bands.tremor_hz) if tremor is not None else None
+        out[i] = TremorStats(tremor, peak, fatigue)
+    return tuple(out)
+
+
+def _above_floor(
+    power: float, freqs: FloatArray, psd: FloatArray, band_hz: tuple[float, float]
+) -> float | None:
+    """RMS of ``power`` less the band's noise floor (its ``NOISE_PERCENTILE`` of density)."""
+    inside = psd[(freqs >= band_hz[0]) & (freqs <= band_hz[1])]
+    if band_hz[1] - band_hz[0] < MIN_BAND_WIDTH_HZ or inside.size == 0:
+        return None
+    k = int(NOISE_PERCENTILE / 100 * (inside.size - 1))
+    floor = float(np.partition(inside, k)[k]) * (band_hz[1] - band_hz[0])
+    return float(np.sqrt(max(power - floor, 0.0)))

@@ -9,7 +9,6 @@ recording are handled by mirroring it before the transform.
 from __future__ import annotations
 
 from dataclasses import dataclass
-
 from functools import lru_cache
 
 import numpy as np

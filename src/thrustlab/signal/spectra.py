@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import lru_cache
 
 import numpy as np
@@ -29,26 +30,37 @@ def power_spectrum(
 
     Hann segments of ``window_s`` (shorter when ``x`` is), half overlapping, each with its
     mean removed. Returns ``(freqs_hz, psd)`` with psd in units of x squared per Hz."""
-    n = x.shape[0]
-    seg = min(n, max(4, round(window_s * fs_hz)))
-    if seg < 4:  # a Hann window of fewer samples is all zeros
-        return np.array([0.0]), np.zeros(1)
-    step = max(1, seg // 2)
-    starts = np.arange(0, n - seg + 1, step)
-    idx = starts[:, None] + np.arange(seg)[None, :]
-    segments = x[idx]  # (n_seg, seg, ...) ; columns stay last
-    segments = segments - segments.mean(axis=1, keepdims=True)
-    window = _hann(seg)
-    shape = (1, seg) + (1,) * (segments.ndim - 2)
-    segments = segments * window.reshape(shape)
-    n_fft = next_fast_len(max(seg, round(fs_hz / FREQ_STEP_HZ)))
-    coeffs = np.fft.rfft(segments, n=n_fft, axis=1)
-    power = coeffs.real**2 + coeffs.imag**2
-    if power.ndim == 3:
-        power = power.sum(axis=2)
-    psd = power.mean(axis=0) / (fs_hz * float(np.sum(window**2)))
-    psd[1:-1] *= 2.0
-    return np.fft.rfftfreq(n_fft, 1.0 / fs_hz), psd
+    return welch_many(x, [(0, x.shape[0])], fs_hz=fs_hz, window_s=window_s)[0]
+
+
+def welch_many(
+    x: FloatArray, spans: Sequence[tuple[int, int]], /, *, fs_hz: float, window_s: float
+) -> list[tuple[FloatArray, FloatArray]]:
+    """``power_spectrum`` of each ``x[lo:hi]`` in ``spans``, with one FFT for all the spans
+    whose segments have the same length."""
+    lengths = [min(hi - lo, max(4, round(window_s * fs_hz))) for lo, hi in spans]
+    out: list[tuple[FloatArray, FloatArray]] = [(np.array([0.0]), np.zeros(1))] * len(spans)
+    for seg in sorted(set(lengths)):
+        if seg < 4:  # a Hann window of fewer samples is all zeros
+            continue
+        members = [k for k, length in enumerate(lengths) if length == seg]
+        starts = [np.arange(spans[k][0], spans[k][1] - seg + 1, max(1, seg // 2)) for k in members]
+        segments = x[np.concatenate(starts)[:, None] + np.arange(seg)[None, :]]
+        segments = segments - segments.mean(axis=1, keepdims=True)
+        window = _hann(seg)
+        segments = segments * window.reshape((1, seg) + (1,) * (segments.ndim - 2))
+        n_fft = next_fast_len(max(seg, round(fs_hz / FREQ_STEP_HZ)))
+        coeffs = np.fft.rfft(segments, n=n_fft, axis=1)
+        power = coeffs.real**2 + coeffs.imag**2
+        if power.ndim == 3:
+            power = power.sum(axis=2)
+        power[:, 1:-1] *= 2.0
+        power /= fs_hz * float(np.sum(window**2))
+        freqs = np.fft.rfftfreq(n_fft, 1.0 / fs_hz)
+        edges = np.cumsum([0] + [len(st) for st in starts])
+        for k, a, b in zip(members, edges[:-1], edges[1:], strict=True):
+            out[k] = (freqs, power[a:b].mean(axis=0))
+    return out
 
 
 def peak_frequency(
