@@ -112,22 +112,24 @@ def _consistent_run(
     short = duration <= config.max_rep_s
     tolerance = config.level_tolerance_fraction
 
-    def fits(bottom: float, peak: float) -> npt.NDArray[np.bool_]:
-        tol = tolerance * (peak - bottom)
+    def fits(bottom: FloatArray, peak: FloatArray) -> npt.NDArray[np.bool_]:
+        """Which candidates sit at these levels (one row per pair of levels)."""
+        tol = (tolerance * (peak - bottom))[:, None]
         at_levels = (
-            (np.abs(top - peak) <= tol)
-            & (np.abs(b0 - bottom) <= tol)
-            & (np.abs(b1 - bottom) <= tol)
+            (np.abs(top[None, :] - peak[:, None]) <= tol)
+            & (np.abs(b0[None, :] - bottom[:, None]) <= tol)
+            & (np.abs(b1[None, :] - bottom[:, None]) <= tol)
         )
-        return np.asarray(at_levels & short)
+        return np.asarray(at_levels & short[None, :])
 
-    support = [int(fits(float(min(b0[k], b1[k])), float(top[k])).sum()) for k in range(len(cands))]
+    support = fits(np.minimum(b0, b1), top).sum(axis=1)
     best = max(range(len(cands)), key=lambda k: (support[k], amp[k]))
-    ok = fits(float(min(b0[best], b1[best])), float(top[best]))
+    ok = fits(np.minimum(b0, b1)[best : best + 1], top[best : best + 1])[0]
     for _ in range(2):
         if not ok.any():
             return []
-        ok = fits(float(np.median(np.minimum(b0, b1)[ok])), float(np.median(top[ok])))
+        levels = np.median(np.minimum(b0, b1)[ok]), np.median(top[ok])
+        ok = fits(np.array([levels[0]]), np.array([levels[1]]))[0]
     runs: list[list[int]] = []
     for k in np.flatnonzero(ok).tolist():
         if runs and runs[-1][-1] == k - 1:
@@ -152,10 +154,12 @@ def _crossing(speed: FloatArray, start: int, last: int, threshold: float) -> int
     """First index from ``start`` towards ``last`` (both included) where the speed is at or
     below ``threshold``; ``last`` when there is none."""
     if last >= start:
-        below = np.flatnonzero(speed[start : last + 1] <= threshold)
-        return start + int(below[0]) if below.size else last
-    below = np.flatnonzero(speed[last : start + 1] <= threshold)
-    return last + int(below[-1]) if below.size else last
+        below = speed[start : last + 1] <= threshold
+        first = int(below.argmax())
+        return start + first if below[first] else last
+    below = speed[last : start + 1][::-1] <= threshold
+    first = int(below.argmax())
+    return start - first if below[first] else last
 
 
 def _timing(
