@@ -1,0 +1,164 @@
+"""Accounts: argon2 password hashes, API tokens, teams, and a login rate limit."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from thrustlab.web.errors import AccountError, LoginError
+from thrustlab.web.models import ROLES, ApiToken, Membership, Team, User
+
+# OWASP's argon2id baseline (19 MiB, 2 passes): strong, yet 50 sign-ups at once fit in memory.
+HASHER = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
+MIN_PASSWORD_CHARS = 10
+_EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,180}\.[^@\s]{2,}$")
+_DUMMY_HASH = HASHER.hash("not a password anyone has")
+
+
+def create_user(
+    session: Session, /, *, email: str, password: str, role: str, display_name: str = ""
+) -> User:
+    """A new account; one-line ``AccountError`` when a value is unusable or the email taken."""
+    email = email.strip().lower()
+    if not _EMAIL.match(email):
+        raise AccountError(f"{email!r} is not an email address")
+    if len(password) < MIN_PASSWORD_CHARS:
+        raise AccountError(f"the password needs at least {MIN_PASSWORD_CHARS} characters")
+    if role not in ROLES:
+        raise AccountError(f"role must be lifter or coach, not {role!r}")
+    if session.scalar(select(User.id).where(User.email == email)) is not None:
+        raise AccountError("an account with this email exists; log in instead")
+    user = User(
+        email=email,
+        display_name=(display_name.strip() or email.split("@")[0])[:100],
+        password_hash=HASHER.hash(password),
+        role=role,
+        lifter_name=f"web:{email}",
+    )
+    session.add(user)
+    try:
+        session.flush()
+    except IntegrityError:
+        raise AccountError("an account with this email exists; log in instead") from None
+    return user
+
+
+def authenticate(session: Session, /, *, email: str, password: str) -> User:
+    """The user with this email and password, else ``LoginError`` (same message either way)."""
+    user = session.scalar(select(User).where(User.email == email.strip().lower()))
+    try:
+        HASHER.verify(user.password_hash if user else _DUMMY_HASH, password)
+    except (VerificationError, InvalidHashError):
+        raise LoginError("wrong email or password") from None
+    if user is None:
+        raise LoginError("wrong email or password")
+    if HASHER.check_needs_rehash(user.password_hash):
+        user.password_hash = HASHER.hash(password)
+    return user
+
+
+def _sha256(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def issue_token(session: Session, user: User, /) -> str:
+    """A new API token for ``user`` (only its hash is stored)."""
+    token = secrets.token_urlsafe(32)
+    session.add(ApiToken(token_sha256=_sha256(token), user_id=user.id))
+    return token
+
+
+def user_for_token(session: Session, token: str, /) -> User | None:
+    row = session.get(ApiToken, _sha256(token))
+    return None if row is None else session.get(User, row.user_id)
+
+
+def team_of(session: Session, coach: User, /) -> Team:
+    """The coach's team, made on first use with a join code to hand to athletes."""
+    team = session.scalar(select(Team).where(Team.coach_id == coach.id))
+    if team is None:
+        team = Team(
+            coach_id=coach.id,
+            name=f"{coach.display_name}'s team"[:100],
+            join_code=secrets.token_urlsafe(9),
+        )
+        session.add(team)
+        session.flush()
+    return team
+
+
+def join_team(session: Session, lifter: User, code: str, /) -> Team:
+    team = session.scalar(select(Team).where(Team.join_code == code.strip()))
+    if team is None:
+        raise AccountError("no team has this join code; ask your coach for it again")
+    if lifter.role != "lifter":
+        raise AccountError("only lifters join teams")
+    exists = session.scalar(
+        select(Membership.id).where(Membership.team_id == team.id, Membership.user_id == lifter.id)
+    )
+    if exists is None:
+        session.add(Membership(team_id=team.id, user_id=lifter.id))
+    return team
+
+
+def athletes_of(session: Session, coach: User, /) -> list[User]:
+    """The lifters who joined the coach's team(s)."""
+    statement = (
+        select(User)
+        .join(Membership, Membership.user_id == User.id)
+        .join(Team, Team.id == Membership.team_id)
+        .where(Team.coach_id == coach.id)
+        .order_by(User.display_name)
+    )
+    return list(session.scalars(statement))
+
+
+def can_see(session: Session, viewer: User, owner_id: int, /) -> bool:
+    """May ``viewer`` see what the user ``owner_id`` uploaded? Themselves, or their coach."""
+    if viewer.id == owner_id:
+        return True
+    if viewer.role != "coach":
+        return False
+    statement = (
+        select(Membership.id)
+        .join(Team, Team.id == Membership.team_id)
+        .where(Team.coach_id == viewer.id, Membership.user_id == owner_id)
+    )
+    return session.scalar(statement) is not None
+
+
+class RateLimiter:
+    """At most ``limit`` events per key in any ``window_s`` seconds (in memory, per process)."""
+
+    def __init__(
+        self, *, limit: int, window_s: float, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self._limit = limit
+        self._window_s = window_s
+        self._clock = clock
+        self._events: dict[str, deque[float]] = {}
+        self._lock = threading.Lock()
+
+    def allow(self, key: str, /) -> bool:
+        now = self._clock()
+        with self._lock:
+            events = self._events.setdefault(key, deque())
+            while events and events[0] <= now - self._window_s:
+                events.popleft()
+            if len(events) >= self._limit:
+                return False
+            events.append(now)
+            if len(self._events) > 10_000:  # forget idle clients
+                self._events = {k: v for k, v in self._events.items() if v}
+            return True

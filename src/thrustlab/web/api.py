@@ -1,0 +1,201 @@
+"""The JSON API: it mirrors the CLI (analyse a set, read it back, the history)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, File, Form, HTTPException, Request, UploadFile
+from pydantic import BaseModel, Field
+
+from thrustlab.web.accounts import authenticate, issue_token
+from thrustlab.web.deps import (
+    DB,
+    ApiUser,
+    accept_files,
+    engine_of,
+    limiter_of,
+    pool_of,
+    set_info,
+    settings_of,
+    visible_job,
+)
+from thrustlab.web.jobs import new_job
+from thrustlab.web.models import Job
+from thrustlab.web.views import analysis_of, jobs_of, trends_of
+
+router = APIRouter(prefix="/api", tags=["api"])
+
+
+class Problem(BaseModel):
+    detail: str
+
+
+class TokenRequest(BaseModel):
+    email: str = Field(max_length=254)
+    password: str = Field(max_length=1000)
+
+
+class TokenOut(BaseModel):
+    token: str
+    token_type: Literal["bearer"] = "bearer"
+
+
+class AnalysisOut(BaseModel):
+    id: str
+    status: Literal["queued", "running", "done", "failed"]
+    error: str
+    files: list[str]
+    verdict: str | None
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    report_url: str | None
+    analysis: dict[str, Any] | None = Field(
+        None, description="The thrustlab.analysis/1 document, once done"
+    )
+
+
+class AnalysisList(BaseModel):
+    analyses: list[AnalysisOut]
+
+
+class TrendRowOut(BaseModel):
+    date: dt.date
+    sets: int
+    load_kg: float | None
+    reps: int | None
+    tremor_rms_mps2: float | None
+    concentric_slowdown_pct: float | None
+    verdict: str | None
+
+
+class LiftOut(BaseModel):
+    exercise: str
+    rows: list[TrendRowOut]
+
+
+class HistoryOut(BaseModel):
+    lifts: list[LiftOut]
+
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    401: {"model": Problem, "description": "Not signed in"},
+}
+
+
+def _out(job: Job, analysis: dict[str, Any] | None = None) -> AnalysisOut:
+    return AnalysisOut(
+        id=job.id,
+        status=job.status,  # type: ignore[arg-type]  # checked by the table's constraint
+        error=job.error,
+        files=list(job.file_names),
+        verdict=job.verdict,
+        created_at=job.created_at,
+        updated_at=job.updated_at,
+        report_url=f"/analyses/{job.id}/report" if job.status == "done" else None,
+        analysis=analysis,
+    )
+
+
+@router.post(
+    "/tokens",
+    response_model=TokenOut,
+    responses={401: {"model": Problem}, 429: {"model": Problem}},
+    summary="Sign in: trade an email and password for an API token",
+)
+def create_token(request: Request, body: TokenRequest, session: DB) -> TokenOut:
+    client = request.client.host if request.client else "?"
+    if not limiter_of(request).allow(client):
+        raise HTTPException(429, "too many sign-in attempts; wait a minute")
+    user = authenticate(session, email=body.email, password=body.password)
+    return TokenOut(token=issue_token(session, user))
+
+
+@router.post(
+    "/analyses",
+    status_code=202,
+    response_model=AnalysisOut,
+    responses={
+        **ERRORS,
+        400: {"model": Problem},
+        413: {"model": Problem},
+        415: {"model": Problem},
+    },
+    summary="Upload a set (one recording, or left and right) and queue its analysis",
+)
+def create_analysis(
+    request: Request,
+    user: ApiUser,
+    file: Annotated[UploadFile | None, File(description="One recording of the set")] = None,
+    left: Annotated[UploadFile | None, File(description="The left thigh's recording")] = None,
+    right: Annotated[UploadFile | None, File(description="The right thigh's recording")] = None,
+    exercise: Annotated[str, Form(max_length=40)] = "barbell_hip_thrust",
+    date: Annotated[dt.date | None, Form()] = None,
+    answers: Annotated[
+        str | None,
+        Form(max_length=5000, description='Answers as a JSON object, e.g. {"load": "100 kg"}'),
+    ] = None,
+) -> AnalysisOut:
+    settings = settings_of(request)
+    try:
+        given = json.loads(answers) if answers else {}
+    except ValueError:
+        raise HTTPException(400, "answers must be a JSON object") from None
+    if not isinstance(given, dict):
+        raise HTTPException(400, "answers must be a JSON object")
+    info = set_info(exercise, date, given)
+    uploads = accept_files(file, left, right, settings)
+    job_id = new_job(engine_of(request), user, uploads, info)
+    pool = pool_of(request)
+    if pool is not None:
+        pool.wake()
+    with_job = _job_now(request, job_id)
+    return _out(with_job)
+
+
+def _job_now(request: Request, job_id: str) -> Job:
+    from thrustlab.log import session_scope
+
+    with session_scope(engine_of(request)) as session:
+        job = session.get(Job, job_id)
+        assert job is not None
+        return job
+
+
+@router.get(
+    "/analyses",
+    response_model=AnalysisList,
+    responses=ERRORS,
+    summary="Your analyses, newest first",
+)
+def list_analyses(user: ApiUser, session: DB) -> AnalysisList:
+    return AnalysisList(analyses=[_out(job) for job in jobs_of(session, user)])
+
+
+@router.get(
+    "/analyses/{analysis_id}",
+    response_model=AnalysisOut,
+    responses={**ERRORS, 404: {"model": Problem}},
+    summary="One analysis: its status, and the analysis document once done",
+)
+def get_analysis(analysis_id: str, user: ApiUser, session: DB) -> AnalysisOut:
+    job = visible_job(session, user, analysis_id)
+    return _out(job, analysis_of(session, job))
+
+
+@router.get(
+    "/history",
+    response_model=HistoryOut,
+    responses=ERRORS,
+    summary="Per lift, one row per session: load, tremor, slowdown, verdict",
+)
+def get_history(user: ApiUser, session: DB) -> HistoryOut:
+    lifts = [
+        LiftOut(
+            exercise=t.exercise,
+            rows=[TrendRowOut.model_validate(r, from_attributes=True) for r in t.rows],
+        )
+        for t in trends_of(session, user)
+    ]
+    return HistoryOut(lifts=lifts)

@@ -1,0 +1,62 @@
+"""Opening the web app's database: the log (migrated by the log) plus the web tables
+(migrated here, with their own Alembic history). Nothing runs on import."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Engine, inspect, text
+from sqlalchemy.exc import OperationalError
+
+from thrustlab.log import DatabaseError, open_log
+
+WEB_HEAD_REVISION = "w0001"
+VERSION_TABLE = "thrustlab_web_version"
+
+
+def web_alembic_config(engine: Engine | None, /) -> Any:
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", "thrustlab.web:migrations")
+    config.attributes["engine"] = engine
+    return config
+
+
+def upgrade_web(engine: Engine, /, *, revision: str = "head") -> None:
+    """Bring the web tables up to ``revision`` (the newest by default)."""
+    from alembic import command
+
+    try:
+        command.upgrade(web_alembic_config(engine), revision)
+    except OperationalError as error:
+        raise DatabaseError(f"cannot migrate the web tables: {error.orig}") from None
+
+
+def downgrade_web(engine: Engine, /, *, revision: str = "base") -> None:
+    """Take the web tables down to ``revision`` (``base``: none left)."""
+    from alembic import command
+
+    command.downgrade(web_alembic_config(engine), revision)
+
+
+def _web_revision(engine: Engine, /) -> str | None:
+    with engine.connect() as connection:
+        if not inspect(connection).has_table(VERSION_TABLE):
+            return None
+        found: str | None = connection.execute(
+            text(f"SELECT version_num FROM {VERSION_TABLE}")
+        ).scalar()
+        return found
+
+
+def open_web_db(url: str | None = None, /) -> Engine:
+    """The engine of the log at ``url`` with the log's and the web's tables up to date."""
+    engine = open_log(url)
+    try:
+        if _web_revision(engine) != WEB_HEAD_REVISION:
+            upgrade_web(engine)
+    except (OperationalError, DatabaseError):
+        engine.dispose()
+        raise
+    return engine

@@ -1,0 +1,169 @@
+"""What routes share: the engine, the signed-in user, CSRF tokens, accepting uploads."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import Depends, HTTPException, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+from starlette.datastructures import UploadFile
+
+from thrustlab.errors import ThrustlabError
+from thrustlab.log import EXERCISES, session_scope
+from thrustlab.web.accounts import RateLimiter, can_see, user_for_token
+from thrustlab.web.errors import UploadError, WebError
+from thrustlab.web.jobs import SetInfo, WorkerPool
+from thrustlab.web.models import Job, User
+from thrustlab.web.settings import WebSettings
+from thrustlab.web.uploads import Upload, check_upload
+
+CSRF_KEY = "csrf"
+USER_KEY = "uid"
+
+
+class NeedLogin(Exception):
+    """A page needs a signed-in user: the app answers with a redirect to the login page."""
+
+
+def settings_of(request: Request) -> WebSettings:
+    settings: WebSettings = request.app.state.settings
+    return settings
+
+
+def engine_of(request: Request) -> Engine:
+    engine: Engine | None = getattr(request.app.state, "engine", None)
+    if engine is None:
+        raise RuntimeError("the app is not started (run it inside its lifespan)")
+    return engine
+
+
+def pool_of(request: Request) -> WorkerPool | None:
+    pool: WorkerPool | None = getattr(request.app.state, "pool", None)
+    return pool
+
+
+def limiter_of(request: Request) -> RateLimiter:
+    limiter: RateLimiter = request.app.state.login_limiter
+    return limiter
+
+
+def db(request: Request) -> Iterator[Session]:
+    with session_scope(engine_of(request)) as session:
+        yield session
+
+
+DB = Annotated[Session, Depends(db)]
+
+
+def csrf_token(request: Request) -> str:
+    token = request.session.get(CSRF_KEY)
+    if not isinstance(token, str):
+        token = secrets.token_urlsafe(32)
+        request.session[CSRF_KEY] = token
+    return token
+
+
+def check_csrf(request: Request, sent: str | None) -> None:
+    expected = request.session.get(CSRF_KEY)
+    if not isinstance(expected, str) or not sent or not secrets.compare_digest(expected, sent):
+        raise HTTPException(403, "the form expired or came from another site; reload the page")
+
+
+def page_user(request: Request) -> User:
+    """The signed-in user, loaded in a short transaction of its own (SQLite has one writer:
+    a request must not hold a transaction while it reads an upload or queues a job)."""
+    uid = request.session.get(USER_KEY)
+    user = None
+    if isinstance(uid, int):
+        with session_scope(engine_of(request)) as session:
+            user = session.get(User, uid)
+    if user is None:
+        raise NeedLogin()
+    return user
+
+
+PageUser = Annotated[User, Depends(page_user)]
+_bearer = HTTPBearer(auto_error=False, description="A token from POST /api/tokens")
+
+
+def api_user(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> User:
+    user = None
+    if credentials is not None:
+        with session_scope(engine_of(request)) as session:
+            user = user_for_token(session, credentials.credentials)
+    if user is None:
+        raise HTTPException(
+            401, "sign in: POST /api/tokens, then send Authorization: Bearer <token>"
+        )
+    return user
+
+
+ApiUser = Annotated[User, Depends(api_user)]
+
+
+def visible_job(session: Session, viewer: User, job_id: str, /) -> Job:
+    """The job if ``viewer`` may see it; otherwise 404, the same as for no such job."""
+    job = session.get(Job, job_id) if len(job_id) <= 32 else None
+    if job is None or not can_see(session, viewer, job.user_id):
+        raise HTTPException(404, "no analysis with this id")
+    return job
+
+
+def read_upload(file: UploadFile | None, settings: WebSettings) -> Upload | None:
+    """The file's bytes (never more than the limit plus one byte read), checked."""
+    if file is None or (not file.filename and file.size in (None, 0)):
+        return None
+    data = file.file.read(settings.max_upload_bytes + 1)
+    return check_upload(file.filename, data, settings=settings)
+
+
+def accept_files(
+    file: UploadFile | None,
+    left: UploadFile | None,
+    right: UploadFile | None,
+    settings: WebSettings,
+) -> list[Upload]:
+    """One recording, or the left and right thigh's; each read once, so a file that is not a
+    recording is refused here with the reader's message, before anything is stored."""
+    from thrustlab.read import read
+
+    one = read_upload(file, settings)
+    pair = [read_upload(left, settings), read_upload(right, settings)]
+    if one is not None and any(pair):
+        raise UploadError("upload one recording, or left and right, not both")
+    if one is None and (pair[0] is None) != (pair[1] is None):
+        raise UploadError("upload both legs (left and right), or one recording")
+    uploads = [one] if one is not None else [u for u in pair if u is not None]
+    if not uploads:
+        raise UploadError("choose a recording to upload")
+    with tempfile.TemporaryDirectory(prefix="thrustlab-upload-") as folder:
+        for index, upload in enumerate(uploads):
+            path = Path(folder) / f"{index}-{upload.name}"
+            path.write_bytes(upload.data)
+            try:
+                read(path)
+            except ThrustlabError as error:
+                problem = str(error).split(": ", 1)[-1]
+                raise UploadError(f"{upload.name}: {problem}", status_code=415) from None
+    return uploads
+
+
+def set_info(exercise: str, date: dt.date | None, answers: dict[str, Any], /) -> SetInfo:
+    """The set's facts and checked answers (``AnswersError`` names a bad one)."""
+    from thrustlab.explain import answers_from_mapping
+    from thrustlab.explain.answers import answered
+
+    if exercise not in EXERCISES:
+        raise WebError(f"unknown exercise {exercise!r}; use one of: {', '.join(EXERCISES)}")
+    checked = answered(answers_from_mapping({k: v for k, v in answers.items() if v != ""}))
+    return SetInfo(exercise=exercise, date=date or dt.date.today(), answers=dict(checked))

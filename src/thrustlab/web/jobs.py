@@ -1,0 +1,265 @@
+"""Analysis jobs: queued in the database, run by a pool of worker threads, stored in the log.
+
+A job is claimed with one conditional UPDATE, so two workers (or two server processes)
+never run the same job. The analysis and its log entry are written in the same transaction
+that marks the job done: an accepted upload either ends as a stored analysis or as a
+failed job with a message, never half of each. Jobs left ``running`` by a stopped server
+are queued again when the next one starts.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import logging
+import tempfile
+import threading
+import uuid
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, select, update
+
+from thrustlab.errors import ThrustlabError
+from thrustlab.log import NewSet, RecordingRef, add_set, analysis_record, history_for, session_scope
+from thrustlab.web.models import Job, User, utcnow
+from thrustlab.web.uploads import Upload
+
+logger = logging.getLogger(__name__)
+POLL_S = 0.5
+"""How often an idle worker looks for queued jobs it was not told about."""
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class SetInfo:
+    """What the form says about the set, beside the recording."""
+
+    exercise: str = "barbell_hip_thrust"
+    date: dt.date = dataclasses.field(default_factory=dt.date.today)
+    answers: dict[str, Any] = dataclasses.field(default_factory=dict)
+    """Answer names (``thrustlab.explain.Answers``) to plain values, already checked."""
+
+    def as_json(self) -> dict[str, Any]:
+        return {"exercise": self.exercise, "date": self.date.isoformat(), "answers": self.answers}
+
+
+def new_job(engine: Engine, user: User, uploads: Sequence[Upload], info: SetInfo, /) -> str:
+    """Queue the analysis of one set (one recording, or left and right); its id."""
+    job_id = uuid.uuid4().hex
+    with session_scope(engine) as session:
+        session.add(
+            Job(
+                id=job_id,
+                user_id=user.id,
+                status="queued",
+                error="",
+                set_info=info.as_json(),
+                file_names=[u.name for u in uploads],
+                upload_left=uploads[0].data,
+                upload_right=uploads[1].data if len(uploads) > 1 else None,
+            )
+        )
+    return job_id
+
+
+def requeue_interrupted(engine: Engine, /) -> int:
+    """Queue again the jobs a stopped server left running; how many."""
+    with session_scope(engine) as session:
+        done = session.execute(
+            update(Job).where(Job.status == "running").values(status="queued", updated_at=utcnow())
+        )
+        return int(getattr(done, "rowcount", 0) or 0)
+
+
+def claim_next(engine: Engine, /) -> str | None:
+    """Take the oldest queued job (``running`` from now on); ``None`` when there is none."""
+    for _ in range(5):
+        with session_scope(engine) as session:
+            job_id = session.scalar(
+                select(Job.id).where(Job.status == "queued").order_by(Job.created_at).limit(1)
+            )
+            if job_id is None:
+                return None
+            claimed = session.execute(
+                update(Job)
+                .where(Job.id == job_id, Job.status == "queued")
+                .values(status="running", updated_at=utcnow())
+            )
+            if getattr(claimed, "rowcount", 0) == 1:
+                return job_id
+    return None
+
+
+def run_job(engine: Engine, job_id: str, /) -> None:
+    """Analyse a claimed job and store it in the log (or mark it failed with the reason)."""
+    with session_scope(engine) as session:
+        job = session.get(Job, job_id)
+        assert job is not None
+        user = session.get(User, job.user_id)
+        assert user is not None
+        lifter = user.lifter_name
+        info = job.set_info
+        files = [(job.file_names[0], job.upload_left or b"")]
+        if job.upload_right is not None:
+            files.append((job.file_names[1], job.upload_right))
+        day = dt.date.fromisoformat(info["date"])
+        history = history_for(session, lifter, before=day)
+    try:
+        document, report_html = analyse_files(files, info["answers"], history, day)
+    except ThrustlabError as error:
+        _fail(engine, job_id, str(error))
+        return
+    except Exception as error:  # a bug must not kill the worker; the job says what happened
+        logger.exception("analysis job %s failed", job_id)
+        _fail(engine, job_id, f"the analysis failed unexpectedly ({type(error).__name__})")
+        return
+    _store(
+        engine,
+        job_id,
+        lifter=lifter,
+        info=info,
+        files=files,
+        document=document,
+        report_html=report_html,
+    )
+
+
+def _store(
+    engine: Engine,
+    job_id: str,
+    /,
+    *,
+    lifter: str,
+    info: dict[str, Any],
+    files: list[tuple[str, bytes]],
+    document: dict[str, Any],
+    report_html: str,
+) -> None:
+    answers = info["answers"]
+    new = NewSet(
+        exercise=info["exercise"],
+        date=dt.date.fromisoformat(info["date"]),
+        load_kg=answers.get("load_kg"),
+        reps=answers.get("reps"),
+        rpe=answers.get("rpe"),
+        answers={k: v for k, v in answers.items() if k not in ("load_kg", "reps", "rpe")},
+        uid=job_id,
+    )
+    refs = [
+        RecordingRef(
+            path=f"upload:{name}",
+            sha256=hashlib.sha256(data).hexdigest(),
+            size_bytes=len(data),
+            blob=data,
+        )
+        for name, data in files
+    ]
+    record = analysis_record(document)
+    with session_scope(engine) as session:
+        row = add_set(session, new, lifter=lifter, analysis=record, recordings=refs)
+        session.execute(
+            update(Job)
+            .where(Job.id == job_id)
+            .values(
+                status="done",
+                set_id=row.id,
+                verdict=record.verdict,
+                report_html=report_html,
+                upload_left=None,
+                upload_right=None,
+                updated_at=utcnow(),
+            )
+        )
+
+
+def _fail(engine: Engine, job_id: str, message: str) -> None:
+    with session_scope(engine) as session:
+        session.execute(
+            update(Job)
+            .where(Job.id == job_id)
+            .values(
+                status="failed",
+                error=message,
+                upload_left=None,
+                upload_right=None,
+                updated_at=utcnow(),
+            )
+        )
+
+
+def analyse_files(
+    files: Sequence[tuple[str, bytes]],
+    answers: dict[str, Any],
+    history: Any,
+    day: dt.date,
+    /,
+) -> tuple[dict[str, Any], str]:
+    """Read, analyse, explain and render one set: its JSON document and HTML report."""
+    from thrustlab.analyse import analyse, analyse_legs
+    from thrustlab.explain import answers_from_mapping, explain
+    from thrustlab.read import read
+    from thrustlab.report.html import render_report
+    from thrustlab.report.json_output import analysis_json
+
+    with tempfile.TemporaryDirectory(prefix="thrustlab-web-") as folder:
+        recordings = []
+        for index, (name, data) in enumerate(files):
+            path = Path(folder) / f"{index}-{name}"
+            path.write_bytes(data)
+            recordings.append(read(path))
+    findings = (
+        analyse_legs(recordings[0], recordings[1])
+        if len(recordings) == 2
+        else analyse(recordings[0])
+    )
+    assessment = explain(findings, answers_from_mapping(answers), history, today=day)
+    html = render_report(findings, assessment, recordings=tuple(recordings), history=history)
+    return analysis_json(findings, assessment), html
+
+
+class WorkerPool:
+    """``size`` threads that run queued jobs until ``stop()``; ``wake()`` after queueing one."""
+
+    def __init__(self, engine: Engine, /, *, size: int) -> None:
+        self._engine = engine
+        self._size = size
+        self._stop = threading.Event()
+        self._wake = threading.Event()
+        self._threads: list[threading.Thread] = []
+
+    def start(self) -> None:
+        requeue_interrupted(self._engine)
+        for index in range(self._size):
+            thread = threading.Thread(
+                target=self._loop, name=f"thrustlab-worker-{index}", daemon=True
+            )
+            thread.start()
+            self._threads.append(thread)
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    def stop(self, *, timeout_s: float = 30.0) -> None:
+        self._stop.set()
+        self._wake.set()
+        for thread in self._threads:
+            thread.join(timeout_s)
+        self._threads.clear()
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            try:
+                job_id = claim_next(self._engine)
+            except Exception:  # the database may be briefly away; try again shortly
+                logger.exception("cannot claim a job")
+                job_id = None
+            if job_id is None:
+                self._wake.wait(POLL_S)
+                self._wake.clear()
+                continue
+            try:
+                run_job(self._engine, job_id)
+            except Exception:  # storing failed: leave it for the next start to retry
+                logger.exception("cannot store job %s", job_id)

@@ -1,0 +1,250 @@
+"""The server-rendered pages: sign up, log in, upload, job progress, report, history, team."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy.orm import Session
+from starlette.datastructures import UploadFile
+
+from thrustlab.log import EXERCISES
+from thrustlab.web.accounts import (
+    athletes_of,
+    authenticate,
+    can_see,
+    create_user,
+    join_team,
+    team_of,
+)
+from thrustlab.web.deps import (
+    DB,
+    USER_KEY,
+    PageUser,
+    accept_files,
+    check_csrf,
+    csrf_token,
+    engine_of,
+    limiter_of,
+    pool_of,
+    set_info,
+    settings_of,
+    visible_job,
+)
+from thrustlab.web.errors import WebError
+from thrustlab.web.jobs import new_job
+from thrustlab.web.models import User
+from thrustlab.web.views import athlete_flags, history_svgs, jobs_of, trends_of
+
+router = APIRouter(include_in_schema=False)
+REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'"
+Text = Annotated[str, Form(max_length=200)]
+OptText = Annotated[str, Form(max_length=200)]
+Csrf = Annotated[str, Form(max_length=100)]
+
+
+def render(
+    request: Request, name: str, /, *, user: User | None = None, status: int = 200, **context: Any
+) -> HTMLResponse:
+    templates = request.app.state.templates
+    response: HTMLResponse = templates.TemplateResponse(
+        request,
+        name,
+        {"user": user, "csrf": csrf_token(request), "exercises": EXERCISES, **context},
+        status_code=status,
+    )
+    return response
+
+
+def _redirect(url: str) -> RedirectResponse:
+    return RedirectResponse(url, status_code=303)
+
+
+@router.get("/")
+def home(request: Request) -> RedirectResponse:
+    return _redirect("/upload" if request.session.get(USER_KEY) else "/login")
+
+
+@router.get("/signup")
+def signup_page(request: Request) -> HTMLResponse:
+    return render(request, "signup.html")
+
+
+@router.post("/signup")
+def signup(
+    request: Request,
+    session: DB,
+    email: Text,
+    password: Annotated[str, Form(max_length=1000)],
+    csrf_token_: Annotated[str, Form(alias="csrf_token", max_length=100)] = "",
+    role: Annotated[str, Form(max_length=10)] = "lifter",
+    display_name: OptText = "",
+) -> Response:
+    check_csrf(request, csrf_token_)
+    try:
+        user = create_user(
+            session, email=email, password=password, role=role, display_name=display_name
+        )
+    except WebError as error:
+        session.rollback()
+        return render(request, "signup.html", error=str(error), email=email, status=400)
+    _sign_in(request, user)
+    return _redirect("/team" if user.role == "coach" else "/upload")
+
+
+def _sign_in(request: Request, user: User) -> None:
+    request.session.clear()  # a new session (and CSRF token) on every sign-in
+    request.session[USER_KEY] = user.id
+
+
+@router.get("/login")
+def login_page(request: Request) -> HTMLResponse:
+    return render(request, "login.html")
+
+
+@router.post("/login")
+def login(
+    request: Request,
+    session: DB,
+    email: Text,
+    password: Annotated[str, Form(max_length=1000)],
+    csrf_token_: Annotated[str, Form(alias="csrf_token", max_length=100)] = "",
+) -> Response:
+    check_csrf(request, csrf_token_)
+    client = request.client.host if request.client else "?"
+    if not limiter_of(request).allow(client):
+        message = "too many sign-in attempts; wait a minute and try again"
+        return render(request, "login.html", error=message, email=email, status=429)
+    try:
+        user = authenticate(session, email=email, password=password)
+    except WebError as error:
+        return render(request, "login.html", error=str(error), email=email, status=401)
+    _sign_in(request, user)
+    return _redirect("/team" if user.role == "coach" else "/upload")
+
+
+@router.post("/logout")
+def logout(
+    request: Request, csrf_token_: Annotated[str, Form(alias="csrf_token", max_length=100)] = ""
+) -> RedirectResponse:
+    check_csrf(request, csrf_token_)
+    request.session.clear()
+    return _redirect("/login")
+
+
+@router.get("/upload")
+def upload_page(request: Request, user: PageUser) -> HTMLResponse:
+    return render(request, "upload.html", user=user, today=dt.date.today().isoformat())
+
+
+ANSWER_FIELDS = (
+    "load", "reps", "rpe", "warmup_done", "sleep_h", "fluids_l", "pain", "dizziness",
+    "shaking_after_min", "shakier_leg", "nervous", "pr_attempt", "knees_cave", "cramps",
+)  # fmt: skip
+
+
+@router.post("/upload")
+async def upload(request: Request, user: PageUser) -> Response:
+    async with request.form(max_files=3, max_fields=40) as form:
+        return await _upload(request, user, form)
+
+
+async def _upload(request: Request, user: User, form: Any) -> Response:
+    check_csrf(request, _text(form.get("csrf_token")))
+    answers = {name: _text(form.get(name)) for name in ANSWER_FIELDS}
+    files = {k: v if isinstance(v, UploadFile) else None for k in ("file", "left", "right")
+             for v in [form.get(k)]}  # fmt: skip
+    exercise = _text(form.get("exercise")) or "barbell_hip_thrust"
+    date_text = _text(form.get("date"))
+    from starlette.concurrency import run_in_threadpool
+
+    try:
+        day = dt.date.fromisoformat(date_text) if date_text else None
+        info = set_info(exercise, day, answers)
+        uploads = await run_in_threadpool(
+            accept_files, files["file"], files["left"], files["right"], settings_of(request)
+        )
+    except (WebError, ValueError) as error:
+        status = getattr(error, "status_code", 400)
+        return render(
+            request, "upload.html", user=user, error=str(error), form=answers,
+            today=date_text or dt.date.today().isoformat(), status=status,
+        )  # fmt: skip
+    job_id = await run_in_threadpool(new_job, engine_of(request), user, uploads, info)
+    pool = pool_of(request)
+    if pool is not None:
+        pool.wake()
+    return _redirect(f"/analyses/{job_id}")
+
+
+def _text(value: Any) -> str:
+    return value.strip()[:200] if isinstance(value, str) else ""
+
+
+@router.get("/analyses/{job_id}")
+def analysis_page(request: Request, job_id: str, user: PageUser, session: DB) -> HTMLResponse:
+    job = visible_job(session, user, job_id)
+    owner = session.get(User, job.user_id)
+    return render(request, "analysis.html", user=user, job=job, owner=owner)
+
+
+@router.get("/analyses/{job_id}/report")
+def report(job_id: str, user: PageUser, session: DB) -> HTMLResponse:
+    job = visible_job(session, user, job_id)
+    if job.report_html is None:
+        raise HTTPException(404, "the report is not ready yet")
+    return HTMLResponse(job.report_html, headers={"Content-Security-Policy": REPORT_CSP})
+
+
+@router.get("/history")
+def history(request: Request, user: PageUser, session: DB) -> HTMLResponse:
+    return _history(request, session, viewer=user, lifter=user)
+
+
+def _history(request: Request, session: Session, *, viewer: User, lifter: User) -> HTMLResponse:
+    trends = trends_of(session, lifter)
+    return render(
+        request,
+        "history.html",
+        user=viewer,
+        lifter=lifter,
+        trends=trends,
+        plots=history_svgs(trends),
+        jobs=jobs_of(session, lifter),
+    )
+
+
+@router.get("/team")
+def team_page(request: Request, user: PageUser, session: DB) -> HTMLResponse:
+    if user.role == "coach":
+        team = team_of(session, user)
+        flags = [athlete_flags(session, athlete) for athlete in athletes_of(session, user)]
+        flags.sort(key=lambda f: (not f.needs_attention, f.user.display_name))
+        return render(request, "coach.html", user=user, team=team, flags=flags)
+    return render(request, "join.html", user=user)
+
+
+@router.post("/team/join")
+def team_join(
+    request: Request,
+    user: PageUser,
+    session: DB,
+    code: Text,
+    csrf_token_: Annotated[str, Form(alias="csrf_token", max_length=100)] = "",
+) -> Response:
+    check_csrf(request, csrf_token_)
+    try:
+        team = join_team(session, user, code)
+    except WebError as error:
+        return render(request, "join.html", user=user, error=str(error), status=400)
+    return render(request, "join.html", user=user, joined=team.name)
+
+
+@router.get("/team/athletes/{athlete_id}")
+def athlete_page(request: Request, athlete_id: int, user: PageUser, session: DB) -> HTMLResponse:
+    athlete = session.get(User, athlete_id)
+    if athlete is None or user.id == athlete_id or not can_see(session, user, athlete_id):
+        raise HTTPException(404, "no athlete with this id on your team")
+    return _history(request, session, viewer=user, lifter=athlete)

@@ -1,0 +1,37 @@
+"""The web app's settings: one frozen dataclass, passed to ``create_app(settings)``."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+
+MIB = 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class WebSettings:
+    """Everything the web app is configured by; defaults suit one lifter on a laptop."""
+
+    database_url: str | None = None
+    """The log's database (``None``: ``$THRUSTLAB_DATABASE_URL``, else the default SQLite)."""
+    secret_key: str = field(default_factory=lambda: secrets.token_urlsafe(32), repr=False)
+    """Signs the session cookies; set it (``$THRUSTLAB_SECRET_KEY``) to keep logins."""
+    secure_cookies: bool = True
+    """Send the session cookie over HTTPS only (off for plain-HTTP loopback use)."""
+    max_upload_bytes: int = 20 * MIB
+    """Largest recording file accepted."""
+    max_unzipped_bytes: int = 200 * MIB
+    """Largest total a zip upload may declare uncompressed."""
+    max_zip_ratio: float = 100.0
+    """Largest compression ratio of a zip member (larger looks like a zip bomb)."""
+    workers: int = 2
+    """Background analysis threads."""
+    login_attempts_per_minute: int = 10
+    """Login (and token) attempts per client address and minute before 429."""
+    session_max_age_s: int = 14 * 24 * 3600
+
+    def __post_init__(self) -> None:
+        if self.workers < 0:
+            raise ValueError("workers must be 0 (no background analysis) or more")
+        if self.max_upload_bytes <= 0:
+            raise ValueError("max_upload_bytes must be positive")

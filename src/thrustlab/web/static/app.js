@@ -1,0 +1,23 @@
+// Job progress: reload the page every second while the analysis is queued or running.
+(function () {
+  "use strict";
+  if (!document.querySelector('meta[name="thrustlab-poll"]')) return;
+  var tries = 0;
+  function poll() {
+    tries += 1;
+    if (tries > 600) return; // give up after about ten minutes
+    fetch(window.location.href, { headers: { Accept: "text/html" }, credentials: "same-origin" })
+      .then(function (r) { return r.text(); })
+      .then(function (html) {
+        var doc = new DOMParser().parseFromString(html, "text/html");
+        var job = doc.getElementById("job");
+        if (job && job.dataset.status !== "queued" && job.dataset.status !== "running") {
+          window.location.reload();
+        } else {
+          window.setTimeout(poll, 1000);
+        }
+      })
+      .catch(function () { window.setTimeout(poll, 2000); });
+  }
+  window.setTimeout(poll, 1000);
+})();

@@ -1,0 +1,95 @@
+"""Read-outs for pages and the API: a user's jobs, trends, and a coach's team flags."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from thrustlab.log import LiftTrend, get_set, history_for, lift_trends
+from thrustlab.web.models import Job, User
+
+ASYMMETRY_LARGE_PCT = 15.0  # PRODUCT.md: over 15 % is a large asymmetry
+
+
+def jobs_of(session: Session, user: User, /, *, limit: int = 50) -> list[Job]:
+    statement = (
+        select(Job).where(Job.user_id == user.id).order_by(Job.created_at.desc()).limit(limit)
+    )
+    return list(session.scalars(statement))
+
+
+def analysis_of(session: Session, job: Job, /) -> dict[str, Any] | None:
+    """The stored ``thrustlab.analysis/1`` document of a finished job."""
+    if job.set_id is None:
+        return None
+    row = get_set(session, job.set_id)
+    return None if row.analysis is None else dict(row.analysis.findings_json)
+
+
+def trends_of(session: Session, user: User, /) -> tuple[LiftTrend, ...]:
+    return lift_trends(session, user.lifter_name)
+
+
+def history_svgs(trends: tuple[LiftTrend, ...], /) -> list[tuple[str, str]]:
+    """(exercise, SVG) per lift with at least one session."""
+    from thrustlab.report.history_plot import history_svg
+
+    return [
+        (t.exercise, history_svg(t.rows, title=t.exercise.replace("_", " ")))
+        for t in trends
+        if t.rows
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class AthleteFlags:
+    """What a coach should look at for one athlete."""
+
+    user: User
+    last_date: dt.date | None
+    last_verdict: str | None
+    warning_signs: tuple[str, ...]
+    asymmetry_pct: float | None
+    load_jump: str | None
+
+    @property
+    def needs_attention(self) -> bool:
+        big = self.asymmetry_pct is not None and abs(self.asymmetry_pct) > ASYMMETRY_LARGE_PCT
+        return bool(self.warning_signs) or big or self.load_jump is not None
+
+
+def athlete_flags(session: Session, athlete: User, /) -> AthleteFlags:
+    """The athlete's newest analysed set: warning signs, asymmetry, a load jump."""
+    from thrustlab.explain import history_checks
+
+    job = session.scalar(
+        select(Job)
+        .where(Job.user_id == athlete.id, Job.status == "done")
+        .order_by(Job.created_at.desc())
+        .limit(1)
+    )
+    if job is None or job.set_id is None:
+        return AthleteFlags(athlete, None, None, (), None, None)
+    row = get_set(session, job.set_id)
+    document = row.analysis.findings_json if row.analysis is not None else {}
+    signs = tuple(f["id"] for f in (document.get("assessment") or {}).get("red_flags", []))
+    asymmetry = row.analysis.asymmetry_index_pct if row.analysis is not None else None
+    checks = history_checks(
+        history_for(session, athlete.lifter_name),
+        today=row.session.date,
+        load_kg=row.load_kg,
+        tremor_rms_mps2=row.analysis.tremor_rms_mps2 if row.analysis is not None else None,
+        asymmetry_index_pct=asymmetry,
+        exercise=row.exercise,
+    )
+    jump = checks.load_jump
+    jump_text = (
+        None
+        if jump is None
+        else f"{jump.load_kg:g} kg after {jump.reference_kg:g} kg (+{jump.jump_pct:.0f} %)"
+    )
+    return AthleteFlags(athlete, row.session.date, job.verdict, signs, asymmetry, jump_text)

@@ -1,0 +1,254 @@
+"""The web app through its ASGI interface: accounts, uploads, jobs, reports, history, team,
+authorisation, bad uploads, and a schemathesis run over the JSON API."""
+
+from __future__ import annotations
+
+import io
+import re
+import time
+import warnings
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("fastapi", reason="the web extra is not installed")
+
+from sqlalchemy import func, select
+
+from thrustlab.log import session_scope
+from thrustlab.log.models import Analysis, LiftSet
+from thrustlab.simulate import SimulationSpec, simulate_set, to_csv_text
+from thrustlab.web import WebSettings, create_app
+from thrustlab.web.models import Job
+
+with warnings.catch_warnings():
+    # Starlette 1.x asks for its httpx fork (httpx2); httpx itself still works: not our code.
+    warnings.filterwarnings("ignore", message=".*install `httpx2`")
+    from fastapi.testclient import TestClient
+
+PASSWORD = "correct horse battery"
+WAIT_S = 60.0
+
+
+@pytest.fixture(scope="module")
+def demo_csv() -> bytes:
+    recording, _ = simulate_set(SimulationSpec(seed=7))
+    return to_csv_text(recording).encode()  # type: ignore[arg-type]
+
+
+def settings_for(tmp_path: Path, **changes: object) -> WebSettings:
+    url = f"sqlite:///{tmp_path / 'web.sqlite3'}"
+    values: dict[str, object] = {
+        "database_url": url,
+        "secure_cookies": False,
+        "workers": 1,
+        "max_upload_bytes": 2 * 1024 * 1024,
+        **changes,
+    }
+    return WebSettings(**values)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def client(tmp_path: Path) -> Iterator[TestClient]:
+    with TestClient(create_app(settings_for(tmp_path))) as test_client:
+        yield test_client
+
+
+def csrf(client: TestClient, page: str) -> str:
+    found = re.search(r'name="csrf_token" value="([^"]+)"', client.get(page).text)
+    assert found, f"no CSRF token on {page}"
+    return found.group(1)
+
+
+def sign_up(client: TestClient, email: str, role: str = "lifter") -> None:
+    token = csrf(client, "/signup")
+    done = client.post(
+        "/signup",
+        data={"email": email, "password": PASSWORD, "role": role, "csrf_token": token},
+        follow_redirects=False,
+    )
+    assert done.status_code == 303, done.text
+
+
+def api_token(client: TestClient, email: str) -> dict[str, str]:
+    done = client.post("/api/tokens", json={"email": email, "password": PASSWORD})
+    assert done.status_code == 200, done.text
+    return {"Authorization": f"Bearer {done.json()['token']}"}
+
+
+def wait_done(client: TestClient, job_id: str, headers: dict[str, str]) -> dict[str, object]:
+    deadline = time.monotonic() + WAIT_S
+    while time.monotonic() < deadline:
+        body: dict[str, object] = client.get(f"/api/analyses/{job_id}", headers=headers).json()
+        if body["status"] in ("done", "failed"):
+            return body
+        time.sleep(0.1)
+    raise AssertionError(f"job {job_id} did not finish in {WAIT_S} s")
+
+
+def upload_page(client: TestClient, name: str, data: bytes) -> object:
+    token = csrf(client, "/upload")
+    return client.post(
+        "/upload",
+        data={"csrf_token": token, "load": "100 kg", "reps": "10", "rpe": "8"},
+        files={"file": (name, data, "text/csv")},
+        follow_redirects=False,
+    )
+
+
+def stored_counts(client: TestClient) -> tuple[int, int, int]:
+    engine = client.app.state.engine  # type: ignore[attr-defined]
+    with session_scope(engine) as session:
+        return (
+            session.scalar(select(func.count()).select_from(Job)) or 0,
+            session.scalar(select(func.count()).select_from(LiftSet)) or 0,
+            session.scalar(select(func.count()).select_from(Analysis)) or 0,
+        )
+
+
+def test_sign_up_upload_report_and_history(client: TestClient, demo_csv: bytes) -> None:
+    sign_up(client, "ann@example.org")
+    done = upload_page(client, "set.csv", demo_csv)
+    assert done.status_code == 303  # type: ignore[attr-defined]
+    job_url = done.headers["location"]  # type: ignore[attr-defined]
+    job_id = job_url.rsplit("/", 1)[-1]
+    body = wait_done(client, job_id, api_token(client, "ann@example.org"))
+    assert body["status"] == "done", body
+    analysis = body["analysis"]
+    assert isinstance(analysis, dict) and analysis["schema"] == "thrustlab.analysis/1"
+    assert analysis["set"]["rep_count"] == 10
+    page = client.get(job_url)
+    assert 'data-status="done"' in page.text and "iframe" in page.text
+    report = client.get(f"{job_url}/report")
+    assert report.status_code == 200 and "<svg" in report.text
+    assert "script-src" not in report.headers["content-security-policy"]
+    history = client.get("/history")
+    assert "barbell hip thrust" in history.text and "<svg" in history.text
+    assert stored_counts(client) == (1, 1, 1)
+
+
+def test_pages_need_a_login_and_forms_need_the_csrf_token(client: TestClient) -> None:
+    assert client.get("/upload", follow_redirects=False).headers["location"] == "/login"
+    forged = client.post(
+        "/signup", data={"email": "eve@example.org", "password": PASSWORD, "role": "lifter"}
+    )
+    assert forged.status_code == 403
+    sign_up(client, "bob@example.org")
+    assert client.post("/logout", data={"csrf_token": "wrong"}).status_code == 403
+
+
+def test_passwords_are_stored_as_argon2_hashes(client: TestClient) -> None:
+    sign_up(client, "cat@example.org")
+    with session_scope(client.app.state.engine) as session:  # type: ignore[attr-defined]
+        from thrustlab.web.models import User
+
+        stored = session.scalars(select(User.password_hash)).one()
+    assert stored.startswith("$argon2id$") and PASSWORD not in stored
+
+
+def test_login_is_rate_limited(tmp_path: Path) -> None:
+    with TestClient(create_app(settings_for(tmp_path, login_attempts_per_minute=3))) as client:
+        sign_up(client, "dan@example.org")
+        codes = [
+            client.post("/api/tokens", json={"email": "dan@example.org", "password": "x" * 12})
+            for _ in range(4)
+        ]
+        assert [c.status_code for c in codes] == [401, 401, 401, 429]
+
+
+def test_a_lifter_cannot_read_another_lifters_analysis(client: TestClient, demo_csv: bytes) -> None:
+    sign_up(client, "a@example.org")
+    a = api_token(client, "a@example.org")
+    made = client.post("/api/analyses", headers=a, files={"file": ("a.csv", demo_csv)})
+    assert made.status_code == 202, made.text
+    job_id = made.json()["id"]
+    client.cookies.clear()
+    sign_up(client, "b@example.org")
+    b = api_token(client, "b@example.org")
+    assert client.get(f"/api/analyses/{job_id}", headers=b).status_code == 404
+    assert client.get(f"/analyses/{job_id}").status_code == 404
+    assert client.get(f"/analyses/{job_id}/report").status_code == 404
+    assert client.get("/api/analyses/no-such-id", headers=b).status_code == 404
+    assert client.get(f"/api/analyses/{job_id}").status_code == 401  # no token
+
+
+def test_a_coach_sees_only_athletes_on_the_team(client: TestClient, demo_csv: bytes) -> None:
+    sign_up(client, "coach@example.org", role="coach")
+    team = client.get("/team").text
+    code = re.search(r'id="join-code">([^<]+)<', team)
+    assert code
+    client.cookies.clear()
+    sign_up(client, "member@example.org")
+    client.post("/team/join", data={"code": code.group(1), "csrf_token": csrf(client, "/team")})
+    member = api_token(client, "member@example.org")
+    job = client.post("/api/analyses", headers=member, files={"file": ("m.csv", demo_csv)})
+    member_job = job.json()["id"]
+    assert wait_done(client, member_job, member)["status"] == "done"
+    client.cookies.clear()
+    sign_up(client, "outsider@example.org")
+    outsider = api_token(client, "outsider@example.org")
+    other = client.post("/api/analyses", headers=outsider, files={"file": ("o.csv", demo_csv)})
+    outsider_job = other.json()["id"]
+    client.cookies.clear()
+    token = csrf(client, "/login")
+    client.post(
+        "/login", data={"email": "coach@example.org", "password": PASSWORD, "csrf_token": token}
+    )
+    dashboard = client.get("/team").text
+    assert "member" in dashboard and "outsider" not in dashboard
+    coach = api_token(client, "coach@example.org")
+    assert client.get(f"/api/analyses/{member_job}", headers=coach).status_code == 200
+    assert client.get(f"/api/analyses/{outsider_job}", headers=coach).status_code == 404
+    ids = re.findall(r"/team/athletes/(\d+)", dashboard)
+    assert len(ids) == 1 and client.get(f"/team/athletes/{ids[0]}").status_code == 200
+    for other_id in range(1, 6):
+        if str(other_id) not in ids:
+            assert client.get(f"/team/athletes/{other_id}").status_code == 404
+
+
+def _zip_bomb() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("Accelerometer.csv", b"0" * (300 * 1024 * 1024))
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "status", "message"),
+    [
+        ("photo.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 100, 415, "not a sensor export"),
+        ("set.csv", b"", 400, "empty"),
+        ("set.csv", b"t,x\n" * (1024 * 1024), 413, "larger than"),
+        ("export.zip", None, 413, "zip bomb"),
+        ("set.csv", b"hello,world\nthis is,not a recording\n", 415, "set.csv"),
+    ],
+    ids=["wrong-type", "empty", "over-the-limit", "zip-bomb", "not-a-recording"],
+)
+def test_bad_uploads_get_a_clear_message_and_nothing_is_stored(
+    client: TestClient, name: str, data: bytes | None, status: int, message: str
+) -> None:
+    payload = _zip_bomb() if data is None else data
+    sign_up(client, "up@example.org")
+    headers = api_token(client, "up@example.org")
+    done = client.post("/api/analyses", headers=headers, files={"file": (name, payload)})
+    assert done.status_code == status, done.text
+    assert message in done.json()["detail"]
+    page = upload_page(client, name, payload)
+    assert page.status_code == status  # type: ignore[attr-defined]
+    assert message in page.text  # type: ignore[attr-defined]
+    assert 'role="alert"' in page.text  # type: ignore[attr-defined]
+    assert stored_counts(client) == (0, 0, 0)
+
+
+def test_jobs_survive_a_restart(tmp_path: Path, demo_csv: bytes) -> None:
+    with TestClient(create_app(settings_for(tmp_path, workers=0))) as client:
+        sign_up(client, "late@example.org")
+        headers = api_token(client, "late@example.org")
+        job_id = client.post("/api/analyses", headers=headers, files={"file": ("s.csv", demo_csv)})
+        job_id = job_id.json()["id"]
+        assert client.get(f"/api/analyses/{job_id}", headers=headers).json()["status"] == "queued"
+    with TestClient(create_app(settings_for(tmp_path, workers=1))) as client:
+        assert wait_done(client, job_id, headers)["status"] == "done"
+        assert stored_counts(client) == (1, 1, 1)
