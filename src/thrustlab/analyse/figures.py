@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from statistics import median
 
 import numpy as np
 
@@ -39,7 +40,7 @@ def onset_rep(
     threshold = max(config.onset_factor * reference, reference + config.onset_min_rise_mps2)
     for i, value in enumerate(rms):
         rest = [v for v in rms[i:] if v is not None]
-        if value is not None and value >= threshold and np.median(rest) >= threshold:
+        if value is not None and value >= threshold and median(rest) >= threshold:
             return i + 1
     return None
 

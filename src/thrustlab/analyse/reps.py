@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from statistics import median
 
 import numpy as np
 import numpy.typing as npt
@@ -128,7 +129,7 @@ def _consistent_run(
     for _ in range(2):
         if not ok.any():
             return []
-        levels = np.median(np.minimum(b0, b1)[ok]), np.median(top[ok])
+        levels = median(np.minimum(b0, b1)[ok].tolist()), median(top[ok].tolist())
         ok = fits(np.array([levels[0]]), np.array([levels[1]]))[0]
     runs: list[list[int]] = []
     for k in np.flatnonzero(ok).tolist():
@@ -140,7 +141,7 @@ def _consistent_run(
         return []
     longest = max(runs, key=lambda r: (len(r), sum(amp[k] for k in r)))
     while len(longest) >= 3:
-        typical = float(np.median(duration[longest]))
+        typical = median(duration[longest].tolist())
         if duration[longest[0]] > EDGE_DURATION_FACTOR * typical:
             longest = longest[1:]
         elif duration[longest[-1]] > EDGE_DURATION_FACTOR * typical:
@@ -180,8 +181,8 @@ def _timing(
 def _rest_score(y: FloatArray, reps: list[RepTiming], rate_hz: float, tolerance: float) -> float:
     """How much of the time just before the first rep and after the last one the thigh
     rests near the bottom level (0 to 2)."""
-    bottom = float(np.median([y[round(r.start_s * rate_hz)] for r in reps]))
-    rom = float(np.median([r.rom_deg for r in reps]))
+    bottom = median(float(y[round(r.start_s * rate_hz)]) for r in reps)
+    rom = median(r.rom_deg for r in reps)
     window = round(REST_CHECK_S * rate_hz)
     first, last = round(reps[0].start_s * rate_hz), round(reps[-1].end_s * rate_hz)
     score = 0.0
