@@ -17,6 +17,7 @@ from thrustlab.cli.batch import batch
 from thrustlab.cli.check import check
 from thrustlab.cli.demo import demo
 from thrustlab.cli.log import log_app
+from thrustlab.cli.serve import serve
 from thrustlab.errors import ThrustlabError
 
 app = typer.Typer(
@@ -32,6 +33,7 @@ app.add_typer(log_app, name="log")
 app.command("check")(check)
 app.command("demo")(demo)
 app.command("batch")(batch)
+app.command("serve")(serve)
 
 
 def _show_version(value: bool) -> None:
