@@ -81,6 +81,7 @@ class HistoryOut(BaseModel):
 
 ERRORS: dict[int | str, dict[str, Any]] = {
     401: {"model": Problem, "description": "Not signed in"},
+    422: {"model": Problem, "description": "A value is missing or malformed"},
 }
 
 
@@ -101,7 +102,7 @@ def _out(job: Job, analysis: dict[str, Any] | None = None) -> AnalysisOut:
 @router.post(
     "/tokens",
     response_model=TokenOut,
-    responses={401: {"model": Problem}, 429: {"model": Problem}},
+    responses={401: {"model": Problem}, 422: {"model": Problem}, 429: {"model": Problem}},
     summary="Sign in: trade an email and password for an API token",
 )
 def create_token(request: Request, body: TokenRequest, session: DB) -> TokenOut:
