@@ -38,8 +38,13 @@ class AnalysisConfig:
     mode: Mode = "hip_thrust"
     """``hip_thrust``: the thigh rises from a bottom rest to a lockout and back.
     ``cyclic``: any repeated movement (counts cycles, no hip-thrust rules)."""
-    angle_lowpass_hz: float = 2.0
-    """Thigh movement in a rep lies below 2 Hz; tremor above 3 Hz must not move the angle."""
+    analysis_rate_hz: float = 50.0
+    """Recordings at twice this rate or more are thinned towards it (anti-aliased): the
+    bands end at 12 Hz and jolts ring at 10-20 Hz, all below its 25 Hz Nyquist frequency.
+    Raised automatically to 2.5x the top of a wider tremor band."""
+    angle_sigma_hz: float = 1.5
+    """The thigh angle is smoothed with a Gaussian of 1.5 Hz: a rep's movement (below 1-2 Hz)
+    passes, shaking above 4 Hz and 10-20 Hz jolts do not, and nothing rings."""
     angle_rate_hz: float = 50.0
     """Rate at which the thigh angle is followed; 25x the angle's low-pass corner."""
     min_rom_deg: float = 12.0

@@ -22,7 +22,7 @@ from thrustlab.analyse.tremor import (
 from thrustlab.config import AnalysisConfig
 from thrustlab.quality import QualityFlag
 from thrustlab.recording import Recording
-from thrustlab.signal.filters import lowpass, spectrum_of
+from thrustlab.signal.filters import smooth, spectrum_of
 from thrustlab.signal.orientation import angle_from_gravity, angle_from_gyro
 from thrustlab.signal.resample import Uniform, to_uniform
 
@@ -49,7 +49,7 @@ class LegResult:
 def analyse_leg(recording: Recording, /, *, config: AnalysisConfig) -> LegResult:
     """Resample, find the reps on the thigh angle, measure the shaking in each rep and in
     the rests around the set."""
-    uniform, gap_flags = to_uniform(recording, gap_threshold_s=config.gap_threshold_s)
+    uniform, gap_flags = _uniform(recording, config)
     rate = uniform.rate_hz
     tremor_hz, fatigue_hz, band_flags = usable_bands(rate, config)
     flags = [*recording.quality, *gap_flags, *_recording_checks(recording, config), *band_flags]
@@ -192,10 +192,10 @@ def thigh_angle(
     )
     if uniform.gravity_included:
         bridged = _bridged(uniform.acc_mps2, jolts | ~uniform.valid)
-        slow = lowpass(bridged, fs_hz=uniform.rate_hz, cutoff_hz=config.angle_lowpass_hz)
+        slow = smooth(bridged, fs_hz=uniform.rate_hz, sigma_hz=config.angle_sigma_hz)
         return angle_from_gravity(slow[index]), rate
     if uniform.gyro_rads is not None:
-        slow = lowpass(uniform.gyro_rads, fs_hz=uniform.rate_hz, cutoff_hz=config.angle_lowpass_hz)
+        slow = smooth(uniform.gyro_rads, fs_hz=uniform.rate_hz, sigma_hz=config.angle_sigma_hz)
         return angle_from_gyro(slow[index], fs_hz=rate), rate
     return None, rate
 
@@ -206,6 +206,18 @@ def _bridged(x: FloatArray, skip: BoolArray) -> FloatArray:
     i = np.arange(x.shape[0])
     kept = ~skip
     return np.column_stack([np.interp(i, i[kept], x[kept, k]) for k in range(x.shape[1])])
+
+
+def _uniform(
+    recording: Recording, config: AnalysisConfig
+) -> tuple[Uniform, tuple[QualityFlag, ...]]:
+    """The recording at a uniform rate, thinned towards the analysis rate."""
+    top_hz = max(config.tremor_band_hz[1], config.fatigue_band_hz[1])
+    return to_uniform(
+        recording,
+        gap_threshold_s=config.gap_threshold_s,
+        max_rate_hz=max(config.analysis_rate_hz, 2.5 * top_hz),
+    )
 
 
 def _gated(uniform: Uniform, config: AnalysisConfig) -> tuple[BoolArray, Bands]:
@@ -223,7 +235,7 @@ def _gated(uniform: Uniform, config: AnalysisConfig) -> tuple[BoolArray, Bands]:
 
 
 def _sustained(recording: Recording, config: AnalysisConfig) -> tuple[Uniform, Bands]:
-    uniform, _ = to_uniform(recording, gap_threshold_s=config.gap_threshold_s)
+    uniform, _ = _uniform(recording, config)
     return uniform, _gated(uniform, config)[1]
 
 

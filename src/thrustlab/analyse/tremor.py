@@ -39,6 +39,8 @@ REFERENCE_RATE_HZ = 20.0
 """The running median is taken on the power thinned to 20 Hz (it changes slowly)."""
 FADE_S = 0.05
 """Gates open and close over 50 ms, so gating adds no edges of its own."""
+PEAK_HALFWIDTH_HZ = 1.5
+"""A wandering tremor, seen through short windows, spreads about 1.5 Hz either side."""
 NOISE_PERCENTILE = 25.0
 """Sensor noise is flat across the band while tremor is a narrow peak: the band's 25th
 percentile of power density, times its width, is the noise power taken off the RMS."""
@@ -177,10 +179,14 @@ def measure(
 def _above_floor(
     power: float, freqs: FloatArray, psd: FloatArray, band_hz: tuple[float, float]
 ) -> float | None:
-    """RMS of ``power`` less the band's noise floor (its ``NOISE_PERCENTILE`` of density)."""
-    inside = psd[(freqs >= band_hz[0]) & (freqs <= band_hz[1])]
-    if band_hz[1] - band_hz[0] < MIN_BAND_WIDTH_HZ or inside.size == 0:
+    """RMS of ``power`` less the band's noise floor: the ``NOISE_PERCENTILE`` of its density
+    away from its peak (within ``PEAK_HALFWIDTH_HZ`` of it lies the shaking itself)."""
+    in_band = (freqs >= band_hz[0]) & (freqs <= band_hz[1])
+    if band_hz[1] - band_hz[0] < MIN_BAND_WIDTH_HZ or not in_band.any():
         return None
+    peak_hz = freqs[in_band][np.argmax(psd[in_band])]
+    away = in_band & (np.abs(freqs - peak_hz) > PEAK_HALFWIDTH_HZ)
+    inside = psd[away] if np.count_nonzero(away) >= 3 else psd[in_band]
     k = int(NOISE_PERCENTILE / 100 * (inside.size - 1))
     floor = float(np.partition(inside, k)[k]) * (band_hz[1] - band_hz[0])
     return float(np.sqrt(max(power - floor, 0.0)))

@@ -96,3 +96,13 @@ def bandpass(x: FloatArray, /, *, fs_hz: float, band_hz: tuple[float, float]) ->
 def lowpass(x: FloatArray, /, *, fs_hz: float, cutoff_hz: float) -> FloatArray:
     """Zero-phase low-pass of ``x`` (samples along axis 0)."""
     return filtered(spectrum_of(x, fs_hz=fs_hz), band_hz=(0.0, cutoff_hz))
+
+
+def smooth(x: FloatArray, /, *, fs_hz: float, sigma_hz: float) -> FloatArray:
+    """Zero-phase Gaussian low-pass (gain ``exp(-f^2 / 2 sigma^2)``): no ringing, so a
+    brief jolt stays brief instead of spreading into the seconds around it."""
+    spectrum = spectrum_of(x, fs_hz=fs_hz)
+    gain = np.exp(-0.5 * (spectrum.freqs_hz / sigma_hz) ** 2)
+    coeffs = spectrum.coeffs * (gain[:, None] if spectrum.coeffs.ndim == 2 else gain)
+    out = np.fft.irfft(coeffs, n=spectrum.n_fft, axis=0)
+    return np.asarray(out[spectrum.pad : spectrum.pad + spectrum.n_samples])

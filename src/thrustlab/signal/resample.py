@@ -9,6 +9,7 @@ import numpy.typing as npt
 
 from thrustlab.quality import QualityFlag
 from thrustlab.recording import Recording
+from thrustlab.signal.filters import band_gain, next_fast_len
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
@@ -34,10 +35,19 @@ class Uniform:
 
 
 def to_uniform(
-    recording: Recording, /, *, gap_threshold_s: float, rate_hz: float | None = None
+    recording: Recording,
+    /,
+    *,
+    gap_threshold_s: float,
+    rate_hz: float | None = None,
+    max_rate_hz: float | None = None,
 ) -> tuple[Uniform, tuple[QualityFlag, ...]]:
-    """Resample ``recording`` to ``rate_hz`` (default: its median rate, to 0.1 Hz) by linear
-    interpolation; pauses longer than the gap threshold are flagged and marked invalid."""
+    """Resample ``recording`` to ``rate_hz`` (default: its median rate, to 0.1 Hz) by cubic
+    interpolation; pauses longer than the gap threshold are flagged and marked invalid.
+
+    With ``max_rate_hz``, a recording at twice that rate or more is then decimated by the
+    largest whole factor that keeps it at or above ``max_rate_hz``, behind an anti-alias
+    filter: what lies above the analysis bands is only work."""
     t = recording.t_s
     dt = np.diff(t)
     rate = round(float(1.0 / np.median(dt)), 1) if rate_hz is None else rate_hz
@@ -51,6 +61,13 @@ def to_uniform(
     gyro_in = recording.gyro_rads
     columns = recording.acc_mps2 if gyro_in is None else np.hstack([recording.acc_mps2, gyro_in])
     out = _interp(t_out, t, columns, dt > limit_s)
+    if max_rate_hz is not None and rate >= 2 * max_rate_hz:
+        factor = int(rate // max_rate_hz)
+        out, valid, rate = (
+            _decimated(out, factor, rate),
+            _decimated_mask(valid, factor),
+            rate / factor,
+        )
     acc, gyro = out[:, :3], (None if gyro_in is None else out[:, 3:])
     flags: list[QualityFlag] = []
     if gap_idx.size:
@@ -65,6 +82,33 @@ def to_uniform(
             )
         )
     return Uniform(rate, acc, gyro, valid, recording.gravity_included), tuple(flags)
+
+
+def _decimated(values: FloatArray, factor: int, rate_hz: float) -> FloatArray:
+    """Every ``factor``-th sample of ``values`` after a zero-phase low-pass that passes 80 %
+    of the new Nyquist frequency and nothing above it (edges mirrored, as in filters)."""
+    n = values.shape[0]
+    pad = min(factor * max(1, round(rate_hz / factor)), (n - 1) // factor * factor)
+    padded = (
+        np.concatenate([values[pad:0:-1], values, values[-2 : -pad - 2 : -1]]) if pad else values
+    )
+    n_fft = factor * next_fast_len(-(-padded.shape[0] // factor))
+    coeffs = np.fft.rfft(padded, n=n_fft, axis=0)
+    new_rate = rate_hz / factor
+    gain = band_gain(
+        np.fft.rfftfreq(n_fft, 1.0 / rate_hz),
+        band_hz=(0.0, 0.4 * new_rate),
+        taper_hz=0.1 * new_rate,
+    )
+    n_new = n_fft // factor
+    thinned = np.fft.irfft((coeffs * gain[:, None])[: n_new // 2 + 1], n=n_new, axis=0) / factor
+    return np.asarray(thinned[pad // factor : pad // factor + (n - 1) // factor + 1])
+
+
+def _decimated_mask(valid: BoolArray, factor: int) -> BoolArray:
+    """A thinned sample is valid only if every original sample within a step of it was."""
+    spread = np.convolve((~valid).astype(float), np.ones(2 * factor + 1), mode="same") > 0
+    return np.asarray(~spread[::factor])
 
 
 def _interp(t_out: FloatArray, t: FloatArray, values: FloatArray, gap: BoolArray) -> FloatArray:
