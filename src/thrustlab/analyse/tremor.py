@@ -19,7 +19,7 @@ import numpy.typing as npt
 
 from thrustlab.config import AnalysisConfig
 from thrustlab.signal.filters import Spectrum, filtered, spectrum_of
-from thrustlab.signal.spectra import peak_frequency, welch_many
+from thrustlab.signal.spectra import peak_frequencies, welch_many
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
@@ -139,54 +139,63 @@ def measure(
     above its noise floor and the tremor band's peak frequency, from a Welch spectrum of
     the span. All spans' spectra come from one batch of FFTs."""
     n = bands.usable.shape[0]
-    bounds = [
-        (max(0, round(s[0] * rate_hz)), min(n, round(s[1] * rate_hz))) if s is not None else (0, 0)
-        for s in spans_s
-    ]
+    bounds = np.array(
+        [
+            (max(0, round(s[0] * rate_hz)), min(n, round(s[1] * rate_hz)))
+            if s is not None
+            else (0, 0)
+            for s in spans_s
+        ],
+        dtype=int,
+    ).reshape(-1, 2)
     weight = bands.usable.astype(np.float64)
-    counts = np.concatenate([[0.0], np.cumsum(weight)])
-    tremor_power = np.concatenate(
-        [[0.0], np.cumsum(np.einsum("ij,ij->i", bands.tremor, bands.tremor) * weight)]
-    )
-    fatigue_power = np.concatenate(
-        [[0.0], np.cumsum(np.einsum("ij,ij->i", bands.fatigue, bands.fatigue) * weight)]
-    )
-    measured = [
-        i
-        for i, (lo, hi) in enumerate(bounds)
-        if counts[hi] - counts[lo] >= MIN_MEASURED_S * rate_hz
-    ]
+
+    def summed(per_sample: FloatArray) -> FloatArray:
+        """``per_sample`` summed over each span."""
+        cumulative = np.concatenate([[0.0], np.cumsum(per_sample)])
+        return np.asarray(cumulative[bounds[:, 1]] - cumulative[bounds[:, 0]])
+
+    used = summed(weight)
+    tremor_power = summed(np.einsum("ij,ij->i", bands.tremor, bands.tremor) * weight)
+    fatigue_power = summed(np.einsum("ij,ij->i", bands.fatigue, bands.fatigue) * weight)
+    measured = np.flatnonzero((bounds[:, 1] > bounds[:, 0]) & (used >= MIN_MEASURED_S * rate_hz))
     both = (bands.tremor + bands.fatigue) * weight[:, None]  # the bands do not overlap
-    spectra = welch_many(
-        both, [bounds[i] for i in measured], fs_hz=rate_hz, window_s=config.welch_window_s
-    )
+    spans = [(int(bounds[i, 0]), int(bounds[i, 1])) for i in measured]
     out = [NOTHING] * len(bounds)
-    for i, (freqs, raw) in zip(measured, spectra, strict=True):
-        lo, hi = bounds[i]
-        used = counts[hi] - counts[lo]
-        psd = raw * ((hi - lo) / used)  # the faded samples lowered the spectrum
-        tremor = _above_floor(
-            (tremor_power[hi] - tremor_power[lo]) / used, freqs, psd, bands.tremor_hz
-        )
-        fatigue = _above_floor(
-            (fatigue_power[hi] - fatigue_power[lo]) / used, freqs, psd, bands.fatigue_hz
-        )
-        peak = peak_frequency(freqs, psd, band_hz=bands.tremor_hz) if tremor is not None else None
-        out[i] = TremorStats(tremor, peak, fatigue)
+    for group in welch_many(both, spans, fs_hz=rate_hz, window_s=config.welch_window_s):
+        rows = measured[list(group.members)]
+        lengths = (bounds[rows, 1] - bounds[rows, 0]).astype(float)
+        psd = group.psd * (lengths / used[rows])[:, None]  # the faded samples lowered the spectrum
+        f = group.freqs_hz
+        tremor = _above_floor(tremor_power[rows] / used[rows], f, psd, bands.tremor_hz)
+        fatigue = _above_floor(fatigue_power[rows] / used[rows], f, psd, bands.fatigue_hz)
+        peaks = peak_frequencies(f, psd, band_hz=bands.tremor_hz)
+        for j, i in enumerate(rows):
+            out[i] = TremorStats(
+                _value(tremor[j]),
+                _value(peaks[j]) if np.isfinite(tremor[j]) else None,
+                _value(fatigue[j]),
+            )
     return tuple(out)
 
 
+def _value(x: float) -> float | None:
+    return float(x) if np.isfinite(x) else None
+
+
 def _above_floor(
-    power: float, freqs: FloatArray, psd: FloatArray, band_hz: tuple[float, float]
-) -> float | None:
-    """RMS of ``power`` less the band's noise floor: the ``NOISE_PERCENTILE`` of its density
-    away from its peak (within ``PEAK_HALFWIDTH_HZ`` of it lies the shaking itself)."""
+    power: FloatArray, freqs: FloatArray, psd: FloatArray, band_hz: tuple[float, float]
+) -> FloatArray:
+    """RMS of each row's ``power`` less its band's noise floor: the ``NOISE_PERCENTILE`` of
+    the density away from the band's peak (within ``PEAK_HALFWIDTH_HZ`` of it lies the
+    shaking itself). NaN where the band is too narrow to measure."""
     in_band = (freqs >= band_hz[0]) & (freqs <= band_hz[1])
     if band_hz[1] - band_hz[0] < MIN_BAND_WIDTH_HZ or not in_band.any():
-        return None
-    peak_hz = freqs[in_band][np.argmax(psd[in_band])]
-    away = in_band & (np.abs(freqs - peak_hz) > PEAK_HALFWIDTH_HZ)
-    inside = psd[away] if np.count_nonzero(away) >= 3 else psd[in_band]
-    k = int(NOISE_PERCENTILE / 100 * (inside.size - 1))
-    floor = float(np.partition(inside, k)[k]) * (band_hz[1] - band_hz[0])
-    return float(np.sqrt(max(power - floor, 0.0)))
+        return np.full(power.shape, np.nan)
+    f, p = freqs[in_band], psd[:, in_band]
+    away = np.abs(f[None, :] - f[p.argmax(axis=1)][:, None]) > PEAK_HALFWIDTH_HZ
+    away[away.sum(axis=1) < 3] = True  # too few bins away from the peak: use them all
+    ranked = np.sort(np.where(away, p, np.inf), axis=1)
+    k = (NOISE_PERCENTILE / 100 * (away.sum(axis=1) - 1)).astype(int)
+    floor = ranked[np.arange(len(k)), k] * (band_hz[1] - band_hz[0])
+    return np.asarray(np.sqrt(np.maximum(power - floor, 0.0)))

@@ -25,6 +25,10 @@ def serve(
         ),
     ] = None,
     workers: Annotated[int, typer.Option(help="Background analysis workers.")] = 2,
+    processes: Annotated[
+        bool,
+        typer.Option("--processes/--threads", help="Analyse in worker processes (or threads)."),
+    ] = True,
     max_upload_mb: Annotated[int, typer.Option(help="Largest recording accepted, in MB.")] = 20,
     secure_cookies: Annotated[
         bool | None,
@@ -51,6 +55,7 @@ def serve(
     settings = WebSettings(
         database_url=database_url,
         workers=workers,
+        processes=processes,
         max_upload_bytes=max_upload_mb * 1024 * 1024,
         secure_cookies=host not in LOOPBACK if secure_cookies is None else secure_cookies,
     )

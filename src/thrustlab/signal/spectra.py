@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
@@ -23,6 +24,16 @@ def _hann(n: int) -> FloatArray:
     return window
 
 
+@dataclass(frozen=True, slots=True)
+class Spectra:
+    """Welch spectra of several spans on one frequency grid: row ``i`` of ``psd`` belongs to
+    span ``members[i]``."""
+
+    members: tuple[int, ...]
+    freqs_hz: FloatArray
+    psd: FloatArray
+
+
 def power_spectrum(
     x: FloatArray, /, *, fs_hz: float, window_s: float
 ) -> tuple[FloatArray, FloatArray]:
@@ -30,20 +41,23 @@ def power_spectrum(
 
     Hann segments of ``window_s`` (shorter when ``x`` is), half overlapping, each with its
     mean removed. Returns ``(freqs_hz, psd)`` with psd in units of x squared per Hz."""
-    return welch_many(x, [(0, x.shape[0])], fs_hz=fs_hz, window_s=window_s)[0]
+    groups = welch_many(x, [(0, x.shape[0])], fs_hz=fs_hz, window_s=window_s)
+    if not groups:
+        return np.array([0.0]), np.zeros(1)
+    return groups[0].freqs_hz, groups[0].psd[0]
 
 
 def welch_many(
     x: FloatArray, spans: Sequence[tuple[int, int]], /, *, fs_hz: float, window_s: float
-) -> list[tuple[FloatArray, FloatArray]]:
-    """``power_spectrum`` of each ``x[lo:hi]`` in ``spans``, with one FFT for all the spans
-    whose segments have the same length."""
+) -> list[Spectra]:
+    """``power_spectrum`` of each ``x[lo:hi]`` in ``spans``, one FFT for all the spans whose
+    segments have the same length (spans under 4 samples get none)."""
     lengths = [min(hi - lo, max(4, round(window_s * fs_hz))) for lo, hi in spans]
-    out: list[tuple[FloatArray, FloatArray]] = [(np.array([0.0]), np.zeros(1))] * len(spans)
+    out = []
     for seg in sorted(set(lengths)):
         if seg < 4:  # a Hann window of fewer samples is all zeros
             continue
-        members = [k for k, length in enumerate(lengths) if length == seg]
+        members = tuple(k for k, length in enumerate(lengths) if length == seg)
         starts = [np.arange(spans[k][0], spans[k][1] - seg + 1, max(1, seg // 2)) for k in members]
         segments = x[np.concatenate(starts)[:, None] + np.arange(seg)[None, :]]
         segments = segments - segments.mean(axis=1, keepdims=True)
@@ -56,10 +70,10 @@ def welch_many(
             power = power.sum(axis=2)
         power[:, 1:-1] *= 2.0
         power /= fs_hz * float(np.sum(window**2))
-        freqs = np.fft.rfftfreq(n_fft, 1.0 / fs_hz)
-        edges = np.cumsum([0] + [len(st) for st in starts])
-        for k, a, b in zip(members, edges[:-1], edges[1:], strict=True):
-            out[k] = (freqs, power[a:b].mean(axis=0))
+        counts = np.array([len(st) for st in starts])
+        edges = np.concatenate([[0], np.cumsum(counts)[:-1]])
+        psd = np.add.reduceat(power, edges, axis=0) / counts[:, None]
+        out.append(Spectra(members, np.fft.rfftfreq(n_fft, 1.0 / fs_hz), psd))
     return out
 
 
@@ -71,19 +85,39 @@ def peak_frequency(
     band_hz: tuple[float, float],
     halfwidth_hz: float = 1.0,
 ) -> float | None:
-    """Frequency of the largest peak of ``psd`` inside ``band_hz``: the highest local
-    maximum (a slope running into the band edge is not a peak), refined to the
-    power-weighted centre of the spectrum within ``halfwidth_hz`` of it, above the lowest
-    bin there (a wandering tremor makes a broad peak whose centre is its mean frequency).
-    None when the band holds no power."""
-    inside = np.flatnonzero((freqs_hz >= band_hz[0]) & (freqs_hz <= band_hz[1]))
-    if inside.size == 0 or float(np.max(psd[inside])) <= 0:
-        return None
-    values = psd[inside]
-    local = np.flatnonzero((values[1:-1] >= values[:-2]) & (values[1:-1] >= values[2:])) + 1
-    k = int(inside[local[np.argmax(values[local])]] if local.size else inside[np.argmax(values)])
-    near = inside[np.abs(freqs_hz[inside] - freqs_hz[k]) <= halfwidth_hz]
-    weights = psd[near] - float(np.min(psd[near]))
-    if weights.sum() <= 0:
-        return float(freqs_hz[k])
-    return float(np.sum(freqs_hz[near] * weights) / weights.sum())
+    """Frequency of the largest peak of ``psd`` inside ``band_hz`` (see
+    ``peak_frequencies``); None when the band holds no power."""
+    peak = peak_frequencies(freqs_hz, psd[None, :], band_hz=band_hz, halfwidth_hz=halfwidth_hz)[0]
+    return None if np.isnan(peak) else float(peak)
+
+
+def peak_frequencies(
+    freqs_hz: FloatArray,
+    psd: FloatArray,
+    /,
+    *,
+    band_hz: tuple[float, float],
+    halfwidth_hz: float = 1.0,
+) -> FloatArray:
+    """For each row of ``psd``, the frequency of its largest peak inside ``band_hz``: the
+    highest local maximum (a slope running into the band edge is not a peak), refined to
+    the power-weighted centre of the spectrum within ``halfwidth_hz`` of it, above the
+    lowest bin there (a wandering tremor makes a broad peak whose centre is its mean
+    frequency). NaN where the band holds no power."""
+    inside = (freqs_hz >= band_hz[0]) & (freqs_hz <= band_hz[1])
+    rows = psd.shape[0]
+    if not inside.any():
+        return np.full(rows, np.nan)
+    f, p = freqs_hz[inside], psd[:, inside]
+    local = np.zeros_like(p, dtype=bool)
+    local[:, 1:-1] = (p[:, 1:-1] >= p[:, :-2]) & (p[:, 1:-1] >= p[:, 2:])
+    has_local = local.any(axis=1)
+    k = np.where(has_local, np.where(local, p, -np.inf).argmax(axis=1), p.argmax(axis=1))
+    near = np.abs(f[None, :] - f[k][:, None]) <= halfwidth_hz
+    floor = np.where(near, p, np.inf).min(axis=1, keepdims=True)
+    weights = np.where(near, p - floor, 0.0)
+    total = weights.sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        centre = (weights @ f) / total
+    peaks = np.where(total > 0, centre, f[k])
+    return np.asarray(np.where(p.max(axis=1) > 0, peaks, np.nan))

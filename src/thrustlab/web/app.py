@@ -47,7 +47,11 @@ def create_app(settings: WebSettings | None = None, /) -> FastAPI:
         from thrustlab.web.db import open_web_db
 
         engine = await run_in_threadpool(open_web_db, settings.database_url)
-        pool = WorkerPool(engine, size=settings.workers) if settings.workers else None
+        pool = (
+            WorkerPool(engine, size=settings.workers, processes=settings.processes)
+            if settings.workers
+            else None
+        )
         app.state.engine, app.state.pool = engine, pool
         if pool is not None:
             pool.start()

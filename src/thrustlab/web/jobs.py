@@ -13,10 +13,13 @@ import dataclasses
 import datetime as dt
 import hashlib
 import logging
+import multiprocessing
+import os
 import tempfile
 import threading
 import uuid
 from collections.abc import Sequence
+from concurrent.futures import Executor, ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +31,7 @@ from thrustlab.web.models import Job, User, utcnow
 from thrustlab.web.uploads import Upload
 
 logger = logging.getLogger(__name__)
+BACKGROUND_NICENESS = 10
 POLL_S = 0.5
 """How often an idle worker looks for queued jobs it was not told about."""
 
@@ -92,8 +96,10 @@ def claim_next(engine: Engine, /) -> str | None:
     return None
 
 
-def run_job(engine: Engine, job_id: str, /) -> None:
-    """Analyse a claimed job and store it in the log (or mark it failed with the reason)."""
+def run_job(engine: Engine, job_id: str, /, *, executor: Executor | None = None) -> None:
+    """Analyse a claimed job and store it in the log (or mark it failed with the reason).
+
+    With an ``executor`` (a process pool) the analysis runs there, off the server's GIL."""
     with session_scope(engine) as session:
         job = session.get(Job, job_id)
         assert job is not None
@@ -107,14 +113,20 @@ def run_job(engine: Engine, job_id: str, /) -> None:
         day = dt.date.fromisoformat(info["date"])
         history = history_for(session, lifter, before=day)
     try:
-        document, report_html = analyse_files(files, info["answers"], history, day)
-    except ThrustlabError as error:
-        _fail(engine, job_id, str(error))
-        return
+        if executor is None:
+            outcome = analysis_outcome(files, info["answers"], history, day)
+        else:
+            outcome = executor.submit(
+                analysis_outcome, files, info["answers"], history, day
+            ).result()
     except Exception as error:  # a bug must not kill the worker; the job says what happened
         logger.exception("analysis job %s failed", job_id)
         _fail(engine, job_id, f"the analysis failed unexpectedly ({type(error).__name__})")
         return
+    if isinstance(outcome, str):
+        _fail(engine, job_id, outcome)
+        return
+    document, report_html = outcome
     _store(
         engine,
         job_id,
@@ -189,6 +201,21 @@ def _fail(engine: Engine, job_id: str, message: str) -> None:
         )
 
 
+def analysis_outcome(
+    files: Sequence[tuple[str, bytes]],
+    answers: dict[str, Any],
+    history: Any,
+    day: dt.date,
+    /,
+) -> tuple[dict[str, Any], str] | str:
+    """``analyse_files``, with thrustlab's own errors as their one-line message (plain
+    values only, so the result crosses a process boundary)."""
+    try:
+        return analyse_files(files, answers, history, day)
+    except ThrustlabError as error:
+        return str(error)
+
+
 def analyse_files(
     files: Sequence[tuple[str, bytes]],
     answers: dict[str, Any],
@@ -219,18 +246,33 @@ def analyse_files(
     return analysis_json(findings, assessment), html
 
 
-class WorkerPool:
-    """``size`` threads that run queued jobs until ``stop()``; ``wake()`` after queueing one."""
+def _lower_priority() -> None:
+    """Background analyses yield the CPU to the server answering people."""
+    if hasattr(os, "nice"):
+        os.nice(BACKGROUND_NICENESS)
 
-    def __init__(self, engine: Engine, /, *, size: int) -> None:
+
+class WorkerPool:
+    """``size`` threads that run queued jobs until ``stop()``; ``wake()`` after queueing one.
+    With ``processes`` each thread hands the analysis to a pool of ``size`` processes."""
+
+    def __init__(self, engine: Engine, /, *, size: int, processes: bool = False) -> None:
         self._engine = engine
         self._size = size
+        self._processes = processes
+        self._executor: ProcessPoolExecutor | None = None
         self._stop = threading.Event()
         self._wake = threading.Event()
         self._threads: list[threading.Thread] = []
 
     def start(self) -> None:
         requeue_interrupted(self._engine)
+        if self._processes:
+            self._executor = ProcessPoolExecutor(
+                max_workers=self._size,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_lower_priority,
+            )
         for index in range(self._size):
             thread = threading.Thread(
                 target=self._loop, name=f"thrustlab-worker-{index}", daemon=True
@@ -247,6 +289,9 @@ class WorkerPool:
         for thread in self._threads:
             thread.join(timeout_s)
         self._threads.clear()
+        if self._executor is not None:
+            self._executor.shutdown(wait=True, cancel_futures=True)
+            self._executor = None
 
     def _loop(self) -> None:
         while not self._stop.is_set():
@@ -260,6 +305,6 @@ class WorkerPool:
                 self._wake.clear()
                 continue
             try:
-                run_job(self._engine, job_id)
+                run_job(self._engine, job_id, executor=self._executor)
             except Exception:  # storing failed: leave it for the next start to retry
                 logger.exception("cannot store job %s", job_id)

@@ -25,7 +25,9 @@ class WebSettings:
     max_zip_ratio: float = 100.0
     """Largest compression ratio of a zip member (larger looks like a zip bomb)."""
     workers: int = 2
-    """Background analysis threads."""
+    """Background analysis workers."""
+    processes: bool = False
+    """Run the analyses in worker processes (off the server's GIL: faster pages under load)."""
     login_attempts_per_minute: int = 10
     """Login (and token) attempts per client address and minute before 429."""
     session_max_age_s: int = 14 * 24 * 3600
