@@ -13,6 +13,7 @@ from thrustlab.web.accounts import authenticate, issue_token
 from thrustlab.web.deps import (
     DB,
     ApiUser,
+    ReadDB,
     accept_files,
     engine_of,
     limiter_of,
@@ -157,8 +158,9 @@ def create_analysis(
 
 def _job_now(request: Request, job_id: str) -> Job:
     from thrustlab.log import session_scope
+    from thrustlab.web.deps import read_engine_of
 
-    with session_scope(engine_of(request)) as session:
+    with session_scope(read_engine_of(request)) as session:
         job = session.get(Job, job_id)
         assert job is not None
         return job
@@ -170,7 +172,7 @@ def _job_now(request: Request, job_id: str) -> Job:
     responses=ERRORS,
     summary="Your analyses, newest first",
 )
-def list_analyses(user: ApiUser, session: DB) -> AnalysisList:
+def list_analyses(user: ApiUser, session: ReadDB) -> AnalysisList:
     return AnalysisList(analyses=[_out(job) for job in jobs_of(session, user)])
 
 
@@ -180,7 +182,7 @@ def list_analyses(user: ApiUser, session: DB) -> AnalysisList:
     responses={**ERRORS, 404: {"model": Problem}},
     summary="One analysis: its status, and the analysis document once done",
 )
-def get_analysis(analysis_id: str, user: ApiUser, session: DB) -> AnalysisOut:
+def get_analysis(analysis_id: str, user: ApiUser, session: ReadDB) -> AnalysisOut:
     job = visible_job(session, user, analysis_id)
     return _out(job, analysis_of(session, job))
 
@@ -191,7 +193,7 @@ def get_analysis(analysis_id: str, user: ApiUser, session: DB) -> AnalysisOut:
     responses=ERRORS,
     summary="Per lift, one row per session: load, tremor, slowdown, verdict",
 )
-def get_history(user: ApiUser, session: DB) -> HistoryOut:
+def get_history(user: ApiUser, session: ReadDB) -> HistoryOut:
     lifts = [
         LiftOut(
             exercise=t.exercise,

@@ -44,9 +44,10 @@ def create_app(settings: WebSettings | None = None, /) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         from starlette.concurrency import run_in_threadpool
 
-        from thrustlab.web.db import open_web_db
+        from thrustlab.web.db import make_read_engine, open_web_db
 
         engine = await run_in_threadpool(open_web_db, settings.database_url)
+        app.state.read_engine = make_read_engine(engine)
         pool = (
             WorkerPool(engine, size=settings.workers, processes=settings.processes)
             if settings.workers
@@ -60,6 +61,7 @@ def create_app(settings: WebSettings | None = None, /) -> FastAPI:
         finally:
             if pool is not None:
                 await run_in_threadpool(pool.stop)
+            app.state.read_engine.dispose()
             engine.dispose()
 
     app = FastAPI(

@@ -12,6 +12,7 @@ from thrustlab.log import DatabaseError, open_log
 
 WEB_HEAD_REVISION = "w0001"
 VERSION_TABLE = "thrustlab_web_version"
+SQLITE_READ_TIMEOUT_S = 30.0
 
 
 def web_alembic_config(engine: Engine | None, /) -> Any:
@@ -48,6 +49,27 @@ def _web_revision(engine: Engine, /) -> str | None:
             text(f"SELECT version_num FROM {VERSION_TABLE}")
         ).scalar()
         return found
+
+
+def make_read_engine(engine: Engine, /) -> Engine:
+    """An engine for read-only requests. On SQLite the log's engine starts every transaction
+    with ``BEGIN IMMEDIATE`` (the write lock); under WAL, readers need no lock at all, so
+    page views get an engine of their own (``query_only``) and never queue behind writers.
+    Other databases use ``engine`` itself."""
+    if engine.dialect.name != "sqlite":
+        return engine
+    from sqlalchemy import create_engine, event
+
+    reader = create_engine(engine.url, connect_args={"timeout": SQLITE_READ_TIMEOUT_S})
+    event.listen(reader, "connect", _read_only)
+    return reader
+
+
+def _read_only(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA query_only=ON")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
 
 
 def open_web_db(url: str | None = None, /) -> Engine:

@@ -44,6 +44,11 @@ def engine_of(request: Request) -> Engine:
     return engine
 
 
+def read_engine_of(request: Request) -> Engine:
+    engine: Engine | None = getattr(request.app.state, "read_engine", None)
+    return engine if engine is not None else engine_of(request)
+
+
 def pool_of(request: Request) -> WorkerPool | None:
     pool: WorkerPool | None = getattr(request.app.state, "pool", None)
     return pool
@@ -59,7 +64,14 @@ def db(request: Request) -> Iterator[Session]:
         yield session
 
 
+def read_db(request: Request) -> Iterator[Session]:
+    """A session for reading only (it never takes SQLite's write lock)."""
+    with session_scope(read_engine_of(request)) as session:
+        yield session
+
+
 DB = Annotated[Session, Depends(db)]
+ReadDB = Annotated[Session, Depends(read_db)]
 
 
 def csrf_token(request: Request) -> str:
@@ -82,7 +94,7 @@ def page_user(request: Request) -> User:
     uid = request.session.get(USER_KEY)
     user = None
     if isinstance(uid, int):
-        with session_scope(engine_of(request)) as session:
+        with session_scope(read_engine_of(request)) as session:
             user = session.get(User, uid)
     if user is None:
         raise NeedLogin()
@@ -99,7 +111,7 @@ def api_user(
 ) -> User:
     user = None
     if credentials is not None:
-        with session_scope(engine_of(request)) as session:
+        with session_scope(read_engine_of(request)) as session:
             user = user_for_token(session, credentials.credentials)
     if user is None:
         raise HTTPException(

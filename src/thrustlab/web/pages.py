@@ -23,6 +23,7 @@ from thrustlab.web.deps import (
     DB,
     USER_KEY,
     PageUser,
+    ReadDB,
     accept_files,
     check_csrf,
     csrf_token,
@@ -184,14 +185,14 @@ def _text(value: Any) -> str:
 
 
 @router.get("/analyses/{job_id}")
-def analysis_page(request: Request, job_id: str, user: PageUser, session: DB) -> HTMLResponse:
+def analysis_page(request: Request, job_id: str, user: PageUser, session: ReadDB) -> HTMLResponse:
     job = visible_job(session, user, job_id)
     owner = session.get(User, job.user_id)
     return render(request, "analysis.html", user=user, job=job, owner=owner)
 
 
 @router.get("/analyses/{job_id}/report")
-def report(job_id: str, user: PageUser, session: DB) -> HTMLResponse:
+def report(job_id: str, user: PageUser, session: ReadDB) -> HTMLResponse:
     job = visible_job(session, user, job_id)
     if job.report_html is None:
         raise HTTPException(404, "the report is not ready yet")
@@ -199,7 +200,7 @@ def report(job_id: str, user: PageUser, session: DB) -> HTMLResponse:
 
 
 @router.get("/history")
-def history(request: Request, user: PageUser, session: DB) -> HTMLResponse:
+def history(request: Request, user: PageUser, session: ReadDB) -> HTMLResponse:
     return _history(request, session, viewer=user, lifter=user)
 
 
@@ -243,7 +244,9 @@ def team_join(
 
 
 @router.get("/team/athletes/{athlete_id}")
-def athlete_page(request: Request, athlete_id: int, user: PageUser, session: DB) -> HTMLResponse:
+def athlete_page(
+    request: Request, athlete_id: int, user: PageUser, session: ReadDB
+) -> HTMLResponse:
     athlete = session.get(User, athlete_id)
     if athlete is None or user.id == athlete_id or not can_see(session, user, athlete_id):
         raise HTTPException(404, "no athlete with this id on your team")
