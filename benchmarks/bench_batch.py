@@ -25,7 +25,6 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 TARGET_SPEEDUP = 1.7
 
@@ -42,19 +41,6 @@ def write_recordings(folder: Path, n: int) -> list[str]:
         path.write_text(to_csv_text(recording), encoding="utf-8")
         paths.append(str(path))
     return paths
-
-
-def local_cluster(workers: int) -> Any:
-    """A local cluster like the one ``run_batch`` starts (loopback only, free ports)."""
-    from distributed import LocalCluster
-
-    return LocalCluster(
-        n_workers=workers,
-        threads_per_worker=1,
-        host="127.0.0.1",
-        dashboard_address=None,
-        scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
-    )
 
 
 def best_of(repeat: int, run: Callable[[], object]) -> float:
@@ -90,6 +76,7 @@ def main() -> int:
     from distributed import Client
 
     from thrustlab.batch import run_batch
+    from thrustlab.batch.engine import local_cluster
 
     with tempfile.TemporaryDirectory(prefix="thrustlab-bench-batch-") as tmp:
         start = time.perf_counter()

@@ -34,7 +34,7 @@ from thrustlab.config import AnalysisConfig
 from thrustlab.errors import InputError, OptionError
 
 if TYPE_CHECKING:
-    from distributed import Client
+    from distributed import Client, LocalCluster
 
 MAX_CHUNK_FILES = 8
 """Files per Dask task, at most: enough to keep the scheduler's share small (a task costs
@@ -216,22 +216,35 @@ def _outcomes(future: object, chunk: list[tuple[str, str]]) -> list[FileOutcome]
 
 
 @contextmanager
+def local_cluster(workers: int, /) -> Iterator[LocalCluster]:
+    """The local cluster ``run_batch`` starts: ``workers`` processes of one thread each,
+    everything listening on 127.0.0.1 on free ports."""
+    import dask
+    from distributed import LocalCluster
+
+    with (
+        dask.config.set({"distributed.nanny.pre-spawn-environ": _worker_environ()}),
+        LocalCluster(  # type: ignore[no-untyped-call]
+            n_workers=workers,
+            threads_per_worker=1,
+            processes=True,
+            host="127.0.0.1",
+            dashboard_address=None,
+            # its HTTP endpoints (health, metrics) on a free loopback port, not 8787
+            scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
+        ) as cluster,
+    ):
+        yield cluster
+
+
+@contextmanager
 def _connect(scheduler: str | Client | None, workers: int | None) -> Iterator[Client]:
     """A client of the given scheduler, or of a new local cluster closed afterwards."""
-    from distributed import Client, LocalCluster
+    from distributed import Client
 
     if scheduler is None:
-        n = workers or _cores()
         with (
-            LocalCluster(  # type: ignore[no-untyped-call]
-                n_workers=n,
-                threads_per_worker=1,
-                processes=True,
-                host="127.0.0.1",
-                dashboard_address=None,
-                # its HTTP endpoints (health, metrics) on a free loopback port, not 8787
-                scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
-            ) as cluster,
+            local_cluster(workers or _cores()) as cluster,
             Client(cluster, set_as_default=False) as client,  # type: ignore[no-untyped-call]
         ):
             yield client
@@ -249,6 +262,17 @@ def _connect(scheduler: str | Client | None, workers: int | None) -> Iterator[Cl
     with client:
         _wait_for_workers(client, scheduler)
         yield client
+
+
+def _worker_environ() -> dict[str, object]:
+    """The local workers' environment, less Dask's ``MALLOC_TRIM_THRESHOLD_``: setting it
+    fixes glibc's mmap threshold at 128 kB, so every larger numpy array is mapped and
+    faulted in afresh (measured: 18x the page faults, the analysis ~1.3-2x slower)."""
+    import dask
+
+    environ = dict(dask.config.get("distributed.nanny.pre-spawn-environ", default={}) or {})
+    environ.pop("MALLOC_TRIM_THRESHOLD_", None)
+    return environ
 
 
 def _wait_for_workers(client: Client, address: str) -> None:
