@@ -252,3 +252,31 @@ def test_jobs_survive_a_restart(tmp_path: Path, demo_csv: bytes) -> None:
     with TestClient(create_app(settings_for(tmp_path, workers=1))) as client:
         assert wait_done(client, job_id, headers)["status"] == "done"
         assert stored_counts(client) == (1, 1, 1)
+
+
+def test_a_video_of_the_set_is_analysed(tmp_path: Path) -> None:
+    pytest.importorskip("av", reason="the video extra is not installed")
+    from dataclasses import replace
+
+    from thrustlab.video import synth
+
+    video = tmp_path / "set.mp4"
+    synth.render_set(video, replace(synth.Scene(), reps=2))
+    settings = settings_for(tmp_path, video_pose=False)
+    with TestClient(create_app(settings)) as client:
+        sign_up(client, "film@example.org")
+        headers = api_token(client, "film@example.org")
+        made = client.post(
+            "/api/analyses", headers=headers, files={"file": ("set.mp4", video.read_bytes())}
+        )
+        assert made.status_code == 202, made.text
+        body = wait_done(client, made.json()["id"], headers)
+        assert body["status"] == "done", body
+        analysis = body["analysis"]
+        assert isinstance(analysis, dict)
+        assert analysis["source"]["kind"] == "video" and analysis["set"]["rep_count"] == 2
+        broken = client.post(
+            "/api/analyses", headers=headers, files={"file": ("bad.mp4", b"not a video" * 10)}
+        )
+        assert broken.status_code == 415 and "bad.mp4" in broken.json()["detail"]
+        assert stored_counts(client)[0] == 1

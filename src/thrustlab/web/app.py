@@ -49,7 +49,12 @@ def create_app(settings: WebSettings | None = None, /) -> FastAPI:
         engine = await run_in_threadpool(open_web_db, settings.database_url)
         app.state.read_engine = make_read_engine(engine)
         pool = (
-            WorkerPool(engine, size=settings.workers, processes=settings.processes)
+            WorkerPool(
+                engine,
+                size=settings.workers,
+                processes=settings.processes,
+                video_pose=settings.video_pose,
+            )
             if settings.workers
             else None
         )
@@ -84,7 +89,8 @@ def create_app(settings: WebSettings | None = None, /) -> FastAPI:
         same_site="lax",
         https_only=settings.secure_cookies,
     )
-    app.add_middleware(BodyLimit, max_bytes=2 * settings.max_upload_bytes + 1024 * 1024)
+    largest = max(2 * settings.max_upload_bytes, settings.max_video_bytes)
+    app.add_middleware(BodyLimit, max_bytes=largest + 1024 * 1024)
     app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(packages=[("thrustlab.web", "static")]), name="static")
     app.include_router(api.router)

@@ -22,7 +22,7 @@ from thrustlab.web.errors import UploadError, WebError
 from thrustlab.web.jobs import SetInfo, WorkerPool
 from thrustlab.web.models import Job, User
 from thrustlab.web.settings import WebSettings
-from thrustlab.web.uploads import Upload, check_upload
+from thrustlab.web.uploads import Upload, check_upload, max_bytes, safe_name
 
 CSRF_KEY = "csrf"
 USER_KEY = "uid"
@@ -135,7 +135,7 @@ def read_upload(file: UploadFile | None, settings: WebSettings) -> Upload | None
     """The file's bytes (never more than the limit plus one byte read), checked."""
     if file is None or (not file.filename and file.size in (None, 0)):
         return None
-    data = file.file.read(settings.max_upload_bytes + 1)
+    data = file.file.read(max_bytes(safe_name(file.filename), settings) + 1)
     return check_upload(file.filename, data, settings=settings)
 
 
@@ -147,8 +147,6 @@ def accept_files(
 ) -> list[Upload]:
     """One recording, or the left and right thigh's; each read once, so a file that is not a
     recording is refused here with the reader's message, before anything is stored."""
-    from thrustlab.read import read
-
     one = read_upload(file, settings)
     pair = [read_upload(left, settings), read_upload(right, settings)]
     if one is not None and any(pair):
@@ -158,16 +156,35 @@ def accept_files(
     uploads = [one] if one is not None else [u for u in pair if u is not None]
     if not uploads:
         raise UploadError("choose a recording to upload")
+    if len(uploads) == 2 and any(u.is_video for u in uploads):
+        raise UploadError("left and right are sensor recordings; upload a video as one file")
     with tempfile.TemporaryDirectory(prefix="thrustlab-upload-") as folder:
         for index, upload in enumerate(uploads):
             path = Path(folder) / f"{index}-{upload.name}"
             path.write_bytes(upload.data)
             try:
-                read(path)
+                _check_readable(path, video=upload.is_video)
             except ThrustlabError as error:
                 problem = str(error).split(": ", 1)[-1]
                 raise UploadError(f"{upload.name}: {problem}", status_code=415) from None
     return uploads
+
+
+def _check_readable(path: Path, /, *, video: bool) -> None:
+    if not video:
+        from thrustlab.read import read
+
+        read(path)
+        return
+    try:
+        from thrustlab.video import probe
+    except ImportError:
+        raise UploadError(
+            f"{path.name.split('-', 1)[-1]}: video needs the server's video extra; "
+            "upload the sensor export instead",
+            status_code=415,
+        ) from None
+    probe(path)
 
 
 def set_info(exercise: str, date: dt.date | None, answers: dict[str, Any], /) -> SetInfo:

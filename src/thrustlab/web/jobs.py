@@ -28,7 +28,7 @@ from sqlalchemy import Engine, select, update
 from thrustlab.errors import ThrustlabError
 from thrustlab.log import NewSet, RecordingRef, add_set, analysis_record, history_for, session_scope
 from thrustlab.web.models import Job, User, utcnow
-from thrustlab.web.uploads import Upload
+from thrustlab.web.uploads import Upload, is_video_name
 
 logger = logging.getLogger(__name__)
 BACKGROUND_NICENESS = 10
@@ -96,7 +96,14 @@ def claim_next(engine: Engine, /) -> str | None:
     return None
 
 
-def run_job(engine: Engine, job_id: str, /, *, executor: Executor | None = None) -> None:
+def run_job(
+    engine: Engine,
+    job_id: str,
+    /,
+    *,
+    executor: Executor | None = None,
+    video_pose: bool = True,
+) -> None:
     """Analyse a claimed job and store it in the log (or mark it failed with the reason).
 
     With an ``executor`` (a process pool) the analysis runs there, off the server's GIL."""
@@ -114,10 +121,10 @@ def run_job(engine: Engine, job_id: str, /, *, executor: Executor | None = None)
         history = history_for(session, lifter, before=day)
     try:
         if executor is None:
-            outcome = analysis_outcome(files, info["answers"], history, day)
+            outcome = analysis_outcome(files, info["answers"], history, day, video_pose)
         else:
             outcome = executor.submit(
-                analysis_outcome, files, info["answers"], history, day
+                analysis_outcome, files, info["answers"], history, day, video_pose
             ).result()
     except Exception as error:  # a bug must not kill the worker; the job says what happened
         logger.exception("analysis job %s failed", job_id)
@@ -206,12 +213,13 @@ def analysis_outcome(
     answers: dict[str, Any],
     history: Any,
     day: dt.date,
+    video_pose: bool = True,
     /,
 ) -> tuple[dict[str, Any], str] | str:
     """``analyse_files``, with thrustlab's own errors as their one-line message (plain
     values only, so the result crosses a process boundary)."""
     try:
-        return analyse_files(files, answers, history, day)
+        return analyse_files(files, answers, history, day, video_pose=video_pose)
     except ThrustlabError as error:
         return str(error)
 
@@ -222,8 +230,11 @@ def analyse_files(
     history: Any,
     day: dt.date,
     /,
+    *,
+    video_pose: bool = True,
 ) -> tuple[dict[str, Any], str]:
-    """Read, analyse, explain and render one set: its JSON document and HTML report."""
+    """Read (or, for a video, track), analyse, explain and render one set: its JSON
+    document and HTML report."""
     from thrustlab.analyse import analyse, analyse_legs
     from thrustlab.explain import answers_from_mapping, explain
     from thrustlab.read import read
@@ -232,15 +243,20 @@ def analyse_files(
 
     with tempfile.TemporaryDirectory(prefix="thrustlab-web-") as folder:
         recordings = []
+        video_findings = None
         for index, (name, data) in enumerate(files):
             path = Path(folder) / f"{index}-{name}"
             path.write_bytes(data)
-            recordings.append(read(path))
-    findings = (
-        analyse_legs(recordings[0], recordings[1])
-        if len(recordings) == 2
-        else analyse(recordings[0])
-    )
+            if is_video_name(name):
+                video_findings = _video_findings(path, pose=video_pose)
+            else:
+                recordings.append(read(path))
+    if video_findings is not None:
+        findings = video_findings
+    elif len(recordings) == 2:
+        findings = analyse_legs(recordings[0], recordings[1])
+    else:
+        findings = analyse(recordings[0])
     assessment = explain(findings, answers_from_mapping(answers), history, today=day)
     html = render_report(findings, assessment, recordings=tuple(recordings), history=history)
     return analysis_json(findings, assessment), html
@@ -252,12 +268,27 @@ def _lower_priority() -> None:
         os.nice(BACKGROUND_NICENESS)
 
 
+def _video_findings(path: Path, /, *, pose: bool) -> Any:
+    """The findings of a side-view video (``pose`` off: plate and thigh motion only)."""
+    from thrustlab.video import FakePoseEstimator, MediaPipePose, VideoConfig, analyse_video
+
+    config = VideoConfig(view="side")
+    if not pose:
+        nobody = FakePoseEstimator(lambda _t: None)
+        return analyse_video(path, estimator=nobody, config=config).findings
+    with MediaPipePose() as estimator:
+        return analyse_video(path, estimator=estimator, config=config).findings
+
+
 class WorkerPool:
     """``size`` threads that run queued jobs until ``stop()``; ``wake()`` after queueing one.
     With ``processes`` each thread hands the analysis to a pool of ``size`` processes."""
 
-    def __init__(self, engine: Engine, /, *, size: int, processes: bool = False) -> None:
+    def __init__(
+        self, engine: Engine, /, *, size: int, processes: bool = False, video_pose: bool = True
+    ) -> None:
         self._engine = engine
+        self._video_pose = video_pose
         self._size = size
         self._processes = processes
         self._executor: ProcessPoolExecutor | None = None
@@ -305,6 +336,6 @@ class WorkerPool:
                 self._wake.clear()
                 continue
             try:
-                run_job(self._engine, job_id, executor=self._executor)
+                run_job(self._engine, job_id, executor=self._executor, video_pose=self._video_pose)
             except Exception:  # storing failed: leave it for the next start to retry
                 logger.exception("cannot store job %s", job_id)

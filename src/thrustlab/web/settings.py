@@ -20,6 +20,10 @@ class WebSettings:
     """Send the session cookie over HTTPS only (off for plain-HTTP loopback use)."""
     max_upload_bytes: int = 20 * MIB
     """Largest recording file accepted."""
+    max_video_bytes: int = 300 * MIB
+    """Largest video accepted (a phone video of one set, trimmed)."""
+    video_pose: bool = True
+    """Follow the body with MediaPipe Pose in videos (off: plate and thigh motion only)."""
     max_unzipped_bytes: int = 200 * MIB
     """Largest total a zip upload may declare uncompressed."""
     max_zip_ratio: float = 100.0
@@ -35,5 +39,5 @@ class WebSettings:
     def __post_init__(self) -> None:
         if self.workers < 0:
             raise ValueError("workers must be 0 (no background analysis) or more")
-        if self.max_upload_bytes <= 0:
-            raise ValueError("max_upload_bytes must be positive")
+        if self.max_upload_bytes <= 0 or self.max_video_bytes <= 0:
+            raise ValueError("max_upload_bytes and max_video_bytes must be positive")

@@ -11,6 +11,7 @@ from thrustlab.web.errors import UploadError
 from thrustlab.web.settings import WebSettings
 
 SENSOR_SUFFIXES: tuple[str, ...] = (".csv", ".txt", ".json", ".zip")
+VIDEO_SUFFIXES: tuple[str, ...] = (".mp4", ".mov", ".m4v", ".avi", ".mkv")
 RATIO_MIN_BYTES = 1024 * 1024
 """Members smaller than this may compress as well as they like (tiny CSVs compress well)."""
 
@@ -21,6 +22,14 @@ class Upload:
 
     name: str
     data: bytes
+
+    @property
+    def is_video(self) -> bool:
+        return is_video_name(self.name)
+
+
+def is_video_name(name: str, /) -> bool:
+    return PurePath(name).suffix.lower() in VIDEO_SUFFIXES
 
 
 def safe_name(name: str | None, /) -> str:
@@ -34,20 +43,23 @@ def check_upload(name: str | None, data: bytes, /, *, settings: WebSettings) -> 
     """The upload, if it can be a sensor export; else an ``UploadError`` saying why."""
     clean = safe_name(name)
     suffix = PurePath(clean).suffix.lower()
-    if suffix not in SENSOR_SUFFIXES:
+    if suffix not in SENSOR_SUFFIXES + VIDEO_SUFFIXES:
         raise UploadError(
-            f"{clean}: not a sensor export ({suffix or 'no extension'}); upload a "
-            "Sensor Logger or phyphox export (.zip), a .csv or a .json file",
+            f"{clean}: not a sensor export or a video ({suffix or 'no extension'}); upload a "
+            "Sensor Logger or phyphox export (.zip), a .csv or .json file, or an .mp4/.mov video",
             status_code=415,
         )
     if not data:
         raise UploadError(f"{clean}: the file is empty (0 bytes); export the recording again")
-    if len(data) > settings.max_upload_bytes:
+    limit = max_bytes(clean, settings)
+    if len(data) > limit:
         raise UploadError(
-            f"{clean}: the file is larger than the {settings.max_upload_bytes // 1024**2} MB "
+            f"{clean}: the file is larger than the {limit // 1024**2} MB "
             "limit; trim the recording to the set",
             status_code=413,
         )
+    if suffix in VIDEO_SUFFIXES:
+        return Upload(clean, data)
     if suffix == ".zip" or data[:4] == b"PK\x03\x04":
         _check_zip(clean, data, settings=settings)
     elif b"\x00" in data[:4096]:
@@ -56,6 +68,11 @@ def check_upload(name: str | None, data: bytes, /, *, settings: WebSettings) -> 
             status_code=415,
         )
     return Upload(clean, data)
+
+
+def max_bytes(name: str, settings: WebSettings, /) -> int:
+    """The size limit for a file of this name (videos are larger)."""
+    return settings.max_video_bytes if is_video_name(name) else settings.max_upload_bytes
 
 
 def _check_zip(name: str, data: bytes, /, *, settings: WebSettings) -> None:
