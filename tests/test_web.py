@@ -280,3 +280,36 @@ def test_a_video_of_the_set_is_analysed(tmp_path: Path) -> None:
         )
         assert broken.status_code == 415 and "bad.mp4" in broken.json()["detail"]
         assert stored_counts(client)[0] == 1
+
+
+def test_the_coach_dashboard_flags_warning_signs_and_asymmetry(client: TestClient) -> None:
+    (left, right), _ = simulate_set(SimulationSpec(seed=5, two_legs=True, asymmetry_pct=40.0))  # type: ignore[misc]
+    sign_up(client, "head.coach@example.org", role="coach")
+    code = re.search(r'id="join-code">([^<]+)<', client.get("/team").text)
+    assert code
+    client.cookies.clear()
+    sign_up(client, "lopsided@example.org")
+    client.post("/team/join", data={"code": code.group(1), "csrf_token": csrf(client, "/team")})
+    headers = api_token(client, "lopsided@example.org")
+    made = client.post(
+        "/api/analyses",
+        headers=headers,
+        data={"answers": '{"pain": "sharp", "load": "120 kg"}'},
+        files={
+            "left": ("left.csv", to_csv_text(left).encode()),
+            "right": ("right.csv", to_csv_text(right).encode()),
+        },
+    )
+    assert made.status_code == 202, made.text
+    body = wait_done(client, made.json()["id"], headers)
+    assert body["status"] == "done" and body["verdict"] == "stop"
+    client.cookies.clear()
+    token = csrf(client, "/login")
+    client.post(
+        "/login",
+        data={"email": "head.coach@example.org", "password": PASSWORD, "csrf_token": token},
+    )
+    row = re.search(r'<tr class="attention">(.*?)</tr>', client.get("/team").text, re.DOTALL)
+    assert row, "the athlete needs attention"
+    assert "sharp pain" in row.group(1) and "lopsided" in row.group(1)
+    assert re.search(r"\+\d+ %", row.group(1)), "asymmetry shown"
