@@ -29,6 +29,7 @@ class Tally:
     peak_errors_hz: list[float] = field(default_factory=list)
     asymmetry_errors: list[float] = field(default_factory=list)
     asymmetry_levels: list[float] = field(default_factory=list)
+    slowdown_errors: list[float] = field(default_factory=list)
 
 
 @pytest.fixture(scope="module")
@@ -62,12 +63,17 @@ def tally() -> Tally:
             t.rms_ok.append(measured is not None and abs(measured - rms) <= max(0.15 * rms, 0.03))
             if rms >= 0.1 and not two_legs and rep.tremor_peak_hz is not None:
                 t.peak_errors_hz.append(abs(rep.tremor_peak_hz - peak))
+        measured_slowdown = findings.set.concentric_slowdown_pct
+        if truth.concentric_slowdown_pct is not None and measured_slowdown is not None:
+            t.slowdown_errors.append(abs(measured_slowdown - truth.concentric_slowdown_pct))
         if two_legs and truth.asymmetry_index_pct is not None:
             measured_asym = findings.set.asymmetry_index_pct
-            t.asymmetry_errors.append(
-                999.0 if measured_asym is None else abs(measured_asym - truth.asymmetry_index_pct)
-            )
-            t.asymmetry_levels.append(truth.left.set_tremor_rms_mps2)
+            true_asym = truth.asymmetry_index_pct
+            error = float("nan") if measured_asym is None else abs(measured_asym - true_asym)
+            t.asymmetry_errors.append(error)
+            assert truth.right is not None
+            both = (truth.left.set_tremor_rms_mps2, truth.right.set_tremor_rms_mps2)
+            t.asymmetry_levels.append(max(both))
     boundary = np.array(t.boundary_errors_s)
     peaks, asym = np.array(t.peak_errors_hz), np.array(t.asymmetry_errors)
     print(
@@ -76,7 +82,9 @@ def tally() -> Tally:
         f"(p99 {np.percentile(boundary, 99):.3f} s, max {boundary.max():.3f} s); "
         f"rep RMS within 15 % or 0.03: {np.mean(t.rms_ok):.2%} of {len(t.rms_ok)}; "
         f"peak within 0.5 Hz: {np.mean(peaks <= 0.5):.2%} of {peaks.size}; "
-        f"asymmetry within 5 points: {np.mean(asym <= 5):.2%} of {asym.size}"
+        f"asymmetry within 5 points: {np.mean(asym[~np.isnan(asym)] <= 5):.2%} of "
+        f"{np.sum(~np.isnan(asym))} measured ({np.sum(np.isnan(asym))} left out); "
+        f"slowdown error median {np.median(t.slowdown_errors):.1f} points"
     )
     return t
 
@@ -104,10 +112,21 @@ def test_peak_frequency_within_0_5_hz_where_shaking_is_clear(tally: Tally) -> No
 
 def test_asymmetry_index_within_5_points(tally: Tally) -> None:
     errors, levels = np.array(tally.asymmetry_errors), np.array(tally.asymmetry_levels)
-    assert errors.size >= 40
-    assert np.mean(errors <= 5) >= 0.95
-    # where the shaking stands clear of the sensor noise (>= 0.02 m/s2), every set
-    assert np.all(errors[levels >= 0.02] <= 5)
+    measured = ~np.isnan(errors)
+    assert errors.size >= 40 and measured.sum() >= 40
+    # every index given is within 5 points ...
+    assert np.all(errors[measured] <= 5)
+    # ... and it is left out (with a quality entry) only where no leg shakes clearly
+    # above sensor noise (0.02 m/s2 in truth, with a margin for the noise itself)
+    assert np.all(levels[~measured] < 0.025)
+
+
+def test_concentric_slowdown_follows_the_truth(tally: Tally) -> None:
+    errors = np.array(tally.slowdown_errors)
+    assert errors.size >= 150
+    # per-rep phase timing is good to about 0.1 s, which the trend line averages down
+    assert np.median(errors) <= 10
+    assert np.percentile(errors, 90) <= 25
 
 
 def test_orientation_does_not_change_the_tremor() -> None:

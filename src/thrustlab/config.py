@@ -45,6 +45,9 @@ class AnalysisConfig:
     angle_sigma_hz: float = 1.5
     """The thigh angle is smoothed with a Gaussian of 1.5 Hz: a rep's movement (below 1-2 Hz)
     passes, shaking above 4 Hz and 10-20 Hz jolts do not, and nothing rings."""
+    angle_crossover_hz: float = 0.2
+    """With both gravity and a gyroscope, the angle follows the gyroscope above 0.2 Hz (the
+    movement) and gravity below it (the level, over 5 s and more)."""
     angle_rate_hz: float = 50.0
     """Rate at which the thigh angle is followed; 25x the angle's low-pass corner."""
     min_rom_deg: float = 12.0
@@ -70,6 +73,9 @@ class AnalysisConfig:
     (post-set shaking) that is measured."""
     rest_min_s: float = 1.0
     """A rest shorter than this is too short to measure."""
+    asymmetry_min_rms_mps2: float = 0.02
+    """Legs are compared only when one shakes at 0.02 m/s2 (2 mg) or more: below that a
+    phone's noise (about 1 mg) decides the index, not the legs."""
     onset_factor: float = 2.0
     """Tremor onset: the first rep from which the tremor stays at or above 2x the reference
     (the rest baseline, else the calmest rep)."""

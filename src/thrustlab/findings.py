@@ -45,6 +45,9 @@ class RepMetrics:
     tremor_peak_hz: float | None
     fatigue_band_rms_mps2: float | None
     legs: Legs | None = None
+    concentric_rise_s: float | None = None
+    """Time from 10 % to 90 % of the rep's range on the way up: unlike the phase edges, it
+    does not depend on how the movement starts and stops, so it tracks slowing reliably."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -91,6 +91,7 @@ def _rep_metrics(r: RepTiming, i: int, stats: TremorStats, legs: Legs | None) ->
         tremor_peak_hz=stats.peak_hz,
         fatigue_band_rms_mps2=stats.fatigue_rms_mps2,
         legs=legs,
+        concentric_rise_s=round(r.rise_s, 3),
     )
 
 
@@ -120,12 +121,8 @@ def _findings(
         tremor_trend_ratio=figures.trend_ratio(rms),
         tremor_onset_rep=figures.onset_rep(rms, reference_mps2=baseline, config=config),
         post_set_tremor_rms_mps2=post,
-        asymmetry_index_pct=figures.asymmetry_pct(
-            legs.left.tremor_rms_mps2, legs.right.tremor_rms_mps2
-        )
-        if legs
-        else None,
-        concentric_slowdown_pct=figures.slowdown_pct(concentric),
+        asymmetry_index_pct=_asymmetry(legs, config),
+        concentric_slowdown_pct=figures.slowdown_pct([r.concentric_rise_s or 0.0 for r in reps]),
         velocity_loss_pct=figures.velocity_loss_pct([r.rom_deg for r in reps], concentric),
         baseline_tremor_rms_mps2=baseline,
         fatigue_band_rms_mps2=set_tremor.fatigue_rms_mps2,
@@ -150,9 +147,28 @@ def _findings(
     )
 
 
+def _asymmetry(legs: Legs | None, config: AnalysisConfig) -> float | None:
+    """The asymmetry index, when at least one leg shakes clearly above sensor noise."""
+    if legs is None:
+        return None
+    left, right = legs.left.tremor_rms_mps2, legs.right.tremor_rms_mps2
+    if max(left or 0.0, right or 0.0) < config.asymmetry_min_rms_mps2:
+        return None
+    return figures.asymmetry_pct(left, right)
+
+
 def _missing(s: SetMetrics, reps: tuple[RepMetrics, ...]) -> tuple[QualityFlag, ...]:
     """Say why set figures are null."""
     flags = []
+    if s.legs is not None and s.asymmetry_index_pct is None:
+        flags.append(
+            QualityFlag(
+                "asymmetry_not_measured",
+                "info",
+                "Neither leg shook clearly above the sensor's noise: the two legs cannot be "
+                "compared (asymmetry left out).",
+            )
+        )
     if reps and s.baseline_tremor_rms_mps2 is None:
         flags.append(
             QualityFlag(

@@ -102,5 +102,5 @@ def find_cycles(
             ]
             rom = float(np.ptp(span)) if span.size else 0.0
         t = peak / rate_hz
-        reps.append(RepTiming(lo / rate_hz, t, t, hi / rate_hz, rom))
+        reps.append(RepTiming(lo / rate_hz, t, t, hi / rate_hz, rom, rise_s=(peak - lo) / rate_hz))
     return tuple(reps)

@@ -46,10 +46,16 @@ def onset_rep(
 
 
 def slowdown_pct(concentric_s: Sequence[float], /) -> float | None:
-    """How much longer the last concentric took than the fastest one, in %."""
-    if len(concentric_s) < 2 or min(concentric_s) <= 0:
+    """How much longer the concentric phase takes at the end of the set than at its start,
+    in %, on the straight line fitted through the reps' concentric times (one rep's time is
+    only good to a tenth of a second; the trend of all of them is far better)."""
+    if len(concentric_s) < 2:
         return None
-    return 100.0 * (concentric_s[-1] - min(concentric_s)) / min(concentric_s)
+    durations = np.asarray(concentric_s, dtype=float)
+    slope, first = np.polyfit(np.arange(durations.size), durations, 1)
+    if first <= 0:
+        return None
+    return float(100.0 * slope * (durations.size - 1) / first)
 
 
 def velocity_loss_pct(rom_deg: Sequence[float], concentric_s: Sequence[float], /) -> float | None:

@@ -23,7 +23,7 @@ from thrustlab.config import AnalysisConfig
 from thrustlab.quality import QualityFlag
 from thrustlab.recording import Recording
 from thrustlab.signal.filters import smooth, spectrum_of
-from thrustlab.signal.orientation import angle_from_gravity, angle_from_gyro
+from thrustlab.signal.orientation import angle_from_gravity, angle_from_gyro, blend
 from thrustlab.signal.resample import Uniform, to_uniform
 
 FloatArray = npt.NDArray[np.float64]
@@ -182,22 +182,30 @@ def _recording_checks(recording: Recording, config: AnalysisConfig) -> list[Qual
 def thigh_angle(
     uniform: Uniform, jolts: BoolArray, config: AnalysisConfig
 ) -> tuple[FloatArray | None, float]:
-    """The thigh angle (degrees) at ``angle_rate_hz`` (or the recording's rate if lower):
-    from the gyroscope when there is one (jolts do not move it), else from gravity, with
-    jolts and gaps bridged by straight lines so that they cannot tilt it."""
+    """The thigh angle (degrees) at ``angle_rate_hz`` (or the recording's rate if lower).
+
+    From gravity (with jolts and gaps bridged by straight lines so they cannot tilt it) and
+    from the integrated gyroscope, blended: the gyroscope follows the movement itself (the
+    thigh's own acceleration bends the gravity estimate while it moves), gravity holds the
+    level over seconds (integration drifts, and loses what falls in a gap)."""
     rate = min(config.angle_rate_hz, uniform.rate_hz)
     n = int(uniform.acc_mps2.shape[0] * rate / uniform.rate_hz)
     index = np.minimum(
         np.round(np.arange(n) * uniform.rate_hz / rate).astype(int), uniform.acc_mps2.shape[0] - 1
     )
+    from_gravity = from_gyro = None
     if uniform.gravity_included:
         bridged = _bridged(uniform.acc_mps2, jolts | ~uniform.valid)
         slow = smooth(bridged, fs_hz=uniform.rate_hz, sigma_hz=config.angle_sigma_hz)
-        return angle_from_gravity(slow[index]), rate
+        from_gravity = angle_from_gravity(slow[index])
     if uniform.gyro_rads is not None:
         slow = smooth(uniform.gyro_rads, fs_hz=uniform.rate_hz, sigma_hz=config.angle_sigma_hz)
-        return angle_from_gyro(slow[index], fs_hz=rate), rate
-    return None, rate
+        from_gyro = angle_from_gyro(slow[index], fs_hz=rate)
+    if from_gravity is not None and from_gyro is not None:
+        return blend(
+            from_gyro, from_gravity, fs_hz=rate, crossover_hz=config.angle_crossover_hz
+        ), rate
+    return (from_gravity if from_gravity is not None else from_gyro), rate
 
 
 def _bridged(x: FloatArray, skip: BoolArray) -> FloatArray:

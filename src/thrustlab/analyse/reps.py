@@ -38,6 +38,8 @@ class RepTiming:
     lockout_end_s: float
     end_s: float
     rom_deg: float
+    rise_s: float
+    """Concentric time from 10 % to 90 % of the way from the bottom to the top."""
 
 
 def zigzag(x: FloatArray, /, *, min_swing: float) -> list[tuple[int, int]]:
@@ -175,7 +177,21 @@ def _timing(
     lock1 = max(_crossing(-v, k2, i1, -fraction * v[k2]), lock0)
     end = _crossing(-v, k2, i2, -fraction * v[k2])
     rom = float(y[i1] - y[start])
-    return RepTiming(start / rate_hz, lock0 / rate_hz, lock1 / rate_hz, end / rate_hz, rom)
+    rise = _rise_time(y[start : lock0 + 1], rate_hz) if lock0 > start else 0.0
+    return RepTiming(start / rate_hz, lock0 / rate_hz, lock1 / rate_hz, end / rate_hz, rom, rise)
+
+
+def _rise_time(up: FloatArray, rate_hz: float) -> float:
+    """Seconds from 10 % to 90 % of the way from ``up[0]`` to its top (interpolated)."""
+    low, high = float(up[0]), float(up.max())
+    times = []
+    for fraction in (0.1, 0.9):
+        level = low + fraction * (high - low)
+        k = int(np.argmax(up >= level))
+        before = float(up[k - 1]) if k > 0 else level
+        share = (level - before) / (float(up[k]) - before) if k > 0 and up[k] != before else 0.0
+        times.append(k - 1 + share if k > 0 else 0.0)
+    return (times[1] - times[0]) / rate_hz
 
 
 def _rest_score(y: FloatArray, reps: list[RepTiming], rate_hz: float, tolerance: float) -> float:

@@ -35,8 +35,8 @@ POWER_WINDOW_S = 0.05
 REFERENCE_S = 2.5
 """Bursts are judged against the median power of the surrounding 2.5 s: long enough that a
 0.2 s jolt cannot lift it, short enough to follow shaking that grows through the set."""
-REFERENCE_RATE_HZ = 20.0
-"""The running median is taken on the power thinned to 20 Hz (it changes slowly)."""
+REFERENCE_RATE_HZ = 10.0
+"""The running median is taken on 0.1 s block means of the power (over 2.5 s it changes slowly)."""
 FADE_S = 0.05
 """Gates open and close over 50 ms, so gating adds no edges of its own."""
 PEAK_HALFWIDTH_HZ = 1.5
@@ -118,7 +118,8 @@ def bursts(x: FloatArray, /, *, rate_hz: float, config: AnalysisConfig) -> BoolA
     n = max(1, round(POWER_WINDOW_S * rate_hz))
     power = np.convolve(np.sum(x**2, axis=1), np.ones(n) / n, mode="same")
     step = max(1, round(rate_hz / REFERENCE_RATE_HZ))
-    coarse = power[::step]
+    edges = np.arange(0, power.size, step)
+    coarse = np.add.reduceat(power, edges) / np.diff(np.append(edges, power.size))
     half = max(1, round(REFERENCE_S * rate_hz / step / 2))
     windows = np.lib.stride_tricks.sliding_window_view(
         np.pad(coarse, half, mode="edge"), 2 * half + 1

@@ -13,6 +13,8 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
+from thrustlab.signal.filters import spectrum_of
+
 FloatArray = npt.NDArray[np.float64]
 
 QUIET_QUANTILE = 0.3
@@ -45,3 +47,16 @@ def angle_from_gyro(gyro_rads: FloatArray, /, *, fs_hz: float) -> FloatArray:
     quiet = magnitude <= np.quantile(magnitude, QUIET_QUANTILE)
     rate = rate - np.median(rate[quiet])
     return np.asarray(np.rad2deg(np.cumsum(rate) / fs_hz))
+
+
+def blend(
+    fast_deg: FloatArray, slow_deg: FloatArray, /, *, fs_hz: float, crossover_hz: float
+) -> FloatArray:
+    """A complementary filter: ``fast_deg`` (integrated gyroscope) above ``crossover_hz``,
+    ``slow_deg`` (gravity) below it, after turning ``fast_deg`` to the same sign."""
+    if float(np.dot(np.gradient(fast_deg), np.gradient(slow_deg))) < 0:
+        fast_deg = -fast_deg
+    fast, slow = spectrum_of(fast_deg, fs_hz=fs_hz), spectrum_of(slow_deg, fs_hz=fs_hz)
+    low = np.exp(-0.5 * (fast.freqs_hz / crossover_hz) ** 2)
+    mixed = np.fft.irfft(fast.coeffs * (1.0 - low) + slow.coeffs * low, n=fast.n_fft)
+    return np.asarray(mixed[fast.pad : fast.pad + fast.n_samples])
