@@ -36,6 +36,36 @@ def test_public_api_resolves_lazily() -> None:
         assert getattr(thrustlab, name) is not None
 
 
+def test_api_functions_stay_callable_once_their_subpackages_are_imported() -> None:
+    import thrustlab
+    import thrustlab.analyse
+    import thrustlab.explain
+    import thrustlab.read  # binds thrustlab.read to the subpackage
+
+    recording, _ = thrustlab.simulate_set(thrustlab.SimulationSpec(seed=1, n_reps=3))
+    assert isinstance(recording, thrustlab.Recording)
+    findings = thrustlab.analyse(recording)
+    assessment = thrustlab.explain(findings, thrustlab.Answers(rpe=8))
+    assert findings.set.rep_count == 3 and assessment.verdict in ("normal", "caution", "stop")
+    assert callable(thrustlab.read)
+
+
+def test_the_readme_python_example_runs(tmp_path: Path) -> None:
+    from thrustlab.recording import Recording
+    from thrustlab.simulate import SimulationSpec, simulate_set, to_csv_text
+
+    recording, _ = simulate_set(SimulationSpec(seed=2, n_reps=4))
+    assert isinstance(recording, Recording)
+    (tmp_path / "set.csv").write_text(to_csv_text(recording))
+    text = (ROOT / "README.md").read_text()
+    (example,) = re.findall(r"```python\n(.*?)```", text, flags=re.DOTALL)
+    done = subprocess.run(
+        [sys.executable, "-c", example], capture_output=True, text=True, cwd=tmp_path, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split()[0] == "4"
+
+
 def _readme_commands() -> list[str]:
     text = (ROOT / "README.md").read_text()
     blocks = re.findall(r"```(?:bash|sh|console)?\n(.*?)```", text, flags=re.DOTALL)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from thrustlab._callable import make_callable
 from thrustlab.analyse import figures
 from thrustlab.analyse.leg import LegResult, Sustained, analyse_leg, sustained_signal, tremor_in
 from thrustlab.analyse.reps import RepTiming
@@ -192,3 +193,6 @@ def _missing(s: SetMetrics, reps: tuple[RepMetrics, ...]) -> tuple[QualityFlag, 
             )
         )
     return tuple(flags)
+
+
+make_callable(__name__, "analyse")  # thrustlab.analyse(...) is the function too

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from thrustlab._callable import make_callable
 from thrustlab.explain.answers import (
     Answers,
     AnswersError,
@@ -56,3 +57,6 @@ __all__ = [
     "load_knowledge",
     "suggest_next_load",
 ]
+
+
+make_callable(__name__, "explain")  # thrustlab.explain(...) is the function too

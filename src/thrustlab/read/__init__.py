@@ -17,6 +17,7 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING
 
+from thrustlab._callable import make_callable
 from thrustlab.errors import FormatError
 from thrustlab.read._options import COLUMN_ROLES, ReadOptions
 
@@ -83,3 +84,6 @@ def _read_as(src: Source, fmt: str, options: ReadOptions) -> Recording:
     from thrustlab.read.generic import read_csv
 
     return read_csv(src, options=options)
+
+
+make_callable(__name__, "read")  # thrustlab.read(...) is the function too
