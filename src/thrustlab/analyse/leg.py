@@ -198,13 +198,15 @@ def thigh_angle(
         bridged = _bridged(uniform.acc_mps2, jolts | ~uniform.valid)
         slow = smooth(bridged, fs_hz=uniform.rate_hz, sigma_hz=config.angle_sigma_hz)
         from_gravity = angle_from_gravity(slow[index])
+    if uniform.gyro_rads is not None and from_gravity is not None:  # smoothed in the blend
+        from_gyro = angle_from_gyro(uniform.gyro_rads[index], fs_hz=rate)
+        crossover, sigma = config.angle_crossover_hz, config.angle_sigma_hz
+        return blend(
+            from_gyro, from_gravity, fs_hz=rate, crossover_hz=crossover, sigma_hz=sigma
+        ), rate
     if uniform.gyro_rads is not None:
         slow = smooth(uniform.gyro_rads, fs_hz=uniform.rate_hz, sigma_hz=config.angle_sigma_hz)
         from_gyro = angle_from_gyro(slow[index], fs_hz=rate)
-    if from_gravity is not None and from_gyro is not None:
-        return blend(
-            from_gyro, from_gravity, fs_hz=rate, crossover_hz=config.angle_crossover_hz
-        ), rate
     return (from_gravity if from_gravity is not None else from_gyro), rate
 
 

@@ -52,6 +52,21 @@ def band_gain(
     return gain
 
 
+def rfft0(x: FloatArray, /, *, n: int) -> npt.NDArray[np.complex128]:
+    """``np.fft.rfft`` along axis 0, run on contiguous rows (three times faster than on the
+    columns of an (N, 3) array)."""
+    if x.ndim == 1:
+        return np.fft.rfft(x, n=n)
+    return np.fft.rfft(np.ascontiguousarray(x.T), n=n, axis=1).T
+
+
+def irfft0(coeffs: npt.NDArray[np.complex128], /, *, n: int) -> FloatArray:
+    """``np.fft.irfft`` along axis 0, run on contiguous rows."""
+    if coeffs.ndim == 1:
+        return np.fft.irfft(coeffs, n=n)
+    return np.fft.irfft(np.ascontiguousarray(coeffs.T), n=n, axis=1).T
+
+
 @dataclass(frozen=True, slots=True)
 class Spectrum:
     """The FFT of a mirrored-padded signal, ready to be filtered into several bands."""
@@ -69,7 +84,7 @@ def spectrum_of(x: FloatArray, /, *, fs_hz: float, pad_s: float = 1.0) -> Spectr
     pad = min(n - 1, round(pad_s * fs_hz))
     padded = np.concatenate([x[pad:0:-1], x, x[-2 : -pad - 2 : -1]]) if pad > 0 else x
     n_fft = next_fast_len(padded.shape[0])
-    coeffs = np.fft.rfft(padded, n=n_fft, axis=0)
+    coeffs = rfft0(padded, n=n_fft)
     return Spectrum(coeffs, np.fft.rfftfreq(n_fft, 1.0 / fs_hz), n, pad, n_fft)
 
 
@@ -82,9 +97,7 @@ def filtered(
     spectrum: Spectrum, /, *, band_hz: tuple[float, float], taper_hz: float = TAPER_HZ
 ) -> FloatArray:
     """The signal of ``spectrum`` band-passed to ``band_hz`` (low edge 0: low-pass)."""
-    out = np.fft.irfft(
-        spectrum.coeffs * _gain_column(spectrum, band_hz, taper_hz), n=spectrum.n_fft, axis=0
-    )
+    out = irfft0(spectrum.coeffs * _gain_column(spectrum, band_hz, taper_hz), n=spectrum.n_fft)
     return np.asarray(out[spectrum.pad : spectrum.pad + spectrum.n_samples])
 
 
@@ -104,5 +117,5 @@ def smooth(x: FloatArray, /, *, fs_hz: float, sigma_hz: float) -> FloatArray:
     spectrum = spectrum_of(x, fs_hz=fs_hz)
     gain = np.exp(-0.5 * (spectrum.freqs_hz / sigma_hz) ** 2)
     coeffs = spectrum.coeffs * (gain[:, None] if spectrum.coeffs.ndim == 2 else gain)
-    out = np.fft.irfft(coeffs, n=spectrum.n_fft, axis=0)
+    out = irfft0(coeffs, n=spectrum.n_fft)
     return np.asarray(out[spectrum.pad : spectrum.pad + spectrum.n_samples])

@@ -50,13 +50,21 @@ def angle_from_gyro(gyro_rads: FloatArray, /, *, fs_hz: float) -> FloatArray:
 
 
 def blend(
-    fast_deg: FloatArray, slow_deg: FloatArray, /, *, fs_hz: float, crossover_hz: float
+    fast_deg: FloatArray,
+    slow_deg: FloatArray,
+    /,
+    *,
+    fs_hz: float,
+    crossover_hz: float,
+    sigma_hz: float,
 ) -> FloatArray:
     """A complementary filter: ``fast_deg`` (integrated gyroscope) above ``crossover_hz``,
-    ``slow_deg`` (gravity) below it, after turning ``fast_deg`` to the same sign."""
+    ``slow_deg`` (gravity) below it, after turning ``fast_deg`` to the same sign; the fast
+    part is smoothed on the way with a Gaussian of ``sigma_hz``."""
     if float(np.dot(np.gradient(fast_deg), np.gradient(slow_deg))) < 0:
         fast_deg = -fast_deg
     fast, slow = spectrum_of(fast_deg, fs_hz=fs_hz), spectrum_of(slow_deg, fs_hz=fs_hz)
     low = np.exp(-0.5 * (fast.freqs_hz / crossover_hz) ** 2)
-    mixed = np.fft.irfft(fast.coeffs * (1.0 - low) + slow.coeffs * low, n=fast.n_fft)
+    smooth = np.exp(-0.5 * (fast.freqs_hz / sigma_hz) ** 2)
+    mixed = np.fft.irfft(fast.coeffs * (1.0 - low) * smooth + slow.coeffs * low, n=fast.n_fft)
     return np.asarray(mixed[fast.pad : fast.pad + fast.n_samples])

@@ -9,7 +9,7 @@ import numpy.typing as npt
 
 from thrustlab.quality import QualityFlag
 from thrustlab.recording import Recording
-from thrustlab.signal.filters import band_gain, next_fast_len
+from thrustlab.signal.filters import band_gain, irfft0, next_fast_len, rfft0
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
@@ -93,7 +93,7 @@ def _decimated(values: FloatArray, factor: int, rate_hz: float) -> FloatArray:
         np.concatenate([values[pad:0:-1], values, values[-2 : -pad - 2 : -1]]) if pad else values
     )
     n_fft = factor * next_fast_len(-(-padded.shape[0] // factor))
-    coeffs = np.fft.rfft(padded, n=n_fft, axis=0)
+    coeffs = rfft0(padded, n=n_fft)
     new_rate = rate_hz / factor
     gain = band_gain(
         np.fft.rfftfreq(n_fft, 1.0 / rate_hz),
@@ -101,7 +101,7 @@ def _decimated(values: FloatArray, factor: int, rate_hz: float) -> FloatArray:
         taper_hz=0.1 * new_rate,
     )
     n_new = n_fft // factor
-    thinned = np.fft.irfft((coeffs * gain[:, None])[: n_new // 2 + 1], n=n_new, axis=0) / factor
+    thinned = irfft0((coeffs * gain[:, None])[: n_new // 2 + 1], n=n_new) / factor
     return np.asarray(thinned[pad // factor : pad // factor + (n - 1) // factor + 1])
 
 

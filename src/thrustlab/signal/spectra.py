@@ -64,10 +64,12 @@ def welch_many(
         window = _hann(seg)
         segments = segments * window.reshape((1, seg) + (1,) * (segments.ndim - 2))
         n_fft = next_fast_len(max(seg, round(fs_hz / FREQ_STEP_HZ)))
-        coeffs = np.fft.rfft(segments, n=n_fft, axis=1)
-        power = coeffs.real**2 + coeffs.imag**2
-        if power.ndim == 3:
-            power = power.sum(axis=2)
+        if segments.ndim == 3:  # transform contiguous rows: (segment, column, sample)
+            coeffs = np.fft.rfft(np.ascontiguousarray(segments.transpose(0, 2, 1)), n=n_fft, axis=2)
+            power = (coeffs.real**2 + coeffs.imag**2).sum(axis=1)
+        else:
+            coeffs = np.fft.rfft(segments, n=n_fft, axis=1)
+            power = coeffs.real**2 + coeffs.imag**2
         power[:, 1:-1] *= 2.0
         power /= fs_hz * float(np.sum(window**2))
         counts = np.array([len(st) for st in starts])
