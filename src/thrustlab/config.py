@@ -49,7 +49,7 @@ class AnalysisConfig:
     """With both gravity and a gyroscope, the angle follows the gyroscope above 0.2 Hz (the
     movement) and gravity below it (the level, over 5 s and more)."""
     angle_rate_hz: float = 50.0
-    """Rate at which the thigh angle is followed; 25x the angle's low-pass corner."""
+    """Rate at which the thigh angle is followed; far above its 1.5 Hz smoothing."""
     min_rom_deg: float = 12.0
     """Thigh swings smaller than this are adjustments, not reps (a hip thrust moves the
     thigh 30-50 degrees)."""
