@@ -64,8 +64,9 @@ class AnalysisConfig:
 
     # Tremor -----------------------------------------------------------------------------
     transient_factor: float = 3.0
-    """Samples whose band envelope exceeds 3x the rep's median envelope are transients
-    (jolts at the bottom or lockout, thigh-tissue ringing), not sustained shaking."""
+    """Samples whose short-time amplitude above the movement exceeds 3x its median over the
+    surrounding 2.5 s are transients (jolts at the bottom or lockout, thigh-tissue ringing),
+    not sustained shaking."""
     transient_margin_s: float = 0.1
     """Extra time masked each side of a transient, for the band-pass ringing."""
     rest_window_s: float = 8.0

@@ -24,7 +24,7 @@ REST_SPEED_DPS = 10.0
 """The thigh is at rest while it turns slower than 10 deg/s."""
 ZIGZAG_STEP = 4
 """Turning points are searched on every 4th angle sample (12.5 Hz at 50 Hz: the angle is
-low-passed at 3 Hz) and then refined on all of them."""
+smoothed well below that) and then refined on all of them."""
 EDGE_DURATION_FACTOR = 1.8
 """A first or last candidate lasting 1.8x the set's typical rep is set-up or racking."""
 REST_CHECK_S = 1.5

@@ -78,27 +78,39 @@ class Spectrum:
     n_fft: int
 
 
+def mirrored(x: FloatArray, /, *, pad: int) -> FloatArray:
+    """``x`` (samples along axis 0) with ``pad`` samples mirrored onto each end, so that a
+    filter applied in the frequency domain sees no jump at the edges."""
+    return np.concatenate([x[pad:0:-1], x, x[-2 : -pad - 2 : -1]]) if pad > 0 else x
+
+
+def gaussian_gain(freqs_hz: FloatArray, /, *, sigma_hz: float) -> FloatArray:
+    """Gain ``exp(-f^2 / 2 sigma^2)``: a low-pass with no ringing."""
+    return np.asarray(np.exp(-0.5 * (freqs_hz / sigma_hz) ** 2))
+
+
 def spectrum_of(x: FloatArray, /, *, fs_hz: float, pad_s: float = 1.0) -> Spectrum:
     """Transform ``x`` (samples along axis 0) once, so that many bands cost one inverse each."""
     n = x.shape[0]
     pad = min(n - 1, round(pad_s * fs_hz))
-    padded = np.concatenate([x[pad:0:-1], x, x[-2 : -pad - 2 : -1]]) if pad > 0 else x
+    padded = mirrored(x, pad=pad)
     n_fft = next_fast_len(padded.shape[0])
     coeffs = rfft0(padded, n=n_fft)
     return Spectrum(coeffs, np.fft.rfftfreq(n_fft, 1.0 / fs_hz), n, pad, n_fft)
 
 
-def _gain_column(spectrum: Spectrum, band_hz: tuple[float, float], taper_hz: float) -> FloatArray:
-    gain = band_gain(spectrum.freqs_hz, band_hz=band_hz, taper_hz=taper_hz)
-    return gain[:, None] if spectrum.coeffs.ndim == 2 else gain
+def inverse(spectrum: Spectrum, /, *, gain: FloatArray) -> FloatArray:
+    """The signal of ``spectrum`` with each frequency scaled by ``gain``, unpadded."""
+    coeffs = spectrum.coeffs * (gain[:, None] if spectrum.coeffs.ndim == 2 else gain)
+    out = irfft0(coeffs, n=spectrum.n_fft)
+    return np.asarray(out[spectrum.pad : spectrum.pad + spectrum.n_samples])
 
 
 def filtered(
     spectrum: Spectrum, /, *, band_hz: tuple[float, float], taper_hz: float = TAPER_HZ
 ) -> FloatArray:
     """The signal of ``spectrum`` band-passed to ``band_hz`` (low edge 0: low-pass)."""
-    out = irfft0(spectrum.coeffs * _gain_column(spectrum, band_hz, taper_hz), n=spectrum.n_fft)
-    return np.asarray(out[spectrum.pad : spectrum.pad + spectrum.n_samples])
+    return inverse(spectrum, gain=band_gain(spectrum.freqs_hz, band_hz=band_hz, taper_hz=taper_hz))
 
 
 def bandpass(x: FloatArray, /, *, fs_hz: float, band_hz: tuple[float, float]) -> FloatArray:
@@ -115,7 +127,4 @@ def smooth(x: FloatArray, /, *, fs_hz: float, sigma_hz: float) -> FloatArray:
     """Zero-phase Gaussian low-pass (gain ``exp(-f^2 / 2 sigma^2)``): no ringing, so a
     brief jolt stays brief instead of spreading into the seconds around it."""
     spectrum = spectrum_of(x, fs_hz=fs_hz)
-    gain = np.exp(-0.5 * (spectrum.freqs_hz / sigma_hz) ** 2)
-    coeffs = spectrum.coeffs * (gain[:, None] if spectrum.coeffs.ndim == 2 else gain)
-    out = irfft0(coeffs, n=spectrum.n_fft)
-    return np.asarray(out[spectrum.pad : spectrum.pad + spectrum.n_samples])
+    return inverse(spectrum, gain=gaussian_gain(spectrum.freqs_hz, sigma_hz=sigma_hz))

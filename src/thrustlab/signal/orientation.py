@@ -10,10 +10,12 @@ rep segmentation decides which end is the bottom.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import numpy.typing as npt
 
-from thrustlab.signal.filters import spectrum_of
+from thrustlab.signal.filters import gaussian_gain, inverse, spectrum_of
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -64,7 +66,7 @@ def blend(
     if float(np.dot(np.gradient(fast_deg), np.gradient(slow_deg))) < 0:
         fast_deg = -fast_deg
     fast, slow = spectrum_of(fast_deg, fs_hz=fs_hz), spectrum_of(slow_deg, fs_hz=fs_hz)
-    low = np.exp(-0.5 * (fast.freqs_hz / crossover_hz) ** 2)
-    smooth = np.exp(-0.5 * (fast.freqs_hz / sigma_hz) ** 2)
-    mixed = np.fft.irfft(fast.coeffs * (1.0 - low) * smooth + slow.coeffs * low, n=fast.n_fft)
-    return np.asarray(mixed[fast.pad : fast.pad + fast.n_samples])
+    low = gaussian_gain(fast.freqs_hz, sigma_hz=crossover_hz)
+    smooth = gaussian_gain(fast.freqs_hz, sigma_hz=sigma_hz)
+    mixed = replace(fast, coeffs=fast.coeffs * (1.0 - low) * smooth + slow.coeffs * low)
+    return inverse(mixed, gain=np.ones_like(low))  # one inverse transform for both

@@ -9,7 +9,7 @@ import numpy.typing as npt
 
 from thrustlab.quality import QualityFlag
 from thrustlab.recording import Recording
-from thrustlab.signal.filters import band_gain, irfft0, next_fast_len, rfft0
+from thrustlab.signal.filters import band_gain, irfft0, mirrored, next_fast_len, rfft0
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
@@ -89,9 +89,7 @@ def _decimated(values: FloatArray, factor: int, rate_hz: float) -> FloatArray:
     of the new Nyquist frequency and nothing above it (edges mirrored, as in filters)."""
     n = values.shape[0]
     pad = min(factor * max(1, round(rate_hz / factor)), (n - 1) // factor * factor)
-    padded = (
-        np.concatenate([values[pad:0:-1], values, values[-2 : -pad - 2 : -1]]) if pad else values
-    )
+    padded = mirrored(values, pad=pad)
     n_fft = factor * next_fast_len(-(-padded.shape[0] // factor))
     coeffs = rfft0(padded, n=n_fft)
     new_rate = rate_hz / factor
