@@ -52,7 +52,11 @@ def slowdown_pct(concentric_s: Sequence[float], /) -> float | None:
     if len(concentric_s) < 2:
         return None
     durations = np.asarray(concentric_s, dtype=float)
-    slope, first = np.polyfit(np.arange(durations.size), durations, 1)
+    rep = (
+        np.arange(durations.size) - (durations.size - 1) / 2
+    )  # centred: a plain least-squares slope
+    slope = float(rep @ durations) / float(rep @ rep)
+    first = float(durations.mean()) - slope * (durations.size - 1) / 2
     if first <= 0:
         return None
     return float(100.0 * slope * (durations.size - 1) / first)

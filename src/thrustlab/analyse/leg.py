@@ -164,10 +164,10 @@ def _recording_checks(recording: Recording, config: AnalysisConfig) -> list[Qual
                 f"needs at least {config.min_duration_s:.0f} s.",
             )
         )
-    acc = np.abs(recording.acc_mps2)
-    peak = acc.max(axis=0)
-    pinned = (acc >= peak - 1e-6).sum(axis=0)
-    if np.any((pinned >= 3) & (pinned >= config.clip_fraction * acc.shape[0])):
+    acc = np.abs(np.ascontiguousarray(recording.acc_mps2.T))  # reductions along rows are fast
+    peak = acc.max(axis=1)
+    pinned = np.count_nonzero(acc >= peak[:, None] - 1e-6, axis=1)
+    if np.any((pinned >= 3) & (pinned >= config.clip_fraction * acc.shape[1])):
         flags.append(
             QualityFlag(
                 "clipping",

@@ -10,7 +10,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from statistics import median
 
 import numpy as np
@@ -22,9 +22,6 @@ FloatArray = npt.NDArray[np.float64]
 
 REST_SPEED_DPS = 10.0
 """The thigh is at rest while it turns slower than 10 deg/s."""
-ZIGZAG_STEP = 4
-"""Turning points are searched on every 4th angle sample (12.5 Hz at 50 Hz: the angle is
-smoothed well below that) and then refined on all of them."""
 EDGE_DURATION_FACTOR = 1.8
 """A first or last candidate lasting 1.8x the set's typical rep is set-up or racking."""
 REST_CHECK_S = 1.5
@@ -44,8 +41,17 @@ class RepTiming:
 
 def zigzag(x: FloatArray, /, *, min_swing: float) -> list[tuple[int, int]]:
     """Alternating turning points ``(index, +1 for a peak / -1 for a trough)`` of ``x``,
-    each at least ``min_swing`` away from the previous one; the last extreme is included."""
-    values = x.tolist()
+    each at least ``min_swing`` away from the previous one; the last extreme is included.
+
+    Only the ends of ``x`` and the samples where its slope changes can become turning
+    points, so the walk visits those alone."""
+    slope = np.sign(np.diff(x))
+    turns = np.flatnonzero(slope[1:] != slope[:-1]) + 1  # flat stretches count as turns
+    where = [0, *turns.tolist(), x.size - 1] if x.size > 1 else [0]
+    return [(where[k], kind) for k, kind in _zigzag(x[where].tolist(), min_swing)]
+
+
+def _zigzag(values: list[float], min_swing: float) -> list[tuple[int, int]]:
     pivots: list[tuple[int, int]] = []
     lo = hi = values[0]
     lo_i = hi_i = 0
@@ -76,17 +82,6 @@ def zigzag(x: FloatArray, /, *, min_swing: float) -> list[tuple[int, int]]:
     if trend != 0:
         pivots.append((ext_i, trend))
     return pivots
-
-
-def _refined(x: FloatArray, pivots: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Turning points found on every ``ZIGZAG_STEP``-th sample, moved to the true extreme
-    (each kept after the one before it)."""
-    out: list[tuple[int, int]] = []
-    for i, kind in pivots:
-        lo = max(0, (i - 1) * ZIGZAG_STEP, out[-1][0] + 1 if out else 0)
-        hi = max(lo + 1, min(x.size, (i + 1) * ZIGZAG_STEP + 1))
-        out.append((lo + int(np.argmax(x[lo:hi] * kind)), kind))
-    return out
 
 
 def _candidates(
@@ -153,32 +148,34 @@ def _consistent_run(
     return longest
 
 
-def _crossing(speed: FloatArray, start: int, last: int, threshold: float) -> int:
-    """First index from ``start`` towards ``last`` (both included) where the speed is at or
-    below ``threshold``; ``last`` when there is none."""
-    if last >= start:
-        below = speed[start : last + 1] <= threshold
-        first = int(below.argmax())
-        return start + first if below[first] else last
-    below = speed[last : start + 1][::-1] <= threshold
-    first = int(below.argmax())
-    return start - first if below[first] else last
+def _first(mask: npt.NDArray[np.bool_], /, *, default: int) -> int:
+    """Index of the first True in ``mask``; ``default`` when there is none."""
+    first = int(mask.argmax())
+    return first if mask.size and mask[first] else default
 
 
 def _timing(
     y: FloatArray, v: FloatArray, cand: tuple[int, int, int], rate_hz: float, fraction: float
 ) -> RepTiming:
-    """Phase boundaries of one bottom -> top -> bottom candidate (indices ``cand``)."""
+    """Phase boundaries of one bottom -> top -> bottom candidate (indices ``cand``): where
+    the speed, walking out from each phase's fastest moment, drops to ``fraction`` of it.
+    The rise time is left for the reps that are kept (``_with_rise``)."""
     i0, i1, i2 = cand
-    k = i0 + int(np.argmax(v[i0 : i1 + 1]))
-    start = _crossing(v, k, i0, fraction * v[k])
-    lock0 = _crossing(v, k, i1, fraction * v[k])
-    k2 = i1 + int(np.argmin(v[i1 : i2 + 1]))
-    lock1 = max(_crossing(-v, k2, i1, -fraction * v[k2]), lock0)
-    end = _crossing(-v, k2, i2, -fraction * v[k2])
+    up, down = v[i0 : i1 + 1], v[i1 : i2 + 1]
+    k, k2 = int(up.argmax()), int(down.argmin())
+    slow_up, slow_down = up <= fraction * up[k], down >= fraction * down[k2]
+    start = i0 + k - _first(slow_up[k::-1], default=k)
+    lock0 = i0 + k + _first(slow_up[k:], default=i1 - i0 - k)
+    lock1 = max(i1 + k2 - _first(slow_down[k2::-1], default=k2), lock0)
+    end = i1 + k2 + _first(slow_down[k2:], default=i2 - i1 - k2)
     rom = float(y[i1] - y[start])
+    return RepTiming(start / rate_hz, lock0 / rate_hz, lock1 / rate_hz, end / rate_hz, rom, 0.0)
+
+
+def _with_rise(y: FloatArray, timing: RepTiming, rate_hz: float) -> RepTiming:
+    start, lock0 = round(timing.start_s * rate_hz), round(timing.lockout_start_s * rate_hz)
     rise = _rise_time(y[start : lock0 + 1], rate_hz) if lock0 > start else 0.0
-    return RepTiming(start / rate_hz, lock0 / rate_hz, lock1 / rate_hz, end / rate_hz, rom, rise)
+    return replace(timing, rise_s=rise)
 
 
 def _rise_time(up: FloatArray, rate_hz: float) -> float:
@@ -213,12 +210,12 @@ def find_reps(
     angle_deg: FloatArray, /, *, rate_hz: float, config: AnalysisConfig
 ) -> tuple[RepTiming, ...]:
     """The reps of the set in ``angle_deg`` (thigh angle sampled at ``rate_hz``)."""
-    pivots = _refined(angle_deg, zigzag(angle_deg[::ZIGZAG_STEP], min_swing=config.min_rom_deg))
-    best: tuple[tuple[float, int, float], list[RepTiming]] = ((-1.0, 0, 0.0), [])
+    pivots = zigzag(angle_deg, min_swing=config.min_rom_deg)
+    speed = np.gradient(angle_deg) * rate_hz
+    best: tuple[tuple[float, int, float], int, list[RepTiming]] = ((-1.0, 0, 0.0), 1, [])
     for sign in (1, -1):
-        y = sign * angle_deg
+        y, v = sign * angle_deg, sign * speed
         cands = _candidates(y, pivots, sign)
-        v = np.gradient(y) * rate_hz
         timings = [_timing(y, v, cand, rate_hz, config.onset_velocity_fraction) for cand in cands]
         run = _consistent_run(y, cands, timings, config)
         if not run:
@@ -232,8 +229,9 @@ def find_reps(
         longest = max(r.end_s - r.start_s for r in reps)
         key = (score, len(reps), -longest)  # ties: set-up moves make the longer "reps"
         if key > best[0]:
-            best = (key, reps)
-    return tuple(best[1])
+            best = (key, sign, reps)
+    _, sign, reps = best
+    return tuple(_with_rise(sign * angle_deg, r, rate_hz) for r in reps)
 
 
 def rest_window(

@@ -18,7 +18,7 @@ import numpy as np
 import numpy.typing as npt
 
 from thrustlab.config import AnalysisConfig
-from thrustlab.signal.filters import Spectrum, filtered, spectrum_of
+from thrustlab.signal.filters import TAPER_HZ, Spectrum, filtered, spectrum_of
 from thrustlab.signal.spectra import peak_frequencies, welch_many
 
 FloatArray = npt.NDArray[np.float64]
@@ -116,7 +116,7 @@ def bursts(x: FloatArray, /, *, rate_hz: float, config: AnalysisConfig) -> BoolA
     """Samples whose short-time power stands ``transient_factor``^2 above the running
     median of the surrounding ``REFERENCE_S``."""
     n = max(1, round(POWER_WINDOW_S * rate_hz))
-    power = np.convolve(np.sum(x**2, axis=1), np.ones(n) / n, mode="same")
+    power = np.convolve(np.einsum("ij,ij->i", x, x), np.ones(n) / n, mode="same")
     step = max(1, round(rate_hz / REFERENCE_RATE_HZ))
     edges = np.arange(0, power.size, step)
     coarse = np.add.reduceat(power, edges) / np.diff(np.append(edges, power.size))
@@ -124,7 +124,8 @@ def bursts(x: FloatArray, /, *, rate_hz: float, config: AnalysisConfig) -> BoolA
     windows = np.lib.stride_tricks.sliding_window_view(
         np.pad(coarse, half, mode="edge"), 2 * half + 1
     )
-    reference = np.repeat(np.median(windows, axis=1), step)[: power.size]
+    middle = np.sort(windows, axis=1)[:, half]  # the median (sorting short rows beats partition)
+    reference = np.repeat(middle, step)[: power.size]
     return np.asarray(power > config.transient_factor**2 * reference)
 
 
@@ -161,9 +162,13 @@ def measure(
     fatigue_power = summed(np.einsum("ij,ij->i", bands.fatigue, bands.fatigue) * weight)
     measured = np.flatnonzero((bounds[:, 1] > bounds[:, 0]) & (used >= MIN_MEASURED_S * rate_hz))
     both = (bands.tremor + bands.fatigue) * weight[:, None]  # the bands do not overlap
-    spans = [(int(bounds[i, 0]), int(bounds[i, 1])) for i in measured]
+    # Nothing in the bands lies above their top edge and its taper: the spectra can be taken
+    # on every k-th sample, as long as that rate's Nyquist frequency stays above it.
+    top_hz = max(bands.tremor_hz[1], bands.fatigue_hz[1]) + TAPER_HZ
+    k = max(1, int(rate_hz // (2 * top_hz)))
+    spans = [(-(-int(bounds[i, 0]) // k), int(bounds[i, 1]) // k) for i in measured]
     out = [NOTHING] * len(bounds)
-    for group in welch_many(both, spans, fs_hz=rate_hz, window_s=config.welch_window_s):
+    for group in welch_many(both[::k], spans, fs_hz=rate_hz / k, window_s=config.welch_window_s):
         rows = measured[list(group.members)]
         lengths = (bounds[rows, 1] - bounds[rows, 0]).astype(float)
         psd = group.psd * (lengths / used[rows])[:, None]  # the faded samples lowered the spectrum

@@ -26,14 +26,13 @@ QUIET_QUANTILE = 0.3
 def angle_from_gravity(gravity_mps2: FloatArray, /) -> FloatArray:
     """Angle (degrees) of the low-passed acceleration ``gravity_mps2`` (N, 3) along its
     best-fitting plane through the origin."""
-    norms = np.linalg.norm(gravity_mps2, axis=1, keepdims=True)
-    unit = gravity_mps2 / np.maximum(norms, 1e-9)
-    _, _, vt = np.linalg.svd(unit, full_matrices=False)
-    axis = vt[2]
-    first = unit.mean(axis=0)
+    unit = gravity_mps2 / np.maximum(_lengths(gravity_mps2), 1e-9)[:, None]
+    axes = _principal_axes(unit)
+    axis = axes[2]
+    first = np.ones(unit.shape[0]) @ unit / unit.shape[0]  # the mean direction
     first -= axis * (first @ axis)
     if np.linalg.norm(first) < 1e-9:
-        first = vt[0]
+        first = axes[0]
     e1 = first / np.linalg.norm(first)
     e2 = np.cross(axis, e1)
     angle = np.unwrap(np.arctan2(unit @ e2, unit @ e1))
@@ -43,12 +42,24 @@ def angle_from_gravity(gravity_mps2: FloatArray, /) -> FloatArray:
 def angle_from_gyro(gyro_rads: FloatArray, /, *, fs_hz: float) -> FloatArray:
     """Angle (degrees) integrated from the rate about the gyroscope's dominant axis, with the
     bias measured on the quietest samples removed."""
-    _, _, vt = np.linalg.svd(gyro_rads, full_matrices=False)
-    rate = gyro_rads @ vt[0]
-    magnitude = np.linalg.norm(gyro_rads, axis=1)
-    quiet = magnitude <= np.quantile(magnitude, QUIET_QUANTILE)
+    rate = gyro_rads @ _principal_axes(gyro_rads)[0]
+    magnitude = _lengths(gyro_rads)
+    k = int(QUIET_QUANTILE * (magnitude.size - 1))
+    quiet = magnitude <= np.partition(magnitude, k)[k]
     rate = rate - np.median(rate[quiet])
     return np.asarray(np.rad2deg(np.cumsum(rate) / fs_hz))
+
+
+def _lengths(x: FloatArray) -> FloatArray:
+    """The length of each row of ``x``."""
+    return np.asarray(np.sqrt(np.einsum("ij,ij->i", x, x)))
+
+
+def _principal_axes(x: FloatArray) -> FloatArray:
+    """The right singular vectors of ``x`` (N, 3) as rows, the strongest first: from the
+    3 x 3 matrix ``x.T @ x``, far cheaper than a singular value decomposition of ``x``."""
+    _, vectors = np.linalg.eigh(x.T @ x)
+    return np.asarray(vectors[:, ::-1].T)
 
 
 def blend(

@@ -53,23 +53,22 @@ def welch_many(
     """``power_spectrum`` of each ``x[lo:hi]`` in ``spans``, one FFT for all the spans whose
     segments have the same length (spans under 4 samples get none)."""
     lengths = [min(hi - lo, max(4, round(window_s * fs_hz))) for lo, hi in spans]
+    rows = np.ascontiguousarray(x.T if x.ndim == 2 else x[None, :], dtype=float)  # (col, sample)
     out = []
     for seg in sorted(set(lengths)):
         if seg < 4:  # a Hann window of fewer samples is all zeros
             continue
         members = tuple(k for k, length in enumerate(lengths) if length == seg)
         starts = [np.arange(spans[k][0], spans[k][1] - seg + 1, max(1, seg // 2)) for k in members]
-        segments = x[np.concatenate(starts)[:, None] + np.arange(seg)[None, :]]
-        segments = segments - segments.mean(axis=1, keepdims=True)
+        segments = rows[
+            :, np.concatenate(starts)[:, None] + np.arange(seg)
+        ]  # (column, segment, sample)
+        segments -= (segments @ np.full(seg, 1.0 / seg))[..., None]  # each one's mean
         window = _hann(seg)
-        segments = segments * window.reshape((1, seg) + (1,) * (segments.ndim - 2))
+        segments *= window
         n_fft = next_fast_len(max(seg, round(fs_hz / FREQ_STEP_HZ)))
-        if segments.ndim == 3:  # transform contiguous rows: (segment, column, sample)
-            coeffs = np.fft.rfft(np.ascontiguousarray(segments.transpose(0, 2, 1)), n=n_fft, axis=2)
-            power = (coeffs.real**2 + coeffs.imag**2).sum(axis=1)
-        else:
-            coeffs = np.fft.rfft(segments, n=n_fft, axis=1)
-            power = coeffs.real**2 + coeffs.imag**2
+        coeffs = np.fft.rfft(segments, n=n_fft, axis=2)
+        power = (coeffs.real**2 + coeffs.imag**2).sum(axis=0)
         power[:, 1:-1] *= 2.0
         power /= fs_hz * float(np.sum(window**2))
         counts = np.array([len(st) for st in starts])
