@@ -47,7 +47,10 @@ def to_uniform(
 
     With ``max_rate_hz``, a recording at twice that rate or more is then decimated by the
     largest whole factor that keeps it at or above ``max_rate_hz``, behind an anti-alias
-    filter: what lies above the analysis bands is only work."""
+    filter: what lies above the analysis bands is only work.
+
+    The gyroscope serves only the thigh's movement (below 2 Hz), so straight lines onto the
+    final grid are enough for it: no cubic, no anti-alias filter."""
     t = recording.t_s
     dt = np.diff(t)
     rate = round(float(1.0 / np.median(dt)), 1) if rate_hz is None else rate_hz
@@ -58,17 +61,19 @@ def to_uniform(
     valid = np.ones(n_out, dtype=bool)
     for i in gap_idx:
         valid[(t_out > t[i]) & (t_out < t[i + 1])] = False
-    gyro_in = recording.gyro_rads
-    columns = recording.acc_mps2 if gyro_in is None else np.hstack([recording.acc_mps2, gyro_in])
-    out = _interp(t_out, t, columns, dt > limit_s)
+    acc = _interp(t_out, t, recording.acc_mps2, dt > limit_s)
+    factor = 1
     if max_rate_hz is not None and rate >= 2 * max_rate_hz:
         factor = int(rate // max_rate_hz)
-        out, valid, rate = (
-            _decimated(out, factor, rate),
+        acc, valid, rate = (
+            _decimated(acc, factor, rate),
             _decimated_mask(valid, factor),
             rate / factor,
         )
-    acc, gyro = out[:, :3], (None if gyro_in is None else out[:, 3:])
+    gyro = None
+    if recording.gyro_rads is not None:
+        t_final = t_out[::factor]
+        gyro = np.column_stack([np.interp(t_final, t, column) for column in recording.gyro_rads.T])
     flags: list[QualityFlag] = []
     if gap_idx.size:
         total = float(dt[gap_idx].sum())
