@@ -10,7 +10,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
+from itertools import pairwise
 from statistics import median
 
 import numpy as np
@@ -84,14 +85,12 @@ def _zigzag(values: list[float], min_swing: float) -> list[tuple[int, int]]:
     return pivots
 
 
-def _candidates(
-    y: FloatArray, pivots: list[tuple[int, int]], sign: int
-) -> list[tuple[int, int, int]]:
-    kinds = [kind * sign for _, kind in pivots]
+def _candidates(pivots: list[tuple[int, int]], sign: int) -> list[int]:
+    """Positions ``j`` in ``pivots`` where a bottom -> top -> bottom candidate starts."""
     return [
-        (pivots[j][0], pivots[j + 1][0], pivots[j + 2][0])
+        j
         for j in range(len(pivots) - 2)
-        if kinds[j] == -1 and kinds[j + 1] == 1
+        if pivots[j][1] * sign == -1 and pivots[j + 1][1] * sign == 1
     ]
 
 
@@ -148,34 +147,52 @@ def _consistent_run(
     return longest
 
 
-def _first(mask: npt.NDArray[np.bool_], /, *, default: int) -> int:
-    """Index of the first True in ``mask``; ``default`` when there is none."""
-    first = int(mask.argmax())
-    return first if mask.size and mask[first] else default
+def _phase_edges(
+    speed: FloatArray, pivots: list[tuple[int, int]], fraction: float
+) -> list[tuple[int, int]]:
+    """For each stretch between two turning points: where the movement starts and where it
+    ends, i.e. where the angular speed, walking out from the stretch's fastest moment, has
+    dropped to ``fraction`` of it (the stretch's ends when it never does). A stretch is the
+    rise of one sign's candidates and the fall of the other's, so both share these."""
+    edges = []
+    for (lo, kind), (hi, _) in pairwise(pivots):
+        w = speed[lo : hi + 1] * -kind  # moving away from a trough: rising
+        k = int(w.argmax())
+        slow = w <= fraction * w[k]
+        before = slow[k::-1]
+        after = slow[k:]
+        first_before, first_after = int(before.argmax()), int(after.argmax())
+        edges.append(
+            (
+                lo + k - first_before if before[first_before] else lo,
+                lo + k + first_after if after[first_after] else hi,
+            )
+        )
+    return edges
 
 
 def _timing(
-    y: FloatArray, v: FloatArray, cand: tuple[int, int, int], rate_hz: float, fraction: float
+    y: FloatArray,
+    j: int,
+    pivots: list[tuple[int, int]],
+    edges: list[tuple[int, int]],
+    rate_hz: float,
 ) -> RepTiming:
-    """Phase boundaries of one bottom -> top -> bottom candidate (indices ``cand``): where
-    the speed, walking out from each phase's fastest moment, drops to ``fraction`` of it.
-    The rise time is left for the reps that are kept (``_with_rise``)."""
-    i0, i1, i2 = cand
-    up, down = v[i0 : i1 + 1], v[i1 : i2 + 1]
-    k, k2 = int(up.argmax()), int(down.argmin())
-    slow_up, slow_down = up <= fraction * up[k], down >= fraction * down[k2]
-    start = i0 + k - _first(slow_up[k::-1], default=k)
-    lock0 = i0 + k + _first(slow_up[k:], default=i1 - i0 - k)
-    lock1 = max(i1 + k2 - _first(slow_down[k2::-1], default=k2), lock0)
-    end = i1 + k2 + _first(slow_down[k2:], default=i2 - i1 - k2)
-    rom = float(y[i1] - y[start])
-    return RepTiming(start / rate_hz, lock0 / rate_hz, lock1 / rate_hz, end / rate_hz, rom, 0.0)
+    """The rep of the candidate starting at pivot ``j``: it starts where its rise starts and
+    reaches lockout where the rise ends; the lockout ends where the fall starts, and the
+    rep where the fall ends. The rise time is left for the reps that are kept."""
+    start, lock0 = edges[j]
+    lock1, end = edges[j + 1]
+    rom = float(y[pivots[j + 1][0]] - y[start])
+    return RepTiming(
+        start / rate_hz, lock0 / rate_hz, max(lock1, lock0) / rate_hz, end / rate_hz, rom, 0.0
+    )
 
 
-def _with_rise(y: FloatArray, timing: RepTiming, rate_hz: float) -> RepTiming:
-    start, lock0 = round(timing.start_s * rate_hz), round(timing.lockout_start_s * rate_hz)
+def _with_rise(y: FloatArray, r: RepTiming, rate_hz: float) -> RepTiming:
+    start, lock0 = round(r.start_s * rate_hz), round(r.lockout_start_s * rate_hz)
     rise = _rise_time(y[start : lock0 + 1], rate_hz) if lock0 > start else 0.0
-    return replace(timing, rise_s=rise)
+    return RepTiming(r.start_s, r.lockout_start_s, r.lockout_end_s, r.end_s, r.rom_deg, rise)
 
 
 def _rise_time(up: FloatArray, rate_hz: float) -> float:
@@ -211,12 +228,13 @@ def find_reps(
 ) -> tuple[RepTiming, ...]:
     """The reps of the set in ``angle_deg`` (thigh angle sampled at ``rate_hz``)."""
     pivots = zigzag(angle_deg, min_swing=config.min_rom_deg)
-    speed = np.gradient(angle_deg) * rate_hz
+    edges = _phase_edges(np.gradient(angle_deg) * rate_hz, pivots, config.onset_velocity_fraction)
     best: tuple[tuple[float, int, float], int, list[RepTiming]] = ((-1.0, 0, 0.0), 1, [])
     for sign in (1, -1):
-        y, v = sign * angle_deg, sign * speed
-        cands = _candidates(y, pivots, sign)
-        timings = [_timing(y, v, cand, rate_hz, config.onset_velocity_fraction) for cand in cands]
+        y = sign * angle_deg
+        starts = _candidates(pivots, sign)
+        cands = [(pivots[j][0], pivots[j + 1][0], pivots[j + 2][0]) for j in starts]
+        timings = [_timing(y, j, pivots, edges, rate_hz) for j in starts]
         run = _consistent_run(y, cands, timings, config)
         if not run:
             continue

@@ -39,16 +39,22 @@ def next_fast_len(n: int, /) -> int:
 def band_gain(
     freqs_hz: FloatArray, /, *, band_hz: tuple[float, float], taper_hz: float = TAPER_HZ
 ) -> FloatArray:
-    """Gain 1 inside ``band_hz``, falling to 0 over ``taper_hz`` outside each edge.
+    """Gain 1 inside ``band_hz``, falling to 0 over ``taper_hz`` outside each edge, for
+    ascending ``freqs_hz`` (the cosines are worked out only on the tapers).
 
-    A low edge of 0 makes a low-pass filter."""
+    A low edge of 0 makes a low-pass filter; a high edge below the low one passes nothing."""
     low, high = band_hz
-    gain = np.ones_like(freqs_hz)
+    gain = np.zeros_like(freqs_hz)
+    if high < low:  # an empty band passes nothing
+        return gain
+    below, first, above = np.searchsorted(freqs_hz, [low - taper_hz, low, high + taper_hz]).tolist()
+    last = int(np.searchsorted(freqs_hz, high, side="right"))
+    gain[first:last] = 1.0
     if low > 0:
-        below = np.clip((low - freqs_hz) / taper_hz, 0.0, 1.0)
-        gain *= 0.5 * (1.0 + np.cos(np.pi * below))
-    above = np.clip((freqs_hz - high) / taper_hz, 0.0, 1.0)
-    gain *= 0.5 * (1.0 + np.cos(np.pi * above))
+        rise = freqs_hz[below:first]
+        gain[below:first] = 0.5 * (1.0 + np.cos(np.pi * (low - rise) / taper_hz))
+    fall = freqs_hz[last:above]
+    gain[last:above] = 0.5 * (1.0 + np.cos(np.pi * (fall - high) / taper_hz))
     return gain
 
 
