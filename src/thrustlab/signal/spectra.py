@@ -51,30 +51,38 @@ def welch_many(
     x: FloatArray, spans: Sequence[tuple[int, int]], /, *, fs_hz: float, window_s: float
 ) -> list[Spectra]:
     """``power_spectrum`` of each ``x[lo:hi]`` in ``spans``, one FFT for all the spans whose
-    segments have the same length (spans under 4 samples get none)."""
+    spectra share a frequency grid (spans under 4 samples get none)."""
     lengths = [min(hi - lo, max(4, round(window_s * fs_hz))) for lo, hi in spans]
     rows = np.ascontiguousarray(x.T if x.ndim == 2 else x[None, :], dtype=float)  # (col, sample)
+    grids: dict[int, list[int]] = {}
+    for k, seg in enumerate(lengths):
+        if seg >= 4:  # a Hann window of fewer samples is all zeros
+            grids.setdefault(next_fast_len(max(seg, round(fs_hz / FREQ_STEP_HZ))), []).append(k)
     out = []
-    for seg in sorted(set(lengths)):
-        if seg < 4:  # a Hann window of fewer samples is all zeros
-            continue
-        members = tuple(k for k, length in enumerate(lengths) if length == seg)
-        starts = [np.arange(spans[k][0], spans[k][1] - seg + 1, max(1, seg // 2)) for k in members]
-        segments = rows[
-            :, np.concatenate(starts)[:, None] + np.arange(seg)
-        ]  # (column, segment, sample)
-        segments -= (segments @ np.full(seg, 1.0 / seg))[..., None]  # each one's mean
-        window = _hann(seg)
-        segments *= window
-        n_fft = next_fast_len(max(seg, round(fs_hz / FREQ_STEP_HZ)))
-        coeffs = np.fft.rfft(segments, n=n_fft, axis=2)
+    for n_fft, members in sorted(grids.items()):
+        order = sorted(members, key=lambda k: lengths[k])
+        starts = [
+            np.arange(spans[k][0], spans[k][1] - lengths[k] + 1, max(1, lengths[k] // 2))
+            for k in order
+        ]
+        counts = np.array([len(st) for st in starts])
+        segments = np.zeros((rows.shape[0], int(counts.sum()), n_fft))
+        first = 0
+        for seg in sorted({lengths[k] for k in order}):  # one gather per segment length
+            mine = [i for i, k in enumerate(order) if lengths[k] == seg]
+            where = np.concatenate([starts[i] for i in mine])[:, None] + np.arange(seg)
+            block = rows[:, where]  # (col, segment, sample)
+            block -= (block @ np.full(seg, 1.0 / seg))[..., None]  # each one's mean
+            window = _hann(seg)
+            block *= window / np.sqrt(fs_hz * float(window @ window))  # density scaling
+            segments[:, first : first + where.shape[0], :seg] = block
+            first += where.shape[0]
+        coeffs = np.fft.rfft(segments, axis=2)
         power = (coeffs.real**2 + coeffs.imag**2).sum(axis=0)
         power[:, 1:-1] *= 2.0
-        power /= fs_hz * float(np.sum(window**2))
-        counts = np.array([len(st) for st in starts])
         edges = np.concatenate([[0], np.cumsum(counts)[:-1]])
         psd = np.add.reduceat(power, edges, axis=0) / counts[:, None]
-        out.append(Spectra(members, np.fft.rfftfreq(n_fft, 1.0 / fs_hz), psd))
+        out.append(Spectra(tuple(order), np.fft.rfftfreq(n_fft, 1.0 / fs_hz), psd))
     return out
 
 
