@@ -213,9 +213,9 @@ def thigh_angle(
 def _bridged(x: FloatArray, skip: BoolArray) -> FloatArray:
     if not skip.any() or skip.all():
         return x
+    kept = np.flatnonzero(~skip)
     i = np.arange(x.shape[0])
-    kept = ~skip
-    return np.column_stack([np.interp(i, i[kept], x[kept, k]) for k in range(x.shape[1])])
+    return np.column_stack([np.interp(i, kept, column) for column in x[kept].T])
 
 
 def _uniform(
