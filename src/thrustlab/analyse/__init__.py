@@ -134,7 +134,7 @@ def _findings(
         kind="sensor",
         format=leg.recording.format,
         duration_s=round(leg.recording.duration_s, 3),
-        sample_rate_hz=round(leg.recording.median_rate_hz, 1),
+        sample_rate_hz=round(leg.recorded_rate_hz, 1),
         paths=tuple(r.path for r in recordings),
     )
     return Findings(

@@ -35,6 +35,7 @@ class LegResult:
     """One sensor's reps and shaking, before the set's figures are derived."""
 
     recording: Recording
+    recorded_rate_hz: float
     rate_hz: float
     reps: tuple[RepTiming, ...]
     rep_tremor: tuple[TremorStats, ...]
@@ -57,7 +58,17 @@ def analyse_leg(recording: Recording, /, *, config: AnalysisConfig) -> LegResult
         if recording.duration_s >= config.min_duration_s:
             flags.append(QualityFlag("too_few_samples", "error", _TOO_FEW))
         return LegResult(
-            recording, rate, (), (), NOTHING, NOTHING, NOTHING, tremor_hz, fatigue_hz, tuple(flags)
+            recording,
+            uniform.recorded_rate_hz,
+            rate,
+            (),
+            (),
+            NOTHING,
+            NOTHING,
+            NOTHING,
+            tremor_hz,
+            fatigue_hz,
+            tuple(flags),
         )
     jolts, bands = _gated(uniform, config)
     angle, angle_rate_hz = thigh_angle(uniform, jolts, config)
@@ -88,6 +99,7 @@ def analyse_leg(recording: Recording, /, *, config: AnalysisConfig) -> LegResult
     )
     return LegResult(
         recording=recording,
+        recorded_rate_hz=uniform.recorded_rate_hz,
         rate_hz=rate,
         reps=reps,
         rep_tremor=tuple(per_rep),

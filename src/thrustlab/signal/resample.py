@@ -21,13 +21,16 @@ GAP_INTERVALS = 5.0
 @dataclass(frozen=True, slots=True)
 class Uniform:
     """Samples at ``rate_hz`` from t = 0; ``valid`` is False inside gaps, where the values
-    are straight lines between the samples either side and must not be measured."""
+    are straight lines between the samples either side and must not be measured.
+    ``recorded_rate_hz`` is the rate the recording's timestamps suggest (1 / median
+    interval)."""
 
     rate_hz: float
     acc_mps2: FloatArray
     gyro_rads: FloatArray | None
     valid: BoolArray
     gravity_included: bool
+    recorded_rate_hz: float
 
     @property
     def t_s(self) -> FloatArray:
@@ -53,7 +56,8 @@ def to_uniform(
     final grid are enough for it: no cubic, no anti-alias filter."""
     t = recording.t_s
     dt = np.diff(t)
-    rate = round(float(1.0 / np.median(dt)), 1) if rate_hz is None else rate_hz
+    recorded_rate = float(1.0 / np.median(dt))
+    rate = round(recorded_rate, 1) if rate_hz is None else rate_hz
     n_out = int(np.floor(t[-1] * rate)) + 1
     t_out = np.arange(n_out) / rate
     limit_s = max(gap_threshold_s, GAP_INTERVALS / rate)
@@ -86,7 +90,8 @@ def to_uniform(
                 f"{first:.2f} s); shaking is measured only on the samples around them.",
             )
         )
-    return Uniform(rate, acc, gyro, valid, recording.gravity_included), tuple(flags)
+    uniform = Uniform(rate, acc, gyro, valid, recording.gravity_included, recorded_rate)
+    return uniform, tuple(flags)
 
 
 def _decimated(values: FloatArray, factor: int, rate_hz: float) -> FloatArray:
@@ -139,6 +144,9 @@ def _interp(t_out: FloatArray, t: FloatArray, values: FloatArray, gap: BoolArray
             np.where(line, 0.0, weights[3]),
         )
     out = np.zeros((t_out.size, values.shape[1]))
+    term = np.empty_like(out)
     for offset, w in zip((-1, 0, 1, 2), weights, strict=True):
-        out += values.take(np.clip(i + offset, 0, t.size - 1), axis=0) * w[:, None]
+        values.take(np.clip(i + offset, 0, t.size - 1), axis=0, out=term)
+        term *= w[:, None]
+        out += term
     return out
