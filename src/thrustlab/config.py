@@ -39,9 +39,10 @@ class AnalysisConfig:
     """``hip_thrust``: the thigh rises from a bottom rest to a lockout and back.
     ``cyclic``: any repeated movement (counts cycles, no hip-thrust rules)."""
     analysis_rate_hz: float = 50.0
-    """Recordings at twice this rate or more are thinned towards it (anti-aliased): the
-    bands end at 12 Hz and jolts ring at 10-20 Hz, all below its 25 Hz Nyquist frequency.
-    Raised automatically to 2.5x the top of a wider tremor band."""
+    """Recordings at about twice this rate or more (a 100 Hz phone's 99.x Hz counts) are
+    thinned towards it (anti-aliased): the bands end at 12 Hz and jolts ring at 10-20 Hz,
+    all below its 25 Hz Nyquist frequency. Raised automatically to 2.5x the top of a wider
+    tremor band."""
     angle_sigma_hz: float = 1.5
     """The thigh angle is smoothed with a Gaussian of 1.5 Hz: a rep's movement (below 1-2 Hz)
     passes, shaking above 4 Hz and 10-20 Hz jolts do not, and nothing rings."""
@@ -67,8 +68,9 @@ class AnalysisConfig:
     """Samples whose short-time amplitude above the movement exceeds 3x its median over the
     surrounding 2.5 s are transients (jolts at the bottom or lockout, thigh-tissue ringing),
     not sustained shaking."""
-    transient_margin_s: float = 0.1
-    """Extra time masked each side of a transient, for the band-pass ringing."""
+    transient_margin_s: float = 0.05
+    """Extra time masked each side of a transient: its tail below the detection threshold
+    (the band-pass itself sees the jolts already faded out, so it adds no ringing)."""
     rest_window_s: float = 8.0
     """Longest stretch of rest before the first rep (baseline) and after the last rep
     (post-set shaking) that is measured."""

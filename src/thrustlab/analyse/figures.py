@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from statistics import median
+from statistics import fmean, median
 
 import numpy as np
 
@@ -23,8 +23,8 @@ def trend_ratio(rms: Sequence[float | None], /) -> float | None:
     if len(values) < 2:
         return None
     k = max(1, len(values) // 3)
-    first = float(np.mean(values[:k]))
-    return float(np.mean(values[-k:]) / first) if first > 0 else None
+    first = fmean(values[:k])
+    return fmean(values[-k:]) / first if first > 0 else None
 
 
 def onset_rep(

@@ -16,6 +16,9 @@ BoolArray = npt.NDArray[np.bool_]
 
 GAP_INTERVALS = 5.0
 """A pause longer than five typical sample intervals is a gap, whatever the rate."""
+NEAR_TWICE = 1.9
+"""A phone set to 100 Hz often delivers 99.x Hz: that still counts as twice a 50 Hz
+analysis rate, and is halved like a recording at 100.0 Hz."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,9 +51,10 @@ def to_uniform(
     """Resample ``recording`` to ``rate_hz`` (default: its median rate, to 0.1 Hz) by cubic
     interpolation; pauses longer than the gap threshold are flagged and marked invalid.
 
-    With ``max_rate_hz``, a recording at twice that rate or more is then decimated by the
-    largest whole factor that keeps it at or above ``max_rate_hz``, behind an anti-alias
-    filter: what lies above the analysis bands is only work.
+    With ``max_rate_hz``, a recording at twice that rate or more (``NEAR_TWICE``) is then
+    decimated by the largest whole factor that keeps it at or above ``max_rate_hz`` (by 2
+    when it falls just short of twice), behind an anti-alias filter: what lies above the
+    analysis bands is only work.
 
     The gyroscope serves only the thigh's movement (below 2 Hz), so straight lines onto the
     final grid are enough for it: no cubic, no anti-alias filter."""
@@ -67,8 +71,8 @@ def to_uniform(
         valid[(t_out > t[i]) & (t_out < t[i + 1])] = False
     acc = _interp(t_out, t, recording.acc_mps2, dt > limit_s)
     factor = 1
-    if max_rate_hz is not None and rate >= 2 * max_rate_hz:
-        factor = int(rate // max_rate_hz)
+    if max_rate_hz is not None and rate >= NEAR_TWICE * max_rate_hz:
+        factor = max(2, int(rate // max_rate_hz))
         acc, valid, rate = (
             _decimated(acc, factor, rate),
             _decimated_mask(valid, factor),
