@@ -11,6 +11,7 @@ left, less the noise floor, is the tremor; its Welch spectrum gives the peak fre
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -151,24 +152,25 @@ def measure(
         dtype=int,
     ).reshape(-1, 2)
     weight = bands.usable.astype(np.float64)
-
-    def summed(per_sample: FloatArray) -> FloatArray:
-        """``per_sample`` summed over each span."""
-        cumulative = np.concatenate([[0.0], np.cumsum(per_sample)])
-        return np.asarray(cumulative[bounds[:, 1]] - cumulative[bounds[:, 0]])
-
-    used = summed(weight)
-    tremor_power = summed(np.einsum("ij,ij->i", bands.tremor, bands.tremor) * weight)
-    fatigue_power = summed(np.einsum("ij,ij->i", bands.fatigue, bands.fatigue) * weight)
+    per_sample = np.stack(  # summed over each span below, all three at once
+        [
+            weight,
+            np.einsum("ij,ij->i", bands.tremor, bands.tremor) * weight,
+            np.einsum("ij,ij->i", bands.fatigue, bands.fatigue) * weight,
+        ]
+    )
+    cumulative = np.zeros((3, n + 1))
+    np.cumsum(per_sample, axis=1, out=cumulative[:, 1:])
+    used, tremor_power, fatigue_power = cumulative[:, bounds[:, 1]] - cumulative[:, bounds[:, 0]]
     measured = np.flatnonzero((bounds[:, 1] > bounds[:, 0]) & (used >= MIN_MEASURED_S * rate_hz))
-    both = (bands.tremor + bands.fatigue) * weight[:, None]  # the bands do not overlap
     # Nothing in the bands lies above their top edge and its taper: the spectra can be taken
     # on every k-th sample, as long as that rate's Nyquist frequency stays above it.
     top_hz = max(bands.tremor_hz[1], bands.fatigue_hz[1]) + TAPER_HZ
     k = max(1, int(rate_hz // (2 * top_hz)))
+    both = (bands.tremor[::k] + bands.fatigue[::k]) * weight[::k, None]  # bands do not overlap
     spans = [(-(-int(bounds[i, 0]) // k), int(bounds[i, 1]) // k) for i in measured]
     out = [NOTHING] * len(bounds)
-    for group in welch_many(both[::k], spans, fs_hz=rate_hz / k, window_s=config.welch_window_s):
+    for group in welch_many(both, spans, fs_hz=rate_hz / k, window_s=config.welch_window_s):
         rows = measured[list(group.members)]
         lengths = (bounds[rows, 1] - bounds[rows, 0]).astype(float)
         psd = group.psd * (lengths / used[rows])[:, None]  # the faded samples lowered the spectrum
@@ -176,17 +178,17 @@ def measure(
         tremor = _above_floor(tremor_power[rows] / used[rows], f, psd, bands.tremor_hz)
         fatigue = _above_floor(fatigue_power[rows] / used[rows], f, psd, bands.fatigue_hz)
         peaks = peak_frequencies(f, psd, band_hz=bands.tremor_hz)
-        for j, i in enumerate(rows):
+        for i, rms, peak, fatigue_rms in zip(
+            rows.tolist(), tremor.tolist(), peaks.tolist(), fatigue.tolist(), strict=True
+        ):
             out[i] = TremorStats(
-                _value(tremor[j]),
-                _value(peaks[j]) if np.isfinite(tremor[j]) else None,
-                _value(fatigue[j]),
+                _value(rms), _value(peak) if math.isfinite(rms) else None, _value(fatigue_rms)
             )
     return tuple(out)
 
 
 def _value(x: float) -> float | None:
-    return float(x) if np.isfinite(x) else None
+    return x if math.isfinite(x) else None
 
 
 def _above_floor(

@@ -105,20 +105,23 @@ def _decimated(values: FloatArray, factor: int, rate_hz: float) -> FloatArray:
     pad = min(factor * max(1, round(rate_hz / factor)), (n - 1) // factor * factor)
     padded = mirrored(values, pad=pad)
     n_fft = factor * next_fast_len(-(-padded.shape[0] // factor))
-    coeffs = rfft0(padded, n=n_fft)
+    n_new = n_fft // factor
+    kept = n_new // 2 + 1  # the frequencies the thinned signal can hold
+    coeffs = rfft0(padded, n=n_fft)[:kept]
     new_rate = rate_hz / factor
     gain = band_gain(
-        np.fft.rfftfreq(n_fft, 1.0 / rate_hz),
+        np.fft.rfftfreq(n_fft, 1.0 / rate_hz)[:kept],
         band_hz=(0.0, 0.4 * new_rate),
         taper_hz=0.1 * new_rate,
     )
-    n_new = n_fft // factor
-    thinned = irfft0((coeffs * gain[:, None])[: n_new // 2 + 1], n=n_new) / factor
+    thinned = irfft0(coeffs * (gain / factor)[:, None], n=n_new)
     return np.asarray(thinned[pad // factor : pad // factor + (n - 1) // factor + 1])
 
 
 def _decimated_mask(valid: BoolArray, factor: int) -> BoolArray:
     """A thinned sample is valid only if every original sample within a step of it was."""
+    if valid.all():
+        return np.asarray(valid[::factor])
     spread = np.convolve((~valid).astype(float), np.ones(2 * factor + 1), mode="same") > 0
     return np.asarray(~spread[::factor])
 
