@@ -101,10 +101,9 @@ def _consistent_run(
     share, with edge candidates that last far longer than the others trimmed off."""
     if not cands:
         return []
-    b0 = np.array([y[a] for a, _, _ in cands])
-    top = np.array([y[m] for _, m, _ in cands])
-    b1 = np.array([y[c] for _, _, c in cands])
-    amp = top - np.maximum(b0, b1)
+    b0, top, b1 = y[np.array(cands)].T
+    bottom = np.minimum(b0, b1)
+    amp = (top - np.maximum(b0, b1)).tolist()
     duration = np.array([r.end_s - r.start_s for r in reps])
     short = duration <= config.max_rep_s
     tolerance = config.level_tolerance_fraction
@@ -119,13 +118,13 @@ def _consistent_run(
         )
         return np.asarray(at_levels & short[None, :])
 
-    support = fits(np.minimum(b0, b1), top).sum(axis=1)
+    support = fits(bottom, top).sum(axis=1).tolist()
     best = max(range(len(cands)), key=lambda k: (support[k], amp[k]))
-    ok = fits(np.minimum(b0, b1)[best : best + 1], top[best : best + 1])[0]
+    ok = fits(bottom[best : best + 1], top[best : best + 1])[0]
     for _ in range(2):
         if not ok.any():
             return []
-        levels = median(np.minimum(b0, b1)[ok].tolist()), median(top[ok].tolist())
+        levels = median(bottom[ok].tolist()), median(top[ok].tolist())
         ok = fits(np.array([levels[0]]), np.array([levels[1]]))[0]
     runs: list[list[int]] = []
     for k in np.flatnonzero(ok).tolist():
