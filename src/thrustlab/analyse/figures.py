@@ -52,11 +52,10 @@ def slowdown_pct(concentric_s: Sequence[float], /) -> float | None:
     if len(concentric_s) < 2:
         return None
     durations = np.asarray(concentric_s, dtype=float)
-    rep = (
-        np.arange(durations.size) - (durations.size - 1) / 2
-    )  # centred: a plain least-squares slope
-    slope = float(rep @ durations) / float(rep @ rep)
-    first = float(durations.mean()) - slope * (durations.size - 1) / 2
+    middle = (durations.size - 1) / 2
+    centred = np.arange(durations.size) - middle  # least squares, written out
+    slope = float(centred @ durations) / float(centred @ centred)
+    first = float(durations.mean()) - slope * middle
     if first <= 0:
         return None
     return float(100.0 * slope * (durations.size - 1) / first)

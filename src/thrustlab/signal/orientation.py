@@ -34,13 +34,7 @@ def angle_from_gravity(gravity_mps2: FloatArray, /) -> FloatArray:
     if np.linalg.norm(first) < 1e-9:
         first = axes[0]
     e1 = first / np.linalg.norm(first)
-    e2 = np.array(  # axis x e1
-        [
-            axis[1] * e1[2] - axis[2] * e1[1],
-            axis[2] * e1[0] - axis[0] * e1[2],
-            axis[0] * e1[1] - axis[1] * e1[0],
-        ]
-    )
+    e2 = np.cross(axis, e1)
     angle = np.unwrap(np.arctan2(unit @ e2, unit @ e1))
     return np.asarray(np.rad2deg(angle))
 
