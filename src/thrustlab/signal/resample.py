@@ -130,8 +130,9 @@ def _interp(t_out: FloatArray, t: FloatArray, values: FloatArray, gap: BoolArray
     """Cubic (Catmull-Rom) interpolation: unlike straight lines, it keeps a 10 Hz tremor
     sampled at 50 Hz at full amplitude (linear interpolation loses about 12 % there).
     Straight lines, which cannot overshoot, across a ``gap`` interval and next to one."""
-    i = np.clip(np.searchsorted(t, t_out, side="right") - 1, 0, t.size - 2)
-    u = (t_out - t[i]) / (t[i + 1] - t[i])
+    position = np.interp(t_out, t, np.arange(t.size, dtype=float))  # interval + fraction
+    i = np.minimum(position.astype(int), t.size - 2)
+    u = position - i
     u2, u3 = u * u, u * u * u
     weights = (
         0.5 * (-u3 + 2 * u2 - u),
@@ -139,11 +140,11 @@ def _interp(t_out: FloatArray, t: FloatArray, values: FloatArray, gap: BoolArray
         0.5 * (-3 * u3 + 4 * u2 + u),
         0.5 * (u3 - u2),
     )
-    near_gap = gap.copy()
-    near_gap[1:] |= gap[:-1]
-    near_gap[:-1] |= gap[1:]
-    line = near_gap[i]
-    if line.any():  # straight lines: the outer points get no weight
+    if gap.any():  # straight lines: the outer points get no weight
+        near_gap = gap.copy()
+        near_gap[1:] |= gap[:-1]
+        near_gap[:-1] |= gap[1:]
+        line = near_gap[i]
         weights = (
             np.where(line, 0.0, weights[0]),
             np.where(line, 1 - u, weights[1]),
@@ -152,8 +153,9 @@ def _interp(t_out: FloatArray, t: FloatArray, values: FloatArray, gap: BoolArray
         )
     out = np.zeros((t_out.size, values.shape[1]))
     term = np.empty_like(out)
-    for offset, w in zip((-1, 0, 1, 2), weights, strict=True):
-        values.take(np.clip(i + offset, 0, t.size - 1), axis=0, out=term)
+    points = (np.maximum(i - 1, 0), i, i + 1, np.minimum(i + 2, t.size - 1))
+    for point, w in zip(points, weights, strict=True):
+        values.take(point, axis=0, out=term)
         term *= w[:, None]
         out += term
     return out
