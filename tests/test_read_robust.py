@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 import tempfile
 import zipfile
@@ -62,6 +61,7 @@ def write_zip(path: Path, members: dict[str, bytes]) -> Path:
         (b"[" * 50_000 + b'"sensor"', "not valid JSON"),
         (b'{"sensor": "Accelerometer"}', "not a Sensor Logger JSON"),
         (b"time,ax,ay,az\n5,0,0,1\n5,0,0,1\n5,0,0,1\n", "never increases"),
+        (b"\rime,ax,ay,az\n0,1,2,3\n1,1,2,3\n", "no header row"),  # a flipped byte
     ],
 )
 def test_bad_files(tmp_path: Path, content: bytes, match: str) -> None:
@@ -70,6 +70,14 @@ def test_bad_files(tmp_path: Path, content: bytes, match: str) -> None:
     with pytest.raises(ReadError, match=match) as info:
         read(path)
     assert str(path) in str(info.value)
+
+
+def test_carriage_returns_alone_end_lines(tmp_path: Path) -> None:
+    """Old Mac line endings: each carriage return ends a row."""
+    path = tmp_path / "mac.csv"
+    rows = "".join(f"{i / 100:.2f},0,0,9.8\r" for i in range(100))
+    path.write_bytes(f"time,ax,ay,az\r{rows}".encode())
+    assert read(path).t_s.size == 100
 
 
 def test_missing_path(tmp_path: Path) -> None:
@@ -341,6 +349,4 @@ def test_truncated_or_corrupted_real_files(
             data[int(where * (len(data) - 1))] = value
         path.write_bytes(bytes(data[: max(1, int(cut * len(data)))]))
         check(path)
-        buffer = io.BytesIO()
         check(path, "csv")
-        del buffer

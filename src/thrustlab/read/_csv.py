@@ -47,7 +47,8 @@ def first_line(data: bytes, /, *, label: str) -> str:
         raise ReadError(label, "is empty; export the recording again")
     if b"\x00" in head:
         raise FormatError(label, "holds binary data, not text; give the exported CSV file")
-    end = head.find(b"\n")
+    ends = [i for i in (head.find(b"\n"), head.find(b"\r")) if i >= 0]  # \r: old Mac lines
+    end = min(ends, default=-1)
     if end < 0:
         if len(body) > HEAD_BYTES:
             raise FormatError(
@@ -55,7 +56,7 @@ def first_line(data: bytes, /, *, label: str) -> str:
             )
         end = len(head)
     try:
-        return head[:end].decode("utf-8").rstrip("\r")
+        return head[:end].decode("utf-8")
     except UnicodeDecodeError as exc:
         raise FormatError(label, "starts with bytes that are not UTF-8 text; not a CSV") from exc
 
@@ -67,8 +68,10 @@ def text_layout(data: bytes, /, *, label: str) -> TextLayout:
     delimiter = max(_DELIMITERS, key=lambda d: counts[d])
     if counts[delimiter] == 0:
         delimiter = ","
-    fields = tuple(next(csv.reader([line], delimiter=delimiter), []))
-    fields = tuple(f.strip() for f in fields)
+    try:
+        fields = tuple(f.strip() for f in next(csv.reader([line], delimiter=delimiter), []))
+    except csv.Error as exc:
+        raise FormatError(label, f"has a first line that is not delimited text ({exc})") from exc
     numeric = sum(is_number(f) for f in fields)
     has_header = numeric * 2 < len(fields)
     decimal_comma = False
