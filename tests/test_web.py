@@ -10,18 +10,19 @@ import warnings
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 pytest.importorskip("fastapi", reason="the web extra is not installed")
 
-from sqlalchemy import func, select
+from sqlalchemy import create_engine, func, select
 
 from thrustlab.log import session_scope
 from thrustlab.log.models import Analysis, LiftSet
 from thrustlab.simulate import SimulationSpec, simulate_set, to_csv_text
 from thrustlab.web import WebSettings, create_app
-from thrustlab.web.models import Job
+from thrustlab.web.models import Job, User
 
 with warnings.catch_warnings():
     # Starlette 1.x asks for its httpx fork (httpx2); httpx itself still works: not our code.
@@ -146,6 +147,30 @@ def test_passwords_are_stored_as_argon2_hashes(client: TestClient) -> None:
 
         stored = session.scalars(select(User.password_hash)).one()
     assert stored.startswith("$argon2id$") and PASSWORD not in stored
+
+
+def test_a_write_is_committed_before_its_response_leaves(tmp_path: Path) -> None:
+    """A browser follows the sign-up's redirect at once: the new account must already be
+    in the database when the response starts, or the next page finds nobody signed in."""
+    settings = settings_for(tmp_path)
+    app = create_app(settings)
+    reader = create_engine(settings.database_url)
+    accounts_at_response: list[int] = []
+
+    async def spy(scope: Any, receive: Any, send: Any) -> None:
+        async def watched(message: Any) -> None:
+            if scope.get("method") == "POST" and message["type"] == "http.response.start":
+                with reader.connect() as connection:
+                    count = connection.execute(select(func.count()).select_from(User)).scalar()
+                accounts_at_response.append(int(count or 0))
+            await send(message)
+
+        await app(scope, receive, watched)
+
+    with TestClient(spy) as spied:
+        sign_up(spied, "quick@example.org")
+    reader.dispose()
+    assert accounts_at_response == [1]
 
 
 def test_login_is_rate_limited(tmp_path: Path) -> None:

@@ -70,8 +70,11 @@ def read_db(request: Request) -> Iterator[Session]:
         yield session
 
 
-DB = Annotated[Session, Depends(db)]
-ReadDB = Annotated[Session, Depends(read_db)]
+# "function": the transaction commits before the response leaves. With FastAPI's default
+# ("request") it committed after, so a browser following a redirect (sign-up -> upload)
+# could arrive before the new row existed and be sent back to the login page.
+DB = Annotated[Session, Depends(db, scope="function")]
+ReadDB = Annotated[Session, Depends(read_db, scope="function")]
 
 
 def csrf_token(request: Request) -> str:
