@@ -28,13 +28,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 BUDGET_MS = 200.0
-EXERCISES = (
-    "barbell_hip_thrust",
-    "single_leg_hip_thrust",
-    "banded_hip_thrust",
-    "machine_hip_thrust",
-    "glute_bridge",
-)
 RAW_SQL = """
 SELECT s.date, l.exercise, l.load_kg, l.reps, l.rpe, l.rir, l.hard_lower_body,
        a.tremor_rms_mps2, a.asymmetry_index_pct, a.concentric_slowdown_pct, a.verdict
@@ -51,6 +44,7 @@ def build_log(path: Path | None, n_sets: int, *, url: str | None = None) -> str:
     """A migrated log (SQLite at ``path``, or ``url``) of ``n_sets`` analysed sets of "me"."""
     from sqlalchemy import insert
 
+    from thrustlab.explain.history import EXERCISES
     from thrustlab.log import open_log
     from thrustlab.log.models import Analysis, Lifter, LiftSet, TrainingSession
 

@@ -49,6 +49,41 @@ class RepMetrics:
     """Time from 10 % to 90 % of the rep's range on the way up: unlike the phase edges, it
     does not depend on how the movement starts and stops, so it tracks slowing reliably."""
 
+    @classmethod
+    def from_phases(
+        cls,
+        index: int,
+        start_s: float,
+        lockout_start_s: float,
+        lockout_end_s: float,
+        end_s: float,
+        *,
+        rom_deg: float,
+        tremor_rms_mps2: float | None,
+        tremor_peak_hz: float | None,
+        fatigue_band_rms_mps2: float | None,
+        legs: Legs | None = None,
+        concentric_rise_s: float | None = None,
+    ) -> RepMetrics:
+        """A rep from its four phase edges (s): the phase durations follow from them, times
+        are given to the millisecond and the ROM to a tenth of a degree."""
+        return cls(
+            index=index,
+            start_s=round(start_s, 3),
+            end_s=round(end_s, 3),
+            lockout_start_s=round(lockout_start_s, 3),
+            lockout_end_s=round(lockout_end_s, 3),
+            concentric_s=round(lockout_start_s - start_s, 3),
+            lockout_s=round(lockout_end_s - lockout_start_s, 3),
+            eccentric_s=round(end_s - lockout_end_s, 3),
+            rom_deg=round(rom_deg, 1),
+            tremor_rms_mps2=tremor_rms_mps2,
+            tremor_peak_hz=tremor_peak_hz,
+            fatigue_band_rms_mps2=fatigue_band_rms_mps2,
+            legs=legs,
+            concentric_rise_s=None if concentric_rise_s is None else round(concentric_rise_s, 3),
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class SetMetrics:

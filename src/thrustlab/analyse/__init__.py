@@ -78,21 +78,18 @@ def _both(a: TremorStats, b: TremorStats) -> TremorStats:
 
 
 def _rep_metrics(r: RepTiming, i: int, stats: TremorStats, legs: Legs | None) -> RepMetrics:
-    return RepMetrics(
-        index=i + 1,
-        start_s=round(r.start_s, 3),
-        end_s=round(r.end_s, 3),
-        lockout_start_s=round(r.lockout_start_s, 3),
-        lockout_end_s=round(r.lockout_end_s, 3),
-        concentric_s=round(r.lockout_start_s - r.start_s, 3),
-        lockout_s=round(r.lockout_end_s - r.lockout_start_s, 3),
-        eccentric_s=round(r.end_s - r.lockout_end_s, 3),
-        rom_deg=round(r.rom_deg, 1),
+    return RepMetrics.from_phases(
+        i + 1,
+        r.start_s,
+        r.lockout_start_s,
+        r.lockout_end_s,
+        r.end_s,
+        rom_deg=r.rom_deg,
         tremor_rms_mps2=stats.rms_mps2,
         tremor_peak_hz=stats.peak_hz,
         fatigue_band_rms_mps2=stats.fatigue_rms_mps2,
         legs=legs,
-        concentric_rise_s=round(r.rise_s, 3),
+        concentric_rise_s=r.rise_s,
     )
 
 

@@ -60,7 +60,7 @@ def _in(column: str, values: tuple[str, ...]) -> str:
     return f"{column} IN ({', '.join(repr(v) for v in values)})"
 
 
-def _utcnow() -> dt.datetime:
+def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
@@ -73,7 +73,7 @@ class Lifter(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
     sessions: Mapped[list[TrainingSession]] = relationship(
         back_populates="lifter", cascade="all, delete-orphan", passive_deletes=True
@@ -90,7 +90,7 @@ class TrainingSession(Base):
     lifter_id: Mapped[int] = mapped_column(ForeignKey("lifters.id", ondelete="CASCADE"))
     date: Mapped[dt.date] = mapped_column(Date)
     notes: Mapped[str] = mapped_column(Text, default="")
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
     lifter: Mapped[Lifter] = relationship(back_populates="sessions")
     sets: Mapped[list[LiftSet]] = relationship(
@@ -128,7 +128,7 @@ class LiftSet(Base):
     hard_lower_body: Mapped[bool] = mapped_column(Boolean, default=True)
     notes: Mapped[str] = mapped_column(Text, default="")
     answers: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
     session: Mapped[TrainingSession] = relationship(back_populates="sets")
     analysis: Mapped[Analysis | None] = relationship(
@@ -160,7 +160,7 @@ class Analysis(Base):
     asymmetry_index_pct: Mapped[float | None] = mapped_column(Float)
     concentric_slowdown_pct: Mapped[float | None] = mapped_column(Float)
     verdict: Mapped[str | None] = mapped_column(String(10))
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
     lift_set: Mapped[LiftSet] = relationship(back_populates="analysis")
 
@@ -176,6 +176,6 @@ class RecordingFile(Base):
     sha256: Mapped[str] = mapped_column(String(64))
     size_bytes: Mapped[int] = mapped_column(BigInteger)
     blob: Mapped[bytes | None] = mapped_column(LargeBinary)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
     lift_set: Mapped[LiftSet] = relationship(back_populates="recordings")

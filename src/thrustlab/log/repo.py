@@ -157,7 +157,7 @@ def ensure_lifter(session: Session, name: str, /) -> int:
     insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
     session.execute(
         insert(Lifter)
-        .values(name=name, created_at=_utcnow())
+        .values(name=name, created_at=utcnow())
         .on_conflict_do_nothing(index_elements=["name"])
     )
     lifter_id = session.scalar(select(Lifter.id).where(Lifter.name == name))
@@ -179,7 +179,7 @@ def ensure_session(
         )
         session.execute(
             insert(TrainingSession)
-            .values(lifter_id=lifter_id, date=date, notes="", created_at=_utcnow())
+            .values(lifter_id=lifter_id, date=date, notes="", created_at=utcnow())
             .on_conflict_do_nothing(index_elements=["lifter_id", "date"])
         )
         found = session.scalar(statement)
@@ -251,7 +251,7 @@ def set_row(
         hard_lower_body=new.hard_lower_body,
         notes=new.notes,
         answers=dict(new.answers),
-        created_at=created_at or _utcnow(),
+        created_at=created_at or utcnow(),
     )
     if analysis is not None:
         row.analysis = _analysis_row(analysis)
@@ -261,7 +261,7 @@ def set_row(
             sha256=r.sha256,
             size_bytes=r.size_bytes,
             blob=r.blob,
-            created_at=r.created_at or _utcnow(),
+            created_at=r.created_at or utcnow(),
         )
         for r in recordings
     ]
@@ -278,7 +278,7 @@ def _analysis_row(record: AnalysisRecord) -> Analysis:
         asymmetry_index_pct=record.asymmetry_index_pct,
         concentric_slowdown_pct=record.concentric_slowdown_pct,
         verdict=record.verdict,
-        created_at=record.created_at or _utcnow(),
+        created_at=record.created_at or utcnow(),
     )
 
 
@@ -351,5 +351,5 @@ def delete_set(session: Session, set_id: int, /) -> None:
         session.execute(delete(TrainingSession).where(TrainingSession.id == training.id))
 
 
-def _utcnow() -> dt.datetime:
+def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)

@@ -245,16 +245,13 @@ def _thigh_rom(track: Track, rep: BarRep) -> float:
 def _rep(i: int, r: BarRep, rom: float, legs: tuple[Shake, Shake], scaled: bool) -> RepMetrics:
     left, right = legs
     louder = left if (left.displacement_rms_px or 0) >= (right.displacement_rms_px or 0) else right
-    return RepMetrics(
-        index=i + 1,
-        start_s=round(r.start_s, 3),
-        end_s=round(r.end_s, 3),
-        lockout_start_s=round(r.lockout_start_s, 3),
-        lockout_end_s=round(r.lockout_end_s, 3),
-        concentric_s=round(r.concentric_s, 3),
-        lockout_s=round(r.lockout_end_s - r.lockout_start_s, 3),
-        eccentric_s=round(r.end_s - r.lockout_end_s, 3),
-        rom_deg=round(rom, 1) if np.isfinite(rom) else 0.0,
+    return RepMetrics.from_phases(
+        i + 1,
+        r.start_s,
+        r.lockout_start_s,
+        r.lockout_end_s,
+        r.end_s,
+        rom_deg=rom if np.isfinite(rom) else 0.0,
         tremor_rms_mps2=figures.mean_of(left.acc_rms_mps2, right.acc_rms_mps2) if scaled else None,
         tremor_peak_hz=louder.peak_hz,
         fatigue_band_rms_mps2=figures.mean_of(

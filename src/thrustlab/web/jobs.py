@@ -27,7 +27,8 @@ from sqlalchemy import Engine, select, update
 
 from thrustlab.errors import ThrustlabError
 from thrustlab.log import NewSet, RecordingRef, add_set, analysis_record, history_for, session_scope
-from thrustlab.web.models import Job, User, utcnow
+from thrustlab.log.models import utcnow
+from thrustlab.web.models import Job, User
 from thrustlab.web.uploads import Upload, is_video_name
 
 logger = logging.getLogger(__name__)

@@ -29,14 +29,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from thrustlab.log.models import NAMING
+from thrustlab.log.models import NAMING, utcnow
 
 ROLES: tuple[str, ...] = ("lifter", "coach")
 JOB_STATES: tuple[str, ...] = ("queued", "running", "done", "failed")
-
-
-def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
 class WebBase(DeclarativeBase):
