@@ -81,7 +81,7 @@ def test_analyze_json_is_the_contract(set_csv: Path) -> None:
     done = run("analyze", str(set_csv), "--json")
     assert done.returncode == 0, done.stderr
     out = json.loads(done.stdout)
-    assert out["schema"] == "thrustlab.analysis/1"
+    assert out["schema"] == "thrustlab.analysis/2"
     assert set(out) >= {"schema", "source", "reps", "set", "quality", "assessment"}
     assert out["source"]["kind"] == "sensor" and out["source"]["format"] == "csv"
     assert out["set"]["rep_count"] == 6 == len(out["reps"])

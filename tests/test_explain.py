@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from thrustlab.analysis import Analysis
+from thrustlab.document import to_document
 from thrustlab.errors import InputError
 from thrustlab.explain import (
     Answers,
@@ -20,7 +22,6 @@ from thrustlab.explain import (
     PastSet,
     answers_from_mapping,
     answers_from_options,
-    assessment_to_dict,
     explain,
     load_answers,
     load_knowledge,
@@ -36,6 +37,7 @@ def make_findings(
     *,
     baseline: float | None = 0.05,
     post: float | None = 0.05,
+    post_rest_s: float | None = None,
     onset: int | None = None,
     slowdown: float | None = 5.0,
     fatigue_ratio: float = 0.3,
@@ -81,6 +83,8 @@ def make_findings(
         baseline_tremor_rms_mps2=baseline,
         fatigue_band_rms_mps2=mean * fatigue_ratio,
         legs=legs,
+        post_set_rest_s=post_rest_s,
+        post_set_end_tremor_rms_mps2=post if post_rest_s is not None else None,
     )
     source = SourceSummary("sensor", "simulated", 40.0, 100.0)
     return Findings(source, reps, metrics, quality)
@@ -90,7 +94,7 @@ CALM = make_findings([0.1] * 8)
 FATIGUE = make_findings([0.1, 0.1, 0.1, 0.12, 0.2, 0.3, 0.4, 0.5], onset=5, slowdown=28.0)
 WARMUP = make_findings([0.5, 0.45, 0.35, 0.25, 0.2, 0.15, 0.12, 0.1], onset=1)
 AROUSAL = make_findings([0.3] * 8, baseline=0.4, onset=1)
-PERSIST = make_findings([0.2, 0.2, 0.25, 0.3, 0.3, 0.35], post=0.34)
+PERSIST = make_findings([0.2, 0.2, 0.25, 0.3, 0.3, 0.35], post=0.34, post_rest_s=75.0)
 ASYM = make_findings([0.2] * 8, asymmetry=24.0)
 FORM = make_findings(
     [0.2] * 8,
@@ -147,19 +151,60 @@ def _merge(base: Answers, extra: Answers) -> Answers:
 @pytest.mark.parametrize(
     ("trigger", "pattern"), list(itertools.product(WARNING_TRIGGERS, OTHER_PATTERNS))
 )
-def test_safety_matrix_every_warning_sign_stops(trigger: str, pattern: str) -> None:
+def test_safety_matrix_every_warning_sign_shows_with_its_urgency(
+    trigger: str, pattern: str
+) -> None:
+    """A sign of urgency ``now`` stops the set; one of urgency ``soon`` gives caution; both
+    are shown, whatever else the set holds (the source document stops only for sharp pain
+    and dizziness-like alarms)."""
     flag_findings, flag_answers, history = WARNING_TRIGGERS[trigger]
     other_findings, other_answers = OTHER_PATTERNS[pattern]
     findings = flag_findings or other_findings
     answers = _merge(other_answers, flag_answers)
     assessment = explain(findings, answers, history, today=TODAY)
     flag_id = trigger.split("/", maxsplit=1)[0]
-    assert assessment.verdict == "stop"
-    assert flag_id in [f.id for f in assessment.red_flags]
-    assert assessment.headline.startswith("Stop")
-    as_dict = assessment_to_dict(assessment)
-    assert as_dict["verdict"] == "stop"
-    assert flag_id in [f["id"] for f in as_dict["red_flags"]]
+    urgency = load_knowledge().red_flag(flag_id).urgency
+    flag = next(f for f in assessment.red_flags if f.id == flag_id)
+    assert flag.urgency == urgency
+    if urgency == "now":
+        assert assessment.verdict == "stop"
+        assert "Stop:" in assessment.headline
+    else:
+        assert assessment.verdict in ("caution", "stop")
+        assert flag.name.lower() in assessment.headline
+    document = to_document(Analysis(findings, assessment))
+    assert document["assessment"]["verdict"] == assessment.verdict
+    assert {"id": flag_id, "urgency": urgency}.items() <= next(
+        f for f in document["assessment"]["red_flags"] if f["id"] == flag_id
+    ).items()
+
+
+def test_post_set_shaking_needs_a_minute_of_still_rest_to_be_a_warning_sign() -> None:
+    """Shaking after the set over a short rest is evidence, not the warning sign: only a
+    recording that shows it through 60 s of still rest raises it."""
+    short = make_findings([0.2, 0.2, 0.25, 0.3, 0.3, 0.35], post=0.34, post_rest_s=20.0)
+    unknown = make_findings([0.2, 0.2, 0.25, 0.3, 0.3, 0.35], post=0.34)
+    for findings in (short, unknown):
+        assessment = explain(findings, Answers())
+        assert "persistent_after_exercise" not in {f.id for f in assessment.red_flags}
+    long_rest = explain(PERSIST, Answers())
+    assert "persistent_after_exercise" in {f.id for f in long_rest.red_flags}
+    assert long_rest.verdict == "caution"
+
+
+def test_unmeasured_set_is_never_called_normal() -> None:
+    empty = dataclasses.replace(
+        CALM,
+        reps=(),
+        set=dataclasses.replace(CALM.set, rep_count=0, tremor_rms_mps2=None),
+        quality=(QualityFlag("too_short", "error", "The recording lasts 2.0 s."),),
+    )
+    for findings in (None, empty):
+        assessment = explain(findings, Answers())
+        assert assessment.basis == "answers_only"
+        assert assessment.headline.startswith("The set could not be measured")
+        assert "Normal" not in assessment.headline and "no problem" not in assessment.headline
+    assert "2.0 s" in explain(empty, Answers()).headline
 
 
 def test_a_single_lopsided_set_is_not_a_warning_sign() -> None:
@@ -225,11 +270,13 @@ def test_calm_set_with_everything_fine_is_normal() -> None:
 
 def test_assessment_dict_has_the_contract_shape() -> None:
     assessment = explain(WARMUP, Answers(warmup_done=False, pain="sharp"))
-    as_dict = json.loads(json.dumps(assessment_to_dict(assessment)))
-    assert set(as_dict) == {"verdict", "causes", "red_flags", "strategies"}
-    assert set(as_dict["causes"][0]) == {"id", "likelihood", "evidence"}
-    assert set(as_dict["red_flags"][0]) == {"id", "evidence"}
-    assert set(as_dict["strategies"][0]) == {"id", "why", "steps"}
+    document = json.loads(json.dumps(to_document(Analysis(WARMUP, assessment))))
+    as_dict = document["assessment"]
+    assert document["schema"] == "thrustlab.analysis/2"
+    assert {"verdict", "basis", "causes", "red_flags", "strategies"} <= set(as_dict)
+    assert {"id", "likelihood", "evidence"} <= set(as_dict["causes"][0])
+    assert {"id", "urgency", "evidence"} <= set(as_dict["red_flags"][0])
+    assert {"id", "why", "steps"} <= set(as_dict["strategies"][0])
     assert {"feature", "value", "threshold", "unit", "direction"} <= set(
         as_dict["causes"][0]["evidence"][0]
     )

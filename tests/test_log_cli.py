@@ -140,7 +140,7 @@ def test_add_with_a_recording_stores_its_analysis(db: str, tmp_path: Path) -> No
     out = run(f"log add --db {db} --date 2024-05-01 --load-kg 100 --recording {path}")
     assert "analysis:" in out
     document = json.loads(run(f"log show 1 --db {db} --json"))
-    assert document["schema"] == "thrustlab.analysis/1"
+    assert document["schema"] == "thrustlab.analysis/2"
     assert document["set"]["rep_count"] == n_reps
     assert document["assessment"]["verdict"] in ("normal", "caution", "stop")
     shown = run(f"log show 1 --db {db}")

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, func, select
 
+from test_log_support import stored_analysis
 from thrustlab.log import (
     LogImportError,
     NewSet,
@@ -29,12 +30,7 @@ DAY = dt.date(2024, 5, 1)
 
 
 def _fill(engine: Engine) -> None:
-    document = {
-        "schema": "thrustlab.analysis/1",
-        "set": {"rep_count": 8, "tremor_rms_mps2": 0.123456789, "asymmetry_index_pct": -17.5},
-        "reps": [{"index": 1, "tremor_rms_mps2": 0.1}],
-        "assessment": {"verdict": "caution", "causes": [{"id": "muscle_fatigue"}]},
-    }
+    analysis = stored_analysis(0.123456789, asymmetry_index_pct=-17.5, reps=1)
     with session_scope(engine) as session:
         add_set(
             session,
@@ -49,7 +45,7 @@ def _fill(engine: Engine) -> None:
                 answers={"warmup": "none", "sleep_h": 6.5, "pain": False},
                 session_notes="heavy day; ünïcode",
             ),
-            analysis=analysis_record(document),
+            analysis=analysis_record(analysis),
             recordings=[RecordingRef("rec/set1.csv", "ab" * 32, 4, blob=b"\x00\x01\x02\xff")],
         )
         add_set(session, NewSet("glute_bridge", DAY, kind="warmup", hard_lower_body=False))

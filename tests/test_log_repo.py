@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from sqlalchemy import Engine, func, select
 
+from test_log_support import stored_analysis
 from thrustlab.errors import OptionError
 from thrustlab.explain.history import history_checks
 from thrustlab.log import (
@@ -25,21 +26,8 @@ from thrustlab.log.models import Analysis, RecordingFile, TrainingSession
 
 pytest_plugins = ["test_log_support"]
 
+
 DAY = dt.date(2024, 5, 1)
-
-
-def _analysis(tremor: float, *, asymmetry: float | None = None, verdict: str = "normal") -> dict:
-    return {
-        "schema": "thrustlab.analysis/1",
-        "set": {
-            "rep_count": 8,
-            "tremor_rms_mps2": tremor,
-            "tremor_trend_ratio": 1.3,
-            "asymmetry_index_pct": asymmetry,
-            "concentric_slowdown_pct": 12.5,
-        },
-        "assessment": {"verdict": verdict},
-    }
 
 
 def test_a_logged_set_is_listed_shown_and_deleted(engine: Engine) -> None:
@@ -47,7 +35,7 @@ def test_a_logged_set_is_listed_shown_and_deleted(engine: Engine) -> None:
         first = add_set(
             session,
             NewSet("barbell_hip_thrust", DAY, load_kg=100.0, reps=8, rpe=8.5),
-            analysis=analysis_record(_analysis(0.4)),
+            analysis=analysis_record(stored_analysis(0.4)),
         ).id
         add_set(session, NewSet("glute_bridge", DAY, load_kg=60.0, reps=12, rir=2.0))
     with session_scope(engine) as session:
@@ -126,7 +114,7 @@ def _log(engine: Engine, day: dt.date, load: float, tremor: float, asymmetry: fl
         add_set(
             session,
             NewSet("barbell_hip_thrust", day, load_kg=load, reps=8, rir=2.0),
-            analysis=analysis_record(_analysis(tremor, asymmetry=asymmetry)),
+            analysis=analysis_record(stored_analysis(tremor, asymmetry_index_pct=asymmetry)),
         )
 
 

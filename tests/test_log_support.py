@@ -18,6 +18,9 @@ import pytest
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 
+from thrustlab.analysis import Analysis
+from thrustlab.explain import explain
+from thrustlab.findings import Findings, RepMetrics, SetMetrics, SourceSummary
 from thrustlab.log import open_log
 
 POSTGRES_ENV = "THRUSTLAB_TEST_POSTGRES_URL"
@@ -85,3 +88,38 @@ def engine(db_url: str) -> Iterator[Engine]:
     engine = open_log(db_url)
     yield engine
     engine.dispose()
+
+
+def stored_analysis(
+    tremor_rms_mps2: float, /, *, asymmetry_index_pct: float | None = None, reps: int = 8
+) -> Analysis:
+    """A hand-made analysed set for the log: ``reps`` reps of even shaking, explained."""
+    rep_metrics = tuple(
+        RepMetrics.from_phases(
+            i + 1,
+            3.0 * i + 2,
+            3.0 * i + 3,
+            3.0 * i + 3.5,
+            3.0 * i + 4.5,
+            rom_deg=40.0,
+            tremor_rms_mps2=tremor_rms_mps2,
+            tremor_peak_hz=8.5,
+            fatigue_band_rms_mps2=0.3 * tremor_rms_mps2,
+        )
+        for i in range(reps)
+    )
+    metrics = SetMetrics(
+        rep_count=reps,
+        tremor_rms_mps2=tremor_rms_mps2,
+        tremor_peak_hz=8.5,
+        tremor_trend_ratio=1.0,
+        tremor_onset_rep=None,
+        post_set_tremor_rms_mps2=None,
+        asymmetry_index_pct=asymmetry_index_pct,
+        concentric_slowdown_pct=12.5,
+        velocity_loss_pct=None,
+    )
+    findings = Findings(
+        SourceSummary("sensor", "csv", 3.0 * reps + 4, 100.0), rep_metrics, metrics, ()
+    )
+    return Analysis(findings, explain(findings))

@@ -13,9 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from thrustlab.analyse import analyse, analyse_legs
-from thrustlab.explain import Answers, History, PastSet, explain
+from thrustlab.config import AnalysisConfig
+from thrustlab.explain import Answers, History, PastSet
 from thrustlab.findings import Findings
+from thrustlab.pipeline import process
 from thrustlab.recording import Recording
 from thrustlab.report.html import render_report
 from thrustlab.simulate import scenario, simulate_set
@@ -26,16 +27,14 @@ MAX_BYTES = 2_000_000
 CHROMIUM = "/usr/bin/chromium"
 
 
-def _set(name: str, *, n_reps: int = 12) -> tuple[Findings, tuple[Recording, ...]]:
+def _recordings(name: str, *, n_reps: int = 12) -> tuple[Recording, ...]:
     recording, _ = simulate_set(dataclasses.replace(scenario(name, seed=3), n_reps=n_reps))
-    recordings = recording if isinstance(recording, tuple) else (recording,)
-    findings = analyse_legs(*recordings) if len(recordings) == 2 else analyse(recordings[0])
-    return findings, recordings
+    return recording if isinstance(recording, tuple) else (recording,)
 
 
 @pytest.fixture(scope="module")
 def two_legs() -> tuple[Findings, tuple[Recording, ...], str]:
-    findings, recordings = _set("asymmetry")
+    recordings = _recordings("asymmetry")
     history = History(
         tuple(
             PastSet(
@@ -58,9 +57,10 @@ def two_legs() -> tuple[Findings, tuple[Recording, ...], str]:
         pain="sharp",
         pain_where="lower back & <hamstring>",
     )
-    assessment = explain(findings, answers, history, today=TODAY)
-    html = render_report(findings, assessment, recordings=recordings, history=history)
-    return findings, recordings, html
+    analysis = process(recordings, answers=answers, history=history, today=TODAY)
+    assert analysis.findings is not None
+    html = render_report(analysis, history=history)
+    return analysis.findings, recordings, html
 
 
 def test_report_is_self_contained_and_small(two_legs: Shown) -> None:
@@ -93,10 +93,33 @@ def test_report_reads_in_order_with_every_plot(two_legs: Shown) -> None:
 
 
 def test_report_without_a_recording() -> None:
-    assessment = explain(None, Answers(warmup_done=False))
-    html = render_report(None, assessment)
+    html = render_report(process([], answers=Answers(warmup_done=False)))
     assert "From your answers only" in html and "<svg" not in html
     assert "Not warmed up" in html
+
+
+def test_report_names_only_the_bands_it_measured() -> None:
+    """A 6-8 Hz analysis is labelled 6-8 Hz everywhere (no default band left in a label)."""
+    config = AnalysisConfig(tremor_band_hz=(6.0, 8.0), fatigue_band_hz=(3.5, 5.5))
+    analysis = process(_recordings("fatigue", n_reps=6), config=config)
+    html = render_report(analysis)
+    assert analysis.findings is not None and analysis.findings.tremor_band_hz == (6.0, 8.0)
+    assert "6-8 Hz" in html and "3.5-5.5 Hz" in html
+    assert "6-12 Hz" not in html and "3-6 Hz" not in html
+    assert 'aria-label="spectrum with the bands marked"' in html
+
+
+def test_the_report_re_runs_nothing() -> None:
+    """Rendered from the stored document alone, the report is the same page."""
+    from thrustlab.document import from_document, to_document
+
+    analysis = process(_recordings("fatigue", n_reps=6))
+    stored, fresh = render_report(from_document(to_document(analysis))), render_report(analysis)
+    # The document keeps 4 decimals, so a plot's coordinate may move by 0.1 px; the words,
+    # numbers and figures are the same.
+    svg = re.compile(r"<svg.*?</svg>", re.S)
+    assert svg.sub("", stored) == svg.sub("", fresh)
+    assert re.findall(r'aria-label="[^"]+"', stored) == re.findall(r'aria-label="[^"]+"', fresh)
 
 
 def _png_size(path: Path) -> tuple[int, int]:

@@ -140,11 +140,12 @@ def test_without_pose_the_plate_still_gives_reps_and_speed(tmp_path: Path) -> No
     assert f.set.tremor_rms_mps2 is None and all(r.rom_deg == 0.0 for r in f.reps)
 
 
-def test_cli_helper_with_progress_and_annotation(tmp_path: Path) -> None:
+def test_pipeline_video_with_progress_and_annotation(tmp_path: Path) -> None:
     from rich.console import Console
 
-    from thrustlab.cli.video import analyse_video_command, is_video_file
+    from thrustlab.cli.progress import progress_bar
     from thrustlab.errors import OptionError
+    from thrustlab.pipeline import VideoOptions, is_video_file, process
     from thrustlab.video import probe
 
     scene = replace(SCENE, reps=1, rest_s=0.6)
@@ -153,18 +154,16 @@ def test_cli_helper_with_progress_and_annotation(tmp_path: Path) -> None:
     assert is_video_file(path) and not is_video_file(tmp_path / "x.csv")
     out = tmp_path / "annotated.mp4"
     console = Console(file=__import__("io").StringIO(), force_terminal=False)
-    result = analyse_video_command(
-        path,
-        view="side",
-        annotate=out,
-        console=console,
-        estimator=FakePoseEstimator(renderer.keypoints),
+    options = VideoOptions(
+        view="side", annotate_path=out, estimator=FakePoseEstimator(renderer.keypoints)
     )
-    assert result.findings.set.rep_count == 1
+    with progress_bar(console) as progress:
+        analysis = process([path], video=options, progress=progress)
+    assert analysis.findings is not None and analysis.findings.set.rep_count == 1
     info = probe(out)
     assert (info.width_px, info.height_px) == (scene.width_px, scene.height_px)
     with pytest.raises(OptionError):
-        analyse_video_command(path, view="top")
+        process([path], video=VideoOptions(view="top"))
 
 
 def test_explain_reads_video_findings_and_form_codes(side: VideoResult) -> None:

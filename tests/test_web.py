@@ -118,7 +118,7 @@ def test_sign_up_upload_report_and_history(client: TestClient, demo_csv: bytes) 
     body = wait_done(client, job_id, api_token(client, "ann@example.org"))
     assert body["status"] == "done", body
     analysis = body["analysis"]
-    assert isinstance(analysis, dict) and analysis["schema"] == "thrustlab.analysis/1"
+    assert isinstance(analysis, dict) and analysis["schema"] == "thrustlab.analysis/2"
     assert analysis["set"]["rep_count"] == 10
     page = client.get(job_url)
     assert 'data-status="done"' in page.text and "iframe" in page.text

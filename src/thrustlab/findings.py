@@ -12,6 +12,7 @@ from typing import Literal
 from thrustlab.quality import QualityFlag
 
 Mode = Literal["hip_thrust", "cyclic"]
+MODES: tuple[Mode, ...] = ("hip_thrust", "cyclic")
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +103,11 @@ class SetMetrics:
     baseline_tremor_rms_mps2: float | None = None
     fatigue_band_rms_mps2: float | None = None
     legs: Legs | None = None
+    post_set_rest_s: float | None = None
+    """Seconds of still rest measured after the last rep (sitting up, standing and handling
+    the phone are not rest)."""
+    post_set_end_tremor_rms_mps2: float | None = None
+    """Shaking over the last 10 s of that rest (None with under 10 s of rest)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,6 +147,37 @@ class FormMetrics:
 
 
 @dataclass(frozen=True, slots=True)
+class Envelope:
+    """A long signal thinned for plots: per time bin of ``bin_s`` seconds (from
+    ``start_s``), the lowest and highest value, in ``unit``."""
+
+    start_s: float
+    bin_s: float
+    low: tuple[float, ...]
+    high: tuple[float, ...]
+    unit: str
+
+
+@dataclass(frozen=True, slots=True)
+class Spectrum:
+    """Power spectral density of the acceleration during the reps, ``(unit)²/Hz``."""
+
+    freq_hz: tuple[float, ...]
+    psd: tuple[float, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Traces:
+    """What the report draws beside the figures, measured once with the figures' own
+    settings: the thigh's movement (acceleration without gravity), the sustained shaking in
+    the tremor band as measured, and the spectrum during the reps."""
+
+    movement: Envelope
+    shaking: Envelope
+    spectrum: Spectrum | None
+
+
+@dataclass(frozen=True, slots=True)
 class Findings:
     """Everything measured on one set (one or two legs)."""
 
@@ -152,3 +189,4 @@ class Findings:
     tremor_band_hz: tuple[float, float] = (6.0, 12.0)
     fatigue_band_hz: tuple[float, float] = (3.0, 6.0)
     form: FormMetrics | None = None
+    traces: Traces | None = None

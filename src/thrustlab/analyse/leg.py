@@ -279,12 +279,14 @@ def tremor_in(
 class Sustained:
     """The signal every tremor figure is measured on, for plots: at ``rate_hz`` from t = 0,
     the acceleration above the movement with jolts and gaps faded out (``gated_mps2``), its
-    tremor band (``tremor_mps2``), and which samples count (``usable``)."""
+    tremor band (``tremor_mps2``), which samples count (``usable``), and the acceleration as
+    resampled (``raw_mps2``)."""
 
     rate_hz: float
     gated_mps2: FloatArray
     tremor_mps2: FloatArray
     usable: BoolArray
+    raw_mps2: FloatArray
 
     @property
     def t_s(self) -> FloatArray:
@@ -294,4 +296,4 @@ class Sustained:
 def sustained_signal(recording: Recording, /, *, config: AnalysisConfig) -> Sustained:
     """What the tremor figures see of ``recording`` (for plots)."""
     uniform, bands = _sustained(recording, config)
-    return Sustained(uniform.rate_hz, bands.gated, bands.tremor, bands.usable)
+    return Sustained(uniform.rate_hz, bands.gated, bands.tremor, bands.usable, uniform.acc_mps2)

@@ -1,4 +1,4 @@
-"""``run_batch``: many recordings through ``analyse(read(path))`` on Dask.
+"""``run_batch``: many recordings through the pipeline on Dask.
 
 The recipe: hash every input file, reuse what a checkpoint already holds, send the rest to
 the workers in small chunks, save results as they arrive, then place rows at their paths.
@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING
 
 import pyarrow as pa
 
-from thrustlab.analyse import DEFAULT_CONFIG
 from thrustlab.batch import store
 from thrustlab.batch.inputs import content_hash
 from thrustlab.batch.tables import (
@@ -32,6 +31,7 @@ from thrustlab.batch.tables import (
 from thrustlab.batch.work import FileOutcome, analyse_files
 from thrustlab.config import AnalysisConfig
 from thrustlab.errors import InputError, OptionError
+from thrustlab.pipeline import DEFAULT_CONFIG
 
 if TYPE_CHECKING:
     from distributed import Client, LocalCluster

@@ -9,11 +9,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from thrustlab.analyse import analyse
 from thrustlab.config import AnalysisConfig
 from thrustlab.errors import ReadError, ThrustlabError
 from thrustlab.findings import Findings
-from thrustlab.read import read
+from thrustlab.pipeline import measure
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,13 +33,14 @@ class FileOutcome:
 def analyse_files(
     jobs: Sequence[tuple[str, str]], /, *, config: AnalysisConfig
 ) -> list[FileOutcome]:
-    """``analyse(read(path))`` for each ``(path, content_hash)``; failures become outcomes."""
+    """The pipeline's findings for each ``(path, content_hash)`` (no plot traces: the batch
+    keeps the figures); failures become outcomes."""
     return [_analyse_file(path, content_hash, config=config) for path, content_hash in jobs]
 
 
 def _analyse_file(path: str, content_hash: str, /, *, config: AnalysisConfig) -> FileOutcome:
     try:
-        findings = analyse(read(path), config=config)
+        findings = measure([path], config=config, plots=False)
     except ReadError as error:
         return FileOutcome(content_hash, error=type(error).__name__, message=error.problem)
     except ThrustlabError as error:
@@ -49,4 +49,4 @@ def _analyse_file(path: str, content_hash: str, /, *, config: AnalysisConfig) ->
         return FileOutcome(
             content_hash, error=type(error).__name__, message=str(error) or repr(error), retry=True
         )
-    return FileOutcome(content_hash, findings=findings)
+    return FileOutcome(content_hash, findings=findings)  # one path: never None

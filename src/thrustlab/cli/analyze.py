@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from thrustlab.errors import OptionError
+from thrustlab.findings import MODES
+
+if TYPE_CHECKING:
+    from thrustlab.config import AnalysisConfig
+    from thrustlab.explain import Answers
+    from thrustlab.pipeline import ReadOptions, VideoOptions
 
 FORMAT_HELP = "Force the format: sensorlogger, sensorlogger-json, phyphox, csv (default: detected)."
 
@@ -28,7 +34,7 @@ def analyze(
         Path | None, typer.Option(help="Right thigh's recording of the set.", show_default=False)
     ] = None,
     as_json: Annotated[
-        bool, typer.Option("--json", help="Print the JSON contract thrustlab.analysis/1.")
+        bool, typer.Option("--json", help="Print the JSON contract thrustlab.analysis/2.")
     ] = False,
     report: Annotated[
         Path | None, typer.Option(help="Write the HTML report here.", show_default=False)
@@ -125,11 +131,14 @@ def analyze(
         "pain_where": pain_where, "dizziness": dizziness, "shaking_after_min": shaking_after_min,
         "shakier_leg": shakier_leg, "pr_attempt": pr_attempt, "nervous": nervous, "cramps": cramps,
     }  # fmt: skip
+    from thrustlab.pipeline import VideoOptions
+
     answered = answers_from_options(answers, given)
-    read_options = _read_options(columns, time_unit, rate_hz, acc_unit, gyro_unit)
-    video = {"view": view, "annotate": annotate, "plate_mm": plate_mm}
+    options = _options(columns, time_unit, rate_hz, acc_unit, gyro_unit)
+    config = analysis_config(mode)
+    video = VideoOptions(view=view, annotate_path=annotate, plate_mm=plate_mm)
     outputs = [
-        _one(paths, fmt, read_options, mode, answered, report, as_json, video) for paths in sets
+        _one(paths, fmt, options, config, answered, report, as_json, video) for paths in sets
     ]
     if as_json:
         typer.echo(json.dumps(outputs[0] if len(outputs) == 1 else outputs, indent=2))
@@ -146,15 +155,21 @@ def _sets(files: list[Path], left: Path | None, right: Path | None) -> list[tupl
     return sets
 
 
-def _read_options(
+def analysis_config(mode: str, /) -> AnalysisConfig:
+    from thrustlab.config import AnalysisConfig
+
+    if mode not in MODES:
+        raise OptionError(f"--mode must be one of {', '.join(MODES)}, not {mode!r}")
+    return AnalysisConfig(mode=mode)
+
+
+def _options(
     columns: str | None,
     time_unit: str | None,
     rate_hz: float | None,
     acc_unit: str | None,
     gyro_unit: str | None,
-) -> Any:
-    from thrustlab.read import ReadOptions
-
+) -> ReadOptions:
     checks = (
         ("--time-unit", time_unit, ("s", "ms", "us", "ns")),
         ("--acc-unit", acc_unit, ("mps2", "g")),
@@ -165,6 +180,8 @@ def _read_options(
             raise OptionError(f"{name} must be one of {', '.join(choices)}, not {value!r}")
     if rate_hz is not None and not 0 < rate_hz <= 100_000:
         raise OptionError("--rate-hz must be a positive sampling rate in Hz")
+    from thrustlab.pipeline import ReadOptions
+
     names = tuple(c.strip() for c in columns.split(",")) if columns else None
     units: dict[str, Any] = {"time_unit": time_unit, "acc_unit": acc_unit, "gyro_unit": gyro_unit}
     return ReadOptions(columns=names, rate_hz=rate_hz, **units)  # checked against the choices above
@@ -173,52 +190,42 @@ def _read_options(
 def _one(
     paths: tuple[Path, ...],
     fmt: str | None,
-    read_options: Any,
-    mode: str,
-    answers: Any,
+    read_options: ReadOptions,
+    config: AnalysisConfig,
+    answers: Answers,
     report: Path | None,
     as_json: bool,
-    video: dict[str, Any],
+    video: VideoOptions,
 ) -> dict[str, Any]:
     from rich.console import Console
 
-    from thrustlab.analyse import analyse, analyse_legs
-    from thrustlab.cli.video import analyse_video_command, is_video_file
-    from thrustlab.config import AnalysisConfig
-    from thrustlab.explain import explain
-    from thrustlab.read import read
-    from thrustlab.report.assessment_view import assessment_view
-    from thrustlab.report.json_output import analysis_json
-    from thrustlab.report.terminal import findings_view
+    from thrustlab.cli.progress import progress_bar
+    from thrustlab.document import to_document
+    from thrustlab.pipeline import is_video_file, process
+    from thrustlab.report.terminal import analysis_view
 
-    config = AnalysisConfig(mode=mode)  # type: ignore[arg-type]
-    recordings: tuple[Any, ...] = ()
-    if len(paths) == 1 and fmt is None and is_video_file(paths[0]):
-        findings = analyse_video_command(
-            paths[0],
-            view=video["view"],
-            annotate=video["annotate"],
-            plate_diameter_mm=video["plate_mm"],
-            console=Console(stderr=True),
-        ).findings
-    else:
-        recordings = tuple(read(path, format=fmt, options=read_options) for path in paths)
-        if len(recordings) == 2:
-            findings = analyse_legs(recordings[0], recordings[1], config=config)
-        else:
-            findings = analyse(recordings[0], config=config)
-    assessment = explain(findings, answers)
+    with progress_bar(Console(stderr=True)) as progress:
+        analysis = process(
+            paths,
+            answers=answers,
+            config=config,
+            format=fmt,
+            read_options=read_options,
+            video=video,
+            progress=progress,
+        )
     if report is not None:
         from thrustlab.report.html import render_report
 
-        _write(report, render_report(findings, assessment, recordings=recordings))
+        _write(report, render_report(analysis))
     if not as_json:
         console = Console()
-        console.print(findings_view(findings))
-        console.print(assessment_view(assessment))
+        console.print(analysis_view(analysis))
+        if video.annotate_path is not None and paths and is_video_file(paths[0]):
+            console.print(f"Annotated video written to {video.annotate_path}")
         if report is not None:
             console.print(f"Report written to {report}")
-    return analysis_json(findings, assessment)
+    return to_document(analysis)
 
 
 def _write(path: Path, text: str) -> None:

@@ -100,9 +100,10 @@ def check(
     import yaml
     from rich.console import Console
 
-    from thrustlab.explain import answers_from_mapping, explain
+    from thrustlab.explain import answers_from_mapping
     from thrustlab.explain.answers import answered
-    from thrustlab.report.assessment_view import assessment_view
+    from thrustlab.pipeline import process
+    from thrustlab.report.terminal import analysis_view
 
     typer.echo("Why do your legs shake? Press Enter to skip any question.")
     raw = ask_answers(
@@ -116,4 +117,4 @@ def check(
             save.write_text(text, "utf-8")
         except OSError as error:
             raise OptionError(f"cannot write the answers to {save}: {error.strerror}") from None
-    Console().print(assessment_view(explain(None, answers)))
+    Console().print(analysis_view(process([], answers=answers)))

@@ -24,26 +24,24 @@ def demo(
     """Simulate a hip-thrust set, analyse it, explain it, and write the HTML report."""
     from rich.console import Console
 
-    from thrustlab.analyse import analyse, analyse_legs
-    from thrustlab.explain import Answers, explain
-    from thrustlab.report.assessment_view import assessment_view
+    from thrustlab.explain import Answers
+    from thrustlab.pipeline import process
     from thrustlab.report.html import render_report
-    from thrustlab.report.terminal import findings_view
+    from thrustlab.report.terminal import analysis_view
     from thrustlab.simulate import scenario, simulate_set
 
     if scenario_name not in SCENARIOS:
         raise OptionError(f"--scenario must be one of {', '.join(SCENARIOS)}")
     recording, _ = simulate_set(scenario(scenario_name, seed=seed))
     recordings = recording if isinstance(recording, tuple) else (recording,)
-    findings = analyse_legs(*recordings) if len(recordings) == 2 else analyse(recordings[0])
     answers = Answers(load_kg=100.0, rpe=9.0, warmup_minutes=5.0, sleep_h=6.0)
-    assessment = explain(findings, answers)
+    analysis = process(recordings, answers=answers)
+    reps = analysis.findings.set.rep_count if analysis.findings is not None else 0
     console = Console()
-    console.print(f"Simulated set: {scenario_name} (seed {seed}), {findings.set.rep_count} reps.")
-    console.print(findings_view(findings))
+    console.print(f"Simulated set: {scenario_name} (seed {seed}), {reps} reps.")
     console.print("Answers used: 100 kg, RPE 9, 5 min warm-up, 6 h sleep.")
-    console.print(assessment_view(assessment))
-    html = render_report(findings, assessment, recordings=recordings)
+    console.print(analysis_view(analysis))
+    html = render_report(analysis)
     try:
         report.parent.mkdir(parents=True, exist_ok=True)
         report.write_text(html, encoding="utf-8")

@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from thrustlab.errors import OptionError
+
 if TYPE_CHECKING:
     from thrustlab.explain.history import HistoryChecks
     from thrustlab.log import AnalysisRecord, RecordingRef
@@ -77,7 +79,15 @@ def add(
     ] = None,
     recording: Annotated[
         Path | None,
-        typer.Option("--recording", help="Analyse this recording and store the result."),
+        typer.Option(
+            "--recording", help="Analyse this recording (sensor export or video) and store it."
+        ),
+    ] = None,
+    left: Annotated[
+        Path | None, typer.Option(help="Left thigh's recording of the set.", show_default=False)
+    ] = None,
+    right: Annotated[
+        Path | None, typer.Option(help="Right thigh's recording of the set.", show_default=False)
     ] = None,
     copy_recording: Annotated[
         bool, typer.Option("--copy-recording", help="Also keep the recording's bytes in the log.")
@@ -91,6 +101,7 @@ def add(
     from thrustlab.log.recordings import answers_for_log, log_recording
 
     day = _parse_date(date)
+    paths = _recordings(recording, left, right)
     stored_answers, answers = answers_for_log(_answer_pairs(answer), answers_file)
     new = NewSet(
         exercise=exercise,
@@ -110,9 +121,9 @@ def add(
         history = history_for(session, lifter, before=day)
         analysis: AnalysisRecord | None = None
         recordings: tuple[RecordingRef, ...] = ()
-        if recording is not None:
+        if paths:
             analysis, recordings = log_recording(
-                recording, new, answers=answers, history=history, copy=copy_recording
+                paths, new, answers=answers, history=history, copy=copy_recording
             )
         row = add_set(session, new, lifter=lifter, analysis=analysis, recordings=recordings)
         set_id = row.id
@@ -135,6 +146,16 @@ def add(
     for line in _check_lines(checks):
         typer.echo(f"  ! {line}")
     engine.dispose()
+
+
+def _recordings(one: Path | None, left: Path | None, right: Path | None) -> tuple[Path, ...]:
+    if (left is None) != (right is None):
+        raise OptionError("give both --left and --right (one recording per thigh)")
+    if one is not None and left is not None:
+        raise OptionError("give --recording, or --left and --right, not both")
+    if one is not None:
+        return (one,)
+    return (left, right) if left is not None and right is not None else ()
 
 
 @log_app.command("list")

@@ -19,7 +19,6 @@ from thrustlab.explain.assessment import (
     MissingAnswer,
     PlanItem,
     RedFlag,
-    assessment_to_dict,
 )
 from thrustlab.explain.core import explain
 from thrustlab.explain.history import (
@@ -50,7 +49,6 @@ __all__ = [
     "RedFlag",
     "answers_from_mapping",
     "answers_from_options",
-    "assessment_to_dict",
     "explain",
     "history_checks",
     "load_answers",

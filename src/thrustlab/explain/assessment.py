@@ -1,15 +1,19 @@
 """Assessment: the verdict, the warning signs, the ranked causes with their evidence, the
-plan, and the answers that would change it. ``assessment_to_dict`` gives the JSON block."""
+plan, and the answers that would change it, with the texts and citations a reader needs."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Literal
 
 from thrustlab.explain.history import HistoryChecks, NextLoad
+from thrustlab.explain.knowledge import Urgency
 
 Verdict = Literal["normal", "caution", "stop"]
 VERDICTS: tuple[Verdict, ...] = ("normal", "caution", "stop")
+Basis = Literal["measured", "answers_only"]
+"""``measured``: the recording gave reps and figures; ``answers_only``: it did not (no
+recording, too short, no reps, nobody found in a video), so only the answers speak."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +34,7 @@ class Evidence:
 class RedFlag:
     id: str
     name: str
+    urgency: Urgency
     advice: str
     evidence: tuple[Evidence, ...]
 
@@ -40,8 +45,11 @@ class CauseFinding:
     name: str
     short: str
     likelihood: float
+    """An evidence score from the knowledge base's weights (0-1), not a probability."""
     evidence: tuple[Evidence, ...]
     """Supporting evidence first, then any that weakens the cause."""
+    long: str = ""
+    """What the cause is, in a few sentences."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,45 +78,20 @@ class Assessment:
     missing: tuple[MissingAnswer, ...] = ()
     next_load: NextLoad | None = None
     history: HistoryChecks | None = None
-    measured: bool = True
-    """False when there was no recording (answers only)."""
+    basis: Basis = "measured"
+    not_measured_because: str = ""
+    """Why the recording gave no reps or figures (``basis`` ``answers_only``)."""
+    sources: tuple[str, ...] = ()
+    """Citations of the sources behind the causes and warning signs shown."""
 
     def __post_init__(self) -> None:
         if self.verdict not in VERDICTS:
             raise ValueError(f"verdict must be one of {VERDICTS}")
-        if self.red_flags and self.verdict != "stop":
-            raise ValueError("a warning sign always makes the verdict 'stop'")
+        if any(f.urgency == "now" for f in self.red_flags) and self.verdict != "stop":
+            raise ValueError("a warning sign of urgency 'now' always makes the verdict 'stop'")
+        if self.red_flags and self.verdict == "normal":
+            raise ValueError("a warning sign never leaves the verdict 'normal'")
 
-
-def evidence_to_dict(evidence: Evidence, /) -> dict[str, Any]:
-    return {
-        "feature": evidence.feature,
-        "value": evidence.value,
-        "threshold": evidence.threshold,
-        "unit": evidence.unit,
-        "direction": evidence.direction,
-        "supports": evidence.supports,
-        "text": evidence.text,
-    }
-
-
-def assessment_to_dict(assessment: Assessment, /) -> dict[str, Any]:
-    """The ``assessment`` block of the ``thrustlab.analysis/1`` JSON."""
-    return {
-        "verdict": assessment.verdict,
-        "causes": [
-            {
-                "id": c.id,
-                "likelihood": c.likelihood,
-                "evidence": [evidence_to_dict(e) for e in c.evidence],
-            }
-            for c in assessment.causes
-        ],
-        "red_flags": [
-            {"id": f.id, "evidence": [evidence_to_dict(e) for e in f.evidence]}
-            for f in assessment.red_flags
-        ],
-        "strategies": [
-            {"id": s.id, "why": s.why, "steps": list(s.steps)} for s in assessment.strategies
-        ],
-    }
+    @property
+    def measured(self) -> bool:
+        return self.basis == "measured"

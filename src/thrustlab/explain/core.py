@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 
 from thrustlab.explain.answers import Answers
-from thrustlab.explain.assessment import Assessment, CauseFinding, RedFlag, Verdict
+from thrustlab.explain.assessment import Assessment, Basis, CauseFinding, RedFlag, Verdict
 from thrustlab.explain.features import extract_features
 from thrustlab.explain.history import History, HistoryChecks, history_checks
 from thrustlab.explain.knowledge import Knowledge, load_knowledge
@@ -37,29 +37,85 @@ def explain(
     verdict = verdict_of(kb, flags, causes, checks)
     load = next_load(answers, features, causes, checks, verdict == "stop")
     plan = build_plan(PlanContext(kb, causes, flags, features, answers, checks, load))
+    basis, because = basis_of(findings)
     return Assessment(
         verdict=verdict,
-        headline=headline(verdict, flags, causes),
+        headline=headline(verdict, flags, causes, basis=basis, because=because),
         red_flags=flags,
         causes=causes,
         strategies=plan,
         missing=missing_answers(kb, features, causes, verdict),
         next_load=load,
         history=checks,
-        measured=findings is not None,
+        basis=basis,
+        not_measured_because=because,
+        sources=citations(kb, causes, flags),
     )
 
 
-def headline(verdict: Verdict, flags: tuple[RedFlag, ...], causes: tuple[CauseFinding, ...]) -> str:
-    """One sentence that sums the assessment up."""
+def basis_of(findings: Findings | None) -> tuple[Basis, str]:
+    """``measured`` when the recording gave reps, else ``answers_only`` and why not."""
+    if findings is None:
+        return "answers_only", "there was no recording"
+    if findings.set.rep_count > 0:
+        return "measured", ""
+    errors = [q.message for q in findings.quality if q.severity == "error"]
+    return "answers_only", errors[0] if errors else "no reps were found in the recording"
+
+
+def headline(
+    verdict: Verdict,
+    flags: tuple[RedFlag, ...],
+    causes: tuple[CauseFinding, ...],
+    /,
+    *,
+    basis: Basis = "measured",
+    because: str = "",
+) -> str:
+    """One sentence that sums the assessment up: first whether the set was measured, then
+    what decided the verdict."""
+    prefix = ""
+    if basis == "answers_only":
+        reason = because.rstrip(".")
+        prefix = f"The set could not be measured ({reason}), so this rests on your answers alone. "
+    return prefix + _decided_by(verdict, flags, causes, basis)
+
+
+def _decided_by(
+    verdict: Verdict, flags: tuple[RedFlag, ...], causes: tuple[CauseFinding, ...], basis: Basis
+) -> str:
     if verdict == "stop":
-        names = ", ".join(f.name.lower() for f in flags)
+        names = ", ".join(f.name.lower() for f in flags if f.urgency == "now")
         return f"Stop: a warning sign came up ({names}). Read the advice below first."
+    if flags:
+        names = ", ".join(f.name.lower() for f in flags)
+        return f"Pay attention: a warning sign to watch ({names}). Read the advice below."
     if verdict == "caution":
-        return f"Worth changing something: the shaking points most to {causes[0].name.lower()}."
+        reason = (
+            f"the shaking points most to {causes[0].name.lower()}"
+            if causes
+            else "your log shows a jump from earlier sessions"
+        )
+        return f"Worth changing something: {reason}."
+    if basis == "answers_only":
+        return "Nothing in your answers is a warning sign; record the set to measure it."
     if causes:
         return "Normal: the shaking fits hard work, and nothing stands out as a problem."
-    return "Normal: nothing in the data or the answers points to a problem."
+    return "Normal: the measured shaking and your answers point to no problem."
+
+
+def citations(
+    kb: Knowledge, causes: tuple[CauseFinding, ...], flags: tuple[RedFlag, ...], /
+) -> tuple[str, ...]:
+    """The cited sources behind what is shown, the source document first."""
+    used = {"article"}
+    for cause in causes:
+        used |= set(kb.cause(cause.id).sources)
+    for flag in flags:
+        used |= set(kb.red_flag(flag.id).sources)
+    return tuple(
+        kb.sources[k] for k in sorted(used, key=lambda k: (k != "article", k)) if k in kb.sources
+    )
 
 
 def _checks(

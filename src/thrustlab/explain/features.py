@@ -24,7 +24,7 @@ FEATURES: Mapping[str, str] = MappingProxyType(
         "onset_rep": "the rep from which shaking stays high",
         "onset_pct": "how far into the set shaking set in: (onset rep - 1) / reps (%)",
         "slowdown_pct": "velocity loss, else concentric slowdown, fastest rep to last (%)",
-        "fatigue_band_ratio": "3-6 Hz RMS over 6-12 Hz RMS for the set (x)",
+        "fatigue_band_ratio": "fatigue-band RMS over tremor-band RMS for the set (x)",
         "tremor_peak_hz": "frequency of the strongest shaking (Hz)",
         "asymmetry_abs_pct": "size of the asymmetry index, either leg (%)",
         "rom_cv_pct": "rep-to-rep variation of the range of motion (coefficient of variation, %)",
@@ -33,6 +33,9 @@ FEATURES: Mapping[str, str] = MappingProxyType(
         "baseline_ratio": "shaking at rest before the first rep over the first rep's (x)",
         "post_set_ratio": "shaking at rest after the last rep over the level the set ended on"
         " (the larger of the set's and its last third's, x)",
+        "post_set_end_ratio": "shaking over the last 10 s of the still rest after the set, over"
+        " the level the set ended on (x)",
+        "post_set_rest_s": "seconds of still rest measured after the last rep",
         "repeated_asymmetry_sets": "sets with the same leg shaking > 15 % more (history)",
         "consecutive_hard_days": "hard lower-body days in a row, today included",
         "load_jump_pct": "today's load above the heaviest of the last 3 sessions (%)",
@@ -144,11 +147,24 @@ def _measured(findings: Findings) -> dict[str, Value]:
         "form_flag_knees": any("knee" in c for c in codes) or None,
         "baseline_ratio": _ratio(s.baseline_tremor_rms_mps2, tremor[0] if tremor else None),
         "post_set_ratio": _ratio(s.post_set_tremor_rms_mps2, _end_level(tremor, s.tremor_rms_mps2)),
+        "post_set_end_ratio": _ratio(
+            s.post_set_end_tremor_rms_mps2, _end_level(tremor, s.tremor_rms_mps2)
+        ),
+        "post_set_rest_s": s.post_set_rest_s,
     }
 
 
+def _band(band_hz: tuple[float, float]) -> str:
+    return f"{band_hz[0]:g}-{band_hz[1]:g} Hz"
+
+
 def _measured_details(findings: Findings) -> dict[str, str]:
-    details = {}
+    details = {
+        "tremor_band": _band(findings.tremor_band_hz),
+        "fatigue_band": _band(findings.fatigue_band_hz),
+    }
+    if findings.set.post_set_rest_s is not None:
+        details["rest_s"] = f"{findings.set.post_set_rest_s:.0f}"
     asym = findings.set.asymmetry_index_pct
     if asym is not None:
         details["side"] = "right" if asym > 0 else "left"

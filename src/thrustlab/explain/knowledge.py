@@ -19,6 +19,10 @@ from thrustlab.errors import ThrustlabError
 Op = Literal[">=", "<=", ">", "<", "=="]
 OPS: tuple[Op, ...] = (">=", "<=", ">", "<", "==")
 Threshold = float | bool | str
+Urgency = Literal["now", "soon"]
+URGENCIES: tuple[Urgency, ...] = ("now", "soon")
+"""``now``: stop the exercise now (the verdict is ``stop``). ``soon``: pay attention and see a
+professional if it goes on (the verdict is ``caution``)."""
 
 CAUSE_IDS = (
     "muscle_fatigue",
@@ -58,6 +62,8 @@ class Rule:
     weight: float = 1.0
     supports: bool = True
     sources: tuple[str, ...] = ()
+    also: Rule | None = None
+    """A second condition that must hold too (e.g. enough rest measured)."""
 
     def holds(self, value: object) -> bool:
         """Whether a feature value meets the rule (``None`` never does)."""
@@ -95,6 +101,7 @@ class Cause:
 class RedFlagSpec:
     id: str
     name: str
+    urgency: Urgency
     advice: str
     rules: tuple[Rule, ...]
     sources: tuple[str, ...]
@@ -193,9 +200,13 @@ def _cause(key: str, raw: Mapping[str, Any]) -> Cause:
 
 
 def _red_flag(key: str, raw: Mapping[str, Any]) -> RedFlagSpec:
+    urgency = raw.get("urgency")
+    if urgency not in URGENCIES:
+        raise KnowledgeError(f"{key}: urgency must be one of {' '.join(URGENCIES)}")
     return RedFlagSpec(
         id=key,
         name=_text(raw, "name", key),
+        urgency=urgency,
         advice=_text(raw, "advice", key),
         rules=_rules(raw, key, weighted=False),
         sources=_strings(raw, "sources", key),
@@ -219,29 +230,34 @@ def _rules(raw: Mapping[str, Any], key: str, *, weighted: bool) -> tuple[Rule, .
     rules = []
     for number, item in enumerate(items, start=1):
         where = f"{key} evidence {number}"
-        entry = _mapping(item, where)
-        op = entry.get("op")
-        if op not in OPS:
-            raise KnowledgeError(f"{where}: op must be one of {' '.join(OPS)}")
-        threshold = entry.get("threshold")
-        if not isinstance(threshold, int | float | str | bool):
-            raise KnowledgeError(f"{where}: needs a threshold")
-        weight = _float(entry, "weight", where) if weighted else 1.0
-        if not 0 < weight < 1 and weighted:
-            raise KnowledgeError(f"{where}: weight must be between 0 and 1")
-        rules.append(
-            Rule(
-                feature=_text(entry, "feature", where),
-                op=op,
-                threshold=threshold if isinstance(threshold, bool | str) else float(threshold),
-                unit=str(entry.get("unit", "")),
-                text=_text(entry, "text", where),
-                weight=weight,
-                supports=bool(entry.get("supports", True)),
-                sources=_strings(entry, "sources", where, required=False),
-            )
-        )
+        rules.append(_rule(_mapping(item, where), where, weighted=weighted))
     return tuple(rules)
+
+
+def _rule(entry: Mapping[str, Any], where: str, *, weighted: bool, text: bool = True) -> Rule:
+    op = entry.get("op")
+    if op not in OPS:
+        raise KnowledgeError(f"{where}: op must be one of {' '.join(OPS)}")
+    threshold = entry.get("threshold")
+    if not isinstance(threshold, int | float | str | bool):
+        raise KnowledgeError(f"{where}: needs a threshold")
+    weight = _float(entry, "weight", where) if weighted else 1.0
+    if not 0 < weight < 1 and weighted:
+        raise KnowledgeError(f"{where}: weight must be between 0 and 1")
+    also = entry.get("also")
+    return Rule(
+        feature=_text(entry, "feature", where),
+        op=op,
+        threshold=threshold if isinstance(threshold, bool | str) else float(threshold),
+        unit=str(entry.get("unit", "")),
+        text=_text(entry, "text", where) if text else "",
+        weight=weight,
+        supports=bool(entry.get("supports", True)),
+        sources=_strings(entry, "sources", where, required=False),
+        also=None
+        if also is None
+        else _rule(_mapping(also, f"{where} also"), f"{where} also", weighted=False, text=False),
+    )
 
 
 def _mapping(value: Any, where: str) -> Mapping[str, Any]:

@@ -28,6 +28,8 @@ def evidence_for(rule: Rule, features: Features, /) -> Evidence | None:
     value = features.values.get(rule.feature)
     if value is None or not rule.holds(value):
         return None
+    if rule.also is not None and not rule.also.holds(features.values.get(rule.also.feature)):
+        return None
     shown = _round(value)
     text = rule.text.format_map(
         _Slots(features.details, value=_show(shown), threshold=_show(rule.threshold))
@@ -50,7 +52,7 @@ def red_flags(kb: Knowledge, features: Features, /) -> tuple[RedFlag, ...]:
     for spec in kb.red_flags:
         evidence = tuple(e for r in spec.rules if (e := evidence_for(r, features)) is not None)
         if evidence:
-            found.append(RedFlag(spec.id, spec.name, spec.advice, evidence))
+            found.append(RedFlag(spec.id, spec.name, spec.urgency, spec.advice, evidence))
     return tuple(found)
 
 
@@ -66,7 +68,9 @@ def likelihood(evidence: tuple[Evidence, ...], /) -> float:
 def score_cause(cause: Cause, features: Features, /) -> CauseFinding:
     evidence = tuple(e for r in cause.rules if (e := evidence_for(r, features)) is not None)
     ordered = tuple(sorted(evidence, key=lambda e: (not e.supports, -e.weight)))
-    return CauseFinding(cause.id, cause.name, cause.short, likelihood(ordered), ordered)
+    return CauseFinding(
+        cause.id, cause.name, cause.short, likelihood(ordered), ordered, long=cause.long
+    )
 
 
 def rank_causes(kb: Knowledge, features: Features, /) -> tuple[CauseFinding, ...]:
@@ -83,10 +87,13 @@ def verdict_of(
     checks: HistoryChecks | None,
     /,
 ) -> Verdict:
-    """``stop`` on any warning sign; ``caution`` when a cause reaches its caution level or
-    the log shows a load jump or more shaking than last time; else ``normal``."""
-    if flags:
+    """``stop`` on a warning sign of urgency ``now``; ``caution`` on one of urgency ``soon``,
+    when a cause reaches its caution level, or when the log shows a load jump or more shaking
+    than last time; else ``normal``."""
+    if any(f.urgency == "now" for f in flags):
         return "stop"
+    if flags:
+        return "caution"
     if any(c.likelihood >= kb.cause(c.id).caution_likelihood for c in causes):
         return "caution"
     if checks is not None and (checks.load_jump or checks.shaking_increase):

@@ -6,7 +6,7 @@
                                             1──*    recordings
 
 A set's key metrics are real columns of ``analyses`` (for queries and the history); the
-full analysis JSON (``thrustlab.analysis/1``) sits beside them. A recording is stored as its
+full analysis JSON (``thrustlab.analysis/2``) sits beside them. A recording is stored as its
 path and SHA-256; its bytes only when the user asks (``blob``).
 
 Every change to these models needs an Alembic revision in ``migrations/versions``; a test

@@ -1,16 +1,17 @@
-"""From a recording to what the log stores: read, analyse, explain (with the history), and
-the ``thrustlab.analysis/1`` document with its key metrics."""
+"""From recordings to what the log stores: the set's analysis through the one pipeline (with
+the lifter's history), and the recordings' references."""
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from thrustlab.explain.answers import Answers, answered, answers_from_mapping, load_answers
 from thrustlab.explain.history import History
 from thrustlab.log.repo import AnalysisRecord, NewSet, RecordingRef, analysis_record, recording_ref
+from thrustlab.pipeline import VideoOptions, process
 
 _SET_FIELDS = ("load_kg", "reps", "rpe")  # kept as the set's own columns, not as answers
 
@@ -27,22 +28,18 @@ def answers_for_log(
 
 
 def log_recording(
-    path: Path,
+    paths: Sequence[Path],
     new: NewSet,
     /,
     *,
     answers: Answers,
     history: History,
     copy: bool = False,
-) -> tuple[AnalysisRecord, tuple[RecordingRef]]:
-    """Analyse the recording of ``new`` and explain it with the lifter's ``history``."""
-    from thrustlab.analyse import analyse
-    from thrustlab.explain import explain
-    from thrustlab.read import read
-    from thrustlab.report.json_output import analysis_json
-
-    ref = recording_ref(path, copy=copy)
-    findings = analyse(read(path))
+    video: VideoOptions | None = None,
+) -> tuple[AnalysisRecord, tuple[RecordingRef, ...]]:
+    """Analyse the set's recordings (one file, a video, or the left and right thigh's) and
+    explain them with the lifter's ``history``."""
+    refs = tuple(recording_ref(path, copy=copy) for path in paths)
     filled = dataclasses.replace(
         answers,
         load_kg=answers.load_kg if new.load_kg is None else new.load_kg,
@@ -51,5 +48,7 @@ def log_recording(
     )
     if filled.rpe is None and new.rir is not None:
         filled = dataclasses.replace(filled, rpe=max(1.0, 10.0 - new.rir))
-    assessment = explain(findings, filled, history, today=new.date)
-    return analysis_record(analysis_json(findings, assessment)), (ref,)
+    analysis = process(
+        paths, answers=filled, history=history, today=new.date, video=video or VideoOptions()
+    )
+    return analysis_record(analysis), refs

@@ -12,11 +12,14 @@ import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Select, delete, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, selectinload
+
+if TYPE_CHECKING:
+    from thrustlab.analysis import Analysis as AnalysisResult
 
 from thrustlab.errors import OptionError
 from thrustlab.log.errors import NotFoundError
@@ -30,9 +33,9 @@ from thrustlab.log.models import (
     RecordingFile,
     TrainingSession,
 )
+from thrustlab.schema import ANALYSIS_SCHEMA
 
 DEFAULT_LIFTER = "me"
-ANALYSIS_SCHEMA = "thrustlab.analysis/1"
 _HASH_CHUNK_BYTES = 1 << 20
 
 
@@ -89,19 +92,21 @@ class AnalysisRecord:
             raise OptionError(f"unknown verdict {self.verdict!r}; use one of {VERDICTS}")
 
 
-def analysis_record(document: Mapping[str, Any], /) -> AnalysisRecord:
-    """The record of a ``thrustlab.analysis/1`` document, with its key metrics as columns."""
-    set_part = document.get("set") or {}
-    assessment = document.get("assessment") or {}
+def analysis_record(analysis: AnalysisResult, /) -> AnalysisRecord:
+    """The record of an analysis: its document (the JSON contract), with its key metrics as
+    columns."""
+    from thrustlab.document import to_document
+
+    s = analysis.findings.set if analysis.findings is not None else None
     return AnalysisRecord(
-        findings_json=dict(document),
-        schema_id=str(document.get("schema", ANALYSIS_SCHEMA)),
-        rep_count=set_part.get("rep_count"),
-        tremor_rms_mps2=set_part.get("tremor_rms_mps2"),
-        tremor_trend_ratio=set_part.get("tremor_trend_ratio"),
-        asymmetry_index_pct=set_part.get("asymmetry_index_pct"),
-        concentric_slowdown_pct=set_part.get("concentric_slowdown_pct"),
-        verdict=assessment.get("verdict"),
+        findings_json=to_document(analysis),
+        schema_id=ANALYSIS_SCHEMA,
+        rep_count=None if s is None else s.rep_count,
+        tremor_rms_mps2=None if s is None else s.tremor_rms_mps2,
+        tremor_trend_ratio=None if s is None else s.tremor_trend_ratio,
+        asymmetry_index_pct=None if s is None else s.asymmetry_index_pct,
+        concentric_slowdown_pct=None if s is None else s.concentric_slowdown_pct,
+        verdict=analysis.assessment.verdict,
     )
 
 

@@ -2,6 +2,9 @@
 that reads well on a phone. Verdict, warning signs, causes with their evidence, the plan,
 then the plots: acceleration with the reps shaded, tremor per rep with its trend, the
 spectrum with the bands marked, left against right, and the history when there is one.
+
+It renders an ``Analysis`` and nothing else: every number, trace, band and text comes from
+it (the findings carry the traces; the assessment its texts and citations).
 """
 
 from __future__ import annotations
@@ -12,27 +15,17 @@ from typing import Any
 
 import numpy as np
 
-from thrustlab.analyse import sustained_signal
-from thrustlab.config import AnalysisConfig
+from thrustlab.analysis import Analysis
 from thrustlab.explain.assessment import Assessment, CauseFinding, Evidence, PlanItem, RedFlag
 from thrustlab.explain.history import History
-from thrustlab.explain.knowledge import load_knowledge
-from thrustlab.findings import Findings
-from thrustlab.recording import Recording
+from thrustlab.findings import Envelope, Findings, Traces
 from thrustlab.report import _svg as s
-from thrustlab.signal.resample import to_uniform
-from thrustlab.signal.spectra import power_spectrum
 
 VERDICT_COLOURS = {"normal": "#2e7d32", "caution": "#e65100", "stop": "#c62828"}
 REP_FILL = "#90caf9"
 TREMOR_COLOUR = "#1565c0"
 FATIGUE_COLOUR = "#ef6c00"
 LEG_COLOURS = {"left": "#1565c0", "right": "#ef6c00"}
-PLOT_BINS = 500
-"""Min/max bins per trace: enough for a phone or laptop screen, small for long sets."""
-GAP_THRESHOLD_S = 0.1
-SPECTRUM_MAX_HZ = 25.0
-WELCH_WINDOW_S = 2.5
 
 CSS = """
 :root{color-scheme:light}
@@ -60,15 +53,9 @@ footer{margin-top:28px;font-size:.8rem;color:#666}
 """
 
 
-def render_report(
-    findings: Findings | None,
-    assessment: Assessment,
-    /,
-    *,
-    recordings: Sequence[Recording] = (),
-    history: History | None = None,
-) -> str:
-    """The whole report as one HTML string."""
+def render_report(analysis: Analysis, /, *, history: History | None = None) -> str:
+    """The whole report as one HTML string (``history``: the lifter's log, for its plot)."""
+    findings, assessment = analysis.findings, analysis.assessment
     body = [
         _header(findings),
         _verdict(assessment),
@@ -76,7 +63,7 @@ def render_report(
         _causes(assessment.causes),
         _plan(assessment),
         _measurements(findings),
-        _plots(findings, recordings, history),
+        _plots(findings, history),
         _footer(assessment),
     ]
     return (
@@ -135,14 +122,13 @@ def _causes(causes: Sequence[CauseFinding]) -> str:
         return (
             "<section><h2>Likely causes</h2><p>Nothing points to a particular cause.</p></section>"
         )
-    kb = load_knowledge()
     cards = []
     for cause in causes:
         pct = round(100 * cause.likelihood)
         cards.append(
             f'<div class="card"><h3>{escape(cause.name)} <small>({pct} %)</small></h3>'
             f'<div class="bar"><span style="width:{pct}%"></span></div>'
-            f"<p>{escape(kb.cause(cause.id).long)}</p>{_evidence_items(cause.evidence)}</div>"
+            f"<p>{escape(cause.long)}</p>{_evidence_items(cause.evidence)}</div>"
         )
     return "<section><h2>Likely causes</h2>" + "".join(cards) + "</section>"
 
@@ -171,7 +157,7 @@ def _measurements(findings: Findings | None) -> str:
     m = findings.set
     rows = [
         ("Reps", m.rep_count, ""),
-        ("Shaking (6-12 Hz RMS)", m.tremor_rms_mps2, "m/s²"),
+        (f"Shaking ({_band(findings.tremor_band_hz)} RMS)", m.tremor_rms_mps2, "m/s²"),
         ("Peak frequency", m.tremor_peak_hz, "Hz"),
         ("Trend, last third / first", m.tremor_trend_ratio, "x"),
         ("Shaking from rep", m.tremor_onset_rep, ""),
@@ -197,14 +183,12 @@ def _fmt(value: float | int | None) -> str:
     return f"{value:.2f}" if abs(value) < 10 else f"{value:.0f}"
 
 
+def _band(band_hz: tuple[float, float]) -> str:
+    return f"{band_hz[0]:g}-{band_hz[1]:g} Hz"
+
+
 def _footer(a: Assessment) -> str:
-    kb = load_knowledge()
-    used = {"article"}
-    for cause in a.causes:
-        used |= set(kb.cause(cause.id).sources)
-    for flag in a.red_flags:
-        used |= set(kb.red_flag(flag.id).sources)
-    cites = "".join(f"<li>{escape(kb.sources[k])}</li>" for k in sorted(used) if k in kb.sources)
+    cites = "".join(f"<li>{escape(cite)}</li>" for cite in a.sources)
     return (
         "<footer><p>thrustlab is not a medical device. It shows what the measurements and "
         "your answers suggest; it does not diagnose. See a professional when a warning sign "
@@ -215,16 +199,15 @@ def _footer(a: Assessment) -> str:
 # --- plots ----------------------------------------------------------------------------------
 
 
-def _plots(
-    findings: Findings | None, recordings: Sequence[Recording], history: History | None
-) -> str:
+def _plots(findings: Findings | None, history: History | None) -> str:
     figures = []
-    if findings is not None and recordings:
-        figures.append(_figure(_acceleration(recordings[0], findings), _ACC_CAPTION))
+    traces = findings.traces if findings is not None else None
+    if findings is not None and traces is not None:
+        figures.append(_figure(_acceleration(traces, findings), _acc_caption(findings)))
     if findings is not None and findings.reps:
         figures.append(_figure(_tremor_bars(findings), _BARS_CAPTION))
-    if findings is not None and recordings:
-        figures.append(_figure(_spectrum(recordings, findings), _SPECTRUM_CAPTION))
+    if findings is not None and traces is not None and traces.spectrum is not None:
+        figures.append(_figure(_spectrum(traces, findings), _spectrum_caption(findings)))
     if findings is not None and any(r.legs is not None for r in findings.reps):
         figures.append(_figure(_legs(findings), _LEGS_CAPTION))
     if history is not None and history.sets:
@@ -234,20 +217,30 @@ def _plots(
     return "<section><h2>Plots</h2>" + "".join(figures) + "</section>" if figures else ""
 
 
-_ACC_CAPTION = (
-    "Top: how hard the thigh accelerates (movement and shaking). Bottom: the sustained shaking "
-    "alone (6-12 Hz), as measured: the brief jolts where the movement stops are left out. "
-    "Blue areas are the reps; darker blue is the hold at the top."
-)
+def _acc_caption(findings: Findings) -> str:
+    return (
+        "Top: how hard the thigh accelerates (movement and shaking). Bottom: the sustained "
+        f"shaking alone ({_band(findings.tremor_band_hz)}), as measured: the brief jolts where "
+        "the movement stops are left out. Blue areas are the reps; darker blue is the hold at "
+        "the top."
+    )
+
+
 _BARS_CAPTION = (
     "Shaking in each rep (bars), its trend (line), and the leg at rest before and after the "
     "set (grey). Rising bars fit fatigue; high first bars that ease fit a short warm-up."
 )
-_SPECTRUM_CAPTION = (
-    "Where the shaking sits in frequency during the reps. Blue band: 6-12 Hz (the usual "
-    "shake of working muscles); orange band: 3-6 Hz (slower shaking that grows with a tired "
-    "nervous system)."
-)
+
+
+def _spectrum_caption(findings: Findings) -> str:
+    return (
+        f"Where the shaking sits in frequency during the reps. Blue band: "
+        f"{_band(findings.tremor_band_hz)} (the usual shake of working muscles); orange band: "
+        f"{_band(findings.fatigue_band_hz)} (slower shaking that grows with a tired nervous "
+        "system)."
+    )
+
+
 _LEGS_CAPTION = (
     "Shaking per rep: blue the left leg, orange the right. The asymmetry index is positive "
     "when the right leg shakes more; above 15 % is large."
@@ -257,11 +250,6 @@ _HISTORY_CAPTION = "Load and shaking over your logged sessions."
 
 def _figure(svg: str, caption: str) -> str:
     return f"<figure>{svg}<figcaption>{escape(caption)}</figcaption></figure>"
-
-
-def _safe_band(band: tuple[float, float], rate_hz: float) -> tuple[float, float]:
-    high = min(band[1], 0.8 * rate_hz / 2)
-    return (min(band[0], high * 0.5), high)
 
 
 def _rep_shading(frame: s.Frame, findings: Findings) -> list[str]:
@@ -275,28 +263,28 @@ def _rep_shading(frame: s.Frame, findings: Findings) -> list[str]:
     return parts
 
 
-def _acceleration(recording: Recording, findings: Findings) -> str:
-    uniform, _ = to_uniform(recording, gap_threshold_s=GAP_THRESHOLD_S)
-    t, acc, rate = uniform.t_s, uniform.acc_mps2, uniform.rate_hz
-    magnitude = np.linalg.norm(acc, axis=1)
-    dynamic = magnitude - float(np.median(magnitude))
-    band = _safe_band(findings.tremor_band_hz, rate)
-    sustained = sustained_signal(recording, config=AnalysisConfig(tremor_band_hz=band))
-    t_shake = sustained.t_s
-    shake = np.linalg.norm(sustained.tremor_mps2, axis=1) * sustained.usable
-    x_range = (0.0, float(t[-1]))
+def _points(e: Envelope) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
+    """An envelope as a line through each bin's low and high."""
+    mids = e.start_s + (np.arange(len(e.low)) + 0.5) * e.bin_s
+    return np.repeat(mids, 2), np.column_stack([e.low, e.high]).ravel()
+
+
+def _acceleration(traces: Traces, findings: Findings) -> str:
+    t, dynamic = _points(traces.movement)
+    t_shake, shake = _points(traces.shaking)
+    x_range = (0.0, float(max(t[-1], findings.source.duration_s)))
     limit = float(np.percentile(np.abs(dynamic), 99.5)) or 1.0
     top = s.Frame(x_range, (-limit, limit), 220)
     bottom = s.Frame(x_range, (0.0, float(np.percentile(shake, 99.5)) or 1.0), 200, top=220)
     parts = _rep_shading(top, findings) + _rep_shading(bottom, findings)
     parts += s.axes(top, x_label="time (s)", y_label="m/s²", title="Acceleration, gravity removed")
-    parts += s.axes(bottom, x_label="time (s)", y_label="m/s²", title="Sustained shaking, 6-12 Hz")
+    band = _band(findings.tremor_band_hz)
+    parts += s.axes(bottom, x_label="time (s)", y_label="m/s²", title=f"Sustained shaking, {band}")
     for frame, times, values, colour in (
         (top, t, dynamic, "#555"),
         (bottom, t_shake, shake, TREMOR_COLOUR),
     ):
-        xs, ys = s.envelope(times, values, bins=PLOT_BINS)
-        parts.append(s.path(frame.x(xs), frame.y(ys), colour=colour, width=0.8))
+        parts.append(s.path(frame.x(times), frame.y(values), colour=colour, width=0.8))
     return s.svg(420, parts, label="acceleration with the reps shaded")
 
 
@@ -347,20 +335,10 @@ def _tremor_bars(findings: Findings) -> str:
     return s.svg(260, parts, label="tremor per rep with trend")
 
 
-def _set_span(findings: Findings, t: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
-    if not findings.reps:
-        return np.ones(t.size, dtype=bool)
-    return (t >= findings.reps[0].start_s) & (t <= findings.reps[-1].end_s)
-
-
-def _spectrum(recordings: Sequence[Recording], findings: Findings) -> str:
-    band = _safe_band(findings.tremor_band_hz, recordings[0].median_rate_hz)
-    sustained = sustained_signal(recordings[0], config=AnalysisConfig(tremor_band_hz=band))
-    rate = sustained.rate_hz
-    inside = _set_span(findings, sustained.t_s)
-    freqs, psd = power_spectrum(sustained.gated_mps2[inside], fs_hz=rate, window_s=WELCH_WINDOW_S)
-    keep = (freqs >= 1.0) & (freqs <= min(SPECTRUM_MAX_HZ, rate / 2))
-    freqs, psd = freqs[keep], np.maximum(psd[keep], 1e-9)
+def _spectrum(traces: Traces, findings: Findings) -> str:
+    assert traces.spectrum is not None  # checked by the caller
+    freqs = np.asarray(traces.spectrum.freq_hz)
+    psd = np.maximum(np.asarray(traces.spectrum.psd), 1e-9)
     lo = float(max(np.percentile(psd, 1), psd.max() * 1e-6))
     frame = s.Frame(
         (float(freqs[0]), float(freqs[-1])), (lo, float(psd.max()) * 2), 260, log_y=True

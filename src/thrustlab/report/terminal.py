@@ -1,4 +1,5 @@
-"""Terminal rendering of Findings: a per-rep table and a one-screen summary (rich)."""
+"""Terminal rendering of an Analysis: a per-rep table, a one-screen summary (rich), then the
+assessment."""
 
 from __future__ import annotations
 
@@ -6,7 +7,9 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
+from thrustlab.analysis import Analysis
 from thrustlab.findings import Findings
+from thrustlab.report.assessment_view import assessment_view
 
 SEVERITY_STYLE = {"info": "dim", "warning": "yellow", "error": "bold red"}
 
@@ -30,7 +33,7 @@ def rep_table(findings: Findings, /) -> Table:
         "ROM deg",
         "tremor m/s2",
         "peak Hz",
-        "3-6 Hz m/s2",
+        f"{findings.fatigue_band_hz[0]:g}-{findings.fatigue_band_hz[1]:g} Hz m/s2",
     ):
         table.add_column(name, justify="right")
     if two_legs:
@@ -100,6 +103,13 @@ def summary(findings: Findings, /) -> Group:
     for flag in findings.quality:
         lines.append(Text(f"[{flag.severity}] {flag.message}", style=SEVERITY_STYLE[flag.severity]))
     return Group(*lines)
+
+
+def analysis_view(analysis: Analysis, /) -> Group:
+    """What was measured (when anything was), then what it means."""
+    if analysis.findings is None:
+        return Group(assessment_view(analysis.assessment))
+    return Group(findings_view(analysis.findings), assessment_view(analysis.assessment))
 
 
 def findings_view(findings: Findings, /) -> Group:

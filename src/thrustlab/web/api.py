@@ -53,7 +53,7 @@ class AnalysisOut(BaseModel):
     updated_at: dt.datetime
     report_url: str | None
     analysis: dict[str, Any] | None = Field(
-        None, description="The thrustlab.analysis/1 document, once done"
+        None, description="The thrustlab.analysis/2 document, once done"
     )
 
 

@@ -25,11 +25,12 @@ from typing import Any
 
 from sqlalchemy import Engine, select, update
 
+from thrustlab.document import from_document
 from thrustlab.errors import ThrustlabError
 from thrustlab.log import NewSet, RecordingRef, add_set, analysis_record, history_for, session_scope
 from thrustlab.log.models import utcnow
 from thrustlab.web.models import Job, User
-from thrustlab.web.uploads import Upload, is_video_name
+from thrustlab.web.uploads import Upload
 
 logger = logging.getLogger(__name__)
 BACKGROUND_NICENESS = 10
@@ -176,7 +177,7 @@ def _store(
         )
         for name, data in files
     ]
-    record = analysis_record(document)
+    record = analysis_record(from_document(document))
     with session_scope(engine) as session:
         row = add_set(session, new, lifter=lifter, analysis=record, recordings=refs)
         session.execute(
@@ -234,51 +235,33 @@ def analyse_files(
     *,
     video_pose: bool = True,
 ) -> tuple[dict[str, Any], str]:
-    """Read (or, for a video, track), analyse, explain and render one set: its JSON
-    document and HTML report."""
-    from thrustlab.analyse import analyse, analyse_legs
-    from thrustlab.explain import answers_from_mapping, explain
-    from thrustlab.read import read
+    """One set through the pipeline (one recording, a video, or the left and right thigh's):
+    its JSON document and HTML report."""
+    from thrustlab.document import to_document
+    from thrustlab.explain import answers_from_mapping
+    from thrustlab.pipeline import VideoOptions, process
     from thrustlab.report.html import render_report
-    from thrustlab.report.json_output import analysis_json
 
     with tempfile.TemporaryDirectory(prefix="thrustlab-web-") as folder:
-        recordings = []
-        video_findings = None
+        paths = []
         for index, (name, data) in enumerate(files):
             path = Path(folder) / f"{index}-{name}"
             path.write_bytes(data)
-            if is_video_name(name):
-                video_findings = _video_findings(path, pose=video_pose)
-            else:
-                recordings.append(read(path))
-    if video_findings is not None:
-        findings = video_findings
-    elif len(recordings) == 2:
-        findings = analyse_legs(recordings[0], recordings[1])
-    else:
-        findings = analyse(recordings[0])
-    assessment = explain(findings, answers_from_mapping(answers), history, today=day)
-    html = render_report(findings, assessment, recordings=tuple(recordings), history=history)
-    return analysis_json(findings, assessment), html
+            paths.append(path)
+        analysis = process(
+            paths,
+            answers=answers_from_mapping(answers),
+            history=history,
+            today=day,
+            video=VideoOptions(view="side", pose=video_pose),
+        )
+    return to_document(analysis), render_report(analysis, history=history)
 
 
 def _lower_priority() -> None:
     """Background analyses yield the CPU to the server answering people."""
     if hasattr(os, "nice"):
         os.nice(BACKGROUND_NICENESS)
-
-
-def _video_findings(path: Path, /, *, pose: bool) -> Any:
-    """The findings of a side-view video (``pose`` off: plate and thigh motion only)."""
-    from thrustlab.video import FakePoseEstimator, MediaPipePose, VideoConfig, analyse_video
-
-    config = VideoConfig(view="side")
-    if not pose:
-        nobody = FakePoseEstimator(lambda _t: None)
-        return analyse_video(path, estimator=nobody, config=config).findings
-    with MediaPipePose() as estimator:
-        return analyse_video(path, estimator=estimator, config=config).findings
 
 
 class WorkerPool:

@@ -23,7 +23,7 @@ def jobs_of(session: Session, user: User, /, *, limit: int = 50) -> list[Job]:
 
 
 def analysis_of(session: Session, job: Job, /) -> dict[str, Any] | None:
-    """The stored ``thrustlab.analysis/1`` document of a finished job."""
+    """The stored ``thrustlab.analysis/2`` document of a finished job."""
     if job.set_id is None:
         return None
     row = get_set(session, job.set_id)
@@ -64,6 +64,7 @@ class AthleteFlags:
 
 def athlete_flags(session: Session, athlete: User, /) -> AthleteFlags:
     """The athlete's newest analysed set: warning signs, asymmetry, a load jump."""
+    from thrustlab.document import from_document
     from thrustlab.explain import history_checks
 
     job = session.scalar(
@@ -75,8 +76,10 @@ def athlete_flags(session: Session, athlete: User, /) -> AthleteFlags:
     if job is None or job.set_id is None:
         return AthleteFlags(athlete, None, None, (), None, None)
     row = get_set(session, job.set_id)
-    document = row.analysis.findings_json if row.analysis is not None else {}
-    signs = tuple(f["id"] for f in (document.get("assessment") or {}).get("red_flags", []))
+    signs: tuple[str, ...] = ()
+    if row.analysis is not None:
+        stored = from_document(row.analysis.findings_json)
+        signs = tuple(f.id for f in stored.assessment.red_flags)
     asymmetry = row.analysis.asymmetry_index_pct if row.analysis is not None else None
     checks = history_checks(
         history_for(session, athlete.lifter_name),

@@ -1,0 +1,157 @@
+"""The JSON contract ``thrustlab.analysis/2`` (PRODUCT.md): one pair of functions turns an
+``Analysis`` into it and back. The log, the web app and the batch store and read analyses
+through these two, never by reaching into the dict.
+
+``/2`` added ``assessment.basis`` and ``red_flags[].urgency``; ``stop`` now means a warning
+sign of urgency ``now``. Documents of ``/1`` are read too: what they lack (names, urgency) is
+filled in from the knowledge base.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import types
+import typing
+from collections.abc import Mapping
+from typing import Any
+
+from thrustlab.analysis import Analysis
+from thrustlab.errors import InputError
+from thrustlab.explain.assessment import Assessment
+from thrustlab.explain.knowledge import load_knowledge
+from thrustlab.findings import Findings, FormMetrics, RepMetrics, SetMetrics, SourceSummary, Traces
+from thrustlab.quality import QualityFlag
+from thrustlab.schema import ANALYSIS_SCHEMA
+
+SCHEMA = ANALYSIS_SCHEMA
+READABLE = ("thrustlab.analysis/2", SCHEMA)
+DECIMALS = 4
+"""Floats are given to 4 decimals (0.1 mg, 0.1 ms, 0.0001 Hz, far below what is measured),
+and smaller ones to 4 significant digits (spectra)."""
+
+
+class DocumentError(InputError):
+    """A stored or given analysis document is not one thrustlab can read."""
+
+
+def to_document(analysis: Analysis, /) -> dict[str, Any]:
+    """The analysis as PRODUCT.md's JSON object: values that could not be measured are null,
+    with a quality entry saying why. Beside the contract's fields: ``mode``, ``bands``,
+    ``form`` (video only) and ``traces`` (what the report draws)."""
+    f = analysis.findings
+    return {
+        "schema": SCHEMA,
+        "source": None if f is None else _plain(f.source),
+        "mode": None if f is None else f.mode,
+        "bands": None
+        if f is None
+        else {"tremor_hz": list(f.tremor_band_hz), "fatigue_hz": list(f.fatigue_band_hz)},
+        "reps": [] if f is None else [_plain(rep) for rep in f.reps],
+        "set": None if f is None else _plain(f.set),
+        "quality": [] if f is None else [_plain(q) for q in f.quality],
+        "form": None if f is None or f.form is None else _plain(f.form),
+        "traces": None if f is None or f.traces is None else _plain(f.traces),
+        "assessment": _plain(analysis.assessment),
+    }
+
+
+def from_document(document: Mapping[str, Any], /) -> Analysis:
+    """The ``Analysis`` a document holds (``DocumentError`` when it is not one)."""
+    schema = document.get("schema")
+    if schema not in READABLE:
+        raise DocumentError(f"not a thrustlab analysis (schema {schema!r}; expected {SCHEMA})")
+    try:
+        assessment_raw = dict(document["assessment"])
+        if schema != SCHEMA:
+            assessment_raw = _upgraded(assessment_raw)
+        return Analysis(findings=_findings(document), assessment=_build(Assessment, assessment_raw))
+    except (KeyError, TypeError, ValueError) as error:
+        raise DocumentError(f"a broken thrustlab analysis document ({error})") from None
+
+
+def _findings(doc: Mapping[str, Any]) -> Findings | None:
+    if doc.get("source") is None:
+        return None
+    bands = doc["bands"]
+    return Findings(
+        source=_build(SourceSummary, doc["source"]),
+        reps=tuple(_build(RepMetrics, r) for r in doc["reps"]),
+        set=_build(SetMetrics, doc["set"]),
+        quality=tuple(_build(QualityFlag, q) for q in doc["quality"]),
+        mode=doc["mode"],
+        tremor_band_hz=_build(tuple[float, float], bands["tremor_hz"]),
+        fatigue_band_hz=_build(tuple[float, float], bands["fatigue_hz"]),
+        form=_build(FormMetrics | None, doc.get("form")),
+        traces=_build(Traces | None, doc.get("traces")),
+    )
+
+
+def _upgraded(raw: dict[str, Any]) -> dict[str, Any]:
+    """A ``/1`` assessment block with the texts ``/2`` carries, from the knowledge base."""
+    kb = load_knowledge()
+    raw["red_flags"] = [
+        {
+            "name": kb.red_flag(f["id"]).name,
+            "urgency": kb.red_flag(f["id"]).urgency,
+            "advice": kb.red_flag(f["id"]).advice,
+            **f,
+        }
+        for f in raw.get("red_flags", [])
+    ]
+    raw["causes"] = [
+        {"name": kb.cause(c["id"]).name, "short": kb.cause(c["id"]).short, **c}
+        for c in raw.get("causes", [])
+    ]
+    raw["strategies"] = [
+        {"name": kb.strategy(s["id"]).name, "causes": [], **s} for s in raw.get("strategies", [])
+    ]
+    raw.setdefault("headline", "")
+    for group in ("causes", "red_flags"):
+        for item in raw[group]:
+            for e in item.get("evidence", []):
+                e.setdefault("weight", 0.0)
+    return raw
+
+
+def _plain(value: Any) -> Any:
+    """Dataclasses to dicts, tuples to lists, dates to ISO text, floats rounded."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, float):
+        return round(value, DECIMALS) if abs(value) >= 0.01 else float(f"{value:.4g}")
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return value
+
+
+def _build(kind: Any, data: Any) -> Any:
+    """``data`` (plain JSON) as a value of the type ``kind``, nested dataclasses included."""
+    origin = typing.get_origin(kind)
+    if origin in (typing.Union, types.UnionType):
+        return None if data is None else _build(_shaped(kind), data)
+    if dataclasses.is_dataclass(kind) and isinstance(kind, type):
+        hints = typing.get_type_hints(kind)
+        fields = [f.name for f in dataclasses.fields(kind) if f.name in data]
+        return kind(**{name: _build(hints[name], data[name]) for name in fields})
+    if origin is tuple:
+        args = typing.get_args(kind)
+        kinds = [args[0]] * len(data) if args[1:] == (Ellipsis,) else list(args)
+        return tuple(_build(k, item) for k, item in zip(kinds, data, strict=True))
+    if kind is float:
+        return float(data)
+    if kind is datetime.date:
+        return datetime.date.fromisoformat(data)
+    return data
+
+
+def _shaped(union: Any) -> Any:
+    """The member of an optional union to build: its dataclass or tuple, else any (plain
+    JSON values are already what they say)."""
+    options = [a for a in typing.get_args(union) if a is not type(None)]
+    shaped = [a for a in options if dataclasses.is_dataclass(a) or typing.get_origin(a)]
+    return shaped[0] if shaped else Any

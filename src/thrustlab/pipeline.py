@@ -1,0 +1,183 @@
+"""``process``: the one forward pipeline every shell calls.
+
+read -> Recording -> analyse -> Findings (with the plot traces) -> explain -> Assessment,
+returned together as an ``Analysis``. The CLI, the web jobs, the training log and the batch
+call this and nothing else of the core, so each fix lands once.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from thrustlab.analyse import analyse, analyse_legs
+from thrustlab.analyse.traces import traces_of
+from thrustlab.analysis import Analysis
+from thrustlab.config import AnalysisConfig
+from thrustlab.document import from_document, to_document
+from thrustlab.errors import InputError, OptionError
+from thrustlab.explain import Answers, History, explain
+from thrustlab.findings import Findings
+from thrustlab.read import ReadOptions, read
+from thrustlab.recording import Recording
+
+if TYPE_CHECKING:
+    from thrustlab.video import PoseEstimator
+
+__all__ = [
+    "VIDEO_SUFFIXES",
+    "VIEWS",
+    "Analysis",
+    "Progress",
+    "ReadOptions",
+    "Source",
+    "VideoOptions",
+    "is_video_file",
+    "process",
+]
+
+Source = str | os.PathLike[str] | Recording
+"""A recording file (sensor export or video), or a ``Recording`` already in memory."""
+Progress = Callable[[str, int, int | None], None]
+"""Called as ``progress(stage, done, total)`` during long work (video frames)."""
+VIDEO_SUFFIXES = (".mp4", ".mov", ".m4v", ".avi", ".mkv")
+VIEWS = ("side", "front")
+DEFAULT_CONFIG = AnalysisConfig()
+
+
+@dataclass(frozen=True, slots=True)
+class VideoOptions:
+    """How a video of the set was filmed, and what to make of it. ``estimator`` is the pose
+    seam (default MediaPipe Pose; tests pass a fake); ``annotate_path`` asks for a copy of
+    the video with the skeleton and bar path drawn on it."""
+
+    view: str = "side"
+    plate_mm: float | None = None
+    annotate_path: Path | None = None
+    estimator: PoseEstimator | None = None
+    pose: bool = True
+    """False: follow only the plate and the thighs' motion (no pose model)."""
+
+
+DEFAULT_VIDEO = VideoOptions()
+
+
+def is_video_file(path: str | os.PathLike[str], /) -> bool:
+    """True for the suffixes the video path reads."""
+    return Path(path).suffix.lower() in VIDEO_SUFFIXES
+
+
+def process(
+    sources: Sequence[Source],
+    /,
+    *,
+    answers: Answers | None = None,
+    history: History | None = None,
+    config: AnalysisConfig = DEFAULT_CONFIG,
+    format: str | None = None,
+    read_options: ReadOptions | None = None,
+    video: VideoOptions = DEFAULT_VIDEO,
+    today: datetime.date | None = None,
+    plots: bool = True,
+    progress: Progress | None = None,
+) -> Analysis:
+    """One set end to end. ``sources``: nothing (answers only), one recording (a sensor file
+    or a video), or the left and the right thigh's recordings of the same set. ``plots``
+    False leaves out the plot traces (the batch needs only the figures).
+
+    The result holds what the JSON contract holds, numbers at its precision, so a stored
+    analysis shows exactly what the lifter saw when it was made."""
+    findings = measure(
+        sources,
+        config=config,
+        format=format,
+        read_options=read_options,
+        video=video,
+        plots=plots,
+        progress=progress,
+    )
+    assessment = explain(findings, answers, history, today=today)
+    return from_document(to_document(Analysis(findings=findings, assessment=assessment)))
+
+
+def measure(
+    sources: Sequence[Source],
+    /,
+    *,
+    config: AnalysisConfig = DEFAULT_CONFIG,
+    format: str | None = None,
+    read_options: ReadOptions | None = None,
+    video: VideoOptions = DEFAULT_VIDEO,
+    plots: bool = True,
+    progress: Progress | None = None,
+) -> Findings | None:
+    """The findings of one set's recordings (``None`` when there are none)."""
+    if len(sources) > 2:
+        raise OptionError("one set is one recording, or the left and the right thigh's")
+    if not sources:
+        return None
+    first = sources[0]
+    if len(sources) == 1 and not isinstance(first, Recording) and is_video_file(first):
+        if format is not None:
+            raise OptionError("--format is for sensor recordings, not videos")
+        return _video_findings(Path(first), config=config, video=video, progress=progress)
+    recordings = tuple(_recording(s, format=format, options=read_options) for s in sources)
+    if len(recordings) == 2:
+        findings = analyse_legs(recordings[0], recordings[1], config=config)
+    else:
+        findings = analyse(recordings[0], config=config)
+    if plots:
+        findings = replace(findings, traces=traces_of(recordings[0], findings, config=config))
+    return findings
+
+
+def _recording(source: Source, /, *, format: str | None, options: ReadOptions | None) -> Recording:
+    if isinstance(source, Recording):
+        return source
+    if is_video_file(source):
+        raise OptionError(f"{Path(source).name}: a video is analysed on its own, not as one leg")
+    return read(source, format=format, options=options)
+
+
+def _video_findings(
+    path: Path, /, *, config: AnalysisConfig, video: VideoOptions, progress: Progress | None
+) -> Findings:
+    """Track the video (pose, plate, thighs), measure it, and draw the annotated copy."""
+    if video.view not in VIEWS:
+        raise OptionError(f"--view must be one of {', '.join(VIEWS)}, not {video.view!r}")
+    try:
+        from thrustlab.video import FakePoseEstimator, MediaPipePose, VideoConfig, analyse_video
+        from thrustlab.video import probe as probe_video
+        from thrustlab.video.draw import annotate
+    except ImportError:
+        raise InputError(
+            "video analysis needs the video extra: pip install 'thrustlab[video]'"
+        ) from None
+    vconfig = VideoConfig(view=video.view)  # type: ignore[arg-type]  # checked above
+    if video.plate_mm is not None:
+        vconfig = replace(vconfig, plate_diameter_m=video.plate_mm / 1000.0)
+    total = probe_video(path).frame_count
+
+    def tick(stage: str) -> Callable[[int], None]:
+        return lambda done: progress(stage, done, total) if progress is not None else None
+
+    estimator = video.estimator
+    owned = None
+    if estimator is None:
+        estimator = owned = MediaPipePose() if video.pose else None
+        if not video.pose:
+            estimator = FakePoseEstimator(lambda _t: None)
+    try:
+        result = analyse_video(
+            path, estimator=estimator, config=vconfig, analysis=config, progress=tick("video")
+        )
+    finally:
+        if owned is not None:
+            owned.close()
+    if video.annotate_path is not None:
+        annotate(result, video.annotate_path, progress=tick("annotating"))
+    return result.findings
