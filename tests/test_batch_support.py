@@ -21,9 +21,9 @@ from typing import Any
 
 import pytest
 
-from thrustlab.analyse import analyse
+from thrustlab.explain import explain
 from thrustlab.findings import Findings, Legs, RepMetrics, SetMetrics, SourceSummary
-from thrustlab.read import read
+from thrustlab.pipeline import process
 from thrustlab.recording import Recording
 from thrustlab.simulate import random_spec, simulate_set, to_csv_text
 
@@ -89,11 +89,14 @@ def write_corpus(folder: Path, n_simulated: int, *, first_seed: int = 0) -> None
 
 
 def single_file(path: str) -> Findings | Exception:
-    """The single-file path, or the exception it raises."""
+    """The single-file path (the pipeline, as ``analyze`` runs it, without the plots), or the
+    exception it raises."""
     try:
-        return analyse(read(path))
+        findings = process([path], plots=False).findings
     except Exception as error:
         return error
+    assert findings is not None
+    return findings
 
 
 @pytest.fixture(scope="session")
@@ -145,6 +148,7 @@ def expected_set_row(findings: Findings, actual: dict[str, Any]) -> dict[str, An
     row["fatigue_band_low_hz"], row["fatigue_band_high_hz"] = findings.fatigue_band_hz
     row["quality"] = [asdict(q) for q in findings.quality]
     known = {"source", "reps", "set", "quality", "mode", "tremor_band_hz", "fatigue_band_hz"}
+    known |= {"traces"}  # for plots; not a column
     for f in fields(Findings):
         if f.name not in known:
             assert getattr(findings, f.name) is None, f"{f.name}: expected None for a sensor"
@@ -180,8 +184,19 @@ def assert_matches_single_file_path(
             assert error["retry"] is False
 
 
+ASSESSMENT_KEYS = ("verdict", "causes", "warning_signs")
+
+
 def assert_set_row(actual: dict[str, Any], findings: Findings, path: str) -> None:
-    got = {k: v for k, v in actual.items() if k not in ("path", "content_hash")}
+    """The row holds the findings; its assessment columns (present only in a batch's
+    tables) hold what ``explain`` makes of them."""
+    if actual.get("verdict") is not None:
+        assessment = explain(findings)
+        assert actual["verdict"] == assessment.verdict, path
+        assert json.loads(actual["causes"]) == [c.id for c in assessment.causes], path
+        assert json.loads(actual["warning_signs"]) == [f.id for f in assessment.red_flags]
+    skipped = ("path", "content_hash", *ASSESSMENT_KEYS)
+    got = {k: v for k, v in actual.items() if k not in skipped}
     got["quality"] = json.loads(got["quality"])
     assert actual["path"] == path
     assert got == expected_set_row(findings, got), path

@@ -39,9 +39,23 @@ def to_document(analysis: Analysis, /) -> dict[str, Any]:
     """The analysis as PRODUCT.md's JSON object: values that could not be measured are null,
     with a quality entry saying why. Beside the contract's fields: ``mode``, ``bands``,
     ``form`` (video only) and ``traces`` (what the report draws)."""
-    f = analysis.findings
+    return (
+        {"schema": SCHEMA}
+        | _findings_part(analysis.findings)
+        | {"assessment": _plain(analysis.assessment)}
+    )
+
+
+def at_contract_precision(findings: Findings, /) -> Findings:
+    """``findings`` as the contract holds them (floats to its precision), so that what is
+    explained, shown and stored are the same numbers."""
+    built = _findings(_findings_part(findings))
+    assert built is not None  # findings in, findings out
+    return built
+
+
+def _findings_part(f: Findings | None, /) -> dict[str, Any]:
     return {
-        "schema": SCHEMA,
         "source": None if f is None else _plain(f.source),
         "mode": None if f is None else f.mode,
         "bands": None
@@ -52,7 +66,6 @@ def to_document(analysis: Analysis, /) -> dict[str, Any]:
         "quality": [] if f is None else [_plain(q) for q in f.quality],
         "form": None if f is None or f.form is None else _plain(f.form),
         "traces": None if f is None or f.traces is None else _plain(f.traces),
-        "assessment": _plain(analysis.assessment),
     }
 
 

@@ -18,7 +18,7 @@ from thrustlab.analyse import analyse, analyse_legs
 from thrustlab.analyse.traces import traces_of
 from thrustlab.analysis import Analysis
 from thrustlab.config import AnalysisConfig
-from thrustlab.document import from_document, to_document
+from thrustlab.document import at_contract_precision
 from thrustlab.errors import InputError, OptionError
 from thrustlab.explain import Answers, History, explain
 from thrustlab.findings import Findings
@@ -36,6 +36,7 @@ __all__ = [
     "ReadOptions",
     "Source",
     "VideoOptions",
+    "check_source",
     "is_video_file",
     "process",
 ]
@@ -71,6 +72,21 @@ def is_video_file(path: str | os.PathLike[str], /) -> bool:
     return Path(path).suffix.lower() in VIDEO_SUFFIXES
 
 
+def check_source(path: str | os.PathLike[str], /) -> None:
+    """Raise the reader's one-line error when ``path`` is not a recording this pipeline can
+    read (a video is only probed: decoding it is the analysis itself)."""
+    if is_video_file(path):
+        try:
+            from thrustlab.video import probe
+        except ImportError:
+            raise InputError(
+                f"{Path(path).name}: video needs the video extra; upload the sensor export instead"
+            ) from None
+        probe(Path(path))
+    else:
+        read(path)
+
+
 def process(
     sources: Sequence[Source],
     /,
@@ -100,8 +116,10 @@ def process(
         plots=plots,
         progress=progress,
     )
+    if findings is not None:
+        findings = at_contract_precision(findings)
     assessment = explain(findings, answers, history, today=today)
-    return from_document(to_document(Analysis(findings=findings, assessment=assessment)))
+    return Analysis(findings=findings, assessment=assessment)
 
 
 def measure(

@@ -235,11 +235,23 @@ def _uniform(
 ) -> tuple[Uniform, tuple[QualityFlag, ...]]:
     """The recording at a uniform rate, thinned towards the analysis rate."""
     top_hz = max(config.tremor_band_hz[1], config.fatigue_band_hz[1])
-    return to_uniform(
-        recording,
+    uniform, gaps = to_uniform(
+        recording.t_s,
+        recording.acc_mps2,
+        recording.gyro_rads,
+        gravity_included=recording.gravity_included,
         gap_threshold_s=config.gap_threshold_s,
         max_rate_hz=max(config.analysis_rate_hz, 2.5 * top_hz),
     )
+    if gaps is None:
+        return uniform, ()
+    gap = QualityFlag(
+        "gap",
+        "warning",
+        f"{gaps.count} gap(s) without samples, {gaps.total_s:.2f} s in all (the first at "
+        f"{gaps.first_s:.2f} s); shaking is measured only on the samples around them.",
+    )
+    return uniform, (gap,)
 
 
 def _gated(uniform: Uniform, config: AnalysisConfig) -> tuple[BoolArray, Bands]:

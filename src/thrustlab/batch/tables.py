@@ -180,10 +180,20 @@ def set_columns() -> tuple[Column, ...]:
             SourceSummary, prefix="source_", get=_attr(findings, "source"), skip=("paths",)
         ),
         *columns_of(SetMetrics, get=_attr(findings, "set")),
-        *columns_of(Findings, get=findings, skip=("source", "set", "reps", "quality")),
+        *columns_of(Findings, get=findings, skip=("source", "set", "reps", "quality", "traces")),
         Column("quality", pa.string(), _json(_attr(findings, "quality"))),
+        *ASSESSMENT_COLUMNS,
     ]
     return _unique(cols)
+
+
+ASSESSMENT_COLUMNS = (
+    Column("verdict", pa.string(), _attr(itemgetter(2), "verdict")),
+    Column("causes", pa.string(), _json(_attr(itemgetter(2), "causes"))),
+    Column("warning_signs", pa.string(), _json(_attr(itemgetter(2), "warning_signs"))),
+)
+"""What the pipeline made of the set without answers: the verdict, the causes' ids (most
+likely first) and the warning signs' ids, as JSON arrays."""
 
 
 @cache
@@ -226,9 +236,11 @@ def error_schema() -> pa.Schema:
 # --- rows ------------------------------------------------------------------------------
 
 
-def set_row(content_hash: str, findings: Findings, /) -> dict[str, Any]:
-    """The sets-table row of one file's findings."""
-    item = (content_hash, findings)
+def set_row(
+    content_hash: str, findings: Findings, /, outcome: FileOutcome | None = None
+) -> dict[str, Any]:
+    """The sets-table row of one file's findings (and its outcome's assessment columns)."""
+    item = (content_hash, findings, outcome)
     return {c.name: c.get(item) for c in set_columns()}
 
 
@@ -243,7 +255,7 @@ def results_from(outcomes: Sequence[FileOutcome], /) -> Results:
     sets, reps, errors = [], [], []
     for o in outcomes:
         if o.findings is not None:
-            sets.append(set_row(o.content_hash, o.findings))
+            sets.append(set_row(o.content_hash, o.findings, o))
             reps += rep_rows(o.content_hash, o.findings)
         else:
             errors.append(

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from thrustlab.config import AnalysisConfig
 from thrustlab.errors import ReadError, ThrustlabError
 from thrustlab.findings import Findings
-from thrustlab.pipeline import measure
+from thrustlab.pipeline import process
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,6 +25,9 @@ class FileOutcome:
 
     content_hash: str
     findings: Findings | None = None
+    verdict: str | None = None
+    causes: tuple[str, ...] = ()
+    warning_signs: tuple[str, ...] = ()
     error: str | None = None
     message: str | None = None
     retry: bool = False
@@ -33,14 +36,14 @@ class FileOutcome:
 def analyse_files(
     jobs: Sequence[tuple[str, str]], /, *, config: AnalysisConfig
 ) -> list[FileOutcome]:
-    """The pipeline's findings for each ``(path, content_hash)`` (no plot traces: the batch
-    keeps the figures); failures become outcomes."""
+    """Each ``(path, content_hash)`` through the pipeline (no plot traces: the batch keeps
+    the figures, the verdict, the causes and the warning signs); failures become outcomes."""
     return [_analyse_file(path, content_hash, config=config) for path, content_hash in jobs]
 
 
 def _analyse_file(path: str, content_hash: str, /, *, config: AnalysisConfig) -> FileOutcome:
     try:
-        findings = measure([path], config=config, plots=False)
+        analysis = process([path], config=config, plots=False)
     except ReadError as error:
         return FileOutcome(content_hash, error=type(error).__name__, message=error.problem)
     except ThrustlabError as error:
@@ -49,4 +52,11 @@ def _analyse_file(path: str, content_hash: str, /, *, config: AnalysisConfig) ->
         return FileOutcome(
             content_hash, error=type(error).__name__, message=str(error) or repr(error), retry=True
         )
-    return FileOutcome(content_hash, findings=findings)  # one path: never None
+    assessment = analysis.assessment
+    return FileOutcome(
+        content_hash,
+        findings=analysis.findings,
+        verdict=assessment.verdict,
+        causes=tuple(c.id for c in assessment.causes),
+        warning_signs=tuple(f.id for f in assessment.red_flags),
+    )

@@ -7,8 +7,6 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from thrustlab.quality import QualityFlag
-from thrustlab.recording import Recording
 from thrustlab.signal.filters import band_gain, irfft0, mirrored, next_fast_len, rfft0
 
 FloatArray = npt.NDArray[np.float64]
@@ -40,16 +38,30 @@ class Uniform:
         return np.arange(self.acc_mps2.shape[0]) / self.rate_hz
 
 
+@dataclass(frozen=True, slots=True)
+class Gaps:
+    """Pauses in the samples longer than the gap threshold: how many, their total length and
+    when the first began (s)."""
+
+    count: int
+    total_s: float
+    first_s: float
+
+
 def to_uniform(
-    recording: Recording,
+    t_s: FloatArray,
+    acc_mps2: FloatArray,
+    gyro_rads: FloatArray | None,
     /,
     *,
+    gravity_included: bool,
     gap_threshold_s: float,
     rate_hz: float | None = None,
     max_rate_hz: float | None = None,
-) -> tuple[Uniform, tuple[QualityFlag, ...]]:
-    """Resample ``recording`` to ``rate_hz`` (default: its median rate, to 0.1 Hz) by cubic
-    interpolation; pauses longer than the gap threshold are flagged and marked invalid.
+) -> tuple[Uniform, Gaps | None]:
+    """Resample the samples at times ``t_s`` (from 0, increasing) to ``rate_hz`` (default:
+    their median rate, to 0.1 Hz) by cubic interpolation; pauses longer than the gap
+    threshold are marked invalid and returned as ``Gaps``.
 
     With ``max_rate_hz``, a recording at twice that rate or more (``NEAR_TWICE``) is then
     decimated by the largest whole factor that keeps it at or above ``max_rate_hz`` (by 2
@@ -58,7 +70,7 @@ def to_uniform(
 
     The gyroscope serves only the thigh's movement (below 2 Hz), so straight lines onto the
     final grid are enough for it: no cubic, no anti-alias filter."""
-    t = recording.t_s
+    t = t_s
     dt = np.diff(t)
     recorded_rate = float(1.0 / np.median(dt))
     rate = round(recorded_rate, 1) if rate_hz is None else rate_hz
@@ -69,7 +81,7 @@ def to_uniform(
     valid = np.ones(n_out, dtype=bool)
     for i in gap_idx:
         valid[(t_out > t[i]) & (t_out < t[i + 1])] = False
-    acc = _interp(t_out, t, recording.acc_mps2, dt > limit_s)
+    acc = _interp(t_out, t, acc_mps2, dt > limit_s)
     factor = 1
     if max_rate_hz is not None and rate >= NEAR_TWICE * max_rate_hz:
         factor = max(2, int(rate // max_rate_hz))
@@ -79,23 +91,13 @@ def to_uniform(
             rate / factor,
         )
     gyro = None
-    if recording.gyro_rads is not None:
+    if gyro_rads is not None:
         t_final = t_out[::factor]
-        gyro = np.column_stack([np.interp(t_final, t, column) for column in recording.gyro_rads.T])
-    flags: list[QualityFlag] = []
+        gyro = np.column_stack([np.interp(t_final, t, column) for column in gyro_rads.T])
+    gaps = None
     if gap_idx.size:
-        total = float(dt[gap_idx].sum())
-        first = float(t[gap_idx[0]])
-        flags.append(
-            QualityFlag(
-                "gap",
-                "warning",
-                f"{gap_idx.size} gap(s) without samples, {total:.2f} s in all (the first at "
-                f"{first:.2f} s); shaking is measured only on the samples around them.",
-            )
-        )
-    uniform = Uniform(rate, acc, gyro, valid, recording.gravity_included, recorded_rate)
-    return uniform, tuple(flags)
+        gaps = Gaps(int(gap_idx.size), float(dt[gap_idx].sum()), float(t[gap_idx[0]]))
+    return Uniform(rate, acc, gyro, valid, gravity_included, recorded_rate), gaps
 
 
 def _decimated(values: FloatArray, factor: int, rate_hz: float) -> FloatArray:

@@ -161,33 +161,18 @@ def accept_files(
         raise UploadError("choose a recording to upload")
     if len(uploads) == 2 and any(u.is_video for u in uploads):
         raise UploadError("left and right are sensor recordings; upload a video as one file")
+    from thrustlab.pipeline import check_source
+
     with tempfile.TemporaryDirectory(prefix="thrustlab-upload-") as folder:
         for index, upload in enumerate(uploads):
             path = Path(folder) / f"{index}-{upload.name}"
             path.write_bytes(upload.data)
             try:
-                _check_readable(path, video=upload.is_video)
+                check_source(path)
             except ThrustlabError as error:
                 problem = str(error).split(": ", 1)[-1]
                 raise UploadError(f"{upload.name}: {problem}", status_code=415) from None
     return uploads
-
-
-def _check_readable(path: Path, /, *, video: bool) -> None:
-    if not video:
-        from thrustlab.read import read
-
-        read(path)
-        return
-    try:
-        from thrustlab.video import probe
-    except ImportError:
-        raise UploadError(
-            f"{path.name.split('-', 1)[-1]}: video needs the server's video extra; "
-            "upload the sensor export instead",
-            status_code=415,
-        ) from None
-    probe(path)
 
 
 def set_info(exercise: str, date: dt.date | None, answers: dict[str, Any], /) -> SetInfo:

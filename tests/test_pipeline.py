@@ -1,0 +1,152 @@
+"""One pipeline: every shell gives the same answer for the same recording and answers.
+
+``analyze --json``, ``log add --recording`` then ``log show --json``, the web API and the batch
+all call ``thrustlab.pipeline.process``; this test holds them to the same reps, figures,
+verdict and causes."""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+import warnings
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from thrustlab.analysis import Analysis
+from thrustlab.batch import run_batch
+from thrustlab.cli import app
+from thrustlab.document import from_document, to_document
+from thrustlab.errors import OptionError
+from thrustlab.pipeline import process
+from thrustlab.simulate import scenario, simulate_set, to_csv_text
+
+with warnings.catch_warnings():
+    warnings.filterwarnings("ignore", message=".*install `httpx2`")
+    from fastapi.testclient import TestClient
+
+ANSWERS_CLI = ["--rpe", "9", "--sleep-h", "5.5", "--no-warmup"]
+ANSWERS_LOG = ["--rpe", "9", "-a", "sleep_h=5.5", "-a", "warmup_done=no"]
+ANSWERS_WEB = {"rpe": 9, "sleep_h": 5.5, "warmup_done": False}
+WAIT_S = 60.0
+
+
+@pytest.fixture(scope="module")
+def set_csv(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    recording, _ = simulate_set(scenario("fatigue", seed=11))
+    path = tmp_path_factory.mktemp("pipeline") / "set.csv"
+    path.write_text(to_csv_text(recording), encoding="utf-8")  # type: ignore[arg-type]
+    return path
+
+
+def _same(document: dict[str, Any]) -> dict[str, Any]:
+    """What must agree between shells: reps, set figures, verdict, causes and warnings."""
+    assessment = document["assessment"]
+    return {
+        "reps": document["reps"],
+        "set": document["set"],
+        "bands": document["bands"],
+        "verdict": assessment["verdict"],
+        "basis": assessment["basis"],
+        "causes": [(c["id"], c["likelihood"]) for c in assessment["causes"]],
+        "red_flags": [(f["id"], f["urgency"]) for f in assessment["red_flags"]],
+    }
+
+
+def _cli(*args: str) -> str:
+    done = CliRunner().invoke(app, list(args))
+    assert done.exit_code == 0, done.output
+    return done.stdout
+
+
+def _web(set_csv: Path, tmp_path: Path) -> dict[str, Any]:
+    from thrustlab.log import session_scope
+    from thrustlab.web import WebSettings, create_app
+    from thrustlab.web.accounts import create_user, issue_token
+
+    settings = WebSettings(
+        database_url=f"sqlite:///{tmp_path / 'web.sqlite3'}", secure_cookies=False, workers=1
+    )
+    app_ = create_app(settings)
+    with TestClient(app_) as client:
+        with session_scope(app_.state.engine) as session:
+            user = create_user(session, email="p@example.org", password="x" * 12, role="lifter")
+            headers = {"Authorization": f"Bearer {issue_token(session, user)}"}
+        made = client.post(
+            "/api/analyses",
+            headers=headers,
+            files={"file": ("set.csv", set_csv.read_bytes())},
+            data={"answers": json.dumps(ANSWERS_WEB)},
+        )
+        assert made.status_code in (200, 201, 202), made.text
+        job = made.json()["id"]
+        deadline = time.monotonic() + WAIT_S
+        while time.monotonic() < deadline:
+            body: dict[str, Any] = client.get(f"/api/analyses/{job}", headers=headers).json()
+            if body["status"] in ("done", "failed"):
+                break
+            time.sleep(0.1)
+        assert body["status"] == "done", body
+        document: dict[str, Any] = body["analysis"]
+        return document
+
+
+def test_every_shell_gives_the_same_answer(set_csv: Path, tmp_path: Path) -> None:
+    analyzed = json.loads(_cli("analyze", str(set_csv), "--json", *ANSWERS_CLI))
+    assert analyzed["set"]["rep_count"] >= 5 and analyzed["assessment"]["causes"]
+
+    db = f"sqlite:///{tmp_path / 'log.sqlite3'}"
+    logged = _cli("log", "add", "--recording", str(set_csv), *ANSWERS_LOG, "--db", db)
+    found = re.search(r"Logged set (\d+)", logged)
+    assert found, logged
+    shown = json.loads(_cli("log", "show", found.group(1), "--json", "--db", db))
+
+    web = _web(set_csv, tmp_path)
+    expected = _same(analyzed)
+    assert _same(shown) == expected
+    assert _same(web) == expected
+
+    # The batch has no answers: it agrees with analyze given none.
+    plain = json.loads(_cli("analyze", str(set_csv), "--json"))
+    batch = run_batch([str(set_csv)], workers=1, checkpoint_dir=tmp_path / "checkpoint")
+    [row] = batch.sets.to_pylist()
+    assert row["rep_count"] == plain["set"]["rep_count"]
+    for key, value in plain["set"].items():
+        if key in row and not isinstance(value, dict | list):
+            assert row[key] == value, key
+    assert [r["start_s"] for r in batch.reps.to_pylist()] == [r["start_s"] for r in plain["reps"]]
+    assert row["verdict"] == plain["assessment"]["verdict"]
+    assert json.loads(row["causes"]) == [c["id"] for c in plain["assessment"]["causes"]]
+
+
+def test_the_document_round_trips(set_csv: Path) -> None:
+    analysis = process([set_csv])
+    again = from_document(json.loads(json.dumps(to_document(analysis))))
+    assert again == analysis
+
+
+def test_a_two_leg_set_and_a_video_are_logged_like_analyze(tmp_path: Path) -> None:
+    recordings, _ = simulate_set(scenario("asymmetry", seed=4))
+    assert isinstance(recordings, tuple)
+    left, right = tmp_path / "left.csv", tmp_path / "right.csv"
+    for path, recording in zip((left, right), recordings, strict=True):
+        path.write_text(to_csv_text(recording), encoding="utf-8")
+    db = f"sqlite:///{tmp_path / 'log.sqlite3'}"
+    logged = _cli("log", "add", "--left", str(left), "--right", str(right), "--db", db)
+    set_id = re.search(r"Logged set (\d+)", logged)
+    assert set_id, logged
+    shown = json.loads(_cli("log", "show", set_id.group(1), "--json", "--db", db))
+    analyzed = json.loads(_cli("analyze", "--left", str(left), "--right", str(right), "--json"))
+    assert _same(shown) == _same(analyzed)
+    assert shown["set"]["legs"] is not None and shown["set"]["asymmetry_index_pct"] is not None
+
+
+def test_one_set_is_one_or_two_recordings(set_csv: Path) -> None:
+    with pytest.raises(OptionError):
+        process([set_csv, set_csv, set_csv])
+    answers_only = process([])
+    assert isinstance(answers_only, Analysis) and answers_only.findings is None
+    assert answers_only.assessment.basis == "answers_only"
