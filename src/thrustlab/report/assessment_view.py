@@ -13,6 +13,7 @@ from rich.text import Text
 from thrustlab.explain.assessment import Assessment, CauseFinding, PlanItem, RedFlag
 
 TOP_CAUSES = 3
+URGENCY_WORDS = {"now": "stop now", "soon": "watch this"}
 VERDICT_STYLE = {
     "stop": "bold white on red",
     "caution": "bold black on yellow",
@@ -53,7 +54,7 @@ def _verdict(assessment: Assessment) -> Text:
 
 def _red_flag(flag: RedFlag) -> Padding:
     text = Text()
-    text.append(f"! {flag.name}: ", style="bold red")
+    text.append(f"! {flag.name} ({URGENCY_WORDS[flag.urgency]}): ", style="bold red")
     text.append(flag.advice, style="red")
     for evidence in flag.evidence:
         text.append(f"\n  {evidence.text}", style="red")

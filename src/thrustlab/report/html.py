@@ -21,6 +21,7 @@ from thrustlab.explain.history import History
 from thrustlab.findings import Envelope, Findings, Traces
 from thrustlab.report import _svg as s
 
+URGENCY_WORDS = {"now": "stop now", "soon": "watch this; see a professional if it goes on"}
 VERDICT_COLOURS = {"normal": "#2e7d32", "caution": "#e65100", "stop": "#c62828"}
 REP_FILL = "#90caf9"
 TREMOR_COLOUR = "#1565c0"
@@ -110,8 +111,8 @@ def _red_flags(flags: Sequence[RedFlag]) -> str:
     if not flags:
         return ""
     cards = "".join(
-        f'<div class="flag"><h3>&#9888; {escape(f.name)}</h3><p><b>{escape(f.advice)}</b></p>'
-        f"{_evidence_items(f.evidence)}</div>"
+        f'<div class="flag"><h3>&#9888; {escape(f.name)} <small>({URGENCY_WORDS[f.urgency]})'
+        f"</small></h3><p><b>{escape(f.advice)}</b></p>{_evidence_items(f.evidence)}</div>"
         for f in flags
     )
     return f"<section><h2>Warning signs</h2>{cards}</section>"
