@@ -320,7 +320,8 @@ def test_answers_from_a_yaml_file(tmp_path: Path) -> None:
     )
     answers = load_answers(path)
     assert answers.load_kg == pytest.approx(102.06, abs=0.01)
-    assert answers.rpe == 9.0 and answers.warmup_done is False
+    assert answers.rir == 1.0 and answers.rpe is None and answers.warmup_done is False
+    assert answers.effort_rpe == 9.0  # 1 rep in reserve is RPE 9 (Zourdos 2016)
     assert answers.pain == "sharp" and answers.pain_where == "Left glute"
     assert load_answers(_write(tmp_path, "")) == Answers()
 
@@ -362,7 +363,8 @@ def test_missing_answers_file_and_bad_mapping() -> None:
 def test_command_line_options_override_the_answers_file(tmp_path: Path) -> None:
     path = _write(tmp_path, "load_kg: 90\nrpe: 7\nsleep_h: 8\n")
     answers = answers_from_options(path, {"load": "110 kg", "rir": 1, "sleep_h": None})
-    assert (answers.load_kg, answers.rpe, answers.sleep_h) == (110.0, 9.0, 8.0)
+    assert (answers.load_kg, answers.effort_rpe, answers.sleep_h) == (110.0, 9.0, 8.0)
+    assert answers.rpe is None, "--rir replaces the file's rpe"
     assert answers_from_options(None, {"pain": "Sharp"}).pain == "sharp"
     with pytest.raises(InputError, match="rpe must be between"):
         answers_from_options(None, {"rpe": 0})

@@ -38,6 +38,7 @@ def history_for(
     An RPE missing but RIR given is read as ``10 - RIR``.
     """
     from thrustlab.explain.history import History, PastSet
+    from thrustlab.explain.questions import rpe_from_rir
 
     columns = (
         TrainingSession.date,
@@ -62,7 +63,7 @@ def history_for(
             lift,
             load,
             reps,
-            rpe if rpe is not None or rir is None else max(0.0, 10.0 - rir),
+            rpe if rpe is not None or rir is None else rpe_from_rir(rir),
             tremor,
             asymmetry,
             verdict,
