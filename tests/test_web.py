@@ -338,3 +338,18 @@ def test_the_coach_dashboard_flags_warning_signs_and_asymmetry(client: TestClien
     assert row, "the athlete needs attention"
     assert "sharp pain" in row.group(1) and "lopsided" in row.group(1)
     assert re.search(r"\+\d+ %", row.group(1)), "asymmetry shown"
+
+
+def test_the_coach_flags_a_large_asymmetry_by_the_knowledge_bases_cutoff() -> None:
+    from thrustlab.explain import load_knowledge
+    from thrustlab.web.views import AthleteFlags
+
+    rule = load_knowledge().rule("stabilizer_weakness", "asymmetry_abs_pct", ">")
+    cutoff = float(rule.threshold)
+
+    def flags(asymmetry_pct: float | None) -> AthleteFlags:
+        return AthleteFlags(User(), None, None, (), asymmetry_pct, None)
+
+    margin = 0.1  # far below the asymmetry index's own set-to-set spread
+    assert flags(cutoff + margin).needs_attention and flags(-cutoff - margin).needs_attention
+    assert not flags(cutoff - margin).needs_attention and not flags(None).needs_attention

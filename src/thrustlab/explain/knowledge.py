@@ -126,6 +126,14 @@ class Knowledge:
     def red_flag(self, flag_id: str, /) -> RedFlagSpec:
         return next(f for f in self.red_flags if f.id == flag_id)
 
+    def rule(self, cause_id: str, feature: str, op: Op, /) -> Rule:
+        """The cause's evidence rule ``feature op threshold`` (the plan reads its cutoffs
+        from these, so a number in the knowledge base is the only copy)."""
+        found = [r for r in self.cause(cause_id).rules if r.feature == feature and r.op == op]
+        if not found:
+            raise KnowledgeError(f"cause {cause_id}: needs an evidence rule {feature} {op}")
+        return found[0]
+
 
 @functools.cache
 def load_knowledge() -> Knowledge:
@@ -226,6 +234,9 @@ def _rules(raw: Mapping[str, Any], key: str, *, weighted: bool) -> tuple[Rule, .
         threshold = entry.get("threshold")
         if not isinstance(threshold, int | float | str | bool):
             raise KnowledgeError(f"{where}: needs a threshold")
+        numeric = isinstance(threshold, int | float) and not isinstance(threshold, bool)
+        if op != "==" and not numeric:
+            raise KnowledgeError(f"{where}: {op} needs a number as its threshold")
         weight = _float(entry, "weight", where) if weighted else 1.0
         if not 0 < weight < 1 and weighted:
             raise KnowledgeError(f"{where}: weight must be between 0 and 1")

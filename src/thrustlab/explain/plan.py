@@ -11,7 +11,7 @@ from thrustlab.explain.answers import Answers
 from thrustlab.explain.assessment import CauseFinding, PlanItem, RedFlag
 from thrustlab.explain.features import Features
 from thrustlab.explain.history import HistoryChecks, NextLoad, suggest_next_load
-from thrustlab.explain.knowledge import Knowledge
+from thrustlab.explain.knowledge import Knowledge, Op
 
 MAX_STRATEGIES = 5
 MIN_LIKELIHOOD = 0.15
@@ -53,8 +53,9 @@ def next_load(
     if load is None:
         return checks.next_load if checks is not None else None
     if checks is not None and checks.load_jump is not None:
-        cap = _plates(checks.load_jump.reference_kg * 1.1)
-        jump_reason = f"today's jump was {checks.load_jump.jump_pct:.0f} %"
+        jump = checks.load_jump
+        cap = _plates(jump.reference_kg * (1.0 + jump.threshold_pct / 100.0))
+        jump_reason = f"today's jump was {jump.jump_pct:.0f} %"
         return NextLoad(cap, cap - load, True, jump_reason)
     hold_reason = _hold_reason(features, causes, checks, stop)
     if hold_reason is not None:
@@ -113,13 +114,20 @@ def _plates(load_kg: float) -> float:
     return math.floor(load_kg / 2.5) * 2.5
 
 
+def _holds(kb: Knowledge, cause_id: str, feature: str, op: Op, value: object) -> bool:
+    """Whether the knowledge base's rule holds on the lifter's value (its cutoff, not a copy)."""
+    return kb.rule(cause_id, feature, op).holds(value)
+
+
 def _warmup(ctx: PlanContext) -> list[str]:
-    personal, answers = ctx.kb.personal, ctx.answers
+    kb, answers = ctx.kb, ctx.answers
+    target = float(kb.rule("inadequate_warmup", "warmup_minutes", ">=").threshold)
     if answers.warmup_done is False:
-        return [personal["warmup_none"].format(target=10)]
-    if answers.warmup_minutes is not None and answers.warmup_minutes < 8:
-        return [personal["warmup_short"].format(minutes=answers.warmup_minutes, target=10)]
-    return [personal["warmup_default"]]
+        return [kb.personal["warmup_none"].format(target=target)]
+    if _holds(kb, "inadequate_warmup", "warmup_minutes", "<", answers.warmup_minutes):
+        text = kb.personal["warmup_short"].format(minutes=answers.warmup_minutes, target=target)
+        return [text]
+    return [kb.personal["warmup_default"]]
 
 
 def _next_load_step(ctx: PlanContext) -> list[str]:
@@ -145,7 +153,7 @@ def _stabilizer(ctx: PlanContext) -> list[str]:
     values, details, personal = ctx.features.values, ctx.features.details, ctx.kb.personal
     side = details.get("side") or details.get("leg")
     asym = values.get("asymmetry_abs_pct")
-    measured_one_side = isinstance(asym, float | int) and asym > 10
+    measured_one_side = _holds(ctx.kb, "stabilizer_weakness", "asymmetry_abs_pct", ">=", asym)
     one_sided = side is not None and (bool(values.get("reported_one_leg")) or measured_one_side)
     knees = bool(values.get("knees_cave") or values.get("form_flag_knees"))
     lines = [personal["stabilizer_one_leg"].format(side=side)] if one_sided else []
@@ -156,21 +164,21 @@ def _stabilizer(ctx: PlanContext) -> list[str]:
 def _rest(ctx: PlanContext) -> list[str]:
     checks = ctx.checks
     days = checks.consecutive_days.days_in_a_row if checks and checks.consecutive_days else None
-    if days is not None and days >= 2:
+    if _holds(ctx.kb, "neuromuscular_fatigue", "consecutive_hard_days", ">=", days):
         return [ctx.kb.personal["rest_days"].format(days=days)]
     return [ctx.kb.personal["rest_default"]]
 
 
 def _sleep(ctx: PlanContext) -> list[str]:
     hours = ctx.answers.sleep_h
-    if hours is not None and hours < 7:
+    if _holds(ctx.kb, "neuromuscular_fatigue", "sleep_h", "<", hours):
         return [ctx.kb.personal["sleep_short"].format(hours=hours)]
     return [ctx.kb.personal["sleep_default"]]
 
 
 def _fluids(ctx: PlanContext) -> list[str]:
     litres = ctx.answers.fluids_l
-    if litres is not None and litres < 1.5:
+    if _holds(ctx.kb, "hydration_electrolytes", "fluids_l", "<", litres):
         return [ctx.kb.personal["fluids_low"].format(litres=litres)]
     return [ctx.kb.personal["fluids_default"]]
 
