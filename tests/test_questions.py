@@ -107,7 +107,7 @@ def test_log_add_parses_the_shared_options_like_analyze(tmp_path: Path) -> None:
     shown = CliRunner().invoke(app, shlex.split(f"log show 1 --db {db}")).output
     load_kg = 220 * KG_PER_LB  # 99.79 kg
     assert f"load:     {round(load_kg, 3):g} kg" in shown and "RIR 1" in shown
-    for line in ("warmup_done = False", "sleep_h = 6.0", "pain = dull", "nervous = True"):
+    for line in ("Warmed up: no", "Sleep last night: 6 h", "Pain: dull", "Nervous or wired: yes"):
         assert line in shown
     clash = _fails(f"log add --db {db} --load 100kg --load-kg 100")
     assert "--load or --load-kg" in clash

@@ -235,7 +235,9 @@ def show(
             lines.append(f"  day notes: {row.session.notes}")
         if row.notes:
             lines.append(f"  notes:    {row.notes}")
-        lines += [f"  answer:   {key} = {value}" for key, value in sorted(row.answers.items())]
+        lines += [
+            f"  answer:   {_answer(key, value)}" for key, value in sorted(row.answers.items())
+        ]
         if row.analysis is not None:
             a = row.analysis
             lines.append(
@@ -427,6 +429,16 @@ def _answer_pairs(pairs: list[str] | None) -> dict[str, str]:
             raise OptionError(f"--answer must be KEY=VALUE, like sleep_h=6, not {pair!r}")
         result[key.strip()] = value.strip()
     return result
+
+
+def _answer(key: str, value: Any) -> str:
+    """A stored answer with its question's label and unit (and its key, to use with -a)."""
+    from thrustlab.explain.questions import question, shown
+
+    try:
+        return f"{shown(question(key), value)}  ({key})"
+    except KeyError:  # not one of today's questions (an older or imported log)
+        return f"{key} = {value}"
 
 
 def _num(value: float | None) -> str:

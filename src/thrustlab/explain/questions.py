@@ -193,6 +193,18 @@ _BY_NAME: dict[str, Question] = {q.key: q for q in QUESTIONS} | {
 }
 
 
+def shown(q: Question, value: Value, /) -> str:
+    """An answer for people, with its label and unit: ``Sleep last night: 6.5 h``."""
+    if isinstance(value, bool):
+        text = "yes" if value else "no"
+    elif isinstance(value, float):
+        text = f"{round(value, 2):g}"
+    else:
+        text = str(value).replace("_", " ") if q.choices else str(value)
+    unit = f" {q.unit}" if q.unit and not isinstance(value, bool | str) else ""
+    return f"{q.label}: {text}{unit}"
+
+
 def kg_from_lb(pounds: float, /) -> float:
     """Pounds to kilograms."""
     return pounds * KG_PER_LB
