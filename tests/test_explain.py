@@ -424,3 +424,14 @@ def test_changing_a_cutoff_in_the_knowledge_base_changes_the_plan() -> None:
     short = kb.personal["sleep_short"].format(hours=hours)
     assert short not in _steps(Answers(sleep_h=hours, days_since_hard=1))
     assert short in _steps(Answers(sleep_h=hours, days_since_hard=1), knowledge=edited)
+
+
+def test_the_next_load_holds_from_the_knowledge_bases_slowdown_cutoff() -> None:
+    """Reps slowing just past the knowledge base's hold cutoff keep the load; just short of
+    it, a calm set steps up."""
+    cutoff = load_knowledge().plan["hold_slowdown_pct"].value
+    answers = Answers(load_kg=100.0, rpe=7.0)
+    held = explain(make_findings([0.1] * 8, slowdown=cutoff + EPS), answers).next_load
+    stepped = explain(make_findings([0.1] * 8, slowdown=cutoff - EPS), answers).next_load
+    assert held is not None and held.hold and held.load_kg == 100.0
+    assert stepped is not None and not stepped.hold and stepped.load_kg > 100.0

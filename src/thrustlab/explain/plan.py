@@ -10,15 +10,12 @@ from dataclasses import dataclass
 from thrustlab.explain.answers import Answers
 from thrustlab.explain.assessment import CauseFinding, PlanItem, RedFlag
 from thrustlab.explain.features import Features
-from thrustlab.explain.history import HistoryChecks, NextLoad, suggest_next_load
+from thrustlab.explain.history import HistoryChecks, HistoryRules, NextLoad, suggest_next_load
 from thrustlab.explain.knowledge import Knowledge, Op
 
 MAX_STRATEGIES = 5
 MIN_LIKELIHOOD = 0.15
 """Causes below this likelihood add no strategy of their own."""
-HOLD_SLOWDOWN_PCT = 30.0
-"""Velocity loss from 30 % means the set went near failure (Sanchez-Medina 2011): hold."""
-HOLD_FATIGUE_LIKELIHOOD = 0.6
 DEFAULT_STRATEGIES = ("progressive_overload", "mind_muscle")
 
 
@@ -41,12 +38,14 @@ def choose_strategies(
 
 
 def next_load(
+    kb: Knowledge,
     answers: Answers,
     features: Features,
     causes: tuple[CauseFinding, ...],
     checks: HistoryChecks | None,
-    stop: bool,
     /,
+    *,
+    stop: bool,
 ) -> NextLoad | None:
     """Today's load held or stepped up; ``None`` when no load is known."""
     load = answers.load_kg
@@ -57,22 +56,26 @@ def next_load(
         cap = _plates(jump.reference_kg * (1.0 + jump.threshold_pct / 100.0))
         jump_reason = f"today's jump was {jump.jump_pct:.0f} %"
         return NextLoad(cap, cap - load, True, jump_reason)
-    hold_reason = _hold_reason(features, causes, checks, stop)
+    hold_reason = _hold_reason(kb, features, causes, checks, stop)
     if hold_reason is not None:
         return suggest_next_load(load, hold=True, reason=hold_reason)
     return suggest_next_load(load, hold=False, reason="the set was under control")
 
 
 def _hold_reason(
-    features: Features, causes: tuple[CauseFinding, ...], checks: HistoryChecks | None, stop: bool
+    kb: Knowledge,
+    features: Features,
+    causes: tuple[CauseFinding, ...],
+    checks: HistoryChecks | None,
+    stop: bool,
 ) -> str | None:
     fatigue = next((c.likelihood for c in causes if c.id == "muscle_fatigue"), 0.0)
     slowdown = features.values.get("slowdown_pct")
     if stop:
         return "a warning sign came up today"
-    if isinstance(slowdown, float | int) and slowdown >= HOLD_SLOWDOWN_PCT:
+    if isinstance(slowdown, float | int) and slowdown >= kb.plan["hold_slowdown_pct"].value:
         return f"reps slowed by {slowdown:.0f} % today"
-    if fatigue >= HOLD_FATIGUE_LIKELIHOOD:
+    if fatigue >= kb.plan["hold_fatigue_likelihood"].value:
         return "shaking rose clearly across the set"
     if checks is not None and checks.shaking_increase is not None:
         return f"you shook {checks.shaking_increase.ratio:.1f}x as much as last time"
@@ -111,7 +114,9 @@ def build_plan(ctx: PlanContext, /) -> tuple[PlanItem, ...]:
 
 
 def _plates(load_kg: float) -> float:
-    return math.floor(load_kg / 2.5) * 2.5
+    """Down to what the plates can make (the history rules' smallest load step)."""
+    step_kg = HistoryRules().min_step_kg
+    return math.floor(load_kg / step_kg) * step_kg
 
 
 def _holds(kb: Knowledge, cause_id: str, feature: str, op: Op, value: object) -> bool:
