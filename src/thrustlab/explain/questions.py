@@ -115,7 +115,9 @@ class Question:
             return "yes / no"
         if self.choices:
             return " / ".join(self.choices)
-        return self.unit
+        if self.unit or self.low is None or self.high is None:
+            return self.unit
+        return f"{self.low:g}-{self.high:g}"
 
 
 QUESTIONS: tuple[Question, ...] = (
@@ -135,7 +137,7 @@ QUESTIONS: tuple[Question, ...] = (
     # The set.
     Question("load", "Load on the bar?", "Load", "load", "set", unit="kg", low=0, high=1000,
              help="e.g. 100 kg or 220 lb", field="load_kg", featured=True),
-    Question("reps", "Reps in the set?", "Reps", "whole", "set", unit="reps", low=1, high=100,
+    Question("reps", "Reps in the set?", "Reps", "whole", "set", low=1, high=100,
              featured=True),
     Question("rpe", "How hard was it, RPE 1-10?", "Effort (RPE)", "number", "set",
              low=RPE_MIN, high=RPE_MAX, help="10 = nothing left", featured=True),
