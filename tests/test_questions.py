@@ -110,6 +110,10 @@ def test_log_add_parses_the_shared_options_like_analyze(tmp_path: Path) -> None:
         assert line in shown
     clash = _fails(f"log add --db {db} --load 100kg --load-kg 100")
     assert "--load or --load-kg" in clash
+    assert (
+        _fails(f"log add --db {db} --load-kg 2000")
+        == "--load-kg must be between 0 and 1000 kg, not 2000"
+    )
 
 
 def test_one_parser_reads_every_shell_alike() -> None:

@@ -94,6 +94,7 @@ def add(
     Answers come from --answers FILE, then --answer KEY=VALUE, then the answer options."""
     from thrustlab.errors import OptionError
     from thrustlab.explain.history import history_checks
+    from thrustlab.explain.questions import AnswersError
     from thrustlab.log import NewSet, add_set, history_for, open_log, session_scope
     from thrustlab.log.recordings import log_answers, log_recording
 
@@ -103,7 +104,12 @@ def add(
         if "load" in given:
             raise OptionError("give the load once: --load or --load-kg, not both")
         pairs["load_kg"] = str(load_kg)
-    answers = answers_from_cli(answers_file, given, pairs=pairs)
+    try:
+        answers = answers_from_cli(answers_file, given, pairs=pairs)
+    except AnswersError as error:
+        if error.key == "load" and load_kg is not None:
+            raise OptionError(f"--load-kg {error.problem}") from None
+        raise
     new = NewSet(
         exercise=exercise,
         date=day,
