@@ -25,7 +25,8 @@ def demo(
     from rich.console import Console
 
     from thrustlab.analyse import analyse, analyse_legs
-    from thrustlab.explain import Answers, explain
+    from thrustlab.explain import Answers, answers_to_json, explain
+    from thrustlab.explain.questions import question, shown
     from thrustlab.report.assessment_view import assessment_view
     from thrustlab.report.html import render_report
     from thrustlab.report.terminal import findings_view
@@ -41,7 +42,8 @@ def demo(
     console = Console()
     console.print(f"Simulated set: {scenario_name} (seed {seed}), {findings.set.rep_count} reps.")
     console.print(findings_view(findings))
-    console.print("Answers used: 100 kg, RPE 9, 5 min warm-up, 6 h sleep.")
+    used = [shown(question(k), v) for k, v in answers_to_json(answers).items()]
+    console.print(f"Answers used: {'; '.join(used)}.")
     console.print(assessment_view(assessment))
     html = render_report(findings, assessment, recordings=recordings)
     try:
