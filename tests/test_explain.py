@@ -367,7 +367,8 @@ def test_answers_from_a_yaml_file(tmp_path: Path) -> None:
     )
     answers = load_answers(path)
     assert answers.load_kg == pytest.approx(102.06, abs=0.01)
-    assert answers.rpe == 9.0 and answers.warmup_done is False
+    assert answers.rir == 1.0 and answers.rpe is None and answers.warmup_done is False
+    assert answers.effort_rpe == 9.0  # 1 rep in reserve is RPE 9 (Zourdos 2016)
     assert answers.pain == "sharp" and answers.pain_where == "Left glute"
     assert load_answers(_write(tmp_path, "")) == Answers()
 
@@ -409,7 +410,75 @@ def test_missing_answers_file_and_bad_mapping() -> None:
 def test_command_line_options_override_the_answers_file(tmp_path: Path) -> None:
     path = _write(tmp_path, "load_kg: 90\nrpe: 7\nsleep_h: 8\n")
     answers = answers_from_options(path, {"load": "110 kg", "rir": 1, "sleep_h": None})
-    assert (answers.load_kg, answers.rpe, answers.sleep_h) == (110.0, 9.0, 8.0)
+    assert (answers.load_kg, answers.effort_rpe, answers.sleep_h) == (110.0, 9.0, 8.0)
+    assert answers.rpe is None, "--rir replaces the file's rpe"
     assert answers_from_options(None, {"pain": "Sharp"}).pain == "sharp"
     with pytest.raises(InputError, match="rpe must be between"):
         answers_from_options(None, {"rpe": 0})
+
+
+def _steps(answers: Answers, **options: object) -> list[str]:
+    assessment = explain(None, answers, **options)  # type: ignore[arg-type]
+    return [s for p in assessment.strategies for s in p.steps]
+
+
+EPS = 0.1
+"""Just under or over a cutoff: far below the precision anyone answers these in."""
+
+
+@pytest.mark.parametrize(
+    ("cause", "feature", "short_key", "other"),
+    [
+        ("neuromuscular_fatigue", "sleep_h", "sleep_short", Answers(days_since_hard=1)),
+        ("hydration_electrolytes", "fluids_l", "fluids_low", Answers(cramps=True)),
+        ("inadequate_warmup", "warmup_minutes", "warmup_short", Answers(nervous=True)),
+    ],
+)
+def test_the_plan_uses_the_knowledge_bases_cutoffs(
+    cause: str, feature: str, short_key: str, other: Answers
+) -> None:
+    """Just under the knowledge base's cutoff the plan's personal step fires, just over it
+    does not (``other`` keeps the strategy in the plan either way)."""
+    kb = load_knowledge()
+    cutoff = float(kb.rule(cause, feature, "<").threshold)
+    prefix = kb.personal[short_key].split("{")[0]
+    under = _steps(dataclasses.replace(other, **{feature: cutoff - EPS}))
+    over = _steps(dataclasses.replace(other, **{feature: cutoff + EPS}))
+    assert any(s.startswith(prefix) for s in under)
+    assert not any(s.startswith(prefix) for s in over)
+
+
+def test_the_warm_up_target_is_the_knowledge_bases_enough() -> None:
+    kb = load_knowledge()
+    enough = float(kb.rule("inadequate_warmup", "warmup_minutes", ">=").threshold)
+    steps = _steps(Answers(warmup_done=False))
+    assert kb.personal["warmup_none"].format(target=enough) in steps
+
+
+def test_changing_a_cutoff_in_the_knowledge_base_changes_the_plan() -> None:
+    """The plan holds no copy of the number: raise the knowledge base's short-sleep cutoff
+    and a night that was long enough becomes short."""
+    kb = load_knowledge()
+    rule = kb.rule("neuromuscular_fatigue", "sleep_h", "<")
+    hours = float(rule.threshold) + 1.0
+    cause = kb.cause("neuromuscular_fatigue")
+    stricter = dataclasses.replace(rule, threshold=hours + 0.5)
+    rules = tuple(stricter if r is rule else r for r in cause.rules)
+    causes = tuple(
+        dataclasses.replace(c, rules=rules) if c.id == cause.id else c for c in kb.causes
+    )
+    edited = dataclasses.replace(kb, causes=causes)
+    short = kb.personal["sleep_short"].format(hours=hours)
+    assert short not in _steps(Answers(sleep_h=hours, days_since_hard=1))
+    assert short in _steps(Answers(sleep_h=hours, days_since_hard=1), knowledge=edited)
+
+
+def test_the_next_load_holds_from_the_knowledge_bases_slowdown_cutoff() -> None:
+    """Reps slowing just past the knowledge base's hold cutoff keep the load; just short of
+    it, a calm set steps up."""
+    cutoff = load_knowledge().plan["hold_slowdown_pct"].value
+    answers = Answers(load_kg=100.0, rpe=7.0)
+    held = explain(make_findings([0.1] * 8, slowdown=cutoff + EPS), answers).next_load
+    stepped = explain(make_findings([0.1] * 8, slowdown=cutoff - EPS), answers).next_load
+    assert held is not None and held.hold and held.load_kg == 100.0
+    assert stepped is not None and not stepped.hold and stepped.load_kg > 100.0

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import datetime
 
-from thrustlab.explain.history import History, PastSet, history_checks, suggest_next_load
+from thrustlab.explain.history import (
+    History,
+    HistoryChecks,
+    PastSet,
+    history_checks,
+    suggest_next_load,
+)
 
 DAY = datetime.date(2026, 11, 20)
 
@@ -81,3 +87,28 @@ def test_next_load_steps_are_small_plate_steps() -> None:
     assert suggest_next_load(60.0, hold=False, reason="").change_kg == 2.5
     assert suggest_next_load(200.0, hold=False, reason="").change_kg == 5.0
     assert suggest_next_load(200.0, hold=True, reason="").load_kg == 200.0
+
+
+def test_the_history_checks_use_the_knowledge_bases_cutoffs() -> None:
+    """A load jump, more shaking and a large asymmetry start where the knowledge base's
+    rules say (the checks keep no copy of those numbers)."""
+    from thrustlab.explain import load_knowledge
+
+    kb = load_knowledge()
+    jump_pct = float(kb.rule("neuromuscular_fatigue", "load_jump_pct", ">").threshold)
+    ratio = float(kb.rule("neuromuscular_fatigue", "shaking_increase_ratio", ">").threshold)
+    large_pct = float(kb.rule("stabilizer_weakness", "asymmetry_abs_pct", ">").threshold)
+    margin = 1.001  # 0.1 % either side of the cutoff
+
+    def checks(load: float, tremor: float, asym: float) -> HistoryChecks:
+        history = History((_set(3, 100.0, tremor=1.0, asym=asym),))
+        return history_checks(
+            history, today=DAY, load_kg=load, tremor_rms_mps2=tremor, asymmetry_index_pct=asym
+        )
+
+    over = checks(100.0 * (1 + jump_pct / 100) * margin, 1.0, large_pct * margin)
+    assert over.load_jump is not None and over.repeated_asymmetry is not None
+    under = checks(100.0 * (1 + jump_pct / 100) / margin, 1.0, large_pct / margin)
+    assert under.load_jump is None and under.repeated_asymmetry is None
+    assert checks(100.0, ratio * margin, 0.0).shaking_increase is not None
+    assert checks(100.0, ratio / margin, 0.0).shaking_increase is None

@@ -49,6 +49,8 @@ def test_every_numeric_threshold_cites_a_source() -> None:
     for rule in rules:
         if isinstance(rule.threshold, float):
             assert rule.sources, f"{rule.feature} {rule.op} {rule.threshold} has no source"
+    for name, cutoff in kb.plan.items():
+        assert cutoff.sources and cutoff.why, f"plan cutoff {name} has no source or reason"
 
 
 @pytest.mark.parametrize(
@@ -64,6 +66,9 @@ def test_every_numeric_threshold_cites_a_source() -> None:
         (lambda d: d["red_flags"]["dizziness"].update(evidence=[]), "non-empty evidence"),
         (lambda d: d.update(schema="v0"), "schema"),
         (lambda d: d["causes"]["muscle_fatigue"].pop("short"), "needs a text 'short'"),
+        (lambda d: d["causes"]["muscle_fatigue"]["evidence"][0].update(threshold="high"), "number"),
+        (lambda d: d["plan"].pop("hold_slowdown_pct"), "plan cutoff ids must be"),
+        (lambda d: d["plan"]["hold_slowdown_pct"].update(value="lots"), "value must be a number"),
     ],
 )
 def test_a_broken_base_is_refused_with_a_reason(change: Any, message: str) -> None:

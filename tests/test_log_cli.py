@@ -43,7 +43,7 @@ def test_add_list_show_and_history(db: str) -> None:
     listed = run(f"log list --db {db}")
     assert listed.index("120") < listed.index("102.5") < listed.index("100 ")
     shown = run(f"log show 1 --db {db}")
-    assert "sleep_h = 6" in shown and "warmup_done = True" in shown
+    assert "Sleep last night: 6 h  (sleep_h)" in shown and "Warmed up: yes" in shown
     history = run(f"log history --db {db}")
     assert "barbell hip thrust" in history and "2024-05-05" in history
     trend = json.loads(run(f"log history --db {db} --json"))

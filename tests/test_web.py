@@ -338,3 +338,58 @@ def test_the_coach_dashboard_flags_warning_signs_and_asymmetry(client: TestClien
     assert row, "the athlete needs attention"
     assert "sharp pain" in row.group(1) and "lopsided" in row.group(1)
     assert re.search(r"\+\d+ %", row.group(1)), "asymmetry shown"
+
+
+def test_the_coach_flags_a_large_asymmetry_by_the_knowledge_bases_cutoff() -> None:
+    from thrustlab.explain import load_knowledge
+    from thrustlab.web.views import AthleteFlags
+
+    rule = load_knowledge().rule("stabilizer_weakness", "asymmetry_abs_pct", ">")
+    cutoff = float(rule.threshold)
+
+    def flags(asymmetry_pct: float | None) -> AthleteFlags:
+        return AthleteFlags(User(), None, None, (), asymmetry_pct, None)
+
+    margin = 0.1  # far below the asymmetry index's own set-to-set spread
+    assert flags(cutoff + margin).needs_attention and flags(-cutoff - margin).needs_attention
+    assert not flags(cutoff - margin).needs_attention and not flags(None).needs_attention
+
+
+def test_the_upload_form_has_a_field_per_question_and_names_a_bad_one_by_its_label(
+    client: TestClient, demo_csv: bytes
+) -> None:
+    from thrustlab.explain.questions import QUESTIONS, question
+
+    sign_up(client, "form@example.org")
+    page = client.get("/upload").text
+    for q in QUESTIONS:
+        assert f'name="{q.key}"' in page and q.label in page
+    token = csrf(client, "/upload")
+    bad = client.post(
+        "/upload",
+        data={"csrf_token": token, "rpe": "14", "sleep_h": "7"},
+        files={"file": ("set.csv", demo_csv, "text/csv")},
+    )
+    assert bad.status_code == 400
+    assert f"{question('rpe').label} must be between 1 and 10, not 14" in bad.text
+    assert "rpe must" not in bad.text and "validation" not in bad.text.lower()
+    assert 'name="sleep_h"' in bad.text and 'value="7"' in bad.text  # kept for a retry
+    assert stored_counts(client) == (0, 0, 0)
+
+
+def test_the_form_answers_reach_the_log_typed(client: TestClient, demo_csv: bytes) -> None:
+    sign_up(client, "typed@example.org")
+    token = csrf(client, "/upload")
+    done = client.post(
+        "/upload",
+        data={"csrf_token": token, "load": "220 lb", "rir": "2", "warmup_done": "no"},
+        files={"file": ("set.csv", demo_csv, "text/csv")},
+        follow_redirects=False,
+    )
+    assert done.status_code == 303, done.text
+    job_id = done.headers["location"].rsplit("/", 1)[-1]
+    assert wait_done(client, job_id, api_token(client, "typed@example.org"))["status"] == "done"
+    with session_scope(client.app.state.engine) as session:  # type: ignore[attr-defined]
+        row = session.scalars(select(LiftSet)).one()
+        assert row.load_kg == pytest.approx(220 * 0.45359237) and row.rir == 2.0
+        assert row.rpe is None and row.answers == {"warmup_done": False}

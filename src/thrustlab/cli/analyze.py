@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from thrustlab.cli.answer_options import GivenAnswers, answers_from_cli, with_answer_options
 from thrustlab.errors import OptionError
 from thrustlab.findings import MODES
 
@@ -25,6 +26,7 @@ Files = Annotated[
 PathOpt = Annotated[Path | None, typer.Option(show_default=False)]
 
 
+@with_answer_options
 def analyze(
     files: Files = None,
     left: Annotated[
@@ -74,66 +76,21 @@ def analyze(
         typer.Option(help="Video: plate diameter in mm (default 450).", show_default=False),
     ] = None,
     answers: Annotated[
-        Path | None, typer.Option(help="Answers file (YAML).", show_default=False)
+        Path | None,
+        typer.Option(
+            help="Answers file (YAML); the answer options override it.", show_default=False
+        ),
     ] = None,
-    load: Annotated[
-        str | None, typer.Option(help="Load, e.g. '100 kg' or '220 lb'.", show_default=False)
-    ] = None,
-    reps: Annotated[int | None, typer.Option(help="Reps you did.", show_default=False)] = None,
-    rpe: Annotated[float | None, typer.Option(help="Effort, RPE 1-10.", show_default=False)] = None,
-    rir: Annotated[
-        float | None, typer.Option(help="Reps left in reserve.", show_default=False)
-    ] = None,
-    warmup_done: Annotated[
-        bool | None,
-        typer.Option("--warmup/--no-warmup", help="Did you warm up?", show_default=False),
-    ] = None,
-    warmup_minutes: Annotated[
-        float | None, typer.Option(help="Minutes of warm-up.", show_default=False)
-    ] = None,
-    sleep_h: Annotated[
-        float | None, typer.Option(help="Hours of sleep last night.", show_default=False)
-    ] = None,
-    fluids_l: Annotated[
-        float | None, typer.Option(help="Litres drunk today.", show_default=False)
-    ] = None,
-    pain: Annotated[
-        str | None, typer.Option(help="Pain: none, dull or sharp.", show_default=False)
-    ] = None,
-    pain_where: Annotated[
-        str | None, typer.Option(help="Where it hurts.", show_default=False)
-    ] = None,
-    dizziness: Annotated[
-        bool | None, typer.Option("--dizziness/--no-dizziness", show_default=False)
-    ] = None,
-    shaking_after_min: Annotated[
-        float | None,
-        typer.Option(help="Minutes the shaking lasted after the session.", show_default=False),
-    ] = None,
-    shakier_leg: Annotated[
-        str | None, typer.Option(help="left, right, both or neither.", show_default=False)
-    ] = None,
-    pr_attempt: Annotated[
-        bool | None, typer.Option("--pr-attempt/--no-pr-attempt", show_default=False)
-    ] = None,
-    nervous: Annotated[bool | None, typer.Option("--nervous/--calm", show_default=False)] = None,
-    cramps: Annotated[bool | None, typer.Option("--cramps/--no-cramps", show_default=False)] = None,
+    *,
+    given: GivenAnswers,
 ) -> None:
     """Measure the shaking rep by rep, explain it, and print (or save) the result."""
-    from thrustlab.explain import answers_from_options
-
     sets = _sets(files or [], left, right)
     if report is not None and len(sets) != 1:
         raise OptionError("--report writes one set's report: give one file, or --left and --right")
-    given: dict[str, Any] = {
-        "load": load, "reps": reps, "rpe": rpe, "rir": rir, "warmup_done": warmup_done,
-        "warmup_minutes": warmup_minutes, "sleep_h": sleep_h, "fluids_l": fluids_l, "pain": pain,
-        "pain_where": pain_where, "dizziness": dizziness, "shaking_after_min": shaking_after_min,
-        "shakier_leg": shakier_leg, "pr_attempt": pr_attempt, "nervous": nervous, "cramps": cramps,
-    }  # fmt: skip
     from thrustlab.pipeline import VideoOptions
 
-    answered = answers_from_options(answers, given)
+    answered = answers_from_cli(answers, given)
     options = _options(columns, time_unit, rate_hz, acc_unit, gyro_unit)
     config = analysis_config(mode)
     video = VideoOptions(view=view, annotate_path=annotate, plate_mm=plate_mm)

@@ -24,7 +24,8 @@ def demo(
     """Simulate a hip-thrust set, analyse it, explain it, and write the HTML report."""
     from rich.console import Console
 
-    from thrustlab.explain import Answers
+    from thrustlab.explain import Answers, answers_to_json
+    from thrustlab.explain.questions import question, shown
     from thrustlab.pipeline import process
     from thrustlab.report.html import render_report
     from thrustlab.report.terminal import analysis_view
@@ -39,7 +40,8 @@ def demo(
     reps = analysis.findings.set.rep_count if analysis.findings is not None else 0
     console = Console()
     console.print(f"Simulated set: {scenario_name} (seed {seed}), {reps} reps.")
-    console.print("Answers used: 100 kg, RPE 9, 5 min warm-up, 6 h sleep.")
+    used = [shown(question(k), v) for k, v in answers_to_json(answers).items()]
+    console.print(f"Answers used: {'; '.join(used)}.")
     console.print(analysis_view(analysis))
     html = render_report(analysis)
     try:

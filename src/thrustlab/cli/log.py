@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from thrustlab.cli.answer_options import GivenAnswers, answers_from_cli, with_answer_options
 from thrustlab.errors import OptionError
 
 if TYPE_CHECKING:
@@ -43,6 +44,7 @@ ExerciseFilter = Annotated[
 
 
 @log_app.command("add")
+@with_answer_options
 def add(
     *,
     exercise: Annotated[
@@ -54,10 +56,10 @@ def add(
             "banded_hip_thrust, machine_hip_thrust or glute_bridge.",
         ),
     ] = "barbell_hip_thrust",
-    load_kg: Annotated[float | None, typer.Option("--load-kg", help="Load in kg.")] = None,
-    reps: Annotated[int | None, typer.Option("--reps", help="Reps done.")] = None,
-    rpe: Annotated[float | None, typer.Option("--rpe", help="Effort, RPE 0-10.")] = None,
-    rir: Annotated[float | None, typer.Option("--rir", help="Reps in reserve.")] = None,
+    load_kg: Annotated[
+        float | None,
+        typer.Option("--load-kg", help="Load in kg (or --load '100 kg').", show_default=False),
+    ] = None,
     date: Annotated[
         str | None, typer.Option("--date", help="Day of the set, YYYY-MM-DD (default: today).")
     ] = None,
@@ -94,26 +96,40 @@ def add(
     ] = False,
     lifter: LifterOption = "me",
     db: DbOption = None,
+    given: GivenAnswers,
 ) -> None:
-    """Log a set: load, reps, RPE or RIR, answers; with --recording, its analysis too."""
+    """Log a set: load, reps, RPE or RIR, answers; with --recording, its analysis too.
+
+    Answers come from --answers FILE, then --answer KEY=VALUE, then the answer options."""
     from thrustlab.explain.history import history_checks
+    from thrustlab.explain.questions import AnswersError
     from thrustlab.log import NewSet, add_set, history_for, open_log, session_scope
-    from thrustlab.log.recordings import answers_for_log, log_recording
+    from thrustlab.log.recordings import log_answers, log_recording
 
     day = _parse_date(date)
     paths = _recordings(recording, left, right)
-    stored_answers, answers = answers_for_log(_answer_pairs(answer), answers_file)
+    pairs: dict[str, str] = _answer_pairs(answer)
+    if load_kg is not None:
+        if "load" in given:
+            raise OptionError("give the load once: --load or --load-kg, not both")
+        pairs["load_kg"] = str(load_kg)
+    try:
+        answers = answers_from_cli(answers_file, given, pairs=pairs)
+    except AnswersError as error:
+        if error.key == "load" and load_kg is not None:
+            raise OptionError(f"--load-kg {error.problem}") from None
+        raise
     new = NewSet(
         exercise=exercise,
         date=day,
-        load_kg=load_kg,
-        reps=reps,
-        rpe=rpe,
-        rir=rir,
+        load_kg=answers.load_kg,
+        reps=answers.reps,
+        rpe=answers.rpe,
+        rir=answers.rir,
         kind=kind,
         hard_lower_body=hard,
         notes=notes,
-        answers=stored_answers,
+        answers=log_answers(answers),
         session_notes=session_notes,
     )
     engine = open_log(db)
@@ -138,7 +154,7 @@ def add(
     checks = history_checks(
         history,
         today=day,
-        load_kg=load_kg,
+        load_kg=answers.load_kg,
         tremor_rms_mps2=None if analysis is None else analysis.tremor_rms_mps2,
         asymmetry_index_pct=None if analysis is None else analysis.asymmetry_index_pct,
         exercise=exercise,
@@ -244,7 +260,9 @@ def show(
             lines.append(f"  day notes: {row.session.notes}")
         if row.notes:
             lines.append(f"  notes:    {row.notes}")
-        lines += [f"  answer:   {key} = {value}" for key, value in sorted(row.answers.items())]
+        lines += [
+            f"  answer:   {_answer(key, value)}" for key, value in sorted(row.answers.items())
+        ]
         if row.analysis is not None:
             a = row.analysis
             lines.append(
@@ -436,6 +454,16 @@ def _answer_pairs(pairs: list[str] | None) -> dict[str, str]:
             raise OptionError(f"--answer must be KEY=VALUE, like sleep_h=6, not {pair!r}")
         result[key.strip()] = value.strip()
     return result
+
+
+def _answer(key: str, value: Any) -> str:
+    """A stored answer with its question's label and unit (and its key, to use with -a)."""
+    from thrustlab.explain.questions import question, shown
+
+    try:
+        return f"{shown(question(key), value)}  ({key})"
+    except KeyError:  # not one of today's questions (an older or imported log)
+        return f"{key} = {value}"
 
 
 def _num(value: float | None) -> str:

@@ -8,8 +8,10 @@ from thrustlab.explain.answers import (
     Answers,
     AnswersError,
     AnswersFileError,
+    answers_from_json,
     answers_from_mapping,
     answers_from_options,
+    answers_to_json,
     load_answers,
 )
 from thrustlab.explain.assessment import (
@@ -30,8 +32,10 @@ from thrustlab.explain.history import (
     suggest_next_load,
 )
 from thrustlab.explain.knowledge import Knowledge, KnowledgeError, load_knowledge
+from thrustlab.explain.questions import QUESTIONS, Question, kg_from_lb, rpe_from_rir
 
 __all__ = [
+    "QUESTIONS",
     "Answers",
     "AnswersError",
     "AnswersFileError",
@@ -46,13 +50,18 @@ __all__ = [
     "NextLoad",
     "PastSet",
     "PlanItem",
+    "Question",
     "RedFlag",
+    "answers_from_json",
     "answers_from_mapping",
     "answers_from_options",
+    "answers_to_json",
     "explain",
     "history_checks",
+    "kg_from_lb",
     "load_answers",
     "load_knowledge",
+    "rpe_from_rir",
     "suggest_next_load",
 ]
 

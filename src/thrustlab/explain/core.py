@@ -35,7 +35,7 @@ def explain(
     flags = red_flags(kb, features)
     causes = rank_causes(kb, features)
     verdict = verdict_of(kb, flags, causes, checks)
-    load = next_load(answers, features, causes, checks, verdict == "stop")
+    load = next_load(kb, answers, features, causes, checks, stop=verdict == "stop")
     plan = build_plan(PlanContext(kb, causes, flags, features, answers, checks, load))
     basis, because = basis_of(findings)
     return Assessment(

@@ -181,7 +181,7 @@ def _is_form(code: str) -> bool:
 def _reported(a: Answers) -> dict[str, Value]:
     one_leg = a.shakier_leg in ("left", "right")
     return {
-        "rpe": a.rpe,
+        "rpe": a.effort_rpe,
         "reps": a.reps,
         "warmup_done": a.warmup_done,
         "warmup_minutes": a.warmup_minutes,

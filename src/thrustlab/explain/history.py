@@ -9,8 +9,12 @@ from __future__ import annotations
 
 import datetime
 import math
-from dataclasses import dataclass
-from typing import Literal
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from thrustlab.explain.knowledge import Op
 
 Verdict = Literal["normal", "caution", "stop"]
 EXERCISES = (
@@ -40,23 +44,41 @@ class History:
     sets: tuple[PastSet, ...]  # oldest first
 
 
+def _cutoff(cause_id: str, feature: str, op: Op, /) -> Callable[[], float]:
+    """A default read from the knowledge base's rule, so the number lives there only."""
+
+    def read() -> float:
+        from thrustlab.explain.knowledge import load_knowledge
+
+        return float(load_knowledge().rule(cause_id, feature, op).threshold)
+
+    return read
+
+
 @dataclass(frozen=True, slots=True)
 class HistoryRules:
-    """The thresholds of the history checks, each with its reason."""
+    """The thresholds of the history checks, each with its reason. The three that the
+    knowledge base's evidence rules also judge are read from those rules."""
 
-    load_jump_pct: float = 10.0
-    """A load more than 10 % above the heaviest of the last 3 sessions is a jump: the usual
+    load_jump_pct: float = field(
+        default_factory=_cutoff("neuromuscular_fatigue", "load_jump_pct", ">")
+    )
+    """A load above the heaviest of the last sessions by more than this is a jump: the usual
     advice is to add no more than about 2-10 % at a time (ACSM position stand on progression
     models in resistance training, 2009)."""
     sessions_compared: int = 3
     """How many earlier sessions the load is compared with."""
     same_load_tolerance_pct: float = 2.5
     """Loads within 2.5 % of each other count as the same load (one small plate step)."""
-    more_shaking_ratio: float = 1.2
-    """Shaking 20 % above last time at the same load counts as more (set-to-set tremor RMS
-    varies by roughly 10-15 % in repeated trials)."""
-    asymmetry_pct: float = 15.0
-    """Above 15 % the asymmetry index is large (PRODUCT.md); repeated sets make it a pattern."""
+    more_shaking_ratio: float = field(
+        default_factory=_cutoff("neuromuscular_fatigue", "shaking_increase_ratio", ">")
+    )
+    """Shaking this many times last time's at the same load counts as more (set-to-set
+    tremor RMS varies by roughly 10-15 % in repeated trials)."""
+    asymmetry_pct: float = field(
+        default_factory=_cutoff("stabilizer_weakness", "asymmetry_abs_pct", ">")
+    )
+    """Above this the asymmetry index is large (PRODUCT.md); repeated sets make it a pattern."""
     asymmetry_window_days: int = 28
     """Only sets from the last four weeks count towards repeated asymmetry."""
     min_step_kg: float = 2.5

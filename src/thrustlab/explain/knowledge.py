@@ -34,6 +34,8 @@ CAUSE_IDS = (
     "nervous_arousal",
 )
 RED_FLAG_IDS = ("sharp_pain", "persistent_after_exercise", "asymmetric_shaking", "dizziness")
+PLAN_CUTOFFS = ("hold_slowdown_pct", "hold_fatigue_likelihood")
+"""The plan's own cutoffs (``plan:`` in the YAML), each a number with its unit and reason."""
 STRATEGY_IDS = (
     "warm_up",
     "form_technique",
@@ -117,12 +119,22 @@ class Strategy:
 
 
 @dataclass(frozen=True, slots=True)
+class PlanCutoff:
+    value: float
+    unit: str
+    why: str
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Knowledge:
     causes: tuple[Cause, ...]
     red_flags: tuple[RedFlagSpec, ...]
     strategies: tuple[Strategy, ...]
     sources: Mapping[str, str]
     personal: Mapping[str, str]
+    plan: Mapping[str, PlanCutoff]
+    """The plan's own cutoffs, by name (``PLAN_CUTOFFS``)."""
 
     def cause(self, cause_id: str, /) -> Cause:
         return next(c for c in self.causes if c.id == cause_id)
@@ -132,6 +144,14 @@ class Knowledge:
 
     def red_flag(self, flag_id: str, /) -> RedFlagSpec:
         return next(f for f in self.red_flags if f.id == flag_id)
+
+    def rule(self, cause_id: str, feature: str, op: Op, /) -> Rule:
+        """The cause's evidence rule ``feature op threshold`` (the plan reads its cutoffs
+        from these, so a number in the knowledge base is the only copy)."""
+        found = [r for r in self.cause(cause_id).rules if r.feature == feature and r.op == op]
+        if not found:
+            raise KnowledgeError(f"cause {cause_id}: needs an evidence rule {feature} {op}")
+        return found[0]
 
 
 @functools.cache
@@ -153,13 +173,15 @@ def parse_knowledge(data: Any, /) -> Knowledge:
     strategies = tuple(_strategy(k, _mapping(v, k)) for k, v in _items(root, "strategies"))
     causes = tuple(_cause(k, _mapping(v, k)) for k, v in _items(root, "causes"))
     flags = tuple(_red_flag(k, _mapping(v, k)) for k, v in _items(root, "red_flags"))
-    knowledge = Knowledge(causes, flags, strategies, sources, personal)
+    plan = {k: _plan_cutoff(k, _mapping(v, f"plan {k}")) for k, v in _items(root, "plan")}
+    knowledge = Knowledge(causes, flags, strategies, sources, personal, plan)
     _check_ids(knowledge)
     return knowledge
 
 
 def _check_ids(kb: Knowledge) -> None:
     for kind, have, want in (
+        ("plan cutoff", list(kb.plan), PLAN_CUTOFFS),
         ("cause", [c.id for c in kb.causes], CAUSE_IDS),
         ("warning sign", [f.id for f in kb.red_flags], RED_FLAG_IDS),
         ("strategy", [s.id for s in kb.strategies], STRATEGY_IDS),
@@ -178,9 +200,20 @@ def _check_ids(kb: Knowledge) -> None:
         s for f in kb.red_flags for s in f.sources + tuple(x for r in f.rules for x in r.sources)
     ]
     cited += [s for st in kb.strategies for s in st.sources]
+    cited += [s for cutoff in kb.plan.values() for s in cutoff.sources]
     unknown = sorted({s for s in cited if s not in kb.sources})
     if unknown:
         raise KnowledgeError(f"knowledge base: unknown source {unknown[0]!r}")
+
+
+def _plan_cutoff(key: str, raw: Mapping[str, Any]) -> PlanCutoff:
+    where = f"plan {key}"
+    return PlanCutoff(
+        value=_float(raw, "value", where),
+        unit=str(raw.get("unit", "")),
+        why=_text(raw, "why", where),
+        sources=_strings(raw, "sources", where),
+    )
 
 
 def _cause(key: str, raw: Mapping[str, Any]) -> Cause:
@@ -241,6 +274,9 @@ def _rule(entry: Mapping[str, Any], where: str, *, weighted: bool, text: bool = 
     threshold = entry.get("threshold")
     if not isinstance(threshold, int | float | str | bool):
         raise KnowledgeError(f"{where}: needs a threshold")
+    numeric = isinstance(threshold, int | float) and not isinstance(threshold, bool)
+    if op != "==" and not numeric:
+        raise KnowledgeError(f"{where}: {op} needs a number as its threshold")
     weight = _float(entry, "weight", where) if weighted else 1.0
     if not 0 < weight < 1 and weighted:
         raise KnowledgeError(f"{where}: weight must be between 0 and 1")

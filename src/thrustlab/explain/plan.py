@@ -10,15 +10,12 @@ from dataclasses import dataclass
 from thrustlab.explain.answers import Answers
 from thrustlab.explain.assessment import CauseFinding, PlanItem, RedFlag
 from thrustlab.explain.features import Features
-from thrustlab.explain.history import HistoryChecks, NextLoad, suggest_next_load
-from thrustlab.explain.knowledge import Knowledge
+from thrustlab.explain.history import HistoryChecks, HistoryRules, NextLoad, suggest_next_load
+from thrustlab.explain.knowledge import Knowledge, Op
 
 MAX_STRATEGIES = 5
 MIN_LIKELIHOOD = 0.15
 """Causes below this likelihood add no strategy of their own."""
-HOLD_SLOWDOWN_PCT = 30.0
-"""Velocity loss from 30 % means the set went near failure (Sanchez-Medina 2011): hold."""
-HOLD_FATIGUE_LIKELIHOOD = 0.6
 DEFAULT_STRATEGIES = ("progressive_overload", "mind_muscle")
 
 
@@ -41,37 +38,44 @@ def choose_strategies(
 
 
 def next_load(
+    kb: Knowledge,
     answers: Answers,
     features: Features,
     causes: tuple[CauseFinding, ...],
     checks: HistoryChecks | None,
-    stop: bool,
     /,
+    *,
+    stop: bool,
 ) -> NextLoad | None:
     """Today's load held or stepped up; ``None`` when no load is known."""
     load = answers.load_kg
     if load is None:
         return checks.next_load if checks is not None else None
     if checks is not None and checks.load_jump is not None:
-        cap = _plates(checks.load_jump.reference_kg * 1.1)
-        jump_reason = f"today's jump was {checks.load_jump.jump_pct:.0f} %"
+        jump = checks.load_jump
+        cap = _plates(jump.reference_kg * (1.0 + jump.threshold_pct / 100.0))
+        jump_reason = f"today's jump was {jump.jump_pct:.0f} %"
         return NextLoad(cap, cap - load, True, jump_reason)
-    hold_reason = _hold_reason(features, causes, checks, stop)
+    hold_reason = _hold_reason(kb, features, causes, checks, stop)
     if hold_reason is not None:
         return suggest_next_load(load, hold=True, reason=hold_reason)
     return suggest_next_load(load, hold=False, reason="the set was under control")
 
 
 def _hold_reason(
-    features: Features, causes: tuple[CauseFinding, ...], checks: HistoryChecks | None, stop: bool
+    kb: Knowledge,
+    features: Features,
+    causes: tuple[CauseFinding, ...],
+    checks: HistoryChecks | None,
+    stop: bool,
 ) -> str | None:
     fatigue = next((c.likelihood for c in causes if c.id == "muscle_fatigue"), 0.0)
     slowdown = features.values.get("slowdown_pct")
     if stop:
         return "a warning sign came up today"
-    if isinstance(slowdown, float | int) and slowdown >= HOLD_SLOWDOWN_PCT:
+    if isinstance(slowdown, float | int) and slowdown >= kb.plan["hold_slowdown_pct"].value:
         return f"reps slowed by {slowdown:.0f} % today"
-    if fatigue >= HOLD_FATIGUE_LIKELIHOOD:
+    if fatigue >= kb.plan["hold_fatigue_likelihood"].value:
         return "shaking rose clearly across the set"
     if checks is not None and checks.shaking_increase is not None:
         return f"you shook {checks.shaking_increase.ratio:.1f}x as much as last time"
@@ -110,16 +114,25 @@ def build_plan(ctx: PlanContext, /) -> tuple[PlanItem, ...]:
 
 
 def _plates(load_kg: float) -> float:
-    return math.floor(load_kg / 2.5) * 2.5
+    """Down to what the plates can make (the history rules' smallest load step)."""
+    step_kg = HistoryRules().min_step_kg
+    return math.floor(load_kg / step_kg) * step_kg
+
+
+def _holds(kb: Knowledge, cause_id: str, feature: str, op: Op, value: object) -> bool:
+    """Whether the knowledge base's rule holds on the lifter's value (its cutoff, not a copy)."""
+    return kb.rule(cause_id, feature, op).holds(value)
 
 
 def _warmup(ctx: PlanContext) -> list[str]:
-    personal, answers = ctx.kb.personal, ctx.answers
+    kb, answers = ctx.kb, ctx.answers
+    target = float(kb.rule("inadequate_warmup", "warmup_minutes", ">=").threshold)
     if answers.warmup_done is False:
-        return [personal["warmup_none"].format(target=10)]
-    if answers.warmup_minutes is not None and answers.warmup_minutes < 8:
-        return [personal["warmup_short"].format(minutes=answers.warmup_minutes, target=10)]
-    return [personal["warmup_default"]]
+        return [kb.personal["warmup_none"].format(target=target)]
+    if _holds(kb, "inadequate_warmup", "warmup_minutes", "<", answers.warmup_minutes):
+        text = kb.personal["warmup_short"].format(minutes=answers.warmup_minutes, target=target)
+        return [text]
+    return [kb.personal["warmup_default"]]
 
 
 def _next_load_step(ctx: PlanContext) -> list[str]:
@@ -145,7 +158,7 @@ def _stabilizer(ctx: PlanContext) -> list[str]:
     values, details, personal = ctx.features.values, ctx.features.details, ctx.kb.personal
     side = details.get("side") or details.get("leg")
     asym = values.get("asymmetry_abs_pct")
-    measured_one_side = isinstance(asym, float | int) and asym > 10
+    measured_one_side = _holds(ctx.kb, "stabilizer_weakness", "asymmetry_abs_pct", ">=", asym)
     one_sided = side is not None and (bool(values.get("reported_one_leg")) or measured_one_side)
     knees = bool(values.get("knees_cave") or values.get("form_flag_knees"))
     lines = [personal["stabilizer_one_leg"].format(side=side)] if one_sided else []
@@ -156,21 +169,21 @@ def _stabilizer(ctx: PlanContext) -> list[str]:
 def _rest(ctx: PlanContext) -> list[str]:
     checks = ctx.checks
     days = checks.consecutive_days.days_in_a_row if checks and checks.consecutive_days else None
-    if days is not None and days >= 2:
+    if _holds(ctx.kb, "neuromuscular_fatigue", "consecutive_hard_days", ">=", days):
         return [ctx.kb.personal["rest_days"].format(days=days)]
     return [ctx.kb.personal["rest_default"]]
 
 
 def _sleep(ctx: PlanContext) -> list[str]:
     hours = ctx.answers.sleep_h
-    if hours is not None and hours < 7:
+    if _holds(ctx.kb, "neuromuscular_fatigue", "sleep_h", "<", hours):
         return [ctx.kb.personal["sleep_short"].format(hours=hours)]
     return [ctx.kb.personal["sleep_default"]]
 
 
 def _fluids(ctx: PlanContext) -> list[str]:
     litres = ctx.answers.fluids_l
-    if litres is not None and litres < 1.5:
+    if _holds(ctx.kb, "hydration_electrolytes", "fluids_l", "<", litres):
         return [ctx.kb.personal["fluids_low"].format(litres=litres)]
     return [ctx.kb.personal["fluids_default"]]
 

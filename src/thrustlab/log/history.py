@@ -35,9 +35,10 @@ def history_for(
     """The lifter's working sets, oldest first, as ``explain`` reads them.
 
     ``before`` keeps only sessions dated earlier (for judging a set logged on that day).
-    An RPE missing but RIR given is read as ``10 - RIR``.
+    An RPE missing but RIR given is read through ``rpe_from_rir``.
     """
     from thrustlab.explain.history import History, PastSet
+    from thrustlab.explain.questions import rpe_from_rir
 
     columns = (
         TrainingSession.date,
@@ -62,7 +63,7 @@ def history_for(
             lift,
             load,
             reps,
-            rpe if rpe is not None or rir is None else max(0.0, 10.0 - rir),
+            rpe if rpe is not None or rir is None else rpe_from_rir(rir),
             tremor,
             asymmetry,
             verdict,

@@ -28,6 +28,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from thrustlab.errors import OptionError, ReadError
+from thrustlab.explain.questions import kg_from_lb
 from thrustlab.log.errors import LogImportError
 from thrustlab.log.export import EXPORT_SCHEMA, FIELDS
 from thrustlab.log.models import Lifter, LiftSet
@@ -44,7 +45,6 @@ from thrustlab.log.repo import (
 
 Source = Literal["auto", "thrustlab", "strong", "hevy"]
 WeightUnit = Literal["kg", "lb"]
-KG_PER_LB = 0.45359237
 _UID_NAMESPACE = uuid.UUID("5b0f4d52-8a61-4b0e-9a59-3f0c1d2e7a41")
 _UID_CHUNK = 500
 _WRITE_BATCH = 500
@@ -544,7 +544,7 @@ def _to_kg(weight: float | None, unit: str) -> float | None:
     if unit in ("kg", "kgs"):
         return weight
     if unit in ("lb", "lbs"):
-        return round(weight * KG_PER_LB, 3)
+        return round(kg_from_lb(weight), 3)
     raise _RowProblem(f"unknown weight unit {unit!r} (kg or lbs)")
 
 

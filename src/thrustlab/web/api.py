@@ -9,6 +9,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, File, Form, HTTPException, Request, UploadFile
 from pydantic import BaseModel, Field
 
+from thrustlab.explain.answers import answers_from_mapping
 from thrustlab.web.accounts import authenticate, issue_token
 from thrustlab.web.deps import (
     DB,
@@ -146,7 +147,7 @@ def create_analysis(
         raise HTTPException(400, "answers must be a JSON object") from None
     if not isinstance(given, dict):
         raise HTTPException(400, "answers must be a JSON object")
-    info = set_info(exercise, date, given)
+    info = set_info(exercise, date, answers_from_mapping(given))
     uploads = accept_files(file, left, right, settings)
     job_id = new_job(engine_of(request), user, uploads, info)
     pool = pool_of(request)

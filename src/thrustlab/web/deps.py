@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -16,6 +16,8 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile
 
 from thrustlab.errors import ThrustlabError
+from thrustlab.explain.answers import Answers, answers_from_mapping
+from thrustlab.explain.questions import QUESTIONS, AnswersError, question
 from thrustlab.log import EXERCISES, session_scope
 from thrustlab.web.accounts import RateLimiter, can_see, user_for_token
 from thrustlab.web.errors import UploadError, WebError
@@ -175,12 +177,19 @@ def accept_files(
     return uploads
 
 
-def set_info(exercise: str, date: dt.date | None, answers: dict[str, Any], /) -> SetInfo:
-    """The set's facts and checked answers (``AnswersError`` names a bad one)."""
-    from thrustlab.explain import answers_from_mapping
-    from thrustlab.explain.answers import answered
-
+def set_info(exercise: str, date: dt.date | None, answers: Answers, /) -> SetInfo:
+    """The set's facts beside its checked answers."""
     if exercise not in EXERCISES:
         raise WebError(f"unknown exercise {exercise!r}; use one of: {', '.join(EXERCISES)}")
-    checked = answered(answers_from_mapping({k: v for k, v in answers.items() if v != ""}))
-    return SetInfo(exercise=exercise, date=date or dt.date.today(), answers=dict(checked))
+    return SetInfo(exercise=exercise, date=date or dt.date.today(), answers=answers)
+
+
+def answers_from_form(fields: Mapping[str, str], /) -> Answers:
+    """The upload form's answers (one field per question, blank = not answered); a bad one
+    is a ``WebError`` that names the field by its label."""
+    try:
+        return answers_from_mapping({q.key: fields.get(q.key, "") for q in QUESTIONS})
+    except AnswersError as error:
+        if not error.key:
+            raise
+        raise WebError(f"{question(error.key).label} {error.problem}") from None

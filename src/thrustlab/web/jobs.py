@@ -27,8 +27,10 @@ from sqlalchemy import Engine, select, update
 
 from thrustlab.document import from_document
 from thrustlab.errors import ThrustlabError
+from thrustlab.explain.answers import Answers, answers_from_json, answers_to_json
 from thrustlab.log import NewSet, RecordingRef, add_set, analysis_record, history_for, session_scope
 from thrustlab.log.models import utcnow
+from thrustlab.log.recordings import log_answers
 from thrustlab.web.models import Job, User
 from thrustlab.web.uploads import Upload
 
@@ -44,11 +46,12 @@ class SetInfo:
 
     exercise: str = "barbell_hip_thrust"
     date: dt.date = dataclasses.field(default_factory=dt.date.today)
-    answers: dict[str, Any] = dataclasses.field(default_factory=dict)
-    """Answer names (``thrustlab.explain.Answers``) to plain values, already checked."""
+    answers: Answers = dataclasses.field(default_factory=Answers)
 
     def as_json(self) -> dict[str, Any]:
-        return {"exercise": self.exercise, "date": self.date.isoformat(), "answers": self.answers}
+        """What the queued job stores (the answers through ``answers_to_json``)."""
+        answers = answers_to_json(self.answers)
+        return {"exercise": self.exercise, "date": self.date.isoformat(), "answers": answers}
 
 
 def new_job(engine: Engine, user: User, uploads: Sequence[Upload], info: SetInfo, /) -> str:
@@ -120,13 +123,14 @@ def run_job(
         if job.upload_right is not None:
             files.append((job.file_names[1], job.upload_right))
         day = dt.date.fromisoformat(info["date"])
+        answers = answers_from_json(info["answers"])
         history = history_for(session, lifter, before=day)
     try:
         if executor is None:
-            outcome = analysis_outcome(files, info["answers"], history, day, video_pose)
+            outcome = analysis_outcome(files, answers, history, day, video_pose)
         else:
             outcome = executor.submit(
-                analysis_outcome, files, info["answers"], history, day, video_pose
+                analysis_outcome, files, answers, history, day, video_pose
             ).result()
     except Exception as error:  # a bug must not kill the worker; the job says what happened
         logger.exception("analysis job %s failed", job_id)
@@ -158,14 +162,15 @@ def _store(
     document: dict[str, Any],
     report_html: str,
 ) -> None:
-    answers = info["answers"]
+    answers = answers_from_json(info["answers"])
     new = NewSet(
         exercise=info["exercise"],
         date=dt.date.fromisoformat(info["date"]),
-        load_kg=answers.get("load_kg"),
-        reps=answers.get("reps"),
-        rpe=answers.get("rpe"),
-        answers={k: v for k, v in answers.items() if k not in ("load_kg", "reps", "rpe")},
+        load_kg=answers.load_kg,
+        reps=answers.reps,
+        rpe=answers.rpe,
+        rir=answers.rir,
+        answers=log_answers(answers),
         uid=job_id,
     )
     refs = [
@@ -212,7 +217,7 @@ def _fail(engine: Engine, job_id: str, message: str) -> None:
 
 def analysis_outcome(
     files: Sequence[tuple[str, bytes]],
-    answers: dict[str, Any],
+    answers: Answers,
     history: Any,
     day: dt.date,
     video_pose: bool = True,
@@ -228,7 +233,7 @@ def analysis_outcome(
 
 def analyse_files(
     files: Sequence[tuple[str, bytes]],
-    answers: dict[str, Any],
+    answers: Answers,
     history: Any,
     day: dt.date,
     /,
@@ -238,7 +243,6 @@ def analyse_files(
     """One set through the pipeline (one recording, a video, or the left and right thigh's):
     its JSON document and HTML report."""
     from thrustlab.document import to_document
-    from thrustlab.explain import answers_from_mapping
     from thrustlab.pipeline import VideoOptions, process
     from thrustlab.report.html import render_report
 
@@ -250,7 +254,7 @@ def analyse_files(
             paths.append(path)
         analysis = process(
             paths,
-            answers=answers_from_mapping(answers),
+            answers=answers,
             history=history,
             today=day,
             video=VideoOptions(view="side", pose=video_pose),

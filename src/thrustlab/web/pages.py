@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile
 
+from thrustlab.explain.questions import GROUPS, QUESTIONS
 from thrustlab.log import EXERCISES
 from thrustlab.web.accounts import (
     athletes_of,
@@ -25,6 +26,7 @@ from thrustlab.web.deps import (
     PageUser,
     ReadDB,
     accept_files,
+    answers_from_form,
     check_csrf,
     csrf_token,
     engine_of,
@@ -137,13 +139,20 @@ def logout(
 
 @router.get("/upload")
 def upload_page(request: Request, user: PageUser) -> HTMLResponse:
-    return render(request, "upload.html", user=user, today=dt.date.today().isoformat())
+    return _upload_form(request, user, today=dt.date.today().isoformat())
 
 
-ANSWER_FIELDS = (
-    "load", "reps", "rpe", "warmup_done", "sleep_h", "fluids_l", "pain", "dizziness",
-    "shaking_after_min", "shakier_leg", "nervous", "pr_attempt", "knees_cave", "cramps",
-)  # fmt: skip
+def _upload_form(
+    request: Request, user: User, /, *, status: int = 200, **context: Any
+) -> HTMLResponse:
+    """The upload form, its answer fields generated from the questions table."""
+    return render(request, "upload.html", user=user, groups=FORM_GROUPS, status=status, **context)
+
+
+FORM_GROUPS = tuple(
+    (heading, tuple(q for q in QUESTIONS if q.group == group)) for group, heading in GROUPS
+)
+"""The form's answer fields: per group, its heading and questions."""
 
 
 @router.post("/upload")
@@ -154,7 +163,7 @@ async def upload(request: Request, user: PageUser) -> Response:
 
 async def _upload(request: Request, user: User, form: Any) -> Response:
     check_csrf(request, _text(form.get("csrf_token")))
-    answers = {name: _text(form.get(name)) for name in ANSWER_FIELDS}
+    fields = {q.key: _text(form.get(q.key)) for q in QUESTIONS}
     files = {k: v if isinstance(v, UploadFile) else None for k in ("file", "left", "right")
              for v in [form.get(k)]}  # fmt: skip
     exercise = _text(form.get("exercise")) or "barbell_hip_thrust"
@@ -163,14 +172,14 @@ async def _upload(request: Request, user: User, form: Any) -> Response:
 
     try:
         day = dt.date.fromisoformat(date_text) if date_text else None
-        info = set_info(exercise, day, answers)
+        info = set_info(exercise, day, answers_from_form(fields))
         uploads = await run_in_threadpool(
             accept_files, files["file"], files["left"], files["right"], settings_of(request)
         )
     except (WebError, ValueError) as error:
         status = getattr(error, "status_code", 400)
-        return render(
-            request, "upload.html", user=user, error=str(error), form=answers,
+        return _upload_form(
+            request, user, error=str(error), form=fields,
             today=date_text or dt.date.today().isoformat(), status=status,
         )  # fmt: skip
     job_id = await run_in_threadpool(new_job, engine_of(request), user, uploads, info)

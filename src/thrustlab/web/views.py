@@ -12,8 +12,6 @@ from sqlalchemy.orm import Session
 from thrustlab.log import LiftTrend, get_set, history_for, lift_trends
 from thrustlab.web.models import Job, User
 
-ASYMMETRY_LARGE_PCT = 15.0  # PRODUCT.md: over 15 % is a large asymmetry
-
 
 def jobs_of(session: Session, user: User, /, *, limit: int = 50) -> list[Job]:
     statement = (
@@ -58,8 +56,17 @@ class AthleteFlags:
 
     @property
     def needs_attention(self) -> bool:
-        big = self.asymmetry_pct is not None and abs(self.asymmetry_pct) > ASYMMETRY_LARGE_PCT
-        return bool(self.warning_signs) or big or self.load_jump is not None
+        return bool(self.warning_signs) or self.large_asymmetry or self.load_jump is not None
+
+    @property
+    def large_asymmetry(self) -> bool:
+        """Whether the legs differ by what the knowledge base calls a large asymmetry."""
+        from thrustlab.explain import load_knowledge
+
+        if self.asymmetry_pct is None:
+            return False
+        large = load_knowledge().rule("stabilizer_weakness", "asymmetry_abs_pct", ">")
+        return large.holds(abs(self.asymmetry_pct))
 
 
 def athlete_flags(session: Session, athlete: User, /) -> AthleteFlags:
