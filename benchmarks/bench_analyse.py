@@ -69,7 +69,7 @@ def main() -> int:
     import pyarrow.csv as pcsv
 
     from thrustlab.analyse import analyse
-    from thrustlab.read import read
+    from thrustlab.readers import read
 
     with tempfile.TemporaryDirectory() as tmp:
         paths = make_files(Path(tmp), args.files)

@@ -44,7 +44,7 @@ def build_log(path: Path | None, n_sets: int, *, url: str | None = None) -> str:
     """A migrated log (SQLite at ``path``, or ``url``) of ``n_sets`` analysed sets of "me"."""
     from sqlalchemy import insert
 
-    from thrustlab.explain.history import EXERCISES
+    from thrustlab.explanation.history import EXERCISES
     from thrustlab.log import open_log
     from thrustlab.log.models import Analysis, Lifter, LiftSet, TrainingSession
 

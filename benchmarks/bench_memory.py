@@ -28,7 +28,7 @@ if sys.argv[2] == "parse":
     pyarrow.csv.read_csv(path)
 else:
     from thrustlab.analyse import analyse
-    from thrustlab.read import read
+    from thrustlab.readers import read
     findings = analyse(read(path))
     print(findings.set.rep_count, file=sys.stderr)
 print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)

@@ -39,8 +39,8 @@ def test_public_api_resolves_lazily() -> None:
 def test_api_functions_stay_callable_once_their_subpackages_are_imported() -> None:
     import thrustlab
     import thrustlab.analyse
-    import thrustlab.explain
-    import thrustlab.read  # binds thrustlab.read to the subpackage
+    import thrustlab.explanation
+    import thrustlab.readers  # binds thrustlab.readers to the subpackage
 
     recording, _ = thrustlab.simulate_set(thrustlab.SimulationSpec(seed=1, n_reps=3))
     assert isinstance(recording, thrustlab.Recording)

@@ -21,7 +21,7 @@ from typing import Any
 
 import pytest
 
-from thrustlab.explain import explain
+from thrustlab.explanation import explain
 from thrustlab.findings import Findings, Legs, RepMetrics, SetMetrics, SourceSummary
 from thrustlab.pipeline import process
 from thrustlab.recording import Recording

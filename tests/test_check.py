@@ -10,8 +10,8 @@ from typer.testing import CliRunner
 
 from thrustlab.cli import app
 from thrustlab.cli.check import ask_answers
-from thrustlab.explain import Answers, answers_from_mapping, explain, load_answers
-from thrustlab.explain.questions import QUESTIONS
+from thrustlab.explanation import Answers, answers_from_mapping, explain, load_answers
+from thrustlab.explanation.questions import QUESTIONS
 from thrustlab.report.assessment_view import assessment_view
 
 

@@ -14,7 +14,7 @@ import pytest
 from thrustlab.analysis import Analysis
 from thrustlab.document import to_document
 from thrustlab.errors import InputError
-from thrustlab.explain import (
+from thrustlab.explanation import (
     Answers,
     AnswersError,
     Assessment,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 
-from thrustlab.explain.history import (
+from thrustlab.explanation.history import (
     History,
     HistoryChecks,
     PastSet,
@@ -92,7 +92,7 @@ def test_next_load_steps_are_small_plate_steps() -> None:
 def test_the_history_checks_use_the_knowledge_bases_cutoffs() -> None:
     """A load jump, more shaking and a large asymmetry start where the knowledge base's
     rules say (the checks keep no copy of those numbers)."""
-    from thrustlab.explain import load_knowledge
+    from thrustlab.explanation import load_knowledge
 
     kb = load_knowledge()
     jump_pct = float(kb.rule("neuromuscular_fatigue", "load_jump_pct", ">").threshold)

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 import yaml
 
-from thrustlab.explain.knowledge import (
+from thrustlab.explanation.knowledge import (
     CAUSE_IDS,
     RED_FLAG_IDS,
     STRATEGY_IDS,
@@ -20,7 +20,7 @@ from thrustlab.explain.knowledge import (
 
 
 def _raw() -> dict[str, Any]:
-    text = resources.files("thrustlab.explain").joinpath("knowledge.yaml").read_text("utf-8")
+    text = resources.files("thrustlab.explanation").joinpath("knowledge.yaml").read_text("utf-8")
     data = yaml.safe_load(text)
     assert isinstance(data, dict)
     return data

@@ -13,7 +13,7 @@ import datetime
 import pytest
 
 from thrustlab.analyse import analyse, analyse_legs
-from thrustlab.explain import Answers, Assessment, History, PastSet, explain
+from thrustlab.explanation import Answers, Assessment, History, PastSet, explain
 from thrustlab.findings import Findings
 from thrustlab.simulate import SimulationSpec, scenario, simulate_set
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import xml.etree.ElementTree as ET
 
-from thrustlab.explain.history import PastSet
+from thrustlab.explanation.history import PastSet
 from thrustlab.log.history import TrendRow
 from thrustlab.report.history_plot import NO_VERDICT_COLOUR, VERDICT_COLOURS, history_svg
 

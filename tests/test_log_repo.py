@@ -9,7 +9,7 @@ from sqlalchemy import Engine, func, select
 
 from test_log_support import stored_analysis
 from thrustlab.errors import OptionError
-from thrustlab.explain.history import history_checks
+from thrustlab.explanation.history import history_checks
 from thrustlab.log import (
     NewSet,
     NotFoundError,

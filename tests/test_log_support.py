@@ -19,7 +19,7 @@ from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 
 from thrustlab.analysis import Analysis
-from thrustlab.explain import explain
+from thrustlab.explanation import explain
 from thrustlab.findings import Findings, RepMetrics, SetMetrics, SourceSummary
 from thrustlab.log import open_log
 

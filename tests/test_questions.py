@@ -17,13 +17,13 @@ from typer.testing import CliRunner
 from thrustlab.cli import app
 from thrustlab.cli.check import ask_answers
 from thrustlab.errors import OptionError
-from thrustlab.explain.answers import (
+from thrustlab.explanation.answers import (
     Answers,
     answers_from_json,
     answers_from_mapping,
     answers_to_json,
 )
-from thrustlab.explain.questions import (
+from thrustlab.explanation.questions import (
     QUESTIONS,
     AnswersError,
     kg_from_lb,

@@ -10,7 +10,7 @@ import pytest
 
 from test_read_support import DATA, shared
 from thrustlab.errors import FormatError, OptionError, ReadError
-from thrustlab.read import ReadOptions, detect_format, read
+from thrustlab.readers import ReadOptions, detect_format, read
 from thrustlab.recording import G_MPS2
 
 

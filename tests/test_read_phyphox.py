@@ -9,7 +9,7 @@ import pytest
 
 from test_read_support import phyphox_csv, still, write_export
 from thrustlab.errors import FormatError
-from thrustlab.read import detect_format, read
+from thrustlab.readers import detect_format, read
 
 rng = np.random.default_rng(11)
 META_TIME = (

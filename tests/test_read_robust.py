@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from test_read_support import DATA, phyphox_csv, sensorlogger_csv, still, times_ns, write_export
 from thrustlab.errors import FormatError, ReadError
-from thrustlab.read import FORMATS, _source, detect_format, read
+from thrustlab.readers import FORMATS, _source, detect_format, read
 from thrustlab.recording import Recording
 
 FORMAT_CHOICES = [None, *FORMATS]
@@ -162,7 +162,7 @@ def test_import_does_not_load_pyarrow() -> None:
     import subprocess
     import sys
 
-    code = "import sys, thrustlab.read; print('pyarrow' in sys.modules)"
+    code = "import sys, thrustlab.readers; print('pyarrow' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
 

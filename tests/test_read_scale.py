@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from thrustlab.read import read
+from thrustlab.readers import read
 
 HEADER = "time_s,ax,ay,az,gx,gy,gz"
 
@@ -48,7 +48,7 @@ def test_6000_rows_cost_little_more_than_pyarrow(tmp_path: Path) -> None:
 
 MEMORY_SCRIPT = """
 import resource, sys
-from thrustlab.read import read
+from thrustlab.readers import read
 rec = read(sys.argv[1])
 assert rec.t_s.size == int(sys.argv[2]), rec.t_s.size
 print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)

@@ -18,7 +18,7 @@ from test_read_support import (
     write_export,
 )
 from thrustlab.errors import FormatError, ReadError
-from thrustlab.read import detect_format, read
+from thrustlab.readers import detect_format, read
 from thrustlab.recording import G_MPS2
 
 GRAVITY = (0.5, -9.5, 2.3)

@@ -17,7 +17,7 @@ import pytest
 from test_read_support import SHARED, shared
 from thrustlab.analyse import analyse, tremor_in
 from thrustlab.config import AnalysisConfig
-from thrustlab.read import ReadOptions, read
+from thrustlab.readers import ReadOptions, read
 
 
 def test_spar_series_count_20_reps_within_one_on_90_percent() -> None:

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from thrustlab.config import AnalysisConfig
-from thrustlab.explain import Answers, History, PastSet
+from thrustlab.explanation import Answers, History, PastSet
 from thrustlab.findings import Findings
 from thrustlab.pipeline import process
 from thrustlab.recording import Recording

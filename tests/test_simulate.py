@@ -86,7 +86,7 @@ def test_unknown_scenario_is_refused() -> None:
 
 
 def test_csv_text_round_trips_through_the_reader(tmp_path) -> None:  # type: ignore[no-untyped-def]
-    from thrustlab.read import read
+    from thrustlab.readers import read
 
     recording, _ = simulate_set(replace(SimulationSpec(seed=9, n_reps=3), rate_hz=50.0))
     assert isinstance(recording, Recording)

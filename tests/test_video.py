@@ -167,7 +167,7 @@ def test_pipeline_video_with_progress_and_annotation(tmp_path: Path) -> None:
 
 
 def test_explain_reads_video_findings_and_form_codes(side: VideoResult) -> None:
-    from thrustlab.explain import explain
+    from thrustlab.explanation import explain
     from thrustlab.quality import QualityFlag
 
     plain = explain(side.findings)

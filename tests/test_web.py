@@ -341,7 +341,7 @@ def test_the_coach_dashboard_flags_warning_signs_and_asymmetry(client: TestClien
 
 
 def test_the_coach_flags_a_large_asymmetry_by_the_knowledge_bases_cutoff() -> None:
-    from thrustlab.explain import load_knowledge
+    from thrustlab.explanation import load_knowledge
     from thrustlab.web.views import AthleteFlags
 
     rule = load_knowledge().rule("stabilizer_weakness", "asymmetry_abs_pct", ">")
@@ -358,7 +358,7 @@ def test_the_coach_flags_a_large_asymmetry_by_the_knowledge_bases_cutoff() -> No
 def test_the_upload_form_has_a_field_per_question_and_names_a_bad_one_by_its_label(
     client: TestClient, demo_csv: bytes
 ) -> None:
-    from thrustlab.explain.questions import QUESTIONS, question
+    from thrustlab.explanation.questions import QUESTIONS, question
 
     sign_up(client, "form@example.org")
     page = client.get("/upload").text

@@ -1,91 +1,59 @@
 """thrustlab: why do my legs shake during hip thrusts, and what do I do about it?
 
-The public API. Heavy modules load on first use, so ``import thrustlab`` stays instant.
-``read``, ``analyse`` and ``explain`` are subpackages that can be called as the functions
-of the same name (see ``_callable``).
+The public API. ``process`` runs the whole chain; ``read``, ``analyse``, ``explain`` and
+``render_report`` are its steps. Each name is listed once below with the module it lives in,
+and loads on first use, so ``import thrustlab`` stays instant and does nothing else.
 """
 
 from __future__ import annotations
 
 from importlib import import_module
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 __version__ = "0.1.0"
 
-if TYPE_CHECKING:
-    from thrustlab.analyse import analyse, analyse_legs
-    from thrustlab.batch import BatchResult, run_batch
-    from thrustlab.config import AnalysisConfig
-    from thrustlab.errors import (
-        AnalysisError,
-        FormatError,
-        InputError,
-        ReadError,
-        ThrustlabError,
-    )
-    from thrustlab.explain import Answers, Assessment, explain
-    from thrustlab.findings import Findings, RepMetrics, SetMetrics
-    from thrustlab.quality import QualityFlag
-    from thrustlab.read import read
-    from thrustlab.recording import Recording
-    from thrustlab.report.html import render_report
-    from thrustlab.simulate import SetTruth, SimulationSpec, simulate_set
-
-__all__ = [
-    "AnalysisConfig",
-    "AnalysisError",
-    "Answers",
-    "Assessment",
-    "BatchResult",
-    "Findings",
-    "FormatError",
-    "InputError",
-    "QualityFlag",
-    "ReadError",
-    "Recording",
-    "RepMetrics",
-    "SetMetrics",
-    "SetTruth",
-    "SimulationSpec",
-    "ThrustlabError",
-    "__version__",
-    "analyse",
-    "analyse_legs",
-    "explain",
-    "read",
-    "render_report",
-    "run_batch",
-    "simulate_set",
-]
-
 _HOMES = {
+    "process": "thrustlab.pipeline",
+    "Analysis": "thrustlab.analysis",
+    "VideoOptions": "thrustlab.pipeline",
+    "to_document": "thrustlab.document",
+    "from_document": "thrustlab.document",
+    "read": "thrustlab.readers",
+    "ReadOptions": "thrustlab.readers",
+    "Recording": "thrustlab.recording",
     "analyse": "thrustlab.analyse",
     "analyse_legs": "thrustlab.analyse",
     "AnalysisConfig": "thrustlab.config",
-    "BatchResult": "thrustlab.batch",
-    "Answers": "thrustlab.explain",
-    "Assessment": "thrustlab.explain",
-    "explain": "thrustlab.explain",
-    "render_report": "thrustlab.report.html",
-    "run_batch": "thrustlab.batch",
-    "AnalysisError": "thrustlab.errors",
-    "FormatError": "thrustlab.errors",
-    "InputError": "thrustlab.errors",
-    "ReadError": "thrustlab.errors",
-    "ThrustlabError": "thrustlab.errors",
     "Findings": "thrustlab.findings",
     "RepMetrics": "thrustlab.findings",
     "SetMetrics": "thrustlab.findings",
     "QualityFlag": "thrustlab.quality",
-    "read": "thrustlab.read",
-    "Recording": "thrustlab.recording",
-    "SetTruth": "thrustlab.simulate",
-    "SimulationSpec": "thrustlab.simulate",
+    "explain": "thrustlab.explanation",
+    "Answers": "thrustlab.explanation",
+    "Assessment": "thrustlab.explanation",
+    "History": "thrustlab.explanation",
+    "render_report": "thrustlab.report.html",
+    "run_batch": "thrustlab.batch",
+    "BatchResult": "thrustlab.batch",
     "simulate_set": "thrustlab.simulate",
+    "SimulationSpec": "thrustlab.simulate",
+    "SetTruth": "thrustlab.simulate",
+    "ThrustlabError": "thrustlab.errors",
+    "InputError": "thrustlab.errors",
+    "ReadError": "thrustlab.errors",
+    "FormatError": "thrustlab.errors",
+    "AnalysisError": "thrustlab.errors",
 }
+"""Every public name and its home."""
+
+__all__ = ["__version__", *_HOMES]  # noqa: PLE0604  (the keys are the names, as strings)
 
 
 def __getattr__(name: str) -> Any:
     if name in _HOMES:
         return getattr(import_module(_HOMES[name]), name)
     raise AttributeError(f"module 'thrustlab' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from thrustlab.explain.assessment import Assessment
+from thrustlab.explanation.assessment import Assessment
 from thrustlab.findings import Findings
 
 

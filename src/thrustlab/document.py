@@ -18,8 +18,8 @@ from typing import Any
 
 from thrustlab.analysis import Analysis
 from thrustlab.errors import InputError
-from thrustlab.explain.assessment import Assessment
-from thrustlab.explain.knowledge import load_knowledge
+from thrustlab.explanation.assessment import Assessment
+from thrustlab.explanation.knowledge import load_knowledge
 from thrustlab.findings import Findings, FormMetrics, RepMetrics, SetMetrics, SourceSummary, Traces
 from thrustlab.quality import QualityFlag
 from thrustlab.schema import ANALYSIS_SCHEMA

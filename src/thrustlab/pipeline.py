@@ -20,9 +20,9 @@ from thrustlab.analysis import Analysis
 from thrustlab.config import AnalysisConfig
 from thrustlab.document import at_contract_precision
 from thrustlab.errors import InputError, OptionError
-from thrustlab.explain import Answers, History, explain
+from thrustlab.explanation import Answers, History, explain
 from thrustlab.findings import Findings
-from thrustlab.read import ReadOptions, read
+from thrustlab.readers import ReadOptions, read
 from thrustlab.recording import Recording
 
 if TYPE_CHECKING:

@@ -14,7 +14,7 @@ from thrustlab.findings import MODES
 
 if TYPE_CHECKING:
     from thrustlab.config import AnalysisConfig
-    from thrustlab.explain import Answers
+    from thrustlab.explanation import Answers
     from thrustlab.pipeline import ReadOptions, VideoOptions
 
 FORMAT_HELP = "Force the format: sensorlogger, sensorlogger-json, phyphox, csv (default: detected)."

@@ -1,5 +1,5 @@
 """The answer options of ``thrustlab analyze`` and ``thrustlab log add``, generated from the
-questions table (``thrustlab.explain.questions.QUESTIONS``): the same names, help and parsing
+questions table (``thrustlab.explanation.questions.QUESTIONS``): the same names, help and parsing
 on both, and error messages that name the option."""
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from typing import Annotated, Any
 import typer
 
 from thrustlab.errors import OptionError
-from thrustlab.explain.answers import Answers, answers_from_options
-from thrustlab.explain.questions import QUESTIONS, AnswersError, Question, question
+from thrustlab.explanation.answers import Answers, answers_from_options
+from thrustlab.explanation.questions import QUESTIONS, AnswersError, Question, question
 
 GivenAnswers = dict[str, str | bool]
 """The answer options that were given: question key -> the option's raw value."""

@@ -1,6 +1,6 @@
 """``thrustlab check``: a short questionnaire that works without a recording.
 
-The questions come from the one table, ``thrustlab.explain.questions.QUESTIONS``. Every
+The questions come from the one table, ``thrustlab.explanation.questions.QUESTIONS``. Every
 question can be skipped with Enter. The answers go through ``explain()`` like a measured
 set's, and can be saved for ``thrustlab analyze --answers``.
 """
@@ -14,8 +14,8 @@ from typing import Annotated
 import typer
 
 from thrustlab.errors import OptionError
-from thrustlab.explain.answers import Answers, answers_from_mapping, answers_to_json
-from thrustlab.explain.questions import QUESTIONS, AnswersError, Value, parse_reply
+from thrustlab.explanation.answers import Answers, answers_from_mapping, answers_to_json
+from thrustlab.explanation.questions import QUESTIONS, AnswersError, Value, parse_reply
 
 Ask = Callable[[str], str]
 

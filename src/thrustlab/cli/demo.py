@@ -24,8 +24,8 @@ def demo(
     """Simulate a hip-thrust set, analyse it, explain it, and write the HTML report."""
     from rich.console import Console
 
-    from thrustlab.explain import Answers, answers_to_json
-    from thrustlab.explain.questions import question, shown
+    from thrustlab.explanation import Answers, answers_to_json
+    from thrustlab.explanation.questions import question, shown
     from thrustlab.pipeline import process
     from thrustlab.report.html import render_report
     from thrustlab.report.terminal import analysis_view

@@ -19,7 +19,7 @@ from thrustlab.cli.answer_options import GivenAnswers, answers_from_cli, with_an
 from thrustlab.errors import OptionError
 
 if TYPE_CHECKING:
-    from thrustlab.explain.history import HistoryChecks
+    from thrustlab.explanation.history import HistoryChecks
     from thrustlab.log import AnalysisRecord, RecordingRef
     from thrustlab.log.history import LiftTrend
 
@@ -101,8 +101,8 @@ def add(
     """Log a set: load, reps, RPE or RIR, answers; with --recording, its analysis too.
 
     Answers come from --answers FILE, then --answer KEY=VALUE, then the answer options."""
-    from thrustlab.explain.history import history_checks
-    from thrustlab.explain.questions import AnswersError
+    from thrustlab.explanation.history import history_checks
+    from thrustlab.explanation.questions import AnswersError
     from thrustlab.log import NewSet, add_set, history_for, open_log, session_scope
     from thrustlab.log.recordings import log_answers, log_recording
 
@@ -458,7 +458,7 @@ def _answer_pairs(pairs: list[str] | None) -> dict[str, str]:
 
 def _answer(key: str, value: Any) -> str:
     """A stored answer with its question's label and unit (and its key, to use with -a)."""
-    from thrustlab.explain.questions import question, shown
+    from thrustlab.explanation.questions import question, shown
 
     try:
         return f"{shown(question(key), value)}  ({key})"

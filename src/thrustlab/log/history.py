@@ -19,7 +19,7 @@ from thrustlab.log.models import Analysis, Lifter, LiftSet, TrainingSession
 from thrustlab.log.repo import DEFAULT_LIFTER
 
 if TYPE_CHECKING:  # imported when used: importing explain loads its knowledge base
-    from thrustlab.explain.history import History
+    from thrustlab.explanation.history import History
 
 _VERDICT_RANK: dict[str | None, int] = {None: 0, "normal": 1, "caution": 2, "stop": 3}
 
@@ -37,8 +37,8 @@ def history_for(
     ``before`` keeps only sessions dated earlier (for judging a set logged on that day).
     An RPE missing but RIR given is read through ``rpe_from_rir``.
     """
-    from thrustlab.explain.history import History, PastSet
-    from thrustlab.explain.questions import rpe_from_rir
+    from thrustlab.explanation.history import History, PastSet
+    from thrustlab.explanation.questions import rpe_from_rir
 
     columns = (
         TrainingSession.date,

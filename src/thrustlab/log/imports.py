@@ -28,7 +28,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from thrustlab.errors import OptionError, ReadError
-from thrustlab.explain.questions import kg_from_lb
+from thrustlab.explanation.questions import kg_from_lb
 from thrustlab.log.errors import LogImportError
 from thrustlab.log.export import EXPORT_SCHEMA, FIELDS
 from thrustlab.log.models import Lifter, LiftSet

@@ -7,9 +7,9 @@ import dataclasses
 from collections.abc import Sequence
 from pathlib import Path
 
-from thrustlab.explain.answers import Answers, answers_to_json
-from thrustlab.explain.history import History
-from thrustlab.explain.questions import Value
+from thrustlab.explanation.answers import Answers, answers_to_json
+from thrustlab.explanation.history import History
+from thrustlab.explanation.questions import Value
 from thrustlab.log.repo import AnalysisRecord, NewSet, RecordingRef, analysis_record, recording_ref
 from thrustlab.pipeline import VideoOptions, process
 

@@ -10,7 +10,7 @@ from rich.console import Group, RenderableType
 from rich.padding import Padding
 from rich.text import Text
 
-from thrustlab.explain.assessment import Assessment, CauseFinding, PlanItem, RedFlag
+from thrustlab.explanation.assessment import Assessment, CauseFinding, PlanItem, RedFlag
 
 TOP_CAUSES = 3
 URGENCY_WORDS = {"now": "stop now", "soon": "watch this"}

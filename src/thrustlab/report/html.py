@@ -16,8 +16,8 @@ from typing import Any
 import numpy as np
 
 from thrustlab.analysis import Analysis
-from thrustlab.explain.assessment import Assessment, CauseFinding, Evidence, PlanItem, RedFlag
-from thrustlab.explain.history import History
+from thrustlab.explanation.assessment import Assessment, CauseFinding, Evidence, PlanItem, RedFlag
+from thrustlab.explanation.history import History
 from thrustlab.findings import Envelope, Findings, Traces
 from thrustlab.report import _svg as s
 

@@ -9,7 +9,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, File, Form, HTTPException, Request, UploadFile
 from pydantic import BaseModel, Field
 
-from thrustlab.explain.answers import answers_from_mapping
+from thrustlab.explanation.answers import answers_from_mapping
 from thrustlab.web.accounts import authenticate, issue_token
 from thrustlab.web.deps import (
     DB,

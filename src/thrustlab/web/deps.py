@@ -16,8 +16,8 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile
 
 from thrustlab.errors import ThrustlabError
-from thrustlab.explain.answers import Answers, answers_from_mapping
-from thrustlab.explain.questions import QUESTIONS, AnswersError, question
+from thrustlab.explanation.answers import Answers, answers_from_mapping
+from thrustlab.explanation.questions import QUESTIONS, AnswersError, question
 from thrustlab.log import EXERCISES, session_scope
 from thrustlab.web.accounts import RateLimiter, can_see, user_for_token
 from thrustlab.web.errors import UploadError, WebError

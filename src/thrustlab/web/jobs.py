@@ -27,7 +27,7 @@ from sqlalchemy import Engine, select, update
 
 from thrustlab.document import from_document
 from thrustlab.errors import ThrustlabError
-from thrustlab.explain.answers import Answers, answers_from_json, answers_to_json
+from thrustlab.explanation.answers import Answers, answers_from_json, answers_to_json
 from thrustlab.log import NewSet, RecordingRef, add_set, analysis_record, history_for, session_scope
 from thrustlab.log.models import utcnow
 from thrustlab.log.recordings import log_answers

@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile
 
-from thrustlab.explain.questions import GROUPS, QUESTIONS
+from thrustlab.explanation.questions import GROUPS, QUESTIONS
 from thrustlab.log import EXERCISES
 from thrustlab.web.accounts import (
     athletes_of,

@@ -61,7 +61,7 @@ class AthleteFlags:
     @property
     def large_asymmetry(self) -> bool:
         """Whether the legs differ by what the knowledge base calls a large asymmetry."""
-        from thrustlab.explain import load_knowledge
+        from thrustlab.explanation import load_knowledge
 
         if self.asymmetry_pct is None:
             return False
@@ -72,7 +72,7 @@ class AthleteFlags:
 def athlete_flags(session: Session, athlete: User, /) -> AthleteFlags:
     """The athlete's newest analysed set: warning signs, asymmetry, a load jump."""
     from thrustlab.document import from_document
-    from thrustlab.explain import history_checks
+    from thrustlab.explanation import history_checks
 
     job = session.scalar(
         select(Job)

@@ -8,7 +8,7 @@ import numpy as np
 
 from thrustlab.errors import FormatError, ReadError
 from thrustlab.quality import QualityFlag
-from thrustlab.read._clean import (
+from thrustlab.readers._clean import (
     FloatArray,
     IntArray,
     blank_absurd,
@@ -18,10 +18,10 @@ from thrustlab.read._clean import (
     magnitudes,
     time_origin,
 )
-from thrustlab.read._columns import ColumnMap, map_columns, map_given
-from thrustlab.read._csv import TextLayout, parse_csv, text_layout
-from thrustlab.read._options import SECONDS_PER, ReadOptions
-from thrustlab.read._source import Source
+from thrustlab.readers._columns import ColumnMap, map_columns, map_given
+from thrustlab.readers._csv import TextLayout, parse_csv, text_layout
+from thrustlab.readers._options import SECONDS_PER, ReadOptions
+from thrustlab.readers._source import Source
 from thrustlab.recording import G_MPS2, Recording
 
 ACC = ("ax", "ay", "az")

@@ -22,7 +22,7 @@ import numpy as np
 
 from thrustlab.errors import FormatError, ReadError
 from thrustlab.quality import QualityFlag
-from thrustlab.read._clean import (
+from thrustlab.readers._clean import (
     BoolArray,
     FloatArray,
     IntArray,
@@ -34,8 +34,8 @@ from thrustlab.read._clean import (
     gravity_in,
     time_origin,
 )
-from thrustlab.read._csv import parse_csv, text_layout
-from thrustlab.read._source import Source, one_line
+from thrustlab.readers._csv import parse_csv, text_layout
+from thrustlab.readers._source import Source, one_line
 from thrustlab.recording import G_MPS2, Recording
 
 XYZ = ("x", "y", "z")

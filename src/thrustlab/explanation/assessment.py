@@ -6,8 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from thrustlab.explain.history import HistoryChecks, NextLoad
-from thrustlab.explain.knowledge import Urgency
+from thrustlab.explanation.history import HistoryChecks, NextLoad
+from thrustlab.explanation.knowledge import Urgency
 
 Verdict = Literal["normal", "caution", "stop"]
 VERDICTS: tuple[Verdict, ...] = ("normal", "caution", "stop")

@@ -159,7 +159,7 @@ def load_knowledge() -> Knowledge:
     """The packaged knowledge base, read and checked once."""
     import yaml
 
-    text = resources.files("thrustlab.explain").joinpath("knowledge.yaml").read_text("utf-8")
+    text = resources.files("thrustlab.explanation").joinpath("knowledge.yaml").read_text("utf-8")
     return parse_knowledge(yaml.safe_load(text))
 
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from thrustlab.errors import FormatError
-from thrustlab.read._csv import text_layout
-from thrustlab.read._source import HEAD_BYTES, Source
-from thrustlab.read.phyphox import is_phyphox_header
-from thrustlab.read.sensorlogger import sensor_name
+from thrustlab.readers._csv import text_layout
+from thrustlab.readers._source import HEAD_BYTES, Source
+from thrustlab.readers.phyphox import is_phyphox_header
+from thrustlab.readers.sensorlogger import sensor_name
 
 MAX_SNIFFED_MEMBERS = 50
 

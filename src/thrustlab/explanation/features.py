@@ -11,8 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
-from thrustlab.explain.answers import Answers
-from thrustlab.explain.history import HistoryChecks
+from thrustlab.explanation.answers import Answers
+from thrustlab.explanation.history import HistoryChecks
 from thrustlab.findings import Findings
 
 Value = float | int | bool | str | None

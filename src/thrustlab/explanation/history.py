@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
-    from thrustlab.explain.knowledge import Op
+    from thrustlab.explanation.knowledge import Op
 
 Verdict = Literal["normal", "caution", "stop"]
 EXERCISES = (
@@ -48,7 +48,7 @@ def _cutoff(cause_id: str, feature: str, op: Op, /) -> Callable[[], float]:
     """A default read from the knowledge base's rule, so the number lives there only."""
 
     def read() -> float:
-        from thrustlab.explain.knowledge import load_knowledge
+        from thrustlab.explanation.knowledge import load_knowledge
 
         return float(load_knowledge().rule(cause_id, feature, op).threshold)
 

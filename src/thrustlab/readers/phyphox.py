@@ -17,10 +17,10 @@ import numpy as np
 
 from thrustlab.errors import FormatError, ReadError
 from thrustlab.quality import QualityFlag
-from thrustlab.read._clean import Stream, align, build, clean_stream, time_origin
-from thrustlab.read._columns import ColumnMap, map_columns, normalise
-from thrustlab.read._csv import TextLayout, first_line, parse_csv, text_layout
-from thrustlab.read._source import Source
+from thrustlab.readers._clean import Stream, align, build, clean_stream, time_origin
+from thrustlab.readers._columns import ColumnMap, map_columns, normalise
+from thrustlab.readers._csv import TextLayout, first_line, parse_csv, text_layout
+from thrustlab.readers._source import Source
 from thrustlab.recording import Recording
 
 ACC = ("ax", "ay", "az")

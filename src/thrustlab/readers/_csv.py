@@ -12,7 +12,7 @@ import numpy as np
 import numpy.typing as npt
 
 from thrustlab.errors import FormatError, ReadError
-from thrustlab.read._source import HEAD_BYTES, one_line
+from thrustlab.readers._source import HEAD_BYTES, one_line
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]

@@ -17,12 +17,11 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING
 
-from thrustlab._callable import make_callable
 from thrustlab.errors import FormatError
-from thrustlab.read._options import COLUMN_ROLES, ReadOptions
+from thrustlab.readers._options import COLUMN_ROLES, ReadOptions
 
 if TYPE_CHECKING:
-    from thrustlab.read._source import Source
+    from thrustlab.readers._source import Source
     from thrustlab.recording import Recording
 
 __all__ = ["COLUMN_ROLES", "FORMATS", "ReadOptions", "detect_format", "read"]
@@ -32,8 +31,8 @@ FORMATS = ("sensorlogger", "sensorlogger-json", "phyphox", "csv")
 
 def detect_format(path: str | os.PathLike[str], /) -> str:
     """The format ``path`` holds (one of ``FORMATS``), judged from its content."""
-    from thrustlab.read._sniff import sniff
-    from thrustlab.read._source import open_source
+    from thrustlab.readers._sniff import sniff
+    from thrustlab.readers._source import open_source
 
     with open_source(os.fspath(path)) as src:
         return sniff(src)
@@ -50,8 +49,8 @@ def read(
 
     ``options`` matter for generic CSVs only (headerless columns, units, a rate).
     """
-    from thrustlab.read._sniff import sniff
-    from thrustlab.read._source import open_source
+    from thrustlab.readers._sniff import sniff
+    from thrustlab.readers._source import open_source
 
     where = os.fspath(path)
     opts = options if options is not None else ReadOptions()
@@ -70,20 +69,17 @@ def read(
 
 def _read_as(src: Source, fmt: str, options: ReadOptions) -> Recording:
     if fmt == "sensorlogger":
-        from thrustlab.read.sensorlogger import read_sensorlogger
+        from thrustlab.readers.sensorlogger import read_sensorlogger
 
         return read_sensorlogger(src)
     if fmt == "sensorlogger-json":
-        from thrustlab.read.sensorlogger import read_sensorlogger_json
+        from thrustlab.readers.sensorlogger import read_sensorlogger_json
 
         return read_sensorlogger_json(src)
     if fmt == "phyphox":
-        from thrustlab.read.phyphox import read_phyphox
+        from thrustlab.readers.phyphox import read_phyphox
 
         return read_phyphox(src)
-    from thrustlab.read.generic import read_csv
+    from thrustlab.readers.generic import read_csv
 
     return read_csv(src, options=options)
-
-
-make_callable(__name__, "read")  # thrustlab.read(...) is the function too

@@ -1,7 +1,7 @@
 """Answers: what the lifter reports about the set. Every field is optional.
 
 The questions behind the fields (wording, unit, range, choices) are declared once in
-``thrustlab.explain.questions``; ``Answers`` checks its values against them.
+``thrustlab.explanation.questions``; ``Answers`` checks its values against them.
 ``answers_from_mapping`` builds answers from loose input (a YAML file, CLI options, a web
 form: the question keys, ``load: "100 kg"``, ``load_lb``), ``load_answers(path)`` reads a
 YAML file, and ``answers_to_json`` / ``answers_from_json`` are the one pair that stores
@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from thrustlab.errors import ReadError
-from thrustlab.explain.questions import (
+from thrustlab.explanation.questions import (
     QUESTIONS,
     AnswersError,
     Value,

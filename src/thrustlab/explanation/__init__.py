@@ -3,8 +3,7 @@
 
 from __future__ import annotations
 
-from thrustlab._callable import make_callable
-from thrustlab.explain.answers import (
+from thrustlab.explanation.answers import (
     Answers,
     AnswersError,
     AnswersFileError,
@@ -14,7 +13,7 @@ from thrustlab.explain.answers import (
     answers_to_json,
     load_answers,
 )
-from thrustlab.explain.assessment import (
+from thrustlab.explanation.assessment import (
     Assessment,
     CauseFinding,
     Evidence,
@@ -22,8 +21,8 @@ from thrustlab.explain.assessment import (
     PlanItem,
     RedFlag,
 )
-from thrustlab.explain.core import explain
-from thrustlab.explain.history import (
+from thrustlab.explanation.core import explain
+from thrustlab.explanation.history import (
     History,
     HistoryChecks,
     NextLoad,
@@ -31,8 +30,8 @@ from thrustlab.explain.history import (
     history_checks,
     suggest_next_load,
 )
-from thrustlab.explain.knowledge import Knowledge, KnowledgeError, load_knowledge
-from thrustlab.explain.questions import QUESTIONS, Question, kg_from_lb, rpe_from_rir
+from thrustlab.explanation.knowledge import Knowledge, KnowledgeError, load_knowledge
+from thrustlab.explanation.questions import QUESTIONS, Question, kg_from_lb, rpe_from_rir
 
 __all__ = [
     "QUESTIONS",
@@ -64,6 +63,3 @@ __all__ = [
     "rpe_from_rir",
     "suggest_next_load",
 ]
-
-
-make_callable(__name__, "explain")  # thrustlab.explain(...) is the function too

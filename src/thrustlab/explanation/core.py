@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import datetime
 
-from thrustlab.explain.answers import Answers
-from thrustlab.explain.assessment import Assessment, Basis, CauseFinding, RedFlag, Verdict
-from thrustlab.explain.features import extract_features
-from thrustlab.explain.history import History, HistoryChecks, history_checks
-from thrustlab.explain.knowledge import Knowledge, load_knowledge
-from thrustlab.explain.plan import PlanContext, build_plan, next_load
-from thrustlab.explain.scoring import missing_answers, rank_causes, red_flags, verdict_of
+from thrustlab.explanation.answers import Answers
+from thrustlab.explanation.assessment import Assessment, Basis, CauseFinding, RedFlag, Verdict
+from thrustlab.explanation.features import extract_features
+from thrustlab.explanation.history import History, HistoryChecks, history_checks
+from thrustlab.explanation.knowledge import Knowledge, load_knowledge
+from thrustlab.explanation.plan import PlanContext, build_plan, next_load
+from thrustlab.explanation.scoring import missing_answers, rank_causes, red_flags, verdict_of
 from thrustlab.findings import Findings
 
 

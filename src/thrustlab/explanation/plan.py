@@ -7,11 +7,11 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from thrustlab.explain.answers import Answers
-from thrustlab.explain.assessment import CauseFinding, PlanItem, RedFlag
-from thrustlab.explain.features import Features
-from thrustlab.explain.history import HistoryChecks, HistoryRules, NextLoad, suggest_next_load
-from thrustlab.explain.knowledge import Knowledge, Op
+from thrustlab.explanation.answers import Answers
+from thrustlab.explanation.assessment import CauseFinding, PlanItem, RedFlag
+from thrustlab.explanation.features import Features
+from thrustlab.explanation.history import HistoryChecks, HistoryRules, NextLoad, suggest_next_load
+from thrustlab.explanation.knowledge import Knowledge, Op
 
 MAX_STRATEGIES = 5
 MIN_LIKELIHOOD = 0.15

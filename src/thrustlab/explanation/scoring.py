@@ -11,16 +11,16 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 
-from thrustlab.explain.assessment import (
+from thrustlab.explanation.assessment import (
     CauseFinding,
     Evidence,
     MissingAnswer,
     RedFlag,
     Verdict,
 )
-from thrustlab.explain.features import ANSWER_OF_FEATURE, Features, Value
-from thrustlab.explain.history import HistoryChecks
-from thrustlab.explain.knowledge import Cause, Knowledge, Rule
+from thrustlab.explanation.features import ANSWER_OF_FEATURE, Features, Value
+from thrustlab.explanation.history import HistoryChecks
+from thrustlab.explanation.knowledge import Cause, Knowledge, Rule
 
 
 def evidence_for(rule: Rule, features: Features, /) -> Evidence | None:
@@ -131,7 +131,7 @@ def _answer_for(feature: str, features: Features) -> str | None:
     settle it; ``None`` otherwise."""
     if features.values.get(feature) is not None:
         return None
-    from thrustlab.explain.answers import ANSWER_FIELDS
+    from thrustlab.explanation.answers import ANSWER_FIELDS
 
     answer = ANSWER_OF_FEATURE.get(feature, feature)
     return answer if answer in ANSWER_FIELDS else None
