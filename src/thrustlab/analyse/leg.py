@@ -7,8 +7,9 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from thrustlab.analyse.cyclic import find_cycles, movement_signal
-from thrustlab.analyse.reps import RepTiming, find_reps, rest_window
+from thrustlab.analyse.cyclic import movement_signal
+from thrustlab.analyse.motion import Motion, analyse_motion
+from thrustlab.analyse.reps import RepTiming
 from thrustlab.analyse.tremor import (
     MIN_BAND_WIDTH_HZ,
     NOTHING,
@@ -72,43 +73,30 @@ def analyse_leg(recording: Recording, /, *, config: AnalysisConfig) -> LegResult
         )
     jolts, bands = _gated(uniform, config)
     angle, angle_rate_hz = thigh_angle(uniform, jolts, config)
-    reps: tuple[RepTiming, ...] = ()
+    movement = None
     if config.mode == "cyclic":
-        signal = movement_signal((uniform.gyro_rads, uniform.acc_mps2), rate_hz=rate)
-        reps = find_cycles(signal, rate_hz=rate, angle_deg=angle, angle_rate_hz=angle_rate_hz)
-    elif angle is None:
-        flags.append(_NO_ORIENTATION)
-    else:
-        reps = find_reps(angle, rate_hz=angle_rate_hz, config=config)
-    if not reps and not (angle is None and config.mode == "hip_thrust"):
-        flags.append(_no_reps(config))
-
-    before = after = None
-    if reps and angle is not None:
-        speed = np.gradient(angle) * angle_rate_hz
-        before = rest_window(
-            speed, rate_hz=angle_rate_hz, edge_s=reps[0].start_s, after=False, config=config
-        )
-        after = rest_window(
-            speed, rate_hz=angle_rate_hz, edge_s=reps[-1].end_s, after=True, config=config
-        )
-    whole = (reps[0].start_s, reps[-1].end_s) if reps else None
-    spans = [(r.start_s, r.end_s) for r in reps]
-    *per_rep, set_tremor, baseline, post_set = measure(
-        bands, spans_s=[*spans, whole, before, after], rate_hz=rate, config=config
+        movement = movement_signal((uniform.gyro_rads, uniform.acc_mps2), rate_hz=rate)
+    motion = Motion(
+        angle_deg=angle,
+        angle_rate_hz=angle_rate_hz,
+        bands=bands,
+        rate_hz=rate,
+        movement=movement,
+        no_angle=_NO_ORIENTATION,
     )
+    result = analyse_motion(motion, config=config)
     return LegResult(
         recording=recording,
         recorded_rate_hz=uniform.recorded_rate_hz,
         rate_hz=rate,
-        reps=reps,
-        rep_tremor=tuple(per_rep),
-        set_tremor=set_tremor,
-        baseline=baseline,
-        post_set=post_set,
+        reps=result.reps,
+        rep_tremor=result.rep_tremor,
+        set_tremor=result.set_tremor,
+        baseline=result.baseline,
+        post_set=result.post_set,
         tremor_band_hz=tremor_hz,
         fatigue_band_hz=fatigue_hz,
-        quality=tuple(flags),
+        quality=(*flags, *result.quality),
     )
 
 
@@ -123,15 +111,6 @@ _NO_ORIENTATION = QualityFlag(
     "followed and no reps can be found. Export the accelerometer with gravity (Sensor Logger: "
     "TotalAcceleration; phyphox: 'Acceleration with g') or include the gyroscope.",
 )
-
-
-def _no_reps(config: AnalysisConfig) -> QualityFlag:
-    return QualityFlag(
-        "no_reps",
-        "error",
-        f"No reps found: the thigh never rose and fell by {config.min_rom_deg:.0f} degrees or more "
-        "in a repeated pattern. Check that the phone was strapped to the thigh during the set.",
-    )
 
 
 def usable_bands(
