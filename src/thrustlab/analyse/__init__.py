@@ -8,7 +8,7 @@ from thrustlab.analyse.leg import LegResult, Sustained, analyse_leg, sustained_s
 from thrustlab.analyse.reps import RepTiming
 from thrustlab.analyse.tremor import NOTHING, TremorStats
 from thrustlab.config import AnalysisConfig
-from thrustlab.findings import Findings, Legs, LegTremor, RepMetrics, SetMetrics, SourceSummary
+from thrustlab.findings import Findings, Legs, RepMetrics, SetMetrics, SourceSummary
 from thrustlab.quality import QualityFlag
 from thrustlab.recording import Recording
 
@@ -63,18 +63,8 @@ def _tagged(flags: tuple[QualityFlag, ...], leg: str) -> list[QualityFlag]:
     return [QualityFlag(f.code, f.severity, f"{leg} leg: {f.message}") for f in flags]
 
 
-def _legs(left: TremorStats, right: TremorStats) -> Legs:
-    return Legs(LegTremor(left.rms_mps2, left.peak_hz), LegTremor(right.rms_mps2, right.peak_hz))
-
-
-def _both(a: TremorStats, b: TremorStats) -> TremorStats:
-    """Both legs' mean RMS, and the peak of the leg that shakes more."""
-    louder = a if (a.rms_mps2 or 0.0) >= (b.rms_mps2 or 0.0) else b
-    return TremorStats(
-        figures.mean_of(a.rms_mps2, b.rms_mps2),
-        louder.peak_hz,
-        figures.mean_of(a.fatigue_rms_mps2, b.fatigue_rms_mps2),
-    )
+_legs = figures.legs_of
+_both = figures.both_legs  # the louder leg's peak: one rule for two sensors and video
 
 
 def _rep_metrics(r: RepTiming, i: int, stats: TremorStats, legs: Legs | None) -> RepMetrics:
