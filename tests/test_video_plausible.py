@@ -1,0 +1,195 @@
+"""Honest video values: edited clips are refused, close-ups and clips without a plate say
+what they cannot measure, and values no hip thrust can produce are left out with a quality
+entry. Rendered videos with known truth, plus a real photograph for the pose."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+pytest.importorskip("av", reason="the video extra is not installed")
+cv2 = pytest.importorskip("cv2", reason="the video extra is not installed")
+
+from thrustlab.analyse.reps import RepTiming  # noqa: E402
+from thrustlab.errors import EditedClipError, InputError  # noqa: E402
+from thrustlab.video import FakePoseEstimator, VideoConfig, analyse_video, synth  # noqa: E402
+from thrustlab.video import pose as kp  # noqa: E402
+from thrustlab.video.analyse import VideoResult  # noqa: E402
+from thrustlab.video.cuts import change, histogram  # noqa: E402
+from thrustlab.video.form import Track, side_form  # noqa: E402
+
+Pose = Callable[[float], kp.Keypoints | None]
+SCENE = replace(synth.Scene(), reps=2, left=None, right=None)
+PHOTO = Path(__file__).parent / "data" / "free_exercise_db_Barbell_Hip_Thrust_1.jpg"
+
+
+def _run(
+    tmp: Path,
+    scene: synth.Scene,
+    *,
+    config: VideoConfig | None = None,
+    pose: Callable[[Pose], Pose] | None = None,
+) -> VideoResult:
+    path = tmp / "set.mp4"
+    renderer = synth.render_set(path, scene)
+    at = renderer.keypoints if pose is None else pose(renderer.keypoints)
+    return analyse_video(path, estimator=FakePoseEstimator(at), config=config or VideoConfig())
+
+
+def _codes(result: VideoResult) -> set[str]:
+    return {q.code for q in result.findings.quality}
+
+
+def test_a_clip_with_a_cut_is_refused_in_one_line(tmp_path: Path) -> None:
+    scene = replace(SCENE, cuts_s=(3.0,))
+    with pytest.raises(EditedClipError) as caught:
+        _run(tmp_path, scene)
+    message = str(caught.value)
+    assert message == "the clip has 1 cut (at 3.0 s): film the set in one take"
+    assert isinstance(caught.value, InputError) and caught.value.cuts_s == (3.0,)
+    assert "\n" not in message
+
+
+def test_one_take_has_no_cut_even_with_shaking_thighs(tmp_path: Path) -> None:
+    result = _run(tmp_path, replace(SCENE, left=synth.Shaking(8.0, 3.0)))
+    # the largest frame-to-frame change of a take sits far below the cut threshold
+    assert float(result.tracks.change.max()) < VideoConfig().cut_min_change / 10
+    assert result.findings.set.rep_count == SCENE.reps
+
+
+def test_histogram_change_is_the_share_of_pixels_that_changed_class() -> None:
+    dark = np.full((10, 10), 20, np.uint8)
+    half = dark.copy()
+    half[:5] = 200
+    assert change(None, histogram(dark)) == 0.0
+    assert change(histogram(dark), histogram(half)) == pytest.approx(0.5)
+    assert change(histogram(dark), histogram(dark + 3)) == 0.0  # same class of 8 levels
+
+
+def _close_up(keypoints: Pose) -> Pose:
+    """The camera on the hips: shoulders and feet outside the picture (where a pose model
+    still guesses them, with low visibility)."""
+
+    def at(t_s: float) -> kp.Keypoints:
+        found = keypoints(t_s)
+        assert found is not None
+        xy, vis = found.xy_px.copy(), found.visibility.copy()
+        for joint in (kp.LEFT_SHOULDER, kp.RIGHT_SHOULDER, kp.LEFT_ANKLE, kp.RIGHT_ANKLE):
+            xy[joint] = (xy[joint][0], 400.0)  # below the 240 px frame
+            vis[joint] = 0.1
+        return kp.Keypoints(xy, vis)
+
+    return at
+
+
+def test_a_close_up_counts_no_reps_and_says_why(tmp_path: Path) -> None:
+    result = _run(tmp_path, SCENE, pose=_close_up)
+    f = result.findings
+    assert f.set.rep_count == 0 and f.reps == () and result.thigh_angle_deg is None
+    flag = next(q for q in f.quality if q.code == "body_not_in_frame")
+    assert flag.severity == "warning" and "0 %" in flag.message
+    assert f.form is not None and f.form.rom_cv_pct is None  # not measured, never 0
+
+
+def test_without_a_plate_reps_count_but_bar_speed_is_not_measured(tmp_path: Path) -> None:
+    result = _run(tmp_path, replace(SCENE, plate=False))
+    f = result.findings
+    assert f.set.rep_count == SCENE.reps  # the reps come from the thigh
+    assert all(r.rom_deg == pytest.approx(SCENE.thigh_rom_deg, abs=2.0) for r in f.reps)
+    assert f.form is not None
+    assert f.form.rep_mean_concentric_velocity_mps == (None,) * SCENE.reps
+    assert {"plate_not_found", "bar_speed_not_measured", "video_no_scale"} <= _codes(result)
+    assert result.m_per_px is None and f.set.tremor_rms_mps2 is None
+
+
+def test_a_bar_speed_no_hip_thrust_reaches_is_left_out(tmp_path: Path) -> None:
+    # a wrong scale (1 px = 10 cm) makes the bar rise 6 m in 0.9 s
+    result = _run(tmp_path, SCENE, config=VideoConfig(scale_m_per_px=0.1))
+    f = result.findings
+    assert f.set.rep_count == SCENE.reps
+    assert f.form is not None
+    assert f.form.rep_mean_concentric_velocity_mps == (None,) * SCENE.reps
+    flag = next(q for q in f.quality if q.code == "bar_speed_implausible")
+    assert "0.05-2 m/s" in flag.message
+
+
+def test_a_thigh_swing_no_hip_thrust_makes_is_not_a_rep(tmp_path: Path) -> None:
+    # the pose swings the thigh from 30 degrees below level to 90 above it: 120 degrees
+    result = _run(tmp_path, replace(SCENE, thigh_rom_deg=120.0))
+    f = result.findings
+    assert f.set.rep_count == 0
+    flag = next(q for q in f.quality if q.code == "rom_implausible")
+    assert "90 degrees" in flag.message and flag.severity == "warning"
+
+
+def _lockout(hip_lift_px: float) -> Track:
+    """Shoulder, hip, knee on a line at lockout, the hip lifted by ``hip_lift_px``."""
+    t = np.linspace(0, 2.4, 25)
+    xy = np.zeros((t.size, kp.N_KEYPOINTS, 2))
+    points = {
+        kp.LEFT_SHOULDER: (100.0, 200.0),
+        kp.LEFT_HIP: (200.0, 200.0 - hip_lift_px),
+        kp.LEFT_KNEE: (300.0, 200.0),
+        kp.LEFT_ANKLE: (305.0, 320.0),
+    }
+    for index, p in points.items():
+        xy[:, index] = p
+    vis = np.full((t.size, kp.N_KEYPOINTS), 0.9)
+    return Track(t, xy, vis, np.full((t.size, 2), np.nan))
+
+
+REPS = (RepTiming(0.0, 0.4, 0.8, 1.2, 40.0, 0.3), RepTiming(1.2, 1.6, 2.0, 2.4, 40.0, 0.3))
+
+
+def test_an_impossible_hip_extension_is_left_out() -> None:
+    # the hip 150 px above the shoulder-knee line reads 293 degrees: 113 past straight
+    form, flags = side_form(_lockout(150.0), REPS, [40.0, 40.0], config=VideoConfig())
+    assert form.hip_extension_deg is None and form.lumbar_extension_deg is None
+    assert form.rep_hip_extension_deg == (None, None)
+    codes = [f.code for f in flags]
+    assert "form_angle_implausible" in codes and "lumbar_hyperextension" not in codes
+    message = next(f.message for f in flags if f.code == "form_angle_implausible")
+    assert "hip extension 293 degrees in rep 1" in message
+    # the shins and knees of the same frames are plausible and kept
+    assert form.shin_from_vertical_deg == pytest.approx(2.4, abs=0.1)
+    assert form.knee_angle_deg is not None
+
+
+def test_a_possible_hip_extension_is_kept() -> None:
+    form, flags = side_form(_lockout(15.0), REPS, [40.0, 40.0], config=VideoConfig())
+    assert form.hip_extension_deg == pytest.approx(360 - 2 * np.degrees(np.arctan(100 / 15)))
+    assert "form_angle_implausible" not in {f.code for f in flags}
+
+
+def test_real_photo_angles_are_kept_where_plausible_and_left_out_where_not() -> None:
+    """A real hip thrust at the top, side view (free-exercise-db). The model places the
+    near shin well (vertical, as in the photo) but puts the far knee, hidden by the plate,
+    on the plate itself: its knee angle reads about 29 degrees, which no lockout has."""
+    pytest.importorskip("mediapipe", reason="the video extra is not installed")
+    from thrustlab.video.pose import MediaPipePose
+
+    rgb = cv2.cvtColor(cv2.imread(str(PHOTO)), cv2.COLOR_BGR2RGB)
+    with MediaPipePose(static_images=True) as estimator:
+        found = estimator.estimate(rgb, t_s=0.0)
+    assert found is not None
+    n = 5
+    track = Track(
+        np.linspace(0.0, 1.0, n),
+        np.repeat(found.xy_px[None], n, axis=0),
+        np.repeat(found.visibility[None], n, axis=0),
+        np.full((n, 2), np.nan),
+    )
+    rep = (RepTiming(0.0, 0.25, 0.75, 1.0, 40.0, 0.2),)
+    config = VideoConfig()
+    form, flags = side_form(track, rep, [40.0], config=config)
+    low, _ = config.shin_range_deg
+    assert form.shin_from_vertical_deg is not None and low <= form.shin_from_vertical_deg < 15
+    assert form.hip_extension_deg is not None
+    assert config.hip_extension_range_deg[0] <= form.hip_extension_deg
+    assert form.knee_angle_deg is None
+    message = next(f.message for f in flags if f.code == "form_angle_implausible")
+    assert "knee angle" in message and "rep 1" in message
