@@ -125,6 +125,8 @@ def measure(
     left, right = _kept(left, keep), _kept(right, keep)
     reps = left.reps
     flags += [*_video_wording(left.quality), *rom_flags]
+    if no_angle is not None and no_angle not in flags:  # cyclic mode does not say it
+        flags.append(no_angle)
     scaled = m_per_px is not None
     track = _track(tracks)
     speeds, speed_flags = _bar_speeds(tracks, reps, m_per_px if followed else None, config)

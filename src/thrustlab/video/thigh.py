@@ -3,7 +3,9 @@ phone on the thigh measures it, so the same thresholds (``min_rom_deg``...) mean
 
 Side view only: from the front the thigh points at the camera and its angle is not seen.
 The whole body (shoulder, hip, knee, ankle of the near side) must be in frame; in a
-close-up the thigh leaves the picture and no angle is invented.
+close-up the thigh leaves the picture and no angle is invented. The hip is taken where the
+model places it even when the plate hides it: switching to the bar's centre whenever its
+visibility dipped would make the angle jump, and a jump looks like a rep.
 """
 
 from __future__ import annotations
