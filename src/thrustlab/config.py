@@ -59,6 +59,17 @@ class AnalysisConfig:
     typical bottom and top: set-up and racking movements do not."""
     max_rep_s: float = 10.0
     """A rep lasts at most 10 s (3 s up, a 4 s hold, 3 s down); longer swings are set-up."""
+    min_rep_s: float = 1.3
+    """A rep lasts 1.3 s or more: even a fast hip thrust takes 0.5 s up and 0.7 s down
+    between the moments it starts and stops moving, while a walking stride swings the thigh
+    through its 20-40 degrees in about 1 s."""
+    min_rep_speed_dps: float = 10.0
+    """A rep turns the thigh at 10 deg/s or faster at its quickest (a slow 28-degree
+    concentric over 3 s peaks near 17 deg/s); a gyroscope's drift and a body's sway stay
+    far below it."""
+    partial_min_fraction: float = 0.25
+    """A rise from the bottom after the last rep counts as a partial (failed) rep when it
+    reaches a quarter of the set's range of motion or more; smaller ones are adjustments."""
     onset_velocity_fraction: float = 0.1
     """A phase starts or ends where the thigh's angular speed crosses 10 % of that phase's
     peak speed (the usual movement-onset rule)."""

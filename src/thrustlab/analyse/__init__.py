@@ -90,6 +90,7 @@ def _rep_metrics(r: RepTiming, i: int, stats: TremorStats, legs: Legs | None) ->
         fatigue_band_rms_mps2=stats.fatigue_rms_mps2,
         legs=legs,
         concentric_rise_s=r.rise_s,
+        partial=r.partial,
     )
 
 
@@ -181,6 +182,16 @@ def _missing(s: SetMetrics, reps: tuple[RepMetrics, ...]) -> tuple[QualityFlag, 
                 "no_rest_after",
                 "info",
                 "No still second after the last rep: shaking after the set was not measured.",
+            )
+        )
+    partial = [r.index for r in reps if r.partial]
+    if partial:
+        flags.append(
+            QualityFlag(
+                "partial_rep",
+                "info",
+                f"Rep {', '.join(map(str, partial))} fell well short of the set's range of "
+                "motion (a failed or partial rep): it is counted, and its figures are its own.",
             )
         )
     if len(reps) == 1:
