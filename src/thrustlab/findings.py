@@ -107,6 +107,11 @@ class SetMetrics:
     baseline_tremor_rms_mps2: float | None = None
     fatigue_band_rms_mps2: float | None = None
     legs: Legs | None = None
+    post_set_rest_s: float | None = None
+    """Seconds of still rest (thigh at rest; sitting up, standing and handling do not
+    count) measured after the last rep; ``post_set_tremor_rms_mps2`` is its first 8 s."""
+    post_set_end_tremor_rms_mps2: float | None = None
+    """Shaking over the last 10 s of that rest; None when it lasted under 10 s."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -339,28 +339,3 @@ def _partial_after(
     pivots = [(p0, -1), (p1, 1), (down, -1)]  # kinds in y, whose rate is ``speed``
     edges = _phase_edges(speed, pivots, config.onset_velocity_fraction)
     return replace(_timing(y, 0, pivots, edges, rate_hz), rom_deg=rise, partial=True)
-
-
-def rest_window(
-    speed_dps: FloatArray, /, *, rate_hz: float, edge_s: float, after: bool, config: AnalysisConfig
-) -> tuple[float, float] | None:
-    """The longest still stretch within ``rest_window_s`` before ``edge_s`` (after it when
-    ``after``), leaving 0.2 s clear of the rep; None when shorter than ``rest_min_s``."""
-    margin = round(0.2 * rate_hz)
-    edge = round(edge_s * rate_hz)
-    reach = round(config.rest_window_s * rate_hz)
-    lo, hi = (
-        (edge + margin, edge + margin + reach) if after else (edge - margin - reach, edge - margin)
-    )
-    lo, hi = max(lo, 0), min(hi, speed_dps.size)
-    if hi - lo < 2:
-        return None
-    still = np.concatenate([[False], np.abs(speed_dps[lo:hi]) < REST_SPEED_DPS, [False]])
-    changes = np.flatnonzero(np.diff(still.astype(np.int8)))
-    starts, ends = changes[::2], changes[1::2]
-    if starts.size == 0:
-        return None
-    k = int(np.argmax(ends - starts))
-    if (ends[k] - starts[k]) / rate_hz < config.rest_min_s:
-        return None
-    return (lo + starts[k]) / rate_hz, (lo + ends[k]) / rate_hz
