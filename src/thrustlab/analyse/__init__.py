@@ -80,6 +80,7 @@ def _rep_metrics(r: RepTiming, i: int, stats: TremorStats, legs: Legs | None) ->
         fatigue_band_rms_mps2=stats.fatigue_rms_mps2,
         legs=legs,
         concentric_rise_s=r.rise_s,
+        partial=r.partial,
     )
 
 
@@ -97,11 +98,13 @@ def _findings(
     rms = [r.tremor_rms_mps2 for r in reps]
     concentric = [r.concentric_s for r in reps]
     baseline, post = leg.baseline.rms_mps2, leg.post_set.rms_mps2
+    post_end, post_rest_s = leg.post_set_end.rms_mps2, leg.post_set_rest_s
     if right is not None:
         baseline, post = (
             figures.mean_of(baseline, right.baseline.rms_mps2),
             figures.mean_of(post, right.post_set.rms_mps2),
         )
+        post_end = figures.mean_of(post_end, right.post_set_end.rms_mps2)
     set_metrics = SetMetrics(
         rep_count=len(reps),
         tremor_rms_mps2=set_tremor.rms_mps2,
@@ -115,6 +118,8 @@ def _findings(
         baseline_tremor_rms_mps2=baseline,
         fatigue_band_rms_mps2=set_tremor.fatigue_rms_mps2,
         legs=legs,
+        post_set_rest_s=post_rest_s,
+        post_set_end_tremor_rms_mps2=post_end,
     )
     recordings = [leg.recording] + ([right.recording] if right else [])
     source = SourceSummary(
@@ -170,7 +175,19 @@ def _missing(s: SetMetrics, reps: tuple[RepMetrics, ...]) -> tuple[QualityFlag, 
             QualityFlag(
                 "no_rest_after",
                 "info",
-                "No still second after the last rep: shaking after the set was not measured.",
+                "No still second with the thigh at rest after the last rep (sitting up, "
+                "standing or handling the phone are not rest): shaking after the set was not "
+                "measured. Stay still for a while after the last rep to measure it.",
+            )
+        )
+    partial = [r.index for r in reps if r.partial]
+    if partial:
+        flags.append(
+            QualityFlag(
+                "partial_rep",
+                "info",
+                f"Rep {', '.join(map(str, partial))} fell well short of the set's range of "
+                "motion (a failed or partial rep): it is counted, and its figures are its own.",
             )
         )
     if len(reps) == 1:

@@ -19,6 +19,7 @@ from thrustlab.analyse.tremor import (
     bursts,
     measure,
     sustained_bands,
+    widened,
 )
 from thrustlab.config import AnalysisConfig
 from thrustlab.quality import QualityFlag
@@ -46,6 +47,8 @@ class LegResult:
     tremor_band_hz: tuple[float, float]
     fatigue_band_hz: tuple[float, float]
     quality: tuple[QualityFlag, ...]
+    post_set_rest_s: float | None = None
+    post_set_end: TremorStats = NOTHING
 
 
 def analyse_leg(recording: Recording, /, *, config: AnalysisConfig) -> LegResult:
@@ -83,6 +86,7 @@ def analyse_leg(recording: Recording, /, *, config: AnalysisConfig) -> LegResult
         rate_hz=rate,
         movement=movement,
         no_angle=_NO_ORIENTATION,
+        moving=body_moving(uniform, config),
     )
     result = analyse_motion(motion, config=config)
     return LegResult(
@@ -97,6 +101,8 @@ def analyse_leg(recording: Recording, /, *, config: AnalysisConfig) -> LegResult
         tremor_band_hz=tremor_hz,
         fatigue_band_hz=fatigue_hz,
         quality=(*flags, *result.quality),
+        post_set_rest_s=result.post_set_rest_s,
+        post_set_end=result.post_set_end,
     )
 
 
@@ -199,6 +205,31 @@ def thigh_angle(
         slow = smooth(uniform.gyro_rads, fs_hz=uniform.rate_hz, sigma_hz=config.angle_sigma_hz)
         from_gyro = angle_from_gyro(slow[index], fs_hz=rate)
     return (from_gravity if from_gravity is not None else from_gyro), rate
+
+
+MOVEMENT_SIGMA_HZ = (0.8, 2.0)
+"""The body's own movements (sitting up, standing, steps, a hand) are kept between two
+Gaussian smoothings, of 0.8 Hz and 2 Hz: a 0.75 Hz push keeps 30 % of its size, a step
+at 1.8 Hz 40 %, the slow drift of gravity as the thigh settles nothing, and a 4.6 Hz
+fatigue-band shake 7 %. Gaussians do not ring: a rep's swing reaches only 0.6 s beside it."""
+MOVEMENT_WINDOW_S = 0.5
+"""Movement is judged on its RMS over 0.5 s."""
+MOVEMENT_MARGIN_S = 0.25
+"""Rest is kept 0.25 s clear of movement."""
+
+
+def body_moving(uniform: Uniform, config: AnalysisConfig) -> BoolArray:
+    """Where the phone moves with the body: the acceleration between the
+    ``MOVEMENT_SIGMA_HZ`` smoothings, RMS over ``MOVEMENT_WINDOW_S``, above
+    ``rest_max_movement_mps2``; widened by ``MOVEMENT_MARGIN_S``."""
+    rate = uniform.rate_hz
+    low, high = MOVEMENT_SIGMA_HZ
+    acc = uniform.acc_mps2
+    slow = smooth(acc, fs_hz=rate, sigma_hz=high) - smooth(acc, fs_hz=rate, sigma_hz=low)
+    n = max(1, round(MOVEMENT_WINDOW_S * rate))
+    power = np.convolve(np.einsum("ij,ij->i", slow, slow), np.ones(n) / n, mode="same")
+    margin = round(MOVEMENT_MARGIN_S * rate)
+    return widened(power > config.rest_max_movement_mps2**2, by=margin)
 
 
 def _bridged(x: FloatArray, skip: BoolArray) -> FloatArray:

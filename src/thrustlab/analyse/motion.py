@@ -13,12 +13,16 @@ import numpy as np
 import numpy.typing as npt
 
 from thrustlab.analyse.cyclic import find_cycles
-from thrustlab.analyse.reps import RepTiming, find_reps, rest_window
-from thrustlab.analyse.tremor import Bands, TremorStats, measure
+from thrustlab.analyse.reps import REST_SPEED_DPS, RepTiming, find_reps
+from thrustlab.analyse.tremor import NOTHING, Bands, TremorStats, measure
 from thrustlab.config import AnalysisConfig
 from thrustlab.quality import QualityFlag
 
 FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
+
+REP_CLEARANCE_S = 0.2
+"""Rests are measured from 0.2 s clear of the rep (its last jolt and ringing)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +41,10 @@ class Motion:
     cycles); None: use the angle."""
     no_angle: QualityFlag | None = None
     """Why the angle is not followed (said when ``angle_deg`` is None)."""
+    moving: BoolArray | None = None
+    """At ``rate_hz``: where the phone moves with the body (sitting up, standing, walking,
+    in the hand) beyond the thigh's own turning; None: not known, the angle alone decides
+    what is still."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,8 +54,12 @@ class MotionResult:
     set_tremor: TremorStats
     baseline: TremorStats
     post_set: TremorStats
-    """Shaking over the still rest after the set only."""
+    """Shaking over the still rest after the set only (its first ``rest_window_s``)."""
     quality: tuple[QualityFlag, ...]
+    post_set_rest_s: float | None = None
+    """Seconds of still rest, with the thigh at rest, measured after the last rep."""
+    post_set_end: TremorStats = NOTHING
+    """Shaking over the last ``post_set_end_s`` of that rest (nothing when shorter)."""
 
 
 def analyse_motion(motion: Motion, /, *, config: AnalysisConfig) -> MotionResult:
@@ -74,19 +86,19 @@ def analyse_motion(motion: Motion, /, *, config: AnalysisConfig) -> MotionResult
     if not reps and not (angle is None and config.mode == "hip_thrust"):
         flags.append(_no_reps(config))
 
-    before = after = None
+    before = rest = after = end = None
     if reps and angle is not None:
-        speed = np.gradient(angle) * angle_rate_hz
-        before = rest_window(
-            speed, rate_hz=angle_rate_hz, edge_s=reps[0].start_s, after=False, config=config
-        )
-        after = rest_window(
-            speed, rate_hz=angle_rate_hz, edge_s=reps[-1].end_s, after=True, config=config
-        )
+        still = still_mask(motion, angle, reps, config=config)
+        before = rest_before(still, rate_hz=angle_rate_hz, edge_s=reps[0].start_s, config=config)
+        rest = rest_after(still, rate_hz=angle_rate_hz, edge_s=reps[-1].end_s, config=config)
+    if rest is not None:
+        after = (rest[0], min(rest[1], rest[0] + config.rest_window_s))
+        if rest[1] - rest[0] >= config.post_set_end_s:
+            end = (rest[1] - config.post_set_end_s, rest[1])
     whole = (reps[0].start_s, reps[-1].end_s) if reps else None
     spans = [(r.start_s, r.end_s) for r in reps]
-    *per_rep, set_tremor, baseline, post_set = measure(
-        motion.bands, spans_s=[*spans, whole, before, after], rate_hz=rate, config=config
+    *per_rep, set_tremor, baseline, post_set, post_end = measure(
+        motion.bands, spans_s=[*spans, whole, before, after, end], rate_hz=rate, config=config
     )
     return MotionResult(
         reps=reps,
@@ -95,7 +107,71 @@ def analyse_motion(motion: Motion, /, *, config: AnalysisConfig) -> MotionResult
         baseline=baseline,
         post_set=post_set,
         quality=tuple(flags),
+        post_set_rest_s=None if rest is None else round(rest[1] - rest[0], 3),
+        post_set_end=post_end,
     )
+
+
+def still_mask(
+    motion: Motion, angle_deg: FloatArray, reps: tuple[RepTiming, ...], /, *, config: AnalysisConfig
+) -> BoolArray:
+    """At the angle's rate: where the thigh rests, i.e. turns slower than ``REST_SPEED_DPS``,
+    the body does not move the phone (``motion.moving``), and the thigh lies within
+    ``rest_posture_margin_deg`` of the set's range (sitting, not standing)."""
+    rate = motion.angle_rate_hz
+    still = np.abs(np.gradient(angle_deg) * rate) < REST_SPEED_DPS
+    if motion.moving is not None:
+        index = np.round(np.arange(angle_deg.size) * motion.rate_hz / rate).astype(int)
+        still &= ~motion.moving[np.minimum(index, motion.moving.size - 1)]
+    last = angle_deg.size - 1
+    levels = [
+        float(angle_deg[min(round(t * rate), last)])
+        for r in reps
+        for t in (r.start_s, r.lockout_start_s, r.end_s)
+    ]
+    margin = config.rest_posture_margin_deg
+    return np.asarray(
+        still & (angle_deg >= min(levels) - margin) & (angle_deg <= max(levels) + margin)
+    )
+
+
+def _stretches(mask: BoolArray) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
+    """Starts and ends (exclusive) of the True runs of ``mask``."""
+    changes = np.flatnonzero(np.diff(np.concatenate([[0], mask.astype(np.int8), [0]])))
+    return changes[::2], changes[1::2]
+
+
+def rest_before(
+    still: BoolArray, /, *, rate_hz: float, edge_s: float, config: AnalysisConfig
+) -> tuple[float, float] | None:
+    """The longest still stretch within ``rest_window_s`` before ``edge_s``, 0.2 s clear of
+    the rep; None when shorter than ``rest_min_s``."""
+    hi = max(0, round((edge_s - REP_CLEARANCE_S) * rate_hz))
+    lo = max(0, hi - round(config.rest_window_s * rate_hz))
+    starts, ends = _stretches(still[lo:hi])
+    if starts.size == 0:
+        return None
+    k = int(np.argmax(ends - starts))
+    if (ends[k] - starts[k]) / rate_hz < config.rest_min_s:
+        return None
+    return (lo + starts[k]) / rate_hz, (lo + ends[k]) / rate_hz
+
+
+def rest_after(
+    still: BoolArray, /, *, rate_hz: float, edge_s: float, config: AnalysisConfig
+) -> tuple[float, float] | None:
+    """The longest still stretch that starts within ``post_set_search_s`` after ``edge_s``
+    (0.2 s clear of the rep), as long as it lasts; None when shorter than ``rest_min_s``."""
+    lo = min(still.size, round((edge_s + REP_CLEARANCE_S) * rate_hz))
+    starts, ends = _stretches(still[lo:])
+    near = starts <= config.post_set_search_s * rate_hz
+    starts, ends = starts[near], ends[near]
+    if starts.size == 0:
+        return None
+    k = int(np.argmax(ends - starts))
+    if (ends[k] - starts[k]) / rate_hz < config.rest_min_s:
+        return None
+    return (lo + starts[k]) / rate_hz, (lo + ends[k]) / rate_hz
 
 
 def _no_reps(config: AnalysisConfig) -> QualityFlag:
