@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
+from thrustlab.analyse import _missing as missing_figures
 from thrustlab.analyse import figures, tremor
 from thrustlab.analyse.motion import Motion, MotionResult, analyse_motion
 from thrustlab.analyse.reps import RepTiming
@@ -36,6 +37,8 @@ FloatArray = npt.NDArray[np.float64]
 
 DEFAULT_ANALYSIS = AnalysisConfig()
 DEFAULT_VIDEO = VideoConfig()
+REP_NOTES = ("partial_rep", "single_rep")
+"""The sensor path's notes about the reps themselves, said whatever the shaking's unit."""
 MIN_FLOW_FRACTION = 0.5
 """A thigh's shaking is measured when its flow was followed in at least half the frames."""
 
@@ -133,6 +136,9 @@ def measure(
     form_fn = side_form if config.view == "side" else front_form
     form, form_flags = form_fn(track, reps, [r.rom_deg for r in reps], config=config)
     form = replace(form, rep_mean_concentric_velocity_mps=speeds if config.view == "side" else ())
+    rep_metrics = _rep_metrics(reps, left, right, scaled)
+    set_metrics = _set_metrics(reps, left, right, scaled, analysis)
+    flags += [*speed_flags, *form_flags]
     rep_legs, set_legs = _shakes(paths, bands, left, right, rate, m_per_px, analysis)
     findings = Findings(
         source=SourceSummary(
@@ -142,9 +148,9 @@ def measure(
             sample_rate_hz=rate,
             paths=(info.path,),
         ),
-        reps=_rep_metrics(reps, left, right, scaled),
-        set=_set_metrics(reps, left, right, scaled, analysis),
-        quality=(*flags, *speed_flags, *form_flags),
+        reps=rep_metrics,
+        set=set_metrics,
+        quality=(*flags, *_missing_video(set_metrics, rep_metrics, scaled and measurable)),
         mode=analysis.mode,
         tremor_band_hz=analysis.tremor_band_hz,
         fatigue_band_hz=analysis.fatigue_band_hz,
@@ -244,6 +250,16 @@ def _video_wording(flags: tuple[QualityFlag, ...]) -> list[QualityFlag]:
     return [QualityFlag(f.code, f.severity, reworded) if f.code == "no_reps" else f for f in flags]
 
 
+def _missing_video(
+    s: SetMetrics, reps: tuple[RepMetrics, ...], in_mps2: bool
+) -> tuple[QualityFlag, ...]:
+    """Why set figures are null, in the sensor path's words; where the shaking is not in
+    m/s2 (no scale, too few frames a second) the flags already say why, and only the
+    reps' own notes (a partial rep, a single rep) are added."""
+    flags = missing_figures(s, reps)
+    return flags if in_mps2 else tuple(f for f in flags if f.code in REP_NOTES)
+
+
 def _in_mps2(stats: TremorStats, scaled: bool) -> TremorStats:
     """Without a scale the RMS is in pixels per s^2: only the frequency is kept."""
     return stats if scaled else TremorStats(None, stats.peak_hz, None)
@@ -268,6 +284,7 @@ def _rep_metrics(
                 fatigue_band_rms_mps2=both.fatigue_rms_mps2,
                 legs=figures.legs_of(_in_mps2(a, scaled), _in_mps2(b, scaled)),
                 concentric_rise_s=r.rise_s,
+                partial=r.partial,
             )
         )
     return tuple(out)
@@ -287,7 +304,8 @@ def _set_metrics(
     ]
     baseline = figures.mean_of(left.baseline.rms_mps2, right.baseline.rms_mps2)
     post = figures.mean_of(left.post_set.rms_mps2, right.post_set.rms_mps2)
-    baseline, post = (baseline, post) if scaled else (None, None)
+    post_end = figures.mean_of(left.post_set_end.rms_mps2, right.post_set_end.rms_mps2)
+    baseline, post, post_end = (baseline, post, post_end) if scaled else (None, None, None)
     # the legs are compared in the same unit whatever it is: no scale needed
     a, b = left.set_tremor.rms_mps2, right.set_tremor.rms_mps2
     quiet = scaled and max(a or 0.0, b or 0.0) < analysis.asymmetry_min_rms_mps2
@@ -306,6 +324,8 @@ def _set_metrics(
         baseline_tremor_rms_mps2=baseline,
         fatigue_band_rms_mps2=both.fatigue_rms_mps2,
         legs=figures.legs_of(_in_mps2(left.set_tremor, scaled), _in_mps2(right.set_tremor, scaled)),
+        post_set_rest_s=left.post_set_rest_s,
+        post_set_end_tremor_rms_mps2=post_end,
     )
 
 
