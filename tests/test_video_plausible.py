@@ -19,12 +19,13 @@ from thrustlab.errors import EditedClipError, InputError  # noqa: E402
 from thrustlab.video import FakePoseEstimator, VideoConfig, analyse_video, synth  # noqa: E402
 from thrustlab.video import pose as kp  # noqa: E402
 from thrustlab.video.analyse import VideoResult  # noqa: E402
-from thrustlab.video.cuts import change, histogram  # noqa: E402
+from thrustlab.video.cuts import change, thumbnail  # noqa: E402
 from thrustlab.video.form import Track, side_form  # noqa: E402
 
 Pose = Callable[[float], kp.Keypoints | None]
 SCENE = replace(synth.Scene(), reps=2, left=None, right=None)
-PHOTO = Path(__file__).parent / "data" / "free_exercise_db_Barbell_Hip_Thrust_1.jpg"
+DATA = Path(__file__).parent / "data"
+PHOTO = DATA / "free_exercise_db_Barbell_Hip_Thrust_1.jpg"
 
 
 def _run(
@@ -61,13 +62,43 @@ def test_one_take_has_no_cut_even_with_shaking_thighs(tmp_path: Path) -> None:
     assert result.findings.set.rep_count == SCENE.reps
 
 
-def test_histogram_change_is_the_share_of_pixels_that_changed_class() -> None:
-    dark = np.full((10, 10), 20, np.uint8)
-    half = dark.copy()
-    half[:5] = 200
-    assert change(None, histogram(dark)) == 0.0
-    assert change(histogram(dark), histogram(half)) == pytest.approx(0.5)
-    assert change(histogram(dark), histogram(dark + 3)) == 0.0  # same class of 8 levels
+def _photo(name: str) -> np.ndarray:
+    bgr = cv2.imread(str(DATA / f"free_exercise_db_Barbell_Hip_Thrust_{name}.jpg"))
+    assert bgr is not None
+    return np.asarray(cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)[:566, :848])  # even, for h264
+
+
+def test_a_real_jump_cut_is_found_and_a_pan_with_an_exposure_change_is_not(
+    tmp_path: Path,
+) -> None:
+    """Real photographs of one gym: the lifter at the bottom, then at the top (a jump cut
+    over the rep, the background unchanged), against one photograph panned 2 px a frame
+    while the exposure rises 30 % over the clip (one take)."""
+    bottom, top = _photo("0"), _photo("1")
+    jump = synth.write_video(
+        tmp_path / "jump.mp4", lambda t: bottom if t < 0.5 else top, duration_s=1.0, fps=30.0
+    )
+    with pytest.raises(EditedClipError, match=r"^the clip has 1 cut \(at 0\.5 s\)"):
+        analyse_video(jump, estimator=None)
+
+    def take(t_s: float) -> np.ndarray:
+        shift = round(60 * t_s)  # 2 px a frame at 30 fps
+        frame = np.roll(top, shift, axis=1).astype(np.float64) * (1 + 0.3 * t_s)
+        return np.asarray(np.clip(frame, 0, 255).astype(np.uint8))
+
+    one = synth.write_video(tmp_path / "take.mp4", take, duration_s=1.0, fps=30.0)
+    result = analyse_video(one, estimator=None)
+    assert float(result.tracks.change.max()) < VideoConfig().cut_min_change / 2
+
+
+def test_change_is_the_share_of_the_picture_that_changed() -> None:
+    rng = np.random.default_rng(3)
+    picture = rng.integers(0, 255, (90, 160), dtype=np.uint8)
+    half = picture.copy()
+    half[:, :80] = 255 - half[:, :80]
+    assert change(None, thumbnail(picture)) == 0.0
+    assert change(thumbnail(picture), thumbnail(picture // 2 + 60)) == 0.0  # exposure only
+    assert 0.3 < change(thumbnail(picture), thumbnail(half)) <= 0.6  # about half the cells
 
 
 def _close_up(keypoints: Pose) -> Pose:

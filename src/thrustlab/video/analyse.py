@@ -100,7 +100,12 @@ def measure(
     shrink: float = 1.0,
 ) -> VideoResult:
     """The set's findings from what was followed in the frames."""
-    refuse_cuts(tracks.t_s, tracks.change, min_change=config.cut_min_change)
+    refuse_cuts(
+        tracks.t_s,
+        tracks.change,
+        min_change=config.cut_min_change,
+        spike_factor=config.cut_spike_factor,
+    )
     rate = float(round(1.0 / np.median(np.diff(tracks.t_s)), 2)) if tracks.t_s.size > 1 else 0.0
     m_per_px, followed = _scale(tracks, config, shrink)
     flags = _source_flags(tracks, config, rate, followed, m_per_px, analysis)

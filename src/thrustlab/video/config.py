@@ -40,10 +40,13 @@ class VideoConfig:
     """Reps are counted only when the whole body (shoulder, hip, knee, ankle of the near
     side) is in frame in at least 80 % of the frames a person was found in: in a close-up
     the thigh's angle, and so the reps and their range of motion, cannot be followed."""
-    cut_min_change: float = 0.4
-    """A scene cut: 40 % or more of the pixels change grey-level class (32 classes; half
-    the L1 distance between the two frames' histograms) from one frame to the next. Within
-    one take even a fast movement across the picture changes well under 15 %."""
+    cut_min_change: float = 0.25
+    cut_spike_factor: float = 3.0
+    """A scene cut: a quarter or more of the picture (normalised thumbnail cells) changes
+    from one frame to the next, three times more than in the frames around it. Real
+    photographs of one gym change 32-38 % across a jump cut within the scene and 60-75 %
+    across a change of shot; within one take a frame changes a few % (see video/cuts.py),
+    and a pan changes every frame alike, so it is no spike."""
     # Plausible values (outside: not measured, with a quality entry) ------------------------
     thigh_rom_max_deg: float = 90.0
     """A hip thrust turns the thigh 30-50 degrees (from 30-45 below level at the bottom to

@@ -31,7 +31,7 @@ class Tracks:
     pose_visibility: FloatArray  # (N, 33)
     plate_px: FloatArray  # (N, 3): x, y, radius
     shift_px: FloatArray  # (N, 2 legs, 2): thigh flow from the frame before (left, right)
-    change: FloatArray  # (N,): share of pixels whose grey level changed from the frame before
+    change: FloatArray  # (N,): share of the picture that changed from the frame before (cuts)
 
 
 def follow(
@@ -52,7 +52,7 @@ def follow(
     plates: list[tuple[float, float, float]] = []
     shifts: list[FloatArray] = []
     changes: list[float] = []
-    last_histogram: FloatArray | None = None
+    last_thumbnail: FloatArray | None = None
     tracker, meter = PlateTracker(), FlowMeter()
     nan_xy = np.full((kp.N_KEYPOINTS, 2), np.nan)
     nan_vis = np.full(kp.N_KEYPOINTS, np.nan)
@@ -79,9 +79,9 @@ def follow(
                 if box is not None:
                     shift[leg] = meter.shift(previous, gray, box)
         shifts.append(shift)
-        histogram = cuts.histogram(gray)
-        changes.append(cuts.change(last_histogram, histogram))
-        last_histogram = histogram
+        thumbnail = cuts.thumbnail(gray)
+        changes.append(cuts.change(last_thumbnail, thumbnail))
+        last_thumbnail = thumbnail
         times.append(frame.t_s)
         previous = gray
         if progress is not None:
