@@ -9,6 +9,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
+import numpy.typing as npt
 import pytest
 
 pytest.importorskip("av", reason="the video extra is not installed")
@@ -62,7 +63,7 @@ def test_one_take_has_no_cut_even_with_shaking_thighs(tmp_path: Path) -> None:
     assert result.findings.set.rep_count == SCENE.reps
 
 
-def _photo(name: str) -> np.ndarray:
+def _photo(name: str) -> npt.NDArray[np.uint8]:
     bgr = cv2.imread(str(DATA / f"free_exercise_db_Barbell_Hip_Thrust_{name}.jpg"))
     assert bgr is not None
     return np.asarray(cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)[:566, :848])  # even, for h264
@@ -81,7 +82,7 @@ def test_a_real_jump_cut_is_found_and_a_pan_with_an_exposure_change_is_not(
     with pytest.raises(EditedClipError, match=r"^the clip has 1 cut \(at 0\.5 s\)"):
         analyse_video(jump, estimator=None)
 
-    def take(t_s: float) -> np.ndarray:
+    def take(t_s: float) -> npt.NDArray[np.uint8]:
         shift = round(60 * t_s)  # 2 px a frame at 30 fps
         frame = np.roll(top, shift, axis=1).astype(np.float64) * (1 + 0.3 * t_s)
         return np.asarray(np.clip(frame, 0, 255).astype(np.uint8))
