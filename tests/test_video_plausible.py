@@ -225,3 +225,33 @@ def test_real_photo_angles_are_kept_where_plausible_and_left_out_where_not() -> 
     assert form.knee_angle_deg is None
     message = next(f.message for f in flags if f.code == "form_angle_implausible")
     assert "knee angle" in message and "rep 1" in message
+
+
+def test_real_photo_whole_body_is_in_frame_and_its_close_up_is_not() -> None:
+    """The same real photograph whole, and cut to the upper body and hips (the feet out of
+    the picture, as in a close-up shot): only the whole one can give the thigh's angle."""
+    pytest.importorskip("mediapipe", reason="the video extra is not installed")
+    from thrustlab.video.pose import MediaPipePose
+    from thrustlab.video.thigh import body_in_frame
+    from thrustlab.video.track import Tracks
+
+    photo = cv2.cvtColor(
+        cv2.imread(str(DATA / "free_exercise_db_Barbell_Hip_Thrust_0.jpg")), cv2.COLOR_BGR2RGB
+    )
+    seen = {}
+    with MediaPipePose(static_images=True) as estimator:
+        for name, rgb in (("whole", photo), ("close-up", photo[100:400, 250:850])):
+            found = estimator.estimate(np.ascontiguousarray(rgb), t_s=0.0)
+            assert found is not None, name
+            tracks = Tracks(
+                t_s=np.zeros(1),
+                width_px=rgb.shape[1],
+                height_px=rgb.shape[0],
+                pose_xy_px=found.xy_px[None],
+                pose_visibility=found.visibility[None],
+                plate_px=np.full((1, 3), np.nan),
+                shift_px=np.full((1, 2, 2), np.nan),
+                change=np.zeros(1),
+            )
+            seen[name] = bool(body_in_frame(tracks, config=VideoConfig())[0])
+    assert seen == {"whole": True, "close-up": False}
