@@ -108,43 +108,25 @@ def measure(
     )
     rate = float(round(1.0 / np.median(np.diff(tracks.t_s)), 2)) if tracks.t_s.size > 1 else 0.0
     m_per_px, followed = _scale(tracks, config, shrink)
-    flags = _source_flags(tracks, config, rate, followed, m_per_px, analysis)
     angle, no_angle = thigh_angle(tracks, rate_hz=rate, config=config, analysis=analysis)
-    paths = _thigh_paths(tracks, rate)
-    measurable = rate > config.min_fps_factor * analysis.tremor_band_hz[1]
-    bands = [
-        shaking_bands(
-            path * (m_per_px or 1.0),
-            valid,
-            rate_hz=rate,
-            measurable=measurable and followed_flow,
-            config=analysis,
-        )
-        for path, valid, followed_flow in paths
-    ]
+    legs = _thighs(tracks, rate, m_per_px, config, analysis)
     left, right = (
-        analyse_motion(
-            Motion(angle_deg=angle, angle_rate_hz=rate, bands=b, rate_hz=rate, no_angle=no_angle),
-            config=analysis,
-        )
-        for b in bands
+        analyse_motion(Motion(angle, rate, leg.bands, rate, no_angle=no_angle), config=analysis)
+        for leg in legs
     )
-    keep, rom_flags = _plausible_reps(left.reps, config)
-    left, right = _kept(left, keep), _kept(right, keep)
-    reps = left.reps
-    flags += [*_video_wording(left.quality), *rom_flags]
-    if no_angle is not None and no_angle not in flags:  # cyclic mode does not say it
-        flags.append(no_angle)
-    scaled = m_per_px is not None
-    track = _track(tracks)
-    speeds, speed_flags = _bar_speeds(tracks, reps, m_per_px if followed else None, config)
-    form_fn = side_form if config.view == "side" else front_form
-    form, form_flags = form_fn(track, reps, [r.rom_deg for r in reps], config=config)
-    form = replace(form, rep_mean_concentric_velocity_mps=speeds if config.view == "side" else ())
+    left, right, rom_flags = _plausible_reps(left, right, config)
+    reps, scaled = left.reps, m_per_px is not None
+    form, form_flags = _form(tracks, reps, m_per_px if followed else None, config)
     rep_metrics = _rep_metrics(reps, left, right, scaled)
     set_metrics = _set_metrics(reps, left, right, scaled, analysis)
-    flags += [*speed_flags, *form_flags]
-    rep_legs, set_legs = _shakes(paths, bands, left, right, rate, m_per_px, analysis)
+    in_mps2 = scaled and rate > config.min_fps_factor * analysis.tremor_band_hz[1]
+    quality = (
+        *_source_flags(tracks, config, rate, followed, m_per_px, analysis),
+        *_motion_flags(left, no_angle),
+        *rom_flags,
+        *form_flags,
+        *_missing_video(set_metrics, rep_metrics, in_mps2),
+    )
     findings = Findings(
         source=SourceSummary(
             kind="video",
@@ -155,12 +137,13 @@ def measure(
         ),
         reps=rep_metrics,
         set=set_metrics,
-        quality=(*flags, *_missing_video(set_metrics, rep_metrics, scaled and measurable)),
+        quality=quality,
         mode=analysis.mode,
         tremor_band_hz=analysis.tremor_band_hz,
         fatigue_band_hz=analysis.fatigue_band_hz,
         form=form,
     )
+    rep_legs, set_legs = _shakes(legs, (left, right), rate, m_per_px, analysis)
     height, unit = _height(tracks, rate, followed, m_per_px)
     return VideoResult(
         findings=findings,
@@ -189,61 +172,98 @@ def _scale(tracks: Tracks, config: VideoConfig, shrink: float) -> tuple[float | 
     return None, followed
 
 
-def _track(tracks: Tracks) -> Track:
-    with np.errstate(all="ignore"):
-        xy = fill_gaps(tracks.t_s, tracks.pose_xy_px)
-        vis = fill_gaps(tracks.t_s, tracks.pose_visibility)
-    return Track(tracks.t_s, xy, vis, tracks.plate_px[:, :2])
+@dataclass(frozen=True, slots=True)
+class _Thigh:
+    """One thigh's flow on the uniform grid: its path (px), which samples had flow,
+    whether it was followed long enough to measure, and its shaking as tremor Bands."""
+
+    path_px: FloatArray
+    valid: npt.NDArray[np.bool_]
+    followed: bool
+    bands: Bands
 
 
-def _thigh_paths(
-    tracks: Tracks, rate: float
-) -> list[tuple[FloatArray, npt.NDArray[np.bool_], bool]]:
-    """Each thigh's path (px) on the uniform grid, which samples had flow, and whether the
-    flow was followed long enough to measure."""
-    out = []
+def _thighs(
+    tracks: Tracks,
+    rate: float,
+    m_per_px: float | None,
+    config: VideoConfig,
+    analysis: AnalysisConfig,
+) -> tuple[_Thigh, _Thigh]:
+    """Each thigh's flow, and its acceleration as the tremor code's Bands (in m/s2 with a
+    scale; nothing usable below ``min_fps_factor`` x the band's top)."""
     n = int(np.floor(tracks.t_s[-1] * rate)) + 1 if tracks.t_s.size > 1 else 1
+    measurable = rate > config.min_fps_factor * analysis.tremor_band_hz[1]
+    out = []
     for leg in range(2):
         shift = tracks.shift_px[:, leg]
         has = np.isfinite(shift).all(axis=1)
-        if tracks.t_s.size < 2:
-            out.append((np.zeros((n, 2)), np.zeros(n, bool), False))
-            continue
-        path = to_uniform(tracks.t_s, np.cumsum(np.nan_to_num(shift), axis=0), rate_hz=rate)
-        grid = np.arange(n) / rate
-        valid = np.interp(grid, tracks.t_s, has.astype(float)) > 0.999
-        out.append((path, np.asarray(valid), bool(has.mean() >= MIN_FLOW_FRACTION)))
-    return out
+        path, valid = np.zeros((n, 2)), np.zeros(n, bool)
+        if tracks.t_s.size > 1:
+            path = to_uniform(tracks.t_s, np.cumsum(np.nan_to_num(shift), axis=0), rate_hz=rate)
+            grid = np.arange(n) / rate
+            valid = np.asarray(np.interp(grid, tracks.t_s, has.astype(float)) > 0.999)
+        followed = tracks.t_s.size > 1 and bool(has.mean() >= MIN_FLOW_FRACTION)
+        bands = shaking_bands(
+            path * (m_per_px or 1.0),
+            valid,
+            rate_hz=rate,
+            measurable=measurable and followed,
+            config=analysis,
+        )
+        out.append(_Thigh(path, valid, followed, bands))
+    return out[0], out[1]
+
+
+def _form(
+    tracks: Tracks, reps: tuple[RepTiming, ...], bar_m_per_px: float | None, config: VideoConfig
+) -> tuple[FormMetrics, list[QualityFlag]]:
+    """Form at lockout (side or front view) with each rep's bar speed (side view)."""
+    with np.errstate(all="ignore"):
+        xy = fill_gaps(tracks.t_s, tracks.pose_xy_px)
+        vis = fill_gaps(tracks.t_s, tracks.pose_visibility)
+    track = Track(tracks.t_s, xy, vis, tracks.plate_px[:, :2])
+    form_fn = side_form if config.view == "side" else front_form
+    form, flags = form_fn(track, reps, [r.rom_deg for r in reps], config=config)
+    if config.view != "side":
+        return form, flags
+    speeds, speed_flags = _bar_speeds(tracks, reps, bar_m_per_px, config)
+    return replace(form, rep_mean_concentric_velocity_mps=speeds), [*speed_flags, *flags]
 
 
 def _plausible_reps(
-    reps: tuple[RepTiming, ...], config: VideoConfig
-) -> tuple[list[bool], list[QualityFlag]]:
-    """Which reps turned the thigh within what a hip thrust can (a larger swing is a pose
-    error, not a rep)."""
-    keep = [r.rom_deg <= config.thigh_rom_max_deg for r in reps]
-    dropped = [r for r, k in zip(reps, keep, strict=True) if not k]
-    if not dropped:
-        return keep, []
+    left: MotionResult, right: MotionResult, config: VideoConfig
+) -> tuple[MotionResult, MotionResult, list[QualityFlag]]:
+    """Only the reps that turned the thigh as far as a hip thrust can: a larger swing is
+    the pose losing the leg, not a rep (both legs share the reps)."""
+    keep = [r.rom_deg <= config.thigh_rom_max_deg for r in left.reps]
+    if all(keep):
+        return left, right, []
+    dropped = [r for r, k in zip(left.reps, keep, strict=True) if not k]
     where = ", ".join(f"{r.rom_deg:.0f} deg at {r.start_s:.1f} s" for r in dropped)
-    return keep, [
-        QualityFlag(
-            "rom_implausible",
-            "warning",
-            f"{len(dropped)} swing(s) of the thigh beyond {config.thigh_rom_max_deg:.0f} "
-            f"degrees ({where}): a hip thrust turns it 30-50, so the pose lost the leg there "
-            "and the swing is not counted as a rep.",
-        )
-    ]
+    flag = QualityFlag(
+        "rom_implausible",
+        "warning",
+        f"{len(dropped)} swing(s) of the thigh beyond {config.thigh_rom_max_deg:.0f} "
+        f"degrees ({where}): a hip thrust turns it 30-50, so the pose lost the leg there "
+        "and the swing is not counted as a rep.",
+    )
+    return _kept(left, keep), _kept(right, keep), [flag]
 
 
 def _kept(result: MotionResult, keep: list[bool]) -> MotionResult:
-    if all(keep):
-        return result
-    pairs = [
-        p for p, k in zip(zip(result.reps, result.rep_tremor, strict=True), keep, strict=True) if k
-    ]
-    return replace(result, reps=tuple(r for r, _ in pairs), rep_tremor=tuple(t for _, t in pairs))
+    reps = tuple(r for r, k in zip(result.reps, keep, strict=True) if k)
+    tremor = tuple(t for t, k in zip(result.rep_tremor, keep, strict=True) if k)
+    return replace(result, reps=reps, rep_tremor=tremor)
+
+
+def _motion_flags(result: MotionResult, no_angle: QualityFlag | None) -> list[QualityFlag]:
+    """The rep code's flags, said for a video, and why no angle was followed (cyclic mode
+    does not say it)."""
+    flags = _video_wording(result.quality)
+    if no_angle is not None and no_angle not in flags:
+        flags.append(no_angle)
+    return flags
 
 
 def _video_wording(flags: tuple[QualityFlag, ...]) -> list[QualityFlag]:
@@ -334,31 +354,31 @@ def _set_metrics(
     )
 
 
-def _shakes(  # noqa: PLR0917
-    paths: list[tuple[FloatArray, npt.NDArray[np.bool_], bool]],
-    bands: list[Bands],
-    left: MotionResult,
-    right: MotionResult,
+def _shakes(
+    legs: tuple[_Thigh, _Thigh],
+    results: tuple[MotionResult, MotionResult],
     rate: float,
     m_per_px: float | None,
     analysis: AnalysisConfig,
 ) -> tuple[tuple[tuple[Shake, Shake], ...], tuple[Shake, Shake]]:
     """Each leg's shaking per rep and over the set (the whole clip when no rep was found),
     with the displacement only a video shows beside the figures the motion code measured."""
-    reps = left.reps
-    whole = (reps[0].start_s, reps[-1].end_s) if reps else (0.0, len(paths[0][0]) / rate)
+    reps = results[0].reps
+    whole = (reps[0].start_s, reps[-1].end_s) if reps else (0.0, len(legs[0].path_px) / rate)
     spans = [*((r.start_s, r.end_s) for r in reps), whole]
     per_leg = []
-    for (path, _, ok), leg_bands, result in zip(paths, bands, (left, right), strict=True):
+    for leg, result in zip(legs, results, strict=True):
         over_set = (
             result.set_tremor
             if reps
-            else tremor.measure(leg_bands, spans_s=[whole], rate_hz=rate, config=analysis)[0]
+            else tremor.measure(leg.bands, spans_s=[whole], rate_hz=rate, config=analysis)[0]
         )
         stats = [*result.rep_tremor, over_set]
         disp = (
-            displacement_rms_px(path, rate_hz=rate, band_hz=analysis.tremor_band_hz, spans_s=spans)
-            if ok and over_set.peak_hz is not None
+            displacement_rms_px(
+                leg.path_px, rate_hz=rate, band_hz=analysis.tremor_band_hz, spans_s=spans
+            )
+            if leg.followed and over_set.peak_hz is not None
             else (None,) * len(spans)
         )
         per_leg.append([_shake(d, s, m_per_px) for d, s in zip(disp, stats, strict=True)])
