@@ -70,6 +70,13 @@ class AnalysisConfig:
     partial_min_fraction: float = 0.25
     """A rise from the bottom after the last rep counts as a partial (failed) rep when it
     reaches a quarter of the set's range of motion or more; smaller ones are adjustments."""
+    min_cycle_swing_rads: float = 0.3
+    """Cyclic mode: a cycle turns the phone by 0.3 rad/s (17 deg/s) or more from one
+    extreme of its 2 Hz low-passed rate to the other; a still phone's gyroscope noise
+    stays near 0.01 rad/s."""
+    min_cycle_swing_mps2: float = 0.5
+    """Cyclic mode: a cycle swings the 2 Hz low-passed acceleration by 0.5 m/s2 or more (a
+    12-degree tilt moves gravity by 2 m/s2); a still phone's noise stays near 0.01 m/s2."""
     onset_velocity_fraction: float = 0.1
     """A phase starts or ends where the thigh's angular speed crosses 10 % of that phase's
     peak speed (the usual movement-onset rule)."""

@@ -89,7 +89,8 @@ class SimulationSpec:
     # sets as they really happen (the defaults give the tidy set above)
     activity: Activity = "set"
     """``still``: the phone lies on a table, no set; ``handling``: the phone is picked up,
-    turned, carried and put in a pocket, no reps."""
+    turned, looked at and put down, twice, no reps (walking, a repeated movement, is in
+    ``setup_handling``)."""
     lead_in_s: float = 0.0
     """Extra still time at the start of the recording, before anything moves."""
     setup_handling: bool = False
@@ -684,9 +685,8 @@ def _no_set(spec: SimulationSpec) -> tuple[Recording | tuple[Recording, Recordin
     if spec.activity == "still":
         p.hold(x.uniform(20.0, 90.0))
     else:
-        p.handle(x.uniform(5.0, 20.0))
+        p.handle(x.uniform(5.0, 20.0))  # picked up, turned, looked at, put down, again
         p.hold(x.uniform(1.0, 5.0))
-        p.walk(x.uniform(0.0, 10.0))  # in a pocket
         p.handle(x.uniform(5.0, 15.0))
         p.hold(x.uniform(1.0, 3.0))
     rng = np.random.default_rng(spec.seed)

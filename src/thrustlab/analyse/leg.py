@@ -76,15 +76,17 @@ def analyse_leg(recording: Recording, /, *, config: AnalysisConfig) -> LegResult
         )
     jolts, bands = _gated(uniform, config)
     angle, angle_rate_hz = thigh_angle(uniform, jolts, config)
-    movement = None
+    movement, min_swing = None, 0.0
     if config.mode == "cyclic":
-        movement = movement_signal((uniform.gyro_rads, uniform.acc_mps2), rate_hz=rate)
+        movement, source = movement_signal((uniform.gyro_rads, uniform.acc_mps2), rate_hz=rate)
+        min_swing = (config.min_cycle_swing_rads, config.min_cycle_swing_mps2)[source]
     motion = Motion(
         angle_deg=angle,
         angle_rate_hz=angle_rate_hz,
         bands=bands,
         rate_hz=rate,
         movement=movement,
+        movement_min_swing=min_swing,
         no_angle=_NO_ORIENTATION,
         moving=body_moving(uniform, config),
     )

@@ -39,6 +39,8 @@ class Motion:
     movement: FloatArray | None = None
     """The movement along its main direction at ``rate_hz`` (cyclic mode counts its
     cycles); None: use the angle."""
+    movement_min_swing: float = 0.0
+    """The smallest swing of ``movement`` (in its units) that is real movement."""
     no_angle: QualityFlag | None = None
     """Why the angle is not followed (said when ``angle_deg`` is None)."""
     moving: BoolArray | None = None
@@ -69,15 +71,23 @@ def analyse_motion(motion: Motion, /, *, config: AnalysisConfig) -> MotionResult
     angle, angle_rate_hz, rate = motion.angle_deg, motion.angle_rate_hz, motion.rate_hz
     reps: tuple[RepTiming, ...] = ()
     if config.mode == "cyclic":
-        signal = motion.movement
+        signal, min_swing = motion.movement, motion.movement_min_swing
         if signal is None and angle is not None:
             signal = np.interp(
                 np.arange(motion.bands.usable.shape[0]) / rate,
                 np.arange(angle.size) / angle_rate_hz,
                 angle,
             )
+            min_swing = config.min_rom_deg
         if signal is not None:
-            reps = find_cycles(signal, rate_hz=rate, angle_deg=angle, angle_rate_hz=angle_rate_hz)
+            reps = find_cycles(
+                signal,
+                rate_hz=rate,
+                angle_deg=angle,
+                angle_rate_hz=angle_rate_hz,
+                min_swing=min_swing,
+                config=config,
+            )
     elif angle is None:
         if motion.no_angle is not None:
             flags.append(motion.no_angle)
