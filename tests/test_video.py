@@ -121,9 +121,7 @@ def test_bar_path_svg(side: VideoResult) -> None:
 
 
 def test_velocity_loss_across_slowing_reps(tmp_path: Path) -> None:
-    # 1.2 s of rest each side: with 0.8 s (and a 0.5 s hold at the top) the shared rep code
-    # takes the holds at the top for the rests and counts the set upside down
-    scene = replace(SCENE, reps=3, slowdown=0.15, left=None, right=None, rest_s=1.2)
+    scene = replace(SCENE, reps=3, slowdown=0.15, left=None, right=None, rest_s=0.8)
     result = _run(tmp_path, scene, "slow.mp4")
     assert result.findings.set.rep_count == 3
     expected = 100 * (1 - 1 / 1.15**2)
