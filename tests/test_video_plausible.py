@@ -123,7 +123,7 @@ def test_a_close_up_counts_no_reps_and_says_why(tmp_path: Path) -> None:
     f = result.findings
     assert f.set.rep_count == 0 and f.reps == () and result.thigh_angle_deg is None
     flag = next(q for q in f.quality if q.code == "body_not_in_frame")
-    assert flag.severity == "warning" and "0 %" in flag.message
+    assert flag.severity == "error" and "0 %" in flag.message  # no reps: not measured
     assert f.form is not None and f.form.rom_cv_pct is None  # not measured, never 0
 
 
@@ -183,8 +183,8 @@ def test_an_impossible_hip_extension_is_left_out() -> None:
     assert form.hip_extension_deg is None and form.lumbar_extension_deg is None
     assert form.rep_hip_extension_deg == (None, None)
     codes = [f.code for f in flags]
-    assert "form_angle_implausible" in codes and "lumbar_hyperextension" not in codes
-    message = next(f.message for f in flags if f.code == "form_angle_implausible")
+    assert "joint_angle_implausible" in codes and "lumbar_hyperextension" not in codes
+    message = next(f.message for f in flags if f.code == "joint_angle_implausible")
     assert "hip extension 293 degrees in rep 1" in message
     # the shins and knees of the same frames are plausible and kept
     assert form.shin_from_vertical_deg == pytest.approx(2.4, abs=0.1)
@@ -194,7 +194,7 @@ def test_an_impossible_hip_extension_is_left_out() -> None:
 def test_a_possible_hip_extension_is_kept() -> None:
     form, flags = side_form(_lockout(15.0), REPS, [40.0, 40.0], config=VideoConfig())
     assert form.hip_extension_deg == pytest.approx(360 - 2 * np.degrees(np.arctan(100 / 15)))
-    assert "form_angle_implausible" not in {f.code for f in flags}
+    assert "joint_angle_implausible" not in {f.code for f in flags}
 
 
 def test_real_photo_angles_are_kept_where_plausible_and_left_out_where_not() -> None:
@@ -223,7 +223,7 @@ def test_real_photo_angles_are_kept_where_plausible_and_left_out_where_not() -> 
     assert form.hip_extension_deg is not None
     assert config.hip_extension_range_deg[0] <= form.hip_extension_deg
     assert form.knee_angle_deg is None
-    message = next(f.message for f in flags if f.code == "form_angle_implausible")
+    message = next(f.message for f in flags if f.code == "joint_angle_implausible")
     assert "knee angle" in message and "rep 1" in message
 
 

@@ -127,11 +127,13 @@ def _plausible(
 
 
 def _implausible(odd: list[str]) -> list[QualityFlag]:
+    """A note on the measurement, not on form: its code must not start with ``form_``,
+    which explain reads as form evidence."""
     if not odd:
         return []
     return [
         QualityFlag(
-            "form_angle_implausible",
+            "joint_angle_implausible",
             "warning",
             f"Left out as impossible for a hip thrust: {'; '.join(odd)}. The pose misplaced a "
             "joint there.",

@@ -23,15 +23,17 @@ from thrustlab.video.track import Tracks, fill_gaps
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
 
+# "error", as a phone without orientation: no reps can be measured (PRODUCT.md: the
+# assessment then rests on the answers only and says why)
 FRONT_VIEW = QualityFlag(
     "thigh_angle_front_view",
-    "warning",
+    "error",
     "Front view: the thigh points at the camera, so its angle (and with it the reps and "
     "their range of motion) cannot be measured. Film from the side to count reps.",
 )
 NO_POSE = QualityFlag(
     "pose_not_found",
-    "warning",
+    "error",
     "No person was found in the video: reps, range of motion, form and the thighs' shaking "
     "are not measured.",
 )
@@ -40,7 +42,7 @@ NO_POSE = QualityFlag(
 def _body_not_in_frame(share_pct: float, config: VideoConfig) -> QualityFlag:
     return QualityFlag(
         "body_not_in_frame",
-        "warning",
+        "error",
         f"The whole body (shoulder, hip, knee and ankle) was in frame in only {share_pct:.0f} % "
         f"of the video (a close-up; {100 * config.min_body_fraction:.0f} % needed): the thigh's "
         "angle cannot be followed, so no reps are counted. Film the whole lifter from the side.",
