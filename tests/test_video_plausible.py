@@ -138,6 +138,22 @@ def test_without_a_plate_reps_count_but_bar_speed_is_not_measured(tmp_path: Path
     assert result.m_per_px is None and f.set.tremor_rms_mps2 is None
 
 
+def test_a_known_scale_without_a_plate_gives_shaking_in_mps2_but_no_bar_speed(
+    tmp_path: Path,
+) -> None:
+    scale = 0.45 / (2 * SCENE.plate_radius_px)  # the plate's scale, given by hand
+    scene = replace(SCENE, plate=False, left=synth.Shaking(8.0, 1.5))
+    result = _run(tmp_path, scene, config=VideoConfig(scale_m_per_px=scale))
+    f = result.findings
+    assert f.set.rep_count == SCENE.reps and f.form is not None
+    assert f.form.rep_mean_concentric_velocity_mps == (None,) * SCENE.reps
+    assert "bar_speed_not_measured" in _codes(result)
+    # the shaking is in m/s2 with the scale: (2 pi 8)^2 x 1.5 px / sqrt 2, within 20 %
+    truth = (2 * np.pi * 8.0) ** 2 * 1.5 / np.sqrt(2) * scale
+    assert f.set.legs is not None
+    assert f.set.legs.left.tremor_rms_mps2 == pytest.approx(truth, rel=0.2)
+
+
 def test_a_bar_speed_no_hip_thrust_reaches_is_left_out(tmp_path: Path) -> None:
     # a wrong scale (1 px = 10 cm) makes the bar rise 6 m in 0.9 s
     result = _run(tmp_path, SCENE, config=VideoConfig(scale_m_per_px=0.1))
@@ -255,3 +271,19 @@ def test_real_photo_whole_body_is_in_frame_and_its_close_up_is_not() -> None:
             )
             seen[name] = bool(body_in_frame(tracks, config=VideoConfig())[0])
     assert seen == {"whole": True, "close-up": False}
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {"cut_min_change": 0.0},
+        {"min_body_fraction": 1.5},
+        {"bar_speed_range_mps": (2.0, 1.0)},
+        {"hip_extension_range_deg": (-10.0, 200.0)},
+    ],
+)
+def test_nonsense_plausibility_options_are_refused(options: dict[str, object]) -> None:
+    from thrustlab.errors import OptionError
+
+    with pytest.raises(OptionError):
+        VideoConfig(**options)  # type: ignore[arg-type]

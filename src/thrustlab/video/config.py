@@ -96,5 +96,10 @@ class VideoConfig:
             low, high = getattr(self, name)
             if not 0 <= low < high:
                 raise OptionError(f"{name} must be two increasing non-negative numbers")
+        for name in ("min_body_fraction", "cut_min_change", "body_visibility_min"):
+            if not 0 < getattr(self, name) <= 1:
+                raise OptionError(f"{name} must be a share between 0 and 1")
+        if self.thigh_rom_max_deg <= 0 or self.cut_spike_factor < 1:
+            raise OptionError("thigh_rom_max_deg must be positive and cut_spike_factor >= 1")
         if self.max_side_px < 64 or self.pose_rate_hz <= 0:
             raise OptionError("max_side_px must be at least 64 and pose_rate_hz positive")
