@@ -51,6 +51,14 @@ class AnalysisConfig:
     movement) and gravity below it (the level, over 5 s and more)."""
     angle_rate_hz: float = 50.0
     """Rate at which the thigh angle is followed; far above its 1.5 Hz smoothing."""
+    phone_from_knee_m: float = 0.22
+    """Without gravity or a gyroscope the angle comes from the acceleration, which scales
+    with the phone's distance from the knee (the thigh's pivot in a hip thrust): strapped
+    mid-thigh it sits 0.18-0.28 m away, so angles are good to about a third."""
+    still_acceleration_mps2: float = 0.03
+    """...and is integrated with its speed reset to zero wherever the thigh's smoothed
+    acceleration stays under 0.03 m/s2 (a rep's turning reaches 0.1-1 m/s2, a phone's
+    noise at those frequencies under 0.01 m/s2)."""
     min_rom_deg: float = 12.0
     """Thigh swings smaller than this are adjustments, not reps (a hip thrust moves the
     thigh 30-50 degrees)."""

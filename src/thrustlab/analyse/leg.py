@@ -25,7 +25,12 @@ from thrustlab.config import AnalysisConfig
 from thrustlab.quality import QualityFlag
 from thrustlab.recording import Recording
 from thrustlab.signal.filters import smooth, spectrum_of
-from thrustlab.signal.orientation import angle_from_gravity, angle_from_gyro, blend
+from thrustlab.signal.orientation import (
+    angle_from_acceleration,
+    angle_from_gravity,
+    angle_from_gyro,
+    blend,
+)
 from thrustlab.signal.resample import Uniform, to_uniform
 
 FloatArray = npt.NDArray[np.float64]
@@ -76,6 +81,8 @@ def analyse_leg(recording: Recording, /, *, config: AnalysisConfig) -> LegResult
         )
     jolts, bands = _gated(uniform, config)
     angle, angle_rate_hz = thigh_angle(uniform, jolts, config)
+    if not uniform.gravity_included and uniform.gyro_rads is None:
+        flags.append(_FROM_ACCELERATION)
     movement, min_swing = None, 0.0
     if config.mode == "cyclic":
         movement, source = movement_signal((uniform.gyro_rads, uniform.acc_mps2), rate_hz=rate)
@@ -118,6 +125,15 @@ _NO_ORIENTATION = QualityFlag(
     "The recording has neither gravity nor a gyroscope, so the thigh's movement cannot be "
     "followed and no reps can be found. Export the accelerometer with gravity (Sensor Logger: "
     "TotalAcceleration; phyphox: 'Acceleration with g') or include the gyroscope.",
+)
+_FROM_ACCELERATION = QualityFlag(
+    "angle_from_acceleration",
+    "info",
+    "The recording has neither gravity nor a gyroscope: the thigh's angle was worked out from "
+    "its own acceleration, taking the phone to sit about 0.2 m from the knee, so the reps' "
+    "range of motion is approximate (within about a third). For exact angles export the "
+    "accelerometer with gravity (Sensor Logger: TotalAcceleration; phyphox: 'Acceleration "
+    "with g') or include the gyroscope.",
 )
 
 
@@ -206,6 +222,15 @@ def thigh_angle(
     if uniform.gyro_rads is not None:
         slow = smooth(uniform.gyro_rads, fs_hz=uniform.rate_hz, sigma_hz=config.angle_sigma_hz)
         from_gyro = angle_from_gyro(slow[index], fs_hz=rate)
+    if from_gravity is None and from_gyro is None:
+        from_acc = angle_from_acceleration(  # jolts carry no net speed: smoothing is enough
+            _bridged(uniform.acc_mps2, ~uniform.valid),
+            fs_hz=uniform.rate_hz,
+            radius_m=config.phone_from_knee_m,
+            sigma_hz=config.angle_sigma_hz,
+            still_mps2=config.still_acceleration_mps2,
+        )
+        return from_acc[index], rate
     return (from_gravity if from_gravity is not None else from_gyro), rate
 
 
