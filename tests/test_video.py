@@ -49,24 +49,38 @@ def _truth_starts(scene: synth.Scene) -> list[float]:
     return starts
 
 
+PHASE_TOLERANCE_S = 0.12
+"""Reps come from the thigh angle by the sensor path's rule (10 % of the phase's peak
+angular speed, on the angle smoothed at 1.5 Hz), whose edges sit up to about 0.1 s from a
+cosine ramp's ends (the sensor path's own phase timing is good to about 0.1 s), plus a
+frame (17 ms) of rounding."""
+
+
 def test_reps_are_exact(side: VideoResult) -> None:
     reps = side.findings.reps
     assert len(reps) == SCENE.reps == side.findings.set.rep_count
     for rep, start in zip(reps, _truth_starts(SCENE), strict=True):
-        assert rep.start_s == pytest.approx(start, abs=0.05)
-        assert rep.concentric_s == pytest.approx(SCENE.concentric_s, rel=0.05)
-        assert rep.lockout_s == pytest.approx(SCENE.hold_s, abs=0.08)
-        assert rep.eccentric_s == pytest.approx(SCENE.eccentric_s, rel=0.08)
+        assert rep.start_s == pytest.approx(start, abs=PHASE_TOLERANCE_S)
+        assert rep.concentric_s == pytest.approx(SCENE.concentric_s, abs=PHASE_TOLERANCE_S)
+        assert rep.lockout_s == pytest.approx(SCENE.hold_s, abs=PHASE_TOLERANCE_S)
+        assert rep.eccentric_s == pytest.approx(SCENE.eccentric_s, abs=PHASE_TOLERANCE_S)
+        # the thigh turns thigh_rom_deg; the 1.5 Hz smoothing rounds the top off a little
+        assert rep.rom_deg == pytest.approx(SCENE.thigh_rom_deg, abs=2.0)
 
 
 def test_scale_from_the_plate_and_velocity_within_5_pct(side: VideoResult) -> None:
     assert side.m_per_px == pytest.approx(TRUE_M_PER_PX, rel=0.03)
-    truth = SCENE.rom_px * TRUE_M_PER_PX / SCENE.concentric_s
     form = side.findings.form
     assert form is not None
     assert len(form.rep_mean_concentric_velocity_mps) == SCENE.reps
-    for v in form.rep_mean_concentric_velocity_mps:
+    for v, rep in zip(form.rep_mean_concentric_velocity_mps, side.findings.reps, strict=True):
+        # the true mean speed over the rep's concentric as the rep rule bounds it
+        rise_px = synth.bar_height_px(SCENE, rep.lockout_start_s) - synth.bar_height_px(
+            SCENE, rep.start_s
+        )
+        truth = rise_px * TRUE_M_PER_PX / rep.concentric_s
         assert v == pytest.approx(truth, rel=0.05)
+        assert 0.3 < truth < 0.45  # and that is near the ramp's own 60 px in 0.9 s
     assert side.height_unit == "m"
 
 
@@ -79,7 +93,13 @@ def test_shaking_frequency_and_amplitude_per_leg(side: VideoResult) -> None:
         acc = (2 * np.pi * truth.freq_hz) ** 2 * truth.amplitude_px / np.sqrt(2) * TRUE_M_PER_PX
         assert leg.acc_rms_mps2 == pytest.approx(acc, rel=0.2)
     s = side.findings.set
-    assert s.asymmetry_index_pct is not None and s.asymmetry_index_pct < -15  # left shakes more
+    # asymmetry compares the legs' acceleration RMS, as for two sensors (PRODUCT.md): the
+    # right leg's 10 Hz at 1 px shakes a little harder than the left's 8 Hz at 1.5 px
+    acc_left, acc_right = (
+        (2 * np.pi * x.freq_hz) ** 2 * x.amplitude_px for x in (SCENE.left, SCENE.right)
+    )
+    truth = 100 * (acc_right - acc_left) / ((acc_right + acc_left) / 2)
+    assert s.asymmetry_index_pct == pytest.approx(truth, abs=5.0)  # the sensor path's target
     assert s.legs is not None and s.legs.left.tremor_peak_hz == pytest.approx(8.0, abs=0.3)
     for rep in side.findings.reps:
         assert rep.tremor_rms_mps2 is not None and rep.legs is not None
@@ -105,7 +125,15 @@ def test_velocity_loss_across_slowing_reps(tmp_path: Path) -> None:
     result = _run(tmp_path, scene, "slow.mp4")
     assert result.findings.set.rep_count == 3
     expected = 100 * (1 - 1 / 1.15**2)
-    assert result.findings.set.velocity_loss_pct == pytest.approx(expected, abs=4.0)
+    # As for a sensor: the thigh's angular speed over the concentric the shared rep rule
+    # bounds. On the true angle of this scene that rule itself gives 16.6 % (its 1.5 Hz
+    # smoothing lengthens short concentrics most), so the sensor path's slowdown target
+    # (median error within 10 points, test_accuracy) is the tolerance here.
+    assert result.findings.set.velocity_loss_pct == pytest.approx(expected, abs=10.0)
+    form = result.findings.form
+    assert form is not None
+    first, *_, last = form.rep_mean_concentric_velocity_mps
+    assert first is not None and last is not None and first > last  # the bar slows too
 
 
 def test_30_fps_says_shaking_cannot_be_measured(tmp_path: Path) -> None:
@@ -128,16 +156,19 @@ def test_no_plate_no_scale_front_view(tmp_path: Path) -> None:
     assert left.peak_hz == pytest.approx(8.0, abs=0.3) and left.displacement_rms_px is not None
 
 
-def test_without_pose_the_plate_still_gives_reps_and_speed(tmp_path: Path) -> None:
+def test_without_pose_no_reps_are_invented(tmp_path: Path) -> None:
+    # Before, the plate's path stood in for the thigh and rom_deg read 0 where it was not
+    # measured; reps now need the thigh's angle, so without a person none are counted.
     scene = replace(SCENE, reps=2, left=None, right=None)
     path = tmp_path / "nopose.mp4"
     synth.render_set(path, scene)
     nobody = FakePoseEstimator(lambda t: None)
     result = analyse_video(path, estimator=nobody, config=VideoConfig(view="side"))
     f = result.findings
-    assert f.set.rep_count == 2
-    assert {"pose_not_found", "rom_deg_unmeasured"} <= {q.code for q in f.quality}
-    assert f.set.tremor_rms_mps2 is None and all(r.rom_deg == 0.0 for r in f.reps)
+    assert f.set.rep_count == 0 and f.reps == () and result.thigh_angle_deg is None
+    assert "pose_not_found" in {q.code for q in f.quality}
+    assert f.set.tremor_rms_mps2 is None and f.set.velocity_loss_pct is None
+    assert result.m_per_px is not None  # the plate is still followed: only reps need a body
 
 
 def test_pipeline_video_with_progress_and_annotation(tmp_path: Path) -> None:

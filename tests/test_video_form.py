@@ -11,15 +11,15 @@ import pytest
 pytest.importorskip("av", reason="the video extra is not installed")
 pytest.importorskip("cv2", reason="the video extra is not installed")
 
+from thrustlab.analyse.reps import RepTiming
 from thrustlab.video import pose as kp
 from thrustlab.video import probe, synth
 from thrustlab.video.config import VideoConfig
 from thrustlab.video.decode import frames
 from thrustlab.video.form import Track, front_form, side_form
-from thrustlab.video.segment import BarRep
 
 CONFIG = VideoConfig()
-REPS = (BarRep(0.0, 0.4, 0.8, 1.2, 50.0), BarRep(1.2, 1.6, 2.0, 2.4, 50.0))
+REPS = (RepTiming(0.0, 0.4, 0.8, 1.2, 50.0, 0.3), RepTiming(1.2, 1.6, 2.0, 2.4, 50.0, 0.3))
 
 
 def _track(points: dict[int, tuple[float, float]], *, hip_visible: bool = True) -> Track:

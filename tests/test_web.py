@@ -299,7 +299,10 @@ def test_a_video_of_the_set_is_analysed(tmp_path: Path) -> None:
         assert body["status"] == "done", body
         analysis = body["analysis"]
         assert isinstance(analysis, dict)
-        assert analysis["source"]["kind"] == "video" and analysis["set"]["rep_count"] == 2
+        # pose is off here, and reps need the thigh's angle from it: none are counted
+        # (before, the plate's path stood in), and the analysis says why
+        assert analysis["source"]["kind"] == "video" and analysis["set"]["rep_count"] == 0
+        assert "pose_not_found" in {q["code"] for q in analysis["quality"]}
         broken = client.post(
             "/api/analyses", headers=headers, files={"file": ("bad.mp4", b"not a video" * 10)}
         )

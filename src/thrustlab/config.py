@@ -51,6 +51,14 @@ class AnalysisConfig:
     movement) and gravity below it (the level, over 5 s and more)."""
     angle_rate_hz: float = 50.0
     """Rate at which the thigh angle is followed; far above its 1.5 Hz smoothing."""
+    phone_from_knee_m: float = 0.22
+    """Without gravity or a gyroscope the angle comes from the acceleration, which scales
+    with the phone's distance from the knee (the thigh's pivot in a hip thrust): strapped
+    mid-thigh it sits 0.18-0.28 m away, so angles are good to about a third."""
+    still_acceleration_mps2: float = 0.03
+    """...and is integrated with its speed reset to zero wherever the thigh's smoothed
+    acceleration stays under 0.03 m/s2 (a rep's turning reaches 0.1-1 m/s2, a phone's
+    noise at those frequencies under 0.01 m/s2)."""
     min_rom_deg: float = 12.0
     """Thigh swings smaller than this are adjustments, not reps (a hip thrust moves the
     thigh 30-50 degrees)."""
@@ -59,6 +67,24 @@ class AnalysisConfig:
     typical bottom and top: set-up and racking movements do not."""
     max_rep_s: float = 10.0
     """A rep lasts at most 10 s (3 s up, a 4 s hold, 3 s down); longer swings are set-up."""
+    min_rep_s: float = 1.3
+    """A rep lasts 1.3 s or more: even a fast hip thrust takes 0.5 s up and 0.7 s down
+    between the moments it starts and stops moving, while a walking stride swings the thigh
+    through its 20-40 degrees in about 1 s."""
+    min_rep_speed_dps: float = 10.0
+    """A rep turns the thigh at 10 deg/s or faster at its quickest (a slow 28-degree
+    concentric over 3 s peaks near 17 deg/s); a gyroscope's drift and a body's sway stay
+    far below it."""
+    partial_min_fraction: float = 0.25
+    """A rise from the bottom after the last rep counts as a partial (failed) rep when it
+    reaches a quarter of the set's range of motion or more; smaller ones are adjustments."""
+    min_cycle_swing_rads: float = 0.3
+    """Cyclic mode: a cycle turns the phone by 0.3 rad/s (17 deg/s) or more from one
+    extreme of its 2 Hz low-passed rate to the other; a still phone's gyroscope noise
+    stays near 0.01 rad/s."""
+    min_cycle_swing_mps2: float = 0.5
+    """Cyclic mode: a cycle swings the 2 Hz low-passed acceleration by 0.5 m/s2 or more (a
+    12-degree tilt moves gravity by 2 m/s2); a still phone's noise stays near 0.01 m/s2."""
     onset_velocity_fraction: float = 0.1
     """A phase starts or ends where the thigh's angular speed crosses 10 % of that phase's
     peak speed (the usual movement-onset rule)."""
@@ -76,6 +102,18 @@ class AnalysisConfig:
     (post-set shaking) that is measured."""
     rest_min_s: float = 1.0
     """A rest shorter than this is too short to measure."""
+    rest_max_movement_mps2: float = 0.1
+    """A phone on a resting thigh moves less than 0.1 m/s2 at 0.5-2.5 Hz (about 10 mg;
+    phone noise there is under 0.01 m/s2); sitting up, standing, walking or holding the
+    phone move it by 0.5-3 m/s2, and none of that is rest."""
+    rest_posture_margin_deg: float = 30.0
+    """Rest counts with the thigh within 30 degrees of the set's range: sitting on the floor
+    after the set stays within it, standing turns the thigh 60-90 degrees past lockout."""
+    post_set_search_s: float = 15.0
+    """The rest after the set starts within 15 s of the last rep (sitting up and settling
+    take a few seconds)."""
+    post_set_end_s: float = 10.0
+    """Shaking at the end of the rest after the set is measured over its last 10 s."""
     asymmetry_min_rms_mps2: float = 0.02
     """Legs are compared only when one shakes at 0.02 m/s2 (2 mg) or more: below that a
     phone's noise (about 1 mg) decides the index, not the legs."""

@@ -6,7 +6,8 @@
     ├── InputError            the user's input cannot be used (CLI: one line, exit code 2)
     │   ├── ReadError         a file cannot be read; the message names the file and the fault
     │   │   └── FormatError   the file's format is not recognised, or not the one forced
-    │   └── OptionError       an option or answer has a value that makes no sense
+    │   ├── OptionError       an option or answer has a value that makes no sense
+    │   └── EditedClipError   a video holds scene cuts: a set must be filmed in one take
     └── AnalysisError         the data were read but cannot be analysed at all
 
 Data-quality problems that still let a result be computed are not exceptions: they become
@@ -39,6 +40,19 @@ class FormatError(ReadError):
 
 class OptionError(InputError):
     """An option has a value that makes no sense."""
+
+
+class EditedClipError(InputError):
+    """A video holds scene cuts (an edited clip): its time line is not the set's, and the
+    shots may show other sets or close-ups, so it is refused rather than measured."""
+
+    def __init__(self, cuts_s: tuple[float, ...]) -> None:
+        self.cuts_s = cuts_s
+        shown = ", ".join(f"{t:.1f} s" for t in cuts_s[:5]) + (", ..." if len(cuts_s) > 5 else "")
+        n = len(cuts_s)
+        super().__init__(
+            f"the clip has {n} cut{'s' if n != 1 else ''} (at {shown}): film the set in one take"
+        )
 
 
 class AnalysisError(ThrustlabError):

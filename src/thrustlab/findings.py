@@ -49,6 +49,9 @@ class RepMetrics:
     concentric_rise_s: float | None = None
     """Time from 10 % to 90 % of the rep's range on the way up: unlike the phase edges, it
     does not depend on how the movement starts and stops, so it tracks slowing reliably."""
+    partial: bool = False
+    """The rep fell well short of the set's range of motion (a failed last rep): counted,
+    and flagged (quality code ``partial_rep``)."""
 
     @classmethod
     def from_phases(
@@ -65,6 +68,7 @@ class RepMetrics:
         fatigue_band_rms_mps2: float | None,
         legs: Legs | None = None,
         concentric_rise_s: float | None = None,
+        partial: bool = False,
     ) -> RepMetrics:
         """A rep from its four phase edges (s): the phase durations follow from them, times
         are given to the millisecond and the ROM to a tenth of a degree."""
@@ -83,6 +87,7 @@ class RepMetrics:
             fatigue_band_rms_mps2=fatigue_band_rms_mps2,
             legs=legs,
             concentric_rise_s=None if concentric_rise_s is None else round(concentric_rise_s, 3),
+            partial=partial,
         )
 
 
@@ -104,10 +109,10 @@ class SetMetrics:
     fatigue_band_rms_mps2: float | None = None
     legs: Legs | None = None
     post_set_rest_s: float | None = None
-    """Seconds of still rest measured after the last rep (sitting up, standing and handling
-    the phone are not rest)."""
+    """Seconds of still rest (thigh at rest; sitting up, standing and handling do not
+    count) measured after the last rep; ``post_set_tremor_rms_mps2`` is its first 8 s."""
     post_set_end_tremor_rms_mps2: float | None = None
-    """Shaking over the last 10 s of that rest (None with under 10 s of rest)."""
+    """Shaking over the last 10 s of that rest; None when it lasted under 10 s."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -24,6 +24,8 @@ import numpy.typing as npt
 from thrustlab.recording import G_MPS2, Recording
 
 FloatArray = npt.NDArray[np.float64]
+Activity = Literal["set", "still", "handling"]
+AfterSet = Literal["rest", "sit_up", "stand", "walk", "handle"]
 
 THIGH_PIVOT_M = 0.22
 """Distance from the knee to the phone along the thigh."""
@@ -84,6 +86,34 @@ class SimulationSpec:
     two_legs: bool = False
     asymmetry_pct: float = 0.0
     """Right leg's tremor over the left's, as PRODUCT.md's asymmetry index."""
+    # sets as they really happen (the defaults give the tidy set above)
+    activity: Activity = "set"
+    """``still``: the phone lies on a table, no set; ``handling``: the phone is picked up,
+    turned, looked at and put down, twice, no reps (walking, a repeated movement, is in
+    ``setup_handling``)."""
+    lead_in_s: float = 0.0
+    """Extra still time at the start of the recording, before anything moves."""
+    setup_handling: bool = False
+    """Before the set the phone is handled and strapped on, the lifter walks to the bench,
+    loads the bar (squatting down and up) and sits down."""
+    rest_pause_s: float = 0.0
+    """Rest-pause: the lifter rests this long at the bottom after each rep in
+    ``rest_pause_after``."""
+    rest_pause_after: tuple[int, ...] = ()
+    """Reps (1-based) after which the rest-pause is taken."""
+    slip_deg: float = 0.0
+    """The phone turns on the thigh by this much (about a random axis) over about 0.5 s at a
+    random moment of the set, and stays turned."""
+    partial_last_fraction: float = 1.0
+    """The last rep reaches this fraction of the range (a failed rep below 1); it still
+    counts, as a partial rep."""
+    dismount_s: float | None = None
+    """The lifter moves this soon after the last rep (no rest at the bottom); None: after
+    ``rest_after_s`` of rest."""
+    after_set: AfterSet = "rest"
+    """What follows the set: ``rest`` (hips down, legs out, perhaps standing up, as above),
+    ``sit_up`` (sits up and stays seated), ``stand`` (sits up and stands), ``walk`` (stands
+    and walks away), ``handle`` (sits up and takes the phone off the thigh)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +140,11 @@ class SetTruth:
     concentric_slowdown_pct: float | None
     rest_before_s: tuple[float, float]
     rest_after_s: tuple[float, float]
+    partial: tuple[bool, ...] = ()
+    """Per rep: True where the rep fell short of the range (a failed last rep)."""
+    still_after_s: tuple[tuple[float, float], ...] = ()
+    """Stretches after the last rep where the thigh and body are still (rest, or sitting
+    still after sitting up); not standing, walking or handling."""
 
     @property
     def n_reps(self) -> int:
@@ -214,62 +249,203 @@ class _Move:
     pitch1_deg: float
 
 
-def _schedule(
-    spec: SimulationSpec, rng: np.random.Generator
-) -> tuple[list[_Move], dict[str, list[float]]]:
-    """Minimum-jerk moves of the thigh pitch, and the true rep times."""
-    moves: list[_Move] = []
-    t = rng.uniform(0.5, 3.0)
-    pitch = spec.bottom_pitch_deg - rng.uniform(25, 40)  # sitting with the legs out
+@dataclass(frozen=True, slots=True)
+class _Turn:
+    """The phone turns by ``angle_deg`` about ``axis`` (its own axes) between the times."""
 
-    def move(duration: float, target: float) -> None:
-        nonlocal t, pitch
-        moves.append(_Move(t, t + duration, pitch, target))
-        t += duration
-        pitch = target
+    t0_s: float
+    t1_s: float
+    axis: tuple[float, float, float]
+    angle_deg: float
 
-    def hold(duration: float) -> None:
-        nonlocal t
-        t += duration
+
+@dataclass(frozen=True, slots=True)
+class _Body:
+    """Whole-body movement felt by the phone between the times: ``trunk`` (sitting up,
+    standing up, squatting), ``walk`` (steps and heel strikes), ``hand`` (in the hand)."""
+
+    t0_s: float
+    t1_s: float
+    kind: Literal["trunk", "walk", "hand"]
+    level_mps2: float
+
+
+@dataclass
+class _Plan:
+    """The thigh's moves, the true times, and what else the phone feels."""
+
+    moves: list[_Move]
+    times: dict[str, list[float]]
+    turns: list[_Turn]
+    body: list[_Body]
+    still_after: list[tuple[float, float]]
+
+
+class _Planner:
+    """Builds a plan move by move; ``x`` draws everything the tidy set does not have, so
+    the tidy set's draws (and so its recordings) stay as they were."""
+
+    def __init__(self, t: float, pitch: float, x: np.random.Generator) -> None:
+        self.t, self.pitch, self.x = t, pitch, x
+        self.moves: list[_Move] = []
+        self.turns: list[_Turn] = []
+        self.body: list[_Body] = []
+
+    def move(self, duration: float, target: float) -> None:
+        self.moves.append(_Move(self.t, self.t + duration, self.pitch, target))
+        self.t += duration
+        self.pitch = target
+
+    def hold(self, duration: float) -> None:
+        self.t += duration
+
+    def body_move(self, duration: float, target: float, level_mps2: float) -> None:
+        """A move of the whole body (sitting or standing up, squatting)."""
+        self.body.append(_Body(self.t, self.t + duration, "trunk", level_mps2))
+        self.move(duration, target)
+
+    def handle(self, duration: float) -> None:
+        """The phone in the hand: turned this way and that, moved about."""
+        x, end = self.x, self.t + duration
+        self.body.append(_Body(self.t, end, "hand", x.uniform(0.5, 2.0)))
+        while self.t < end:
+            turn = x.uniform(0.4, 1.5)
+            axis = x.normal(size=3)
+            axis /= np.linalg.norm(axis)
+            angle = x.uniform(30, 120) * x.choice([-1.0, 1.0])
+            self.turns.append(_Turn(self.t, self.t + turn, (axis[0], axis[1], axis[2]), angle))
+            self.t += turn + x.uniform(0.1, 0.8)
+
+    def walk(self, duration: float) -> None:
+        """Steps: the thigh swings forward and back about standing, once a stride."""
+        x, stand, end = self.x, self.pitch, self.t + duration
+        self.body.append(_Body(self.t, end, "walk", x.uniform(2.0, 4.0)))
+        half = x.uniform(0.5, 0.6)
+        while self.t < end:
+            self.move(half, stand + x.uniform(15, 30))
+            self.move(half, stand - x.uniform(5, 15))
+        self.move(half / 2, stand)
+
+
+def _schedule(spec: SimulationSpec, rng: np.random.Generator) -> _Plan:
+    """Minimum-jerk moves of the thigh pitch, the true rep times, and what else happens."""
+    x = np.random.default_rng([spec.seed, 104729])
+    start_t = rng.uniform(0.5, 3.0) + spec.lead_in_s
+    sitting = spec.bottom_pitch_deg - rng.uniform(25, 40)  # sitting with the legs out
+    p = _Planner(start_t, sitting, x)
+    if spec.setup_handling:
+        _set_up(p, sitting)
+    move, hold = p.move, p.hold
 
     move(rng.uniform(0.8, 1.5), spec.bottom_pitch_deg + rng.uniform(-3, 3))  # feet in
-    setup_end = t + spec.setup_s
-    while t < setup_end - 1.0:  # shuffles: bar roll, foot placement
+    setup_end = p.t + spec.setup_s
+    while p.t < setup_end - 1.0:  # shuffles: bar roll, foot placement
         hold(rng.uniform(0.3, 1.2))
         move(rng.uniform(0.3, 0.8), spec.bottom_pitch_deg + rng.uniform(-5, 5))
     move(0.5, spec.bottom_pitch_deg)
-    times: dict[str, list[float]] = {k: [] for k in ("start", "lock0", "lock1", "end", "rom")}
-    rest_before = (t, t + spec.rest_before_s)
+    rest_before = (p.t, p.t + spec.rest_before_s)
     hold(spec.rest_before_s)
+    times = _reps(p, spec, rng)
+    n = spec.n_reps
+    if spec.slip_deg and n:
+        at = x.uniform(times["start"][0], times["end"][-1])
+        axis = x.normal(size=3)
+        axis /= np.linalg.norm(axis)
+        p.turns.append(
+            _Turn(at, at + x.uniform(0.3, 0.7), (axis[0], axis[1], axis[2]), spec.slip_deg)
+        )
+    if spec.dismount_s is None:
+        rest_after = (p.t, p.t + spec.rest_after_s)
+        hold(spec.rest_after_s)
+    else:
+        rest_after = (p.t, p.t)
+        hold(spec.dismount_s)
+    still_after = [rest_after] if rest_after[1] > rest_after[0] else []
+    if spec.after_set == "rest":
+        move(rng.uniform(0.6, 1.2), spec.bottom_pitch_deg + rng.uniform(3, 8))  # hips down
+        hold(rng.uniform(0.5, 1.5))
+        move(rng.uniform(1.0, 2.0), rng.uniform(0, 12))  # legs out
+        if spec.stand_up:
+            hold(rng.uniform(1.0, 2.0))
+            move(rng.uniform(1.5, 2.5), -rng.uniform(75, 88))
+        hold(rng.uniform(1.0, 2.0))
+    else:
+        still_after += _after_set(p, spec)
+    times["rest_before"] = list(rest_before)
+    times["rest_after"] = list(rest_after)
+    times["duration"] = [p.t]
+    if spec.after_set != "rest" and still_after:
+        times["still_end"] = [still_after[-1][1]]
+    return _Plan(p.moves, times, p.turns, p.body, still_after)
+
+
+def _reps(p: _Planner, spec: SimulationSpec, rng: np.random.Generator) -> dict[str, list[float]]:
+    """The set's reps from the bottom rest, with their true times."""
+    move, hold = p.move, p.hold
+    times: dict[str, list[float]] = {k: [] for k in ("start", "lock0", "lock1", "end", "rom")}
     n = spec.n_reps
     for i in range(n):
         progress = i / (n - 1) if n > 1 else 0.0
         jitter = rng.normal(1.0, 0.04, size=4).clip(0.85, 1.15)
         concentric = spec.concentric_s * (1 + spec.slowdown_pct / 100 * progress**1.5) * jitter[0]
         rom = spec.rom_deg * rng.uniform(0.95, 1.05)
-        times["start"].append(t)
+        if i == n - 1:
+            rom *= spec.partial_last_fraction
+        times["start"].append(p.t)
         times["rom"].append(rom)
         move(concentric, spec.bottom_pitch_deg - rom)
-        times["lock0"].append(t)
+        times["lock0"].append(p.t)
         hold(spec.lockout_s * jitter[1])
-        times["lock1"].append(t)
+        times["lock1"].append(p.t)
         move(spec.eccentric_s * jitter[2], spec.bottom_pitch_deg)
-        times["end"].append(t)
+        times["end"].append(p.t)
         if i < n - 1:
             hold(max(0.15, spec.bottom_pause_s * jitter[3]))
-    rest_after = (t, t + spec.rest_after_s)
-    hold(spec.rest_after_s)
-    move(rng.uniform(0.6, 1.2), spec.bottom_pitch_deg + rng.uniform(3, 8))  # hips down
-    hold(rng.uniform(0.5, 1.5))
-    move(rng.uniform(1.0, 2.0), rng.uniform(0, 12))  # legs out
-    if spec.stand_up:
-        hold(rng.uniform(1.0, 2.0))
-        move(rng.uniform(1.5, 2.5), -rng.uniform(75, 88))
-    hold(rng.uniform(1.0, 2.0))
-    times["rest_before"] = list(rest_before)
-    times["rest_after"] = list(rest_after)
-    times["duration"] = [t]
-    return moves, times
+            if i + 1 in spec.rest_pause_after:
+                hold(spec.rest_pause_s)
+    return times
+
+
+def _set_up(p: _Planner, sitting_deg: float) -> None:
+    """Before the set: the phone handled and strapped on while standing, a walk to the
+    bench, loading the bar (squatting down and up), sitting down."""
+    x = p.x
+    stand = -x.uniform(75, 88)
+    p.pitch = stand
+    p.handle(x.uniform(3.0, 8.0))
+    p.hold(x.uniform(0.3, 1.5))
+    p.walk(x.uniform(4.0, 10.0))
+    for _ in range(int(x.integers(2, 5))):  # plates on and off the bar
+        p.body_move(x.uniform(0.8, 1.5), x.uniform(-20, 5), x.uniform(1.0, 2.5))
+        p.hold(x.uniform(0.5, 2.0))
+        p.body_move(x.uniform(0.8, 1.5), stand, x.uniform(1.0, 2.5))
+        p.hold(x.uniform(0.3, 1.5))
+    p.body_move(x.uniform(1.0, 2.0), sitting_deg, x.uniform(1.5, 3.0))
+    p.hold(x.uniform(0.5, 2.0))
+
+
+def _after_set(p: _Planner, spec: SimulationSpec) -> list[tuple[float, float]]:
+    """What follows the set (all but ``rest``): hips down, sitting up, and then staying
+    seated, standing, walking away or taking the phone off. Returns the still stretches."""
+    x, bottom = p.x, spec.bottom_pitch_deg
+    still: list[tuple[float, float]] = []
+    p.body_move(x.uniform(0.4, 0.9), bottom + x.uniform(3, 8), x.uniform(0.5, 1.5))  # hips down
+    p.body_move(x.uniform(1.0, 2.0), bottom + x.uniform(5, 25), x.uniform(1.5, 3.0))  # sits up
+    if spec.after_set in ("sit_up", "handle"):
+        seated = x.uniform(3.0, 30.0)
+        still.append((p.t + 0.3, p.t + seated))
+        p.hold(seated)
+        if spec.after_set == "handle":
+            p.handle(x.uniform(5.0, 15.0))
+    else:
+        p.hold(x.uniform(0.3, 1.0))
+        p.body_move(x.uniform(1.5, 2.5), -x.uniform(75, 88), x.uniform(2.0, 4.0))  # stands
+        p.body.append(_Body(p.t, p.t + 3.0, "trunk", x.uniform(0.1, 0.3)))  # finds balance
+        p.hold(x.uniform(3.0, 10.0))
+        if spec.after_set == "walk":
+            p.walk(x.uniform(5.0, 15.0))
+    p.hold(x.uniform(0.5, 1.5))
+    return still
 
 
 def _pitch(
@@ -335,7 +511,7 @@ def _amplitude_profile(
     amp[before] = pre + (levels[0] - pre) * np.clip((t[before] - knots_t[0] + 0.4) / 0.4, 0, 1)
     end = times["end"][-1] + 0.3
     after = t > end
-    rest_end = times["rest_after"][1]
+    rest_end = times["still_end"][0] if "still_end" in times else times["rest_after"][1]
     fade = 1.0 if persists else np.exp(-np.clip(t[after] - end - 1.0, 0, None) / 0.5)
     amp[after] = post * fade
     amp[t > rest_end + 0.5] *= 0.2
@@ -434,7 +610,10 @@ def simulate_set(
 ) -> tuple[Recording | tuple[Recording, Recording], SetTruth]:
     """Simulate one set; two legs give ``((left, right), truth)``."""
     rng = np.random.default_rng(spec.seed)
-    moves, times = _schedule(spec, rng)
+    if spec.activity != "set":
+        return _no_set(spec)
+    plan = _schedule(spec, rng)
+    moves, times = plan.moves, plan.times
     duration = times["duration"][0]
     t = _sample_times(duration, spec, rng)
     start_pitch = moves[0].pitch0_deg
@@ -469,10 +648,14 @@ def simulate_set(
         )
         tremor, freq = _tremor(t, amp, spec, rng)
         other = _fatigue_band(t, times, spec, rng) + _jolts(t, times, spec, rng)
+        if plan.body:
+            other += _body_acceleration(t, plan.body, np.random.default_rng([spec.seed, 7]))
         motion = (pitch, rate, accel)
         acc, gyro = _phone_frame(
             motion, tremor + other, spec=spec, mount=_random_rotation(mount_rng), rng=rng
         )
+        if plan.turns:
+            acc, gyro = _turned(acc, gyro, t, plan.turns)
         recording = Recording(
             t_s=t.copy(),
             acc_mps2=acc,
@@ -483,9 +666,146 @@ def simulate_set(
         )
         legs.append((recording, _leg_truth(t, tremor, times), freq, tremor))
     truth = _set_truth(spec, times, t, legs)
+    n = spec.n_reps
+    truth = replace(
+        truth,
+        partial=tuple(spec.partial_last_fraction < 1.0 and i == n - 1 for i in range(n)),
+        still_after_s=tuple(plan.still_after),
+    )
     if spec.two_legs:
         return (legs[0][0], legs[1][0]), truth
     return legs[0][0], truth
+
+
+def _no_set(spec: SimulationSpec) -> tuple[Recording | tuple[Recording, Recording], SetTruth]:
+    """A recording with no set: the phone still on a table, or handled and carried."""
+    x = np.random.default_rng([spec.seed, 104729])
+    stand = -x.uniform(75, 88)
+    p = _Planner(x.uniform(1.0, 3.0) + spec.lead_in_s, stand, x)
+    if spec.activity == "still":
+        p.hold(x.uniform(20.0, 90.0))
+    else:
+        p.handle(x.uniform(5.0, 20.0))  # picked up, turned, looked at, put down, again
+        p.hold(x.uniform(1.0, 5.0))
+        p.handle(x.uniform(5.0, 15.0))
+        p.hold(x.uniform(1.0, 3.0))
+    rng = np.random.default_rng(spec.seed)
+    t = _sample_times(p.t, spec, rng)
+    motion = _pitch(p.moves, t, stand)
+    shaking = np.zeros((t.size, 3))
+    if p.body:
+        shaking += _body_acceleration(t, p.body, np.random.default_rng([spec.seed, 7]))
+    acc, gyro = _phone_frame(motion, shaking, spec=spec, mount=_random_rotation(x), rng=rng)
+    if p.turns:
+        acc, gyro = _turned(acc, gyro, t, p.turns)
+    recording = Recording(
+        t_s=t,
+        acc_mps2=acc,
+        gyro_rads=gyro if spec.with_gyro else None,
+        gravity_included=spec.gravity_included,
+        format="simulated",
+        path=f"simulated:{spec.seed}:{spec.activity}",
+    )
+    nothing = LegTruth((), 0.0, 0.0, 0.0)
+    truth = SetTruth(
+        start_s=(),
+        end_s=(),
+        lockout_start_s=(),
+        lockout_end_s=(),
+        rom_deg=(),
+        tremor_peak_hz=(),
+        left=nothing,
+        right=nothing if spec.two_legs else None,
+        asymmetry_index_pct=None,
+        concentric_slowdown_pct=None,
+        rest_before_s=(0.0, 0.0),
+        rest_after_s=(0.0, 0.0),
+    )
+    if spec.two_legs:
+        return (recording, recording), truth
+    return recording, truth
+
+
+def _body_acceleration(t: FloatArray, body: list[_Body], rng: np.random.Generator) -> FloatArray:
+    """What whole-body movement adds to the phone's acceleration (thigh axes): a smooth
+    push with no net velocity and broadband contact and muscle noise (``trunk``), steps
+    with heel strikes (``walk``), or a hand's moves and its 8-11 Hz tremor (``hand``)."""
+    out = np.zeros((t.size, 3))
+    for b in body:
+        inside = (t >= b.t0_s) & (t < b.t1_s)
+        if not inside.any():
+            continue
+        tau = (t[inside] - b.t0_s) / (b.t1_s - b.t0_s)
+        window = np.sin(np.pi * tau) ** 2
+        direction = rng.normal(size=3)
+        direction /= np.linalg.norm(direction)
+        ti = t[inside]
+        if b.kind == "trunk":
+            push = b.level_mps2 * np.sin(2 * np.pi * tau)
+            out[inside] += push[:, None] * direction
+            out[inside] += 0.25 * b.level_mps2 * window[:, None] * _band_noise(ti, rng, 3.0, 15.0)
+        elif b.kind == "walk":
+            step_hz = rng.uniform(1.7, 2.0)
+            phase = 2 * np.pi * step_hz * (ti - b.t0_s)
+            out[inside] += (b.level_mps2 * np.sin(phase))[:, None] * np.array([0.3, 0.1, 1.0])
+            for at in np.arange(b.t0_s, b.t1_s, 1 / step_hz):
+                dt = ti - at
+                near = (dt >= 0) & (dt < 0.15)
+                ring = (
+                    3 * b.level_mps2 * np.exp(-dt[near] / 0.02) * np.sin(2 * np.pi * 18 * dt[near])
+                )
+                out[np.flatnonzero(inside)[near]] += ring[:, None] * direction
+        else:
+            slow = sum(
+                np.sin(2 * np.pi * rng.uniform(0.3, 1.5) * ti + rng.uniform(0, 6.3))[:, None]
+                * rng.normal(size=3)
+                for _ in range(3)
+            )
+            hand_hz = rng.uniform(8.0, 11.0)
+            tremor = rng.uniform(0.05, 0.15) * np.sqrt(2) * np.sin(2 * np.pi * hand_hz * ti)
+            out[inside] += b.level_mps2 / 2 * slow * window[:, None]
+            out[inside] += tremor[:, None] * direction
+            out[inside] += 0.1 * b.level_mps2 * _band_noise(ti, rng, 3.0, 15.0)
+    return out
+
+
+def _band_noise(
+    t: FloatArray, rng: np.random.Generator, low_hz: float, high_hz: float
+) -> FloatArray:
+    """Unit-RMS noise vectors (N, 3) between ``low_hz`` and ``high_hz``."""
+    n = t.size
+    rate = (n - 1) / max(float(t[-1] - t[0]), 1e-9) if n > 1 else 1.0
+    spectrum = np.fft.rfft(rng.normal(size=(n, 3)), axis=0)
+    freqs = np.fft.rfftfreq(n, 1 / rate)
+    spectrum[(freqs < low_hz) | (freqs > high_hz)] = 0
+    noise = np.fft.irfft(spectrum, n=n, axis=0)
+    rms = float(np.sqrt(np.mean(np.sum(noise**2, axis=1))))
+    return np.asarray(noise / rms) if rms > 0 else noise
+
+
+def _rotations(axis: FloatArray, angle_rad: FloatArray) -> FloatArray:
+    """Rotation matrices (N, 3, 3) about unit ``axis`` by each of ``angle_rad``."""
+    k = np.array([[0, -axis[2], axis[1]], [axis[2], 0, -axis[0]], [-axis[1], axis[0], 0]])
+    s, c = np.sin(angle_rad)[:, None, None], np.cos(angle_rad)[:, None, None]
+    return np.asarray(np.eye(3)[None] + s * k[None] + (1 - c) * (k @ k)[None])
+
+
+def _turned(
+    acc: FloatArray, gyro: FloatArray, t: FloatArray, turns: list[_Turn]
+) -> tuple[FloatArray, FloatArray]:
+    """The readings of a phone that turns by ``turns`` relative to where it sat: vectors
+    seen in the turned axes, plus the turning's own rate on the gyroscope."""
+    frames = np.broadcast_to(np.eye(3), (t.size, 3, 3)).copy()
+    for turn in sorted(turns, key=lambda u: u.t0_s):
+        tau = np.clip((t - turn.t0_s) / (turn.t1_s - turn.t0_s), 0, 1)
+        angle = np.deg2rad(turn.angle_deg) * (10 * tau**3 - 15 * tau**4 + 6 * tau**5)
+        frames = frames @ _rotations(np.array(turn.axis), angle)
+    rate = np.gradient(frames, t, axis=0)
+    skew = np.einsum("nji,njk->nik", frames, rate)  # S^T dS/dt
+    own = np.column_stack([skew[:, 2, 1], skew[:, 0, 2], skew[:, 1, 0]])
+    acc = np.einsum("nji,nj->ni", frames, acc)
+    gyro = np.einsum("nji,nj->ni", frames, gyro) + own
+    return acc, gyro
 
 
 def _phone_frame(
@@ -593,3 +913,97 @@ SCENARIOS: tuple[Kind, ...] = (
     "persistence",
     "neuromuscular",
 )
+
+
+Situation = Literal[
+    "tidy",
+    "dismount",
+    "one_rep",
+    "lead_in",
+    "set_up",
+    "rest_pause",
+    "slip",
+    "partial_last",
+    "after_set",
+    "no_gravity_no_gyro",
+    "still_phone",
+    "handling",
+    "mixed",
+]
+SITUATIONS: tuple[Situation, ...] = (
+    "tidy",
+    "dismount",
+    "one_rep",
+    "lead_in",
+    "set_up",
+    "rest_pause",
+    "slip",
+    "partial_last",
+    "after_set",
+    "no_gravity_no_gyro",
+    "still_phone",
+    "handling",
+    "mixed",
+)
+AFTER_SETS: tuple[AfterSet, ...] = ("rest", "sit_up", "stand", "walk", "handle")
+
+
+def situation(name: Situation, /, *, seed: int) -> SimulationSpec:
+    """A set as it really happens: ``random_spec(seed)`` with the situation ``name`` drawn
+    across its realistic range. Even seeds give calm sets (no fatigue, shaking after the set
+    at half the set's level, fading), to check that nothing else is read as shaking.
+
+    tidy: the simulator's own tidy set; dismount: the lifter sits up, stands or rolls the bar
+    off 0-1 s after the last rep; one_rep: a one-rep set, ended either way; lead_in: 0-30 s
+    still before anything, with or without set-up shuffles and rest before the first rep;
+    set_up: the phone handled and strapped on, a walk, the bar loaded; rest_pause: 5-20 s
+    at the bottom inside the set; slip: the phone turns 10-40 degrees on the thigh mid-set;
+    partial_last: the last rep reaches 30-70 % of the range; after_set: sitting up,
+    standing, walking or handling the phone after the rest; no_gravity_no_gyro: acceleration
+    without g and no gyroscope; still_phone: on a table, no set; handling: picked up,
+    carried, no reps; mixed: all of these drawn at once."""
+    x = np.random.default_rng([seed, 2027])
+    base = random_spec(seed)
+    if seed % 2 == 0:
+        base = replace(base, fatigue_gain=1.0, warmup_gain=1.0)
+    dismount = {"dismount_s": x.uniform(0.0, 1.0), "after_set": x.choice(AFTER_SETS)}
+    n = base.n_reps
+    changes: dict[str, dict[str, object]] = {
+        "tidy": {},
+        "dismount": dismount,
+        "one_rep": {"n_reps": 1, **(dismount if x.random() < 0.5 else {})},
+        "lead_in": {
+            "lead_in_s": x.uniform(0.0, 30.0),
+            "setup_s": x.choice([0.0, x.uniform(0.0, 10.0)]),
+            "rest_before_s": x.uniform(0.0, 5.0),
+        },
+        "set_up": {"setup_handling": True},
+        "rest_pause": {
+            "n_reps": max(n, 4),
+            "rest_pause_s": x.uniform(5.0, 20.0),
+            "rest_pause_after": tuple(
+                sorted({int(k) for k in x.integers(1, max(n, 4), size=int(x.integers(1, 4)))})
+            ),
+        },
+        "slip": {"slip_deg": x.uniform(10.0, 40.0)},
+        "partial_last": {"partial_last_fraction": x.uniform(0.3, 0.7), "n_reps": max(n, 2)},
+        "after_set": {"after_set": x.choice(AFTER_SETS[1:])},
+        "no_gravity_no_gyro": {"gravity_included": False, "with_gyro": False},
+        "still_phone": {"activity": "still", "lead_in_s": x.uniform(0.0, 30.0)},
+        "handling": {"activity": "handling"},
+        "mixed": {
+            "lead_in_s": x.uniform(0.0, 30.0) * (x.random() < 0.5),
+            "setup_handling": bool(x.random() < 0.4),
+            "rest_before_s": x.uniform(0.0, 5.0),
+            "rest_pause_s": x.uniform(5.0, 20.0) * (x.random() < 0.3),
+            "rest_pause_after": (max(1, n // 2),),
+            "slip_deg": x.uniform(10.0, 40.0) * (x.random() < 0.3),
+            "partial_last_fraction": 1.0 if x.random() < 0.7 or n < 2 else x.uniform(0.3, 0.7),
+            "dismount_s": x.uniform(0.0, 1.0) if x.random() < 0.6 else None,
+            "after_set": x.choice(AFTER_SETS),
+        },
+    }
+    if name not in changes:
+        raise ValueError(f"unknown situation {name!r}; choose from {list(SITUATIONS)}")
+    chosen = {k: (str(v) if isinstance(v, np.str_) else v) for k, v in changes[name].items()}
+    return replace(base, **chosen)  # type: ignore[arg-type]

@@ -8,7 +8,7 @@ from thrustlab.analyse.leg import LegResult, Sustained, analyse_leg, sustained_s
 from thrustlab.analyse.reps import RepTiming
 from thrustlab.analyse.tremor import NOTHING, TremorStats
 from thrustlab.config import AnalysisConfig
-from thrustlab.findings import Findings, Legs, LegTremor, RepMetrics, SetMetrics, SourceSummary
+from thrustlab.findings import Findings, Legs, RepMetrics, SetMetrics, SourceSummary
 from thrustlab.quality import QualityFlag
 from thrustlab.recording import Recording
 
@@ -63,18 +63,8 @@ def _tagged(flags: tuple[QualityFlag, ...], leg: str) -> list[QualityFlag]:
     return [QualityFlag(f.code, f.severity, f"{leg} leg: {f.message}") for f in flags]
 
 
-def _legs(left: TremorStats, right: TremorStats) -> Legs:
-    return Legs(LegTremor(left.rms_mps2, left.peak_hz), LegTremor(right.rms_mps2, right.peak_hz))
-
-
-def _both(a: TremorStats, b: TremorStats) -> TremorStats:
-    """Both legs' mean RMS, and the peak of the leg that shakes more."""
-    louder = a if (a.rms_mps2 or 0.0) >= (b.rms_mps2 or 0.0) else b
-    return TremorStats(
-        figures.mean_of(a.rms_mps2, b.rms_mps2),
-        louder.peak_hz,
-        figures.mean_of(a.fatigue_rms_mps2, b.fatigue_rms_mps2),
-    )
+_legs = figures.legs_of
+_both = figures.both_legs  # the louder leg's peak: one rule for two sensors and video
 
 
 def _rep_metrics(r: RepTiming, i: int, stats: TremorStats, legs: Legs | None) -> RepMetrics:
@@ -90,6 +80,7 @@ def _rep_metrics(r: RepTiming, i: int, stats: TremorStats, legs: Legs | None) ->
         fatigue_band_rms_mps2=stats.fatigue_rms_mps2,
         legs=legs,
         concentric_rise_s=r.rise_s,
+        partial=r.partial,
     )
 
 
@@ -107,11 +98,13 @@ def _findings(
     rms = [r.tremor_rms_mps2 for r in reps]
     concentric = [r.concentric_s for r in reps]
     baseline, post = leg.baseline.rms_mps2, leg.post_set.rms_mps2
+    post_end, post_rest_s = leg.post_set_end.rms_mps2, leg.post_set_rest_s
     if right is not None:
         baseline, post = (
             figures.mean_of(baseline, right.baseline.rms_mps2),
             figures.mean_of(post, right.post_set.rms_mps2),
         )
+        post_end = figures.mean_of(post_end, right.post_set_end.rms_mps2)
     set_metrics = SetMetrics(
         rep_count=len(reps),
         tremor_rms_mps2=set_tremor.rms_mps2,
@@ -125,6 +118,8 @@ def _findings(
         baseline_tremor_rms_mps2=baseline,
         fatigue_band_rms_mps2=set_tremor.fatigue_rms_mps2,
         legs=legs,
+        post_set_rest_s=post_rest_s,
+        post_set_end_tremor_rms_mps2=post_end,
     )
     recordings = [leg.recording] + ([right.recording] if right else [])
     source = SourceSummary(
@@ -180,7 +175,19 @@ def _missing(s: SetMetrics, reps: tuple[RepMetrics, ...]) -> tuple[QualityFlag, 
             QualityFlag(
                 "no_rest_after",
                 "info",
-                "No still second after the last rep: shaking after the set was not measured.",
+                "No still second with the thigh at rest after the last rep (sitting up, "
+                "standing or handling the phone are not rest): shaking after the set was not "
+                "measured. Stay still for a while after the last rep to measure it.",
+            )
+        )
+    partial = [r.index for r in reps if r.partial]
+    if partial:
+        flags.append(
+            QualityFlag(
+                "partial_rep",
+                "info",
+                f"Rep {', '.join(map(str, partial))} fell well short of the set's range of "
+                "motion (a failed or partial rep): it is counted, and its figures are its own.",
             )
         )
     if len(reps) == 1:

@@ -15,6 +15,7 @@ import numpy as np
 import numpy.typing as npt
 
 from thrustlab.analyse.reps import RepTiming, zigzag
+from thrustlab.config import AnalysisConfig
 from thrustlab.signal.filters import lowpass
 from thrustlab.signal.spectra import power_spectrum
 
@@ -28,12 +29,25 @@ SWING_FRACTION = 0.4
 """A peak must rise 40 % of the signal's 5-95 % range above the troughs beside it."""
 MIN_SPACING = 0.65
 """Peaks closer than 0.65 of the dominant period belong to the same cycle."""
+GAP_RANGE = (0.5, 1.8)
+"""Cycles of one set follow each other at 0.5-1.8 times their median spacing; a movement
+before or after the set (sitting up, handling the phone) rarely keeps that pace."""
+PROMINENCE_RANGE = (0.25, 2.5)
+"""...and stand out by 0.4-2.5 times the median cycle's swing."""
+MAX_IRREGULARITY = 0.3
+"""...and their spacing varies by under 30 % (coefficient of variation): a set keeps a
+rhythm, handling a phone has none."""
+MIN_CYCLES = 3
+"""Cyclic mode counts a repeated movement: three cycles or more."""
 
 
-def movement_signal(columns: tuple[FloatArray | None, ...], /, *, rate_hz: float) -> FloatArray:
-    """The most periodic first principal component among the (N, 3) ``columns`` given."""
-    best: tuple[float, FloatArray] | None = None
-    for values in columns:
+def movement_signal(
+    columns: tuple[FloatArray | None, ...], /, *, rate_hz: float
+) -> tuple[FloatArray, int]:
+    """The most periodic first principal component among the (N, 3) ``columns`` given, and
+    the position of the column it came from."""
+    best: tuple[float, FloatArray, int] | None = None
+    for k, values in enumerate(columns):
         if values is None:
             continue
         slow = lowpass(values, fs_hz=rate_hz, cutoff_hz=MOVEMENT_CUTOFF_HZ)
@@ -42,10 +56,10 @@ def movement_signal(columns: tuple[FloatArray | None, ...], /, *, rate_hz: float
         component = np.asarray(slow @ vt[0])
         score = _periodicity(component, rate_hz)
         if best is None or score > best[0]:
-            best = (score, component)
+            best = (score, component, k)
     if best is None:
         raise ValueError("no movement signal given")
-    return best[1]
+    return best[1], best[2]
 
 
 def _dominant(x: FloatArray, rate_hz: float) -> tuple[FloatArray, FloatArray, float]:
@@ -62,10 +76,11 @@ def _periodicity(x: FloatArray, rate_hz: float) -> float:
     return float(psd[near].sum()) / total if total > 0 else 0.0
 
 
-def _peaks(x: FloatArray, rate_hz: float, period_s: float) -> list[int]:
+def _peaks(x: FloatArray, rate_hz: float, period_s: float, min_swing: float) -> list[int]:
     low, high = np.percentile(x, [5, 95])
     peaks: list[int] = []
-    for i, kind in zigzag(x, min_swing=SWING_FRACTION * float(high - low)):
+    swing = max(SWING_FRACTION * float(high - low), min_swing)
+    for i, kind in zigzag(x, min_swing=swing):
         if kind != 1:
             continue
         if peaks and (i - peaks[-1]) / rate_hz < MIN_SPACING * period_s:
@@ -76,22 +91,83 @@ def _peaks(x: FloatArray, rate_hz: float, period_s: float) -> list[int]:
     return peaks
 
 
+def _sign_of(x: FloatArray, peaks: list[int]) -> int:
+    """+1 when ``peaks`` are maxima of ``x``, -1 when they are minima."""
+    return 1 if not peaks or float(np.mean(x[peaks])) >= float(np.median(x)) else -1
+
+
+def _regular_run(x: FloatArray, peaks: list[int]) -> list[int]:
+    """The longest run of peaks (maxima of ``x``) that come at a steady pace and stand out
+    alike: each gap within ``GAP_RANGE`` of the median gap, each peak's prominence within
+    ``PROMINENCE_RANGE`` of the median. Fewer than ``MIN_CYCLES`` such peaks: none (a
+    repeated movement repeats; handling a phone does not)."""
+    if len(peaks) < MIN_CYCLES:
+        return []
+    bounds = [0, *peaks, x.size - 1]
+    prominence = np.array(
+        [
+            x[p] - max(x[bounds[k] : p + 1].min(), x[p : bounds[k + 2] + 1].min())
+            for k, p in enumerate(peaks)
+        ]
+    )
+    typical = float(np.median(prominence))
+    alike = (prominence >= PROMINENCE_RANGE[0] * typical) & (
+        prominence <= PROMINENCE_RANGE[1] * typical
+    )
+    gap = float(np.median(np.diff(peaks)))
+    runs: list[list[int]] = []
+    for k, p in enumerate(peaks):
+        if not alike[k]:
+            runs.append([])
+            continue
+        steady = bool(runs and runs[-1]) and (
+            GAP_RANGE[0] * gap <= p - runs[-1][-1] <= GAP_RANGE[1] * gap
+        )
+        if steady:
+            runs[-1].append(p)
+        else:
+            runs.append([p])
+    longest = max(runs, key=len)
+    if len(longest) < MIN_CYCLES or _irregularity(longest) > MAX_IRREGULARITY:
+        return []
+    return longest
+
+
 def _irregularity(peaks: list[int]) -> float:
     gaps = np.diff(peaks)
     return float(np.std(gaps) / np.mean(gaps)) if gaps.size > 1 else 0.0
 
 
 def find_cycles(
-    x: FloatArray, /, *, rate_hz: float, angle_deg: FloatArray | None, angle_rate_hz: float
+    x: FloatArray,
+    /,
+    *,
+    rate_hz: float,
+    angle_deg: FloatArray | None,
+    angle_rate_hz: float,
+    min_swing: float,
+    config: AnalysisConfig,
 ) -> tuple[RepTiming, ...]:
     """The cycles of movement signal ``x``: the peaks of whichever sign of ``x`` comes more
-    regularly. ROM is the range of ``angle_deg`` (at ``angle_rate_hz``) over each cycle."""
+    regularly, each standing out by ``min_swing`` (in ``x``'s units) at least, so that a
+    still phone's noise holds none. A cycle spans half the typical spacing either side of
+    its peak (a still lead-in or tail is not part of it). ROM is the range of ``angle_deg``
+    (at ``angle_rate_hz``) over each cycle; with an angle, a cycle needs ``min_rom_deg``."""
     centred = np.asarray(x - np.median(x), dtype=np.float64)
     _, _, f0 = _dominant(centred, rate_hz)
     peaks = min(
-        (_peaks(centred * float(sign), rate_hz, 1.0 / f0) for sign in (1, -1)), key=_irregularity
+        (_peaks(centred * float(sign), rate_hz, 1.0 / f0, min_swing) for sign in (1, -1)),
+        key=_irregularity,
     )
-    bounds = [0, *((a + b) // 2 for a, b in pairwise(peaks)), x.size - 1]
+    peaks = _regular_run(centred if _sign_of(centred, peaks) > 0 else -centred, peaks)
+    half = (
+        round(float(np.median(np.diff(peaks))) / 2) if len(peaks) > 1 else round(rate_hz / f0 / 2)
+    )
+    bounds = [
+        max(0, peaks[0] - half) if peaks else 0,
+        *((a + b) // 2 for a, b in pairwise(peaks)),
+        min(x.size - 1, peaks[-1] + half) if peaks else 0,
+    ]
     reps = []
     for k, peak in enumerate(peaks):
         lo, hi = bounds[k], bounds[k + 1]

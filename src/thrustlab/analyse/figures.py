@@ -7,7 +7,9 @@ from statistics import fmean, median
 
 import numpy as np
 
+from thrustlab.analyse.tremor import TremorStats
 from thrustlab.config import AnalysisConfig
+from thrustlab.findings import Legs, LegTremor
 
 
 def mean_of(a: float | None, b: float | None, /) -> float | None:
@@ -15,6 +17,22 @@ def mean_of(a: float | None, b: float | None, /) -> float | None:
     if a is None or b is None:
         return a if b is None else b
     return (a + b) / 2
+
+
+def both_legs(left: TremorStats, right: TremorStats, /) -> TremorStats:
+    """One figure for two legs (two sensors, or video): the mean of their RMS in each band,
+    and the peak frequency of the leg that shakes more (ties: the left)."""
+    louder = left if (left.rms_mps2 or 0.0) >= (right.rms_mps2 or 0.0) else right
+    return TremorStats(
+        mean_of(left.rms_mps2, right.rms_mps2),
+        louder.peak_hz,
+        mean_of(left.fatigue_rms_mps2, right.fatigue_rms_mps2),
+    )
+
+
+def legs_of(left: TremorStats, right: TremorStats, /) -> Legs:
+    """Each leg's own RMS and peak, for ``RepMetrics.legs`` and ``SetMetrics.legs``."""
+    return Legs(LegTremor(left.rms_mps2, left.peak_hz), LegTremor(right.rms_mps2, right.peak_hz))
 
 
 def trend_ratio(rms: Sequence[float | None], /) -> float | None:

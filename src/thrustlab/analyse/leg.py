@@ -7,8 +7,9 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from thrustlab.analyse.cyclic import find_cycles, movement_signal
-from thrustlab.analyse.reps import RepTiming, find_reps, rest_window
+from thrustlab.analyse.cyclic import movement_signal
+from thrustlab.analyse.motion import Motion, analyse_motion
+from thrustlab.analyse.reps import RepTiming
 from thrustlab.analyse.tremor import (
     MIN_BAND_WIDTH_HZ,
     NOTHING,
@@ -18,12 +19,18 @@ from thrustlab.analyse.tremor import (
     bursts,
     measure,
     sustained_bands,
+    widened,
 )
 from thrustlab.config import AnalysisConfig
 from thrustlab.quality import QualityFlag
 from thrustlab.recording import Recording
 from thrustlab.signal.filters import smooth, spectrum_of
-from thrustlab.signal.orientation import angle_from_gravity, angle_from_gyro, blend
+from thrustlab.signal.orientation import (
+    angle_from_acceleration,
+    angle_from_gravity,
+    angle_from_gyro,
+    blend,
+)
 from thrustlab.signal.resample import Uniform, to_uniform
 
 FloatArray = npt.NDArray[np.float64]
@@ -45,6 +52,8 @@ class LegResult:
     tremor_band_hz: tuple[float, float]
     fatigue_band_hz: tuple[float, float]
     quality: tuple[QualityFlag, ...]
+    post_set_rest_s: float | None = None
+    post_set_end: TremorStats = NOTHING
 
 
 def analyse_leg(recording: Recording, /, *, config: AnalysisConfig) -> LegResult:
@@ -72,43 +81,37 @@ def analyse_leg(recording: Recording, /, *, config: AnalysisConfig) -> LegResult
         )
     jolts, bands = _gated(uniform, config)
     angle, angle_rate_hz = thigh_angle(uniform, jolts, config)
-    reps: tuple[RepTiming, ...] = ()
+    if not uniform.gravity_included and uniform.gyro_rads is None:
+        flags.append(_FROM_ACCELERATION)
+    movement, min_swing = None, 0.0
     if config.mode == "cyclic":
-        signal = movement_signal((uniform.gyro_rads, uniform.acc_mps2), rate_hz=rate)
-        reps = find_cycles(signal, rate_hz=rate, angle_deg=angle, angle_rate_hz=angle_rate_hz)
-    elif angle is None:
-        flags.append(_NO_ORIENTATION)
-    else:
-        reps = find_reps(angle, rate_hz=angle_rate_hz, config=config)
-    if not reps and not (angle is None and config.mode == "hip_thrust"):
-        flags.append(_no_reps(config))
-
-    before = after = None
-    if reps and angle is not None:
-        speed = np.gradient(angle) * angle_rate_hz
-        before = rest_window(
-            speed, rate_hz=angle_rate_hz, edge_s=reps[0].start_s, after=False, config=config
-        )
-        after = rest_window(
-            speed, rate_hz=angle_rate_hz, edge_s=reps[-1].end_s, after=True, config=config
-        )
-    whole = (reps[0].start_s, reps[-1].end_s) if reps else None
-    spans = [(r.start_s, r.end_s) for r in reps]
-    *per_rep, set_tremor, baseline, post_set = measure(
-        bands, spans_s=[*spans, whole, before, after], rate_hz=rate, config=config
+        movement, source = movement_signal((uniform.gyro_rads, uniform.acc_mps2), rate_hz=rate)
+        min_swing = (config.min_cycle_swing_rads, config.min_cycle_swing_mps2)[source]
+    motion = Motion(
+        angle_deg=angle,
+        angle_rate_hz=angle_rate_hz,
+        bands=bands,
+        rate_hz=rate,
+        movement=movement,
+        movement_min_swing=min_swing,
+        no_angle=_NO_ORIENTATION,
+        moving=body_moving(uniform, config),
     )
+    result = analyse_motion(motion, config=config)
     return LegResult(
         recording=recording,
         recorded_rate_hz=uniform.recorded_rate_hz,
         rate_hz=rate,
-        reps=reps,
-        rep_tremor=tuple(per_rep),
-        set_tremor=set_tremor,
-        baseline=baseline,
-        post_set=post_set,
+        reps=result.reps,
+        rep_tremor=result.rep_tremor,
+        set_tremor=result.set_tremor,
+        baseline=result.baseline,
+        post_set=result.post_set,
         tremor_band_hz=tremor_hz,
         fatigue_band_hz=fatigue_hz,
-        quality=tuple(flags),
+        quality=(*flags, *result.quality),
+        post_set_rest_s=result.post_set_rest_s,
+        post_set_end=result.post_set_end,
     )
 
 
@@ -123,15 +126,15 @@ _NO_ORIENTATION = QualityFlag(
     "followed and no reps can be found. Export the accelerometer with gravity (Sensor Logger: "
     "TotalAcceleration; phyphox: 'Acceleration with g') or include the gyroscope.",
 )
-
-
-def _no_reps(config: AnalysisConfig) -> QualityFlag:
-    return QualityFlag(
-        "no_reps",
-        "error",
-        f"No reps found: the thigh never rose and fell by {config.min_rom_deg:.0f} degrees or more "
-        "in a repeated pattern. Check that the phone was strapped to the thigh during the set.",
-    )
+_FROM_ACCELERATION = QualityFlag(
+    "angle_from_acceleration",
+    "info",
+    "The recording has neither gravity nor a gyroscope: the thigh's angle was worked out from "
+    "its own acceleration, taking the phone to sit about 0.2 m from the knee, so the reps' "
+    "range of motion is approximate (within about a third). For exact angles export the "
+    "accelerometer with gravity (Sensor Logger: TotalAcceleration; phyphox: 'Acceleration "
+    "with g') or include the gyroscope.",
+)
 
 
 def usable_bands(
@@ -219,7 +222,41 @@ def thigh_angle(
     if uniform.gyro_rads is not None:
         slow = smooth(uniform.gyro_rads, fs_hz=uniform.rate_hz, sigma_hz=config.angle_sigma_hz)
         from_gyro = angle_from_gyro(slow[index], fs_hz=rate)
+    if from_gravity is None and from_gyro is None:
+        from_acc = angle_from_acceleration(  # jolts carry no net speed: smoothing is enough
+            _bridged(uniform.acc_mps2, ~uniform.valid),
+            fs_hz=uniform.rate_hz,
+            radius_m=config.phone_from_knee_m,
+            sigma_hz=config.angle_sigma_hz,
+            still_mps2=config.still_acceleration_mps2,
+        )
+        return from_acc[index], rate
     return (from_gravity if from_gravity is not None else from_gyro), rate
+
+
+MOVEMENT_SIGMA_HZ = (0.8, 2.0)
+"""The body's own movements (sitting up, standing, steps, a hand) are kept between two
+Gaussian smoothings, of 0.8 Hz and 2 Hz: a 0.75 Hz push keeps 30 % of its size, a step
+at 1.8 Hz 40 %, the slow drift of gravity as the thigh settles nothing, and a 4.6 Hz
+fatigue-band shake 7 %. Gaussians do not ring: a rep's swing reaches only 0.6 s beside it."""
+MOVEMENT_WINDOW_S = 0.5
+"""Movement is judged on its RMS over 0.5 s."""
+MOVEMENT_MARGIN_S = 0.25
+"""Rest is kept 0.25 s clear of movement."""
+
+
+def body_moving(uniform: Uniform, config: AnalysisConfig) -> BoolArray:
+    """Where the phone moves with the body: the acceleration between the
+    ``MOVEMENT_SIGMA_HZ`` smoothings, RMS over ``MOVEMENT_WINDOW_S``, above
+    ``rest_max_movement_mps2``; widened by ``MOVEMENT_MARGIN_S``."""
+    rate = uniform.rate_hz
+    low, high = MOVEMENT_SIGMA_HZ
+    acc = uniform.acc_mps2
+    slow = smooth(acc, fs_hz=rate, sigma_hz=high) - smooth(acc, fs_hz=rate, sigma_hz=low)
+    n = max(1, round(MOVEMENT_WINDOW_S * rate))
+    power = np.convolve(np.einsum("ij,ij->i", slow, slow), np.ones(n) / n, mode="same")
+    margin = round(MOVEMENT_MARGIN_S * rate)
+    return widened(power > config.rest_max_movement_mps2**2, by=margin)
 
 
 def _bridged(x: FloatArray, skip: BoolArray) -> FloatArray:

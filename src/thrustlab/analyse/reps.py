@@ -10,7 +10,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import pairwise
 from statistics import median
 
@@ -25,8 +25,16 @@ REST_SPEED_DPS = 10.0
 """The thigh is at rest while it turns slower than 10 deg/s."""
 EDGE_DURATION_FACTOR = 1.8
 """A first or last candidate lasting 1.8x the set's typical rep is set-up or racking."""
-REST_CHECK_S = 1.5
-"""How long before the first rep and after the last one the bottom rest is looked for."""
+CLEAR_CAP_S = 8.0
+"""The set is the run of reps with the longest time clear of other big swings before and
+after it (a rest, set-up shuffles), counted up to 8 s a side: reps read with the wrong sign
+(lockout to lockout) have only a lockout hold between them and the set's first or last
+half-rep."""
+BIG_SWING_FRACTION = 0.5
+"""A swing of half the set's range of motion or more is a big swing."""
+DIP_FRACTION = 0.5
+"""A local minimum of the angular speed below half the movement's peak parts two
+movements."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +46,8 @@ class RepTiming:
     rom_deg: float
     rise_s: float
     """Concentric time from 10 % to 90 % of the way from the bottom to the top."""
+    partial: bool = False
+    """The rep fell well short of the set's range (a failed last rep)."""
 
 
 def zigzag(x: FloatArray, /, *, min_swing: float) -> list[tuple[int, int]]:
@@ -113,8 +123,8 @@ def _consistent_run(
         tol = (tolerance * (peak - bottom))[:, None]
         at_levels = (
             (np.abs(top[None, :] - peak[:, None]) <= tol)
-            & (np.abs(b0[None, :] - bottom[:, None]) <= tol)
-            & (np.abs(b1[None, :] - bottom[:, None]) <= tol)
+            & (b0[None, :] - bottom[:, None] <= tol)  # at the bottom, or past it: the
+            & (b1[None, :] - bottom[:, None] <= tol)  # lifter sits down before or after
         )
         return np.asarray(at_levels & short[None, :])
 
@@ -158,8 +168,8 @@ def _phase_edges(
         w = speed[lo : hi + 1] * -kind  # moving away from a trough: rising
         k = int(w.argmax())
         slow = w <= fraction * w[k]
-        before = slow[k::-1]
-        after = slow[k:]
+        before = slow[k::-1] | _dips(w[k::-1], w[k])
+        after = slow[k:] | _dips(w[k:], w[k])
         first_before, first_after = int(before.argmax()), int(after.argmax())
         edges.append(
             (
@@ -168,6 +178,22 @@ def _phase_edges(
             )
         )
     return edges
+
+
+def _dips(w: FloatArray, peak: float) -> npt.NDArray[np.bool_]:
+    """Where the speed ``w``, walked out from its ``peak``, has a local minimum below
+    ``DIP_FRACTION`` of it with a second movement of that size following: two movements one
+    after the other (the last eccentric running into the dismount) part there."""
+    dip = np.zeros(w.shape, dtype=bool)
+    if w.size > 2:
+        later = np.maximum.accumulate(w[::-1])[::-1]  # the fastest from each sample on
+        dip[1:-1] = (
+            (w[1:-1] <= w[:-2])
+            & (w[1:-1] < w[2:])
+            & (w[1:-1] < DIP_FRACTION * peak)
+            & (later[1:-1] - w[1:-1] >= DIP_FRACTION * peak)
+        )
+    return dip
 
 
 def _timing(
@@ -182,6 +208,13 @@ def _timing(
     rep where the fall ends. The rise time is left for the reps that are kept."""
     start, lock0 = edges[j]
     lock1, end = edges[j + 1]
+    b0, top, b1 = (pivots[j + k][0] for k in range(3))
+    level = max(float(y[b0]), float(y[b1]))  # the bottom, where one side goes past it
+    overshoot = 0.1 * (float(y[top]) - level)
+    if y[b1] < level - overshoot:  # the fall runs on past the bottom: the rep ends there
+        end = min(end, top + int(np.argmax(y[top : b1 + 1] <= level)))
+    if y[b0] < level - overshoot:
+        start = max(start, b0 + int(np.flatnonzero(y[b0 : top + 1] <= level)[-1]))
     rom = float(y[pivots[j + 1][0]] - y[start])
     return RepTiming(
         start / rate_hz, lock0 / rate_hz, max(lock1, lock0) / rate_hz, end / rate_hz, rom, 0.0
@@ -191,7 +224,7 @@ def _timing(
 def _with_rise(y: FloatArray, r: RepTiming, rate_hz: float) -> RepTiming:
     start, lock0 = round(r.start_s * rate_hz), round(r.lockout_start_s * rate_hz)
     rise = _rise_time(y[start : lock0 + 1], rate_hz) if lock0 > start else 0.0
-    return RepTiming(r.start_s, r.lockout_start_s, r.lockout_end_s, r.end_s, r.rom_deg, rise)
+    return replace(r, rise_s=rise)
 
 
 def _rise_time(up: FloatArray, rate_hz: float) -> float:
@@ -207,19 +240,35 @@ def _rise_time(up: FloatArray, rate_hz: float) -> float:
     return (times[1] - times[0]) / rate_hz
 
 
-def _rest_score(y: FloatArray, reps: list[RepTiming], rate_hz: float, tolerance: float) -> float:
-    """How much of the time just before the first rep and after the last one the thigh
-    rests near the bottom level (0 to 2)."""
-    bottom = median(float(y[round(r.start_s * rate_hz)]) for r in reps)
-    rom = median(r.rom_deg for r in reps)
-    window = round(REST_CHECK_S * rate_hz)
-    first, last = round(reps[0].start_s * rate_hz), round(reps[-1].end_s * rate_hz)
-    score = 0.0
-    for start in (first - window, last):
-        stretch = y[max(start, 0) : min(start + window, y.size)]
-        near = np.abs(stretch - bottom) <= tolerance * rom
-        score += float(np.sum(near)) / window  # time outside the recording is no evidence
-    return score
+def _clear_score(
+    y: FloatArray,
+    pivots: list[tuple[int, int]],
+    edges: list[tuple[int, int]],
+    span: tuple[int, int],
+    /,
+    *,
+    rom: float,
+    rate_hz: float,
+) -> float:
+    """Seconds clear of big swings before the run of reps from pivot ``span[0]`` to pivot
+    ``span[1]`` and after it, each side capped at ``CLEAR_CAP_S``."""
+    first, last = span
+    big = [
+        abs(float(y[b]) - float(y[a])) >= BIG_SWING_FRACTION * rom
+        for (a, _), (b, _) in pairwise(pivots)
+    ]
+    start, end = edges[first][0], edges[last - 1][1]
+    before = next((edges[k][1] for k in range(first - 1, -1, -1) if big[k]), 0)
+    after = next((edges[k][0] for k in range(last, len(big)) if big[k]), y.size - 1)
+    cap = CLEAR_CAP_S * rate_hz
+    return (min(max(start - before, 0), cap) + min(max(after - end, 0), cap)) / rate_hz
+
+
+def _moves(speed: FloatArray, r: RepTiming, rate_hz: float, config: AnalysisConfig) -> bool:
+    """A rep needs real movement: long enough, and fast enough at its fastest."""
+    lo, hi = round(r.start_s * rate_hz), round(r.end_s * rate_hz)
+    fast = float(np.max(np.abs(speed[lo : hi + 1]))) if hi > lo else 0.0
+    return r.end_s - r.start_s >= config.min_rep_s and fast >= config.min_rep_speed_dps
 
 
 def find_reps(
@@ -227,50 +276,66 @@ def find_reps(
 ) -> tuple[RepTiming, ...]:
     """The reps of the set in ``angle_deg`` (thigh angle sampled at ``rate_hz``)."""
     pivots = zigzag(angle_deg, min_swing=config.min_rom_deg)
-    edges = _phase_edges(np.gradient(angle_deg) * rate_hz, pivots, config.onset_velocity_fraction)
+    speed = np.gradient(angle_deg) * rate_hz
+    edges = _phase_edges(speed, pivots, config.onset_velocity_fraction)
     best: tuple[tuple[float, int, float], int, list[RepTiming]] = ((-1.0, 0, 0.0), 1, [])
     for sign in (1, -1):
         y = sign * angle_deg
-        starts = _candidates(pivots, sign)
+        starts = [
+            j
+            for j in _candidates(pivots, sign)
+            if _moves(speed, _timing(y, j, pivots, edges, rate_hz), rate_hz, config)
+        ]
         cands = [(pivots[j][0], pivots[j + 1][0], pivots[j + 2][0]) for j in starts]
         timings = [_timing(y, j, pivots, edges, rate_hz) for j in starts]
         run = _consistent_run(y, cands, timings, config)
         if not run:
             continue
         reps = [timings[k] for k in run]
+        rom = median(r.rom_deg for r in reps)
+        span = (starts[run[0]], starts[run[-1]] + 2)
         score = (
             0.0
             if config.mode == "cyclic"
-            else _rest_score(y, reps, rate_hz, config.level_tolerance_fraction)
+            else _clear_score(y, pivots, edges, span, rom=rom, rate_hz=rate_hz)
         )
         longest = max(r.end_s - r.start_s for r in reps)
         key = (score, len(reps), -longest)  # ties: set-up moves make the longer "reps"
         if key > best[0]:
-            best = (key, sign, reps)
+            partial = _partial_after(y, speed * sign, reps, rate_hz, config)
+            best = (key, sign, reps + ([partial] if partial else []))
     _, sign, reps = best
     return tuple(_with_rise(sign * angle_deg, r, rate_hz) for r in reps)
 
 
-def rest_window(
-    speed_dps: FloatArray, /, *, rate_hz: float, edge_s: float, after: bool, config: AnalysisConfig
-) -> tuple[float, float] | None:
-    """The longest still stretch within ``rest_window_s`` before ``edge_s`` (after it when
-    ``after``), leaving 0.2 s clear of the rep; None when shorter than ``rest_min_s``."""
-    margin = round(0.2 * rate_hz)
-    edge = round(edge_s * rate_hz)
-    reach = round(config.rest_window_s * rate_hz)
-    lo, hi = (
-        (edge + margin, edge + margin + reach) if after else (edge - margin - reach, edge - margin)
-    )
-    lo, hi = max(lo, 0), min(hi, speed_dps.size)
-    if hi - lo < 2:
+def _partial_after(
+    y: FloatArray, speed: FloatArray, reps: list[RepTiming], rate_hz: float, config: AnalysisConfig
+) -> RepTiming | None:
+    """A failed rep straight after the last one: the thigh rises from the bottom by at
+    least ``partial_min_fraction`` of the set's range (short of the full range), fast enough
+    to be a rep, and comes back down to the bottom within ``max_rep_s``. ``speed`` is the
+    rate of ``y``."""
+    rom = median(r.rom_deg for r in reps)
+    bottom = median(float(y[round(r.start_s * rate_hz)]) for r in reps)
+    near = config.level_tolerance_fraction * rom
+    lo = round(reps[-1].end_s * rate_hz)
+    hi = min(y.size, lo + round(config.max_rep_s * rate_hz))
+    if hi - lo < 3:
         return None
-    still = np.concatenate([[False], np.abs(speed_dps[lo:hi]) < REST_SPEED_DPS, [False]])
-    changes = np.flatnonzero(np.diff(still.astype(np.int8)))
-    starts, ends = changes[::2], changes[1::2]
-    if starts.size == 0:
+    segment = y[lo:hi] - bottom
+    top = int(segment.argmax())
+    rise = float(segment[top])
+    if not config.partial_min_fraction * rom <= rise < rom - near:
         return None
-    k = int(np.argmax(ends - starts))
-    if (ends[k] - starts[k]) / rate_hz < config.rest_min_s:
+    low = min(near, rise / 2)
+    back = np.flatnonzero(segment[top:] <= low)
+    before = np.flatnonzero(segment[: top + 1] <= low)
+    if back.size == 0 or before.size == 0:
         return None
-    return (lo + starts[k]) / rate_hz, (lo + ends[k]) / rate_hz
+    p0, p1, p2 = lo + int(before[-1]), lo + top, lo + top + int(back[0])
+    down = p2 + int(np.argmin(y[p2 : min(hi, p2 + round(rate_hz))]))  # settles at the bottom
+    if float(np.max(np.abs(speed[p0 : down + 1]))) < config.min_rep_speed_dps:
+        return None
+    pivots = [(p0, -1), (p1, 1), (down, -1)]  # kinds in y, whose rate is ``speed``
+    edges = _phase_edges(speed, pivots, config.onset_velocity_fraction)
+    return replace(_timing(y, 0, pivots, edges, rate_hz), rom_deg=rise, partial=True)

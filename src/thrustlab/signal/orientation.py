@@ -15,7 +15,7 @@ from dataclasses import replace
 import numpy as np
 import numpy.typing as npt
 
-from thrustlab.signal.filters import gaussian_gain, inverse, spectrum_of
+from thrustlab.signal.filters import gaussian_gain, inverse, smooth, spectrum_of
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -81,3 +81,52 @@ def blend(
     smooth = gaussian_gain(fast.freqs_hz, sigma_hz=sigma_hz)
     mixed = replace(fast, coeffs=fast.coeffs * (1.0 - low) * smooth + slow.coeffs * low)
     return inverse(mixed, gain=np.ones_like(low))  # one inverse transform for both
+
+
+def angle_from_acceleration(
+    acc_mps2: FloatArray,
+    /,
+    *,
+    fs_hz: float,
+    radius_m: float,
+    sigma_hz: float,
+    still_mps2: float,
+) -> FloatArray:
+    """Angle (degrees) of a segment turning about a pivot ``radius_m`` from the sensor, from
+    its acceleration alone (no gravity in it, no gyroscope).
+
+    The acceleration smoothed with a Gaussian of ``sigma_hz`` (shaking and jolts out) is
+    taken along its main direction: the tangential one, ``radius * angular acceleration``.
+    It is integrated once to a speed that is reset to zero wherever the segment is still
+    (RMS under ``still_mps2`` over ``STILL_WINDOW_S``), with the error left at the end of
+    each movement spread along it (zero-velocity updates), and once more to the angle. So
+    the angle holds its level through rests of any length; the scale is as good as
+    ``radius_m``."""
+    slow = smooth(acc_mps2, fs_hz=fs_hz, sigma_hz=sigma_hz)
+    slow = slow - np.median(slow, axis=0)  # the sensor's offset
+    n = max(1, round(STILL_WINDOW_S * fs_hz))
+    power = np.convolve(np.einsum("ij,ij->i", slow, slow), np.ones(n) / n, mode="same")
+    still = power < still_mps2**2
+    # The centripetal acceleration (radius * rate^2) always points to the pivot, so it is
+    # what the movement's acceleration averages to; the tangential one averages to zero
+    # over each movement. Leaving the average's direction out keeps the centripetal part
+    # from adding a drift with every rep.
+    centripetal = slow[~still].mean(axis=0) if (~still).any() else np.zeros(3)
+    if np.linalg.norm(centripetal) > 1e-9:
+        unit = centripetal / np.linalg.norm(centripetal)
+        slow = slow - np.outer(slow @ unit, unit)
+    along = slow @ _principal_axes(slow)[0]
+    speed = np.cumsum(along) / fs_hz
+    moving = np.flatnonzero(np.diff(np.concatenate([[1], still.astype(np.int8), [1]])))
+    out = np.zeros_like(speed)
+    for start, end in zip(moving[::2].tolist(), moving[1::2].tolist(), strict=True):
+        before = speed[start - 1] if start > 0 else 0.0
+        span = speed[start:end] - before
+        error = span[-1] if end < speed.size else 0.0  # still again: the speed is zero
+        out[start:end] = span - error * np.arange(1, end - start + 1) / (end - start)
+    return np.asarray(np.rad2deg(np.cumsum(out) / fs_hz / radius_m))
+
+
+STILL_WINDOW_S = 0.3
+"""Stillness is judged over 0.3 s: longer than the moment a smooth movement's acceleration
+passes through zero, shorter than a pause at the bottom of a rep."""

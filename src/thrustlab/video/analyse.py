@@ -1,49 +1,53 @@
-"""From a video file to Findings: the same shape as a sensor recording's, plus the bar
-path, per-rep bar speed, each leg's shaking and form at lockout."""
+"""From a video file to Findings: the same shape and meaning as a sensor recording's, plus
+the bar path, per-rep bar speed, each leg's shaking and form at lockout.
+
+The video fills the same motion carrier as a phone on the thigh (``analyse.motion``): the
+near thigh's angle from the pose (reps, phases, range of motion) and each thigh's
+acceleration from optical flow (shaking), so reps and shaking come from the same code and
+rules as a sensor's. Values outside what a hip thrust allows are left out with a quality
+entry; a clip with scene cuts is refused.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
 
-from thrustlab.analyse import figures
+from thrustlab.analyse import _missing as missing_figures
+from thrustlab.analyse import figures, tremor
+from thrustlab.analyse.motion import Motion, MotionResult, analyse_motion
+from thrustlab.analyse.reps import RepTiming
+from thrustlab.analyse.tremor import Bands, TremorStats
 from thrustlab.config import AnalysisConfig
-from thrustlab.findings import (
-    Findings,
-    FormMetrics,
-    Legs,
-    LegTremor,
-    RepMetrics,
-    SetMetrics,
-    SourceSummary,
-)
+from thrustlab.findings import Findings, FormMetrics, RepMetrics, SetMetrics, SourceSummary
 from thrustlab.quality import QualityFlag
 from thrustlab.video import pose as kp
 from thrustlab.video.config import VideoConfig
+from thrustlab.video.cuts import refuse_cuts
 from thrustlab.video.decode import VideoInfo, frames, probe, working_size
-from thrustlab.video.flow import NO_SHAKE, Bands, Shake, bands_of, shake_between, to_uniform
-from thrustlab.video.form import Track, front_form, near_side, side_form
-from thrustlab.video.segment import BarRep, find_bar_reps
+from thrustlab.video.flow import Shake, displacement_rms_px, shaking_bands, to_uniform
+from thrustlab.video.form import Track, front_form, side_form
+from thrustlab.video.thigh import thigh_angle
 from thrustlab.video.track import Progress, Tracks, fill_gaps, follow
 
 FloatArray = npt.NDArray[np.float64]
 
 DEFAULT_ANALYSIS = AnalysisConfig()
 DEFAULT_VIDEO = VideoConfig()
-REST_MIN_S = 1.0
-"""Rest before the first rep or after the last is measured when at least 1 s long."""
-REST_MARGIN_S = 0.3
-"""...leaving 0.3 s beside the rep, where the bar still settles."""
+REP_NOTES = ("partial_rep", "single_rep")
+"""The sensor path's notes about the reps themselves, said whatever the shaking's unit."""
+MIN_FLOW_FRACTION = 0.5
+"""A thigh's shaking is measured when its flow was followed in at least half the frames."""
 
 
 @dataclass(frozen=True, slots=True)
 class VideoResult:
     """Findings plus what only a video shows. ``height`` is the bar's (or hips') height
-    at ``rate_hz`` from t = 0, in metres when ``m_per_px`` is known, else in pixels."""
+    at ``rate_hz`` from t = 0, in metres when ``m_per_px`` is known, else in pixels;
+    ``thigh_angle_deg`` the angle the reps were found on (None: not measured)."""
 
     findings: Findings
     info: VideoInfo
@@ -52,7 +56,8 @@ class VideoResult:
     rate_hz: float
     height: FloatArray
     height_unit: str
-    bar_reps: tuple[BarRep, ...]
+    reps: tuple[RepTiming, ...]
+    thigh_angle_deg: FloatArray | None
     rep_legs: tuple[tuple[Shake, Shake], ...]
     set_legs: tuple[Shake, Shake]
 
@@ -70,7 +75,8 @@ def analyse_video(
     analysis: AnalysisConfig = DEFAULT_ANALYSIS,
     progress: Progress | None = None,
 ) -> VideoResult:
-    """Decode ``path`` once, follow the pose, plate and thighs, and measure the set."""
+    """Decode ``path`` once, follow the pose, plate and thighs, and measure the set.
+    Raises ``EditedClipError`` for a clip with scene cuts."""
     info = probe(path)
     w, _ = working_size(info.width_px, info.height_px, max_side_px=config.max_side_px)
     rate = info.nominal_fps_hz or 30.0
@@ -82,6 +88,76 @@ def analyse_video(
         progress=progress,
     )
     return measure(tracks, info, config=config, analysis=analysis, shrink=w / info.width_px)
+
+
+def measure(
+    tracks: Tracks,
+    info: VideoInfo,
+    /,
+    *,
+    config: VideoConfig,
+    analysis: AnalysisConfig = DEFAULT_ANALYSIS,
+    shrink: float = 1.0,
+) -> VideoResult:
+    """The set's findings from what was followed in the frames."""
+    refuse_cuts(
+        tracks.t_s,
+        tracks.change,
+        min_change=config.cut_min_change,
+        spike_factor=config.cut_spike_factor,
+    )
+    rate = float(round(1.0 / np.median(np.diff(tracks.t_s)), 2)) if tracks.t_s.size > 1 else 0.0
+    m_per_px, followed = _scale(tracks, config, shrink)
+    angle, no_angle = thigh_angle(tracks, rate_hz=rate, config=config, analysis=analysis)
+    legs = _thighs(tracks, rate, m_per_px, config, analysis)
+    left, right = (
+        analyse_motion(Motion(angle, rate, leg.bands, rate, no_angle=no_angle), config=analysis)
+        for leg in legs
+    )
+    left, right, rom_flags = _plausible_reps(left, right, config)
+    reps, scaled = left.reps, m_per_px is not None
+    form, form_flags = _form(tracks, reps, m_per_px if followed else None, config)
+    rep_metrics = _rep_metrics(reps, left, right, scaled)
+    set_metrics = _set_metrics(reps, left, right, scaled, analysis)
+    in_mps2 = scaled and rate > config.min_fps_factor * analysis.tremor_band_hz[1]
+    quality = (
+        *_source_flags(tracks, config, rate, followed, m_per_px, analysis),
+        *_motion_flags(left, no_angle),
+        *rom_flags,
+        *form_flags,
+        *_missing_video(set_metrics, rep_metrics, in_mps2),
+    )
+    findings = Findings(
+        source=SourceSummary(
+            kind="video",
+            format=f"video/{info.codec}",
+            duration_s=round(float(tracks.t_s[-1]) if tracks.t_s.size else 0.0, 3),
+            sample_rate_hz=rate,
+            paths=(info.path,),
+        ),
+        reps=rep_metrics,
+        set=set_metrics,
+        quality=quality,
+        mode=analysis.mode,
+        tremor_band_hz=analysis.tremor_band_hz,
+        fatigue_band_hz=analysis.fatigue_band_hz,
+        form=form,
+    )
+    rep_legs, set_legs = _shakes(legs, (left, right), rate, m_per_px, analysis)
+    height, unit = _height(tracks, rate, followed, m_per_px)
+    return VideoResult(
+        findings=findings,
+        info=info,
+        tracks=tracks,
+        m_per_px=m_per_px,
+        rate_hz=rate,
+        height=height,
+        height_unit=unit,
+        reps=reps,
+        thigh_angle_deg=angle,
+        rep_legs=rep_legs,
+        set_legs=set_legs,
+    )
 
 
 def _scale(tracks: Tracks, config: VideoConfig, shrink: float) -> tuple[float | None, bool]:
@@ -96,226 +172,292 @@ def _scale(tracks: Tracks, config: VideoConfig, shrink: float) -> tuple[float | 
     return None, followed
 
 
-def _height(tracks: Tracks, xy: FloatArray, use_bar: bool) -> FloatArray | None:
-    """Height (up positive, px) per frame: the plate's centre, else the hips."""
-    if use_bar:
-        return np.asarray(-fill_gaps(tracks.t_s, tracks.plate_px[:, 1]))
-    both = xy[:, [kp.LEFT_HIP, kp.RIGHT_HIP], 1]
-    if not np.isfinite(both).any():
-        return None
-    hips = np.where(np.isfinite(both[:, 0]), both[:, 0], both[:, 1])
-    hips = np.where(np.isfinite(both).all(axis=1), both.mean(axis=1), hips)
-    return np.asarray(-hips)
+@dataclass(frozen=True, slots=True)
+class _Thigh:
+    """One thigh's flow on the uniform grid: its path (px), which samples had flow,
+    whether it was followed long enough to measure, and its shaking as tremor Bands."""
+
+    path_px: FloatArray
+    valid: npt.NDArray[np.bool_]
+    followed: bool
+    bands: Bands
 
 
-def measure(
+def _thighs(
     tracks: Tracks,
-    info: VideoInfo,
-    /,
-    *,
+    rate: float,
+    m_per_px: float | None,
     config: VideoConfig,
-    analysis: AnalysisConfig = DEFAULT_ANALYSIS,
-    shrink: float = 1.0,
-) -> VideoResult:
-    """The set's findings from what was followed in the frames."""
-    flags: list[QualityFlag] = []
-    rate = float(round(1.0 / np.median(np.diff(tracks.t_s)), 2)) if tracks.t_s.size > 1 else 0.0
-    m_per_px, followed = _scale(tracks, config, shrink)
-    flags += _source_flags(tracks, config, rate, followed, m_per_px, analysis)
-    with np.errstate(all="ignore"):
-        xy = fill_gaps(tracks.t_s, tracks.pose_xy_px)
-        vis = fill_gaps(tracks.t_s, tracks.pose_visibility)
-    height_px = _height(tracks, xy, followed) if tracks.t_s.size > 1 else None
-    bar_reps: tuple[BarRep, ...] = ()
-    height = np.zeros(0)
-    if height_px is not None:
-        height = to_uniform(tracks.t_s, np.column_stack([height_px, height_px]), rate_hz=rate)[
-            :, 0
-        ] * (m_per_px or 1.0)
-        bar_reps = find_bar_reps(height, rate_hz=rate)
-    if not bar_reps:
-        flags.append(
-            QualityFlag("no_reps", "warning", "No rep was found in the bar's or hips' path.")
-        )
-    track = Track(tracks.t_s, xy, vis, tracks.plate_px[:, :2])
-    legs = _leg_bands(tracks, rate, analysis)
-    tremor_ok = rate > config.min_fps_factor * analysis.tremor_band_hz[1]
-    window = analysis.welch_window_s
-
-    def shake(start: float, end: float) -> tuple[Shake, Shake]:
-        if not tremor_ok:
-            return NO_SHAKE, NO_SHAKE
-        left, right = (
-            shake_between(b, start_s=start, end_s=end, m_per_px=m_per_px, window_s=window)
-            if b is not None
-            else NO_SHAKE
-            for b in legs
-        )
-        return left, right
-
-    rep_legs = tuple(shake(r.start_s, r.end_s) for r in bar_reps)
-    span = (bar_reps[0].start_s, bar_reps[-1].end_s) if bar_reps else (0.0, float(tracks.t_s[-1]))
-    set_legs = shake(*span)
-    rom = [_thigh_rom(track, r) for r in bar_reps]
-    rises = [r.rise for r in bar_reps]
-    form_fn = side_form if config.view == "side" else front_form
-    form, form_flags = form_fn(track, bar_reps, rises, config=config)
-    speeds = [r.mean_concentric_speed for r in bar_reps]
-    form = replace(
-        form,
-        rep_mean_concentric_velocity_mps=tuple(
-            float(s) if m_per_px is not None else None for s in speeds
-        ),
-    )
-    if rom and not np.isfinite(rom).all():
-        flags.append(
-            QualityFlag(
-                "rom_deg_unmeasured",
-                "info",
-                "The thigh was not seen in every rep: rom_deg is 0 where it was not measured.",
-            )
-        )
-    reps = tuple(
-        _rep(i, r, rom[i], rep_legs[i], m_per_px is not None) for i, r in enumerate(bar_reps)
-    )
-    before, after = _rest(bar_reps, float(tracks.t_s[-1]))
-    set_metrics = _set_metrics(reps, set_legs, speeds, before, after, shake, analysis)
-    findings = Findings(
-        source=SourceSummary(
-            kind="video",
-            format=f"video/{info.codec}",
-            duration_s=round(float(tracks.t_s[-1]) if tracks.t_s.size else 0.0, 3),
-            sample_rate_hz=rate,
-            paths=(info.path,),
-        ),
-        reps=reps,
-        set=set_metrics,
-        quality=(*flags, *form_flags),
-        mode=analysis.mode,
-        tremor_band_hz=analysis.tremor_band_hz,
-        fatigue_band_hz=analysis.fatigue_band_hz,
-        form=form,
-    )
-    return VideoResult(
-        findings=findings,
-        info=info,
-        tracks=tracks,
-        m_per_px=m_per_px,
-        rate_hz=rate,
-        height=height,
-        height_unit="m" if m_per_px is not None else "px",
-        bar_reps=bar_reps,
-        rep_legs=rep_legs,
-        set_legs=set_legs,
-    )
-
-
-def _leg_bands(
-    tracks: Tracks, rate: float, analysis: AnalysisConfig
-) -> tuple[Bands | None, Bands | None]:
-    out: list[Bands | None] = []
+    analysis: AnalysisConfig,
+) -> tuple[_Thigh, _Thigh]:
+    """Each thigh's flow, and its acceleration as the tremor code's Bands (in m/s2 with a
+    scale; nothing usable below ``min_fps_factor`` x the band's top)."""
+    n = int(np.floor(tracks.t_s[-1] * rate)) + 1 if tracks.t_s.size > 1 else 1
+    measurable = rate > config.min_fps_factor * analysis.tremor_band_hz[1]
+    out = []
     for leg in range(2):
         shift = tracks.shift_px[:, leg]
-        if np.isfinite(shift).mean() < 0.5 or tracks.t_s.size < 2:
-            out.append(None)
-            continue
-        path = np.cumsum(np.nan_to_num(shift), axis=0)
-        out.append(
-            bands_of(
-                to_uniform(tracks.t_s, path, rate_hz=rate),
-                rate_hz=rate,
-                tremor_band_hz=analysis.tremor_band_hz,
-                fatigue_band_hz=analysis.fatigue_band_hz,
-            )
+        has = np.isfinite(shift).all(axis=1)
+        path, valid = np.zeros((n, 2)), np.zeros(n, bool)
+        if tracks.t_s.size > 1:
+            path = to_uniform(tracks.t_s, np.cumsum(np.nan_to_num(shift), axis=0), rate_hz=rate)
+            grid = np.arange(n) / rate
+            valid = np.asarray(np.interp(grid, tracks.t_s, has.astype(float)) > 0.999)
+        followed = tracks.t_s.size > 1 and bool(has.mean() >= MIN_FLOW_FRACTION)
+        bands = shaking_bands(
+            path * (m_per_px or 1.0),
+            valid,
+            rate_hz=rate,
+            measurable=measurable and followed,
+            config=analysis,
         )
+        out.append(_Thigh(path, valid, followed, bands))
     return out[0], out[1]
 
 
-def _thigh_rom(track: Track, rep: BarRep) -> float:
-    """How far the thigh (hip -> knee) turned from the rep's start to its lockout (deg)."""
-    _, hip, knee, _ = near_side(track)
-    angles = []
-    for t in (rep.start_s, rep.lockout_start_s):
-        i = int(np.argmin(np.abs(track.t_s - t)))
-        h, k = track.xy_px[i, hip], track.xy_px[i, knee]
-        angles.append(np.degrees(np.arctan2(-(k[1] - h[1]), abs(k[0] - h[0]))))
-    return float(abs(angles[1] - angles[0]))
+def _form(
+    tracks: Tracks, reps: tuple[RepTiming, ...], bar_m_per_px: float | None, config: VideoConfig
+) -> tuple[FormMetrics, list[QualityFlag]]:
+    """Form at lockout (side or front view) with each rep's bar speed (side view)."""
+    with np.errstate(all="ignore"):
+        xy = fill_gaps(tracks.t_s, tracks.pose_xy_px)
+        vis = fill_gaps(tracks.t_s, tracks.pose_visibility)
+    track = Track(tracks.t_s, xy, vis, tracks.plate_px[:, :2])
+    form_fn = side_form if config.view == "side" else front_form
+    form, flags = form_fn(track, reps, [r.rom_deg for r in reps], config=config)
+    if config.view != "side":
+        return form, flags
+    speeds, speed_flags = _bar_speeds(tracks, reps, bar_m_per_px, config)
+    return replace(form, rep_mean_concentric_velocity_mps=speeds), [*speed_flags, *flags]
 
 
-def _rep(i: int, r: BarRep, rom: float, legs: tuple[Shake, Shake], scaled: bool) -> RepMetrics:
-    left, right = legs
-    louder = left if (left.displacement_rms_px or 0) >= (right.displacement_rms_px or 0) else right
-    return RepMetrics.from_phases(
-        i + 1,
-        r.start_s,
-        r.lockout_start_s,
-        r.lockout_end_s,
-        r.end_s,
-        rom_deg=rom if np.isfinite(rom) else 0.0,
-        tremor_rms_mps2=figures.mean_of(left.acc_rms_mps2, right.acc_rms_mps2) if scaled else None,
-        tremor_peak_hz=louder.peak_hz,
-        fatigue_band_rms_mps2=figures.mean_of(
-            left.fatigue_acc_rms_mps2, right.fatigue_acc_rms_mps2
-        ),
-        legs=Legs(
-            LegTremor(left.acc_rms_mps2, left.peak_hz),
-            LegTremor(right.acc_rms_mps2, right.peak_hz),
-        ),
+def _plausible_reps(
+    left: MotionResult, right: MotionResult, config: VideoConfig
+) -> tuple[MotionResult, MotionResult, list[QualityFlag]]:
+    """Only the reps that turned the thigh as far as a hip thrust can: a larger swing is
+    the pose losing the leg, not a rep (both legs share the reps)."""
+    keep = [r.rom_deg <= config.thigh_rom_max_deg for r in left.reps]
+    if all(keep):
+        return left, right, []
+    dropped = [r for r, k in zip(left.reps, keep, strict=True) if not k]
+    where = ", ".join(f"{r.rom_deg:.0f} deg at {r.start_s:.1f} s" for r in dropped)
+    flag = QualityFlag(
+        "rom_implausible",
+        "warning",
+        f"{len(dropped)} swing(s) of the thigh beyond {config.thigh_rom_max_deg:.0f} "
+        f"degrees ({where}): a hip thrust turns it 30-50, so the pose lost the leg there "
+        "and the swing is not counted as a rep.",
     )
+    return _kept(left, keep), _kept(right, keep), [flag]
 
 
-def _rest(reps: tuple[BarRep, ...], end_s: float) -> tuple[tuple[float, float] | None, ...]:
-    if not reps:
-        return None, None
-    before = (0.0, reps[0].start_s - REST_MARGIN_S)
-    after = (reps[-1].end_s + REST_MARGIN_S, end_s)
-    return tuple(w if w[1] - w[0] >= REST_MIN_S else None for w in (before, after))
+def _kept(result: MotionResult, keep: list[bool]) -> MotionResult:
+    reps = tuple(r for r, k in zip(result.reps, keep, strict=True) if k)
+    tremor = tuple(t for t, k in zip(result.rep_tremor, keep, strict=True) if k)
+    return replace(result, reps=reps, rep_tremor=tremor)
 
 
-def _set_metrics(  # noqa: PLR0917
-    reps: tuple[RepMetrics, ...],
-    set_legs: tuple[Shake, Shake],
-    speeds: list[float],
-    before: tuple[float, float] | None,
-    after: tuple[float, float] | None,
-    measure_rest: Callable[[float, float], tuple[Shake, Shake]],
+def _motion_flags(result: MotionResult, no_angle: QualityFlag | None) -> list[QualityFlag]:
+    """The rep code's flags, said for a video, and why no angle was followed (cyclic mode
+    does not say it)."""
+    flags = _video_wording(result.quality)
+    if no_angle is not None and no_angle not in flags:
+        flags.append(no_angle)
+    return flags
+
+
+def _video_wording(flags: tuple[QualityFlag, ...]) -> list[QualityFlag]:
+    """The rep code's flags, said for a video."""
+    reworded = (
+        "No reps found: the thigh never rose and fell by enough degrees in a repeated "
+        "pattern. Film the whole set from the side with the lifter in view."
+    )
+    return [QualityFlag(f.code, f.severity, reworded) if f.code == "no_reps" else f for f in flags]
+
+
+def _missing_video(
+    s: SetMetrics, reps: tuple[RepMetrics, ...], in_mps2: bool
+) -> tuple[QualityFlag, ...]:
+    """Why set figures are null, in the sensor path's words; where the shaking is not in
+    m/s2 (no scale, too few frames a second) the flags already say why, and only the
+    reps' own notes (a partial rep, a single rep) are added."""
+    flags = missing_figures(s, reps)
+    return flags if in_mps2 else tuple(f for f in flags if f.code in REP_NOTES)
+
+
+def _in_mps2(stats: TremorStats, scaled: bool) -> TremorStats:
+    """Without a scale the RMS is in pixels per s^2: only the frequency is kept."""
+    return stats if scaled else TremorStats(None, stats.peak_hz, None)
+
+
+def _rep_metrics(
+    reps: tuple[RepTiming, ...], left: MotionResult, right: MotionResult, scaled: bool
+) -> tuple[RepMetrics, ...]:
+    out = []
+    for i, (r, a, b) in enumerate(zip(reps, left.rep_tremor, right.rep_tremor, strict=True)):
+        both = _in_mps2(figures.both_legs(a, b), scaled)
+        out.append(
+            RepMetrics.from_phases(
+                i + 1,
+                r.start_s,
+                r.lockout_start_s,
+                r.lockout_end_s,
+                r.end_s,
+                rom_deg=r.rom_deg,
+                tremor_rms_mps2=both.rms_mps2,
+                tremor_peak_hz=both.peak_hz,
+                fatigue_band_rms_mps2=both.fatigue_rms_mps2,
+                legs=figures.legs_of(_in_mps2(a, scaled), _in_mps2(b, scaled)),
+                concentric_rise_s=r.rise_s,
+                partial=r.partial,
+            )
+        )
+    return tuple(out)
+
+
+def _set_metrics(
+    reps: tuple[RepTiming, ...],
+    left: MotionResult,
+    right: MotionResult,
+    scaled: bool,
     analysis: AnalysisConfig,
 ) -> SetMetrics:
-    left, right = set_legs
-    rms = [r.tremor_rms_mps2 for r in reps]
-    rest_before = measure_rest(*before) if before else (NO_SHAKE, NO_SHAKE)
-    rest_after = measure_rest(*after) if after else (NO_SHAKE, NO_SHAKE)
-    baseline = figures.mean_of(rest_before[0].acc_rms_mps2, rest_before[1].acc_rms_mps2)
-    louder = left if (left.displacement_rms_px or 0) >= (right.displacement_rms_px or 0) else right
-    # asymmetry needs no scale: both thighs are measured in the same pixels
-    asym = figures.asymmetry_pct(left.displacement_rms_px, right.displacement_rms_px)
-    concentric = [r.concentric_s for r in reps]
+    both = _in_mps2(figures.both_legs(left.set_tremor, right.set_tremor), scaled)
+    rms = [
+        _in_mps2(figures.both_legs(a, b), scaled).rms_mps2
+        for a, b in zip(left.rep_tremor, right.rep_tremor, strict=True)
+    ]
+    baseline = figures.mean_of(left.baseline.rms_mps2, right.baseline.rms_mps2)
+    post = figures.mean_of(left.post_set.rms_mps2, right.post_set.rms_mps2)
+    post_end = figures.mean_of(left.post_set_end.rms_mps2, right.post_set_end.rms_mps2)
+    baseline, post, post_end = (baseline, post, post_end) if scaled else (None, None, None)
+    # the legs are compared in the same unit whatever it is: no scale needed
+    a, b = left.set_tremor.rms_mps2, right.set_tremor.rms_mps2
+    quiet = scaled and max(a or 0.0, b or 0.0) < analysis.asymmetry_min_rms_mps2
     return SetMetrics(
         rep_count=len(reps),
-        tremor_rms_mps2=figures.mean_of(left.acc_rms_mps2, right.acc_rms_mps2),
-        tremor_peak_hz=louder.peak_hz,
+        tremor_rms_mps2=both.rms_mps2,
+        tremor_peak_hz=both.peak_hz,
         tremor_trend_ratio=figures.trend_ratio(rms),
         tremor_onset_rep=figures.onset_rep(rms, reference_mps2=baseline, config=analysis),
-        post_set_tremor_rms_mps2=figures.mean_of(
-            rest_after[0].acc_rms_mps2, rest_after[1].acc_rms_mps2
-        ),
-        asymmetry_index_pct=asym,
-        concentric_slowdown_pct=(
-            100 * (concentric[-1] - min(concentric)) / min(concentric)
-            if len(concentric) >= 2 and min(concentric) > 0
-            else None
-        ),
-        velocity_loss_pct=(
-            100 * (1 - speeds[-1] / max(speeds)) if len(speeds) >= 2 and max(speeds) > 0 else None
+        post_set_tremor_rms_mps2=post,
+        asymmetry_index_pct=None if quiet else figures.asymmetry_pct(a, b),
+        concentric_slowdown_pct=figures.slowdown_pct([r.rise_s for r in reps]),
+        velocity_loss_pct=figures.velocity_loss_pct(
+            [r.rom_deg for r in reps], [r.lockout_start_s - r.start_s for r in reps]
         ),
         baseline_tremor_rms_mps2=baseline,
-        fatigue_band_rms_mps2=figures.mean_of(
-            left.fatigue_acc_rms_mps2, right.fatigue_acc_rms_mps2
-        ),
-        legs=Legs(
-            LegTremor(left.acc_rms_mps2, left.peak_hz), LegTremor(right.acc_rms_mps2, right.peak_hz)
-        ),
+        fatigue_band_rms_mps2=both.fatigue_rms_mps2,
+        legs=figures.legs_of(_in_mps2(left.set_tremor, scaled), _in_mps2(right.set_tremor, scaled)),
+        post_set_rest_s=left.post_set_rest_s,
+        post_set_end_tremor_rms_mps2=post_end,
     )
+
+
+def _shakes(
+    legs: tuple[_Thigh, _Thigh],
+    results: tuple[MotionResult, MotionResult],
+    rate: float,
+    m_per_px: float | None,
+    analysis: AnalysisConfig,
+) -> tuple[tuple[tuple[Shake, Shake], ...], tuple[Shake, Shake]]:
+    """Each leg's shaking per rep and over the set (the whole clip when no rep was found),
+    with the displacement only a video shows beside the figures the motion code measured."""
+    reps = results[0].reps
+    whole = (reps[0].start_s, reps[-1].end_s) if reps else (0.0, len(legs[0].path_px) / rate)
+    spans = [*((r.start_s, r.end_s) for r in reps), whole]
+    per_leg = []
+    for leg, result in zip(legs, results, strict=True):
+        over_set = (
+            result.set_tremor
+            if reps
+            else tremor.measure(leg.bands, spans_s=[whole], rate_hz=rate, config=analysis)[0]
+        )
+        stats = [*result.rep_tremor, over_set]
+        disp = (
+            displacement_rms_px(
+                leg.path_px, rate_hz=rate, band_hz=analysis.tremor_band_hz, spans_s=spans
+            )
+            if leg.followed and over_set.peak_hz is not None
+            else (None,) * len(spans)
+        )
+        per_leg.append([_shake(d, s, m_per_px) for d, s in zip(disp, stats, strict=True)])
+    pairs = list(zip(per_leg[0], per_leg[1], strict=True))
+    return tuple(pairs[:-1]), pairs[-1]
+
+
+def _shake(disp_px: float | None, stats: TremorStats, m_per_px: float | None) -> Shake:
+    if m_per_px is None:
+        return Shake(disp_px, None, stats.peak_hz, None, None)
+    mm = None if disp_px is None else 1000.0 * disp_px * m_per_px
+    return Shake(disp_px, mm, stats.peak_hz, stats.rms_mps2, stats.fatigue_rms_mps2)
+
+
+def _bar_speeds(
+    tracks: Tracks, reps: tuple[RepTiming, ...], m_per_px: float | None, config: VideoConfig
+) -> tuple[tuple[float | None, ...], list[QualityFlag]]:
+    """Each rep's mean concentric bar speed (m/s): the plate's rise from the rep's start to
+    its lockout over that time. Needs the plate followed and a scale."""
+    if not reps:
+        return (), []
+    if m_per_px is None:
+        return (None,) * len(reps), [
+            QualityFlag(
+                "bar_speed_not_measured",
+                "info",
+                "Bar speed needs the plate followed through the set (and its size or a "
+                "scale): it is not measured.",
+            )
+        ]
+    y = fill_gaps(tracks.t_s, tracks.plate_px[:, 1])
+    low, high = config.bar_speed_range_mps
+    speeds: list[float | None] = []
+    odd = []
+    for r in reps:
+        rise_px = float(
+            np.interp(r.start_s, tracks.t_s, y) - np.interp(r.lockout_start_s, tracks.t_s, y)
+        )
+        duration = r.lockout_start_s - r.start_s
+        speed = rise_px * m_per_px / duration if duration > 0 else float("nan")
+        plausible = bool(np.isfinite(speed)) and low <= speed <= high
+        speeds.append(speed if plausible else None)
+        if not plausible:
+            odd.append(f"{speed:.2f} m/s at {r.start_s:.1f} s")
+    flags = []
+    if odd:
+        flags.append(
+            QualityFlag(
+                "bar_speed_implausible",
+                "warning",
+                f"Bar speed outside the {low:g}-{high:g} m/s a hip thrust moves at "
+                f"({', '.join(odd)}): the plate or the scale was wrong there, so it is left "
+                "out.",
+            )
+        )
+    return tuple(speeds), flags
+
+
+def _height(
+    tracks: Tracks, rate: float, followed: bool, m_per_px: float | None
+) -> tuple[FloatArray, str]:
+    """The bar's height (up positive) on the uniform grid, else the hips', for the picture."""
+    if tracks.t_s.size < 2:
+        return np.zeros(0), "px"
+    if followed:
+        y = fill_gaps(tracks.t_s, tracks.plate_px[:, 1])
+    else:
+        both = tracks.pose_xy_px[:, [kp.LEFT_HIP, kp.RIGHT_HIP], 1]
+        seen = np.isfinite(both)
+        hips = np.where(seen.any(axis=1), np.where(seen, both, 0).sum(axis=1), np.nan) / np.maximum(
+            seen.sum(axis=1), 1
+        )
+        if not np.isfinite(hips).any():
+            return np.zeros(0), "px"
+        y = fill_gaps(tracks.t_s, hips)
+    up = to_uniform(tracks.t_s, np.column_stack([-y, -y]), rate_hz=rate)[:, 0]
+    if m_per_px is None:
+        return up, "px"
+    return up * m_per_px, "m"
 
 
 def _source_flags(  # noqa: PLR0917
@@ -343,8 +485,8 @@ def _source_flags(  # noqa: PLR0917
             QualityFlag(
                 "plate_not_found",
                 "warning",
-                "The plate was not followed in most frames: reps come from the hips, and bar "
-                "speed is not measured. Film from the side with the whole plate in view.",
+                "The plate was not followed in most frames: bar speed is not measured. "
+                "Film from the side with the whole plate in view.",
             )
         )
     if m_per_px is None:
@@ -354,16 +496,6 @@ def _source_flags(  # noqa: PLR0917
                 "info",
                 "No scale (no plate in view and none given): shaking is given as displacement "
                 "in pixels and its frequency; m/s2 and m/s need the 450 mm plate or a scale.",
-            )
-        )
-    seen = np.isfinite(tracks.pose_visibility[:, 0])
-    ran = seen.size and np.isfinite(tracks.pose_xy_px).any()
-    if not ran:
-        flags.append(
-            QualityFlag(
-                "pose_not_found",
-                "warning",
-                "No person was found in the video: form and the thighs' shaking are not measured.",
             )
         )
     if config.view == "side":

@@ -32,6 +32,38 @@ class VideoConfig:
     the 6-12 Hz band: the flag says so and no figure is guessed)."""
     hip_visibility_min: float = 0.5
     """Below this keypoint visibility the hip is hidden (often by the plate)."""
+    # Whole body, one take ---------------------------------------------------------------
+    body_visibility_min: float = 0.5
+    """Shoulder, knee and ankle count as in view at this keypoint visibility or more; the
+    hip only has to lie inside the frame (the plate often hides it)."""
+    min_body_fraction: float = 0.8
+    """Reps are counted only when the whole body (shoulder, hip, knee, ankle of the near
+    side) is in frame in at least 80 % of the frames a person was found in: in a close-up
+    the thigh's angle, and so the reps and their range of motion, cannot be followed."""
+    cut_min_change: float = 0.25
+    cut_spike_factor: float = 3.0
+    """A scene cut: a quarter or more of the picture (normalised thumbnail cells) changes
+    from one frame to the next, three times more than in the frames around it. Real
+    photographs of one gym change 32-38 % across a jump cut within the scene and 60-75 %
+    across a change of shot; within one take a frame changes a few % (see video/cuts.py),
+    and a pan changes every frame alike, so it is no spike."""
+    # Plausible values (outside: not measured, with a quality entry) ------------------------
+    thigh_rom_max_deg: float = 90.0
+    """A hip thrust turns the thigh 30-50 degrees (from 30-45 below level at the bottom to
+    about level at lockout); 90 or more would take it from hanging to standing up: the
+    pose lost the leg, and the swing is not counted as a rep."""
+    hip_extension_range_deg: tuple[float, float] = (90.0, 220.0)
+    """Shoulder-hip-knee at lockout: 180 is a straight line; the spine and hips together
+    extend at most about 40 degrees past it, and under 90 the hips never left the bottom."""
+    knee_angle_range_deg: tuple[float, float] = (40.0, 150.0)
+    """Hip-knee-ankle at lockout: about 90 with vertical shins; feet very near or far still
+    keep it within 40-150 (outside, the knee or ankle keypoint is wrong)."""
+    shin_range_deg: tuple[float, float] = (0.0, 45.0)
+    """Shin from vertical at lockout: more than 45 degrees is not a hip-thrust stance."""
+    bar_speed_range_mps: tuple[float, float] = (0.05, 2.0)
+    """Mean concentric bar speed of a hip thrust: about 0.2-0.3 m/s near a maximal load and
+    up to about 1 m/s with a light one; under 0.05 m/s a 30 cm rise would last 6 s, over
+    2 m/s it would take 0.15 s: the plate or the scale was wrong."""
     # Form -------------------------------------------------------------------------------
     shin_max_deg: float = 15.0
     """Shins more than 15 degrees from vertical at lockout: feet too far or too near."""
@@ -55,5 +87,19 @@ class VideoConfig:
             raise OptionError("the plate diameter must be a positive number of metres")
         if self.scale_m_per_px is not None and self.scale_m_per_px <= 0:
             raise OptionError("the scale must be a positive number of metres per pixel")
+        for name in (
+            "hip_extension_range_deg",
+            "knee_angle_range_deg",
+            "shin_range_deg",
+            "bar_speed_range_mps",
+        ):
+            low, high = getattr(self, name)
+            if not 0 <= low < high:
+                raise OptionError(f"{name} must be two increasing non-negative numbers")
+        for name in ("min_body_fraction", "cut_min_change", "body_visibility_min"):
+            if not 0 < getattr(self, name) <= 1:
+                raise OptionError(f"{name} must be a share between 0 and 1")
+        if self.thigh_rom_max_deg <= 0 or self.cut_spike_factor < 1:
+            raise OptionError("thigh_rom_max_deg must be positive and cut_spike_factor >= 1")
         if self.max_side_px < 64 or self.pose_rate_hz <= 0:
             raise OptionError("max_side_px must be at least 64 and pose_rate_hz positive")

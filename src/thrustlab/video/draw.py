@@ -42,7 +42,7 @@ def bar_path_svg(result: VideoResult, /, *, width_px: int = 480, height_px: int 
         f'<rect x="{x(r.start_s):.1f}" y="{pad}" width="{x(r.end_s) - x(r.start_s):.1f}" '
         f'height="{height_px - 2 * pad}" fill="#e8f0fe"/>'
         f'<text x="{x(r.start_s) + 2:.1f}" y="{pad + 10}" font-size="10">{i + 1}</text>'
-        for i, r in enumerate(result.bar_reps)
+        for i, r in enumerate(result.reps)
     )
     unit = result.height_unit
     return (
@@ -105,7 +105,7 @@ def annotate(
             if len(path_pts) > 1:
                 cv2.polylines(img, [np.array(path_pts[-600:], np.int32)], False, (255, 200, 0), 2)
             current = next(
-                (k for k, r in enumerate(result.bar_reps) if r.start_s <= frame.t_s <= r.end_s),
+                (k for k, r in enumerate(result.reps) if r.start_s <= frame.t_s <= r.end_s),
                 None,
             )
             for k, value in enumerate(meter):

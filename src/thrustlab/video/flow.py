@@ -2,23 +2,28 @@
 the knee, followed frame to frame.
 
 The median flow of the region between two frames is how far the thigh moved; summed over
-the frames it is the thigh's path in pixels. Band-passed to the tremor band it is the
-shaking's displacement; its spectrum gives the frequency. With a scale (metres per pixel)
-the displacement becomes acceleration by the (2 pi f)^2 gain of each frequency.
+the frames it is the thigh's path in pixels (metres with a scale). Its second derivative,
+by the (2 pi f)^2 gain of each frequency, is the thigh's acceleration: fed to the same
+gating, bands and ``analyse.tremor.measure`` as a phone's accelerometer, it gives the same
+figures. Band-passed to the tremor band, the path itself is the shaking's displacement.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-from thrustlab.signal.filters import band_gain, spectrum_of
-from thrustlab.signal.spectra import peak_frequency, power_spectrum
+from thrustlab.analyse.leg import usable_bands
+from thrustlab.analyse.tremor import GATE_LOW_HZ, Bands, bursts, sustained_bands
+from thrustlab.config import AnalysisConfig
+from thrustlab.signal.filters import band_gain, inverse, spectrum_of
 
 FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
 UInt8Array = npt.NDArray[Any]
 """Image pixels (uint8; typed loosely, as OpenCV returns them)."""
 
@@ -72,7 +77,8 @@ class FlowMeter:
 @dataclass(frozen=True, slots=True)
 class Shake:
     """One leg's shaking over a stretch: band-limited displacement RMS (pixels, and mm
-    with a scale), the spectral peak, and acceleration RMS only with a scale."""
+    with a scale), and the figures ``analyse.tremor.measure`` gives (the spectral peak, and
+    acceleration RMS only with a scale)."""
 
     displacement_rms_px: float | None
     displacement_rms_mm: float | None
@@ -114,52 +120,46 @@ def robust_rms(x: FloatArray, /, *, rate_hz: float) -> float:
     return float(np.sqrt(np.median(power[: n * win].reshape(n, win).mean(axis=1))))
 
 
-@dataclass(frozen=True, slots=True)
-class Bands:
-    """One leg's path, filtered once into both bands."""
+def shaking_bands(
+    path: FloatArray,
+    valid: BoolArray,
+    /,
+    *,
+    rate_hz: float,
+    measurable: bool,
+    config: AnalysisConfig,
+) -> Bands:
+    """One thigh's shaking as the sensor path's ``Bands``, so ``analyse.tremor.measure``
+    gives its figures: the path's second derivative (the exact (2 pi f)^2 gain of each
+    frequency) above the movement, with jolts and frames without flow faded out, then
+    band-passed. In the path's unit per s^2 (m/s^2 for a path in metres). Nothing is
+    usable when not ``measurable`` (too few frames a second)."""
+    tremor_hz, fatigue_hz, _ = usable_bands(rate_hz, config)
+    spectrum = spectrum_of(path - path.mean(axis=0), fs_hz=rate_hz)
+    omega2 = (2 * np.pi * spectrum.freqs_hz) ** 2
+    gate = band_gain(spectrum.freqs_hz, band_hz=(GATE_LOW_HZ, rate_hz / 2), taper_hz=1.0)
+    above = inverse(spectrum, gain=-omega2 * gate)
+    keep = valid & ~bursts(above, rate_hz=rate_hz, config=config) if measurable else valid & False
+    return sustained_bands(
+        above, tremor_hz=tremor_hz, fatigue_hz=fatigue_hz, keep=keep, rate_hz=rate_hz, config=config
+    )
 
-    rate_hz: float
-    tremor_disp_px: FloatArray
-    tremor_acc_px: FloatArray
-    fatigue_acc_px: FloatArray
-    path_px: FloatArray
-    tremor_band_hz: tuple[float, float]
 
-
-def bands_of(
+def displacement_rms_px(
     path_px: FloatArray,
     /,
     *,
     rate_hz: float,
-    tremor_band_hz: tuple[float, float],
-    fatigue_band_hz: tuple[float, float],
-) -> Bands:
-    disp, acc = band_signals(path_px, rate_hz=rate_hz, band_hz=tremor_band_hz)
-    _, fatigue = band_signals(path_px, rate_hz=rate_hz, band_hz=fatigue_band_hz)
-    return Bands(rate_hz, disp, acc, fatigue, path_px, tremor_band_hz)
-
-
-def shake_between(
-    bands: Bands, /, *, start_s: float, end_s: float, m_per_px: float | None, window_s: float
-) -> Shake:
-    """The shaking of one leg from ``start_s`` to ``end_s``."""
-    lo = max(0, round(start_s * bands.rate_hz))
-    hi = min(bands.tremor_disp_px.shape[0], round(end_s * bands.rate_hz))
-    if hi - lo < max(8, round(0.5 * bands.rate_hz)):
-        return NO_SHAKE
-    rate = bands.rate_hz
-    disp = robust_rms(bands.tremor_disp_px[lo:hi], rate_hz=rate)
-    segment = bands.path_px[lo:hi]
-    freqs, psd = power_spectrum(
-        segment - np.linspace(segment[0], segment[-1], hi - lo), fs_hz=rate, window_s=window_s
-    )
-    peak = peak_frequency(freqs, psd, band_hz=bands.tremor_band_hz)
-    if m_per_px is None:
-        return Shake(disp, None, peak, None, None)
-    return Shake(
-        disp,
-        1000.0 * disp * m_per_px,
-        peak,
-        robust_rms(bands.tremor_acc_px[lo:hi], rate_hz=rate) * m_per_px,
-        robust_rms(bands.fatigue_acc_px[lo:hi], rate_hz=rate) * m_per_px,
-    )
+    band_hz: tuple[float, float],
+    spans_s: Sequence[tuple[float, float] | None],
+) -> tuple[float | None, ...]:
+    """Tremor-band displacement RMS (px) of ``path_px`` over each span (None when shorter
+    than half a second)."""
+    disp, _ = band_signals(path_px, rate_hz=rate_hz, band_hz=band_hz)
+    out: list[float | None] = []
+    for span in spans_s:
+        lo, hi = (round(span[0] * rate_hz), round(span[1] * rate_hz)) if span else (0, 0)
+        lo, hi = max(0, lo), min(disp.shape[0], hi)
+        enough = hi - lo >= max(8, round(0.5 * rate_hz))
+        out.append(robust_rms(disp[lo:hi], rate_hz=rate_hz) if enough else None)
+    return tuple(out)

@@ -13,11 +13,12 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from thrustlab.analyse.reps import RepTiming
 from thrustlab.findings import FormMetrics
 from thrustlab.quality import QualityFlag
 from thrustlab.video import pose as kp
 from thrustlab.video.config import VideoConfig
-from thrustlab.video.segment import BarRep
+from thrustlab.video.thigh import near_leg
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -37,18 +38,9 @@ def _median(values: list[float]) -> float | None:
     return float(np.median(finite)) if finite else None
 
 
-def _finite_mean(x: FloatArray) -> float:
-    finite = x[np.isfinite(x)]
-    return float(finite.mean()) if finite.size else 0.0
-
-
 def near_side(track: Track, /) -> tuple[int, int, int, int]:
     """(shoulder, hip, knee, ankle) indices of the leg nearer the camera (more visible)."""
-    left = _finite_mean(track.visibility[:, [kp.LEFT_HIP, kp.LEFT_KNEE, kp.LEFT_ANKLE]])
-    right = _finite_mean(track.visibility[:, [kp.RIGHT_HIP, kp.RIGHT_KNEE, kp.RIGHT_ANKLE]])
-    if left >= right:
-        return kp.LEFT_SHOULDER, kp.LEFT_HIP, kp.LEFT_KNEE, kp.LEFT_ANKLE
-    return kp.RIGHT_SHOULDER, kp.RIGHT_HIP, kp.RIGHT_KNEE, kp.RIGHT_ANKLE
+    return near_leg(track.visibility)
 
 
 def hip_at(track: Track, i: int, hip: int, config: VideoConfig) -> tuple[FloatArray, bool]:
@@ -79,7 +71,7 @@ def _frames(track: Track, start_s: float, end_s: float) -> npt.NDArray[np.intp]:
 
 
 def side_form(
-    track: Track, reps: tuple[BarRep, ...], rom: list[float], /, *, config: VideoConfig
+    track: Track, reps: tuple[RepTiming, ...], rom: list[float], /, *, config: VideoConfig
 ) -> tuple[FormMetrics, list[QualityFlag]]:
     """Side-view form at each rep's lockout, and the flags it raises."""
     shoulder, hip, knee, ankle = near_side(track)
@@ -96,6 +88,10 @@ def side_form(
         shins.append(_median(rep_shin))
         knees.append(_median(rep_knee))
         hips.append(_median(rep_hip))
+    odd: list[str] = []
+    shins = _plausible(shins, config.shin_range_deg, "shin from vertical", odd)
+    knees = _plausible(knees, config.knee_angle_range_deg, "knee angle", odd)
+    hips = _plausible(hips, config.hip_extension_range_deg, "hip extension", odd)
     shin = _median([v for v in shins if v is not None])
     hip_ext = _median([v for v in hips if v is not None])
     rom_cv = float(100 * np.std(rom) / np.mean(rom)) if len(rom) >= 3 and np.mean(rom) > 0 else None
@@ -110,7 +106,39 @@ def side_form(
         rep_shin_from_vertical_deg=tuple(shins),
         rep_hip_extension_deg=tuple(hips),
     )
-    return metrics, side_flags(metrics, config)
+    return metrics, _implausible(odd) + side_flags(metrics, config)
+
+
+def _plausible(
+    values: list[float | None], bounds: tuple[float, float], name: str, odd: list[str], /
+) -> list[float | None]:
+    """``values`` (one per rep) with those outside ``bounds`` left out; each one left out is
+    described in ``odd``."""
+    out: list[float | None] = []
+    for i, v in enumerate(values):
+        inside = v is not None and bounds[0] <= v <= bounds[1]
+        if v is not None and not inside:
+            odd.append(
+                f"{name} {v:.0f} degrees in rep {i + 1} (a lockout lies within "
+                f"{bounds[0]:.0f}-{bounds[1]:.0f})"
+            )
+        out.append(v if inside else None)
+    return out
+
+
+def _implausible(odd: list[str]) -> list[QualityFlag]:
+    """A note on the measurement, not on form: its code must not start with ``form_``,
+    which explain reads as form evidence."""
+    if not odd:
+        return []
+    return [
+        QualityFlag(
+            "joint_angle_implausible",
+            "warning",
+            f"Left out as impossible for a hip thrust: {'; '.join(odd)}. The pose misplaced a "
+            "joint there.",
+        )
+    ]
 
 
 def side_flags(m: FormMetrics, config: VideoConfig, /) -> list[QualityFlag]:
@@ -177,7 +205,7 @@ def _leg_offsets(track: Track, frames: npt.NDArray[np.intp], knee: int, ankle: i
 
 
 def front_form(
-    track: Track, reps: tuple[BarRep, ...], rom: list[float], /, *, config: VideoConfig
+    track: Track, reps: tuple[RepTiming, ...], rom: list[float], /, *, config: VideoConfig
 ) -> tuple[FormMetrics, list[QualityFlag]]:
     """Front-view knee tracking during each rep's concentric and lockout."""
     valgus: dict[str, list[float]] = {"left": [], "right": []}

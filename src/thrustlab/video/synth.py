@@ -47,6 +47,14 @@ class Scene:
     bottom_y_px: float = 170.0
     slowdown: float = 0.0
     """Each rep's concentric lasts this fraction longer than the one before."""
+    thigh_bottom_deg: float = -30.0
+    thigh_rom_deg: float = 40.0
+    """The thigh turns with the bar: ``thigh_bottom_deg`` (the hip's elevation above the knee)
+    at the bottom, ``thigh_rom_deg`` more at lockout."""
+    plate: bool = True
+    """Draw the plate (False: a set filmed without one in view)."""
+    cuts_s: tuple[float, ...] = ()
+    """Scene cuts: at each the picture switches to another shot (a darker background)."""
     left: Shaking | None = Shaking(8.0, 1.5)
     right: Shaking | None = Shaking(10.0, 1.0)
     patch_half_px: int = 22
@@ -105,12 +113,15 @@ class Renderer:
         self.background = np.repeat(background[:, :, None], 3, axis=2)
         size = 2 * scene.patch_half_px + 16
         self.patches = [_texture(rng, (size, size), 1.5) for _ in range(2)]
+        other = _texture(rng, (scene.height_px, scene.width_px), 3.0) // 4 + 20
+        self.other_background = np.repeat(other[:, :, None], 3, axis=2)
 
     def frame(self, t_s: float) -> UInt8Array:
         import cv2
 
         s = self.scene
-        img = self.background.copy()
+        shot = sum(t_s >= cut for cut in s.cuts_s)
+        img = (self.other_background if shot % 2 else self.background).copy()
         for (cx, cy), patch, shaking in zip(
             s.patch_centres_px, self.patches, (s.left, s.right), strict=True
         ):
@@ -128,6 +139,8 @@ class Renderer:
             inner = moved[8 : 8 + 2 * half, 8 : 8 + 2 * half]
             y0, x0 = int(cy) - half, int(cx) - half
             img[y0 : y0 + 2 * half, x0 : x0 + 2 * half] = inner[:, :, None]
+        if not s.plate:
+            return np.asarray(img)
         y = s.bottom_y_px - bar_height_px(s, t_s)
         centre = (round(s.plate_x_px * 16), round(y * 16))
         r = s.plate_radius_px
@@ -136,13 +149,24 @@ class Renderer:
         cv2.circle(img, centre, round(r * 0.18 * 16), (200, 200, 205), -1, cv2.LINE_AA, 4)
         return np.asarray(img)
 
+    def thigh_deg(self, t_s: float) -> float:
+        """The true thigh angle (the hip's elevation above the knee) at ``t_s``."""
+        s = self.scene
+        return s.thigh_bottom_deg + s.thigh_rom_deg * bar_height_px(s, t_s) / s.rom_px
+
     def keypoints(self, t_s: float) -> kp.Keypoints:
-        """Keypoints of a lifter whose thigh regions sit on the shaking patches; the hip is
-        at the plate (hidden, visibility 0.2), shoulders level with it, knees beyond."""
+        """Keypoints of a lifter whose thighs turn with the bar about the shaking patches
+        (so the flow regions stay on them); the hip is hidden (visibility 0.2), as behind a
+        plate, shoulders level with the bar, ankles below the knees."""
         s = self.scene
         xy = np.zeros((kp.N_KEYPOINTS, 2))
         vis = np.full(kp.N_KEYPOINTS, 0.9)
         bar = np.array([s.plate_x_px, s.bottom_y_px - bar_height_px(s, t_s)])
+        theta = np.radians(self.thigh_deg(t_s))
+        # thigh_box is centred 70 % of the way hip -> knee with half-size 0.3 |knee-hip|: a
+        # thigh 50 px long turning about that point keeps the region on the patch.
+        length = 50.0
+        knee_to_hip = length * np.array([-np.cos(theta), -np.sin(theta)])  # image y is down
         for (cx, cy), hip, knee, ankle, shoulder in zip(
             s.patch_centres_px,
             (kp.LEFT_HIP, kp.RIGHT_HIP),
@@ -151,11 +175,9 @@ class Renderer:
             (kp.LEFT_SHOULDER, kp.RIGHT_SHOULDER),
             strict=True,
         ):
-            # thigh_box is centred 70 % of the way hip -> knee with half-size 0.3 |knee-hip|:
-            # a thigh 50 px long, pointing right, puts it on the patch.
-            length = 50.0
-            h = np.array([cx - 0.7 * length, cy])
-            xy[hip], xy[knee] = h, h + np.array([length, 0.0])
+            centre = np.array([cx, cy])
+            xy[hip] = centre + 0.7 * knee_to_hip
+            xy[knee] = centre - 0.3 * knee_to_hip
             xy[ankle] = xy[knee] + np.array([0.0, 60.0])
             xy[shoulder] = bar + np.array([-90.0, 0.0])
             vis[hip] = 0.2

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from thrustlab.video import cuts
 from thrustlab.video import pose as kp
 from thrustlab.video.decode import Frame
 from thrustlab.video.flow import FlowMeter, thigh_box
@@ -30,6 +31,7 @@ class Tracks:
     pose_visibility: FloatArray  # (N, 33)
     plate_px: FloatArray  # (N, 3): x, y, radius
     shift_px: FloatArray  # (N, 2 legs, 2): thigh flow from the frame before (left, right)
+    change: FloatArray  # (N,): share of the picture that changed from the frame before (cuts)
 
 
 def follow(
@@ -49,6 +51,8 @@ def follow(
     vis: list[FloatArray] = []
     plates: list[tuple[float, float, float]] = []
     shifts: list[FloatArray] = []
+    changes: list[float] = []
+    last_thumbnail: FloatArray | None = None
     tracker, meter = PlateTracker(), FlowMeter()
     nan_xy = np.full((kp.N_KEYPOINTS, 2), np.nan)
     nan_vis = np.full(kp.N_KEYPOINTS, np.nan)
@@ -75,6 +79,9 @@ def follow(
                 if box is not None:
                     shift[leg] = meter.shift(previous, gray, box)
         shifts.append(shift)
+        thumbnail = cuts.thumbnail(gray)
+        changes.append(cuts.change(last_thumbnail, thumbnail))
+        last_thumbnail = thumbnail
         times.append(frame.t_s)
         previous = gray
         if progress is not None:
@@ -88,6 +95,7 @@ def follow(
         pose_visibility=np.asarray(vis).reshape(n, kp.N_KEYPOINTS),
         plate_px=np.asarray(plates, dtype=np.float64).reshape(n, 3),
         shift_px=np.asarray(shifts).reshape(n, 2, 2),
+        change=np.asarray(changes, dtype=np.float64),
     )
 
 

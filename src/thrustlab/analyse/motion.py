@@ -1,0 +1,193 @@
+"""One leg's movement and shaking, whatever measured it, and what is found in it.
+
+A phone on the thigh and a video both end in a ``Motion``: the thigh angle on a uniform
+grid and the tremor bands on another. ``analyse_motion`` finds the reps on it and measures
+the shaking in each rep and in the rests around the set; the same code for every source.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from thrustlab.analyse.cyclic import find_cycles
+from thrustlab.analyse.reps import REST_SPEED_DPS, RepTiming, find_reps
+from thrustlab.analyse.tremor import NOTHING, Bands, TremorStats, measure
+from thrustlab.config import AnalysisConfig
+from thrustlab.quality import QualityFlag
+
+FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
+
+REP_CLEARANCE_S = 0.2
+"""Rests are measured from 0.2 s clear of the rep (its last jolt and ringing)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Motion:
+    """One leg's movement and shaking on uniform grids from t = 0, whatever measured it
+    (a phone on the thigh, or a video)."""
+
+    angle_deg: FloatArray | None
+    """Thigh angle in degrees at ``angle_rate_hz``; None: not followed."""
+    angle_rate_hz: float
+    bands: Bands
+    """The tremor and fatigue bands at ``rate_hz``."""
+    rate_hz: float
+    movement: FloatArray | None = None
+    """The movement along its main direction at ``rate_hz`` (cyclic mode counts its
+    cycles); None: use the angle."""
+    movement_min_swing: float = 0.0
+    """The smallest swing of ``movement`` (in its units) that is real movement."""
+    no_angle: QualityFlag | None = None
+    """Why the angle is not followed (said when ``angle_deg`` is None)."""
+    moving: BoolArray | None = None
+    """At ``rate_hz``: where the phone moves with the body (sitting up, standing, walking,
+    in the hand) beyond the thigh's own turning; None: not known, the angle alone decides
+    what is still."""
+
+
+@dataclass(frozen=True, slots=True)
+class MotionResult:
+    reps: tuple[RepTiming, ...]
+    rep_tremor: tuple[TremorStats, ...]
+    set_tremor: TremorStats
+    baseline: TremorStats
+    post_set: TremorStats
+    """Shaking over the still rest after the set only (its first ``rest_window_s``)."""
+    quality: tuple[QualityFlag, ...]
+    post_set_rest_s: float | None = None
+    """Seconds of still rest, with the thigh at rest, measured after the last rep."""
+    post_set_end: TremorStats = NOTHING
+    """Shaking over the last ``post_set_end_s`` of that rest (nothing when shorter)."""
+
+
+def analyse_motion(motion: Motion, /, *, config: AnalysisConfig) -> MotionResult:
+    """Find the reps in ``motion`` and measure the shaking in each rep, over the set, and
+    in the rests before and after it."""
+    flags: list[QualityFlag] = []
+    angle, angle_rate_hz, rate = motion.angle_deg, motion.angle_rate_hz, motion.rate_hz
+    reps: tuple[RepTiming, ...] = ()
+    if config.mode == "cyclic":
+        signal, min_swing = motion.movement, motion.movement_min_swing
+        if signal is None and angle is not None:
+            signal = np.interp(
+                np.arange(motion.bands.usable.shape[0]) / rate,
+                np.arange(angle.size) / angle_rate_hz,
+                angle,
+            )
+            min_swing = config.min_rom_deg
+        if signal is not None:
+            reps = find_cycles(
+                signal,
+                rate_hz=rate,
+                angle_deg=angle,
+                angle_rate_hz=angle_rate_hz,
+                min_swing=min_swing,
+                config=config,
+            )
+    elif angle is None:
+        if motion.no_angle is not None:
+            flags.append(motion.no_angle)
+    else:
+        reps = find_reps(angle, rate_hz=angle_rate_hz, config=config)
+    if not reps and not (angle is None and config.mode == "hip_thrust"):
+        flags.append(_no_reps(config))
+
+    before = rest = after = end = None
+    if reps and angle is not None:
+        still = still_mask(motion, angle, reps, config=config)
+        before = rest_before(still, rate_hz=angle_rate_hz, edge_s=reps[0].start_s, config=config)
+        rest = rest_after(still, rate_hz=angle_rate_hz, edge_s=reps[-1].end_s, config=config)
+    if rest is not None:
+        after = (rest[0], min(rest[1], rest[0] + config.rest_window_s))
+        if rest[1] - rest[0] >= config.post_set_end_s:
+            end = (rest[1] - config.post_set_end_s, rest[1])
+    whole = (reps[0].start_s, reps[-1].end_s) if reps else None
+    spans = [(r.start_s, r.end_s) for r in reps]
+    *per_rep, set_tremor, baseline, post_set, post_end = measure(
+        motion.bands, spans_s=[*spans, whole, before, after, end], rate_hz=rate, config=config
+    )
+    return MotionResult(
+        reps=reps,
+        rep_tremor=tuple(per_rep),
+        set_tremor=set_tremor,
+        baseline=baseline,
+        post_set=post_set,
+        quality=tuple(flags),
+        post_set_rest_s=None if rest is None else round(rest[1] - rest[0], 3),
+        post_set_end=post_end,
+    )
+
+
+def still_mask(
+    motion: Motion, angle_deg: FloatArray, reps: tuple[RepTiming, ...], /, *, config: AnalysisConfig
+) -> BoolArray:
+    """At the angle's rate: where the thigh rests, i.e. turns slower than ``REST_SPEED_DPS``,
+    the body does not move the phone (``motion.moving``), and the thigh lies within
+    ``rest_posture_margin_deg`` of the set's range (sitting, not standing)."""
+    rate = motion.angle_rate_hz
+    still = np.abs(np.gradient(angle_deg) * rate) < REST_SPEED_DPS
+    if motion.moving is not None:
+        index = np.round(np.arange(angle_deg.size) * motion.rate_hz / rate).astype(int)
+        still &= ~motion.moving[np.minimum(index, motion.moving.size - 1)]
+    last = angle_deg.size - 1
+    levels = [
+        float(angle_deg[min(round(t * rate), last)])
+        for r in reps
+        for t in (r.start_s, r.lockout_start_s, r.end_s)
+    ]
+    margin = config.rest_posture_margin_deg
+    return np.asarray(
+        still & (angle_deg >= min(levels) - margin) & (angle_deg <= max(levels) + margin)
+    )
+
+
+def _stretches(mask: BoolArray) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
+    """Starts and ends (exclusive) of the True runs of ``mask``."""
+    changes = np.flatnonzero(np.diff(np.concatenate([[0], mask.astype(np.int8), [0]])))
+    return changes[::2], changes[1::2]
+
+
+def rest_before(
+    still: BoolArray, /, *, rate_hz: float, edge_s: float, config: AnalysisConfig
+) -> tuple[float, float] | None:
+    """The longest still stretch within ``rest_window_s`` before ``edge_s``, 0.2 s clear of
+    the rep; None when shorter than ``rest_min_s``."""
+    hi = max(0, round((edge_s - REP_CLEARANCE_S) * rate_hz))
+    lo = max(0, hi - round(config.rest_window_s * rate_hz))
+    starts, ends = _stretches(still[lo:hi])
+    if starts.size == 0:
+        return None
+    k = int(np.argmax(ends - starts))
+    if (ends[k] - starts[k]) / rate_hz < config.rest_min_s:
+        return None
+    return (lo + starts[k]) / rate_hz, (lo + ends[k]) / rate_hz
+
+
+def rest_after(
+    still: BoolArray, /, *, rate_hz: float, edge_s: float, config: AnalysisConfig
+) -> tuple[float, float] | None:
+    """The longest still stretch that starts within ``post_set_search_s`` after ``edge_s``
+    (0.2 s clear of the rep), as long as it lasts; None when shorter than ``rest_min_s``."""
+    lo = min(still.size, round((edge_s + REP_CLEARANCE_S) * rate_hz))
+    starts, ends = _stretches(still[lo:])
+    near = starts <= config.post_set_search_s * rate_hz
+    starts, ends = starts[near], ends[near]
+    if starts.size == 0:
+        return None
+    k = int(np.argmax(ends - starts))
+    if (ends[k] - starts[k]) / rate_hz < config.rest_min_s:
+        return None
+    return (lo + starts[k]) / rate_hz, (lo + ends[k]) / rate_hz
+
+
+def _no_reps(config: AnalysisConfig) -> QualityFlag:
+    return QualityFlag(
+        "no_reps",
+        "error",
+        f"No reps found: the thigh never rose and fell by {config.min_rom_deg:.0f} degrees or more "
+        "in a repeated pattern. Check that the phone was strapped to the thigh during the set.",
+    )
