@@ -26,7 +26,15 @@ from thrustlab.explanation import (
     load_answers,
     load_knowledge,
 )
-from thrustlab.findings import Findings, Legs, LegTremor, RepMetrics, SetMetrics, SourceSummary
+from thrustlab.findings import (
+    Findings,
+    FormMetrics,
+    Legs,
+    LegTremor,
+    RepMetrics,
+    SetMetrics,
+    SourceSummary,
+)
 from thrustlab.quality import QualityFlag
 
 TODAY = datetime.date(2026, 11, 23)
@@ -44,6 +52,7 @@ def make_findings(
     peak_hz: float = 8.5,
     asymmetry: float | None = None,
     quality: tuple[QualityFlag, ...] = (),
+    form: FormMetrics | None = None,
 ) -> Findings:
     """A hand-made set: one rep per tremor value (m/s2), 3 s each."""
     reps = tuple(
@@ -87,7 +96,7 @@ def make_findings(
         post_set_end_tremor_rms_mps2=post if post_rest_s is not None else None,
     )
     source = SourceSummary("sensor", "simulated", 40.0, 100.0)
-    return Findings(source, reps, metrics, quality)
+    return Findings(source, reps, metrics, quality, form=form)
 
 
 CALM = make_findings([0.1] * 8)
@@ -98,7 +107,7 @@ PERSIST = make_findings([0.2, 0.2, 0.25, 0.3, 0.3, 0.35], post=0.34, post_rest_s
 ASYM = make_findings([0.2] * 8, asymmetry=24.0)
 FORM = make_findings(
     [0.2] * 8,
-    quality=(QualityFlag("form_lumbar_hyperextension", "warning", "The back arched at lockout."),),
+    form=FormMetrics(view="side", lumbar_extension_deg=18.0),
 )
 
 WARNING_TRIGGERS: dict[str, tuple[Findings | None, Answers, History | None]] = {

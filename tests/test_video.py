@@ -199,16 +199,11 @@ def test_pipeline_video_with_progress_and_annotation(tmp_path: Path) -> None:
 
 def test_explain_reads_video_findings_and_form_codes(side: VideoResult) -> None:
     from thrustlab.explanation import explain
-    from thrustlab.quality import QualityFlag
+    from thrustlab.findings import FormMetrics
 
     plain = explain(side.findings)
     assert plain.verdict in ("normal", "caution", "stop")
-    flagged = replace(
-        side.findings,
-        quality=(
-            *side.findings.quality,
-            QualityFlag("shins_not_vertical", "warning", "Shins 25 degrees from vertical."),
-        ),
-    )
+    form = side.findings.form or FormMetrics(view="side")
+    flagged = replace(side.findings, form=replace(form, shin_from_vertical_deg=25.0))
     causes = {c.id: c for c in explain(flagged).causes}
     assert "form_technique" in causes

@@ -13,7 +13,7 @@ from types import MappingProxyType
 
 from thrustlab.explanation.answers import Answers
 from thrustlab.explanation.history import HistoryChecks
-from thrustlab.findings import Findings
+from thrustlab.findings import Findings, FormMetrics
 
 Value = float | int | bool | str | None
 
@@ -28,8 +28,11 @@ FEATURES: Mapping[str, str] = MappingProxyType(
         "tremor_peak_hz": "frequency of the strongest shaking (Hz)",
         "asymmetry_abs_pct": "size of the asymmetry index, either leg (%)",
         "rom_cv_pct": "rep-to-rep variation of the range of motion (coefficient of variation, %)",
-        "form_flags": "form problems flagged by the analysis (count)",
-        "form_flag_knees": "the analysis saw the knees cave or wander",
+        "shin_from_vertical_deg": "shins from vertical at lockout (video, degrees)",
+        "hip_extension_deg": "shoulder-hip-knee angle at lockout (video, degrees; 180 straight)",
+        "lumbar_extension_deg": "hips past the shoulder-knee line at lockout (video, degrees)",
+        "knee_valgus_pct": "the more caving knee, inside its ankle (video, % of hip width)",
+        "knee_wander_pct": "the knees' side-to-side spread within a rep (video, % of hip width)",
         "baseline_ratio": "shaking at rest before the first rep over the first rep's (x)",
         "post_set_ratio": "shaking at rest after the last rep over the level the set ended on"
         " (the larger of the set's and its last third's, x)",
@@ -58,16 +61,6 @@ ANSWER_OF_FEATURE: Mapping[str, str] = MappingProxyType(
     }
 )
 """The answer that would settle a derived feature when it is unknown."""
-
-FORM_CODES = (
-    "knee_valgus",
-    "knees_wander",
-    "shins_not_vertical",
-    "incomplete_hip_extension",
-    "lumbar_hyperextension",
-    "inconsistent_rom",
-)
-"""Quality codes that are form flags (besides any code starting with ``form_``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,7 +116,7 @@ def _measured(findings: Findings) -> dict[str, Value]:
     tremor = [r.tremor_rms_mps2 for r in findings.reps if r.tremor_rms_mps2 is not None]
     thirds = _thirds(tremor)
     roms = [r.rom_deg for r in findings.reps]
-    codes = [q.code for q in findings.quality if _is_form(q.code)]
+    form = findings.form
     onset_pct = None
     if s.tremor_onset_rep is not None and s.rep_count:
         onset_pct = 100.0 * (s.tremor_onset_rep - 1) / s.rep_count
@@ -143,8 +136,11 @@ def _measured(findings: Findings) -> dict[str, Value]:
         "rom_cv_pct": 100.0 * statistics.pstdev(roms) / statistics.fmean(roms)
         if len(roms) >= 3 and statistics.fmean(roms) > 0
         else None,
-        "form_flags": len(codes) if codes else None,
-        "form_flag_knees": any("knee" in c for c in codes) or None,
+        "shin_from_vertical_deg": None if form is None else form.shin_from_vertical_deg,
+        "hip_extension_deg": None if form is None else form.hip_extension_deg,
+        "lumbar_extension_deg": None if form is None else form.lumbar_extension_deg,
+        "knee_valgus_pct": None if form is None else _larger(*_valgus(form)),
+        "knee_wander_pct": None if form is None else form.knee_wander_pct,
         "baseline_ratio": _ratio(s.baseline_tremor_rms_mps2, tremor[0] if tremor else None),
         "post_set_ratio": _ratio(s.post_set_tremor_rms_mps2, _end_level(tremor, s.tremor_rms_mps2)),
         "post_set_end_ratio": _ratio(
@@ -168,14 +164,20 @@ def _measured_details(findings: Findings) -> dict[str, str]:
     asym = findings.set.asymmetry_index_pct
     if asym is not None:
         details["side"] = "right" if asym > 0 else "left"
-    flags = [q.message.rstrip(".") for q in findings.quality if _is_form(q.code)]
-    if flags:
-        details["detail"] = "; ".join(flags)
+    if findings.form is not None:
+        left, right = _valgus(findings.form)
+        if left is not None or right is not None:
+            details["valgus_side"] = "left" if (left or 0.0) >= (right or 0.0) else "right"
     return details
 
 
-def _is_form(code: str) -> bool:
-    return code.startswith("form_") or code in FORM_CODES
+def _valgus(form: FormMetrics) -> tuple[float | None, float | None]:
+    return form.knee_valgus_left_pct, form.knee_valgus_right_pct
+
+
+def _larger(a: float | None, b: float | None) -> float | None:
+    known = [v for v in (a, b) if v is not None]
+    return max(known) if known else None
 
 
 def _reported(a: Answers) -> dict[str, Value]:

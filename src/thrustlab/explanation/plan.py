@@ -160,7 +160,10 @@ def _stabilizer(ctx: PlanContext) -> list[str]:
     asym = values.get("asymmetry_abs_pct")
     measured_one_side = _holds(ctx.kb, "stabilizer_weakness", "asymmetry_abs_pct", ">=", asym)
     one_sided = side is not None and (bool(values.get("reported_one_leg")) or measured_one_side)
-    knees = bool(values.get("knees_cave") or values.get("form_flag_knees"))
+    knees = bool(values.get("knees_cave")) or any(
+        _holds(ctx.kb, "stabilizer_weakness", feature, ">", values.get(feature))
+        for feature in ("knee_valgus_pct", "knee_wander_pct")
+    )
     lines = [personal["stabilizer_one_leg"].format(side=side)] if one_sided else []
     lines += [personal["stabilizer_knees"]] if knees else []
     return lines or [personal["stabilizer_default"]]

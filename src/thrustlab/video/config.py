@@ -64,21 +64,6 @@ class VideoConfig:
     """Mean concentric bar speed of a hip thrust: about 0.2-0.3 m/s near a maximal load and
     up to about 1 m/s with a light one; under 0.05 m/s a 30 cm rise would last 6 s, over
     2 m/s it would take 0.15 s: the plate or the scale was wrong."""
-    # Form -------------------------------------------------------------------------------
-    shin_max_deg: float = 15.0
-    """Shins more than 15 degrees from vertical at lockout: feet too far or too near."""
-    hip_extension_min_deg: float = 165.0
-    """Shoulder-hip-knee under 165 degrees at lockout: the hips did not reach extension."""
-    lumbar_max_deg: float = 10.0
-    """Hips more than 10 degrees past the shoulder-knee line: extension taken by arching
-    the lower back (ribs flaring) rather than by the hips."""
-    rom_cv_max_pct: float = 10.0
-    """Reps whose range of motion varies by more than 10 % (coefficient of variation)."""
-    valgus_max_pct: float = 10.0
-    """A knee more than 10 % of hip width inside its ankle is caving in (front view)."""
-    wander_max_pct: float = 8.0
-    """Knees whose side-to-side position spreads by more than 8 % of hip width within a
-    rep (standard deviation) wander (front view)."""
 
     def __post_init__(self) -> None:
         if self.view not in ("side", "front"):

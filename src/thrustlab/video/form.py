@@ -1,9 +1,9 @@
 """Form at lockout from keypoints: shins, knees, hips, lower back, range of motion (side
 view); knee valgus and wandering knees (front view).
 
-Each finding past its threshold becomes a warning QualityFlag whose code the explain step
-reads as form evidence (``shins_not_vertical``, ``incomplete_hip_extension``,
-``lumbar_hyperextension``, ``inconsistent_rom``, ``knee_valgus``, ``knees_wander``).
+The angles travel as ``FormMetrics``; explain judges them against the knowledge base's
+thresholds (one copy of each). Quality entries here say only how they were measured
+(an angle left out as impossible, the hip hidden by the plate).
 """
 
 from __future__ import annotations
@@ -106,7 +106,7 @@ def side_form(
         rep_shin_from_vertical_deg=tuple(shins),
         rep_hip_extension_deg=tuple(hips),
     )
-    return metrics, _implausible(odd) + side_flags(metrics, config)
+    return metrics, _implausible(odd) + side_flags(metrics)
 
 
 def _plausible(
@@ -127,8 +127,7 @@ def _plausible(
 
 
 def _implausible(odd: list[str]) -> list[QualityFlag]:
-    """A note on the measurement, not on form: its code must not start with ``form_``,
-    which explain reads as form evidence."""
+    """A note on the measurement: the angle was left out, not judged."""
     if not odd:
         return []
     return [
@@ -141,57 +140,19 @@ def _implausible(odd: list[str]) -> list[QualityFlag]:
     ]
 
 
-def side_flags(m: FormMetrics, config: VideoConfig, /) -> list[QualityFlag]:
-    flags = []
-    if m.hip_from_bar:
-        flags.append(
-            QualityFlag(
-                "hip_from_bar",
-                "info",
-                "The hip was hidden (by the plate) at lockout: the bar's centre stood in for "
-                "it, which sits a little above the hip joint, so hip angles read slightly high.",
-            )
+def side_flags(m: FormMetrics, /) -> list[QualityFlag]:
+    """Notes on how the form was measured. Whether the form is good is explain's call, from
+    the measured angles and the knowledge base's thresholds."""
+    if not m.hip_from_bar:
+        return []
+    return [
+        QualityFlag(
+            "hip_from_bar",
+            "info",
+            "The hip was hidden (by the plate) at lockout: the bar's centre stood in for "
+            "it, which sits a little above the hip joint, so hip angles read slightly high.",
         )
-    if m.shin_from_vertical_deg is not None and m.shin_from_vertical_deg > config.shin_max_deg:
-        flags.append(
-            QualityFlag(
-                "shins_not_vertical",
-                "warning",
-                f"Shins {m.shin_from_vertical_deg:.0f} degrees from vertical at lockout "
-                f"(aim for under {config.shin_max_deg:.0f}): move the feet to stack knees "
-                "over ankles.",
-            )
-        )
-    if m.hip_extension_deg is not None and m.hip_extension_deg < config.hip_extension_min_deg:
-        flags.append(
-            QualityFlag(
-                "incomplete_hip_extension",
-                "warning",
-                f"Shoulder-hip-knee angle {m.hip_extension_deg:.0f} degrees at lockout "
-                f"(full extension is about 180, under {config.hip_extension_min_deg:.0f} "
-                "falls short).",
-            )
-        )
-    if m.lumbar_extension_deg is not None and m.lumbar_extension_deg > config.lumbar_max_deg:
-        flags.append(
-            QualityFlag(
-                "lumbar_hyperextension",
-                "warning",
-                f"Hips {m.lumbar_extension_deg:.0f} degrees past the shoulder-knee line at "
-                "lockout: the lower back arches (ribs flaring) to finish the rep.",
-            )
-        )
-    if m.rom_cv_pct is not None and m.rom_cv_pct > config.rom_cv_max_pct:
-        flags.append(
-            QualityFlag(
-                "inconsistent_rom",
-                "warning",
-                f"Range of motion varies by {m.rom_cv_pct:.0f} % from rep to rep "
-                f"(coefficient of variation; over {config.rom_cv_max_pct:.0f} % is "
-                "inconsistent).",
-            )
-        )
-    return flags
+    ]
 
 
 def _leg_offsets(track: Track, frames: npt.NDArray[np.intp], knee: int, ankle: int) -> FloatArray:
@@ -232,27 +193,4 @@ def front_form(
         knee_wander_pct=_median(wander),
         rom_cv_pct=rom_cv,
     )
-    flags = [f for f in side_flags(metrics, config) if f.code == "inconsistent_rom"]
-    for leg, value in (
-        ("left", metrics.knee_valgus_left_pct),
-        ("right", metrics.knee_valgus_right_pct),
-    ):
-        if value is not None and value > config.valgus_max_pct:
-            flags.append(
-                QualityFlag(
-                    "knee_valgus",
-                    "warning",
-                    f"The {leg} knee caves in: {value:.0f} % of hip width inside the ankle "
-                    f"while driving up (over {config.valgus_max_pct:.0f} % counts).",
-                )
-            )
-    if metrics.knee_wander_pct is not None and metrics.knee_wander_pct > config.wander_max_pct:
-        flags.append(
-            QualityFlag(
-                "knees_wander",
-                "warning",
-                f"The knees wander side to side by {metrics.knee_wander_pct:.0f} % of hip width "
-                f"within a rep (standard deviation; over {config.wander_max_pct:.0f} % counts).",
-            )
-        )
-    return metrics, flags
+    return metrics, []
