@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from test_batch_support import (
+from batch_support import (
     BROKEN,
     Corpus,
     assert_matches_single_file_path,
@@ -37,8 +37,6 @@ from thrustlab.batch.tables import rep_rows, set_row
 from thrustlab.errors import InputError, OptionError
 from thrustlab.findings import Findings
 from thrustlab.simulate import SimulationSpec, simulate_set, to_csv_text
-
-pytest_plugins = ["test_batch_support"]
 
 
 @pytest.fixture(scope="module")

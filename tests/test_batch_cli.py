@@ -18,11 +18,9 @@ import pyarrow.parquet as pq
 import pytest
 from typer.testing import CliRunner
 
-from test_batch_support import BROKEN, assert_matches_single_file_path, write_corpus
+from batch_support import BROKEN, assert_matches_single_file_path, write_corpus
 from thrustlab.batch import find_recordings
 from thrustlab.cli import app
-
-pytest_plugins = ["test_batch_support"]
 
 START_TIMEOUT_S = 60.0
 

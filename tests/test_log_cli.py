@@ -14,8 +14,6 @@ from typer.testing import CliRunner
 
 from thrustlab.cli import app
 
-pytest_plugins = ["test_log_support"]
-
 
 @pytest.fixture
 def db(tmp_path: Path) -> str:

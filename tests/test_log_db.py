@@ -10,8 +10,6 @@ from sqlalchemy import Engine, inspect, text
 from thrustlab.log import DatabaseError, default_url, downgrade, open_log, resolve_url, upgrade
 from thrustlab.log.db import current_revision, head_revision, make_engine
 
-pytest_plugins = ["test_log_support"]
-
 TABLES = {"lifters", "training_sessions", "sets", "analyses", "recordings"}
 
 

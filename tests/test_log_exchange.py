@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, func, select
 
-from test_log_support import stored_analysis
+from log_support import stored_analysis
 from thrustlab.log import (
     LogImportError,
     NewSet,
@@ -23,8 +23,6 @@ from thrustlab.log import (
 from thrustlab.log.export import export_records, write_csv, write_json
 from thrustlab.log.imports import import_file, map_exercise
 from thrustlab.log.models import LiftSet, TrainingSession
-
-pytest_plugins = ["test_log_support"]
 
 DAY = dt.date(2024, 5, 1)
 

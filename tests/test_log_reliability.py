@@ -16,8 +16,6 @@ from sqlalchemy import create_engine, func, select, text
 from thrustlab.log import open_log, session_scope
 from thrustlab.log.models import LiftSet, TrainingSession
 
-pytest_plugins = ["test_log_support"]
-
 # Writes `count` transactions of `per` sets each (with a 64 KiB stored recording, so every
 # transaction takes a while), printing each set's uid only after its transaction committed.
 WRITER = """

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from sqlalchemy import Engine, func, select
 
-from test_log_support import stored_analysis
+from log_support import stored_analysis
 from thrustlab.errors import OptionError
 from thrustlab.explanation.history import history_checks
 from thrustlab.log import (
@@ -23,9 +23,6 @@ from thrustlab.log import (
     session_scope,
 )
 from thrustlab.log.models import Analysis, RecordingFile, TrainingSession
-
-pytest_plugins = ["test_log_support"]
-
 
 DAY = dt.date(2024, 5, 1)
 

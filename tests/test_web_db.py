@@ -25,8 +25,6 @@ from thrustlab.web.db import (
     web_alembic_config,
 )
 
-pytest_plugins = ["test_log_support"]
-
 WEB_TABLES = {"web_users", "web_api_tokens", "web_teams", "web_memberships", "web_jobs"}
 LOG_TABLES = {"lifters", "training_sessions", "sets", "analyses", "recordings"}
 

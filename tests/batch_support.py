@@ -1,4 +1,5 @@
-"""Fixtures and checks shared by the batch tests (loaded with ``pytest_plugins``).
+"""Helpers and checks shared by the batch tests (the ``batch_corpus`` fixture is in
+``conftest.py``).
 
 ``batch_corpus`` writes, once per session, 1,000 recordings into a temporary folder: simulated
 sets (short: 2-5 reps, about 20-30 s at 50, 60 or 100 Hz, to keep the session lean), one
@@ -18,8 +19,6 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
 from typing import Any
-
-import pytest
 
 from thrustlab.explanation import explain
 from thrustlab.findings import Findings, Legs, RepMetrics, SetMetrics, SourceSummary
@@ -97,15 +96,6 @@ def single_file(path: str) -> Findings | Exception:
         return error
     assert findings is not None
     return findings
-
-
-@pytest.fixture(scope="session")
-def batch_corpus(tmp_path_factory: pytest.TempPathFactory) -> Corpus:
-    folder = tmp_path_factory.mktemp("batch_corpus")
-    write_corpus(folder, N_FILES - len(BROKEN) - 1)
-    paths = tuple(sorted(str(p) for p in folder.iterdir()))
-    assert len(paths) == N_FILES
-    return Corpus(folder, paths, {p: single_file(p) for p in paths})
 
 
 # --- what a row must hold --------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Fixtures shared by the training-log tests (loaded with ``pytest_plugins``).
+"""Helpers shared by the training-log tests (their fixtures are in ``conftest.py``).
 
 ``db_url`` runs a test once on SQLite (a file in the test's folder) and once on PostgreSQL
 (a fresh schema made for the test and dropped after it, so parallel or repeated runs never
@@ -10,18 +10,13 @@ from __future__ import annotations
 
 import functools
 import os
-import uuid
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, create_engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import create_engine, text
 
 from thrustlab.analysis import Analysis
 from thrustlab.explanation import explain
 from thrustlab.findings import Findings, RepMetrics, SetMetrics, SourceSummary
-from thrustlab.log import open_log
 
 POSTGRES_ENV = "THRUSTLAB_TEST_POSTGRES_URL"
 LOCAL_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -54,40 +49,6 @@ def require_postgres() -> None:
     if os.environ.get("CI"):
         pytest.fail(message + "; CI must run the PostgreSQL tests")
     pytest.skip(message)
-
-
-@pytest.fixture
-def fresh_postgres_url() -> Iterator[str]:
-    """A URL whose connections see only a schema made for this test (dropped after)."""
-    require_postgres()
-    schema = f"thrustlab_test_{uuid.uuid4().hex[:16]}"
-    admin = create_engine(postgres_url())
-    with admin.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    url = make_url(postgres_url()).update_query_dict({"options": f"-csearch_path={schema}"})
-    try:
-        yield url.render_as_string(hide_password=False)
-    finally:
-        with admin.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
-
-
-@pytest.fixture(params=BACKENDS)
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """The URL of an empty database, once per backend."""
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'log.sqlite3'}"
-    url: str = request.getfixturevalue("fresh_postgres_url")
-    return url
-
-
-@pytest.fixture
-def engine(db_url: str) -> Iterator[Engine]:
-    """An engine on an empty log migrated to the newest schema."""
-    engine = open_log(db_url)
-    yield engine
-    engine.dispose()
 
 
 def stored_analysis(
