@@ -150,3 +150,38 @@ def test_one_set_is_one_or_two_recordings(set_csv: Path) -> None:
     answers_only = process([])
     assert isinstance(answers_only, Analysis) and answers_only.findings is None
     assert answers_only.assessment.basis == "answers_only"
+
+
+def test_a_version_1_document_in_an_old_log_is_still_read() -> None:
+    """What /1 lacks (names, urgency, strength) comes from the knowledge base."""
+    old = {
+        "schema": "thrustlab.analysis/1",
+        "source": {"kind": "sensor", "format": "csv", "duration_s": 40.0, "sample_rate_hz": 100.0},
+        "mode": "hip_thrust",
+        "bands": {"tremor_hz": [6.0, 12.0], "fatigue_hz": [3.0, 6.0]},
+        "reps": [],
+        "set": {
+            "rep_count": 0,
+            "tremor_rms_mps2": None,
+            "tremor_peak_hz": None,
+            "tremor_trend_ratio": None,
+            "tremor_onset_rep": None,
+            "post_set_tremor_rms_mps2": None,
+            "asymmetry_index_pct": None,
+            "concentric_slowdown_pct": None,
+            "velocity_loss_pct": None,
+        },
+        "quality": [],
+        "form": None,
+        "assessment": {
+            "verdict": "stop",
+            "causes": [{"id": "muscle_fatigue", "likelihood": 0.7, "evidence": []}],
+            "red_flags": [{"id": "sharp_pain", "evidence": []}],
+            "strategies": [{"id": "recovery", "why": "Rest.", "steps": ["Sleep."]}],
+        },
+    }
+    analysis = from_document(old)
+    [flag] = analysis.assessment.red_flags
+    assert (flag.urgency, flag.name) == ("now", "Sharp pain")
+    assert analysis.assessment.causes[0].strength == "strong"
+    assert to_document(analysis)["schema"] == "thrustlab.analysis/2"

@@ -20,12 +20,13 @@ from thrustlab.analysis import Analysis
 from thrustlab.errors import InputError
 from thrustlab.explanation.assessment import Assessment
 from thrustlab.explanation.knowledge import load_knowledge
+from thrustlab.explanation.scoring import strength_of
 from thrustlab.findings import Findings, FormMetrics, RepMetrics, SetMetrics, SourceSummary, Traces
 from thrustlab.quality import QualityFlag
 from thrustlab.schema import ANALYSIS_SCHEMA
 
 SCHEMA = ANALYSIS_SCHEMA
-READABLE = ("thrustlab.analysis/2", SCHEMA)
+READABLE = ("thrustlab.analysis/1", SCHEMA)
 DECIMALS = 4
 """Floats are given to 4 decimals (0.1 mg, 0.1 ms, 0.0001 Hz, far below what is measured),
 and smaller ones to 4 significant digits (spectra)."""
@@ -113,7 +114,13 @@ def _upgraded(raw: dict[str, Any]) -> dict[str, Any]:
         for f in raw.get("red_flags", [])
     ]
     raw["causes"] = [
-        {"name": kb.cause(c["id"]).name, "short": kb.cause(c["id"]).short, **c}
+        {
+            "name": kb.cause(c["id"]).name,
+            "short": kb.cause(c["id"]).short,
+            "long": kb.cause(c["id"]).long,
+            "strength": strength_of(float(c.get("likelihood", 0.0))),
+            **c,
+        }
         for c in raw.get("causes", [])
     ]
     raw["strategies"] = [

@@ -11,6 +11,7 @@ from thrustlab.explanation.knowledge import Urgency
 
 Verdict = Literal["normal", "caution", "stop"]
 VERDICTS: tuple[Verdict, ...] = ("normal", "caution", "stop")
+Strength = Literal["strong", "moderate", "some"]
 Basis = Literal["measured", "answers_only"]
 """``measured``: the recording gave reps and figures; ``answers_only``: it did not (no
 recording, too short, no reps, nobody found in a video), so only the answers speak."""
@@ -50,6 +51,8 @@ class CauseFinding:
     """Supporting evidence first, then any that weakens the cause."""
     long: str = ""
     """What the cause is, in a few sentences."""
+    strength: Strength = "some"
+    """The evidence score in words: what people read instead of the number."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +69,8 @@ class MissingAnswer:
     answer: str
     """The ``Answers`` field that was not given."""
     effect: str
+    label: str = ""
+    """The question's label, for people (``Sleep last night``)."""
 
 
 @dataclass(frozen=True, slots=True)

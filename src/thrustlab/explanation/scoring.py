@@ -16,11 +16,13 @@ from thrustlab.explanation.assessment import (
     Evidence,
     MissingAnswer,
     RedFlag,
+    Strength,
     Verdict,
 )
 from thrustlab.explanation.features import ANSWER_OF_FEATURE, Features, Value
 from thrustlab.explanation.history import HistoryChecks
 from thrustlab.explanation.knowledge import Cause, Knowledge, Rule
+from thrustlab.explanation.questions import question
 
 
 def evidence_for(rule: Rule, features: Features, /) -> Evidence | None:
@@ -65,11 +67,32 @@ def likelihood(evidence: tuple[Evidence, ...], /) -> float:
     return round(value, 3)
 
 
+STRONG_FROM = 0.6
+"""An evidence score of 0.6 or more is strong: two independent rules of the usual weights
+(0.3-0.45) already reach it, one rarely does."""
+MODERATE_FROM = 0.35
+"""From 0.35 the evidence is moderate: one well-weighted rule, or two weak ones."""
+
+
+def strength_of(score: float, /) -> Strength:
+    """An evidence score in words (it is not a probability)."""
+    if score >= STRONG_FROM:
+        return "strong"
+    return "moderate" if score >= MODERATE_FROM else "some"
+
+
 def score_cause(cause: Cause, features: Features, /) -> CauseFinding:
     evidence = tuple(e for r in cause.rules if (e := evidence_for(r, features)) is not None)
     ordered = tuple(sorted(evidence, key=lambda e: (not e.supports, -e.weight)))
+    score = likelihood(ordered)
     return CauseFinding(
-        cause.id, cause.name, cause.short, likelihood(ordered), ordered, long=cause.long
+        cause.id,
+        cause.name,
+        cause.short,
+        score,
+        ordered,
+        long=cause.long,
+        strength=strength_of(score),
     )
 
 
@@ -123,7 +146,10 @@ def missing_answers(
                 found[answer] = f"could make {cause.name.lower()} the most likely cause"
             elif verdict == "normal" and raised >= cause.caution_likelihood:
                 found[answer] = f"could point to {cause.name.lower()}"
-    return tuple(MissingAnswer(answer, effect) for answer, effect in found.items())
+    return tuple(
+        MissingAnswer(answer, effect, label=question(answer).label)
+        for answer, effect in found.items()
+    )
 
 
 def _answer_for(feature: str, features: Features) -> str | None:

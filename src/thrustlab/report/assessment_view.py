@@ -37,7 +37,7 @@ def assessment_view(assessment: Assessment, /, *, top_causes: int = TOP_CAUSES) 
         parts += [Text("Plan", style="bold")]
         parts += [_plan(item) for item in assessment.strategies]
     if assessment.missing:
-        names = ", ".join(m.answer.replace("_", " ") for m in assessment.missing)
+        names = ", ".join(m.label or m.answer for m in assessment.missing)
         parts += [Text(f"Answers that could change this: {names}.", style="dim")]
     parts += [Text(NOT_MEDICAL, style="dim italic")]
     return Group(*parts)
@@ -64,7 +64,7 @@ def _red_flag(flag: RedFlag) -> Padding:
 def _cause(rank: int, cause: CauseFinding) -> Padding:
     text = Text()
     text.append(f"{rank}. {cause.name}", style="bold")
-    text.append(f" ({cause.likelihood:.0%})", style="cyan")
+    text.append(f" ({cause.strength} evidence)", style="cyan")
     text.append(": " + " ".join(e.text for e in cause.evidence))
     return Padding(text, (0, 0, 0, 2))
 

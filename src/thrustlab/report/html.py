@@ -41,8 +41,6 @@ h1{font-size:1.35rem;margin:.4rem 0}h2{font-size:1.1rem;margin:1.4rem 0 .5rem}
 .flag h3{color:#b71c1c;margin:0 0 4px;font-size:1rem}
 .card{background:#fff;border:1px solid #ddd;border-radius:8px;padding:10px 12px;margin:8px 0}
 .card h3{margin:0 0 4px;font-size:1rem}
-.bar{height:8px;background:#eee;border-radius:4px;margin:4px 0 6px}
-.bar span{display:block;height:8px;border-radius:4px;background:#1565c0}
 ul{padding-left:1.2rem;margin:.3rem 0}li{margin:.15rem 0}
 .ev small,.src{color:#666}.against{color:#6d4c41}
 table{border-collapse:collapse;font-size:.9rem}td,th{padding:2px 8px;text-align:left;
@@ -102,8 +100,7 @@ def _evidence_items(evidence: Sequence[Evidence]) -> str:
     items = []
     for e in evidence:
         css = "" if e.supports else ' class="against"'
-        rule = f"{e.feature} = {e.value} ({e.direction} {e.threshold} {e.unit})".strip()
-        items.append(f"<li{css}>{escape(e.text)} <small>[{escape(rule)}]</small></li>")
+        items.append(f"<li{css}>{escape(e.text)}</li>")
     return '<ul class="ev">' + "".join(items) + "</ul>"
 
 
@@ -125,11 +122,9 @@ def _causes(causes: Sequence[CauseFinding]) -> str:
         )
     cards = []
     for cause in causes:
-        pct = round(100 * cause.likelihood)
         cards.append(
-            f'<div class="card"><h3>{escape(cause.name)} <small>({pct} %)</small></h3>'
-            f'<div class="bar"><span style="width:{pct}%"></span></div>'
-            f"<p>{escape(cause.long)}</p>{_evidence_items(cause.evidence)}</div>"
+            f'<div class="card"><h3>{escape(cause.name)} <small>({cause.strength} evidence)'
+            f"</small></h3><p>{escape(cause.long)}</p>{_evidence_items(cause.evidence)}</div>"
         )
     return "<section><h2>Likely causes</h2>" + "".join(cards) + "</section>"
 
@@ -145,8 +140,7 @@ def _plan(a: Assessment) -> str:
     missing = ""
     if a.missing:
         rows = "".join(
-            f"<li><b>{escape(m.answer.replace('_', ' '))}</b>: {escape(m.effect)}</li>"
-            for m in a.missing
+            f"<li><b>{escape(m.label or m.answer)}</b>: {escape(m.effect)}</li>" for m in a.missing
         )
         missing = f"<h2>Answers that could change this</h2><ul>{rows}</ul>"
     return "<section><h2>Plan</h2>" + "".join(map(card, a.strategies)) + missing + "</section>"
