@@ -26,6 +26,7 @@ from thrustlab.explanation import (
     load_answers,
     load_knowledge,
 )
+from thrustlab.explanation.plan import MIN_LIKELIHOOD
 from thrustlab.findings import (
     Findings,
     FormMetrics,
@@ -491,3 +492,35 @@ def test_the_next_load_holds_from_the_knowledge_bases_slowdown_cutoff() -> None:
     stepped = explain(make_findings([0.1] * 8, slowdown=cutoff - EPS), answers).next_load
     assert held is not None and held.hold and held.load_kg == 100.0
     assert stepped is not None and not stepped.hold and stepped.load_kg > 100.0
+
+
+@pytest.mark.parametrize(
+    ("findings", "answers"),
+    [
+        (FATIGUE, Answers(warmup_done=False, sleep_h=5.0, rpe=9.5, fluids_l=0.5)),
+        (WARMUP, Answers(warmup_done=False, nervous=True, cramps=True)),
+        (ASYM, Answers(shakier_leg="left", sleep_h=5.0, pr_attempt=True)),
+        (FORM, Answers(warmup_minutes=2, sleep_h=5.5, fluids_l=0.4)),
+    ],
+)
+def test_the_plan_follows_every_cause_shown(findings: Findings, answers: Answers) -> None:
+    """Every cause the lifter reads has a strategy in the plan, and the plan cites only
+    causes and signs that are shown."""
+    assessment = explain(findings, answers)
+    shown = {c.id for c in assessment.causes} | {f.id for f in assessment.red_flags}
+    cited = {c for item in assessment.strategies for c in item.causes}
+    assert cited <= shown
+    kb = load_knowledge()
+    for cause in assessment.causes:
+        if cause.likelihood >= MIN_LIKELIHOOD:  # the plan's floor: weaker causes add no step
+            assert cause.id in cited, cause.id
+            assert set(kb.cause(cause.id).strategies) & {s.id for s in assessment.strategies}
+
+
+def test_no_load_advice_under_a_stop_sign_and_dizziness_brings_fluids() -> None:
+    sharp = explain(FATIGUE, Answers(load_kg=100.0, rpe=9.0, pain="sharp"))
+    assert sharp.verdict == "stop"
+    assert "progressive_overload" not in {s.id for s in sharp.strategies}
+    assert not any("kg" in step for s in sharp.strategies for step in s.steps)
+    dizzy = explain(CALM, Answers(dizziness=True))
+    assert "hydration_nutrition" in {s.id for s in dizzy.strategies}

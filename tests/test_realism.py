@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from thrustlab.pipeline import process
-from thrustlab.simulate import SITUATIONS, situation, simulate_set
+from thrustlab.simulate import SITUATIONS, simulate_set, situation
 
 CALM_SEEDS = (0, 2, 4)
 """Even seeds are calm sets (no fatigue; shaking after the set at half the set's level,

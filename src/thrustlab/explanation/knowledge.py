@@ -107,6 +107,8 @@ class RedFlagSpec:
     advice: str
     rules: tuple[Rule, ...]
     sources: tuple[str, ...]
+    strategies: tuple[str, ...] = ()
+    """Strategies the sign itself calls for (first in the plan)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,6 +197,10 @@ def _check_ids(kb: Knowledge) -> None:
         missing = [s for s in cause.strategies if s not in strategy_ids]
         if missing:
             raise KnowledgeError(f"cause {cause.id}: unknown strategy {missing[0]!r}")
+    for flag in kb.red_flags:
+        unknown = [s for s in flag.strategies if s not in strategy_ids]
+        if unknown:
+            raise KnowledgeError(f"warning sign {flag.id}: unknown strategy {unknown[0]!r}")
     cited = [s for c in kb.causes for s in c.sources + tuple(x for r in c.rules for x in r.sources)]
     cited += [
         s for f in kb.red_flags for s in f.sources + tuple(x for r in f.rules for x in r.sources)
@@ -240,6 +246,7 @@ def _red_flag(key: str, raw: Mapping[str, Any]) -> RedFlagSpec:
         id=key,
         name=_text(raw, "name", key),
         urgency=urgency,
+        strategies=_strings(raw, "strategies", key, required=False),
         advice=_text(raw, "advice", key),
         rules=_rules(raw, key, weighted=False),
         sources=_strings(raw, "sources", key),

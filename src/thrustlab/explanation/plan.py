@@ -17,24 +17,33 @@ MAX_STRATEGIES = 5
 MIN_LIKELIHOOD = 0.15
 """Causes below this likelihood add no strategy of their own."""
 DEFAULT_STRATEGIES = ("progressive_overload", "mind_muscle")
+LOAD_STRATEGY = "progressive_overload"
+"""The strategy that advises on load: never under a sign of urgency ``now``."""
 
 
 def choose_strategies(
     kb: Knowledge, causes: tuple[CauseFinding, ...], flags: tuple[RedFlag, ...], /
 ) -> list[tuple[str, tuple[str, ...]]]:
-    """(strategy id, the causes that call for it), in order of the causes' rank."""
+    """(strategy id, the causes or signs that call for it): the warning signs' own strategies
+    first, then the first strategy of every listed cause (so each has its step), then the
+    causes' other strategies, up to ``MAX_STRATEGIES``. Under a sign of urgency ``now`` no
+    strategy adds load."""
     chosen: dict[str, list[str]] = {}
-    if any(f.id == "asymmetric_shaking" for f in flags):
-        chosen["stabilizer_strength"] = ["asymmetric_shaking"]
-    for cause in causes:
-        if cause.likelihood < MIN_LIKELIHOOD:
-            continue
-        for strategy_id in kb.cause(cause.id).strategies:
-            chosen.setdefault(strategy_id, []).append(cause.id)
+    for flag in flags:
+        for strategy_id in kb.red_flag(flag.id).strategies:
+            chosen.setdefault(strategy_id, []).append(flag.id)
+    listed = [c for c in causes if c.likelihood >= MIN_LIKELIHOOD]
+    for rank in range(max((len(kb.cause(c.id).strategies) for c in listed), default=0)):
+        for cause in listed:
+            options = kb.cause(cause.id).strategies
+            if rank < len(options) and (rank == 0 or len(chosen) < MAX_STRATEGIES):
+                chosen.setdefault(options[rank], []).append(cause.id)
     if not chosen:
         for strategy_id in DEFAULT_STRATEGIES:
             chosen[strategy_id] = []
-    return [(k, tuple(v)) for k, v in list(chosen.items())[:MAX_STRATEGIES]]
+    if any(f.urgency == "now" for f in flags):
+        chosen.pop(LOAD_STRATEGY, None)
+    return [(k, tuple(v)) for k, v in chosen.items()]
 
 
 def next_load(

@@ -1,5 +1,5 @@
 """An ``Assessment`` for the terminal, with rich: the verdict first, warning signs first and in
-red, the top causes each with its evidence on one line, then the plan.
+red, the causes each with its evidence on one line, then the plan.
 
 ``assessment_view`` builds the renderable; the shell prints it (library code never prints).
 """
@@ -12,7 +12,6 @@ from rich.text import Text
 
 from thrustlab.explanation.assessment import Assessment, CauseFinding, PlanItem, RedFlag
 
-TOP_CAUSES = 3
 URGENCY_WORDS = {"now": "stop now", "soon": "watch this"}
 VERDICT_STYLE = {
     "stop": "bold white on red",
@@ -24,7 +23,7 @@ NOT_MEDICAL = (
 )
 
 
-def assessment_view(assessment: Assessment, /, *, top_causes: int = TOP_CAUSES) -> Group:
+def assessment_view(assessment: Assessment, /) -> Group:
     """The whole assessment as one rich renderable, in reading order."""
     parts: list[RenderableType] = [_verdict(assessment)]
     if assessment.red_flags:
@@ -32,7 +31,7 @@ def assessment_view(assessment: Assessment, /, *, top_causes: int = TOP_CAUSES) 
         parts += [_red_flag(flag) for flag in assessment.red_flags]
     if assessment.causes:
         parts += [Text("Likely causes", style="bold")]
-        parts += [_cause(i, c) for i, c in enumerate(assessment.causes[:top_causes], start=1)]
+        parts += [_cause(i, c) for i, c in enumerate(assessment.causes, start=1)]
     if assessment.strategies:
         parts += [Text("Plan", style="bold")]
         parts += [_plan(item) for item in assessment.strategies]
