@@ -524,3 +524,12 @@ def test_no_load_advice_under_a_stop_sign_and_dizziness_brings_fluids() -> None:
     assert not any("kg" in step for s in sharp.strategies for step in s.steps)
     dizzy = explain(CALM, Answers(dizziness=True))
     assert "hydration_nutrition" in {s.id for s in dizzy.strategies}
+
+
+def test_the_headline_names_the_cause_that_decided_the_verdict() -> None:
+    """When the stabiliser rules make it a caution, the headline does not blame fatigue."""
+    kb = load_knowledge()
+    assessment = explain(ASYM, Answers(rpe=9.5, reps=15, shakier_leg="left"))
+    decided = [c for c in assessment.causes if c.likelihood >= kb.cause(c.id).caution_likelihood]
+    assert assessment.verdict == "caution" and decided
+    assert decided[0].name.lower() in assessment.headline

@@ -40,7 +40,7 @@ def explain(
     basis, because = basis_of(findings)
     return Assessment(
         verdict=verdict,
-        headline=headline(verdict, flags, causes, basis=basis, because=because),
+        headline=headline(verdict, flags, _deciding(kb, causes), basis=basis, because=because),
         red_flags=flags,
         causes=causes,
         strategies=plan,
@@ -51,6 +51,13 @@ def explain(
         not_measured_because=because,
         sources=citations(kb, causes, flags),
     )
+
+
+def _deciding(kb: Knowledge, causes: tuple[CauseFinding, ...]) -> tuple[CauseFinding, ...]:
+    """The causes that reached their caution level (what made the verdict caution), else
+    all of them, most likely first."""
+    reached = tuple(c for c in causes if c.likelihood >= kb.cause(c.id).caution_likelihood)
+    return reached or causes
 
 
 def basis_of(findings: Findings | None) -> tuple[Basis, str]:
@@ -100,7 +107,7 @@ def _decided_by(
     if basis == "answers_only":
         return "Nothing in your answers is a warning sign; record the set to measure it."
     if causes:
-        return "Normal: the shaking fits hard work, and nothing stands out as a problem."
+        return "Normal: the shaking fits hard work; the plan below can still make it steadier."
     return "Normal: the measured shaking and your answers point to no problem."
 
 
