@@ -59,6 +59,14 @@ class AnalysisConfig:
     """...and is integrated with its speed reset to zero wherever the thigh's smoothed
     acceleration stays under 0.03 m/s2 (a rep's turning reaches 0.1-1 m/s2, a phone's
     noise at those frequencies under 0.01 m/s2)."""
+    max_off_plane_deg: float = 10.0
+    """A thigh turns about one axis, so gravity, seen from a phone strapped to it, stays on
+    one circle; where it strays from one circle by more than 10 degrees the phone is turned in
+    the hand (reps are not looked for there)."""
+    max_off_axis_rads: float = 0.4
+    """...and likewise where the gyroscope turns about other axes at 0.4 rad/s (23 deg/s)
+    or more: a hand turns a phone every way at 1-5 rad/s, a strapped phone's other turning
+    stays near its noise."""
     min_rom_deg: float = 12.0
     """Thigh swings smaller than this are adjustments, not reps (a hip thrust moves the
     thigh 30-50 degrees)."""

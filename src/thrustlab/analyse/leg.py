@@ -30,6 +30,8 @@ from thrustlab.signal.orientation import (
     angle_from_gravity,
     angle_from_gyro,
     blend,
+    off_axis_rads,
+    off_plane_deg,
 )
 from thrustlab.signal.resample import Uniform, to_uniform
 
@@ -96,6 +98,7 @@ def analyse_leg(recording: Recording, /, *, config: AnalysisConfig) -> LegResult
         movement_min_swing=min_swing,
         no_angle=_NO_ORIENTATION,
         moving=body_moving(uniform, config),
+        handled=handled_mask(uniform, jolts, config),
     )
     result = analyse_motion(motion, config=config)
     return LegResult(
@@ -257,6 +260,36 @@ def body_moving(uniform: Uniform, config: AnalysisConfig) -> BoolArray:
     power = np.convolve(np.einsum("ij,ij->i", slow, slow), np.ones(n) / n, mode="same")
     margin = round(MOVEMENT_MARGIN_S * rate)
     return widened(power > config.rest_max_movement_mps2**2, by=margin)
+
+
+def handled_mask(uniform: Uniform, jolts: BoolArray, config: AnalysisConfig) -> BoolArray | None:
+    """At the angle's rate: where the phone turns about more than one axis (in the hand,
+    not strapped to a thigh): gravity leaves its circle by ``max_off_plane_deg`` or the
+    gyroscope turns about other axes at ``max_off_axis_rads``. None without gravity or a
+    gyroscope."""
+    rate = min(config.angle_rate_hz, uniform.rate_hz)
+    n = int(uniform.acc_mps2.shape[0] * rate / uniform.rate_hz)
+    index = np.minimum(
+        np.round(np.arange(n) * uniform.rate_hz / rate).astype(int), uniform.acc_mps2.shape[0] - 1
+    )
+    handled = None
+    if uniform.gravity_included:
+        bridged = _bridged(uniform.acc_mps2, jolts | ~uniform.valid)
+        slow = smooth(bridged, fs_hz=uniform.rate_hz, sigma_hz=config.angle_sigma_hz)[index]
+        off = off_plane_deg(slow, fs_hz=rate, window_s=HANDLING_WINDOW_S)
+        handled = off > config.max_off_plane_deg
+    if uniform.gyro_rads is not None:
+        slow = smooth(uniform.gyro_rads, fs_hz=uniform.rate_hz, sigma_hz=config.angle_sigma_hz)
+        off = off_axis_rads(slow[index], fs_hz=rate, window_s=HANDLING_WINDOW_S)
+        turning = off > config.max_off_axis_rads
+        handled = turning if handled is None else handled | turning
+    return handled
+
+
+HANDLING_WINDOW_S = 2.5
+"""The thigh's axis (and gravity's circle) is fitted over 2.5 s windows: about a rep, so a
+hand's turn one way and then another falls in one window, and a phone that shifts on the
+thigh disturbs only the windows around that moment."""
 
 
 def _bridged(x: FloatArray, skip: BoolArray) -> FloatArray:

@@ -20,6 +20,7 @@ import numpy.typing as npt
 from thrustlab.config import AnalysisConfig
 
 FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
 
 REST_SPEED_DPS = 10.0
 """The thigh is at rest while it turns slower than 10 deg/s."""
@@ -32,6 +33,9 @@ after it (a rest, set-up shuffles), counted up to 8 s a side: reps read with the
 half-rep."""
 BIG_SWING_FRACTION = 0.5
 """A swing of half the set's range of motion or more is a big swing."""
+HANDLED_SHARE = 0.75
+"""A swing with more than three quarters of its time in the hand (turning about several
+axes) is not a rep; a phone that slips on the thigh disturbs the 2.5 s around that moment."""
 DIP_FRACTION = 0.5
 """A local minimum of the angular speed below half the movement's peak parts two
 movements."""
@@ -105,46 +109,43 @@ def _candidates(pivots: list[tuple[int, int]], sign: int) -> list[int]:
 
 
 def _consistent_run(
-    y: FloatArray, cands: list[tuple[int, int, int]], reps: list[RepTiming], config: AnalysisConfig
+    y: FloatArray,
+    cands: list[tuple[int, int, int]],
+    reps: list[RepTiming],
+    adjacent: list[bool],
+    config: AnalysisConfig,
 ) -> list[int]:
-    """Indices of the longest run of consecutive candidates at the levels most candidates
-    share, with edge candidates that last far longer than the others trimmed off."""
+    """Indices of the longest run of candidates, each following the one before it
+    (``adjacent``: it starts at the bottom where that one ended) with a like range of motion
+    and a like top; edge candidates that last far longer than the others are trimmed off.
+
+    Levels are compared rep to rep, not with one level for the whole set, so a slow drift
+    (an integrated angle, a phone that shifts on the thigh) does not break the set. A range
+    is measured from the higher of a candidate's two bottoms: the thigh may go on past the
+    bottom before the first rep and after the last one (sitting down, sitting up)."""
     if not cands:
         return []
     b0, top, b1 = y[np.array(cands)].T
-    bottom = np.minimum(b0, b1)
-    amp = (top - np.maximum(b0, b1)).tolist()
+    amp = top - np.maximum(b0, b1)
     duration = np.array([r.end_s - r.start_s for r in reps])
-    short = duration <= config.max_rep_s
+    ok = (duration <= config.max_rep_s) & (amp >= config.min_rom_deg)
     tolerance = config.level_tolerance_fraction
 
-    def fits(bottom: FloatArray, peak: FloatArray) -> npt.NDArray[np.bool_]:
-        """Which candidates sit at these levels (one row per pair of levels)."""
-        tol = (tolerance * (peak - bottom))[:, None]
-        at_levels = (
-            (np.abs(top[None, :] - peak[:, None]) <= tol)
-            & (b0[None, :] - bottom[:, None] <= tol)  # at the bottom, or past it: the
-            & (b1[None, :] - bottom[:, None] <= tol)  # lifter sits down before or after
-        )
-        return np.asarray(at_levels & short[None, :])
+    def alike(k: int, m: int) -> bool:
+        size = tolerance * max(float(amp[k]), float(amp[m]))
+        return abs(float(amp[k] - amp[m])) <= size and abs(float(top[k] - top[m])) <= size
 
-    support = fits(bottom, top).sum(axis=1).tolist()
-    best = max(range(len(cands)), key=lambda k: (support[k], amp[k]))
-    ok = fits(bottom[best : best + 1], top[best : best + 1])[0]
-    for _ in range(2):
-        if not ok.any():
-            return []
-        levels = median(bottom[ok].tolist()), median(top[ok].tolist())
-        ok = fits(np.array([levels[0]]), np.array([levels[1]]))[0]
     runs: list[list[int]] = []
-    for k in np.flatnonzero(ok).tolist():
-        if runs and runs[-1][-1] == k - 1:
+    for k in range(len(cands)):
+        if not ok[k]:
+            continue
+        if runs and runs[-1][-1] == k - 1 and adjacent[k] and alike(k, k - 1):
             runs[-1].append(k)
         else:
             runs.append([k])
     if not runs:
         return []
-    longest = max(runs, key=lambda r: (len(r), sum(amp[k] for k in r)))
+    longest = max(runs, key=lambda r: (len(r), float(amp[r].sum())))
     while len(longest) >= 3:
         typical = median(duration[longest].tolist())
         if duration[longest[0]] > EDGE_DURATION_FACTOR * typical:
@@ -264,17 +265,38 @@ def _clear_score(
     return (min(max(start - before, 0), cap) + min(max(after - end, 0), cap)) / rate_hz
 
 
-def _moves(speed: FloatArray, r: RepTiming, rate_hz: float, config: AnalysisConfig) -> bool:
-    """A rep needs real movement: long enough, and fast enough at its fastest."""
+def _moves(
+    speed: FloatArray,
+    r: RepTiming,
+    rate_hz: float,
+    handled: BoolArray | None,
+    config: AnalysisConfig,
+) -> bool:
+    """A rep needs real movement of a thigh: long enough, fast enough at its fastest, and
+    not mostly a phone turned in the hand."""
     lo, hi = round(r.start_s * rate_hz), round(r.end_s * rate_hz)
     fast = float(np.max(np.abs(speed[lo : hi + 1]))) if hi > lo else 0.0
-    return r.end_s - r.start_s >= config.min_rep_s and fast >= config.min_rep_speed_dps
+    in_hand = handled is not None and hi > lo and handled_share(handled, lo, hi) > HANDLED_SHARE
+    return (
+        r.end_s - r.start_s >= config.min_rep_s and fast >= config.min_rep_speed_dps and not in_hand
+    )
+
+
+def handled_share(handled: BoolArray, lo: int, hi: int) -> float:
+    """The share of samples ``lo`` to ``hi`` (inclusive) marked ``handled``."""
+    return float(np.mean(handled[lo : hi + 1])) if hi >= lo else 0.0
 
 
 def find_reps(
-    angle_deg: FloatArray, /, *, rate_hz: float, config: AnalysisConfig
+    angle_deg: FloatArray,
+    /,
+    *,
+    rate_hz: float,
+    config: AnalysisConfig,
+    handled: BoolArray | None = None,
 ) -> tuple[RepTiming, ...]:
-    """The reps of the set in ``angle_deg`` (thigh angle sampled at ``rate_hz``)."""
+    """The reps of the set in ``angle_deg`` (thigh angle sampled at ``rate_hz``), none
+    where ``handled`` marks the phone turned in the hand."""
     pivots = zigzag(angle_deg, min_swing=config.min_rom_deg)
     speed = np.gradient(angle_deg) * rate_hz
     edges = _phase_edges(speed, pivots, config.onset_velocity_fraction)
@@ -284,11 +306,12 @@ def find_reps(
         starts = [
             j
             for j in _candidates(pivots, sign)
-            if _moves(speed, _timing(y, j, pivots, edges, rate_hz), rate_hz, config)
+            if _moves(speed, _timing(y, j, pivots, edges, rate_hz), rate_hz, handled, config)
         ]
         cands = [(pivots[j][0], pivots[j + 1][0], pivots[j + 2][0]) for j in starts]
         timings = [_timing(y, j, pivots, edges, rate_hz) for j in starts]
-        run = _consistent_run(y, cands, timings, config)
+        adjacent = [k > 0 and starts[k] == starts[k - 1] + 2 for k in range(len(starts))]
+        run = _consistent_run(y, cands, timings, adjacent, config)
         if not run:
             continue
         reps = [timings[k] for k in run]
@@ -315,8 +338,8 @@ def _partial_after(
     least ``partial_min_fraction`` of the set's range (short of the full range), fast enough
     to be a rep, and comes back down to the bottom within ``max_rep_s``. ``speed`` is the
     rate of ``y``."""
-    rom = median(r.rom_deg for r in reps)
-    bottom = median(float(y[round(r.start_s * rate_hz)]) for r in reps)
+    rom = median(r.rom_deg for r in reps[-3:])
+    bottom = float(y[round(reps[-1].start_s * rate_hz)])
     near = config.level_tolerance_fraction * rom
     lo = round(reps[-1].end_s * rate_hz)
     hi = min(y.size, lo + round(config.max_rep_s * rate_hz))

@@ -10,6 +10,7 @@ rep segmentation decides which end is the bottom.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 
 import numpy as np
@@ -130,3 +131,53 @@ def angle_from_acceleration(
 STILL_WINDOW_S = 0.3
 """Stillness is judged over 0.3 s: longer than the moment a smooth movement's acceleration
 passes through zero, shorter than a pause at the bottom of a rep."""
+
+
+def off_plane_deg(gravity_mps2: FloatArray, /, *, fs_hz: float, window_s: float) -> FloatArray:
+    """How far (degrees) the direction of the low-passed acceleration ``gravity_mps2``
+    strays from one great circle over the ``window_s`` centred on each sample (the 90th
+    percentile of its distances from the best-fitting circle). A segment turning about one
+    axis keeps gravity on one circle; a phone turned in the hand, one way and then another,
+    does not."""
+    unit = gravity_mps2 / np.maximum(_lengths(gravity_mps2), 1e-9)[:, None]
+
+    def residual(part: FloatArray) -> float:
+        normal = _principal_axes(part)[2]
+        return float(
+            np.rad2deg(np.arcsin(min(1.0, float(np.percentile(np.abs(part @ normal), 90)))))
+        )
+
+    return _centred_windows(unit, residual, fs_hz=fs_hz, window_s=window_s)
+
+
+def off_axis_rads(gyro_rads: FloatArray, /, *, fs_hz: float, window_s: float) -> FloatArray:
+    """The turning rate (rad/s) about other axes than the main one over the ``window_s``
+    centred on each sample (the 90th percentile)."""
+
+    def residual(part: FloatArray) -> float:
+        axis = _principal_axes(part)[0]
+        return float(np.percentile(_lengths(part - np.outer(part @ axis, axis)), 90))
+
+    return _centred_windows(gyro_rads, residual, fs_hz=fs_hz, window_s=window_s)
+
+
+WINDOW_STEP_S = 0.25
+"""Centred windows are evaluated every 0.25 s, each value holding for the samples around."""
+
+
+def _centred_windows(
+    x: FloatArray,
+    residual: Callable[[FloatArray], float],
+    /,
+    *,
+    fs_hz: float,
+    window_s: float,
+) -> FloatArray:
+    n = x.shape[0]
+    half = max(1, round(window_s * fs_hz / 2))
+    step = max(1, round(WINDOW_STEP_S * fs_hz))
+    out = np.empty(n)
+    for centre in range(0, n, step):
+        lo, hi = max(0, centre - half), min(n, centre + half + 1)
+        out[centre : centre + step] = residual(x[lo:hi]) if hi - lo >= 3 else 0.0
+    return out
