@@ -131,6 +131,22 @@ class AnalysisConfig:
     onset_min_rise_mps2: float = 0.05
     """...and at least 0.05 m/s2 above it, so sensor noise cannot trigger an onset."""
 
+    # Plausible ranges: a figure outside its range is left out (None), with a quality entry
+    plausible_tremor_rms_mps2: tuple[float, float] = (0.0, 5.0)
+    """Leg shaking, at rest or under load, stays under 5 m/s2 (half a g) RMS; more is
+    impacts or movement read as shaking."""
+    plausible_rep_rom_deg: tuple[float, float] = (5.0, 90.0)
+    """A hip thrust turns the thigh 30-50 degrees (a failed rep from 5); no rep turns it 90
+    degrees or more (the thigh cannot pass from the floor beyond lockout): such a swing is
+    set-up, standing up or handling."""
+    plausible_concentric_s: tuple[float, float] = (0.2, 6.0)
+    """The hips rise in 0.2-6 s (a grinding last rep 3-5 s)."""
+    plausible_slowdown_pct: tuple[float, float] = (-90.0, 400.0)
+    """The concentric's trend over a set stays between 90 % faster and 5x slower."""
+    plausible_trend_ratio: tuple[float, float] = (0.02, 50.0)
+    """Shaking changes over a set by at most 50x either way (PRODUCT.md's patterns show
+    2-10x)."""
+
     def __post_init__(self) -> None:
         for name in ("tremor_band_hz", "fatigue_band_hz"):
             low, high = getattr(self, name)

@@ -48,7 +48,7 @@ class RepTiming:
     lockout_end_s: float
     end_s: float
     rom_deg: float
-    rise_s: float
+    rise_s: float | None
     """Concentric time from 10 % to 90 % of the way from the bottom to the top."""
     partial: bool = False
     """The rep fell well short of the set's range (a failed last rep)."""
@@ -128,7 +128,11 @@ def _consistent_run(
     b0, top, b1 = y[np.array(cands)].T
     amp = top - np.maximum(b0, b1)
     duration = np.array([r.end_s - r.start_s for r in reps])
-    ok = (duration <= config.max_rep_s) & (amp >= config.min_rom_deg)
+    ok = (
+        (duration <= config.max_rep_s)
+        & (amp >= config.min_rom_deg)
+        & (amp < config.plausible_rep_rom_deg[1])
+    )
     tolerance = config.level_tolerance_fraction
 
     def alike(k: int, m: int) -> bool:
