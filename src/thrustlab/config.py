@@ -93,6 +93,9 @@ class AnalysisConfig:
     min_cycle_swing_mps2: float = 0.5
     """Cyclic mode: a cycle swings the 2 Hz low-passed acceleration by 0.5 m/s2 or more (a
     12-degree tilt moves gravity by 2 m/s2); a still phone's noise stays near 0.01 m/s2."""
+    partial_below_fraction: float = 0.75
+    """A rep reaching under 75 % of the set's typical range of motion is partial (counted
+    and flagged): full reps of one set vary by about 10 %."""
     onset_velocity_fraction: float = 0.1
     """A phase starts or ends where the thigh's angular speed crosses 10 % of that phase's
     peak speed (the usual movement-onset rule)."""

@@ -330,6 +330,9 @@ def find_reps(
         key = (score, len(reps), -longest)  # ties: set-up moves make the longer "reps"
         if key > best[0]:
             partial = _partial_after(y, speed * sign, reps, rate_hz, config)
+            reps = [
+                replace(r, partial=r.rom_deg < config.partial_below_fraction * rom) for r in reps
+            ]
             best = (key, sign, reps + ([partial] if partial else []))
     _, sign, reps = best
     return tuple(_with_rise(sign * angle_deg, r, rate_hz) for r in reps)
@@ -350,7 +353,10 @@ def _partial_after(
     if hi - lo < 3:
         return None
     segment = y[lo:hi] - bottom
-    top = int(segment.argmax())
+    turns = zigzag(segment, min_swing=config.partial_min_fraction * rom)
+    top = next((i for i, kind in turns if kind == 1), None)  # the first rise after the set
+    if top is None:
+        return None
     rise = float(segment[top])
     if not config.partial_min_fraction * rom <= rise < rom - near:
         return None
