@@ -67,6 +67,10 @@ class AnalysisConfig:
     """...and likewise where the gyroscope turns about other axes at 0.4 rad/s (23 deg/s)
     or more: a hand turns a phone every way at 1-5 rad/s, a strapped phone's other turning
     stays near its noise."""
+    max_return_deg: float = 20.0
+    """A rep ends in the posture it started from: the phone's orientation at its start and
+    end agree within 20 degrees (the angle from gravity or gyroscope drifts a few). A phone
+    turned in the hand one way and back another does not."""
     min_rom_deg: float = 12.0
     """Thigh swings smaller than this are adjustments, not reps (a hip thrust moves the
     thigh 30-50 degrees)."""

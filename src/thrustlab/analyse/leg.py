@@ -85,6 +85,7 @@ def analyse_leg(recording: Recording, /, *, config: AnalysisConfig) -> LegResult
     angle, angle_rate_hz = thigh_angle(uniform, jolts, config)
     if not uniform.gravity_included and uniform.gyro_rads is None:
         flags.append(_FROM_ACCELERATION)
+    handled, posture = handled_mask(uniform, jolts, config)
     movement, min_swing = None, 0.0
     if config.mode == "cyclic":
         movement, source = movement_signal((uniform.gyro_rads, uniform.acc_mps2), rate_hz=rate)
@@ -98,7 +99,8 @@ def analyse_leg(recording: Recording, /, *, config: AnalysisConfig) -> LegResult
         movement_min_swing=min_swing,
         no_angle=_NO_ORIENTATION,
         moving=body_moving(uniform, config),
-        handled=handled_mask(uniform, jolts, config),
+        handled=handled,
+        posture=posture,
     )
     result = analyse_motion(motion, config=config)
     return LegResult(
@@ -262,28 +264,34 @@ def body_moving(uniform: Uniform, config: AnalysisConfig) -> BoolArray:
     return widened(power > config.rest_max_movement_mps2**2, by=margin)
 
 
-def handled_mask(uniform: Uniform, jolts: BoolArray, config: AnalysisConfig) -> BoolArray | None:
+def handled_mask(
+    uniform: Uniform, jolts: BoolArray, config: AnalysisConfig
+) -> tuple[BoolArray | None, FloatArray | None]:
     """At the angle's rate: where the phone turns about more than one axis (in the hand,
     not strapped to a thigh): gravity leaves its circle by ``max_off_plane_deg`` or the
-    gyroscope turns about other axes at ``max_off_axis_rads``. None without gravity or a
-    gyroscope."""
+    gyroscope turns about other axes at ``max_off_axis_rads``; and the phone's posture (the
+    direction of gravity, else the integrated gyroscope: see ``Motion.posture``). None
+    without gravity or a gyroscope."""
     rate = min(config.angle_rate_hz, uniform.rate_hz)
     n = int(uniform.acc_mps2.shape[0] * rate / uniform.rate_hz)
     index = np.minimum(
         np.round(np.arange(n) * uniform.rate_hz / rate).astype(int), uniform.acc_mps2.shape[0] - 1
     )
-    handled = None
+    handled = posture = None
     if uniform.gravity_included:
         bridged = _bridged(uniform.acc_mps2, jolts | ~uniform.valid)
         slow = smooth(bridged, fs_hz=uniform.rate_hz, sigma_hz=config.angle_sigma_hz)[index]
         off = off_plane_deg(slow, fs_hz=rate, window_s=HANDLING_WINDOW_S)
         handled = off > config.max_off_plane_deg
+        posture = slow / np.maximum(np.linalg.norm(slow, axis=1), 1e-9)[:, None]
     if uniform.gyro_rads is not None:
         slow = smooth(uniform.gyro_rads, fs_hz=uniform.rate_hz, sigma_hz=config.angle_sigma_hz)
         off = off_axis_rads(slow[index], fs_hz=rate, window_s=HANDLING_WINDOW_S)
         turning = off > config.max_off_axis_rads
         handled = turning if handled is None else handled | turning
-    return handled
+        if posture is None:
+            posture = np.cumsum(slow[index], axis=0) / rate  # small turns add up as vectors
+    return handled, posture
 
 
 HANDLING_WINDOW_S = 2.5

@@ -33,6 +33,10 @@ after it (a rest, set-up shuffles), counted up to 8 s a side: reps read with the
 half-rep."""
 BIG_SWING_FRACTION = 0.5
 """A swing of half the set's range of motion or more is a big swing."""
+LEVEL_SHIFT_FRACTION = 1.0
+"""Consecutive reps' tops may differ by up to one range of motion: the phone can turn 10-40
+degrees on the thigh mid-set, moving every level after it; a set-up or racking move sits
+further off."""
 HANDLED_SHARE = 0.75
 """A swing with more than three quarters of its time in the hand (turning about several
 axes) is not a rep; a phone that slips on the thigh disturbs the 2.5 s around that moment."""
@@ -137,7 +141,8 @@ def _consistent_run(
 
     def alike(k: int, m: int) -> bool:
         size = tolerance * max(float(amp[k]), float(amp[m]))
-        return abs(float(amp[k] - amp[m])) <= size and abs(float(top[k] - top[m])) <= size
+        shift = LEVEL_SHIFT_FRACTION * max(float(amp[k]), float(amp[m]))
+        return abs(float(amp[k] - amp[m])) <= size and abs(float(top[k] - top[m])) <= shift
 
     runs: list[list[int]] = []
     for k in range(len(cands)):
@@ -286,6 +291,35 @@ def _moves(
     )
 
 
+def _returned(
+    run: list[int],
+    reps: list[RepTiming],
+    posture: FloatArray | None,
+    rate_hz: float,
+    config: AnalysisConfig,
+) -> list[int]:
+    """``run`` without the reps at its ends that do not come back to the posture they
+    started from (a phone turned one way in the hand and back another); reps inside a run of
+    three or more are kept whatever (a phone that slips mid-set turns for good)."""
+    if posture is None:
+        return run
+    last = posture.shape[0] - 1
+
+    def back(k: int) -> bool:
+        a = posture[min(round(reps[k].start_s * rate_hz), last)]
+        b = posture[min(round(reps[k].end_s * rate_hz), last)]
+        return bool(np.linalg.norm(a - b) <= np.deg2rad(config.max_return_deg))
+
+    run = list(run)
+    while run and not back(run[0]):
+        run = run[1:]
+    while run and not back(run[-1]):
+        run = run[:-1]
+    if len(run) < 3:
+        run = [k for k in run if back(k)]
+    return run
+
+
 def handled_share(handled: BoolArray, lo: int, hi: int) -> float:
     """The share of samples ``lo`` to ``hi`` (inclusive) marked ``handled``."""
     return float(np.mean(handled[lo : hi + 1])) if hi >= lo else 0.0
@@ -298,9 +332,11 @@ def find_reps(
     rate_hz: float,
     config: AnalysisConfig,
     handled: BoolArray | None = None,
+    posture: FloatArray | None = None,
 ) -> tuple[RepTiming, ...]:
     """The reps of the set in ``angle_deg`` (thigh angle sampled at ``rate_hz``), none
-    where ``handled`` marks the phone turned in the hand."""
+    where ``handled`` marks the phone turned in the hand; the set's first and last reps
+    must end in the ``posture`` they started from (see ``Motion.posture``)."""
     pivots = zigzag(angle_deg, min_swing=config.min_rom_deg)
     speed = np.gradient(angle_deg) * rate_hz
     edges = _phase_edges(speed, pivots, config.onset_velocity_fraction)
@@ -316,6 +352,9 @@ def find_reps(
         timings = [_timing(y, j, pivots, edges, rate_hz) for j in starts]
         adjacent = [k > 0 and starts[k] == starts[k - 1] + 2 for k in range(len(starts))]
         run = _consistent_run(y, cands, timings, adjacent, config)
+        if not run:
+            continue
+        run = _returned(run, timings, posture, rate_hz, config)
         if not run:
             continue
         reps = [timings[k] for k in run]
