@@ -37,6 +37,9 @@ LEVEL_SHIFT_FRACTION = 1.0
 """Consecutive reps' tops may differ by up to one range of motion: the phone can turn 10-40
 degrees on the thigh mid-set, moving every level after it; a set-up or racking move sits
 further off."""
+EDGE_GAP_FACTOR = 2.0
+"""An edge rep stands apart from its set when the pause before it is over twice the set's
+usual pause plus a second."""
 HANDLED_SHARE = 0.75
 """A swing with more than three quarters of its time in the hand (turning about several
 axes) is not a rep; a phone that slips on the thigh disturbs the 2.5 s around that moment."""
@@ -144,26 +147,45 @@ def _consistent_run(
         shift = LEVEL_SHIFT_FRACTION * max(float(amp[k]), float(amp[m]))
         return abs(float(amp[k] - amp[m])) <= size and abs(float(top[k] - top[m])) <= shift
 
+    def follows(k: int, run: list[int], like: int) -> bool:
+        """Candidate ``k`` continues ``run``: next to its last candidate and alike to
+        ``like`` (the last regular one), or one odd rep (a gap in the samples, the phone
+        turning on the thigh) before one that is alike."""
+        if run[-1] != k - 1 or not adjacent[k]:
+            return False
+        if alike(k, like):
+            return True
+        after = k + 1
+        return after < len(cands) and ok[after] and adjacent[after] and alike(after, like)
+
     runs: list[list[int]] = []
+    like = -1
     for k in range(len(cands)):
         if not ok[k]:
             continue
-        if runs and runs[-1][-1] == k - 1 and adjacent[k] and alike(k, k - 1):
+        if runs and follows(k, runs[-1], like):
             runs[-1].append(k)
+            like = k if alike(k, like) else like
         else:
             runs.append([k])
+            like = k
     if not runs:
         return []
-    longest = max(runs, key=lambda r: (len(r), float(amp[r].sum())))
-    while len(longest) >= 3:
-        typical = median(duration[longest].tolist())
-        if duration[longest[0]] > EDGE_DURATION_FACTOR * typical:
-            longest = longest[1:]
-        elif duration[longest[-1]] > EDGE_DURATION_FACTOR * typical:
-            longest = longest[:-1]
+    return _without_long_edges(max(runs, key=lambda r: (len(r), float(amp[r].sum()))), duration)
+
+
+def _without_long_edges(run: list[int], duration: FloatArray) -> list[int]:
+    """``run`` without edge candidates lasting ``EDGE_DURATION_FACTOR`` times its typical
+    candidate (set-up or racking moves joined to a rep)."""
+    while len(run) >= 3:
+        typical = median(duration[run].tolist())
+        if duration[run[0]] > EDGE_DURATION_FACTOR * typical:
+            run = run[1:]
+        elif duration[run[-1]] > EDGE_DURATION_FACTOR * typical:
+            run = run[:-1]
         else:
             break
-    return longest
+    return run
 
 
 def _phase_edges(
@@ -299,8 +321,10 @@ def _returned(
     config: AnalysisConfig,
 ) -> list[int]:
     """``run`` without the reps at its ends that do not come back to the posture they
-    started from (a phone turned one way in the hand and back another); reps inside a run of
-    three or more are kept whatever (a phone that slips mid-set turns for good)."""
+    started from (a phone turned one way in the hand and back another) and stand apart
+    from the set (the hand takes the phone after a rest), or come two or more in a row; a
+    set's own last rep follows the others at their pace, so a phone that turns on the thigh
+    during it keeps it. In a run of one or two reps, each must come back."""
     if posture is None:
         return run
     last = posture.shape[0] - 1
@@ -311,12 +335,20 @@ def _returned(
         return bool(np.linalg.norm(a - b) <= np.deg2rad(config.max_return_deg))
 
     run = list(run)
-    while run and not back(run[0]):
-        run = run[1:]
-    while run and not back(run[-1]):
-        run = run[:-1]
     if len(run) < 3:
-        run = [k for k in run if back(k)]
+        return [k for k in run if back(k)]
+    gaps = [reps[b].start_s - reps[a].end_s for a, b in pairwise(run)]
+    usual = EDGE_GAP_FACTOR * median(gaps) + 1.0
+
+    def apart(first: int, second: int) -> bool:
+        return reps[second].start_s - reps[first].end_s > usual
+
+    head = next((i for i, k in enumerate(run) if back(k)), len(run))
+    if head >= 2 or (head == 1 and apart(run[0], run[1])):
+        run = run[head:]
+    tail = next((i for i, k in enumerate(reversed(run)) if back(k)), len(run))
+    if tail >= 2 or (tail == 1 and apart(run[-2], run[-1])):
+        run = run[: len(run) - tail]
     return run
 
 
