@@ -45,20 +45,19 @@ def _plausible(leg: LegResult, config: AnalysisConfig, who: str) -> LegResult:
         baseline=check.tremor(leg.baseline, where=f"{who}before the set"),
         post_set=check.tremor(leg.post_set, where=f"{who}after the set"),
         post_set_end=check.tremor(leg.post_set_end, where=f"{who}at the end of the rest"),
-        reps=tuple(
-            replace(
-                r,
-                rise_s=check.value(
-                    r.rise_s,
-                    name=f"The concentric of rep {i + 1}",
-                    unit="s",
-                    bounds=config.plausible_concentric_s,
-                ),
-            )
-            for i, r in enumerate(leg.reps)
-        ),
+        reps=tuple(_plausible_rise(r, i, check, config) for i, r in enumerate(leg.reps)),
     )
     return replace(result, quality=(*leg.quality, *check.flags))
+
+
+def _plausible_rise(r: RepTiming, i: int, check: Checker, config: AnalysisConfig) -> RepTiming:
+    rise = check.value(
+        r.rise_s,
+        name=f"The concentric of rep {i + 1}",
+        unit="s",
+        bounds=config.plausible_concentric_s,
+    )
+    return r if rise == r.rise_s else replace(r, rise_s=rise)
 
 
 def analyse_legs(

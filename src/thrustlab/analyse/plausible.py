@@ -56,4 +56,6 @@ class Checker:
                 )
             )
             peak = None
+        if (rms, peak, fatigue) == (stats.rms_mps2, stats.peak_hz, stats.fatigue_rms_mps2):
+            return stats
         return replace(stats, rms_mps2=rms, peak_hz=peak, fatigue_rms_mps2=fatigue)

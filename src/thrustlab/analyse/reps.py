@@ -217,7 +217,7 @@ def _dips(w: FloatArray, peak: float) -> npt.NDArray[np.bool_]:
     ``DIP_FRACTION`` of it with a second movement of that size following: two movements one
     after the other (the last eccentric running into the dismount) part there."""
     dip = np.zeros(w.shape, dtype=bool)
-    if w.size > 2:
+    if w.size > 2 and float(w.min()) < DIP_FRACTION * peak:
         later = np.maximum.accumulate(w[::-1])[::-1]  # the fastest from each sample on
         dip[1:-1] = (
             (w[1:-1] <= w[:-2])
@@ -375,13 +375,11 @@ def find_reps(
     best: tuple[tuple[float, int, float], int, list[RepTiming]] = ((-1.0, 0, 0.0), 1, [])
     for sign in (1, -1):
         y = sign * angle_deg
-        starts = [
-            j
-            for j in _candidates(pivots, sign)
-            if _moves(speed, _timing(y, j, pivots, edges, rate_hz), rate_hz, handled, config)
-        ]
+        every = [(j, _timing(y, j, pivots, edges, rate_hz)) for j in _candidates(pivots, sign)]
+        kept = [(j, t) for j, t in every if _moves(speed, t, rate_hz, handled, config)]
+        starts = [j for j, _ in kept]
+        timings = [t for _, t in kept]
         cands = [(pivots[j][0], pivots[j + 1][0], pivots[j + 2][0]) for j in starts]
-        timings = [_timing(y, j, pivots, edges, rate_hz) for j in starts]
         adjacent = [k > 0 and starts[k] == starts[k - 1] + 2 for k in range(len(starts))]
         run = _consistent_run(y, cands, timings, adjacent, config)
         if not run:
@@ -401,9 +399,8 @@ def find_reps(
         key = (score, len(reps), -longest)  # ties: set-up moves make the longer "reps"
         if key > best[0]:
             partial = _partial_after(y, speed * sign, reps, rate_hz, config)
-            reps = [
-                replace(r, partial=r.rom_deg < config.partial_below_fraction * rom) for r in reps
-            ]
+            short = config.partial_below_fraction * rom
+            reps = [replace(r, partial=True) if r.rom_deg < short else r for r in reps]
             best = (key, sign, reps + ([partial] if partial else []))
     _, sign, reps = best
     return tuple(_with_rise(sign * angle_deg, r, rate_hz) for r in reps)
