@@ -59,6 +59,18 @@ class AnalysisConfig:
     """...and is integrated with its speed reset to zero wherever the thigh's smoothed
     acceleration stays under 0.03 m/s2 (a rep's turning reaches 0.1-1 m/s2, a phone's
     noise at those frequencies under 0.01 m/s2)."""
+    max_off_plane_deg: float = 10.0
+    """A thigh turns about one axis, so gravity, seen from a phone strapped to it, stays on
+    one circle; where it strays from one circle by more than 10 degrees the phone is turned in
+    the hand (reps are not looked for there)."""
+    max_off_axis_rads: float = 0.4
+    """...and likewise where the gyroscope turns about other axes at 0.4 rad/s (23 deg/s)
+    or more: a hand turns a phone every way at 1-5 rad/s, a strapped phone's other turning
+    stays near its noise."""
+    max_return_deg: float = 20.0
+    """A rep ends in the posture it started from: the phone's orientation at its start and
+    end agree within 20 degrees (the angle from gravity or gyroscope drifts a few). A phone
+    turned in the hand one way and back another does not."""
     min_rom_deg: float = 12.0
     """Thigh swings smaller than this are adjustments, not reps (a hip thrust moves the
     thigh 30-50 degrees)."""
@@ -85,6 +97,9 @@ class AnalysisConfig:
     min_cycle_swing_mps2: float = 0.5
     """Cyclic mode: a cycle swings the 2 Hz low-passed acceleration by 0.5 m/s2 or more (a
     12-degree tilt moves gravity by 2 m/s2); a still phone's noise stays near 0.01 m/s2."""
+    partial_below_fraction: float = 0.75
+    """A rep reaching under 75 % of the set's typical range of motion is partial (counted
+    and flagged): full reps of one set vary by about 10 %."""
     onset_velocity_fraction: float = 0.1
     """A phase starts or ends where the thigh's angular speed crosses 10 % of that phase's
     peak speed (the usual movement-onset rule)."""
@@ -122,6 +137,22 @@ class AnalysisConfig:
     (the rest baseline, else the calmest rep)."""
     onset_min_rise_mps2: float = 0.05
     """...and at least 0.05 m/s2 above it, so sensor noise cannot trigger an onset."""
+
+    # Plausible ranges: a figure outside its range is left out (None), with a quality entry
+    plausible_tremor_rms_mps2: tuple[float, float] = (0.0, 5.0)
+    """Leg shaking, at rest or under load, stays under 5 m/s2 (half a g) RMS; more is
+    impacts or movement read as shaking."""
+    plausible_rep_rom_deg: tuple[float, float] = (5.0, 90.0)
+    """A hip thrust turns the thigh 30-50 degrees (a failed rep from 5); no rep turns it 90
+    degrees or more (the thigh cannot pass from the floor beyond lockout): such a swing is
+    set-up, standing up or handling."""
+    plausible_concentric_s: tuple[float, float] = (0.2, 6.0)
+    """The hips rise in 0.2-6 s (a grinding last rep 3-5 s)."""
+    plausible_slowdown_pct: tuple[float, float] = (-90.0, 400.0)
+    """The concentric's trend over a set stays between 90 % faster and 5x slower."""
+    plausible_trend_ratio: tuple[float, float] = (0.02, 50.0)
+    """Shaking changes over a set by at most 50x either way (PRODUCT.md's patterns show
+    2-10x)."""
 
     def __post_init__(self) -> None:
         for name in ("tremor_band_hz", "fatigue_band_hz"):

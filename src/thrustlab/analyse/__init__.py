@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from thrustlab._callable import make_callable
 from thrustlab.analyse import figures
 from thrustlab.analyse.leg import LegResult, Sustained, analyse_leg, sustained_signal, tremor_in
+from thrustlab.analyse.plausible import Checker
 from thrustlab.analyse.reps import RepTiming
 from thrustlab.analyse.tremor import NOTHING, TremorStats
 from thrustlab.config import AnalysisConfig
@@ -19,7 +22,7 @@ DEFAULT_CONFIG = AnalysisConfig()
 
 def analyse(recording: Recording, /, *, config: AnalysisConfig = DEFAULT_CONFIG) -> Findings:
     """Measure the reps and the shaking of one sensor's recording."""
-    leg = analyse_leg(recording, config=config)
+    leg = _plausible(analyse_leg(recording, config=config), config, "")
     reps = tuple(
         _rep_metrics(leg.reps[i], i, stats, legs=None) for i, stats in enumerate(leg.rep_tremor)
     )
@@ -28,12 +31,42 @@ def analyse(recording: Recording, /, *, config: AnalysisConfig = DEFAULT_CONFIG)
     )
 
 
+def _plausible(leg: LegResult, config: AnalysisConfig, who: str) -> LegResult:
+    """``leg`` with every shaking figure outside its physical range left out, and a
+    quality entry for each."""
+    check = Checker(config, leg.tremor_band_hz)
+    result = replace(
+        leg,
+        rep_tremor=tuple(
+            check.tremor(stats, where=f"{who}in rep {i + 1}")
+            for i, stats in enumerate(leg.rep_tremor)
+        ),
+        set_tremor=check.tremor(leg.set_tremor, where=f"{who}over the set"),
+        baseline=check.tremor(leg.baseline, where=f"{who}before the set"),
+        post_set=check.tremor(leg.post_set, where=f"{who}after the set"),
+        post_set_end=check.tremor(leg.post_set_end, where=f"{who}at the end of the rest"),
+        reps=tuple(_plausible_rise(r, i, check, config) for i, r in enumerate(leg.reps)),
+    )
+    return replace(result, quality=(*leg.quality, *check.flags))
+
+
+def _plausible_rise(r: RepTiming, i: int, check: Checker, config: AnalysisConfig) -> RepTiming:
+    rise = check.value(
+        r.rise_s,
+        name=f"The concentric of rep {i + 1}",
+        unit="s",
+        bounds=config.plausible_concentric_s,
+    )
+    return r if rise == r.rise_s else replace(r, rise_s=rise)
+
+
 def analyse_legs(
     left: Recording, right: Recording, /, *, config: AnalysisConfig = DEFAULT_CONFIG
 ) -> Findings:
     """Measure a set recorded on both thighs; reps and timing follow the left sensor, and
     reps are paired in order."""
-    a, b = analyse_leg(left, config=config), analyse_leg(right, config=config)
+    a = _plausible(analyse_leg(left, config=config), config, "on the left leg ")
+    b = _plausible(analyse_leg(right, config=config), config, "on the right leg ")
     flags = [*_tagged(a.quality, "left"), *_tagged(b.quality, "right")]
     if len(a.reps) != len(b.reps):
         flags.append(
@@ -96,7 +129,6 @@ def _findings(
     right: LegResult | None = None,
 ) -> Findings:
     rms = [r.tremor_rms_mps2 for r in reps]
-    concentric = [r.concentric_s for r in reps]
     baseline, post = leg.baseline.rms_mps2, leg.post_set.rms_mps2
     post_end, post_rest_s = leg.post_set_end.rms_mps2, leg.post_set_rest_s
     if right is not None:
@@ -105,16 +137,30 @@ def _findings(
             figures.mean_of(post, right.post_set.rms_mps2),
         )
         post_end = figures.mean_of(post_end, right.post_set_end.rms_mps2)
+    full = [r for r in reps if not r.partial]  # a failed rep's timing is its own
+    check = Checker(config, leg.tremor_band_hz)
     set_metrics = SetMetrics(
         rep_count=len(reps),
         tremor_rms_mps2=set_tremor.rms_mps2,
         tremor_peak_hz=set_tremor.peak_hz,
-        tremor_trend_ratio=figures.trend_ratio(rms),
+        tremor_trend_ratio=check.value(
+            figures.trend_ratio(rms),
+            name="The shaking's trend over the set",
+            unit="x",
+            bounds=config.plausible_trend_ratio,
+        ),
         tremor_onset_rep=figures.onset_rep(rms, reference_mps2=baseline, config=config),
         post_set_tremor_rms_mps2=post,
         asymmetry_index_pct=_asymmetry(legs, config),
-        concentric_slowdown_pct=figures.slowdown_pct([r.concentric_rise_s or 0.0 for r in reps]),
-        velocity_loss_pct=figures.velocity_loss_pct([r.rom_deg for r in reps], concentric),
+        concentric_slowdown_pct=check.value(
+            figures.slowdown_pct([r.concentric_rise_s or 0.0 for r in full]),
+            name="The concentric slowdown",
+            unit="%",
+            bounds=config.plausible_slowdown_pct,
+        ),
+        velocity_loss_pct=figures.velocity_loss_pct(
+            [r.rom_deg for r in full], [r.concentric_s for r in full]
+        ),
         baseline_tremor_rms_mps2=baseline,
         fatigue_band_rms_mps2=set_tremor.fatigue_rms_mps2,
         legs=legs,
@@ -133,7 +179,7 @@ def _findings(
         source=source,
         reps=reps,
         set=set_metrics,
-        quality=quality + _missing(set_metrics, reps),
+        quality=quality + tuple(check.flags) + _missing(set_metrics, reps),
         mode=config.mode,
         tremor_band_hz=leg.tremor_band_hz,
         fatigue_band_hz=leg.fatigue_band_hz,

@@ -24,12 +24,14 @@ from thrustlab.analyse.tremor import (
 from thrustlab.config import AnalysisConfig
 from thrustlab.quality import QualityFlag
 from thrustlab.recording import Recording
-from thrustlab.signal.filters import smooth, spectrum_of
+from thrustlab.signal.filters import Spectrum, gaussian_gain, inverse, smooth, spectrum_of
 from thrustlab.signal.orientation import (
     angle_from_acceleration,
     angle_from_gravity,
     angle_from_gyro,
     blend,
+    off_axis_rads,
+    off_plane_deg,
 )
 from thrustlab.signal.resample import Uniform, to_uniform
 
@@ -79,10 +81,13 @@ def analyse_leg(recording: Recording, /, *, config: AnalysisConfig) -> LegResult
             fatigue_hz,
             tuple(flags),
         )
-    jolts, bands = _gated(uniform, config)
-    angle, angle_rate_hz = thigh_angle(uniform, jolts, config)
+    spectrum = spectrum_of(uniform.acc_mps2, fs_hz=rate)
+    jolts, bands = _gated(uniform, config, spectrum)
+    gravity = _slow_gravity(uniform, jolts, config)
+    angle, angle_rate_hz = thigh_angle(uniform, jolts, config, slow_gravity=gravity)
     if not uniform.gravity_included and uniform.gyro_rads is None:
         flags.append(_FROM_ACCELERATION)
+    handled, posture = handled_mask(uniform, config, slow_gravity=gravity)
     movement, min_swing = None, 0.0
     if config.mode == "cyclic":
         movement, source = movement_signal((uniform.gyro_rads, uniform.acc_mps2), rate_hz=rate)
@@ -95,7 +100,9 @@ def analyse_leg(recording: Recording, /, *, config: AnalysisConfig) -> LegResult
         movement=movement,
         movement_min_swing=min_swing,
         no_angle=_NO_ORIENTATION,
-        moving=body_moving(uniform, config),
+        moving=body_moving(spectrum, rate_hz=rate, config=config),
+        handled=handled,
+        posture=posture,
     )
     result = analyse_motion(motion, config=config)
     return LegResult(
@@ -194,25 +201,48 @@ def _recording_checks(recording: Recording, config: AnalysisConfig) -> list[Qual
     return flags
 
 
+def _angle_index(uniform: Uniform, config: AnalysisConfig) -> tuple[float, npt.NDArray[np.intp]]:
+    """The angle's rate (``angle_rate_hz``, or the recording's if lower) and which of
+    ``uniform``'s samples fall on it."""
+    rate = min(config.angle_rate_hz, uniform.rate_hz)
+    n = int(uniform.acc_mps2.shape[0] * rate / uniform.rate_hz)
+    index = np.minimum(
+        np.round(np.arange(n) * uniform.rate_hz / rate).astype(int), uniform.acc_mps2.shape[0] - 1
+    )
+    return rate, index
+
+
+def _slow_gravity(uniform: Uniform, jolts: BoolArray, config: AnalysisConfig) -> FloatArray | None:
+    """Gravity in the phone's axes at the angle's rate: the acceleration with jolts and gaps
+    bridged by straight lines (so they cannot tilt it), smoothed; None without gravity."""
+    if not uniform.gravity_included:
+        return None
+    _, index = _angle_index(uniform, config)
+    bridged = _bridged(uniform.acc_mps2, jolts | ~uniform.valid)
+    return smooth(bridged, fs_hz=uniform.rate_hz, sigma_hz=config.angle_sigma_hz)[index]
+
+
 def thigh_angle(
-    uniform: Uniform, jolts: BoolArray, config: AnalysisConfig
+    uniform: Uniform,
+    jolts: BoolArray,
+    config: AnalysisConfig,
+    *,
+    slow_gravity: FloatArray | None = None,
 ) -> tuple[FloatArray | None, float]:
     """The thigh angle (degrees) at ``angle_rate_hz`` (or the recording's rate if lower).
 
     From gravity (with jolts and gaps bridged by straight lines so they cannot tilt it) and
     from the integrated gyroscope, blended: the gyroscope follows the movement itself (the
     thigh's own acceleration bends the gravity estimate while it moves), gravity holds the
-    level over seconds (integration drifts, and loses what falls in a gap)."""
-    rate = min(config.angle_rate_hz, uniform.rate_hz)
-    n = int(uniform.acc_mps2.shape[0] * rate / uniform.rate_hz)
-    index = np.minimum(
-        np.round(np.arange(n) * uniform.rate_hz / rate).astype(int), uniform.acc_mps2.shape[0] - 1
-    )
+    level over seconds (integration drifts, and loses what falls in a gap).
+    ``slow_gravity``: ``_slow_gravity``'s result, when already worked out."""
+    rate, index = _angle_index(uniform, config)
     from_gravity = from_gyro = None
     if uniform.gravity_included:
-        bridged = _bridged(uniform.acc_mps2, jolts | ~uniform.valid)
-        slow = smooth(bridged, fs_hz=uniform.rate_hz, sigma_hz=config.angle_sigma_hz)
-        from_gravity = angle_from_gravity(slow[index])
+        if slow_gravity is None:
+            slow_gravity = _slow_gravity(uniform, jolts, config)
+        assert slow_gravity is not None
+        from_gravity = angle_from_gravity(slow_gravity)
     if uniform.gyro_rads is not None and from_gravity is not None:  # smoothed in the blend
         from_gyro = angle_from_gyro(uniform.gyro_rads[index], fs_hz=rate)
         crossover, sigma = config.angle_crossover_hz, config.angle_sigma_hz
@@ -245,18 +275,49 @@ MOVEMENT_MARGIN_S = 0.25
 """Rest is kept 0.25 s clear of movement."""
 
 
-def body_moving(uniform: Uniform, config: AnalysisConfig) -> BoolArray:
-    """Where the phone moves with the body: the acceleration between the
-    ``MOVEMENT_SIGMA_HZ`` smoothings, RMS over ``MOVEMENT_WINDOW_S``, above
+def body_moving(acc: Spectrum, /, *, rate_hz: float, config: AnalysisConfig) -> BoolArray:
+    """Where the phone moves with the body: the acceleration (its spectrum ``acc``, at
+    ``rate_hz``) between
+    the ``MOVEMENT_SIGMA_HZ`` smoothings, RMS over ``MOVEMENT_WINDOW_S``, above
     ``rest_max_movement_mps2``; widened by ``MOVEMENT_MARGIN_S``."""
-    rate = uniform.rate_hz
+    rate = rate_hz
     low, high = MOVEMENT_SIGMA_HZ
-    acc = uniform.acc_mps2
-    slow = smooth(acc, fs_hz=rate, sigma_hz=high) - smooth(acc, fs_hz=rate, sigma_hz=low)
+    f = acc.freqs_hz
+    slow = inverse(acc, gain=gaussian_gain(f, sigma_hz=high) - gaussian_gain(f, sigma_hz=low))
     n = max(1, round(MOVEMENT_WINDOW_S * rate))
     power = np.convolve(np.einsum("ij,ij->i", slow, slow), np.ones(n) / n, mode="same")
     margin = round(MOVEMENT_MARGIN_S * rate)
     return widened(power > config.rest_max_movement_mps2**2, by=margin)
+
+
+def handled_mask(
+    uniform: Uniform, config: AnalysisConfig, *, slow_gravity: FloatArray | None
+) -> tuple[BoolArray | None, FloatArray | None]:
+    """At the angle's rate: where the phone turns about more than one axis (in the hand,
+    not strapped to a thigh): gravity leaves its circle by ``max_off_plane_deg`` or the
+    gyroscope turns about other axes at ``max_off_axis_rads``; and the phone's posture (the
+    direction of gravity, else the integrated gyroscope: see ``Motion.posture``). None
+    without gravity or a gyroscope. ``slow_gravity``: ``_slow_gravity``'s result."""
+    rate, index = _angle_index(uniform, config)
+    handled = posture = None
+    if slow_gravity is not None:
+        off = off_plane_deg(slow_gravity, fs_hz=rate, window_s=HANDLING_WINDOW_S)
+        handled = off > config.max_off_plane_deg
+        posture = slow_gravity / np.maximum(np.linalg.norm(slow_gravity, axis=1), 1e-9)[:, None]
+    if uniform.gyro_rads is not None:  # smoothed at the angle's rate: far cheaper, same band
+        slow = smooth(uniform.gyro_rads[index], fs_hz=rate, sigma_hz=config.angle_sigma_hz)
+        off = off_axis_rads(slow, fs_hz=rate, window_s=HANDLING_WINDOW_S)
+        turning = off > config.max_off_axis_rads
+        handled = turning if handled is None else handled | turning
+        if posture is None:
+            posture = np.cumsum(slow, axis=0) / rate  # small turns add up as vectors
+    return handled, posture
+
+
+HANDLING_WINDOW_S = 2.5
+"""The thigh's axis (and gravity's circle) is fitted over 2.5 s windows: about a rep, so a
+hand's turn one way and then another falls in one window, and a phone that shifts on the
+thigh disturbs only the windows around that moment."""
 
 
 def _bridged(x: FloatArray, skip: BoolArray) -> FloatArray:
@@ -291,12 +352,17 @@ def _uniform(
     return uniform, (gap,)
 
 
-def _gated(uniform: Uniform, config: AnalysisConfig) -> tuple[BoolArray, Bands]:
+def _gated(
+    uniform: Uniform, config: AnalysisConfig, spectrum: Spectrum | None = None
+) -> tuple[BoolArray, Bands]:
     """The jolts of ``uniform``, and its tremor and fatigue bands with jolts and gaps faded
-    out: what every tremor figure is measured on."""
+    out: what every tremor figure is measured on. ``spectrum``: of ``uniform``'s
+    acceleration, when already taken."""
     rate = uniform.rate_hz
     tremor_hz, fatigue_hz, _ = usable_bands(rate, config)
-    above = above_movement(spectrum_of(uniform.acc_mps2, fs_hz=rate), rate_hz=rate)
+    if spectrum is None:
+        spectrum = spectrum_of(uniform.acc_mps2, fs_hz=rate)
+    above = above_movement(spectrum, rate_hz=rate)
     jolts = bursts(above, rate_hz=rate, config=config)
     keep = uniform.valid & ~jolts
     bands = sustained_bands(

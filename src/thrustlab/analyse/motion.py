@@ -43,6 +43,13 @@ class Motion:
     """The smallest swing of ``movement`` (in its units) that is real movement."""
     no_angle: QualityFlag | None = None
     """Why the angle is not followed (said when ``angle_deg`` is None)."""
+    handled: BoolArray | None = None
+    """At ``angle_rate_hz``: where the phone turns about more than one axis (in the hand,
+    not on a thigh); no rep is found there. None: not known."""
+    posture: FloatArray | None = None
+    """(N, 3) at ``angle_rate_hz``: where the phone points, such that the distance between
+    two rows is about the angle (rad) it turned between them (the direction of gravity, or
+    the integrated gyroscope); None: not known."""
     moving: BoolArray | None = None
     """At ``rate_hz``: where the phone moves with the body (sitting up, standing, walking,
     in the hand) beyond the thigh's own turning; None: not known, the angle alone decides
@@ -80,7 +87,7 @@ def analyse_motion(motion: Motion, /, *, config: AnalysisConfig) -> MotionResult
             )
             min_swing = config.min_rom_deg
         if signal is not None:
-            reps = find_cycles(
+            reps = find_cycles(  # any movement: a wrist turns about several axes
                 signal,
                 rate_hz=rate,
                 angle_deg=angle,
@@ -92,7 +99,13 @@ def analyse_motion(motion: Motion, /, *, config: AnalysisConfig) -> MotionResult
         if motion.no_angle is not None:
             flags.append(motion.no_angle)
     else:
-        reps = find_reps(angle, rate_hz=angle_rate_hz, config=config)
+        reps = find_reps(
+            angle,
+            rate_hz=angle_rate_hz,
+            handled=motion.handled,
+            posture=motion.posture,
+            config=config,
+        )
     if not reps and not (angle is None and config.mode == "hip_thrust"):
         flags.append(_no_reps(config))
 

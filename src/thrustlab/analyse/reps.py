@@ -20,6 +20,7 @@ import numpy.typing as npt
 from thrustlab.config import AnalysisConfig
 
 FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
 
 REST_SPEED_DPS = 10.0
 """The thigh is at rest while it turns slower than 10 deg/s."""
@@ -32,6 +33,16 @@ after it (a rest, set-up shuffles), counted up to 8 s a side: reps read with the
 half-rep."""
 BIG_SWING_FRACTION = 0.5
 """A swing of half the set's range of motion or more is a big swing."""
+LEVEL_SHIFT_FRACTION = 1.0
+"""Consecutive reps' tops may differ by up to one range of motion: the phone can turn 10-40
+degrees on the thigh mid-set, moving every level after it; a set-up or racking move sits
+further off."""
+EDGE_GAP_FACTOR = 2.0
+"""An edge rep stands apart from its set when the pause before it is over twice the set's
+usual pause plus a second."""
+HANDLED_SHARE = 0.75
+"""A swing with more than three quarters of its time in the hand (turning about several
+axes) is not a rep; a phone that slips on the thigh disturbs the 2.5 s around that moment."""
 DIP_FRACTION = 0.5
 """A local minimum of the angular speed below half the movement's peak parts two
 movements."""
@@ -44,7 +55,7 @@ class RepTiming:
     lockout_end_s: float
     end_s: float
     rom_deg: float
-    rise_s: float
+    rise_s: float | None
     """Concentric time from 10 % to 90 % of the way from the bottom to the top."""
     partial: bool = False
     """The rep fell well short of the set's range (a failed last rep)."""
@@ -105,55 +116,76 @@ def _candidates(pivots: list[tuple[int, int]], sign: int) -> list[int]:
 
 
 def _consistent_run(
-    y: FloatArray, cands: list[tuple[int, int, int]], reps: list[RepTiming], config: AnalysisConfig
+    y: FloatArray,
+    cands: list[tuple[int, int, int]],
+    reps: list[RepTiming],
+    adjacent: list[bool],
+    config: AnalysisConfig,
 ) -> list[int]:
-    """Indices of the longest run of consecutive candidates at the levels most candidates
-    share, with edge candidates that last far longer than the others trimmed off."""
+    """Indices of the longest run of candidates, each following the one before it
+    (``adjacent``: it starts at the bottom where that one ended) with a like range of motion
+    and a like top; edge candidates that last far longer than the others are trimmed off.
+
+    Levels are compared rep to rep, not with one level for the whole set, so a slow drift
+    (an integrated angle, a phone that shifts on the thigh) does not break the set. A range
+    is measured from the higher of a candidate's two bottoms: the thigh may go on past the
+    bottom before the first rep and after the last one (sitting down, sitting up)."""
     if not cands:
         return []
     b0, top, b1 = y[np.array(cands)].T
-    bottom = np.minimum(b0, b1)
-    amp = (top - np.maximum(b0, b1)).tolist()
+    amp = top - np.maximum(b0, b1)
     duration = np.array([r.end_s - r.start_s for r in reps])
-    short = duration <= config.max_rep_s
+    ok = (
+        (duration <= config.max_rep_s)
+        & (amp >= config.min_rom_deg)
+        & (amp < config.plausible_rep_rom_deg[1])
+    )
     tolerance = config.level_tolerance_fraction
 
-    def fits(bottom: FloatArray, peak: FloatArray) -> npt.NDArray[np.bool_]:
-        """Which candidates sit at these levels (one row per pair of levels)."""
-        tol = (tolerance * (peak - bottom))[:, None]
-        at_levels = (
-            (np.abs(top[None, :] - peak[:, None]) <= tol)
-            & (b0[None, :] - bottom[:, None] <= tol)  # at the bottom, or past it: the
-            & (b1[None, :] - bottom[:, None] <= tol)  # lifter sits down before or after
-        )
-        return np.asarray(at_levels & short[None, :])
+    def alike(k: int, m: int) -> bool:
+        size = tolerance * max(float(amp[k]), float(amp[m]))
+        shift = LEVEL_SHIFT_FRACTION * max(float(amp[k]), float(amp[m]))
+        return abs(float(amp[k] - amp[m])) <= size and abs(float(top[k] - top[m])) <= shift
 
-    support = fits(bottom, top).sum(axis=1).tolist()
-    best = max(range(len(cands)), key=lambda k: (support[k], amp[k]))
-    ok = fits(bottom[best : best + 1], top[best : best + 1])[0]
-    for _ in range(2):
-        if not ok.any():
-            return []
-        levels = median(bottom[ok].tolist()), median(top[ok].tolist())
-        ok = fits(np.array([levels[0]]), np.array([levels[1]]))[0]
+    def follows(k: int, run: list[int], like: int) -> bool:
+        """Candidate ``k`` continues ``run``: next to its last candidate and alike to
+        ``like`` (the last regular one), or one odd rep (a gap in the samples, the phone
+        turning on the thigh) before one that is alike."""
+        if run[-1] != k - 1 or not adjacent[k]:
+            return False
+        if alike(k, like):
+            return True
+        after = k + 1
+        return after < len(cands) and ok[after] and adjacent[after] and alike(after, like)
+
     runs: list[list[int]] = []
-    for k in np.flatnonzero(ok).tolist():
-        if runs and runs[-1][-1] == k - 1:
+    like = -1
+    for k in range(len(cands)):
+        if not ok[k]:
+            continue
+        if runs and follows(k, runs[-1], like):
             runs[-1].append(k)
+            like = k if alike(k, like) else like
         else:
             runs.append([k])
+            like = k
     if not runs:
         return []
-    longest = max(runs, key=lambda r: (len(r), sum(amp[k] for k in r)))
-    while len(longest) >= 3:
-        typical = median(duration[longest].tolist())
-        if duration[longest[0]] > EDGE_DURATION_FACTOR * typical:
-            longest = longest[1:]
-        elif duration[longest[-1]] > EDGE_DURATION_FACTOR * typical:
-            longest = longest[:-1]
+    return _without_long_edges(max(runs, key=lambda r: (len(r), float(amp[r].sum()))), duration)
+
+
+def _without_long_edges(run: list[int], duration: FloatArray) -> list[int]:
+    """``run`` without edge candidates lasting ``EDGE_DURATION_FACTOR`` times its typical
+    candidate (set-up or racking moves joined to a rep)."""
+    while len(run) >= 3:
+        typical = median(duration[run].tolist())
+        if duration[run[0]] > EDGE_DURATION_FACTOR * typical:
+            run = run[1:]
+        elif duration[run[-1]] > EDGE_DURATION_FACTOR * typical:
+            run = run[:-1]
         else:
             break
-    return longest
+    return run
 
 
 def _phase_edges(
@@ -185,7 +217,7 @@ def _dips(w: FloatArray, peak: float) -> npt.NDArray[np.bool_]:
     ``DIP_FRACTION`` of it with a second movement of that size following: two movements one
     after the other (the last eccentric running into the dismount) part there."""
     dip = np.zeros(w.shape, dtype=bool)
-    if w.size > 2:
+    if w.size > 2 and float(w.min()) < DIP_FRACTION * peak:
         later = np.maximum.accumulate(w[::-1])[::-1]  # the fastest from each sample on
         dip[1:-1] = (
             (w[1:-1] <= w[:-2])
@@ -264,31 +296,95 @@ def _clear_score(
     return (min(max(start - before, 0), cap) + min(max(after - end, 0), cap)) / rate_hz
 
 
-def _moves(speed: FloatArray, r: RepTiming, rate_hz: float, config: AnalysisConfig) -> bool:
-    """A rep needs real movement: long enough, and fast enough at its fastest."""
+def _moves(
+    speed: FloatArray,
+    r: RepTiming,
+    rate_hz: float,
+    handled: BoolArray | None,
+    config: AnalysisConfig,
+) -> bool:
+    """A rep needs real movement of a thigh: long enough, fast enough at its fastest, and
+    not mostly a phone turned in the hand."""
     lo, hi = round(r.start_s * rate_hz), round(r.end_s * rate_hz)
     fast = float(np.max(np.abs(speed[lo : hi + 1]))) if hi > lo else 0.0
-    return r.end_s - r.start_s >= config.min_rep_s and fast >= config.min_rep_speed_dps
+    in_hand = handled is not None and hi > lo and handled_share(handled, lo, hi) > HANDLED_SHARE
+    return (
+        r.end_s - r.start_s >= config.min_rep_s and fast >= config.min_rep_speed_dps and not in_hand
+    )
+
+
+def _returned(
+    run: list[int],
+    reps: list[RepTiming],
+    posture: FloatArray | None,
+    rate_hz: float,
+    config: AnalysisConfig,
+) -> list[int]:
+    """``run`` without the reps at its ends that do not come back to the posture they
+    started from (a phone turned one way in the hand and back another) and stand apart
+    from the set (the hand takes the phone after a rest), or come two or more in a row; a
+    set's own last rep follows the others at their pace, so a phone that turns on the thigh
+    during it keeps it. In a run of one or two reps, each must come back."""
+    if posture is None:
+        return run
+    last = posture.shape[0] - 1
+
+    def back(k: int) -> bool:
+        a = posture[min(round(reps[k].start_s * rate_hz), last)]
+        b = posture[min(round(reps[k].end_s * rate_hz), last)]
+        return bool(np.linalg.norm(a - b) <= np.deg2rad(config.max_return_deg))
+
+    run = list(run)
+    if len(run) < 3:
+        return [k for k in run if back(k)]
+    gaps = [reps[b].start_s - reps[a].end_s for a, b in pairwise(run)]
+    usual = EDGE_GAP_FACTOR * median(gaps) + 1.0
+
+    def apart(first: int, second: int) -> bool:
+        return reps[second].start_s - reps[first].end_s > usual
+
+    head = next((i for i, k in enumerate(run) if back(k)), len(run))
+    if head >= 2 or (head == 1 and apart(run[0], run[1])):
+        run = run[head:]
+    tail = next((i for i, k in enumerate(reversed(run)) if back(k)), len(run))
+    if tail >= 2 or (tail == 1 and apart(run[-2], run[-1])):
+        run = run[: len(run) - tail]
+    return run
+
+
+def handled_share(handled: BoolArray, lo: int, hi: int) -> float:
+    """The share of samples ``lo`` to ``hi`` (inclusive) marked ``handled``."""
+    return float(np.mean(handled[lo : hi + 1])) if hi >= lo else 0.0
 
 
 def find_reps(
-    angle_deg: FloatArray, /, *, rate_hz: float, config: AnalysisConfig
+    angle_deg: FloatArray,
+    /,
+    *,
+    rate_hz: float,
+    config: AnalysisConfig,
+    handled: BoolArray | None = None,
+    posture: FloatArray | None = None,
 ) -> tuple[RepTiming, ...]:
-    """The reps of the set in ``angle_deg`` (thigh angle sampled at ``rate_hz``)."""
+    """The reps of the set in ``angle_deg`` (thigh angle sampled at ``rate_hz``), none
+    where ``handled`` marks the phone turned in the hand; the set's first and last reps
+    must end in the ``posture`` they started from (see ``Motion.posture``)."""
     pivots = zigzag(angle_deg, min_swing=config.min_rom_deg)
     speed = np.gradient(angle_deg) * rate_hz
     edges = _phase_edges(speed, pivots, config.onset_velocity_fraction)
     best: tuple[tuple[float, int, float], int, list[RepTiming]] = ((-1.0, 0, 0.0), 1, [])
     for sign in (1, -1):
         y = sign * angle_deg
-        starts = [
-            j
-            for j in _candidates(pivots, sign)
-            if _moves(speed, _timing(y, j, pivots, edges, rate_hz), rate_hz, config)
-        ]
+        every = [(j, _timing(y, j, pivots, edges, rate_hz)) for j in _candidates(pivots, sign)]
+        kept = [(j, t) for j, t in every if _moves(speed, t, rate_hz, handled, config)]
+        starts = [j for j, _ in kept]
+        timings = [t for _, t in kept]
         cands = [(pivots[j][0], pivots[j + 1][0], pivots[j + 2][0]) for j in starts]
-        timings = [_timing(y, j, pivots, edges, rate_hz) for j in starts]
-        run = _consistent_run(y, cands, timings, config)
+        adjacent = [k > 0 and starts[k] == starts[k - 1] + 2 for k in range(len(starts))]
+        run = _consistent_run(y, cands, timings, adjacent, config)
+        if not run:
+            continue
+        run = _returned(run, timings, posture, rate_hz, config)
         if not run:
             continue
         reps = [timings[k] for k in run]
@@ -303,6 +399,8 @@ def find_reps(
         key = (score, len(reps), -longest)  # ties: set-up moves make the longer "reps"
         if key > best[0]:
             partial = _partial_after(y, speed * sign, reps, rate_hz, config)
+            short = config.partial_below_fraction * rom
+            reps = [replace(r, partial=True) if r.rom_deg < short else r for r in reps]
             best = (key, sign, reps + ([partial] if partial else []))
     _, sign, reps = best
     return tuple(_with_rise(sign * angle_deg, r, rate_hz) for r in reps)
@@ -315,15 +413,18 @@ def _partial_after(
     least ``partial_min_fraction`` of the set's range (short of the full range), fast enough
     to be a rep, and comes back down to the bottom within ``max_rep_s``. ``speed`` is the
     rate of ``y``."""
-    rom = median(r.rom_deg for r in reps)
-    bottom = median(float(y[round(r.start_s * rate_hz)]) for r in reps)
+    rom = median(r.rom_deg for r in reps[-3:])
+    bottom = float(y[round(reps[-1].start_s * rate_hz)])
     near = config.level_tolerance_fraction * rom
     lo = round(reps[-1].end_s * rate_hz)
     hi = min(y.size, lo + round(config.max_rep_s * rate_hz))
     if hi - lo < 3:
         return None
     segment = y[lo:hi] - bottom
-    top = int(segment.argmax())
+    turns = zigzag(segment, min_swing=config.partial_min_fraction * rom)
+    top = next((i for i, kind in turns if kind == 1), None)  # the first rise after the set
+    if top is None:
+        return None
     rise = float(segment[top])
     if not config.partial_min_fraction * rom <= rise < rom - near:
         return None

@@ -130,3 +130,41 @@ def angle_from_acceleration(
 STILL_WINDOW_S = 0.3
 """Stillness is judged over 0.3 s: longer than the moment a smooth movement's acceleration
 passes through zero, shorter than a pause at the bottom of a rep."""
+
+
+def off_plane_deg(gravity_mps2: FloatArray, /, *, fs_hz: float, window_s: float) -> FloatArray:
+    """How far (degrees, RMS) the direction of the low-passed acceleration ``gravity_mps2``
+    strays from the one great circle that fits it best over the ``window_s`` centred on
+    each sample. A segment turning about one axis keeps gravity on one circle; a phone
+    turned in the hand, one way and then another, does not."""
+    unit = gravity_mps2 / np.maximum(_lengths(gravity_mps2), 1e-9)[:, None]
+    smallest = _window_eigenvalues(unit, fs_hz=fs_hz, window_s=window_s)[:, 0]
+    return np.asarray(np.rad2deg(np.arcsin(np.sqrt(np.clip(smallest, 0.0, 1.0)))))
+
+
+def off_axis_rads(gyro_rads: FloatArray, /, *, fs_hz: float, window_s: float) -> FloatArray:
+    """The turning rate (rad/s, RMS) about other axes than the main one of the
+    ``window_s`` centred on each sample."""
+    values = _window_eigenvalues(gyro_rads, fs_hz=fs_hz, window_s=window_s)
+    return np.asarray(np.sqrt(np.clip(values[:, 0] + values[:, 1], 0.0, None)))
+
+
+WINDOW_STEP_S = 0.5
+"""Centred windows are evaluated every 0.5 s, each value holding for the samples around."""
+
+
+def _window_eigenvalues(x: FloatArray, /, *, fs_hz: float, window_s: float) -> FloatArray:
+    """Per sample, the eigenvalues (ascending) of the mean of ``x x^T`` over the
+    ``window_s`` centred on it: all windows' sums from one cumulative sum, the
+    eigenvalues of all windows in one call."""
+    n = x.shape[0]
+    half = max(1, round(window_s * fs_hz / 2))
+    step = max(1, round(WINDOW_STEP_S * fs_hz))
+    outer = (x[:, :, None] * x[:, None, :]).reshape(n, 9)
+    total = np.zeros((n + 1, 9))
+    np.cumsum(outer, axis=0, out=total[1:])
+    centres = np.arange(0, n, step)
+    lo, hi = np.maximum(centres - half, 0), np.minimum(centres + half + 1, n)
+    means = ((total[hi] - total[lo]) / (hi - lo)[:, None]).reshape(-1, 3, 3)
+    values = np.linalg.eigvalsh(means)
+    return np.asarray(np.repeat(values, step, axis=0)[:n])

@@ -333,6 +333,7 @@ def _set_metrics(
     baseline, post, post_end = (baseline, post, post_end) if scaled else (None, None, None)
     # the legs are compared in the same unit whatever it is: no scale needed
     a, b = left.set_tremor.rms_mps2, right.set_tremor.rms_mps2
+    full = [r for r in reps if not r.partial]  # a partial rep is no measure of speed
     quiet = scaled and max(a or 0.0, b or 0.0) < analysis.asymmetry_min_rms_mps2
     return SetMetrics(
         rep_count=len(reps),
@@ -342,9 +343,11 @@ def _set_metrics(
         tremor_onset_rep=figures.onset_rep(rms, reference_mps2=baseline, config=analysis),
         post_set_tremor_rms_mps2=post,
         asymmetry_index_pct=None if quiet else figures.asymmetry_pct(a, b),
-        concentric_slowdown_pct=figures.slowdown_pct([r.rise_s for r in reps]),
+        concentric_slowdown_pct=figures.slowdown_pct(
+            [r.rise_s for r in full if r.rise_s is not None]
+        ),
         velocity_loss_pct=figures.velocity_loss_pct(
-            [r.rom_deg for r in reps], [r.lockout_start_s - r.start_s for r in reps]
+            [r.rom_deg for r in full], [r.lockout_start_s - r.start_s for r in full]
         ),
         baseline_tremor_rms_mps2=baseline,
         fatigue_band_rms_mps2=both.fatigue_rms_mps2,

@@ -1,0 +1,156 @@
+"""Sets as they really happen (issue 12): how a set starts and ends, what the phone does
+around it and which sensors exist, from the simulator's situations, a few seeds each, and
+the survey over 384 sets with its targets (``real_sets_survey``; the table is in README)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from real_sets_survey import survey
+from thrustlab.analyse import analyse
+from thrustlab.config import AnalysisConfig
+from thrustlab.findings import Findings
+from thrustlab.recording import Recording
+from thrustlab.simulate import SetTruth, SimulationSpec, simulate_set, situation
+
+HIP_THRUST = AnalysisConfig()
+CYCLIC = AnalysisConfig(mode="cyclic")
+
+
+def run(spec: SimulationSpec, config: AnalysisConfig = HIP_THRUST) -> tuple[Findings, SetTruth]:
+    recording, truth = simulate_set(spec)
+    assert isinstance(recording, Recording)
+    return analyse(recording, config=config), truth
+
+
+@pytest.mark.parametrize("seed", range(4))
+@pytest.mark.parametrize("after", ["rest", "sit_up", "stand", "walk"])
+def test_the_last_rep_counts_when_the_lifter_moves_straight_after_it(seed: int, after: str) -> None:
+    spec = replace(situation("dismount", seed=seed), dismount_s=0.1 * seed, after_set=after)
+    findings, truth = run(spec)
+    assert findings.set.rep_count == truth.n_reps
+    # the last rep ends where the thigh comes back to the bottom, not where the dismount
+    # ends; within a second, as the eccentric runs straight into the dismount (a rep lasts
+    # 2-5 s, a dismount 1-3 s more)
+    assert findings.reps[-1].end_s == pytest.approx(truth.end_s[-1], abs=1.0)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_a_one_rep_set_gives_one_rep(seed: int) -> None:
+    findings, _ = run(replace(situation("one_rep", seed=seed), dismount_s=0.3, after_set="sit_up"))
+    assert findings.set.rep_count == 1
+    assert "single_rep" in {flag.code for flag in findings.quality}
+
+
+@pytest.mark.parametrize("lead_in_s", [0.0, 8.0, 30.0])
+def test_a_still_lead_in_of_any_length_is_no_rep(lead_in_s: float) -> None:
+    # with set-up shuffles before the rest: a lifter who sits with the legs out at the
+    # lockout's level and starts 3 s after pulling the feet in reads either way up (see the
+    # survey's lead_in row, where such sets are drawn too)
+    spec = replace(situation("lead_in", seed=5), lead_in_s=lead_in_s, setup_s=4.0)
+    findings, truth = run(spec)
+    assert findings.set.rep_count == truth.n_reps
+    assert findings.reps[0].start_s >= truth.start_s[0] - 0.5
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_a_rest_pause_set_stays_one_set(seed: int) -> None:
+    spec = replace(
+        situation("rest_pause", seed=seed), n_reps=9, rest_pause_s=15.0, rest_pause_after=(3, 6)
+    )
+    findings, truth = run(spec)
+    assert findings.set.rep_count == truth.n_reps == 9
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_a_partial_last_rep_is_counted_and_flagged(seed: int) -> None:
+    spec = replace(situation("partial_last", seed=seed), partial_last_fraction=0.3 + 0.1 * seed)
+    findings, truth = run(spec)
+    assert findings.set.rep_count == truth.n_reps
+    assert [rep.partial for rep in findings.reps] == list(truth.partial)
+    assert "partial_rep" in {flag.code for flag in findings.quality}
+
+
+def test_a_phone_turning_on_the_thigh_mid_set_keeps_the_count() -> None:
+    exact = 0
+    for seed in range(8):
+        findings, truth = run(replace(situation("slip", seed=seed), slip_deg=25.0))
+        exact += findings.set.rep_count == truth.n_reps
+    # 7 of 8: a turn during the set's first or last rep can read as a phone turned in the
+    # hand when that rep also stands apart from the others
+    assert exact >= 7
+
+
+@pytest.mark.parametrize("seed", range(3))
+@pytest.mark.parametrize("config", [HIP_THRUST, CYCLIC], ids=["hip_thrust", "cyclic"])
+def test_a_still_phone_gives_no_reps(seed: int, config: AnalysisConfig) -> None:
+    findings, _ = run(situation("still_phone", seed=seed), config)
+    assert findings.set.rep_count == 0
+    assert "no_reps" in {flag.code for flag in findings.quality}
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_sitting_up_after_a_calm_set_is_not_read_as_shaking(seed: int) -> None:
+    spec = replace(
+        situation("after_set", seed=2 * seed),  # even seeds: calm sets
+        tremor_rms_mps2=0.03,
+        dismount_s=0.2,
+        after_set="sit_up",
+    )
+    findings, _ = run(spec)
+    s = findings.set
+    assert s.tremor_rms_mps2 is not None
+    # the rest after a calm set shakes at half the set's level, fading: what is measured
+    # there must not exceed the set's level (before the fix: 0.33 m/s2 on a 0.03 m/s2 set)
+    assert s.post_set_tremor_rms_mps2 is None or s.post_set_tremor_rms_mps2 <= s.tremor_rms_mps2
+
+
+def test_a_long_rest_after_the_set_gives_its_length_and_its_end_shaking() -> None:
+    spec = SimulationSpec(
+        seed=3, post_set_tremor_rms_mps2=0.3, post_set_persists=True, rest_after_s=70.0
+    )
+    findings, truth = run(spec)
+    s = findings.set
+    rest = truth.rest_after_s[1] - truth.rest_after_s[0]
+    assert s.post_set_rest_s is not None
+    # the rest is found from the movement: its edges each within about a second
+    assert s.post_set_rest_s == pytest.approx(rest, abs=2.0)
+    # 20 %: as for the other rest figures (the windows are found, not told)
+    assert s.post_set_end_tremor_rms_mps2 == pytest.approx(0.3, rel=0.2)
+
+
+def test_a_short_rest_after_the_set_has_no_end_figure() -> None:
+    findings, _ = run(SimulationSpec(seed=3, rest_after_s=4.0))
+    assert findings.set.post_set_rest_s is not None and findings.set.post_set_rest_s < 10
+    assert findings.set.post_set_end_tremor_rms_mps2 is None
+
+
+def test_shaking_outside_its_physical_range_is_left_out_and_said() -> None:
+    findings, _ = run(SimulationSpec(seed=2, tremor_rms_mps2=8.0))
+    assert findings.set.rep_count == 10
+    assert findings.set.tremor_rms_mps2 is None
+    assert "implausible_value" in {flag.code for flag in findings.quality}
+
+
+def test_the_survey_of_real_life_sets_meets_its_targets() -> None:
+    rows = {row.name: row for row in survey(24)}
+    assert sum(row.sets for row in rows.values()) >= 300
+    # no phantom reps on a still phone, in either mode
+    assert rows["still_phone"].exact_pct == 100 and rows["cyclic: still_phone"].exact_pct == 100
+    # movement after a calm set is never read as shaking that carries on after it
+    assert sum(row.false_alarms for row in rows.values()) == 0
+    # the situations the rules now handle, exact on 98 % or more of their sets
+    for name in ("tidy", "dismount", "one_rep", "lead_in", "rest_pause", "partial_last"):
+        assert rows[name].exact_pct >= 98, name
+    assert rows["partial_last"].partial_flagged == rows["partial_last"].partial_true
+    # Measured short of the 98 % target (README, "Realistic sets"); these hold the gains:
+    # set-up, movement after the set, a slipping phone and all at once miss on one set in
+    # ten or fewer; handling, acceleration alone and cyclic mode around a set do worse.
+    for name in ("set_up", "after_set", "slip", "mixed"):
+        assert rows[name].exact_pct >= 80, name
+    assert rows["handling"].exact_pct >= 60
+    assert rows["no_gravity_no_gyro"].exact_pct >= 50
+    overall = sum(r.exact for r in rows.values()) / sum(r.sets for r in rows.values())
+    assert overall >= 0.85
