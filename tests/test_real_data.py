@@ -97,3 +97,15 @@ def test_paradigma_tremor_windows_peak_where_their_spectrum_does() -> None:
     # gated transients and Welch averaging move a few weak windows; most must agree
     assert within >= 0.8
     assert 5.0 <= median <= 6.5
+
+
+@pytest.mark.parametrize("task", ["REST_TREMOR_AMPLITUDE", "POSTURAL_TREMOR_OF_THE_HANDS"])
+def test_pdkit_recordings_held_still_give_no_reps_in_either_mode(task: str) -> None:
+    """A phone held still on a leg or in a hand (shaking, but no movement) holds no rep and
+    no cycle: before issue 12 the cyclic mode counted 1-3 cycles in each of these."""
+    paths = sorted(shared("pdkit-phone-tremor/2458").glob(f"T_-_{task}_-_*.csv"))
+    assert len(paths) >= 2
+    for path in paths:
+        recording = read(path, options=ReadOptions(columns=("time", "ax", "ay", "az", "_")))
+        for config in (AnalysisConfig(), AnalysisConfig(mode="cyclic")):
+            assert analyse(recording, config=config).set.rep_count == 0, (path.name, config.mode)

@@ -146,11 +146,11 @@ def test_the_survey_of_real_life_sets_meets_its_targets() -> None:
         assert rows[name].exact_pct >= 98, name
     assert rows["partial_last"].partial_flagged == rows["partial_last"].partial_true
     # Measured short of the 98 % target (README, "Realistic sets"); these hold the gains:
-    # set-up, movement after the set, a slipping phone and all at once miss on one set in
-    # ten or fewer; handling, acceleration alone and cyclic mode around a set do worse.
+    # set-up, movement after the set, a slipping phone, handling and all at once miss on
+    # about one set in ten; acceleration alone and cyclic mode around a set do worse.
     for name in ("set_up", "after_set", "slip", "mixed"):
         assert rows[name].exact_pct >= 80, name
-    assert rows["handling"].exact_pct >= 60
+    assert rows["handling"].exact_pct >= 80
     assert rows["no_gravity_no_gyro"].exact_pct >= 50
     overall = sum(r.exact for r in rows.values()) / sum(r.sets for r in rows.values())
-    assert overall >= 0.85
+    assert overall >= 0.88

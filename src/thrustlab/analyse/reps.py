@@ -37,6 +37,10 @@ LEVEL_SHIFT_FRACTION = 1.0
 """Consecutive reps' tops may differ by up to one range of motion: the phone can turn 10-40
 degrees on the thigh mid-set, moving every level after it; a set-up or racking move sits
 further off."""
+SETTLED_S = 1.0
+"""A set of one or two reps starts after the thigh has been still for 1 s..."""
+SETTLED_WITHIN_S = 3.0
+"""...within the 3 s before its first rep."""
 EDGE_GAP_FACTOR = 2.0
 """An edge rep stands apart from its set when the pause before it is over twice the set's
 usual pause plus a second."""
@@ -352,6 +356,19 @@ def _returned(
     return run
 
 
+def _settled(speed: FloatArray, first: RepTiming, rate_hz: float) -> bool:
+    """A set of one or two reps starts from rest: the thigh still (``REST_SPEED_DPS``) for
+    ``SETTLED_S`` in a row within the ``SETTLED_WITHIN_S`` before it. A phone turned now and
+    then in the hand is never still for long between its turns."""
+    end = round(first.start_s * rate_hz)
+    still = np.abs(speed[max(0, end - round(SETTLED_WITHIN_S * rate_hz)) : end]) < REST_SPEED_DPS
+    need = round(SETTLED_S * rate_hz)
+    if still.size < need:
+        return False
+    runs = np.convolve(still.astype(float), np.ones(need), mode="valid")
+    return bool(runs.max() >= need)
+
+
 def handled_share(handled: BoolArray, lo: int, hi: int) -> float:
     """The share of samples ``lo`` to ``hi`` (inclusive) marked ``handled``."""
     return float(np.mean(handled[lo : hi + 1])) if hi >= lo else 0.0
@@ -385,7 +402,7 @@ def find_reps(
         if not run:
             continue
         run = _returned(run, timings, posture, rate_hz, config)
-        if not run:
+        if not run or (len(run) <= 2 and not _settled(speed, timings[run[0]], rate_hz)):
             continue
         reps = [timings[k] for k in run]
         rom = median(r.rom_deg for r in reps)
