@@ -170,8 +170,9 @@ def test_a_thigh_swing_no_hip_thrust_makes_is_not_a_rep(tmp_path: Path) -> None:
     result = _run(tmp_path, replace(SCENE, thigh_rom_deg=120.0))
     f = result.findings
     assert f.set.rep_count == 0
-    flag = next(q for q in f.quality if q.code == "rom_implausible")
-    assert "90 degrees" in flag.message and flag.severity == "warning"
+    flag = next(q for q in f.quality if q.code == "no_reps")
+    assert "more than a hip thrust turns it (under 90)" in flag.message
+    assert "Film the whole set" in flag.message
 
 
 def _lockout(hip_lift_px: float) -> Track:

@@ -54,6 +54,8 @@ class Motion:
     """At ``rate_hz``: where the phone moves with the body (sitting up, standing, walking,
     in the hand) beyond the thigh's own turning; None: not known, the angle alone decides
     what is still."""
+    no_reps_advice: str = "Check that the phone was strapped to the thigh during the set."
+    """What to do when no rep is found, in the words of what recorded the set."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,7 +109,7 @@ def analyse_motion(motion: Motion, /, *, config: AnalysisConfig) -> MotionResult
             config=config,
         )
     if not reps and not (angle is None and config.mode == "hip_thrust"):
-        flags.append(_no_reps(config))
+        flags.append(_no_reps(config, angle, motion.no_reps_advice))
 
     before = rest = after = end = None
     if reps and angle is not None:
@@ -197,10 +199,18 @@ def rest_after(
     return (lo + starts[k]) / rate_hz, (lo + ends[k]) / rate_hz
 
 
-def _no_reps(config: AnalysisConfig) -> QualityFlag:
-    return QualityFlag(
-        "no_reps",
-        "error",
-        f"No reps found: the thigh never rose and fell by {config.min_rom_deg:.0f} degrees or more "
-        "in a repeated pattern. Check that the phone was strapped to the thigh during the set.",
-    )
+def _no_reps(config: AnalysisConfig, angle: FloatArray | None, advice: str) -> QualityFlag:
+    """Why no rep was found: swings too small, or too large for a hip thrust."""
+    top = config.plausible_rep_rom_deg[1]
+    swing = float(np.percentile(angle, 99) - np.percentile(angle, 1)) if angle is not None else 0.0
+    if swing >= top:
+        what = (
+            f"No reps found: the thigh swung by up to {swing:.0f} degrees, more than a hip "
+            f"thrust turns it (under {top:.0f}), so those swings are not counted as reps."
+        )
+    else:
+        what = (
+            f"No reps found: the thigh never rose and fell by {config.min_rom_deg:.0f} "
+            "degrees or more in a repeated pattern."
+        )
+    return QualityFlag("no_reps", "error", f"{what} {advice}")

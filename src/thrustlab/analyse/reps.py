@@ -384,8 +384,10 @@ def find_reps(
     posture: FloatArray | None = None,
 ) -> tuple[RepTiming, ...]:
     """The reps of the set in ``angle_deg`` (thigh angle sampled at ``rate_hz``), none
-    where ``handled`` marks the phone turned in the hand; the set's first and last reps
-    must end in the ``posture`` they started from (see ``Motion.posture``)."""
+    where ``handled`` marks the phone turned in the hand (and, for a phone, a set of one or
+    two reps must start from rest: in the hand it never settles); the set's first and last
+    reps must end in the ``posture`` they started from (see ``Motion.posture``). A video
+    gives no ``handled``: the camera sees the thigh itself."""
     pivots = zigzag(angle_deg, min_swing=config.min_rom_deg)
     speed = np.gradient(angle_deg) * rate_hz
     edges = _phase_edges(speed, pivots, config.onset_velocity_fraction)
@@ -402,7 +404,8 @@ def find_reps(
         if not run:
             continue
         run = _returned(run, timings, posture, rate_hz, config)
-        if not run or (len(run) <= 2 and not _settled(speed, timings[run[0]], rate_hz)):
+        few = len(run) <= 2 and handled is not None  # a phone that may be in the hand
+        if not run or (few and not _settled(speed, timings[run[0]], rate_hz)):
             continue
         reps = [timings[k] for k in run]
         rom = median(r.rom_deg for r in reps)

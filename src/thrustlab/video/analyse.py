@@ -36,6 +36,7 @@ from thrustlab.video.track import Progress, Tracks, fill_gaps, follow
 FloatArray = npt.NDArray[np.float64]
 
 DEFAULT_ANALYSIS = AnalysisConfig()
+NO_REPS = "Film the whole set from the side with the lifter in view."
 DEFAULT_VIDEO = VideoConfig()
 REP_NOTES = ("partial_rep", "single_rep")
 """The sensor path's notes about the reps themselves, said whatever the shaking's unit."""
@@ -111,10 +112,12 @@ def measure(
     angle, no_angle = thigh_angle(tracks, rate_hz=rate, config=config, analysis=analysis)
     legs = _thighs(tracks, rate, m_per_px, config, analysis)
     left, right = (
-        analyse_motion(Motion(angle, rate, leg.bands, rate, no_angle=no_angle), config=analysis)
+        analyse_motion(
+            Motion(angle, rate, leg.bands, rate, no_angle=no_angle, no_reps_advice=NO_REPS),
+            config=analysis,
+        )
         for leg in legs
     )
-    left, right, rom_flags = _plausible_reps(left, right, config)
     reps, scaled = left.reps, m_per_px is not None
     form, form_flags = _form(tracks, reps, m_per_px if followed else None, config)
     rep_metrics = _rep_metrics(reps, left, right, scaled)
@@ -123,7 +126,6 @@ def measure(
     quality = (
         *_source_flags(tracks, config, rate, followed, m_per_px, analysis),
         *_motion_flags(left, no_angle),
-        *rom_flags,
         *form_flags,
         *_missing_video(set_metrics, rep_metrics, in_mps2),
     )
@@ -231,48 +233,13 @@ def _form(
     return replace(form, rep_mean_concentric_velocity_mps=speeds), [*speed_flags, *flags]
 
 
-def _plausible_reps(
-    left: MotionResult, right: MotionResult, config: VideoConfig
-) -> tuple[MotionResult, MotionResult, list[QualityFlag]]:
-    """Only the reps that turned the thigh as far as a hip thrust can: a larger swing is
-    the pose losing the leg, not a rep (both legs share the reps)."""
-    keep = [r.rom_deg <= config.thigh_rom_max_deg for r in left.reps]
-    if all(keep):
-        return left, right, []
-    dropped = [r for r, k in zip(left.reps, keep, strict=True) if not k]
-    where = ", ".join(f"{r.rom_deg:.0f} deg at {r.start_s:.1f} s" for r in dropped)
-    flag = QualityFlag(
-        "rom_implausible",
-        "warning",
-        f"{len(dropped)} swing(s) of the thigh beyond {config.thigh_rom_max_deg:.0f} "
-        f"degrees ({where}): a hip thrust turns it 30-50, so the pose lost the leg there "
-        "and the swing is not counted as a rep.",
-    )
-    return _kept(left, keep), _kept(right, keep), [flag]
-
-
-def _kept(result: MotionResult, keep: list[bool]) -> MotionResult:
-    reps = tuple(r for r, k in zip(result.reps, keep, strict=True) if k)
-    tremor = tuple(t for t, k in zip(result.rep_tremor, keep, strict=True) if k)
-    return replace(result, reps=reps, rep_tremor=tremor)
-
-
 def _motion_flags(result: MotionResult, no_angle: QualityFlag | None) -> list[QualityFlag]:
     """The rep code's flags, said for a video, and why no angle was followed (cyclic mode
     does not say it)."""
-    flags = _video_wording(result.quality)
+    flags = list(result.quality)
     if no_angle is not None and no_angle not in flags:
         flags.append(no_angle)
     return flags
-
-
-def _video_wording(flags: tuple[QualityFlag, ...]) -> list[QualityFlag]:
-    """The rep code's flags, said for a video."""
-    reworded = (
-        "No reps found: the thigh never rose and fell by enough degrees in a repeated "
-        "pattern. Film the whole set from the side with the lifter in view."
-    )
-    return [QualityFlag(f.code, f.severity, reworded) if f.code == "no_reps" else f for f in flags]
 
 
 def _missing_video(

@@ -48,10 +48,6 @@ class VideoConfig:
     across a change of shot; within one take a frame changes a few % (see video/cuts.py),
     and a pan changes every frame alike, so it is no spike."""
     # Plausible values (outside: not measured, with a quality entry) ------------------------
-    thigh_rom_max_deg: float = 90.0
-    """A hip thrust turns the thigh 30-50 degrees (from 30-45 below level at the bottom to
-    about level at lockout); 90 or more would take it from hanging to standing up: the
-    pose lost the leg, and the swing is not counted as a rep."""
     hip_extension_range_deg: tuple[float, float] = (90.0, 220.0)
     """Shoulder-hip-knee at lockout: 180 is a straight line; the spine and hips together
     extend at most about 40 degrees past it, and under 90 the hips never left the bottom."""
@@ -84,7 +80,7 @@ class VideoConfig:
         for name in ("min_body_fraction", "cut_min_change", "body_visibility_min"):
             if not 0 < getattr(self, name) <= 1:
                 raise OptionError(f"{name} must be a share between 0 and 1")
-        if self.thigh_rom_max_deg <= 0 or self.cut_spike_factor < 1:
-            raise OptionError("thigh_rom_max_deg must be positive and cut_spike_factor >= 1")
+        if self.cut_spike_factor < 1:
+            raise OptionError("cut_spike_factor must be 1 or more")
         if self.max_side_px < 64 or self.pose_rate_hz <= 0:
             raise OptionError("max_side_px must be at least 64 and pose_rate_hz positive")
