@@ -68,7 +68,7 @@ def main() -> int:
     args = parser.parse_args()
     import pyarrow.csv as pcsv
 
-    from thrustlab.analyse import analyse
+    from thrustlab.measurement import analyse
     from thrustlab.readers import read
 
     with tempfile.TemporaryDirectory() as tmp:

@@ -60,7 +60,7 @@ def parse_only(paths: list[str]) -> None:
 
 
 def single_file_path(paths: list[str]) -> None:
-    from thrustlab.analyse import analyse
+    from thrustlab.measurement import analyse
     from thrustlab.readers import read
 
     for path in paths:

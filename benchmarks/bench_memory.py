@@ -27,7 +27,7 @@ if sys.argv[2] == "parse":
     import pyarrow.csv
     pyarrow.csv.read_csv(path)
 else:
-    from thrustlab.analyse import analyse
+    from thrustlab.measurement import analyse
     from thrustlab.readers import read
     findings = analyse(read(path))
     print(findings.set.rep_count, file=sys.stderr)

@@ -23,15 +23,14 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sets", type=int, default=400)
     args = parser.parse_args()
-    from thrustlab.analyse import analyse_legs
-    from thrustlab.simulate import random_spec, simulate_set
+    from thrustlab.measurement import analyse_legs
+    from thrustlab.simulate import random_spec, simulate_legs
 
     errors, misses = [], []
     for seed in range(args.sets):
         asymmetry_pct = float(np.random.default_rng(seed).uniform(-40, 40))
         spec = replace(random_spec(seed), two_legs=True, asymmetry_pct=asymmetry_pct)
-        recordings, truth = simulate_set(spec)
-        assert isinstance(recordings, tuple)
+        recordings, truth = simulate_legs(spec)
         findings = analyse_legs(*recordings)
         measured, true = findings.set.asymmetry_index_pct, truth.asymmetry_index_pct
         if measured is None or true is None or findings.set.rep_count != truth.n_reps:

@@ -16,12 +16,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from thrustlab.analyse import analyse, analyse_legs
 from thrustlab.config import AnalysisConfig
 from thrustlab.explanation.answers import Answers
 from thrustlab.explanation.features import extract_features
 from thrustlab.findings import Findings
-from thrustlab.simulate import SITUATIONS, SetTruth, Situation, simulate_set, situation
+from thrustlab.measurement import analyse, analyse_legs
+from thrustlab.simulate import SITUATIONS, SetTruth, Situation, simulate_recordings, situation
 
 POST_SET_WARNING_RATIO = 0.9
 """The explain step's threshold for shaking that carries on after the set."""
@@ -82,11 +82,11 @@ def survey(seeds: int) -> list[Row]:
             two_legs = seed % 5 == 4 and spec.activity == "set"
             if two_legs:
                 spec = replace(spec, two_legs=True, asymmetry_pct=20.0)
-            recording, truth = simulate_set(spec)
-            if isinstance(recording, tuple):
-                findings = analyse_legs(*recording, config=config)
+            recordings, truth = simulate_recordings(spec)
+            if len(recordings) == 2:
+                findings = analyse_legs(*recordings, config=config)
             else:
-                findings = analyse(recording, config=config)
+                findings = analyse(recordings[0], config=config)
             calm = spec.fatigue_gain == 1.0 and not spec.post_set_persists
             _tally(row, findings, truth, calm)
         rows.append(row)

@@ -13,9 +13,9 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pytest
 
-from thrustlab.analyse import analyse, analyse_legs
+from thrustlab.measurement import analyse, analyse_legs
 from thrustlab.recording import Recording
-from thrustlab.simulate import random_spec, simulate_set
+from thrustlab.simulate import random_spec, simulate_recordings, simulate_set
 
 N_SETS = 200
 
@@ -44,8 +44,8 @@ def tally() -> Tally:
                 two_legs=True,
                 asymmetry_pct=float(np.random.default_rng(seed).uniform(-40, 40)),
             )
-        recording, truth = simulate_set(spec)
-        findings = analyse_legs(*recording) if isinstance(recording, tuple) else analyse(recording)
+        recordings, truth = simulate_recordings(spec)
+        findings = analyse_legs(*recordings) if len(recordings) == 2 else analyse(recordings[0])
         t.sets += 1
         if findings.set.rep_count != truth.n_reps:
             continue

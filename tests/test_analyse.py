@@ -7,12 +7,12 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from thrustlab.analyse import analyse, analyse_legs, tremor_in
 from thrustlab.config import AnalysisConfig
 from thrustlab.errors import OptionError
 from thrustlab.findings import Findings
+from thrustlab.measurement import analyse, analyse_legs, tremor_in
 from thrustlab.recording import Recording
-from thrustlab.simulate import SimulationSpec, simulate_set
+from thrustlab.simulate import SimulationSpec, simulate_legs, simulate_set
 
 
 def one(spec: SimulationSpec) -> Recording:
@@ -69,8 +69,8 @@ def test_a_fatigue_band_component_is_measured_beside_the_tremor() -> None:
 
 
 def test_both_legs_give_per_leg_values_and_asymmetry() -> None:
-    (left, right), truth = simulate_set(
-        SimulationSpec(seed=5, two_legs=True, asymmetry_pct=-40.0, tremor_rms_mps2=0.2)
+    (left, right), truth = simulate_legs(
+        SimulationSpec(seed=5, asymmetry_pct=-40.0, tremor_rms_mps2=0.2)
     )
     findings = analyse_legs(left, right)
     assert findings.set.legs is not None and all(rep.legs is not None for rep in findings.reps)

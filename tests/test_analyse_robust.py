@@ -6,8 +6,8 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from thrustlab.analyse import analyse, analyse_legs
 from thrustlab.config import AnalysisConfig
+from thrustlab.measurement import analyse, analyse_legs
 from thrustlab.recording import Recording
 
 

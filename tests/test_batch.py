@@ -24,7 +24,6 @@ from batch_support import (
     by_path,
     simulated_recording,
 )
-from thrustlab.analyse import analyse_legs
 from thrustlab.batch import (
     BatchProgress,
     BatchResult,
@@ -36,7 +35,8 @@ from thrustlab.batch import (
 from thrustlab.batch.tables import rep_rows, set_row
 from thrustlab.errors import InputError, OptionError
 from thrustlab.findings import Findings
-from thrustlab.simulate import SimulationSpec, simulate_set, to_csv_text
+from thrustlab.measurement import analyse_legs
+from thrustlab.simulate import SimulationSpec, simulate_legs, to_csv_text
 
 
 @pytest.fixture(scope="module")
@@ -176,8 +176,7 @@ def test_changed_files_are_analysed_again_and_renamed_ones_reused(
 
 
 def test_two_legs_fill_the_leg_columns() -> None:
-    recordings, _ = simulate_set(SimulationSpec(seed=3, n_reps=4, two_legs=True, asymmetry_pct=20))
-    assert isinstance(recordings, tuple)
+    recordings, _ = simulate_legs(SimulationSpec(seed=3, n_reps=4, asymmetry_pct=20))
     findings = analyse_legs(*recordings)
     row = {"path": "x"} | set_row("h", findings)
     assert row["left_tremor_rms_mps2"] is not None and row["asymmetry_index_pct"] is not None

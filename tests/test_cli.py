@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from thrustlab.recording import Recording
-from thrustlab.simulate import SimulationSpec, simulate_set, to_csv_text
+from thrustlab.simulate import SimulationSpec, simulate_legs, simulate_set, to_csv_text
 
 CONTRACT_SET_KEYS = {
     "rep_count", "tremor_rms_mps2", "tremor_peak_hz", "tremor_trend_ratio", "tremor_onset_rep",
@@ -48,9 +48,7 @@ def set_csv(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def leg_csvs(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    (left, right), _ = simulate_set(
-        SimulationSpec(seed=22, n_reps=5, two_legs=True, asymmetry_pct=30)
-    )
+    (left, right), _ = simulate_legs(SimulationSpec(seed=22, n_reps=5, asymmetry_pct=30))
     folder = tmp_path_factory.mktemp("legs")
     paths = (folder / "left.csv", folder / "right.csv")
     for path, recording in zip(paths, (left, right), strict=True):

@@ -12,10 +12,10 @@ import datetime
 
 import pytest
 
-from thrustlab.analyse import analyse, analyse_legs
 from thrustlab.explanation import Answers, Assessment, History, PastSet, explain
 from thrustlab.findings import Findings
-from thrustlab.simulate import SimulationSpec, scenario, simulate_set
+from thrustlab.measurement import analyse, analyse_legs
+from thrustlab.simulate import SimulationSpec, scenario, simulate_recordings
 
 SEEDS = range(20)
 TODAY = datetime.date(2026, 11, 23)
@@ -23,10 +23,8 @@ REQUIRED_ACCURACY = 0.9
 
 
 def _findings(spec: SimulationSpec) -> Findings:
-    recording, _ = simulate_set(spec)
-    if isinstance(recording, tuple):
-        return analyse_legs(*recording)
-    return analyse(recording)
+    recordings, _ = simulate_recordings(spec)
+    return analyse_legs(*recordings) if len(recordings) == 2 else analyse(recordings[0])
 
 
 def _assess(name: str, seed: int) -> Assessment:

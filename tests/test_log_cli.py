@@ -123,7 +123,6 @@ def _recording_file(tmp_path: Path) -> tuple[Path, int]:
     from thrustlab.simulate import scenario, simulate_set, to_csv_text
 
     recording, truth = simulate_set(scenario("fatigue", seed=3))
-    assert not isinstance(recording, tuple)
     path = tmp_path / "set.csv"
     path.write_text(to_csv_text(recording), encoding="utf-8")
     return path, truth.n_reps

@@ -22,7 +22,7 @@ from thrustlab.cli import app
 from thrustlab.document import from_document, to_document
 from thrustlab.errors import OptionError
 from thrustlab.pipeline import process
-from thrustlab.simulate import scenario, simulate_set, to_csv_text
+from thrustlab.simulate import scenario, simulate_legs, simulate_set, to_csv_text
 
 with warnings.catch_warnings():
     warnings.filterwarnings("ignore", message=".*install `httpx2`")
@@ -129,8 +129,7 @@ def test_the_document_round_trips(set_csv: Path) -> None:
 
 
 def test_a_two_leg_set_and_a_video_are_logged_like_analyze(tmp_path: Path) -> None:
-    recordings, _ = simulate_set(scenario("asymmetry", seed=4))
-    assert isinstance(recordings, tuple)
+    recordings, _ = simulate_legs(scenario("asymmetry", seed=4))
     left, right = tmp_path / "left.csv", tmp_path / "right.csv"
     for path, recording in zip((left, right), recordings, strict=True):
         path.write_text(to_csv_text(recording), encoding="utf-8")

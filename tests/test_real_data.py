@@ -15,8 +15,8 @@ import numpy as np
 import pytest
 
 from test_read_support import SHARED, shared
-from thrustlab.analyse import analyse, tremor_in
 from thrustlab.config import AnalysisConfig
+from thrustlab.measurement import analyse, tremor_in
 from thrustlab.readers import ReadOptions, read
 
 

@@ -9,9 +9,9 @@ from dataclasses import replace
 import pytest
 
 from real_sets_survey import survey
-from thrustlab.analyse import analyse
 from thrustlab.config import AnalysisConfig
 from thrustlab.findings import Findings
+from thrustlab.measurement import analyse
 from thrustlab.recording import Recording
 from thrustlab.simulate import SetTruth, SimulationSpec, simulate_set, situation
 

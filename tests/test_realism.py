@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from thrustlab.pipeline import process
-from thrustlab.simulate import SITUATIONS, simulate_set, situation
+from thrustlab.simulate import SITUATIONS, simulate_recordings, situation
 
 CALM_SEEDS = (0, 2, 4)
 """Even seeds are calm sets (no fatigue; shaking after the set at half the set's level,
@@ -21,9 +21,8 @@ NO_SET = ("still_phone", "handling")
 @pytest.mark.parametrize("name", [s for s in SITUATIONS if s not in NO_SET])
 def test_a_calm_set_raises_no_warning_sign_whatever_happens_around_it(name: str) -> None:
     for seed in CALM_SEEDS:
-        recordings, _ = simulate_set(situation(name, seed=seed))
-        sources = recordings if isinstance(recordings, tuple) else (recordings,)
-        analysis = process(sources, plots=False)
+        recordings, _ = simulate_recordings(situation(name, seed=seed))
+        analysis = process(recordings, plots=False)
         assert analysis.findings is not None
         where = f"{name}, seed {seed}"
         assert analysis.findings.set.rep_count >= 1, where  # exact counts: test_real_sets
@@ -35,9 +34,8 @@ def test_a_calm_set_raises_no_warning_sign_whatever_happens_around_it(name: str)
 @pytest.mark.parametrize("name", NO_SET)
 def test_a_phone_that_recorded_no_set_is_not_measured(name: str) -> None:
     for seed in CALM_SEEDS:
-        recordings, _ = simulate_set(situation(name, seed=seed))
-        sources = recordings if isinstance(recordings, tuple) else (recordings,)
-        analysis = process(sources, plots=False)
+        recordings, _ = simulate_recordings(situation(name, seed=seed))
+        analysis = process(recordings, plots=False)
         assert analysis.findings is not None and analysis.findings.set.rep_count == 0
         assessment = analysis.assessment
         assert assessment.basis == "answers_only"

@@ -19,7 +19,7 @@ from thrustlab.findings import Findings
 from thrustlab.pipeline import process
 from thrustlab.recording import Recording
 from thrustlab.report.html import render_report
-from thrustlab.simulate import scenario, simulate_set
+from thrustlab.simulate import scenario, simulate_recordings
 
 TODAY = datetime.date(2026, 11, 23)
 Shown = tuple[Findings, tuple[Recording, ...], str]
@@ -28,8 +28,8 @@ CHROMIUM = "/usr/bin/chromium"
 
 
 def _recordings(name: str, *, n_reps: int = 12) -> tuple[Recording, ...]:
-    recording, _ = simulate_set(dataclasses.replace(scenario(name, seed=3), n_reps=n_reps))
-    return recording if isinstance(recording, tuple) else (recording,)
+    recordings, _ = simulate_recordings(dataclasses.replace(scenario(name, seed=3), n_reps=n_reps))
+    return recordings
 
 
 @pytest.fixture(scope="module")

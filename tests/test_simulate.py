@@ -13,6 +13,8 @@ from thrustlab.simulate import (
     SimulationSpec,
     random_spec,
     scenario,
+    simulate_legs,
+    simulate_recordings,
     simulate_set,
     to_csv_text,
 )
@@ -42,7 +44,7 @@ def test_tremor_truth_follows_the_requested_level_and_asymmetry() -> None:
     spec = SimulationSpec(
         seed=2, two_legs=True, asymmetry_pct=30.0, tremor_rms_mps2=0.2, fatigue_gain=1.0
     )
-    (left, right), truth = simulate_set(spec)
+    (left, right), truth = simulate_legs(spec)
     assert isinstance(left, Recording) and isinstance(right, Recording)
     assert truth.right is not None and truth.asymmetry_index_pct is not None
     # 1 point: the index is computed from the simulated tremor itself
@@ -75,9 +77,9 @@ def test_random_specs_span_the_required_ranges() -> None:
 
 @pytest.mark.parametrize("name", SCENARIOS)
 def test_every_scenario_simulates(name: str) -> None:
-    recording, truth = simulate_set(scenario(name, seed=0))
+    recordings, truth = simulate_recordings(scenario(name, seed=0))
     assert truth.n_reps >= 1
-    assert isinstance(recording, tuple) == (name == "asymmetry")
+    assert len(recordings) == (2 if name == "asymmetry" else 1)
 
 
 def test_unknown_scenario_is_refused() -> None:
@@ -97,3 +99,14 @@ def test_csv_text_round_trips_through_the_reader(tmp_path) -> None:  # type: ign
     # 1e-6: six decimals in the file
     assert np.allclose(back.acc_mps2, recording.acc_mps2, atol=1e-6)
     assert np.allclose(back.t_s, recording.t_s, atol=1e-6)
+
+
+def test_one_sensor_and_two_legs_each_have_their_own_function() -> None:
+    spec = SimulationSpec(seed=4, n_reps=3)
+    recording, _ = simulate_set(spec)
+    assert isinstance(recording, Recording)
+    (left, right), _ = simulate_legs(spec)
+    assert isinstance(left, Recording) and isinstance(right, Recording)
+    with pytest.raises(ValueError, match="simulate_legs"):
+        simulate_set(replace(spec, two_legs=True))
+    assert len(simulate_recordings(replace(spec, two_legs=True))[0]) == 2

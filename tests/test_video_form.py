@@ -11,9 +11,9 @@ import pytest
 pytest.importorskip("av", reason="the video extra is not installed")
 pytest.importorskip("cv2", reason="the video extra is not installed")
 
-from thrustlab.analyse.reps import RepTiming
 from thrustlab.explanation import explain
 from thrustlab.findings import Findings, FormMetrics, SetMetrics, SourceSummary
+from thrustlab.measurement.reps import RepTiming
 from thrustlab.video import pose as kp
 from thrustlab.video import probe, synth
 from thrustlab.video.config import VideoConfig

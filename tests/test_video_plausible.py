@@ -15,8 +15,8 @@ import pytest
 pytest.importorskip("av", reason="the video extra is not installed")
 cv2 = pytest.importorskip("cv2", reason="the video extra is not installed")
 
-from thrustlab.analyse.reps import RepTiming  # noqa: E402
 from thrustlab.errors import EditedClipError, InputError  # noqa: E402
+from thrustlab.measurement.reps import RepTiming  # noqa: E402
 from thrustlab.video import FakePoseEstimator, VideoConfig, analyse_video, synth  # noqa: E402
 from thrustlab.video import pose as kp  # noqa: E402
 from thrustlab.video.analyse import VideoResult  # noqa: E402

@@ -20,7 +20,7 @@ from sqlalchemy import create_engine, func, select
 
 from thrustlab.log import session_scope
 from thrustlab.log.models import Analysis, LiftSet
-from thrustlab.simulate import SimulationSpec, simulate_set, to_csv_text
+from thrustlab.simulate import SimulationSpec, simulate_legs, simulate_set, to_csv_text
 from thrustlab.web import WebSettings, create_app
 from thrustlab.web.models import Job, User
 
@@ -311,7 +311,7 @@ def test_a_video_of_the_set_is_analysed(tmp_path: Path) -> None:
 
 
 def test_the_coach_dashboard_flags_warning_signs_and_asymmetry(client: TestClient) -> None:
-    (left, right), _ = simulate_set(SimulationSpec(seed=5, two_legs=True, asymmetry_pct=40.0))  # type: ignore[misc]
+    (left, right), _ = simulate_legs(SimulationSpec(seed=5, asymmetry_pct=40.0))
     sign_up(client, "head.coach@example.org", role="coach")
     code = re.search(r'id="join-code">([^<]+)<', client.get("/team").text)
     assert code

@@ -14,14 +14,14 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from thrustlab.analyse import analyse, analyse_legs
-from thrustlab.analyse.traces import traces_of
 from thrustlab.analysis import Analysis
 from thrustlab.config import AnalysisConfig
 from thrustlab.document import at_contract_precision
 from thrustlab.errors import InputError, OptionError
 from thrustlab.explanation import Answers, History, explain
 from thrustlab.findings import Findings
+from thrustlab.measurement import analyse, analyse_legs
+from thrustlab.measurement.traces import traces_of
 from thrustlab.readers import ReadOptions, read
 from thrustlab.recording import Recording
 

@@ -8,8 +8,10 @@ acceleration, a narrow-band tremor with a wandering frequency, an optional 4-5 H
 component, short 10-20 Hz jolts where the movement stops (bottom and lockout), white noise,
 timestamp jitter and dropouts. Two legs share the movement but not tremor, jolts or noise.
 
-``simulate_set(spec) -> (recording, truth)``; ``scenario(name, seed=...)`` gives specs for the
-patterns the explain step must recognise.
+``simulate_set(spec) -> (recording, truth)`` for one sensor, ``simulate_legs(spec) ->
+((left, right), truth)`` for one per thigh, and ``simulate_recordings(spec)`` for whichever
+the spec asks; ``scenario(name, seed=...)`` gives specs for the patterns the explain step must
+recognise, ``situation(name, seed=...)`` sets as they really happen.
 """
 
 from __future__ import annotations
@@ -606,10 +608,23 @@ def _rms_over(t: FloatArray, vectors: FloatArray, start: float, end: float) -> f
     return float(np.sqrt(np.mean(np.sum(vectors[inside] ** 2, axis=1))))
 
 
-def simulate_set(
-    spec: SimulationSpec, /
-) -> tuple[Recording | tuple[Recording, Recording], SetTruth]:
-    """Simulate one set; two legs give ``((left, right), truth)``."""
+def simulate_set(spec: SimulationSpec, /) -> tuple[Recording, SetTruth]:
+    """One set recorded by one sensor on the thigh."""
+    if spec.two_legs:
+        raise ValueError("the spec asks for two legs: use simulate_legs")
+    (recording,), truth = simulate_recordings(spec)
+    return recording, truth
+
+
+def simulate_legs(spec: SimulationSpec, /) -> tuple[tuple[Recording, Recording], SetTruth]:
+    """One set recorded on both thighs: ``((left, right), truth)``."""
+    (left, right), truth = simulate_recordings(replace(spec, two_legs=True))
+    return (left, right), truth
+
+
+def simulate_recordings(spec: SimulationSpec, /) -> tuple[tuple[Recording, ...], SetTruth]:
+    """One set's recordings: one sensor, or the left and the right thigh's when
+    ``spec.two_legs``."""
     rng = np.random.default_rng(spec.seed)
     if spec.activity != "set":
         return _no_set(spec)
@@ -675,10 +690,10 @@ def simulate_set(
     )
     if spec.two_legs:
         return (legs[0][0], legs[1][0]), truth
-    return legs[0][0], truth
+    return (legs[0][0],), truth
 
 
-def _no_set(spec: SimulationSpec) -> tuple[Recording | tuple[Recording, Recording], SetTruth]:
+def _no_set(spec: SimulationSpec) -> tuple[tuple[Recording, ...], SetTruth]:
     """A recording with no set: the phone still on a table, or handled and carried."""
     x = np.random.default_rng([spec.seed, 104729])
     stand = -x.uniform(75, 88)
@@ -724,7 +739,7 @@ def _no_set(spec: SimulationSpec) -> tuple[Recording | tuple[Recording, Recordin
     )
     if spec.two_legs:
         return (recording, recording), truth
-    return recording, truth
+    return (recording,), truth
 
 
 def _body_acceleration(t: FloatArray, body: list[_Body], rng: np.random.Generator) -> FloatArray:

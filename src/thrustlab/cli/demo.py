@@ -29,12 +29,11 @@ def demo(
     from thrustlab.pipeline import process
     from thrustlab.report.html import render_report
     from thrustlab.report.terminal import analysis_view
-    from thrustlab.simulate import scenario, simulate_set
+    from thrustlab.simulate import scenario, simulate_recordings
 
     if scenario_name not in SCENARIOS:
         raise OptionError(f"--scenario must be one of {', '.join(SCENARIOS)}")
-    recording, _ = simulate_set(scenario(scenario_name, seed=seed))
-    recordings = recording if isinstance(recording, tuple) else (recording,)
+    recordings, _ = simulate_recordings(scenario(scenario_name, seed=seed))
     answers = Answers(load_kg=100.0, rpe=9.0, warmup_minutes=5.0, sleep_h=6.0)
     analysis = process(recordings, answers=answers)
     reps = analysis.findings.set.rep_count if analysis.findings is not None else 0

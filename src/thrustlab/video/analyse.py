@@ -16,13 +16,13 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-from thrustlab.analyse import _missing as missing_figures
-from thrustlab.analyse import figures, tremor
-from thrustlab.analyse.motion import Motion, MotionResult, analyse_motion
-from thrustlab.analyse.reps import RepTiming
-from thrustlab.analyse.tremor import Bands, TremorStats
 from thrustlab.config import AnalysisConfig
 from thrustlab.findings import Findings, FormMetrics, RepMetrics, SetMetrics, SourceSummary
+from thrustlab.measurement import _missing as missing_figures
+from thrustlab.measurement import figures, tremor
+from thrustlab.measurement.motion import Motion, MotionResult, analyse_motion
+from thrustlab.measurement.reps import RepTiming
+from thrustlab.measurement.tremor import Bands, TremorStats
 from thrustlab.quality import QualityFlag
 from thrustlab.video import pose as kp
 from thrustlab.video.config import VideoConfig

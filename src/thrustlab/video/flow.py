@@ -17,9 +17,9 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from thrustlab.analyse.leg import usable_bands
-from thrustlab.analyse.tremor import GATE_LOW_HZ, Bands, bursts, sustained_bands
 from thrustlab.config import AnalysisConfig
+from thrustlab.measurement.leg import usable_bands
+from thrustlab.measurement.tremor import GATE_LOW_HZ, Bands, bursts, sustained_bands
 from thrustlab.signal.filters import band_gain, inverse, spectrum_of
 
 FloatArray = npt.NDArray[np.float64]

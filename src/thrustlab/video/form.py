@@ -13,8 +13,8 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from thrustlab.analyse.reps import RepTiming
 from thrustlab.findings import FormMetrics
+from thrustlab.measurement.reps import RepTiming
 from thrustlab.quality import QualityFlag
 from thrustlab.video import pose as kp
 from thrustlab.video.config import VideoConfig

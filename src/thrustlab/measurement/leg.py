@@ -7,10 +7,11 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from thrustlab.analyse.cyclic import movement_signal
-from thrustlab.analyse.motion import Motion, analyse_motion
-from thrustlab.analyse.reps import RepTiming
-from thrustlab.analyse.tremor import (
+from thrustlab.config import AnalysisConfig
+from thrustlab.measurement.cyclic import movement_signal
+from thrustlab.measurement.motion import Motion, analyse_motion
+from thrustlab.measurement.reps import RepTiming
+from thrustlab.measurement.tremor import (
     MIN_BAND_WIDTH_HZ,
     NOTHING,
     Bands,
@@ -21,7 +22,6 @@ from thrustlab.analyse.tremor import (
     sustained_bands,
     widened,
 )
-from thrustlab.config import AnalysisConfig
 from thrustlab.quality import QualityFlag
 from thrustlab.recording import Recording
 from thrustlab.signal.filters import Spectrum, gaussian_gain, inverse, smooth, spectrum_of

@@ -7,9 +7,9 @@ from statistics import fmean, median
 
 import numpy as np
 
-from thrustlab.analyse.tremor import TremorStats
 from thrustlab.config import AnalysisConfig
 from thrustlab.findings import Legs, LegTremor
+from thrustlab.measurement.tremor import TremorStats
 
 
 def mean_of(a: float | None, b: float | None, /) -> float | None:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-from thrustlab.analyse.leg import sustained_signal
 from thrustlab.config import AnalysisConfig
 from thrustlab.findings import Envelope, Findings, Spectrum, Traces
+from thrustlab.measurement.leg import sustained_signal
 from thrustlab.recording import Recording
 from thrustlab.signal.spectra import power_spectrum
 

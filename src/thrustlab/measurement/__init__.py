@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from thrustlab._callable import make_callable
-from thrustlab.analyse import figures
-from thrustlab.analyse.leg import LegResult, Sustained, analyse_leg, sustained_signal, tremor_in
-from thrustlab.analyse.plausible import Checker
-from thrustlab.analyse.reps import RepTiming
-from thrustlab.analyse.tremor import NOTHING, TremorStats
 from thrustlab.config import AnalysisConfig
 from thrustlab.findings import Findings, Legs, RepMetrics, SetMetrics, SourceSummary
+from thrustlab.measurement import figures
+from thrustlab.measurement.leg import LegResult, Sustained, analyse_leg, sustained_signal, tremor_in
+from thrustlab.measurement.plausible import Checker
+from thrustlab.measurement.reps import RepTiming
+from thrustlab.measurement.tremor import NOTHING, TremorStats
 from thrustlab.quality import QualityFlag
 from thrustlab.recording import Recording
 
@@ -243,6 +242,3 @@ def _missing(s: SetMetrics, reps: tuple[RepMetrics, ...]) -> tuple[QualityFlag, 
             )
         )
     return tuple(flags)
-
-
-make_callable(__name__, "analyse")  # thrustlab.analyse(...) is the function too

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from thrustlab.analyse.tremor import TremorStats
 from thrustlab.config import AnalysisConfig
+from thrustlab.measurement.tremor import TremorStats
 from thrustlab.quality import QualityFlag
 
 

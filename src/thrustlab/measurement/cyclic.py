@@ -14,8 +14,8 @@ from itertools import pairwise
 import numpy as np
 import numpy.typing as npt
 
-from thrustlab.analyse.reps import RepTiming, zigzag
 from thrustlab.config import AnalysisConfig
+from thrustlab.measurement.reps import RepTiming, zigzag
 from thrustlab.signal.filters import lowpass
 from thrustlab.signal.spectra import power_spectrum
 

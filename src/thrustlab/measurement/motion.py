@@ -12,10 +12,10 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from thrustlab.analyse.cyclic import find_cycles
-from thrustlab.analyse.reps import REST_SPEED_DPS, RepTiming, find_reps
-from thrustlab.analyse.tremor import NOTHING, Bands, TremorStats, measure
 from thrustlab.config import AnalysisConfig
+from thrustlab.measurement.cyclic import find_cycles
+from thrustlab.measurement.reps import REST_SPEED_DPS, RepTiming, find_reps
+from thrustlab.measurement.tremor import NOTHING, Bands, TremorStats, measure
 from thrustlab.quality import QualityFlag
 
 FloatArray = npt.NDArray[np.float64]
