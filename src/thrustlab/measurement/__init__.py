@@ -23,7 +23,8 @@ def analyse(recording: Recording, /, *, config: AnalysisConfig = DEFAULT_CONFIG)
     """Measure the reps and the shaking of one sensor's recording."""
     leg = _plausible(analyse_leg(recording, config=config), config, "")
     reps = tuple(
-        _rep_metrics(leg.reps[i], i, stats, legs=None) for i, stats in enumerate(leg.rep_tremor)
+        figures.rep_metrics(leg.reps[i], i, stats, legs=None)
+        for i, stats in enumerate(leg.rep_tremor)
     )
     return _findings(
         leg, reps, set_tremor=leg.set_tremor, legs=None, quality=leg.quality, config=config
@@ -80,7 +81,7 @@ def analyse_legs(
     for i, left_stats in enumerate(a.rep_tremor):
         right_stats = b.rep_tremor[i] if i < len(b.rep_tremor) else NOTHING
         reps.append(
-            _rep_metrics(
+            figures.rep_metrics(
                 a.reps[i], i, _both(left_stats, right_stats), legs=_legs(left_stats, right_stats)
             )
         )
@@ -97,23 +98,6 @@ def _tagged(flags: tuple[QualityFlag, ...], leg: str) -> list[QualityFlag]:
 
 _legs = figures.legs_of
 _both = figures.both_legs  # the louder leg's peak: one rule for two sensors and video
-
-
-def _rep_metrics(r: RepTiming, i: int, stats: TremorStats, legs: Legs | None) -> RepMetrics:
-    return RepMetrics.from_phases(
-        i + 1,
-        r.start_s,
-        r.lockout_start_s,
-        r.lockout_end_s,
-        r.end_s,
-        rom_deg=r.rom_deg,
-        tremor_rms_mps2=stats.rms_mps2,
-        tremor_peak_hz=stats.peak_hz,
-        fatigue_band_rms_mps2=stats.fatigue_rms_mps2,
-        legs=legs,
-        concentric_rise_s=r.rise_s,
-        partial=r.partial,
-    )
 
 
 def _findings(
@@ -152,7 +136,9 @@ def _findings(
         post_set_tremor_rms_mps2=post,
         asymmetry_index_pct=_asymmetry(legs, config),
         concentric_slowdown_pct=check.value(
-            figures.slowdown_pct([r.concentric_rise_s or 0.0 for r in full]),
+            figures.slowdown_pct(
+                [r.concentric_rise_s for r in full if r.concentric_rise_s is not None]
+            ),
             name="The concentric slowdown",
             unit="%",
             bounds=config.plausible_slowdown_pct,
@@ -178,7 +164,7 @@ def _findings(
         source=source,
         reps=reps,
         set=set_metrics,
-        quality=quality + tuple(check.flags) + _missing(set_metrics, reps),
+        quality=quality + tuple(check.flags) + figures.missing_flags(set_metrics, reps),
         mode=config.mode,
         tremor_band_hz=leg.tremor_band_hz,
         fatigue_band_hz=leg.fatigue_band_hz,
@@ -193,52 +179,3 @@ def _asymmetry(legs: Legs | None, config: AnalysisConfig) -> float | None:
     if max(left or 0.0, right or 0.0) < config.asymmetry_min_rms_mps2:
         return None
     return figures.asymmetry_pct(left, right)
-
-
-def _missing(s: SetMetrics, reps: tuple[RepMetrics, ...]) -> tuple[QualityFlag, ...]:
-    """Say why set figures are null."""
-    flags = []
-    if s.legs is not None and s.asymmetry_index_pct is None:
-        flags.append(
-            QualityFlag(
-                "asymmetry_not_measured",
-                "info",
-                "Neither leg shook clearly above the sensor's noise: the two legs cannot be "
-                "compared (asymmetry left out).",
-            )
-        )
-    if reps and s.baseline_tremor_rms_mps2 is None:
-        flags.append(
-            QualityFlag(
-                "no_rest_before",
-                "info",
-                "No still second before the first rep: the resting baseline was not measured.",
-            )
-        )
-    if reps and s.post_set_tremor_rms_mps2 is None:
-        flags.append(
-            QualityFlag(
-                "no_rest_after",
-                "info",
-                "No still second with the thigh at rest after the last rep (sitting up, "
-                "standing or handling the phone are not rest): shaking after the set was not "
-                "measured. Stay still for a while after the last rep to measure it.",
-            )
-        )
-    partial = [r.index for r in reps if r.partial]
-    if partial:
-        flags.append(
-            QualityFlag(
-                "partial_rep",
-                "info",
-                f"Rep {', '.join(map(str, partial))} fell well short of the set's range of "
-                "motion (a failed or partial rep): it is counted, and its figures are its own.",
-            )
-        )
-    if len(reps) == 1:
-        flags.append(
-            QualityFlag(
-                "single_rep", "info", "One rep: trend, slowdown and velocity loss need two or more."
-            )
-        )
-    return tuple(flags)

@@ -8,8 +8,10 @@ from statistics import fmean, median
 import numpy as np
 
 from thrustlab.config import AnalysisConfig
-from thrustlab.findings import Legs, LegTremor
+from thrustlab.findings import Legs, LegTremor, RepMetrics, SetMetrics
+from thrustlab.measurement.reps import RepTiming
 from thrustlab.measurement.tremor import TremorStats
+from thrustlab.quality import QualityFlag
 
 
 def mean_of(a: float | None, b: float | None, /) -> float | None:
@@ -95,3 +97,70 @@ def asymmetry_pct(left: float | None, right: float | None, /) -> float | None:
     if left is None or right is None or left + right <= 0:
         return None
     return 100.0 * (right - left) / ((right + left) / 2)
+
+
+def rep_metrics(r: RepTiming, i: int, stats: TremorStats, legs: Legs | None) -> RepMetrics:
+    """Rep ``i`` (from 0) of the set, from its timing and its shaking (both paths)."""
+    return RepMetrics.from_phases(
+        i + 1,
+        r.start_s,
+        r.lockout_start_s,
+        r.lockout_end_s,
+        r.end_s,
+        rom_deg=r.rom_deg,
+        tremor_rms_mps2=stats.rms_mps2,
+        tremor_peak_hz=stats.peak_hz,
+        fatigue_band_rms_mps2=stats.fatigue_rms_mps2,
+        legs=legs,
+        concentric_rise_s=r.rise_s,
+        partial=r.partial,
+    )
+
+
+def missing_flags(s: SetMetrics, reps: tuple[RepMetrics, ...]) -> tuple[QualityFlag, ...]:
+    """Say why set figures are null (both paths)."""
+    flags = []
+    if s.legs is not None and s.asymmetry_index_pct is None:
+        flags.append(
+            QualityFlag(
+                "asymmetry_not_measured",
+                "info",
+                "Neither leg shook clearly above the sensor's noise: the two legs cannot be "
+                "compared (asymmetry left out).",
+            )
+        )
+    if reps and s.baseline_tremor_rms_mps2 is None:
+        flags.append(
+            QualityFlag(
+                "no_rest_before",
+                "info",
+                "No still second before the first rep: the resting baseline was not measured.",
+            )
+        )
+    if reps and s.post_set_tremor_rms_mps2 is None:
+        flags.append(
+            QualityFlag(
+                "no_rest_after",
+                "info",
+                "No still second with the thigh at rest after the last rep (sitting up, "
+                "standing or handling the phone are not rest): shaking after the set was not "
+                "measured. Stay still for a while after the last rep to measure it.",
+            )
+        )
+    partial = [r.index for r in reps if r.partial]
+    if partial:
+        flags.append(
+            QualityFlag(
+                "partial_rep",
+                "info",
+                f"Rep {', '.join(map(str, partial))} fell well short of the set's range of "
+                "motion (a failed or partial rep): it is counted, and its figures are its own.",
+            )
+        )
+    if len(reps) == 1:
+        flags.append(
+            QualityFlag(
+                "single_rep", "info", "One rep: trend, slowdown and velocity loss need two or more."
+            )
+        )
+    return tuple(flags)

@@ -18,7 +18,6 @@ import numpy.typing as npt
 
 from thrustlab.config import AnalysisConfig
 from thrustlab.findings import Findings, FormMetrics, RepMetrics, SetMetrics, SourceSummary
-from thrustlab.measurement import _missing as missing_figures
 from thrustlab.measurement import figures, tremor
 from thrustlab.measurement.motion import Motion, MotionResult, analyse_motion
 from thrustlab.measurement.reps import RepTiming
@@ -248,7 +247,7 @@ def _missing_video(
     """Why set figures are null, in the sensor path's words; where the shaking is not in
     m/s2 (no scale, too few frames a second) the flags already say why, and only the
     reps' own notes (a partial rep, a single rep) are added."""
-    flags = missing_figures(s, reps)
+    flags = figures.missing_flags(s, reps)
     return flags if in_mps2 else tuple(f for f in flags if f.code in REP_NOTES)
 
 
@@ -260,26 +259,15 @@ def _in_mps2(stats: TremorStats, scaled: bool) -> TremorStats:
 def _rep_metrics(
     reps: tuple[RepTiming, ...], left: MotionResult, right: MotionResult, scaled: bool
 ) -> tuple[RepMetrics, ...]:
-    out = []
-    for i, (r, a, b) in enumerate(zip(reps, left.rep_tremor, right.rep_tremor, strict=True)):
-        both = _in_mps2(figures.both_legs(a, b), scaled)
-        out.append(
-            RepMetrics.from_phases(
-                i + 1,
-                r.start_s,
-                r.lockout_start_s,
-                r.lockout_end_s,
-                r.end_s,
-                rom_deg=r.rom_deg,
-                tremor_rms_mps2=both.rms_mps2,
-                tremor_peak_hz=both.peak_hz,
-                fatigue_band_rms_mps2=both.fatigue_rms_mps2,
-                legs=figures.legs_of(_in_mps2(a, scaled), _in_mps2(b, scaled)),
-                concentric_rise_s=r.rise_s,
-                partial=r.partial,
-            )
+    return tuple(
+        figures.rep_metrics(
+            r,
+            i,
+            _in_mps2(figures.both_legs(a, b), scaled),
+            figures.legs_of(_in_mps2(a, scaled), _in_mps2(b, scaled)),
         )
-    return tuple(out)
+        for i, (r, a, b) in enumerate(zip(reps, left.rep_tremor, right.rep_tremor, strict=True))
+    )
 
 
 def _set_metrics(
