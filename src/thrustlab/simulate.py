@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass, replace
-from typing import Literal
+from typing import Literal, get_args
 
 import numpy as np
 import numpy.typing as npt
@@ -920,15 +920,7 @@ def to_csv_text(recording: Recording, /) -> str:
 
 
 Kind = Literal["calm", "fatigue", "warmup", "asymmetry", "arousal", "persistence", "neuromuscular"]
-SCENARIOS: tuple[Kind, ...] = (
-    "calm",
-    "fatigue",
-    "warmup",
-    "asymmetry",
-    "arousal",
-    "persistence",
-    "neuromuscular",
-)
+SCENARIOS: tuple[Kind, ...] = get_args(Kind)
 
 
 Situation = Literal[
@@ -946,21 +938,7 @@ Situation = Literal[
     "handling",
     "mixed",
 ]
-SITUATIONS: tuple[Situation, ...] = (
-    "tidy",
-    "dismount",
-    "one_rep",
-    "lead_in",
-    "set_up",
-    "rest_pause",
-    "slip",
-    "partial_last",
-    "after_set",
-    "no_gravity_no_gyro",
-    "still_phone",
-    "handling",
-    "mixed",
-)
+SITUATIONS: tuple[Situation, ...] = get_args(Situation)
 AFTER_SETS: tuple[AfterSet, ...] = ("rest", "sit_up", "stand", "walk", "handle")
 
 
