@@ -66,7 +66,7 @@ def basis_of(findings: Findings | None) -> tuple[Basis, str]:
         return "answers_only", "there was no recording"
     if findings.set.rep_count > 0:
         return "measured", ""
-    errors = [q.message for q in findings.quality if q.severity == "error"]
+    errors = [q.message.split(". ")[0] for q in findings.quality if q.severity == "error"]
     return "answers_only", errors[0] if errors else "no reps were found in the recording"
 
 

@@ -42,9 +42,17 @@ def assessment_view(assessment: Assessment, /) -> Group:
     return Group(*parts)
 
 
+def badge(assessment: Assessment) -> str:
+    """The verdict's label: an unmeasured set with nothing wrong in the answers is "not
+    measured", never "normal"."""
+    if assessment.basis == "answers_only" and assessment.verdict == "normal":
+        return "NOT MEASURED"
+    return assessment.verdict.upper()
+
+
 def _verdict(assessment: Assessment) -> Text:
     text = Text()
-    text.append(f" {assessment.verdict.upper()} ", style=VERDICT_STYLE[assessment.verdict])
+    text.append(f" {badge(assessment)} ", style=VERDICT_STYLE[assessment.verdict])
     text.append(" " + assessment.headline, style="bold")
     if not assessment.measured:
         text.append("  (from your answers only)", style="dim")

@@ -20,9 +20,11 @@ from thrustlab.explanation.assessment import Assessment, CauseFinding, Evidence,
 from thrustlab.explanation.history import History
 from thrustlab.findings import Envelope, Findings, Traces
 from thrustlab.report import _svg as s
+from thrustlab.report.assessment_view import badge
 
 URGENCY_WORDS = {"now": "stop now", "soon": "watch this; see a professional if it goes on"}
 VERDICT_COLOURS = {"normal": "#2e7d32", "caution": "#e65100", "stop": "#c62828"}
+NOT_MEASURED_COLOUR = "#546e7a"
 REP_FILL = "#90caf9"
 TREMOR_COLOUR = "#1565c0"
 FATIGUE_COLOUR = "#ef6c00"
@@ -68,7 +70,7 @@ def render_report(analysis: Analysis, /, *, history: History | None = None) -> s
     return (
         '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>thrustlab report: {escape(assessment.verdict)}</title>"
+        f"<title>thrustlab report: {escape(badge(assessment).lower())}</title>"
         f"<style>{CSS}</style></head><body><main>" + "".join(body) + "</main></body></html>"
     )
 
@@ -89,9 +91,9 @@ def _header(findings: Findings | None) -> str:
 
 
 def _verdict(a: Assessment) -> str:
-    colour = VERDICT_COLOURS[a.verdict]
+    colour = NOT_MEASURED_COLOUR if badge(a) == "NOT MEASURED" else VERDICT_COLOURS[a.verdict]
     return (
-        f'<section class="verdict" style="background:{colour}"><b>{a.verdict.upper()}</b>'
+        f'<section class="verdict" style="background:{colour}"><b>{badge(a)}</b>'
         f"{escape(a.headline)}</section>"
     )
 

@@ -62,10 +62,55 @@ def rep_table(findings: Findings, /) -> Table:
     return table
 
 
+def _figure_rows(findings: Findings) -> list[tuple[str, str]]:
+    """The set's figures in words: "not measured", "no clear onset" and "no slowdown" where
+    a number would be missing or misread."""
+    s = findings.set
+    low, high = findings.tremor_band_hz
+    onset = (
+        "no clear onset"
+        if s.tremor_onset_rep is None
+        else f"stays up from rep {s.tremor_onset_rep}"
+    )
+    trend = (
+        "trend not measured"
+        if s.tremor_trend_ratio is None
+        else f"trend x{s.tremor_trend_ratio:.2f} (last third / first third)"
+    )
+    return [
+        (
+            "Shaking ",
+            f"{_measured(s.tremor_rms_mps2, 3, 'm/s2 RMS')} in {low:g}-{high:g} Hz, peak "
+            f"{_measured(s.tremor_peak_hz, 1, 'Hz')}; {trend}; {onset}",
+        ),
+        (
+            "Rest ",
+            f"before the set {_measured(s.baseline_tremor_rms_mps2, 3, 'm/s2')}, "
+            f"after it {_measured(s.post_set_tremor_rms_mps2, 3, 'm/s2')}",
+        ),
+        (
+            "Slowdown ",
+            f"{_slowdown(s.concentric_slowdown_pct)}; velocity loss "
+            f"{_measured(s.velocity_loss_pct, 0, '%')}",
+        ),
+    ]
+
+
+def _measured(value: float | None, digits: int, unit: str) -> str:
+    return "not measured" if value is None else f"{value:.{digits}f} {unit}"
+
+
+def _slowdown(pct: float | None) -> str:
+    if pct is None:
+        return "slowdown not measured"
+    if pct <= 0:
+        return "no slowdown on the way up"
+    return f"the way up {pct:.0f} % slower by the end of the set"
+
+
 def summary(findings: Findings, /) -> Group:
     """The set on one screen: what was read, the set's figures, and the quality notes."""
     s, src = findings.set, findings.source
-    low, high = findings.tremor_band_hz
     where = ", ".join(src.paths) or src.format
     rows = [
         (
@@ -73,23 +118,9 @@ def summary(findings: Findings, /) -> Group:
             f"{where}: {src.format}, {src.duration_s:.1f} s at {src.sample_rate_hz:.0f} Hz",
         ),
         ("Reps ", str(s.rep_count)),
-        (
-            "Shaking ",
-            f"{_num(s.tremor_rms_mps2, 3)} m/s2 RMS in {low:g}-{high:g} Hz, "
-            f"peak {_num(s.tremor_peak_hz, 1)} Hz; trend x{_num(s.tremor_trend_ratio)} "
-            f"(last third / first third), onset at rep {_num(s.tremor_onset_rep)}",
-        ),
-        (
-            "Rest ",
-            f"before the set {_num(s.baseline_tremor_rms_mps2, 3)} m/s2, "
-            f"after it {_num(s.post_set_tremor_rms_mps2, 3)} m/s2",
-        ),
-        (
-            "Slowdown ",
-            f"last concentric {_num(s.concentric_slowdown_pct, 0)} % slower than the fastest; "
-            f"velocity loss {_num(s.velocity_loss_pct, 0)} %",
-        ),
     ]
+    if s.rep_count:
+        rows += _figure_rows(findings)
     if s.legs is not None:
         left, right = s.legs.left.tremor_rms_mps2, s.legs.right.tremor_rms_mps2
         rows.append(
