@@ -119,7 +119,6 @@ def test_the_database_url_can_come_from_the_environment(
 
 def _recording_file(tmp_path: Path) -> tuple[Path, int]:
     """A simulated set (one leg, growing fatigue) as a CSV file, and its true rep count."""
-    pytest.importorskip("thrustlab.report.json_output")
     from thrustlab.simulate import scenario, simulate_set, to_csv_text
 
     recording, truth = simulate_set(scenario("fatigue", seed=3))

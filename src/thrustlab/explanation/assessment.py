@@ -100,3 +100,11 @@ class Assessment:
     @property
     def measured(self) -> bool:
         return self.basis == "measured"
+
+
+def shown_verdict(assessment: Assessment, /) -> str:
+    """The verdict as people read it: a set that could not be measured, with nothing wrong
+    in the answers, is "not measured", never "normal"."""
+    if assessment.basis == "answers_only" and assessment.verdict == "normal":
+        return "not measured"
+    return assessment.verdict

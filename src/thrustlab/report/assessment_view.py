@@ -10,7 +10,13 @@ from rich.console import Group, RenderableType
 from rich.padding import Padding
 from rich.text import Text
 
-from thrustlab.explanation.assessment import Assessment, CauseFinding, PlanItem, RedFlag
+from thrustlab.explanation.assessment import (
+    Assessment,
+    CauseFinding,
+    PlanItem,
+    RedFlag,
+    shown_verdict,
+)
 
 URGENCY_WORDS = {"now": "stop now", "soon": "watch this"}
 VERDICT_STYLE = {
@@ -43,11 +49,8 @@ def assessment_view(assessment: Assessment, /) -> Group:
 
 
 def badge(assessment: Assessment) -> str:
-    """The verdict's label: an unmeasured set with nothing wrong in the answers is "not
-    measured", never "normal"."""
-    if assessment.basis == "answers_only" and assessment.verdict == "normal":
-        return "NOT MEASURED"
-    return assessment.verdict.upper()
+    """The verdict's label (``shown_verdict``, in capitals)."""
+    return shown_verdict(assessment).upper()
 
 
 def _verdict(assessment: Assessment) -> Text:

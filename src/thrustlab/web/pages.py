@@ -39,7 +39,7 @@ from thrustlab.web.deps import (
 from thrustlab.web.errors import WebError
 from thrustlab.web.jobs import new_job
 from thrustlab.web.models import User
-from thrustlab.web.views import athlete_flags, history_svgs, jobs_of, trends_of
+from thrustlab.web.views import athlete_flags, history_svgs, jobs_of, shown_verdict, trends_of
 
 router = APIRouter(include_in_schema=False)
 REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'"
@@ -197,7 +197,9 @@ def _text(value: Any) -> str:
 def analysis_page(request: Request, job_id: str, user: PageUser, session: ReadDB) -> HTMLResponse:
     job = visible_job(session, user, job_id)
     owner = session.get(User, job.user_id)
-    return render(request, "analysis.html", user=user, job=job, owner=owner)
+    return render(
+        request, "analysis.html", user=user, job=job, owner=owner, shown=shown_verdict(session, job)
+    )
 
 
 @router.get("/analyses/{job_id}/report")

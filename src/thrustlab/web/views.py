@@ -28,6 +28,16 @@ def analysis_of(session: Session, job: Job, /) -> dict[str, Any] | None:
     return None if row.analysis is None else dict(row.analysis.findings_json)
 
 
+def shown_verdict(session: Session, job: Job, /) -> str | None:
+    """The verdict as the lifter reads it (``shown_verdict``: never "normal" for a set that
+    could not be measured)."""
+    from thrustlab.document import from_document
+    from thrustlab.explanation.assessment import shown_verdict as shown
+
+    document = analysis_of(session, job)
+    return job.verdict if document is None else shown(from_document(document).assessment)
+
+
 def trends_of(session: Session, user: User, /) -> tuple[LiftTrend, ...]:
     return lift_trends(session, user.lifter_name)
 
