@@ -18,6 +18,11 @@ import numpy as np
 import numpy.typing as npt
 
 from thrustlab.config import AnalysisConfig
+from thrustlab.signal.orientation import (
+    axis_tilt_deg,
+    span_off_axis_fraction,
+    span_off_plane_deg,
+)
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
@@ -119,16 +124,18 @@ def _candidates(pivots: list[tuple[int, int]], sign: int) -> list[int]:
     ]
 
 
-def _consistent_run(
+def _consistent_runs(
     y: FloatArray,
     cands: list[tuple[int, int, int]],
     reps: list[RepTiming],
     adjacent: list[bool],
     config: AnalysisConfig,
-) -> list[int]:
-    """Indices of the longest run of candidates, each following the one before it
+) -> list[list[int]]:
+    """Indices of the runs of candidates, the longest first, each candidate following the
+    one before it
     (``adjacent``: it starts at the bottom where that one ended) with a like range of motion
     and a like top; edge candidates that last far longer than the others are trimmed off.
+    Runs of one length come largest range first.
 
     Levels are compared rep to rep, not with one level for the whole set, so a slow drift
     (an integrated angle, a phone that shifts on the thigh) does not break the set. A range
@@ -173,9 +180,8 @@ def _consistent_run(
         else:
             runs.append([k])
             like = k
-    if not runs:
-        return []
-    return _without_long_edges(max(runs, key=lambda r: (len(r), float(amp[r].sum()))), duration)
+    runs.sort(key=lambda r: (len(r), float(amp[r].sum())), reverse=True)
+    return [_without_long_edges(run, duration) for run in runs]
 
 
 def _without_long_edges(run: list[int], duration: FloatArray) -> list[int]:
@@ -356,6 +362,40 @@ def _returned(
     return run
 
 
+def _about_one_axis(
+    reps: list[RepTiming],
+    rate_hz: float,
+    gravity_dir: FloatArray | None,
+    turn_rads: FloatArray | None,
+    config: AnalysisConfig,
+) -> bool:
+    """More than half of ``reps`` turn the phone about one axis over the rep itself: gravity
+    (``gravity_dir``) stays on one great circle within ``max_rep_off_plane_deg`` and the
+    gyroscope (``turn_rads``) turns about other axes at under ``max_rep_off_axis_fraction``
+    of its main rate, about an axis within ``max_rep_axis_tilt_deg`` of level. A thigh does;
+    a phone turned one way in the hand and back another does not. True when neither is
+    known (a video sees the thigh itself)."""
+    if gravity_dir is None and turn_rads is None:
+        return True
+
+    def one_axis(r: RepTiming) -> bool:
+        lo, hi = round(r.start_s * rate_hz), round(r.end_s * rate_hz) + 1
+        plane = gravity_dir is None or (
+            span_off_plane_deg(gravity_dir[lo:hi]) <= config.max_rep_off_plane_deg
+        )
+        axis = turn_rads is None or (
+            span_off_axis_fraction(turn_rads[lo:hi]) <= config.max_rep_off_axis_fraction
+        )
+        level = (
+            gravity_dir is None
+            or turn_rads is None
+            or (axis_tilt_deg(turn_rads[lo:hi], gravity_dir[lo:hi]) <= config.max_rep_axis_tilt_deg)
+        )
+        return plane and axis and level
+
+    return 2 * sum(one_axis(r) for r in reps) > len(reps)
+
+
 def _settled(speed: FloatArray, first: RepTiming, rate_hz: float) -> bool:
     """A set of one or two reps starts from rest: the thigh still (``REST_SPEED_DPS``) for
     ``SETTLED_S`` in a row within the ``SETTLED_WITHIN_S`` before it. A phone turned now and
@@ -374,6 +414,41 @@ def handled_share(handled: BoolArray, lo: int, hi: int) -> float:
     return float(np.mean(handled[lo : hi + 1])) if hi >= lo else 0.0
 
 
+@dataclass(frozen=True, slots=True)
+class _Phone:
+    """What a phone tells beside the angle (see ``find_reps``); all None for a video."""
+
+    handled: BoolArray | None
+    posture: FloatArray | None
+    gravity_dir: FloatArray | None
+    turn_rads: FloatArray | None
+
+
+def _checked(
+    run: list[int],
+    timings: list[RepTiming],
+    speed: FloatArray,
+    /,
+    *,
+    rate_hz: float,
+    phone: _Phone,
+    config: AnalysisConfig,
+) -> tuple[list[int], list[RepTiming]] | None:
+    """``run`` as a set, without the reps at its ends that do not come back to their
+    posture; None when nothing is left, when a phone's set of one or two reps does not
+    start from rest, or when its reps do not turn the phone about one axis."""
+    if not run:
+        return None
+    run = _returned(run, timings, phone.posture, rate_hz, config)
+    few = len(run) <= 2 and phone.handled is not None  # a phone that may be in the hand
+    if not run or (few and not _settled(speed, timings[run[0]], rate_hz)):
+        return None
+    reps = [timings[k] for k in run]
+    if not _about_one_axis(reps, rate_hz, phone.gravity_dir, phone.turn_rads, config):
+        return None
+    return run, reps
+
+
 def find_reps(
     angle_deg: FloatArray,
     /,
@@ -382,15 +457,20 @@ def find_reps(
     config: AnalysisConfig,
     handled: BoolArray | None = None,
     posture: FloatArray | None = None,
+    gravity_dir: FloatArray | None = None,
+    turn_rads: FloatArray | None = None,
 ) -> tuple[RepTiming, ...]:
     """The reps of the set in ``angle_deg`` (thigh angle sampled at ``rate_hz``), none
     where ``handled`` marks the phone turned in the hand (and, for a phone, a set of one or
     two reps must start from rest: in the hand it never settles); the set's first and last
-    reps must end in the ``posture`` they started from (see ``Motion.posture``). A video
-    gives no ``handled``: the camera sees the thigh itself."""
+    reps must end in the ``posture`` they started from (see ``Motion.posture``), and more
+    than half of the reps must turn the phone about one axis (``gravity_dir`` and
+    ``turn_rads``: see ``Motion``). A video gives none of these: the camera sees the thigh
+    itself."""
     pivots = zigzag(angle_deg, min_swing=config.min_rom_deg)
     speed = np.gradient(angle_deg) * rate_hz
     edges = _phase_edges(speed, pivots, config.onset_velocity_fraction)
+    phone = _Phone(handled, posture, gravity_dir, turn_rads)
     best: tuple[tuple[float, int, float], int, list[RepTiming]] = ((-1.0, 0, 0.0), 1, [])
     for sign in (1, -1):
         y = sign * angle_deg
@@ -400,14 +480,14 @@ def find_reps(
         timings = [t for _, t in kept]
         cands = [(pivots[j][0], pivots[j + 1][0], pivots[j + 2][0]) for j in starts]
         adjacent = [k > 0 and starts[k] == starts[k - 1] + 2 for k in range(len(starts))]
-        run = _consistent_run(y, cands, timings, adjacent, config)
-        if not run:
+        found: tuple[list[int], list[RepTiming]] | None = None
+        for run in _consistent_runs(y, cands, timings, adjacent, config):
+            found = _checked(run, timings, speed, rate_hz=rate_hz, phone=phone, config=config)
+            if found:
+                break
+        if not found:
             continue
-        run = _returned(run, timings, posture, rate_hz, config)
-        few = len(run) <= 2 and handled is not None  # a phone that may be in the hand
-        if not run or (few and not _settled(speed, timings[run[0]], rate_hz)):
-            continue
-        reps = [timings[k] for k in run]
+        run, reps = found
         rom = median(r.rom_deg for r in reps)
         span = (starts[run[0]], starts[run[-1]] + 2)
         score = (
