@@ -82,6 +82,11 @@ class AnalysisConfig:
     turns the thigh about the hip-to-hip axis, level within a few degrees while the lifter
     lies on the bench; a phone spun about a steep axis leaves gravity where it is (the
     angle's blend of gyroscope and gravity then swings by itself)."""
+    max_rep_acc_off_plane_fraction: float = 0.3
+    """...and, with a gyroscope but no gravity in the acceleration, the phone's own slow
+    acceleration (turning about the knee: tangential and centripetal) lies in the plane the
+    thigh turns in, under 30 % of it along the axis (a strapped phone: under 5 %); a hand
+    moves a phone every way as it turns it (50-80 %)."""
     max_return_deg: float = 20.0
     """A rep ends in the posture it started from: the phone's orientation at its start and
     end agree within 20 degrees (the angle from gravity or gyroscope drifts a few). A phone

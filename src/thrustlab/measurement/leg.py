@@ -105,6 +105,7 @@ def analyse_leg(recording: Recording, /, *, config: AnalysisConfig) -> LegResult
         posture=turning.posture,
         gravity_dir=turning.gravity_dir,
         turn_rads=turning.turn_rads,
+        own_acc_mps2=turning.own_acc_mps2,
     )
     result = analyse_motion(motion, config=config)
     return LegResult(
@@ -305,6 +306,9 @@ class PhoneTurning:
     gravity."""
     turn_rads: FloatArray | None
     """(N, 3) the gyroscope's rate, smoothed like the angle; None without a gyroscope."""
+    own_acc_mps2: FloatArray | None = None
+    """(N, 3) the phone's own acceleration, smoothed like the angle, its offset removed;
+    None when gravity is in it."""
 
 
 def phone_turning(
@@ -314,8 +318,8 @@ def phone_turning(
     not strapped to a thigh): gravity leaves its circle by ``max_off_plane_deg`` or the
     gyroscope turns about other axes at ``max_off_axis_rads``; the phone's posture (the
     direction of gravity, else the integrated gyroscope: see ``Motion.posture``); and the
-    direction of gravity and the turning rate themselves. All None without gravity or a
-    gyroscope. ``slow_gravity``: ``_slow_gravity``'s result."""
+    direction of gravity, the turning rate and, without gravity, the phone's own
+    acceleration themselves. ``slow_gravity``: ``_slow_gravity``'s result."""
     rate, index = _angle_index(uniform, config)
     handled = posture = direction = slow = None
     if slow_gravity is not None:
@@ -330,7 +334,11 @@ def phone_turning(
         handled = turning if handled is None else handled | turning
         if posture is None:
             posture = np.cumsum(slow, axis=0) / rate  # small turns add up as vectors
-    return PhoneTurning(handled, posture, direction, slow)
+    own = None
+    if not uniform.gravity_included:
+        own = smooth(uniform.acc_mps2, fs_hz=uniform.rate_hz, sigma_hz=config.angle_sigma_hz)
+        own = own[index] - np.median(own, axis=0)  # the sensor's offset
+    return PhoneTurning(handled, posture, direction, slow, own)
 
 
 HANDLING_WINDOW_S = 2.5

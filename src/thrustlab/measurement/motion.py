@@ -56,6 +56,10 @@ class Motion:
     turn_rads: FloatArray | None = None
     """(N, 3) at ``angle_rate_hz``: the phone's turning rate (the gyroscope, smoothed);
     None: not known."""
+    own_acc_mps2: FloatArray | None = None
+    """(N, 3) at ``angle_rate_hz``: the phone's own slow acceleration (recorded without
+    gravity, smoothed like the angle, its offset removed); None: not known, or gravity is
+    in the acceleration."""
     moving: BoolArray | None = None
     """At ``rate_hz``: where the phone moves with the body (sitting up, standing, walking,
     in the hand) beyond the thigh's own turning; None: not known, the angle alone decides
@@ -114,6 +118,7 @@ def analyse_motion(motion: Motion, /, *, config: AnalysisConfig) -> MotionResult
             posture=motion.posture,
             gravity_dir=motion.gravity_dir,
             turn_rads=motion.turn_rads,
+            own_acc_mps2=motion.own_acc_mps2,
             config=config,
         )
     if not reps and not (angle is None and config.mode == "hip_thrust"):

@@ -179,6 +179,16 @@ def axis_tilt_deg(rate_rads: FloatArray, direction: FloatArray, /) -> float:
     return float(np.rad2deg(np.arcsin(min(along, 1.0))))
 
 
+def along_axis_fraction(rate_rads: FloatArray, vectors: FloatArray, /) -> float:
+    """The share (RMS) of ``vectors`` (N, 3) that lies along the main axis of the turning
+    rate ``rate_rads`` (N, 3): about 0 when they lie in the plane the segment turns in."""
+    if rate_rads.shape[0] < 3:
+        return 0.0
+    axis = _principal_axes(rate_rads)[0]
+    total = float(np.einsum("ij,ij->", vectors, vectors))
+    return float(np.sqrt(float(np.sum((vectors @ axis) ** 2)) / max(total, 1e-18)))
+
+
 WINDOW_STEP_S = 0.5
 """Centred windows are evaluated every 0.5 s, each value holding for the samples around."""
 
