@@ -134,6 +134,27 @@ def test_shaking_outside_its_physical_range_is_left_out_and_said() -> None:
     assert "implausible_value" in {flag.code for flag in findings.quality}
 
 
+def test_a_phone_handled_with_no_set_counts_no_rep() -> None:
+    """Seeds beyond the survey's. A hand turns the phone one way and back another, about
+    axes that are not level, and moves it every way as it turns it: the reps must turn the
+    phone about one level axis (``AnalysisConfig.max_rep_off_plane_deg`` and the three after
+    it). With gravity alone a hand's two turns can still lie near one great circle: 2 of
+    the seeds 0-249 count one rep (19 is in the survey)."""
+    for seed in range(24, 60):
+        findings, truth = run(situation("handling", seed=seed))
+        assert truth.n_reps == 0
+        assert findings.set.rep_count == 0, seed
+
+
+def test_set_up_squats_do_not_hide_the_set_beyond_the_survey_seeds() -> None:
+    """Squats loading the bar before a short set: the set is the longest run of reps that
+    passes every check (the next is tried when one fails). Seeds 0-59 all count exact
+    (measured); 24-59 here, the survey holds 0-23."""
+    for seed in range(24, 60):
+        findings, truth = run(situation("set_up", seed=seed))
+        assert findings.set.rep_count == truth.n_reps, seed
+
+
 def test_the_survey_of_real_life_sets_meets_its_targets() -> None:
     rows = {row.name: row for row in survey(24)}
     assert sum(row.sets for row in rows.values()) >= 300
@@ -142,15 +163,26 @@ def test_the_survey_of_real_life_sets_meets_its_targets() -> None:
     # movement after a calm set is never read as shaking that carries on after it
     assert sum(row.false_alarms for row in rows.values()) == 0
     # the situations the rules now handle, exact on 98 % or more of their sets
-    for name in ("tidy", "dismount", "one_rep", "lead_in", "rest_pause", "partial_last"):
+    for name in (
+        "tidy",
+        "dismount",
+        "one_rep",
+        "lead_in",
+        "set_up",
+        "rest_pause",
+        "partial_last",
+        "after_set",
+    ):
         assert rows[name].exact_pct >= 98, name
     assert rows["partial_last"].partial_flagged == rows["partial_last"].partial_true
     # Measured short of the 98 % target (README, "Realistic sets"); these hold the gains:
-    # set-up, movement after the set, a slipping phone, handling and all at once miss on
-    # about one set in ten; acceleration alone and cyclic mode around a set do worse.
-    for name in ("set_up", "after_set", "slip", "mixed"):
-        assert rows[name].exact_pct >= 80, name
-    assert rows["handling"].exact_pct >= 80
+    # a slipping phone and all at once miss on about one set in twelve (a slip that splits
+    # a rep, or upsets the only rep), handling on one in 24 (gravity alone: a hand's two
+    # turns near one great circle); acceleration alone and cyclic mode around a set do
+    # worse.
+    for name in ("slip", "mixed"):
+        assert rows[name].exact_pct >= 90, name
+    assert rows["handling"].exact_pct >= 95
     assert rows["no_gravity_no_gyro"].exact_pct >= 50
     overall = sum(r.exact for r in rows.values()) / sum(r.sets for r in rows.values())
-    assert overall >= 0.88
+    assert overall >= 0.92

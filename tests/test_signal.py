@@ -8,7 +8,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from thrustlab.signal.filters import band_gain, bandpass, lowpass, next_fast_len
-from thrustlab.signal.orientation import angle_from_gravity, angle_from_gyro
+from thrustlab.signal.orientation import (
+    along_axis_fraction,
+    angle_from_gravity,
+    angle_from_gyro,
+    axis_tilt_deg,
+    span_off_axis_fraction,
+    span_off_plane_deg,
+)
 from thrustlab.signal.resample import to_uniform
 from thrustlab.signal.spectra import peak_frequency, power_spectrum
 
@@ -123,3 +130,38 @@ def test_gyro_angle_integrates_the_dominant_axis_without_bias() -> None:
     angle = angle_from_gyro(gyro, fs_hz=fs)
     # 0.5 degree: the bias estimate comes from the still samples
     assert abs(angle[-1] - angle[0]) == pytest.approx(40.0, abs=0.5)
+
+
+def _turned_about(axis: np.ndarray, angles_rad: np.ndarray, start: np.ndarray) -> np.ndarray:
+    """``start`` turned about the unit ``axis`` by each of ``angles_rad`` (Rodrigues)."""
+    c, s = np.cos(angles_rad)[:, None], np.sin(angles_rad)[:, None]
+    return start * c + np.cross(axis, start) * s + axis[None, :] * (axis @ start) * (1 - c)
+
+
+def test_a_turn_about_one_level_axis_reads_as_one_axis_and_two_turns_do_not() -> None:
+    up = np.array([0.0, 0.0, 1.0])
+    level = np.array([0.0, 1.0, 0.0])
+    there = np.deg2rad(np.linspace(0.0, 40.0, 100))
+    rep = _turned_about(level, np.concatenate([there, there[::-1]]), up)  # out and back
+    rate = np.outer(np.gradient(np.concatenate([there, there[::-1]])), level)
+    # exact geometry: only rounding
+    assert span_off_plane_deg(rep) == pytest.approx(0.0, abs=1e-3)
+    assert span_off_axis_fraction(rate) == pytest.approx(0.0, abs=1e-6)
+    assert axis_tilt_deg(rate, rep) == pytest.approx(0.0, abs=1e-3)
+    # the thigh's own acceleration (tangential, centripetal) lies in the plane it turns in
+    own = np.cross(level, rep)
+    assert along_axis_fraction(rate, own) == pytest.approx(0.0, abs=1e-6)
+
+    # a hand: 40 degrees about one axis, back about another 60 degrees away
+    other = np.array([0.0, np.cos(np.deg2rad(60)), np.sin(np.deg2rad(60))])
+    out = _turned_about(level, there, up)
+    back = _turned_about(other, -there, out[-1])
+    hand = np.vstack([out, back])
+    hand_rate = np.vstack(
+        [np.outer(np.gradient(there), level), np.outer(-np.gradient(there), other)]
+    )
+    assert span_off_plane_deg(hand) > 1.0
+    assert span_off_axis_fraction(hand_rate) > 0.3
+    # and a phone spun flat on a table turns about gravity itself
+    spun = np.outer(np.gradient(there), up)
+    assert axis_tilt_deg(spun, np.tile(up, (there.size, 1))) == pytest.approx(90.0, abs=1e-6)

@@ -67,6 +67,26 @@ class AnalysisConfig:
     """...and likewise where the gyroscope turns about other axes at 0.4 rad/s (23 deg/s)
     or more: a hand turns a phone every way at 1-5 rad/s, a strapped phone's other turning
     stays near its noise."""
+    max_rep_off_plane_deg: float = 1.0
+    """Over a rep itself, gravity seen from a phone strapped to the thigh stays within 1
+    degree (RMS) of one great circle: the thigh turns about the hip-to-hip axis and the
+    phone's own acceleration (turning about the knee, the hips rising) lies in the same
+    plane. A phone turned one way in the hand and back another strays 1-15 degrees. More
+    than half of a set's reps must keep to it (a phone slipping on the thigh upsets one)."""
+    max_rep_off_axis_fraction: float = 0.1
+    """...and the gyroscope turns about other axes at under a tenth of its rate about the
+    main one (a strapped phone's other turning is noise, under 2 %; a hand's two turns
+    about different axes reach 10-60 %)."""
+    max_rep_axis_tilt_deg: float = 30.0
+    """...and, with both, the axis it turns about is within 30 degrees of level: a hip thrust
+    turns the thigh about the hip-to-hip axis, level within a few degrees while the lifter
+    lies on the bench; a phone spun about a steep axis leaves gravity where it is (the
+    angle's blend of gyroscope and gravity then swings by itself)."""
+    max_rep_acc_off_plane_fraction: float = 0.3
+    """...and, with a gyroscope but no gravity in the acceleration, the phone's own slow
+    acceleration (turning about the knee: tangential and centripetal) lies in the plane the
+    thigh turns in, under 30 % of it along the axis (a strapped phone: under 5 %); a hand
+    moves a phone every way as it turns it (50-80 %)."""
     max_return_deg: float = 20.0
     """A rep ends in the posture it started from: the phone's orientation at its start and
     end agree within 20 degrees (the angle from gravity or gyroscope drifts a few). A phone

@@ -87,7 +87,7 @@ def analyse_leg(recording: Recording, /, *, config: AnalysisConfig) -> LegResult
     angle, angle_rate_hz = thigh_angle(uniform, jolts, config, slow_gravity=gravity)
     if not uniform.gravity_included and uniform.gyro_rads is None:
         flags.append(_FROM_ACCELERATION)
-    handled, posture = handled_mask(uniform, config, slow_gravity=gravity)
+    turning = phone_turning(uniform, config, slow_gravity=gravity)
     movement, min_swing = None, 0.0
     if config.mode == "cyclic":
         movement, source = movement_signal((uniform.gyro_rads, uniform.acc_mps2), rate_hz=rate)
@@ -101,8 +101,11 @@ def analyse_leg(recording: Recording, /, *, config: AnalysisConfig) -> LegResult
         movement_min_swing=min_swing,
         no_angle=_NO_ORIENTATION,
         moving=body_moving(spectrum, rate_hz=rate, config=config),
-        handled=handled,
-        posture=posture,
+        handled=turning.handled,
+        posture=turning.posture,
+        gravity_dir=turning.gravity_dir,
+        turn_rads=turning.turn_rads,
+        own_acc_mps2=turning.own_acc_mps2,
     )
     result = analyse_motion(motion, config=config)
     return LegResult(
@@ -290,20 +293,40 @@ def body_moving(acc: Spectrum, /, *, rate_hz: float, config: AnalysisConfig) -> 
     return widened(power > config.rest_max_movement_mps2**2, by=margin)
 
 
-def handled_mask(
+@dataclass(frozen=True, slots=True)
+class PhoneTurning:
+    """How the phone turns, at the angle's rate (see ``phone_turning``)."""
+
+    handled: BoolArray | None
+    """Where the phone turns about more than one axis (in the hand, not on a thigh)."""
+    posture: FloatArray | None
+    """Where the phone points (see ``Motion.posture``)."""
+    gravity_dir: FloatArray | None
+    """(N, 3) the direction of gravity in the phone's axes (unit vectors); None without
+    gravity."""
+    turn_rads: FloatArray | None
+    """(N, 3) the gyroscope's rate, smoothed like the angle; None without a gyroscope."""
+    own_acc_mps2: FloatArray | None = None
+    """(N, 3) the phone's own acceleration, smoothed like the angle, its offset removed;
+    None when gravity is in it."""
+
+
+def phone_turning(
     uniform: Uniform, config: AnalysisConfig, *, slow_gravity: FloatArray | None
-) -> tuple[BoolArray | None, FloatArray | None]:
+) -> PhoneTurning:
     """At the angle's rate: where the phone turns about more than one axis (in the hand,
     not strapped to a thigh): gravity leaves its circle by ``max_off_plane_deg`` or the
-    gyroscope turns about other axes at ``max_off_axis_rads``; and the phone's posture (the
-    direction of gravity, else the integrated gyroscope: see ``Motion.posture``). None
-    without gravity or a gyroscope. ``slow_gravity``: ``_slow_gravity``'s result."""
+    gyroscope turns about other axes at ``max_off_axis_rads``; the phone's posture (the
+    direction of gravity, else the integrated gyroscope: see ``Motion.posture``); and the
+    direction of gravity, the turning rate and, without gravity, the phone's own
+    acceleration themselves. ``slow_gravity``: ``_slow_gravity``'s result."""
     rate, index = _angle_index(uniform, config)
-    handled = posture = None
+    handled = posture = direction = slow = None
     if slow_gravity is not None:
         off = off_plane_deg(slow_gravity, fs_hz=rate, window_s=HANDLING_WINDOW_S)
         handled = off > config.max_off_plane_deg
-        posture = slow_gravity / np.maximum(np.linalg.norm(slow_gravity, axis=1), 1e-9)[:, None]
+        direction = slow_gravity / np.maximum(np.linalg.norm(slow_gravity, axis=1), 1e-9)[:, None]
+        posture = direction
     if uniform.gyro_rads is not None:  # smoothed at the angle's rate: far cheaper, same band
         slow = smooth(uniform.gyro_rads[index], fs_hz=rate, sigma_hz=config.angle_sigma_hz)
         off = off_axis_rads(slow, fs_hz=rate, window_s=HANDLING_WINDOW_S)
@@ -311,7 +334,11 @@ def handled_mask(
         handled = turning if handled is None else handled | turning
         if posture is None:
             posture = np.cumsum(slow, axis=0) / rate  # small turns add up as vectors
-    return handled, posture
+    own = None
+    if not uniform.gravity_included:
+        own = smooth(uniform.acc_mps2, fs_hz=uniform.rate_hz, sigma_hz=config.angle_sigma_hz)
+        own = own[index] - np.median(own, axis=0)  # the sensor's offset
+    return PhoneTurning(handled, posture, direction, slow, own)
 
 
 HANDLING_WINDOW_S = 2.5

@@ -50,6 +50,16 @@ class Motion:
     """(N, 3) at ``angle_rate_hz``: where the phone points, such that the distance between
     two rows is about the angle (rad) it turned between them (the direction of gravity, or
     the integrated gyroscope); None: not known."""
+    gravity_dir: FloatArray | None = None
+    """(N, 3) at ``angle_rate_hz``: the direction of gravity in the phone's axes (unit
+    vectors); None: not known."""
+    turn_rads: FloatArray | None = None
+    """(N, 3) at ``angle_rate_hz``: the phone's turning rate (the gyroscope, smoothed);
+    None: not known."""
+    own_acc_mps2: FloatArray | None = None
+    """(N, 3) at ``angle_rate_hz``: the phone's own slow acceleration (recorded without
+    gravity, smoothed like the angle, its offset removed); None: not known, or gravity is
+    in the acceleration."""
     moving: BoolArray | None = None
     """At ``rate_hz``: where the phone moves with the body (sitting up, standing, walking,
     in the hand) beyond the thigh's own turning; None: not known, the angle alone decides
@@ -106,6 +116,9 @@ def analyse_motion(motion: Motion, /, *, config: AnalysisConfig) -> MotionResult
             rate_hz=angle_rate_hz,
             handled=motion.handled,
             posture=motion.posture,
+            gravity_dir=motion.gravity_dir,
+            turn_rads=motion.turn_rads,
+            own_acc_mps2=motion.own_acc_mps2,
             config=config,
         )
     if not reps and not (angle is None and config.mode == "hip_thrust"):

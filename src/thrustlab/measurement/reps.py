@@ -12,12 +12,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from itertools import pairwise
-from statistics import median
+from statistics import median, median_low
 
 import numpy as np
 import numpy.typing as npt
 
 from thrustlab.config import AnalysisConfig
+from thrustlab.signal.orientation import (
+    along_axis_fraction,
+    axis_tilt_deg,
+    span_off_axis_fraction,
+    span_off_plane_deg,
+)
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
@@ -47,6 +53,9 @@ usual pause plus a second."""
 HANDLED_SHARE = 0.75
 """A swing with more than three quarters of its time in the hand (turning about several
 axes) is not a rep; a phone that slips on the thigh disturbs the 2.5 s around that moment."""
+ONSET_FRACTION = 0.1
+"""A rep's own eccentric, when the fall runs on into other movements, ends where it slows
+to 10 % of its peak speed (``onset_velocity_fraction``'s default)."""
 DIP_FRACTION = 0.5
 """A local minimum of the angular speed below half the movement's peak parts two
 movements."""
@@ -119,16 +128,18 @@ def _candidates(pivots: list[tuple[int, int]], sign: int) -> list[int]:
     ]
 
 
-def _consistent_run(
+def _consistent_runs(
     y: FloatArray,
     cands: list[tuple[int, int, int]],
     reps: list[RepTiming],
     adjacent: list[bool],
     config: AnalysisConfig,
-) -> list[int]:
-    """Indices of the longest run of candidates, each following the one before it
+) -> list[list[int]]:
+    """Indices of the runs of candidates, the longest first, each candidate following the
+    one before it
     (``adjacent``: it starts at the bottom where that one ended) with a like range of motion
     and a like top; edge candidates that last far longer than the others are trimmed off.
+    Runs of one length come largest range first.
 
     Levels are compared rep to rep, not with one level for the whole set, so a slow drift
     (an integrated angle, a phone that shifts on the thigh) does not break the set. A range
@@ -173,9 +184,8 @@ def _consistent_run(
         else:
             runs.append([k])
             like = k
-    if not runs:
-        return []
-    return _without_long_edges(max(runs, key=lambda r: (len(r), float(amp[r].sum()))), duration)
+    runs.sort(key=lambda r: (len(r), float(amp[r].sum())), reverse=True)
+    return [_without_long_edges(run, duration) for run in runs]
 
 
 def _without_long_edges(run: list[int], duration: FloatArray) -> list[int]:
@@ -249,12 +259,36 @@ def _timing(
     overshoot = 0.1 * (float(y[top]) - level)
     if y[b1] < level - overshoot:  # the fall runs on past the bottom: the rep ends there
         end = min(end, top + int(np.argmax(y[top : b1 + 1] <= level)))
+        lock1, end = _own_fall(y[top : b1 + 1], level + overshoot, lock1 - top, end - top)
+        lock1, end = lock1 + top, end + top
     if y[b0] < level - overshoot:
         start = max(start, b0 + int(np.flatnonzero(y[b0 : top + 1] <= level)[-1]))
     rom = float(y[pivots[j + 1][0]] - y[start])
     return RepTiming(
         start / rate_hz, lock0 / rate_hz, max(lock1, lock0) / rate_hz, end / rate_hz, rom, 0.0
     )
+
+
+def _own_fall(fall: FloatArray, near: float, start: int, end: int) -> tuple[int, int]:
+    """Where the fall from the top (``fall``: the angle from the top on, past the bottom)
+    starts and ends, given the stretch's ``start`` and ``end`` (indices into ``fall``): the
+    movement that brings the thigh ``near`` the bottom, from and to where it turns at
+    ``ONSET_FRACTION`` of its own peak speed. The fastest movement of the stretch may be a
+    later one (sitting up after a rest, read through the body's jolts without a
+    gyroscope); the rep's own eccentric is the one that comes down to the bottom."""
+    k = int(np.argmax(fall <= near))
+    speed = -np.gradient(fall) if fall.size > 1 else np.zeros(1)
+    peak = float(speed[: k + 1].max())
+    if peak <= 0:
+        return start, end
+    slow = speed <= ONSET_FRACTION * peak
+    after = np.flatnonzero(slow[k:])
+    before = np.flatnonzero(slow[: k + 1])
+    if after.size:
+        end = min(end, k + int(after[0]))
+    if start > k and before.size:
+        start = int(before[-1])
+    return start, end
 
 
 def _with_rise(y: FloatArray, r: RepTiming, rate_hz: float) -> RepTiming:
@@ -321,14 +355,19 @@ def _returned(
     run: list[int],
     reps: list[RepTiming],
     posture: FloatArray | None,
+    /,
+    *,
     rate_hz: float,
     config: AnalysisConfig,
+    steady: set[int],
 ) -> list[int]:
     """``run`` without the reps at its ends that do not come back to the posture they
-    started from (a phone turned one way in the hand and back another) and stand apart
-    from the set (the hand takes the phone after a rest), or come two or more in a row; a
-    set's own last rep follows the others at their pace, so a phone that turns on the thigh
-    during it keeps it. In a run of one or two reps, each must come back."""
+    started from or are not ``steady`` (do not turn about one axis: see ``_one_axis``) (a
+    phone turned one way in the hand and back another) and stand apart from the set (the
+    hand takes the phone after a rest; the set's usual pause is the lower median, so that
+    one long pause cannot set it), or come two or more in a row; a set's own last rep
+    follows the others at their pace, so a phone that turns on the thigh during it keeps
+    it. In a run of one or two reps, each must come back (a slip may upset one of two)."""
     if posture is None:
         return run
     last = posture.shape[0] - 1
@@ -341,19 +380,50 @@ def _returned(
     run = list(run)
     if len(run) < 3:
         return [k for k in run if back(k)]
+
+    def fits(k: int) -> bool:
+        return k in steady and back(k)
+
     gaps = [reps[b].start_s - reps[a].end_s for a, b in pairwise(run)]
-    usual = EDGE_GAP_FACTOR * median(gaps) + 1.0
+    usual = EDGE_GAP_FACTOR * median_low(gaps) + 1.0
 
     def apart(first: int, second: int) -> bool:
         return reps[second].start_s - reps[first].end_s > usual
 
-    head = next((i for i, k in enumerate(run) if back(k)), len(run))
+    head = next((i for i, k in enumerate(run) if fits(k)), len(run))
     if head >= 2 or (head == 1 and apart(run[0], run[1])):
         run = run[head:]
-    tail = next((i for i, k in enumerate(reversed(run)) if back(k)), len(run))
+    tail = next((i for i, k in enumerate(reversed(run)) if fits(k)), len(run))
     if tail >= 2 or (tail == 1 and apart(run[-2], run[-1])):
         run = run[: len(run) - tail]
     return run
+
+
+def _one_axis(r: RepTiming, rate_hz: float, phone: _Phone, config: AnalysisConfig) -> bool:
+    """The rep turns the phone about one axis over the rep itself: gravity
+    (``phone.gravity_dir``) stays on one great circle within ``max_rep_off_plane_deg``, the
+    gyroscope (``phone.turn_rads``) turns about other axes at under
+    ``max_rep_off_axis_fraction`` of its main rate, that axis lies within
+    ``max_rep_axis_tilt_deg`` of level, and the phone's own acceleration (without gravity,
+    ``phone.own_acc_mps2``) lies in the plane it turns in
+    (``max_rep_acc_off_plane_fraction``). A thigh does; a phone turned one way in the hand and
+    back another does not. True when neither is known (a video sees the thigh itself)."""
+    gravity, turning = phone.gravity_dir, phone.turn_rads
+    lo, hi = round(r.start_s * rate_hz), round(r.end_s * rate_hz) + 1
+    if gravity is not None and span_off_plane_deg(gravity[lo:hi]) > config.max_rep_off_plane_deg:
+        return False
+    if turning is None:
+        return True
+    if span_off_axis_fraction(turning[lo:hi]) > config.max_rep_off_axis_fraction:
+        return False
+    own = phone.own_acc_mps2
+    if own is not None and (
+        along_axis_fraction(turning[lo:hi], own[lo:hi]) > config.max_rep_acc_off_plane_fraction
+    ):
+        return False
+    return gravity is None or (
+        axis_tilt_deg(turning[lo:hi], gravity[lo:hi]) <= config.max_rep_axis_tilt_deg
+    )
 
 
 def _settled(speed: FloatArray, first: RepTiming, rate_hz: float) -> bool:
@@ -374,6 +444,43 @@ def handled_share(handled: BoolArray, lo: int, hi: int) -> float:
     return float(np.mean(handled[lo : hi + 1])) if hi >= lo else 0.0
 
 
+@dataclass(frozen=True, slots=True)
+class _Phone:
+    """What a phone tells beside the angle (see ``find_reps``); all None for a video."""
+
+    handled: BoolArray | None
+    posture: FloatArray | None
+    gravity_dir: FloatArray | None
+    turn_rads: FloatArray | None
+    own_acc_mps2: FloatArray | None
+
+
+def _checked(
+    run: list[int],
+    timings: list[RepTiming],
+    speed: FloatArray,
+    /,
+    *,
+    rate_hz: float,
+    phone: _Phone,
+    config: AnalysisConfig,
+) -> tuple[list[int], list[RepTiming]] | None:
+    """``run`` as a set, without the reps at its ends that do not come back to their
+    posture; None when nothing is left, when a phone's set of one or two reps does not
+    start from rest, or when no more than half of its reps turn the phone about one axis
+    (``_one_axis``)."""
+    if not run:
+        return None
+    steady = {k for k in run if _one_axis(timings[k], rate_hz, phone, config)}
+    run = _returned(run, timings, phone.posture, rate_hz=rate_hz, config=config, steady=steady)
+    few = len(run) <= 2 and phone.handled is not None  # a phone that may be in the hand
+    if not run or (few and not _settled(speed, timings[run[0]], rate_hz)):
+        return None
+    if 2 * len(steady.intersection(run)) < max(len(run), 2):  # a slip on the thigh upsets one
+        return None
+    return run, [timings[k] for k in run]
+
+
 def find_reps(
     angle_deg: FloatArray,
     /,
@@ -382,15 +489,22 @@ def find_reps(
     config: AnalysisConfig,
     handled: BoolArray | None = None,
     posture: FloatArray | None = None,
+    gravity_dir: FloatArray | None = None,
+    turn_rads: FloatArray | None = None,
+    own_acc_mps2: FloatArray | None = None,
 ) -> tuple[RepTiming, ...]:
     """The reps of the set in ``angle_deg`` (thigh angle sampled at ``rate_hz``), none
     where ``handled`` marks the phone turned in the hand (and, for a phone, a set of one or
     two reps must start from rest: in the hand it never settles); the set's first and last
-    reps must end in the ``posture`` they started from (see ``Motion.posture``). A video
-    gives no ``handled``: the camera sees the thigh itself."""
+    reps must end in the ``posture`` they started from (see ``Motion.posture``), and more
+    than half of the reps must turn the phone about one axis (``gravity_dir``,
+    ``turn_rads`` and ``own_acc_mps2``: see ``Motion``). When the longest run of reps fails
+    these checks, the next is tried. A video gives none of these: the camera sees the thigh
+    itself."""
     pivots = zigzag(angle_deg, min_swing=config.min_rom_deg)
     speed = np.gradient(angle_deg) * rate_hz
     edges = _phase_edges(speed, pivots, config.onset_velocity_fraction)
+    phone = _Phone(handled, posture, gravity_dir, turn_rads, own_acc_mps2)
     best: tuple[tuple[float, int, float], int, list[RepTiming]] = ((-1.0, 0, 0.0), 1, [])
     for sign in (1, -1):
         y = sign * angle_deg
@@ -400,14 +514,14 @@ def find_reps(
         timings = [t for _, t in kept]
         cands = [(pivots[j][0], pivots[j + 1][0], pivots[j + 2][0]) for j in starts]
         adjacent = [k > 0 and starts[k] == starts[k - 1] + 2 for k in range(len(starts))]
-        run = _consistent_run(y, cands, timings, adjacent, config)
-        if not run:
+        found: tuple[list[int], list[RepTiming]] | None = None
+        for run in _consistent_runs(y, cands, timings, adjacent, config):
+            found = _checked(run, timings, speed, rate_hz=rate_hz, phone=phone, config=config)
+            if found:
+                break
+        if not found:
             continue
-        run = _returned(run, timings, posture, rate_hz, config)
-        few = len(run) <= 2 and handled is not None  # a phone that may be in the hand
-        if not run or (few and not _settled(speed, timings[run[0]], rate_hz)):
-            continue
-        reps = [timings[k] for k in run]
+        run, reps = found
         rom = median(r.rom_deg for r in reps)
         span = (starts[run[0]], starts[run[-1]] + 2)
         score = (

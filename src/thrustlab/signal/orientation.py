@@ -149,6 +149,46 @@ def off_axis_rads(gyro_rads: FloatArray, /, *, fs_hz: float, window_s: float) ->
     return np.asarray(np.sqrt(np.clip(values[:, 0] + values[:, 1], 0.0, None)))
 
 
+def span_off_plane_deg(direction: FloatArray, /) -> float:
+    """How far (degrees, RMS) the unit vectors ``direction`` (N, 3) stray from the one
+    great circle that fits them best: about 0 for a segment turning about one axis."""
+    if direction.shape[0] < 3:
+        return 0.0
+    smallest = float(np.linalg.eigvalsh(direction.T @ direction / direction.shape[0])[0])
+    return float(np.rad2deg(np.arcsin(np.sqrt(min(max(smallest, 0.0), 1.0)))))
+
+
+def span_off_axis_fraction(rate_rads: FloatArray, /) -> float:
+    """The turning rate ``rate_rads`` (N, 3) about other axes than its main one, as a
+    fraction of the rate about it (RMS): about 0 for a segment turning about one axis."""
+    if rate_rads.shape[0] < 3:
+        return 0.0
+    values = np.linalg.eigvalsh(rate_rads.T @ rate_rads / rate_rads.shape[0])
+    return float(np.sqrt(max(float(values[0] + values[1]), 0.0) / max(float(values[2]), 1e-18)))
+
+
+def axis_tilt_deg(rate_rads: FloatArray, direction: FloatArray, /) -> float:
+    """How far (degrees) the main axis of the turning rate ``rate_rads`` (N, 3) tilts from
+    the plane perpendicular to the mean of the unit vectors ``direction`` (N, 3): 0 for a
+    segment turning about a level axis when ``direction`` is gravity's."""
+    if rate_rads.shape[0] < 3:
+        return 0.0
+    axis = _principal_axes(rate_rads)[0]
+    mean = direction.mean(axis=0)
+    along = abs(float(axis @ mean)) / max(float(np.linalg.norm(mean)), 1e-9)
+    return float(np.rad2deg(np.arcsin(min(along, 1.0))))
+
+
+def along_axis_fraction(rate_rads: FloatArray, vectors: FloatArray, /) -> float:
+    """The share (RMS) of ``vectors`` (N, 3) that lies along the main axis of the turning
+    rate ``rate_rads`` (N, 3): about 0 when they lie in the plane the segment turns in."""
+    if rate_rads.shape[0] < 3:
+        return 0.0
+    axis = _principal_axes(rate_rads)[0]
+    total = float(np.einsum("ij,ij->", vectors, vectors))
+    return float(np.sqrt(float(np.sum((vectors @ axis) ** 2)) / max(total, 1e-18)))
+
+
 WINDOW_STEP_S = 0.5
 """Centred windows are evaluated every 0.5 s, each value holding for the samples around."""
 
