@@ -184,3 +184,12 @@ def test_a_version_1_document_in_an_old_log_is_still_read() -> None:
     assert (flag.urgency, flag.name) == ("now", "Sharp pain")
     assert analysis.assessment.causes[0].strength == "strong"
     assert to_document(analysis)["schema"] == "thrustlab.analysis/2"
+
+
+def test_a_document_that_is_not_an_analysis_is_refused_in_one_line() -> None:
+    from thrustlab.errors import DocumentError
+
+    with pytest.raises(DocumentError, match="not a thrustlab analysis"):
+        from_document({"schema": "something/else"})
+    with pytest.raises(DocumentError, match="broken"):
+        from_document({"schema": "thrustlab.analysis/2", "source": None})

@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from thrustlab.analysis import Analysis
-from thrustlab.errors import InputError
+from thrustlab.errors import DocumentError
 from thrustlab.explanation.assessment import Assessment
 from thrustlab.explanation.knowledge import load_knowledge
 from thrustlab.explanation.scoring import strength_of
@@ -30,10 +30,6 @@ READABLE = ("thrustlab.analysis/1", SCHEMA)
 DECIMALS = 4
 """Floats are given to 4 decimals (0.1 mg, 0.1 ms, 0.0001 Hz, far below what is measured),
 and smaller ones to 4 significant digits (spectra)."""
-
-
-class DocumentError(InputError):
-    """A stored or given analysis document is not one thrustlab can read."""
 
 
 def to_document(analysis: Analysis, /) -> dict[str, Any]:

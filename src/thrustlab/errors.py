@@ -7,7 +7,8 @@
     │   ├── ReadError         a file cannot be read; the message names the file and the fault
     │   │   └── FormatError   the file's format is not recognised, or not the one forced
     │   ├── OptionError       an option or answer has a value that makes no sense
-    │   └── EditedClipError   a video holds scene cuts: a set must be filmed in one take
+    │   ├── EditedClipError   a video holds scene cuts: a set must be filmed in one take
+    │   └── DocumentError     a stored or given analysis is not a thrustlab.analysis document
     └── AnalysisError         the data were read but cannot be analysed at all
 
 Data-quality problems that still let a result be computed are not exceptions: they become
@@ -53,6 +54,10 @@ class EditedClipError(InputError):
         super().__init__(
             f"the clip has {n} cut{'s' if n != 1 else ''} (at {shown}): film the set in one take"
         )
+
+
+class DocumentError(InputError):
+    """A stored or given analysis document is not one thrustlab can read."""
 
 
 class AnalysisError(ThrustlabError):
