@@ -103,3 +103,25 @@ def test_demo_prints_an_assessment_and_writes_the_report(tmp_path: Path) -> None
     assert out.read_text("utf-8").startswith("<!DOCTYPE html>")
     bad = CliRunner().invoke(app, ["demo", "--scenario", "sleepy"])
     assert bad.exit_code != 0
+
+
+def test_demo_saves_its_recording_and_the_printed_command_gives_the_same_answer(
+    tmp_path: Path,
+) -> None:
+    import json
+    import re
+    import shlex
+
+    out = tmp_path / "demo.html"
+    result = CliRunner().invoke(app, ["demo", "--report", str(out)])
+    assert result.exit_code == 0, result.output
+    assert out.with_suffix(".csv").exists()
+    command = re.search(r"^  (thrustlab analyze .*)$", result.output, flags=re.MULTILINE)
+    assert command, result.output
+    again = CliRunner().invoke(app, [*shlex.split(command.group(1))[1:], "--json"])
+    assert again.exit_code == 0, again.output
+    document = json.loads(again.stdout)
+    reps = re.search(r"Simulated set: \w+ \(seed \d+\), (\d+) reps", result.output)
+    assert reps and document["set"]["rep_count"] == int(reps.group(1))
+    printed = " ".join(result.output.split())  # rich wraps long lines
+    assert " ".join(document["assessment"]["headline"].split()) in printed

@@ -136,6 +136,9 @@ def test_add_with_a_recording_stores_its_analysis(db: str, tmp_path: Path) -> No
     out = run(f"log add --db {db} --date 2024-05-01 --load-kg 100 --recording {path}")
     assert "analysis:" in out
     document = json.loads(run(f"log show 1 --db {db} --json"))
+    verdict_line = f"  {document['assessment']['verdict'].upper()}: "
+    assert verdict_line + document["assessment"]["headline"] in out  # the verdict and why
+    document = json.loads(run(f"log show 1 --db {db} --json"))
     assert document["schema"] == "thrustlab.analysis/2"
     assert document["set"]["rep_count"] == n_reps
     assert document["assessment"]["verdict"] in ("normal", "caution", "stop")

@@ -145,12 +145,16 @@ def add(
         set_id = row.id
     typer.echo(f"Logged set {set_id}: {_describe(new)} on {day.isoformat()} ({lifter}).")
     if analysis is not None:
+        from thrustlab.document import from_document
+        from thrustlab.explanation.assessment import shown_verdict
+
+        assessment = from_document(analysis.findings_json).assessment
         typer.echo(
             f"  analysis: {_num(analysis.rep_count)} reps, "
             f"tremor {_num(analysis.tremor_rms_mps2)} m/s², "
-            f"slowdown {_num(analysis.concentric_slowdown_pct)} %, "
-            f"verdict {analysis.verdict or '-'}"
+            f"slowdown {_num(analysis.concentric_slowdown_pct)} %"
         )
+        typer.echo(f"  {shown_verdict(assessment).upper()}: {assessment.headline}")
     checks = history_checks(
         history,
         today=day,
