@@ -64,11 +64,19 @@ def test_a_bad_url_is_a_database_error() -> None:
 
 
 def test_an_unreachable_server_is_a_database_error() -> None:
-    with pytest.raises(DatabaseError, match="cannot open"):
+    with pytest.raises(DatabaseError, match="cannot open") as raised:
         open_log("postgresql+psycopg://nobody@127.0.0.1:1/none?connect_timeout=2")
+    assert "\n" not in str(raised.value) and "--db" in str(raised.value)
+
+
+def test_a_missing_folder_is_an_error_not_a_new_folder(tmp_path: Path) -> None:
+    with pytest.raises(DatabaseError, match="does not exist"):
+        open_log(f"sqlite:///{tmp_path / 'typo' / 'log.sqlite3'}")
+    assert not (tmp_path / "typo").exists()
 
 
 def test_make_engine_makes_no_database_file_until_used(tmp_path: Path) -> None:
+    (tmp_path / "sub").mkdir()
     engine = make_engine(f"sqlite:///{tmp_path / 'sub' / 'log.sqlite3'}")
     assert not (tmp_path / "sub" / "log.sqlite3").exists()
     with engine.connect() as connection:

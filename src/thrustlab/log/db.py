@@ -40,8 +40,10 @@ def resolve_url(url: str | None = None) -> str:
     return url or os.environ.get(DATABASE_URL_ENV) or default_url()
 
 
-def make_engine(url: str, /, *, echo: bool = False) -> Engine:
-    """An engine for ``url``; SQLite engines get the pragmas that keep the log safe."""
+def make_engine(url: str, /, *, echo: bool = False, make_folder: bool = False) -> Engine:
+    """An engine for ``url``; SQLite engines get the pragmas that keep the log safe. A
+    SQLite file's folder is made only with ``make_folder`` (the default log's folder): a
+    folder someone named must exist, so a typo is an error rather than a new folder."""
     try:
         parsed = make_url(url)
     except ArgumentError as error:
@@ -49,7 +51,13 @@ def make_engine(url: str, /, *, echo: bool = False) -> Engine:
     if parsed.get_backend_name() != "sqlite":
         return create_engine(parsed, echo=echo, pool_pre_ping=True)
     if parsed.database and parsed.database != ":memory:":
-        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        folder = Path(parsed.database).parent
+        if make_folder:
+            folder.mkdir(parents=True, exist_ok=True)
+        elif not folder.is_dir():
+            raise DatabaseError(
+                f"the folder {folder} does not exist: create it, or give another database URL"
+            )
     engine = create_engine(parsed, echo=echo, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S})
     event.listen(engine, "connect", _sqlite_on_connect)
     event.listen(engine, "begin", _sqlite_on_begin)
@@ -132,13 +140,18 @@ def alembic_config(engine: Engine | None, /) -> Any:
 
 def open_log(url: str | None = None, /) -> Engine:
     """The engine of the log at ``url`` (see ``resolve_url``), migrated to the newest schema."""
-    engine = make_engine(resolve_url(url))
+    resolved = resolve_url(url)
+    engine = make_engine(resolved, make_folder=resolved == default_url())
     try:
         if _stored_revision(engine) != HEAD_REVISION:
             upgrade(engine)
     except OperationalError as error:
         engine.dispose()
-        raise DatabaseError(f"cannot open the log database: {error.orig}") from None
+        reason = str(error.orig).strip().splitlines()[0]
+        raise DatabaseError(
+            f"cannot open the log database ({reason}): check the database URL (--db or "
+            f"${DATABASE_URL_ENV})"
+        ) from None
     return engine
 
 
