@@ -162,3 +162,14 @@ def test_analyze_a_video_gives_the_same_contract(tmp_path: Path) -> None:
     assert out["form"] is not None
     assert out["assessment"]["verdict"] in ("normal", "caution", "stop")
     assert annotated.stat().st_size > 0
+
+
+def test_serve_says_where_on_which_database_and_warns_without_a_secret_key() -> None:
+    from thrustlab.cli.serve import startup_lines
+
+    lines = startup_lines("127.0.0.1", 8000, "postgresql+psycopg://me:hunter2@db/x", secret=False)
+    assert lines[0].startswith("thrustlab web app on http://127.0.0.1:8000")
+    assert "db/x" in lines[1] and "hunter2" not in " ".join(lines)
+    assert any("THRUSTLAB_SECRET_KEY" in line for line in lines)
+    quiet = startup_lines("127.0.0.1", 8000, "sqlite:///log.sqlite3", secret=True)
+    assert not any("THRUSTLAB_SECRET_KEY" in line for line in quiet)

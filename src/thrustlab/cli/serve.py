@@ -14,6 +14,30 @@ SECRET_ENV = "THRUSTLAB_SECRET_KEY"
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
+def startup_lines(host: str, port: int, database_url: str, /, *, secret: bool) -> list[str]:
+    """What ``serve`` says before it starts: where, on which database, and what to know."""
+    lines = [
+        f"thrustlab web app on http://{host}:{port} (Ctrl+C stops it)",
+        f"database: {_without_password(database_url)}",
+    ]
+    if not secret:
+        lines.append(
+            f"warning: ${SECRET_ENV} is not set, so everyone is signed out when the server "
+            "restarts; set it to a long random string to keep sessions"
+        )
+    return lines
+
+
+def _without_password(url: str) -> str:
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:  # a malformed URL is refused later, with its own message
+        return url
+
+
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
@@ -45,6 +69,7 @@ def serve(
     try:
         import uvicorn
 
+        from thrustlab.log.db import resolve_url
         from thrustlab.web import WebSettings, create_app
     except ImportError:
         raise OptionError("the web app needs its extra: pip install 'thrustlab[web]'") from None
@@ -62,5 +87,6 @@ def serve(
     secret = os.environ.get(SECRET_ENV)
     if secret:
         settings = dataclasses.replace(settings, secret_key=secret)
-    typer.echo(f"thrustlab web app on http://{host}:{port} (Ctrl+C stops it)")
+    for line in startup_lines(host, port, resolve_url(database_url), secret=bool(secret)):
+        typer.echo(line)
     uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
