@@ -256,3 +256,23 @@ def test_an_unknown_file_is_refused(tmp_path: Path, engine: Engine) -> None:
 )
 def test_map_exercise(name: str, exercise: str | None) -> None:
     assert map_exercise(name) == exercise
+
+
+def test_a_recording_kept_in_the_log_survives_a_csv_round_trip(tmp_path: Path) -> None:
+    """A copied recording is one CSV cell, far over the csv module's 128 kB default cap."""
+    source = open_log(f"sqlite:///{tmp_path / 'source.sqlite3'}")
+    blob = bytes(range(256)) * 1200  # 300 kB, every byte value
+    with session_scope(source) as session:
+        add_set(
+            session,
+            NewSet("barbell_hip_thrust", DAY, load_kg=100.0),
+            recordings=[RecordingRef("set.csv", "cd" * 32, len(blob), blob=blob)],
+        )
+    path = tmp_path / "log.csv"
+    path.write_text(_export(source, "csv"), encoding="utf-8")
+    target = open_log(f"sqlite:///{tmp_path / 'copy.sqlite3'}")
+    with session_scope(target) as session:
+        assert import_file(session, path).imported == 1
+    assert _export(target, "csv") == _export(source, "csv")
+    source.dispose()
+    target.dispose()

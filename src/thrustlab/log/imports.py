@@ -562,7 +562,10 @@ def _parse_date(text: str, formats: Sequence[str]) -> dt.date:
 
 
 def _csv_rows(path: Path, text: str, *, delimiter: str) -> Iterator[tuple[int, dict[str, str]]]:
-    """Each data row as {column: cell}, with the line it starts on."""
+    """Each data row as {column: cell}, with the line it starts on. A cell may be as long as
+    the file (a recording kept in the log is one cell), so the csv module's 128 kB default
+    cap on a field is lifted to the file's length; it only ever grows."""
+    csv.field_size_limit(max(csv.field_size_limit(), len(text) + 1))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         header = next(reader)
