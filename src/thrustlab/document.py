@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import functools
 import types
 import typing
 from collections.abc import Mapping
@@ -151,9 +152,8 @@ def _build(kind: Any, data: Any) -> Any:
     if origin in (typing.Union, types.UnionType):
         return None if data is None else _build(_shaped(kind), data)
     if dataclasses.is_dataclass(kind) and isinstance(kind, type):
-        hints = typing.get_type_hints(kind)
-        fields = [f.name for f in dataclasses.fields(kind) if f.name in data]
-        return kind(**{name: _build(hints[name], data[name]) for name in fields})
+        hints = _fields(kind)
+        return kind(**{name: _build(hint, data[name]) for name, hint in hints if name in data})
     if origin is tuple:
         args = typing.get_args(kind)
         kinds = [args[0]] * len(data) if args[1:] == (Ellipsis,) else list(args)
@@ -163,6 +163,13 @@ def _build(kind: Any, data: Any) -> Any:
     if kind is datetime.date:
         return datetime.date.fromisoformat(data)
     return data
+
+
+@functools.cache
+def _fields(kind: type) -> tuple[tuple[str, Any], ...]:
+    """A dataclass's fields with their resolved types (resolved once per class)."""
+    hints = typing.get_type_hints(kind)
+    return tuple((f.name, hints[f.name]) for f in dataclasses.fields(kind))
 
 
 def _shaped(union: Any) -> Any:

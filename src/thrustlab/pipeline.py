@@ -107,7 +107,7 @@ def process(
 
     The result holds what the JSON contract holds, numbers at its precision, so a stored
     analysis shows exactly what the lifter saw when it was made."""
-    findings = measure(
+    findings = _measured(
         sources,
         config=config,
         format=format,
@@ -122,7 +122,7 @@ def process(
     return Analysis(findings=findings, assessment=assessment)
 
 
-def measure(
+def _measured(
     sources: Sequence[Source],
     /,
     *,
