@@ -21,7 +21,6 @@ from thrustlab.errors import InputError, OptionError
 from thrustlab.explanation import Answers, History, explain
 from thrustlab.findings import Findings
 from thrustlab.measurement import analyse, analyse_legs
-from thrustlab.measurement.traces import traces_of
 from thrustlab.readers import ReadOptions, read
 from thrustlab.recording import Recording
 
@@ -145,12 +144,8 @@ def _measured(
         return _video_findings(Path(first), config=config, video=video, progress=progress)
     recordings = tuple(_recording(s, format=format, options=read_options) for s in sources)
     if len(recordings) == 2:
-        findings = analyse_legs(recordings[0], recordings[1], config=config)
-    else:
-        findings = analyse(recordings[0], config=config)
-    if plots:
-        findings = replace(findings, traces=traces_of(recordings[0], findings, config=config))
-    return findings
+        return analyse_legs(recordings[0], recordings[1], config=config, plots=plots)
+    return analyse(recordings[0], config=config, plots=plots)
 
 
 def _recording(source: Source, /, *, format: str | None, options: ReadOptions | None) -> Recording:

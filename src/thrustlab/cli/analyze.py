@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from thrustlab.cli.answer_options import GivenAnswers, answers_from_cli, with_answer_options
+from thrustlab.cli.legs import Left, Right, leg_pair
 from thrustlab.errors import OptionError
 from thrustlab.findings import MODES
 
@@ -29,12 +30,8 @@ PathOpt = Annotated[Path | None, typer.Option(show_default=False)]
 @with_answer_options
 def analyze(
     files: Files = None,
-    left: Annotated[
-        Path | None, typer.Option(help="Left thigh's recording of the set.", show_default=False)
-    ] = None,
-    right: Annotated[
-        Path | None, typer.Option(help="Right thigh's recording of the set.", show_default=False)
-    ] = None,
+    left: Left = None,
+    right: Right = None,
     as_json: Annotated[
         bool, typer.Option("--json", help="Print the JSON contract thrustlab.analysis/2.")
     ] = False,
@@ -102,11 +99,10 @@ def analyze(
 
 
 def _sets(files: list[Path], left: Path | None, right: Path | None) -> list[tuple[Path, ...]]:
-    if (left is None) != (right is None):
-        raise OptionError("give both --left and --right (one recording per thigh)")
+    pair = leg_pair(left, right)
     sets: list[tuple[Path, ...]] = [(path,) for path in files]
-    if left is not None and right is not None:
-        sets.append((left, right))
+    if pair is not None:
+        sets.append(pair)
     if not sets:
         raise OptionError("give a recording: thrustlab analyze FILE, or --left L --right R")
     return sets

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from thrustlab.cli.answer_options import GivenAnswers, answers_from_cli, with_answer_options
+from thrustlab.cli.legs import Left, Right, leg_pair
 from thrustlab.errors import OptionError
 
 if TYPE_CHECKING:
@@ -85,12 +86,8 @@ def add(
             "--recording", help="Analyse this recording (sensor export or video) and store it."
         ),
     ] = None,
-    left: Annotated[
-        Path | None, typer.Option(help="Left thigh's recording of the set.", show_default=False)
-    ] = None,
-    right: Annotated[
-        Path | None, typer.Option(help="Right thigh's recording of the set.", show_default=False)
-    ] = None,
+    left: Left = None,
+    right: Right = None,
     copy_recording: Annotated[
         bool, typer.Option("--copy-recording", help="Also keep the recording's bytes in the log.")
     ] = False,
@@ -169,13 +166,10 @@ def add(
 
 
 def _recordings(one: Path | None, left: Path | None, right: Path | None) -> tuple[Path, ...]:
-    if (left is None) != (right is None):
-        raise OptionError("give both --left and --right (one recording per thigh)")
-    if one is not None and left is not None:
+    pair = leg_pair(left, right)
+    if one is not None and pair is not None:
         raise OptionError("give --recording, or --left and --right, not both")
-    if one is not None:
-        return (one,)
-    return (left, right) if left is not None and right is not None else ()
+    return (one,) if one is not None else (pair or ())
 
 
 @log_app.command("list")

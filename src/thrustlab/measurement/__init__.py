@@ -7,28 +7,33 @@ from dataclasses import replace
 from thrustlab.config import AnalysisConfig
 from thrustlab.findings import Findings, Legs, RepMetrics, SetMetrics, SourceSummary
 from thrustlab.measurement import figures
-from thrustlab.measurement.leg import LegResult, Sustained, analyse_leg, sustained_signal, tremor_in
+from thrustlab.measurement.leg import LegResult, Sustained, analyse_leg, tremor_in
 from thrustlab.measurement.plausible import Checker
 from thrustlab.measurement.reps import RepTiming
+from thrustlab.measurement.traces import traces_of
 from thrustlab.measurement.tremor import NOTHING, TremorStats
 from thrustlab.quality import QualityFlag
 from thrustlab.recording import Recording
 
-__all__ = ["Sustained", "analyse", "analyse_legs", "sustained_signal", "tremor_in"]
+__all__ = ["Sustained", "analyse", "analyse_legs", "tremor_in"]
 
 DEFAULT_CONFIG = AnalysisConfig()
 
 
-def analyse(recording: Recording, /, *, config: AnalysisConfig = DEFAULT_CONFIG) -> Findings:
-    """Measure the reps and the shaking of one sensor's recording."""
+def analyse(
+    recording: Recording, /, *, config: AnalysisConfig = DEFAULT_CONFIG, plots: bool = False
+) -> Findings:
+    """Measure the reps and the shaking of one sensor's recording (``plots``: with the
+    traces the report draws)."""
     leg = _plausible(analyse_leg(recording, config=config), config, "")
     reps = tuple(
         figures.rep_metrics(leg.reps[i], i, stats, legs=None)
         for i, stats in enumerate(leg.rep_tremor)
     )
-    return _findings(
+    findings = _findings(
         leg, reps, set_tremor=leg.set_tremor, legs=None, quality=leg.quality, config=config
     )
+    return _with_traces(findings, leg, config) if plots else findings
 
 
 def _plausible(leg: LegResult, config: AnalysisConfig, who: str) -> LegResult:
@@ -61,10 +66,15 @@ def _plausible_rise(r: RepTiming, i: int, check: Checker, config: AnalysisConfig
 
 
 def analyse_legs(
-    left: Recording, right: Recording, /, *, config: AnalysisConfig = DEFAULT_CONFIG
+    left: Recording,
+    right: Recording,
+    /,
+    *,
+    config: AnalysisConfig = DEFAULT_CONFIG,
+    plots: bool = False,
 ) -> Findings:
     """Measure a set recorded on both thighs; reps and timing follow the left sensor, and
-    reps are paired in order."""
+    reps are paired in order (``plots``: with the left leg's traces for the report)."""
     a = _plausible(analyse_leg(left, config=config), config, "on the left leg ")
     b = _plausible(analyse_leg(right, config=config), config, "on the right leg ")
     flags = [*_tagged(a.quality, "left"), *_tagged(b.quality, "right")]
@@ -87,9 +97,16 @@ def analyse_legs(
         )
     legs = _legs(a.set_tremor, b.set_tremor)
     both = _both(a.set_tremor, b.set_tremor)
-    return _findings(
+    findings = _findings(
         a, tuple(reps), set_tremor=both, legs=legs, quality=tuple(flags), config=config, right=b
     )
+    return _with_traces(findings, a, config) if plots else findings
+
+
+def _with_traces(findings: Findings, leg: LegResult, config: AnalysisConfig) -> Findings:
+    if leg.sustained is None:
+        return findings
+    return replace(findings, traces=traces_of(leg.sustained, findings, config=config))
 
 
 def _tagged(flags: tuple[QualityFlag, ...], leg: str) -> list[QualityFlag]:

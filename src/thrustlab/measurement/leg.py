@@ -56,6 +56,8 @@ class LegResult:
     quality: tuple[QualityFlag, ...]
     post_set_rest_s: float | None = None
     post_set_end: TremorStats = NOTHING
+    sustained: Sustained | None = None
+    """What the tremor figures were measured on, kept for the plots (None: too short)."""
 
 
 def analyse_leg(recording: Recording, /, *, config: AnalysisConfig) -> LegResult:
@@ -122,6 +124,7 @@ def analyse_leg(recording: Recording, /, *, config: AnalysisConfig) -> LegResult
         quality=(*flags, *result.quality),
         post_set_rest_s=result.post_set_rest_s,
         post_set_end=result.post_set_end,
+        sustained=Sustained(rate, bands.gated, bands.tremor, bands.usable, uniform.acc_mps2),
     )
 
 
@@ -433,9 +436,3 @@ class Sustained:
     @property
     def t_s(self) -> FloatArray:
         return np.arange(self.gated_mps2.shape[0]) / self.rate_hz
-
-
-def sustained_signal(recording: Recording, /, *, config: AnalysisConfig) -> Sustained:
-    """What the tremor figures see of ``recording`` (for plots)."""
-    uniform, bands = _sustained(recording, config)
-    return Sustained(uniform.rate_hz, bands.gated, bands.tremor, bands.usable, uniform.acc_mps2)

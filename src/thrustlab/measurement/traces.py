@@ -7,8 +7,7 @@ import numpy.typing as npt
 
 from thrustlab.config import AnalysisConfig
 from thrustlab.findings import Envelope, Findings, Spectrum, Traces
-from thrustlab.measurement.leg import sustained_signal
-from thrustlab.recording import Recording
+from thrustlab.measurement.leg import Sustained
 from thrustlab.signal.spectra import power_spectrum
 
 FloatArray = npt.NDArray[np.float64]
@@ -20,10 +19,9 @@ SPECTRUM_RANGE_HZ = (1.0, 25.0)
 ringing), within what the rate resolves."""
 
 
-def traces_of(recording: Recording, findings: Findings, /, *, config: AnalysisConfig) -> Traces:
-    """The movement, the sustained shaking and the spectrum of ``recording`` (the leg the
-    reps were timed on), with the same bands and gating as ``findings``."""
-    sustained = sustained_signal(recording, config=config)
+def traces_of(sustained: Sustained, findings: Findings, /, *, config: AnalysisConfig) -> Traces:
+    """The movement, the sustained shaking and the spectrum of the leg the reps were timed
+    on, from the very signal its figures were measured on (nothing is measured again)."""
     t, rate = sustained.t_s, sustained.rate_hz
     magnitude = np.sqrt(np.einsum("ij,ij->i", sustained.raw_mps2, sustained.raw_mps2))
     movement = magnitude - float(np.median(magnitude))
