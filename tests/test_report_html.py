@@ -159,3 +159,52 @@ def test_report_renders_in_headless_chromium(two_legs: Shown, tmp_path: Path) ->
     keep = os.environ.get("THRUSTLAB_SCREENSHOT_DIR")
     if keep:
         shutil.copy(shot, Path(keep) / "report-phone.png")
+
+
+def _plain(markup: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", markup).replace("\u00a0", " "))
+
+
+def test_the_report_shows_the_rep_table_with_velocity_loss_and_slowdown(two_legs: Shown) -> None:
+    """Each rep's start, way up, hold, way down, range, shaking and peak, each leg's
+    shaking, and the set's velocity loss and slowdown worded by their definitions."""
+    findings, _, html = two_legs
+    text = _plain(html)
+    for header in ("Start (s)", "Up (s)", "Hold (s)", "Down (s)", "Range (°)", "Peak (Hz)"):
+        assert f">{header}</th>" in html
+    assert "Left (m/s²)" in html and "Right (m/s²)" in html
+    rows = re.findall(r"<tr>((?:<td>[^<]*</td>)+)</tr>", html)
+    assert len(rows) == findings.set.rep_count
+    for rep, row in zip(findings.reps, rows, strict=True):
+        cells = re.findall(r"<td>([^<]*)</td>", row)
+        assert cells[1] == f"{rep.start_s:.1f}" and cells[2] == f"{rep.concentric_s:.2f}"
+        assert cells[5] == f"{rep.rom_deg:.0f}"
+    loss, slowdown = findings.set.velocity_loss_pct, findings.set.concentric_slowdown_pct
+    assert loss is not None and slowdown is not None
+    if loss > 0:
+        assert f"Velocity loss {loss:.0f} %: the last rep went up {loss:.0f} % slower" in text
+    else:  # the last rep was the fastest: no "0 %" or "-3 %" to misread
+        assert "Velocity loss none: the last rep went up as fast as the fastest" in text
+    if slowdown > 0:
+        assert f"Slowdown {slowdown:.0f} %: the way up took {slowdown:.0f} % longer" in text
+    else:
+        assert "Slowdown none: the way up took no longer" in text
+    assert "-0 %" not in text and "-1 %" not in text
+
+
+def test_the_terminal_shows_the_same_rep_table() -> None:
+    from rich.console import Console
+
+    from thrustlab.report.terminal import findings_view
+
+    analysis = process(_recordings("fatigue", n_reps=8))
+    assert analysis.findings is not None
+    console = Console(width=80, record=True)
+    console.print(findings_view(analysis.findings))
+    text = console.export_text().replace("\u00a0", " ")
+    assert "Start" in text and "Hold" in text and "Shaking" in text and "…" not in text
+    rep = analysis.findings.reps[-1]
+    last_row = next(line for line in text.splitlines() if line.strip().startswith("8 "))
+    assert f"{rep.start_s:.1f}" in last_row and f"{rep.eccentric_s:.2f}" in last_row
+    assert "Velocity loss" in text and "Slowdown" in text
+    assert "tremor m/s2" not in text and "ROM deg" not in text

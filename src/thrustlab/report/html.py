@@ -21,6 +21,7 @@ from thrustlab.explanation.history import History
 from thrustlab.findings import Envelope, Findings, Traces
 from thrustlab.report import _svg as s
 from thrustlab.report.assessment_view import badge
+from thrustlab.report.rep_table import rep_table
 
 URGENCY_WORDS = {"now": "stop now", "soon": "watch this; see a professional if it goes on"}
 VERDICT_COLOURS = {"normal": "#2e7d32", "caution": "#e65100", "stop": "#c62828"}
@@ -51,6 +52,14 @@ figure svg{display:block;max-width:100%;height:auto;margin:0 auto}
 figure{margin:10px 0;background:#fff;border:1px solid #ddd;border-radius:8px;padding:6px}
 figcaption{font-size:.85rem;color:#555;padding:0 4px 4px}
 footer{margin-top:28px;font-size:.8rem;color:#666}
+.speed{display:flex;flex-wrap:wrap;gap:8px;margin:6px 0 10px}
+.fig{flex:1 1 220px;background:#fff;border:1px solid #ddd;border-radius:8px;padding:8px 10px}
+.scroll{overflow-x:auto;margin-bottom:12px}
+table.reps{font-variant-numeric:tabular-nums;background:#fff}
+table.reps td,table.reps th{text-align:right;white-space:nowrap;padding:3px 6px}
+table.reps th{font-weight:600;border-bottom:2px solid #ccc;white-space:normal;min-width:2.5em}
+table.reps td:first-child,table.reps th:first-child{position:sticky;left:0;background:#fff}
+td{white-space:nowrap}
 """
 
 
@@ -156,12 +165,11 @@ def _measurements(findings: Findings | None) -> str:
         ("Reps", m.rep_count, ""),
         (f"Shaking ({_band(findings.tremor_band_hz)} RMS)", m.tremor_rms_mps2, "m/s²"),
         ("Peak frequency", m.tremor_peak_hz, "Hz"),
-        ("Trend, last third / first", m.tremor_trend_ratio, "x"),
-        ("Shaking from rep", m.tremor_onset_rep, ""),
+        ("Trend: last third of the reps against the first", m.tremor_trend_ratio, "times"),
+        ("Shaking stays up from rep", m.tremor_onset_rep or "no clear onset", ""),
         ("At rest before the set", m.baseline_tremor_rms_mps2, "m/s²"),
         ("At rest after the set", m.post_set_tremor_rms_mps2, "m/s²"),
-        ("Asymmetry (right vs left)", m.asymmetry_index_pct, "%"),
-        ("Concentric slowdown", m.concentric_slowdown_pct, "%"),
+        ("Asymmetry index (right against left, of the legs' mean)", m.asymmetry_index_pct, "%"),
     ]
     cells = "".join(
         f"<tr><th>{escape(name)}</th><td>{_fmt(value)} {'' if value is None else unit}</td></tr>"
@@ -169,13 +177,34 @@ def _measurements(findings: Findings | None) -> str:
     )
     notes = "".join(f"<li>{escape(q.message)}</li>" for q in findings.quality)
     quality = f"<p class='meta'>Data notes:</p><ul class='meta'>{notes}</ul>" if notes else ""
-    return f"<section><h2>Measurements</h2><table>{cells}</table>{quality}</section>"
+    return (
+        f"<section><h2>Measurements</h2>{_reps(findings)}<table>{cells}</table>{quality}</section>"
+    )
 
 
-def _fmt(value: float | int | None) -> str:
+def _reps(findings: Findings) -> str:
+    """The per-rep table, the set's velocity loss and slowdown beside each other above it."""
+    table = rep_table(findings)
+    if not table.rows:
+        return ""
+    speed = "".join(
+        f'<div class="fig"><b>{escape(label)}</b> {escape(text)}</div>'
+        for label, text in table.speed
+    )
+    head = "".join(f'<th scope="col">{escape(h)}</th>' for h in table.headers)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{escape(cell)}</td>" for cell in row) + "</tr>" for row in table.rows
+    )
+    return (
+        f'<div class="speed">{speed}</div><div class="scroll"><table class="reps">'
+        f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>"
+    )
+
+
+def _fmt(value: float | int | str | None) -> str:
     if value is None:
         return "not measured"
-    if isinstance(value, int):
+    if isinstance(value, int | str):
         return str(value)
     return f"{value:.2f}" if abs(value) < 10 else f"{value:.0f}"
 

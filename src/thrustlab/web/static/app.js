@@ -21,3 +21,24 @@
   }
   window.setTimeout(poll, 1000);
 })();
+
+// The report is part of the page: its frame grows to the report's own height (same origin),
+// and follows it when the width changes (a phone turned, a window resized).
+(function () {
+  "use strict";
+  var frame = document.querySelector("iframe.report");
+  if (!frame) return;
+  function fit() {
+    var doc = frame.contentDocument;
+    if (doc && doc.documentElement) {
+      frame.style.height = doc.documentElement.scrollHeight + "px";
+    }
+  }
+  frame.addEventListener("load", function () {
+    fit();
+    var doc = frame.contentDocument;
+    if (doc && window.ResizeObserver) new ResizeObserver(fit).observe(doc.documentElement);
+  });
+  window.addEventListener("resize", fit);
+  fit();
+})();
