@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from thrustlab.analysis import Analysis as AnalysisResult
 
 from thrustlab.errors import OptionError
+from thrustlab.explanation.questions import WeightUnit
 from thrustlab.log.errors import NotFoundError
 from thrustlab.log.models import (
     EXERCISES,
@@ -168,6 +169,19 @@ def ensure_lifter(session: Session, name: str, /) -> int:
     lifter_id = session.scalar(select(Lifter.id).where(Lifter.name == name))
     assert lifter_id is not None
     return lifter_id
+
+
+def lifter_weight_unit(session: Session, name: str, /) -> WeightUnit | None:
+    """The weight unit the lifter called ``name`` counts in (``None``: not said, or new)."""
+    unit = session.scalar(select(Lifter.weight_unit).where(Lifter.name == name.strip()))
+    return "lb" if unit == "lb" else "kg" if unit == "kg" else None
+
+
+def remember_weight_unit(session: Session, name: str, unit: WeightUnit, /) -> None:
+    """Keep ``unit`` as the lifter's weight unit (added as a lifter if new)."""
+    lifter = session.get(Lifter, ensure_lifter(session, name))
+    assert lifter is not None
+    lifter.weight_unit = unit
 
 
 def ensure_session(
