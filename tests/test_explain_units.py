@@ -87,3 +87,46 @@ def test_the_log_remembers_the_lifters_unit(tmp_path: Path) -> None:
     assert code == 0 and "100 kg x 5" in out
     code, out, _ = _run(f"log add --db {db} --load 102.5 --reps 5")
     assert code == 0 and "102.5 kg x 5" in out  # the unit set last is the one kept
+
+
+def test_analyze_says_what_the_log_would_add_and_uses_it_when_there_is_one(
+    set_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("THRUSTLAB_DATABASE_URL", raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))  # no default log here
+    code, out, _ = _run(f"analyze {set_file} --load 100")
+    text = " ".join(out.split())
+    assert code == 0 and "History: no training log yet. Log your sets" in text
+    assert "load jumps against your last sessions" in text
+    assert not (tmp_path / "data").exists()  # reading made no log
+    db = f"sqlite:///{tmp_path / 'log.db'}"
+    for day, load in (("2026-11-10", 200), ("2026-11-14", 205)):
+        assert _run(f"log add --db {db} --date {day} --load '{load} lb' --reps 8")[0] == 0
+    code, out, err = _run(f"analyze {set_file} --db {db} --load 240 --rpe 6")
+    text = " ".join(out.split())
+    assert code == 0 and "no unit" not in err  # the log knows this lifter counts in lb
+    assert "History: compared with 2 earlier sets of me in your log" in text
+    assert "Today's 240 lb was 17 % above your heaviest of the last 2 sessions (205 lb)" in text
+    assert "go back to at most 225 lb" in text
+    code, out, _ = _run(f"analyze {set_file} --db {db} --lifter sam --load 100")
+    assert "History: no earlier sets of sam" in " ".join(out.split())
+
+
+def test_check_asks_the_unit_of_a_bare_load_unless_the_log_knows_it() -> None:
+    from thrustlab.cli.check import ask_answers
+
+    asked: list[str] = []
+
+    def ask(prompt: str) -> str:
+        asked.append(prompt)
+        if prompt.startswith("Load on the bar?"):
+            return "100"
+        return "lb" if prompt.startswith("Is 100 in kg or lb?") else ""
+
+    answers = ask_answers(ask)
+    assert answers.weight_unit == "lb" and answers.load_kg == pytest.approx(100 * KG_PER_LB)
+    assert any(p.startswith("Is 100 in kg or lb?") for p in asked)
+    asked.clear()
+    answers = ask_answers(ask, weight_unit="kg")
+    assert answers.weight_unit == "kg" and answers.load_kg == pytest.approx(100.0)
+    assert not any("kg or lb" in p for p in asked)  # neither the unit nor the load's unit

@@ -395,4 +395,5 @@ def test_the_form_answers_reach_the_log_typed(client: TestClient, demo_csv: byte
     with session_scope(client.app.state.engine) as session:  # type: ignore[attr-defined]
         row = session.scalars(select(LiftSet)).one()
         assert row.load_kg == pytest.approx(220 * 0.45359237) and row.rir == 2.0
-        assert row.rpe is None and row.answers == {"warmup_done": False}
+        assert row.rpe is None
+        assert row.answers == {"warmup_done": False, "weight_unit": "lb"}  # as typed
