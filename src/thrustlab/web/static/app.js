@@ -29,15 +29,16 @@
   var frame = document.querySelector("iframe.report");
   if (!frame) return;
   function fit() {
+    // the report's own height (its html box), not the frame's: it may shrink as well as grow
     var doc = frame.contentDocument;
     if (doc && doc.documentElement) {
-      frame.style.height = doc.documentElement.scrollHeight + "px";
+      frame.style.height = Math.ceil(doc.documentElement.getBoundingClientRect().height) + "px";
     }
   }
   frame.addEventListener("load", function () {
     fit();
     var doc = frame.contentDocument;
-    if (doc && window.ResizeObserver) new ResizeObserver(fit).observe(doc.documentElement);
+    if (doc && doc.body && window.ResizeObserver) new ResizeObserver(fit).observe(doc.body);
   });
   window.addEventListener("resize", fit);
   fit();
