@@ -112,7 +112,6 @@ def add(
         history_for,
         lifter_weight_unit,
         open_log,
-        remember_weight_unit,
         session_scope,
     )
     from thrustlab.log.recordings import log_answers, log_recording
@@ -150,8 +149,6 @@ def add(
         session_notes=session_notes,
     )
     with session_scope(engine) as session:
-        if answers.weight_unit is not None and ("weight_unit" in given or known_unit is None):
-            remember_weight_unit(session, lifter, answers.weight_unit)
         history = history_for(session, lifter, before=day)
         analysis: AnalysisRecord | None = None
         recordings: tuple[RecordingRef, ...] = ()

@@ -116,8 +116,8 @@ class Question:
             return self.help
         if self.kind == "yes_no":
             return "yes / no"
-        if self.choices:
-            return " / ".join(self.choices)
+        if self.choices:  # as people write them ("too near"; the parser reads both)
+            return " / ".join(choice.replace("_", " ") for choice in self.choices)
         if self.unit or self.low is None or self.high is None:
             return self.unit
         return f"{self.low:g}-{self.high:g}"
@@ -139,7 +139,7 @@ QUESTIONS: tuple[Question, ...] = (
              "yes_no", "after", follows="shakier_leg", ask_if=("left", "right")),
     # The set.
     Question("weight_unit", "Do you count weights in kg or lb?", "Weight unit", "choice",
-             "set", choices=WEIGHT_UNITS, help="a load given without a unit is in this"),
+             "set", choices=WEIGHT_UNITS),
     Question("load", "Load on the bar?", "Load", "load", "set", unit="kg", low=0, high=1000,
              help="e.g. 100 kg or 220 lb", field="load_kg", featured=True),
     Question("reps", "Reps in the set?", "Reps", "whole", "set", low=1, high=100,

@@ -219,10 +219,14 @@ def add_set(
     position: int | None = None,
     created_at: dt.datetime | None = None,
 ) -> LiftSet:
-    """Log one set (with its analysis and recordings) in the lifter's session of that day."""
+    """Log one set (with its analysis and recordings) in the lifter's session of that day; a
+    weight unit among its answers becomes the lifter's."""
     training = ensure_session(
         session, ensure_lifter(session, lifter), new.date, notes=new.session_notes
     )
+    unit = new.answers.get("weight_unit")
+    if unit in ("kg", "lb"):
+        remember_weight_unit(session, lifter, unit)
     if position is None:
         position = next_position(session, training.id)
     row = set_row(
