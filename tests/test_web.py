@@ -399,3 +399,20 @@ def test_the_form_answers_reach_the_log_typed(client: TestClient, demo_csv: byte
         assert row.load_kg == pytest.approx(220 * 0.45359237) and row.rir == 2.0
         assert row.rpe is None
         assert row.answers == {"warmup_done": False, "weight_unit": "lb"}  # as typed
+    # the unit is remembered: the form comes with it chosen, and a bare load is read in it
+    form = client.get("/upload").text
+    assert re.search(r'<option value="lb"\s+selected>', form)
+    token = csrf(client, "/upload")
+    done = client.post(
+        "/upload",
+        data={"csrf_token": token, "load": "225", "rpe": "8"},
+        files={"file": ("set.csv", demo_csv, "text/csv")},
+        follow_redirects=False,
+    )
+    job_id = done.headers["location"].rsplit("/", 1)[-1]
+    assert wait_done(client, job_id, api_token(client, "typed@example.org"))["status"] == "done"
+    report = client.get(f"/analyses/{job_id}/report").text
+    assert re.search(r"Next session: (stay at 225 lb|230 lb, one small step of 5 lb)", report)
+    with session_scope(client.app.state.engine) as session:  # type: ignore[attr-defined]
+        loads = sorted(r.load_kg for r in session.scalars(select(LiftSet)))
+        assert loads[1] == pytest.approx(225 * 0.45359237)

@@ -139,7 +139,7 @@ QUESTIONS: tuple[Question, ...] = (
              "yes_no", "after", follows="shakier_leg", ask_if=("left", "right")),
     # The set.
     Question("weight_unit", "Do you count weights in kg or lb?", "Weight unit", "choice",
-             "set", choices=WEIGHT_UNITS),
+             "set", choices=WEIGHT_UNITS, featured=True),
     Question("load", "Load on the bar?", "Load", "load", "set", unit="kg", low=0, high=1000,
              help="e.g. 100 kg or 220 lb", field="load_kg", featured=True),
     Question("reps", "Reps in the set?", "Reps", "whole", "set", low=1, high=100,

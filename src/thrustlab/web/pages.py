@@ -8,11 +8,12 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile
 
 from thrustlab.explanation.questions import GROUPS, QUESTIONS
-from thrustlab.log import EXERCISES
+from thrustlab.log import EXERCISES, lifter_weight_unit, session_scope
 from thrustlab.web.accounts import (
     athletes_of,
     authenticate,
@@ -149,8 +150,10 @@ def logout(
 
 
 @router.get("/upload")
-def upload_page(request: Request, user: PageUser) -> HTMLResponse:
-    return _upload_form(request, user, today=dt.date.today().isoformat())
+def upload_page(request: Request, user: PageUser, session: ReadDB) -> HTMLResponse:
+    unit = lifter_weight_unit(session, user.lifter_name)  # remembered from their last sets
+    form = {"weight_unit": unit} if unit else None
+    return _upload_form(request, user, today=dt.date.today().isoformat(), form=form)
 
 
 def _upload_form(
@@ -175,6 +178,11 @@ async def upload(request: Request, user: PageUser) -> Response:
 async def _upload(request: Request, user: User, form: Any) -> Response:
     check_csrf(request, _text(form.get("csrf_token")))
     fields = {q.key: _text(form.get(q.key)) for q in QUESTIONS}
+    if not fields["weight_unit"]:  # a load without a unit is in the lifter's remembered one
+        from starlette.concurrency import run_in_threadpool
+
+        unit = await run_in_threadpool(_remembered_unit, engine_of(request), user.lifter_name)
+        fields["weight_unit"] = unit or ""
     files = {k: v if isinstance(v, UploadFile) else None for k in ("file", "left", "right")
              for v in [form.get(k)]}  # fmt: skip
     exercise = _text(form.get("exercise")) or "barbell_hip_thrust"
@@ -198,6 +206,11 @@ async def _upload(request: Request, user: User, form: Any) -> Response:
     if pool is not None:
         pool.wake()
     return _redirect(f"/analyses/{job_id}")
+
+
+def _remembered_unit(engine: Engine, lifter: str, /) -> str | None:
+    with session_scope(engine) as session:
+        return lifter_weight_unit(session, lifter)
 
 
 def _text(value: Any) -> str:
