@@ -534,3 +534,4 @@ def test_the_headline_names_the_cause_that_decided_the_verdict() -> None:
     decided = [c for c in assessment.causes if c.likelihood >= kb.cause(c.id).caution_likelihood]
     assert assessment.verdict == "caution" and decided
     assert decided[0].name.lower() in assessment.headline
+    assert "points most" not in assessment.headline

@@ -98,12 +98,10 @@ def _decided_by(
         names = ", ".join(f.name.lower() for f in flags)
         return f"Pay attention: a warning sign to watch ({names}). Read the advice below."
     if verdict == "caution":
-        reason = (
-            f"the shaking points most to {causes[0].name.lower()}"
-            if causes
-            else "your log shows a jump from earlier sessions"
-        )
-        return f"Worth changing something: {reason}."
+        if not causes:
+            return "Worth changing something: your log shows a jump from earlier sessions."
+        names = " and ".join(c.name.lower() for c in causes[:2])
+        return f"Worth changing something about {names}."
     if basis == "answers_only":
         return "Nothing in your answers is a warning sign; record the set to measure it."
     if causes:
