@@ -98,10 +98,9 @@ def _decided_by(
         names = ", ".join(f.name.lower() for f in flags)
         return f"Pay attention: a warning sign to watch ({names}). Read the advice below."
     if verdict == "caution":
-        if not causes:
-            return "Worth changing something: your log shows a jump from earlier sessions."
         names = " and ".join(c.name.lower() for c in causes[:2])
-        return f"Worth changing something about {names}."
+        about = f" about {names}" if causes else ": your log shows a jump from earlier sessions"
+        return f"Worth changing something{about}."
     if basis == "answers_only":
         return "Nothing in your answers is a warning sign; record the set to measure it."
     if causes:
