@@ -1,4 +1,5 @@
-"""The training-history plot: load and shaking per session of one lift, as inline SVG.
+"""The training-history plot: load and shaking per session of one lift, as inline SVG (for
+the web history page and ``log history --svg``; the HTML report draws its own with uPlot).
 
 Pure string building (no plotting library), so the HTML report can embed it as it is.
 It takes anything with ``date``, ``load_kg``, ``tremor_rms_mps2`` and ``verdict``, such as
@@ -37,8 +38,8 @@ def history_svg(
     height_px: int = 320,
 ) -> str:
     """Two stacked panels over the same dates: load in kg (a line through each day's heaviest
-    set) and shaking (tremor RMS) in m/s² (a dot per point, coloured by verdict: green normal, orange
-    caution, red stop, grey none)."""
+    set) and shaking (tremor RMS) in m/s² (a dot per point, coloured by verdict: green
+    normal, orange caution, red stop, grey none)."""
     margin_left, margin_right, margin_top, gap, margin_bottom = 52, 14, 44, 34, 36
     panel_h = (height_px - margin_top - gap - margin_bottom) / 2
     plot_w = width_px - margin_left - margin_right
