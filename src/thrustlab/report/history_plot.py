@@ -1,7 +1,7 @@
 """The training-history plot: load and shaking per session of one lift, as inline SVG (for
 the web history page and ``log history --svg``; the HTML report draws its own with uPlot).
 
-Pure string building (no plotting library), so the HTML report can embed it as it is.
+Pure string building (no plotting library), so a page can embed it as it is.
 It takes anything with ``date``, ``load_kg``, ``tremor_rms_mps2`` and ``verdict``, such as
 the rows of ``thrustlab.log.lift_trends`` or ``PastSet`` from the explain history.
 """
