@@ -20,7 +20,7 @@ from thrustlab.explanation.questions import shown_weight
 
 MAX_STRATEGIES = 5
 MIN_LIKELIHOOD = 0.15
-"""Causes below this likelihood add no strategy of their own."""
+"""Causes below this likelihood add only their first strategy (each shown cause has one)."""
 DEFAULT_STRATEGIES = ("progressive_overload", "mind_muscle")
 LOAD_STRATEGY = "progressive_overload"
 """The strategy that advises on load: never under a sign of urgency ``now``."""
@@ -30,18 +30,18 @@ def choose_strategies(
     kb: Knowledge, causes: tuple[CauseFinding, ...], flags: tuple[RedFlag, ...], /
 ) -> list[tuple[str, tuple[str, ...]]]:
     """(strategy id, the causes or signs that call for it): the warning signs' own strategies
-    first, then the first strategy of every listed cause (so each has its step), then the
-    causes' other strategies, up to ``MAX_STRATEGIES``. Under a sign of urgency ``now`` no
+    first, then the first strategy of every shown cause (so each has its step), then the
+    likelier causes' other strategies, up to ``MAX_STRATEGIES``. Under a sign of urgency ``now`` no
     strategy adds load."""
     chosen: dict[str, list[str]] = {}
     for flag in flags:
         for strategy_id in kb.red_flag(flag.id).strategies:
             chosen.setdefault(strategy_id, []).append(flag.id)
-    listed = [c for c in causes if c.likelihood >= MIN_LIKELIHOOD]
-    for rank in range(max((len(kb.cause(c.id).strategies) for c in listed), default=0)):
-        for cause in listed:
+    for rank in range(max((len(kb.cause(c.id).strategies) for c in causes), default=0)):
+        for cause in causes:  # every shown cause its first strategy; likely ones more
             options = kb.cause(cause.id).strategies
-            if rank < len(options) and (rank == 0 or len(chosen) < MAX_STRATEGIES):
+            more = cause.likelihood >= MIN_LIKELIHOOD and len(chosen) < MAX_STRATEGIES
+            if rank < len(options) and (rank == 0 or more):
                 chosen.setdefault(options[rank], []).append(cause.id)
     if not chosen:
         for strategy_id in DEFAULT_STRATEGIES:

@@ -20,7 +20,7 @@ from thrustlab.explanation.history import History
 from thrustlab.findings import Findings
 from thrustlab.report import charts as c
 from thrustlab.report.assessment_view import badge
-from thrustlab.report.rep_table import rep_table
+from thrustlab.report.rep_table import asymmetry_words, rep_table
 
 URGENCY_WORDS = {"now": "stop now", "soon": "watch this; see a professional if it goes on"}
 VERDICT_COLOURS = {"normal": "#2e7d32", "caution": "#e65100", "stop": "#c62828"}
@@ -173,7 +173,7 @@ def _measurements(findings: Findings | None) -> str:
         ("Shaking stays up from rep", m.tremor_onset_rep or "no clear onset", ""),
         ("At rest before the set", m.baseline_tremor_rms_mps2, "m/s²"),
         ("At rest after the set", m.post_set_tremor_rms_mps2, "m/s²"),
-        ("Asymmetry index (right against left, of the legs' mean)", m.asymmetry_index_pct, "%"),
+        ("Asymmetry index", asymmetry_words(m.asymmetry_index_pct), ""),
     ]
     cells = "".join(
         f"<tr><th>{escape(name)}</th><td>{_fmt(value)} {'' if value is None else unit}</td></tr>"
@@ -296,8 +296,8 @@ def _spectrum_caption(findings: Findings) -> str:
 
 
 _LEGS_CAPTION = (
-    "Shaking per rep: blue the left leg, orange the right. The asymmetry index is positive "
-    "when the right leg shakes more; above 15 % is large."
+    "Shaking per rep: blue the left leg, orange the right. The asymmetry index compares the "
+    "legs' difference with their mean; above 15 % is large."
 )
 _HISTORY_CAPTION = (
     "Your logged sessions: the heaviest load of each day (blue line, left scale) and the "

@@ -88,3 +88,13 @@ def speed_figures(findings: Findings, /) -> tuple[tuple[str, str], ...]:
             f"{slowdown:.0f}{PCT}: the way up took {slowdown:.0f}{PCT} longer by the end"
         )
     return (("Velocity loss", loss_text), ("Slowdown", slowdown_text))
+
+
+def asymmetry_words(pct: float | None, /) -> str:
+    """The asymmetry index in words, its sign said as the leg that shook more."""
+    if pct is None:
+        return NOT_MEASURED
+    if round(pct) == 0:
+        return f"0{PCT}: the legs shook alike"
+    side = "right" if pct > 0 else "left"
+    return f"{abs(pct):.0f}{PCT}: the {side} leg shook more (the difference against the legs' mean)"

@@ -11,7 +11,7 @@ from rich.text import Text
 from thrustlab.analysis import Analysis
 from thrustlab.findings import Findings
 from thrustlab.report.assessment_view import assessment_view
-from thrustlab.report.rep_table import rep_table
+from thrustlab.report.rep_table import asymmetry_words, rep_table
 
 SEVERITY_STYLE = {"info": "dim", "warning": "yellow", "error": "bold red"}
 
@@ -88,8 +88,7 @@ def summary(findings: Findings, /) -> Group:
             (
                 "Legs ",
                 f"left {_num(left, 3)}, right {_num(right, 3)} m/s2; asymmetry index "
-                f"{_num(s.asymmetry_index_pct, 0)} % (the difference against the legs' mean; "
-                "positive: the right leg shook more)",
+                f"{asymmetry_words(s.asymmetry_index_pct)}",
             )
         )
     lines = [Text.assemble((label, "bold"), text) for label, text in rows]
