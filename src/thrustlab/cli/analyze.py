@@ -150,14 +150,11 @@ def _one(
     as_json: bool,
     video: VideoOptions,
 ) -> dict[str, Any]:
-    from rich.console import Console
-
     from thrustlab.cli.progress import progress_bar
     from thrustlab.document import to_document
     from thrustlab.pipeline import is_video_file, process
-    from thrustlab.report.terminal import analysis_view
 
-    with progress_bar(Console(stderr=True)) as progress:
+    with progress_bar() as progress:
         analysis = process(
             paths,
             answers=answers,
@@ -172,6 +169,10 @@ def _one(
 
         _write(report, render_report(analysis))
     if not as_json:
+        from rich.console import Console
+
+        from thrustlab.report.terminal import analysis_view
+
         console = Console()
         console.print(analysis_view(analysis))
         if video.annotate_path is not None and paths and is_video_file(paths[0]):
