@@ -14,15 +14,17 @@ import statistics
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import TypeVar
 
 MIN_REPEATS = 5
+Label = TypeVar("Label")
 
 
 def interleaved(
-    jobs: Mapping[str, Callable[[], object]], /, *, repeats: int = MIN_REPEATS
-) -> dict[str, list[float]]:
+    jobs: Mapping[Label, Callable[[], object]], /, *, repeats: int = MIN_REPEATS
+) -> dict[Label, list[float]]:
     """Wall seconds of each job in each of ``repeats`` rounds, the jobs taking turns."""
-    times: dict[str, list[float]] = {label: [] for label in jobs}
+    times: dict[Label, list[float]] = {label: [] for label in jobs}
     for _ in range(repeats):
         for label, job in jobs.items():
             start = time.perf_counter()
@@ -42,23 +44,26 @@ class Ratio:
     def median(self) -> float:
         return statistics.median(self.values)
 
-    def judge(self, *, at_most: float | None = None, at_least: float | None = None) -> bool:
-        """Print ``name: median (range low-high, n repeats; target)`` and whether the median
-        meets the target. Fewer than ``MIN_REPEATS`` repeats never pass."""
+    def text(self) -> str:
+        """``name: median (range low-high, n repeats)``."""
         low, high = min(self.values), max(self.values)
-        n = len(self.values)
+        return (
+            f"{self.name}: {self.median:.2f}x median "
+            f"(range {low:.2f}-{high:.2f}, {len(self.values)} repeats)"
+        )
+
+    def judge(self, *, at_most: float | None = None, at_least: float | None = None) -> bool:
+        """Print the ratio with its target and verdict; True when the median meets the
+        target. Fewer than ``MIN_REPEATS`` repeats never pass."""
         if at_most is not None:
             ok, target = self.median <= at_most, f"target <= {at_most:g}x"
         elif at_least is not None:
             ok, target = self.median >= at_least, f"target >= {at_least:g}x"
         else:
             raise ValueError("judge needs at_most or at_least")
-        enough = n >= MIN_REPEATS
-        verdict = "ok" if ok and enough else "MISSED" if enough else f"FEWER THAN {MIN_REPEATS}"
-        print(
-            f"{self.name}: {self.median:.2f}x median (range {low:.2f}-{high:.2f}, "
-            f"{n} repeats; {target}) {verdict}"
-        )
+        enough = len(self.values) >= MIN_REPEATS
+        verdict = "ok" if ok and enough else "MISSED" if enough else f"under {MIN_REPEATS} repeats"
+        print(f"{self.text()}; {target}: {verdict}")
         return ok and enough
 
 
