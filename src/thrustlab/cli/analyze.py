@@ -11,7 +11,6 @@ import typer
 from thrustlab.cli.answer_options import GivenAnswers, answers_from_cli, with_answer_options
 from thrustlab.cli.legs import Left, Right, leg_pair
 from thrustlab.errors import OptionError
-from thrustlab.findings import MODES
 
 if TYPE_CHECKING:
     from thrustlab.config import AnalysisConfig
@@ -110,6 +109,7 @@ def _sets(files: list[Path], left: Path | None, right: Path | None) -> list[tupl
 
 def analysis_config(mode: str, /) -> AnalysisConfig:
     from thrustlab.config import AnalysisConfig
+    from thrustlab.findings import MODES
 
     if mode not in MODES:
         raise OptionError(f"--mode must be one of {', '.join(MODES)}, not {mode!r}")

@@ -11,7 +11,6 @@ import functools
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-from importlib import resources
 from typing import Any, Literal
 
 from thrustlab.errors import ThrustlabError
@@ -159,6 +158,8 @@ class Knowledge:
 @functools.cache
 def load_knowledge() -> Knowledge:
     """The packaged knowledge base, read and checked once."""
+    from importlib import resources
+
     import yaml
 
     text = resources.files("thrustlab.explanation").joinpath("knowledge.yaml").read_text("utf-8")
