@@ -8,6 +8,7 @@ from contextlib import ExitStack, contextmanager
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from rich.console import Console
     from rich.progress import Progress as Bars
     from rich.progress import TaskID
 
@@ -17,17 +18,17 @@ LABELS = {"video": "analysing video", "annotating": "drawing annotations"}
 
 
 @contextmanager
-def progress_bar() -> Iterator[Progress]:
-    """A ``Progress`` callback that draws one bar per stage on stderr while the block runs.
-    The bars (and rich) load on the first call: work that reports no progress, such as a
-    sensor recording, never imports them."""
+def progress_bar(console: Console | None = None, /) -> Iterator[Progress]:
+    """A ``Progress`` callback that draws one bar per stage on ``console`` (default: stderr)
+    while the block runs. The bars (and rich) load on the first call: work that reports no
+    progress, such as a sensor recording, never imports them."""
     with ExitStack() as stack:
         shown: list[Bars] = []
         tasks: dict[str, tuple[TaskID, float]] = {}
 
         def update(stage: str, done: int, total: int | None) -> None:
             if not shown:
-                shown.append(stack.enter_context(_bars()))
+                shown.append(stack.enter_context(_bars(console)))
             bars = shown[0]
             if stage not in tasks:
                 task = bars.add_task(LABELS.get(stage, stage), total=total, fps=0.0)
@@ -41,7 +42,7 @@ def progress_bar() -> Iterator[Progress]:
         yield update
 
 
-def _bars() -> Bars:
+def _bars(console: Console | None) -> Bars:
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn
     from rich.progress import Progress as Bars
@@ -53,4 +54,4 @@ def _bars() -> Bars:
         TextColumn("{task.fields[fps]:.0f} fps"),
         TimeElapsedColumn(),
     )
-    return Bars(*columns, console=Console(stderr=True), transient=True)
+    return Bars(*columns, console=console or Console(stderr=True), transient=True)
