@@ -4,7 +4,8 @@ A job is claimed with one conditional UPDATE, so two workers (or two server proc
 never run the same job. The analysis and its log entry are written in the same transaction
 that marks the job done: an accepted upload either ends as a stored analysis or as a
 failed job with a message, never half of each. Jobs left ``running`` by a stopped server
-are queued again when the next one starts.
+are queued again when the next one starts. Worker processes end with the server, even
+when it is killed (they watch their parent), so no analysis outlives it.
 """
 
 from __future__ import annotations
@@ -15,8 +16,11 @@ import hashlib
 import logging
 import multiprocessing
 import os
+import signal
+import sys
 import tempfile
 import threading
+import time
 import uuid
 from collections.abc import Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
@@ -38,6 +42,10 @@ logger = logging.getLogger(__name__)
 BACKGROUND_NICENESS = 10
 POLL_S = 0.5
 """How often an idle worker looks for queued jobs it was not told about."""
+PARENT_CHECK_S = 1.0
+"""How often a worker process checks that the server that started it still runs."""
+PR_SET_PDEATHSIG = 1
+"""Linux's ``prctl`` option: a signal the kernel sends when the parent dies."""
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -108,6 +116,7 @@ def run_job(
     *,
     executor: Executor | None = None,
     video_pose: bool = True,
+    scratch: str | None = None,
 ) -> None:
     """Analyse a claimed job and store it in the log (or mark it failed with the reason).
 
@@ -127,10 +136,18 @@ def run_job(
         history = history_for(session, lifter, before=day)
     try:
         if executor is None:
-            outcome = analysis_outcome(files, answers, history, day, video_pose)
+            outcome = analysis_outcome(
+                files, answers, history, day, video_pose=video_pose, scratch=scratch
+            )
         else:
             outcome = executor.submit(
-                analysis_outcome, files, answers, history, day, video_pose
+                analysis_outcome,
+                files,
+                answers,
+                history,
+                day,
+                video_pose=video_pose,
+                scratch=scratch,
             ).result()
     except Exception as error:  # a bug must not kill the worker; the job says what happened
         logger.exception("analysis job %s failed", job_id)
@@ -220,13 +237,15 @@ def analysis_outcome(
     answers: Answers,
     history: Any,
     day: dt.date,
-    video_pose: bool = True,
     /,
+    *,
+    video_pose: bool = True,
+    scratch: str | None = None,
 ) -> tuple[dict[str, Any], str] | str:
     """``analyse_files``, with thrustlab's own errors as their one-line message (plain
     values only, so the result crosses a process boundary)."""
     try:
-        return analyse_files(files, answers, history, day, video_pose=video_pose)
+        return analyse_files(files, answers, history, day, video_pose=video_pose, scratch=scratch)
     except ThrustlabError as error:
         return str(error)
 
@@ -239,14 +258,16 @@ def analyse_files(
     /,
     *,
     video_pose: bool = True,
+    scratch: str | None = None,
 ) -> tuple[dict[str, Any], str]:
     """One set through the pipeline (one recording, a video, or the left and right thigh's):
-    its JSON document and HTML report."""
+    its JSON document and HTML report. The files are copied into a folder under
+    ``scratch`` (the server's scratch folder; ``None``: the system's temporary folder)."""
     from thrustlab.document import to_document
     from thrustlab.pipeline import VideoOptions, process
     from thrustlab.report.html import render_report
 
-    with tempfile.TemporaryDirectory(prefix="thrustlab-web-") as folder:
+    with tempfile.TemporaryDirectory(prefix="analysis-", dir=scratch) as folder:
         paths = []
         for index, (name, data) in enumerate(files):
             path = Path(folder) / f"{index}-{name}"
@@ -262,10 +283,26 @@ def analyse_files(
     return to_document(analysis), render_report(analysis, history=history)
 
 
-def _lower_priority() -> None:
-    """Background analyses yield the CPU to the server answering people."""
+def _start_worker_process(server_pid: int, /) -> None:
+    """In each worker process: yield the CPU to the server answering people, and end when
+    the server ends, however it ends (a killed server runs no clean-up of its own)."""
     if hasattr(os, "nice"):
         os.nice(BACKGROUND_NICENESS)
+    if sys.platform == "linux":  # the kernel ends us the moment the server dies
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    # Everywhere (and for a server that died before prctl above): watch the parent.
+    threading.Thread(
+        target=_exit_without_parent, args=(server_pid,), name="parent-watch", daemon=True
+    ).start()
+
+
+def _exit_without_parent(server_pid: int, /) -> None:
+    while os.getppid() == server_pid:
+        time.sleep(PARENT_CHECK_S)
+    os._exit(1)
 
 
 class WorkerPool:
@@ -273,10 +310,18 @@ class WorkerPool:
     With ``processes`` each thread hands the analysis to a pool of ``size`` processes."""
 
     def __init__(
-        self, engine: Engine, /, *, size: int, processes: bool = False, video_pose: bool = True
+        self,
+        engine: Engine,
+        /,
+        *,
+        size: int,
+        processes: bool = False,
+        video_pose: bool = True,
+        scratch: Path | None = None,
     ) -> None:
         self._engine = engine
         self._video_pose = video_pose
+        self._scratch = None if scratch is None else str(scratch)
         self._size = size
         self._processes = processes
         self._executor: ProcessPoolExecutor | None = None
@@ -290,7 +335,8 @@ class WorkerPool:
             self._executor = ProcessPoolExecutor(
                 max_workers=self._size,
                 mp_context=multiprocessing.get_context("spawn"),
-                initializer=_lower_priority,
+                initializer=_start_worker_process,
+                initargs=(os.getpid(),),
             )
         for index in range(self._size):
             thread = threading.Thread(
@@ -324,6 +370,12 @@ class WorkerPool:
                 self._wake.clear()
                 continue
             try:
-                run_job(self._engine, job_id, executor=self._executor, video_pose=self._video_pose)
+                run_job(
+                    self._engine,
+                    job_id,
+                    executor=self._executor,
+                    video_pose=self._video_pose,
+                    scratch=self._scratch,
+                )
             except Exception:  # storing failed: leave it for the next start to retry
                 logger.exception("cannot store job %s", job_id)
