@@ -432,3 +432,21 @@ def _post_file(url: str, data: bytes, headers: dict[str, str]) -> Any:
 def _get_json(url: str, headers: dict[str, str]) -> Any:
     with urllib.request.urlopen(urllib.request.Request(url, headers=headers), timeout=60) as got:
         return json.loads(got.read())
+
+
+def test_nul_characters_in_text_fields_are_4xx_on_each_backend(db_url: str, tmp_path: Path) -> None:
+    """PostgreSQL refuses NUL in text: every field that reaches a query is checked first."""
+    settings = settings_for(tmp_path, database_url=db_url, workers=0)
+    with TestClient(create_app(settings)) as client:
+        token = csrf(client, "/signup")
+        bad_email = {"email": "a\x00b@example.org", "password": PASSWORD, "csrf_token": token}
+        assert client.post("/signup", data=bad_email).status_code == 400
+        assert wrong_login(client, "a\x00b@example.org") == 401
+        refused = client.post("/api/tokens", json={"email": "a\x00@x.org", "password": "x"})
+        assert refused.status_code == 401
+        sign_up(client, "nul@example.org")
+        join = {"code": "a\x00b", "csrf_token": csrf(client, "/team")}
+        assert client.post("/team/join", data=join).status_code == 400
+        assert client.get("/analyses/a%00b").status_code == 404
+        headers = api_token(client, "nul@example.org")
+        assert client.get("/api/analyses/a%00b", headers=headers).status_code == 404

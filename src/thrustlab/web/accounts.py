@@ -24,7 +24,8 @@ from thrustlab.web.models import ROLES, ApiToken, Membership, Team, User, WebSes
 # OWASP's argon2id baseline (19 MiB, 2 passes): strong, yet 50 sign-ups at once fit in memory.
 HASHER = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
 MIN_PASSWORD_CHARS = 10
-_EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,180}\.[^@\s]{2,}$")
+_PART = r"[^@\s\x00-\x1f\x7f]"  # no spaces or control characters (PostgreSQL refuses NUL)
+_EMAIL = re.compile(rf"^{_PART}{{1,64}}@{_PART}{{1,180}}\.{_PART}{{2,}}$")
 _DUMMY_HASH = HASHER.hash("not a password anyone has")
 EMAIL_UNAVAILABLE = "cannot sign up with this email; if you have an account, log in instead"
 """The same words whatever the reason, so sign-up does not tell who has an account."""
@@ -44,9 +45,10 @@ def create_user(
     password_hash = HASHER.hash(password)  # before the look-up: as slow for a taken email
     if session.scalar(select(User.id).where(User.email == email)) is not None:
         raise AccountError(EMAIL_UNAVAILABLE)
+    display_name = "".join(c for c in display_name if c.isprintable()).strip()
     user = User(
         email=email,
-        display_name=(display_name.strip() or email.split("@")[0])[:100],
+        display_name=(display_name or email.split("@")[0])[:100],
         password_hash=password_hash,
         role=role,
         lifter_name=f"web:{email}",
@@ -61,7 +63,8 @@ def create_user(
 
 def authenticate(session: Session, /, *, email: str, password: str) -> User:
     """The user with this email and password, else ``LoginError`` (same message either way)."""
-    user = session.scalar(select(User).where(User.email == email.strip().lower()))
+    email = email.strip().lower()
+    user = session.scalar(select(User).where(User.email == email)) if _EMAIL.match(email) else None
     try:
         HASHER.verify(user.password_hash if user else _DUMMY_HASH, password)
     except (VerificationError, InvalidHashError):
@@ -133,7 +136,10 @@ def team_of(session: Session, coach: User, /) -> Team:
 
 
 def join_team(session: Session, lifter: User, code: str, /) -> Team:
-    team = session.scalar(select(Team).where(Team.join_code == code.strip()))
+    code = code.strip()
+    team = (
+        session.scalar(select(Team).where(Team.join_code == code)) if code.isprintable() else None
+    )
     if team is None:
         raise AccountError("no team has this join code; ask your coach for it again")
     if lifter.role != "lifter":

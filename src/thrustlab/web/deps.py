@@ -175,7 +175,8 @@ ApiUser = Annotated[User, Depends(api_user)]
 
 def visible_job(session: Session, viewer: User, job_id: str, /) -> Job:
     """The job if ``viewer`` may see it; otherwise 404, the same as for no such job."""
-    job = session.get(Job, job_id) if len(job_id) <= 32 else None
+    well_formed = len(job_id) <= 32 and job_id.isascii() and job_id.isalnum()
+    job = session.get(Job, job_id) if well_formed else None
     if job is None or not can_see(session, viewer, job.user_id):
         raise HTTPException(404, "no analysis with this id")
     return job
