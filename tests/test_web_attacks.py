@@ -119,8 +119,17 @@ def test_x_forwarded_for_names_the_client_behind_a_trusted_proxy(tmp_path: Path)
             wrong_login(proxy, "behind@example.org", **{"X-Forwarded-For": f"9.9.9.{i}, 1.1.1.1"})
             for i in range(2)
         ]
+        # nor does a header of the client's own before the one the proxy added
+        two_headers = [
+            proxy.post(
+                "/api/tokens",
+                json={"email": "behind@example.org", "password": "not the password"},
+                headers=[("X-Forwarded-For", f"8.8.8.{i}"), ("X-Forwarded-For", "2.2.2.2")],
+            ).status_code
+            for i in range(2)
+        ]
     assert ann == [401, 401, 429] and bob == [401, 401, 429]
-    assert forged == [429, 429]
+    assert forged == [429, 429] and two_headers == [429, 429]
 
 
 def test_a_trusted_proxy_must_be_an_address() -> None:

@@ -82,7 +82,8 @@ def client_address(request: Request) -> str:
     trusted = settings_of(request).trusted_proxies
     if not trusted or not _is_in(peer, trusted):
         return peer
-    hops = [hop.strip() for hop in request.headers.get("x-forwarded-for", "").split(",")]
+    forwarded = ",".join(request.headers.getlist("x-forwarded-for"))  # the proxy's comes last
+    hops = [hop.strip() for hop in forwarded.split(",")]
     for hop in reversed([hop for hop in hops if hop]):
         if not _is_in(hop, trusted):
             return hop
