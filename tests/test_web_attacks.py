@@ -372,18 +372,9 @@ def test_a_killed_server_leaves_no_workers_and_its_scratch_goes_on_restart(
     temp = tmp_path / "tmp"
     temp.mkdir()
     env = {**os.environ, "TMPDIR": str(temp)}
-    engine = open_web_db(f"sqlite:///{tmp_path / 'web.sqlite3'}")
-    with session_scope(engine) as session:
-        create_user(session, email="k@example.org", password=PASSWORD, role="lifter")
-    engine.dispose()
     with running_server(tmp_path, "--processes", env=env) as (server, url):
-        token = _post_json(f"{url}/api/tokens", {"email": "k@example.org", "password": PASSWORD})
-        headers = {"Authorization": f"Bearer {token['token']}"}
-        job = _post_file(f"{url}/api/analyses", demo_csv, headers)
-        deadline = time.monotonic() + 120
-        while _get_json(f"{url}/api/analyses/{job['id']}", headers)["status"] != "done":
-            assert time.monotonic() < deadline, "the job did not finish"
-            time.sleep(0.2)
+        headers = _account(tmp_path, url)
+        assert _analysed(url, demo_csv, headers)["status"] == "done"
         workers = _children(server.pid)
         assert workers, "the analysis ran in no worker process"
         (scratch,) = [p for p in temp.glob("thrustlab-web-*/*") if p.is_dir()]
@@ -404,6 +395,46 @@ def test_a_killed_server_leaves_no_workers_and_its_scratch_goes_on_restart(
         assert not scratch.exists(), "the killed server's scratch folder was not removed"
         (fresh,) = [p for p in temp.glob("thrustlab-web-*/*") if p.is_dir()]
         assert fresh.name.startswith(f"{restarted.pid}-")
+
+
+@LINUX_ONLY
+def test_a_killed_worker_process_is_replaced_and_the_next_upload_analysed(
+    tmp_path: Path,
+    demo_csv: bytes,  # noqa: F811
+) -> None:
+    with running_server(tmp_path, "--processes") as (server, url):
+        headers = _account(tmp_path, url)
+        assert _analysed(url, demo_csv, headers)["status"] == "done"
+        workers = [pid for pid in _children(server.pid) if b"resource_tracker" not in
+                   Path(f"/proc/{pid}/cmdline").read_bytes()]  # fmt: skip
+        assert workers
+        for pid in workers:  # as the kernel's out-of-memory killer would
+            os.kill(pid, signal.SIGKILL)
+        time.sleep(0.5)
+        after = [_analysed(url, demo_csv, headers) for _ in range(2)]
+    assert [job["status"] for job in after] == ["done", "done"], after
+
+
+def _account(tmp_path: Path, url: str, /) -> dict[str, str]:
+    """A lifter made in the server's database; the API headers that sign them in."""
+    engine = open_web_db(f"sqlite:///{tmp_path / 'web.sqlite3'}")
+    with session_scope(engine) as session:
+        create_user(session, email="k@example.org", password=PASSWORD, role="lifter")
+    engine.dispose()
+    token = _post_json(f"{url}/api/tokens", {"email": "k@example.org", "password": PASSWORD})
+    return {"Authorization": f"Bearer {token['token']}"}
+
+
+def _analysed(url: str, data: bytes, headers: dict[str, str], /) -> Any:
+    """Upload ``data`` and wait for its analysis to end; the analysis as the API gives it."""
+    job = _post_file(f"{url}/api/analyses", data, headers)
+    deadline = time.monotonic() + 120
+    while True:
+        body = _get_json(f"{url}/api/analyses/{job['id']}", headers)
+        if body["status"] in ("done", "failed"):
+            return body
+        assert time.monotonic() < deadline, "the job did not finish"
+        time.sleep(0.2)
 
 
 def test_only_the_scratch_folders_of_gone_processes_are_removed(tmp_path: Path) -> None:

@@ -24,6 +24,7 @@ import time
 import uuid
 from collections.abc import Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +47,9 @@ PARENT_CHECK_S = 1.0
 """How often a worker process checks that the server that started it still runs."""
 PR_SET_PDEATHSIG = 1
 """Linux's ``prctl`` option: a signal the kernel sends when the parent dies."""
+WORKER_DIED = (
+    "the analysis process ended before it finished (out of memory?); upload a shorter recording"
+)
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -134,21 +138,26 @@ def run_job(
         day = dt.date.fromisoformat(info["date"])
         answers = answers_from_json(info["answers"])
         history = history_for(session, lifter, before=day)
+    future = None
+    if executor is not None:
+        try:
+            future = executor.submit(
+                analysis_outcome, files, answers, history, day,
+                video_pose=video_pose, scratch=scratch,
+            )  # fmt: skip
+        except BrokenProcessPool:  # broken before this job (a process killed while idle)
+            _set_status(engine, job_id, "queued")
+            raise
     try:
-        if executor is None:
+        if future is None:
             outcome = analysis_outcome(
                 files, answers, history, day, video_pose=video_pose, scratch=scratch
             )
         else:
-            outcome = executor.submit(
-                analysis_outcome,
-                files,
-                answers,
-                history,
-                day,
-                video_pose=video_pose,
-                scratch=scratch,
-            ).result()
+            outcome = future.result()
+    except BrokenProcessPool:  # the process running this job died (out of memory?)
+        _fail(engine, job_id, WORKER_DIED)
+        raise
     except Exception as error:  # a bug must not kill the worker; the job says what happened
         logger.exception("analysis job %s failed", job_id)
         _fail(engine, job_id, f"the analysis failed unexpectedly ({type(error).__name__})")
@@ -214,6 +223,13 @@ def _store(
                 upload_right=None,
                 updated_at=utcnow(),
             )
+        )
+
+
+def _set_status(engine: Engine, job_id: str, status: str, /) -> None:
+    with session_scope(engine) as session:
+        session.execute(
+            update(Job).where(Job.id == job_id).values(status=status, updated_at=utcnow())
         )
 
 
@@ -325,6 +341,7 @@ class WorkerPool:
         self._size = size
         self._processes = processes
         self._executor: ProcessPoolExecutor | None = None
+        self._executor_lock = threading.Lock()
         self._stop = threading.Event()
         self._wake = threading.Event()
         self._threads: list[threading.Thread] = []
@@ -332,18 +349,32 @@ class WorkerPool:
     def start(self) -> None:
         requeue_interrupted(self._engine)
         if self._processes:
-            self._executor = ProcessPoolExecutor(
-                max_workers=self._size,
-                mp_context=multiprocessing.get_context("spawn"),
-                initializer=_start_worker_process,
-                initargs=(os.getpid(),),
-            )
+            self._executor = self._new_executor()
         for index in range(self._size):
             thread = threading.Thread(
                 target=self._loop, name=f"thrustlab-worker-{index}", daemon=True
             )
             thread.start()
             self._threads.append(thread)
+
+    def _new_executor(self) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(
+            max_workers=self._size,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_start_worker_process,
+            initargs=(os.getpid(),),
+        )
+
+    def _renew(self, broken: Executor | None, /) -> None:
+        """A killed worker process breaks its pool for good: start a new one (once, however
+        many threads saw it break)."""
+        with self._executor_lock:
+            current = self._executor
+            if current is None or current is not broken or self._stop.is_set():
+                return
+            logger.warning("an analysis process died; starting new ones")
+            current.shutdown(wait=False, cancel_futures=True)
+            self._executor = self._new_executor()
 
     def wake(self) -> None:
         self._wake.set()
@@ -369,13 +400,16 @@ class WorkerPool:
                 self._wake.wait(POLL_S)
                 self._wake.clear()
                 continue
+            executor = self._executor
             try:
                 run_job(
                     self._engine,
                     job_id,
-                    executor=self._executor,
+                    executor=executor,
                     video_pose=self._video_pose,
                     scratch=self._scratch,
                 )
+            except BrokenProcessPool:
+                self._renew(executor)
             except Exception:  # storing failed: leave it for the next start to retry
                 logger.exception("cannot store job %s", job_id)
