@@ -341,6 +341,21 @@ def test_sign_up_does_not_tell_whether_an_email_has_an_account(client: TestClien
     assert "exist" not in again.text.lower()
 
 
+def test_sign_ups_have_their_own_attempt_limit(tmp_path: Path) -> None:
+    """Probing emails by signing up is limited like logging in, and apart from it."""
+    with TestClient(create_app(settings_for(tmp_path, login_attempts_per_minute=2))) as client:
+        codes = []
+        for name in ("p1", "p2", "p3"):
+            client.cookies.clear()
+            data = {"email": f"{name}@example.org", "password": PASSWORD,
+                    "csrf_token": csrf(client, "/signup")}  # fmt: skip
+            codes.append(client.post("/signup", data=data, follow_redirects=False).status_code)
+        client.cookies.clear()
+        login = wrong_login(client, "p1@example.org")
+    assert codes == [303, 303, 429]
+    assert login == 401  # the sign-ups did not use up the logins
+
+
 # --- a server killed with SIGKILL -----------------------------------------------------------
 
 
