@@ -22,6 +22,8 @@ from sqlalchemy import select
 
 pytest.importorskip("fastapi", reason="the web extra is not installed")
 
+from fastapi import Request
+
 from test_web import (
     PASSWORD,
     TestClient,
@@ -36,6 +38,7 @@ from thrustlab.log import session_scope
 from thrustlab.web import create_app
 from thrustlab.web.accounts import EMAIL_UNAVAILABLE, create_user
 from thrustlab.web.db import open_web_db
+from thrustlab.web.deps import USER_KEY
 from thrustlab.web.models import Team
 from thrustlab.web.scratch import remove_orphans
 
@@ -71,6 +74,25 @@ def test_logging_out_ends_the_session_even_for_a_copied_cookie(tmp_path: Path) -
         answer = thief.get("/upload", follow_redirects=False)
         assert answer.status_code == 303
         assert answer.headers["location"] == "/login"
+
+
+def test_every_route_sees_a_logged_out_session_empty(tmp_path: Path) -> None:
+    """Not only the pages that ask for a user: a route reading the session itself (as a
+    later route might) gets nothing from a cookie copied before the logout."""
+    app = create_app(settings_for(tmp_path))
+
+    @app.get("/whoami")
+    def whoami(request: Request) -> dict[str, object]:
+        return {"uid": request.session.get(USER_KEY)}
+
+    with TestClient(app) as client:
+        sign_up(client, "raw@example.org")
+        token = csrf(client, "/upload")
+        copied = dict(client.cookies)
+        assert client.get("/whoami").json()["uid"] is not None
+        client.post("/logout", data={"csrf_token": token})
+        thief = TestClient(app, cookies=copied)
+        assert thief.get("/whoami").json() == {"uid": None}
 
 
 def test_each_sign_in_is_its_own_session(client: TestClient) -> None:

@@ -19,8 +19,9 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from starlette.middleware.sessions import SessionMiddleware
 
 from thrustlab.errors import InputError
-from thrustlab.web.accounts import RateLimiter
-from thrustlab.web.deps import NeedLogin
+from thrustlab.log import session_scope
+from thrustlab.web.accounts import RateLimiter, user_for_session
+from thrustlab.web.deps import SESSION_KEY, USER_KEY, NeedLogin
 from thrustlab.web.jobs import WorkerPool
 from thrustlab.web.settings import WebSettings
 
@@ -101,6 +102,7 @@ def create_app(settings: WebSettings | None = None, /) -> FastAPI:
         loader=PackageLoader("thrustlab.web", "templates"), autoescape=select_autoescape()
     )
     app.state.templates = Jinja2Templates(env=environment)
+    app.add_middleware(SessionGuard)  # inside SessionMiddleware: it sees the decoded cookie
     app.add_middleware(
         SessionMiddleware,
         secret_key=settings.secret_key,
@@ -210,6 +212,34 @@ def _too_large(limit_bytes: int, /, *, uploads: bool) -> Response:
     else:
         message = f"the request is larger than {limit_mb} MB; send the form as the page has it"
     return JSONResponse({"detail": message}, status_code=413)
+
+
+class SessionGuard:
+    """Sessions end on the server: a signed cookie whose session was logged out (or expired)
+    reaches every route empty, whichever route reads it, so a copy of the cookie made before
+    ``POST /logout`` opens nothing after it."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        session = scope.get("session") if scope["type"] in ("http", "websocket") else None
+        if session and USER_KEY in session and not scope["path"].startswith("/static/"):
+            from starlette.concurrency import run_in_threadpool
+
+            if not await run_in_threadpool(_session_is_live, scope["app"], session):
+                session.clear()
+        await self.app(scope, receive, send)
+
+
+def _session_is_live(app: FastAPI, session: Mapping[str, Any], /) -> bool:
+    uid, sid = session.get(USER_KEY), session.get(SESSION_KEY)
+    engine = getattr(app.state, "read_engine", None)
+    if not isinstance(uid, int) or not isinstance(sid, str) or engine is None:
+        return False
+    with session_scope(engine) as db:
+        max_age_s = app.state.settings.session_max_age_s
+        return user_for_session(db, sid, uid, max_age_s=max_age_s) is not None
 
 
 class SecurityHeaders:

@@ -20,7 +20,7 @@ from thrustlab.errors import ThrustlabError
 from thrustlab.explanation.answers import Answers, answers_from_mapping
 from thrustlab.explanation.questions import QUESTIONS, AnswersError, question
 from thrustlab.log import EXERCISES, session_scope
-from thrustlab.web.accounts import RateLimiter, can_see, user_for_session, user_for_token
+from thrustlab.web.accounts import RateLimiter, can_see, user_for_token
 from thrustlab.web.errors import UploadError, WebError
 from thrustlab.web.jobs import SetInfo, WorkerPool
 from thrustlab.web.models import Job, User
@@ -141,12 +141,11 @@ def check_csrf(request: Request, sent: str | None) -> None:
 def page_user(request: Request) -> User:
     """The signed-in user, loaded in a short transaction of its own (SQLite has one writer:
     a request must not hold a transaction while it reads an upload or queues a job)."""
-    uid, sid = request.session.get(USER_KEY), request.session.get(SESSION_KEY)
+    uid = request.session.get(USER_KEY)
     user = None
-    if isinstance(uid, int) and isinstance(sid, str):
-        max_age_s = settings_of(request).session_max_age_s
+    if isinstance(uid, int):
         with session_scope(read_engine_of(request)) as session:
-            user = user_for_session(session, sid, uid, max_age_s=max_age_s)
+            user = session.get(User, uid)
     if user is None:
         raise NeedLogin()
     return user
