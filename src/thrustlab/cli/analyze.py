@@ -18,7 +18,6 @@ from thrustlab.cli.answer_options import (
 from thrustlab.cli.legs import Left, Right, leg_pair
 from thrustlab.cli.log_context import LogDb, LogLifter, history_note, read_log
 from thrustlab.errors import OptionError
-from thrustlab.findings import MODES
 
 if TYPE_CHECKING:
     from thrustlab.config import AnalysisConfig
@@ -125,6 +124,7 @@ def _sets(files: list[Path], left: Path | None, right: Path | None) -> list[tupl
 
 def analysis_config(mode: str, /) -> AnalysisConfig:
     from thrustlab.config import AnalysisConfig
+    from thrustlab.findings import MODES
 
     if mode not in MODES:
         raise OptionError(f"--mode must be one of {', '.join(MODES)}, not {mode!r}")
@@ -166,14 +166,11 @@ def _one(
     video: VideoOptions,
     history: History | None,
 ) -> dict[str, Any]:
-    from rich.console import Console
-
     from thrustlab.cli.progress import progress_bar
     from thrustlab.document import to_document
     from thrustlab.pipeline import is_video_file, process
-    from thrustlab.report.terminal import analysis_view
 
-    with progress_bar(Console(stderr=True)) as progress:
+    with progress_bar() as progress:
         analysis = process(
             paths,
             answers=answers,
@@ -189,6 +186,10 @@ def _one(
 
         _write(report, render_report(analysis, history=history))
     if not as_json:
+        from rich.console import Console
+
+        from thrustlab.report.terminal import analysis_view
+
         console = Console()
         console.print(analysis_view(analysis))
         if video.annotate_path is not None and paths and is_video_file(paths[0]):
