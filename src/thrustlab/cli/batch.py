@@ -82,6 +82,7 @@ def batch(
         scheduler = scheduler_address(scheduler, name="--scheduler")
     targets = output_paths(out)
     paths = find_recordings(inputs, exclude=(*targets.tables(), targets.checkpoint))
+    console = Console(stderr=True)
     with (
         _stopped_by_sigterm(targets.checkpoint),
         Progress(
@@ -89,8 +90,9 @@ def batch(
             BarColumn(),
             MofNCompleteColumn(),
             TimeRemainingColumn(),
-            console=Console(stderr=True),
+            console=console,
             transient=True,  # gone once done (or failed): errors stay one line
+            disable=not console.is_terminal,  # a log file gets no blank line from it
         ) as bar,
     ):
         task = bar.add_task("Analysing", total=len(paths))
