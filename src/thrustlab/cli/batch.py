@@ -65,8 +65,9 @@ def batch(
       results.reps.parquet     one row per rep: path, content_hash, every rep field
       results.summary.parquet  count, mean, std, min, median, max of each numeric column
       results.errors.parquet   one row per file that failed: path, error, message
-      results.checkpoint/      results saved as they arrive: a re-run skips files whose
-                               content (SHA-256) was already analysed (see --fresh)
+      results.checkpoint/      results saved as they arrive (every few seconds, and
+                               when stopped by Ctrl-C or SIGTERM): a re-run skips files
+                               whose content (SHA-256) was already analysed (see --fresh)
     """
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
