@@ -226,6 +226,8 @@ def test_a_writer_waiting_too_long_for_sqlite_gets_one_line(
     try:
         with pytest.raises(DatabaseError, match="busy") as raised:
             write(engine, lambda session: session.scalar(select(func.count(LiftSet.id))))
+        with pytest.raises(DatabaseError, match="busy"), session_scope(engine) as session:
+            session.scalar(select(func.count(LiftSet.id)))  # a reader (log add's history)
     finally:
         holder.execute("ROLLBACK")
         holder.close()

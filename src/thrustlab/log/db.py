@@ -199,10 +199,19 @@ def open_log(url: str | None = None, /) -> Engine:
 
 @contextmanager
 def session_scope(engine: Engine, /) -> Iterator[Session]:
-    """One transaction: committed when the block ends, rolled back if it raises."""
+    """One transaction: committed when the block ends, rolled back if it raises. Waiting
+    longer than ``SQLITE_BUSY_TIMEOUT_S`` for another SQLite writer is a ``DatabaseError``."""
     factory = sessionmaker(engine, expire_on_commit=False)
-    with factory.begin() as session:
-        yield session
+    try:
+        with factory.begin() as session:
+            yield session
+    except OperationalError as error:
+        if "database is locked" not in str(error.orig):
+            raise
+        raise DatabaseError(
+            f"the log database is busy: another writer held it for over "
+            f"{SQLITE_BUSY_TIMEOUT_S:.0f} s; nothing was written, try again"
+        ) from None
 
 
 def write(engine: Engine, work: Callable[[Session], T], /) -> T:
@@ -232,10 +241,5 @@ def _lost_race(error: DBAPIError) -> bool:
 
 def _write_failure(error: DBAPIError, attempts: int) -> str:
     reason = str(error.orig).strip().splitlines()[0] if error.orig else type(error).__name__
-    if "database is locked" in reason:
-        return (
-            f"the log database is busy: another writer held it for over "
-            f"{SQLITE_BUSY_TIMEOUT_S:.0f} s; nothing was written, try again"
-        )
     tries = f" (tried {attempts} times)" if attempts > 1 else ""
     return f"the log database refused the write{tries}: {reason}; nothing was written"
