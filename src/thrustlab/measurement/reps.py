@@ -537,7 +537,8 @@ def find_reps(
             reps = [replace(r, partial=True) if r.rom_deg < short else r for r in reps]
             best = (key, sign, reps + ([partial] if partial else []))
     _, sign, reps = best
-    return tuple(_with_rise(sign * angle_deg, r, rate_hz) for r in reps)
+    y = sign * angle_deg  # once: not a copy of the signal per rep
+    return tuple(_with_rise(y, r, rate_hz) for r in reps)
 
 
 def _partial_after(
