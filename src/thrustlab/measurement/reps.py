@@ -18,12 +18,7 @@ import numpy as np
 import numpy.typing as npt
 
 from thrustlab.config import AnalysisConfig
-from thrustlab.signal.orientation import (
-    along_axis_fraction,
-    axis_tilt_deg,
-    span_off_axis_fraction,
-    span_off_plane_deg,
-)
+from thrustlab.signal.orientation import SpanAxes
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
@@ -399,31 +394,39 @@ def _returned(
     return run
 
 
-def _one_axis(r: RepTiming, rate_hz: float, phone: _Phone, config: AnalysisConfig) -> bool:
-    """The rep turns the phone about one axis over the rep itself: gravity
+def _one_axis(
+    reps: list[RepTiming],
+    rate_hz: float,
+    phone: _Phone,
+    axes: SpanAxes | None,
+    config: AnalysisConfig,
+) -> list[bool]:
+    """Per rep: it turns the phone about one axis over the rep itself: gravity
     (``phone.gravity_dir``) stays on one great circle within ``max_rep_off_plane_deg``, the
     gyroscope (``phone.turn_rads``) turns about other axes at under
     ``max_rep_off_axis_fraction`` of its main rate, that axis lies within
     ``max_rep_axis_tilt_deg`` of level, and the phone's own acceleration (without gravity,
     ``phone.own_acc_mps2``) lies in the plane it turns in
     (``max_rep_acc_off_plane_fraction``). A thigh does; a phone turned one way in the hand and
-    back another does not. True when neither is known (a video sees the thigh itself)."""
-    gravity, turning = phone.gravity_dir, phone.turn_rads
-    lo, hi = round(r.start_s * rate_hz), round(r.end_s * rate_hz) + 1
-    if gravity is not None and span_off_plane_deg(gravity[lo:hi]) > config.max_rep_off_plane_deg:
-        return False
-    if turning is None:
-        return True
-    if span_off_axis_fraction(turning[lo:hi]) > config.max_rep_off_axis_fraction:
-        return False
-    own = phone.own_acc_mps2
-    if own is not None and (
-        along_axis_fraction(turning[lo:hi], own[lo:hi]) > config.max_rep_acc_off_plane_fraction
-    ):
-        return False
-    return gravity is None or (
-        axis_tilt_deg(turning[lo:hi], gravity[lo:hi]) <= config.max_rep_axis_tilt_deg
-    )
+    back another does not. True when neither is known (a video sees the thigh itself).
+    All reps at once, from ``axes``: ``SpanAxes`` of the three (None when neither the
+    gravity nor the turning is known)."""
+    gravity, turning, own = phone.gravity_dir, phone.turn_rads, phone.own_acc_mps2
+    ok = np.ones(len(reps), dtype=bool)
+    if not reps or axes is None:
+        return ok.tolist()
+    lo = np.minimum([round(r.start_s * rate_hz) for r in reps], axes.size).astype(np.intp)
+    hi = np.minimum([round(r.end_s * rate_hz) + 1 for r in reps], axes.size).astype(np.intp)
+    hi = np.maximum(hi, lo)
+    if gravity is not None:
+        ok &= axes.off_plane_deg(lo, hi) <= config.max_rep_off_plane_deg
+    if turning is not None:
+        ok &= axes.off_axis_fraction(lo, hi) <= config.max_rep_off_axis_fraction
+        if own is not None:
+            ok &= axes.along_axis_fraction(lo, hi) <= config.max_rep_acc_off_plane_fraction
+        if gravity is not None:
+            ok &= axes.axis_tilt_deg(lo, hi) <= config.max_rep_axis_tilt_deg
+    return ok.tolist()
 
 
 def _settled(speed: FloatArray, first: RepTiming, rate_hz: float) -> bool:
@@ -463,6 +466,7 @@ def _checked(
     *,
     rate_hz: float,
     phone: _Phone,
+    steady_reps: list[bool],
     config: AnalysisConfig,
 ) -> tuple[list[int], list[RepTiming]] | None:
     """``run`` as a set, without the reps at its ends that do not come back to their
@@ -471,7 +475,7 @@ def _checked(
     (``_one_axis``)."""
     if not run:
         return None
-    steady = {k for k in run if _one_axis(timings[k], rate_hz, phone, config)}
+    steady = {k for k in run if steady_reps[k]}
     run = _returned(run, timings, phone.posture, rate_hz=rate_hz, config=config, steady=steady)
     few = len(run) <= 2 and phone.handled is not None  # a phone that may be in the hand
     if not run or (few and not _settled(speed, timings[run[0]], rate_hz)):
@@ -505,6 +509,8 @@ def find_reps(
     speed = np.gradient(angle_deg) * rate_hz
     edges = _phase_edges(speed, pivots, config.onset_velocity_fraction)
     phone = _Phone(handled, posture, gravity_dir, turn_rads, own_acc_mps2)
+    known = gravity_dir is not None or turn_rads is not None
+    axes = SpanAxes(gravity_dir, turn_rads, own_acc_mps2) if known else None
     best: tuple[tuple[float, int, float], int, list[RepTiming]] = ((-1.0, 0, 0.0), 1, [])
     for sign in (1, -1):
         y = sign * angle_deg
@@ -515,8 +521,17 @@ def find_reps(
         cands = [(pivots[j][0], pivots[j + 1][0], pivots[j + 2][0]) for j in starts]
         adjacent = [k > 0 and starts[k] == starts[k - 1] + 2 for k in range(len(starts))]
         found: tuple[list[int], list[RepTiming]] | None = None
+        steady = _one_axis(timings, rate_hz, phone, axes, config)
         for run in _consistent_runs(y, cands, timings, adjacent, config):
-            found = _checked(run, timings, speed, rate_hz=rate_hz, phone=phone, config=config)
+            found = _checked(
+                run,
+                timings,
+                speed,
+                rate_hz=rate_hz,
+                phone=phone,
+                steady_reps=steady,
+                config=config,
+            )
             if found:
                 break
         if not found:

@@ -18,6 +18,7 @@ import numpy.typing as npt
 from thrustlab.signal.filters import gaussian_gain, inverse, smooth, spectrum_of
 
 FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.intp]
 
 QUIET_QUANTILE = 0.3
 """Gyro bias is the median rate over the quietest 30 % of samples (rests and holds)."""
@@ -152,41 +153,102 @@ def off_axis_rads(gyro_rads: FloatArray, /, *, fs_hz: float, window_s: float) ->
 def span_off_plane_deg(direction: FloatArray, /) -> float:
     """How far (degrees, RMS) the unit vectors ``direction`` (N, 3) stray from the one
     great circle that fits them best: about 0 for a segment turning about one axis."""
-    if direction.shape[0] < 3:
-        return 0.0
-    smallest = float(np.linalg.eigvalsh(direction.T @ direction / direction.shape[0])[0])
-    return float(np.rad2deg(np.arcsin(np.sqrt(min(max(smallest, 0.0), 1.0)))))
+    return float(SpanAxes(direction, None, None).off_plane_deg(*_whole(direction))[0])
 
 
 def span_off_axis_fraction(rate_rads: FloatArray, /) -> float:
     """The turning rate ``rate_rads`` (N, 3) about other axes than its main one, as a
     fraction of the rate about it (RMS): about 0 for a segment turning about one axis."""
-    if rate_rads.shape[0] < 3:
-        return 0.0
-    values = np.linalg.eigvalsh(rate_rads.T @ rate_rads / rate_rads.shape[0])
-    return float(np.sqrt(max(float(values[0] + values[1]), 0.0) / max(float(values[2]), 1e-18)))
+    return float(SpanAxes(None, rate_rads, None).off_axis_fraction(*_whole(rate_rads))[0])
 
 
 def axis_tilt_deg(rate_rads: FloatArray, direction: FloatArray, /) -> float:
     """How far (degrees) the main axis of the turning rate ``rate_rads`` (N, 3) tilts from
     the plane perpendicular to the mean of the unit vectors ``direction`` (N, 3): 0 for a
     segment turning about a level axis when ``direction`` is gravity's."""
-    if rate_rads.shape[0] < 3:
-        return 0.0
-    axis = _principal_axes(rate_rads)[0]
-    mean = direction.mean(axis=0)
-    along = abs(float(axis @ mean)) / max(float(np.linalg.norm(mean)), 1e-9)
-    return float(np.rad2deg(np.arcsin(min(along, 1.0))))
+    return float(SpanAxes(direction, rate_rads, None).axis_tilt_deg(*_whole(rate_rads))[0])
 
 
 def along_axis_fraction(rate_rads: FloatArray, vectors: FloatArray, /) -> float:
     """The share (RMS) of ``vectors`` (N, 3) that lies along the main axis of the turning
     rate ``rate_rads`` (N, 3): about 0 when they lie in the plane the segment turns in."""
-    if rate_rads.shape[0] < 3:
-        return 0.0
-    axis = _principal_axes(rate_rads)[0]
-    total = float(np.einsum("ij,ij->", vectors, vectors))
-    return float(np.sqrt(float(np.sum((vectors @ axis) ** 2)) / max(total, 1e-18)))
+    return float(SpanAxes(None, rate_rads, vectors).along_axis_fraction(*_whole(rate_rads))[0])
+
+
+def _whole(x: FloatArray) -> tuple[IntArray, IntArray]:
+    return np.zeros(1, dtype=np.intp), np.full(1, x.shape[0], dtype=np.intp)
+
+
+class SpanAxes:
+    """How a segment turns over many spans of one recording at once: the ``span_*``
+    figures above for each span ``[lo, hi)``, from cumulative sums of the products
+    of the unit vectors of gravity (``direction``), the turning rate ``rate_rads`` and
+    other ``vectors`` (each (N, 3) or None), so the cost grows with the samples and the
+    number of spans, not with their product. A span of fewer than 3 samples gives 0."""
+
+    def __init__(
+        self,
+        direction: FloatArray | None,
+        rate_rads: FloatArray | None,
+        vectors: FloatArray | None,
+        /,
+    ) -> None:
+        given = [x for x in (direction, rate_rads, vectors) if x is not None]
+        self.size = given[0].shape[0] if given else 0
+        """The number of samples."""
+        self._direction = None if direction is None else _prefix_outer(direction)
+        self._direction_sum = None if direction is None else _prefix(direction)
+        self._rate = None if rate_rads is None else _prefix_outer(rate_rads)
+        self._vectors = None if vectors is None else _prefix_outer(vectors)
+
+    def off_plane_deg(self, lo: IntArray, hi: IntArray, /) -> FloatArray:
+        assert self._direction is not None
+        smallest = np.linalg.eigvalsh(_span_means(self._direction, lo, hi))[:, 0]
+        degrees = np.rad2deg(np.arcsin(np.sqrt(np.clip(smallest, 0.0, 1.0))))
+        return np.asarray(np.where(hi - lo < 3, 0.0, degrees))
+
+    def off_axis_fraction(self, lo: IntArray, hi: IntArray, /) -> FloatArray:
+        assert self._rate is not None
+        values = np.linalg.eigvalsh(_span_means(self._rate, lo, hi))
+        other = np.maximum(values[:, 0] + values[:, 1], 0.0) / np.maximum(values[:, 2], 1e-18)
+        return np.asarray(np.where(hi - lo < 3, 0.0, np.sqrt(other)))
+
+    def _main_axis(self, lo: IntArray, hi: IntArray) -> FloatArray:
+        assert self._rate is not None
+        return np.asarray(np.linalg.eigh(_span_means(self._rate, lo, hi))[1][:, :, 2])
+
+    def axis_tilt_deg(self, lo: IntArray, hi: IntArray, /) -> FloatArray:
+        assert self._direction_sum is not None
+        axis = self._main_axis(lo, hi)
+        total = self._direction_sum[hi] - self._direction_sum[lo]
+        along = np.abs(np.einsum("ij,ij->i", axis, total)) / np.maximum(_lengths(total), 1e-9)
+        degrees = np.rad2deg(np.arcsin(np.minimum(along, 1.0)))
+        return np.asarray(np.where(hi - lo < 3, 0.0, degrees))
+
+    def along_axis_fraction(self, lo: IntArray, hi: IntArray, /) -> FloatArray:
+        assert self._vectors is not None
+        axis = self._main_axis(lo, hi)
+        moments = _span_means(self._vectors, lo, hi)
+        along = np.einsum("ri,rij,rj->r", axis, moments, axis)
+        total = np.trace(moments, axis1=1, axis2=2)
+        share = np.sqrt(np.maximum(along, 0.0) / np.maximum(total, 1e-18))
+        return np.asarray(np.where(hi - lo < 3, 0.0, share))
+
+
+def _prefix(x: FloatArray) -> FloatArray:
+    """Cumulative sums of the rows of ``x``, from 0: the sum over ``[lo, hi)`` is
+    ``out[hi] - out[lo]``."""
+    return np.concatenate([np.zeros((1, x.shape[1])), np.cumsum(x, axis=0)])
+
+
+def _prefix_outer(x: FloatArray) -> FloatArray:
+    """``_prefix`` of the products ``x x^T`` of the rows of ``x`` (N, 3), flattened to 9."""
+    return _prefix(np.einsum("ni,nj->nij", x, x).reshape(x.shape[0], 9))
+
+
+def _span_means(prefix: FloatArray, lo: IntArray, hi: IntArray) -> FloatArray:
+    """(R, 3, 3) means of ``x x^T`` over each span from its ``_prefix_outer``."""
+    return ((prefix[hi] - prefix[lo]) / np.maximum(hi - lo, 1)[:, None]).reshape(-1, 3, 3)
 
 
 WINDOW_STEP_S = 0.5
@@ -200,11 +262,7 @@ def _window_eigenvalues(x: FloatArray, /, *, fs_hz: float, window_s: float) -> F
     n = x.shape[0]
     half = max(1, round(window_s * fs_hz / 2))
     step = max(1, round(WINDOW_STEP_S * fs_hz))
-    outer = (x[:, :, None] * x[:, None, :]).reshape(n, 9)
-    total = np.zeros((n + 1, 9))
-    np.cumsum(outer, axis=0, out=total[1:])
     centres = np.arange(0, n, step)
     lo, hi = np.maximum(centres - half, 0), np.minimum(centres + half + 1, n)
-    means = ((total[hi] - total[lo]) / (hi - lo)[:, None]).reshape(-1, 3, 3)
-    values = np.linalg.eigvalsh(means)
+    values = np.linalg.eigvalsh(_span_means(_prefix_outer(x), lo, hi))
     return np.asarray(np.repeat(values, step, axis=0)[:n])
