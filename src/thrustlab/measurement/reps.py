@@ -414,7 +414,7 @@ def _one_axis(
     gravity, turning, own = phone.gravity_dir, phone.turn_rads, phone.own_acc_mps2
     ok = np.ones(len(reps), dtype=bool)
     if not reps or axes is None:
-        return ok.tolist()
+        return [bool(v) for v in ok]
     lo = np.minimum([round(r.start_s * rate_hz) for r in reps], axes.size).astype(np.intp)
     hi = np.minimum([round(r.end_s * rate_hz) + 1 for r in reps], axes.size).astype(np.intp)
     hi = np.maximum(hi, lo)
@@ -426,7 +426,7 @@ def _one_axis(
             ok &= axes.along_axis_fraction(lo, hi) <= config.max_rep_acc_off_plane_fraction
         if gravity is not None:
             ok &= axes.axis_tilt_deg(lo, hi) <= config.max_rep_axis_tilt_deg
-    return ok.tolist()
+    return [bool(v) for v in ok]
 
 
 def _settled(speed: FloatArray, first: RepTiming, rate_hz: float) -> bool:

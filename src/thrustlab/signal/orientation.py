@@ -248,7 +248,8 @@ def _prefix_outer(x: FloatArray) -> FloatArray:
 
 def _span_means(prefix: FloatArray, lo: IntArray, hi: IntArray) -> FloatArray:
     """(R, 3, 3) means of ``x x^T`` over each span from its ``_prefix_outer``."""
-    return ((prefix[hi] - prefix[lo]) / np.maximum(hi - lo, 1)[:, None]).reshape(-1, 3, 3)
+    means = (prefix[hi] - prefix[lo]) / np.maximum(hi - lo, 1)[:, None]
+    return np.asarray(means.reshape(-1, 3, 3))
 
 
 WINDOW_STEP_S = 0.5
