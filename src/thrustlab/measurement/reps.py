@@ -18,7 +18,7 @@ import numpy as np
 import numpy.typing as npt
 
 from thrustlab.config import AnalysisConfig
-from thrustlab.signal.orientation import SpanAxes
+from thrustlab.signal.orientation import span_axes
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
@@ -395,11 +395,7 @@ def _returned(
 
 
 def _one_axis(
-    reps: list[RepTiming],
-    rate_hz: float,
-    phone: _Phone,
-    axes: SpanAxes | None,
-    config: AnalysisConfig,
+    reps: list[RepTiming], rate_hz: float, phone: _Phone, config: AnalysisConfig
 ) -> list[bool]:
     """Per rep: it turns the phone about one axis over the rep itself: gravity
     (``phone.gravity_dir``) stays on one great circle within ``max_rep_off_plane_deg``, the
@@ -409,23 +405,25 @@ def _one_axis(
     ``phone.own_acc_mps2``) lies in the plane it turns in
     (``max_rep_acc_off_plane_fraction``). A thigh does; a phone turned one way in the hand and
     back another does not. True when neither is known (a video sees the thigh itself).
-    All reps at once, from ``axes``: ``SpanAxes`` of the three (None when neither the
-    gravity nor the turning is known)."""
-    gravity, turning, own = phone.gravity_dir, phone.turn_rads, phone.own_acc_mps2
+    All reps at once (``span_axes``)."""
+    gravity, turning = phone.gravity_dir, phone.turn_rads
     ok = np.ones(len(reps), dtype=bool)
-    if not reps or axes is None:
+    if not reps or (gravity is None and turning is None):
         return [bool(v) for v in ok]
-    lo = np.minimum([round(r.start_s * rate_hz) for r in reps], axes.size).astype(np.intp)
-    hi = np.minimum([round(r.end_s * rate_hz) + 1 for r in reps], axes.size).astype(np.intp)
-    hi = np.maximum(hi, lo)
-    if gravity is not None:
-        ok &= axes.off_plane_deg(lo, hi) <= config.max_rep_off_plane_deg
-    if turning is not None:
-        ok &= axes.off_axis_fraction(lo, hi) <= config.max_rep_off_axis_fraction
-        if own is not None:
-            ok &= axes.along_axis_fraction(lo, hi) <= config.max_rep_acc_off_plane_fraction
-        if gravity is not None:
-            ok &= axes.axis_tilt_deg(lo, hi) <= config.max_rep_axis_tilt_deg
+    size = (gravity if gravity is not None else turning).shape[0]  # type: ignore[union-attr]
+    spans = [
+        (min(round(r.start_s * rate_hz), size), min(round(r.end_s * rate_hz) + 1, size))
+        for r in reps
+    ]
+    figures = span_axes(gravity, turning, phone.own_acc_mps2, spans=spans)
+    for values, limit in (
+        (figures.off_plane_deg, config.max_rep_off_plane_deg),
+        (figures.off_axis_fraction, config.max_rep_off_axis_fraction),
+        (figures.along_axis_fraction, config.max_rep_acc_off_plane_fraction),
+        (figures.axis_tilt_deg, config.max_rep_axis_tilt_deg),
+    ):
+        if values is not None:
+            ok &= values <= limit
     return [bool(v) for v in ok]
 
 
@@ -509,8 +507,6 @@ def find_reps(
     speed = np.gradient(angle_deg) * rate_hz
     edges = _phase_edges(speed, pivots, config.onset_velocity_fraction)
     phone = _Phone(handled, posture, gravity_dir, turn_rads, own_acc_mps2)
-    known = gravity_dir is not None or turn_rads is not None
-    axes = SpanAxes(gravity_dir, turn_rads, own_acc_mps2) if known else None
     best: tuple[tuple[float, int, float], int, list[RepTiming]] = ((-1.0, 0, 0.0), 1, [])
     for sign in (1, -1):
         y = sign * angle_deg
@@ -521,7 +517,7 @@ def find_reps(
         cands = [(pivots[j][0], pivots[j + 1][0], pivots[j + 2][0]) for j in starts]
         adjacent = [k > 0 and starts[k] == starts[k - 1] + 2 for k in range(len(starts))]
         found: tuple[list[int], list[RepTiming]] | None = None
-        steady = _one_axis(timings, rate_hz, phone, axes, config)
+        steady = _one_axis(timings, rate_hz, phone, config)
         for run in _consistent_runs(y, cands, timings, adjacent, config):
             found = _checked(
                 run,

@@ -10,7 +10,7 @@ rep segmentation decides which end is the bottom.
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import numpy as np
 import numpy.typing as npt
@@ -18,6 +18,7 @@ import numpy.typing as npt
 from thrustlab.signal.filters import gaussian_gain, inverse, smooth, spectrum_of
 
 FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
 IntArray = npt.NDArray[np.intp]
 
 QUIET_QUANTILE = 0.3
@@ -92,6 +93,7 @@ def angle_from_acceleration(
     radius_m: float,
     sigma_hz: float,
     still_mps2: float,
+    held: BoolArray | None = None,
 ) -> FloatArray:
     """Angle (degrees) of a segment turning about a pivot ``radius_m`` from the sensor, from
     its acceleration alone (no gravity in it, no gyroscope).
@@ -102,23 +104,21 @@ def angle_from_acceleration(
     (RMS under ``still_mps2`` over ``STILL_WINDOW_S``), with the error left at the end of
     each movement spread along it (zero-velocity updates), and once more to the angle. So
     the angle holds its level through rests of any length; the scale is as good as
-    ``radius_m``."""
+    ``radius_m``. ``held``: the samples the recording holds (not bridged over a gap); the
+    direction is fitted on those alone, ``GAP_CLEARANCE_SIGMAS`` smoothing widths clear of
+    the others (a gap that cuts a jolt leaves half of it, a burst no movement has)."""
     slow = smooth(acc_mps2, fs_hz=fs_hz, sigma_hz=sigma_hz)
     slow = slow - np.median(slow, axis=0)  # the sensor's offset
     n = max(1, round(STILL_WINDOW_S * fs_hz))
     power = np.convolve(np.einsum("ij,ij->i", slow, slow), np.ones(n) / n, mode="same")
     still = power < still_mps2**2
-    # The centripetal acceleration (radius * rate^2) always points to the pivot, so it is
-    # what the movement's acceleration averages to; the tangential one averages to zero
-    # over each movement. Leaving the average's direction out keeps the centripetal part
-    # from adding a drift with every rep.
-    centripetal = slow[~still].mean(axis=0) if (~still).any() else np.zeros(3)
-    if np.linalg.norm(centripetal) > 1e-9:
-        unit = centripetal / np.linalg.norm(centripetal)
-        slow = slow - np.outer(slow @ unit, unit)
-    along = slow @ _principal_axes(slow)[0]
-    speed = np.cumsum(along) / fs_hz
     moving = np.flatnonzero(np.diff(np.concatenate([[1], still.astype(np.int8), [1]])))
+    fit = np.ones(slow.shape[0], dtype=bool)
+    if held is not None and not held.all():
+        clear = max(1, round(GAP_CLEARANCE_SIGMAS * fs_hz / (2 * np.pi * sigma_hz)))
+        fit = np.convolve((~held).astype(float), np.ones(2 * clear + 1), mode="same") < 0.5
+    along = slow @ _tangential(slow, still, moving, fit)
+    speed = np.cumsum(along) / fs_hz
     out = np.zeros_like(speed)
     for start, end in zip(moving[::2].tolist(), moving[1::2].tolist(), strict=True):
         before = speed[start - 1] if start > 0 else 0.0
@@ -126,6 +126,25 @@ def angle_from_acceleration(
         error = span[-1] if end < speed.size else 0.0  # still again: the speed is zero
         out[start:end] = span - error * np.arange(1, end - start + 1) / (end - start)
     return np.asarray(np.rad2deg(np.cumsum(out) / fs_hz / radius_m))
+
+
+GAP_CLEARANCE_SIGMAS = 3.5
+"""A Gaussian smoothing spreads what a gap leaves by 3.5 of its widths (in time) either
+side."""
+
+
+def _tangential(slow: FloatArray, still: BoolArray, moving: IntArray, fit: BoolArray) -> FloatArray:
+    """The direction of the tangential acceleration in ``slow`` (N, 3), fitted on the
+    samples marked ``fit``. The centripetal acceleration (radius * rate^2) always points to
+    the pivot, so it is what the movement's acceleration averages to; the tangential one
+    averages to zero over each movement. Leaving the average's direction out keeps the
+    centripetal part from adding a drift with every rep."""
+    use = ~still & fit
+    centripetal = slow[use].mean(axis=0) if use.any() else np.zeros(3)
+    if np.linalg.norm(centripetal) > 1e-9:
+        unit = centripetal / np.linalg.norm(centripetal)
+        slow = slow - np.outer(slow @ unit, unit)
+    return np.asarray(_principal_axes(slow[fit] if fit.any() else slow)[0])
 
 
 STILL_WINDOW_S = 0.3
@@ -153,103 +172,90 @@ def off_axis_rads(gyro_rads: FloatArray, /, *, fs_hz: float, window_s: float) ->
 def span_off_plane_deg(direction: FloatArray, /) -> float:
     """How far (degrees, RMS) the unit vectors ``direction`` (N, 3) stray from the one
     great circle that fits them best: about 0 for a segment turning about one axis."""
-    return float(SpanAxes(direction, None, None).off_plane_deg(*_whole(direction))[0])
+    figures = span_axes(direction, None, None, spans=_whole(direction))
+    assert figures.off_plane_deg is not None
+    return float(figures.off_plane_deg[0])
 
 
 def span_off_axis_fraction(rate_rads: FloatArray, /) -> float:
     """The turning rate ``rate_rads`` (N, 3) about other axes than its main one, as a
     fraction of the rate about it (RMS): about 0 for a segment turning about one axis."""
-    return float(SpanAxes(None, rate_rads, None).off_axis_fraction(*_whole(rate_rads))[0])
+    figures = span_axes(None, rate_rads, None, spans=_whole(rate_rads))
+    assert figures.off_axis_fraction is not None
+    return float(figures.off_axis_fraction[0])
 
 
 def axis_tilt_deg(rate_rads: FloatArray, direction: FloatArray, /) -> float:
     """How far (degrees) the main axis of the turning rate ``rate_rads`` (N, 3) tilts from
     the plane perpendicular to the mean of the unit vectors ``direction`` (N, 3): 0 for a
     segment turning about a level axis when ``direction`` is gravity's."""
-    return float(SpanAxes(direction, rate_rads, None).axis_tilt_deg(*_whole(rate_rads))[0])
+    figures = span_axes(direction, rate_rads, None, spans=_whole(rate_rads))
+    assert figures.axis_tilt_deg is not None
+    return float(figures.axis_tilt_deg[0])
 
 
 def along_axis_fraction(rate_rads: FloatArray, vectors: FloatArray, /) -> float:
     """The share (RMS) of ``vectors`` (N, 3) that lies along the main axis of the turning
     rate ``rate_rads`` (N, 3): about 0 when they lie in the plane the segment turns in."""
-    return float(SpanAxes(None, rate_rads, vectors).along_axis_fraction(*_whole(rate_rads))[0])
+    figures = span_axes(None, rate_rads, vectors, spans=_whole(rate_rads))
+    assert figures.along_axis_fraction is not None
+    return float(figures.along_axis_fraction[0])
 
 
-def _whole(x: FloatArray) -> tuple[IntArray, IntArray]:
-    return np.zeros(1, dtype=np.intp), np.full(1, x.shape[0], dtype=np.intp)
+def _whole(x: FloatArray) -> list[tuple[int, int]]:
+    return [(0, x.shape[0])]
 
 
+@dataclass(frozen=True, slots=True)
 class SpanAxes:
-    """How a segment turns over many spans of one recording at once: the ``span_*``
-    figures above for each span ``[lo, hi)``, from cumulative sums of the products
-    of the unit vectors of gravity (``direction``), the turning rate ``rate_rads`` and
-    other ``vectors`` (each (N, 3) or None), so the cost grows with the samples and the
-    number of spans, not with their product. A span of fewer than 3 samples gives 0."""
+    """Per span: the figures above (``span_off_plane_deg`` and the three after it); None
+    where what they need was not given."""
 
-    def __init__(
-        self,
-        direction: FloatArray | None,
-        rate_rads: FloatArray | None,
-        vectors: FloatArray | None,
-        /,
-    ) -> None:
-        given = [x for x in (direction, rate_rads, vectors) if x is not None]
-        self.size = given[0].shape[0] if given else 0
-        """The number of samples."""
-        self._direction = None if direction is None else _prefix_outer(direction)
-        self._direction_sum = None if direction is None else _prefix(direction)
-        self._rate = None if rate_rads is None else _prefix_outer(rate_rads)
-        self._vectors = None if vectors is None else _prefix_outer(vectors)
+    off_plane_deg: FloatArray | None
+    off_axis_fraction: FloatArray | None
+    axis_tilt_deg: FloatArray | None
+    along_axis_fraction: FloatArray | None
 
-    def off_plane_deg(self, lo: IntArray, hi: IntArray, /) -> FloatArray:
-        assert self._direction is not None
-        smallest = np.linalg.eigvalsh(_span_means(self._direction, lo, hi))[:, 0]
-        degrees = np.rad2deg(np.arcsin(np.sqrt(np.clip(smallest, 0.0, 1.0))))
-        return np.asarray(np.where(hi - lo < 3, 0.0, degrees))
 
-    def off_axis_fraction(self, lo: IntArray, hi: IntArray, /) -> FloatArray:
-        assert self._rate is not None
-        values = np.linalg.eigvalsh(_span_means(self._rate, lo, hi))
+def span_axes(
+    direction: FloatArray | None,
+    rate_rads: FloatArray | None,
+    vectors: FloatArray | None,
+    /,
+    *,
+    spans: list[tuple[int, int]],
+) -> SpanAxes:
+    """How a segment turns over each of ``spans`` (``[lo, hi)`` samples) at once: from the
+    unit vectors of gravity ``direction``, the turning rate ``rate_rads`` and other
+    ``vectors`` (each (N, 3) or None), one 3 x 3 moment matrix per span and the eigen
+    problems of all spans in one call. A span of fewer than 3 samples gives 0."""
+    short = np.array([hi - lo < 3 for lo, hi in spans], dtype=bool)
+
+    def moments(x: FloatArray) -> FloatArray:
+        return np.array([x[lo:hi].T @ x[lo:hi] / max(hi - lo, 1) for lo, hi in spans])
+
+    def unless_short(values: FloatArray) -> FloatArray:
+        return np.asarray(np.where(short, 0.0, values))
+
+    off_plane = off_axis = tilt = along = None
+    if direction is not None:
+        smallest = np.linalg.eigvalsh(moments(direction))[:, 0]
+        off_plane = unless_short(np.rad2deg(np.arcsin(np.sqrt(np.clip(smallest, 0.0, 1.0)))))
+    if rate_rads is not None:
+        values, vectors_ = np.linalg.eigh(moments(rate_rads))
         other = np.maximum(values[:, 0] + values[:, 1], 0.0) / np.maximum(values[:, 2], 1e-18)
-        return np.asarray(np.where(hi - lo < 3, 0.0, np.sqrt(other)))
-
-    def _main_axis(self, lo: IntArray, hi: IntArray) -> FloatArray:
-        assert self._rate is not None
-        return np.asarray(np.linalg.eigh(_span_means(self._rate, lo, hi))[1][:, :, 2])
-
-    def axis_tilt_deg(self, lo: IntArray, hi: IntArray, /) -> FloatArray:
-        assert self._direction_sum is not None
-        axis = self._main_axis(lo, hi)
-        total = self._direction_sum[hi] - self._direction_sum[lo]
-        along = np.abs(np.einsum("ij,ij->i", axis, total)) / np.maximum(_lengths(total), 1e-9)
-        degrees = np.rad2deg(np.arcsin(np.minimum(along, 1.0)))
-        return np.asarray(np.where(hi - lo < 3, 0.0, degrees))
-
-    def along_axis_fraction(self, lo: IntArray, hi: IntArray, /) -> FloatArray:
-        assert self._vectors is not None
-        axis = self._main_axis(lo, hi)
-        moments = _span_means(self._vectors, lo, hi)
-        along = np.einsum("ri,rij,rj->r", axis, moments, axis)
-        total = np.trace(moments, axis1=1, axis2=2)
-        share = np.sqrt(np.maximum(along, 0.0) / np.maximum(total, 1e-18))
-        return np.asarray(np.where(hi - lo < 3, 0.0, share))
-
-
-def _prefix(x: FloatArray) -> FloatArray:
-    """Cumulative sums of the rows of ``x``, from 0: the sum over ``[lo, hi)`` is
-    ``out[hi] - out[lo]``."""
-    return np.concatenate([np.zeros((1, x.shape[1])), np.cumsum(x, axis=0)])
-
-
-def _prefix_outer(x: FloatArray) -> FloatArray:
-    """``_prefix`` of the products ``x x^T`` of the rows of ``x`` (N, 3), flattened to 9."""
-    return _prefix(np.einsum("ni,nj->nij", x, x).reshape(x.shape[0], 9))
-
-
-def _span_means(prefix: FloatArray, lo: IntArray, hi: IntArray) -> FloatArray:
-    """(R, 3, 3) means of ``x x^T`` over each span from its ``_prefix_outer``."""
-    means = (prefix[hi] - prefix[lo]) / np.maximum(hi - lo, 1)[:, None]
-    return np.asarray(means.reshape(-1, 3, 3))
+        off_axis = unless_short(np.sqrt(other))
+        axis = vectors_[:, :, 2]
+        if direction is not None:
+            mean = np.array([direction[lo:hi].sum(axis=0) for lo, hi in spans])
+            cosine = np.abs(np.einsum("ij,ij->i", axis, mean)) / np.maximum(_lengths(mean), 1e-9)
+            tilt = unless_short(np.rad2deg(np.arcsin(np.minimum(cosine, 1.0))))
+        if vectors is not None:
+            own = moments(vectors)
+            share = np.einsum("ri,rij,rj->r", axis, own, axis)
+            total = np.trace(own, axis1=1, axis2=2)
+            along = unless_short(np.sqrt(np.maximum(share, 0.0) / np.maximum(total, 1e-18)))
+    return SpanAxes(off_plane, off_axis, tilt, along)
 
 
 WINDOW_STEP_S = 0.5
@@ -263,7 +269,11 @@ def _window_eigenvalues(x: FloatArray, /, *, fs_hz: float, window_s: float) -> F
     n = x.shape[0]
     half = max(1, round(window_s * fs_hz / 2))
     step = max(1, round(WINDOW_STEP_S * fs_hz))
+    outer = (x[:, :, None] * x[:, None, :]).reshape(n, 9)
+    total = np.zeros((n + 1, 9))
+    np.cumsum(outer, axis=0, out=total[1:])
     centres = np.arange(0, n, step)
     lo, hi = np.maximum(centres - half, 0), np.minimum(centres + half + 1, n)
-    values = np.linalg.eigvalsh(_span_means(_prefix_outer(x), lo, hi))
+    means = ((total[hi] - total[lo]) / (hi - lo)[:, None]).reshape(-1, 3, 3)
+    values = np.linalg.eigvalsh(means)
     return np.asarray(np.repeat(values, step, axis=0)[:n])
