@@ -133,6 +133,20 @@ def _regular_run(x: FloatArray, peaks: list[int]) -> list[int]:
     return longest
 
 
+def _rests(outer: list[int], inner: list[int], size: int) -> bool:
+    """The ``outer`` peaks are the rests before, between and after the ``inner`` ones (the
+    excursions): ``inner`` has one peak fewer, each between two consecutive ``outer``
+    ones, and the recording goes on for a cycle or more past the first and the last
+    ``outer`` peak with no other (the movement stopped there: a set that starts and ends at
+    rest at one extreme passes it once more than the other). A recording cut to the
+    movement (its first and last peaks within a cycle of its ends) is read as it comes."""
+    if len(inner) < MIN_CYCLES or len(outer) != len(inner) + 1:
+        return False
+    period = float(np.median(np.diff(outer)))
+    alternate = all(a < p < b for p, (a, b) in zip(inner, pairwise(outer), strict=False))
+    return alternate and outer[0] >= period and size - 1 - outer[-1] >= period
+
+
 def _irregularity(peaks: list[int]) -> float:
     gaps = np.diff(peaks)
     return float(np.std(gaps) / np.mean(gaps)) if gaps.size > 1 else 0.0
@@ -149,17 +163,17 @@ def find_cycles(
     config: AnalysisConfig,
 ) -> tuple[RepTiming, ...]:
     """The cycles of movement signal ``x``: the peaks of whichever sign of ``x`` comes more
-    regularly, each standing out by ``min_swing`` (in ``x``'s units) at least, so that a
+    regularly (or of the other sign, where those are the rests around its excursions:
+    ``_rests``), each standing out by ``min_swing`` (in ``x``'s units) at least, so that a
     still phone's noise holds none. A cycle spans half the typical spacing either side of
     its peak (a still lead-in or tail is not part of it). ROM is the range of ``angle_deg``
     (at ``angle_rate_hz``) over each cycle; with an angle, a cycle needs ``min_rom_deg``."""
     centred = np.asarray(x - np.median(x), dtype=np.float64)
     _, _, f0 = _dominant(centred, rate_hz)
-    peaks = min(
-        (_peaks(centred * float(sign), rate_hz, 1.0 / f0, min_swing) for sign in (1, -1)),
-        key=_irregularity,
-    )
-    peaks = _regular_run(centred if _sign_of(centred, peaks) > 0 else -centred, peaks)
+    found = [_peaks(centred * sign, rate_hz, 1.0 / f0, min_swing) for sign in (1.0, -1.0)]
+    found.sort(key=_irregularity)
+    runs = [_regular_run(centred if _sign_of(centred, p) > 0 else -centred, p) for p in found]
+    peaks = runs[1] if _rests(runs[0], runs[1], x.size) else runs[0]
     half = (
         round(float(np.median(np.diff(peaks))) / 2) if len(peaks) > 1 else round(rate_hz / f0 / 2)
     )
