@@ -90,9 +90,12 @@ def analyse_leg(recording: Recording, /, *, config: AnalysisConfig) -> LegResult
     if not uniform.gravity_included and uniform.gyro_rads is None:
         flags.append(_FROM_ACCELERATION)
     turning = phone_turning(uniform, config, slow_gravity=gravity)
-    movement, min_swing = None, 0.0
+    movement = movement_axes = None
+    min_swing = 0.0
     if config.mode == "cyclic":
-        movement, source = movement_signal((uniform.gyro_rads, uniform.acc_mps2), rate_hz=rate)
+        movement, movement_axes, source = movement_signal(
+            (uniform.gyro_rads, uniform.acc_mps2), rate_hz=rate
+        )
         min_swing = (config.min_cycle_swing_rads, config.min_cycle_swing_mps2)[source]
     motion = Motion(
         angle_deg=angle,
@@ -100,6 +103,7 @@ def analyse_leg(recording: Recording, /, *, config: AnalysisConfig) -> LegResult
         bands=bands,
         rate_hz=rate,
         movement=movement,
+        movement_axes=movement_axes,
         movement_min_swing=min_swing,
         no_angle=_NO_ORIENTATION,
         moving=body_moving(spectrum, rate_hz=rate, config=config),
