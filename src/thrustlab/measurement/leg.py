@@ -273,7 +273,8 @@ def thigh_angle(
             still_mps2=config.still_acceleration_mps2,
             held=uniform.valid,
         )
-        return from_acc[index], rate
+        drift = smooth(from_acc, fs_hz=uniform.rate_hz, sigma_hz=config.acceleration_drift_hz)
+        return (from_acc - drift)[index], rate
     return (from_gravity if from_gravity is not None else from_gyro), rate
 
 
