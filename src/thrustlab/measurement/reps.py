@@ -34,8 +34,6 @@ after it (a rest, set-up shuffles), counted up to 8 s a side: reps read with the
 half-rep."""
 BIG_SWING_FRACTION = 0.5
 """A swing of half the set's range of motion or more is a big swing."""
-SWING_LEVEL_FRACTION = 0.1
-"""A big swing starts where the thigh has left its level by a tenth of the set's range."""
 LEVEL_SHIFT_FRACTION = 1.0
 """Consecutive reps' tops may differ by up to one range of motion: the phone can turn 10-40
 degrees on the thigh mid-set, moving every level after it; a set-up or racking move sits
@@ -310,37 +308,23 @@ def _rise_time(up: FloatArray, rate_hz: float) -> float:
 def _clear_score(
     y: FloatArray,
     pivots: list[tuple[int, int]],
+    edges: list[tuple[int, int]],
     span: tuple[int, int],
-    reps: tuple[RepTiming, RepTiming],
     /,
     *,
     rom: float,
     rate_hz: float,
 ) -> float:
     """Seconds clear of big swings before the run of reps from pivot ``span[0]`` to pivot
-    ``span[1]`` (its first and last rep: ``reps``) and after it, each side capped at
-    ``CLEAR_CAP_S``. A big swing starts where the thigh leaves the level it rested at by
-    ``SWING_LEVEL_FRACTION`` of the range and ends where it comes that near its new level
-    (not where its fastest part does: the last eccentric, a rest and standing up can make
-    one swing)."""
+    ``span[1]`` and after it, each side capped at ``CLEAR_CAP_S``."""
     first, last = span
-    near = SWING_LEVEL_FRACTION * rom
     big = [
         abs(float(y[b]) - float(y[a])) >= BIG_SWING_FRACTION * rom
         for (a, _), (b, _) in pairwise(pivots)
     ]
-    start, end = round(reps[0].start_s * rate_hz), round(reps[1].end_s * rate_hz)
-    before, after = 0, y.size - 1
-    k = next((k for k in range(first - 1, -1, -1) if big[k]), None)
-    if k is not None:
-        a, b = pivots[k][0], pivots[k + 1][0]
-        away = np.flatnonzero(np.abs(y[a : b + 1] - y[b]) > near)
-        before = a + int(away[-1]) + 1 if away.size else b
-    k = next((k for k in range(last, len(big)) if big[k]), None)
-    if k is not None:
-        a, b = pivots[k][0], pivots[k + 1][0]
-        away = np.flatnonzero(np.abs(y[a : b + 1] - y[a]) > near)
-        after = a + int(away[0]) - 1 if away.size else a
+    start, end = edges[first][0], edges[last - 1][1]
+    before = next((edges[k][1] for k in range(first - 1, -1, -1) if big[k]), 0)
+    after = next((edges[k][0] for k in range(last, len(big)) if big[k]), y.size - 1)
     cap = CLEAR_CAP_S * rate_hz
     return (min(max(start - before, 0), cap) + min(max(after - end, 0), cap)) / rate_hz
 
@@ -554,7 +538,7 @@ def find_reps(
         score = (
             0.0
             if config.mode == "cyclic"
-            else _clear_score(y, pivots, span, (reps[0], reps[-1]), rom=rom, rate_hz=rate_hz)
+            else _clear_score(y, pivots, edges, span, rom=rom, rate_hz=rate_hz)
         )
         longest = max(r.end_s - r.start_s for r in reps)
         key = (score, len(reps), -longest)  # ties: set-up moves make the longer "reps"
