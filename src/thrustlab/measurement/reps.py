@@ -464,7 +464,6 @@ def _checked(
     *,
     rate_hz: float,
     phone: _Phone,
-    steady_reps: list[bool],
     config: AnalysisConfig,
 ) -> tuple[list[int], list[RepTiming]] | None:
     """``run`` as a set, without the reps at its ends that do not come back to their
@@ -473,7 +472,8 @@ def _checked(
     (``_one_axis``)."""
     if not run:
         return None
-    steady = {k for k in run if steady_reps[k]}
+    turns_once = _one_axis([timings[k] for k in run], rate_hz, phone, config)
+    steady = {k for k, ok in zip(run, turns_once, strict=True) if ok}
     run = _returned(run, timings, phone.posture, rate_hz=rate_hz, config=config, steady=steady)
     few = len(run) <= 2 and phone.handled is not None  # a phone that may be in the hand
     if not run or (few and not _settled(speed, timings[run[0]], rate_hz)):
@@ -517,17 +517,8 @@ def find_reps(
         cands = [(pivots[j][0], pivots[j + 1][0], pivots[j + 2][0]) for j in starts]
         adjacent = [k > 0 and starts[k] == starts[k - 1] + 2 for k in range(len(starts))]
         found: tuple[list[int], list[RepTiming]] | None = None
-        steady = _one_axis(timings, rate_hz, phone, config)
         for run in _consistent_runs(y, cands, timings, adjacent, config):
-            found = _checked(
-                run,
-                timings,
-                speed,
-                rate_hz=rate_hz,
-                phone=phone,
-                steady_reps=steady,
-                config=config,
-            )
+            found = _checked(run, timings, speed, rate_hz=rate_hz, phone=phone, config=config)
             if found:
                 break
         if not found:
