@@ -1,8 +1,7 @@
 """Benchmark: analysing 60 s, 100 Hz recordings against pyarrow parsing the same CSVs.
 
 Target (issue 2): analysing a recording costs at most 3x what pyarrow takes to parse its CSV,
-over a batch of 500, measured in this one process in the same run, judged on the median of
-5 interleaved repeats (printed with their range). Printed:
+over a batch of 500, measured in this one process in the same run. Printed:
 
 - baseline: ``pyarrow.csv.read_csv`` on every file;
 - ``analyse``: the analysis alone, on recordings already read;
@@ -14,14 +13,16 @@ Run: ``python benchmarks/bench_analyse.py [--files 500]``. Exit code 1 if over t
 from __future__ import annotations
 
 import argparse
+import functools
 import tempfile
-import time
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
-from statistics import median
+
+from repeats import MIN_REPEATS, interleaved, ratio, summary
 
 TARGET_RATIO = 3.0
+REPEATS = MIN_REPEATS
 
 
 def make_files(folder: Path, n_files: int) -> list[Path]:
@@ -44,40 +45,23 @@ def make_files(folder: Path, n_files: int) -> list[Path]:
     return paths
 
 
-REPEATS = 5
-"""The batch is timed five times, the three jobs taking turns repeat by repeat, so that all
-three meet the same conditions; each ratio is taken per repeat and judged on its median
-(issue 15: one pass, or the fastest of a few, passed or failed a gate by luck on a shared
-machine), printed with its range."""
+def timed(jobs: dict[str, Callable[[Path], object]], paths: list[Path]) -> dict[str, list[float]]:
+    """Seconds per batch for each job in each of ``REPEATS`` interleaved passes (``repeats``)."""
+    passes = {label: functools.partial(_batch, work, paths) for label, work in jobs.items()}
+    times = interleaved(passes, repeats=REPEATS)
+    for label, seconds in times.items():
+        print(summary(label, seconds, per=len(paths), unit="ms") + " per file")
+    return times
 
 
-def timed(
-    jobs: dict[str, Callable[[Path], object]], paths: list[Path], repeats: int
-) -> dict[str, list[float]]:
-    """Seconds per batch for each job, one per interleaved repeat."""
-    seconds: dict[str, list[float]] = {label: [] for label in jobs}
-    for _ in range(repeats):
-        for label, work in jobs.items():
-            start = time.perf_counter()
-            for path in paths:
-                work(path)
-            seconds[label].append(time.perf_counter() - start)
-    for label, values in seconds.items():
-        middle = median(values)
-        print(f"{label:<22} {middle:7.2f} s  {1000 * middle / len(paths):6.2f} ms/file (median)")
-    return seconds
-
-
-def ratio(over: list[float], under: list[float]) -> tuple[float, float, float]:
-    """The median, lowest and highest of the per-repeat ratios ``over / under``."""
-    ratios = [a / b for a, b in zip(over, under, strict=True)]
-    return median(ratios), min(ratios), max(ratios)
+def _batch(work: Callable[[Path], object], paths: list[Path]) -> None:
+    for path in paths:
+        work(path)
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--files", type=int, default=500)
-    parser.add_argument("--repeats", type=int, default=REPEATS)
     args = parser.parse_args()
     import pyarrow.csv as pcsv
 
@@ -94,17 +78,14 @@ def main() -> int:
                 "read + analyse": lambda p: analyse(read(p)),
             },
             paths,
-            args.repeats,
         )
-    parse = seconds["pyarrow parse"]
-    analysis, low, high = ratio(seconds["analyse"], parse)
-    end_to_end, low_end, high_end = ratio(seconds["read + analyse"], parse)
-    print(
-        f"analyse / parse:        {analysis:5.2f}x median, {low:.2f}-{high:.2f}x over "
-        f"{args.repeats} repeats (target <= {TARGET_RATIO}x)"
+    analysis = ratio("analyse / parse", seconds["analyse"], seconds["pyarrow parse"])
+    end_to_end = ratio(
+        "read + analyse / parse", seconds["read + analyse"], seconds["pyarrow parse"]
     )
-    print(f"read + analyse / parse: {end_to_end:5.2f}x median, {low_end:.2f}-{high_end:.2f}x")
-    return 0 if analysis <= TARGET_RATIO else 1
+    ok = analysis.judge(at_most=TARGET_RATIO)
+    print(f"{end_to_end.text()}; not gated")
+    return 0 if ok else 1
 
 
 if __name__ == "__main__":
