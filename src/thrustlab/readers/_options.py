@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from thrustlab.errors import OptionError
+from thrustlab.quality import QualityFlag
 
 COLUMN_ROLES = ("time", "ax", "ay", "az", "gx", "gy", "gz")
 """Names ``ReadOptions.columns`` may use; ``"_"`` marks a column to ignore."""
@@ -24,9 +25,11 @@ class ReadOptions:
 
     ``columns`` names the columns of a CSV without a header row, in order (``"_"`` ignores
     one); ``time_unit`` says what the time column counts (None: detect it from the median
-    interval, assuming 1-2000 Hz); ``rate_hz`` gives the rate of a CSV with no time column;
-    ``acc_unit`` and ``gyro_unit`` override what column names say (None: from the names,
-    else m/s^2 and rad/s).
+    interval, assuming 1-2000 Hz); ``rate_hz`` gives the rate of a CSV with no time column.
+    These three apply to generic CSVs; an app's export states them (a warning says they
+    were ignored). ``acc_unit`` and ``gyro_unit`` apply to every format and override what
+    the file states (with a warning when they differ); None: the file's stated or
+    documented unit, else judged from the data (see ``readers._units``).
     """
 
     columns: tuple[str, ...] | None = None
@@ -40,11 +43,12 @@ class ReadOptions:
             unknown = [c for c in self.columns if c != "_" and c not in COLUMN_ROLES]
             if unknown:
                 raise OptionError(
-                    f"ReadOptions.columns has unknown names {unknown}; use {COLUMN_ROLES} or '_'"
+                    f"columns: unknown names {', '.join(unknown)}; "
+                    f"use {', '.join(COLUMN_ROLES)} or _ to skip one"
                 )
             named = [c for c in self.columns if c != "_"]
             if len(named) != len(set(named)):
-                raise OptionError("ReadOptions.columns names a column twice")
+                raise OptionError("columns: a name is given twice")
         if self.time_unit is not None and self.time_unit not in SECONDS_PER:
             raise OptionError(
                 f"time_unit must be one of {tuple(SECONDS_PER)}, not {self.time_unit!r}"
@@ -59,3 +63,23 @@ class ReadOptions:
             raise OptionError(f"acc_unit must be 'mps2' or 'g', not {self.acc_unit!r}")
         if self.gyro_unit not in (None, "rads", "degs"):
             raise OptionError(f"gyro_unit must be 'rads' or 'degs', not {self.gyro_unit!r}")
+
+
+def ignored_options(options: ReadOptions, why: str, /) -> list[QualityFlag]:
+    """Warnings for the CSV-only options given for a file that states them itself."""
+    given = [
+        what
+        for what, value in (
+            ("column names", options.columns),
+            ("time unit", options.time_unit),
+            ("rate", options.rate_hz),
+        )
+        if value is not None
+    ]
+    if not given:
+        return []
+    return [
+        QualityFlag(
+            "option_ignored", "warning", f"the {' and '.join(given)} given were ignored: {why}"
+        )
+    ]

@@ -1,0 +1,130 @@
+"""Units of acceleration and rotation rate: given by the caller, stated by the file, or judged.
+
+One rule for every format. A unit the caller gives (``ReadOptions.acc_unit``/``gyro_unit``)
+wins, with a warning when the file says otherwise; else the unit the file states (its header,
+or the app's documentation); else it is judged from the data and a quality entry says what
+was assumed: an accelerometer whose magnitude at rest is about 1 is in g, a gyroscope
+reading beyond what a phone's can (about 35 rad/s) is in deg/s.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from thrustlab.quality import QualityFlag
+from thrustlab.readers._clean import FloatArray
+from thrustlab.recording import G_MPS2
+
+ACC_UNIT_NAMES = {"mps2": "m/s^2", "g": "g"}
+GYRO_UNIT_NAMES = {"rads": "rad/s", "degs": "deg/s"}
+G_AT_REST = (0.8, 1.2)
+"""Magnitude at rest of an accelerometer in g (1 g, give or take a poorly calibrated phone);
+in m/s^2 it is about 9.8, and without gravity about 0 in either unit."""
+MAX_RADS = 35.0
+"""Phone gyroscopes saturate at 2000 deg/s = 34.9 rad/s: beyond it a reading is in deg/s."""
+MIN_OVER_MAX = 3
+"""Readings over ``MAX_RADS`` needed before a gyroscope is taken for deg/s (not one glitch)."""
+REST_BLOCK_ROWS = 32
+REST_BLOCKS = 64
+"""The magnitude at rest is judged on this many blocks of consecutive rows, spread evenly."""
+
+
+def acc_to_mps2(
+    values: FloatArray, /, *, given: str | None, stated: str | None, label: str
+) -> tuple[FloatArray, list[QualityFlag]]:
+    """``values`` (N, 3) in m/s^2, converted in place; the flags say what was assumed."""
+    unit, flags = _choose(
+        given,
+        stated,
+        judged=("g" if looks_like_g(values) else None),
+        kind="acceleration",
+        names=ACC_UNIT_NAMES,
+        label=label,
+        why="its magnitude at rest is about 1",
+    )
+    if unit == "g":
+        values *= G_MPS2
+    return values, flags
+
+
+def gyro_to_rads(
+    values: FloatArray, /, *, given: str | None, stated: str | None, label: str
+) -> tuple[FloatArray, list[QualityFlag]]:
+    """``values`` (N, 3) in rad/s, converted in place; the flags say what was assumed."""
+    over = int(np.count_nonzero(np.abs(values) > MAX_RADS))
+    unit, flags = _choose(
+        given,
+        stated,
+        judged=("degs" if over >= MIN_OVER_MAX else None),
+        kind="rotation rate",
+        names=GYRO_UNIT_NAMES,
+        label=label,
+        why=f"it exceeds {MAX_RADS:g} rad/s, more than a phone's gyroscope can measure",
+    )
+    if unit == "degs":
+        values *= np.pi / 180.0
+    return values, flags
+
+
+def _choose(
+    given: str | None,
+    stated: str | None,
+    *,
+    judged: str | None,
+    kind: str,
+    names: dict[str, str],
+    label: str,
+    why: str,
+) -> tuple[str, list[QualityFlag]]:
+    default = next(iter(names))
+    if given is not None:
+        if stated is not None and stated != given:
+            return given, [
+                QualityFlag(
+                    "unit_overridden",
+                    "warning",
+                    f"{label}: {kind} read in {names[given]} as given, although the file "
+                    f"states {names[stated]}",
+                )
+            ]
+        return given, []
+    if stated is not None:
+        return stated, []
+    if judged is not None:
+        return judged, [
+            QualityFlag(
+                "unit_assumed",
+                "warning",
+                f"{label}: {kind} read in {names[judged]} because {why} "
+                f"(the file does not state its unit; state it if this is wrong)",
+            )
+        ]
+    return default, []
+
+
+def looks_like_g(xyz: FloatArray, /) -> bool:
+    """True when the quietest stretches have a magnitude near 1: an accelerometer in g."""
+    n_rows = xyz.shape[0]
+    if n_rows < 2:
+        return False
+    block = min(REST_BLOCK_ROWS, n_rows)
+    starts = np.unique(np.linspace(0, n_rows - block, REST_BLOCKS).astype(np.int64))
+    rows = xyz[(starts[:, None] + np.arange(block)).ravel()]
+    norms = np.sqrt(np.einsum("ij,ij->i", rows, rows)).reshape(starts.size, block)
+    finite = np.isfinite(norms)
+    counts = np.maximum(finite.sum(axis=1), 1)
+    means = np.where(finite, norms, 0.0).sum(axis=1) / counts
+    deviations = np.where(finite, norms - means[:, None], 0.0)
+    spreads = np.sqrt((deviations**2).sum(axis=1) / counts)
+    usable = finite.sum(axis=1) * 2 >= block  # blocks mostly of readable rows
+    if not usable.any():
+        return False
+    means, spreads = means[usable], spreads[usable]
+    quiet = spreads <= np.median(spreads)
+    level = float(np.median(means[quiet]))
+    return G_AT_REST[0] <= level <= G_AT_REST[1]
+
+
+def ignored(what: str, why: str, /) -> QualityFlag:
+    """The warning that a stated read option did not apply to this file."""
+    return QualityFlag("option_ignored", "warning", f"the {what} given was ignored: {why}")
