@@ -20,6 +20,9 @@ GYRO_UNIT_NAMES = {"rads": "rad/s", "degs": "deg/s"}
 G_AT_REST = (0.8, 1.2)
 """Magnitude at rest of an accelerometer in g (1 g, give or take a poorly calibrated phone);
 in m/s^2 it is about 9.8, and without gravity about 0 in either unit."""
+MAX_REST_SPREAD = 0.15
+"""Largest spread of the magnitude in the quietest quarter of blocks for them to be at rest:
+0.15 g is vigorous motion; shaking with no gravity of about 1 m/s^2 spreads more."""
 MAX_RADS = 35.0
 """Phone gyroscopes saturate at 2000 deg/s = 34.9 rad/s: beyond it a reading is in deg/s."""
 MIN_OVER_MAX = 3
@@ -120,9 +123,9 @@ def looks_like_g(xyz: FloatArray, /) -> bool:
     if not usable.any():
         return False
     means, spreads = means[usable], spreads[usable]
-    quiet = spreads <= np.median(spreads)
-    level = float(np.median(means[quiet]))
-    return G_AT_REST[0] <= level <= G_AT_REST[1]
+    quiet = spreads <= np.quantile(spreads, 0.25)
+    level, spread = float(np.median(means[quiet])), float(np.median(spreads[quiet]))
+    return G_AT_REST[0] <= level <= G_AT_REST[1] and spread <= MAX_REST_SPREAD
 
 
 def ignored(what: str, why: str, /) -> QualityFlag:

@@ -29,7 +29,7 @@ from thrustlab.readers._clean import (
     gravity_in,
     time_origin,
 )
-from thrustlab.readers._columns import ColumnMap, map_columns, normalise
+from thrustlab.readers._columns import ColumnMap, map_columns
 from thrustlab.readers._csv import TextLayout, first_line, parse_csv, text_layout
 from thrustlab.readers._options import ReadOptions, ignored_options
 from thrustlab.readers._source import Source
@@ -56,8 +56,9 @@ class Member:
 
 
 def is_phyphox_header(fields: tuple[str, ...], /) -> bool:
-    """``"Time (s)"`` first, then the three axes of one sensor: accelerometer or gyroscope."""
-    if len(fields) < 4 or normalise(fields[0]) != "time_s":
+    """phyphox's ``"Time (s)"`` first, then the three axes of one sensor: accelerometer or
+    gyroscope."""
+    if len(fields) < 4 or fields[0].strip() != "Time (s)":
         return False
     columns = map_columns(fields)
     return columns.has(*ACC) != columns.has(*GYRO)
