@@ -119,7 +119,7 @@ def text_layout(data: bytes, /, *, label: str) -> TextLayout:
     return TextLayout(delimiter, fields, has_header, decimal_comma, offset, comments)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Parsed:
     """The kept columns of a parsed CSV (by original column index) and what was skipped."""
 
@@ -137,11 +137,29 @@ class Parsed:
         return time_column(self.table.column(f"c{index}"))
 
     def stacked(self, indices: Sequence[int], /) -> FloatArray:
-        """Columns side by side as one (N, k) float64 array, written in place (one copy)."""
+        """Columns side by side as one (N, k) float64 array: each chunk pyarrow parsed is
+        written straight into place (one copy; nulls and cells that are not numbers: NaN)."""
+        import pyarrow as pa
+
         out = np.empty((self.n_rows, len(indices)), dtype=np.float64)
         for k, index in enumerate(indices):
-            out[:, k] = self.floats(index)
+            col = self.table.column(f"c{index}")
+            if not (pa.types.is_floating(col.type) or pa.types.is_integer(col.type)):
+                out[:, k] = float_column(col)
+                continue
+            start = 0
+            for chunk in col.chunks:
+                as_float = chunk.cast(pa.float64(), safe=False)
+                out[start : start + len(chunk), k] = _chunk_numbers(as_float, np.float64)
+                start += len(chunk)
         return out
+
+    def release(self) -> None:
+        """Hand the memory of the parse back to the system once the table is dropped."""
+        import pyarrow as pa
+
+        self.table = None
+        pa.default_memory_pool().release_unused()
 
 
 def parse_csv(
@@ -268,23 +286,23 @@ def _numbers(col: Any, dtype: Any, fill: float = float("nan")) -> FloatArray:
     """A numeric pyarrow column as a numpy array, nulls as ``fill``. The chunks' buffers are
     read directly: pyarrow's own ``to_numpy`` imports pandas when it is installed, which
     alone costs a third of a second."""
+
+    parts = [_chunk_numbers(chunk, dtype, fill) for chunk in col.chunks]
+    return np.concatenate(parts) if parts else np.empty(0, dtype=dtype)
+
+
+def _chunk_numbers(chunk: Any, dtype: Any, fill: float = float("nan")) -> Any:
+    """One numeric chunk as a numpy view of its buffer (a copy only when it holds nulls)."""
     import pyarrow as pa
 
-    chunks = (
-        [chunk.fill_null(pa.scalar(fill, chunk.type)) for chunk in col.chunks]
-        if col.null_count
-        else col.chunks
+    if chunk.null_count:
+        chunk = chunk.fill_null(pa.scalar(fill, chunk.type))
+    return np.frombuffer(
+        chunk.buffers()[1],
+        dtype=dtype,
+        count=len(chunk),
+        offset=chunk.offset * np.dtype(dtype).itemsize,
     )
-    parts = [
-        np.frombuffer(
-            chunk.buffers()[1],
-            dtype=dtype,
-            count=len(chunk),
-            offset=chunk.offset * np.dtype(dtype).itemsize,
-        )
-        for chunk in chunks
-    ]
-    return np.concatenate(parts) if parts else np.empty(0, dtype=dtype)
 
 
 def _cell(text: str | None) -> float:

@@ -39,14 +39,15 @@ def acc_to_mps2(
     unit, flags = _choose(
         given,
         stated,
-        judged=("g" if looks_like_g(values) else None),
+        judged=("g" if given is None and stated is None and looks_like_g(values) else None),
         kind="acceleration",
         names=ACC_UNIT_NAMES,
         label=label,
         why="its magnitude at rest is about 1",
     )
     if unit == "g":
-        values *= G_MPS2
+        with np.errstate(over="ignore"):  # a corrupt 1e308 becomes inf: its row is dropped
+            values *= G_MPS2
     return values, flags
 
 
@@ -54,11 +55,10 @@ def gyro_to_rads(
     values: FloatArray, /, *, given: str | None, stated: str | None, label: str
 ) -> tuple[FloatArray, list[QualityFlag]]:
     """``values`` (N, 3) in rad/s, converted in place; the flags say what was assumed."""
-    over = int(np.count_nonzero(np.abs(values) > MAX_RADS))
     unit, flags = _choose(
         given,
         stated,
-        judged=("degs" if over >= MIN_OVER_MAX else None),
+        judged=("degs" if given is None and stated is None and _beyond_rads(values) else None),
         kind="rotation rate",
         names=GYRO_UNIT_NAMES,
         label=label,
@@ -67,6 +67,11 @@ def gyro_to_rads(
     if unit == "degs":
         values *= np.pi / 180.0
     return values, flags
+
+
+def _beyond_rads(values: FloatArray, /) -> bool:
+    with np.errstate(invalid="ignore"):
+        return int(np.count_nonzero(np.abs(values) > MAX_RADS)) >= MIN_OVER_MAX
 
 
 def _choose(
@@ -113,13 +118,14 @@ def looks_like_g(xyz: FloatArray, /) -> bool:
     block = min(REST_BLOCK_ROWS, n_rows)
     starts = np.unique(np.linspace(0, n_rows - block, REST_BLOCKS).astype(np.int64))
     rows = xyz[(starts[:, None] + np.arange(block)).ravel()]
-    norms = np.sqrt(np.einsum("ij,ij->i", rows, rows)).reshape(starts.size, block)
-    finite = np.isfinite(norms)
-    counts = np.maximum(finite.sum(axis=1), 1)
-    means = np.where(finite, norms, 0.0).sum(axis=1) / counts
-    deviations = np.where(finite, norms - means[:, None], 0.0)
-    spreads = np.sqrt((deviations**2).sum(axis=1) / counts)
-    usable = finite.sum(axis=1) * 2 >= block  # blocks mostly of readable rows
+    with np.errstate(all="ignore"):  # corrupt cells (inf, 1e308) spoil only their block
+        norms = np.sqrt(np.einsum("ij,ij->i", rows, rows)).reshape(starts.size, block)
+        finite = np.isfinite(norms)
+        counts = np.maximum(finite.sum(axis=1), 1)
+        means = np.where(finite, norms, 0.0).sum(axis=1) / counts
+        deviations = np.where(finite, norms - means[:, None], 0.0)
+        spreads = np.sqrt((deviations**2).sum(axis=1) / counts)
+    usable = (finite.sum(axis=1) * 2 >= block) & np.isfinite(spreads)  # mostly readable rows
     if not usable.any():
         return False
     means, spreads = means[usable], spreads[usable]

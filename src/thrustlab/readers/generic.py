@@ -9,16 +9,17 @@ import numpy as np
 from thrustlab.errors import FormatError, ReadError
 from thrustlab.quality import QualityFlag
 from thrustlab.readers._clean import (
+    MAX_ABS_VALUE,
+    BoolArray,
     FloatArray,
     IntArray,
-    blank_absurd,
     build,
     clean_stream,
     gravity_in,
     time_origin,
 )
 from thrustlab.readers._columns import ColumnMap, map_columns, map_given
-from thrustlab.readers._csv import TextLayout, parse_csv, text_layout
+from thrustlab.readers._csv import Parsed, TextLayout, parse_csv, text_layout
 from thrustlab.readers._options import SECONDS_PER, ReadOptions
 from thrustlab.readers._source import Source
 from thrustlab.readers._units import GYRO_UNIT_NAMES, acc_to_mps2, gyro_to_rads, ignored
@@ -64,18 +65,72 @@ def read_csv(src: Source, /, *, options: ReadOptions) -> Recording:
     roles = ["time", *ACC, *(GYRO if with_gyro else ())]
     keep = [columns.index[r] for r in roles if r in columns.index]
     parsed = parse_csv(src, name, layout, n_fields=len(layout.fields), keep=keep)
-    values = blank_absurd(parsed.stacked([columns.index[r] for r in roles[1:]]))
-    acc, acc_flags = acc_to_mps2(
-        values[:, :3], given=options.acc_unit, stated=columns.acc_unit, label="accelerometer"
+    acc = parsed.stacked([columns.index[r] for r in ACC])  # each (N, 3), as the recording
+    gyro = parsed.stacked([columns.index[r] for r in GYRO]) if with_gyro else None
+    t_raw, t_ok, unit = _times(parsed, columns, options, path=path, flags=flags)
+    n_rows, unparsed = parsed.n_rows, parsed.unparsed_rows
+    parsed.release()  # before the cleaning copies
+    flags.extend(
+        acc_to_mps2(acc, given=options.acc_unit, stated=columns.acc_unit, label="accelerometer")[1]
     )
-    flags.extend(acc_flags)
-    if with_gyro:
-        _, gyro_flags = gyro_to_rads(
-            values[:, 3:], given=options.gyro_unit, stated=columns.gyro_unit, label="gyroscope"
+    if gyro is not None:
+        flags.extend(
+            gyro_to_rads(
+                gyro, given=options.gyro_unit, stated=columns.gyro_unit, label="gyroscope"
+            )[1]
         )
-        flags.extend(gyro_flags)
     elif options.gyro_unit is not None:
         flags.append(ignored("gyroscope unit", "the file has no gyroscope columns"))
+    usable = t_ok & usable_rows(acc)
+    if gyro is not None:
+        usable &= usable_rows(gyro)
+    per_unit = 1.0 / options.rate_hz if unit == "rate" and options.rate_hz else SECONDS_PER[unit]
+    stream = clean_stream(  # on the row numbers: acc and gyro are then taken once, in place
+        t_raw,
+        usable,
+        np.arange(n_rows, dtype=np.float64)[:, None],
+        origin=time_origin([(t_raw, usable)]),
+        seconds_per_unit=per_unit,
+        label="rows",
+        path=path,
+        unparsed_rows=unparsed,
+    )
+    kept = stream.values[:, 0].astype(np.int64)
+    if not _all_rows_in_order(kept, n_rows):
+        acc = acc[kept]
+        gyro = gyro[kept] if gyro is not None else None
+    gravity = gravity_in(acc) if acc.size and not columns.gravity_free else False
+    return build(
+        path,
+        stream.t_s,
+        acc,
+        gyro,
+        fmt="csv",
+        gravity_included=gravity,
+        flags=[*flags, *stream.flags],
+        meta={"time_unit": unit, "columns": ",".join(roles)},
+    )
+
+
+def usable_rows(values: FloatArray, /) -> BoolArray:
+    """Rows whose values are all finite and not absurd (see ``MAX_ABS_VALUE``)."""
+    ok: BoolArray = np.all(np.abs(values) <= MAX_ABS_VALUE, axis=1)  # False for NaN too
+    return ok
+
+
+def _all_rows_in_order(kept: IntArray, n_rows: int) -> bool:
+    return kept.size == n_rows and bool(np.all(kept[1:] > kept[:-1]))
+
+
+def _times(
+    parsed: Parsed,
+    columns: ColumnMap,
+    options: ReadOptions,
+    *,
+    path: str,
+    flags: list[QualityFlag],
+) -> tuple[FloatArray | IntArray, BoolArray, str]:
+    """The raw time column, its usable cells and its unit ("rate": row numbers)."""
     if "time" in columns.index:
         t_raw, t_ok = parsed.times(columns.index["time"])
         unit = options.time_unit or columns.time_unit or ""
@@ -89,40 +144,15 @@ def read_csv(src: Source, /, *, options: ReadOptions) -> Recording:
                     "(the file does not state its unit; state it if this is wrong)",
                 )
             )
-    elif options.rate_hz is not None:
-        t_raw, t_ok = np.arange(parsed.n_rows, dtype=np.float64), np.ones(parsed.n_rows, bool)
-        unit = "rate"
-    else:
-        raise ReadError(
-            path,
-            "has no time column; give the rate it was recorded at",
-            option="rate_hz",
-            value="RATE",
-        )
-    unparsed = parsed.unparsed_rows
-    del parsed  # the table's memory goes before the cleaning copies
-    per_unit = 1.0 / options.rate_hz if unit == "rate" and options.rate_hz else SECONDS_PER[unit]
-    stream = clean_stream(
-        t_raw,
-        t_ok,
-        values,
-        origin=time_origin([(t_raw, t_ok & np.all(np.isfinite(values), axis=1))]),
-        seconds_per_unit=per_unit,
-        label="rows",
-        path=path,
-        unparsed_rows=unparsed,
-    )
-    acc = stream.values[:, :3]
-    gravity = gravity_in(acc) if acc.size and not columns.gravity_free else False
-    return build(
+        return t_raw, t_ok, unit
+    if options.rate_hz is not None:
+        n_rows = parsed.n_rows
+        return np.arange(n_rows, dtype=np.float64), np.ones(n_rows, dtype=bool), "rate"
+    raise ReadError(
         path,
-        stream.t_s,
-        acc,
-        stream.values[:, 3:] if with_gyro else None,
-        fmt="csv",
-        gravity_included=gravity,
-        flags=[*flags, *stream.flags],
-        meta={"time_unit": unit, "columns": ",".join(roles)},
+        "has no time column; give the rate it was recorded at",
+        option="rate_hz",
+        value="RATE",
     )
 
 
