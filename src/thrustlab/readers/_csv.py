@@ -203,9 +203,12 @@ def _is_utf8_file(path: str, *, label: str) -> bool:
     hands a bad row to the skip handler as text, and bytes that do not decode there are an
     error it cannot pass on."""
     decoder = codecs.getincrementaldecoder("utf-8")()
+    buffer = bytearray(CHECK_BLOCK_BYTES)  # one buffer, filled again: no new pages per block
+    view = memoryview(buffer)
     try:
         with open(path, "rb") as fh:
-            while block := fh.read(CHECK_BLOCK_BYTES):
+            while n_read := fh.readinto(buffer):
+                block = buffer if n_read == len(buffer) else view[:n_read].tobytes()
                 if not block.isascii():
                     decoder.decode(block)
         decoder.decode(b"", final=True)
