@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from test_read_support import T0_NS, sensorlogger_csv, still, times_ns, write_export
+from test_read_support import T0_NS, sensorlogger_csv, shared, still, times_ns, write_export
 from thrustlab.errors import FormatError, ReadError
 from thrustlab.readers import ReadOptions, detect_format, read
 from thrustlab.recording import G_MPS2
@@ -308,3 +308,29 @@ def test_sensorlogger_times_still_line_up(tmp_path: Path) -> None:
     }
     rec = read(write_export(tmp_path / "x", files, as_zip=True))
     assert rec.start_epoch_ns == T0_NS
+
+
+# --- real files: units judged without being told ------------------------------------------
+
+
+def test_real_watch_sets_in_g_are_judged_g_without_acc_unit() -> None:
+    """All 140 SPAR series (wrist exercise sets in g, no time column): read without
+    ``acc_unit``, each is taken for g, as ``acc_unit="g"`` reads it, and says so."""
+    index = shared("spar-watch-reps/index.csv")
+    names = [line.split(",")[0] for line in index.read_text().splitlines()[1:]]
+    for name in names:
+        judged = read(index.parent / name, options=ReadOptions(rate_hz=50))
+        told = read(index.parent / name, options=ReadOptions(rate_hz=50, acc_unit="g"))
+        np.testing.assert_allclose(judged.acc_mps2, told.acc_mps2, err_msg=name)
+        assert "unit_assumed" in codes(judged), name
+
+
+def test_real_phone_recordings_in_mps2_are_not_taken_for_g() -> None:
+    folder = shared("pdkit-phone-tremor/2458")
+    options = ReadOptions(columns=("time", "ax", "ay", "az", "_"))
+    paths = [p for p in sorted(folder.parent.rglob("T_-_*.csv")) if "TREMOR" in p.name]
+    assert paths
+    for path in paths:
+        rec = read(path, options=options)
+        assert "unit_assumed" not in codes(rec), path.name
+        assert 8 < magnitude(rec.acc_mps2) < 12, path.name

@@ -23,6 +23,12 @@ in m/s^2 it is about 9.8, and without gravity about 0 in either unit."""
 MAX_REST_SPREAD = 0.15
 """Largest spread of the magnitude in the quietest quarter of blocks for them to be at rest:
 0.15 g is vigorous motion; shaking with no gravity of about 1 m/s^2 spreads more."""
+G_MEAN_VECTOR = (0.5, 2.5)
+"""Length of the whole recording's mean acceleration vector that says "gravity, in g" when
+no stretch is at rest: gravity persists (0.5 with the sensor turning through 120 degrees,
+as real wrist exercise sets in g show 0.53-1.8), motion averages out (under 0.4 m/s^2 in
+sets without gravity), and gravity in m/s^2 is 9.8."""
+SAMPLED_ROWS = 4096
 MAX_RADS = 35.0
 """Phone gyroscopes saturate at 2000 deg/s = 34.9 rad/s: beyond it a reading is in deg/s."""
 MIN_OVER_MAX = 3
@@ -43,7 +49,7 @@ def acc_to_mps2(
         kind="acceleration",
         names=ACC_UNIT_NAMES,
         label=label,
-        why="its magnitude at rest is about 1",
+        why="gravity reads about 1 in it (9.8 in m/s^2)",
     )
     if unit == "g":
         with np.errstate(over="ignore"):  # a corrupt 1e308 becomes inf: its row is dropped
@@ -111,7 +117,21 @@ def _choose(
 
 
 def looks_like_g(xyz: FloatArray, /) -> bool:
-    """True when the quietest stretches have a magnitude near 1: an accelerometer in g."""
+    """True for an accelerometer in g: its quietest stretches have a magnitude near 1, or,
+    with no stretch at rest, its mean vector (gravity) is about 1 long."""
+    return _at_rest_near_1(xyz) or _mean_vector_near_1(xyz)
+
+
+def _mean_vector_near_1(xyz: FloatArray, /) -> bool:
+    sample = xyz[:: max(1, xyz.shape[0] // SAMPLED_ROWS)]
+    sample = sample[np.all(np.isfinite(sample), axis=1)]
+    if sample.shape[0] < 2:
+        return False
+    length = float(np.linalg.norm(sample.mean(axis=0)))
+    return G_MEAN_VECTOR[0] <= length <= G_MEAN_VECTOR[1]
+
+
+def _at_rest_near_1(xyz: FloatArray, /) -> bool:
     n_rows = xyz.shape[0]
     if n_rows < 2:
         return False
