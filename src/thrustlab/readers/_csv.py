@@ -25,6 +25,8 @@ _INTEGER_RE = r"^[+-]?\d{1,19}$"
 _BOM = b"\xef\xbb\xbf"
 _DELIMITERS = (",", ";", "\t")
 CHECK_BLOCK_BYTES = 8 * 1024**2
+RELEASE_MIN_BYTES = 16 * 1024**2
+"""Tables larger than this (about 300,000 rows of 7 columns) give their parse memory back."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,11 +157,14 @@ class Parsed:
         return out
 
     def release(self) -> None:
-        """Hand the memory of the parse back to the system once the table is dropped."""
+        """Drop the table; after a large parse, hand its memory back to the system (a small
+        one keeps it: the next parse reuses it instead of faulting in fresh pages)."""
         import pyarrow as pa
 
+        large = self.table is not None and self.table.nbytes > RELEASE_MIN_BYTES
         self.table = None
-        pa.default_memory_pool().release_unused()
+        if large:
+            pa.default_memory_pool().release_unused()
 
 
 def parse_csv(
@@ -176,9 +181,9 @@ def parse_csv(
     import pyarrow as pa
 
     label = src.label(name)
-    src.check_size(name)
+    size = src.check_size(name)
     path = src.file_path(name)
-    if path is not None and (layout.decimal_comma or not _is_utf8_file(path, label=label)):
+    if path is not None and (layout.decimal_comma or not _is_utf8_file(path, size, label=label)):
         path = None  # repaired on a copy in memory: pyarrow must see valid UTF-8 text
     data = b"" if path is not None else src.read(name)
     attempts = (False, True)  # numbers, then text when a column has cells that are not
@@ -198,12 +203,12 @@ def parse_csv(
     raise ReadError(label, "cannot be parsed as CSV")  # pragma: no cover - loop returns
 
 
-def _is_utf8_file(path: str, *, label: str) -> bool:
+def _is_utf8_file(path: str, size: int, /, *, label: str) -> bool:
     """True when the file is UTF-8 text, checked in blocks (memory stays small): pyarrow
     hands a bad row to the skip handler as text, and bytes that do not decode there are an
     error it cannot pass on."""
     decoder = codecs.getincrementaldecoder("utf-8")()
-    buffer = bytearray(CHECK_BLOCK_BYTES)  # one buffer, filled again: no new pages per block
+    buffer = bytearray(max(1, min(size, CHECK_BLOCK_BYTES)))  # one buffer, filled again
     view = memoryview(buffer)
     try:
         with open(path, "rb") as fh:

@@ -119,16 +119,14 @@ def _choose(
 def looks_like_g(xyz: FloatArray, /) -> bool:
     """True for an accelerometer in g: its quietest stretches have a magnitude near 1, or,
     with no stretch at rest, its mean vector (gravity) is about 1 long."""
-    return _at_rest_near_1(xyz) or _mean_vector_near_1(xyz)
-
-
-def _mean_vector_near_1(xyz: FloatArray, /) -> bool:
     sample = xyz[:: max(1, xyz.shape[0] // SAMPLED_ROWS)]
     sample = sample[np.all(np.isfinite(sample), axis=1)]
     if sample.shape[0] < 2:
         return False
-    length = float(np.linalg.norm(sample.mean(axis=0)))
-    return G_MEAN_VECTOR[0] <= length <= G_MEAN_VECTOR[1]
+    length = float(np.linalg.norm(sample.mean(axis=0)))  # the mean vector: gravity
+    if length > G_MEAN_VECTOR[1]:
+        return False  # gravity in m/s^2 (about 9.8): no closer look needed
+    return G_MEAN_VECTOR[0] <= length or _at_rest_near_1(xyz)
 
 
 def _at_rest_near_1(xyz: FloatArray, /) -> bool:
