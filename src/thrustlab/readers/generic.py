@@ -85,10 +85,11 @@ def read_csv(src: Source, /, *, options: ReadOptions) -> Recording:
     if gyro is not None:
         usable &= usable_rows(gyro)
     per_unit = 1.0 / options.rate_hz if unit == "rate" and options.rate_hz else SECONDS_PER[unit]
+    rows = np.arange(n_rows, dtype=np.float64)[:, None]
     stream = clean_stream(  # on the row numbers: acc and gyro are then taken once, in place
         t_raw,
         usable,
-        np.arange(n_rows, dtype=np.float64)[:, None],
+        rows,
         origin=time_origin([(t_raw, usable)]),
         seconds_per_unit=per_unit,
         label="rows",
@@ -96,7 +97,7 @@ def read_csv(src: Source, /, *, options: ReadOptions) -> Recording:
         unparsed_rows=unparsed,
     )
     kept = stream.values[:, 0].astype(np.int64)
-    if not _all_rows_in_order(kept, n_rows):
+    if stream.values is not rows and not _all_rows_in_order(kept, n_rows):
         acc = acc[kept]
         gyro = gyro[kept] if gyro is not None else None
     gravity = gravity_in(acc) if acc.size and not columns.gravity_free else False
