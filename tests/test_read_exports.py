@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 from test_read_support import T0_NS, sensorlogger_csv, shared, still, times_ns, write_export
-from thrustlab.errors import FormatError, ReadError
+from thrustlab.errors import FormatError, ReadError, ReadOptionError
 from thrustlab.readers import ReadOptions, detect_format, read
 from thrustlab.recording import G_MPS2
 
@@ -275,6 +275,15 @@ def test_messages_name_cli_flags_and_web_fixes(tmp_path: Path) -> None:
         read(path)
     assert "--columns" in str(info.value) and "ReadOptions" not in str(info.value)
     assert "--" not in info.value.worded("web") and "header row" in info.value.worded("web")
+
+
+def test_bad_read_options_name_the_flag() -> None:
+    with pytest.raises(ReadOptionError) as info:
+        ReadOptions(columns=("time", "ax", "speed"))
+    assert str(info.value).startswith("--columns has unknown names speed")
+    assert info.value.worded("web").startswith("columns: has unknown names")
+    with pytest.raises(ReadOptionError, match="^--rate-hz must be a positive number"):
+        ReadOptions(rate_hz=-1.0)
 
 
 def test_a_file_over_2_gib_is_refused_before_it_is_read(tmp_path: Path) -> None:

@@ -7,6 +7,7 @@
     │   ├── ReadError         a file cannot be read; the message names the file and the fault
     │   │   └── FormatError   the file's format is not recognised, or not the one forced
     │   ├── OptionError       an option or answer has a value that makes no sense
+    │   │   └── ReadOptionError   a read option (columns, units, rate) does
     │   ├── EditedClipError   a video holds scene cuts: a set must be filmed in one take
     │   └── DocumentError     a stored or given analysis is not a thrustlab.analysis document
     └── AnalysisError         the data were read but cannot be analysed at all
@@ -64,11 +65,29 @@ class FormatError(ReadError):
 
 def worded(error: BaseException, shell: str, /) -> str:
     """An error's one-line message as ``shell`` ("cli" or "web") words it."""
-    return error.worded(shell) if isinstance(error, ReadError) else str(error)
+    if isinstance(error, ReadError | ReadOptionError):
+        return error.worded(shell)
+    return str(error)
 
 
 class OptionError(InputError):
     """An option has a value that makes no sense."""
+
+
+class ReadOptionError(OptionError):
+    """A read option (a ``ReadOptions`` field, ``option``) has a value that makes no sense;
+    ``str()`` names it as the command line's flag, ``worded("web")`` in plain words."""
+
+    def __init__(self, option: str, problem: str, /) -> None:
+        self.option = option
+        self.problem = problem
+        super().__init__(self.worded("cli"))
+
+    def worded(self, shell: str, /) -> str:
+        """The message with the option named for ``shell`` ("cli" or "web")."""
+        if shell == "web":
+            return f"{self.option.replace('_', ' ')}: {self.problem}"
+        return f"--{self.option.replace('_', '-')} {self.problem}"
 
 
 class EditedClipError(InputError):

@@ -6,7 +6,7 @@ import math
 from dataclasses import dataclass
 from typing import Literal
 
-from thrustlab.errors import OptionError
+from thrustlab.errors import ReadOptionError
 from thrustlab.quality import QualityFlag
 
 COLUMN_ROLES = ("time", "ax", "ay", "az", "gx", "gy", "gz")
@@ -42,27 +42,28 @@ class ReadOptions:
         if self.columns is not None:
             unknown = [c for c in self.columns if c != "_" and c not in COLUMN_ROLES]
             if unknown:
-                raise OptionError(
-                    f"columns: unknown names {', '.join(unknown)}; "
-                    f"use {', '.join(COLUMN_ROLES)} or _ to skip one"
+                raise ReadOptionError(
+                    "columns",
+                    f"has unknown names {', '.join(unknown)}; "
+                    f"use {', '.join(COLUMN_ROLES)} or _ to skip one",
                 )
             named = [c for c in self.columns if c != "_"]
             if len(named) != len(set(named)):
-                raise OptionError("columns: a name is given twice")
+                raise ReadOptionError("columns", "names a column twice")
         if self.time_unit is not None and self.time_unit not in SECONDS_PER:
-            raise OptionError(
-                f"time_unit must be one of {tuple(SECONDS_PER)}, not {self.time_unit!r}"
+            raise ReadOptionError(
+                "time_unit", f"must be one of {', '.join(SECONDS_PER)}, not {self.time_unit!r}"
             )
         if self.rate_hz is not None and not (
             isinstance(self.rate_hz, int | float)
             and math.isfinite(self.rate_hz)
             and self.rate_hz > 0
         ):
-            raise OptionError(f"rate_hz must be a positive number, not {self.rate_hz!r}")
+            raise ReadOptionError("rate_hz", f"must be a positive number, not {self.rate_hz!r}")
         if self.acc_unit not in (None, "mps2", "g"):
-            raise OptionError(f"acc_unit must be 'mps2' or 'g', not {self.acc_unit!r}")
+            raise ReadOptionError("acc_unit", f"must be mps2 or g, not {self.acc_unit!r}")
         if self.gyro_unit not in (None, "rads", "degs"):
-            raise OptionError(f"gyro_unit must be 'rads' or 'degs', not {self.gyro_unit!r}")
+            raise ReadOptionError("gyro_unit", f"must be rads or degs, not {self.gyro_unit!r}")
 
 
 def ignored_options(options: ReadOptions, why: str, /) -> list[QualityFlag]:
