@@ -282,7 +282,7 @@ def test_bad_read_options_name_the_flag() -> None:
         ReadOptions(columns=("time", "ax", "speed"))
     assert str(info.value).startswith("--columns has unknown names speed")
     assert info.value.worded("web").startswith("columns: has unknown names")
-    with pytest.raises(ReadOptionError, match="^--rate-hz must be a positive number"):
+    with pytest.raises(ReadOptionError, match=r"^--rate-hz must be a positive number"):
         ReadOptions(rate_hz=-1.0)
 
 
