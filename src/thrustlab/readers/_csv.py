@@ -151,7 +151,10 @@ class Parsed:
                 continue
             start = 0
             for chunk in col.chunks:
-                as_float = chunk.cast(pa.float64(), safe=False)
+                # as is when float64: a cast, even to itself, imports pyarrow.compute
+                as_float = chunk
+                if chunk.type != pa.float64():
+                    as_float = chunk.cast(pa.float64(), safe=False)
                 out[start : start + len(chunk), k] = _chunk_numbers(as_float, np.float64)
                 start += len(chunk)
         return out
