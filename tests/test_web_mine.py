@@ -5,6 +5,7 @@ whether the coach sees earlier sets; the coach's reasons; the upload form after 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import json
 import re
 from collections.abc import Iterator
@@ -248,7 +249,8 @@ def test_joining_asks_about_earlier_sets_and_the_lifter_can_leave(
     client.cookies.clear()
     sign_up(client, "private@example.org")
     headers = api_token(client, "private@example.org")
-    old = _upload(client, demo_csv)
+    last_week = (dt.date.today() - dt.timedelta(days=7)).isoformat()
+    old = _upload(client, demo_csv, load="100 kg", date=last_week)
     assert wait_done(client, old, headers)["status"] == "done"
     form = client.get("/team").text
     assert 'name="earlier" value="yes"' in form and 'name="earlier" value="no"' in form
@@ -260,7 +262,7 @@ def test_joining_asks_about_earlier_sets_and_the_lifter_can_leave(
     assert "You are on <b>picky.coach&#39;s team</b>" in team_page
     assert "only the sets you upload from then on" in team_page
     assert "picky.coach&#39;s team" in client.get("/account").text
-    new = _upload(client, demo_csv)
+    new = _upload(client, demo_csv, load="140 kg")
     assert wait_done(client, new, headers)["status"] == "done"
     with session_scope(client.app.state.engine) as session:  # type: ignore[attr-defined]
         athlete_id = session.scalar(select(User.id).where(User.email == "private@example.org"))
@@ -271,6 +273,7 @@ def test_joining_asks_about_earlier_sets_and_the_lifter_can_leave(
     assert client.get(f"/api/analyses/{new}", headers=coach).status_code == 200
     athlete_page = client.get(f"/team/athletes/{athlete_id}").text
     assert f"/analyses/{new}" in athlete_page and f"/analyses/{old}" not in athlete_page
+    assert "100 kg" not in athlete_page  # no earlier load, not even inside a load jump
     _login(client, "private@example.org")
     with session_scope(client.app.state.engine) as session:  # type: ignore[attr-defined]
         team_id = session.scalar(select(Membership.team_id))

@@ -143,11 +143,13 @@ def athlete_flags(
         stored = from_document(row.analysis.findings_json)
         signs = tuple(f.name for f in stored.assessment.red_flags)
     asymmetry = row.analysis.asymmetry_index_pct if row.analysis is not None else None
-    history = history_for(session, athlete.lifter_name)
+    # Only sets the coach may see: the log keeps days, not times, so when the lifter shares
+    # only new sets, the day they joined counts as before (no older load leaks into a jump).
+    everything = history_for(session, athlete.lifter_name)
+    seen = [s for s in everything.sets if since == dt.datetime.min or s.date > since.date()]
+    history = replace(everything, sets=tuple(seen))
     trend = tuple(
-        (s.date, s.asymmetry_index_pct)
-        for s in history.sets
-        if s.asymmetry_index_pct is not None and s.date >= since.date()
+        (s.date, s.asymmetry_index_pct) for s in history.sets if s.asymmetry_index_pct is not None
     )[-ASYMMETRY_TREND_SETS:]
     checks = history_checks(
         history,
