@@ -22,7 +22,7 @@ from thrustlab.explanation import Answers, History, explain
 from thrustlab.findings import Findings
 from thrustlab.measurement import analyse, analyse_legs
 from thrustlab.readers import ReadOptions, read
-from thrustlab.recording import Recording
+from thrustlab.recording import Recording, usable_stretch
 
 if TYPE_CHECKING:
     from thrustlab.video import PoseEstimator
@@ -150,7 +150,7 @@ def _measured(
 
 def _recording(source: Source, /, *, format: str | None, options: ReadOptions | None) -> Recording:
     if isinstance(source, Recording):
-        return source
+        return usable_stretch(source)  # a reader's are already; one made in code may not be
     if is_video_file(source):
         raise OptionError(f"{Path(source).name}: a video is analysed on its own, not as one leg")
     return read(source, format=format, options=options)
