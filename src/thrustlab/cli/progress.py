@@ -28,17 +28,25 @@ def progress_bar(console: Console, /) -> Iterator[Progress]:
         TextColumn("{task.fields[fps]:.0f} fps"),
         TimeElapsedColumn(),
     )
-    with Bars(*columns, console=console, transient=True) as bars:
-        tasks: dict[str, tuple[TaskID, float]] = {}
+    # Drawn from the first update on: a run with nothing to show (a sensor file) leaves
+    # stderr untouched, so an error there is its only line.
+    bars = Bars(*columns, console=console, transient=True)
+    tasks: dict[str, tuple[TaskID, float]] = {}
 
-        def update(stage: str, done: int, total: int | None) -> None:
-            if stage not in tasks:
-                task = bars.add_task(LABELS.get(stage, stage), total=total, fps=0.0)
-                tasks[stage] = (task, time.perf_counter())
-            task, start = tasks[stage]
-            if done % 10 == 0 or done == total:
-                elapsed = time.perf_counter() - start
-                fps = done / elapsed if elapsed > 0 else 0.0
-                bars.update(task, completed=done, fps=fps)
+    def update(stage: str, done: int, total: int | None) -> None:
+        if not tasks:
+            bars.start()
+        if stage not in tasks:
+            task = bars.add_task(LABELS.get(stage, stage), total=total, fps=0.0)
+            tasks[stage] = (task, time.perf_counter())
+        task, start = tasks[stage]
+        if done % 10 == 0 or done == total:
+            elapsed = time.perf_counter() - start
+            fps = done / elapsed if elapsed > 0 else 0.0
+            bars.update(task, completed=done, fps=fps)
 
+    try:
         yield update
+    finally:
+        if tasks:
+            bars.stop()
