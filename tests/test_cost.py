@@ -121,3 +121,18 @@ def test_steps_of_a_picosecond_are_thinned_without_a_huge_filter() -> None:
     )
     assert 1 <= uniform.acc_mps2.shape[0] <= 2
     assert uniform.gyro_rads is not None and uniform.gyro_rads.shape == uniform.acc_mps2.shape
+
+
+@pytest.mark.parametrize("corrupt", [2**63 - 1, -(2**63), 1_698_501_144_401_773_000 + 9 * 10**17])
+def test_one_corrupt_nanosecond_stamp_costs_one_row(tmp_path: Path, corrupt: int) -> None:
+    """A stamp at the int64 limits, or with a flipped leading digit, is one bad row: the
+    others are kept (subtracting it from the rest in int64 would wrap around)."""
+    stamps = 1_698_501_144_401_773_000 + np.arange(1000, dtype=np.int64) * 10_000_000
+    stamps[300] = corrupt
+    lines = [f"{s},0.1,0.2,9.8" for s in stamps.tolist()]
+    path = tmp_path / "ns.csv"
+    path.write_text("timestamp_ns,ax,ay,az\n" + "\n".join(lines) + "\n")
+    recording = read(path)
+    assert recording.t_s.size == 999
+    assert recording.median_rate_hz == pytest.approx(100.0, rel=1e-3)
+    assert "stretch_kept" in {f.code for f in recording.quality}

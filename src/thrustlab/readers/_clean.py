@@ -115,9 +115,10 @@ def _seconds(
         return np.zeros(0)
     if t_raw.dtype.kind == "i":
         span = float(t_raw.max()) - float(min(origin, int(t_raw.min())))
-        if span > 2.0**62:
-            raise ReadError(path, "has timestamps spanning an impossible range; check the file")
-        rel: FloatArray = (t_raw - np.int64(origin)).astype(np.float64)
+        if span < 2.0**62:  # exact to the nanosecond
+            rel: FloatArray = (t_raw - np.int64(origin)).astype(np.float64)
+        else:  # a corrupt stamp near the int64 limits: subtracting would wrap around
+            rel = t_raw.astype(np.float64) - float(origin)
     else:
         rel = t_raw.astype(np.float64) - float(origin)
     rel *= seconds_per_unit
