@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from thrustlab.errors import AnalysisError
 from thrustlab.pipeline import process
 from thrustlab.readers import read
 from thrustlab.recording import GRID_PER_SAMPLE, GRID_SLACK, affordable_span, usable_stretch
@@ -136,3 +137,11 @@ def test_one_corrupt_nanosecond_stamp_costs_one_row(tmp_path: Path, corrupt: int
     assert recording.t_s.size == 999
     assert recording.median_rate_hz == pytest.approx(100.0, rel=1e-3)
     assert "stretch_kept" in {f.code for f in recording.quality}
+
+
+def test_a_sample_every_two_seconds_is_refused_in_one_line(tmp_path: Path) -> None:
+    """0.5 Hz is a wrong time unit or rate, not a sensor: refused before the rep finder."""
+    path = _csv(tmp_path / "slow.csv", np.arange(600) * 2.0)
+    with pytest.raises(AnalysisError, match=r"2 s apart \(0.5 Hz\).*2 Hz or more") as info:
+        process([path])
+    assert str(path) in str(info.value) and "\n" not in str(info.value)
