@@ -7,7 +7,9 @@ Chromium is Debian's package (``.ci/run`` installs it); Playwright drives it thr
 
 from __future__ import annotations
 
+import contextlib
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -49,41 +51,50 @@ def _free_port() -> int:
         return port
 
 
+@contextlib.contextmanager
+def running_server(
+    tmp_path: Path, *args: str, env: dict[str, str] | None = None, log_name: str = "server.log"
+) -> Iterator[tuple[subprocess.Popen[bytes], str]]:
+    """``thrustlab serve`` on a free loopback port with the SQLite log in ``tmp_path`` and
+    ``args`` added; the process and its URL once it answers. Always stopped (if still up)."""
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    log_path = tmp_path / log_name
+    command = [
+        sys.executable, "-m", "thrustlab.cli", "serve", "--port", str(port), "--workers", "1",
+        "--database-url", f"sqlite:///{tmp_path / 'web.sqlite3'}", *args,
+    ]  # fmt: skip
+    with log_path.open("w") as log:
+        process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env)
+        try:
+            deadline = time.monotonic() + START_TIMEOUT_S
+            while True:
+                try:
+                    with urllib.request.urlopen(f"{url}/login", timeout=2) as answer:
+                        if answer.status == 200:
+                            break
+                except OSError:
+                    if process.poll() is not None or time.monotonic() > deadline:
+                        log.flush()
+                        pytest.fail("the server did not start: " + log_path.read_text())
+                    time.sleep(0.2)
+            yield process, url
+        finally:
+            if process.poll() is None:
+                process.terminate()
+                try:
+                    process.wait(timeout=30)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+                    process.wait(timeout=10)
+
+
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[str]:
     """``thrustlab serve`` on a free loopback port with its own SQLite log; always stopped."""
     _chromium_or_skip()
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    log = (tmp_path / "server.log").open("w")
-    command = [
-        sys.executable, "-m", "thrustlab.cli", "serve", "--port", str(port), "--workers", "1",
-        "--database-url", f"sqlite:///{tmp_path / 'web.sqlite3'}",
-    ]  # fmt: skip
-    process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
-    try:
-        deadline = time.monotonic() + START_TIMEOUT_S
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/login", timeout=2) as answer:
-                    if answer.status == 200:
-                        break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    log.flush()
-                    pytest.fail(
-                        "the server did not start: " + (tmp_path / "server.log").read_text()
-                    )
-                time.sleep(0.2)
+    with running_server(tmp_path) as (_process, url):
         yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
-        log.close()
 
 
 def test_a_new_lifter_signs_up_uploads_and_reads_report_and_history(
@@ -123,10 +134,26 @@ def test_a_new_lifter_signs_up_uploads_and_reads_report_and_history(
             )
             report = page.frame_locator("iframe.report")
             expect(report.locator("h1").first).to_be_visible()
-            expect(report.locator("svg").first).to_be_visible()
+            expect(report.locator(".chart canvas").first).to_be_visible()  # ran under the CSP
             verdict = page.locator(".verdict-line b").inner_text()
             assert verdict in ("normal", "caution", "stop")
             page.screenshot(path=shots / "3-report.png", full_page=True)
+            # the report is part of the page: its frame is as tall as the report, at a
+            # phone's width too (no fixed height cutting it off mid-text)
+            page.set_viewport_size({"width": 390, "height": 844})
+            page.wait_for_timeout(500)
+            fitted = (
+                "f => [f.getBoundingClientRect().height,"
+                " f.contentDocument.documentElement.getBoundingClientRect().height]"
+            )
+            phone = page.eval_on_selector("iframe.report", fitted)
+            # within 4 px: the frame's 1 px border on each side and rounding up to a pixel
+            assert phone[1] > 2_000 and abs(phone[0] - phone[1]) <= 4, phone
+            page.screenshot(path=shots / "3-report-phone.png", full_page=True)
+            page.set_viewport_size({"width": 1000, "height": 900})
+            page.wait_for_timeout(500)
+            wide = page.eval_on_selector("iframe.report", fitted)
+            assert abs(wide[0] - wide[1]) <= 4 and wide[0] < phone[0], (wide, phone)
 
             page.click("nav >> text=History")
             page.wait_for_url(f"{server}/history")
@@ -135,5 +162,9 @@ def test_a_new_lifter_signs_up_uploads_and_reads_report_and_history(
             page.screenshot(path=shots / "4-history.png", full_page=True)
         finally:
             browser.close()
-    for name in ("1-signup", "2-upload", "3-report", "4-history"):
+    for name in ("1-signup", "2-upload", "3-report", "3-report-phone", "4-history"):
         assert (shots / f"{name}.png").stat().st_size > 5_000
+    keep = os.environ.get("THRUSTLAB_SCREENSHOT_DIR")
+    if keep:
+        for shot in shots.iterdir():
+            shutil.copy(shot, Path(keep) / f"web-{shot.name}")

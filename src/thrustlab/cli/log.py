@@ -15,12 +15,18 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from thrustlab.cli.answer_options import GivenAnswers, answers_from_cli, with_answer_options
+from thrustlab.cli.answer_options import (
+    GivenAnswers,
+    answers_from_cli,
+    tell_assumed_unit,
+    with_answer_options,
+)
 from thrustlab.cli.legs import Left, Right, leg_pair
 from thrustlab.errors import OptionError
 
 if TYPE_CHECKING:
     from thrustlab.explanation.history import HistoryChecks
+    from thrustlab.explanation.questions import WeightUnit
     from thrustlab.log import AnalysisRecord, RecordingRef
     from thrustlab.log.history import LiftTrend
 
@@ -100,7 +106,14 @@ def add(
     Answers come from --answers FILE, then --answer KEY=VALUE, then the answer options."""
     from thrustlab.explanation.history import history_checks
     from thrustlab.explanation.questions import AnswersError
-    from thrustlab.log import NewSet, add_set, history_for, open_log, session_scope
+    from thrustlab.log import (
+        NewSet,
+        add_set,
+        history_for,
+        lifter_weight_unit,
+        open_log,
+        session_scope,
+    )
     from thrustlab.log.recordings import log_answers, log_recording
 
     day = _parse_date(date)
@@ -110,12 +123,18 @@ def add(
         if "load" in given:
             raise OptionError("give the load once: --load or --load-kg, not both")
         pairs["load_kg"] = str(load_kg)
-    try:
-        answers = answers_from_cli(answers_file, given, pairs=pairs)
+    engine = open_log(db)
+    with session_scope(engine) as session:
+        known_unit = lifter_weight_unit(session, lifter)
+    try:  # a load without a unit is in the lifter's remembered unit
+        answers = answers_from_cli(
+            answers_file, {"weight_unit": known_unit, **given} if known_unit else given, pairs=pairs
+        )
     except AnswersError as error:
         if error.key == "load" and load_kg is not None:
             raise OptionError(f"--load-kg {error.problem}") from None
         raise
+    tell_assumed_unit(answers)
     new = NewSet(
         exercise=exercise,
         date=day,
@@ -129,7 +148,6 @@ def add(
         answers=log_answers(answers),
         session_notes=session_notes,
     )
-    engine = open_log(db)
     with session_scope(engine) as session:
         history = history_for(session, lifter, before=day)
         analysis: AnalysisRecord | None = None
@@ -140,7 +158,10 @@ def add(
             )
         row = add_set(session, new, lifter=lifter, analysis=analysis, recordings=recordings)
         set_id = row.id
-    typer.echo(f"Logged set {set_id}: {_describe(new)} on {day.isoformat()} ({lifter}).")
+    typer.echo(
+        f"Logged set {set_id}: {_describe(new, answers.weight_unit)} on {day.isoformat()} "
+        f"({lifter})."
+    )
     if analysis is not None:
         from thrustlab.document import from_document
         from thrustlab.explanation.assessment import shown_verdict
@@ -149,7 +170,7 @@ def add(
         typer.echo(
             f"  analysis: {_num(analysis.rep_count)} reps, "
             f"tremor {_num(analysis.tremor_rms_mps2)} m/s², "
-            f"slowdown {_num(analysis.concentric_slowdown_pct)} %"
+            f"slowdown {_pct(analysis.concentric_slowdown_pct)}"
         )
         typer.echo(f"  {shown_verdict(assessment).upper()}: {assessment.headline}")
     checks = history_checks(
@@ -376,7 +397,7 @@ def import_(
     """Import sets: all rows or none; a bad row is reported with its line number."""
     from thrustlab.errors import OptionError
     from thrustlab.log import open_log, session_scope
-    from thrustlab.log.imports import Source, WeightUnit, import_file
+    from thrustlab.log.imports import Source, import_file
 
     sources: dict[str, Source] = {
         "auto": "auto",
@@ -464,16 +485,22 @@ def _answer(key: str, value: Any) -> str:
         return f"{key} = {value}"
 
 
+def _pct(value: float | None) -> str:
+    return "not measured" if value is None else f"{value:.0f} %"
+
+
 def _num(value: float | None) -> str:
     if value is None:
         return "-"
     return f"{round(value, 3):g}" if isinstance(value, float) else str(value)
 
 
-def _describe(new: Any) -> str:
+def _describe(new: Any, unit: WeightUnit | None) -> str:
+    from thrustlab.explanation.questions import shown_weight
+
     parts = [new.exercise.replace("_", " ")]
     if new.load_kg is not None:
-        parts.append(f"{new.load_kg:g} kg")
+        parts.append(shown_weight(new.load_kg, unit))
     if new.reps is not None:
         parts.append(f"x {new.reps}")
     if new.rpe is not None:

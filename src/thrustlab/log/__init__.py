@@ -30,8 +30,10 @@ from thrustlab.log.repo import (
     analysis_record,
     delete_set,
     get_set,
+    lifter_weight_unit,
     list_sets,
     recording_ref,
+    remember_weight_unit,
 )
 
 __all__ = [
@@ -55,10 +57,12 @@ __all__ = [
     "get_set",
     "history_for",
     "lift_trends",
+    "lifter_weight_unit",
     "list_sets",
     "make_engine",
     "open_log",
     "recording_ref",
+    "remember_weight_unit",
     "resolve_url",
     "session_scope",
     "upgrade",

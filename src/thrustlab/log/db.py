@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from thrustlab.log.errors import DatabaseError
 
 DATABASE_URL_ENV = "THRUSTLAB_DATABASE_URL"
-HEAD_REVISION = "0001"
+HEAD_REVISION = "0003"
 """The newest migration in ``migrations/versions`` (a test checks it), so that opening an
 up-to-date log needs no Alembic import."""
 SQLITE_BUSY_TIMEOUT_S = 30.0  # how long a writer waits for another writer's commit

@@ -74,6 +74,8 @@ class Lifter(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    weight_unit: Mapped[str | None] = mapped_column(String(2))
+    """kg or lb, as the lifter counts loads; None until they say."""
 
     sessions: Mapped[list[TrainingSession]] = relationship(
         back_populates="lifter", cascade="all, delete-orphan", passive_deletes=True
