@@ -1,9 +1,10 @@
 """Fuzz: 1,000 hostile recordings (``hostile_files``) through ``thrustlab analyze FILE --json``.
 
-Each file must end in exit code 0 with a JSON document and nothing on stderr, or exit code 2
-with exactly one line on stderr (``thrustlab: error: ...``): no traceback, no warning, no hang,
-no runaway memory. The files come from a seeded generator (seed ``THRUSTLAB_FUZZ_SEED``,
-default 15), so a failure names the seed and the index that reproduce it.
+Each file must end in exit code 0 with a JSON document (stderr may hold notes, such as the
+training-log hint, but no traceback, warning or error), or exit code 2 with exactly one line on
+stderr (``thrustlab: error: ...``): no hang, no runaway memory. The files come from a seeded
+generator (seed ``THRUSTLAB_FUZZ_SEED``, default 15), so a failure names the seed and the index
+that reproduce it.
 
 The command runs in-process in two worker processes (two cores), each capped in address space
 so an allocation of terabytes fails at once instead of swapping; a file that takes longer than
@@ -49,6 +50,8 @@ class Worker:
         env = dict(os.environ)
         env["PYTHONPATH"] = os.pathsep.join([str(SRC), str(TESTS), env.get("PYTHONPATH", "")])
         env["COLUMNS"] = "100"
+        env["HOME"] = str(folder)  # analyze compares with the default training log, if any
+        env.pop("THRUSTLAB_DATABASE_URL", None)
         self.process = subprocess.Popen(
             [
                 sys.executable,
@@ -118,7 +121,8 @@ def _problem(record: dict[str, object]) -> str | None:
     if code == 0:
         if not record.get("json_ok"):
             return "exit code 0 without a JSON document on stdout"
-        return f"exit code 0 but stderr holds: {err[:500]!r}" if err else None
+        noise = [w for w in ("traceback", "warning", "error") if w in err.lower()]
+        return f"exit code 0 but stderr holds {noise}: {err[:500]!r}" if noise else None
     if code != 2:
         return f"exit code {code}: {err[-1500:]}"
     lines = err.splitlines()
