@@ -16,6 +16,7 @@ from thrustlab.log.db import (
     resolve_url,
     session_scope,
     upgrade,
+    write,
 )
 from thrustlab.log.errors import DatabaseError, LogImportError, NotFoundError
 from thrustlab.log.history import LiftTrend, TrendRow, history_for, lift_trends
@@ -66,4 +67,5 @@ __all__ = [
     "resolve_url",
     "session_scope",
     "upgrade",
+    "write",
 ]
