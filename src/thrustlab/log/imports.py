@@ -28,7 +28,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from thrustlab.errors import OptionError, ReadError
-from thrustlab.explanation.questions import kg_from_lb
+from thrustlab.explanation.questions import WeightUnit, kg_from_lb
 from thrustlab.log.errors import LogImportError
 from thrustlab.log.export import EXPORT_SCHEMA, FIELDS
 from thrustlab.log.models import Lifter, LiftSet, TrainingSession
@@ -44,7 +44,6 @@ from thrustlab.log.repo import (
 )
 
 Source = Literal["auto", "thrustlab", "strong", "hevy"]
-WeightUnit = Literal["kg", "lb"]
 _UID_NAMESPACE = uuid.UUID("5b0f4d52-8a61-4b0e-9a59-3f0c1d2e7a41")
 _UID_CHUNK = 500
 _WRITE_BATCH = 500
