@@ -3,13 +3,15 @@
 The time itself is measured by ``benchmarks/bench_cli.py`` (a machine's load makes it no test);
 these tests keep out what made it slow: pydantic (typer 0.29 coerces every option through it),
 rich (only the terminal output and the video progress bar draw), ``pyarrow.compute`` (only
-cells that are text need it), scipy, the video path and the pure-Python YAML parser.
+cells that are text need it), scipy, the video path, the pure-Python YAML parser and
+SQLAlchemy (1 s of imports to find that there is no training log).
 """
 
 from __future__ import annotations
 
 import importlib.util
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -29,6 +31,7 @@ NOT_FOR_JSON = (
     "scipy",
     "thrustlab.video",
     "thrustlab.report",
+    "sqlalchemy",  # only when there is a training log to read
 )
 RUN = """
 import contextlib, io, json, sys
@@ -51,11 +54,14 @@ def test_analyze_json_loads_nothing_it_does_not_use(tmp_path: Path) -> None:
     path = tmp_path / "set.csv"
     path.write_text(to_csv_text(recording))
     code = RUN.format(modules=NOT_FOR_JSON)
+    env = {k: v for k, v in os.environ.items() if k != "THRUSTLAB_DATABASE_URL"}
+    env["XDG_DATA_HOME"] = str(tmp_path / "data")  # no training log: a first run
     done = subprocess.run(
         [sys.executable, "-c", code, "analyze", str(path), "--json"],
         capture_output=True,
         text=True,
         check=False,
+        env=env,
     )
     assert done.returncode == 0, done.stderr
     result = json.loads(done.stdout.strip().splitlines()[-1])

@@ -8,7 +8,6 @@ so a killed writer loses nothing it committed and two writers queue instead of f
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -20,24 +19,12 @@ from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from thrustlab.log.errors import DatabaseError
+from thrustlab.log.location import DATABASE_URL_ENV, default_url, resolve_url
 
-DATABASE_URL_ENV = "THRUSTLAB_DATABASE_URL"
 HEAD_REVISION = "0003"
 """The newest migration in ``migrations/versions`` (a test checks it), so that opening an
 up-to-date log needs no Alembic import."""
 SQLITE_BUSY_TIMEOUT_S = 30.0  # how long a writer waits for another writer's commit
-
-
-def default_url() -> str:
-    """The SQLite file in the platform's user data folder (the folder is made on first use)."""
-    from platformdirs import user_data_path
-
-    return f"sqlite:///{user_data_path('thrustlab', appauthor=False) / 'log.sqlite3'}"
-
-
-def resolve_url(url: str | None = None) -> str:
-    """The database to use: ``url`` if given, else ``$THRUSTLAB_DATABASE_URL``, else SQLite."""
-    return url or os.environ.get(DATABASE_URL_ENV) or default_url()
 
 
 def make_engine(url: str, /, *, echo: bool = False, make_folder: bool = False) -> Engine:
