@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from thrustlab.cli import COMMANDS
 from thrustlab.explanation.knowledge import knowledge_yaml_as_json, load_knowledge, parse_knowledge
 from thrustlab.recording import Recording
 from thrustlab.simulate import SimulationSpec, simulate_set, to_csv_text
@@ -33,6 +34,7 @@ NOT_FOR_JSON = (
     "thrustlab.report",
     "sqlalchemy",  # only when there is a training log to read
     "yaml",  # the knowledge base is read from its JSON copy; YAML only for an answers file
+    *(f"thrustlab.cli.{name}" for name in ("log", "check", "demo", "batch", "serve")),
 )
 RUN = """
 import contextlib, io, json, sys
@@ -68,6 +70,19 @@ def test_analyze_json_loads_nothing_it_does_not_use(tmp_path: Path) -> None:
     result = json.loads(done.stdout.strip().splitlines()[-1])
     assert result["reps"] == 5  # it did analyse the set
     assert result["loaded"] == []
+
+
+def test_help_lists_every_command_though_main_builds_only_the_one_that_runs() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "thrustlab.cli", "--help"],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "COLUMNS": "120"},
+    )
+    assert done.returncode == 0, done.stderr
+    listed = done.stdout.split("Commands:")[1].split()
+    assert [word for word in listed if word in COMMANDS] == list(COMMANDS)
 
 
 @pytest.mark.skipif(not hasattr(yaml, "CSafeLoader"), reason="PyYAML built without libyaml")
