@@ -24,8 +24,8 @@ COMMANDS = {
     "serve": "thrustlab.cli.serve",
     "log": "thrustlab.cli.log",
 }
-"""Each command, in the order ``--help`` lists them (groups last), and its module: the function of the same
-name, or for ``log`` (a group of commands) ``log_app``."""
+"""Each command, in the order ``--help`` lists them (groups last), and its module: the function
+of the same name, or for ``log`` (a group of commands) ``log_app``."""
 
 
 def make_app(*, only: str | None = None) -> typer.Typer:

@@ -113,6 +113,7 @@ def add(
         lifter_weight_unit,
         open_log,
         session_scope,
+        write,
     )
     from thrustlab.log.recordings import log_answers, log_recording
 
@@ -150,14 +151,20 @@ def add(
     )
     with session_scope(engine) as session:
         history = history_for(session, lifter, before=day)
-        analysis: AnalysisRecord | None = None
-        recordings: tuple[RecordingRef, ...] = ()
-        if paths:
-            analysis, recordings = log_recording(
-                paths, new, answers=answers, history=history, copy=copy_recording
-            )
-        row = add_set(session, new, lifter=lifter, analysis=analysis, recordings=recordings)
-        set_id = row.id
+    # Analyse with no transaction open: SQLite's write lock is held only while the set is
+    # written, so another writer never waits for an analysis.
+    analysis: AnalysisRecord | None = None
+    recordings: tuple[RecordingRef, ...] = ()
+    if paths:
+        analysis, recordings = log_recording(
+            paths, new, answers=answers, history=history, copy=copy_recording
+        )
+    set_id = write(
+        engine,
+        lambda session: (
+            add_set(session, new, lifter=lifter, analysis=analysis, recordings=recordings).id
+        ),
+    )
     typer.echo(
         f"Logged set {set_id}: {_describe(new, answers.weight_unit)} on {day.isoformat()} "
         f"({lifter})."
@@ -396,8 +403,13 @@ def import_(
 ) -> None:
     """Import sets: all rows or none; a bad row is reported with its line number."""
     from thrustlab.errors import OptionError
-    from thrustlab.log import open_log, session_scope
-    from thrustlab.log.imports import Source, import_file
+    from thrustlab.log import open_log, write
+    from thrustlab.log.imports import (
+        ImportResult,
+        Source,
+        read_import,
+        write_rows,
+    )
 
     sources: dict[str, Source] = {
         "auto": "auto",
@@ -410,16 +422,13 @@ def import_(
         raise OptionError(f"--source must be auto, thrustlab, strong or hevy, not {source!r}")
     if weight_unit not in units:
         raise OptionError(f"--weight-unit must be kg or lb, not {weight_unit!r}")
-    engine = open_log(db)
-    with session_scope(engine) as session:
-        result = import_file(
-            session,
-            path,
-            source=sources[source],
-            lifter=lifter,
-            weight_unit=units[weight_unit],
-        )
+    found, rows, others = read_import(
+        path, source=sources[source], lifter=lifter, weight_unit=units[weight_unit]
+    )
+    engine = open_log(db)  # read and checked first: the write transaction stays short
+    imported, known = write(engine, lambda session: write_rows(session, path, rows))
     engine.dispose()
+    result = ImportResult(found, imported, known, dict(others))
     typer.echo(f"Imported {result.imported} sets from {path} ({result.source}).")
     if result.already_in_log:
         typer.echo(f"  {result.already_in_log} were already in the log and were left as they are.")
@@ -435,16 +444,18 @@ def delete(
     db: DbOption = None,
 ) -> None:
     """Delete a set with its analysis (asks first)."""
-    from thrustlab.log import delete_set, get_set, open_log, session_scope
+    from thrustlab.log import delete_set, get_set, open_log, session_scope, write
 
     engine = open_log(db)
     with session_scope(engine) as session:
         row = get_set(session, set_id)
         what = f"set {row.id}: {row.exercise} on {row.session.date.isoformat()}"
-        if not yes and not typer.confirm(f"Delete {what}?", default=False):
-            typer.echo("Nothing deleted.")
-            raise typer.Exit(1)
-        delete_set(session, set_id)
+    # ask with no transaction open: SQLite's write lock is not held while the user thinks
+    if not yes and not typer.confirm(f"Delete {what}?", default=False):
+        engine.dispose()
+        typer.echo("Nothing deleted.")
+        raise typer.Exit(1)
+    write(engine, lambda session: delete_set(session, set_id))
     engine.dispose()
     typer.echo(f"Deleted {what}.")
 

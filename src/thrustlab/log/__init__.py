@@ -17,6 +17,7 @@ if TYPE_CHECKING:  # for type checkers; at run time each name loads on first use
         open_log,
         session_scope,
         upgrade,
+        write,
     )
     from thrustlab.log.errors import (
         DatabaseError,
@@ -62,6 +63,7 @@ _HOMES = {
     "open_log": "thrustlab.log.db",
     "session_scope": "thrustlab.log.db",
     "upgrade": "thrustlab.log.db",
+    "write": "thrustlab.log.db",
     "DatabaseError": "thrustlab.log.errors",
     "LogImportError": "thrustlab.log.errors",
     "NotFoundError": "thrustlab.log.errors",
@@ -118,6 +120,7 @@ __all__ = [
     "resolve_url",
     "session_scope",
     "upgrade",
+    "write",
 ]
 
 

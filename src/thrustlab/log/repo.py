@@ -243,11 +243,31 @@ def add_set(
 
 
 def next_position(session: Session, session_id: int, /) -> int:
-    """The position the next set of a training session takes (1 for the first)."""
+    """The position the next set of a training session takes (1 for the first).
+
+    Locks the training session's row until the transaction ends (PostgreSQL; SQLite's
+    writers hold the whole database), so concurrent writers to one day queue here and each
+    sees the sets the others committed; the unique index on (session, position) makes a
+    shared position impossible whatever the caller does."""
+    lock_training(session, session_id)
     last = session.scalar(
         select(func.max(LiftSet.position)).where(LiftSet.session_id == session_id)
     )
     return 1 if last is None else last + 1
+
+
+def taken_positions(session: Session, session_id: int, /) -> set[int]:
+    """The positions the sets of a training session hold, with the session's row locked (see
+    ``next_position``)."""
+    lock_training(session, session_id)
+    return set(session.scalars(select(LiftSet.position).where(LiftSet.session_id == session_id)))
+
+
+def lock_training(session: Session, session_id: int, /) -> None:
+    """Hold the training session's row lock until the transaction ends (a no-op on SQLite)."""
+    session.execute(
+        select(TrainingSession.id).where(TrainingSession.id == session_id).with_for_update()
+    )
 
 
 def set_row(
