@@ -33,6 +33,7 @@ NOT_FOR_JSON = (
     "thrustlab.video",
     "thrustlab.report",
     "sqlalchemy",  # only when there is a training log to read
+    "statistics",  # 20 ms to import for two means
     "yaml",  # the knowledge base is read from its JSON copy; YAML only for an answers file
     *(f"thrustlab.cli.{name}" for name in ("log", "check", "demo", "batch", "serve")),
 )
