@@ -38,6 +38,7 @@ __all__ = [
     "check_source",
     "is_video_file",
     "process",
+    "reexplain",
 ]
 
 Source = str | os.PathLike[str] | Recording
@@ -119,6 +120,20 @@ def process(
         findings = at_contract_precision(findings)
     assessment = explain(findings, answers, history, today=today)
     return Analysis(findings=findings, assessment=assessment)
+
+
+def reexplain(
+    analysis: Analysis,
+    /,
+    *,
+    answers: Answers | None = None,
+    history: History | None = None,
+    today: datetime.date | None = None,
+) -> Analysis:
+    """A stored analysis explained again with new answers (a lifter edited them): the
+    findings stay as they were measured, the assessment is ``explain``'s, as in ``process``."""
+    assessment = explain(analysis.findings, answers, history, today=today)
+    return Analysis(findings=analysis.findings, assessment=assessment)
 
 
 def _measured(

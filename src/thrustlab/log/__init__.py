@@ -46,12 +46,14 @@ if TYPE_CHECKING:  # for type checkers; at run time each name loads on first use
         SetRow,
         add_set,
         analysis_record,
+        delete_lifter,
         delete_set,
         get_set,
         lifter_weight_unit,
         list_sets,
         recording_ref,
         remember_weight_unit,
+        update_set,
     )
 
 _HOMES = {
@@ -79,12 +81,14 @@ _HOMES = {
     "SetRow": "thrustlab.log.repo",
     "add_set": "thrustlab.log.repo",
     "analysis_record": "thrustlab.log.repo",
+    "delete_lifter": "thrustlab.log.repo",
     "delete_set": "thrustlab.log.repo",
     "get_set": "thrustlab.log.repo",
     "lifter_weight_unit": "thrustlab.log.repo",
     "list_sets": "thrustlab.log.repo",
     "recording_ref": "thrustlab.log.repo",
     "remember_weight_unit": "thrustlab.log.repo",
+    "update_set": "thrustlab.log.repo",
 }
 """Every public name and its module: ``import thrustlab.log`` imports no SQLAlchemy, so
 ``analyze`` can look for a log (``location``) without paying for the database code."""
@@ -106,6 +110,7 @@ __all__ = [
     "add_set",
     "analysis_record",
     "default_url",
+    "delete_lifter",
     "delete_set",
     "downgrade",
     "get_set",
@@ -119,6 +124,7 @@ __all__ = [
     "remember_weight_unit",
     "resolve_url",
     "session_scope",
+    "update_set",
     "upgrade",
     "write",
 ]

@@ -31,7 +31,7 @@ from typing import Any
 from sqlalchemy import Engine, select, update
 
 from thrustlab.document import from_document
-from thrustlab.errors import ThrustlabError
+from thrustlab.errors import ThrustlabError, worded
 from thrustlab.explanation.answers import Answers, answers_from_json, answers_to_json
 from thrustlab.log import NewSet, RecordingRef, add_set, analysis_record, history_for, session_scope
 from thrustlab.log.models import utcnow
@@ -59,11 +59,13 @@ class SetInfo:
     exercise: str = "barbell_hip_thrust"
     date: dt.date = dataclasses.field(default_factory=dt.date.today)
     answers: Answers = dataclasses.field(default_factory=Answers)
+    notes: str = ""
 
     def as_json(self) -> dict[str, Any]:
         """What the queued job stores (the answers through ``answers_to_json``)."""
         answers = answers_to_json(self.answers)
-        return {"exercise": self.exercise, "date": self.date.isoformat(), "answers": answers}
+        day = self.date.isoformat()
+        return {"exercise": self.exercise, "date": day, "answers": answers, "notes": self.notes}
 
 
 def new_job(engine: Engine, user: User, uploads: Sequence[Upload], info: SetInfo, /) -> str:
@@ -196,6 +198,7 @@ def _store(
         reps=answers.reps,
         rpe=answers.rpe,
         rir=answers.rir,
+        notes=str(info.get("notes") or ""),
         answers=log_answers(answers),
         uid=job_id,
     )
@@ -263,7 +266,7 @@ def analysis_outcome(
     try:
         return analyse_files(files, answers, history, day, video_pose=video_pose, scratch=scratch)
     except ThrustlabError as error:
-        return str(error)
+        return worded(error, "web")
 
 
 def analyse_files(
