@@ -1,39 +1,54 @@
 """The ``thrustlab`` command: each command is a few lines over the Python API.
 
-Heavy modules (numpy, the analysis) are imported inside the commands, so ``--help`` is fast.
+Heavy modules (numpy, the analysis) are imported inside the commands, so ``--help`` is fast,
+and ``main`` builds only the command that runs (``--help`` and mistakes get them all).
 Every ``InputError`` becomes one line on stderr and exit code 2, never a traceback.
 """
 
 from __future__ import annotations
 
 import sys
+from importlib import import_module
 from typing import Annotated
 
 import typer
 
 from thrustlab import __version__
-from thrustlab.cli.analyze import analyze
-from thrustlab.cli.batch import batch
-from thrustlab.cli.check import check
-from thrustlab.cli.demo import demo
-from thrustlab.cli.log import log_app
-from thrustlab.cli.serve import serve
 from thrustlab.errors import ThrustlabError
 
-app = typer.Typer(
-    name="thrustlab",
-    help="Why do my legs shake during hip thrusts? Measure the shaking rep by rep and explain it.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-    rich_markup_mode=None,  # plain help: rendering it with rich alone costs 0.15 s
-)
-app.command("analyze")(analyze)
-app.add_typer(log_app, name="log")
-app.command("check")(check)
-app.command("demo")(demo)
-app.command("batch")(batch)
-app.command("serve")(serve)
+COMMANDS = {
+    "analyze": "thrustlab.cli.analyze",
+    "check": "thrustlab.cli.check",
+    "demo": "thrustlab.cli.demo",
+    "batch": "thrustlab.cli.batch",
+    "serve": "thrustlab.cli.serve",
+    "log": "thrustlab.cli.log",
+}
+"""Each command, in the order ``--help`` lists them (groups last), and its module: the function
+of the same name, or for ``log`` (a group of commands) ``log_app``."""
+
+
+def make_app(*, only: str | None = None) -> typer.Typer:
+    """The ``thrustlab`` app with every command, or with only the command ``only`` (importing
+    and building all six costs ``analyze`` about 20 ms of start-up)."""
+    app = typer.Typer(
+        name="thrustlab",
+        help="Why do my legs shake during hip thrusts? Measure the shaking rep by rep and "
+        "explain it.",
+        no_args_is_help=True,
+        add_completion=False,
+        pretty_exceptions_enable=False,
+        rich_markup_mode=None,  # plain help: rendering it with rich alone costs 0.15 s
+    )
+    app.callback()(_root)
+    for name, home in COMMANDS.items():
+        if only is None or only == name:
+            module = import_module(home)
+            if name == "log":
+                app.add_typer(module.log_app, name=name)
+            else:
+                app.command(name)(getattr(module, name))
+    return app
 
 
 def _show_version(value: bool) -> None:
@@ -42,7 +57,6 @@ def _show_version(value: bool) -> None:
         raise typer.Exit()
 
 
-@app.callback()
 def _root(
     version: Annotated[
         bool,
@@ -55,8 +69,16 @@ def _root(
 def main() -> None:
     """Entry point. Usage mistakes get click's usage message and exit code 2; thrustlab's own
     errors (bad files, bad values) one line on stderr and exit code 2, never a traceback."""
+    command = sys.argv[1] if len(sys.argv) > 1 else None
+    app = make_app(only=command if command in COMMANDS else None)
     try:
         app()
     except ThrustlabError as error:
         typer.echo(f"thrustlab: error: {error}", err=True)
         sys.exit(2)
+
+
+def __getattr__(name: str) -> typer.Typer:
+    if name == "app":  # the whole app, for tests (``CliRunner().invoke(app, ...)``)
+        return make_app()
+    raise AttributeError(f"module 'thrustlab.cli' has no attribute {name!r}")

@@ -48,7 +48,7 @@ class LogContext:
 
 def read_log(db: str | None, lifter: str, /, *, today: dt.date) -> LogContext:
     """The log's view of ``lifter`` before ``today``, when there is a log to read."""
-    from thrustlab.log import DATABASE_URL_ENV, default_url
+    from thrustlab.log.location import DATABASE_URL_ENV, default_url
 
     if db is None and not os.environ.get(DATABASE_URL_ENV):
         path = Path(default_url().removeprefix("sqlite:///"))

@@ -88,7 +88,7 @@ def serve(
     try:
         import uvicorn
 
-        from thrustlab.log.db import resolve_url
+        from thrustlab.log.location import resolve_url
         from thrustlab.web import WebSettings, create_app
     except ImportError:
         raise OptionError("the web app needs its extra: pip install 'thrustlab[web]'") from None

@@ -11,7 +11,6 @@ advisory lock), so processes opening a new log together all find it ready.
 
 from __future__ import annotations
 
-import os
 import random
 import time
 from collections.abc import Callable, Iterator
@@ -25,8 +24,8 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, Operationa
 from sqlalchemy.orm import Session, sessionmaker
 
 from thrustlab.log.errors import DatabaseError
+from thrustlab.log.location import DATABASE_URL_ENV, default_url, resolve_url
 
-DATABASE_URL_ENV = "THRUSTLAB_DATABASE_URL"
 HEAD_REVISION = "0003"
 """The newest migration in ``migrations/versions`` (a test checks it), so that opening an
 up-to-date log needs no Alembic import."""
@@ -42,18 +41,6 @@ _LOST_RACE_SQLSTATES = frozenset({"23505", "40001", "40P01"})
 _MIGRATION_LOCK_KEY = 0x7468_726C  # "thrl": the advisory lock migrations hold (PostgreSQL)
 
 T = TypeVar("T")
-
-
-def default_url() -> str:
-    """The SQLite file in the platform's user data folder (the folder is made on first use)."""
-    from platformdirs import user_data_path
-
-    return f"sqlite:///{user_data_path('thrustlab', appauthor=False) / 'log.sqlite3'}"
-
-
-def resolve_url(url: str | None = None) -> str:
-    """The database to use: ``url`` if given, else ``$THRUSTLAB_DATABASE_URL``, else SQLite."""
-    return url or os.environ.get(DATABASE_URL_ENV) or default_url()
 
 
 def make_engine(url: str, /, *, echo: bool = False, make_folder: bool = False) -> Engine:

