@@ -143,10 +143,11 @@ def athlete_flags(
         stored = from_document(row.analysis.findings_json)
         signs = tuple(f.name for f in stored.assessment.red_flags)
     asymmetry = row.analysis.asymmetry_index_pct if row.analysis is not None else None
-    # Only sets the coach may see: the log keeps days, not times, so when the lifter shares
-    # only new sets, the day they joined counts as before (no older load leaks into a jump).
+    # Only the days the coach may see: a lifter who shares only new sets shows no older load
+    # in a load jump. (The log keeps days, not times: sets logged earlier on the day they
+    # joined still count.)
     everything = history_for(session, athlete.lifter_name)
-    seen = [s for s in everything.sets if since == dt.datetime.min or s.date > since.date()]
+    seen = [s for s in everything.sets if s.date >= since.date()]
     history = replace(everything, sets=tuple(seen))
     trend = tuple(
         (s.date, s.asymmetry_index_pct) for s in history.sets if s.asymmetry_index_pct is not None
