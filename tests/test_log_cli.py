@@ -4,6 +4,7 @@ tests run on both backends)."""
 from __future__ import annotations
 
 import json
+import re
 import shlex
 import subprocess
 import sys
@@ -41,11 +42,29 @@ def test_add_list_show_and_history(db: str) -> None:
     listed = run(f"log list --db {db}")
     assert listed.index("120") < listed.index("102.5") < listed.index("100 ")
     shown = run(f"log show 1 --db {db}")
-    assert "Sleep last night: 6 h  (sleep_h)" in shown and "Warmed up: yes" in shown
+    assert "Sleep last night: 6 h" in shown and "Warmed up: yes" in shown
     history = run(f"log history --db {db}")
     assert "barbell hip thrust" in history and "2024-05-05" in history
     trend = json.loads(run(f"log history --db {db} --json"))
     assert [s["load_kg"] for s in trend[0]["sessions"]] == [100.0, 102.5, 120.0]
+
+
+def test_list_show_and_history_speak_plainly_in_the_lifters_unit(db: str) -> None:
+    """No internal names (``barbell_hip_thrust``, ``(weight_unit)``), no ``-`` placeholders,
+    and loads in the unit the lifter logs in, in all three views."""
+    run(f"log add --db {db} --date 2024-05-01 --load '220 lb' --reps 10 --rir 1")
+    run(f"log add --db {db} --date 2024-05-03 --load 225 --reps 8")  # bare: the lifter's lb
+    views = {
+        "list": run(f"log list --db {db}"),
+        "show": run(f"log show 1 --db {db}"),
+        "history": run(f"log history --db {db}"),
+    }
+    for name, text in views.items():
+        assert "kg" not in text and "_" not in text, name
+        assert not re.search(r"(^|\s)-(\s|$)", text), f"a '-' placeholder in log {name}"
+    assert "220 lb" in views["list"] and "225 lb" in views["list"]
+    assert "220 lb, 10 reps, RIR 1" in views["show"]
+    assert "225 lb" in views["history"]
 
 
 def test_history_writes_an_svg_plot(db: str, tmp_path: Path) -> None:

@@ -210,6 +210,7 @@ def list_(
     db: DbOption = None,
 ) -> None:
     """List logged sets, newest first."""
+    from rich import box
     from rich.console import Console
     from rich.table import Table
 
@@ -222,33 +223,26 @@ def list_(
     if not rows:
         typer.echo("The log is empty. Add a set with `thrustlab log add`.")
         return
+    several = len({r.lifter for r in rows}) > 1  # a lifter column only when it tells apart
+    names = ("id", "date", *(("lifter",) if several else ()), "lift", "load", "reps", "effort")
     table = Table(
-        "id",
-        "date",
-        "lifter",
-        "exercise",
-        "kg",
-        "reps",
-        "RPE",
-        "RIR",
-        "tremor m/s²",
-        "slowdown %",
-        "verdict",
+        box=box.SIMPLE_HEAD, collapse_padding=True, pad_edge=False, caption="shaking in m/s²"
     )
+    for name in (*names, "shaking", "slowdown", "verdict"):
+        table.add_column(name, no_wrap=True)
     for r in rows:
-        exercise_text = r.exercise if r.kind == "working" else f"{r.exercise} ({r.kind})"
+        analysed = r.verdict is not None
         table.add_row(
             str(r.id),
             r.date.isoformat(),
-            r.lifter,
-            exercise_text,
-            _num(r.load_kg),
-            _num(r.reps),
-            _num(r.rpe),
-            _num(r.rir),
-            _num(r.tremor_rms_mps2),
-            _num(r.concentric_slowdown_pct),
-            r.verdict or "-",
+            *((r.lifter,) if several else ()),
+            _lift(r.exercise, r.kind, short=True),
+            _load(r.load_kg, r.weight_unit),
+            _whole(r.reps),
+            _effort(r.rpe, r.rir),
+            _shaking(r.tremor_rms_mps2, analysed=analysed, unit=False),
+            _slowdown(r.concentric_slowdown_pct, analysed=analysed),
+            r.verdict or "",
         )
     Console().print(table)
 
@@ -264,7 +258,7 @@ def show(
     """Show one set with its answers, analysis and recordings."""
     import json
 
-    from thrustlab.log import get_set, open_log, session_scope
+    from thrustlab.log import get_set, lifter_weight_unit, open_log, session_scope
 
     engine = open_log(db)
     with session_scope(engine) as session:
@@ -273,13 +267,15 @@ def show(
             document = None if row.analysis is None else row.analysis.findings_json
             typer.echo(json.dumps(document, indent=2, ensure_ascii=False))
             return
+        unit = lifter_weight_unit(session, row.session.lifter.name)
+        effort = _effort(row.rpe, row.rir)
         lines = [
             f"set {row.id} ({row.uid})",
             f"  lifter:   {row.session.lifter.name}",
             f"  date:     {row.session.date.isoformat()}  (set {row.position} of the day)",
-            f"  exercise: {row.exercise} ({row.kind})",
-            f"  load:     {_num(row.load_kg)} kg x {_num(row.reps)} reps, RPE {_num(row.rpe)}, "
-            f"RIR {_num(row.rir)}",
+            f"  lift:     {_lift(row.exercise, row.kind)}",
+            f"  load:     {_load(row.load_kg, unit) or 'not given'}, "
+            f"{_whole(row.reps) or 'no'} reps{f', {effort}' if effort else ''}",
             f"  hard lower-body day: {'yes' if row.hard_lower_body else 'no'}",
         ]
         if row.session.notes:
@@ -291,11 +287,18 @@ def show(
         ]
         if row.analysis is not None:
             a = row.analysis
-            lines.append(
-                f"  analysis: {_num(a.rep_count)} reps, tremor {_num(a.tremor_rms_mps2)} m/s², "
-                f"trend x{_num(a.tremor_trend_ratio)}, asymmetry {_num(a.asymmetry_index_pct)} %, "
-                f"slowdown {_num(a.concentric_slowdown_pct)} %, verdict {a.verdict or '-'}"
+            trend = (
+                "not measured"
+                if a.tremor_trend_ratio is None
+                else f"x{a.tremor_trend_ratio:.2f} (last third / first third)"
             )
+            lines += [
+                f"  measured: {_whole(a.rep_count) or 'no'} reps, shaking "
+                f"{_shaking(a.tremor_rms_mps2, analysed=True)}, trend {trend}",
+                f"            asymmetry {_asymmetry(a.asymmetry_index_pct)}, "
+                f"slowdown {_slowdown(a.concentric_slowdown_pct, analysed=True)}, "
+                f"verdict {a.verdict}",
+            ]
         lines += [
             f"  recording: {r.path} (sha256 {r.sha256[:12]}..., {r.size_bytes} bytes"
             f"{', stored in the log' if r.blob is not None else ''})"
@@ -321,11 +324,12 @@ def history(
     db: DbOption = None,
 ) -> None:
     """A trend table per lift: load, reps, tremor, slowdown and verdict per session."""
-    from thrustlab.log import lift_trends, open_log, session_scope
+    from thrustlab.log import lift_trends, lifter_weight_unit, open_log, session_scope
 
     engine = open_log(db)
     with session_scope(engine) as session:
         trends = lift_trends(session, lifter, exercise=exercise, last_sessions=last)
+        unit = lifter_weight_unit(session, lifter)
     engine.dispose()
     if svg is not None:
         _write_svg(trends, svg, lifter)
@@ -334,7 +338,7 @@ def history(
     elif not trends:
         typer.echo(f"No sets logged for {lifter} yet.")
     else:
-        _print_trends(trends)
+        _print_trends(trends, unit)
 
 
 @log_app.command("export")
@@ -487,13 +491,13 @@ def _answer_pairs(pairs: list[str] | None) -> dict[str, str]:
 
 
 def _answer(key: str, value: Any) -> str:
-    """A stored answer with its question's label and unit (and its key, to use with -a)."""
+    """A stored answer with its question's label and unit."""
     from thrustlab.explanation.questions import question, shown
 
     try:
-        return f"{shown(question(key), value)}  ({key})"
+        return shown(question(key), value)
     except KeyError:  # not one of today's questions (an older or imported log)
-        return f"{key} = {value}"
+        return f"{key.replace('_', ' ')}: {value}"
 
 
 def _pct(value: float | None) -> str:
@@ -504,6 +508,45 @@ def _num(value: float | None) -> str:
     if value is None:
         return "-"
     return f"{round(value, 3):g}" if isinstance(value, float) else str(value)
+
+
+# Cells of `log list`, `log show` and `log history`: words for people, blank when not given.
+def _lift(exercise: str, kind: str, *, short: bool = False) -> str:
+    """``barbell hip thrust (warmup)``; short, in a table: ``barbell (warmup)``."""
+    name = (exercise.removesuffix("_hip_thrust") if short else exercise).replace("_", " ")
+    return name if kind == "working" else f"{name} ({kind.replace('_', ' ')})"
+
+
+def _load(load_kg: float | None, unit: WeightUnit | None) -> str:
+    from thrustlab.explanation.questions import shown_weight
+
+    return "" if load_kg is None else shown_weight(load_kg, unit)
+
+
+def _whole(value: int | None) -> str:
+    return "" if value is None else str(value)
+
+
+def _effort(rpe: float | None, rir: float | None) -> str:
+    if rpe is not None:
+        return f"RPE {rpe:g}"
+    return "" if rir is None else f"RIR {rir:g}"
+
+
+def _shaking(rms_mps2: float | None, *, analysed: bool, unit: bool = True) -> str:
+    if not analysed:
+        return ""
+    if rms_mps2 is None:
+        return "not measured"
+    return f"{round(rms_mps2, 3):g}{' m/s²' if unit else ''}"
+
+
+def _slowdown(pct: float | None, *, analysed: bool) -> str:
+    return _pct(pct) if analysed else ""
+
+
+def _asymmetry(index_pct: float | None) -> str:
+    return "not measured" if index_pct is None else f"index {index_pct:+.0f} %"
 
 
 def _describe(new: Any, unit: WeightUnit | None) -> str:
@@ -550,7 +593,8 @@ def _check_lines(checks: HistoryChecks) -> list[str]:
     return lines
 
 
-def _print_trends(trends: tuple[LiftTrend, ...]) -> None:
+def _print_trends(trends: tuple[LiftTrend, ...], unit: WeightUnit | None) -> None:
+    from rich import box
     from rich.console import Console
     from rich.table import Table
 
@@ -559,22 +603,23 @@ def _print_trends(trends: tuple[LiftTrend, ...]) -> None:
         table = Table(
             "date",
             "sets",
-            "top kg",
+            "top load",
             "reps",
-            "tremor m/s²",
-            "slowdown %",
+            "shaking",
+            "slowdown",
             "verdict",
             title=trend.exercise.replace("_", " "),
+            box=box.SIMPLE_HEAD,
         )
         for r in trend.rows:
             table.add_row(
                 r.date.isoformat(),
                 str(r.sets),
-                _num(r.load_kg),
-                _num(r.reps),
-                _num(r.tremor_rms_mps2),
-                _num(r.concentric_slowdown_pct),
-                r.verdict or "-",
+                _load(r.load_kg, unit),
+                _whole(r.reps),
+                _shaking(r.tremor_rms_mps2, analysed=r.verdict is not None),
+                _slowdown(r.concentric_slowdown_pct, analysed=r.verdict is not None),
+                r.verdict or "no recording",
             )
         console.print(table)
 

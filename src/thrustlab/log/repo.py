@@ -150,6 +150,7 @@ class SetRow:
     tremor_rms_mps2: float | None
     concentric_slowdown_pct: float | None
     verdict: str | None
+    weight_unit: WeightUnit | None  # the lifter's unit, for showing the load
 
 
 def ensure_lifter(session: Session, name: str, /) -> int:
@@ -173,8 +174,11 @@ def ensure_lifter(session: Session, name: str, /) -> int:
 
 def lifter_weight_unit(session: Session, name: str, /) -> WeightUnit | None:
     """The weight unit the lifter called ``name`` counts in (``None``: not said, or new)."""
-    unit = session.scalar(select(Lifter.weight_unit).where(Lifter.name == name.strip()))
-    return "lb" if unit == "lb" else "kg" if unit == "kg" else None
+    return _unit(session.scalar(select(Lifter.weight_unit).where(Lifter.name == name.strip())))
+
+
+def _unit(stored: str | None, /) -> WeightUnit | None:
+    return "lb" if stored == "lb" else "kg" if stored == "kg" else None
 
 
 def remember_weight_unit(session: Session, name: str, unit: WeightUnit, /) -> None:
@@ -357,14 +361,17 @@ def list_sets(
         statement = statement.where(LiftSet.exercise == exercise)
     if limit is not None:
         statement = statement.limit(limit)
-    return [SetRow(*row) for row in session.execute(statement)]
+    return [
+        SetRow(**{**row._asdict(), "weight_unit": _unit(row.weight_unit)})
+        for row in session.execute(statement)
+    ]
 
 
 def _set_rows() -> Select[*tuple[Any, ...]]:
     return (
         select(
             LiftSet.id,
-            Lifter.name,
+            Lifter.name.label("lifter"),
             TrainingSession.date,
             LiftSet.exercise,
             LiftSet.kind,
@@ -375,6 +382,7 @@ def _set_rows() -> Select[*tuple[Any, ...]]:
             Analysis.tremor_rms_mps2,
             Analysis.concentric_slowdown_pct,
             Analysis.verdict,
+            Lifter.weight_unit,
         )
         .join(TrainingSession, LiftSet.session_id == TrainingSession.id)
         .join(Lifter, TrainingSession.lifter_id == Lifter.id)
