@@ -65,6 +65,7 @@ IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
 DEFAULT_CONFIG = LiveConfig()
 MAX_DEVICE_ID_CHARS = 100
+MAX_MESSAGE_ID = 2**62
 
 
 class PushError(InputError):
@@ -109,8 +110,9 @@ def parse_message(
         raise PushError("the message is not JSON; push from Sensor Logger's HTTP Push") from None
     if not isinstance(raw, dict):
         raise PushError('the message must be a JSON object with "messageId" and "payload"')
-    message_id, device_id, payload = raw.get("messageId"), raw.get("deviceId"), raw.get("payload")
-    if type(message_id) is not int or not 0 <= message_id < 2**62:
+    message_id = _whole(raw.get("messageId"), below=MAX_MESSAGE_ID)
+    device_id, payload = raw.get("deviceId"), raw.get("payload")
+    if message_id is None or message_id < 0:
         raise PushError('"messageId" must be a whole number of 0 or more')
     if device_id is None:
         device_id = "phone"
@@ -136,9 +138,18 @@ def _sensor_of(item: object) -> str | None:
     return SENSOR_NAMES.get(name.lower()) if isinstance(name, str) else None
 
 
+def _whole(value: object, *, below: int) -> int | None:
+    """A JSON whole number (``7`` or ``7.0``) under ``below`` in size; else None."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if type(value) is not int or abs(value) >= below:
+        return None
+    return value
+
+
 def _time_ns(item: dict[str, Any], index: int) -> int:
-    value = item.get("time")
-    if type(value) is not int or not 0 < value < 2**63:
+    value = _whole(item.get("time"), below=2**63)
+    if value is None or value <= 0:
         raise PushError(f'payload[{index}]: "time" must be whole nanoseconds since the epoch')
     return value
 
@@ -259,7 +270,11 @@ class LiveSet:
             phone = self._phones.get(message.device_id)
             if phone is None:
                 if len(self._phones) == len(LEGS):
-                    raise PushError("two phones already push to this set (left and right)")
+                    raise PushError(
+                        "two phones already push to this set (left and right); "
+                        "start another live set for a third",
+                        status_code=409,
+                    )
                 phone = self._phones[message.device_id] = _Phone()
                 taken = set(self._legs.values())
                 self._legs[message.device_id] = next(leg for leg in LEGS if leg not in taken)
@@ -273,6 +288,12 @@ class LiveSet:
                 self._status = "live"
                 return [self._status_event()]
         return []
+
+    def has(self, message: PushMessage, /) -> bool:
+        """True when this message (phone and ``messageId``) was received before."""
+        with self._lock:
+            phone = self._phones.get(message.device_id)
+            return phone is not None and message.message_id in phone.message_ids
 
     def assign(self, device_id: str, leg: str, /) -> None:
         """Say which thigh a phone is on (the other phone, if any, takes the other)."""

@@ -39,7 +39,14 @@ def _without_password(url: str) -> str:
 
 
 def serve(
-    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    host: Annotated[
+        str,
+        typer.Option(
+            help="Address to listen on. 127.0.0.1: this machine only. 0.0.0.0: every "
+            "network interface, so a phone on the same Wi-Fi can push a live set; anyone "
+            "on that network can then reach the app (use a network you trust).",
+        ),
+    ] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
     database_url: Annotated[
         str | None,
@@ -89,4 +96,6 @@ def serve(
         settings = dataclasses.replace(settings, secret_key=secret)
     for line in startup_lines(host, port, resolve_url(database_url), secret=bool(secret)):
         typer.echo(line)
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+    app = create_app(settings)
+    app.state.listen_host = host  # the live page's push URL and its loopback warning
+    uvicorn.run(app, host=host, port=port, log_level="warning")

@@ -36,7 +36,7 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 def create_app(settings: WebSettings | None = None, /) -> FastAPI:
     """The web app for ``settings`` (defaults: the log's database, 2 workers)."""
     from thrustlab import __version__
-    from thrustlab.web import api, pages
+    from thrustlab.web import api, live, pages
 
     settings = settings or WebSettings()
 
@@ -94,6 +94,7 @@ def create_app(settings: WebSettings | None = None, /) -> FastAPI:
     app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(packages=[("thrustlab.web", "static")]), name="static")
     app.include_router(api.router)
+    app.include_router(live.router)
     app.include_router(pages.router)
     _add_error_handlers(app)
     return app
