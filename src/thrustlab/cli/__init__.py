@@ -16,6 +16,7 @@ from thrustlab.cli.analyze import analyze
 from thrustlab.cli.batch import batch
 from thrustlab.cli.check import check
 from thrustlab.cli.demo import demo
+from thrustlab.cli.live import live
 from thrustlab.cli.log import log_app
 from thrustlab.cli.serve import serve
 from thrustlab.errors import ThrustlabError
@@ -34,6 +35,7 @@ app.command("check")(check)
 app.command("demo")(demo)
 app.command("batch")(batch)
 app.command("serve")(serve)
+app.command("live")(live)
 
 
 def _show_version(value: bool) -> None:
