@@ -175,6 +175,7 @@ class _Phone:
     values: dict[str, list[tuple[float, float, float]]] = field(default_factory=dict)
     message_ids: set[int] = field(default_factory=set)
     duplicates: int = 0
+    last_ns: dict[str, int] = field(default_factory=dict)
 
     def add(self, message: PushMessage, *, max_samples: int) -> None:
         for sensor, (times, values) in message.samples.items():
@@ -186,7 +187,13 @@ class _Phone:
                 )
             kept.extend(times)
             self.values.setdefault(sensor, []).extend(values)
+            if times:
+                self.last_ns[sensor] = max(self.last_ns.get(sensor, 0), *times)
         self.message_ids.add(message.message_id)
+
+    def covered_until_ns(self) -> int:
+        """The latest time every sensor of this phone has reached (ns since the epoch)."""
+        return min(self.last_ns.values()) if self.last_ns else 0
 
     def arrays(self) -> dict[str, tuple[IntArray, FloatArray]]:
         """Per sensor, the samples in time order (a stable sort: arrival order breaks ties)."""
@@ -255,6 +262,7 @@ class LiveSet:
         self._cued_last = False
         self._analysis: Analysis | None = None
         self._all_confirmed = False
+        self._awaited_ns: int | None = None  # when the next rep found will be confirmed
 
     # --- receiving ------------------------------------------------------------------------
     @property
@@ -312,6 +320,8 @@ class LiveSet:
         """Seconds until the next analysis may run (0: now); None when nothing new came."""
         if self._status == "ended" or self._version == self._analysed_version:
             return None
+        if self.urgent():
+            return 0.0  # the samples that confirm a rep found earlier are here: analyse now
         wait = max(
             self.config.analysis_period_s,
             self._analysis_cost_s / self.config.max_analysis_share,
@@ -382,7 +392,26 @@ class LiveSet:
             self._set = document["set"]
             self._quality = document["quality"]
         self._all_confirmed = len(confirmed) == len(document["reps"])
+        pending = [rep["end_s"] for rep in document["reps"] if rep not in confirmed]
+        start_ns = self._start_epoch_ns
+        self._awaited_ns = None
+        if pending and start_ns is not None:
+            self._awaited_ns = start_ns + round((min(pending) + self.config.confirm_s) * 1e9)
         return events
+
+    def urgent(self) -> bool:
+        """True when samples that confirm a rep found by the last analysis have come in:
+        the next analysis announces a rep (others only refine what is known)."""
+        return self._awaited_ns is not None and self._confirmable()
+
+    def _confirmable(self) -> bool:
+        """True when the first phone's samples reach the time that confirms a rep found."""
+        with self._lock:
+            first = next(
+                (p for d, p in self._phones.items() if self._legs[d] == LEGS[0]), None
+            ) or next(iter(self._phones.values()), None)
+            reached = first.covered_until_ns() if first is not None else 0
+        return self._awaited_ns is not None and reached >= self._awaited_ns
 
     def _moved(self, before: Mapping[str, Any], after: Mapping[str, Any]) -> bool:
         """A rep already announced is announced again when more samples move an edge by

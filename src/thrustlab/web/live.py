@@ -10,6 +10,7 @@ JSON export and queued like an upload: the same worker, pipeline, history and lo
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import json
 import secrets
@@ -53,6 +54,9 @@ AFTER_SET_QUESTIONS = ("pain", "dizziness", "rpe")
 KEEP_ENDED_S = 3600.0
 """An ended set stays readable (state, analysis id) for an hour, then leaves memory."""
 KEEPALIVE_S = 15.0
+REFINING_AT_ONCE = 2
+"""Analyses that only refine what is known run two at a time (the machine's cores), so the
+analyses that announce a rep are not kept waiting behind them."""
 
 
 class Problem(BaseModel):
@@ -116,6 +120,7 @@ class LiveEntry:
     exercise: str
     live: LiveSet
     analysing: asyncio.Lock = field(default_factory=asyncio.Lock)
+    pushed: asyncio.Event = field(default_factory=asyncio.Event)
     task: asyncio.Task[None] | None = None
     watchers: list[asyncio.Queue[LiveEvent]] = field(default_factory=list)
     job_id: str | None = None
@@ -129,6 +134,7 @@ class LiveHub:
     def __init__(self, *, config: LiveConfig | None = None) -> None:
         self.config = config or LiveConfig()
         self.sets: dict[str, LiveEntry] = {}
+        self.refining = asyncio.Semaphore(REFINING_AT_ONCE)
         self._engine: Any = None
         self._pool: Any = None
         self.push_limiter = RateLimiter(
@@ -160,7 +166,9 @@ class LiveHub:
                 queue.put_nowait(event)
 
     def schedule(self, entry: LiveEntry) -> None:
-        """Analyse the set once its next analysis is due (one task per set at a time)."""
+        """Analyse the set once its next analysis is due (one task per set at a time; a
+        push wakes it, since it may bring the samples that confirm a rep)."""
+        entry.pushed.set()
         if entry.task is None or entry.task.done():
             entry.task = asyncio.get_running_loop().create_task(self._analyse(entry))
 
@@ -170,9 +178,14 @@ class LiveHub:
             if wait is None:
                 return
             if wait > 0:
-                await asyncio.sleep(wait)
+                entry.pushed.clear()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(entry.pushed.wait(), timeout=wait)
                 continue
-            async with entry.analysing:
+            async with contextlib.AsyncExitStack() as slots:
+                if not entry.live.urgent():  # refining waits its turn; announcing does not
+                    await slots.enter_async_context(self.refining)
+                await slots.enter_async_context(entry.analysing)
                 events = await run_in_threadpool(entry.live.update)
             await self._after(entry, events)
 
