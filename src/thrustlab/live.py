@@ -379,19 +379,20 @@ class LiveSet:
             rep for rep in document["reps"] if rep["end_s"] <= buffer_end_s - self.config.confirm_s
         ]
         known = {rep["index"]: rep for rep in self._reps}
+        every_rep_confirmed = len(confirmed) == len(document["reps"])
+        loss = document["set"]["velocity_loss_pct"] if every_rep_confirmed else None
         events = []
         for rep in confirmed:
             before = known.get(rep["index"])
             if before is None or self._moved(before, rep):
                 revised = before is not None
-                events.append(
-                    LiveEvent("rep", {"rep": rep, "count": len(confirmed), "revised": revised})
-                )
+                figures = {"count": len(confirmed), "revised": revised, "velocity_loss_pct": loss}
+                events.append(LiveEvent("rep", {"rep": rep, **figures}))
         with self._lock:
             self._reps = confirmed
             self._set = document["set"]
             self._quality = document["quality"]
-        self._all_confirmed = len(confirmed) == len(document["reps"])
+        self._all_confirmed = every_rep_confirmed
         pending = [rep["end_s"] for rep in document["reps"] if rep not in confirmed]
         start_ns = self._start_epoch_ns
         self._awaited_ns = None

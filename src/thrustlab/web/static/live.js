@@ -110,6 +110,9 @@
     var isNew = !reps[data.rep.index];
     reps[data.rep.index] = data.rep;
     drawReps();
+    if (data.velocity_loss_pct !== null) {
+      $("velocity").textContent = Math.round(data.velocity_loss_pct) + " %";
+    }
     if (isNew) say(String(data.rep.index));
   });
   source.addEventListener("cue", function (e) {
