@@ -141,6 +141,10 @@ def test_one_lifter_cannot_read_end_or_push_to_anothers_set(client: TestClient) 
     crossed = push_path.rsplit("/", 1)[0] + "/" + theirs["push_url"].rsplit("/", 1)[1]
     assert client.post(crossed, json=message).status_code == 404
     assert client.get(state_path, headers=owner).json()["status"] == "waiting"
+    _start(client, owner), _start(client, owner)
+    assert client.post("/api/live", headers=owner).status_code == 429  # 3 open at most
+    assert client.post(f"{state_path}/end", headers=owner).status_code == 200
+    _start(client, owner)
 
 
 def test_the_push_endpoints_limits(client: TestClient) -> None:

@@ -223,6 +223,9 @@ class LiveConfig:
     """Per phone and sensor: 10 minutes at 1000 Hz; longer is not one set."""
     max_idle_s: float = 900.0
     """A set nobody pushes to for 15 minutes ends (its push URL with it)."""
+    max_open_sets: int = 3
+    """Live sets one lifter may have open at once (a forgotten tab, a second phone's page);
+    more is refused, so nobody can fill the server's memory with empty sets."""
     answers_wait_s: float = 120.0
     """After the set ends the lifter has 2 minutes to answer the after-set questions
     before the set is analysed without them."""

@@ -142,6 +142,13 @@ class LiveHub:
         )
 
     def create(self, user: User, *, exercise: str, velocity_limit_pct: float | None) -> LiveEntry:
+        open_sets = [
+            e for e in self.sets.values() if e.user_id == user.id and e.live.status != "ended"
+        ]
+        if len(open_sets) >= self.config.max_open_sets:
+            raise HTTPException(
+                429, f"you have {len(open_sets)} live sets open; end one before starting another"
+            )
         set_id = uuid.uuid4().hex
         entry = LiveEntry(
             id=set_id,
@@ -319,7 +326,7 @@ def urls(request: Request, entry: LiveEntry) -> LiveCreated:
     "/api/live",
     status_code=201,
     response_model=LiveCreated,
-    responses={**ERRORS, 400: {"model": Problem}},
+    responses={**ERRORS, 400: {"model": Problem}, 429: {"model": Problem}},
     summary="Start a live set: Sensor Logger pushes to push_url, you watch state or events",
 )
 def start_live(request: Request, user: LiveUser, body: LiveStart | None = None) -> LiveCreated:
