@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from thrustlab.config import LiveConfig
 from thrustlab.errors import InputError
 from thrustlab.live import (
     LiveEvent,
@@ -27,6 +28,9 @@ from thrustlab.simulate import scenario, simulate_recordings, situation
 
 EDGE_S = 0.2  # the issue's agreement: start and end within 0.2 s
 SHAKING_PCT = 10.0  # ...and shaking within 10 %
+FAKE_CLOCK = LiveConfig(max_analysis_share=1.0)
+"""For a ``LiveSet`` on a fake clock that runs faster than time: the share rule weighs an
+analysis's real cost against the clock, which only means something in real time."""
 
 
 def _body(message: dict[str, Any]) -> bytes:
@@ -105,10 +109,10 @@ def test_live_reps_agree_with_the_offline_analysis(
     )
     recording = simulate_recordings(spec)[0][0]
     now = [0.0]
-    live = LiveSet(clock=lambda: now[0])
+    live = LiveSet(clock=lambda: now[0], config=FAKE_CLOCK)
     messages = _messy(replay_messages(recording, period_s=0.2), seed=seed, lose=40)
     events = _stream(messages, live, now)
-    events += live.update()  # what is left when the stream stops
+    events += live.update(final=True)  # what is left when the stream stops
     offline = _offline(live, tmp_path)
     announced = _last_announced(events)
     assert sorted(announced) == [rep.index for rep in offline.reps]  # the count, exactly
@@ -221,13 +225,13 @@ def test_stillness_after_the_reps_ends_the_set() -> None:
     spec = replace(scenario("calm", seed=6), rest_after_s=25.0, stand_up=False)
     recording = simulate_recordings(spec)[0][0]
     now = [0.0]
-    live = LiveSet(clock=lambda: now[0])
+    live = LiveSet(clock=lambda: now[0], config=FAKE_CLOCK)
     events = _stream(replay_messages(recording, period_s=0.2), live, now)
     assert live.status == "ended"
     last_end_s = live.state()["reps"][-1]["end_s"]
     assert 20.0 <= now[0] - last_end_s <= 20.0 + 1.5  # + the analysis period and a push
     assert events[-1] == LiveEvent("status", {"status": "ended", "reps": len(live.state()["reps"])})
-    quiet = LiveSet(clock=lambda: now[0])
+    quiet = LiveSet(clock=lambda: now[0], config=FAKE_CLOCK)
     now[0] = 0.0
     _stream(replay_messages(recording, period_s=0.2)[:200], quiet, now)
     assert quiet.state()["reps"] and quiet.status == "live"
@@ -250,7 +254,7 @@ def test_a_rep_is_announced_by_the_message_that_confirms_it(seed: int) -> None:
     start_ns = messages[0][1]["payload"][0]["time"]
     reached_s = [(max(i["time"] for i in m["payload"]) - start_ns) / 1e9 for _s, m in messages]
     now = [0.0]
-    live = LiveSet(clock=lambda: now[0])
+    live = LiveSet(clock=lambda: now[0], config=FAKE_CLOCK)
     latencies = []
     for (sent_s, message), _reached in zip(messages, reached_s, strict=True):
         now[0] = sent_s
@@ -269,3 +273,31 @@ def test_a_rep_is_announced_by_the_message_that_confirms_it(seed: int) -> None:
     assert len(latencies) >= 4
     latencies.sort()
     assert latencies[int(0.95 * (len(latencies) - 1))] <= 1.0, latencies
+
+
+@pytest.mark.parametrize("name", ["S10_E0_L_076.csv", "S10_E2_R_001.csv"])
+def test_a_real_recording_streamed_gives_its_offline_reps(name: str, tmp_path: Path) -> None:
+    """A real Apple Watch series of 20 shoulder reps (SPAR, ../shared/data; counted in the
+    cyclic mode), replayed as pushes with repeats and swaps: live equals offline."""
+    from test_read_support import shared
+    from thrustlab.config import AnalysisConfig
+    from thrustlab.readers import ReadOptions, read
+
+    recording = read(
+        shared(f"spar-watch-reps/{name}"), options=ReadOptions(rate_hz=50.0, acc_unit="g")
+    )
+    cyclic = AnalysisConfig(mode="cyclic")
+    now = [0.0]
+    live = LiveSet(clock=lambda: now[0], config=FAKE_CLOCK, analysis=cyclic)
+    events = _stream(_messy(replay_messages(recording, period_s=0.2), seed=1), live, now)
+    events += live.update(final=True)
+    paths = []
+    for leg, data in live.exports():
+        paths.append(tmp_path / f"{leg}.json")
+        paths[-1].write_bytes(data)
+    offline = process(paths, config=cyclic, plots=False).findings
+    assert offline is not None and len(offline.reps) >= 15  # the series holds 20
+    announced = _last_announced(events)
+    assert sorted(announced) == [rep.index for rep in offline.reps]
+    for rep in offline.reps:
+        _agree(announced[rep.index], rep)

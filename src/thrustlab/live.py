@@ -29,7 +29,7 @@ import numpy as np
 import numpy.typing as npt
 
 from thrustlab.analysis import Analysis
-from thrustlab.config import LiveConfig
+from thrustlab.config import AnalysisConfig, LiveConfig
 from thrustlab.document import to_document
 from thrustlab.errors import InputError, ThrustlabError
 from thrustlab.quality import QualityFlag
@@ -231,11 +231,13 @@ class LiveSet:
         self,
         *,
         config: LiveConfig = DEFAULT_CONFIG,
+        analysis: AnalysisConfig | None = None,
         velocity_limit_pct: float | None = None,
         clock: Callable[[], float] = time.monotonic,
         label: str = "live set",
     ) -> None:
         self.config = config
+        self.analysis_config = analysis or AnalysisConfig()
         limit = config.velocity_limit_pct if velocity_limit_pct is None else velocity_limit_pct
         low, high = config.velocity_limit_range_pct
         if not low <= limit <= high:
@@ -253,6 +255,7 @@ class LiveSet:
         self._analysis_cost_s = 0.0
         self._last_push_at = clock()
         self._reps: list[dict[str, Any]] = []
+        self._announced: dict[int, dict[str, Any]] = {}  # each rep as last announced
         self._set: dict[str, Any] | None = None
         self._cues: list[dict[str, Any]] = []
         self._quality: list[dict[str, Any]] = []
@@ -328,16 +331,17 @@ class LiveSet:
         )
         return max(0.0, self._last_analysis_at + wait - self._clock())
 
-    def update(self) -> list[LiveEvent]:
+    def update(self, *, final: bool = False) -> list[LiveEvent]:
         """Analyse the samples received so far (if new ones came): events for the reps now
-        confirmed or revised, the cues they call for, and the end after a still spell."""
+        confirmed or revised, the cues they call for, and the end after a still spell.
+        ``final``: no more samples will come (the set ended), so every rep found counts."""
         from thrustlab.pipeline import process
 
         with self._lock:
             version = self._version
             samples = [(d, p.arrays()) for d, p in self._phones.items()]
             legs = dict(self._legs)
-        if version == self._analysed_version or self._status == "ended":
+        if not final and (version == self._analysed_version or self._status == "ended"):
             return []
         started = time.perf_counter()
         self._analysed_version = version
@@ -346,16 +350,17 @@ class LiveSet:
         if not recordings:
             return []
         try:
-            analysis = process(recordings, plots=False)
+            analysis = process(recordings, config=self.analysis_config, plots=False)
         except ThrustlabError:  # too few samples yet, or none usable: wait for more
             return []
         finally:
             self._analysis_cost_s = time.perf_counter() - started
         self._analysis = analysis
         self._start_epoch_ns = recordings[0].start_epoch_ns
-        events = self._rep_events(analysis, buffer_end_s=recordings[0].duration_s)
+        margin_s = 0.0 if final else self.config.confirm_s
+        events = self._rep_events(analysis, confirmed_until_s=recordings[0].duration_s - margin_s)
         events += self._cue_events()
-        if self._still_long_enough(recordings[0]):
+        if not final and self._still_long_enough(recordings[0]):
             events += self.end()
         return events
 
@@ -373,20 +378,18 @@ class LiveSet:
                 continue
         return tuple(out)
 
-    def _rep_events(self, analysis: Analysis, *, buffer_end_s: float) -> list[LiveEvent]:
+    def _rep_events(self, analysis: Analysis, *, confirmed_until_s: float) -> list[LiveEvent]:
         document = to_document(analysis)
-        confirmed = [
-            rep for rep in document["reps"] if rep["end_s"] <= buffer_end_s - self.config.confirm_s
-        ]
-        known = {rep["index"]: rep for rep in self._reps}
+        confirmed = [rep for rep in document["reps"] if rep["end_s"] <= confirmed_until_s]
         every_rep_confirmed = len(confirmed) == len(document["reps"])
         loss = document["set"]["velocity_loss_pct"] if every_rep_confirmed else None
         events = []
         for rep in confirmed:
-            before = known.get(rep["index"])
+            before = self._announced.get(rep["index"])
             if before is None or self._moved(before, rep):
                 revised = before is not None
                 figures = {"count": len(confirmed), "revised": revised, "velocity_loss_pct": loss}
+                self._announced[rep["index"]] = rep
                 events.append(LiveEvent("rep", {"rep": rep, **figures}))
         with self._lock:
             self._reps = confirmed
@@ -416,7 +419,8 @@ class LiveSet:
 
     def _moved(self, before: Mapping[str, Any], after: Mapping[str, Any]) -> bool:
         """A rep already announced is announced again when more samples move an edge by
-        ``revise_edge_s`` or its shaking by ``revise_shaking_pct``."""
+        ``revise_edge_s`` or its shaking by ``revise_shaking_pct`` from what was announced
+        (so small steps cannot add up unannounced)."""
         edges = max(abs(before[k] - after[k]) for k in ("start_s", "end_s"))
         old, new = before["tremor_rms_mps2"], after["tremor_rms_mps2"]
         if old is None or new is None:

@@ -72,7 +72,9 @@ def live(
     finally:
         server.shutdown()
         server.server_close()
-    live_set.update()
+    live_set.end()
+    for event in live_set.update(final=True):  # the reps at the very end count too
+        console.print(_line(event))
     _save(live_set, out, console)
 
 

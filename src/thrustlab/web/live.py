@@ -18,6 +18,7 @@ import time
 import uuid
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
@@ -211,8 +212,8 @@ class LiveHub:
         answers are to be asked, store it for the offline analysis."""
         if entry.live.status != "ended":
             async with entry.analysing:
-                events = await run_in_threadpool(entry.live.update)
-                events += entry.live.end()
+                events = entry.live.end()
+                events += await run_in_threadpool(partial(entry.live.update, final=True))
             await self._after(entry, events, ask=True)
         if answers is not None or not ask:
             await self.store(entry, answers or Answers())
@@ -247,7 +248,11 @@ class LiveHub:
         and forget the sets ended long ago."""
         now = time.monotonic()
         for entry in list(self.sets.values()):
-            await self._after(entry, entry.live.tick())
+            ended = entry.live.tick()
+            if ended:  # the phones went quiet: the reps at the very end count too
+                async with entry.analysing:
+                    ended += await run_in_threadpool(partial(entry.live.update, final=True))
+            await self._after(entry, ended)
             if entry.answers_due is not None and now >= entry.answers_due:
                 await self.store(entry, Answers())
             if entry.ended_at is not None and now - entry.ended_at > KEEP_ENDED_S:
