@@ -1,56 +1,86 @@
-"""Benchmark: the command's wall time in a new process, beside the interpreter's own start.
+"""Benchmark: the command's wall time in a new process, as a user's machine runs it.
 
-Targets (issue 2): ``thrustlab analyze FILE`` (one 60 s, 100 Hz file end to end) in 1.5 s or
-less, ``thrustlab --help`` in 0.3 s or less. The baseline is ``python -c pass``, measured in
-the same run, so the ratio shows what thrustlab itself adds. Medians of 7 runs.
+Targets (issue 15), each judged on the median of interleaved repeats (``repeats.py``):
 
-Run: ``python benchmarks/bench_cli.py``. Exit code 1 if over a target.
+- ``thrustlab analyze FILE --json`` on one 60 s, 100 Hz file within 1.5x a process that only
+  imports numpy and pyarrow and parses the same file with pyarrow (the floor of any Python
+  tool that reads it);
+- ``thrustlab --help`` within 1.0x that process (about 0.1 s on an idle machine, where the
+  parse-only process takes about 0.15 s).
+
+Both are ratios to a process measured in the same rounds, so other work on the machine
+weighs on both sides; the seconds (issue 2's 1.5 s and 0.3 s were set on an idle machine)
+and the same ratio in CPU time, which load does not inflate, are printed beside them.
+As a user's machine runs it: bytecode is cached (``PYTHONDONTWRITEBYTECODE`` is removed from
+the commands' environment and each command runs once before timing).
+
+Run: ``python benchmarks/bench_cli.py [--repeats 7]``. Exit code 1 if a median misses.
 """
 
 from __future__ import annotations
 
+import argparse
+import os
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
-from dataclasses import replace
+from collections.abc import Callable
 from pathlib import Path
 
-RUNS = 7
-TARGETS_S = {"analyze": 1.5, "--help": 0.3}
+from bench_analyse import make_files
+from repeats import MIN_REPEATS, interleaved, ratio, summary
 
-
-def wall(command: list[str]) -> float:
-    times = []
-    for _ in range(RUNS):
-        start = time.perf_counter()
-        subprocess.run(command, check=True, capture_output=True)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+TARGETS = {"thrustlab analyze --json": 1.5, "thrustlab --help": 1.0}
+"""Each command's wall time over the parse-only process's, at most."""
+IDLE_TARGETS_S = {"thrustlab analyze --json": 1.5, "thrustlab --help": 0.3}
+PARSE = "numpy + pyarrow parse"
+PARSE_ONLY = "import sys, numpy, pyarrow.csv; pyarrow.csv.read_csv(sys.argv[1])"
 
 
 def main() -> int:
-    from thrustlab.recording import Recording
-    from thrustlab.simulate import SimulationSpec, simulate_set, to_csv_text
-
-    recording, _ = simulate_set(replace(SimulationSpec(seed=1), rate_hz=100.0, n_reps=12))
-    assert isinstance(recording, Recording)
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=7, help=f"rounds (>= {MIN_REPEATS})")
+    args = parser.parse_args()
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     exe = str(Path(sys.executable).parent / "thrustlab")
     with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "set.csv"
-        path.write_text(to_csv_text(recording))
-        base = wall([sys.executable, "-c", "pass"])
-        results = {"--help": wall([exe, "--help"]), "analyze": wall([exe, "analyze", str(path)])}
-    print(f"python -c pass       {base:6.3f} s")
+        (path,) = make_files(Path(tmp), 1)
+        commands = {
+            "python -c pass": [sys.executable, "-c", "pass"],
+            PARSE: [sys.executable, "-c", PARSE_ONLY, str(path)],
+            "thrustlab analyze --json": [exe, "analyze", str(path), "--json"],
+            "thrustlab --help": [exe, "--help"],
+        }
+
+        cpu_s: dict[str, list[float]] = {label: [] for label in commands}
+
+        def job(label: str) -> Callable[[], object]:
+            def run() -> None:
+                child = subprocess.Popen(commands[label], stdout=subprocess.DEVNULL, env=env)
+                _, status, usage = os.wait4(child.pid, 0)
+                if os.waitstatus_to_exitcode(status) != 0:
+                    raise RuntimeError(f"{label} failed: {' '.join(commands[label])}")
+                cpu_s[label].append(usage.ru_utime + usage.ru_stime)
+
+            return run
+
+        jobs = {label: job(label) for label in commands}
+        for run in jobs.values():  # warm: bytecode written, files in the page cache
+            run()
+        for seconds in cpu_s.values():
+            seconds.clear()
+        times = interleaved(jobs, repeats=args.repeats)
+    for label, seconds in times.items():
+        print(summary(label, seconds))
     ok = True
-    for name, seconds in results.items():
-        target = TARGETS_S[name]
-        ok &= seconds <= target
-        print(
-            f"thrustlab {name:<10} {seconds:6.3f} s "
-            f"({seconds / base:4.1f}x the interpreter; target <= {target} s)"
-        )
+    for label, target in TARGETS.items():
+        ok &= ratio(f"{label} / {PARSE}", times[label], times[PARSE]).judge(at_most=target)
+        cpu = ratio("  the same in CPU time", cpu_s[label], cpu_s[PARSE])
+        print(f"{cpu.text()}; not gated")
+    for label, seconds in IDLE_TARGETS_S.items():
+        median = statistics.median(times[label])
+        print(f"{label}: {median:.3f} s median (on an idle machine: <= {seconds} s; not gated)")
     return 0 if ok else 1
 
 

@@ -49,6 +49,7 @@ def test_live_prints_reps_and_saves_the_set(tmp_path: Path) -> None:
     finally:
         if process_.poll() is None:
             process_.kill()
+            process_.communicate(timeout=30)
     assert process_.returncode == 0, err
     (export,) = tmp_path.glob("live-*-left.json")
     assert list(tmp_path.glob("live-*.html"))

@@ -7,6 +7,7 @@ Chromium is Debian's package (``.ci/run`` installs it); Playwright drives it thr
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -49,41 +50,50 @@ def _free_port() -> int:
         return port
 
 
+@contextlib.contextmanager
+def running_server(
+    tmp_path: Path, *args: str, env: dict[str, str] | None = None, log_name: str = "server.log"
+) -> Iterator[tuple[subprocess.Popen[bytes], str]]:
+    """``thrustlab serve`` on a free loopback port with the SQLite log in ``tmp_path`` and
+    ``args`` added; the process and its URL once it answers. Always stopped (if still up)."""
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    log_path = tmp_path / log_name
+    command = [
+        sys.executable, "-m", "thrustlab.cli", "serve", "--port", str(port), "--workers", "1",
+        "--database-url", f"sqlite:///{tmp_path / 'web.sqlite3'}", *args,
+    ]  # fmt: skip
+    with log_path.open("w") as log:
+        process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env)
+        try:
+            deadline = time.monotonic() + START_TIMEOUT_S
+            while True:
+                try:
+                    with urllib.request.urlopen(f"{url}/login", timeout=2) as answer:
+                        if answer.status == 200:
+                            break
+                except OSError:
+                    if process.poll() is not None or time.monotonic() > deadline:
+                        log.flush()
+                        pytest.fail("the server did not start: " + log_path.read_text())
+                    time.sleep(0.2)
+            yield process, url
+        finally:
+            if process.poll() is None:
+                process.terminate()
+                try:
+                    process.wait(timeout=30)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+                    process.wait(timeout=10)
+
+
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[str]:
     """``thrustlab serve`` on a free loopback port with its own SQLite log; always stopped."""
     _chromium_or_skip()
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    log = (tmp_path / "server.log").open("w")
-    command = [
-        sys.executable, "-m", "thrustlab.cli", "serve", "--port", str(port), "--workers", "1",
-        "--database-url", f"sqlite:///{tmp_path / 'web.sqlite3'}",
-    ]  # fmt: skip
-    process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
-    try:
-        deadline = time.monotonic() + START_TIMEOUT_S
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/login", timeout=2) as answer:
-                    if answer.status == 200:
-                        break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    log.flush()
-                    pytest.fail(
-                        "the server did not start: " + (tmp_path / "server.log").read_text()
-                    )
-                time.sleep(0.2)
+    with running_server(tmp_path) as (_process, url):
         yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
-        log.close()
 
 
 def test_a_new_lifter_signs_up_uploads_and_reads_report_and_history(

@@ -25,7 +25,9 @@ from thrustlab.web.db import (
     web_alembic_config,
 )
 
-WEB_TABLES = {"web_users", "web_api_tokens", "web_teams", "web_memberships", "web_jobs"}
+WEB_TABLES = {
+    "web_users", "web_api_tokens", "web_sessions", "web_teams", "web_memberships", "web_jobs"
+}  # fmt: skip
 LOG_TABLES = {"lifters", "training_sessions", "sets", "analyses", "recordings"}
 
 

@@ -11,7 +11,6 @@ import typer
 from thrustlab.cli.answer_options import GivenAnswers, answers_from_cli, with_answer_options
 from thrustlab.cli.legs import Left, Right, leg_pair
 from thrustlab.errors import OptionError
-from thrustlab.findings import MODES
 
 if TYPE_CHECKING:
     from thrustlab.config import AnalysisConfig
@@ -110,6 +109,7 @@ def _sets(files: list[Path], left: Path | None, right: Path | None) -> list[tupl
 
 def analysis_config(mode: str, /) -> AnalysisConfig:
     from thrustlab.config import AnalysisConfig
+    from thrustlab.findings import MODES
 
     if mode not in MODES:
         raise OptionError(f"--mode must be one of {', '.join(MODES)}, not {mode!r}")
@@ -150,14 +150,11 @@ def _one(
     as_json: bool,
     video: VideoOptions,
 ) -> dict[str, Any]:
-    from rich.console import Console
-
     from thrustlab.cli.progress import progress_bar
     from thrustlab.document import to_document
     from thrustlab.pipeline import is_video_file, process
-    from thrustlab.report.terminal import analysis_view
 
-    with progress_bar(Console(stderr=True)) as progress:
+    with progress_bar() as progress:
         analysis = process(
             paths,
             answers=answers,
@@ -172,6 +169,10 @@ def _one(
 
         _write(report, render_report(analysis))
     if not as_json:
+        from rich.console import Console
+
+        from thrustlab.report.terminal import analysis_view
+
         console = Console()
         console.print(analysis_view(analysis))
         if video.annotate_path is not None and paths and is_video_file(paths[0]):

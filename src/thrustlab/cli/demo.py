@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shlex
 from pathlib import Path
 from typing import Annotated
 
@@ -24,6 +23,8 @@ def demo(
 ) -> None:
     """Simulate a hip-thrust set, save it beside the report, analyse and explain it, write the
     HTML report, and print the analyze command that does the same."""
+    import shlex
+
     from rich.console import Console
 
     from thrustlab.explanation import Answers, answers_to_json

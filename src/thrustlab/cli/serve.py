@@ -11,6 +11,8 @@ import typer
 from thrustlab.errors import OptionError
 
 SECRET_ENV = "THRUSTLAB_SECRET_KEY"
+PROXIES_ENV = "THRUSTLAB_TRUSTED_PROXIES"
+DOCS_ENV = "THRUSTLAB_API_DOCS"
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
@@ -69,6 +71,23 @@ def serve(
             show_default=False,
         ),
     ] = None,
+    trusted_proxies: Annotated[
+        str | None,
+        typer.Option(
+            help="Comma-separated addresses or networks of reverse proxies whose "
+            "X-Forwarded-For names the client (default: $THRUSTLAB_TRUSTED_PROXIES, else none).",
+            show_default=False,
+        ),
+    ] = None,
+    api_docs: Annotated[
+        bool | None,
+        typer.Option(
+            "--api-docs/--no-api-docs",
+            help="Serve the API docs at /docs and /redoc; they load Swagger UI and ReDoc from "
+            "a CDN (default: $THRUSTLAB_API_DOCS=1, else off).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Start the web app: upload a set, read the report, keep the history (lifters, coaches).
 
@@ -84,13 +103,20 @@ def serve(
         raise OptionError(f"--port must be between 1 and 65535, not {port}")
     if workers < 0 or max_upload_mb <= 0:
         raise OptionError("--workers must be 0 or more and --max-upload-mb positive")
-    settings = WebSettings(
-        database_url=database_url,
-        workers=workers,
-        processes=processes,
-        max_upload_bytes=max_upload_mb * 1024 * 1024,
-        secure_cookies=host not in LOOPBACK if secure_cookies is None else secure_cookies,
-    )
+    proxies = os.environ.get(PROXIES_ENV, "") if trusted_proxies is None else trusted_proxies
+    try:
+        settings = WebSettings(
+            database_url=database_url,
+            workers=workers,
+            processes=processes,
+            max_upload_bytes=max_upload_mb * 1024 * 1024,
+            secure_cookies=host not in LOOPBACK if secure_cookies is None else secure_cookies,
+            trusted_proxies=tuple(p.strip() for p in proxies.split(",") if p.strip()),
+            api_docs=os.environ.get(DOCS_ENV) == "1" if api_docs is None else api_docs,
+        )
+    except ValueError as error:
+        flag = "--trusted-proxies" if trusted_proxies is not None else f"${PROXIES_ENV}"
+        raise OptionError(f"{flag}: {error}") from None
     secret = os.environ.get(SECRET_ENV)
     if secret:
         settings = dataclasses.replace(settings, secret_key=secret)
@@ -98,4 +124,6 @@ def serve(
         typer.echo(line)
     app = create_app(settings)
     app.state.listen_host = host  # the live page's push URL and its loopback warning
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    # The app itself decides whom to believe about the client's address (trusted_proxies):
+    # uvicorn's own header rewrite would trust any client connecting from 127.0.0.1.
+    uvicorn.run(app, host=host, port=port, log_level="warning", proxy_headers=False)

@@ -79,7 +79,7 @@ def welch_many(
             first += where.shape[0]
         coeffs = np.fft.rfft(segments, axis=2)
         power = (coeffs.real**2 + coeffs.imag**2).sum(axis=0)
-        power[:, 1:-1] *= 2.0
+        power[:, 1 : (n_fft + 1) // 2] *= 2.0  # one-sided: all but 0 Hz and Nyquist (even n)
         edges = np.concatenate([[0], np.cumsum(counts)[:-1]])
         psd = np.add.reduceat(power, edges, axis=0) / counts[:, None]
         out.append(Spectra(tuple(order), np.fft.rfftfreq(n_fft, 1.0 / fs_hz), psd))

@@ -1,7 +1,8 @@
-"""Accounts: argon2 password hashes, API tokens, teams, and a login rate limit."""
+"""Accounts: argon2 password hashes, browser sessions, API tokens, teams, and a rate limit."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import re
 import secrets
@@ -12,18 +13,22 @@ from collections.abc import Callable
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from thrustlab.log.models import utcnow
 from thrustlab.web.errors import AccountError, LoginError
-from thrustlab.web.models import ROLES, ApiToken, Membership, Team, User
+from thrustlab.web.models import ROLES, ApiToken, Membership, Team, User, WebSession
 
 # OWASP's argon2id baseline (19 MiB, 2 passes): strong, yet 50 sign-ups at once fit in memory.
 HASHER = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
 MIN_PASSWORD_CHARS = 10
-_EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,180}\.[^@\s]{2,}$")
+_PART = r"[^@\s\x00-\x1f\x7f]"  # no spaces or control characters (PostgreSQL refuses NUL)
+_EMAIL = re.compile(rf"^{_PART}{{1,64}}@{_PART}{{1,180}}\.{_PART}{{2,}}$")
 _DUMMY_HASH = HASHER.hash("not a password anyone has")
+EMAIL_UNAVAILABLE = "cannot sign up with this email; if you have an account, log in instead"
+"""The same words whatever the reason, so sign-up does not tell who has an account."""
 
 
 def create_user(
@@ -37,12 +42,14 @@ def create_user(
         raise AccountError(f"the password needs at least {MIN_PASSWORD_CHARS} characters")
     if role not in ROLES:
         raise AccountError(f"role must be lifter or coach, not {role!r}")
+    password_hash = HASHER.hash(password)  # before the look-up: as slow for a taken email
     if session.scalar(select(User.id).where(User.email == email)) is not None:
-        raise AccountError("an account with this email exists; log in instead")
+        raise AccountError(EMAIL_UNAVAILABLE)
+    display_name = "".join(c for c in display_name if c.isprintable()).strip()
     user = User(
         email=email,
-        display_name=(display_name.strip() or email.split("@")[0])[:100],
-        password_hash=HASHER.hash(password),
+        display_name=(display_name or email.split("@")[0])[:100],
+        password_hash=password_hash,
         role=role,
         lifter_name=f"web:{email}",
     )
@@ -50,13 +57,14 @@ def create_user(
     try:
         session.flush()
     except IntegrityError:
-        raise AccountError("an account with this email exists; log in instead") from None
+        raise AccountError(EMAIL_UNAVAILABLE) from None
     return user
 
 
 def authenticate(session: Session, /, *, email: str, password: str) -> User:
     """The user with this email and password, else ``LoginError`` (same message either way)."""
-    user = session.scalar(select(User).where(User.email == email.strip().lower()))
+    email = email.strip().lower()
+    user = session.scalar(select(User).where(User.email == email)) if _EMAIL.match(email) else None
     try:
         HASHER.verify(user.password_hash if user else _DUMMY_HASH, password)
     except (VerificationError, InvalidHashError):
@@ -69,7 +77,36 @@ def authenticate(session: Session, /, *, email: str, password: str) -> User:
 
 
 def _sha256(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
+    return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def start_session(session: Session, user: User, /, *, max_age_s: int) -> str:
+    """A new browser session for ``user``: the random id for its cookie (the table keeps its
+    hash). The user's sessions older than ``max_age_s`` are deleted on the way."""
+    oldest = utcnow() - dt.timedelta(seconds=max_age_s)
+    session.execute(
+        delete(WebSession).where(WebSession.user_id == user.id, WebSession.created_at < oldest)
+    )
+    session_id = secrets.token_urlsafe(32)
+    session.add(WebSession(id_sha256=_sha256(session_id), user_id=user.id))
+    return session_id
+
+
+def end_session(session: Session, session_id: str, /) -> None:
+    """Log out: the session's id opens nothing any more."""
+    session.execute(delete(WebSession).where(WebSession.id_sha256 == _sha256(session_id)))
+
+
+def user_for_session(
+    session: Session, session_id: str, user_id: int, /, *, max_age_s: int
+) -> User | None:
+    """The user of a live session (not logged out, not older than ``max_age_s``)."""
+    row = session.get(WebSession, _sha256(session_id))
+    if row is None or row.user_id != user_id:
+        return None
+    if row.created_at < utcnow() - dt.timedelta(seconds=max_age_s):
+        return None
+    return session.get(User, user_id)
 
 
 def issue_token(session: Session, user: User, /) -> str:
@@ -99,7 +136,10 @@ def team_of(session: Session, coach: User, /) -> Team:
 
 
 def join_team(session: Session, lifter: User, code: str, /) -> Team:
-    team = session.scalar(select(Team).where(Team.join_code == code.strip()))
+    code = code.strip()
+    team = (
+        session.scalar(select(Team).where(Team.join_code == code)) if code.isprintable() else None
+    )
     if team is None:
         raise AccountError("no team has this join code; ask your coach for it again")
     if lifter.role != "lifter":

@@ -16,9 +16,11 @@ from thrustlab.web.deps import (
     ApiUser,
     ReadDB,
     accept_files,
+    client_address,
     engine_of,
     limiter_of,
     pool_of,
+    scratch_of,
     set_info,
     settings_of,
     visible_job,
@@ -108,8 +110,7 @@ def _out(job: Job, analysis: dict[str, Any] | None = None) -> AnalysisOut:
     summary="Sign in: trade an email and password for an API token",
 )
 def create_token(request: Request, body: TokenRequest, session: DB) -> TokenOut:
-    client = request.client.host if request.client else "?"
-    if not limiter_of(request).allow(client):
+    if not limiter_of(request).allow(client_address(request)):
         raise HTTPException(429, "too many sign-in attempts; wait a minute")
     user = authenticate(session, email=body.email, password=body.password)
     return TokenOut(token=issue_token(session, user))
@@ -141,20 +142,34 @@ def create_analysis(
     ] = None,
 ) -> AnalysisOut:
     settings = settings_of(request)
-    try:
-        given = json.loads(answers) if answers else {}
-    except ValueError:
-        raise HTTPException(400, "answers must be a JSON object") from None
-    if not isinstance(given, dict):
-        raise HTTPException(400, "answers must be a JSON object")
-    info = set_info(exercise, date, answers_from_mapping(given))
-    uploads = accept_files(file, left, right, settings)
+    info = set_info(exercise, date, answers_from_mapping(_answers_field(answers)))
+    uploads = accept_files(file, left, right, settings, scratch_of(request))
     job_id = new_job(engine_of(request), user, uploads, info)
     pool = pool_of(request)
     if pool is not None:
         pool.wake()
     with_job = _job_now(request, job_id)
     return _out(with_job)
+
+
+ANSWERS_SHAPE = 'answers must be a JSON object of questions and answers, e.g. {"load": "100 kg"}'
+
+
+def _answers_field(text: str | None, /) -> dict[str, str | int | float | bool | None]:
+    """The ``answers`` form field: a flat JSON object (a 400 naming the field otherwise)."""
+    try:
+        given = json.loads(text) if text else {}
+    except RecursionError:  # brackets nested thousands deep: not an answer sheet
+        raise HTTPException(400, f"{ANSWERS_SHAPE}; this one is nested too deep") from None
+    except ValueError as error:
+        raise HTTPException(400, f"{ANSWERS_SHAPE}; this one is not JSON ({error})") from None
+    if not isinstance(given, dict):
+        raise HTTPException(400, f"{ANSWERS_SHAPE}; this one is not an object")
+    for key, value in given.items():
+        if isinstance(value, (dict, list)):
+            problem = "must be a text or a number, not a list or object"
+            raise HTTPException(400, f"answers: {key!r} {problem}")
+    return given
 
 
 def _job_now(request: Request, job_id: str) -> Job:

@@ -1,11 +1,13 @@
 """``create_app(settings)``: the FastAPI app. Nothing is opened until the app starts: the
-lifespan opens the database (migrating the log's and the web's tables) and starts the
-worker pool, and stops both when the server stops."""
+lifespan opens the database (migrating the log's and the web's tables), the scratch folder
+(removing those of servers that were killed) and the worker pool, and closes them when the
+server stops."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, MutableMapping
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, HTTPException, Request
@@ -17,8 +19,9 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from starlette.middleware.sessions import SessionMiddleware
 
 from thrustlab.errors import InputError
-from thrustlab.web.accounts import RateLimiter
-from thrustlab.web.deps import NeedLogin
+from thrustlab.log import session_scope
+from thrustlab.web.accounts import RateLimiter, user_for_session
+from thrustlab.web.deps import SESSION_KEY, USER_KEY, NeedLogin
 from thrustlab.web.jobs import WorkerPool
 from thrustlab.web.settings import WebSettings
 
@@ -26,6 +29,16 @@ PAGE_CSP = (
     "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
     "frame-src 'self'; frame-ancestors 'self'; form-action 'self'; base-uri 'none'"
 )
+DOCS_CSP = (
+    "default-src 'self'; script-src 'self' 'unsafe-inline' https:; style-src 'self' "
+    "'unsafe-inline' https:; img-src 'self' data: https:; connect-src 'self'; "
+    "frame-ancestors 'none'; form-action 'none'; base-uri 'none'"
+)
+"""The API docs (off unless ``api_docs``) load Swagger UI or ReDoc over HTTPS from a CDN."""
+DOCS_PATHS = ("/docs", "/redoc")
+UPLOAD_PATHS = ("/upload", "/api/analyses")
+"""The routes that take files; every other request body is limited to ``FORM_MAX_BYTES``."""
+FORM_MAX_BYTES = 1024 * 1024
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
@@ -45,15 +58,19 @@ def create_app(settings: WebSettings | None = None, /) -> FastAPI:
         from starlette.concurrency import run_in_threadpool
 
         from thrustlab.web.db import make_read_engine, open_web_db
+        from thrustlab.web.scratch import close_scratch, open_scratch
 
         engine = await run_in_threadpool(open_web_db, settings.database_url)
         app.state.read_engine = make_read_engine(engine)
+        root = None if settings.scratch_dir is None else Path(settings.scratch_dir)
+        app.state.scratch = scratch = await run_in_threadpool(open_scratch, root)
         pool = (
             WorkerPool(
                 engine,
                 size=settings.workers,
                 processes=settings.processes,
                 video_pose=settings.video_pose,
+                scratch=scratch,
             )
             if settings.workers
             else None
@@ -68,19 +85,24 @@ def create_app(settings: WebSettings | None = None, /) -> FastAPI:
                 await run_in_threadpool(pool.stop)
             app.state.read_engine.dispose()
             engine.dispose()
+            close_scratch(scratch)
 
     app = FastAPI(
         title="thrustlab",
         version=__version__,
         summary="Why do my legs shake during hip thrusts? Upload a set, get the report.",
         lifespan=lifespan,
+        docs_url=DOCS_PATHS[0] if settings.api_docs else None,
+        redoc_url=DOCS_PATHS[1] if settings.api_docs else None,
     )
     app.state.settings = settings
     app.state.login_limiter = RateLimiter(limit=settings.login_attempts_per_minute, window_s=60)
+    app.state.join_limiter = RateLimiter(limit=settings.join_attempts_per_minute, window_s=60)
     environment = Environment(
         loader=PackageLoader("thrustlab.web", "templates"), autoescape=select_autoescape()
     )
     app.state.templates = Jinja2Templates(env=environment)
+    app.add_middleware(SessionGuard)  # inside SessionMiddleware: it sees the decoded cookie
     app.add_middleware(
         SessionMiddleware,
         secret_key=settings.secret_key,
@@ -89,8 +111,8 @@ def create_app(settings: WebSettings | None = None, /) -> FastAPI:
         same_site="lax",
         https_only=settings.secure_cookies,
     )
-    largest = max(2 * settings.max_upload_bytes, settings.max_video_bytes)
-    app.add_middleware(BodyLimit, max_bytes=largest + 1024 * 1024)
+    largest = max(2 * settings.max_upload_bytes, settings.max_video_bytes) + FORM_MAX_BYTES
+    app.add_middleware(BodyLimit, upload_max_bytes=largest, other_max_bytes=FORM_MAX_BYTES)
     app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(packages=[("thrustlab.web", "static")]), name="static")
     app.include_router(api.router)
@@ -135,24 +157,90 @@ def _problem(
 
 
 class BodyLimit:
-    """Refuse a request whose declared body is over ``max_bytes`` before reading it."""
+    """Refuse a request body over its limit (``upload_max_bytes`` on ``UPLOAD_PATHS``,
+    ``other_max_bytes`` elsewhere) as it streams in: a declared ``Content-Length`` before
+    anything is read, a chunked body the moment the bytes read pass the limit. The rest is
+    never read, so memory and disk stay bounded by the limit, not by the sender."""
 
-    def __init__(self, app: ASGIApp, *, max_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, *, upload_max_bytes: int, other_max_bytes: int) -> None:
         self.app = app
-        self.max_bytes = max_bytes
+        self.upload_max_bytes = upload_max_bytes
+        self.other_max_bytes = other_max_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http":
-            length = dict(scope.get("headers") or []).get(b"content-length")
-            if length is not None and length.isdigit() and int(length) > self.max_bytes:
-                limit_mb = self.max_bytes // 1024**2
-                response = JSONResponse(
-                    {"detail": f"the upload is larger than {limit_mb} MB; trim the recording"},
-                    status_code=413,
-                )
-                await response(scope, receive, send)
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        uploads = scope["path"] in UPLOAD_PATHS
+        limit = self.upload_max_bytes if uploads else self.other_max_bytes
+        length = dict(scope.get("headers") or []).get(b"content-length")
+        if length is not None and length.isdigit() and int(length) > limit:
+            await _too_large(limit, uploads=uploads)(scope, receive, send)
+            return
+        received, started, refused, answered = 0, False, False, False
+
+        async def receive_within_limit() -> Message:
+            nonlocal received, refused, answered
+            message = await receive()
+            if message["type"] == "http.request" and not refused:
+                received += len(message.get("body", b""))
+                if received > limit:
+                    refused = True
+                    if not started:
+                        answered = True
+                        await _too_large(limit, uploads=uploads)(scope, receive, send)
+            # the app sees a client that went away, and reads no more of the body
+            return {"type": "http.disconnect"} if refused else message
+
+        async def send_unless_answered(message: Message) -> None:
+            nonlocal started
+            if answered:  # the 413 went out; the app's own answer is dropped
                 return
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive_within_limit, send_unless_answered)
+        except Exception:
+            if not refused:  # the app's error about the cut body is ours to drop
+                raise
+
+
+def _too_large(limit_bytes: int, /, *, uploads: bool) -> Response:
+    limit_mb = max(limit_bytes // 1024**2, 1)
+    if uploads:
+        message = f"the upload is larger than {limit_mb} MB; trim the recording"
+    else:
+        message = f"the request is larger than {limit_mb} MB; send the form as the page has it"
+    return JSONResponse({"detail": message}, status_code=413)
+
+
+class SessionGuard:
+    """Sessions end on the server: a signed cookie whose session was logged out (or expired)
+    reaches every route empty, whichever route reads it, so a copy of the cookie made before
+    ``POST /logout`` opens nothing after it."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        session = scope.get("session") if scope["type"] in ("http", "websocket") else None
+        if session and USER_KEY in session and not scope["path"].startswith("/static/"):
+            from starlette.concurrency import run_in_threadpool
+
+            if not await run_in_threadpool(_session_is_live, scope["app"], session):
+                session.clear()
         await self.app(scope, receive, send)
+
+
+def _session_is_live(app: FastAPI, session: Mapping[str, Any], /) -> bool:
+    uid, sid = session.get(USER_KEY), session.get(SESSION_KEY)
+    engine = getattr(app.state, "read_engine", None)
+    if not isinstance(uid, int) or not isinstance(sid, str) or engine is None:
+        return False
+    with session_scope(engine) as db:
+        max_age_s = app.state.settings.session_max_age_s
+        return user_for_session(db, sid, uid, max_age_s=max_age_s) is not None
 
 
 class SecurityHeaders:
@@ -175,10 +263,9 @@ class SecurityHeaders:
                     (b"referrer-policy", b"same-origin"),
                     (b"x-frame-options", b"SAMEORIGIN"),
                 ]
-                if b"content-security-policy" not in names and not scope["path"].startswith(
-                    "/docs"
-                ):
-                    extra.append((b"content-security-policy", PAGE_CSP.encode()))
+                if b"content-security-policy" not in names:
+                    csp = DOCS_CSP if scope["path"] in DOCS_PATHS else PAGE_CSP
+                    extra.append((b"content-security-policy", csp.encode()))
                 message["headers"] = headers + extra
             await send(message)
 

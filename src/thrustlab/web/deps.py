@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
 import secrets
 import tempfile
 from collections.abc import Iterator, Mapping
@@ -28,6 +29,7 @@ from thrustlab.web.uploads import Upload, check_upload, max_bytes, safe_name
 
 CSRF_KEY = "csrf"
 USER_KEY = "uid"
+SESSION_KEY = "sid"
 
 
 class NeedLogin(Exception):
@@ -56,9 +58,44 @@ def pool_of(request: Request) -> WorkerPool | None:
     return pool
 
 
+def scratch_of(request: Request) -> Path | None:
+    """The server's scratch folder (``None`` outside its lifespan)."""
+    folder: Path | None = getattr(request.app.state, "scratch", None)
+    return folder
+
+
 def limiter_of(request: Request) -> RateLimiter:
     limiter: RateLimiter = request.app.state.login_limiter
     return limiter
+
+
+def join_limiter_of(request: Request) -> RateLimiter:
+    limiter: RateLimiter = request.app.state.join_limiter
+    return limiter
+
+
+def client_address(request: Request) -> str:
+    """The client's address, for rate limits. ``X-Forwarded-For`` counts only when the
+    connection comes from a proxy named in ``trusted_proxies``; then the client is the
+    right-most address in it that is not one of those proxies."""
+    peer = request.client.host if request.client else "?"
+    trusted = settings_of(request).trusted_proxies
+    if not trusted or not _is_in(peer, trusted):
+        return peer
+    forwarded = ",".join(request.headers.getlist("x-forwarded-for"))  # the proxy's comes last
+    hops = [hop.strip() for hop in forwarded.split(",")]
+    for hop in reversed([hop for hop in hops if hop]):
+        if not _is_in(hop, trusted):
+            return hop
+    return peer
+
+
+def _is_in(address: str, networks: tuple[str, ...], /) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in ipaddress.ip_network(net, strict=False) for net in networks)
 
 
 def db(request: Request) -> Iterator[Session]:
@@ -88,9 +125,17 @@ def csrf_token(request: Request) -> str:
 
 
 def check_csrf(request: Request, sent: str | None) -> None:
+    """403 unless the form's ``csrf_token`` field is this session's token (compared as bytes:
+    ``compare_digest`` refuses non-ASCII text)."""
     expected = request.session.get(CSRF_KEY)
-    if not isinstance(expected, str) or not sent or not secrets.compare_digest(expected, sent):
-        raise HTTPException(403, "the form expired or came from another site; reload the page")
+    if (
+        not isinstance(expected, str)
+        or not sent
+        or not secrets.compare_digest(expected.encode(), sent.encode("utf-8", "surrogatepass"))
+    ):
+        raise HTTPException(
+            403, "csrf_token: the form expired or came from another site; reload the page"
+        )
 
 
 def page_user(request: Request) -> User:
@@ -130,7 +175,8 @@ ApiUser = Annotated[User, Depends(api_user)]
 
 def visible_job(session: Session, viewer: User, job_id: str, /) -> Job:
     """The job if ``viewer`` may see it; otherwise 404, the same as for no such job."""
-    job = session.get(Job, job_id) if len(job_id) <= 32 else None
+    well_formed = len(job_id) <= 32 and job_id.isascii() and job_id.isalnum()
+    job = session.get(Job, job_id) if well_formed else None
     if job is None or not can_see(session, viewer, job.user_id):
         raise HTTPException(404, "no analysis with this id")
     return job
@@ -149,9 +195,11 @@ def accept_files(
     left: UploadFile | None,
     right: UploadFile | None,
     settings: WebSettings,
+    scratch: Path | None = None,
 ) -> list[Upload]:
     """One recording, or the left and right thigh's; each read once, so a file that is not a
-    recording is refused here with the reader's message, before anything is stored."""
+    recording is refused here with the reader's message, before anything is stored. The
+    reader looks at copies in a folder under ``scratch`` (the server's scratch folder)."""
     one = read_upload(file, settings)
     pair = [read_upload(left, settings), read_upload(right, settings)]
     if one is not None and any(pair):
@@ -165,7 +213,7 @@ def accept_files(
         raise UploadError("left and right are sensor recordings; upload a video as one file")
     from thrustlab.pipeline import check_source
 
-    with tempfile.TemporaryDirectory(prefix="thrustlab-upload-") as folder:
+    with tempfile.TemporaryDirectory(prefix="upload-", dir=scratch) as folder:
         for index, upload in enumerate(uploads):
             path = Path(folder) / f"{index}-{upload.name}"
             path.write_bytes(upload.data)

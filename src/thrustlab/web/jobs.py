@@ -4,7 +4,8 @@ A job is claimed with one conditional UPDATE, so two workers (or two server proc
 never run the same job. The analysis and its log entry are written in the same transaction
 that marks the job done: an accepted upload either ends as a stored analysis or as a
 failed job with a message, never half of each. Jobs left ``running`` by a stopped server
-are queued again when the next one starts.
+are queued again when the next one starts. Worker processes end with the server, even
+when it is killed (they watch their parent), so no analysis outlives it.
 """
 
 from __future__ import annotations
@@ -15,11 +16,15 @@ import hashlib
 import logging
 import multiprocessing
 import os
+import signal
+import sys
 import tempfile
 import threading
+import time
 import uuid
 from collections.abc import Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +43,13 @@ logger = logging.getLogger(__name__)
 BACKGROUND_NICENESS = 10
 POLL_S = 0.5
 """How often an idle worker looks for queued jobs it was not told about."""
+PARENT_CHECK_S = 1.0
+"""How often a worker process checks that the server that started it still runs."""
+PR_SET_PDEATHSIG = 1
+"""Linux's ``prctl`` option: a signal the kernel sends when the parent dies."""
+WORKER_DIED = (
+    "the analysis process ended before it finished (out of memory?); upload a shorter recording"
+)
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -108,6 +120,7 @@ def run_job(
     *,
     executor: Executor | None = None,
     video_pose: bool = True,
+    scratch: str | None = None,
 ) -> None:
     """Analyse a claimed job and store it in the log (or mark it failed with the reason).
 
@@ -125,13 +138,26 @@ def run_job(
         day = dt.date.fromisoformat(info["date"])
         answers = answers_from_json(info["answers"])
         history = history_for(session, lifter, before=day)
+    future = None
+    if executor is not None:
+        try:
+            future = executor.submit(
+                analysis_outcome, files, answers, history, day,
+                video_pose=video_pose, scratch=scratch,
+            )  # fmt: skip
+        except BrokenProcessPool:  # broken before this job (a process killed while idle)
+            _set_status(engine, job_id, "queued")
+            raise
     try:
-        if executor is None:
-            outcome = analysis_outcome(files, answers, history, day, video_pose)
+        if future is None:
+            outcome = analysis_outcome(
+                files, answers, history, day, video_pose=video_pose, scratch=scratch
+            )
         else:
-            outcome = executor.submit(
-                analysis_outcome, files, answers, history, day, video_pose
-            ).result()
+            outcome = future.result()
+    except BrokenProcessPool:  # the process running this job died (out of memory?)
+        _fail(engine, job_id, WORKER_DIED)
+        raise
     except Exception as error:  # a bug must not kill the worker; the job says what happened
         logger.exception("analysis job %s failed", job_id)
         _fail(engine, job_id, f"the analysis failed unexpectedly ({type(error).__name__})")
@@ -200,6 +226,13 @@ def _store(
         )
 
 
+def _set_status(engine: Engine, job_id: str, status: str, /) -> None:
+    with session_scope(engine) as session:
+        session.execute(
+            update(Job).where(Job.id == job_id).values(status=status, updated_at=utcnow())
+        )
+
+
 def _fail(engine: Engine, job_id: str, message: str) -> None:
     with session_scope(engine) as session:
         session.execute(
@@ -220,13 +253,15 @@ def analysis_outcome(
     answers: Answers,
     history: Any,
     day: dt.date,
-    video_pose: bool = True,
     /,
+    *,
+    video_pose: bool = True,
+    scratch: str | None = None,
 ) -> tuple[dict[str, Any], str] | str:
     """``analyse_files``, with thrustlab's own errors as their one-line message (plain
     values only, so the result crosses a process boundary)."""
     try:
-        return analyse_files(files, answers, history, day, video_pose=video_pose)
+        return analyse_files(files, answers, history, day, video_pose=video_pose, scratch=scratch)
     except ThrustlabError as error:
         return str(error)
 
@@ -239,14 +274,16 @@ def analyse_files(
     /,
     *,
     video_pose: bool = True,
+    scratch: str | None = None,
 ) -> tuple[dict[str, Any], str]:
     """One set through the pipeline (one recording, a video, or the left and right thigh's):
-    its JSON document and HTML report."""
+    its JSON document and HTML report. The files are copied into a folder under
+    ``scratch`` (the server's scratch folder; ``None``: the system's temporary folder)."""
     from thrustlab.document import to_document
     from thrustlab.pipeline import VideoOptions, process
     from thrustlab.report.html import render_report
 
-    with tempfile.TemporaryDirectory(prefix="thrustlab-web-") as folder:
+    with tempfile.TemporaryDirectory(prefix="analysis-", dir=scratch) as folder:
         paths = []
         for index, (name, data) in enumerate(files):
             path = Path(folder) / f"{index}-{name}"
@@ -262,10 +299,26 @@ def analyse_files(
     return to_document(analysis), render_report(analysis, history=history)
 
 
-def _lower_priority() -> None:
-    """Background analyses yield the CPU to the server answering people."""
+def _start_worker_process(server_pid: int, /) -> None:
+    """In each worker process: yield the CPU to the server answering people, and end when
+    the server ends, however it ends (a killed server runs no clean-up of its own)."""
     if hasattr(os, "nice"):
         os.nice(BACKGROUND_NICENESS)
+    if sys.platform == "linux":  # the kernel ends us the moment the server dies
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    # Everywhere (and for a server that died before prctl above): watch the parent.
+    threading.Thread(
+        target=_exit_without_parent, args=(server_pid,), name="parent-watch", daemon=True
+    ).start()
+
+
+def _exit_without_parent(server_pid: int, /) -> None:
+    while os.getppid() == server_pid:
+        time.sleep(PARENT_CHECK_S)
+    os._exit(1)
 
 
 class WorkerPool:
@@ -273,13 +326,22 @@ class WorkerPool:
     With ``processes`` each thread hands the analysis to a pool of ``size`` processes."""
 
     def __init__(
-        self, engine: Engine, /, *, size: int, processes: bool = False, video_pose: bool = True
+        self,
+        engine: Engine,
+        /,
+        *,
+        size: int,
+        processes: bool = False,
+        video_pose: bool = True,
+        scratch: Path | None = None,
     ) -> None:
         self._engine = engine
         self._video_pose = video_pose
+        self._scratch = None if scratch is None else str(scratch)
         self._size = size
         self._processes = processes
         self._executor: ProcessPoolExecutor | None = None
+        self._executor_lock = threading.Lock()
         self._stop = threading.Event()
         self._wake = threading.Event()
         self._threads: list[threading.Thread] = []
@@ -287,17 +349,32 @@ class WorkerPool:
     def start(self) -> None:
         requeue_interrupted(self._engine)
         if self._processes:
-            self._executor = ProcessPoolExecutor(
-                max_workers=self._size,
-                mp_context=multiprocessing.get_context("spawn"),
-                initializer=_lower_priority,
-            )
+            self._executor = self._new_executor()
         for index in range(self._size):
             thread = threading.Thread(
                 target=self._loop, name=f"thrustlab-worker-{index}", daemon=True
             )
             thread.start()
             self._threads.append(thread)
+
+    def _new_executor(self) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(
+            max_workers=self._size,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_start_worker_process,
+            initargs=(os.getpid(),),
+        )
+
+    def _renew(self, broken: Executor | None, /) -> None:
+        """A killed worker process breaks its pool for good: start a new one (once, however
+        many threads saw it break)."""
+        with self._executor_lock:
+            current = self._executor
+            if current is None or current is not broken or self._stop.is_set():
+                return
+            logger.warning("an analysis process died; starting new ones")
+            current.shutdown(wait=False, cancel_futures=True)
+            self._executor = self._new_executor()
 
     def wake(self) -> None:
         self._wake.set()
@@ -323,7 +400,16 @@ class WorkerPool:
                 self._wake.wait(POLL_S)
                 self._wake.clear()
                 continue
+            executor = self._executor
             try:
-                run_job(self._engine, job_id, executor=self._executor, video_pose=self._video_pose)
+                run_job(
+                    self._engine,
+                    job_id,
+                    executor=executor,
+                    video_pose=self._video_pose,
+                    scratch=self._scratch,
+                )
+            except BrokenProcessPool:
+                self._renew(executor)
             except Exception:  # storing failed: leave it for the next start to retry
                 logger.exception("cannot store job %s", job_id)

@@ -34,14 +34,14 @@ from thrustlab.live import LEGS, LiveEvent, LiveSet, PushError, lan_address, par
 from thrustlab.log import EXERCISES, session_scope
 from thrustlab.web.accounts import RateLimiter
 from thrustlab.web.deps import (
-    USER_KEY,
+    NeedLogin,
     PageUser,
     _bearer,
     api_user,
     check_csrf,
     engine_of,
+    page_user,
     pool_of,
-    read_engine_of,
     set_info,
 )
 from thrustlab.web.jobs import new_job
@@ -288,13 +288,12 @@ def live_user(
     in ``X-CSRF-Token``: the page's script sends it)."""
     if credentials is not None:
         return api_user(request, credentials)
-    uid = request.session.get(USER_KEY)
-    user = None
-    if isinstance(uid, int):
-        with session_scope(read_engine_of(request)) as session:
-            user = session.get(User, uid)
-    if user is None:
-        raise HTTPException(401, "sign in: POST /api/tokens, then send Authorization: Bearer")
+    try:
+        user = page_user(request)
+    except NeedLogin:
+        raise HTTPException(
+            401, "sign in: POST /api/tokens, then send Authorization: Bearer <token>"
+        ) from None
     if request.method == "POST":
         check_csrf(request, request.headers.get("x-csrf-token"))
     return user

@@ -3,6 +3,7 @@
 ::
 
     users 1──* api_tokens
+    users 1──* sessions (signed-in browsers; logging out deletes the row)
     users (coach) 1──* teams 1──* memberships *──1 users (lifter)
     users 1──* jobs ──0..1 sets (the log's set the analysis was stored in)
 
@@ -56,6 +57,17 @@ class ApiToken(WebBase):
     __tablename__ = "web_api_tokens"
 
     token_sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("web_users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class WebSession(WebBase):
+    """A signed-in browser. Its cookie holds a random id and this table the id's hash, so
+    logging out (deleting the row) ends the session even for a copy of the cookie."""
+
+    __tablename__ = "web_sessions"
+
+    id_sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("web_users.id", ondelete="CASCADE"), index=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 

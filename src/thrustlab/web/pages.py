@@ -17,21 +17,27 @@ from thrustlab.web.accounts import (
     authenticate,
     can_see,
     create_user,
+    end_session,
     join_team,
+    start_session,
     team_of,
 )
 from thrustlab.web.deps import (
     DB,
+    SESSION_KEY,
     USER_KEY,
     PageUser,
     ReadDB,
     accept_files,
     answers_from_form,
     check_csrf,
+    client_address,
     csrf_token,
     engine_of,
+    join_limiter_of,
     limiter_of,
     pool_of,
+    scratch_of,
     set_info,
     settings_of,
     visible_job,
@@ -46,6 +52,9 @@ REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; fram
 Text = Annotated[str, Form(max_length=200)]
 OptText = Annotated[str, Form(max_length=200)]
 Csrf = Annotated[str, Form(max_length=100)]
+MAX_ROW_ID = 2**63 - 1
+"""The largest id a database row can have (SQLite's and PostgreSQL's 64-bit integers)."""
+TOO_MANY_TRIES = "too many attempts from here; wait a minute and try again"
 
 
 def render(
@@ -86,6 +95,9 @@ def signup(
     display_name: OptText = "",
 ) -> Response:
     check_csrf(request, csrf_token_)
+    # sign-ups count apart from logins, so neither can be used to probe for many emails
+    if not limiter_of(request).allow(f"signup:{client_address(request)}"):
+        return render(request, "signup.html", error=TOO_MANY_TRIES, email=email, status=429)
     try:
         user = create_user(
             session, email=email, password=password, role=role, display_name=display_name
@@ -93,12 +105,14 @@ def signup(
     except WebError as error:
         session.rollback()
         return render(request, "signup.html", error=str(error), email=email, status=400)
-    _sign_in(request, user)
+    _sign_in(request, session, user)
     return _redirect("/team" if user.role == "coach" else "/upload")
 
 
-def _sign_in(request: Request, user: User) -> None:
+def _sign_in(request: Request, session: Session, user: User) -> None:
     request.session.clear()  # a new session (and CSRF token) on every sign-in
+    max_age_s = settings_of(request).session_max_age_s
+    request.session[SESSION_KEY] = start_session(session, user, max_age_s=max_age_s)
     request.session[USER_KEY] = user.id
 
 
@@ -116,23 +130,27 @@ def login(
     csrf_token_: Annotated[str, Form(alias="csrf_token", max_length=100)] = "",
 ) -> Response:
     check_csrf(request, csrf_token_)
-    client = request.client.host if request.client else "?"
-    if not limiter_of(request).allow(client):
+    if not limiter_of(request).allow(client_address(request)):
         message = "too many sign-in attempts; wait a minute and try again"
         return render(request, "login.html", error=message, email=email, status=429)
     try:
         user = authenticate(session, email=email, password=password)
     except WebError as error:
         return render(request, "login.html", error=str(error), email=email, status=401)
-    _sign_in(request, user)
+    _sign_in(request, session, user)
     return _redirect("/team" if user.role == "coach" else "/upload")
 
 
 @router.post("/logout")
 def logout(
-    request: Request, csrf_token_: Annotated[str, Form(alias="csrf_token", max_length=100)] = ""
+    request: Request,
+    session: DB,
+    csrf_token_: Annotated[str, Form(alias="csrf_token", max_length=100)] = "",
 ) -> RedirectResponse:
     check_csrf(request, csrf_token_)
+    session_id = request.session.get(SESSION_KEY)
+    if isinstance(session_id, str):
+        end_session(session, session_id)  # a copy of the cookie opens nothing any more
     request.session.clear()
     return _redirect("/login")
 
@@ -174,7 +192,12 @@ async def _upload(request: Request, user: User, form: Any) -> Response:
         day = dt.date.fromisoformat(date_text) if date_text else None
         info = set_info(exercise, day, answers_from_form(fields))
         uploads = await run_in_threadpool(
-            accept_files, files["file"], files["left"], files["right"], settings_of(request)
+            accept_files,
+            files["file"],
+            files["left"],
+            files["right"],
+            settings_of(request),
+            scratch_of(request),
         )
     except (WebError, ValueError) as error:
         status = getattr(error, "status_code", 400)
@@ -247,6 +270,10 @@ def team_join(
     csrf_token_: Annotated[str, Form(alias="csrf_token", max_length=100)] = "",
 ) -> Response:
     check_csrf(request, csrf_token_)
+    limiter = join_limiter_of(request)
+    # per user and per address: neither many accounts nor many addresses multiply the guesses
+    if not (limiter.allow(f"user:{user.id}") and limiter.allow(client_address(request))):
+        return render(request, "join.html", user=user, error=TOO_MANY_TRIES, status=429)
     try:
         team = join_team(session, user, code)
     except WebError as error:
@@ -258,7 +285,7 @@ def team_join(
 def athlete_page(
     request: Request, athlete_id: int, user: PageUser, session: ReadDB
 ) -> HTMLResponse:
-    athlete = session.get(User, athlete_id)
+    athlete = session.get(User, athlete_id) if 0 < athlete_id <= MAX_ROW_ID else None
     if athlete is None or user.id == athlete_id or not can_see(session, user, athlete_id):
         raise HTTPException(404, "no athlete with this id on your team")
     return _history(request, session, viewer=user, lifter=athlete)

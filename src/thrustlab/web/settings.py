@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import secrets
 from dataclasses import dataclass, field
 
@@ -33,11 +34,31 @@ class WebSettings:
     processes: bool = False
     """Run the analyses in worker processes (off the server's GIL: faster pages under load)."""
     login_attempts_per_minute: int = 10
-    """Login (and token) attempts per client address and minute before 429."""
+    """Login, token and sign-up attempts per client address and minute before 429."""
+    join_attempts_per_minute: int = 10
+    """Team join-code attempts per user (and per client address) and minute before 429."""
     session_max_age_s: int = 14 * 24 * 3600
+    trusted_proxies: tuple[str, ...] = ()
+    """Addresses or networks (``10.0.0.0/8``) of reverse proxies whose ``X-Forwarded-For``
+    names the client (``$THRUSTLAB_TRUSTED_PROXIES``). None by default: the address that
+    connects is the client, whatever headers it sends."""
+    api_docs: bool = False
+    """Serve the interactive API docs at ``/docs`` and ``/redoc`` (``$THRUSTLAB_API_DOCS=1``);
+    off by default because those pages load Swagger UI and ReDoc from a CDN."""
+    scratch_dir: str | None = None
+    """Where uploads are copied while they are checked and analysed (``None``: a
+    ``thrustlab-web-*`` folder in the system's temporary folder)."""
 
     def __post_init__(self) -> None:
         if self.workers < 0:
             raise ValueError("workers must be 0 (no background analysis) or more")
         if self.max_upload_bytes <= 0 or self.max_video_bytes <= 0:
             raise ValueError("max_upload_bytes and max_video_bytes must be positive")
+        for proxy in self.trusted_proxies:
+            try:
+                ipaddress.ip_network(proxy, strict=False)
+            except ValueError:
+                raise ValueError(
+                    f"trusted proxy {proxy!r} is not an IP address or network (10.0.0.1, "
+                    "10.0.0.0/8)"
+                ) from None

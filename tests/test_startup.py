@@ -1,0 +1,106 @@
+"""Start-up: what ``thrustlab analyze FILE --json`` loads, and the benchmarks' gate helper.
+
+The time itself is measured by ``benchmarks/bench_cli.py`` (a machine's load makes it no test);
+these tests keep out what made it slow: pydantic (typer 0.29 coerces every option through it),
+rich (only the terminal output and the video progress bar draw), ``pyarrow.compute`` (only
+cells that are text need it), scipy, the video path and the pure-Python YAML parser.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from thrustlab.explanation.knowledge import load_knowledge
+from thrustlab.recording import Recording
+from thrustlab.simulate import SimulationSpec, simulate_set, to_csv_text
+
+ROOT = Path(__file__).resolve().parents[1]
+NOT_FOR_JSON = (
+    "pydantic",
+    "rich",
+    "pyarrow.compute",
+    "scipy",
+    "thrustlab.video",
+    "thrustlab.report",
+)
+RUN = """
+import contextlib, io, json, sys
+from thrustlab.cli import main
+sys.argv = ["thrustlab", *sys.argv[1:]]
+out = io.StringIO()
+with contextlib.redirect_stdout(out):
+    try:
+        main()
+    except SystemExit as done:
+        assert not done.code, done.code
+loaded = [m for m in {modules!r} if m in sys.modules]
+print(json.dumps({{"loaded": loaded, "reps": json.loads(out.getvalue())["set"]["rep_count"]}}))
+"""
+
+
+def test_analyze_json_loads_nothing_it_does_not_use(tmp_path: Path) -> None:
+    recording, _ = simulate_set(SimulationSpec(seed=3, n_reps=5))
+    assert isinstance(recording, Recording)
+    path = tmp_path / "set.csv"
+    path.write_text(to_csv_text(recording))
+    code = RUN.format(modules=NOT_FOR_JSON)
+    done = subprocess.run(
+        [sys.executable, "-c", code, "analyze", str(path), "--json"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert result["reps"] == 5  # it did analyse the set
+    assert result["loaded"] == []
+
+
+@pytest.mark.skipif(not hasattr(yaml, "CSafeLoader"), reason="PyYAML built without libyaml")
+def test_the_knowledge_base_is_read_by_libyaml_as_the_python_parser_reads_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    text = (ROOT / "src" / "thrustlab" / "explanation" / "knowledge.yaml").read_text("utf-8")
+    assert yaml.load(text, Loader=yaml.CSafeLoader) == yaml.safe_load(text)
+
+    def refuse(*_args: object) -> None:
+        raise AssertionError("the pure-Python parser was used")
+
+    monkeypatch.setattr(yaml.SafeLoader, "__init__", refuse)
+    assert load_knowledge.__wrapped__() == load_knowledge()  # read again, by libyaml
+
+
+def _repeats() -> object:
+    spec = importlib.util.spec_from_file_location("repeats", ROOT / "benchmarks" / "repeats.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["repeats"] = module  # dataclasses look their module up while being made
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_a_gate_is_judged_on_the_median_of_at_least_five_repeats(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    repeats: object = _repeats()
+    ratio = repeats.ratio  # type: ignore[attr-defined]
+    lucky = ratio("x / y", [1.0, 1.0, 1.0, 1.0, 4.0], [1.0, 1.0, 1.0, 1.0, 1.0])
+    assert lucky.median == 1.0 and lucky.judge(at_most=1.5)
+    unlucky = ratio("x / y", [2.0, 2.0, 2.0, 0.5, 0.5], [1.0] * 5)  # best run 0.5: still missed
+    assert not unlucky.judge(at_most=1.5)
+    assert not ratio("x / y", [1.0] * 4, [1.0] * 4).judge(at_most=1.5)  # too few repeats
+    printed = capsys.readouterr().out.splitlines()
+    assert printed[1] == (
+        "x / y: 2.00x median (range 0.50-2.00, 5 repeats); target <= 1.5x: MISSED"
+    )
+    times = repeats.interleaved(  # type: ignore[attr-defined]
+        {"a": lambda: None, "b": lambda: None}, repeats=5
+    )
+    assert {k: len(v) for k, v in times.items()} == {"a": 5, "b": 5}
