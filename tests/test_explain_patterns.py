@@ -78,3 +78,27 @@ def test_calm_sets_raise_no_warning_sign() -> None:
     verdicts = [explain(_findings(scenario("calm", seed=s)), Answers()).verdict for s in SEEDS]
     assert verdicts.count("stop") == 0
     assert verdicts.count("normal") / len(verdicts) >= REQUIRED_ACCURACY
+
+
+def test_asymmetry_says_how_much_more_one_leg_shook_and_names_the_index() -> None:
+    """'68 % more' is right against left; the 51 % index is the difference against the mean:
+    each number is worded by its own definition."""
+    import dataclasses
+
+    from thrustlab.pipeline import process
+    from thrustlab.simulate import scenario, simulate_recordings
+
+    recordings, _ = simulate_recordings(dataclasses.replace(scenario("asymmetry", seed=3)))
+    analysis = process(recordings)
+    assert analysis.findings is not None and analysis.findings.set.legs is not None
+    legs = analysis.findings.set.legs
+    left, right = legs.left.tremor_rms_mps2, legs.right.tremor_rms_mps2
+    assert left is not None and right is not None
+    side, other = ("right", "left") if right > left else ("left", "right")
+    more = 100.0 * (max(left, right) / min(left, right) - 1.0)
+    assert more > 20.0  # the scenario's asymmetry is large enough to be listed
+    texts = [e.text for c in analysis.assessment.causes for e in c.evidence]
+    wording = next(t for t in texts if f"more than the {other}" in t)
+    assert wording.startswith(f"The {side} leg shook {more:.0f} % more than the {other}")
+    index = analysis.findings.set.asymmetry_index_pct
+    assert index is not None and f"asymmetry index {abs(index):.0f} %" in wording

@@ -99,6 +99,27 @@ def test_importing_into_the_same_log_adds_nothing(engine: Engine, tmp_path: Path
     assert (result.imported, result.already_in_log) == (0, 3)
 
 
+def test_imported_sets_of_a_day_already_logged_go_after_its_sets(
+    engine: Engine, tmp_path: Path
+) -> None:
+    _fill(engine)  # two sets on DAY, at positions 1 and 2
+    path = tmp_path / "log.csv"
+    path.write_text(_export(engine, "csv"), encoding="utf-8")
+    other = open_log(f"sqlite:///{tmp_path / 'other.sqlite3'}")
+    with session_scope(other) as session:
+        add_set(session, NewSet("glute_bridge", DAY, notes="logged here first"))
+    _import(other, path)
+    with session_scope(other) as session:
+        day = session.scalars(
+            select(LiftSet).join(TrainingSession).where(TrainingSession.date == DAY)
+        ).all()
+        by_position = {s.position: (s.exercise, s.notes) for s in day}
+    other.dispose()
+    assert sorted(by_position) == [1, 2, 3]  # before: two sets at position 1
+    assert by_position[1] == ("glute_bridge", "logged here first")
+    assert [by_position[p][0] for p in (2, 3)] == ["barbell_hip_thrust", "glute_bridge"]
+
+
 def test_a_bad_row_names_its_line_and_nothing_is_imported(engine: Engine, tmp_path: Path) -> None:
     _fill(engine)
     lines = _export(engine, "csv").splitlines()

@@ -67,9 +67,16 @@ def test_report_is_self_contained_and_small(two_legs: Shown) -> None:
     findings, _, html = two_legs
     assert findings.source.duration_s >= 60.0
     assert len(html.encode("utf-8")) < MAX_BYTES
-    assert "<script" not in html and "@import" not in html and "url(" not in html
-    assert not re.search(r"\b(src|href)\s*=", html)
-    assert set(re.findall(r"https?://[^\s\"'<]+", html)) <= {"http://www.w3.org/2000/svg"}
+    # the chart data, the chart library and the charts' code, all inline: nothing fetched
+    assert re.findall(r"<script[^>]*>", html) == [
+        '<script type="application/json" id="thrustlab-charts">',
+        "<script>",
+        "<script>",
+    ]
+    assert "@import" not in html and "url(" not in html
+    assert not re.search(r"<[^>]+\b(src|href)\s*=", html)
+    # the one address is in the vendored library's licence header, not fetched
+    assert set(re.findall(r"https?://[^\s\"'<]+", html)) <= {"https://github.com/leeoniya/uPlot"}
     assert 'name="viewport"' in html
 
 
@@ -81,20 +88,16 @@ def test_report_reads_in_order_with_every_plot(two_legs: Shown) -> None:
     ]
     assert order == sorted(order)
     assert "STOP" in html and "Sharp pain" in html
-    for label in (
-        "acceleration with the reps shaded",
-        "tremor per rep with trend",
-        "spectrum with the bands marked",
-        "left leg against right leg",
-    ):
-        assert f'aria-label="{label}"' in html
+    for chart in ("chart-reps", "chart-shaking", "chart-spectrum", "chart-legs", "chart-history"):
+        assert f'<div class="chart" id="{chart}"' in html
     assert "lower back &amp; &lt;hamstring&gt;" in html
     assert "<hamstring>" not in html
 
 
 def test_report_without_a_recording() -> None:
     html = render_report(process([], answers=Answers(warmup_done=False)))
-    assert "From your answers only" in html and "<svg" not in html
+    assert "From your answers only" in html and 'class="chart"' not in html
+    assert "<script" not in html  # nothing to draw, no chart library
     assert "Not warmed up" in html
 
 
@@ -106,7 +109,7 @@ def test_report_names_only_the_bands_it_measured() -> None:
     assert analysis.findings is not None and analysis.findings.tremor_band_hz == (6.0, 8.0)
     assert "6-8 Hz" in html and "3.5-5.5 Hz" in html
     assert "6-12 Hz" not in html and "3-6 Hz" not in html
-    assert 'aria-label="spectrum with the bands marked"' in html
+    assert '<div class="chart" id="chart-spectrum"' in html
 
 
 def test_the_report_re_runs_nothing() -> None:
@@ -115,11 +118,13 @@ def test_the_report_re_runs_nothing() -> None:
 
     analysis = process(_recordings("fatigue", n_reps=6))
     stored, fresh = render_report(from_document(to_document(analysis))), render_report(analysis)
-    # The document keeps 4 decimals, so a plot's coordinate may move by 0.1 px; the words,
-    # numbers and figures are the same.
-    svg = re.compile(r"<svg.*?</svg>", re.S)
-    assert svg.sub("", stored) == svg.sub("", fresh)
-    assert re.findall(r'aria-label="[^"]+"', stored) == re.findall(r'aria-label="[^"]+"', fresh)
+    # The document keeps 4 decimals, so a chart's point may move in its last digit; the
+    # words, numbers, figures and charts are the same.
+    data = re.compile(r'<script type="application/json" id="thrustlab-charts">.*?</script>', re.S)
+    assert data.sub("", stored) == data.sub("", fresh)
+    assert re.findall(r'class="chart" id="[^"]+"', stored) == re.findall(
+        r'class="chart" id="[^"]+"', fresh
+    )
 
 
 def _png_size(path: Path) -> tuple[int, int]:
@@ -159,3 +164,109 @@ def test_report_renders_in_headless_chromium(two_legs: Shown, tmp_path: Path) ->
     keep = os.environ.get("THRUSTLAB_SCREENSHOT_DIR")
     if keep:
         shutil.copy(shot, Path(keep) / "report-phone.png")
+
+
+def _plain(markup: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", markup).replace("\u00a0", " "))
+
+
+def test_the_report_shows_the_rep_table_with_velocity_loss_and_slowdown(two_legs: Shown) -> None:
+    """Each rep's start, way up, hold, way down, range, shaking and peak, each leg's
+    shaking, and the set's velocity loss and slowdown worded by their definitions."""
+    findings, _, html = two_legs
+    text = _plain(html)
+    for header in ("Start (s)", "Up (s)", "Hold (s)", "Down (s)", "Range (°)", "Peak (Hz)"):
+        assert f">{header}</th>" in html
+    assert "Left (m/s²)" in html and "Right (m/s²)" in html
+    rows = re.findall(r"<tr>((?:<td>[^<]*</td>)+)</tr>", html)
+    assert len(rows) == findings.set.rep_count
+    for rep, row in zip(findings.reps, rows, strict=True):
+        cells = re.findall(r"<td>([^<]*)</td>", row)
+        assert cells[1] == f"{rep.start_s:.1f}" and cells[2] == f"{rep.concentric_s:.2f}"
+        assert cells[5] == f"{rep.rom_deg:.0f}"
+    loss, slowdown = findings.set.velocity_loss_pct, findings.set.concentric_slowdown_pct
+    assert loss is not None and slowdown is not None
+    if loss > 0:
+        assert f"Velocity loss {loss:.0f} %: the last rep went up {loss:.0f} % slower" in text
+    else:  # the last rep was the fastest: no "0 %" or "-3 %" to misread
+        assert "Velocity loss none: the last rep went up as fast as the fastest" in text
+    if slowdown > 0:
+        assert f"Slowdown {slowdown:.0f} %: the way up took {slowdown:.0f} % longer" in text
+    else:
+        assert "Slowdown none: the way up took no longer" in text
+    assert "-0 %" not in text and "-1 %" not in text
+
+
+def test_the_terminal_shows_the_same_rep_table() -> None:
+    from rich.console import Console
+
+    from thrustlab.report.terminal import findings_view
+
+    analysis = process(_recordings("fatigue", n_reps=8))
+    assert analysis.findings is not None
+    console = Console(width=80, record=True)
+    console.print(findings_view(analysis.findings))
+    text = console.export_text().replace("\u00a0", " ")
+    assert "Start" in text and "Hold" in text and "Shaking" in text and "…" not in text
+    rep = analysis.findings.reps[-1]
+    last_row = next(line for line in text.splitlines() if line.strip().startswith("8 "))
+    assert f"{rep.start_s:.1f}" in last_row and f"{rep.eccentric_s:.2f}" in last_row
+    assert "Velocity loss" in text and "Slowdown" in text
+    assert "tremor m/s2" not in text and "ROM deg" not in text
+
+
+@pytest.mark.parametrize("width_px", [390, 1280])
+def test_the_charts_draw_fit_the_width_and_show_values_on_hover(
+    two_legs: Shown, tmp_path: Path, width_px: int
+) -> None:
+    """In Chromium, offline: every chart draws inside the page's width (a phone's too), with
+    its legend; the pointer over a rep shows that rep's shaking in the legend."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Chromium is not installed")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    findings, _, html = two_legs
+    page_file = tmp_path / "report.html"
+    page_file.write_text(html, encoding="utf-8")
+    errors: list[str] = []
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"]
+        )
+        try:
+            page = browser.new_page(viewport={"width": width_px, "height": 900})
+            page.on("pageerror", lambda error: errors.append(str(error)))
+            page.route(
+                "**/*",
+                lambda route: (
+                    route.abort()
+                    if not route.request.url.startswith("file:")
+                    else route.continue_()
+                ),
+            )
+            page.goto(page_file.as_uri())
+            charts = page.locator(".chart")
+            assert charts.count() == 5
+            for i in range(charts.count()):
+                box = charts.nth(i).locator("canvas").bounding_box()
+                assert box is not None and box["x"] > 0 and box["x"] + box["width"] <= width_px
+                assert charts.nth(i).locator(".u-legend").count() == 1
+            legends = page.locator("#chart-legs .u-legend").inner_text()
+            assert "Left" in legends and "Right" in legends
+            reps = page.locator("#chart-reps .u-over")
+            reps.scroll_into_view_if_needed()
+            over = reps.bounding_box()
+            assert over is not None
+            n = findings.set.rep_count
+            x_range = (-0.6, n + 1.6)  # the chart's x range: rest, reps 1..n, rest
+            x = over["x"] + over["width"] * (n - x_range[0]) / (x_range[1] - x_range[0])
+            page.mouse.move(x - 20, over["y"] + over["height"] / 2)
+            page.mouse.move(x, over["y"] + over["height"] / 2, steps=4)
+            legend = page.locator("#chart-reps .u-legend").inner_text()
+            shaking = findings.reps[-1].tremor_rms_mps2
+            assert shaking is not None and f"{shaking:.3f} m/s²" in legend and f"rep {n}" in legend
+            keep = os.environ.get("THRUSTLAB_SCREENSHOT_DIR")
+            if keep:
+                page.screenshot(path=Path(keep) / f"report-{width_px}.png", full_page=True)
+        finally:
+            browser.close()
+    assert errors == []

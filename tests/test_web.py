@@ -123,8 +123,10 @@ def test_sign_up_upload_report_and_history(client: TestClient, demo_csv: bytes) 
     page = client.get(job_url)
     assert 'data-status="done"' in page.text and "iframe" in page.text
     report = client.get(f"{job_url}/report")
-    assert report.status_code == 200 and "<svg" in report.text
-    assert "script-src" not in report.headers["content-security-policy"]
+    assert report.status_code == 200 and 'class="chart"' in report.text
+    csp = report.headers["content-security-policy"]  # only the report's own two scripts
+    script_src = csp.split("script-src", 1)[1].split(";")[0].split()
+    assert len(script_src) == 2 and all(s.startswith("'sha256-") for s in script_src)
     history = client.get("/history")
     assert "barbell hip thrust" in history.text and "<svg" in history.text
     assert stored_counts(client) == (1, 1, 1)
@@ -395,4 +397,22 @@ def test_the_form_answers_reach_the_log_typed(client: TestClient, demo_csv: byte
     with session_scope(client.app.state.engine) as session:  # type: ignore[attr-defined]
         row = session.scalars(select(LiftSet)).one()
         assert row.load_kg == pytest.approx(220 * 0.45359237) and row.rir == 2.0
-        assert row.rpe is None and row.answers == {"warmup_done": False}
+        assert row.rpe is None
+        assert row.answers == {"warmup_done": False, "weight_unit": "lb"}  # as typed
+    # the unit is remembered: the form comes with it chosen, and a bare load is read in it
+    form = client.get("/upload").text
+    assert re.search(r'<option value="lb"\s+selected>', form)
+    token = csrf(client, "/upload")
+    done = client.post(
+        "/upload",
+        data={"csrf_token": token, "load": "225", "rpe": "8"},
+        files={"file": ("set.csv", demo_csv, "text/csv")},
+        follow_redirects=False,
+    )
+    job_id = done.headers["location"].rsplit("/", 1)[-1]
+    assert wait_done(client, job_id, api_token(client, "typed@example.org"))["status"] == "done"
+    report = client.get(f"/analyses/{job_id}/report").text
+    assert re.search(r"Next session: (stay at 225 lb|230 lb, one small step of 5 lb)", report)
+    with session_scope(client.app.state.engine) as session:  # type: ignore[attr-defined]
+        loads = sorted(r.load_kg for r in session.scalars(select(LiftSet)))
+        assert loads[1] == pytest.approx(225 * 0.45359237)

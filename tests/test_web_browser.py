@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -133,10 +134,26 @@ def test_a_new_lifter_signs_up_uploads_and_reads_report_and_history(
             )
             report = page.frame_locator("iframe.report")
             expect(report.locator("h1").first).to_be_visible()
-            expect(report.locator("svg").first).to_be_visible()
+            expect(report.locator(".chart canvas").first).to_be_visible()  # ran under the CSP
             verdict = page.locator(".verdict-line b").inner_text()
             assert verdict in ("normal", "caution", "stop")
             page.screenshot(path=shots / "3-report.png", full_page=True)
+            # the report is part of the page: its frame is as tall as the report, at a
+            # phone's width too (no fixed height cutting it off mid-text)
+            page.set_viewport_size({"width": 390, "height": 844})
+            page.wait_for_timeout(500)
+            fitted = (
+                "f => [f.getBoundingClientRect().height,"
+                " f.contentDocument.documentElement.getBoundingClientRect().height]"
+            )
+            phone = page.eval_on_selector("iframe.report", fitted)
+            # within 4 px: the frame's 1 px border on each side and rounding up to a pixel
+            assert phone[1] > 2_000 and abs(phone[0] - phone[1]) <= 4, phone
+            page.screenshot(path=shots / "3-report-phone.png", full_page=True)
+            page.set_viewport_size({"width": 1000, "height": 900})
+            page.wait_for_timeout(500)
+            wide = page.eval_on_selector("iframe.report", fitted)
+            assert abs(wide[0] - wide[1]) <= 4 and wide[0] < phone[0], (wide, phone)
 
             page.click("nav >> text=History")
             page.wait_for_url(f"{server}/history")
@@ -145,5 +162,9 @@ def test_a_new_lifter_signs_up_uploads_and_reads_report_and_history(
             page.screenshot(path=shots / "4-history.png", full_page=True)
         finally:
             browser.close()
-    for name in ("1-signup", "2-upload", "3-report", "4-history"):
+    for name in ("1-signup", "2-upload", "3-report", "3-report-phone", "4-history"):
         assert (shots / f"{name}.png").stat().st_size > 5_000
+    keep = os.environ.get("THRUSTLAB_SCREENSHOT_DIR")
+    if keep:
+        for shot in shots.iterdir():
+            shutil.copy(shot, Path(keep) / f"web-{shot.name}")

@@ -1,12 +1,16 @@
 """``run_batch``: many recordings through the pipeline on Dask.
 
 The recipe: hash every input file, reuse what a checkpoint already holds, send the rest to
-the workers in small chunks, save results as they arrive, then place rows at their paths.
+the workers in small chunks, save results as they arrive (every ``FLUSH_FILES`` files or
+``SAVE_EVERY_S`` seconds, and when the run stops on an exception), then place rows at their
+paths. A scheduler address is checked, and asked who it is within ``CONNECT_TIMEOUT_S``,
+before Dask's client is made: that client can wait for ever on a peer that never answers.
 """
 
 from __future__ import annotations
 
 import os
+import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -40,9 +44,16 @@ MAX_CHUNK_FILES = 8
 """Files per Dask task, at most: enough to keep the scheduler's share small (a task costs
 about a millisecond there), few enough for a smooth progress bar and an even finish."""
 FLUSH_FILES = 256
-"""Results are turned into tables (and saved to the checkpoint) every this many files."""
-CONNECT_TIMEOUT_S = 20.0
-"""How long to wait for a scheduler to answer, and for a first worker to join it."""
+"""Results are turned into tables (and saved to the checkpoint) every this many files..."""
+SAVE_EVERY_S = 10.0
+"""...or this often, whichever comes first: a killed batch loses at most this much work (a
+checkpoint part costs milliseconds, so an hour's run adds a few hundred small parts)."""
+CONNECT_TIMEOUT_S = 15.0
+"""How long to wait for a scheduler to answer, and for a first worker to join it: a scheduler
+answers in milliseconds, and a wrong address is reported well within 30 s of starting."""
+_POLL_S = 0.05
+"""How often the loop collecting results looks for finished work and for a save that is due."""
+SCHEDULER_SCHEMES = ("tcp", "tls")
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +90,8 @@ def run_batch(
         raise OptionError(
             "workers sets the size of a local cluster; it cannot be used with a scheduler"
         )
+    if isinstance(scheduler, str):
+        scheduler = scheduler_address(scheduler)
     if workers is not None and workers < 1:
         raise OptionError(f"workers must be 1 or more, not {workers}")
     inputs, unhashable = _hash_inputs([os.fspath(p) for p in paths])
@@ -173,14 +186,17 @@ def _run(
 
     tables: list[Results] = []
     pending: list[FileOutcome] = []
+    saved_at = time.monotonic()
 
     def flush() -> None:
+        nonlocal saved_at
         if pending:
             results = results_from(pending)
-            pending.clear()
-            tables.append(results)
             if checkpoint_dir is not None:
                 store.save(checkpoint_dir, results, key=key)
+            tables.append(results)
+            pending.clear()  # only once saved: a stop during the save loses nothing here
+        saved_at = time.monotonic()
 
     with _connect(scheduler, workers) as client:
         threads = sum(client.nthreads().values())  # type: ignore[no-untyped-call]
@@ -190,13 +206,18 @@ def _run(
             client.submit(analyse_files, chunk, config=config, pure=False): chunk
             for chunk in chunks
         }
+        finished = as_completed(futures, loop=client.loop)  # type: ignore[no-untyped-call]
         try:
-            for future in as_completed(futures, loop=client.loop):  # type: ignore[no-untyped-call]
-                chunk = futures.pop(future)
-                outcomes = _outcomes(future, chunk)
-                pending.extend(outcomes)
-                tally.add(outcomes)
-                if len(pending) >= FLUSH_FILES:
+            while not finished.is_empty():  # type: ignore[no-untyped-call]
+                if finished.has_ready():  # type: ignore[no-untyped-call]
+                    future = next(finished)
+                    chunk = futures.pop(future)
+                    outcomes = _outcomes(future, chunk)
+                    pending.extend(outcomes)
+                    tally.add(outcomes)
+                else:
+                    time.sleep(_POLL_S)
+                if len(pending) >= FLUSH_FILES or time.monotonic() - saved_at >= SAVE_EVERY_S:
                     flush()
         finally:
             flush()
@@ -253,6 +274,7 @@ def _connect(scheduler: str | Client | None, workers: int | None) -> Iterator[Cl
         _wait_for_workers(scheduler, "the given client's scheduler")
         yield scheduler
         return
+    _ask_identity(scheduler)
     try:
         client = Client(  # type: ignore[no-untyped-call]
             scheduler, timeout=CONNECT_TIMEOUT_S, set_as_default=False
@@ -262,6 +284,57 @@ def _connect(scheduler: str | Client | None, workers: int | None) -> Iterator[Cl
     with client:
         _wait_for_workers(client, scheduler)
         yield client
+
+
+def scheduler_address(text: str, /, *, name: str = "scheduler") -> str:
+    """``text`` as a Dask scheduler address (``tcp://host:port``; ``host:port`` means tcp),
+    or an ``OptionError`` naming the option ``name``."""
+    scheme, sep, place = text.strip().partition("://")
+    if not sep:
+        scheme, place = "tcp", text.strip()
+    host, colon, port = place.rpartition(":")
+    if scheme in SCHEDULER_SCHEMES and colon and host and port.isdigit() and 0 < int(port) < 65536:
+        return f"{scheme}://{place}"
+    raise OptionError(
+        f"{name} {text!r} is not a Dask scheduler address: give tcp://HOST:PORT, "
+        "e.g. tcp://10.0.0.5:8786"
+    )
+
+
+def _ask_identity(address: str, /) -> None:
+    """Ask the scheduler at ``address`` who it is, within ``CONNECT_TIMEOUT_S`` all told:
+    nothing listening, a name that does not resolve, or a peer that accepts and never answers
+    (where Dask's client waits for ever) fail here, with one line."""
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    from distributed.comm.core import connect
+
+    async def ask() -> object:
+        comm = await connect(address, timeout=CONNECT_TIMEOUT_S)  # type: ignore[no-untyped-call]
+        try:
+            await comm.write({"op": "identity", "reply": True})
+            return await comm.read()
+        finally:
+            comm.abort()
+
+    async def ask_in_time() -> object:
+        return await asyncio.wait_for(ask(), CONNECT_TIMEOUT_S)
+
+    # a thread of its own: run_batch may be called from code already running an event loop
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        try:
+            answer = thread.submit(asyncio.run, ask_in_time()).result()
+        except TimeoutError:
+            raise InputError(
+                f"cannot reach the Dask scheduler at {address}: no answer within "
+                f"{CONNECT_TIMEOUT_S:.0f} s"
+            ) from None
+        except Exception as error:  # whatever the peer did, it is not a scheduler we can use
+            problem = str(error).strip().splitlines()[0] if str(error).strip() else repr(error)
+            raise InputError(f"cannot reach the Dask scheduler at {address}: {problem}") from None
+    if not isinstance(answer, dict) or "Scheduler" not in str(answer.get("type")):
+        raise InputError(f"{address} answered, but it is not a Dask scheduler")
 
 
 def _worker_environ() -> dict[str, object]:

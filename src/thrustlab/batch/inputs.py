@@ -5,6 +5,7 @@ from __future__ import annotations
 import glob
 import hashlib
 import os
+import stat
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -48,9 +49,24 @@ def find_recordings(
             if not matches:
                 raise OptionError(f"{where}: no such file or folder, and no file matches it")
         found.update(dict.fromkeys(m for m in matches if os.path.realpath(m) not in skip))
+    for path in found:
+        _check_readable_kind(path)
     if not found:
         raise OptionError("no recordings found in the given inputs")
     return tuple(found)
+
+
+def _check_readable_kind(path: str) -> None:
+    """A recording is a regular file or a folder: reading a pipe, a device or a socket could
+    wait for ever (a FIFO with no writer) or never end (``/dev/zero``)."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return  # a vanished or unreadable file becomes that file's error row
+    if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+        raise OptionError(
+            f"{path}: not a regular file (a pipe, device or socket); leave it out of the inputs"
+        )
 
 
 def content_hash(path: str | os.PathLike[str], /) -> str:

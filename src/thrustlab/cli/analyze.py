@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from thrustlab.cli.answer_options import GivenAnswers, answers_from_cli, with_answer_options
+from thrustlab.cli.answer_options import (
+    GivenAnswers,
+    answers_from_cli,
+    tell_assumed_unit,
+    with_answer_options,
+)
 from thrustlab.cli.legs import Left, Right, leg_pair
+from thrustlab.cli.log_context import LogDb, LogLifter, history_note, read_log
 from thrustlab.errors import OptionError
 
 if TYPE_CHECKING:
     from thrustlab.config import AnalysisConfig
-    from thrustlab.explanation import Answers
+    from thrustlab.explanation import Answers, History
     from thrustlab.pipeline import ReadOptions, VideoOptions
 
 FORMAT_HELP = "Force the format: sensorlogger, sensorlogger-json, phyphox, csv (default: detected)."
@@ -77,6 +84,8 @@ def analyze(
             help="Answers file (YAML); the answer options override it.", show_default=False
         ),
     ] = None,
+    db: LogDb = None,
+    lifter: LogLifter = "me",
     *,
     given: GivenAnswers,
 ) -> None:
@@ -86,13 +95,19 @@ def analyze(
         raise OptionError("--report writes one set's report: give one file, or --left and --right")
     from thrustlab.pipeline import VideoOptions
 
+    log = read_log(db, lifter, today=dt.date.today())
+    if log.weight_unit is not None:  # a load without a unit is in the lifter's own
+        given = {"weight_unit": log.weight_unit, **given}
     answered = answers_from_cli(answers, given)
+    tell_assumed_unit(answered)
     options = _options(columns, time_unit, rate_hz, acc_unit, gyro_unit)
     config = analysis_config(mode)
     video = VideoOptions(view=view, annotate_path=annotate, plate_mm=plate_mm)
     outputs = [
-        _one(paths, fmt, options, config, answered, report, as_json, video) for paths in sets
+        _one(paths, fmt, options, config, answered, report, as_json, video, log.history)
+        for paths in sets
     ]
+    typer.echo(history_note(log), err=as_json)
     if as_json:
         typer.echo(json.dumps(outputs[0] if len(outputs) == 1 else outputs, indent=2))
 
@@ -149,6 +164,7 @@ def _one(
     report: Path | None,
     as_json: bool,
     video: VideoOptions,
+    history: History | None,
 ) -> dict[str, Any]:
     from thrustlab.cli.progress import progress_bar
     from thrustlab.document import to_document
@@ -158,6 +174,7 @@ def _one(
         analysis = process(
             paths,
             answers=answers,
+            history=history,
             config=config,
             format=fmt,
             read_options=read_options,
@@ -167,7 +184,7 @@ def _one(
     if report is not None:
         from thrustlab.report.html import render_report
 
-        _write(report, render_report(analysis))
+        _write(report, render_report(analysis, history=history))
     if not as_json:
         from rich.console import Console
 

@@ -62,6 +62,25 @@ def answers_from_cli(
         raise
 
 
+def assumed_unit_note(answers: Answers, /) -> str | None:
+    """What to tell a lifter whose load came without a unit and no ``--weight-unit``: that
+    it was taken as kg, and how to say pounds (``None`` when the unit was known)."""
+    if answers.load_kg is None or answers.weight_unit is not None:
+        return None
+    load = f"{round(answers.load_kg, 1):g}"
+    return (
+        f"The load {load} has no unit: taken as {load} kg "
+        f"(for pounds give --load '{load} lb' or --weight-unit lb)."
+    )
+
+
+def tell_assumed_unit(answers: Answers, /) -> None:
+    """Print ``assumed_unit_note`` on stderr when there is one."""
+    note = assumed_unit_note(answers)
+    if note is not None:
+        typer.echo(note, err=True)
+
+
 def _param_name(q: Question) -> str:
     return f"answer_{q.key}"
 

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import signal
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from types import FrameType
 from typing import Annotated
 
 import typer
@@ -60,28 +65,37 @@ def batch(
       results.reps.parquet     one row per rep: path, content_hash, every rep field
       results.summary.parquet  count, mean, std, min, median, max of each numeric column
       results.errors.parquet   one row per file that failed: path, error, message
-      results.checkpoint/      results saved as they arrive: a re-run skips files whose
-                               content (SHA-256) was already analysed (see --fresh)
+      results.checkpoint/      results saved as they arrive (every few seconds, and
+                               when stopped by Ctrl-C or SIGTERM): a re-run skips files
+                               whose content (SHA-256) was already analysed (see --fresh)
     """
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
     from thrustlab.batch import BatchProgress, find_recordings, output_paths, run_batch
+    from thrustlab.batch.engine import scheduler_address
     from thrustlab.batch.output import write_outputs
     from thrustlab.config import AnalysisConfig
 
     if mode not in MODES:
         raise OptionError(f"--mode must be one of {', '.join(MODES)}, not {mode!r}")
+    if scheduler is not None:
+        scheduler = scheduler_address(scheduler, name="--scheduler")
     targets = output_paths(out)
     paths = find_recordings(inputs, exclude=(*targets.tables(), targets.checkpoint))
-    with Progress(
-        *Progress.get_default_columns()[:1],
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeRemainingColumn(),
-        console=Console(stderr=True),
-        transient=True,  # gone once done (or failed): errors stay one line
-    ) as bar:
+    console = Console(stderr=True)
+    with (
+        _stopped_by_sigterm(targets.checkpoint),
+        Progress(
+            *Progress.get_default_columns()[:1],
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeRemainingColumn(),
+            console=console,
+            transient=True,  # gone once done (or failed): errors stay one line
+            disable=not console.is_terminal,  # a log file gets no blank line from it
+        ) as bar,
+    ):
         task = bar.add_task("Analysing", total=len(paths))
 
         def show(progress: BatchProgress) -> None:
@@ -106,3 +120,33 @@ def batch(
     typer.echo(f"Written: {', '.join(str(p) for p in targets.tables())}.")
     if failed:
         typer.echo(f"See {targets.errors} for the files that failed and why.")
+
+
+class _Terminated(Exception):
+    """SIGTERM arrived; raised in the main thread, so the batch saves what it has done."""
+
+
+@contextmanager
+def _stopped_by_sigterm(checkpoint: Path) -> Iterator[None]:
+    """On SIGTERM, stop the batch as an exception does (its results so far are saved to the
+    checkpoint, its local cluster is closed), say so in one line, and exit with 143."""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # signals reach the main thread only
+        return
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)  # a second one must not cut the save
+        raise _Terminated
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    except _Terminated:
+        typer.echo(
+            f"thrustlab: stopped (SIGTERM); the files analysed so far are saved in "
+            f"{checkpoint}: run the same command again to go on",
+            err=True,
+        )
+        raise typer.Exit(128 + signal.SIGTERM) from None
+    finally:
+        signal.signal(signal.SIGTERM, previous)

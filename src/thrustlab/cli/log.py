@@ -15,12 +15,18 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from thrustlab.cli.answer_options import GivenAnswers, answers_from_cli, with_answer_options
+from thrustlab.cli.answer_options import (
+    GivenAnswers,
+    answers_from_cli,
+    tell_assumed_unit,
+    with_answer_options,
+)
 from thrustlab.cli.legs import Left, Right, leg_pair
 from thrustlab.errors import OptionError
 
 if TYPE_CHECKING:
     from thrustlab.explanation.history import HistoryChecks
+    from thrustlab.explanation.questions import WeightUnit
     from thrustlab.log import AnalysisRecord, RecordingRef
     from thrustlab.log.history import LiftTrend
 
@@ -100,7 +106,15 @@ def add(
     Answers come from --answers FILE, then --answer KEY=VALUE, then the answer options."""
     from thrustlab.explanation.history import history_checks
     from thrustlab.explanation.questions import AnswersError
-    from thrustlab.log import NewSet, add_set, history_for, open_log, session_scope
+    from thrustlab.log import (
+        NewSet,
+        add_set,
+        history_for,
+        lifter_weight_unit,
+        open_log,
+        session_scope,
+        write,
+    )
     from thrustlab.log.recordings import log_answers, log_recording
 
     day = _parse_date(date)
@@ -110,12 +124,18 @@ def add(
         if "load" in given:
             raise OptionError("give the load once: --load or --load-kg, not both")
         pairs["load_kg"] = str(load_kg)
-    try:
-        answers = answers_from_cli(answers_file, given, pairs=pairs)
+    engine = open_log(db)
+    with session_scope(engine) as session:
+        known_unit = lifter_weight_unit(session, lifter)
+    try:  # a load without a unit is in the lifter's remembered unit
+        answers = answers_from_cli(
+            answers_file, {"weight_unit": known_unit, **given} if known_unit else given, pairs=pairs
+        )
     except AnswersError as error:
         if error.key == "load" and load_kg is not None:
             raise OptionError(f"--load-kg {error.problem}") from None
         raise
+    tell_assumed_unit(answers)
     new = NewSet(
         exercise=exercise,
         date=day,
@@ -129,18 +149,26 @@ def add(
         answers=log_answers(answers),
         session_notes=session_notes,
     )
-    engine = open_log(db)
     with session_scope(engine) as session:
         history = history_for(session, lifter, before=day)
-        analysis: AnalysisRecord | None = None
-        recordings: tuple[RecordingRef, ...] = ()
-        if paths:
-            analysis, recordings = log_recording(
-                paths, new, answers=answers, history=history, copy=copy_recording
-            )
-        row = add_set(session, new, lifter=lifter, analysis=analysis, recordings=recordings)
-        set_id = row.id
-    typer.echo(f"Logged set {set_id}: {_describe(new)} on {day.isoformat()} ({lifter}).")
+    # Analyse with no transaction open: SQLite's write lock is held only while the set is
+    # written, so another writer never waits for an analysis.
+    analysis: AnalysisRecord | None = None
+    recordings: tuple[RecordingRef, ...] = ()
+    if paths:
+        analysis, recordings = log_recording(
+            paths, new, answers=answers, history=history, copy=copy_recording
+        )
+    set_id = write(
+        engine,
+        lambda session: (
+            add_set(session, new, lifter=lifter, analysis=analysis, recordings=recordings).id
+        ),
+    )
+    typer.echo(
+        f"Logged set {set_id}: {_describe(new, answers.weight_unit)} on {day.isoformat()} "
+        f"({lifter})."
+    )
     if analysis is not None:
         from thrustlab.document import from_document
         from thrustlab.explanation.assessment import shown_verdict
@@ -149,7 +177,7 @@ def add(
         typer.echo(
             f"  analysis: {_num(analysis.rep_count)} reps, "
             f"tremor {_num(analysis.tremor_rms_mps2)} m/s², "
-            f"slowdown {_num(analysis.concentric_slowdown_pct)} %"
+            f"slowdown {_pct(analysis.concentric_slowdown_pct)}"
         )
         typer.echo(f"  {shown_verdict(assessment).upper()}: {assessment.headline}")
     checks = history_checks(
@@ -375,8 +403,13 @@ def import_(
 ) -> None:
     """Import sets: all rows or none; a bad row is reported with its line number."""
     from thrustlab.errors import OptionError
-    from thrustlab.log import open_log, session_scope
-    from thrustlab.log.imports import Source, WeightUnit, import_file
+    from thrustlab.log import open_log, write
+    from thrustlab.log.imports import (
+        ImportResult,
+        Source,
+        read_import,
+        write_rows,
+    )
 
     sources: dict[str, Source] = {
         "auto": "auto",
@@ -389,16 +422,13 @@ def import_(
         raise OptionError(f"--source must be auto, thrustlab, strong or hevy, not {source!r}")
     if weight_unit not in units:
         raise OptionError(f"--weight-unit must be kg or lb, not {weight_unit!r}")
-    engine = open_log(db)
-    with session_scope(engine) as session:
-        result = import_file(
-            session,
-            path,
-            source=sources[source],
-            lifter=lifter,
-            weight_unit=units[weight_unit],
-        )
+    found, rows, others = read_import(
+        path, source=sources[source], lifter=lifter, weight_unit=units[weight_unit]
+    )
+    engine = open_log(db)  # read and checked first: the write transaction stays short
+    imported, known = write(engine, lambda session: write_rows(session, path, rows))
     engine.dispose()
+    result = ImportResult(found, imported, known, dict(others))
     typer.echo(f"Imported {result.imported} sets from {path} ({result.source}).")
     if result.already_in_log:
         typer.echo(f"  {result.already_in_log} were already in the log and were left as they are.")
@@ -414,16 +444,18 @@ def delete(
     db: DbOption = None,
 ) -> None:
     """Delete a set with its analysis (asks first)."""
-    from thrustlab.log import delete_set, get_set, open_log, session_scope
+    from thrustlab.log import delete_set, get_set, open_log, session_scope, write
 
     engine = open_log(db)
     with session_scope(engine) as session:
         row = get_set(session, set_id)
         what = f"set {row.id}: {row.exercise} on {row.session.date.isoformat()}"
-        if not yes and not typer.confirm(f"Delete {what}?", default=False):
-            typer.echo("Nothing deleted.")
-            raise typer.Exit(1)
-        delete_set(session, set_id)
+    # ask with no transaction open: SQLite's write lock is not held while the user thinks
+    if not yes and not typer.confirm(f"Delete {what}?", default=False):
+        engine.dispose()
+        typer.echo("Nothing deleted.")
+        raise typer.Exit(1)
+    write(engine, lambda session: delete_set(session, set_id))
     engine.dispose()
     typer.echo(f"Deleted {what}.")
 
@@ -464,16 +496,22 @@ def _answer(key: str, value: Any) -> str:
         return f"{key} = {value}"
 
 
+def _pct(value: float | None) -> str:
+    return "not measured" if value is None else f"{value:.0f} %"
+
+
 def _num(value: float | None) -> str:
     if value is None:
         return "-"
     return f"{round(value, 3):g}" if isinstance(value, float) else str(value)
 
 
-def _describe(new: Any) -> str:
+def _describe(new: Any, unit: WeightUnit | None) -> str:
+    from thrustlab.explanation.questions import shown_weight
+
     parts = [new.exercise.replace("_", " ")]
     if new.load_kg is not None:
-        parts.append(f"{new.load_kg:g} kg")
+        parts.append(shown_weight(new.load_kg, unit))
     if new.reps is not None:
         parts.append(f"x {new.reps}")
     if new.rpe is not None:

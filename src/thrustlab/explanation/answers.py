@@ -22,11 +22,13 @@ from thrustlab.explanation.questions import (
     QUESTIONS,
     AnswersError,
     Value,
+    WeightUnit,
     check_value,
     parse_load,
     parse_reply,
     question,
     rpe_from_rir,
+    stated_unit,
 )
 
 Pain = Literal["none", "dull", "sharp"]
@@ -58,6 +60,8 @@ class Answers:
     "not answered"."""
 
     # The set
+    weight_unit: WeightUnit | None = None
+    """kg or lb, as the lifter counts weights: the plan's loads are given in it."""
     load_kg: float | None = None
     reps: int | None = None
     rpe: float | None = None
@@ -138,10 +142,21 @@ def answers_from_mapping(data: Mapping[str, Any], /) -> Answers:
         raise AnswersError(f"unknown answer {unknown[0]!r}{hint}")
     given = {k: v for k, v in data.items() if v is not None and v != ""}
     values: dict[str, Any] = {}  # each value parsed by its question's kind
-    if "load_kg" in given:
-        values["load_kg"] = parse_load(given.pop("load_kg"))
-    if "load_lb" in given:
-        values["load_kg"] = parse_load(given.pop("load_lb"), bare_unit="lb")
+    if "weight_unit" in given:
+        values["weight_unit"] = parse_reply(question("weight_unit"), given.pop("weight_unit"))
+    unit: WeightUnit | None = values.get("weight_unit")
+    loads: tuple[tuple[str, WeightUnit | None], ...] = (
+        ("load_kg", "kg"),
+        ("load_lb", "lb"),
+        ("load", unit),
+    )
+    for key, bare_unit in loads:  # a load's unit: stated, else the lifter's, else kg
+        if key in given:
+            reply = given.pop(key)
+            values["load_kg"] = parse_load(reply, bare_unit=bare_unit or "kg")
+            check_value(question("load"), values["load_kg"])
+            if unit is None and (stated := stated_unit(reply) or bare_unit) is not None:
+                values["weight_unit"] = stated
     for key, reply in given.items():
         q = question(key)
         values[q.answer_field] = parse_reply(q, reply)

@@ -93,22 +93,19 @@ def _decided_by(
 ) -> str:
     if verdict == "stop":
         names = ", ".join(f.name.lower() for f in flags if f.urgency == "now")
-        return f"Stop: a warning sign came up ({names}). Read the advice below first."
+        return f"A warning sign came up ({names}). Read the advice below first."
     if flags:
         names = ", ".join(f.name.lower() for f in flags)
         return f"Pay attention: a warning sign to watch ({names}). Read the advice below."
     if verdict == "caution":
-        reason = (
-            f"the shaking points most to {causes[0].name.lower()}"
-            if causes
-            else "your log shows a jump from earlier sessions"
-        )
-        return f"Worth changing something: {reason}."
+        names = " and ".join(c.name.lower() for c in causes[:2])
+        about = f" about {names}" if causes else ": your log shows a jump from earlier sessions"
+        return f"Worth changing something{about}."
     if basis == "answers_only":
         return "Nothing in your answers is a warning sign; record the set to measure it."
     if causes:
-        return "Normal: the shaking fits hard work; the plan below can still make it steadier."
-    return "Normal: the measured shaking and your answers point to no problem."
+        return "The shaking fits hard work; the plan below can still make it steadier."
+    return "The measured shaking and your answers point to no problem."
 
 
 def citations(

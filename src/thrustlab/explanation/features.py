@@ -164,11 +164,25 @@ def _measured_details(findings: Findings) -> dict[str, str]:
     asym = findings.set.asymmetry_index_pct
     if asym is not None:
         details["side"] = "right" if asym > 0 else "left"
+        details["other_side"] = "left" if asym > 0 else "right"
+    legs = findings.set.legs
+    if legs is not None:
+        more = _more_pct(legs.left.tremor_rms_mps2, legs.right.tremor_rms_mps2)
+        if more is not None:
+            details["more_pct"] = f"{more:.0f}"
     if findings.form is not None:
         left, right = _valgus(findings.form)
         if left is not None or right is not None:
             details["valgus_side"] = "left" if (left or 0.0) >= (right or 0.0) else "right"
     return details
+
+
+def _more_pct(left: float | None, right: float | None) -> float | None:
+    """How much more the shakier leg shook than the other, in % of the other (the
+    asymmetry index compares the difference with the two legs' mean instead)."""
+    if left is None or right is None or min(left, right) <= 0:
+        return None
+    return 100.0 * (max(left, right) / min(left, right) - 1.0)
 
 
 def _valgus(form: FormMetrics) -> tuple[float | None, float | None]:

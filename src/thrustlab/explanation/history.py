@@ -13,6 +13,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
+from thrustlab.explanation.questions import WeightUnit, in_unit, kg_from_lb
+
 if TYPE_CHECKING:
     from thrustlab.explanation.knowledge import Op
 
@@ -83,6 +85,8 @@ class HistoryRules:
     """Only sets from the last four weeks count towards repeated asymmetry."""
     min_step_kg: float = 2.5
     """The smallest load step (two 1.25 kg plates)."""
+    min_step_lb: float = 5.0
+    """The smallest load step for a lifter counting in pounds (two 2.5 lb plates)."""
     step_pct: float = 2.5
     """The usual step: about 2.5 % of the load, rounded to the smallest plate step."""
 
@@ -172,15 +176,33 @@ def history_checks(
 
 
 def suggest_next_load(
-    load_kg: float, /, *, hold: bool, reason: str, rules: HistoryRules | None = None
+    load_kg: float,
+    /,
+    *,
+    hold: bool,
+    reason: str,
+    rules: HistoryRules | None = None,
+    unit: WeightUnit = "kg",
 ) -> NextLoad:
-    """The next load: the same when ``hold``, else one small step up."""
+    """The next load: the same when ``hold``, else one small step up, in whole plate steps
+    of the lifter's ``unit`` (2.5 kg, or 5 lb: 220 lb steps to 225 lb, not to 102.5 kg)."""
     rules = rules or HistoryRules()
     if hold:
         return NextLoad(load_kg=load_kg, change_kg=0.0, hold=True, reason=reason)
-    step = max(rules.min_step_kg, load_kg * rules.step_pct / 100.0)
-    step = math.floor(step / rules.min_step_kg) * rules.min_step_kg
-    return NextLoad(load_kg=load_kg + step, change_kg=step, hold=False, reason=reason)
+    load = in_unit(load_kg, unit)
+    smallest = rules.min_step_lb if unit == "lb" else rules.min_step_kg
+    step = max(smallest, load * rules.step_pct / 100.0)
+    step = math.floor(step / smallest) * smallest
+    step_kg = kg_from_lb(step) if unit == "lb" else step
+    return NextLoad(load_kg=load_kg + step_kg, change_kg=step_kg, hold=False, reason=reason)
+
+
+def whole_steps(load_kg: float, /, *, unit: WeightUnit, rules: HistoryRules | None = None) -> float:
+    """``load_kg`` down to what whole plate steps of ``unit`` can make, in kg."""
+    rules = rules or HistoryRules()
+    smallest = rules.min_step_lb if unit == "lb" else rules.min_step_kg
+    load = math.floor(in_unit(load_kg, unit) / smallest + 1e-9) * smallest
+    return kg_from_lb(load) if unit == "lb" else load
 
 
 def _sessions(sets: tuple[PastSet, ...]) -> list[tuple[datetime.date, float]]:

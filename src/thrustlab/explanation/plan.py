@@ -3,19 +3,24 @@ own numbers (next load, warm-up length, which stabiliser work fits the pattern).
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from thrustlab.explanation.answers import Answers
 from thrustlab.explanation.assessment import CauseFinding, PlanItem, RedFlag
 from thrustlab.explanation.features import Features
-from thrustlab.explanation.history import HistoryChecks, HistoryRules, NextLoad, suggest_next_load
+from thrustlab.explanation.history import (
+    HistoryChecks,
+    NextLoad,
+    suggest_next_load,
+    whole_steps,
+)
 from thrustlab.explanation.knowledge import Knowledge, Op
+from thrustlab.explanation.questions import shown_weight
 
 MAX_STRATEGIES = 5
 MIN_LIKELIHOOD = 0.15
-"""Causes below this likelihood add no strategy of their own."""
+"""Causes below this likelihood add only their first strategy (each shown cause has one)."""
 DEFAULT_STRATEGIES = ("progressive_overload", "mind_muscle")
 LOAD_STRATEGY = "progressive_overload"
 """The strategy that advises on load: never under a sign of urgency ``now``."""
@@ -25,18 +30,18 @@ def choose_strategies(
     kb: Knowledge, causes: tuple[CauseFinding, ...], flags: tuple[RedFlag, ...], /
 ) -> list[tuple[str, tuple[str, ...]]]:
     """(strategy id, the causes or signs that call for it): the warning signs' own strategies
-    first, then the first strategy of every listed cause (so each has its step), then the
-    causes' other strategies, up to ``MAX_STRATEGIES``. Under a sign of urgency ``now`` no
+    first, then the first strategy of every shown cause (so each has its step), then the
+    likelier causes' other strategies, up to ``MAX_STRATEGIES``. Under a sign of urgency ``now`` no
     strategy adds load."""
     chosen: dict[str, list[str]] = {}
     for flag in flags:
         for strategy_id in kb.red_flag(flag.id).strategies:
             chosen.setdefault(strategy_id, []).append(flag.id)
-    listed = [c for c in causes if c.likelihood >= MIN_LIKELIHOOD]
-    for rank in range(max((len(kb.cause(c.id).strategies) for c in listed), default=0)):
-        for cause in listed:
+    for rank in range(max((len(kb.cause(c.id).strategies) for c in causes), default=0)):
+        for cause in causes:  # every shown cause its first strategy; likely ones more
             options = kb.cause(cause.id).strategies
-            if rank < len(options) and (rank == 0 or len(chosen) < MAX_STRATEGIES):
+            more = cause.likelihood >= MIN_LIKELIHOOD and len(chosen) < MAX_STRATEGIES
+            if rank < len(options) and (rank == 0 or more):
                 chosen.setdefault(options[rank], []).append(cause.id)
     if not chosen:
         for strategy_id in DEFAULT_STRATEGIES:
@@ -57,18 +62,18 @@ def next_load(
     stop: bool,
 ) -> NextLoad | None:
     """Today's load held or stepped up; ``None`` when no load is known."""
-    load = answers.load_kg
+    load, unit = answers.load_kg, answers.weight_unit or "kg"
     if load is None:
         return checks.next_load if checks is not None else None
     if checks is not None and checks.load_jump is not None:
         jump = checks.load_jump
-        cap = _plates(jump.reference_kg * (1.0 + jump.threshold_pct / 100.0))
+        cap = whole_steps(jump.reference_kg * (1.0 + jump.threshold_pct / 100.0), unit=unit)
         jump_reason = f"today's jump was {jump.jump_pct:.0f} %"
         return NextLoad(cap, cap - load, True, jump_reason)
     hold_reason = _hold_reason(kb, features, causes, checks, stop)
     if hold_reason is not None:
-        return suggest_next_load(load, hold=True, reason=hold_reason)
-    return suggest_next_load(load, hold=False, reason="the set was under control")
+        return suggest_next_load(load, hold=True, reason=hold_reason, unit=unit)
+    return suggest_next_load(load, hold=False, reason="the set was under control", unit=unit)
 
 
 def _hold_reason(
@@ -122,12 +127,6 @@ def build_plan(ctx: PlanContext, /) -> tuple[PlanItem, ...]:
     return tuple(plan)
 
 
-def _plates(load_kg: float) -> float:
-    """Down to what the plates can make (the history rules' smallest load step)."""
-    step_kg = HistoryRules().min_step_kg
-    return math.floor(load_kg / step_kg) * step_kg
-
-
 def _holds(kb: Knowledge, cause_id: str, feature: str, op: Op, value: object) -> bool:
     """Whether the knowledge base's rule holds on the lifter's value (its cutoff, not a copy)."""
     return kb.rule(cause_id, feature, op).holds(value)
@@ -148,19 +147,23 @@ def _next_load_step(ctx: PlanContext) -> list[str]:
     personal, load = ctx.kb.personal, ctx.load
     if load is None:
         return [personal["load_unknown"]]
+
+    def weight(load_kg: float) -> str:  # in the lifter's own unit
+        return shown_weight(load_kg, ctx.answers.weight_unit)
+
     jump = ctx.checks.load_jump if ctx.checks is not None else None
     if jump is not None:
         text = personal["load_jump"].format(
-            load=round(jump.load_kg, 1),
+            load=weight(jump.load_kg),
             pct=jump.jump_pct,
             sessions=jump.sessions,
-            ref=jump.reference_kg,
-            cap=load.load_kg,
+            ref=weight(jump.reference_kg),
+            cap=weight(load.load_kg),
         )
         return [text]
     if load.hold:
-        return [personal["load_hold"].format(load=round(load.load_kg, 1), reason=load.reason)]
-    return [personal["load_up"].format(load=round(load.load_kg, 1), step=load.change_kg)]
+        return [personal["load_hold"].format(load=weight(load.load_kg), reason=load.reason)]
+    return [personal["load_up"].format(load=weight(load.load_kg), step=weight(load.change_kg))]
 
 
 def _stabilizer(ctx: PlanContext) -> list[str]:

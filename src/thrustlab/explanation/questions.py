@@ -9,7 +9,8 @@ a form field, a YAML value) into the answer's value with one parser for every sh
 ``AnswersError`` keeps the answer's name apart from the problem so that each shell can name
 the answer its own way (the CLI flag, the form's label, the YAML key).
 
-The two conversions answers need live here too: ``kg_from_lb`` and ``rpe_from_rir``.
+The conversions answers need live here too: ``kg_from_lb``, ``in_unit`` and ``shown_weight``
+(a load in the lifter's own unit) and ``rpe_from_rir``.
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ text: free text; load: a weight with its unit ("100 kg", "220 lb"), stored in kg
 Group = Literal["set", "before", "after"]
 Reply = str | int | float | bool
 Value = float | int | bool | str
+WeightUnit = Literal["kg", "lb"]
+WEIGHT_UNITS: tuple[WeightUnit, ...] = ("kg", "lb")
 
 KG_PER_LB = 0.45359237
 """The international avoirdupois pound (1959), exactly."""
@@ -113,8 +116,8 @@ class Question:
             return self.help
         if self.kind == "yes_no":
             return "yes / no"
-        if self.choices:
-            return " / ".join(self.choices)
+        if self.choices:  # as people write them ("too near"; the parser reads both)
+            return " / ".join(choice.replace("_", " ") for choice in self.choices)
         if self.unit or self.low is None or self.high is None:
             return self.unit
         return f"{self.low:g}-{self.high:g}"
@@ -135,6 +138,8 @@ QUESTIONS: tuple[Question, ...] = (
     Question("same_leg_every_time", "Is it the same leg every time?", "Same leg every time",
              "yes_no", "after", follows="shakier_leg", ask_if=("left", "right")),
     # The set.
+    Question("weight_unit", "Do you count weights in kg or lb?", "Weight unit", "choice",
+             "set", choices=WEIGHT_UNITS, featured=True),
     Question("load", "Load on the bar?", "Load", "load", "set", unit="kg", low=0, high=1000,
              help="e.g. 100 kg or 220 lb", field="load_kg", featured=True),
     Question("reps", "Reps in the set?", "Reps", "whole", "set", low=1, high=100,
@@ -252,7 +257,26 @@ def check_value(q: Question, value: object, /) -> None:
         raise AnswersError(f"must be between {low:g} and {high:g}{unit}, not {value:g}", key=q.key)
 
 
-def parse_load(value: object, /, *, bare_unit: Literal["kg", "lb"] = "kg") -> float:
+def stated_unit(value: object, /) -> WeightUnit | None:
+    """The unit a load reply states (``"220 lb"``: lb), ``None`` for a bare number."""
+    match = re.fullmatch(r"\s*[0-9.]+\s*(kg|kgs|lb|lbs)\s*", str(value).lower())
+    if isinstance(value, bool | int | float) or match is None:
+        return None
+    return "lb" if match.group(1).startswith("lb") else "kg"
+
+
+def in_unit(load_kg: float, unit: WeightUnit, /) -> float:
+    """A load in kg expressed in ``unit``."""
+    return load_kg / KG_PER_LB if unit == "lb" else load_kg
+
+
+def shown_weight(load_kg: float, unit: WeightUnit | None, /) -> str:
+    """A load for people in the lifter's unit (kg when they never said): ``225 lb``."""
+    chosen = unit or "kg"
+    return f"{round(in_unit(load_kg, chosen), 1):g} {chosen}"
+
+
+def parse_load(value: object, /, *, bare_unit: WeightUnit = "kg") -> float:
     """``100``, ``"100 kg"``, ``"225lb"`` -> kilograms (a bare number is in ``bare_unit``)."""
     if isinstance(value, bool):
         raise AnswersError(f"must be a number with kg or lb, not {value!r}", key="load")

@@ -16,6 +16,7 @@ from thrustlab.log.db import (
     resolve_url,
     session_scope,
     upgrade,
+    write,
 )
 from thrustlab.log.errors import DatabaseError, LogImportError, NotFoundError
 from thrustlab.log.history import LiftTrend, TrendRow, history_for, lift_trends
@@ -30,8 +31,10 @@ from thrustlab.log.repo import (
     analysis_record,
     delete_set,
     get_set,
+    lifter_weight_unit,
     list_sets,
     recording_ref,
+    remember_weight_unit,
 )
 
 __all__ = [
@@ -55,11 +58,14 @@ __all__ = [
     "get_set",
     "history_for",
     "lift_trends",
+    "lifter_weight_unit",
     "list_sets",
     "make_engine",
     "open_log",
     "recording_ref",
+    "remember_weight_unit",
     "resolve_url",
     "session_scope",
     "upgrade",
+    "write",
 ]

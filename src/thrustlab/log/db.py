@@ -4,28 +4,44 @@ Nothing here runs on import. ``make_engine(url)`` makes an engine; ``open_log(ur
 migrates the database to the newest schema. SQLite (the default, in the user's data folder)
 runs with WAL, foreign keys on, ``synchronous=FULL`` and ``BEGIN IMMEDIATE`` transactions,
 so a killed writer loses nothing it committed and two writers queue instead of failing.
+``write(engine, work)`` runs one short write transaction and tries it again when it lost a
+race with another writer; migrations run one process at a time (on PostgreSQL, under an
+advisory lock), so processes opening a new log together all find it ready.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+import random
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from thrustlab.log.errors import DatabaseError
 
 DATABASE_URL_ENV = "THRUSTLAB_DATABASE_URL"
-HEAD_REVISION = "0001"
+HEAD_REVISION = "0003"
 """The newest migration in ``migrations/versions`` (a test checks it), so that opening an
 up-to-date log needs no Alembic import."""
 SQLITE_BUSY_TIMEOUT_S = 30.0  # how long a writer waits for another writer's commit
+WRITE_ATTEMPTS = 5
+"""How often ``write`` tries a transaction that lost a race with another writer (a key taken
+at the same moment, a deadlock): each retry sees what the winner committed, so a second try
+nearly always succeeds; five covers several writers colliding in a row."""
+RETRY_PAUSE_S = (0.01, 0.1)
+"""The range of the random pause before a retry, so that colliding writers spread out."""
+_LOST_RACE_SQLSTATES = frozenset({"23505", "40001", "40P01"})
+"""PostgreSQL's unique violation, serialization failure and deadlock: a concurrent writer won."""
+_MIGRATION_LOCK_KEY = 0x7468_726C  # "thrl": the advisory lock migrations hold (PostgreSQL)
+
+T = TypeVar("T")
 
 
 def default_url() -> str:
@@ -85,7 +101,8 @@ def upgrade(engine: Engine, /, *, revision: str = "head") -> None:
     from alembic import command
 
     try:
-        command.upgrade(alembic_config(engine), revision)
+        with _one_migrator(engine):
+            command.upgrade(alembic_config(engine), revision)
     except OperationalError as error:
         raise DatabaseError(f"cannot migrate the log database: {error.orig}") from None
 
@@ -95,9 +112,34 @@ def downgrade(engine: Engine, /, *, revision: str = "base") -> None:
     from alembic import command
 
     try:
-        command.downgrade(alembic_config(engine), revision)
+        with _one_migrator(engine):
+            command.downgrade(alembic_config(engine), revision)
     except OperationalError as error:
         raise DatabaseError(f"cannot migrate the log database: {error.orig}") from None
+
+
+@contextmanager
+def _one_migrator(engine: Engine, /) -> Iterator[None]:
+    """One process at a time migrates a database, and the next one finds it migrated.
+
+    PostgreSQL: an advisory lock per schema, held on its own connection (released at the
+    end, or by the server when the process dies); Alembic reads the schema's revision only
+    once it holds it. SQLite needs nothing: Alembic's connection reads the revision and
+    migrates in one ``BEGIN IMMEDIATE`` transaction, which is the lock."""
+    if engine.dialect.name != "postgresql":
+        yield
+        return
+    key = {"key": _MIGRATION_LOCK_KEY}
+    with engine.connect() as connection:
+        connection.execute(text("SELECT pg_advisory_lock(:key, hashtext(current_schema()))"), key)
+        connection.commit()
+        try:
+            yield
+        finally:
+            connection.execute(
+                text("SELECT pg_advisory_unlock(:key, hashtext(current_schema()))"), key
+            )
+            connection.commit()
 
 
 def current_revision(engine: Engine, /) -> str | None:
@@ -157,7 +199,47 @@ def open_log(url: str | None = None, /) -> Engine:
 
 @contextmanager
 def session_scope(engine: Engine, /) -> Iterator[Session]:
-    """One transaction: committed when the block ends, rolled back if it raises."""
+    """One transaction: committed when the block ends, rolled back if it raises. Waiting
+    longer than ``SQLITE_BUSY_TIMEOUT_S`` for another SQLite writer is a ``DatabaseError``."""
     factory = sessionmaker(engine, expire_on_commit=False)
-    with factory.begin() as session:
-        yield session
+    try:
+        with factory.begin() as session:
+            yield session
+    except OperationalError as error:
+        if "database is locked" not in str(error.orig):
+            raise
+        raise DatabaseError(
+            f"the log database is busy: another writer held it for over "
+            f"{SQLITE_BUSY_TIMEOUT_S:.0f} s; nothing was written, try again"
+        ) from None
+
+
+def write(engine: Engine, work: Callable[[Session], T], /) -> T:
+    """``work(session)`` in one transaction, committed; tried again (in a new transaction)
+    when it lost a race with another writer, up to ``WRITE_ATTEMPTS`` times. Keep ``work``
+    short (analyse before, not inside): on SQLite it holds the only write lock.
+
+    Raises ``DatabaseError`` (one line) when the database still refuses it."""
+    for attempt in range(1, WRITE_ATTEMPTS + 1):
+        try:
+            with session_scope(engine) as session:
+                return work(session)
+        except (IntegrityError, OperationalError) as error:
+            if attempt < WRITE_ATTEMPTS and _lost_race(error):
+                time.sleep(random.uniform(*RETRY_PAUSE_S))
+                continue
+            raise DatabaseError(_write_failure(error, attempt)) from None
+    raise AssertionError("unreachable")  # pragma: no cover - the loop returns or raises
+
+
+def _lost_race(error: DBAPIError) -> bool:
+    if getattr(error.orig, "sqlstate", None) in _LOST_RACE_SQLSTATES:
+        return True
+    # SQLite: writers queue on its lock, so only a key taken since the read can collide
+    return isinstance(error, IntegrityError) and "UNIQUE constraint failed" in str(error.orig)
+
+
+def _write_failure(error: DBAPIError, attempts: int) -> str:
+    reason = str(error.orig).strip().splitlines()[0] if error.orig else type(error).__name__
+    tries = f" (tried {attempts} times)" if attempts > 1 else ""
+    return f"the log database refused the write{tries}: {reason}; nothing was written"

@@ -31,7 +31,7 @@ from thrustlab.errors import OptionError, ReadError
 from thrustlab.explanation.questions import kg_from_lb
 from thrustlab.log.errors import LogImportError
 from thrustlab.log.export import EXPORT_SCHEMA, FIELDS
-from thrustlab.log.models import Lifter, LiftSet
+from thrustlab.log.models import Lifter, LiftSet, TrainingSession
 from thrustlab.log.repo import (
     DEFAULT_LIFTER,
     AnalysisRecord,
@@ -39,8 +39,8 @@ from thrustlab.log.repo import (
     RecordingRef,
     ensure_lifter,
     ensure_session,
-    next_position,
     set_row,
+    taken_positions,
 )
 
 Source = Literal["auto", "thrustlab", "strong", "hevy"]
@@ -223,16 +223,15 @@ class _Targets:
         self.session = session
         self.lifters: dict[str, int] = {}
         self.lifter_since: dict[str, dt.datetime] = {}
-        self.trainings: dict[tuple[int, dt.date], list[Any]] = {}  # [session, next position]
+        self.trainings: dict[tuple[int, dt.date], tuple[TrainingSession, set[int]]] = {}
 
     def write(self, row: ImportRow) -> None:
         lifter_id = self._lifter(row)
         key = (lifter_id, row.date)
         if key not in self.trainings:
             training = ensure_session(self.session, lifter_id, row.date)
-            self.trainings[key] = [training, next_position(self.session, training.id)]
-        target = self.trainings[key]
-        training = target[0]
+            self.trainings[key] = (training, taken_positions(self.session, training.id))
+        training, taken = self.trainings[key]
         if row.session_notes and row.session_notes not in training.notes:
             training.notes = (
                 f"{training.notes}\n{row.session_notes}" if training.notes else row.session_notes
@@ -241,8 +240,11 @@ class _Targets:
             training.created_at = min(training.created_at, row.session_created_at)
         if row.new_set is None:
             return
-        position = target[1] if row.position is None else row.position
-        target[1] = max(target[1], position + 1)
+        # the exported position, unless a set of the day already holds it: then after the last
+        position = row.position
+        if position is None or position in taken:
+            position = max(taken, default=0) + 1
+        taken.add(position)
         self.session.add(
             set_row(
                 training,

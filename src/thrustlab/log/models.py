@@ -74,6 +74,8 @@ class Lifter(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    weight_unit: Mapped[str | None] = mapped_column(String(2))
+    """kg or lb, as the lifter counts loads; None until they say."""
 
     sessions: Mapped[list[TrainingSession]] = relationship(
         back_populates="lifter", cascade="all, delete-orphan", passive_deletes=True
@@ -112,7 +114,8 @@ class LiftSet(Base):
         CheckConstraint("reps IS NULL OR reps >= 0", name="reps"),
         CheckConstraint("rpe IS NULL OR (rpe >= 0 AND rpe <= 10)", name="rpe"),
         CheckConstraint("rir IS NULL OR rir >= 0", name="rir"),
-        Index("ix_sets_session_id_position", "session_id", "position"),
+        # Unique, so two writers can never give one day two sets at the same position.
+        Index("uq_sets_session_id_position", "session_id", "position", unique=True),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

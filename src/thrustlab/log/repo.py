@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from thrustlab.analysis import Analysis as AnalysisResult
 
 from thrustlab.errors import OptionError
+from thrustlab.explanation.questions import WeightUnit
 from thrustlab.log.errors import NotFoundError
 from thrustlab.log.models import (
     EXERCISES,
@@ -170,6 +171,19 @@ def ensure_lifter(session: Session, name: str, /) -> int:
     return lifter_id
 
 
+def lifter_weight_unit(session: Session, name: str, /) -> WeightUnit | None:
+    """The weight unit the lifter called ``name`` counts in (``None``: not said, or new)."""
+    unit = session.scalar(select(Lifter.weight_unit).where(Lifter.name == name.strip()))
+    return "lb" if unit == "lb" else "kg" if unit == "kg" else None
+
+
+def remember_weight_unit(session: Session, name: str, unit: WeightUnit, /) -> None:
+    """Keep ``unit`` as the lifter's weight unit (added as a lifter if new)."""
+    lifter = session.get(Lifter, ensure_lifter(session, name))
+    assert lifter is not None
+    lifter.weight_unit = unit
+
+
 def ensure_session(
     session: Session, lifter_id: int, date: dt.date, /, *, notes: str = ""
 ) -> TrainingSession:
@@ -205,10 +219,14 @@ def add_set(
     position: int | None = None,
     created_at: dt.datetime | None = None,
 ) -> LiftSet:
-    """Log one set (with its analysis and recordings) in the lifter's session of that day."""
+    """Log one set (with its analysis and recordings) in the lifter's session of that day; a
+    weight unit among its answers becomes the lifter's."""
     training = ensure_session(
         session, ensure_lifter(session, lifter), new.date, notes=new.session_notes
     )
+    unit = new.answers.get("weight_unit")
+    if unit in ("kg", "lb"):
+        remember_weight_unit(session, lifter, unit)
     if position is None:
         position = next_position(session, training.id)
     row = set_row(
@@ -225,11 +243,31 @@ def add_set(
 
 
 def next_position(session: Session, session_id: int, /) -> int:
-    """The position the next set of a training session takes (1 for the first)."""
+    """The position the next set of a training session takes (1 for the first).
+
+    Locks the training session's row until the transaction ends (PostgreSQL; SQLite's
+    writers hold the whole database), so concurrent writers to one day queue here and each
+    sees the sets the others committed; the unique index on (session, position) makes a
+    shared position impossible whatever the caller does."""
+    lock_training(session, session_id)
     last = session.scalar(
         select(func.max(LiftSet.position)).where(LiftSet.session_id == session_id)
     )
     return 1 if last is None else last + 1
+
+
+def taken_positions(session: Session, session_id: int, /) -> set[int]:
+    """The positions the sets of a training session hold, with the session's row locked (see
+    ``next_position``)."""
+    lock_training(session, session_id)
+    return set(session.scalars(select(LiftSet.position).where(LiftSet.session_id == session_id)))
+
+
+def lock_training(session: Session, session_id: int, /) -> None:
+    """Hold the training session's row lock until the transaction ends (a no-op on SQLite)."""
+    session.execute(
+        select(TrainingSession.id).where(TrainingSession.id == session_id).with_for_update()
+    )
 
 
 def set_row(

@@ -1,6 +1,7 @@
-"""The training-history plot: load and shaking per session of one lift, as inline SVG.
+"""The training-history plot: load and shaking per session of one lift, as inline SVG (for
+the web history page and ``log history --svg``; the HTML report draws its own with uPlot).
 
-Pure string building (no plotting library), so the HTML report can embed it as it is.
+Pure string building (no plotting library), so a page can embed it as it is.
 It takes anything with ``date``, ``load_kg``, ``tremor_rms_mps2`` and ``verdict``, such as
 the rows of ``thrustlab.log.lift_trends`` or ``PastSet`` from the explain history.
 """
@@ -33,20 +34,20 @@ def history_svg(
     /,
     *,
     title: str,
-    width_px: int = 640,
+    width_px: int = 380,
     height_px: int = 320,
 ) -> str:
     """Two stacked panels over the same dates: load in kg (a line through each day's heaviest
-    set) and tremor RMS in m/s² (a dot per point, coloured by verdict: green normal, orange
-    caution, red stop, grey none)."""
-    margin_left, margin_right, margin_top, gap, margin_bottom = 56, 16, 28, 28, 36
+    set) and shaking (tremor RMS) in m/s² (a dot per point, coloured by verdict: green
+    normal, orange caution, red stop, grey none)."""
+    margin_left, margin_right, margin_top, gap, margin_bottom = 52, 14, 44, 34, 36
     panel_h = (height_px - margin_top - gap - margin_bottom) / 2
     plot_w = width_px - margin_left - margin_right
     ordered = sorted(points, key=lambda p: p.date)
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="thrustlab-history" '
-        f'width="{width_px}" height="{height_px}" viewBox="0 0 {width_px} {height_px}" '
-        f'role="img" aria-label="{escape(title)}" font-family="sans-serif" font-size="11">',
+        f'width="100%" viewBox="0 0 {width_px} {height_px}" style="max-width:{2 * width_px}px" '
+        f'role="img" aria-label="{escape(title)}" font-family="sans-serif" font-size="12">',
         f"<title>{escape(title)}</title>",
         f'<text x="{margin_left}" y="16" font-size="13" font-weight="bold">{escape(title)}</text>',
     ]
@@ -84,9 +85,16 @@ def history_svg(
         panel_h,
         left=margin_left,
         width=plot_w,
-        label="tremor (m/s²)",
+        label="shaking (m/s²)",
         values=[v for _, v, _ in tremors],
     )
+    legend_x = margin_left + 112.0  # what the dots' colours mean, beside the panel's name
+    for verdict, colour in VERDICT_COLOURS.items():
+        parts.append(
+            f'<circle cx="{legend_x:.0f}" cy="{tremor_top - 10:.1f}" r="4" fill="{colour}"/>'
+            f'<text x="{legend_x + 7:.0f}" y="{tremor_top - 6:.1f}">{verdict}</text>'
+        )
+        legend_x += 64.0
     load_scale = _scale([v for _, v in loads], load_top, panel_h)
     tremor_scale = _scale([v for _, v, _ in tremors], tremor_top, panel_h)
     if loads:
@@ -106,8 +114,14 @@ def history_svg(
             f'<circle cx="{x:.1f}" cy="{tremor_scale(v):.1f}" r="4" fill="{colour}">'
             f"<title>{escape(label)}</title></circle>"
         )
-    axis_y = height_px - margin_bottom + 16
+    axis_y = height_px - margin_bottom + 18
     parts.append(f'<text x="{margin_left}" y="{axis_y}">{first.isoformat()}</text>')
+    if (last - first).days >= 4:  # a date in the middle too, where there is room
+        middle = first + (last - first) / 2
+        parts.append(
+            f'<text x="{x_of(middle):.1f}" y="{axis_y}" text-anchor="middle">'
+            f"{middle.isoformat()[5:]}</text>"
+        )
     if last != first:
         parts.append(
             f'<text x="{margin_left + plot_w}" y="{axis_y}" text-anchor="end">'
@@ -121,8 +135,10 @@ def _scale(values: list[float], top: float, height: float) -> Callable[[float], 
     if high - low < 1e-9:
         low, high = low - 1.0, high + 1.0
 
+    pad = 0.1 * height  # the lowest and highest points stay clear of the panel's edges
+
     def y_of(value: float) -> float:
-        return top + height * (1.0 - (value - low) / (high - low))
+        return top + pad + (height - 2 * pad) * (1.0 - (value - low) / (high - low))
 
     return y_of
 
@@ -140,12 +156,15 @@ def _panel(
     parts = [
         f'<rect x="{left}" y="{top:.1f}" width="{width}" height="{height:.1f}" '
         f'fill="none" stroke="#bdbdbd"/>',
-        f'<text x="{left - 6}" y="{top + 10:.1f}" text-anchor="end">{escape(label)}</text>',
+        f'<text x="{left}" y="{top - 6:.1f}" font-weight="bold">{escape(label)}</text>',
     ]
-    if values:
-        parts += [
-            f'<text x="{left - 6}" y="{top + 24:.1f}" text-anchor="end">{max(values):.3g}</text>',
-            f'<text x="{left - 6}" y="{top + height:.1f}" text-anchor="end">'
-            f"{min(values):.3g}</text>",
-        ]
+    if values:  # the lowest, middle and highest value, each with its grid line
+        y_of = _scale(values, top, height)
+        low, high = min(values), max(values)
+        for value in sorted({low, (low + high) / 2, high}):
+            y = y_of(value)
+            parts += [
+                f'<path d="M{left},{y:.1f} H{left + width}" stroke="#eeeeee"/>',
+                f'<text x="{left - 5}" y="{y + 4:.1f}" text-anchor="end">{value:.3g}</text>',
+            ]
     return parts

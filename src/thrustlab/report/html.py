@@ -1,7 +1,9 @@
-"""The HTML report: one self-contained file (inline CSS and SVG, no scripts, nothing fetched)
-that reads well on a phone. Verdict, warning signs, causes with their evidence, the plan,
-then the plots: acceleration with the reps shaded, tremor per rep with its trend, the
-spectrum with the bands marked, left against right, and the history when there is one.
+"""The HTML report: one self-contained file (inline CSS, charts and their library, nothing
+fetched, so it works offline) that reads well on a phone. Verdict, warning signs, causes with
+their evidence, the plan, the per-rep table, then the charts (``report.charts``, drawn by
+uPlot): shaking per rep with its trend, shaking and movement through the set with the reps
+shaded, the spectrum with the bands marked, left against right, and the history when there
+is one.
 
 It renders an ``Analysis`` and nothing else: every number, trace, band and text comes from
 it (the findings carry the traces; the assessment its texts and citations).
@@ -11,24 +13,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from html import escape
-from typing import Any
-
-import numpy as np
 
 from thrustlab.analysis import Analysis
 from thrustlab.explanation.assessment import Assessment, CauseFinding, Evidence, PlanItem, RedFlag
 from thrustlab.explanation.history import History
-from thrustlab.findings import Envelope, Findings, Traces
-from thrustlab.report import _svg as s
+from thrustlab.findings import Findings
+from thrustlab.report import charts as c
 from thrustlab.report.assessment_view import badge
+from thrustlab.report.rep_table import asymmetry_words, rep_table
 
 URGENCY_WORDS = {"now": "stop now", "soon": "watch this; see a professional if it goes on"}
 VERDICT_COLOURS = {"normal": "#2e7d32", "caution": "#e65100", "stop": "#c62828"}
 NOT_MEASURED_COLOUR = "#546e7a"
-REP_FILL = "#90caf9"
-TREMOR_COLOUR = "#1565c0"
-FATIGUE_COLOUR = "#ef6c00"
-LEG_COLOURS = {"left": "#1565c0", "right": "#ef6c00"}
 
 CSS = """
 :root{color-scheme:light}
@@ -47,10 +43,22 @@ ul{padding-left:1.2rem;margin:.3rem 0}li{margin:.15rem 0}
 .ev small,.src{color:#666}.against{color:#6d4c41}
 table{border-collapse:collapse;font-size:.9rem}td,th{padding:2px 8px;text-align:left;
 border-bottom:1px solid #eee}
-figure svg{display:block;max-width:100%;height:auto;margin:0 auto}
+.chart{width:100%;min-height:120px}
+.uplot .u-title{font-size:1rem;font-weight:600;text-align:left;padding:2px 4px}
+.uplot .u-legend{font-size:.85rem;text-align:left}
+.uplot .u-legend th{font-weight:500}
 figure{margin:10px 0;background:#fff;border:1px solid #ddd;border-radius:8px;padding:6px}
 figcaption{font-size:.85rem;color:#555;padding:0 4px 4px}
 footer{margin-top:28px;font-size:.8rem;color:#666}
+details.missing{margin:12px 0}details.missing summary{font-weight:600;cursor:pointer}
+.speed{display:flex;flex-wrap:wrap;gap:8px;margin:6px 0 10px}
+.fig{flex:1 1 220px;background:#fff;border:1px solid #ddd;border-radius:8px;padding:8px 10px}
+.scroll{overflow-x:auto;margin-bottom:12px}
+table.reps{font-variant-numeric:tabular-nums;background:#fff}
+table.reps td,table.reps th{text-align:right;white-space:nowrap;padding:3px 6px}
+table.reps th{font-weight:600;border-bottom:2px solid #ccc;white-space:normal;min-width:2.5em}
+table.reps td:first-child,table.reps th:first-child{position:sticky;left:0;background:#fff}
+td{white-space:nowrap}
 """
 
 
@@ -71,7 +79,9 @@ def render_report(analysis: Analysis, /, *, history: History | None = None) -> s
         '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>thrustlab report: {escape(badge(assessment).lower())}</title>"
-        f"<style>{CSS}</style></head><body><main>" + "".join(body) + "</main></body></html>"
+        f"<style>{CSS}{c.styles()}</style></head><body><main>"
+        + "".join(body)
+        + "</main></body></html>"
     )
 
 
@@ -144,7 +154,10 @@ def _plan(a: Assessment) -> str:
         rows = "".join(
             f"<li><b>{escape(m.label or m.answer)}</b>: {escape(m.effect)}</li>" for m in a.missing
         )
-        missing = f"<h2>Answers that could change this</h2><ul>{rows}</ul>"
+        missing = (
+            f'<details class="missing"><summary>Answers that could change this '
+            f"({len(a.missing)})</summary><ul>{rows}</ul></details>"
+        )
     return "<section><h2>Plan</h2>" + "".join(map(card, a.strategies)) + missing + "</section>"
 
 
@@ -156,12 +169,11 @@ def _measurements(findings: Findings | None) -> str:
         ("Reps", m.rep_count, ""),
         (f"Shaking ({_band(findings.tremor_band_hz)} RMS)", m.tremor_rms_mps2, "m/s²"),
         ("Peak frequency", m.tremor_peak_hz, "Hz"),
-        ("Trend, last third / first", m.tremor_trend_ratio, "x"),
-        ("Shaking from rep", m.tremor_onset_rep, ""),
+        ("Trend: last third of the reps against the first", m.tremor_trend_ratio, "times"),
+        ("Shaking stays up from rep", m.tremor_onset_rep or "no clear onset", ""),
         ("At rest before the set", m.baseline_tremor_rms_mps2, "m/s²"),
         ("At rest after the set", m.post_set_tremor_rms_mps2, "m/s²"),
-        ("Asymmetry (right vs left)", m.asymmetry_index_pct, "%"),
-        ("Concentric slowdown", m.concentric_slowdown_pct, "%"),
+        ("Asymmetry index", asymmetry_words(m.asymmetry_index_pct), ""),
     ]
     cells = "".join(
         f"<tr><th>{escape(name)}</th><td>{_fmt(value)} {'' if value is None else unit}</td></tr>"
@@ -169,13 +181,34 @@ def _measurements(findings: Findings | None) -> str:
     )
     notes = "".join(f"<li>{escape(q.message)}</li>" for q in findings.quality)
     quality = f"<p class='meta'>Data notes:</p><ul class='meta'>{notes}</ul>" if notes else ""
-    return f"<section><h2>Measurements</h2><table>{cells}</table>{quality}</section>"
+    return (
+        f"<section><h2>Measurements</h2>{_reps(findings)}<table>{cells}</table>{quality}</section>"
+    )
 
 
-def _fmt(value: float | int | None) -> str:
+def _reps(findings: Findings) -> str:
+    """The per-rep table, the set's velocity loss and slowdown beside each other above it."""
+    table = rep_table(findings)
+    if not table.rows:
+        return ""
+    speed = "".join(
+        f'<div class="fig"><b>{escape(label)}</b> {escape(text)}</div>'
+        for label, text in table.speed
+    )
+    head = "".join(f'<th scope="col">{escape(h)}</th>' for h in table.headers)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{escape(cell)}</td>" for cell in row) + "</tr>" for row in table.rows
+    )
+    return (
+        f'<div class="speed">{speed}</div><div class="scroll"><table class="reps">'
+        f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>"
+    )
+
+
+def _fmt(value: float | int | str | None) -> str:
     if value is None:
         return "not measured"
-    if isinstance(value, int):
+    if isinstance(value, int | str):
         return str(value)
     return f"{value:.2f}" if abs(value) < 10 else f"{value:.0f}"
 
@@ -193,39 +226,63 @@ def _footer(a: Assessment) -> str:
     )
 
 
-# --- plots ----------------------------------------------------------------------------------
+# --- plots ---------------------------------------------------------------------------------
+
+
+def _specs(findings: Findings | None, history: History | None) -> list[tuple[c.Spec, str]]:
+    """Each chart's spec with its caption, in reading order."""
+    charts: list[tuple[c.Spec, str]] = []
+    traces = findings.traces if findings is not None else None
+    if findings is not None and findings.reps:
+        charts.append((c.shaking_per_rep(findings), _BARS_CAPTION))
+    if findings is not None and traces is not None:
+        charts.append((c.shaking_over_time(traces, findings), _shaking_caption(findings)))
+    if findings is not None and traces is not None and traces.spectrum is not None:
+        charts.append((c.spectrum(traces, findings), _spectrum_caption(findings)))
+    if findings is not None and any(r.legs is not None for r in findings.reps):
+        charts.append((c.legs(findings), _LEGS_CAPTION))
+    if history is not None and history.sets:
+        charts.append((c.history(history.sets), _HISTORY_CAPTION))
+    return charts
 
 
 def _plots(findings: Findings | None, history: History | None) -> str:
-    figures = []
-    traces = findings.traces if findings is not None else None
-    if findings is not None and traces is not None:
-        figures.append(_figure(_acceleration(traces, findings), _acc_caption(findings)))
-    if findings is not None and findings.reps:
-        figures.append(_figure(_tremor_bars(findings), _BARS_CAPTION))
-    if findings is not None and traces is not None and traces.spectrum is not None:
-        figures.append(_figure(_spectrum(traces, findings), _spectrum_caption(findings)))
-    if findings is not None and any(r.legs is not None for r in findings.reps):
-        figures.append(_figure(_legs(findings), _LEGS_CAPTION))
-    if history is not None and history.sets:
-        from thrustlab.report.history_plot import history_svg
-
-        figures.append(_figure(history_svg(history.sets, title="Your history"), _HISTORY_CAPTION))
-    return "<section><h2>Plots</h2>" + "".join(figures) + "</section>" if figures else ""
-
-
-def _acc_caption(findings: Findings) -> str:
+    charts = _specs(findings, history)
+    if not charts:
+        return ""
+    figures = "".join(
+        f'<figure><div class="chart" id="{spec["id"]}" role="img" '
+        f'aria-label="{escape(spec["title"])}"></div><figcaption>{escape(caption)}</figcaption>'
+        "</figure>"
+        for spec, caption in charts
+    )
+    library, code = c.scripts()
     return (
-        "Top: how hard the thigh accelerates (movement and shaking). Bottom: the sustained "
-        f"shaking alone ({_band(findings.tremor_band_hz)}), as measured: the brief jolts where "
-        "the movement stops are left out. Blue areas are the reps; darker blue is the hold at "
-        "the top."
+        f"<section><h2>Plots</h2>{_HOW_TO_READ}{figures}</section>"
+        f'<script type="application/json" id="thrustlab-charts">'
+        f"{c.specs_json([spec for spec, _ in charts])}</script>"
+        f"<script>{library}</script><script>{code}</script>"
+    )
+
+
+_HOW_TO_READ = (
+    '<p class="meta">Drag across a chart to zoom in (into one rep, say); double-click to zoom '
+    "out. The line under each chart gives the values under your finger or pointer.</p>"
+)
+
+
+def _shaking_caption(findings: Findings) -> str:
+    return (
+        f"The sustained shaking ({_band(findings.tremor_band_hz)}) through the set, as "
+        "measured: the brief jolts where the movement stops are left out. Light blue areas are "
+        "the reps; the darker, numbered part is the hold at the top."
     )
 
 
 _BARS_CAPTION = (
-    "Shaking in each rep (bars), its trend (line), and the leg at rest before and after the "
-    "set (grey). Rising bars fit fatigue; high first bars that ease fit a short warm-up."
+    "Shaking in each rep (blue bars), its trend (red line), and the leg at rest before (pre) "
+    "and after (post) the set (grey). Rising bars fit fatigue; high first bars that ease fit "
+    "a short warm-up."
 )
 
 
@@ -239,157 +296,10 @@ def _spectrum_caption(findings: Findings) -> str:
 
 
 _LEGS_CAPTION = (
-    "Shaking per rep: blue the left leg, orange the right. The asymmetry index is positive "
-    "when the right leg shakes more; above 15 % is large."
+    "Shaking per rep: blue the left leg, orange the right. The asymmetry index compares the "
+    "legs' difference with their mean; above 15 % is large."
 )
-_HISTORY_CAPTION = "Load and shaking over your logged sessions."
-
-
-def _figure(svg: str, caption: str) -> str:
-    return f"<figure>{svg}<figcaption>{escape(caption)}</figcaption></figure>"
-
-
-def _rep_shading(frame: s.Frame, findings: Findings) -> list[str]:
-    y0, y1 = float(frame.y(frame.y_range[0])), float(frame.y(frame.y_range[1]))
-    parts = []
-    for rep in findings.reps:
-        x0, x1 = float(frame.x(rep.start_s)), float(frame.x(rep.end_s))
-        parts.append(s.rect(x0, y0, x1, y1, fill=REP_FILL, opacity=0.35, title=f"rep {rep.index}"))
-        l0, l1 = float(frame.x(rep.lockout_start_s)), float(frame.x(rep.lockout_end_s))
-        parts.append(s.rect(l0, y0, l1, y1, fill=REP_FILL, opacity=0.45))
-    return parts
-
-
-def _points(e: Envelope) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
-    """An envelope as a line through each bin's low and high."""
-    mids = e.start_s + (np.arange(len(e.low)) + 0.5) * e.bin_s
-    return np.repeat(mids, 2), np.column_stack([e.low, e.high]).ravel()
-
-
-def _acceleration(traces: Traces, findings: Findings) -> str:
-    t, dynamic = _points(traces.movement)
-    t_shake, shake = _points(traces.shaking)
-    x_range = (0.0, float(max(t[-1], findings.source.duration_s)))
-    limit = float(np.percentile(np.abs(dynamic), 99.5)) or 1.0
-    top = s.Frame(x_range, (-limit, limit), 220)
-    bottom = s.Frame(x_range, (0.0, float(np.percentile(shake, 99.5)) or 1.0), 200, top=220)
-    parts = _rep_shading(top, findings) + _rep_shading(bottom, findings)
-    parts += s.axes(top, x_label="time (s)", y_label="m/s²", title="Acceleration, gravity removed")
-    band = _band(findings.tremor_band_hz)
-    parts += s.axes(bottom, x_label="time (s)", y_label="m/s²", title=f"Sustained shaking, {band}")
-    for frame, times, values, colour in (
-        (top, t, dynamic, "#555"),
-        (bottom, t_shake, shake, TREMOR_COLOUR),
-    ):
-        parts.append(s.path(frame.x(times), frame.y(values), colour=colour, width=0.8))
-    return s.svg(420, parts, label="acceleration with the reps shaded")
-
-
-def _tremor_bars(findings: Findings) -> str:
-    reps = findings.reps
-    values = [r.tremor_rms_mps2 or 0.0 for r in reps]
-    pre, post = findings.set.baseline_tremor_rms_mps2, findings.set.post_set_tremor_rms_mps2
-    top = max([*values, pre or 0.0, post or 0.0, 1e-3]) * 1.15
-    n = len(reps)
-    frame = s.Frame((-1.0, n + 2.0), (0.0, top), 260)
-    parts = s.axes(
-        frame, x_label="rep", y_label="m/s²", title="Shaking per rep", x_ticks=s.rep_ticks(n)
-    )
-    parts.append(s.text(float(frame.x(0)), float(frame.y(0)) + 16, "rest", anchor="middle"))
-    parts.append(s.text(float(frame.x(n + 1)), float(frame.y(0)) + 16, "rest", anchor="middle"))
-    half = 0.35
-    slots = [(0, pre, "rest before", "#9e9e9e")]
-    slots += [(i + 1, v, f"rep {i + 1}", TREMOR_COLOUR) for i, v in enumerate(values)]
-    slots += [(n + 1, post, "rest after", "#9e9e9e")]
-    base = float(frame.y(0.0))
-    for x, value, name, colour in slots:
-        if value is None:
-            continue
-        parts.append(
-            s.rect(
-                float(frame.x(x - half)),
-                base,
-                float(frame.x(x + half)),
-                float(frame.y(value)),
-                fill=colour,
-                title=f"{name}: {value:.3f} m/s²",
-            )
-        )
-    if n >= 2:
-        slope, intercept = np.polyfit(np.arange(1, n + 1), values, 1)
-        ends = np.array([1.0, float(n)])
-        parts.append(
-            s.path(frame.x(ends), frame.y(intercept + slope * ends), colour="#c62828", width=2.0)
-        )
-    onset = findings.set.tremor_onset_rep
-    if onset is not None:
-        onset_x = float(frame.x(onset - 0.5))
-        parts.append(
-            f'<path d="M{onset_x:.1f},{frame.y(top):.1f} L{onset_x:.1f},{base:.1f}" '
-            'stroke="#c62828" stroke-dasharray="4 3"/>'
-        )
-        parts.append(s.text(onset_x + 3, float(frame.y(top)) + 12, "onset", colour="#c62828"))
-    return s.svg(260, parts, label="tremor per rep with trend")
-
-
-def _spectrum(traces: Traces, findings: Findings) -> str:
-    assert traces.spectrum is not None  # checked by the caller
-    freqs = np.asarray(traces.spectrum.freq_hz)
-    psd = np.maximum(np.asarray(traces.spectrum.psd), 1e-9)
-    lo = float(max(np.percentile(psd, 1), psd.max() * 1e-6))
-    frame = s.Frame(
-        (float(freqs[0]), float(freqs[-1])), (lo, float(psd.max()) * 2), 260, log_y=True
-    )
-    y0, y1 = float(frame.y(lo)), float(frame.y(float(psd.max()) * 2))
-    parts = []
-    for band, colour in (
-        (findings.fatigue_band_hz, FATIGUE_COLOUR),
-        (findings.tremor_band_hz, TREMOR_COLOUR),
-    ):
-        parts.append(
-            s.rect(
-                float(frame.x(band[0])), y0, float(frame.x(band[1])), y1, fill=colour, opacity=0.12
-            )
-        )
-    parts += s.axes(
-        frame, x_label="frequency (Hz)", y_label="(m/s²)²/Hz", title="Spectrum during the reps"
-    )
-    parts.append(s.path(frame.x(freqs), frame.y(psd), colour="#333", width=1.2))
-    peak = findings.set.tremor_peak_hz
-    if peak is not None:
-        x = float(frame.x(peak))
-        parts.append(
-            f'<path d="M{x:.1f},{y0:.1f} L{x:.1f},{y1:.1f}" stroke="#c62828" '
-            'stroke-dasharray="4 3"/>'
-        )
-        parts.append(s.text(x + 3, y1 + 12, f"peak {peak:.1f} Hz", colour="#c62828"))
-    return s.svg(260, parts, label="spectrum with the bands marked")
-
-
-def _legs(findings: Findings) -> str:
-    reps = [r for r in findings.reps if r.legs is not None]
-    pairs = [
-        (r.index, r.legs.left.tremor_rms_mps2 or 0.0, r.legs.right.tremor_rms_mps2 or 0.0)
-        for r in reps
-        if r.legs is not None
-    ]
-    top = max([max(a, b) for _, a, b in pairs] + [1e-3]) * 1.15
-    n = max(i for i, _, _ in pairs)
-    frame = s.Frame((0.0, n + 1.0), (0.0, top), 240)
-    asym = findings.set.asymmetry_index_pct
-    title = "Left vs right" + (f", asymmetry {asym:+.0f} %" if asym is not None else "")
-    parts = s.axes(frame, x_label="rep", y_label="m/s²", title=title, x_ticks=s.rep_ticks(n))
-    base = float(frame.y(0.0))
-    for index, left, right in pairs:
-        for offset, value, side in ((-0.36, left, "left"), (0.0, right, "right")):
-            parts.append(
-                s.rect(
-                    float(frame.x(index + offset)),
-                    base,
-                    float(frame.x(index + offset + 0.34)),
-                    float(frame.y(value)),
-                    fill=LEG_COLOURS[side],
-                    title=f"rep {index} {side}: {value:.3f} m/s²",
-                )
-            )
-    return s.svg(240, parts, label="left leg against right leg")
+_HISTORY_CAPTION = (
+    "Your logged sessions: the heaviest load of each day (blue line, left scale) and the "
+    "shaking (orange dots, right scale)."
+)

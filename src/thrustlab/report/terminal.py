@@ -1,8 +1,9 @@
-"""Terminal rendering of an Analysis: a per-rep table, a one-screen summary (rich), then the
-assessment."""
+"""Terminal rendering of an Analysis: the per-rep table with the set's velocity loss and
+slowdown, a one-screen summary (rich), then the assessment."""
 
 from __future__ import annotations
 
+from rich import box
 from rich.console import Group
 from rich.table import Table
 from rich.text import Text
@@ -10,6 +11,7 @@ from rich.text import Text
 from thrustlab.analysis import Analysis
 from thrustlab.findings import Findings
 from thrustlab.report.assessment_view import assessment_view
+from thrustlab.report.rep_table import asymmetry_words, rep_table
 
 SEVERITY_STYLE = {"info": "dim", "warning": "yellow", "error": "bold red"}
 
@@ -20,46 +22,18 @@ def _num(value: float | int | None, digits: int = 2) -> str:
     return f"{value:.{digits}f}" if isinstance(value, float) else str(value)
 
 
-def rep_table(findings: Findings, /) -> Table:
-    """One row per rep: timing, range of motion and shaking."""
-    table = Table(title="Reps", title_justify="left", header_style="bold")
-    two_legs = any(rep.legs is not None for rep in findings.reps)
-    for name in (
-        "#",
-        "start s",
-        "up s",
-        "hold s",
-        "down s",
-        "ROM deg",
-        "tremor m/s2",
-        "peak Hz",
-        f"{findings.fatigue_band_hz[0]:g}-{findings.fatigue_band_hz[1]:g} Hz m/s2",
-    ):
-        table.add_column(name, justify="right")
-    if two_legs:
-        table.add_column("left m/s2", justify="right")
-        table.add_column("right m/s2", justify="right")
-    for rep in findings.reps:
-        row = [
-            str(rep.index),
-            _num(rep.start_s, 1),
-            _num(rep.concentric_s),
-            _num(rep.lockout_s),
-            _num(rep.eccentric_s),
-            _num(rep.rom_deg, 0),
-            _num(rep.tremor_rms_mps2, 3),
-            _num(rep.tremor_peak_hz, 1),
-            _num(rep.fatigue_band_rms_mps2, 3),
-        ]
-        if two_legs:
-            legs = rep.legs
-            row += (
-                [_num(legs.left.tremor_rms_mps2, 3), _num(legs.right.tremor_rms_mps2, 3)]
-                if legs
-                else ["-", "-"]
-            )
-        table.add_row(*row)
-    return table
+def rep_table_view(findings: Findings, /) -> Table:
+    """One row per rep (``report.rep_table``), the set's velocity loss and slowdown under it."""
+    table = rep_table(findings)
+    view = Table(title="Reps", title_justify="left", header_style="bold", box=box.SIMPLE_HEAD)
+    for i, header in enumerate(table.headers):  # wrapped between words, never cut in one
+        width = max([*map(len, header.split()), *(len(row[i]) for row in table.rows)])
+        view.add_column(header, justify="right", min_width=width, max_width=width)
+    for row in table.rows:
+        view.add_row(*row)
+    view.caption = "\n".join(f"{label} {text}" for label, text in table.speed)
+    view.caption_justify = "left"
+    return view
 
 
 def _figure_rows(findings: Findings) -> list[tuple[str, str]]:
@@ -88,24 +62,11 @@ def _figure_rows(findings: Findings) -> list[tuple[str, str]]:
             f"before the set {_measured(s.baseline_tremor_rms_mps2, 3, 'm/s2')}, "
             f"after it {_measured(s.post_set_tremor_rms_mps2, 3, 'm/s2')}",
         ),
-        (
-            "Slowdown ",
-            f"{_slowdown(s.concentric_slowdown_pct)}; velocity loss "
-            f"{_measured(s.velocity_loss_pct, 0, '%')}",
-        ),
     ]
 
 
 def _measured(value: float | None, digits: int, unit: str) -> str:
     return "not measured" if value is None else f"{value:.{digits}f} {unit}"
-
-
-def _slowdown(pct: float | None) -> str:
-    if pct is None:
-        return "slowdown not measured"
-    if pct <= 0:
-        return "no slowdown on the way up"
-    return f"the way up {pct:.0f} % slower by the end of the set"
 
 
 def summary(findings: Findings, /) -> Group:
@@ -126,8 +87,8 @@ def summary(findings: Findings, /) -> Group:
         rows.append(
             (
                 "Legs ",
-                f"left {_num(left, 3)}, right {_num(right, 3)} m/s2; asymmetry "
-                f"{_num(s.asymmetry_index_pct, 0)} % (positive: right shakes more)",
+                f"left {_num(left, 3)}, right {_num(right, 3)} m/s2; asymmetry index "
+                f"{asymmetry_words(s.asymmetry_index_pct)}",
             )
         )
     lines = [Text.assemble((label, "bold"), text) for label, text in rows]
@@ -147,4 +108,4 @@ def findings_view(findings: Findings, /) -> Group:
     """The per-rep table, then the summary."""
     if not findings.reps:
         return summary(findings)
-    return Group(rep_table(findings), summary(findings))
+    return Group(rep_table_view(findings), summary(findings))

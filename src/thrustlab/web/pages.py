@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import cache
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile
 
 from thrustlab.explanation.questions import GROUPS, QUESTIONS
-from thrustlab.log import EXERCISES
+from thrustlab.log import EXERCISES, lifter_weight_unit, session_scope
 from thrustlab.web.accounts import (
     athletes_of,
     authenticate,
@@ -49,6 +51,16 @@ from thrustlab.web.views import athlete_flags, history_svgs, jobs_of, shown_verd
 
 router = APIRouter(include_in_schema=False)
 REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'"
+"""The report runs only its own two scripts (the chart library and its charts), by hash."""
+
+
+@cache
+def report_csp() -> str:
+    from thrustlab.report.charts import script_hashes
+
+    return f"{REPORT_CSP}; script-src {' '.join(script_hashes())}"
+
+
 Text = Annotated[str, Form(max_length=200)]
 OptText = Annotated[str, Form(max_length=200)]
 Csrf = Annotated[str, Form(max_length=100)]
@@ -156,8 +168,10 @@ def logout(
 
 
 @router.get("/upload")
-def upload_page(request: Request, user: PageUser) -> HTMLResponse:
-    return _upload_form(request, user, today=dt.date.today().isoformat())
+def upload_page(request: Request, user: PageUser, session: ReadDB) -> HTMLResponse:
+    unit = lifter_weight_unit(session, user.lifter_name)  # remembered from their last sets
+    form = {"weight_unit": unit} if unit else None
+    return _upload_form(request, user, today=dt.date.today().isoformat(), form=form)
 
 
 def _upload_form(
@@ -182,6 +196,11 @@ async def upload(request: Request, user: PageUser) -> Response:
 async def _upload(request: Request, user: User, form: Any) -> Response:
     check_csrf(request, _text(form.get("csrf_token")))
     fields = {q.key: _text(form.get(q.key)) for q in QUESTIONS}
+    if not fields["weight_unit"]:  # a load without a unit is in the lifter's remembered one
+        from starlette.concurrency import run_in_threadpool
+
+        unit = await run_in_threadpool(_remembered_unit, engine_of(request), user.lifter_name)
+        fields["weight_unit"] = unit or ""
     files = {k: v if isinstance(v, UploadFile) else None for k in ("file", "left", "right")
              for v in [form.get(k)]}  # fmt: skip
     exercise = _text(form.get("exercise")) or "barbell_hip_thrust"
@@ -212,6 +231,11 @@ async def _upload(request: Request, user: User, form: Any) -> Response:
     return _redirect(f"/analyses/{job_id}")
 
 
+def _remembered_unit(engine: Engine, lifter: str, /) -> str | None:
+    with session_scope(engine) as session:
+        return lifter_weight_unit(session, lifter)
+
+
 def _text(value: Any) -> str:
     return value.strip()[:200] if isinstance(value, str) else ""
 
@@ -230,7 +254,7 @@ def report(job_id: str, user: PageUser, session: ReadDB) -> HTMLResponse:
     job = visible_job(session, user, job_id)
     if job.report_html is None:
         raise HTTPException(404, "the report is not ready yet")
-    return HTMLResponse(job.report_html, headers={"Content-Security-Policy": REPORT_CSP})
+    return HTMLResponse(job.report_html, headers={"Content-Security-Policy": report_csp()})
 
 
 @router.get("/history")

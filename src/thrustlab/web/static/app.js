@@ -21,3 +21,25 @@
   }
   window.setTimeout(poll, 1000);
 })();
+
+// The report is part of the page: its frame grows to the report's own height (same origin),
+// and follows it when the width changes (a phone turned, a window resized).
+(function () {
+  "use strict";
+  var frame = document.querySelector("iframe.report");
+  if (!frame) return;
+  function fit() {
+    // the report's own height (its html box), not the frame's: it may shrink as well as grow
+    var doc = frame.contentDocument;
+    if (doc && doc.documentElement) {
+      frame.style.height = Math.ceil(doc.documentElement.getBoundingClientRect().height) + "px";
+    }
+  }
+  frame.addEventListener("load", function () {
+    fit();
+    var doc = frame.contentDocument;
+    if (doc && doc.body && window.ResizeObserver) new ResizeObserver(fit).observe(doc.body);
+  });
+  window.addEventListener("resize", fit);
+  fit();
+})();

@@ -1,0 +1,156 @@
+// thrustlab report charts: draws each chart described in the JSON block #thrustlab-charts
+// with uPlot (vendored beside this file, inlined into the report). Drag across a chart to
+// zoom into a rep, double-click to zoom out; the legend shows the values under the pointer.
+(function () {
+  "use strict";
+  var data = document.getElementById("thrustlab-charts");
+  if (!data || !window.uPlot) return;
+  var specs = JSON.parse(data.textContent);
+  var FONT = "13px system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif";
+
+  function shadeHook(spec) {
+    // rep areas (darker at the hold) and frequency bands, drawn under the series
+    return function (u) {
+      var ctx = u.ctx, top = u.bbox.top, height = u.bbox.height;
+      ctx.save();
+      (spec.areas || []).forEach(function (a) {
+        var x0 = u.valToPos(a.from, "x", true), x1 = u.valToPos(a.to, "x", true);
+        ctx.fillStyle = a.colour;
+        ctx.fillRect(x0, top, Math.max(x1 - x0, 1), height);
+        if (a.label) {
+          ctx.fillStyle = "#333";
+          ctx.font = FONT.replace("13px", Math.round(12 * devicePixelRatio) + "px");
+          ctx.textAlign = "center";
+          ctx.fillText(a.label, (x0 + x1) / 2, top + 14 * devicePixelRatio);
+        }
+      });
+      (spec.marks || []).forEach(function (m) {
+        var x = u.valToPos(m.x, "x", true);
+        ctx.strokeStyle = "#c62828";
+        ctx.setLineDash([5 * devicePixelRatio, 4 * devicePixelRatio]);
+        ctx.lineWidth = 1.5 * devicePixelRatio;
+        ctx.beginPath();
+        ctx.moveTo(x, top);
+        ctx.lineTo(x, top + height);
+        ctx.stroke();
+        ctx.setLineDash([]);
+        ctx.fillStyle = "#c62828";
+        ctx.font = FONT.replace("13px", Math.round(12 * devicePixelRatio) + "px");
+        var right = x > u.bbox.left + u.bbox.width * 0.6;  // the label on the roomier side
+        ctx.textAlign = right ? "right" : "left";
+        ctx.fillText(m.label, x + (right ? -5 : 5) * devicePixelRatio, top + 14 * devicePixelRatio);
+      });
+      ctx.restore();
+    };
+  }
+
+  function seriesOf(s, barCount) {
+    var out = {
+      label: s.label,
+      stroke: s.colour,
+      width: s.kind === "points" ? 0 : 2,
+      scale: s.scale || "y",
+      value: function (u, v) {
+        return v == null ? "–" : v.toFixed(s.digits == null ? 3 : s.digits) + (s.unit ? " " + s.unit : "");
+      },
+      spanGaps: !!s.span_gaps
+    };
+    if (s.kind === "bars") {
+      out.fill = s.colour;
+      out.width = 0;
+      out.paths = uPlot.paths.bars({ size: [barCount > 1 ? 0.42 : 0.7, 60], align: s.align || 0 });
+      out.points = { show: false };
+    } else if (s.kind === "band") {
+      out.fill = s.fill;
+      out.width = 1;
+      out.points = { show: false };
+    } else if (s.kind === "points") {
+      out.paths = function () { return null; };
+      out.points = { show: true, size: 9, fill: s.colour, stroke: s.colour };
+    } else {
+      out.points = { show: false };
+    }
+    return out;
+  }
+
+  function xValue(spec) {
+    return function (u, v) {
+      if (v == null) return "–";
+      if (spec.x_kind === "date") return new Date(v * 1000).toISOString().slice(0, 10);
+      if (spec.x_names) return spec.x_names[Math.round(v)] || "";
+      return v.toFixed(spec.x_digits == null ? 1 : spec.x_digits) + " " + spec.x_unit;
+    };
+  }
+
+  function optionsFor(spec, width) {
+    var bars = spec.series.filter(function (s) { return s.kind === "bars"; }).length;
+    var axis = { font: FONT, stroke: "#444", grid: { stroke: "#eee" }, ticks: { stroke: "#ccc" } };
+    var xAxis = Object.assign({}, axis, { label: spec.x_label, labelFont: FONT, labelSize: 22 });
+    if (spec.x_names) {
+      var tickNames = spec.x_tick_names || spec.x_names;
+      xAxis.values = function (u, ticks) {
+        return ticks.map(function (t) { return Number.isInteger(t) ? (tickNames[t] || "") : ""; });
+      };
+      xAxis.splits = function () { return spec.x_ticks; };
+    }
+    if (spec.x_kind === "date") {
+      xAxis.values = function (u, ticks) {
+        return ticks.map(function (t) { return new Date(t * 1000).toISOString().slice(5, 10); });
+      };
+    }
+    var yAxis = Object.assign({}, axis, { label: spec.y_label, labelFont: FONT, labelSize: 20, size: 56 });
+    if (spec.log_y) {
+      yAxis.splits = function (u) {  // one line per power of ten
+        var lo = u.scales.y.min, hi = u.scales.y.max, out = [];
+        for (var e = Math.ceil(Math.log10(lo)); e <= Math.floor(Math.log10(hi)); e++) out.push(Math.pow(10, e));
+        return out;
+      };
+      yAxis.values = function (u, ticks) {
+        return ticks.map(function (t) {
+          if (t == null) return "";
+          return t >= 0.01 && t < 1000 ? String(+t.toPrecision(2)) : t.toExponential(0);
+        });
+      };
+    }
+    var axes = [xAxis, yAxis];
+    var scales = {
+      x: { time: false, range: spec.x_range ? function () { return spec.x_range; } : undefined },
+      y: spec.log_y ? { distr: 3 } : { range: spec.y_range ? function (u, lo, hi) {
+        return [spec.y_range[0], spec.y_range[1] == null ? hi : spec.y_range[1]];
+      } : undefined }
+    };
+    if (spec.y2_label) {
+      axes.push(Object.assign({}, axis, { scale: "y2", side: 1, label: spec.y2_label, labelFont: FONT,
+        labelSize: 20, size: 56, grid: { show: false } }));
+      scales.y2 = { range: function (u, lo, hi) { return [0, hi * 1.1 || 1]; } };
+    }
+    return {
+      width: width,
+      height: spec.height || 260,
+      title: spec.title,
+      scales: scales,
+      axes: axes,
+      series: [{ label: spec.x_label, value: xValue(spec) }].concat(
+        spec.series.map(function (s) { return seriesOf(s, bars); })),
+      cursor: { drag: { x: !spec.x_names, y: false }, points: { size: 8 } },
+      legend: { live: true },
+      hooks: { drawClear: [shadeHook(spec)] }
+    };
+  }
+
+  specs.forEach(function (spec) {
+    var box = document.getElementById(spec.id);
+    if (!box) return;
+    var columns = [spec.x].concat(spec.series.map(function (s) { return s.values; }));
+    var chart = new uPlot(optionsFor(spec, box.clientWidth || 360), columns, box);
+    var last = box.clientWidth;
+    if (window.ResizeObserver) {
+      new ResizeObserver(function () {
+        if (box.clientWidth && box.clientWidth !== last) {
+          last = box.clientWidth;
+          chart.setSize({ width: last, height: spec.height || 260 });
+        }
+      }).observe(box);
+    }
+  });
+})();
