@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import urllib.error
@@ -55,7 +56,6 @@ def test_live_prints_reps_and_saves_the_set(tmp_path: Path) -> None:
     assert list(tmp_path.glob("live-*.html"))
     offline = process([export], plots=False).findings
     assert offline is not None
-    printed = [line.split()[0] for line in out.splitlines() if line.startswith("  ") and
-               line.split()[0].isdigit()]  # fmt: skip
-    assert sorted({int(i) for i in printed}) == [r.index for r in offline.reps]
+    rows = re.findall(r"^ +(\d+) +\d+\.\d\d +\d+\.\d\d +\d+\.\d\d +", out, flags=re.M)
+    assert sorted({int(i) for i in rows}) == [r.index for r in offline.reps]
     assert "Set ended." in out and "Report: " in out
