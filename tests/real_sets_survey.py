@@ -69,13 +69,14 @@ def _tally(row: Row, findings: Findings, truth: SetTruth, calm: bool) -> None:
             row.post_over_set.append(post / whole)
 
 
-def survey(seeds: int) -> list[Row]:
+def survey(seeds: int, *, first: int = 0) -> list[Row]:
+    """The rows over seeds ``first`` to ``first + seeds - 1``."""
     rows = []
     modes = [(name, AnalysisConfig()) for name in SITUATIONS]
     modes += [(name, AnalysisConfig(mode="cyclic")) for name in CYCLIC_ROWS]
     for name, config in modes:
         row = Row(name if config.mode == "hip_thrust" else f"cyclic: {name}")
-        for seed in range(seeds):
+        for seed in range(first, first + seeds):
             spec = situation(name, seed=seed)
             if config.mode == "cyclic" and name == "lead_in":  # a set with no set-up shuffles
                 spec = replace(spec, setup_s=0.0, after_set="sit_up", dismount_s=0.5)

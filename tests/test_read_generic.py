@@ -138,8 +138,12 @@ def test_headerless_guess_says_so(tmp_path: Path) -> None:
 
 
 def test_headerless_without_a_known_layout_asks_for_columns(tmp_path: Path) -> None:
-    with pytest.raises(ReadError, match=r"ReadOptions\(columns"):
+    with pytest.raises(ReadError, match="no header row and 8 columns") as info:
         read(write(tmp_path, "1,2,3,4,5,6,7,8\n2,2,3,4,5,6,7,8\n"))
+    assert "ReadOptions" not in str(info.value)
+    assert str(info.value).endswith("pass --columns time,ax,ay,az,gx,gy,gz,_")
+    assert "header row naming its columns" in info.value.worded("web")
+    assert "--columns" not in info.value.worded("web")
 
 
 def test_columns_given_for_a_file_with_a_header_skip_it(tmp_path: Path) -> None:
@@ -152,7 +156,7 @@ def test_rate_for_a_file_without_time(tmp_path: Path) -> None:
     text = "ax,ay,az\n" + "".join(f"{i},0,1\n" for i in range(10))
     rec = read(write(tmp_path, text), options=ReadOptions(rate_hz=50))
     np.testing.assert_allclose(rec.t_s, np.arange(10) / 50)
-    with pytest.raises(ReadError, match="rate_hz"):
+    with pytest.raises(ReadError, match=r"no time column.*pass --rate-hz"):
         read(write(tmp_path, text))
 
 
@@ -188,7 +192,7 @@ def test_repairs_are_quality_entries(tmp_path: Path) -> None:
         "0.06,0,0\n"  # too few fields
         "0.07,0,0,1\n"
     )
-    rec = read(write(tmp_path, text))
+    rec = read(write(tmp_path, text), options=ReadOptions(acc_unit="mps2"))  # 1 would be g
     np.testing.assert_allclose(rec.t_s, [0, 0.01, 0.02, 0.07])
     np.testing.assert_allclose(rec.acc_mps2[1], [0, 0, 1])  # the first of the repeats
     flags = {f.code: f.message for f in rec.quality}
@@ -217,10 +221,12 @@ def test_gravity_free_columns(tmp_path: Path) -> None:
     assert not read(write(tmp_path, text)).gravity_included
 
 
-def test_acc_in_g_without_saying_gets_a_hint(tmp_path: Path) -> None:
+def test_acc_at_rest_near_1_without_a_unit_is_read_in_g_and_says_so(tmp_path: Path) -> None:
     rows = "".join(f"{i / 100},0,0,1.0\n" for i in range(5))
     rec = read(write(tmp_path, "time,ax,ay,az\n" + rows))
-    assert "acc_unit_maybe_g" in codes(rec)
+    np.testing.assert_allclose(rec.acc_mps2[:, 2], G_MPS2)
+    assert rec.gravity_included
+    assert "unit_assumed" in codes(rec)
 
 
 def test_missing_accelerometer_columns(tmp_path: Path) -> None:

@@ -55,13 +55,13 @@ def write_zip(path: Path, members: dict[str, bytes]) -> Path:
         (b"time,ax,ay,az\n0,1,2,3\n", "1 usable sample rows"),
         (b"time,ax,ay,az\nnan,1,2,3\n1,inf,2,3\n", "0 usable"),
         (b"time ax ay az\n0 1 2 3\n1 1 2 3\n", "accelerometer"),
-        (b"a" * (200 * 1024), "first line longer"),
+        (b"a" * (200 * 1024), "no header line in its first 64 KiB"),
         (b"[1, 2, 3]", "not a Sensor Logger"),
         (b'[{"sensor": "Accelerometer", "time": "1"', "not valid JSON"),
         (b"[" * 50_000 + b'"sensor"', "not valid JSON"),
         (b'{"sensor": "Accelerometer"}', "not a Sensor Logger JSON"),
         (b"time,ax,ay,az\n5,0,0,1\n5,0,0,1\n5,0,0,1\n", "never increases"),
-        (b"\rime,ax,ay,az\n0,1,2,3\n1,1,2,3\n", "no header row"),  # a flipped byte
+        (b"\rime,ax,ay,az\n0,1,2,3\n1,1,2,3\n", "no time column"),  # a flipped byte
     ],
 )
 def test_bad_files(tmp_path: Path, content: bytes, match: str) -> None:

@@ -13,7 +13,7 @@ from thrustlab.config import AnalysisConfig
 from thrustlab.findings import Findings
 from thrustlab.measurement import analyse
 from thrustlab.recording import Recording
-from thrustlab.simulate import SetTruth, SimulationSpec, simulate_set, situation
+from thrustlab.simulate import SetTruth, SimulationSpec, Situation, simulate_set, situation
 
 HIP_THRUST = AnalysisConfig()
 CYCLIC = AnalysisConfig(mode="cyclic")
@@ -155,6 +155,42 @@ def test_set_up_squats_do_not_hide_the_set_beyond_the_survey_seeds() -> None:
         assert findings.set.rep_count == truth.n_reps, seed
 
 
+def exact_over(name: Situation, seeds: range, config: AnalysisConfig) -> int:
+    """How many of ``seeds``' sets of situation ``name`` count exact (one sensor)."""
+    exact = 0
+    for seed in seeds:
+        spec = situation(name, seed=seed)
+        if config.mode == "cyclic" and name == "lead_in":  # as in the survey
+            spec = replace(spec, setup_s=0.0, after_set="sit_up", dismount_s=0.5)
+        findings, truth = run(spec, config)
+        exact += findings.set.rep_count == truth.n_reps
+    return exact
+
+
+def test_cyclic_mode_counts_the_reps_not_the_rests_around_them() -> None:
+    """Seeds beyond the survey's: a set with a still lead-in, the feet pulled in, and
+    sitting up after it. Its acceleration passes the bottom once more than the top (the
+    rests before, between and after the reps): ``cyclic._rests`` counts the tops then.
+    Measured 31 of 36 (before: 23); the misses are sets of one or two reps (cyclic mode
+    counts three cycles or more) and sets whose sitting up comes at the reps' pace."""
+    assert exact_over("lead_in", range(24, 60), CYCLIC) >= 30
+
+
+def test_cyclic_mode_counts_no_cycles_for_a_phone_turned_in_the_hand() -> None:
+    """Seeds beyond the survey's: a hand's turns may come at a steady pace but are not
+    alike in all three axes (``cyclic.MIN_LIKENESS``). Measured 34 of 36 (before: 24)."""
+    assert exact_over("handling", range(24, 60), CYCLIC) >= 33
+
+
+def test_acceleration_alone_gives_the_reps_beyond_the_survey_seeds() -> None:
+    """Without gravity or a gyroscope the angle is integrated twice from the acceleration:
+    a gap is bridged from the mean level either side (not from a jolt's peak at its edge)
+    and what drift is left goes with ``acceleration_drift_hz``. Measured 31 of 36 (before:
+    26); the misses are long sets at 50-60 Hz whose jolts still add speed, and two-rep
+    sets."""
+    assert exact_over("no_gravity_no_gyro", range(24, 60), HIP_THRUST) >= 30
+
+
 def test_the_survey_of_real_life_sets_meets_its_targets() -> None:
     rows = {row.name: row for row in survey(24)}
     assert sum(row.sets for row in rows.values()) >= 300
@@ -175,14 +211,22 @@ def test_the_survey_of_real_life_sets_meets_its_targets() -> None:
     ):
         assert rows[name].exact_pct >= 98, name
     assert rows["partial_last"].partial_flagged == rows["partial_last"].partial_true
-    # Measured short of the 98 % target (README, "Realistic sets"); these hold the gains:
-    # a slipping phone and all at once miss on about one set in twelve (a slip that splits
-    # a rep, or upsets the only rep), handling on one in 24 (gravity alone: a hand's two
-    # turns near one great circle); acceleration alone and cyclic mode around a set do
-    # worse.
-    for name in ("slip", "mixed"):
-        assert rows[name].exact_pct >= 90, name
-    assert rows["handling"].exact_pct >= 95
-    assert rows["no_gravity_no_gyro"].exact_pct >= 50
+    # Measured short of the 98 % target (README, "Realistic sets"); each gate is the
+    # measured level less one set of 24 (4.2 %), so that one more miss on another machine's
+    # rounding fails loudly only when the rules got worse: a slipping phone and all at once
+    # miss on two sets in 24 (a slip that splits the first rep, or upsets a set of one or
+    # two), handling on one (gravity alone: a hand's two turns near one great circle),
+    # acceleration alone on two, the cyclic mode on a handled phone on three and around a
+    # set on four (sets of one or two reps, which it cannot count, among them).
+    measured = {
+        "slip": 92,
+        "mixed": 92,
+        "handling": 96,
+        "no_gravity_no_gyro": 92,
+        "cyclic: handling": 88,
+        "cyclic: lead_in": 83,
+    }
+    for name, pct in measured.items():
+        assert rows[name].exact_pct >= pct - 4.2, name
     overall = sum(r.exact for r in rows.values()) / sum(r.sets for r in rows.values())
-    assert overall >= 0.92
+    assert overall >= 0.96  # measured 96.4 %

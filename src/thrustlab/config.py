@@ -59,6 +59,13 @@ class AnalysisConfig:
     """...and is integrated with its speed reset to zero wherever the thigh's smoothed
     acceleration stays under 0.03 m/s2 (a rep's turning reaches 0.1-1 m/s2, a phone's
     noise at those frequencies under 0.01 m/s2)."""
+    acceleration_drift_hz: float = 0.03
+    """...and what is left of its integration error (a jolt sampled at 50 Hz, a gap in
+    the samples, each adds a little speed the resets do not catch) is taken out as the
+    angle's Gaussian smoothing of 0.03 Hz (about 5 s wide): reps at 0.1-0.6 Hz keep over
+    99 % of their size, a level that drifts by a rep's range over a minute goes. Seeds
+    60-139 of the simulator's no-gravity sets: 20 of 80 miscounted without it, 10 with
+    0.025-0.035 Hz, 32 of 60 at 0.06 Hz (reps start to shrink)."""
     max_off_plane_deg: float = 10.0
     """A thigh turns about one axis, so gravity, seen from a phone strapped to it, stays on
     one circle; where it strays from one circle by more than 10 degrees the phone is turned in

@@ -61,10 +61,18 @@ def analyze(
         float | None, typer.Option(help="Sampling rate of a CSV without time.", show_default=False)
     ] = None,
     acc_unit: Annotated[
-        str | None, typer.Option(help="CSV acceleration unit: mps2 or g.", show_default=False)
+        str | None,
+        typer.Option(
+            help="Acceleration unit of any format: mps2 or g (overrides the file).",
+            show_default=False,
+        ),
     ] = None,
     gyro_unit: Annotated[
-        str | None, typer.Option(help="CSV gyroscope unit: rads or degs.", show_default=False)
+        str | None,
+        typer.Option(
+            help="Gyroscope unit of any format: rads or degs (overrides the file).",
+            show_default=False,
+        ),
     ] = None,
     mode: Annotated[
         str, typer.Option(help="hip_thrust, or cyclic for any repeated movement.")

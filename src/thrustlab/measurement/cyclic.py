@@ -9,6 +9,7 @@ median kept. A cycle runs from the trough before its peak to the trough after.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from itertools import pairwise
 
 import numpy as np
@@ -39,14 +40,22 @@ MAX_IRREGULARITY = 0.3
 rhythm, handling a phone has none."""
 MIN_CYCLES = 3
 """Cyclic mode counts a repeated movement: three cycles or more."""
+MIN_LIKENESS = 0.75
+"""...whose cycles are alike in all three axes: the median cycle's correlation with the
+typical one (each cycle's (N, 3) movement resampled to ``LIKENESS_POINTS`` and
+normalised) is 0.75 or more. Real wrist series (SPAR) reach 0.80-0.98; a phone picked up
+and turned about one axis and another in the hand, whose turns may still come at a
+steady pace, 0.15-0.86 (two thirds of them under 0.75)."""
+LIKENESS_POINTS = 32
+"""Cycles are compared at 32 points each."""
 
 
 def movement_signal(
     columns: tuple[FloatArray | None, ...], /, *, rate_hz: float
-) -> tuple[FloatArray, int]:
-    """The most periodic first principal component among the (N, 3) ``columns`` given, and
-    the position of the column it came from."""
-    best: tuple[float, FloatArray, int] | None = None
+) -> tuple[FloatArray, FloatArray, int]:
+    """The most periodic first principal component among the (N, 3) ``columns`` given, the
+    low-passed column it came from (its offset removed), and that column's position."""
+    best: tuple[float, FloatArray, FloatArray, int] | None = None
     for k, values in enumerate(columns):
         if values is None:
             continue
@@ -56,10 +65,10 @@ def movement_signal(
         component = np.asarray(slow @ vt[0])
         score = _periodicity(component, rate_hz)
         if best is None or score > best[0]:
-            best = (score, component, k)
+            best = (score, component, slow, k)
     if best is None:
         raise ValueError("no movement signal given")
-    return best[1], best[2]
+    return best[1], best[2], best[3]
 
 
 def _dominant(x: FloatArray, rate_hz: float) -> tuple[FloatArray, FloatArray, float]:
@@ -133,6 +142,38 @@ def _regular_run(x: FloatArray, peaks: list[int]) -> list[int]:
     return longest
 
 
+def _rests(outer: list[int], inner: list[int], size: int) -> bool:
+    """The ``outer`` peaks are the rests before, between and after the ``inner`` ones (the
+    excursions): ``inner`` has one peak fewer, each between two consecutive ``outer``
+    ones, and the recording goes on for a cycle or more past the first and the last
+    ``outer`` peak with no other (the movement stopped there: a set that starts and ends at
+    rest at one extreme passes it once more than the other). A recording cut to the
+    movement (its first and last peaks within a cycle of its ends) is read as it comes."""
+    if len(inner) < MIN_CYCLES or len(outer) != len(inner) + 1:
+        return False
+    period = float(np.median(np.diff(outer)))
+    alternate = all(a < p < b for p, (a, b) in zip(inner, pairwise(outer), strict=False))
+    return alternate and outer[0] >= period and size - 1 - outer[-1] >= period
+
+
+def _likeness(axes: FloatArray, spans: Iterable[tuple[int, int]]) -> float:
+    """The median correlation of each span's movement (``axes`` (N, 3) from ``lo`` to
+    ``hi``, resampled to ``LIKENESS_POINTS``, offset removed, unit length) with the typical
+    cycle (their median, normalised)."""
+    shapes = []
+    for lo, hi in spans:
+        segment = axes[lo : hi + 1]
+        at = np.linspace(0.0, segment.shape[0] - 1.0, LIKENESS_POINTS)
+        points = np.arange(segment.shape[0], dtype=float)
+        shape = np.column_stack([np.interp(at, points, column) for column in segment.T])
+        shape = (shape - shape.mean(axis=0)).ravel()
+        shapes.append(shape / max(float(np.linalg.norm(shape)), 1e-12))
+    matrix = np.array(shapes)
+    typical = np.median(matrix, axis=0)
+    typical /= max(float(np.linalg.norm(typical)), 1e-12)
+    return float(np.median(matrix @ typical))
+
+
 def _irregularity(peaks: list[int]) -> float:
     gaps = np.diff(peaks)
     return float(np.std(gaps) / np.mean(gaps)) if gaps.size > 1 else 0.0
@@ -147,19 +188,21 @@ def find_cycles(
     angle_rate_hz: float,
     min_swing: float,
     config: AnalysisConfig,
+    axes: FloatArray | None = None,
 ) -> tuple[RepTiming, ...]:
     """The cycles of movement signal ``x``: the peaks of whichever sign of ``x`` comes more
-    regularly, each standing out by ``min_swing`` (in ``x``'s units) at least, so that a
+    regularly (or of the other sign, where those are the rests around its excursions:
+    ``_rests``), each standing out by ``min_swing`` (in ``x``'s units) at least, so that a
     still phone's noise holds none. A cycle spans half the typical spacing either side of
-    its peak (a still lead-in or tail is not part of it). ROM is the range of ``angle_deg``
-    (at ``angle_rate_hz``) over each cycle; with an angle, a cycle needs ``min_rom_deg``."""
+    its peak (a still lead-in or tail is not part of it). With ``axes`` (the (N, 3) movement
+    ``x`` was drawn from), the cycles must be alike in all three (``MIN_LIKENESS``). ROM is
+    the range of ``angle_deg`` (at ``angle_rate_hz``) over each cycle."""
     centred = np.asarray(x - np.median(x), dtype=np.float64)
     _, _, f0 = _dominant(centred, rate_hz)
-    peaks = min(
-        (_peaks(centred * float(sign), rate_hz, 1.0 / f0, min_swing) for sign in (1, -1)),
-        key=_irregularity,
-    )
-    peaks = _regular_run(centred if _sign_of(centred, peaks) > 0 else -centred, peaks)
+    found = [_peaks(centred * sign, rate_hz, 1.0 / f0, min_swing) for sign in (1.0, -1.0)]
+    found.sort(key=_irregularity)
+    runs = [_regular_run(centred if _sign_of(centred, p) > 0 else -centred, p) for p in found]
+    peaks = runs[1] if _rests(runs[0], runs[1], x.size) else runs[0]
     half = (
         round(float(np.median(np.diff(peaks))) / 2) if len(peaks) > 1 else round(rate_hz / f0 / 2)
     )
@@ -168,6 +211,8 @@ def find_cycles(
         *((a + b) // 2 for a, b in pairwise(peaks)),
         min(x.size - 1, peaks[-1] + half) if peaks else 0,
     ]
+    if axes is not None and peaks and _likeness(axes, pairwise(bounds)) < MIN_LIKENESS:
+        return ()
     reps = []
     for k, peak in enumerate(peaks):
         lo, hi = bounds[k], bounds[k + 1]

@@ -90,9 +90,12 @@ def analyse_leg(recording: Recording, /, *, config: AnalysisConfig) -> LegResult
     if not uniform.gravity_included and uniform.gyro_rads is None:
         flags.append(_FROM_ACCELERATION)
     turning = phone_turning(uniform, config, slow_gravity=gravity)
-    movement, min_swing = None, 0.0
+    movement = movement_axes = None
+    min_swing = 0.0
     if config.mode == "cyclic":
-        movement, source = movement_signal((uniform.gyro_rads, uniform.acc_mps2), rate_hz=rate)
+        movement, movement_axes, source = movement_signal(
+            (uniform.gyro_rads, uniform.acc_mps2), rate_hz=rate
+        )
         min_swing = (config.min_cycle_swing_rads, config.min_cycle_swing_mps2)[source]
     motion = Motion(
         angle_deg=angle,
@@ -100,6 +103,7 @@ def analyse_leg(recording: Recording, /, *, config: AnalysisConfig) -> LegResult
         bands=bands,
         rate_hz=rate,
         movement=movement,
+        movement_axes=movement_axes,
         movement_min_swing=min_swing,
         no_angle=_NO_ORIENTATION,
         moving=body_moving(spectrum, rate_hz=rate, config=config),
@@ -260,13 +264,17 @@ def thigh_angle(
         from_gyro = angle_from_gyro(slow[index], fs_hz=rate)
     if from_gravity is None and from_gyro is None:
         from_acc = angle_from_acceleration(  # jolts carry no net speed: smoothing is enough
-            _bridged(uniform.acc_mps2, ~uniform.valid),
+            _bridged(
+                uniform.acc_mps2, ~uniform.valid, level_n=round(GAP_LEVEL_S * uniform.rate_hz)
+            ),
             fs_hz=uniform.rate_hz,
             radius_m=config.phone_from_knee_m,
             sigma_hz=config.angle_sigma_hz,
             still_mps2=config.still_acceleration_mps2,
+            held=uniform.valid,
         )
-        return from_acc[index], rate
+        drift = smooth(from_acc, fs_hz=uniform.rate_hz, sigma_hz=config.acceleration_drift_hz)
+        return (from_acc - drift)[index], rate
     return (from_gravity if from_gravity is not None else from_gyro), rate
 
 
@@ -350,12 +358,32 @@ hand's turn one way and then another falls in one window, and a phone that shift
 thigh disturbs only the windows around that moment."""
 
 
-def _bridged(x: FloatArray, skip: BoolArray) -> FloatArray:
+GAP_LEVEL_S = 0.1
+"""Without gravity or a gyroscope the angle comes from integrating the acceleration, so a
+gap is bridged from the mean level over the 0.1 s on each side of it, not from the one
+sample at its edge: a jolt ringing at 10-20 Hz there averages out over 0.1 s, while a line
+from its peak across a 0.15 s gap adds a speed of up to 1.5 m/s that no movement had."""
+
+
+def _bridged(x: FloatArray, skip: BoolArray, *, level_n: int = 1) -> FloatArray:
+    """``x`` with the ``skip`` samples replaced by straight lines between the samples kept
+    either side, each side's level the mean of the kept samples within ``level_n`` of it."""
     if not skip.any() or skip.all():
         return x
     kept = np.flatnonzero(~skip)
-    i = np.arange(x.shape[0])
-    return np.column_stack([np.interp(i, kept, column) for column in x[kept].T])
+    levels = x[kept]
+    if level_n > 1:
+        weights = (~skip).astype(float)
+        box = np.ones(2 * (level_n // 2) + 1)
+        count = np.convolve(weights, box, mode="same")[kept]
+        levels = np.column_stack(
+            [np.convolve(column * weights, box, mode="same")[kept] / count for column in x.T]
+        )
+    out = x.copy()
+    gone = np.flatnonzero(skip)
+    for k in range(x.shape[1]):
+        out[gone, k] = np.interp(gone, kept, levels[:, k])
+    return out
 
 
 def _uniform(

@@ -39,6 +39,9 @@ class Motion:
     movement: FloatArray | None = None
     """The movement along its main direction at ``rate_hz`` (cyclic mode counts its
     cycles); None: use the angle."""
+    movement_axes: FloatArray | None = None
+    """(N, 3) at ``rate_hz``: what ``movement`` was drawn from (the low-passed gyroscope or
+    acceleration), to tell whether its cycles are alike; None: not known."""
     movement_min_swing: float = 0.0
     """The smallest swing of ``movement`` (in its units) that is real movement."""
     no_angle: QualityFlag | None = None
@@ -106,6 +109,7 @@ def analyse_motion(motion: Motion, /, *, config: AnalysisConfig) -> MotionResult
                 angle_rate_hz=angle_rate_hz,
                 min_swing=min_swing,
                 config=config,
+                axes=motion.movement_axes if motion.movement is not None else None,
             )
     elif angle is None:
         if motion.no_angle is not None:

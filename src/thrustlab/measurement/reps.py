@@ -18,12 +18,7 @@ import numpy as np
 import numpy.typing as npt
 
 from thrustlab.config import AnalysisConfig
-from thrustlab.signal.orientation import (
-    along_axis_fraction,
-    axis_tilt_deg,
-    span_off_axis_fraction,
-    span_off_plane_deg,
-)
+from thrustlab.signal.orientation import span_axes
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
@@ -399,31 +394,37 @@ def _returned(
     return run
 
 
-def _one_axis(r: RepTiming, rate_hz: float, phone: _Phone, config: AnalysisConfig) -> bool:
-    """The rep turns the phone about one axis over the rep itself: gravity
+def _one_axis(
+    reps: list[RepTiming], rate_hz: float, phone: _Phone, config: AnalysisConfig
+) -> list[bool]:
+    """Per rep: it turns the phone about one axis over the rep itself: gravity
     (``phone.gravity_dir``) stays on one great circle within ``max_rep_off_plane_deg``, the
     gyroscope (``phone.turn_rads``) turns about other axes at under
     ``max_rep_off_axis_fraction`` of its main rate, that axis lies within
     ``max_rep_axis_tilt_deg`` of level, and the phone's own acceleration (without gravity,
     ``phone.own_acc_mps2``) lies in the plane it turns in
     (``max_rep_acc_off_plane_fraction``). A thigh does; a phone turned one way in the hand and
-    back another does not. True when neither is known (a video sees the thigh itself)."""
+    back another does not. True when neither is known (a video sees the thigh itself).
+    All reps at once (``span_axes``)."""
     gravity, turning = phone.gravity_dir, phone.turn_rads
-    lo, hi = round(r.start_s * rate_hz), round(r.end_s * rate_hz) + 1
-    if gravity is not None and span_off_plane_deg(gravity[lo:hi]) > config.max_rep_off_plane_deg:
-        return False
-    if turning is None:
-        return True
-    if span_off_axis_fraction(turning[lo:hi]) > config.max_rep_off_axis_fraction:
-        return False
-    own = phone.own_acc_mps2
-    if own is not None and (
-        along_axis_fraction(turning[lo:hi], own[lo:hi]) > config.max_rep_acc_off_plane_fraction
+    ok = np.ones(len(reps), dtype=bool)
+    if not reps or (gravity is None and turning is None):
+        return [bool(v) for v in ok]
+    size = (gravity if gravity is not None else turning).shape[0]  # type: ignore[union-attr]
+    spans = [
+        (min(round(r.start_s * rate_hz), size), min(round(r.end_s * rate_hz) + 1, size))
+        for r in reps
+    ]
+    figures = span_axes(gravity, turning, phone.own_acc_mps2, spans=spans)
+    for values, limit in (
+        (figures.off_plane_deg, config.max_rep_off_plane_deg),
+        (figures.off_axis_fraction, config.max_rep_off_axis_fraction),
+        (figures.along_axis_fraction, config.max_rep_acc_off_plane_fraction),
+        (figures.axis_tilt_deg, config.max_rep_axis_tilt_deg),
     ):
-        return False
-    return gravity is None or (
-        axis_tilt_deg(turning[lo:hi], gravity[lo:hi]) <= config.max_rep_axis_tilt_deg
-    )
+        if values is not None:
+            ok &= values <= limit
+    return [bool(v) for v in ok]
 
 
 def _settled(speed: FloatArray, first: RepTiming, rate_hz: float) -> bool:
@@ -471,7 +472,8 @@ def _checked(
     (``_one_axis``)."""
     if not run:
         return None
-    steady = {k for k in run if _one_axis(timings[k], rate_hz, phone, config)}
+    turns_once = _one_axis([timings[k] for k in run], rate_hz, phone, config)
+    steady = {k for k, ok in zip(run, turns_once, strict=True) if ok}
     run = _returned(run, timings, phone.posture, rate_hz=rate_hz, config=config, steady=steady)
     few = len(run) <= 2 and phone.handled is not None  # a phone that may be in the hand
     if not run or (few and not _settled(speed, timings[run[0]], rate_hz)):
@@ -537,7 +539,8 @@ def find_reps(
             reps = [replace(r, partial=True) if r.rom_deg < short else r for r in reps]
             best = (key, sign, reps + ([partial] if partial else []))
     _, sign, reps = best
-    return tuple(_with_rise(sign * angle_deg, r, rate_hz) for r in reps)
+    y = sign * angle_deg  # once: not a copy of the signal per rep
+    return tuple(_with_rise(y, r, rate_hz) for r in reps)
 
 
 def _partial_after(

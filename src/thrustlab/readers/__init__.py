@@ -47,7 +47,8 @@ def read(
 ) -> Recording:
     """Read a recording; ``format`` forces a format, ``options`` states what files cannot.
 
-    ``options`` matter for generic CSVs only (headerless columns, units, a rate).
+    ``options``: the units apply to every format; columns, time unit and rate to generic
+    CSVs only (a quality entry says when they were ignored).
     """
     from thrustlab.readers._sniff import sniff
     from thrustlab.readers._source import open_source
@@ -63,7 +64,10 @@ def read(
             return _read_as(src, format, opts)
         except FormatError as exc:
             raise FormatError(
-                exc.path, f"does not fit the forced format {format!r}: {exc.problem}"
+                exc.path,
+                f"does not fit the forced format {format!r}: {exc.problem}",
+                option=exc.option,
+                value=exc.value,
             ) from exc
 
 
@@ -71,15 +75,15 @@ def _read_as(src: Source, fmt: str, options: ReadOptions) -> Recording:
     if fmt == "sensorlogger":
         from thrustlab.readers.sensorlogger import read_sensorlogger
 
-        return read_sensorlogger(src)
+        return read_sensorlogger(src, options=options)
     if fmt == "sensorlogger-json":
         from thrustlab.readers.sensorlogger import read_sensorlogger_json
 
-        return read_sensorlogger_json(src)
+        return read_sensorlogger_json(src, options=options)
     if fmt == "phyphox":
         from thrustlab.readers.phyphox import read_phyphox
 
-        return read_phyphox(src)
+        return read_phyphox(src, options=options)
     from thrustlab.readers.generic import read_csv
 
     return read_csv(src, options=options)

@@ -82,7 +82,15 @@ GYRO_PREFIXES = frozenset(
         "ang_vel",
     }
 )
-ACC_UNITS = {"g": "g", "gs": "g", "m_s2": "mps2", "m_s_2": "mps2", "mps2": "mps2", "ms2": "mps2"}
+ACC_UNITS = {
+    "g": "g",
+    "gs": "g",
+    "m_s2": "mps2",
+    "m_s_2": "mps2",
+    "mps2": "mps2",
+    "ms2": "mps2",
+    "m_s_s": "mps2",
+}
 GYRO_UNITS = {
     "deg_s": "degs",
     "degs": "degs",
@@ -99,10 +107,12 @@ _AXIS = re.compile(r"^(?P<prefix>[a-z_]*?)_?(?P<axis>[xyz])(?:_(?P<unit>[a-z0-9_
 
 
 def normalise(name: str, /) -> str:
-    """``"Acceleration x (m/s^2)"`` -> ``"acceleration_x_m_s2"``; ``"accelX"`` -> ``"accelx"``."""
+    """``"Acceleration x (m/s^2)"`` -> ``"acceleration_x_m_s2"``; ``"accelX"`` -> ``"accelx"``;
+    the word "axis" goes: ``"x-axis (deg/s)"`` -> ``"x_deg_s"``."""
     text = name.strip().lower().replace("µ", "u").replace("°", "deg").replace("²", "2")
     text = text.replace("^", "")
-    return re.sub(r"[^a-z0-9]+", "_", text).strip("_")
+    words = [w for w in re.split(r"[^a-z0-9]+", text) if w and w != "axis"]
+    return "_".join(words)
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,11 +169,13 @@ def _time_unit(name: str) -> str | None:
 
 
 def _sensor_kind(prefix: str, unit: str) -> str | None:
+    """ "a" (acceleration), "g" (rotation rate) or None; a bare axis goes by its unit, and a
+    bare axis in a unit of neither (``"X (µT)"``, a magnetometer) is not a motion column."""
     if prefix in GYRO_PREFIXES:
         return "g"
-    if prefix in ACC_PREFIXES:
-        return "g" if prefix == "" and unit in GYRO_UNITS else "a"
-    return None
+    if prefix == "" and unit:
+        return "g" if unit in GYRO_UNITS else "a" if unit in ACC_UNITS else None
+    return "a" if prefix in ACC_PREFIXES else None
 
 
 def map_given(columns: Sequence[str], /) -> ColumnMap:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import re
 from collections.abc import Sequence
@@ -12,7 +13,7 @@ import numpy as np
 import numpy.typing as npt
 
 from thrustlab.errors import FormatError, ReadError
-from thrustlab.readers._source import HEAD_BYTES, one_line
+from thrustlab.readers._source import HEAD_BYTES, Source, one_line
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -23,47 +24,85 @@ _NUMBER = re.compile(NUMBER_RE, re.IGNORECASE)
 _INTEGER_RE = r"^[+-]?\d{1,19}$"
 _BOM = b"\xef\xbb\xbf"
 _DELIMITERS = (",", ";", "\t")
+CHECK_BLOCK_BYTES = 8 * 1024**2
+RELEASE_MIN_BYTES = 16 * 1024**2
+"""Tables larger than this (about 300,000 rows of 7 columns) give their parse memory back."""
 
 
 @dataclass(frozen=True, slots=True)
 class TextLayout:
-    """What the first line of a delimited text says: delimiter, fields, header or data."""
+    """What the start of a delimited text says: delimiter, fields, header or data.
+
+    ``fields`` are those of the first line that is neither blank nor a ``#`` comment;
+    ``data_offset`` is where the data rows start (after a BOM, comments and the header)."""
 
     delimiter: str
     fields: tuple[str, ...]
     has_header: bool
     decimal_comma: bool
+    data_offset: int = 0
+    comment_lines: int = 0
 
 
 def is_number(text: str) -> bool:
     return bool(_NUMBER.match(text.strip()))
 
 
-def first_line(data: bytes, /, *, label: str) -> str:
-    """The first line as text; ReadError for empty, binary or endless-line content."""
-    body = data[3:] if data.startswith(_BOM) else data
-    head = body[:HEAD_BYTES]
-    if not head.strip():
+def _next_line(head: bytes, start: int) -> tuple[int, int] | None:
+    """End of the line starting at ``start`` and the start of the next; None if it does not
+    end inside ``head``. ``\r\n``, ``\n`` and a lone ``\r`` (old Mac files) end a line."""
+    ends = [i for i in (head.find(b"\n", start), head.find(b"\r", start)) if i >= 0]
+    if not ends:
+        return None
+    end = min(ends)
+    after = end + 2 if head[end : end + 2] == b"\r\n" else end + 1
+    return end, after
+
+
+def header_line(data: bytes, /, *, label: str) -> tuple[str, int, int, int]:
+    """The first line that is not blank or a ``#`` comment: its text, where it starts, where
+    the next line starts and how many comment lines came before; ReadError for empty,
+    binary, endless-line or non-UTF-8 starts."""
+    start = 3 if data.startswith(_BOM) else 0
+    head = data[: start + HEAD_BYTES]
+    if not head[start:].strip():
         raise ReadError(label, "is empty; export the recording again")
     if b"\x00" in head:
         raise FormatError(label, "holds binary data, not text; give the exported CSV file")
-    ends = [i for i in (head.find(b"\n"), head.find(b"\r")) if i >= 0]  # \r: old Mac lines
-    end = min(ends, default=-1)
-    if end < 0:
-        if len(body) > HEAD_BYTES:
-            raise FormatError(
-                label, f"has a first line longer than {HEAD_BYTES // 1024} KiB; not a sensor CSV"
-            )
-        end = len(head)
+    comments = 0
+    while True:
+        bounds = _next_line(head, start)
+        if bounds is None:
+            if len(data) > len(head):
+                raise FormatError(
+                    label,
+                    f"has no header line in its first {HEAD_BYTES // 1024} KiB "
+                    "(a line too long, or only comments); not a sensor CSV",
+                )
+            bounds = (len(head), len(head))
+        end, after = bounds
+        line = head[start:end]
+        stripped = line.strip()
+        if stripped and not stripped.startswith(b"#"):
+            break
+        if after >= len(head):
+            raise ReadError(label, "holds only comments or blank lines, no data")
+        comments += int(bool(stripped))
+        start = after
     try:
-        return head[:end].decode("utf-8")
+        return line.decode("utf-8"), start, after, comments
     except UnicodeDecodeError as exc:
         raise FormatError(label, "starts with bytes that are not UTF-8 text; not a CSV") from exc
 
 
+def first_line(data: bytes, /, *, label: str) -> str:
+    """The first line that is not blank or a comment, as text (see ``header_line``)."""
+    return header_line(data, label=label)[0]
+
+
 def text_layout(data: bytes, /, *, label: str) -> TextLayout:
-    """Sniff the delimiter and header of delimited text from its first line."""
-    line = first_line(data, label=label)
+    """Sniff the delimiter and header of delimited text from its first line (after comments)."""
+    line, start, after, comments = header_line(data, label=label)
     counts = {d: line.count(d) for d in _DELIMITERS}
     delimiter = max(_DELIMITERS, key=lambda d: counts[d])
     if counts[delimiter] == 0:
@@ -72,16 +111,17 @@ def text_layout(data: bytes, /, *, label: str) -> TextLayout:
         fields = tuple(f.strip() for f in next(csv.reader([line], delimiter=delimiter), []))
     except csv.Error as exc:
         raise FormatError(label, f"has a first line that is not delimited text ({exc})") from exc
-    numeric = sum(is_number(f) for f in fields)
-    has_header = numeric * 2 < len(fields)
+    numeric = sum(is_number(f) for f in fields if f)
+    has_header = numeric * 2 < len([f for f in fields if f])
     decimal_comma = False
     if delimiter == ";":
-        sample = data[len(line) : len(line) + HEAD_BYTES]
+        sample = data[after : after + HEAD_BYTES]
         decimal_comma = b"," in sample and b"." not in sample
-    return TextLayout(delimiter, fields, has_header, decimal_comma)
+    offset = after if has_header else start
+    return TextLayout(delimiter, fields, has_header, decimal_comma, offset, comments)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Parsed:
     """The kept columns of a parsed CSV (by original column index) and what was skipped."""
 
@@ -98,39 +138,108 @@ class Parsed:
     def times(self, index: int, /) -> tuple[FloatArray | IntArray, BoolArray]:
         return time_column(self.table.column(f"c{index}"))
 
+    def stacked(self, indices: Sequence[int], /) -> FloatArray:
+        """Columns side by side as one (N, k) float64 array: each chunk pyarrow parsed is
+        written straight into place (one copy; nulls and cells that are not numbers: NaN)."""
+        import pyarrow as pa
+
+        out = np.empty((self.n_rows, len(indices)), dtype=np.float64)
+        for k, index in enumerate(indices):
+            col = self.table.column(f"c{index}")
+            if not (pa.types.is_floating(col.type) or pa.types.is_integer(col.type)):
+                out[:, k] = float_column(col)
+                continue
+            start = 0
+            for chunk in col.chunks:
+                # as is when float64: a cast, even to itself, imports pyarrow.compute
+                as_float = chunk
+                if chunk.type != pa.float64():
+                    as_float = chunk.cast(pa.float64(), safe=False)
+                out[start : start + len(chunk), k] = _chunk_numbers(as_float, np.float64)
+                start += len(chunk)
+        return out
+
+    def release(self) -> None:
+        """Drop the table; after a large parse, hand its memory back to the system (a small
+        one keeps it: the next parse reuses it instead of faulting in fresh pages)."""
+        import pyarrow as pa
+
+        large = self.table is not None and self.table.nbytes > RELEASE_MIN_BYTES
+        self.table = None
+        if large:
+            pa.default_memory_pool().release_unused()
+
 
 def parse_csv(
-    data: bytes, layout: TextLayout, /, *, label: str, n_fields: int, keep: Sequence[int]
+    src: Source, name: str, layout: TextLayout, /, *, n_fields: int, keep: Sequence[int]
 ) -> Parsed:
-    """Parse ``data`` with pyarrow, keeping the columns at ``keep``.
+    """Parse member ``name`` of ``src`` with pyarrow, keeping the columns at ``keep``.
 
-    Rows with the wrong number of fields are skipped and counted. If a column turns out not
-    to be numeric past the rows pyarrow looked at, the file is read again as text and the
-    cells that are not numbers become NaN (so the rows holding them are dropped later).
+    A plain file is streamed from disk (never held whole in memory); a zip member is parsed
+    from its bytes. Rows with the wrong number of fields are skipped and counted. If a
+    column turns out not to be numeric past the rows pyarrow looked at, the file is read
+    again as text and the cells that are not numbers become NaN (so their rows are dropped
+    later). Decimal commas and bytes that are not UTF-8 are repaired on a copy in memory.
     """
     import pyarrow as pa
 
-    if layout.decimal_comma:
-        data = data.replace(b",", b".")
-    if data.startswith(_BOM):
-        data = data[3:]
-    if not data.isascii():
+    label = src.label(name)
+    size = src.check_size(name)
+    path = src.file_path(name)
+    if path is not None and (layout.decimal_comma or not _is_utf8_file(path, size, label=label)):
+        path = None  # repaired on a copy in memory: pyarrow must see valid UTF-8 text
+    data = b"" if path is not None else src.read(name)
+    attempts = (False, True)  # numbers, then text when a column has cells that are not
+    for as_text in attempts:
         try:
-            data.decode("utf-8")  # pyarrow hands bad rows over as str: they must decode
+            if path is not None:
+                with pa.OSFile(path) as stream:
+                    stream.seek(layout.data_offset)
+                    return _parse(stream, layout, n_fields=n_fields, keep=keep, as_text=as_text)
+            body = _repaired(data[layout.data_offset :], layout)
+            return _parse(pa.py_buffer(body), layout, n_fields=n_fields, keep=keep, as_text=as_text)
+        except pa.ArrowException as exc:
+            if as_text:
+                raise ReadError(label, f"cannot be parsed as CSV ({one_line(exc)})") from exc
+        except OSError as exc:
+            raise ReadError(label, f"cannot be read ({one_line(exc)})") from exc
+    raise ReadError(label, "cannot be parsed as CSV")  # pragma: no cover - loop returns
+
+
+def _is_utf8_file(path: str, size: int, /, *, label: str) -> bool:
+    """True when the file is UTF-8 text, checked in blocks (memory stays small): pyarrow
+    hands a bad row to the skip handler as text, and bytes that do not decode there are an
+    error it cannot pass on."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    buffer = bytearray(max(1, min(size, CHECK_BLOCK_BYTES)))  # one buffer, filled again
+    view = memoryview(buffer)
+    try:
+        with open(path, "rb") as fh:
+            while n_read := fh.readinto(buffer):
+                block = buffer if n_read == len(buffer) else view[:n_read].tobytes()
+                if not block.isascii():
+                    decoder.decode(block)
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    except OSError as exc:
+        raise ReadError(label, f"cannot be read ({one_line(exc)})") from exc
+    return True
+
+
+def _repaired(body: bytes, layout: TextLayout) -> bytes:
+    if layout.decimal_comma:
+        body = body.replace(b",", b".")
+    if not body.isascii():
+        try:
+            body.decode("utf-8")  # pyarrow hands bad rows over as str: they must decode
         except UnicodeDecodeError:
-            data = data.decode("utf-8", errors="replace").encode("utf-8")
-    try:
-        return _parse(data, layout, n_fields=n_fields, keep=keep, as_text=False)
-    except pa.ArrowException:
-        pass
-    try:
-        return _parse(data, layout, n_fields=n_fields, keep=keep, as_text=True)
-    except pa.ArrowException as exc:
-        raise ReadError(label, f"cannot be parsed as CSV ({one_line(exc)})") from exc
+            body = body.decode("utf-8", errors="replace").encode("utf-8")
+    return body
 
 
 def _parse(
-    data: bytes, layout: TextLayout, *, n_fields: int, keep: Sequence[int], as_text: bool
+    source: Any, layout: TextLayout, *, n_fields: int, keep: Sequence[int], as_text: bool
 ) -> Parsed:
     import pyarrow as pa
     import pyarrow.csv as pcsv
@@ -144,17 +253,24 @@ def _parse(
         unparsed += 1
         return "skip"
 
-    table = pcsv.read_csv(
-        pa.py_buffer(data),
-        read_options=pcsv.ReadOptions(column_names=names, skip_rows=int(layout.has_header)),
-        parse_options=pcsv.ParseOptions(delimiter=layout.delimiter, invalid_row_handler=skip_row),
-        convert_options=pcsv.ConvertOptions(
-            include_columns=kept,
-            column_types={n: pa.string() for n in kept} if as_text else None,
-            strings_can_be_null=True,
-            quoted_strings_can_be_null=True,
-        ),
-    )
+    try:
+        table = pcsv.read_csv(
+            source,
+            read_options=pcsv.ReadOptions(column_names=names),
+            parse_options=pcsv.ParseOptions(
+                delimiter=layout.delimiter, invalid_row_handler=skip_row
+            ),
+            convert_options=pcsv.ConvertOptions(
+                include_columns=kept,
+                column_types={n: pa.string() for n in kept} if as_text else None,
+                strings_can_be_null=True,
+                quoted_strings_can_be_null=True,
+            ),
+        )
+    except pa.ArrowInvalid as exc:
+        if "Empty CSV" not in str(exc):
+            raise
+        table = pa.table({n: pa.array([], type=pa.float64()) for n in kept})  # a header only
     return Parsed(table, unparsed)
 
 
@@ -184,23 +300,23 @@ def _numbers(col: Any, dtype: Any, fill: float = float("nan")) -> FloatArray:
     """A numeric pyarrow column as a numpy array, nulls as ``fill``. The chunks' buffers are
     read directly: pyarrow's own ``to_numpy`` imports pandas when it is installed, which
     alone costs a third of a second."""
+
+    parts = [_chunk_numbers(chunk, dtype, fill) for chunk in col.chunks]
+    return np.concatenate(parts) if parts else np.empty(0, dtype=dtype)
+
+
+def _chunk_numbers(chunk: Any, dtype: Any, fill: float = float("nan")) -> Any:
+    """One numeric chunk as a numpy view of its buffer (a copy only when it holds nulls)."""
     import pyarrow as pa
 
-    chunks = (
-        [chunk.fill_null(pa.scalar(fill, chunk.type)) for chunk in col.chunks]
-        if col.null_count
-        else col.chunks
+    if chunk.null_count:
+        chunk = chunk.fill_null(pa.scalar(fill, chunk.type))
+    return np.frombuffer(
+        chunk.buffers()[1],
+        dtype=dtype,
+        count=len(chunk),
+        offset=chunk.offset * np.dtype(dtype).itemsize,
     )
-    parts = [
-        np.frombuffer(
-            chunk.buffers()[1],
-            dtype=dtype,
-            count=len(chunk),
-            offset=chunk.offset * np.dtype(dtype).itemsize,
-        )
-        for chunk in chunks
-    ]
-    return np.concatenate(parts) if parts else np.empty(0, dtype=dtype)
 
 
 def _cell(text: str | None) -> float:

@@ -6,7 +6,8 @@ import math
 from dataclasses import dataclass
 from typing import Literal
 
-from thrustlab.errors import OptionError
+from thrustlab.errors import ReadOptionError
+from thrustlab.quality import QualityFlag
 
 COLUMN_ROLES = ("time", "ax", "ay", "az", "gx", "gy", "gz")
 """Names ``ReadOptions.columns`` may use; ``"_"`` marks a column to ignore."""
@@ -24,9 +25,11 @@ class ReadOptions:
 
     ``columns`` names the columns of a CSV without a header row, in order (``"_"`` ignores
     one); ``time_unit`` says what the time column counts (None: detect it from the median
-    interval, assuming 1-2000 Hz); ``rate_hz`` gives the rate of a CSV with no time column;
-    ``acc_unit`` and ``gyro_unit`` override what column names say (None: from the names,
-    else m/s^2 and rad/s).
+    interval, assuming 1-2000 Hz); ``rate_hz`` gives the rate of a CSV with no time column.
+    These three apply to generic CSVs; an app's export states them (a warning says they
+    were ignored). ``acc_unit`` and ``gyro_unit`` apply to every format and override what
+    the file states (with a warning when they differ); None: the file's stated or
+    documented unit, else judged from the data (see ``readers._units``).
     """
 
     columns: tuple[str, ...] | None = None
@@ -39,23 +42,45 @@ class ReadOptions:
         if self.columns is not None:
             unknown = [c for c in self.columns if c != "_" and c not in COLUMN_ROLES]
             if unknown:
-                raise OptionError(
-                    f"ReadOptions.columns has unknown names {unknown}; use {COLUMN_ROLES} or '_'"
+                raise ReadOptionError(
+                    "columns",
+                    f"has unknown names {', '.join(unknown)}; "
+                    f"use {', '.join(COLUMN_ROLES)} or _ to skip one",
                 )
             named = [c for c in self.columns if c != "_"]
             if len(named) != len(set(named)):
-                raise OptionError("ReadOptions.columns names a column twice")
+                raise ReadOptionError("columns", "names a column twice")
         if self.time_unit is not None and self.time_unit not in SECONDS_PER:
-            raise OptionError(
-                f"time_unit must be one of {tuple(SECONDS_PER)}, not {self.time_unit!r}"
+            raise ReadOptionError(
+                "time_unit", f"must be one of {', '.join(SECONDS_PER)}, not {self.time_unit!r}"
             )
         if self.rate_hz is not None and not (
             isinstance(self.rate_hz, int | float)
             and math.isfinite(self.rate_hz)
             and self.rate_hz > 0
         ):
-            raise OptionError(f"rate_hz must be a positive number, not {self.rate_hz!r}")
+            raise ReadOptionError("rate_hz", f"must be a positive number, not {self.rate_hz!r}")
         if self.acc_unit not in (None, "mps2", "g"):
-            raise OptionError(f"acc_unit must be 'mps2' or 'g', not {self.acc_unit!r}")
+            raise ReadOptionError("acc_unit", f"must be mps2 or g, not {self.acc_unit!r}")
         if self.gyro_unit not in (None, "rads", "degs"):
-            raise OptionError(f"gyro_unit must be 'rads' or 'degs', not {self.gyro_unit!r}")
+            raise ReadOptionError("gyro_unit", f"must be rads or degs, not {self.gyro_unit!r}")
+
+
+def ignored_options(options: ReadOptions, why: str, /) -> list[QualityFlag]:
+    """Warnings for the CSV-only options given for a file that states them itself."""
+    given = [
+        what
+        for what, value in (
+            ("column names", options.columns),
+            ("time unit", options.time_unit),
+            ("rate", options.rate_hz),
+        )
+        if value is not None
+    ]
+    if not given:
+        return []
+    return [
+        QualityFlag(
+            "option_ignored", "warning", f"the {' and '.join(given)} given were ignored: {why}"
+        )
+    ]

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from thrustlab.errors import FormatError
+from thrustlab.errors import FormatError, ReadError
 from thrustlab.readers._csv import text_layout
 from thrustlab.readers._source import HEAD_BYTES, Source
 from thrustlab.readers.phyphox import is_phyphox_header
-from thrustlab.readers.sensorlogger import sensor_name
+from thrustlab.readers.sensorlogger import is_sensorlogger_header, sensor_name
 
 MAX_SNIFFED_MEMBERS = 50
 
@@ -24,8 +24,7 @@ def _sniff_file(src: Source) -> str:
             return "sensorlogger-json"
         raise FormatError(src.path, 'is JSON but not a Sensor Logger export (no "sensor" key)')
     fields = text_layout(head, label=src.path).fields
-    lowered = {f.lower() for f in fields}
-    if "seconds_elapsed" in lowered and ("time" in lowered or len(lowered) > 3):
+    if is_sensorlogger_header(fields):
         return "sensorlogger"
     if is_phyphox_header(fields):
         return "phyphox"
@@ -33,16 +32,22 @@ def _sniff_file(src: Source) -> str:
 
 
 def _sniff_export(src: Source) -> str:
-    if any(sensor_name(name) for name in src.names):
-        return "sensorlogger"
-    csvs = [n for n in src.names if n.lower().endswith(".csv")][:MAX_SNIFFED_MEMBERS]
-    for name in csvs:
+    """Judged by the members' headers, not their names: phyphox names its files
+    ``Accelerometer.csv`` or ``Gyroscope.csv`` too."""
+    csvs = [n for n in src.names if n.lower().endswith(".csv")]
+    named = [n for n in csvs if sensor_name(n)]  # Sensor Logger's names first
+    found = ""
+    for name in [*named, *(n for n in csvs if not sensor_name(n))][:MAX_SNIFFED_MEMBERS]:
         try:
             fields = text_layout(src.head(name), label=src.label(name)).fields
-        except FormatError:
+        except ReadError:
             continue
-        if is_phyphox_header(fields):
-            return "phyphox"
+        if sensor_name(name) and is_sensorlogger_header(fields):
+            return "sensorlogger"
+        if not found and is_phyphox_header(fields):
+            found = "phyphox"
+    if found:
+        return found
     shown = ", ".join(src.names[:5]) or "nothing"
     raise FormatError(
         src.path,

@@ -13,7 +13,7 @@ import zipfile
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from thrustlab.errors import ReadError
@@ -27,8 +27,6 @@ MAX_RATIO = 100
 RATIO_MIN_BYTES = 1024**2
 MAX_MEMBERS = 10_000
 HEAD_BYTES = 64 * 1024
-CACHE_BYTES = 64 * 1024**2
-"""Plain files up to this size are read once, whole, and sniffed from memory."""
 """How much of a file is looked at to sniff its format, and the longest header line."""
 
 ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
@@ -63,45 +61,69 @@ def unsafe_member_name(name: str) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class Source:
-    """Named byte blobs under one path: a file (one member), a folder or a zip."""
+    """Named byte blobs under one path: a file (one member), a folder or a zip.
+
+    Sizes are checked before anything is read whole: ``head`` reads only the start, ``read``
+    refuses a member over its limit from its size on disk (or declared in the zip), and
+    ``file_path`` lets a parser stream a plain file instead of holding it in memory.
+    """
 
     path: str
     kind: str  # "file" | "dir" | "zip"
     names: tuple[str, ...]
     _zip: zipfile.ZipFile | None = None
-    _cache: dict[str, bytes] = field(default_factory=dict)
 
     def label(self, name: str) -> str:
         """How a member is named in messages: the path, plus the member inside it."""
         return self.path if self.kind == "file" else f"{self.path} [{name}]"
 
+    def file_path(self, name: str, /) -> str | None:
+        """The member's path on disk, None inside a zip."""
+        if self._zip is not None:
+            return None
+        return self.path if self.kind == "file" else str(Path(self.path, name))
+
+    def size(self, name: str, /) -> int:
+        """Bytes on disk, or declared uncompressed in the zip (checked when read)."""
+        if self._zip is not None:
+            try:
+                return int(self._zip.getinfo(name).file_size)
+            except KeyError as exc:
+                raise ReadError(self.label(name), "is not in the zip") from exc
+        try:
+            return Path(self.file_path(name) or self.path).stat().st_size
+        except OSError as exc:
+            raise ReadError(self.label(name), f"cannot be read ({one_line(exc)})") from exc
+
+    def check_size(self, name: str, /, limit: int = MAX_FILE_BYTES) -> int:
+        """The member's size; ReadError, before any reading, when it is over ``limit``."""
+        size = self.size(name)
+        if size > limit:
+            raise ReadError(
+                self.label(name),
+                f"is {size / 1024**3:.1f} GiB, over the {limit / 1024**3:g} GiB a recording "
+                "may be; split the recording",
+            )
+        return size
+
     def head(self, name: str, /, n_bytes: int = HEAD_BYTES) -> bytes:
         return self._read(name, limit=n_bytes)
 
-    def read(self, name: str, /) -> bytes:
+    def read(self, name: str, /, *, limit: int = MAX_FILE_BYTES) -> bytes:
+        """The whole member, after its size was checked against ``limit``."""
+        self.check_size(name, limit)
         return self._read(name, limit=None)
 
     def _read(self, name: str, *, limit: int | None) -> bytes:
         if self._zip is not None:
             return _read_member(self._zip, name, path=self.path, limit=limit)
-        if name in self._cache:
-            data = self._cache[name]
-            return data if limit is None else data[:limit]
-        file = Path(self.path) if self.kind == "file" else Path(self.path, name)
-        if self.kind == "file" and limit is not None:
-            try:
-                small = file.stat().st_size <= CACHE_BYTES
-            except OSError as exc:
-                raise ReadError(self.label(name), f"cannot be read ({one_line(exc)})") from exc
-            if small:
-                self._cache[name] = self._read(name, limit=None)
-                return self._cache[name][:limit]
+        file = Path(self.file_path(name) or self.path)
         try:
             with file.open("rb") as fh:
                 data = fh.read(MAX_FILE_BYTES + 1 if limit is None else limit)
         except OSError as exc:
             raise ReadError(self.label(name), f"cannot be read ({one_line(exc)})") from exc
-        if len(data) > MAX_FILE_BYTES:
+        if len(data) > MAX_FILE_BYTES:  # it grew after its size was checked
             raise ReadError(self.label(name), "is larger than 2 GiB; split the recording")
         return data
 

@@ -9,20 +9,21 @@ import numpy as np
 from thrustlab.errors import FormatError, ReadError
 from thrustlab.quality import QualityFlag
 from thrustlab.readers._clean import (
+    MAX_ABS_VALUE,
+    BoolArray,
     FloatArray,
     IntArray,
-    blank_absurd,
     build,
     clean_stream,
     gravity_in,
-    magnitudes,
     time_origin,
 )
 from thrustlab.readers._columns import ColumnMap, map_columns, map_given
-from thrustlab.readers._csv import TextLayout, parse_csv, text_layout
+from thrustlab.readers._csv import Parsed, TextLayout, parse_csv, text_layout
 from thrustlab.readers._options import SECONDS_PER, ReadOptions
 from thrustlab.readers._source import Source
-from thrustlab.recording import G_MPS2, Recording
+from thrustlab.readers._units import GYRO_UNIT_NAMES, acc_to_mps2, gyro_to_rads, ignored
+from thrustlab.recording import Recording
 
 ACC = ("ax", "ay", "az")
 GYRO = ("gx", "gy", "gz")
@@ -35,29 +36,105 @@ GUESSED = {
     5: ("time", "ax", "ay", "az", "_"),
     6: ("ax", "ay", "az", "gx", "gy", "gz"),
 }
-"""Headerless layouts assumed when no ReadOptions.columns are given (with a warning)."""
+"""Headerless layouts assumed when no column names are given (with a warning)."""
 
 
 def read_csv(src: Source, /, *, options: ReadOptions) -> Recording:
     path = src.path
     if src.kind != "file":
         raise FormatError(path, f"is a {src.kind}, not a CSV file; give the CSV itself")
-    data = src.read(src.names[0])
-    layout = text_layout(data, label=path)
+    name = src.names[0]
+    layout = text_layout(src.head(name), label=path)
     columns, flags = _columns(layout, options, path=path)
     if not columns.has(*ACC):
+        if columns.has(*GYRO):
+            unit = GYRO_UNIT_NAMES.get(columns.gyro_unit or "", "rad/s or deg/s")
+            raise FormatError(
+                path,
+                f"holds gyroscope columns ({unit}) but no accelerometer; the shaking is "
+                "measured from acceleration: give the accelerometer's file",
+            )
         shown = ", ".join(layout.fields[:12])
         raise FormatError(
             path,
-            f"has no recognisable accelerometer columns (header: {shown}); name them ax, ay, az "
-            "or pass ReadOptions(columns=...)",
+            f"has no recognisable accelerometer columns (header: {shown}); name them ax, ay, az",
+            option="columns",
+            value="time,ax,ay,az",
         )
     with_gyro = columns.has(*GYRO)
     roles = ["time", *ACC, *(GYRO if with_gyro else ())]
     keep = [columns.index[r] for r in roles if r in columns.index]
-    parsed = parse_csv(data, layout, label=path, n_fields=len(layout.fields), keep=keep)
-    values = np.column_stack([parsed.floats(columns.index[r]) for r in roles[1:]])
-    values = _to_si(blank_absurd(values), columns, options, with_gyro=with_gyro, flags=flags)
+    parsed = parse_csv(src, name, layout, n_fields=len(layout.fields), keep=keep)
+    acc = parsed.stacked([columns.index[r] for r in ACC])  # each (N, 3), as the recording
+    gyro = parsed.stacked([columns.index[r] for r in GYRO]) if with_gyro else None
+    t_raw, t_ok, unit = _times(parsed, columns, options, path=path, flags=flags)
+    n_rows, unparsed = parsed.n_rows, parsed.unparsed_rows
+    parsed.release()  # before the cleaning copies
+    flags.extend(
+        acc_to_mps2(acc, given=options.acc_unit, stated=columns.acc_unit, label="accelerometer")[1]
+    )
+    if gyro is not None:
+        flags.extend(
+            gyro_to_rads(
+                gyro, given=options.gyro_unit, stated=columns.gyro_unit, label="gyroscope"
+            )[1]
+        )
+    elif options.gyro_unit is not None:
+        flags.append(ignored("gyroscope unit", "the file has no gyroscope columns"))
+    usable = t_ok & usable_rows(acc)
+    if gyro is not None:
+        usable &= usable_rows(gyro)
+    per_unit = 1.0 / options.rate_hz if unit == "rate" and options.rate_hz else SECONDS_PER[unit]
+    rows = np.arange(n_rows, dtype=np.float64)[:, None]
+    stream = clean_stream(  # on the row numbers: acc and gyro are then taken once, in place
+        t_raw,
+        usable,
+        rows,
+        origin=time_origin([(t_raw, usable)]),
+        seconds_per_unit=per_unit,
+        label="rows",
+        path=path,
+        unparsed_rows=unparsed,
+    )
+    kept = stream.values[:, 0].astype(np.int64)
+    if stream.values is not rows and not _all_rows_in_order(kept, n_rows):
+        acc = acc[kept]
+        gyro = gyro[kept] if gyro is not None else None
+    gravity = gravity_in(acc) if acc.size and not columns.gravity_free else False
+    return build(
+        path,
+        stream.t_s,
+        acc,
+        gyro,
+        fmt="csv",
+        gravity_included=gravity,
+        flags=[*flags, *stream.flags],
+        meta={"time_unit": unit, "columns": ",".join(roles)},
+    )
+
+
+def usable_rows(values: FloatArray, /) -> BoolArray:
+    """Rows whose values are all finite and not absurd (see ``MAX_ABS_VALUE``); column by
+    column, which is 4x faster than ``np.all(..., axis=1)`` on an (N, 3) array."""
+    ok: BoolArray = np.ones(values.shape[0], dtype=bool)
+    for k in range(values.shape[1]):
+        ok &= np.abs(values[:, k]) <= MAX_ABS_VALUE  # False for NaN too
+    return ok
+
+
+def _all_rows_in_order(kept: IntArray, n_rows: int) -> bool:
+    return kept.size == n_rows and bool(np.all(kept[1:] > kept[:-1]))
+
+
+def _times(
+    parsed: Parsed,
+    columns: ColumnMap,
+    options: ReadOptions,
+    *,
+    path: str,
+    flags: list[QualityFlag],
+) -> tuple[FloatArray | IntArray, BoolArray, str]:
+    """The raw time column, its usable cells and its unit ("rate": row numbers)."""
     if "time" in columns.index:
         t_raw, t_ok = parsed.times(columns.index["time"])
         unit = options.time_unit or columns.time_unit or ""
@@ -67,40 +144,19 @@ def read_csv(src: Source, /, *, options: ReadOptions) -> Recording:
                 QualityFlag(
                     "time_unit_detected",
                     "info",
-                    f"the time column was read in {unit} (from its median step; "
-                    "pass ReadOptions(time_unit=...) to say otherwise)",
+                    f"the time column was read in {unit}, judged from its median step "
+                    "(the file does not state its unit; state it if this is wrong)",
                 )
             )
-    elif options.rate_hz is not None:
-        t_raw, t_ok = np.arange(parsed.n_rows, dtype=np.float64), np.ones(parsed.n_rows, bool)
-        unit = "rate"
-    else:
-        raise ReadError(
-            path,
-            "has no time column; pass ReadOptions(rate_hz=...) with the rate it was recorded at",
-        )
-    per_unit = 1.0 / options.rate_hz if unit == "rate" and options.rate_hz else SECONDS_PER[unit]
-    stream = clean_stream(
-        t_raw,
-        t_ok,
-        values,
-        origin=time_origin([(t_raw, t_ok & np.all(np.isfinite(values), axis=1))]),
-        seconds_per_unit=per_unit,
-        label="rows",
-        path=path,
-        unparsed_rows=parsed.unparsed_rows,
-    )
-    acc = stream.values[:, :3]
-    gravity = gravity_in(acc) if acc.size and not columns.gravity_free else False
-    return build(
+        return t_raw, t_ok, unit
+    if options.rate_hz is not None:
+        n_rows = parsed.n_rows
+        return np.arange(n_rows, dtype=np.float64), np.ones(n_rows, dtype=bool), "rate"
+    raise ReadError(
         path,
-        stream.t_s,
-        acc,
-        stream.values[:, 3:] if with_gyro else None,
-        fmt="csv",
-        gravity_included=gravity,
-        flags=[*flags, *stream.flags],
-        meta={"time_unit": unit, "columns": ",".join(roles)},
+        "has no time column; give the rate it was recorded at",
+        option="rate_hz",
+        value="RATE",
     )
 
 
@@ -112,8 +168,10 @@ def _columns(
         if len(options.columns) > n_fields:
             raise ReadError(
                 path,
-                f"ReadOptions.columns names {len(options.columns)} columns but the file has "
+                f"{len(options.columns)} column names were given but the file has "
                 f"{n_fields} per row; fix the column list",
+                option="columns",
+                value=",".join(GUESSED.get(n_fields, ("time", "ax", "ay", "az"))),
             )
         return map_given(options.columns), []
     if layout.has_header:
@@ -122,44 +180,20 @@ def _columns(
     if guess is None or (guess[0] != "time" and options.rate_hz is None):
         raise ReadError(
             path,
-            f"has no header row and {n_fields} columns; pass ReadOptions(columns=(...)) "
-            "naming them (time, ax, ay, az, gx, gy, gz or _)",
+            f"has no header row and {n_fields} columns; name them "
+            "(time, ax, ay, az, gx, gy, gz or _ to skip one)",
+            option="columns",
+            value=",".join(
+                ["time", "ax", "ay", "az", "gx", "gy", "gz", *["_"] * n_fields][:n_fields]
+            ),
         )
     flag = QualityFlag(
         "columns_guessed",
         "warning",
         f"no header row; assumed the columns are {', '.join(guess)} "
-        "(pass ReadOptions(columns=...) to say otherwise)",
+        "(name the columns if this is wrong)",
     )
     return map_given(guess), [flag]
-
-
-def _to_si(
-    values: FloatArray,
-    columns: ColumnMap,
-    options: ReadOptions,
-    *,
-    with_gyro: bool,
-    flags: list[QualityFlag],
-) -> FloatArray:
-    acc_unit = options.acc_unit or columns.acc_unit or "mps2"
-    if acc_unit == "g":
-        values[:, :3] *= G_MPS2
-    elif options.acc_unit is None and columns.acc_unit is None:
-        norms = magnitudes(values[:, :3])
-        norms = norms[np.isfinite(norms)]
-        if norms.size and 0.7 < np.median(norms) < 1.3:
-            flags.append(
-                QualityFlag(
-                    "acc_unit_maybe_g",
-                    "warning",
-                    "acceleration read as m/s^2 but its size is about 1: it may be in g; "
-                    "pass ReadOptions(acc_unit='g') if so",
-                )
-            )
-    if with_gyro and (options.gyro_unit or columns.gyro_unit) == "degs":
-        values[:, 3:] *= np.pi / 180.0
-    return values
 
 
 def _detect_unit(t_raw: FloatArray | IntArray, t_ok: np.ndarray[Any, Any], *, path: str) -> str:
@@ -181,6 +215,8 @@ def _detect_unit(t_raw: FloatArray | IntArray, t_ok: np.ndarray[Any, Any], *, pa
         raise ReadError(
             path,
             f"has a median time step of {median:g} that fits no unit at 1-2000 Hz; "
-            "pass ReadOptions(time_unit=...)",
+            "give the time column's unit",
+            option="time_unit",
+            value="s|ms|us|ns",
         )
     return min(fits, key=lambda u: abs(np.log(fits[u] / TYPICAL_RATE_HZ)))

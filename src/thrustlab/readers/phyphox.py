@@ -1,9 +1,12 @@
-"""phyphox exports: a folder or zip of CSVs (or one ``Raw Data.csv``), files known by header.
+"""phyphox exports: a folder or zip of CSVs (or one of them), files known by header.
 
-"Acceleration with g" (gravity included) is preferred over "Acceleration without g"
-(``Linear Acceleration ...``); a gyroscope file joins when present and is put on the
-accelerometer's timestamps. ``meta/time.csv`` gives the start time, ``meta/device.csv`` the
-phone.
+phyphox writes one sensor per CSV, every header field quoted, ``"Time (s)"`` first and the
+unit in each name: an experiment's ``Raw Data.csv`` (``"Acceleration x (m/s^2)"``,
+``"Linear Acceleration x (m/s^2)"``, ``"Gyroscope x (rad/s)"``) or a multi-sensor recording's
+``Accelerometer.csv``, ``Linear Acceleration.csv``, ``Gyroscope.csv`` ... (``"X (m/s^2)"``,
+``"X (rad/s)"``). Acceleration with gravity is preferred over acceleration without it (a
+``Linear ...`` name); a gyroscope file joins when present and is put on the accelerometer's
+timestamps. ``meta/time.csv`` gives the start time, ``meta/device.csv`` the phone.
 """
 
 from __future__ import annotations
@@ -17,15 +20,29 @@ import numpy as np
 
 from thrustlab.errors import FormatError, ReadError
 from thrustlab.quality import QualityFlag
-from thrustlab.readers._clean import Stream, align, build, clean_stream, time_origin
-from thrustlab.readers._columns import ColumnMap, map_columns, normalise
+from thrustlab.readers._clean import (
+    Stream,
+    align,
+    blank_absurd,
+    build,
+    clean_stream,
+    gravity_in,
+    time_origin,
+)
+from thrustlab.readers._columns import ColumnMap, map_columns
 from thrustlab.readers._csv import TextLayout, first_line, parse_csv, text_layout
+from thrustlab.readers._options import ReadOptions, ignored_options
 from thrustlab.readers._source import Source
+from thrustlab.readers._units import (
+    GYRO_UNIT_NAMES,
+    acc_to_mps2,
+    gyro_to_rads,
+    ignored,
+)
 from thrustlab.recording import Recording
 
 ACC = ("ax", "ay", "az")
 GYRO = ("gx", "gy", "gz")
-PHYPHOX_PREFIXES = ("acceleration_", "linear_acceleration_", "gyroscope_")
 MAX_META_ROWS = 64
 
 
@@ -39,23 +56,27 @@ class Member:
 
 
 def is_phyphox_header(fields: tuple[str, ...], /) -> bool:
-    """``"Time (s)"`` first, then phyphox's acceleration or gyroscope column names."""
-    names = [normalise(f) for f in fields]
-    return (
-        len(names) >= 4
-        and names[0] == "time_s"
-        and any(n.startswith(PHYPHOX_PREFIXES) for n in names[1:])
-    )
+    """phyphox's ``"Time (s)"`` first, then the three axes of one sensor: accelerometer or
+    gyroscope."""
+    if len(fields) < 4 or fields[0].strip() != "Time (s)":
+        return False
+    columns = map_columns(fields)
+    return columns.has(*ACC) != columns.has(*GYRO)
 
 
-def read_phyphox(src: Source, /) -> Recording:
+def read_phyphox(src: Source, /, *, options: ReadOptions | None = None) -> Recording:
     path = src.path
+    given = options or ReadOptions()
     members = _sensor_members(src)
-    acc = next((m for m in members if m.columns.has(*ACC) and not m.columns.gravity_free), None)
+    acc = next((m for m in members if m.columns.has(*ACC) and not _gravity_free(m)), None)
     acc = acc or next((m for m in members if m.columns.has(*ACC)), None)
     if acc is None:
+        units = {GYRO_UNIT_NAMES.get(m.columns.gyro_unit or "rads", "") for m in members}
         raise FormatError(
-            path, "holds no phyphox acceleration data; export 'Acceleration with g' as CSV"
+            path,
+            f"holds phyphox gyroscope data ({', '.join(sorted(units))}) but no acceleration; "
+            "the shaking is measured from acceleration: export 'Acceleration with g' "
+            "(or the accelerometer) as CSV",
         )
     gyro = next((m for m in members if m.columns.has(*GYRO)), None)
     used = [(acc, ACC), *([(gyro, GYRO)] if gyro else [])]
@@ -64,8 +85,18 @@ def read_phyphox(src: Source, /) -> Recording:
     origin = time_origin([(t, ok) for t, ok, _, _ in raws])
     streams: list[Stream] = []
     flags: list[QualityFlag] = []
+    flags.extend(ignored_options(given, "a phyphox export states its time and columns"))
     for (member, roles), (t, ok, values, unparsed) in zip(used, raws, strict=True):
         label = f"{member.name} ({'gyroscope' if roles == GYRO else 'acceleration'})"
+        if roles == GYRO:  # converted in place
+            _, unit_flags = gyro_to_rads(
+                values, given=given.gyro_unit, stated=member.columns.gyro_unit, label=label
+            )
+        else:
+            _, unit_flags = acc_to_mps2(
+                values, given=given.acc_unit, stated=member.columns.acc_unit, label=label
+            )
+        flags.extend(unit_flags)
         stream = clean_stream(
             t,
             ok,
@@ -82,13 +113,16 @@ def read_phyphox(src: Source, /) -> Recording:
     start_ns = None
     if start_s is not None and t_s.size:
         start_ns = round((start_s + float(origin) + float(t_s[0])) * 1e9)
+    if gyro is None and given.gyro_unit is not None:
+        flags.append(ignored("gyroscope unit", "the export has no gyroscope file"))
+    gravity = not _gravity_free(acc) and bool(acc_values.size) and gravity_in(acc_values)
     return build(
         path,
         t_s,
         acc_values,
         others[0] if others else None,
         fmt="phyphox",
-        gravity_included=not acc.columns.gravity_free,
+        gravity_included=gravity,
         flags=[*flags, *align_flags],
         start_epoch_ns=start_ns,
         meta={**meta, "acceleration": acc.name, **({"gyroscope": gyro.name} if gyro else {})},
@@ -112,6 +146,12 @@ def _sensor_members(src: Source) -> list[Member]:
     return found
 
 
+def _gravity_free(member: Member) -> bool:
+    """Acceleration without gravity: phyphox's "Linear Acceleration" names or file name."""
+    base = member.name.rsplit("/", 1)[-1].lower()
+    return member.columns.gravity_free or base.startswith("linear")
+
+
 def _is_meta(name: str) -> bool:
     parts = name.lower().split("/")
     return len(parts) > 1 and parts[-2] == "meta"
@@ -120,18 +160,13 @@ def _is_meta(name: str) -> bool:
 def _load(
     src: Source, member: Member, roles: tuple[str, ...]
 ) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any], np.ndarray[Any, Any], int]:
-    data = src.read(member.name)
     index = member.columns.index
     keep = [index["time"], *(index[r] for r in roles)]
     parsed = parse_csv(
-        data,
-        member.layout,
-        label=src.label(member.name),
-        n_fields=len(member.layout.fields),
-        keep=keep,
+        src, member.name, member.layout, n_fields=len(member.layout.fields), keep=keep
     )
     t, ok = parsed.times(index["time"])
-    values = np.column_stack([parsed.floats(index[r]) for r in roles])
+    values = blank_absurd(parsed.stacked([index[r] for r in roles]))
     return t, ok, values, parsed.unparsed_rows
 
 
@@ -143,7 +178,7 @@ def _meta(src: Source) -> tuple[float | None, dict[str, str]]:
         base = name.lower().rsplit("/", 1)[-1]
         if not _is_meta(name) or base not in ("time.csv", "device.csv"):
             continue
-        rows = _small_csv(src.read(name))
+        rows = _small_csv(src.head(name))
         if base == "device.csv":
             meta.update({f"device.{r[0]}"[:80]: r[1][:200] for r in rows[1:] if len(r) >= 2})
             continue

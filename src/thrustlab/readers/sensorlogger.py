@@ -4,11 +4,19 @@ Layouts, by the files present (columns always by name; ``z,y,x`` order in the fi
 
 - Android: ``TotalAcceleration`` (gravity included) is the accelerometer.
 - iOS: ``Accelerometer`` + ``Gravity`` added together (gravity included).
-- Apple Watch: ``WristMotion`` (in g): ``(acceleration + gravity) * g``, ``rotationRate``.
+- ``AccelerometerUncalibrated`` (raw, gravity included) when neither is there.
+- Apple Watch: ``WristMotion``: ``acceleration + gravity``, ``rotationRate``.
 - a lone ``Accelerometer``: gravity included or not is decided from the content.
 
-``Gyroscope`` (rad/s) joins when present. Every sensor is put on the accelerometer's
-timestamps, inside the time span all of them cover.
+``Gyroscope`` joins when present. Every sensor is put on the accelerometer's timestamps,
+inside the time span all of them cover.
+
+Units, as Sensor Logger documents them (its "One-Page Unit Reference"): ``Accelerometer``,
+``TotalAcceleration`` and ``Gravity`` in m/s^2, ``Gyroscope`` and ``rotationRate`` in rad/s.
+``AccelerometerUncalibrated`` is in g on iOS and in m/s^2 on Android, and ``WristMotion``'s
+gravity and acceleration are in g, unless "Standardise Units & Frames" is on (then m/s^2):
+these two are judged from the data (gravity is about 1 in g, 9.8 in m/s^2). A unit given in
+``ReadOptions`` overrides them all, with a warning where it differs.
 """
 
 from __future__ import annotations
@@ -28,15 +36,18 @@ from thrustlab.readers._clean import (
     IntArray,
     Stream,
     align,
+    blank_absurd,
     build,
     clean_stream,
     drop_leading_zeros,
     gravity_in,
     time_origin,
 )
-from thrustlab.readers._csv import parse_csv, text_layout
+from thrustlab.readers._csv import TextLayout, parse_csv, text_layout
+from thrustlab.readers._options import ReadOptions, ignored_options
 from thrustlab.readers._source import Source, one_line
-from thrustlab.recording import G_MPS2, Recording
+from thrustlab.readers._units import acc_to_mps2, gyro_to_rads, ignored, looks_like_g
+from thrustlab.recording import Recording
 
 XYZ = ("x", "y", "z")
 WRIST = (
@@ -47,11 +58,19 @@ WRIST = (
 SENSORS: Mapping[str, tuple[str, ...]] = {
     "Accelerometer": XYZ,
     "TotalAcceleration": XYZ,
+    "AccelerometerUncalibrated": XYZ,
     "Gravity": XYZ,
     "Gyroscope": XYZ,
     "WristMotion": WRIST,
 }
 """The sensors used, and the value columns each must have (by name)."""
+DOCUMENTED_UNITS: Mapping[str, str] = {
+    "Accelerometer": "mps2",
+    "TotalAcceleration": "mps2",
+    "Gravity": "mps2",
+    "Gyroscope": "rads",
+}
+"""Units Sensor Logger writes on every platform; the other sensors' depend on it."""
 _BY_KEY = {name.lower(): name for name in SENSORS}
 MAX_JSON_BYTES = 512 * 1024**2
 
@@ -75,18 +94,27 @@ def sensor_name(member: str, /) -> str | None:
     return _BY_KEY.get(stem.lower()) if stem else None
 
 
-def read_sensorlogger(src: Source, /) -> Recording:
-    return _assemble(_load_csvs(src), path=src.path, fmt="sensorlogger")
+def is_sensorlogger_header(fields: Sequence[str], /) -> bool:
+    """Sensor Logger's CSV header: ``seconds_elapsed`` beside ``time`` or its values."""
+    lowered = {f.strip().lower() for f in fields}
+    return "seconds_elapsed" in lowered and ("time" in lowered or len(lowered) > 3)
 
 
-def read_sensorlogger_json(src: Source, /) -> Recording:
+def read_sensorlogger(src: Source, /, *, options: ReadOptions | None = None) -> Recording:
+    given = options or ReadOptions()
+    return _assemble(_load_csvs(src), path=src.path, fmt="sensorlogger", options=given)
+
+
+def read_sensorlogger_json(src: Source, /, *, options: ReadOptions | None = None) -> Recording:
     path = src.path
     if src.kind != "file":
         raise FormatError(path, f"is a {src.kind}, not a Sensor Logger JSON file")
-    data = src.read(src.names[0])
-    if len(data) > MAX_JSON_BYTES:
-        raise ReadError(path, "is a JSON export over 512 MiB; use the CSV (zip) export instead")
-    return _assemble(_load_json(data, path=path), path=path, fmt="sensorlogger-json")
+    src.check_size(src.names[0], MAX_JSON_BYTES)
+    data = src.read(src.names[0], limit=MAX_JSON_BYTES)
+    given = options or ReadOptions()
+    sensors = _load_json(data, path=path)
+    del data
+    return _assemble(sensors, path=path, fmt="sensorlogger-json", options=given)
 
 
 def recording_from_samples(
@@ -111,16 +139,19 @@ def recording_from_samples(
 def _load_csvs(src: Source) -> dict[str, RawSensor]:
     if src.kind == "file":
         name = src.names[0]
-        data = src.read(name)
-        fields = {f.lower() for f in text_layout(data, label=src.path).fields}
+        layout = text_layout(src.head(name), label=src.path)
+        fields = {f.lower() for f in layout.fields}
         sensor = sensor_name(name) or ("WristMotion" if "rotationratex" in fields else None)
         sensor = sensor or _guess_from_name(name)
-        return {sensor: _csv_sensor(sensor, data, label=src.path)}
+        return {sensor: _csv_sensor(sensor, src, name, layout)}
     sensors: dict[str, RawSensor] = {}
     for member in src.names:
         sensor = sensor_name(member)
-        if sensor is not None and sensor not in sensors:
-            sensors[sensor] = _csv_sensor(sensor, src.read(member), label=src.label(member))
+        if sensor is None or sensor in sensors:
+            continue
+        layout = text_layout(src.head(member), label=src.label(member))
+        if is_sensorlogger_header(layout.fields):  # not another app's file of the same name
+            sensors[sensor] = _csv_sensor(sensor, src, member, layout)
     if not sensors:
         raise FormatError(
             src.path,
@@ -130,16 +161,21 @@ def _load_csvs(src: Source) -> dict[str, RawSensor]:
     return sensors
 
 
+_NAME_HINTS = (
+    ("uncalibrated", "AccelerometerUncalibrated"),
+    ("total", "TotalAcceleration"),
+    ("gravity", "Gravity"),
+    ("gyro", "Gyroscope"),
+)
+
+
 def _guess_from_name(member: str) -> str:
     lowered = member.lower()
-    for key in ("total", "gravity", "gyro"):
-        if key in lowered:
-            return {"total": "TotalAcceleration", "gravity": "Gravity", "gyro": "Gyroscope"}[key]
-    return "Accelerometer"
+    return next((sensor for key, sensor in _NAME_HINTS if key in lowered), "Accelerometer")
 
 
-def _csv_sensor(sensor: str, data: bytes, *, label: str) -> RawSensor:
-    layout = text_layout(data, label=label)
+def _csv_sensor(sensor: str, src: Source, member: str, layout: TextLayout) -> RawSensor:
+    label = src.label(member)
     where = {f.strip().lower(): i for i, f in reversed(list(enumerate(layout.fields)))}
     wanted = SENSORS[sensor]
     missing = [c for c in wanted if c.lower() not in where]
@@ -153,9 +189,9 @@ def _csv_sensor(sensor: str, data: bytes, *, label: str) -> RawSensor:
     cols = [where[c.lower()] for c in wanted]
     times = [where[c] for c in ("time", "seconds_elapsed") if c in where]
     parsed = parse_csv(
-        data, layout, label=label, n_fields=len(layout.fields), keep=sorted({*cols, *times})
+        src, member, layout, n_fields=len(layout.fields), keep=sorted({*cols, *times})
     )
-    values = np.column_stack([parsed.floats(i) for i in cols])
+    values = blank_absurd(parsed.stacked(cols))
     return RawSensor(
         sensor,
         label,
@@ -243,6 +279,8 @@ def _plan(sensors: Mapping[str, RawSensor], *, path: str) -> _Plan:
         return _Plan("android", "TotalAcceleration", (), True)
     if "Accelerometer" in sensors and "Gravity" in sensors:
         return _Plan("ios", "Accelerometer", ("Gravity",), True)
+    if "AccelerometerUncalibrated" in sensors:
+        return _Plan("uncalibrated", "AccelerometerUncalibrated", (), True)
     if "Accelerometer" in sensors:
         return _Plan("accelerometer", "Accelerometer", (), None)
     if "WristMotion" in sensors:
@@ -250,16 +288,23 @@ def _plan(sensors: Mapping[str, RawSensor], *, path: str) -> _Plan:
     raise FormatError(
         path,
         f"has {', '.join(sensors)} but no accelerometer (Accelerometer, TotalAcceleration "
-        "or WristMotion); record with the accelerometer on",
+        "or WristMotion); the shaking is measured from acceleration: record with the "
+        "accelerometer on",
     )
 
 
-def _assemble(sensors: Mapping[str, RawSensor], *, path: str, fmt: str) -> Recording:
+def _assemble(
+    sensors: Mapping[str, RawSensor], *, path: str, fmt: str, options: ReadOptions
+) -> Recording:
     plan = _plan(sensors, path=path)
     gyro_name = "Gyroscope" if "Gyroscope" in sensors and plan.layout != "watch" else None
     used = [sensors[n] for n in (plan.acc, *plan.extra, *([gyro_name] if gyro_name else []))]
     use_ns = all(s.time_ns is not None for s in used)
-    flags: list[QualityFlag] = []
+    flags: list[QualityFlag] = ignored_options(options, "a Sensor Logger export states them")
+    for sensor in used:
+        flags.extend(_to_si(sensor, options))
+    if gyro_name is None and plan.layout != "watch" and options.gyro_unit is not None:
+        flags.append(ignored("gyroscope unit", "the export has no Gyroscope file"))
     streams = [_stream(s, used, use_ns=use_ns, path=path, flags=flags) for s in used]
     t_s, acc_values, others, align_flags = align(streams[0], streams[1:], path=path)
     flags.extend(align_flags)
@@ -322,11 +367,35 @@ def _stream(
     return stream
 
 
+def _to_si(sensor: RawSensor, options: ReadOptions) -> list[QualityFlag]:
+    """Convert a sensor's values to m/s^2 and rad/s in place; the flags say what was assumed."""
+    values, name = sensor.values, sensor.name
+    if name == "Gyroscope":
+        return gyro_to_rads(values, given=options.gyro_unit, stated="rads", label=name)[1]
+    if name != "WristMotion":
+        stated = DOCUMENTED_UNITS.get(name)  # None (Uncalibrated): judged from the data
+        return acc_to_mps2(values, given=options.acc_unit, stated=stated, label=name)[1]
+    flags = gyro_to_rads(values[:, 0:3], given=options.gyro_unit, stated="rads", label=name)[1]
+    in_g = looks_like_g(values[:, 3:6])  # gravity alone: about 1 in g, 9.8 in m/s^2
+    stated = "g" if in_g else "mps2"
+    flags += acc_to_mps2(values[:, 3:9], given=options.acc_unit, stated=stated, label=name)[1]
+    if not in_g and options.acc_unit is None:
+        flags.append(
+            QualityFlag(
+                "unit_assumed",
+                "info",
+                f"{name}: gravity and acceleration read in m/s^2, not Sensor Logger's usual g: "
+                "their gravity is about 9.8 (its units were standardised)",
+            )
+        )
+    return flags
+
+
 def _compose(
     plan: _Plan, acc_values: FloatArray, others: Sequence[FloatArray], *, has_gyro: bool
 ) -> tuple[FloatArray, FloatArray | None]:
     if plan.layout == "watch":
         rotation, gravity, user = acc_values[:, 0:3], acc_values[:, 3:6], acc_values[:, 6:9]
-        return (user + gravity) * G_MPS2, np.ascontiguousarray(rotation)
+        return user + gravity, np.ascontiguousarray(rotation)
     acc = acc_values + others[0] if plan.layout == "ios" else acc_values
     return acc, (others[-1] if has_gyro else None)

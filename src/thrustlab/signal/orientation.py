@@ -10,7 +10,7 @@ rep segmentation decides which end is the bottom.
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import numpy as np
 import numpy.typing as npt
@@ -18,6 +18,8 @@ import numpy.typing as npt
 from thrustlab.signal.filters import gaussian_gain, inverse, smooth, spectrum_of
 
 FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
+IntArray = npt.NDArray[np.intp]
 
 QUIET_QUANTILE = 0.3
 """Gyro bias is the median rate over the quietest 30 % of samples (rests and holds)."""
@@ -91,6 +93,7 @@ def angle_from_acceleration(
     radius_m: float,
     sigma_hz: float,
     still_mps2: float,
+    held: BoolArray | None = None,
 ) -> FloatArray:
     """Angle (degrees) of a segment turning about a pivot ``radius_m`` from the sensor, from
     its acceleration alone (no gravity in it, no gyroscope).
@@ -101,23 +104,21 @@ def angle_from_acceleration(
     (RMS under ``still_mps2`` over ``STILL_WINDOW_S``), with the error left at the end of
     each movement spread along it (zero-velocity updates), and once more to the angle. So
     the angle holds its level through rests of any length; the scale is as good as
-    ``radius_m``."""
+    ``radius_m``. ``held``: the samples the recording holds (not bridged over a gap); the
+    direction is fitted on those alone, ``GAP_CLEARANCE_SIGMAS`` smoothing widths clear of
+    the others (a gap that cuts a jolt leaves half of it, a burst no movement has)."""
     slow = smooth(acc_mps2, fs_hz=fs_hz, sigma_hz=sigma_hz)
     slow = slow - np.median(slow, axis=0)  # the sensor's offset
     n = max(1, round(STILL_WINDOW_S * fs_hz))
     power = np.convolve(np.einsum("ij,ij->i", slow, slow), np.ones(n) / n, mode="same")
     still = power < still_mps2**2
-    # The centripetal acceleration (radius * rate^2) always points to the pivot, so it is
-    # what the movement's acceleration averages to; the tangential one averages to zero
-    # over each movement. Leaving the average's direction out keeps the centripetal part
-    # from adding a drift with every rep.
-    centripetal = slow[~still].mean(axis=0) if (~still).any() else np.zeros(3)
-    if np.linalg.norm(centripetal) > 1e-9:
-        unit = centripetal / np.linalg.norm(centripetal)
-        slow = slow - np.outer(slow @ unit, unit)
-    along = slow @ _principal_axes(slow)[0]
-    speed = np.cumsum(along) / fs_hz
     moving = np.flatnonzero(np.diff(np.concatenate([[1], still.astype(np.int8), [1]])))
+    fit = np.ones(slow.shape[0], dtype=bool)
+    if held is not None and not held.all():
+        clear = max(1, round(GAP_CLEARANCE_SIGMAS * fs_hz / (2 * np.pi * sigma_hz)))
+        fit = np.convolve((~held).astype(float), np.ones(2 * clear + 1), mode="same") < 0.5
+    along = slow @ _tangential(slow, still, moving, fit)
+    speed = np.cumsum(along) / fs_hz
     out = np.zeros_like(speed)
     for start, end in zip(moving[::2].tolist(), moving[1::2].tolist(), strict=True):
         before = speed[start - 1] if start > 0 else 0.0
@@ -125,6 +126,25 @@ def angle_from_acceleration(
         error = span[-1] if end < speed.size else 0.0  # still again: the speed is zero
         out[start:end] = span - error * np.arange(1, end - start + 1) / (end - start)
     return np.asarray(np.rad2deg(np.cumsum(out) / fs_hz / radius_m))
+
+
+GAP_CLEARANCE_SIGMAS = 3.5
+"""A Gaussian smoothing spreads what a gap leaves by 3.5 of its widths (in time) either
+side."""
+
+
+def _tangential(slow: FloatArray, still: BoolArray, moving: IntArray, fit: BoolArray) -> FloatArray:
+    """The direction of the tangential acceleration in ``slow`` (N, 3), fitted on the
+    samples marked ``fit``. The centripetal acceleration (radius * rate^2) always points to
+    the pivot, so it is what the movement's acceleration averages to; the tangential one
+    averages to zero over each movement. Leaving the average's direction out keeps the
+    centripetal part from adding a drift with every rep."""
+    use = ~still & fit
+    centripetal = slow[use].mean(axis=0) if use.any() else np.zeros(3)
+    if np.linalg.norm(centripetal) > 1e-9:
+        unit = centripetal / np.linalg.norm(centripetal)
+        slow = slow - np.outer(slow @ unit, unit)
+    return np.asarray(_principal_axes(slow[fit] if fit.any() else slow)[0])
 
 
 STILL_WINDOW_S = 0.3
@@ -152,41 +172,90 @@ def off_axis_rads(gyro_rads: FloatArray, /, *, fs_hz: float, window_s: float) ->
 def span_off_plane_deg(direction: FloatArray, /) -> float:
     """How far (degrees, RMS) the unit vectors ``direction`` (N, 3) stray from the one
     great circle that fits them best: about 0 for a segment turning about one axis."""
-    if direction.shape[0] < 3:
-        return 0.0
-    smallest = float(np.linalg.eigvalsh(direction.T @ direction / direction.shape[0])[0])
-    return float(np.rad2deg(np.arcsin(np.sqrt(min(max(smallest, 0.0), 1.0)))))
+    figures = span_axes(direction, None, None, spans=_whole(direction))
+    assert figures.off_plane_deg is not None
+    return float(figures.off_plane_deg[0])
 
 
 def span_off_axis_fraction(rate_rads: FloatArray, /) -> float:
     """The turning rate ``rate_rads`` (N, 3) about other axes than its main one, as a
     fraction of the rate about it (RMS): about 0 for a segment turning about one axis."""
-    if rate_rads.shape[0] < 3:
-        return 0.0
-    values = np.linalg.eigvalsh(rate_rads.T @ rate_rads / rate_rads.shape[0])
-    return float(np.sqrt(max(float(values[0] + values[1]), 0.0) / max(float(values[2]), 1e-18)))
+    figures = span_axes(None, rate_rads, None, spans=_whole(rate_rads))
+    assert figures.off_axis_fraction is not None
+    return float(figures.off_axis_fraction[0])
 
 
 def axis_tilt_deg(rate_rads: FloatArray, direction: FloatArray, /) -> float:
     """How far (degrees) the main axis of the turning rate ``rate_rads`` (N, 3) tilts from
     the plane perpendicular to the mean of the unit vectors ``direction`` (N, 3): 0 for a
     segment turning about a level axis when ``direction`` is gravity's."""
-    if rate_rads.shape[0] < 3:
-        return 0.0
-    axis = _principal_axes(rate_rads)[0]
-    mean = direction.mean(axis=0)
-    along = abs(float(axis @ mean)) / max(float(np.linalg.norm(mean)), 1e-9)
-    return float(np.rad2deg(np.arcsin(min(along, 1.0))))
+    figures = span_axes(direction, rate_rads, None, spans=_whole(rate_rads))
+    assert figures.axis_tilt_deg is not None
+    return float(figures.axis_tilt_deg[0])
 
 
 def along_axis_fraction(rate_rads: FloatArray, vectors: FloatArray, /) -> float:
     """The share (RMS) of ``vectors`` (N, 3) that lies along the main axis of the turning
     rate ``rate_rads`` (N, 3): about 0 when they lie in the plane the segment turns in."""
-    if rate_rads.shape[0] < 3:
-        return 0.0
-    axis = _principal_axes(rate_rads)[0]
-    total = float(np.einsum("ij,ij->", vectors, vectors))
-    return float(np.sqrt(float(np.sum((vectors @ axis) ** 2)) / max(total, 1e-18)))
+    figures = span_axes(None, rate_rads, vectors, spans=_whole(rate_rads))
+    assert figures.along_axis_fraction is not None
+    return float(figures.along_axis_fraction[0])
+
+
+def _whole(x: FloatArray) -> list[tuple[int, int]]:
+    return [(0, x.shape[0])]
+
+
+@dataclass(frozen=True, slots=True)
+class SpanAxes:
+    """Per span: the figures above (``span_off_plane_deg`` and the three after it); None
+    where what they need was not given."""
+
+    off_plane_deg: FloatArray | None
+    off_axis_fraction: FloatArray | None
+    axis_tilt_deg: FloatArray | None
+    along_axis_fraction: FloatArray | None
+
+
+def span_axes(
+    direction: FloatArray | None,
+    rate_rads: FloatArray | None,
+    vectors: FloatArray | None,
+    /,
+    *,
+    spans: list[tuple[int, int]],
+) -> SpanAxes:
+    """How a segment turns over each of ``spans`` (``[lo, hi)`` samples) at once: from the
+    unit vectors of gravity ``direction``, the turning rate ``rate_rads`` and other
+    ``vectors`` (each (N, 3) or None), one 3 x 3 moment matrix per span and the eigen
+    problems of all spans in one call. A span of fewer than 3 samples gives 0."""
+    short = np.array([hi - lo < 3 for lo, hi in spans], dtype=bool)
+
+    def moments(x: FloatArray) -> FloatArray:
+        return np.array([x[lo:hi].T @ x[lo:hi] / max(hi - lo, 1) for lo, hi in spans])
+
+    def unless_short(values: FloatArray) -> FloatArray:
+        return np.asarray(np.where(short, 0.0, values))
+
+    off_plane = off_axis = tilt = along = None
+    if direction is not None:
+        smallest = np.linalg.eigvalsh(moments(direction))[:, 0]
+        off_plane = unless_short(np.rad2deg(np.arcsin(np.sqrt(np.clip(smallest, 0.0, 1.0)))))
+    if rate_rads is not None:
+        values, vectors_ = np.linalg.eigh(moments(rate_rads))
+        other = np.maximum(values[:, 0] + values[:, 1], 0.0) / np.maximum(values[:, 2], 1e-18)
+        off_axis = unless_short(np.sqrt(other))
+        axis = vectors_[:, :, 2]
+        if direction is not None:
+            mean = np.array([direction[lo:hi].sum(axis=0) for lo, hi in spans])
+            cosine = np.abs(np.einsum("ij,ij->i", axis, mean)) / np.maximum(_lengths(mean), 1e-9)
+            tilt = unless_short(np.rad2deg(np.arcsin(np.minimum(cosine, 1.0))))
+        if vectors is not None:
+            own = moments(vectors)
+            share = np.einsum("ri,rij,rj->r", axis, own, axis)
+            total = np.trace(own, axis1=1, axis2=2)
+            along = unless_short(np.sqrt(np.maximum(share, 0.0) / np.maximum(total, 1e-18)))
+    return SpanAxes(off_plane, off_axis, tilt, along)
 
 
 WINDOW_STEP_S = 0.5

@@ -16,7 +16,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile
 
-from thrustlab.errors import ThrustlabError
+from thrustlab.errors import ThrustlabError, worded
 from thrustlab.explanation.answers import Answers, answers_from_mapping
 from thrustlab.explanation.questions import QUESTIONS, AnswersError, question
 from thrustlab.log import EXERCISES, session_scope
@@ -220,7 +220,7 @@ def accept_files(
             try:
                 check_source(path)
             except ThrustlabError as error:
-                problem = str(error).split(": ", 1)[-1]
+                problem = worded(error, "web").split(": ", 1)[-1]
                 raise UploadError(f"{upload.name}: {problem}", status_code=415) from None
     return uploads
 

@@ -31,7 +31,7 @@ from typing import Any
 from sqlalchemy import Engine, select, update
 
 from thrustlab.document import from_document
-from thrustlab.errors import ThrustlabError
+from thrustlab.errors import ThrustlabError, worded
 from thrustlab.explanation.answers import Answers, answers_from_json, answers_to_json
 from thrustlab.log import NewSet, RecordingRef, add_set, analysis_record, history_for, session_scope
 from thrustlab.log.models import utcnow
@@ -263,7 +263,7 @@ def analysis_outcome(
     try:
         return analyse_files(files, answers, history, day, video_pose=video_pose, scratch=scratch)
     except ThrustlabError as error:
-        return str(error)
+        return worded(error, "web")
 
 
 def analyse_files(

@@ -1,0 +1,105 @@
+"""Benchmark: reading a CSV against pyarrow's own parse of it, in time and memory per row.
+
+Target (issue 15): ``read`` within 1.3x the time of ``pyarrow.csv.read_csv`` on the same
+file, judged on the median of interleaved repeats (each repeat times the parse, then the
+read, so machine load hits both alike), printed with its range. Memory is the peak resident
+memory a fresh process gains while reading, per row, beside the same for the parse alone.
+
+Run: ``python benchmarks/bench_read.py [rows ...]``. Exit code 1 if a median is over target.
+"""
+
+from __future__ import annotations
+
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+
+TARGET_RATIO = 1.3
+REPEATS = 7
+SIZES = (60_000, 600_000)
+"""Rows: 10 min and 100 min at 100 Hz (time, accelerometer and gyroscope)."""
+HEADER = "time_s,acc_x_m_s2,acc_y_m_s2,acc_z_m_s2,gyro_x_rad_s,gyro_y_rad_s,gyro_z_rad_s"
+
+PEAK = """
+import sys
+path, what = sys.argv[1], sys.argv[2]
+import numpy, pyarrow, pyarrow.csv, pyarrow.compute
+from thrustlab.readers import read
+
+def peak_kib():  # this process's own high-water mark (ru_maxrss would inherit the parent's)
+    with open("/proc/self/status") as status:
+        return next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
+
+before = peak_kib()
+if what == "parse":
+    pyarrow.csv.read_csv(path)
+else:
+    read(path)
+print((peak_kib() - before) * 1024)
+"""
+
+
+def write_csv(path: Path, n_rows: int, rate_hz: float = 100.0) -> None:
+    """Rows as a logger writes them: time in s, gravity on z, noise, 6 decimals."""
+    rng = np.random.default_rng(7)
+    t_s = np.arange(n_rows) / rate_hz
+    acc = rng.normal(0.0, 0.3, (n_rows, 3)) + np.array([0.0, 0.0, 9.81])
+    gyro = rng.normal(0.0, 0.2, (n_rows, 3))
+    rows = np.column_stack([t_s, acc, gyro])
+    with path.open("w") as out:
+        out.write(HEADER + "\n")
+        np.savetxt(out, rows, fmt="%.6f", delimiter=",")
+
+
+def timed(job: Callable[[Path], object], path: Path) -> float:
+    start = time.perf_counter()
+    job(path)
+    return time.perf_counter() - start
+
+
+def peak_bytes(path: Path, what: str) -> float:
+    done = subprocess.run(
+        [sys.executable, "-c", PEAK, str(path), what], capture_output=True, text=True, check=True
+    )
+    return float(done.stdout.strip().splitlines()[-1])
+
+
+def main(sizes: tuple[int, ...] = SIZES) -> int:
+    import pyarrow.csv as pcsv
+
+    from thrustlab.readers import read
+
+    ok = True
+    with tempfile.TemporaryDirectory() as tmp:
+        for n_rows in sizes:
+            path = Path(tmp) / f"rec{n_rows}.csv"
+            write_csv(path, n_rows)
+            read(path), pcsv.read_csv(path)  # warm: imports and the page cache
+            ratios = []
+            for _ in range(REPEATS):
+                parse_s = timed(pcsv.read_csv, path)
+                read_s = timed(read, path)
+                ratios.append(read_s / parse_s)
+            median = statistics.median(ratios)
+            parse_b = peak_bytes(path, "parse") / n_rows
+            read_b = peak_bytes(path, "read") / n_rows
+            size_mb = path.stat().st_size / 1e6
+            print(
+                f"{n_rows:>9} rows ({size_mb:5.1f} MB): read/parse median {median:.2f}x "
+                f"(range {min(ratios):.2f}-{max(ratios):.2f}, {REPEATS} interleaved repeats; "
+                f"target <= {TARGET_RATIO}x); peak memory per row: read {read_b:.0f} B, "
+                f"parse {parse_b:.0f} B"
+            )
+            ok = ok and median <= TARGET_RATIO
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    given = tuple(int(a) for a in sys.argv[1:])
+    raise SystemExit(main(given or SIZES))

@@ -1,0 +1,157 @@
+"""Units of acceleration and rotation rate: given by the caller, stated by the file, or judged.
+
+One rule for every format. A unit the caller gives (``ReadOptions.acc_unit``/``gyro_unit``)
+wins, with a warning when the file says otherwise; else the unit the file states (its header,
+or the app's documentation); else it is judged from the data and a quality entry says what
+was assumed: an accelerometer whose magnitude at rest is about 1 is in g, a gyroscope
+reading beyond what a phone's can (about 35 rad/s) is in deg/s.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from thrustlab.quality import QualityFlag
+from thrustlab.readers._clean import FloatArray
+from thrustlab.recording import G_MPS2
+
+ACC_UNIT_NAMES = {"mps2": "m/s^2", "g": "g"}
+GYRO_UNIT_NAMES = {"rads": "rad/s", "degs": "deg/s"}
+G_AT_REST = (0.8, 1.2)
+"""Magnitude at rest of an accelerometer in g (1 g, give or take a poorly calibrated phone);
+in m/s^2 it is about 9.8, and without gravity about 0 in either unit."""
+MAX_REST_SPREAD = 0.15
+"""Largest spread of the magnitude in the quietest quarter of blocks for them to be at rest:
+0.15 g is vigorous motion; shaking with no gravity of about 1 m/s^2 spreads more."""
+G_MEAN_VECTOR = (0.5, 2.5)
+"""Length of the whole recording's mean acceleration vector that says "gravity, in g" when
+no stretch is at rest: gravity persists (0.5 with the sensor turning through 120 degrees,
+as real wrist exercise sets in g show 0.53-1.8), motion averages out (under 0.4 m/s^2 in
+sets without gravity), and gravity in m/s^2 is 9.8."""
+SAMPLED_ROWS = 4096
+MAX_RADS = 35.0
+"""Phone gyroscopes saturate at 2000 deg/s = 34.9 rad/s: beyond it a reading is in deg/s."""
+MIN_OVER_MAX = 3
+"""Readings over ``MAX_RADS`` needed before a gyroscope is taken for deg/s (not one glitch)."""
+REST_BLOCK_ROWS = 32
+REST_BLOCKS = 64
+"""The magnitude at rest is judged on this many blocks of consecutive rows, spread evenly."""
+
+
+def acc_to_mps2(
+    values: FloatArray, /, *, given: str | None, stated: str | None, label: str
+) -> tuple[FloatArray, list[QualityFlag]]:
+    """``values`` (N, 3) in m/s^2, converted in place; the flags say what was assumed."""
+    unit, flags = _choose(
+        given,
+        stated,
+        judged=("g" if given is None and stated is None and looks_like_g(values) else None),
+        kind="acceleration",
+        names=ACC_UNIT_NAMES,
+        label=label,
+        why="gravity reads about 1 in it (9.8 in m/s^2)",
+    )
+    if unit == "g":
+        with np.errstate(over="ignore"):  # a corrupt 1e308 becomes inf: its row is dropped
+            values *= G_MPS2
+    return values, flags
+
+
+def gyro_to_rads(
+    values: FloatArray, /, *, given: str | None, stated: str | None, label: str
+) -> tuple[FloatArray, list[QualityFlag]]:
+    """``values`` (N, 3) in rad/s, converted in place; the flags say what was assumed."""
+    unit, flags = _choose(
+        given,
+        stated,
+        judged=("degs" if given is None and stated is None and _beyond_rads(values) else None),
+        kind="rotation rate",
+        names=GYRO_UNIT_NAMES,
+        label=label,
+        why=f"it exceeds {MAX_RADS:g} rad/s, more than a phone's gyroscope can measure",
+    )
+    if unit == "degs":
+        values *= np.pi / 180.0
+    return values, flags
+
+
+def _beyond_rads(values: FloatArray, /) -> bool:
+    with np.errstate(invalid="ignore"):
+        return int(np.count_nonzero(np.abs(values) > MAX_RADS)) >= MIN_OVER_MAX
+
+
+def _choose(
+    given: str | None,
+    stated: str | None,
+    *,
+    judged: str | None,
+    kind: str,
+    names: dict[str, str],
+    label: str,
+    why: str,
+) -> tuple[str, list[QualityFlag]]:
+    default = next(iter(names))
+    if given is not None:
+        if stated is not None and stated != given:
+            return given, [
+                QualityFlag(
+                    "unit_overridden",
+                    "warning",
+                    f"{label}: {kind} read in {names[given]} as given, although the file "
+                    f"states {names[stated]}",
+                )
+            ]
+        return given, []
+    if stated is not None:
+        return stated, []
+    if judged is not None:
+        return judged, [
+            QualityFlag(
+                "unit_assumed",
+                "warning",
+                f"{label}: {kind} read in {names[judged]} because {why} "
+                f"(the file does not state its unit; state it if this is wrong)",
+            )
+        ]
+    return default, []
+
+
+def looks_like_g(xyz: FloatArray, /) -> bool:
+    """True for an accelerometer in g: its quietest stretches have a magnitude near 1, or,
+    with no stretch at rest, its mean vector (gravity) is about 1 long."""
+    sample = xyz[:: max(1, xyz.shape[0] // SAMPLED_ROWS)]
+    sample = sample[np.all(np.isfinite(sample), axis=1)]
+    if sample.shape[0] < 2:
+        return False
+    length = float(np.linalg.norm(sample.mean(axis=0)))  # the mean vector: gravity
+    if length > G_MEAN_VECTOR[1]:
+        return False  # gravity in m/s^2 (about 9.8): no closer look needed
+    return G_MEAN_VECTOR[0] <= length or _at_rest_near_1(xyz)
+
+
+def _at_rest_near_1(xyz: FloatArray, /) -> bool:
+    n_rows = xyz.shape[0]
+    if n_rows < 2:
+        return False
+    block = min(REST_BLOCK_ROWS, n_rows)
+    starts = np.unique(np.linspace(0, n_rows - block, REST_BLOCKS).astype(np.int64))
+    rows = xyz[(starts[:, None] + np.arange(block)).ravel()]
+    with np.errstate(all="ignore"):  # corrupt cells (inf, 1e308) spoil only their block
+        norms = np.sqrt(np.einsum("ij,ij->i", rows, rows)).reshape(starts.size, block)
+        finite = np.isfinite(norms)
+        counts = np.maximum(finite.sum(axis=1), 1)
+        means = np.where(finite, norms, 0.0).sum(axis=1) / counts
+        deviations = np.where(finite, norms - means[:, None], 0.0)
+        spreads = np.sqrt((deviations**2).sum(axis=1) / counts)
+    usable = (finite.sum(axis=1) * 2 >= block) & np.isfinite(spreads)  # mostly readable rows
+    if not usable.any():
+        return False
+    means, spreads = means[usable], spreads[usable]
+    quiet = spreads <= np.quantile(spreads, 0.25)
+    level, spread = float(np.median(means[quiet])), float(np.median(spreads[quiet]))
+    return G_AT_REST[0] <= level <= G_AT_REST[1] and spread <= MAX_REST_SPREAD
+
+
+def ignored(what: str, why: str, /) -> QualityFlag:
+    """The warning that a stated read option did not apply to this file."""
+    return QualityFlag("option_ignored", "warning", f"the {what} given was ignored: {why}")

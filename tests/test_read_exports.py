@@ -1,0 +1,345 @@
+"""Exports as the apps write them: units per file, headers with units, comments, semicolons.
+
+Each file is generated small, in the shape the app (or logger) writes: Sensor Logger's
+documented units per sensor and platform, phyphox's multi-sensor file names and quoted
+headers, research loggers' unit-bearing headers.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from test_read_support import T0_NS, sensorlogger_csv, shared, still, times_ns, write_export
+from thrustlab.errors import FormatError, ReadError, ReadOptionError
+from thrustlab.readers import ReadOptions, detect_format, read
+from thrustlab.recording import G_MPS2
+
+RNG_SEED = 15
+
+
+def codes(recording: object) -> set[str]:
+    return {flag.code for flag in recording.quality}  # type: ignore[attr-defined]
+
+
+def magnitude(acc: np.ndarray) -> float:
+    return float(np.median(np.linalg.norm(acc, axis=1)))
+
+
+def write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+# --- Sensor Logger: each file in its documented unit ------------------------------------
+
+
+def test_ios_accelerometer_uncalibrated_in_g_is_read_as_g(tmp_path: Path) -> None:
+    rng = np.random.default_rng(RNG_SEED)
+    in_g = still(400, rng, g=(0.0, -0.6, -0.8))  # about 1 g, as iOS writes it
+    files = {"AccelerometerUncalibrated.csv": sensorlogger_csv(times_ns(400, 100), in_g)}
+    rec = read(write_export(tmp_path / "ios", files, as_zip=True))
+    assert magnitude(rec.acc_mps2) == pytest.approx(G_MPS2, rel=0.02)  # was 0.98: 10x small
+    assert rec.gravity_included
+    assert "unit_assumed" in codes(rec)
+    np.testing.assert_allclose(rec.acc_mps2, in_g[: rec.t_s.size] * G_MPS2, rtol=1e-9)
+
+
+def test_android_accelerometer_uncalibrated_in_mps2_is_left_alone(tmp_path: Path) -> None:
+    rng = np.random.default_rng(RNG_SEED)
+    in_mps2 = still(400, rng, g=(0.0, 5.9, 7.8))
+    files = {"AccelerometerUncalibrated.csv": sensorlogger_csv(times_ns(400, 100), in_mps2)}
+    rec = read(write_export(tmp_path / "android", files, as_zip=False))
+    assert magnitude(rec.acc_mps2) == pytest.approx(9.8, rel=0.02)
+    assert "unit_assumed" not in codes(rec)
+
+
+def test_ios_export_with_uncalibrated_uses_accelerometer_plus_gravity(tmp_path: Path) -> None:
+    rng = np.random.default_rng(RNG_SEED)
+    t = times_ns(300, 100)
+    gravity = np.tile([0.0, 0.0, 9.81], (300, 1))
+    files = {
+        "Accelerometer.csv": sensorlogger_csv(t, rng.normal(0, 0.05, (300, 3))),
+        "Gravity.csv": sensorlogger_csv(t, gravity),
+        "AccelerometerUncalibrated.csv": sensorlogger_csv(t, gravity / G_MPS2),
+        "Gyroscope.csv": sensorlogger_csv(t, rng.normal(0, 0.1, (300, 3))),
+    }
+    rec = read(write_export(tmp_path / "ios", files, as_zip=True))
+    assert rec.meta["layout"] == "ios"
+    assert magnitude(rec.acc_mps2) == pytest.approx(9.81, abs=0.1)
+    assert rec.gyro_rads is not None and float(np.abs(rec.gyro_rads).max()) < 1.0
+
+
+def wrist_csv(n: int, *, scale: float) -> bytes:
+    """WristMotion: rotation rate (rad/s), gravity and user acceleration times ``scale``."""
+    rng = np.random.default_rng(RNG_SEED)
+    header = (
+        "time,seconds_elapsed,rotationRateX,rotationRateY,rotationRateZ,gravityX,gravityY,"
+        "gravityZ,accelerationX,accelerationY,accelerationZ,quaternionW,quaternionX,"
+        "quaternionY,quaternionZ"
+    )
+    lines = [header]
+    for k, t in enumerate(times_ns(n, 100).tolist()):
+        rot = rng.normal(0, 0.2, 3)
+        grav = np.array([0.0, -0.6, -0.8]) * scale
+        user = rng.normal(0, 0.02, 3) * scale
+        cells = [*rot, *grav, *user, 1.0, 0.0, 0.0, 0.0]
+        lines.append(f"{t},{k / 100}," + ",".join(repr(float(c)) for c in cells))
+    return ("\n".join(lines) + "\n").encode()
+
+
+@pytest.mark.parametrize(("scale", "assumed"), [(1.0, False), (G_MPS2, True)])
+def test_wristmotion_in_g_or_standardised_mps2(tmp_path: Path, scale: float, assumed: bool) -> None:
+    path = tmp_path / "WristMotion.csv"
+    path.write_bytes(wrist_csv(300, scale=scale))
+    rec = read(path)
+    assert magnitude(rec.acc_mps2) == pytest.approx(G_MPS2, rel=0.02)
+    assert ("unit_assumed" in codes(rec)) == assumed
+
+
+# --- phyphox multi-sensor exports: told from Sensor Logger by content ----------------------
+
+
+def phyphox_multi(t_s: np.ndarray, xyz: np.ndarray, unit: str) -> bytes:
+    header = ",".join(['"Time (s)"', *(f'"{a} ({unit})"' for a in "XYZ")])
+    rows = (",".join(f"{v:.9E}" for v in (t, *row)) for t, row in zip(t_s, xyz, strict=True))
+    return ("\n".join([header, *rows]) + "\n").encode()
+
+
+def multi_sensor_files(n: int = 500) -> dict[str, bytes]:
+    rng = np.random.default_rng(RNG_SEED)
+    t_s = np.arange(n) / 100.0 + 0.0123
+    with_g = still(n, rng, g=(0.1, 9.8, 0.3))
+    return {
+        "Accelerometer.csv": phyphox_multi(t_s, with_g, "m/s^2"),
+        "Linear Acceleration.csv": phyphox_multi(t_s, with_g - [0.1, 9.8, 0.3], "m/s^2"),
+        "Gyroscope.csv": phyphox_multi(t_s, rng.normal(0, 0.3, (n, 3)), "rad/s"),
+        "Magnetometer.csv": phyphox_multi(t_s, rng.normal(30, 1, (n, 3)), "µT"),
+        "meta/time.csv": b'"event","experiment time","system time","system time text"\n'
+        b'"START",0.000000000E0,1.700000000E9,"2023-11-14 22:13:20.000 UTC+00:00"\n',
+    }
+
+
+@pytest.mark.parametrize("as_zip", [True, False])
+def test_phyphox_multi_sensor_export_is_phyphox(tmp_path: Path, as_zip: bool) -> None:
+    path = write_export(tmp_path / "multi", multi_sensor_files(), as_zip=as_zip)
+    assert detect_format(path) == "phyphox"
+    rec = read(path)
+    assert rec.format == "phyphox"
+    assert rec.meta["acceleration"].endswith("Accelerometer.csv")  # with gravity, preferred
+    assert rec.gravity_included
+    assert magnitude(rec.acc_mps2) == pytest.approx(9.8, rel=0.02)
+    assert rec.gyro_rads is not None
+    assert rec.start_epoch_ns is not None
+
+
+def test_phyphox_accelerometer_csv_alone(tmp_path: Path) -> None:
+    path = tmp_path / "Accelerometer.csv"
+    path.write_bytes(multi_sensor_files()["Accelerometer.csv"])
+    assert detect_format(path) == "phyphox"
+    assert magnitude(read(path).acc_mps2) == pytest.approx(9.8, rel=0.02)
+
+
+def test_phyphox_gyroscope_csv_alone_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "Gyroscope.csv"
+    path.write_bytes(multi_sensor_files()["Gyroscope.csv"])
+    with pytest.raises(FormatError, match=r"gyroscope data \(rad/s\) but no acceleration"):
+        read(path)
+
+
+def test_acc_unit_given_applies_to_phyphox_with_a_warning(tmp_path: Path) -> None:
+    path = write_export(tmp_path / "multi", multi_sensor_files(), as_zip=True)
+    rec = read(path, options=ReadOptions(acc_unit="g", time_unit="ms"))
+    assert magnitude(rec.acc_mps2) == pytest.approx(9.8 * G_MPS2, rel=0.02)
+    assert {"unit_overridden", "option_ignored"} <= codes(rec)
+
+
+def test_sensorlogger_ignores_csv_options_with_a_warning(tmp_path: Path) -> None:
+    rng = np.random.default_rng(RNG_SEED)
+    files = {
+        "TotalAcceleration.csv": sensorlogger_csv(
+            times_ns(200, 100), still(200, rng, g=(0, 0, 9.8))
+        )
+    }
+    options = ReadOptions(columns=("time", "ax", "ay", "az"), gyro_unit="degs")
+    rec = read(write_export(tmp_path / "a", files, as_zip=True), options=options)
+    messages = " ".join(f.message for f in rec.quality if f.code == "option_ignored")
+    assert "column names" in messages and "gyroscope unit" in messages
+
+
+# --- headers with units, comments, semicolons --------------------------------------------
+
+
+def rows(n: int, acc: tuple[float, float, float], *, sep: str = ",", end: str = "") -> str:
+    rng = np.random.default_rng(RNG_SEED)
+    out = []
+    for k in range(n):
+        a = np.asarray(acc) + rng.normal(0, 0.01 * max(abs(v) for v in acc), 3)
+        out.append(sep.join([f"{k / 100:.2f}", *(f"{v:.5f}" for v in a)]) + end)
+    return "\n".join(out) + "\n"
+
+
+def test_header_with_units_and_superscript(tmp_path: Path) -> None:
+    header = "timestamp,ACCELEROMETER X (m/s²),ACCELEROMETER Y (m/s²),ACCELEROMETER Z (m/s²)\n"
+    rec = read(write(tmp_path / "a.csv", header + rows(300, (0.0, 0.0, 9.8))))
+    assert magnitude(rec.acc_mps2) == pytest.approx(9.8, rel=0.02)
+    assert "unit_assumed" not in codes(rec)
+
+
+def test_axis_headers_in_g(tmp_path: Path) -> None:
+    header = "time (s),x-axis (g),y-axis (g),z-axis (g)\n"
+    rec = read(write(tmp_path / "a.csv", header + rows(300, (0.0, 0.0, 1.0))))
+    assert magnitude(rec.acc_mps2) == pytest.approx(G_MPS2, rel=0.02)
+
+
+def test_axis_headers_in_g_and_deg_s_in_one_file(tmp_path: Path) -> None:
+    header = (
+        "time (s),x-axis (g),y-axis (g),z-axis (g),x-axis (deg/s),y-axis (deg/s),z-axis (deg/s)\n"
+    )
+    body = "".join(f"{k / 100:.2f},0,0,1,90,0,-45\n" for k in range(200))
+    rec = read(write(tmp_path / "a.csv", header + body))
+    assert rec.gyro_rads is not None
+    np.testing.assert_allclose(rec.gyro_rads[0], [np.pi / 2, 0, -np.pi / 4])
+    np.testing.assert_allclose(rec.acc_mps2[0], [0, 0, G_MPS2])
+
+
+@pytest.mark.parametrize(
+    ("header", "unit"),
+    [
+        ("time,x-axis (deg/s),y-axis (deg/s),z-axis (deg/s)", "deg/s"),
+        ("t,Gyroscope x (rad/s),Gyroscope y (rad/s),Gyroscope z (rad/s)", "rad/s"),
+        ("time_s,gyro_x,gyro_y,gyro_z", "rad/s or deg/s"),
+    ],
+)
+def test_gyroscope_file_alone_is_refused(tmp_path: Path, header: str, unit: str) -> None:
+    body = "".join(f"{k / 100:.2f},0.1,-0.2,0.3\n" for k in range(100))
+    with pytest.raises(FormatError, match="no accelerometer") as info:
+        read(write(tmp_path / "gyro.csv", header + "\n" + body))
+    assert f"({unit})" in str(info.value)
+
+
+def test_comment_lines_before_the_header(tmp_path: Path) -> None:
+    text = "# logger v2.1\n#rate: 100 Hz\n\n" + "time,ax,ay,az\n" + rows(200, (0.0, 9.8, 0.0))
+    rec = read(write(tmp_path / "c.csv", text))
+    assert rec.t_s.size == 200
+    assert "rows_dropped" not in codes(rec)
+
+
+def test_semicolons_with_a_trailing_separator(tmp_path: Path) -> None:
+    body = "".join(f"{1700000000000 + 10 * k}; 0.1; 9.8; 0.2;\n" for k in range(200))
+    rec = read(write(tmp_path / "s.csv", "timestamp; x; y; z;\n" + body))
+    assert rec.t_s.size == 200
+    assert rec.meta["time_unit"] == "ms"
+    np.testing.assert_allclose(rec.acc_mps2[0], [0.1, 9.8, 0.2])
+
+
+# --- units not stated ---------------------------------------------------------------------
+
+
+def test_unstated_gyroscope_over_35_is_deg_s(tmp_path: Path) -> None:
+    t = np.arange(300) / 100
+    deg_s = 120 * np.sin(2 * np.pi * 0.5 * t)  # a hip thrust's thigh swing, in deg/s
+    body = "".join(f"{a:.2f},0,0,9.8,{w:.3f},0,0\n" for a, w in zip(t, deg_s, strict=True))
+    rec = read(write(tmp_path / "g.csv", "time,ax,ay,az,gx,gy,gz\n" + body))
+    assert rec.gyro_rads is not None
+    assert float(np.abs(rec.gyro_rads[:, 0]).max()) == pytest.approx(np.radians(120), rel=0.01)
+    assert "unit_assumed" in codes(rec)
+
+
+def test_unstated_gyroscope_under_35_stays_rad_s(tmp_path: Path) -> None:
+    body = "".join(f"{k / 100:.2f},0,0,9.8,2.0,0,0\n" for k in range(300))
+    rec = read(write(tmp_path / "g.csv", "time,ax,ay,az,gx,gy,gz\n" + body))
+    assert rec.gyro_rads is not None and rec.gyro_rads[0, 0] == pytest.approx(2.0)
+    assert "unit_assumed" not in codes(rec)
+
+
+def test_gravity_free_acceleration_near_1_mps2_is_not_taken_for_g(tmp_path: Path) -> None:
+    rng = np.random.default_rng(RNG_SEED)
+    shake = rng.normal(0, 0.7, (600, 3))  # vigorous shaking, no gravity: |a| about 1 m/s^2
+    body = "".join(f"{k / 100:.2f},{x:.4f},{y:.4f},{z:.4f}\n" for k, (x, y, z) in enumerate(shake))
+    rec = read(write(tmp_path / "lin.csv", "time,lin_acc_x,lin_acc_y,lin_acc_z\n" + body))
+    np.testing.assert_allclose(rec.acc_mps2[0], shake[0], atol=1e-4)
+    assert "unit_assumed" not in codes(rec)
+
+
+# --- messages and sizes ------------------------------------------------------------------
+
+
+def test_messages_name_cli_flags_and_web_fixes(tmp_path: Path) -> None:
+    path = write(tmp_path / "h.csv", "1,2,3,4,5,6,7,8\n2,2,3,4,5,6,7,8\n")
+    with pytest.raises(ReadError) as info:
+        read(path)
+    assert "--columns" in str(info.value) and "ReadOptions" not in str(info.value)
+    assert "--" not in info.value.worded("web") and "header row" in info.value.worded("web")
+
+
+def test_bad_read_options_name_the_flag() -> None:
+    with pytest.raises(ReadOptionError) as info:
+        ReadOptions(columns=("time", "ax", "speed"))
+    assert str(info.value).startswith("--columns has unknown names speed")
+    assert info.value.worded("web").startswith("columns: has unknown names")
+    with pytest.raises(ReadOptionError, match=r"^--rate-hz must be a positive number"):
+        ReadOptions(rate_hz=-1.0)
+
+
+def test_a_file_over_2_gib_is_refused_before_it_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "huge.csv"
+    with path.open("w") as out:
+        out.write("time,ax,ay,az\n" + "".join(f"{k / 100:.2f},0,0,9.8\n" for k in range(8000)))
+        out.truncate(2 * 1024**3 + 1)  # sparse: the rest is a hole, nothing is written
+    code = (
+        "import sys\nfrom thrustlab.readers import read\nfrom thrustlab.errors import ReadError\n"
+        "try:\n    read(sys.argv[1])\nexcept ReadError as e:\n    print(e)\n"
+        "print(next(l for l in open('/proc/self/status') if l.startswith('VmHWM')).split()[1])"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    message, peak_kib = out.stdout.strip().splitlines()
+    assert "GiB" in message and "split the recording" in message
+    assert int(peak_kib) < 300 * 1024  # imports only: the 2 GiB were never read
+
+
+def test_sensorlogger_times_still_line_up(tmp_path: Path) -> None:
+    rng = np.random.default_rng(RNG_SEED)
+    files = {
+        "AccelerometerUncalibrated.csv": sensorlogger_csv(
+            times_ns(100, 100), still(100, rng, g=(0, 0, 1))
+        )
+    }
+    rec = read(write_export(tmp_path / "x", files, as_zip=True))
+    assert rec.start_epoch_ns == T0_NS
+
+
+# --- real files: units judged without being told ------------------------------------------
+
+
+def test_real_watch_sets_in_g_are_judged_g_without_acc_unit() -> None:
+    """All 140 SPAR series (wrist exercise sets in g, no time column): read without
+    ``acc_unit``, each is taken for g, as ``acc_unit="g"`` reads it, and says so."""
+    index = shared("spar-watch-reps/index.csv")
+    names = [line.split(",")[0] for line in index.read_text().splitlines()[1:]]
+    for name in names:
+        judged = read(index.parent / name, options=ReadOptions(rate_hz=50))
+        told = read(index.parent / name, options=ReadOptions(rate_hz=50, acc_unit="g"))
+        np.testing.assert_allclose(judged.acc_mps2, told.acc_mps2, err_msg=name)
+        assert "unit_assumed" in codes(judged), name
+
+
+def test_real_phone_recordings_in_mps2_are_not_taken_for_g() -> None:
+    folder = shared("pdkit-phone-tremor/2458")
+    options = ReadOptions(columns=("time", "ax", "ay", "az", "_"))
+    paths = [p for p in sorted(folder.parent.rglob("T_-_*.csv")) if "TREMOR" in p.name]
+    assert paths
+    for path in paths:
+        rec = read(path, options=options)
+        assert "unit_assumed" not in codes(rec), path.name
+        assert 8 < magnitude(rec.acc_mps2) < 12, path.name
