@@ -133,7 +133,7 @@ def recording_from_samples(
     }
     if not sensors:
         raise FormatError(path, "holds no accelerometer samples yet")
-    return _assemble(sensors, path=path, fmt="sensorlogger-json")
+    return _assemble(sensors, path=path, fmt="sensorlogger-json", options=ReadOptions())
 
 
 def _load_csvs(src: Source) -> dict[str, RawSensor]:
