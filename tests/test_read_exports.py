@@ -343,3 +343,22 @@ def test_real_phone_recordings_in_mps2_are_not_taken_for_g() -> None:
         rec = read(path, options=options)
         assert "unit_assumed" not in codes(rec), path.name
         assert 8 < magnitude(rec.acc_mps2) < 12, path.name
+
+
+def test_rows_in_shuffled_order_keep_their_time_unit(tmp_path: Path) -> None:
+    """The unit comes from the steps between sorted times: shuffled rows in seconds are not
+    read as milliseconds (a 10 s file read as 0.01 s)."""
+    t_s = np.arange(1000) / 100.0
+    order = np.random.default_rng(0).permutation(t_s.size)
+    rows = "".join(f"{t_s[i]:.2f},0.1,9.8,0.0\n" for i in order)
+    recording = read(write(tmp_path / "shuffled.csv", "time,ax,ay,az\n" + rows))
+    assert recording.t_s[-1] - recording.t_s[0] == pytest.approx(9.99)
+
+
+def test_absurd_values_do_not_overflow_the_unit_check(tmp_path: Path) -> None:
+    """Cells near the float limit are not gravity in g, and judging them warns of nothing
+    (the tests turn warnings into errors)."""
+    rows = "".join(f"{i / 100:.2f},1e308,1e308,1e308\n" for i in range(200))
+    rows += "".join(f"{i / 100:.2f},0.1,9.8,0.0\n" for i in range(200, 1200))
+    recording = read(write(tmp_path / "absurd.csv", "time,ax,ay,az\n" + rows))
+    assert magnitude(recording.acc_mps2[-500:]) == pytest.approx(9.8, abs=0.1)

@@ -330,7 +330,10 @@ def test_join_codes_have_an_attempt_limit(tmp_path: Path) -> None:
         client.post("/logout", data={"csrf_token": csrf(client, "/team")})
         sign_up(client, "guesser@example.org")
         codes = [
-            client.post("/team/join", data={"code": code, "csrf_token": csrf(client, "/team")})
+            client.post(
+                "/team/join",
+                data={"code": code, "earlier": "yes", "csrf_token": csrf(client, "/team")},
+            )
             for code in ["guess-1", "guess-2", "guess-3", "guess-4", real_code]
         ]
     assert [c.status_code for c in codes] == [400, 400, 400, 429, 429]  # the right code waits

@@ -31,6 +31,10 @@ class AnalysisConfig:
     flagged, and left out of every tremor figure."""
     min_duration_s: float = 3.0
     """Shorter recordings cannot hold a rep plus the rest around it."""
+    min_rate_hz: float = 2.0
+    """Slower recordings are refused: a rep lasts about 2 s, and under two samples a second
+    its rise and its fall cannot be told apart (Nyquist for a 1 Hz movement). Below it lies a
+    wrong time unit or rate, not a sensor (phones record at 50-500 Hz)."""
     clip_fraction: float = 0.001
     """More than 0.1 % of samples pinned at the extreme value means the sensor clipped."""
 

@@ -17,12 +17,12 @@ from typing import TYPE_CHECKING
 from thrustlab.analysis import Analysis
 from thrustlab.config import AnalysisConfig
 from thrustlab.document import at_contract_precision
-from thrustlab.errors import InputError, OptionError
+from thrustlab.errors import AnalysisError, InputError, OptionError
 from thrustlab.explanation import Answers, History, explain
 from thrustlab.findings import Findings
 from thrustlab.measurement import analyse, analyse_legs
 from thrustlab.readers import ReadOptions, read
-from thrustlab.recording import Recording
+from thrustlab.recording import Recording, usable_stretch
 
 if TYPE_CHECKING:
     from thrustlab.video import PoseEstimator
@@ -38,6 +38,7 @@ __all__ = [
     "check_source",
     "is_video_file",
     "process",
+    "reexplain",
 ]
 
 Source = str | os.PathLike[str] | Recording
@@ -121,6 +122,20 @@ def process(
     return Analysis(findings=findings, assessment=assessment)
 
 
+def reexplain(
+    analysis: Analysis,
+    /,
+    *,
+    answers: Answers | None = None,
+    history: History | None = None,
+    today: datetime.date | None = None,
+) -> Analysis:
+    """A stored analysis explained again with new answers (a lifter edited them): the
+    findings stay as they were measured, the assessment is ``explain``'s, as in ``process``."""
+    assessment = explain(analysis.findings, answers, history, today=today)
+    return Analysis(findings=analysis.findings, assessment=assessment)
+
+
 def _measured(
     sources: Sequence[Source],
     /,
@@ -143,6 +158,8 @@ def _measured(
             raise OptionError("--format is for sensor recordings, not videos")
         return _video_findings(Path(first), config=config, video=video, progress=progress)
     recordings = tuple(_recording(s, format=format, options=read_options) for s in sources)
+    for recording in recordings:
+        _check_rate(recording, config)
     if len(recordings) == 2:
         return analyse_legs(recordings[0], recordings[1], config=config, plots=plots)
     return analyse(recordings[0], config=config, plots=plots)
@@ -150,10 +167,20 @@ def _measured(
 
 def _recording(source: Source, /, *, format: str | None, options: ReadOptions | None) -> Recording:
     if isinstance(source, Recording):
-        return source
+        return usable_stretch(source)  # a reader's are already; one made in code may not be
     if is_video_file(source):
         raise OptionError(f"{Path(source).name}: a video is analysed on its own, not as one leg")
     return read(source, format=format, options=options)
+
+
+def _check_rate(recording: Recording, config: AnalysisConfig) -> None:
+    rate_hz = recording.median_rate_hz
+    if rate_hz < config.min_rate_hz:
+        name = recording.path or "the recording"
+        raise AnalysisError(
+            f"{name}: its samples come {1 / rate_hz:.3g} s apart ({rate_hz:.3g} Hz); reps need "
+            f"{config.min_rate_hz:g} Hz or more: check the time column's unit or the rate given"
+        )
 
 
 def _video_findings(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 
 import numpy as np
@@ -62,3 +62,64 @@ class Recording:
     def median_rate_hz(self) -> float:
         """The sampling rate the timestamps suggest (1 / median interval)."""
         return float(1.0 / np.median(np.diff(self.t_s)))
+
+
+GRID_PER_SAMPLE = 2.0
+"""The analysis puts a recording on a uniform grid at its median sampling interval, so a
+pause costs as much as the samples that could have filled it. A recording may span at most
+twice as many median intervals as it has samples (plus ``GRID_SLACK``): time and memory then
+follow the samples, never the clock. Longer pauses and clock jumps split it."""
+GRID_SLACK = 10_000
+"""Median intervals any recording may span beyond ``GRID_PER_SAMPLE``, so a short file with
+one honest pause (a watch that stopped for 12 s) is kept whole."""
+
+
+def affordable_span(t_s: FloatArray, /) -> tuple[int, int]:
+    """``(start, stop)``: the samples ``t_s[start:stop]`` (sorted, strictly increasing) to
+    keep so that their span is at most ``GRID_PER_SAMPLE`` median intervals per sample (plus
+    ``GRID_SLACK``). All of them when they fit; else the longest stretch left after
+    splitting at the largest intervals, the limit falling eightfold each round (and never
+    below ``GRID_PER_SAMPLE`` median intervals, where every stretch fits). Linear in the
+    samples times the decades of interval sizes, which float64 bounds."""
+    start, stop = 0, int(t_s.size)
+    steps = np.diff(t_s)
+    while stop - start > 2:
+        piece = steps[start : stop - 1]
+        median = float(np.median(piece))
+        span = float(t_s[stop - 1] - t_s[start])
+        if span <= (GRID_PER_SAMPLE * (stop - start) + GRID_SLACK) * median:
+            break
+        limit = max(float(piece.max()) / 8.0, GRID_PER_SAMPLE * median)
+        bounds = np.concatenate(([0], np.flatnonzero(piece > limit) + 1, [stop - start]))
+        longest = int(np.argmax(np.diff(bounds)))  # the first of equals
+        start, stop = start + int(bounds[longest]), start + int(bounds[longest + 1])
+    return start, stop
+
+
+def usable_stretch(recording: Recording, /) -> Recording:
+    """``recording``, or its stretch ``affordable_span`` keeps, from t = 0, with a quality
+    entry saying what was dropped."""
+    t_s = recording.t_s
+    start, stop = affordable_span(t_s)
+    if (start, stop) == (0, t_s.size):
+        return recording
+    steps = np.diff(t_s)
+    longest_break = float(np.concatenate((steps[:start], steps[stop - 1 :])).max())
+    kept = t_s[start:stop]
+    flag = QualityFlag(
+        "stretch_kept",
+        "warning",
+        f"the clock jumps or pauses too long to analyse as one recording (the longest break "
+        f"{longest_break:.3g} s): kept the longest stretch, {kept[-1] - kept[0]:.2f} s "
+        f"({kept.size} samples) from {kept[0]:.2f} s, and dropped {t_s.size - kept.size} "
+        f"samples around it",
+    )
+    gyro, epoch_ns = recording.gyro_rads, recording.start_epoch_ns
+    return replace(
+        recording,
+        start_epoch_ns=None if epoch_ns is None else epoch_ns + round(float(kept[0]) * 1e9),
+        t_s=kept - kept[0],
+        acc_mps2=recording.acc_mps2[start:stop].copy(),  # not a view holding all the rest
+        gyro_rads=None if gyro is None else gyro[start:stop].copy(),
+        quality=(*recording.quality, flag),
+    )

@@ -29,12 +29,14 @@ from thrustlab.log.repo import (
     SetRow,
     add_set,
     analysis_record,
+    delete_lifter,
     delete_set,
     get_set,
     lifter_weight_unit,
     list_sets,
     recording_ref,
     remember_weight_unit,
+    update_set,
 )
 
 __all__ = [
@@ -53,6 +55,7 @@ __all__ = [
     "add_set",
     "analysis_record",
     "default_url",
+    "delete_lifter",
     "delete_set",
     "downgrade",
     "get_set",
@@ -66,6 +69,7 @@ __all__ = [
     "remember_weight_unit",
     "resolve_url",
     "session_scope",
+    "update_set",
     "upgrade",
     "write",
 ]

@@ -394,5 +394,34 @@ def delete_set(session: Session, set_id: int, /) -> None:
         session.execute(delete(TrainingSession).where(TrainingSession.id == training.id))
 
 
+def update_set(
+    session: Session,
+    set_id: int,
+    new: NewSet,
+    /,
+    *,
+    lifter: str,
+    analysis: AnalysisRecord | None = None,
+) -> LiftSet:
+    """Replace a set's load, reps, effort, notes and answers with ``new``'s (its day, lift
+    and recordings stay), and its analysis' document and verdict with ``analysis``'s."""
+    row = get_set(session, set_id)
+    row.load_kg, row.reps, row.rpe, row.rir = new.load_kg, new.reps, new.rpe, new.rir
+    row.notes, row.answers = new.notes, dict(new.answers)
+    unit = new.answers.get("weight_unit")
+    if unit in ("kg", "lb"):
+        remember_weight_unit(session, lifter, unit)
+    if analysis is not None and row.analysis is not None:
+        row.analysis.findings_json = dict(analysis.findings_json)
+        row.analysis.verdict = analysis.verdict
+    session.flush()
+    return row
+
+
+def delete_lifter(session: Session, name: str, /) -> None:
+    """Delete a lifter with all their sessions, sets, analyses and recordings."""
+    session.execute(delete(Lifter).where(Lifter.name == name))
+
+
 def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(tzinfo=None)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from types import MappingProxyType
 
 import numpy as np
@@ -11,7 +11,7 @@ import numpy.typing as npt
 
 from thrustlab.errors import ReadError
 from thrustlab.quality import QualityFlag
-from thrustlab.recording import G_MPS2, Recording
+from thrustlab.recording import G_MPS2, Recording, usable_stretch
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -115,9 +115,10 @@ def _seconds(
         return np.zeros(0)
     if t_raw.dtype.kind == "i":
         span = float(t_raw.max()) - float(min(origin, int(t_raw.min())))
-        if span > 2.0**62:
-            raise ReadError(path, "has timestamps spanning an impossible range; check the file")
-        rel: FloatArray = (t_raw - np.int64(origin)).astype(np.float64)
+        if span < 2.0**62:  # exact to the nanosecond
+            rel: FloatArray = (t_raw - np.int64(origin)).astype(np.float64)
+        else:  # a corrupt stamp near the int64 limits: subtracting would wrap around
+            rel = t_raw.astype(np.float64) - float(origin)
     else:
         rel = t_raw.astype(np.float64) - float(origin)
     rel *= seconds_per_unit
@@ -232,24 +233,27 @@ def build(
     start_epoch_ns: int | None = None,
     meta: Mapping[str, str] | None = None,
 ) -> Recording:
-    """Shift time to start at 0 and make the Recording (ReadError if under 2 samples)."""
+    """Shift time to start at 0 and make the Recording (ReadError if under 2 samples); when
+    the clock jumps or pauses for longer than the analysis can afford, keep the longest
+    stretch that fits (``usable_stretch``) and say so."""
     if t_s.size < 2:
         raise ReadError(
             path, f"has {t_s.size} usable sample rows; at least 2 are needed to make a recording"
         )
-    t_s = t_s - t_s[0]
-    all_flags = [*flags, *gap_flags(t_s)]
     try:
-        return Recording(
-            t_s,
+        recording = Recording(
+            t_s - t_s[0],
             np.ascontiguousarray(acc_mps2, dtype=np.float64),
             None if gyro_rads is None else np.ascontiguousarray(gyro_rads, dtype=np.float64),
             gravity_included,
             fmt,
             path=path,
             start_epoch_ns=start_epoch_ns,
-            quality=tuple(all_flags),
+            quality=tuple(flags),
             meta=MappingProxyType(dict(meta or {})),
         )
     except ValueError as exc:  # a reader bug, but the user still gets one line
         raise ReadError(path, f"gave samples that cannot form a recording ({exc})") from exc
+    recording = usable_stretch(recording)
+    gaps = gap_flags(recording.t_s)
+    return replace(recording, quality=(*recording.quality, *gaps)) if gaps else recording

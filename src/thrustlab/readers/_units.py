@@ -123,7 +123,8 @@ def looks_like_g(xyz: FloatArray, /) -> bool:
     sample = sample[np.all(np.isfinite(sample), axis=1)]
     if sample.shape[0] < 2:
         return False
-    length = float(np.linalg.norm(sample.mean(axis=0)))  # the mean vector: gravity
+    with np.errstate(all="ignore"):  # corrupt cells (1e308) give inf: not gravity in g
+        length = float(np.linalg.norm(sample.mean(axis=0)))  # the mean vector: gravity
     if length > G_MEAN_VECTOR[1]:
         return False  # gravity in m/s^2 (about 9.8): no closer look needed
     return G_MEAN_VECTOR[0] <= length or _at_rest_near_1(xyz)

@@ -201,7 +201,7 @@ def _detect_unit(t_raw: FloatArray | IntArray, t_ok: np.ndarray[Any, Any], *, pa
     usable = t_raw[t_ok]
     if usable.size < 2:
         return "s"  # too few rows for any unit: building the recording says so
-    steps = np.diff(usable.astype(np.float64))
+    steps = np.diff(np.sort(usable.astype(np.float64)))  # rows may come shuffled
     steps = steps[steps > 0]
     if steps.size == 0:
         raise ReadError(path, "has a time column that never increases; check the file")

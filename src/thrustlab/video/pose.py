@@ -9,7 +9,10 @@ measured with optical flow, so the estimator's own smoothing can neither fake no
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+import sys
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -62,6 +65,48 @@ class FakePoseEstimator:
         return self.at(t_s)
 
 
+QUIET_FRAMES = 3
+"""Frames analysed with the native stderr still off: TensorFlow Lite starts its models (the
+person detector, then the landmark model) by the second."""
+
+
+@contextmanager
+def _native_stderr_off() -> Iterator[None]:
+    """File descriptor 2 points at the null device while the block runs. MediaPipe's C++
+    (TensorFlow Lite, absl) writes its start-up lines ("Created TensorFlow Lite XNNPACK
+    delegate", "All log messages before absl::InitializeLog()...") straight to it, past
+    Python and past ``GLOG_minloglevel``. Used while the model starts: anything else the
+    process writes to stderr meanwhile is lost too (the video's progress bar starts later).
+    Models starting at once on several threads share one redirection: the last to finish
+    puts stderr back."""
+    with _QUIET_LOCK:
+        if _QUIET["users"] == 0:
+            try:
+                saved = os.dup(2)
+            except OSError:  # no stderr to silence
+                saved = -1
+            if saved >= 0:
+                sys.stderr.flush()
+                null = os.open(os.devnull, os.O_WRONLY)
+                os.dup2(null, 2)
+                os.close(null)
+            _QUIET["saved"] = saved
+        _QUIET["users"] += 1
+    try:
+        yield
+    finally:
+        with _QUIET_LOCK:
+            _QUIET["users"] -= 1
+            if _QUIET["users"] == 0 and _QUIET["saved"] >= 0:
+                os.dup2(_QUIET["saved"], 2)
+                os.close(_QUIET["saved"])
+
+
+_QUIET_LOCK = threading.Lock()
+_QUIET = {"users": 0, "saved": -1}
+"""How many models are starting with the native stderr off, and the real stderr's copy."""
+
+
 class MediaPipePose:
     """MediaPipe Pose in video mode (tracking between frames). Close it when done, or use
     it as a context manager."""
@@ -70,16 +115,28 @@ class MediaPipePose:
         os.environ.setdefault("GLOG_minloglevel", "2")  # keep the C++ log off the terminal
         import mediapipe as mp
 
-        self._pose: Any = mp.solutions.pose.Pose(
-            static_image_mode=static_images,
-            model_complexity=model_complexity,
-            smooth_landmarks=True,
-            min_detection_confidence=0.5,
-            min_tracking_confidence=0.5,
-        )
+        # TensorFlow Lite starts its models on MediaPipe's own threads from here to the
+        # first frames, writing its own log lines: the native stderr is off until then
+        self._quiet = ExitStack()
+        self._quiet.enter_context(_native_stderr_off())
+        self._quiet_frames = QUIET_FRAMES
+        try:
+            self._pose: Any = mp.solutions.pose.Pose(
+                static_image_mode=static_images,
+                model_complexity=model_complexity,
+                smooth_landmarks=True,
+                min_detection_confidence=0.5,
+                min_tracking_confidence=0.5,
+            )
+        except BaseException:
+            self._quiet.close()
+            raise
 
     def estimate(self, rgb: UInt8Array, /, *, t_s: float) -> Keypoints | None:
         result = self._pose.process(rgb)
+        self._quiet_frames -= 1
+        if self._quiet_frames == 0:
+            self._quiet.close()
         if result.pose_landmarks is None:
             return None
         h, w = rgb.shape[:2]
@@ -89,6 +146,7 @@ class MediaPipePose:
         return Keypoints(xy, vis)
 
     def close(self) -> None:
+        self._quiet.close()
         self._pose.close()
 
     def __enter__(self) -> MediaPipePose:

@@ -135,7 +135,9 @@ def team_of(session: Session, coach: User, /) -> Team:
     return team
 
 
-def join_team(session: Session, lifter: User, code: str, /) -> Team:
+def join_team(session: Session, lifter: User, code: str, /, *, shares_earlier: bool = True) -> Team:
+    """Join the team with this code; ``shares_earlier`` False: the coach sees only the sets
+    uploaded from now on."""
     code = code.strip()
     team = (
         session.scalar(select(Team).where(Team.join_code == code)) if code.isprintable() else None
@@ -148,8 +150,49 @@ def join_team(session: Session, lifter: User, code: str, /) -> Team:
         select(Membership.id).where(Membership.team_id == team.id, Membership.user_id == lifter.id)
     )
     if exists is None:
-        session.add(Membership(team_id=team.id, user_id=lifter.id))
+        session.add(Membership(team_id=team.id, user_id=lifter.id, shares_earlier=shares_earlier))
+    else:
+        membership = session.get(Membership, exists)
+        assert membership is not None
+        membership.shares_earlier = shares_earlier
     return team
+
+
+def memberships_of(session: Session, lifter: User, /) -> list[tuple[Team, Membership]]:
+    """The teams the lifter joined, each with its membership (since when, what it shows)."""
+    statement = (
+        select(Team, Membership)
+        .join(Membership, Membership.team_id == Team.id)
+        .where(Membership.user_id == lifter.id)
+        .order_by(Team.name)
+    )
+    return [(team, membership) for team, membership in session.execute(statement)]
+
+
+def leave_team(session: Session, lifter: User, team_id: int, /) -> None:
+    """Leave a team: its coach sees none of the lifter's sets any more."""
+    session.execute(
+        delete(Membership).where(Membership.team_id == team_id, Membership.user_id == lifter.id)
+    )
+
+
+def visible_since(session: Session, viewer: User, owner_id: int, /) -> dt.datetime | None:
+    """From when ``viewer`` may see the user ``owner_id``'s uploads: ``datetime.min`` for
+    themselves and for a coach shown earlier sets, the day they joined for a coach shown only
+    new ones, ``None`` when not at all."""
+    if viewer.id == owner_id:
+        return dt.datetime.min
+    if viewer.role != "coach":
+        return None
+    statement = (
+        select(Membership)
+        .join(Team, Team.id == Membership.team_id)
+        .where(Team.coach_id == viewer.id, Membership.user_id == owner_id)
+    )
+    found = list(session.scalars(statement))
+    if not found:
+        return None
+    return min(dt.datetime.min if m.shares_earlier else m.created_at for m in found)
 
 
 def athletes_of(session: Session, coach: User, /) -> list[User]:
@@ -164,18 +207,14 @@ def athletes_of(session: Session, coach: User, /) -> list[User]:
     return list(session.scalars(statement))
 
 
-def can_see(session: Session, viewer: User, owner_id: int, /) -> bool:
-    """May ``viewer`` see what the user ``owner_id`` uploaded? Themselves, or their coach."""
-    if viewer.id == owner_id:
-        return True
-    if viewer.role != "coach":
-        return False
-    statement = (
-        select(Membership.id)
-        .join(Team, Team.id == Membership.team_id)
-        .where(Team.coach_id == viewer.id, Membership.user_id == owner_id)
-    )
-    return session.scalar(statement) is not None
+def can_see(
+    session: Session, viewer: User, owner_id: int, /, *, made_at: dt.datetime | None = None
+) -> bool:
+    """May ``viewer`` see what the user ``owner_id`` uploaded (at ``made_at``; ``None``: any
+    of it)? Themselves, or their coach (only from the day they joined, when the lifter chose
+    so)."""
+    since = visible_since(session, viewer, owner_id)
+    return since is not None and (made_at is None or made_at >= since)
 
 
 class RateLimiter:

@@ -177,7 +177,7 @@ def visible_job(session: Session, viewer: User, job_id: str, /) -> Job:
     """The job if ``viewer`` may see it; otherwise 404, the same as for no such job."""
     well_formed = len(job_id) <= 32 and job_id.isascii() and job_id.isalnum()
     job = session.get(Job, job_id) if well_formed else None
-    if job is None or not can_see(session, viewer, job.user_id):
+    if job is None or not can_see(session, viewer, job.user_id, made_at=job.created_at):
         raise HTTPException(404, "no analysis with this id")
     return job
 
@@ -225,11 +225,13 @@ def accept_files(
     return uploads
 
 
-def set_info(exercise: str, date: dt.date | None, answers: Answers, /) -> SetInfo:
+def set_info(
+    exercise: str, date: dt.date | None, answers: Answers, /, *, notes: str = ""
+) -> SetInfo:
     """The set's facts beside its checked answers."""
     if exercise not in EXERCISES:
-        raise WebError(f"unknown exercise {exercise!r}; use one of: {', '.join(EXERCISES)}")
-    return SetInfo(exercise=exercise, date=date or dt.date.today(), answers=answers)
+        raise WebError(f"Exercise: use one of: {', '.join(EXERCISES)}")
+    return SetInfo(exercise=exercise, date=date or dt.date.today(), answers=answers, notes=notes)
 
 
 def answers_from_form(fields: Mapping[str, str], /) -> Answers:

@@ -59,11 +59,13 @@ class SetInfo:
     exercise: str = "barbell_hip_thrust"
     date: dt.date = dataclasses.field(default_factory=dt.date.today)
     answers: Answers = dataclasses.field(default_factory=Answers)
+    notes: str = ""
 
     def as_json(self) -> dict[str, Any]:
         """What the queued job stores (the answers through ``answers_to_json``)."""
         answers = answers_to_json(self.answers)
-        return {"exercise": self.exercise, "date": self.date.isoformat(), "answers": answers}
+        day = self.date.isoformat()
+        return {"exercise": self.exercise, "date": day, "answers": answers, "notes": self.notes}
 
 
 def new_job(engine: Engine, user: User, uploads: Sequence[Upload], info: SetInfo, /) -> str:
@@ -196,6 +198,7 @@ def _store(
         reps=answers.reps,
         rpe=answers.rpe,
         rir=answers.rir,
+        notes=str(info.get("notes") or ""),
         answers=log_answers(answers),
         uid=job_id,
     )

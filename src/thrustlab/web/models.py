@@ -18,6 +18,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     CheckConstraint,
     DateTime,
     ForeignKey,
@@ -27,6 +28,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -91,6 +93,8 @@ class Membership(WebBase):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     team_id: Mapped[int] = mapped_column(ForeignKey("web_teams.id", ondelete="CASCADE"))
     user_id: Mapped[int] = mapped_column(ForeignKey("web_users.id", ondelete="CASCADE"), index=True)
+    shares_earlier: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    """Whether the coach sees the sets uploaded before the lifter joined (else only later)."""
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
 

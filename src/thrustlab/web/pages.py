@@ -17,12 +17,14 @@ from thrustlab.log import EXERCISES, lifter_weight_unit, session_scope
 from thrustlab.web.accounts import (
     athletes_of,
     authenticate,
-    can_see,
     create_user,
     end_session,
     join_team,
+    leave_team,
+    memberships_of,
     start_session,
     team_of,
+    visible_since,
 )
 from thrustlab.web.deps import (
     DB,
@@ -46,6 +48,7 @@ from thrustlab.web.deps import (
 )
 from thrustlab.web.errors import WebError
 from thrustlab.web.jobs import new_job
+from thrustlab.web.mine import NOTES_MAX_CHARS
 from thrustlab.web.models import User
 from thrustlab.web.views import athlete_flags, history_svgs, jobs_of, shown_verdict, trends_of
 
@@ -67,6 +70,8 @@ Csrf = Annotated[str, Form(max_length=100)]
 MAX_ROW_ID = 2**63 - 1
 """The largest id a database row can have (SQLite's and PostgreSQL's 64-bit integers)."""
 TOO_MANY_TRIES = "too many attempts from here; wait a minute and try again"
+NOW = dt.datetime.max
+"""``since`` for someone who may see nothing (never reached: such a row is not listed)."""
 
 
 def render(
@@ -205,11 +210,12 @@ async def _upload(request: Request, user: User, form: Any) -> Response:
              for v in [form.get(k)]}  # fmt: skip
     exercise = _text(form.get("exercise")) or "barbell_hip_thrust"
     date_text = _text(form.get("date"))
+    notes = notes_of(form.get("notes"))
     from starlette.concurrency import run_in_threadpool
 
     try:
-        day = dt.date.fromisoformat(date_text) if date_text else None
-        info = set_info(exercise, day, answers_from_form(fields))
+        day = _day(date_text)
+        info = set_info(exercise, day, answers_from_form(fields), notes=notes)
         uploads = await run_in_threadpool(
             accept_files,
             files["file"],
@@ -221,8 +227,8 @@ async def _upload(request: Request, user: User, form: Any) -> Response:
     except (WebError, ValueError) as error:
         status = getattr(error, "status_code", 400)
         return _upload_form(
-            request, user, error=str(error), form=fields,
-            today=date_text or dt.date.today().isoformat(), status=status,
+            request, user, error=str(error), form=fields, exercise=exercise, notes=notes,
+            today=date_text or dt.date.today().isoformat(), status=status, kept=True,
         )  # fmt: skip
     job_id = await run_in_threadpool(new_job, engine_of(request), user, uploads, info)
     pool = pool_of(request)
@@ -236,6 +242,18 @@ def _remembered_unit(engine: Engine, lifter: str, /) -> str | None:
         return lifter_weight_unit(session, lifter)
 
 
+def _day(text: str, /) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text) if text else None
+    except ValueError:
+        raise WebError(f"Date must look like 2026-11-29, not {text!r}") from None
+
+
+def notes_of(value: Any, /) -> str:
+    """The notes field's text (at most ``NOTES_MAX_CHARS``)."""
+    return value.strip()[:NOTES_MAX_CHARS] if isinstance(value, str) else ""
+
+
 def _text(value: Any) -> str:
     return value.strip()[:200] if isinstance(value, str) else ""
 
@@ -244,9 +262,11 @@ def _text(value: Any) -> str:
 def analysis_page(request: Request, job_id: str, user: PageUser, session: ReadDB) -> HTMLResponse:
     job = visible_job(session, user, job_id)
     owner = session.get(User, job.user_id)
+    edited = request.query_params.get("edited") == "1"
     return render(
-        request, "analysis.html", user=user, job=job, owner=owner, shown=shown_verdict(session, job)
-    )
+        request, "analysis.html", user=user, job=job, owner=owner,
+        shown=shown_verdict(session, job), edited=edited,
+    )  # fmt: skip
 
 
 @router.get("/analyses/{job_id}/report")
@@ -262,16 +282,29 @@ def history(request: Request, user: PageUser, session: ReadDB) -> HTMLResponse:
     return _history(request, session, viewer=user, lifter=user)
 
 
-def _history(request: Request, session: Session, *, viewer: User, lifter: User) -> HTMLResponse:
-    trends = trends_of(session, lifter)
+def _history(
+    request: Request,
+    session: Session,
+    *,
+    viewer: User,
+    lifter: User,
+    since: dt.datetime = dt.datetime.min,
+) -> HTMLResponse:
+    """A lifter's history; for their coach, first what needs attention (``since``: the coach
+    sees only what was uploaded from then on)."""
+    trends = trends_of(session, lifter, since=since)
+    flags = None if viewer.id == lifter.id else athlete_flags(session, lifter, since=since)
     return render(
         request,
         "history.html",
         user=viewer,
         lifter=lifter,
         trends=trends,
+        flags=flags,
+        since=None if since == dt.datetime.min else since.date(),
+        deleted=request.query_params.get("deleted") == "1",
         plots=history_svgs(trends),
-        jobs=jobs_of(session, lifter),
+        jobs=jobs_of(session, lifter, since=since),
     )
 
 
@@ -279,10 +312,13 @@ def _history(request: Request, session: Session, *, viewer: User, lifter: User) 
 def team_page(request: Request, user: PageUser, session: DB) -> HTMLResponse:
     if user.role == "coach":
         team = team_of(session, user)
-        flags = [athlete_flags(session, athlete) for athlete in athletes_of(session, user)]
+        flags = [
+            athlete_flags(session, athlete, since=visible_since(session, user, athlete.id) or NOW)
+            for athlete in athletes_of(session, user)
+        ]
         flags.sort(key=lambda f: (not f.needs_attention, f.user.display_name))
         return render(request, "coach.html", user=user, team=team, flags=flags)
-    return render(request, "join.html", user=user)
+    return render(request, "join.html", user=user, teams=memberships_of(session, user))
 
 
 @router.post("/team/join")
@@ -292,17 +328,39 @@ def team_join(
     session: DB,
     code: Text,
     csrf_token_: Annotated[str, Form(alias="csrf_token", max_length=100)] = "",
+    earlier: Annotated[str, Form(max_length=10)] = "",
 ) -> Response:
     check_csrf(request, csrf_token_)
     limiter = join_limiter_of(request)
+    teams = memberships_of(session, user)
     # per user and per address: neither many accounts nor many addresses multiply the guesses
     if not (limiter.allow(f"user:{user.id}") and limiter.allow(client_address(request))):
-        return render(request, "join.html", user=user, error=TOO_MANY_TRIES, status=429)
+        return render(
+            request, "join.html", user=user, teams=teams, error=TOO_MANY_TRIES, status=429
+        )
     try:
-        team = join_team(session, user, code)
+        if earlier not in ("yes", "no"):
+            raise WebError("Earlier sets: choose whether your coach may see them")
+        team = join_team(session, user, code, shares_earlier=earlier == "yes")
     except WebError as error:
-        return render(request, "join.html", user=user, error=str(error), status=400)
-    return render(request, "join.html", user=user, joined=team.name)
+        message = str(error)
+        return render(request, "join.html", user=user, teams=teams, error=message, status=400)
+    session.flush()
+    teams = memberships_of(session, user)
+    return render(request, "join.html", user=user, teams=teams, joined=team.name)
+
+
+@router.post("/team/leave")
+def team_leave(
+    request: Request,
+    user: PageUser,
+    session: DB,
+    team_id: Annotated[int, Form(ge=1, le=MAX_ROW_ID)],
+    csrf_token_: Annotated[str, Form(alias="csrf_token", max_length=100)] = "",
+) -> Response:
+    check_csrf(request, csrf_token_)
+    leave_team(session, user, team_id)
+    return _redirect("/team")
 
 
 @router.get("/team/athletes/{athlete_id}")
@@ -310,6 +368,7 @@ def athlete_page(
     request: Request, athlete_id: int, user: PageUser, session: ReadDB
 ) -> HTMLResponse:
     athlete = session.get(User, athlete_id) if 0 < athlete_id <= MAX_ROW_ID else None
-    if athlete is None or user.id == athlete_id or not can_see(session, user, athlete_id):
+    since = None if athlete is None else visible_since(session, user, athlete_id)
+    if athlete is None or user.id == athlete_id or since is None:
         raise HTTPException(404, "no athlete with this id on your team")
-    return _history(request, session, viewer=user, lifter=athlete)
+    return _history(request, session, viewer=user, lifter=athlete, since=since)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import select
@@ -13,9 +13,15 @@ from thrustlab.log import LiftTrend, get_set, history_for, lift_trends
 from thrustlab.web.models import Job, User
 
 
-def jobs_of(session: Session, user: User, /, *, limit: int = 50) -> list[Job]:
+def jobs_of(
+    session: Session, user: User, /, *, limit: int = 50, since: dt.datetime = dt.datetime.min
+) -> list[Job]:
+    """The user's uploads, newest first (those made from ``since`` on)."""
     statement = (
-        select(Job).where(Job.user_id == user.id).order_by(Job.created_at.desc()).limit(limit)
+        select(Job)
+        .where(Job.user_id == user.id, Job.created_at >= since)
+        .order_by(Job.created_at.desc())
+        .limit(limit)
     )
     return list(session.scalars(statement))
 
@@ -38,8 +44,15 @@ def shown_verdict(session: Session, job: Job, /) -> str | None:
     return job.verdict if document is None else shown(from_document(document).assessment)
 
 
-def trends_of(session: Session, user: User, /) -> tuple[LiftTrend, ...]:
-    return lift_trends(session, user.lifter_name)
+def trends_of(
+    session: Session, user: User, /, *, since: dt.datetime = dt.datetime.min
+) -> tuple[LiftTrend, ...]:
+    """Per lift, the sessions from ``since``'s day on (a coach shown only new sets)."""
+    trends = lift_trends(session, user.lifter_name)
+    if since == dt.datetime.min:
+        return trends
+    kept = (replace(t, rows=tuple(r for r in t.rows if r.date >= since.date())) for t in trends)
+    return tuple(t for t in kept if t.rows)
 
 
 def history_svgs(trends: tuple[LiftTrend, ...], /) -> list[tuple[str, str]]:
@@ -53,6 +66,10 @@ def history_svgs(trends: tuple[LiftTrend, ...], /) -> list[tuple[str, str]]:
     ]
 
 
+ASYMMETRY_TREND_SETS = 5
+"""How many of the last measured sets the coach's asymmetry trend shows."""
+
+
 @dataclass(frozen=True, slots=True)
 class AthleteFlags:
     """What a coach should look at for one athlete."""
@@ -61,12 +78,37 @@ class AthleteFlags:
     last_date: dt.date | None
     last_verdict: str | None
     warning_signs: tuple[str, ...]
+    """The warning signs of the newest set, by name."""
     asymmetry_pct: float | None
     load_jump: str | None
+    asymmetry_trend: tuple[tuple[dt.date, float], ...] = ()
+    """The asymmetry index of the last measured sets, oldest first."""
 
     @property
     def needs_attention(self) -> bool:
-        return bool(self.warning_signs) or self.large_asymmetry or self.load_jump is not None
+        return bool(self.reasons)
+
+    @property
+    def reasons(self) -> tuple[str, ...]:
+        """Why the row is highlighted, in words (nothing: it is not)."""
+        found = [f"warning sign: {sign}" for sign in self.warning_signs]
+        if self.large_asymmetry:
+            from thrustlab.report.rep_table import asymmetry_words
+
+            found.append(
+                f"large asymmetry (over {self.asymmetry_cutoff_pct:g} %): "
+                f"{asymmetry_words(self.asymmetry_pct)}"
+            )
+        if self.load_jump is not None:
+            found.append(f"load jump: {self.load_jump}")
+        return tuple(found)
+
+    @property
+    def asymmetry_cutoff_pct(self) -> float:
+        from thrustlab.explanation import load_knowledge
+
+        rule = load_knowledge().rule("stabilizer_weakness", "asymmetry_abs_pct", ">")
+        return float(rule.threshold)
 
     @property
     def large_asymmetry(self) -> bool:
@@ -79,14 +121,17 @@ class AthleteFlags:
         return large.holds(abs(self.asymmetry_pct))
 
 
-def athlete_flags(session: Session, athlete: User, /) -> AthleteFlags:
-    """The athlete's newest analysed set: warning signs, asymmetry, a load jump."""
+def athlete_flags(
+    session: Session, athlete: User, /, *, since: dt.datetime = dt.datetime.min
+) -> AthleteFlags:
+    """The athlete's newest analysed set (uploaded from ``since`` on): warning signs,
+    asymmetry, a load jump; and the asymmetry of their last measured sets."""
     from thrustlab.document import from_document
     from thrustlab.explanation import history_checks
 
     job = session.scalar(
         select(Job)
-        .where(Job.user_id == athlete.id, Job.status == "done")
+        .where(Job.user_id == athlete.id, Job.status == "done", Job.created_at >= since)
         .order_by(Job.created_at.desc())
         .limit(1)
     )
@@ -96,10 +141,18 @@ def athlete_flags(session: Session, athlete: User, /) -> AthleteFlags:
     signs: tuple[str, ...] = ()
     if row.analysis is not None:
         stored = from_document(row.analysis.findings_json)
-        signs = tuple(f.id for f in stored.assessment.red_flags)
+        signs = tuple(f.name for f in stored.assessment.red_flags)
     asymmetry = row.analysis.asymmetry_index_pct if row.analysis is not None else None
+    # Only sets the coach may see: the log keeps days, not times, so when the lifter shares
+    # only new sets, the day they joined counts as before (no older load leaks into a jump).
+    everything = history_for(session, athlete.lifter_name)
+    seen = [s for s in everything.sets if since == dt.datetime.min or s.date > since.date()]
+    history = replace(everything, sets=tuple(seen))
+    trend = tuple(
+        (s.date, s.asymmetry_index_pct) for s in history.sets if s.asymmetry_index_pct is not None
+    )[-ASYMMETRY_TREND_SETS:]
     checks = history_checks(
-        history_for(session, athlete.lifter_name),
+        history,
         today=row.session.date,
         load_kg=row.load_kg,
         tremor_rms_mps2=row.analysis.tremor_rms_mps2 if row.analysis is not None else None,
@@ -112,4 +165,4 @@ def athlete_flags(session: Session, athlete: User, /) -> AthleteFlags:
         if jump is None
         else f"{jump.load_kg:g} kg after {jump.reference_kg:g} kg (+{jump.jump_pct:.0f} %)"
     )
-    return AthleteFlags(athlete, row.session.date, job.verdict, signs, asymmetry, jump_text)
+    return AthleteFlags(athlete, row.session.date, job.verdict, signs, asymmetry, jump_text, trend)

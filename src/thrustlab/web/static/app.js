@@ -43,3 +43,12 @@
   window.addEventListener("resize", fit);
   fit();
 })();
+
+// A button with data-confirm (delete a set, leave a team) asks before its form is sent.
+(function () {
+  "use strict";
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest ? event.target.closest("[data-confirm]") : null;
+    if (button && !window.confirm(button.getAttribute("data-confirm"))) event.preventDefault();
+  });
+})();
