@@ -192,3 +192,59 @@ class AnalysisConfig:
                 raise OptionError(f"{name} must be two increasing positive frequencies")
         if self.mode not in ("hip_thrust", "cyclic"):
             raise OptionError(f"mode must be 'hip_thrust' or 'cyclic', not {self.mode!r}")
+
+
+@dataclass(frozen=True, slots=True)
+class LiveConfig:
+    """How a set streamed from the phone is followed while it happens (``thrustlab.live``)."""
+
+    analysis_period_s: float = 0.5
+    """The set is analysed again at most every 0.5 s (a 200-1000 ms push period brings new
+    samples 1-5 times a second), so a rep is announced within about 0.5 s of its end."""
+    max_analysis_share: float = 0.1
+    """...and at most 10 % of the time: a long buffer (cost grows with its samples) waits
+    longer between analyses, so 20 lifters at once stay within the server's two cores."""
+    confirm_s: float = 1.0
+    """A rep is announced once 1 s of samples follows its end: measured on simulated sets,
+    the rep's edges then move by at most 0.3 s and its shaking by under 10 % when the rest
+    of the set arrives (with no margin, edges moved by up to 1 s)."""
+    revise_edge_s: float = 0.2
+    revise_shaking_pct: float = 10.0
+    """An announced rep is announced again (revised) when later samples move its start or
+    end by over 0.2 s or its shaking by over 10 %: the agreement the live and the offline
+    analysis of a set must reach; smaller changes only update the set's state."""
+    still_end_s: float = 20.0
+    """20 s without movement after a rep ends the set (the rest after it is measured on
+    the first 8 s and the last 10 s of the rest)."""
+    movement_range_mps2: float = 2.0
+    """Movement: an axis of the acceleration spans 2 m/s2 or more within a second (the
+    thigh turning 12 degrees or more); shaking at rest spans well under 1 m/s2."""
+    velocity_cue_step_pct: float = 10.0
+    """'velocity down N %' is spoken each time the loss crosses a further 10 %."""
+    velocity_limit_pct: float = 30.0
+    """'last rep' at 30 % velocity loss unless the lifter sets 20-40 % (the range VBT
+    apps offer: 20 % keeps sets far from failure, 40 % nearly reaches it)."""
+    velocity_limit_range_pct: tuple[float, float] = (20.0, 40.0)
+    max_message_bytes: int = 512 * 1024
+    """A push message of 1 s at 500 Hz with four sensors is about 200 kB of JSON."""
+    max_messages_per_s: float = 20.0
+    """Sensor Logger pushes at most every 200 ms per phone, two phones: 10 a second;
+    twice that allows for bursts after a network stall."""
+    max_samples: int = 600_000
+    """Per phone and sensor: 10 minutes at 1000 Hz; longer is not one set."""
+    max_idle_s: float = 900.0
+    """A set nobody pushes to for 15 minutes ends (its push URL with it)."""
+    max_open_sets: int = 3
+    """Live sets one lifter may have open at once (a forgotten tab, a second phone's page);
+    more is refused, so nobody can fill the server's memory with empty sets."""
+    answers_wait_s: float = 120.0
+    """After the set ends the lifter has 2 minutes to answer the after-set questions
+    before the set is analysed without them."""
+
+    def __post_init__(self) -> None:
+        low, high = self.velocity_limit_range_pct
+        if not low <= self.velocity_limit_pct <= high:
+            raise OptionError(
+                f"the velocity-loss limit must be between {low:g} and {high:g} %, "
+                f"not {self.velocity_limit_pct:g}"
+            )

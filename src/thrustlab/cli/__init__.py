@@ -22,6 +22,7 @@ COMMANDS = {
     "demo": "thrustlab.cli.demo",
     "batch": "thrustlab.cli.batch",
     "serve": "thrustlab.cli.serve",
+    "live": "thrustlab.cli.live",
     "log": "thrustlab.cli.log",
 }
 """Each command, in the order ``--help`` lists them (groups last), and its module: the function
@@ -30,7 +31,7 @@ of the same name, or for ``log`` (a group of commands) ``log_app``."""
 
 def make_app(*, only: str | None = None) -> typer.Typer:
     """The ``thrustlab`` app with every command, or with only the command ``only`` (importing
-    and building all six costs ``analyze`` about 20 ms of start-up)."""
+    and building all of them costs ``analyze`` about 20 ms of start-up)."""
     app = typer.Typer(
         name="thrustlab",
         help="Why do my legs shake during hip thrusts? Measure the shaking rep by rep and "

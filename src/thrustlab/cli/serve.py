@@ -41,7 +41,14 @@ def _without_password(url: str) -> str:
 
 
 def serve(
-    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    host: Annotated[
+        str,
+        typer.Option(
+            help="Address to listen on. 127.0.0.1: this machine only. 0.0.0.0: every "
+            "network interface, so a phone on the same Wi-Fi can push a live set; anyone "
+            "on that network can then reach the app (use a network you trust).",
+        ),
+    ] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
     database_url: Annotated[
         str | None,
@@ -115,8 +122,8 @@ def serve(
         settings = dataclasses.replace(settings, secret_key=secret)
     for line in startup_lines(host, port, resolve_url(database_url), secret=bool(secret)):
         typer.echo(line)
+    app = create_app(settings)
+    app.state.listen_host = host  # the live page's push URL and its loopback warning
     # The app itself decides whom to believe about the client's address (trusted_proxies):
     # uvicorn's own header rewrite would trust any client connecting from 127.0.0.1.
-    uvicorn.run(
-        create_app(settings), host=host, port=port, log_level="warning", proxy_headers=False
-    )
+    uvicorn.run(app, host=host, port=port, log_level="warning", proxy_headers=False)

@@ -117,6 +117,25 @@ def read_sensorlogger_json(src: Source, /, *, options: ReadOptions | None = None
     return _assemble(sensors, path=path, fmt="sensorlogger-json", options=given)
 
 
+def recording_from_samples(
+    samples: Mapping[str, tuple[IntArray, FloatArray]], /, *, path: str
+) -> Recording:
+    """A recording from Sensor Logger samples already in memory (pushed over HTTP while it
+    records): per sensor (``"Accelerometer"``, ``"TotalAcceleration"``, ``"Gravity"``,
+    ``"Gyroscope"``) the ns epoch times and the (N, 3) x, y, z values. Built exactly as the
+    JSON export of the same samples is read, so a live set and its stored file agree."""
+    sensors = {
+        name: RawSensor(
+            name, f"{path} [{name}]", (times, np.ones(times.size, dtype=bool)), None, values
+        )
+        for name, (times, values) in samples.items()
+        if name in SENSORS and name != "WristMotion"
+    }
+    if not sensors:
+        raise FormatError(path, "holds no accelerometer samples yet")
+    return _assemble(sensors, path=path, fmt="sensorlogger-json", options=ReadOptions())
+
+
 def _load_csvs(src: Source) -> dict[str, RawSensor]:
     if src.kind == "file":
         name = src.names[0]

@@ -49,7 +49,7 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 def create_app(settings: WebSettings | None = None, /) -> FastAPI:
     """The web app for ``settings`` (defaults: the log's database, 2 workers)."""
     from thrustlab import __version__
-    from thrustlab.web import account, api, pages
+    from thrustlab.web import account, api, live, pages
 
     settings = settings or WebSettings()
 
@@ -116,6 +116,7 @@ def create_app(settings: WebSettings | None = None, /) -> FastAPI:
     app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(packages=[("thrustlab.web", "static")]), name="static")
     app.include_router(api.router)
+    app.include_router(live.router)
     app.include_router(pages.router)
     app.include_router(account.router)
     _add_error_handlers(app)
