@@ -152,12 +152,12 @@ def page_user(request: Request) -> User:
 
 
 PageUser = Annotated[User, Depends(page_user)]
-_bearer = HTTPBearer(auto_error=False, description="A token from POST /api/tokens")
+bearer_scheme = HTTPBearer(auto_error=False, description="A token from POST /api/tokens")
 
 
 def api_user(
     request: Request,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)],
 ) -> User:
     user = None
     if credentials is not None:

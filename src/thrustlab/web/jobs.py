@@ -29,11 +29,20 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, select, update
+from sqlalchemy.orm import Session
 
 from thrustlab.document import from_document
 from thrustlab.errors import ThrustlabError, worded
 from thrustlab.explanation.answers import Answers, answers_from_json, answers_to_json
-from thrustlab.log import NewSet, RecordingRef, add_set, analysis_record, history_for, session_scope
+from thrustlab.log import (
+    NewSet,
+    RecordingRef,
+    add_set,
+    analysis_record,
+    history_for,
+    session_scope,
+    write,
+)
 from thrustlab.log.models import utcnow
 from thrustlab.log.recordings import log_answers
 from thrustlab.web.models import Job, User
@@ -212,7 +221,8 @@ def _store(
         for name, data in files
     ]
     record = analysis_record(from_document(document))
-    with session_scope(engine) as session:
+
+    def store(session: Session) -> None:
         row = add_set(session, new, lifter=lifter, analysis=record, recordings=refs)
         session.execute(
             update(Job)
@@ -227,6 +237,8 @@ def _store(
                 updated_at=utcnow(),
             )
         )
+
+    write(engine, store)  # a position taken by another writer meanwhile is tried again
 
 
 def _set_status(engine: Engine, job_id: str, status: str, /) -> None:

@@ -36,8 +36,8 @@ from thrustlab.web.accounts import RateLimiter
 from thrustlab.web.deps import (
     NeedLogin,
     PageUser,
-    _bearer,
     api_user,
+    bearer_scheme,
     check_csrf,
     engine_of,
     page_user,
@@ -282,7 +282,7 @@ def hub_of(request: Request) -> LiveHub:
 
 def live_user(
     request: Request,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)],
 ) -> User:
     """A bearer token's user, else the signed-in page's (whose POSTs carry the CSRF token
     in ``X-CSRF-Token``: the page's script sends it)."""
