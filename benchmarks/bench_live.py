@@ -34,6 +34,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from bench_web_load import wait_up  # the same wait for a server to answer
+
 ONE_P95_BUDGET_S = 1.0
 MANY_P95_BUDGET_S = 1.5
 CPU_BUDGET_PCT = 50.0
@@ -41,7 +43,6 @@ CORES = 2
 PERIOD_S = 0.2
 START_SPREAD_S = 5.0
 """Lifters start within 5 s of each other (a gym, not a drill)."""
-START_TIMEOUT_S = 60.0
 CLIENT_NICENESS = 10
 STREAM_TIMEOUT_S = 300.0
 PASSWORD = "benchmark password 1"
@@ -92,23 +93,6 @@ def make_stream(index: int) -> Stream:
     offline = process([recording], plots=False).findings
     assert offline is not None
     return Stream(index=index, messages=messages, offline_reps=len(offline.reps))
-
-
-async def wait_up(base: str, server: subprocess.Popen[bytes]) -> None:
-    import httpx
-
-    deadline = time.monotonic() + START_TIMEOUT_S
-    async with httpx.AsyncClient() as client:
-        while time.monotonic() < deadline:
-            if server.poll() is not None:
-                raise SystemExit("the server stopped while starting")
-            try:
-                if (await client.get(f"{base}/login")).status_code == 200:
-                    return
-            except httpx.TransportError:
-                pass
-            await asyncio.sleep(0.2)
-    raise SystemExit(f"the server did not answer within {START_TIMEOUT_S:.0f} s")
 
 
 async def sign_in(client: Any, index: int) -> dict[str, str]:
