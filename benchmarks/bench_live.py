@@ -24,17 +24,13 @@ import json
 import os
 import random
 import re
-import socket
-import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from bench_web_load import wait_up  # the same wait for a server to answer
+from bench_web_load import p, serving  # the same server start and percentile
 
 ONE_P95_BUDGET_S = 1.0
 MANY_P95_BUDGET_S = 1.5
@@ -59,13 +55,6 @@ class Stream:
     first_seen: dict[int, tuple[float, float]] = field(default_factory=dict)
     """rep index -> (arrival time of its first event, its end_s)."""
     errors: list[str] = field(default_factory=list)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 def make_stream(index: int) -> Stream:
@@ -168,12 +157,6 @@ def cpu_s(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def p(values: list[float], q: int) -> float:
-    if len(values) < 2:
-        return values[0] if values else float("nan")
-    return statistics.quantiles(values, n=100, method="inclusive")[q - 1]
-
-
 async def run_all(base: str, streams: list[Stream]) -> None:
     rng = random.Random(0)
     await asyncio.wait_for(
@@ -191,27 +174,12 @@ def main() -> int:
     streams = [make_stream(i) for i in range(args.lifters)]
     with tempfile.TemporaryDirectory(prefix="thrustlab-bench-live-") as folder:
         db_url = f"sqlite:///{Path(folder) / 'web.sqlite3'}"
-        port = free_port()
-        base = f"http://127.0.0.1:{port}"
-        command = [
-            sys.executable, "-m", "thrustlab.cli", "serve", "--port", str(port),
-            "--workers", "1", "--threads", "--database-url", db_url,
-        ]  # fmt: skip
-        server = subprocess.Popen(command, stdout=subprocess.DEVNULL)
-        os.nice(CLIENT_NICENESS)  # the phones are not on the server's CPU: the server first
-        try:
-            asyncio.run(wait_up(base, server))
-            cpu_before, wall_before = cpu_s(server.pid), time.monotonic()
+        with serving(db_url, "--workers", "1", "--threads") as (base, server_pid):
+            os.nice(CLIENT_NICENESS)  # the phones are not on the server's CPU: the server first
+            cpu_before, wall_before = cpu_s(server_pid), time.monotonic()
             asyncio.run(run_all(base, streams))
-            cpu_used = cpu_s(server.pid) - cpu_before
+            cpu_used = cpu_s(server_pid) - cpu_before
             wall = time.monotonic() - wall_before
-        finally:
-            server.terminate()
-            try:
-                server.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait(timeout=10)
     confirm_s = LiveConfig().confirm_s
     all_latencies = [x for s in streams for x in latencies(s, confirm_s)]
     cpu_pct = 100.0 * cpu_used / wall / CORES

@@ -23,6 +23,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -52,6 +54,29 @@ def free_port() -> int:
         sock.bind(("127.0.0.1", 0))
         port: int = sock.getsockname()[1]
         return port
+
+
+@contextmanager
+def serving(db_url: str, /, *options: str) -> Iterator[tuple[str, int]]:
+    """``thrustlab serve`` on a free loopback port with ``options``, once it answers: its
+    address and process id. Stopped on the way out."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    command = [
+        sys.executable, "-m", "thrustlab.cli", "serve", "--port", str(port),
+        "--database-url", db_url, *options,
+    ]  # fmt: skip
+    server = subprocess.Popen(command, stdout=subprocess.DEVNULL)
+    try:
+        asyncio.run(wait_up(base, server))
+        yield base, server.pid
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait(timeout=10)
 
 
 def demo_recording(seed: int) -> bytes:
@@ -183,7 +208,8 @@ def wait_stored(db_url: str, job_ids: list[str]) -> tuple[int, int, float]:
         engine.dispose()
 
 
-def p(values: list[float], q: float) -> float:
+def p(values: list[float], q: int) -> float:
+    """The ``q``-th percentile (``nan`` with no values)."""
     if not values:
         return float("nan")
     return (
@@ -202,26 +228,11 @@ def main() -> int:
     tally = Tally()
     with tempfile.TemporaryDirectory(prefix="thrustlab-bench-web-") as folder:
         db_url = f"sqlite:///{Path(folder) / 'web.sqlite3'}"
-        port = free_port()
-        base = f"http://127.0.0.1:{port}"
-        command = [
-            sys.executable, "-m", "thrustlab.cli", "serve", "--port", str(port),
-            "--workers", str(args.workers), "--database-url", db_url,
-        ]  # fmt: skip
-        server = subprocess.Popen(command, stdout=subprocess.DEVNULL)
-        try:
-            asyncio.run(wait_up(base, server))
+        with serving(db_url, "--workers", str(args.workers)) as (base, _):
             started = time.monotonic()
             asyncio.run(run_load(base, args.clients, args.seconds, tally))
             load_s = time.monotonic() - started
             stored, failed, drain_s = wait_stored(db_url, tally.accepted)
-        finally:
-            server.terminate()
-            try:
-                server.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait(timeout=10)
     accepted = len(tally.accepted)
     print(
         f"{args.clients} clients for {args.seconds:.0f} s on loopback ({load_s:.0f} s with sign-up)"
