@@ -191,12 +191,7 @@ def rest_before(
     hi = max(0, round((edge_s - REP_CLEARANCE_S) * rate_hz))
     lo = max(0, hi - round(config.rest_window_s * rate_hz))
     starts, ends = _stretches(still[lo:hi])
-    if starts.size == 0:
-        return None
-    k = int(np.argmax(ends - starts))
-    if (ends[k] - starts[k]) / rate_hz < config.rest_min_s:
-        return None
-    return (lo + starts[k]) / rate_hz, (lo + ends[k]) / rate_hz
+    return _longest(lo + starts, lo + ends, rate_hz=rate_hz, config=config)
 
 
 def rest_after(
@@ -207,13 +202,25 @@ def rest_after(
     lo = min(still.size, round((edge_s + REP_CLEARANCE_S) * rate_hz))
     starts, ends = _stretches(still[lo:])
     near = starts <= config.post_set_search_s * rate_hz
-    starts, ends = starts[near], ends[near]
+    return _longest(lo + starts[near], lo + ends[near], rate_hz=rate_hz, config=config)
+
+
+def _longest(
+    starts: npt.NDArray[np.intp],
+    ends: npt.NDArray[np.intp],
+    /,
+    *,
+    rate_hz: float,
+    config: AnalysisConfig,
+) -> tuple[float, float] | None:
+    """The longest of these still stretches (sample indices), in seconds; None when there is
+    none or it is shorter than ``rest_min_s``."""
     if starts.size == 0:
         return None
     k = int(np.argmax(ends - starts))
     if (ends[k] - starts[k]) / rate_hz < config.rest_min_s:
         return None
-    return (lo + starts[k]) / rate_hz, (lo + ends[k]) / rate_hz
+    return starts[k] / rate_hz, ends[k] / rate_hz
 
 
 def _no_reps(config: AnalysisConfig, angle: FloatArray | None, advice: str) -> QualityFlag:
