@@ -232,11 +232,14 @@ ENDLESS_BODIES = {
     ),
     "/api/tokens": (b"application/json", b'{"email": "'),
     "/login": (b"application/x-www-form-urlencoded", b"email="),
+    "/upload": (b"multipart/form-data; boundary=b", b"--b\r\n"),
 }
 """Per route, a body's content type and a well-formed start (then "aaaa..." for ever)."""
 
 
-def _post_endless_chunks(app: Any, path: str, *, chunk_bytes: int) -> tuple[int, int]:
+def _post_endless_chunks(
+    app: Any, path: str, *, chunk_bytes: int, headers: dict[str, str] | None = None
+) -> tuple[int, int]:
     """Drive ``app`` with a chunked POST that never ends; the status sent and the chunks the
     app asked for before it."""
     content_type, start = ENDLESS_BODIES[path]
@@ -247,7 +250,8 @@ def _post_endless_chunks(app: Any, path: str, *, chunk_bytes: int) -> tuple[int,
         "scheme": "http", "path": path, "raw_path": path.encode(), "query_string": b"",
         "root_path": "", "client": ("127.0.0.1", 5000), "server": ("127.0.0.1", 80),
         "headers": [(b"host", b"x"), (b"transfer-encoding", b"chunked"),
-                    (b"content-type", content_type)],
+                    (b"content-type", content_type),
+                    *((k.lower().encode(), v.encode()) for k, v in (headers or {}).items())],
     }  # fmt: skip
 
     async def receive() -> dict[str, Any]:
@@ -271,10 +275,31 @@ def test_a_chunked_body_over_the_limit_is_refused_as_it_streams(tmp_path: Path, 
     mib = 1024 * 1024
     app = create_app(settings_for(tmp_path, max_upload_bytes=mib, max_video_bytes=mib))
     chunk_bytes = 64 * 1024
-    status, asked = _post_endless_chunks(app, path, chunk_bytes=chunk_bytes)
+    with TestClient(app) as client:  # started: a signed-in lifter's upload is read, up to its limit
+        sign_up(client, "big@example.org")
+        token = api_token(client, "big@example.org")
+        status, asked = _post_endless_chunks(app, path, chunk_bytes=chunk_bytes, headers=token)
     limit_bytes = (3 if path == "/api/analyses" else 1) * mib  # 2 recordings + form, or a form
     assert status == 413
     assert asked <= limit_bytes // chunk_bytes + 2
+
+
+@pytest.mark.parametrize(
+    ("path", "token", "status"),
+    [
+        ("/api/analyses", None, 401),
+        ("/api/analyses", "Bearer made-up", 401),
+        ("/upload", None, 303),
+    ],
+)
+def test_an_upload_from_someone_not_signed_in_is_answered_before_its_body_is_read(
+    tmp_path: Path, path: str, token: str | None, status: int
+) -> None:
+    app = create_app(settings_for(tmp_path))
+    with TestClient(app):  # started, so tokens can be looked up
+        headers = {"Authorization": token} if token else None
+        answered, asked = _post_endless_chunks(app, path, chunk_bytes=64 * 1024, headers=headers)
+    assert (answered, asked) == (status, 0)
 
 
 @LINUX_ONLY

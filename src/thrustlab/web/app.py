@@ -20,8 +20,8 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from thrustlab.errors import InputError
 from thrustlab.log import session_scope
-from thrustlab.web.accounts import RateLimiter, user_for_session
-from thrustlab.web.deps import SESSION_KEY, USER_KEY, NeedLogin
+from thrustlab.web.accounts import RateLimiter, user_for_session, user_for_token
+from thrustlab.web.deps import API_SIGN_IN, SESSION_KEY, USER_KEY, NeedLogin
 from thrustlab.web.jobs import WorkerPool
 from thrustlab.web.settings import WebSettings
 
@@ -102,6 +102,7 @@ def create_app(settings: WebSettings | None = None, /) -> FastAPI:
         loader=PackageLoader("thrustlab.web", "templates"), autoescape=select_autoescape()
     )
     app.state.templates = Jinja2Templates(env=environment)
+    app.add_middleware(UploadsNeedSignIn)  # inside SessionGuard: it sees live sessions only
     app.add_middleware(SessionGuard)  # inside SessionMiddleware: it sees the decoded cookie
     app.add_middleware(
         SessionMiddleware,
@@ -242,6 +243,45 @@ def _session_is_live(app: FastAPI, session: Mapping[str, Any], /) -> bool:
     with session_scope(engine) as db:
         max_age_s = app.state.settings.session_max_age_s
         return user_for_session(db, sid, uid, max_age_s=max_age_s) is not None
+
+
+class UploadsNeedSignIn:
+    """A file upload from someone not signed in is answered before its body is read (a
+    redirect to the sign-in page, or a 401 on the API): only a lifter's own uploads cost the
+    server memory and disk, never a stranger's."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["method"] == "POST" and scope["path"] in UPLOAD_PATHS:
+            if scope["path"].startswith("/api/"):
+                if not await _bearer_is_valid(scope):
+                    await JSONResponse({"detail": API_SIGN_IN}, status_code=401)(
+                        scope, receive, send
+                    )
+                    return
+            elif USER_KEY not in (scope.get("session") or {}):
+                await RedirectResponse("/login", status_code=303)(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+
+async def _bearer_is_valid(scope: Scope, /) -> bool:
+    from starlette.concurrency import run_in_threadpool
+
+    scheme, _, token = (
+        dict(scope["headers"]).get(b"authorization", b"").decode("latin-1").partition(" ")
+    )
+    engine = getattr(scope["app"].state, "read_engine", None)
+    if scheme.lower() != "bearer" or not token or engine is None:
+        return False
+
+    def lookup() -> bool:
+        with session_scope(engine) as db:
+            return user_for_token(db, token.strip()) is not None
+
+    return await run_in_threadpool(lookup)
 
 
 class SecurityHeaders:

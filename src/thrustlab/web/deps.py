@@ -155,6 +155,9 @@ PageUser = Annotated[User, Depends(page_user)]
 bearer_scheme = HTTPBearer(auto_error=False, description="A token from POST /api/tokens")
 
 
+API_SIGN_IN = "sign in: POST /api/tokens, then send Authorization: Bearer <token>"
+
+
 def api_user(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)],
@@ -164,9 +167,7 @@ def api_user(
         with session_scope(read_engine_of(request)) as session:
             user = user_for_token(session, credentials.credentials)
     if user is None:
-        raise HTTPException(
-            401, "sign in: POST /api/tokens, then send Authorization: Bearer <token>"
-        )
+        raise HTTPException(401, API_SIGN_IN)
     return user
 
 
