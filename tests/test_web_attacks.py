@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 import json
 import os
 import signal
@@ -555,3 +556,21 @@ def test_nul_characters_in_text_fields_are_4xx_on_each_backend(db_url: str, tmp_
         assert client.get("/analyses/a%00b").status_code == 404
         headers = api_token(client, "nul@example.org")
         assert client.get("/api/analyses/a%00b", headers=headers).status_code == 404
+
+
+def test_an_api_token_stops_working_when_it_is_older_than_its_age_limit(tmp_path: Path) -> None:
+    from thrustlab.web.models import ApiToken
+
+    settings = settings_for(tmp_path, api_token_max_age_s=3600)
+    with TestClient(create_app(settings)) as client:
+        sign_up(client, "old@example.org")
+        issued = client.post("/api/tokens", json={"email": "old@example.org", "password": PASSWORD})
+        assert issued.json()["expires_in_s"] == 3600
+        headers = {"Authorization": f"Bearer {issued.json()['token']}"}
+        assert client.get("/api/analyses", headers=headers).status_code == 200
+        with session_scope(client.app.state.engine) as session:  # the token issued 2 h ago
+            for row in session.scalars(select(ApiToken)):
+                row.created_at -= dt.timedelta(hours=2)
+        refused = client.get("/api/analyses", headers=headers)
+        assert refused.status_code == 401
+        assert "sign in again" in refused.json()["detail"]

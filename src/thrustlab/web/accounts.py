@@ -116,9 +116,12 @@ def issue_token(session: Session, user: User, /) -> str:
     return token
 
 
-def user_for_token(session: Session, token: str, /) -> User | None:
+def user_for_token(session: Session, token: str, /, *, max_age_s: int) -> User | None:
+    """The user of an API token issued less than ``max_age_s`` ago."""
     row = session.get(ApiToken, _sha256(token))
-    return None if row is None else session.get(User, row.user_id)
+    if row is None or row.created_at < utcnow() - dt.timedelta(seconds=max_age_s):
+        return None
+    return session.get(User, row.user_id)
 
 
 def team_of(session: Session, coach: User, /) -> Team:

@@ -44,6 +44,8 @@ class TokenRequest(BaseModel):
 class TokenOut(BaseModel):
     token: str
     token_type: Literal["bearer"] = "bearer"
+    expires_in_s: int
+    """Seconds the token works for; then sign in again."""
 
 
 class AnalysisOut(BaseModel):
@@ -113,7 +115,8 @@ def create_token(request: Request, body: TokenRequest, session: DB) -> TokenOut:
     if not limiter_of(request).allow(client_address(request)):
         raise HTTPException(429, "too many sign-in attempts; wait a minute")
     user = authenticate(session, email=body.email, password=body.password)
-    return TokenOut(token=issue_token(session, user))
+    max_age_s = settings_of(request).api_token_max_age_s
+    return TokenOut(token=issue_token(session, user), expires_in_s=max_age_s)
 
 
 @router.post(

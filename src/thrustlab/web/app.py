@@ -279,7 +279,8 @@ async def _bearer_is_valid(scope: Scope, /) -> bool:
 
     def lookup() -> bool:
         with session_scope(engine) as db:
-            return user_for_token(db, token.strip()) is not None
+            max_age_s = scope["app"].state.settings.api_token_max_age_s
+            return user_for_token(db, token.strip(), max_age_s=max_age_s) is not None
 
     return await run_in_threadpool(lookup)
 

@@ -155,7 +155,10 @@ PageUser = Annotated[User, Depends(page_user)]
 bearer_scheme = HTTPBearer(auto_error=False, description="A token from POST /api/tokens")
 
 
-API_SIGN_IN = "sign in: POST /api/tokens, then send Authorization: Bearer <token>"
+API_SIGN_IN = (
+    "sign in: POST /api/tokens, then send Authorization: Bearer <token> "
+    "(a token expires: sign in again for a new one)"
+)
 
 
 def api_user(
@@ -165,7 +168,8 @@ def api_user(
     user = None
     if credentials is not None:
         with session_scope(read_engine_of(request)) as session:
-            user = user_for_token(session, credentials.credentials)
+            max_age_s = settings_of(request).api_token_max_age_s
+            user = user_for_token(session, credentials.credentials, max_age_s=max_age_s)
     if user is None:
         raise HTTPException(401, API_SIGN_IN)
     return user

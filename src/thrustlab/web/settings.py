@@ -38,6 +38,8 @@ class WebSettings:
     join_attempts_per_minute: int = 10
     """Team join-code attempts per user (and per client address) and minute before 429."""
     session_max_age_s: int = 14 * 24 * 3600
+    api_token_max_age_s: int = 30 * 24 * 3600
+    """How long an API token works after it was issued; then ``POST /api/tokens`` again."""
     trusted_proxies: tuple[str, ...] = ()
     """Addresses or networks (``10.0.0.0/8``) of reverse proxies whose ``X-Forwarded-For``
     names the client (``$THRUSTLAB_TRUSTED_PROXIES``). None by default: the address that
