@@ -69,3 +69,18 @@ def test_the_plot_fits_a_phone_with_axes_and_a_legend() -> None:
     assert {"90", "96.2", "102"} <= set(texts)  # load: lowest, middle, highest (3 digits)
     assert {"0.1", "0.15", "0.2"} <= set(texts)
     assert "2024-05-01" in texts and "2024-05-16" in texts
+
+
+def test_the_load_axis_follows_the_lifters_unit() -> None:
+    """An lb lifter reads pounds on the axis and in the points' tooltips; kg stays the unit
+    of a lifter who never said."""
+    sets = [_past(0, 100.0, 0.2, "normal"), _past(4, 102.058, 0.3, "normal")]
+    root = ET.fromstring(history_svg(sets, title="t", weight_unit="lb"))
+    texts = [t.text for t in root.iter(f"{SVG}text")]
+    assert "load (lb)" in texts and "load (kg)" not in texts
+    tips = [c.findtext(f"{SVG}title") for c in root.iter(f"{SVG}circle")]
+    assert "220.5 lb" in tips and "225 lb" in tips  # 100 kg and 102.058 kg, to 0.1 lb
+    assert {"220", "223", "225"} <= set(texts)  # lowest, middle, highest, in lb
+    assert "load (kg)" in [
+        t.text for t in ET.fromstring(history_svg(sets, title="t")).iter(f"{SVG}text")
+    ]

@@ -13,6 +13,8 @@ from collections.abc import Callable, Sequence
 from html import escape
 from typing import Protocol
 
+from thrustlab.explanation.questions import WeightUnit, in_unit
+
 VERDICT_COLOURS = {"normal": "#2e7d32", "caution": "#ef6c00", "stop": "#c62828"}
 NO_VERDICT_COLOUR = "#757575"
 LOAD_COLOUR = "#1565c0"
@@ -34,12 +36,14 @@ def history_svg(
     /,
     *,
     title: str,
+    weight_unit: WeightUnit | None = None,
     width_px: int = 380,
     height_px: int = 320,
 ) -> str:
-    """Two stacked panels over the same dates: load in kg (a line through each day's heaviest
-    set) and shaking (tremor RMS) in m/s² (a dot per point, coloured by verdict: green
-    normal, orange caution, red stop, grey none)."""
+    """Two stacked panels over the same dates: load in the lifter's ``weight_unit`` (kg when
+    never said; a line through each day's heaviest set) and shaking (tremor RMS) in m/s² (a
+    dot per point, coloured by verdict: green normal, orange caution, red stop, grey none)."""
+    unit: WeightUnit = weight_unit or "kg"
     margin_left, margin_right, margin_top, gap, margin_bottom = 52, 14, 44, 34, 36
     panel_h = (height_px - margin_top - gap - margin_bottom) / 2
     plot_w = width_px - margin_left - margin_right
@@ -67,7 +71,8 @@ def history_svg(
     heaviest: dict[dt.date, float] = {}  # the load line: the heaviest set of each day
     for p in ordered:
         if p.load_kg is not None:
-            heaviest[p.date] = max(heaviest.get(p.date, p.load_kg), p.load_kg)
+            load = round(in_unit(p.load_kg, unit), 1)
+            heaviest[p.date] = max(heaviest.get(p.date, load), load)
     loads = [(x_of(day), load) for day, load in heaviest.items()]
     tremors = [
         (x_of(p.date), p.tremor_rms_mps2, p) for p in ordered if p.tremor_rms_mps2 is not None
@@ -77,7 +82,7 @@ def history_svg(
         panel_h,
         left=margin_left,
         width=plot_w,
-        label="load (kg)",
+        label=f"load ({unit})",
         values=[v for _, v in loads],
     )
     parts += _panel(
@@ -104,7 +109,7 @@ def history_svg(
         )
         parts += [
             f'<circle cx="{x:.1f}" cy="{load_scale(v):.1f}" r="3" fill="{LOAD_COLOUR}">'
-            f"<title>{v:g} kg</title></circle>"
+            f"<title>{v:g} {unit}</title></circle>"
             for x, v in loads
         ]
     for x, v, point in tremors:
