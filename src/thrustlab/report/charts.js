@@ -24,26 +24,38 @@
 
   function shadeHook(spec) {
     // rep areas (darker at the hold) and frequency bands, drawn under the series
-    return inPlot(function (u, ctx, top, height, px) {
-      var labelEnd = -Infinity;  // a rep's number is left out where it would overlap the last
+    return inPlot(function (u, ctx, top, height) {
       (spec.areas || []).forEach(function (a) {
         var x0 = u.valToPos(a.from, "x", true), x1 = u.valToPos(a.to, "x", true);
         ctx.fillStyle = a.colour;
         ctx.fillRect(x0, top, Math.max(x1 - x0, 1), height);
-        if (!a.label) return;
-        var half = ctx.measureText(a.label).width / 2, mid = (x0 + x1) / 2;
-        if (mid - half < labelEnd + 4 * px) return;
-        labelEnd = mid + half;
-        ctx.fillStyle = "#333";
-        ctx.textAlign = "center";
-        ctx.fillText(a.label, mid, top + 14 * px);
       });
     });
   }
 
+  function labelOn(ctx, text, x, y, px, align, colour) {
+    // a label on a light ground, legible over bars and lines
+    var w = ctx.measureText(text).width, pad = 2 * px;
+    var left = align === "center" ? x - w / 2 : align === "right" ? x - w : x;
+    ctx.fillStyle = "rgba(255, 255, 255, 0.8)";
+    ctx.fillRect(left - pad, y - 12 * px, w + 2 * pad, 16 * px);
+    ctx.fillStyle = colour;
+    ctx.textAlign = align;
+    ctx.fillText(text, x, y);
+  }
+
   function markHook(spec) {
-    // marked moments (a dashed line with its label), drawn over the series
+    // the reps' numbers, and marked moments (a dashed line with its label), over the series
     return inPlot(function (u, ctx, top, height, px) {
+      var labelEnd = -Infinity;  // a rep's number is left out where it would overlap the last
+      (spec.areas || []).forEach(function (a) {
+        if (!a.label) return;
+        var mid = (u.valToPos(a.from, "x", true) + u.valToPos(a.to, "x", true)) / 2;
+        var half = ctx.measureText(a.label).width / 2;
+        if (mid - half < labelEnd + 6 * px) return;
+        labelEnd = mid + half;
+        labelOn(ctx, a.label, mid, top + 14 * px, px, "center", "#333");
+      });
       (spec.marks || []).forEach(function (m) {
         var x = u.valToPos(m.x, "x", true);
         ctx.strokeStyle = "#c62828";
@@ -55,13 +67,8 @@
         ctx.stroke();
         ctx.setLineDash([]);
         var right = x > u.bbox.left + u.bbox.width * 0.6;  // the label on the roomier side
-        var w = ctx.measureText(m.label).width, pad = 3 * px;
-        var tx = x + (right ? -5 : 5) * px, ty = top + 14 * px;
-        ctx.fillStyle = "rgba(255, 255, 255, 0.85)";  // legible over bars and lines
-        ctx.fillRect(right ? tx - w - pad : tx - pad, ty - 12 * px, w + 2 * pad, 16 * px);
-        ctx.fillStyle = "#c62828";
-        ctx.textAlign = right ? "right" : "left";
-        ctx.fillText(m.label, tx, ty);
+        var tx = x + (right ? -5 : 5) * px;
+        labelOn(ctx, m.label, tx, top + 14 * px, px, right ? "right" : "left", "#c62828");
       });
     });
   }

@@ -18,6 +18,11 @@ from thrustlab.explanation.questions import WeightUnit, in_unit
 VERDICT_COLOURS = {"normal": "#2e7d32", "caution": "#ef6c00", "stop": "#c62828"}
 NO_VERDICT_COLOUR = "#757575"
 LOAD_COLOUR = "#1565c0"
+MAX_SCALE = 1.4
+"""On a wide page the plot grows to 1.4 times its size at most: its 12-unit text is then
+about the page's own 16 px."""
+X_INSET = 8.0
+"""The first and last day's dots sit this far inside the panel's frame."""
 
 
 class HistoryPoint(Protocol):
@@ -41,8 +46,10 @@ def history_svg(
     height_px: int = 320,
 ) -> str:
     """Two stacked panels over the same dates: load in the lifter's ``weight_unit`` (kg when
-    never said; a line through each day's heaviest set) and shaking (tremor RMS) in m/s² (a
-    dot per point, coloured by verdict: green normal, orange caution, red stop, grey none)."""
+    never said; a line through each day's heaviest set) and shaking (tremor RMS) in m/s² from
+    zero, so that day-to-day noise does not look like a change (a dot per point, coloured by
+    verdict: green normal, orange caution, red stop, grey none). It scales to the page's
+    width, up to ``MAX_SCALE`` times its own."""
     unit: WeightUnit = weight_unit or "kg"
     margin_left, margin_right, margin_top, gap, margin_bottom = 52, 14, 44, 34, 36
     panel_h = (height_px - margin_top - gap - margin_bottom) / 2
@@ -50,7 +57,8 @@ def history_svg(
     ordered = sorted(points, key=lambda p: p.date)
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="thrustlab-history" '
-        f'width="100%" viewBox="0 0 {width_px} {height_px}" style="max-width:{2 * width_px}px" '
+        f'width="100%" viewBox="0 0 {width_px} {height_px}" '
+        f'style="max-width:{MAX_SCALE * width_px:.0f}px" '
         f'role="img" aria-label="{escape(title)}" font-family="sans-serif" font-size="12">',
         f"<title>{escape(title)}</title>",
         f'<text x="{margin_left}" y="16" font-size="13" font-weight="bold">{escape(title)}</text>',
@@ -61,10 +69,10 @@ def history_svg(
     first, last = ordered[0].date, ordered[-1].date
     span_days = max((last - first).days, 1)
 
-    def x_of(day: dt.date) -> float:
+    def x_of(day: dt.date) -> float:  # the first and last day's dots clear of the frame
         if first == last:
             return margin_left + plot_w / 2
-        return margin_left + plot_w * (day - first).days / span_days
+        return margin_left + X_INSET + (plot_w - 2 * X_INSET) * (day - first).days / span_days
 
     load_top = margin_top
     tremor_top = margin_top + panel_h + gap
@@ -92,6 +100,7 @@ def history_svg(
         width=plot_w,
         label="shaking (m/s²)",
         values=[v for _, v, _ in tremors],
+        from_zero=True,
     )
     legend_x = margin_left + 112.0  # what the dots' colours mean, beside the panel's name
     for verdict, colour in VERDICT_COLOURS.items():
@@ -101,7 +110,7 @@ def history_svg(
         )
         legend_x += 64.0
     load_scale = _scale([v for _, v in loads], load_top, panel_h)
-    tremor_scale = _scale([v for _, v, _ in tremors], tremor_top, panel_h)
+    tremor_scale = _scale([v for _, v, _ in tremors], tremor_top, panel_h, from_zero=True)
     if loads:
         path = " ".join(f"{x:.1f},{load_scale(v):.1f}" for x, v in loads)
         parts.append(
@@ -135,8 +144,10 @@ def history_svg(
     return "".join([*parts, "</svg>"])
 
 
-def _scale(values: list[float], top: float, height: float) -> Callable[[float], float]:
-    low, high = (min(values), max(values)) if values else (0.0, 1.0)
+def _scale(
+    values: list[float], top: float, height: float, *, from_zero: bool = False
+) -> Callable[[float], float]:
+    low, high = _span(values, from_zero=from_zero)
     if high - low < 1e-9:
         low, high = low - 1.0, high + 1.0
 
@@ -157,6 +168,7 @@ def _panel(
     width: float,
     label: str,
     values: list[float],
+    from_zero: bool = False,
 ) -> list[str]:
     parts = [
         f'<rect x="{left}" y="{top:.1f}" width="{width}" height="{height:.1f}" '
@@ -164,8 +176,8 @@ def _panel(
         f'<text x="{left}" y="{top - 6:.1f}" font-weight="bold">{escape(label)}</text>',
     ]
     if values:  # the lowest, middle and highest value, each with its grid line
-        y_of = _scale(values, top, height)
-        low, high = min(values), max(values)
+        y_of = _scale(values, top, height, from_zero=from_zero)
+        low, high = _span(values, from_zero=from_zero)
         for value in sorted({low, (low + high) / 2, high}):
             y = y_of(value)
             parts += [
@@ -173,3 +185,9 @@ def _panel(
                 f'<text x="{left - 5}" y="{y + 4:.1f}" text-anchor="end">{value:.3g}</text>',
             ]
     return parts
+
+
+def _span(values: list[float], /, *, from_zero: bool) -> tuple[float, float]:
+    if not values:
+        return 0.0, 1.0
+    return (0.0 if from_zero else min(values)), max(values)
