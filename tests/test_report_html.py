@@ -382,3 +382,21 @@ def _drag_zooms_the_thigh_and_the_shaking_beneath(page: object, findings: Findin
     mouse.dblclick(box["x"] + box["width"] * 0.5, y)
     thigh_s, shaking_s = pointer_at(0.99)
     assert thigh_s > 0.9 * whole_s and shaking_s > 0.9 * whole_s
+
+
+def test_a_ten_minute_recording_makes_no_larger_a_report() -> None:
+    """Every trace is thinned to a fixed number of points, so ten minutes of rest around the
+    set (a phone left recording) keep the report far under 2 MB."""
+    from thrustlab.measurement.traces import ANGLE_BINS, PLOT_BINS
+    from thrustlab.simulate import SimulationSpec, simulate_set
+
+    recording, _ = simulate_set(SimulationSpec(seed=5, rest_before_s=240.0, rest_after_s=300.0))
+    assert recording.duration_s > 590.0
+    analysis = process([recording])
+    assert analysis.findings is not None and analysis.findings.traces is not None
+    traces = analysis.findings.traces
+    assert traces.angle is not None and len(traces.angle.low) <= ANGLE_BINS
+    assert len(traces.shaking.low) <= PLOT_BINS and len(traces.movement.low) <= PLOT_BINS
+    html = render_report(analysis)
+    assert len(html.encode("utf-8")) < MAX_BYTES / 10
+    assert 'id="chart-thigh"' in html
