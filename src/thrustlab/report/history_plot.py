@@ -9,6 +9,7 @@ the rows of ``thrustlab.log.lift_trends`` or ``PastSet`` from the explain histor
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Callable, Sequence
 from html import escape
 from typing import Protocol
@@ -19,8 +20,8 @@ VERDICT_COLOURS = {"normal": "#2e7d32", "caution": "#ef6c00", "stop": "#c62828"}
 NO_VERDICT_COLOUR = "#757575"
 LOAD_COLOUR = "#1565c0"
 MAX_SCALE = 1.4
-"""On a wide page the plot grows to 1.4 times its size at most: its 12-unit text is then
-about the page's own 16 px."""
+"""On a wide page the plot grows to 1.4 times its size at most: its 13-unit text is then
+18 px, near the page's own 16 px."""
 X_INSET = 8.0
 """The first and last day's dots sit this far inside the panel's frame."""
 
@@ -59,9 +60,9 @@ def history_svg(
         f'<svg xmlns="http://www.w3.org/2000/svg" class="thrustlab-history" '
         f'width="100%" viewBox="0 0 {width_px} {height_px}" '
         f'style="max-width:{MAX_SCALE * width_px:.0f}px" '
-        f'role="img" aria-label="{escape(title)}" font-family="sans-serif" font-size="12">',
+        f'role="img" aria-label="{escape(title)}" font-family="sans-serif" font-size="13">',
         f"<title>{escape(title)}</title>",
-        f'<text x="{margin_left}" y="16" font-size="13" font-weight="bold">{escape(title)}</text>',
+        f'<text x="{margin_left}" y="16" font-size="14" font-weight="bold">{escape(title)}</text>',
     ]
     if not ordered:
         parts.append(f'<text x="{margin_left}" y="{height_px / 2:.0f}">No sessions yet.</text>')
@@ -147,11 +148,10 @@ def history_svg(
 def _scale(
     values: list[float], top: float, height: float, *, from_zero: bool = False
 ) -> Callable[[float], float]:
-    low, high = _span(values, from_zero=from_zero)
-    if high - low < 1e-9:
-        low, high = low - 1.0, high + 1.0
-
-    pad = 0.1 * height  # the lowest and highest points stay clear of the panel's edges
+    """Value to y over the panel's ticks, from the lowest to the highest."""
+    ticks = _ticks(values, from_zero=from_zero)
+    low, high = ticks[0], ticks[-1]
+    pad = 0.06 * height  # points on the lowest or highest tick stay clear of the frame
 
     def y_of(value: float) -> float:
         return top + pad + (height - 2 * pad) * (1.0 - (value - low) / (high - low))
@@ -175,19 +175,33 @@ def _panel(
         f'fill="none" stroke="#bdbdbd"/>',
         f'<text x="{left}" y="{top - 6:.1f}" font-weight="bold">{escape(label)}</text>',
     ]
-    if values:  # the lowest, middle and highest value, each with its grid line
+    if values:  # round values around the data, each with its grid line
         y_of = _scale(values, top, height, from_zero=from_zero)
-        low, high = _span(values, from_zero=from_zero)
-        for value in sorted({low, (low + high) / 2, high}):
+        for value in _ticks(values, from_zero=from_zero):
             y = y_of(value)
             parts += [
                 f'<path d="M{left},{y:.1f} H{left + width}" stroke="#eeeeee"/>',
-                f'<text x="{left - 5}" y="{y + 4:.1f}" text-anchor="end">{value:.3g}</text>',
+                f'<text x="{left - 5}" y="{y + 4:.1f}" text-anchor="end">{value:g}</text>',
             ]
     return parts
 
 
-def _span(values: list[float], /, *, from_zero: bool) -> tuple[float, float]:
-    if not values:
-        return 0.0, 1.0
-    return (0.0 if from_zero else min(values)), max(values)
+NICE_STEPS = (1.0, 2.0, 2.5, 5.0, 10.0)
+"""Ticks step by 1, 2, 2.5 or 5 times a power of ten, as people count."""
+TICKS_WANTED = 3
+"""About three steps per panel: readable on a phone's 100-pixel panel."""
+
+
+def _ticks(values: list[float], /, *, from_zero: bool) -> list[float]:
+    """Round values from at or below the lowest (zero with ``from_zero``) to at or above
+    the highest, about ``TICKS_WANTED`` steps apart."""
+    low = 0.0 if from_zero or not values else min(values)
+    high = max(values) if values else 1.0
+    if high - low < 1e-9:  # one value: a step about a tenth of it
+        low, high = low - max(abs(low) * 0.1, 1e-3), high + max(abs(high) * 0.1, 1e-3)
+        low = max(low, 0.0) if from_zero else low
+    rough = (high - low) / TICKS_WANTED
+    power = 10.0 ** math.floor(math.log10(rough))
+    step = next(m * power for m in NICE_STEPS if m * power >= rough * (1 - 1e-9))
+    first, last = math.floor(low / step + 1e-9), math.ceil(high / step - 1e-9)
+    return [round(k * step, 12) for k in range(first, last + 1)]
