@@ -248,6 +248,8 @@ def test_the_charts_draw_fit_the_width_and_show_values_on_hover(
                 ),
             )
             page.goto(page_file.as_uri())
+            # nothing wider than the screen (wide tables scroll inside their own box)
+            assert page.evaluate("document.documentElement.scrollWidth") <= width_px
             charts = page.locator(".chart")
             assert charts.count() == 6
             for i in range(charts.count()):

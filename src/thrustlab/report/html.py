@@ -60,6 +60,7 @@ table.reps td,table.reps th{text-align:right;white-space:nowrap;padding:3px 6px}
 table.reps th{font-weight:600;border-bottom:2px solid #ccc;white-space:normal;min-width:2.5em}
 table.reps td:first-child,table.reps th:first-child{position:sticky;left:0;background:#fff}
 td{white-space:nowrap}
+table.figures td{white-space:normal;min-width:6.5em}
 """
 
 
@@ -190,7 +191,8 @@ def _measurements(findings: Findings | None) -> str:
     notes = "".join(f"<li>{escape(q.message)}</li>" for q in findings.quality)
     quality = f"<p class='meta'>Data notes:</p><ul class='meta'>{notes}</ul>" if notes else ""
     return (
-        f"<section><h2>Measurements</h2>{_reps(findings)}<table>{cells}</table>{quality}</section>"
+        f'<section><h2>Measurements</h2>{_reps(findings)}<table class="figures">{cells}</table>'
+        f"{quality}</section>"
     )
 
 
