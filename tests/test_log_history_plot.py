@@ -59,13 +59,29 @@ def test_an_empty_history_says_so() -> None:
 
 
 def test_the_plot_fits_a_phone_with_axes_and_a_legend() -> None:
-    """It scales to the page (a 380-unit viewBox: 12 px text at a phone's width), each panel
-    has its lowest, middle and highest value, and the dots' colours are named."""
+    """It scales to the page (a 380-unit viewBox: 13-unit text, 12 px at a phone's width),
+    each panel has round ticks around its values (the shaking's from zero, so that noise
+    between days does not look like a change), and the dots' colours are named."""
     sets = [_past(3 * i, 90.0 + 2.5 * i, 0.1 + 0.02 * i, "normal") for i in range(6)]
     root = ET.fromstring(history_svg(sets, title="t"))
     assert root.attrib["width"] == "100%" and root.attrib["viewBox"].split()[2] == "380"
     texts = [t.text for t in root.iter(f"{SVG}text")]
     assert {"normal", "caution", "stop"} <= set(texts)
-    assert {"90", "96.2", "102"} <= set(texts)  # load: lowest, middle, highest (3 digits)
-    assert {"0.1", "0.15", "0.2"} <= set(texts)
+    assert {"90", "95", "100", "105"} <= set(texts)  # load 90-102.5: steps of 5 around it
+    assert {"0", "0.1", "0.2"} <= set(texts) and "0.15" not in texts
     assert "2024-05-01" in texts and "2024-05-16" in texts
+
+
+def test_the_load_axis_follows_the_lifters_unit() -> None:
+    """An lb lifter reads pounds on the axis and in the points' tooltips; kg stays the unit
+    of a lifter who never said."""
+    sets = [_past(0, 100.0, 0.2, "normal"), _past(4, 102.058, 0.3, "normal")]
+    root = ET.fromstring(history_svg(sets, title="t", weight_unit="lb"))
+    texts = [t.text for t in root.iter(f"{SVG}text")]
+    assert "load (lb)" in texts and "load (kg)" not in texts
+    tips = [c.findtext(f"{SVG}title") for c in root.iter(f"{SVG}circle")]
+    assert "220.5 lb" in tips and "225 lb" in tips  # 100 kg and 102.058 kg, to 0.1 lb
+    assert {"220", "222", "224", "226"} <= set(texts)  # 220.5-225 lb in steps of 2
+    assert "load (kg)" in [
+        t.text for t in ET.fromstring(history_svg(sets, title="t")).iter(f"{SVG}text")
+    ]

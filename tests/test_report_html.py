@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import json
 import os
 import re
 import shutil
@@ -11,10 +12,12 @@ import struct
 import subprocess
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from thrustlab.config import AnalysisConfig
 from thrustlab.explanation import Answers, History, PastSet
+from thrustlab.explanation.questions import in_unit
 from thrustlab.findings import Findings
 from thrustlab.pipeline import process
 from thrustlab.recording import Recording
@@ -88,7 +91,8 @@ def test_report_reads_in_order_with_every_plot(two_legs: Shown) -> None:
     ]
     assert order == sorted(order)
     assert "STOP" in html and "Sharp pain" in html
-    for chart in ("chart-reps", "chart-shaking", "chart-spectrum", "chart-legs", "chart-history"):
+    charts = ("chart-thigh", "chart-shaking", "chart-reps", "chart-spectrum", "chart-legs")
+    for chart in (*charts, "chart-history"):
         assert f'<div class="chart" id="{chart}"' in html
     assert "lower back &amp; &lt;hamstring&gt;" in html
     assert "<hamstring>" not in html
@@ -244,8 +248,10 @@ def test_the_charts_draw_fit_the_width_and_show_values_on_hover(
                 ),
             )
             page.goto(page_file.as_uri())
+            # nothing wider than the screen (wide tables scroll inside their own box)
+            assert page.evaluate("document.documentElement.scrollWidth") <= width_px
             charts = page.locator(".chart")
-            assert charts.count() == 5
+            assert charts.count() == 6
             for i in range(charts.count()):
                 box = charts.nth(i).locator("canvas").bounding_box()
                 assert box is not None and box["x"] > 0 and box["x"] + box["width"] <= width_px
@@ -264,9 +270,135 @@ def test_the_charts_draw_fit_the_width_and_show_values_on_hover(
             legend = page.locator("#chart-reps .u-legend").inner_text()
             shaking = findings.reps[-1].tremor_rms_mps2
             assert shaking is not None and f"{shaking:.3f} m/s²" in legend and f"rep {n}" in legend
+            _drag_zooms_the_thigh_and_the_shaking_beneath(page, findings)
             keep = os.environ.get("THRUSTLAB_SCREENSHOT_DIR")
             if keep:
                 page.screenshot(path=Path(keep) / f"report-{width_px}.png", full_page=True)
         finally:
             browser.close()
     assert errors == []
+
+
+def _chart_specs(html: str) -> dict[str, dict[str, object]]:
+    found = re.search(r'<script type="application/json" id="thrustlab-charts">(.*?)</script>', html)
+    assert found is not None
+    return {spec["id"]: spec for spec in json.loads(found.group(1))}
+
+
+ANGLE_TOLERANCE_DEG = 5.0
+"""The angle is drawn through the middle of short bins (``ANGLE_BINS``): within 5° of the
+angle the reps were measured on, as the bins' docstring works out."""
+
+
+def test_the_thigh_angle_is_measured_and_drawn_above_the_shaking(two_legs: Shown) -> None:
+    """The thigh's angle (the signal the reps were found on) is in the traces and the page:
+    each rep rises from about 0° to about its range of motion, and the chart shares its time
+    line (zoom and pointer) with the shaking drawn beneath it."""
+    findings, _, html = two_legs
+    assert findings.traces is not None and findings.traces.angle is not None
+    angle = findings.traces.angle
+    assert angle.unit == "°" and len(angle.low) == len(angle.high) > 100
+    specs = _chart_specs(html)
+    thigh = specs["chart-thigh"]
+    drawn = thigh["series"][0]["values"]  # type: ignore[index]
+    assert drawn == [round((lo + hi) / 2, 1) for lo, hi in zip(angle.low, angle.high, strict=True)]
+    times = thigh["x"]
+    assert isinstance(times, list) and len(times) == len(drawn)
+    for rep in findings.reps:
+        hold_s = (rep.lockout_start_s + rep.lockout_end_s) / 2
+        bottom, top = (float(np.interp(t, times, drawn)) for t in (rep.start_s, hold_s))
+        assert abs(bottom) < ANGLE_TOLERANCE_DEG, (rep.index, bottom)
+        assert abs(top - bottom - rep.rom_deg) < ANGLE_TOLERANCE_DEG, (rep.index, top, rep.rom_deg)
+    assert html.index('id="chart-thigh"') < html.index('id="chart-shaking"')
+    shaking = specs["chart-shaking"]
+    assert thigh["sync"] == shaking["sync"] and thigh["x_range"] == shaking["x_range"]
+    assert thigh["areas"] == shaking["areas"]  # the same reps shaded on both
+
+
+def test_the_angle_is_stored_and_an_older_document_without_it_still_reads() -> None:
+    from thrustlab.document import from_document, to_document
+
+    analysis = process(_recordings("fatigue", n_reps=6))
+    document = to_document(analysis)
+    assert document["traces"]["angle"]["unit"] == "°"
+    back = from_document(document)
+    assert back.findings is not None and analysis.findings is not None
+    assert back.findings.traces == analysis.findings.traces
+    del document["traces"]["angle"]  # stored before the angle was kept
+    older = from_document(document)
+    assert older.findings is not None and older.findings.traces is not None
+    assert older.findings.traces.angle is None
+    html = render_report(older)
+    assert 'id="chart-thigh"' not in html and 'id="chart-shaking"' in html
+
+
+def test_the_history_chart_gives_loads_in_the_lifters_unit(two_legs: Shown) -> None:
+    _, recordings, _ = two_legs
+    day = datetime.timedelta(days=1)
+    sets = tuple(
+        PastSet(TODAY - d * day, "barbell_hip_thrust", kg, 8, 8.0, 0.1, None, None)
+        for d, kg in ((9, 90.0), (2, 102.06))
+    )
+    history = History(sets)
+    analysis = process(recordings, history=history, today=TODAY)
+    for unit in ("lb", "kg"):
+        html = render_report(analysis, history=history, weight_unit=unit)
+        chart = _chart_specs(html)["chart-history"]
+        load = chart["series"][0]  # type: ignore[index]
+        assert chart["y_label"] == unit and load["unit"] == unit
+        assert load["values"] == [round(in_unit(s.load_kg or 0.0, unit), 1) for s in sets]
+    never_said = _chart_specs(render_report(analysis, history=history))["chart-history"]
+    assert never_said["y_label"] == "kg"
+
+
+def _legend_time_s(page: object, chart: str) -> float:
+    text = page.locator(f"#{chart} .u-legend").inner_text()  # type: ignore[attr-defined]
+    found = re.search(r"([0-9.]+) s", text)
+    assert found is not None, text
+    return float(found.group(1))
+
+
+def _drag_zooms_the_thigh_and_the_shaking_beneath(page: object, findings: Findings) -> None:
+    """Dragging across the thigh chart zooms it and the shaking chart to that span (the
+    pointer at the plot's right edge reads a time inside it on both); a double-click shows
+    the whole set again."""
+    over = page.locator("#chart-thigh .u-over")  # type: ignore[attr-defined]
+    over.scroll_into_view_if_needed()
+    box = over.bounding_box()
+    y = box["y"] + box["height"] / 2
+    whole_s = findings.source.duration_s
+    mouse = page.mouse  # type: ignore[attr-defined]
+
+    def pointer_at(fraction: float) -> tuple[float, float]:
+        mouse.move(box["x"] + box["width"] * fraction, y, steps=2)
+        return _legend_time_s(page, "chart-thigh"), _legend_time_s(page, "chart-shaking")
+
+    mouse.move(box["x"] + box["width"] * 0.3, y)
+    mouse.down()
+    mouse.move(box["x"] + box["width"] * 0.45, y, steps=8)
+    mouse.up()
+    thigh_s, shaking_s = pointer_at(0.99)
+    # about 45 % of the set; a bin's width either way (0.2 s on the shaking's bins)
+    assert thigh_s < 0.5 * whole_s and shaking_s < 0.5 * whole_s, (thigh_s, shaking_s)
+    assert abs(thigh_s - shaking_s) < 0.5
+    mouse.dblclick(box["x"] + box["width"] * 0.5, y)
+    thigh_s, shaking_s = pointer_at(0.99)
+    assert thigh_s > 0.9 * whole_s and shaking_s > 0.9 * whole_s
+
+
+def test_a_ten_minute_recording_makes_no_larger_a_report() -> None:
+    """Every trace is thinned to a fixed number of points, so ten minutes of rest around the
+    set (a phone left recording) keep the report far under 2 MB."""
+    from thrustlab.measurement.traces import ANGLE_BINS, PLOT_BINS
+    from thrustlab.simulate import SimulationSpec, simulate_set
+
+    recording, _ = simulate_set(SimulationSpec(seed=5, rest_before_s=240.0, rest_after_s=300.0))
+    assert recording.duration_s > 590.0
+    analysis = process([recording])
+    assert analysis.findings is not None and analysis.findings.traces is not None
+    traces = analysis.findings.traces
+    assert traces.angle is not None and len(traces.angle.low) <= ANGLE_BINS
+    assert len(traces.shaking.low) <= PLOT_BINS and len(traces.movement.low) <= PLOT_BINS
+    html = render_report(analysis)
+    assert len(html.encode("utf-8")) < MAX_BYTES / 10
+    assert 'id="chart-thigh"' in html

@@ -207,3 +207,33 @@ def test_explain_reads_video_findings_and_form_codes(side: VideoResult) -> None:
     flagged = replace(side.findings, form=replace(form, shin_from_vertical_deg=25.0))
     causes = {c.id: c for c in explain(flagged).causes}
     assert "form_technique" in causes
+
+
+def test_the_video_fills_the_traces_the_report_draws(side: VideoResult) -> None:
+    """As for a phone: the thigh angle from the pose (each rep rising from about 0° by its
+    range of motion), the shaking, and a spectrum whose highest point in the band is the
+    set's peak (both from the thigh that shakes more); the report draws them."""
+    from thrustlab.analysis import Analysis
+    from thrustlab.document import at_contract_precision
+    from thrustlab.explanation import explain
+    from thrustlab.report.html import render_report
+
+    f = side.findings
+    assert f.traces is not None and f.traces.angle is not None and f.traces.spectrum is not None
+    angle = f.traces.angle
+    middle = (np.asarray(angle.low) + np.asarray(angle.high)) / 2
+    t = angle.start_s + (np.arange(middle.size) + 0.5) * angle.bin_s
+    for rep in f.reps:
+        hold_s = (rep.lockout_start_s + rep.lockout_end_s) / 2
+        bottom, top = np.interp([rep.start_s, hold_s], t, middle)
+        # one-frame bins: the angle as measured, to the 1° a pixel or two of pose allows
+        assert abs(bottom) < 1.0 and top - bottom == pytest.approx(rep.rom_deg, abs=1.0)
+    spectrum = f.traces.spectrum
+    freqs, psd = np.asarray(spectrum.freq_hz), np.asarray(spectrum.psd)
+    band = (freqs >= f.tremor_band_hz[0]) & (freqs <= f.tremor_band_hz[1])
+    assert f.set.tremor_peak_hz is not None
+    # the spectrum's bins are 1 / welch_window_s apart (0.4 Hz)
+    assert freqs[band][np.argmax(psd[band])] == pytest.approx(f.set.tremor_peak_hz, abs=0.5)
+    shown = at_contract_precision(f)
+    html = render_report(Analysis(shown, explain(shown, None, None)))
+    assert 'id="chart-thigh"' in html and 'id="chart-shaking"' in html

@@ -422,3 +422,7 @@ def test_the_form_answers_reach_the_log_typed(client: TestClient, demo_csv: byte
     with session_scope(client.app.state.engine) as session:  # type: ignore[attr-defined]
         loads = sorted(r.load_kg for r in session.scalars(select(LiftSet)))
         assert loads[1] == pytest.approx(225 * 0.45359237)
+    # the history shows the loads in the lifter's unit: the plot's axis and the table
+    history = client.get("/history").text
+    assert "load (lb)" in history and "load (kg)" not in history
+    assert "<th>Load lb</th>" in history and "<td>225</td>" in history

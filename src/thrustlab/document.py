@@ -4,7 +4,8 @@ through these two, never by reaching into the dict.
 
 ``/2`` added ``assessment.basis`` and ``red_flags[].urgency``; ``stop`` now means a warning
 sign of urgency ``now``. Documents of ``/1`` are read too: what they lack (names, urgency) is
-filled in from the knowledge base.
+filled in from the knowledge base. ``traces.angle`` (the thigh's angle) was added within
+``/2`` as an optional field: documents without it read with none.
 """
 
 from __future__ import annotations

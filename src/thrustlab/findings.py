@@ -175,11 +175,14 @@ class Spectrum:
 class Traces:
     """What the report draws beside the figures, measured once with the figures' own
     settings: the thigh's movement (acceleration without gravity), the sustained shaking in
-    the tremor band as measured, and the spectrum during the reps."""
+    the tremor band as measured, the spectrum during the reps, and the thigh's angle the
+    reps were found on (degrees, the hips' rise up, 0° at the reps' bottom; None: not
+    followed, or an analysis stored before it was kept)."""
 
     movement: Envelope
     shaking: Envelope
     spectrum: Spectrum | None
+    angle: Envelope | None = None
 
 
 @dataclass(frozen=True, slots=True)

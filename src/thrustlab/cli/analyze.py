@@ -192,7 +192,7 @@ def _one(
     if report is not None:
         from thrustlab.report.html import render_report
 
-        _write(report, render_report(analysis, history=history))
+        _write(report, render_report(analysis, history=history, weight_unit=answers.weight_unit))
     if not as_json:
         from rich.console import Console
 

@@ -332,7 +332,7 @@ def history(
         unit = lifter_weight_unit(session, lifter)
     engine.dispose()
     if svg is not None:
-        _write_svg(trends, svg, lifter)
+        _write_svg(trends, svg, lifter, unit)
     if as_json:
         _print_trends_json(trends)
     elif not trends:
@@ -638,10 +638,15 @@ def _print_trends_json(trends: tuple[LiftTrend, ...]) -> None:
     typer.echo(json.dumps(document, indent=2))
 
 
-def _write_svg(trends: tuple[LiftTrend, ...], path: Path, lifter: str) -> None:
+def _write_svg(
+    trends: tuple[LiftTrend, ...], path: Path, lifter: str, unit: WeightUnit | None
+) -> None:
     from thrustlab.report.history_plot import history_svg
 
-    plots = [history_svg(t.rows, title=f"{lifter}: {t.exercise.replace('_', ' ')}") for t in trends]
+    plots = [
+        history_svg(t.rows, title=f"{lifter}: {t.exercise.replace('_', ' ')}", weight_unit=unit)
+        for t in trends
+    ]
     if len(plots) == 1:
         path.write_text(plots[0], encoding="utf-8")
     else:  # one SVG holding each lift's plot, stacked

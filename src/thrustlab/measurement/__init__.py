@@ -74,7 +74,8 @@ def analyse_legs(
     plots: bool = False,
 ) -> Findings:
     """Measure a set recorded on both thighs; reps and timing follow the left sensor, and
-    reps are paired in order (``plots``: with the left leg's traces for the report)."""
+    reps are paired in order (``plots``: with the traces of the leg that shakes more, whose
+    peak is the set's, for the report)."""
     a = _plausible(analyse_leg(left, config=config), config, "on the left leg ")
     b = _plausible(analyse_leg(right, config=config), config, "on the right leg ")
     flags = [*_tagged(a.quality, "left"), *_tagged(b.quality, "right")]
@@ -100,7 +101,11 @@ def analyse_legs(
     findings = _findings(
         a, tuple(reps), set_tremor=both, legs=legs, quality=tuple(flags), config=config, right=b
     )
-    return _with_traces(findings, a, config) if plots else findings
+    if not plots:
+        return findings
+    return _with_traces(
+        findings, a if figures.left_is_louder(a.set_tremor, b.set_tremor) else b, config
+    )
 
 
 def _with_traces(findings: Findings, leg: LegResult, config: AnalysisConfig) -> Findings:

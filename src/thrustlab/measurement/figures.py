@@ -20,10 +20,16 @@ def mean_of(a: float | None, b: float | None, /) -> float | None:
     return (a + b) / 2
 
 
+def left_is_louder(left: TremorStats, right: TremorStats, /) -> bool:
+    """Whether the left leg shakes more (ties: the left): its peak is the set's, and the
+    report draws its traces."""
+    return (left.rms_mps2 or 0.0) >= (right.rms_mps2 or 0.0)
+
+
 def both_legs(left: TremorStats, right: TremorStats, /) -> TremorStats:
     """One figure for two legs (two sensors, or video): the mean of their RMS in each band,
     and the peak frequency of the leg that shakes more (ties: the left)."""
-    louder = left if (left.rms_mps2 or 0.0) >= (right.rms_mps2 or 0.0) else right
+    louder = left if left_is_louder(left, right) else right
     return TremorStats(
         mean_of(left.rms_mps2, right.rms_mps2),
         louder.peak_hz,

@@ -128,7 +128,15 @@ def analyse_leg(recording: Recording, /, *, config: AnalysisConfig) -> LegResult
         quality=(*flags, *result.quality),
         post_set_rest_s=result.post_set_rest_s,
         post_set_end=result.post_set_end,
-        sustained=Sustained(rate, bands.gated, bands.tremor, bands.usable, uniform.acc_mps2),
+        sustained=Sustained(
+            rate,
+            bands.gated,
+            bands.tremor,
+            bands.usable,
+            uniform.acc_mps2,
+            angle_deg=angle,
+            angle_rate_hz=angle_rate_hz,
+        ),
     )
 
 
@@ -453,13 +461,16 @@ class Sustained:
     """The signal every tremor figure is measured on, for plots: at ``rate_hz`` from t = 0,
     the acceleration above the movement with jolts and gaps faded out (``gated_mps2``), its
     tremor band (``tremor_mps2``), which samples count (``usable``), and the acceleration as
-    resampled (``raw_mps2``)."""
+    resampled (``raw_mps2``); beside it the thigh angle the reps were found on
+    (``angle_deg`` at ``angle_rate_hz`` from t = 0; None: not followed)."""
 
     rate_hz: float
     gated_mps2: FloatArray
     tremor_mps2: FloatArray
     usable: BoolArray
     raw_mps2: FloatArray
+    angle_deg: FloatArray | None = None
+    angle_rate_hz: float = 0.0
 
     @property
     def t_s(self) -> FloatArray:

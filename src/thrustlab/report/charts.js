@@ -8,40 +8,69 @@
   var specs = JSON.parse(data.textContent);
   var FONT = "13px system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif";
 
-  function shadeHook(spec) {
-    // rep areas (darker at the hold) and frequency bands, drawn under the series
+  function inPlot(draw) {
+    // draws inside the plot area only: zoomed in, what reaches past it is cut at its edges
     return function (u) {
       var ctx = u.ctx, top = u.bbox.top, height = u.bbox.height;
       ctx.save();
+      ctx.beginPath();
+      ctx.rect(u.bbox.left, top, u.bbox.width, height);
+      ctx.clip();
+      ctx.font = FONT.replace("13px", Math.round(12 * devicePixelRatio) + "px");
+      draw(u, ctx, top, height, devicePixelRatio);
+      ctx.restore();
+    };
+  }
+
+  function shadeHook(spec) {
+    // rep areas (darker at the hold) and frequency bands, drawn under the series
+    return inPlot(function (u, ctx, top, height) {
       (spec.areas || []).forEach(function (a) {
         var x0 = u.valToPos(a.from, "x", true), x1 = u.valToPos(a.to, "x", true);
         ctx.fillStyle = a.colour;
         ctx.fillRect(x0, top, Math.max(x1 - x0, 1), height);
-        if (a.label) {
-          ctx.fillStyle = "#333";
-          ctx.font = FONT.replace("13px", Math.round(12 * devicePixelRatio) + "px");
-          ctx.textAlign = "center";
-          ctx.fillText(a.label, (x0 + x1) / 2, top + 14 * devicePixelRatio);
-        }
+      });
+    });
+  }
+
+  function labelOn(ctx, text, x, y, px, align, colour) {
+    // a label on a light ground, legible over bars and lines
+    var w = ctx.measureText(text).width, pad = 2 * px;
+    var left = align === "center" ? x - w / 2 : align === "right" ? x - w : x;
+    ctx.fillStyle = "rgba(255, 255, 255, 0.8)";
+    ctx.fillRect(left - pad, y - 12 * px, w + 2 * pad, 16 * px);
+    ctx.fillStyle = colour;
+    ctx.textAlign = align;
+    ctx.fillText(text, x, y);
+  }
+
+  function markHook(spec) {
+    // the reps' numbers, and marked moments (a dashed line with its label), over the series
+    return inPlot(function (u, ctx, top, height, px) {
+      var labelEnd = -Infinity;  // a rep's number is left out where it would overlap the last
+      (spec.areas || []).forEach(function (a) {
+        if (!a.label) return;
+        var mid = (u.valToPos(a.from, "x", true) + u.valToPos(a.to, "x", true)) / 2;
+        var half = ctx.measureText(a.label).width / 2;
+        if (mid - half < labelEnd + 6 * px) return;
+        labelEnd = mid + half;
+        labelOn(ctx, a.label, mid, top + 14 * px, px, "center", "#333");
       });
       (spec.marks || []).forEach(function (m) {
         var x = u.valToPos(m.x, "x", true);
         ctx.strokeStyle = "#c62828";
-        ctx.setLineDash([5 * devicePixelRatio, 4 * devicePixelRatio]);
-        ctx.lineWidth = 1.5 * devicePixelRatio;
+        ctx.setLineDash([5 * px, 4 * px]);
+        ctx.lineWidth = 1.5 * px;
         ctx.beginPath();
         ctx.moveTo(x, top);
         ctx.lineTo(x, top + height);
         ctx.stroke();
         ctx.setLineDash([]);
-        ctx.fillStyle = "#c62828";
-        ctx.font = FONT.replace("13px", Math.round(12 * devicePixelRatio) + "px");
         var right = x > u.bbox.left + u.bbox.width * 0.6;  // the label on the roomier side
-        ctx.textAlign = right ? "right" : "left";
-        ctx.fillText(m.label, x + (right ? -5 : 5) * devicePixelRatio, top + 14 * devicePixelRatio);
+        var tx = x + (right ? -5 : 5) * px;
+        labelOn(ctx, m.label, tx, top + 14 * px, px, right ? "right" : "left", "#c62828");
       });
-      ctx.restore();
-    };
+    });
   }
 
   function seriesOf(s, barCount) {
@@ -98,6 +127,15 @@
         return ticks.map(function (t) { return new Date(t * 1000).toISOString().slice(5, 10); });
       };
     }
+    var first = spec.x[0], last = spec.x[spec.x.length - 1];
+    var xRange = function (u, lo, hi) {
+      // zoomed in: the span dragged across; the whole chart: the spec's range, or for dates
+      // the data's with the first and last day's points clear of the edges
+      if (lo !== first || hi !== last) return [lo, hi];
+      if (spec.x_range) return spec.x_range;
+      var pad = spec.x_kind === "date" ? Math.max(43200, 0.04 * (hi - lo)) : 0;
+      return [lo - pad, hi + pad];
+    };
     var yAxis = Object.assign({}, axis, { label: spec.y_label, labelFont: FONT, labelSize: 20, size: 56 });
     if (spec.log_y) {
       yAxis.splits = function (u) {  // one line per power of ten
@@ -114,9 +152,11 @@
     }
     var axes = [xAxis, yAxis];
     var scales = {
-      x: { time: false, range: spec.x_range ? function () { return spec.x_range; } : undefined },
+      x: { time: false, range: xRange },
       y: spec.log_y ? { distr: 3 } : { range: spec.y_range ? function (u, lo, hi) {
-        return [spec.y_range[0], spec.y_range[1] == null ? hi : spec.y_range[1]];
+        // null: from the data, with room above the highest value for the labels at the top
+        var low = spec.y_range[0] == null ? lo - 0.05 * (hi - lo) : spec.y_range[0];
+        return [low, spec.y_range[1] == null ? hi + 0.25 * (hi - low) : spec.y_range[1]];
       } : undefined }
     };
     if (spec.y2_label) {
@@ -132,9 +172,14 @@
       axes: axes,
       series: [{ label: spec.x_label, value: xValue(spec) }].concat(
         spec.series.map(function (s) { return seriesOf(s, bars); })),
-      cursor: { drag: { x: !spec.x_names, y: false }, points: { size: 8 } },
+      cursor: {
+        drag: { x: !spec.x_names, y: false },
+        points: { size: 8 },
+        // charts over the same time line: the pointer and a zoom on one move the others
+        sync: spec.sync ? { key: spec.sync, setSeries: false } : undefined
+      },
       legend: { live: true },
-      hooks: { drawClear: [shadeHook(spec)] }
+      hooks: { drawClear: [shadeHook(spec)], draw: [markHook(spec)] }
     };
   }
 

@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 
 from thrustlab.explanation.history import PastSet
+from thrustlab.explanation.questions import WeightUnit, in_unit
 from thrustlab.findings import Envelope, Findings, Traces
 
 Spec = dict[str, Any]
@@ -33,6 +34,9 @@ Spec = dict[str, Any]
 REP_FILL = "rgba(144, 202, 249, 0.30)"
 HOLD_FILL = "rgba(100, 181, 246, 0.45)"
 TREMOR_COLOUR = "#1565c0"
+THIGH_COLOUR = "#2e3b4e"
+SET_SYNC = "set"
+"""The charts over the set's time share this key: the pointer and a zoom on one move both."""
 FATIGUE_FILL = "rgba(239, 108, 0, 0.12)"
 TREMOR_FILL = "rgba(21, 101, 192, 0.12)"
 REST_COLOUR = "#9e9e9e"
@@ -97,6 +101,38 @@ def _band(band_hz: tuple[float, float]) -> str:
     return f"{band_hz[0]:g}-{band_hz[1]:g} Hz"
 
 
+def _set_time_range(e: Envelope, findings: Findings) -> list[float]:
+    return [0.0, round(max(float(_mids(e)[-1]), findings.source.duration_s), 2)]
+
+
+def thigh_over_time(angle: Envelope, findings: Findings, /) -> Spec:
+    """The thigh's angle through the set (up: the hips rising, 0° at the reps' bottom),
+    each rep shaded and numbered; drawn through the middle of each short bin."""
+    middle = (np.asarray(angle.low) + np.asarray(angle.high)) / 2
+    return {
+        "id": "chart-thigh",
+        "title": "Your thigh through the set",
+        "x_label": "time (s)",
+        "x_unit": "s",
+        "y_label": f"angle ({angle.unit})",
+        "x": _r(_mids(angle), 3),
+        "x_range": _set_time_range(angle, findings),
+        "y_range": [None, None],
+        "sync": SET_SYNC,
+        "height": 220,
+        "series": [
+            {
+                "label": "Thigh",
+                "values": _r(middle, 1),
+                "colour": THIGH_COLOUR,
+                "unit": angle.unit,
+                "digits": 0,
+            }
+        ],
+        "areas": _rep_areas(findings),
+    }
+
+
 def shaking_over_time(traces: Traces, findings: Findings, /) -> Spec:
     """The sustained shaking (tremor band) through the set, reps shaded and numbered."""
     e = traces.shaking
@@ -107,7 +143,8 @@ def shaking_over_time(traces: Traces, findings: Findings, /) -> Spec:
         "x_unit": "s",
         "y_label": "m/s²",
         "x": _r(_mids(e), 3),
-        "x_range": [0.0, round(max(float(_mids(e)[-1]), findings.source.duration_s), 2)],
+        "x_range": _set_time_range(e, findings),
+        "sync": SET_SYNC,
         "y_range": [0.0, None],
         "series": [
             {
@@ -239,10 +276,13 @@ def legs(findings: Findings, /) -> Spec:
     }
 
 
-def history(sets: Sequence[PastSet], /) -> Spec:
-    """Load (a line through each day's heaviest set) and shaking per day, over the log."""
+def history(sets: Sequence[PastSet], /, *, weight_unit: WeightUnit | None = None) -> Spec:
+    """Load (a line through each day's heaviest set, in the lifter's unit: kg when never
+    said) and shaking per day, over the log."""
+    unit: WeightUnit = weight_unit or "kg"
     days = sorted({s.date for s in sets})
-    heaviest = {d: max((s.load_kg for s in sets if s.date == d and s.load_kg), default=None)
+    heaviest = {d: max((in_unit(s.load_kg, unit) for s in sets if s.date == d and s.load_kg),
+                       default=None)
                 for d in days}  # fmt: skip
     shaking = {
         d: max((s.tremor_rms_mps2 for s in sets if s.date == d and s.tremor_rms_mps2), default=None)
@@ -254,7 +294,7 @@ def history(sets: Sequence[PastSet], /) -> Spec:
         "title": "Your history",
         "x_label": "date",
         "x_kind": "date",
-        "y_label": "kg",
+        "y_label": unit,
         "y2_label": "m/s²",
         "x": seconds,
         "series": [
@@ -262,7 +302,7 @@ def history(sets: Sequence[PastSet], /) -> Spec:
                 "label": "Heaviest load",
                 "values": _r([heaviest[d] for d in days], 1),
                 "colour": "#1565c0",
-                "unit": "kg",
+                "unit": unit,
                 "digits": 1,
                 "span_gaps": True,
             },

@@ -1,9 +1,9 @@
 """The HTML report: one self-contained file (inline CSS, charts and their library, nothing
 fetched, so it works offline) that reads well on a phone. Verdict, warning signs, causes with
 their evidence, the plan, the per-rep table, then the charts (``report.charts``, drawn by
-uPlot): shaking per rep with its trend, shaking and movement through the set with the reps
-shaded, the spectrum with the bands marked, left against right, and the history when there
-is one.
+uPlot): the thigh's angle through the set with the reps shaded and, beneath it on the same
+time axis, the shaking; shaking per rep with its trend, the spectrum with the bands marked,
+left against right, and the history (loads in the lifter's unit) when there is one.
 
 It renders an ``Analysis`` and nothing else: every number, trace, band and text comes from
 it (the findings carry the traces; the assessment its texts and citations).
@@ -17,6 +17,7 @@ from html import escape
 from thrustlab.analysis import Analysis
 from thrustlab.explanation.assessment import Assessment, CauseFinding, Evidence, PlanItem, RedFlag
 from thrustlab.explanation.history import History
+from thrustlab.explanation.questions import WeightUnit
 from thrustlab.findings import Findings
 from thrustlab.report import charts as c
 from thrustlab.report.assessment_view import badge
@@ -59,11 +60,19 @@ table.reps td,table.reps th{text-align:right;white-space:nowrap;padding:3px 6px}
 table.reps th{font-weight:600;border-bottom:2px solid #ccc;white-space:normal;min-width:2.5em}
 table.reps td:first-child,table.reps th:first-child{position:sticky;left:0;background:#fff}
 td{white-space:nowrap}
+table.figures td{white-space:normal;min-width:6.5em}
 """
 
 
-def render_report(analysis: Analysis, /, *, history: History | None = None) -> str:
-    """The whole report as one HTML string (``history``: the lifter's log, for its plot)."""
+def render_report(
+    analysis: Analysis,
+    /,
+    *,
+    history: History | None = None,
+    weight_unit: WeightUnit | None = None,
+) -> str:
+    """The whole report as one HTML string (``history``: the lifter's log, for its plot;
+    ``weight_unit``: the lifter's unit for loads, kg when never said)."""
     findings, assessment = analysis.findings, analysis.assessment
     body = [
         _header(findings),
@@ -72,7 +81,7 @@ def render_report(analysis: Analysis, /, *, history: History | None = None) -> s
         _causes(assessment.causes),
         _plan(assessment),
         _measurements(findings),
-        _plots(findings, history),
+        _plots(findings, history, weight_unit),
         _footer(assessment),
     ]
     return (
@@ -182,7 +191,8 @@ def _measurements(findings: Findings | None) -> str:
     notes = "".join(f"<li>{escape(q.message)}</li>" for q in findings.quality)
     quality = f"<p class='meta'>Data notes:</p><ul class='meta'>{notes}</ul>" if notes else ""
     return (
-        f"<section><h2>Measurements</h2>{_reps(findings)}<table>{cells}</table>{quality}</section>"
+        f'<section><h2>Measurements</h2>{_reps(findings)}<table class="figures">{cells}</table>'
+        f"{quality}</section>"
     )
 
 
@@ -229,25 +239,33 @@ def _footer(a: Assessment) -> str:
 # --- plots ---------------------------------------------------------------------------------
 
 
-def _specs(findings: Findings | None, history: History | None) -> list[tuple[c.Spec, str]]:
-    """Each chart's spec with its caption, in reading order."""
+def _specs(
+    findings: Findings | None, history: History | None, weight_unit: WeightUnit | None
+) -> list[tuple[c.Spec, str]]:
+    """Each chart's spec with its caption, in reading order: the set as it went (the thigh,
+    the shaking beneath it on the same time axis), then the figures."""
     charts: list[tuple[c.Spec, str]] = []
     traces = findings.traces if findings is not None else None
+    if findings is not None and traces is not None and traces.angle is not None:
+        charts.append((c.thigh_over_time(traces.angle, findings), _THIGH_CAPTION))
+    if findings is not None and traces is not None:
+        caption = _shaking_caption(findings, beneath_thigh=traces.angle is not None)
+        charts.append((c.shaking_over_time(traces, findings), caption))
     if findings is not None and findings.reps:
         charts.append((c.shaking_per_rep(findings), _BARS_CAPTION))
-    if findings is not None and traces is not None:
-        charts.append((c.shaking_over_time(traces, findings), _shaking_caption(findings)))
     if findings is not None and traces is not None and traces.spectrum is not None:
         charts.append((c.spectrum(traces, findings), _spectrum_caption(findings)))
     if findings is not None and any(r.legs is not None for r in findings.reps):
         charts.append((c.legs(findings), _LEGS_CAPTION))
     if history is not None and history.sets:
-        charts.append((c.history(history.sets), _HISTORY_CAPTION))
+        charts.append((c.history(history.sets, weight_unit=weight_unit), _HISTORY_CAPTION))
     return charts
 
 
-def _plots(findings: Findings | None, history: History | None) -> str:
-    charts = _specs(findings, history)
+def _plots(
+    findings: Findings | None, history: History | None, weight_unit: WeightUnit | None
+) -> str:
+    charts = _specs(findings, history, weight_unit)
     if not charts:
         return ""
     figures = "".join(
@@ -271,11 +289,19 @@ _HOW_TO_READ = (
 )
 
 
-def _shaking_caption(findings: Findings) -> str:
+_THIGH_CAPTION = (
+    "Your thigh's angle through the set: it rises as your hips go up (0° is the bottom of "
+    "your reps). Light blue areas are the reps; the darker, numbered part is the hold at the "
+    "top. Zoom here and the shaking below follows."
+)
+
+
+def _shaking_caption(findings: Findings, /, *, beneath_thigh: bool) -> str:
+    where = ", on the same time line as your thigh above" if beneath_thigh else ", as measured"
     return (
-        f"The sustained shaking ({_band(findings.tremor_band_hz)}) through the set, as "
-        "measured: the brief jolts where the movement stops are left out. Light blue areas are "
-        "the reps; the darker, numbered part is the hold at the top."
+        f"The sustained shaking ({_band(findings.tremor_band_hz)}) through the set{where}: "
+        "the brief jolts where the movement stops are left out. Light blue areas are the reps; "
+        "the darker, numbered part is the hold at the top."
     )
 
 

@@ -17,10 +17,19 @@ import numpy as np
 import numpy.typing as npt
 
 from thrustlab.config import AnalysisConfig
-from thrustlab.findings import Findings, FormMetrics, RepMetrics, SetMetrics, SourceSummary
+from thrustlab.findings import (
+    Findings,
+    FormMetrics,
+    RepMetrics,
+    SetMetrics,
+    SourceSummary,
+    Traces,
+)
 from thrustlab.measurement import figures, tremor
+from thrustlab.measurement.leg import Sustained
 from thrustlab.measurement.motion import Motion, MotionResult, analyse_motion
 from thrustlab.measurement.reps import RepTiming
+from thrustlab.measurement.traces import traces_of
 from thrustlab.measurement.tremor import Bands, TremorStats
 from thrustlab.quality import QualityFlag
 from thrustlab.video import pose as kp
@@ -144,6 +153,10 @@ def measure(
         fatigue_band_hz=analysis.fatigue_band_hz,
         form=form,
     )
+    louder = legs[0] if figures.left_is_louder(left.set_tremor, right.set_tremor) else legs[1]
+    if in_mps2 and louder.followed and m_per_px is not None:
+        traces = _traces(louder, angle, rate, m_per_px, findings, analysis)
+        findings = replace(findings, traces=traces)
     rep_legs, set_legs = _shakes(legs, (left, right), rate, m_per_px, analysis)
     height, unit = _height(tracks, rate, followed, m_per_px)
     return VideoResult(
@@ -214,6 +227,26 @@ def _thighs(
         )
         out.append(_Thigh(path, valid, followed, bands))
     return out[0], out[1]
+
+
+def _traces(  # noqa: PLR0917
+    thigh: _Thigh,
+    angle: FloatArray | None,
+    rate: float,
+    m_per_px: float,
+    findings: Findings,
+    analysis: AnalysisConfig,
+) -> Traces:
+    """What the report draws, as for a phone on the thigh: the flow of the thigh that shakes
+    more (its peak is the set's) as its acceleration in m/s², its shaking as measured, and
+    the near thigh's angle from the pose (the one the reps were found on)."""
+    path_m = thigh.path_px * m_per_px
+    acc = np.gradient(np.gradient(path_m, axis=0), axis=0) * rate**2
+    b = thigh.bands
+    sustained = Sustained(
+        rate, b.gated, b.tremor, b.usable, acc, angle_deg=angle, angle_rate_hz=rate
+    )
+    return traces_of(sustained, findings, config=analysis)
 
 
 def _form(

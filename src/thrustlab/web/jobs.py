@@ -311,7 +311,8 @@ def analyse_files(
             today=day,
             video=VideoOptions(view="side", pose=video_pose),
         )
-    return to_document(analysis), render_report(analysis, history=history)
+    report = render_report(analysis, history=history, weight_unit=answers.weight_unit)
+    return to_document(analysis), report
 
 
 def _start_worker_process(server_pid: int, /) -> None:

@@ -89,7 +89,9 @@ def edit_set(engine: Engine, user: User, job_id: str, answers: Answers, notes: s
             analysis = reexplain(stored, answers=answers, history=history, today=day)
             record = analysis_record(analysis)
             job.verdict = record.verdict
-            job.report_html = render_report(analysis, history=history)
+            job.report_html = render_report(
+                analysis, history=history, weight_unit=answers.weight_unit
+            )
         update_set(session, job.set_id, new, lifter=user.lifter_name, analysis=record)
         job.set_info = {**job.set_info, "answers": answers_to_json(answers), "notes": notes}
 

@@ -12,7 +12,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile
 
-from thrustlab.explanation.questions import GROUPS, QUESTIONS
+from thrustlab.explanation.questions import GROUPS, QUESTIONS, WeightUnit, in_unit
 from thrustlab.log import EXERCISES, lifter_weight_unit, session_scope
 from thrustlab.web.accounts import (
     athletes_of,
@@ -294,6 +294,7 @@ def _history(
     sees only what was uploaded from then on)."""
     trends = trends_of(session, lifter, since=since)
     flags = None if viewer.id == lifter.id else athlete_flags(session, lifter, since=since)
+    unit: WeightUnit = lifter_weight_unit(session, lifter.lifter_name) or "kg"
     return render(
         request,
         "history.html",
@@ -303,7 +304,9 @@ def _history(
         flags=flags,
         since=None if since == dt.datetime.min else since.date(),
         deleted=request.query_params.get("deleted") == "1",
-        plots=history_svgs(trends),
+        plots=history_svgs(trends, weight_unit=unit),
+        load_unit=unit,
+        load_in=lambda load_kg: round(in_unit(load_kg, unit), 1),
         jobs=jobs_of(session, lifter, since=since),
     )
 

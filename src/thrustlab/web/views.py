@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from thrustlab.explanation.questions import WeightUnit
 from thrustlab.log import LiftTrend, get_set, history_for, lift_trends
 from thrustlab.web.models import Job, User
 
@@ -55,12 +56,17 @@ def trends_of(
     return tuple(t for t in kept if t.rows)
 
 
-def history_svgs(trends: tuple[LiftTrend, ...], /) -> list[tuple[str, str]]:
-    """(exercise, SVG) per lift with at least one session."""
+def history_svgs(
+    trends: tuple[LiftTrend, ...], /, *, weight_unit: WeightUnit
+) -> list[tuple[str, str]]:
+    """(exercise, SVG) per lift with at least one session, loads in ``weight_unit``."""
     from thrustlab.report.history_plot import history_svg
 
     return [
-        (t.exercise, history_svg(t.rows, title=t.exercise.replace("_", " ")))
+        (
+            t.exercise,
+            history_svg(t.rows, title=t.exercise.replace("_", " "), weight_unit=weight_unit),
+        )
         for t in trends
         if t.rows
     ]
