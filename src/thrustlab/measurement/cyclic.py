@@ -41,34 +41,40 @@ rhythm, handling a phone has none."""
 MIN_CYCLES = 3
 """Cyclic mode counts a repeated movement: three cycles or more."""
 MIN_LIKENESS = 0.75
-"""...whose cycles are alike in all three axes: the median cycle's correlation with the
-typical one (each cycle's (N, 3) movement resampled to ``LIKENESS_POINTS`` and
-normalised) is 0.75 or more. Real wrist series (SPAR) reach 0.80-0.98; a phone picked up
-and turned about one axis and another in the hand, whose turns may still come at a
-steady pace, 0.15-0.86 (two thirds of them under 0.75)."""
+"""...whose cycles are alike in every axis of every sensor (a limb turns the phone as it
+moves it, so its cycles show in the gyroscope as in the acceleration): the median cycle's
+correlation with the typical one (each cycle's movement resampled to ``LIKENESS_POINTS``
+and normalised, each sensor in units of its smallest real swing) is 0.75 or more. Real
+wrist series (SPAR) reach 0.79-0.98; a phone turned in the hand about one axis and
+another while the hand moves it to and fro at a steady pace 0.70 or less (seeds 0-99 of
+the simulator's ``handling``; 0.86 when the acceleration alone was compared)."""
 LIKENESS_POINTS = 32
 """Cycles are compared at 32 points each."""
 
 
 def movement_signal(
-    columns: tuple[FloatArray | None, ...], /, *, rate_hz: float
+    columns: tuple[FloatArray | None, ...], /, *, rate_hz: float, swings: tuple[float, ...]
 ) -> tuple[FloatArray, FloatArray, int]:
-    """The most periodic first principal component among the (N, 3) ``columns`` given, the
-    low-passed column it came from (its offset removed), and that column's position."""
-    best: tuple[float, FloatArray, FloatArray, int] | None = None
+    """The most periodic first principal component among the (N, 3) ``columns`` given,
+    every column's movement side by side (low-passed, offset removed, each in units of
+    its ``swings``, the smallest real movement: a phone that turns as it moves shows its
+    cycles in both), and the position of the column the component came from."""
+    best: tuple[float, FloatArray, int] | None = None
+    movement = []
     for k, values in enumerate(columns):
         if values is None:
             continue
         slow = lowpass(values, fs_hz=rate_hz, cutoff_hz=MOVEMENT_CUTOFF_HZ)
         slow = slow - slow.mean(axis=0)
+        movement.append(slow / swings[k])
         _, _, vt = np.linalg.svd(slow, full_matrices=False)
         component = np.asarray(slow @ vt[0])
         score = _periodicity(component, rate_hz)
         if best is None or score > best[0]:
-            best = (score, component, slow, k)
+            best = (score, component, k)
     if best is None:
         raise ValueError("no movement signal given")
-    return best[1], best[2], best[3]
+    return best[1], np.hstack(movement), best[2]
 
 
 def _dominant(x: FloatArray, rate_hz: float) -> tuple[FloatArray, FloatArray, float]:
@@ -157,7 +163,7 @@ def _rests(outer: list[int], inner: list[int], size: int) -> bool:
 
 
 def _likeness(axes: FloatArray, spans: Iterable[tuple[int, int]]) -> float:
-    """The median correlation of each span's movement (``axes`` (N, 3) from ``lo`` to
+    """The median correlation of each span's movement (``axes`` (N, k) from ``lo`` to
     ``hi``, resampled to ``LIKENESS_POINTS``, offset removed, unit length) with the typical
     cycle (their median, normalised)."""
     shapes = []
@@ -194,8 +200,8 @@ def find_cycles(
     regularly (or of the other sign, where those are the rests around its excursions:
     ``_rests``), each standing out by ``min_swing`` (in ``x``'s units) at least, so that a
     still phone's noise holds none. A cycle spans half the typical spacing either side of
-    its peak (a still lead-in or tail is not part of it). With ``axes`` (the (N, 3) movement
-    ``x`` was drawn from), the cycles must be alike in all three (``MIN_LIKENESS``). ROM is
+    its peak (a still lead-in or tail is not part of it). With ``axes`` (every sensor's movement,
+    ``movement_signal``), the cycles must be alike in all of them (``MIN_LIKENESS``). ROM is
     the range of ``angle_deg`` (at ``angle_rate_hz``) over each cycle."""
     centred = np.asarray(x - np.median(x), dtype=np.float64)
     _, _, f0 = _dominant(centred, rate_hz)
