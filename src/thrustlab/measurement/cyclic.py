@@ -48,6 +48,11 @@ and normalised, each sensor in units of its smallest real swing) is 0.75 or more
 wrist series (SPAR) reach 0.79-0.98; a phone turned in the hand about one axis and
 another while the hand moves it to and fro at a steady pace 0.70 or less (seeds 0-99 of
 the simulator's ``handling``; 0.86 when the acceleration alone was compared)."""
+LEVEL_TOLERANCE = 0.35
+"""A run's first or last peak is one of its cycles only when it reaches the level of the
+others within 35 % of their swing (full reps of one set reach within about 10 % of each
+other): pulling the feet in before the set, or sitting up after it, stops short or goes
+past."""
 LIKENESS_POINTS = 32
 """Cycles are compared at 32 points each."""
 
@@ -162,6 +167,39 @@ def _rests(outer: list[int], inner: list[int], size: int) -> bool:
     return alternate and outer[0] >= period and size - 1 - outer[-1] >= period
 
 
+def _rests_between(outer: list[int], inner: list[int], y: FloatArray) -> bool:
+    """The ``outer`` peaks (maxima of ``y``) are the rests between the ``inner`` ones (the
+    excursions, minima of ``y``): one between each two, none beyond, and ``y`` comes back
+    to the rests' level (within ``LEVEL_TOLERANCE`` of the swing, or past it) before the
+    first and after the last excursion. A long still rest before or after the set has its
+    peak anywhere along it, often more than a cycle from the reps (or merged with sitting
+    up after it), so that its own peak is not in the run."""
+    if len(inner) < MIN_CYCLES or len(outer) != len(inner) - 1:
+        return False
+    if not all(a < p < b for p, (a, b) in zip(outer, pairwise(inner), strict=True)):
+        return False
+    level = float(np.median(y[outer]))
+    near = level - LEVEL_TOLERANCE * (level - float(np.median(y[inner])))
+    return bool(y[: inner[0]].max() >= near and y[inner[-1] :].max() >= near)
+
+
+def _level_trimmed(x: FloatArray, peaks: list[int]) -> list[int]:
+    """``peaks`` (maxima of ``x``) without the first and last ones whose level lies off
+    the median peak's by more than ``LEVEL_TOLERANCE`` of the typical swing (the median
+    peak over the median trough between two peaks)."""
+    if len(peaks) < 2:
+        return peaks
+    level = float(np.median(x[peaks]))
+    trough = float(np.median([x[a:b].min() for a, b in pairwise(peaks)]))
+    near = np.abs(x[peaks] - level) <= LEVEL_TOLERANCE * (level - trough)
+    lo, hi = 0, len(peaks)
+    while lo < hi and not near[lo]:
+        lo += 1
+    while hi > lo and not near[hi - 1]:
+        hi -= 1
+    return peaks[lo:hi]
+
+
 def _likeness(axes: FloatArray, spans: Iterable[tuple[int, int]]) -> float:
     """The median correlation of each span's movement (``axes`` (N, k) from ``lo`` to
     ``hi``, resampled to ``LIKENESS_POINTS``, offset removed, unit length) with the typical
@@ -207,8 +245,11 @@ def find_cycles(
     _, _, f0 = _dominant(centred, rate_hz)
     found = [_peaks(centred * sign, rate_hz, 1.0 / f0, min_swing) for sign in (1.0, -1.0)]
     found.sort(key=_irregularity)
-    runs = [_regular_run(centred if _sign_of(centred, p) > 0 else -centred, p) for p in found]
-    peaks = runs[1] if _rests(runs[0], runs[1], x.size) else runs[0]
+    signed = [centred if _sign_of(centred, p) > 0 else -centred for p in found]
+    runs = [_level_trimmed(y, _regular_run(y, p)) for y, p in zip(signed, found, strict=True)]
+    rests = _rests(runs[0], runs[1], x.size) or _rests_between(runs[0], runs[1], signed[0])
+    peaks = runs[1] if rests else runs[0]
+    peaks = peaks if len(peaks) >= MIN_CYCLES else []
     half = (
         round(float(np.median(np.diff(peaks))) / 2) if len(peaks) > 1 else round(rate_hz / f0 / 2)
     )
