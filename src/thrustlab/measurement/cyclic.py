@@ -28,6 +28,9 @@ CYCLE_BAND_HZ = (0.15, 2.0)
 """Cycles last 0.5 to 7 s."""
 SWING_FRACTION = 0.4
 """A peak must rise 40 % of the signal's 5-95 % range above the troughs beside it."""
+HOLD_FRACTION = 0.05
+"""A movement holds at an extreme while it stays within 5 % of the signal's range of it
+(a still phone's noise is a few hundredths of a cycle's swing)."""
 MIN_SPACING = 0.65
 """Peaks closer than 0.65 of the dominant period belong to the same cycle."""
 GAP_RANGE = (0.5, 1.8)
@@ -96,13 +99,27 @@ def _periodicity(x: FloatArray, rate_hz: float) -> float:
     return float(psd[near].sum()) / total if total > 0 else 0.0
 
 
+def _held(x: FloatArray, i: int, within: float) -> int:
+    """The middle of the stretch around ``i`` where ``x`` stays within ``within`` of
+    ``x[i]``: where a movement holds at its extreme (a lockout, a rest), its turning point
+    is the hold's middle, not wherever noise puts the extreme sample."""
+    low = x < x[i] - within
+    before = np.flatnonzero(low[:i])
+    after = np.flatnonzero(low[i:])
+    lo = before[-1] + 1 if before.size else 0
+    hi = i + after[0] - 1 if after.size else x.size - 1
+    return (lo + hi) // 2
+
+
 def _peaks(x: FloatArray, rate_hz: float, period_s: float, min_swing: float) -> list[int]:
     low, high = np.percentile(x, [5, 95])
     peaks: list[int] = []
     swing = max(SWING_FRACTION * float(high - low), min_swing)
-    for i, kind in zigzag(x, min_swing=swing):
+    hold = HOLD_FRACTION * float(high - low)
+    for extreme, kind in zigzag(x, min_swing=swing):
         if kind != 1:
             continue
+        i = _held(x, extreme, hold)
         if peaks and (i - peaks[-1]) / rate_hz < MIN_SPACING * period_s:
             if x[i] > x[peaks[-1]]:
                 peaks[-1] = i
