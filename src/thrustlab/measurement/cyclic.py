@@ -128,11 +128,6 @@ def _peaks(x: FloatArray, rate_hz: float, period_s: float, min_swing: float) -> 
     return peaks
 
 
-def _sign_of(x: FloatArray, peaks: list[int]) -> int:
-    """+1 when ``peaks`` are maxima of ``x``, -1 when they are minima."""
-    return 1 if not peaks or float(np.mean(x[peaks])) >= float(np.median(x)) else -1
-
-
 def _regular_run(x: FloatArray, peaks: list[int]) -> list[int]:
     """The longest run of peaks (maxima of ``x``) that come at a steady pace and stand out
     alike: each gap within ``GAP_RANGE`` of the median gap, each peak's prominence within
@@ -260,13 +255,14 @@ def find_cycles(
     the range of ``angle_deg`` (at ``angle_rate_hz``) over each cycle."""
     centred = np.asarray(x - np.median(x), dtype=np.float64)
     _, _, f0 = _dominant(centred, rate_hz)
-    found = [_peaks(centred * sign, rate_hz, 1.0 / f0, min_swing) for sign in (1.0, -1.0)]
-    found.sort(key=_irregularity)
-    signed = [centred if _sign_of(centred, p) > 0 else -centred for p in found]
+    signed = [centred, -centred]
+    found = [_peaks(y, rate_hz, 1.0 / f0, min_swing) for y in signed]
+    if _irregularity(found[1]) < _irregularity(found[0]):
+        signed, found = signed[::-1], found[::-1]
     runs = [_level_trimmed(y, _regular_run(y, p)) for y, p in zip(signed, found, strict=True)]
+    runs = [run if len(run) >= MIN_CYCLES else [] for run in runs]
     rests = _rests(runs[0], runs[1], x.size) or _rests_between(runs[0], runs[1], signed[0])
-    peaks = runs[1] if rests else runs[0]
-    peaks = peaks if len(peaks) >= MIN_CYCLES else []
+    peaks = runs[1] if rests or not runs[0] else runs[0]
     half = (
         round(float(np.median(np.diff(peaks))) / 2) if len(peaks) > 1 else round(rate_hz / f0 / 2)
     )
