@@ -170,16 +170,19 @@ def exact_over(name: Situation, seeds: range, config: AnalysisConfig) -> int:
 def test_cyclic_mode_counts_the_reps_not_the_rests_around_them() -> None:
     """Seeds beyond the survey's: a set with a still lead-in, the feet pulled in, and
     sitting up after it. Its acceleration passes the bottom once more than the top (the
-    rests before, between and after the reps): ``cyclic._rests`` counts the tops then.
-    Measured 31 of 36 (before: 23); the misses are sets of one or two reps (cyclic mode
-    counts three cycles or more) and sets whose sitting up comes at the reps' pace."""
-    assert exact_over("lead_in", range(24, 60), CYCLIC) >= 30
+    rests before, between and after the reps): ``cyclic._rests`` counts the tops then;
+    pulling the feet in and sitting up stop short of the reps' level or go past it
+    (``cyclic.LEVEL_TOLERANCE``). Measured 35 of 36 (23 before issue 12, 31 before this
+    session); the miss is a set of two reps (cyclic mode counts three cycles or more)."""
+    assert exact_over("lead_in", range(24, 60), CYCLIC) >= 34
 
 
 def test_cyclic_mode_counts_no_cycles_for_a_phone_turned_in_the_hand() -> None:
     """Seeds beyond the survey's: a hand's turns may come at a steady pace but are not
-    alike in all three axes (``cyclic.MIN_LIKENESS``). Measured 34 of 36 (before: 24)."""
-    assert exact_over("handling", range(24, 60), CYCLIC) >= 33
+    alike in every axis of the gyroscope and the acceleration together
+    (``cyclic.MIN_LIKENESS``). Measured 36 of 36 (24 before issue 12, 34 before this
+    session)."""
+    assert exact_over("handling", range(24, 60), CYCLIC) >= 35
 
 
 def test_acceleration_alone_gives_the_reps_beyond_the_survey_seeds() -> None:
@@ -208,6 +211,7 @@ def test_the_survey_of_real_life_sets_meets_its_targets() -> None:
         "rest_pause",
         "partial_last",
         "after_set",
+        "cyclic: handling",
     ):
         assert rows[name].exact_pct >= 98, name
     assert rows["partial_last"].partial_flagged == rows["partial_last"].partial_true
@@ -216,17 +220,16 @@ def test_the_survey_of_real_life_sets_meets_its_targets() -> None:
     # rounding fails loudly only when the rules got worse: a slipping phone and all at once
     # miss on two sets in 24 (a slip that splits the first rep, or upsets a set of one or
     # two), handling on one (gravity alone: a hand's two turns near one great circle),
-    # acceleration alone on two, the cyclic mode on a handled phone on three and around a
-    # set on four (sets of one or two reps, which it cannot count, among them).
+    # acceleration alone on two, the cyclic mode around a set on two (sets of one or two
+    # reps, which it cannot count).
     measured = {
         "slip": 92,
         "mixed": 92,
         "handling": 96,
         "no_gravity_no_gyro": 92,
-        "cyclic: handling": 88,
-        "cyclic: lead_in": 83,
+        "cyclic: lead_in": 92,
     }
     for name, pct in measured.items():
         assert rows[name].exact_pct >= pct - 4.2, name
     overall = sum(r.exact for r in rows.values()) / sum(r.sets for r in rows.values())
-    assert overall >= 0.96  # measured 96.4 %
+    assert overall >= 0.975  # measured 97.7 %

@@ -28,6 +28,9 @@ CYCLE_BAND_HZ = (0.15, 2.0)
 """Cycles last 0.5 to 7 s."""
 SWING_FRACTION = 0.4
 """A peak must rise 40 % of the signal's 5-95 % range above the troughs beside it."""
+HOLD_FRACTION = 0.05
+"""A movement holds at an extreme while it stays within 5 % of the signal's range of it
+(a still phone's noise is a few hundredths of a cycle's swing)."""
 MIN_SPACING = 0.65
 """Peaks closer than 0.65 of the dominant period belong to the same cycle."""
 GAP_RANGE = (0.5, 1.8)
@@ -41,34 +44,45 @@ rhythm, handling a phone has none."""
 MIN_CYCLES = 3
 """Cyclic mode counts a repeated movement: three cycles or more."""
 MIN_LIKENESS = 0.75
-"""...whose cycles are alike in all three axes: the median cycle's correlation with the
-typical one (each cycle's (N, 3) movement resampled to ``LIKENESS_POINTS`` and
-normalised) is 0.75 or more. Real wrist series (SPAR) reach 0.80-0.98; a phone picked up
-and turned about one axis and another in the hand, whose turns may still come at a
-steady pace, 0.15-0.86 (two thirds of them under 0.75)."""
+"""...whose cycles are alike in every axis of every sensor (a limb turns the phone as it
+moves it, so its cycles show in the gyroscope as in the acceleration): the median cycle's
+correlation with the typical one (each cycle's movement resampled to ``LIKENESS_POINTS``
+and normalised, each sensor in units of its smallest real swing) is 0.75 or more. Real
+wrist series (SPAR) reach 0.79-0.98; a phone turned in the hand about one axis and
+another while the hand moves it to and fro at a steady pace 0.70 or less (seeds 0-99 of
+the simulator's ``handling``; 0.86 when the acceleration alone was compared)."""
+LEVEL_TOLERANCE = 0.35
+"""A run's first or last peak is one of its cycles only when it reaches the level of the
+others within 35 % of their swing (full reps of one set reach within about 10 % of each
+other): pulling the feet in before the set, or sitting up after it, stops short or goes
+past."""
 LIKENESS_POINTS = 32
 """Cycles are compared at 32 points each."""
 
 
 def movement_signal(
-    columns: tuple[FloatArray | None, ...], /, *, rate_hz: float
+    columns: tuple[FloatArray | None, ...], /, *, rate_hz: float, swings: tuple[float, ...]
 ) -> tuple[FloatArray, FloatArray, int]:
-    """The most periodic first principal component among the (N, 3) ``columns`` given, the
-    low-passed column it came from (its offset removed), and that column's position."""
-    best: tuple[float, FloatArray, FloatArray, int] | None = None
+    """The most periodic first principal component among the (N, 3) ``columns`` given,
+    every column's movement side by side (low-passed, offset removed, each in units of
+    its ``swings``, the smallest real movement: a phone that turns as it moves shows its
+    cycles in both), and the position of the column the component came from."""
+    best: tuple[float, FloatArray, int] | None = None
+    movement = []
     for k, values in enumerate(columns):
         if values is None:
             continue
         slow = lowpass(values, fs_hz=rate_hz, cutoff_hz=MOVEMENT_CUTOFF_HZ)
         slow = slow - slow.mean(axis=0)
+        movement.append(slow / swings[k])
         _, _, vt = np.linalg.svd(slow, full_matrices=False)
         component = np.asarray(slow @ vt[0])
         score = _periodicity(component, rate_hz)
         if best is None or score > best[0]:
-            best = (score, component, slow, k)
+            best = (score, component, k)
     if best is None:
         raise ValueError("no movement signal given")
-    return best[1], best[2], best[3]
+    return best[1], np.hstack(movement), best[2]
 
 
 def _dominant(x: FloatArray, rate_hz: float) -> tuple[FloatArray, FloatArray, float]:
@@ -85,24 +99,33 @@ def _periodicity(x: FloatArray, rate_hz: float) -> float:
     return float(psd[near].sum()) / total if total > 0 else 0.0
 
 
+def _held(x: FloatArray, i: int, within: float) -> int:
+    """The middle of the stretch around ``i`` where ``x`` stays within ``within`` of
+    ``x[i]``: where a movement holds at its extreme (a lockout, a rest), its turning point
+    is the hold's middle, not wherever noise puts the extreme sample."""
+    low = x < x[i] - within
+    before = np.flatnonzero(low[:i])
+    after = np.flatnonzero(low[i:])
+    lo = before[-1] + 1 if before.size else 0
+    hi = i + after[0] - 1 if after.size else x.size - 1
+    return (lo + hi) // 2
+
+
 def _peaks(x: FloatArray, rate_hz: float, period_s: float, min_swing: float) -> list[int]:
     low, high = np.percentile(x, [5, 95])
     peaks: list[int] = []
     swing = max(SWING_FRACTION * float(high - low), min_swing)
-    for i, kind in zigzag(x, min_swing=swing):
+    hold = HOLD_FRACTION * float(high - low)
+    for extreme, kind in zigzag(x, min_swing=swing):
         if kind != 1:
             continue
+        i = _held(x, extreme, hold)
         if peaks and (i - peaks[-1]) / rate_hz < MIN_SPACING * period_s:
             if x[i] > x[peaks[-1]]:
                 peaks[-1] = i
         else:
             peaks.append(i)
     return peaks
-
-
-def _sign_of(x: FloatArray, peaks: list[int]) -> int:
-    """+1 when ``peaks`` are maxima of ``x``, -1 when they are minima."""
-    return 1 if not peaks or float(np.mean(x[peaks])) >= float(np.median(x)) else -1
 
 
 def _regular_run(x: FloatArray, peaks: list[int]) -> list[int]:
@@ -156,8 +179,41 @@ def _rests(outer: list[int], inner: list[int], size: int) -> bool:
     return alternate and outer[0] >= period and size - 1 - outer[-1] >= period
 
 
+def _rests_between(outer: list[int], inner: list[int], y: FloatArray) -> bool:
+    """The ``outer`` peaks (maxima of ``y``) are the rests between the ``inner`` ones (the
+    excursions, minima of ``y``): one between each two, none beyond, and ``y`` comes back
+    to the rests' level (within ``LEVEL_TOLERANCE`` of the swing, or past it) before the
+    first and after the last excursion. A long still rest before or after the set has its
+    peak anywhere along it, often more than a cycle from the reps (or merged with sitting
+    up after it), so that its own peak is not in the run."""
+    if len(inner) < MIN_CYCLES or len(outer) != len(inner) - 1:
+        return False
+    if not all(a < p < b for p, (a, b) in zip(outer, pairwise(inner), strict=True)):
+        return False
+    level = float(np.median(y[outer]))
+    near = level - LEVEL_TOLERANCE * (level - float(np.median(y[inner])))
+    return bool(y[: inner[0]].max() >= near and y[inner[-1] :].max() >= near)
+
+
+def _level_trimmed(x: FloatArray, peaks: list[int]) -> list[int]:
+    """``peaks`` (maxima of ``x``) without the first and last ones whose level lies off
+    the median peak's by more than ``LEVEL_TOLERANCE`` of the typical swing (the median
+    peak over the median trough between two peaks)."""
+    if len(peaks) < 2:
+        return peaks
+    level = float(np.median(x[peaks]))
+    trough = float(np.median([x[a:b].min() for a, b in pairwise(peaks)]))
+    near = np.abs(x[peaks] - level) <= LEVEL_TOLERANCE * (level - trough)
+    lo, hi = 0, len(peaks)
+    while lo < hi and not near[lo]:
+        lo += 1
+    while hi > lo and not near[hi - 1]:
+        hi -= 1
+    return peaks[lo:hi]
+
+
 def _likeness(axes: FloatArray, spans: Iterable[tuple[int, int]]) -> float:
-    """The median correlation of each span's movement (``axes`` (N, 3) from ``lo`` to
+    """The median correlation of each span's movement (``axes`` (N, k) from ``lo`` to
     ``hi``, resampled to ``LIKENESS_POINTS``, offset removed, unit length) with the typical
     cycle (their median, normalised)."""
     shapes = []
@@ -194,15 +250,19 @@ def find_cycles(
     regularly (or of the other sign, where those are the rests around its excursions:
     ``_rests``), each standing out by ``min_swing`` (in ``x``'s units) at least, so that a
     still phone's noise holds none. A cycle spans half the typical spacing either side of
-    its peak (a still lead-in or tail is not part of it). With ``axes`` (the (N, 3) movement
-    ``x`` was drawn from), the cycles must be alike in all three (``MIN_LIKENESS``). ROM is
+    its peak (a still lead-in or tail is not part of it). With ``axes`` (every sensor's movement,
+    ``movement_signal``), the cycles must be alike in all of them (``MIN_LIKENESS``). ROM is
     the range of ``angle_deg`` (at ``angle_rate_hz``) over each cycle."""
     centred = np.asarray(x - np.median(x), dtype=np.float64)
     _, _, f0 = _dominant(centred, rate_hz)
-    found = [_peaks(centred * sign, rate_hz, 1.0 / f0, min_swing) for sign in (1.0, -1.0)]
-    found.sort(key=_irregularity)
-    runs = [_regular_run(centred if _sign_of(centred, p) > 0 else -centred, p) for p in found]
-    peaks = runs[1] if _rests(runs[0], runs[1], x.size) else runs[0]
+    signed = [centred, -centred]
+    found = [_peaks(y, rate_hz, 1.0 / f0, min_swing) for y in signed]
+    if _irregularity(found[1]) < _irregularity(found[0]):
+        signed, found = signed[::-1], found[::-1]
+    runs = [_level_trimmed(y, _regular_run(y, p)) for y, p in zip(signed, found, strict=True)]
+    runs = [run if len(run) >= MIN_CYCLES else [] for run in runs]
+    rests = _rests(runs[0], runs[1], x.size) or _rests_between(runs[0], runs[1], signed[0])
+    peaks = runs[1] if rests or not runs[0] else runs[0]
     half = (
         round(float(np.median(np.diff(peaks))) / 2) if len(peaks) > 1 else round(rate_hz / f0 / 2)
     )

@@ -93,10 +93,11 @@ def analyse_leg(recording: Recording, /, *, config: AnalysisConfig) -> LegResult
     movement = movement_axes = None
     min_swing = 0.0
     if config.mode == "cyclic":
+        swings = (config.min_cycle_swing_rads, config.min_cycle_swing_mps2)
         movement, movement_axes, source = movement_signal(
-            (uniform.gyro_rads, uniform.acc_mps2), rate_hz=rate
+            (uniform.gyro_rads, uniform.acc_mps2), rate_hz=rate, swings=swings
         )
-        min_swing = (config.min_cycle_swing_rads, config.min_cycle_swing_mps2)[source]
+        min_swing = swings[source]
     motion = Motion(
         angle_deg=angle,
         angle_rate_hz=angle_rate_hz,

@@ -40,8 +40,9 @@ class Motion:
     """The movement along its main direction at ``rate_hz`` (cyclic mode counts its
     cycles); None: use the angle."""
     movement_axes: FloatArray | None = None
-    """(N, 3) at ``rate_hz``: what ``movement`` was drawn from (the low-passed gyroscope or
-    acceleration), to tell whether its cycles are alike; None: not known."""
+    """(N, k) at ``rate_hz``: every sensor's movement (the low-passed gyroscope and
+    acceleration, ``cyclic.movement_signal``), to tell whether its cycles are alike; None:
+    not known."""
     movement_min_swing: float = 0.0
     """The smallest swing of ``movement`` (in its units) that is real movement."""
     no_angle: QualityFlag | None = None
