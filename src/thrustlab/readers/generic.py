@@ -114,9 +114,13 @@ def read_csv(src: Source, /, *, options: ReadOptions) -> Recording:
 
 
 def usable_rows(values: FloatArray, /) -> BoolArray:
-    """Rows whose values are all finite and not absurd (see ``MAX_ABS_VALUE``); column by
-    column, which is 4x faster than ``np.all(..., axis=1)`` on an (N, 3) array."""
+    """Rows whose values are all finite and not absurd (see ``MAX_ABS_VALUE``). The whole
+    array's lowest and highest values answer for the usual file (NaN carries through both),
+    at a third of the cost of a mask; else column by column, which is 4x faster than
+    ``np.all(..., axis=1)`` on an (N, 3) array."""
     ok: BoolArray = np.ones(values.shape[0], dtype=bool)
+    if values.size == 0 or (values.min() >= -MAX_ABS_VALUE and values.max() <= MAX_ABS_VALUE):
+        return ok
     for k in range(values.shape[1]):
         ok &= np.abs(values[:, k]) <= MAX_ABS_VALUE  # False for NaN too
     return ok
