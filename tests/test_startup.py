@@ -4,7 +4,8 @@ The time itself is measured by ``benchmarks/bench_cli.py`` (a machine's load mak
 these tests keep out what made it slow: pydantic (typer 0.29 coerces every option through it),
 rich (only the terminal output and the video progress bar draw), ``pyarrow.compute`` (only
 cells that are text need it), scipy, the video path, YAML (the knowledge base's JSON copy is
-read) and SQLAlchemy (1 s of imports to find that there is no training log).
+read), SQLAlchemy (1 s of imports to find that there is no training log), and the other
+formats' readers and the zip modules (a plain CSV needs neither).
 """
 
 from __future__ import annotations
@@ -35,6 +36,9 @@ NOT_FOR_JSON = (
     "sqlalchemy",  # only when there is a training log to read
     "statistics",  # 20 ms to import for two means
     "yaml",  # the knowledge base is read from its JSON copy; YAML only for an answers file
+    "thrustlab.readers.sensorlogger",  # a plain CSV: only the generic reader
+    "thrustlab.readers.phyphox",
+    "zipfile",  # only for a zip export
     *(f"thrustlab.cli.{name}" for name in ("log", "check", "demo", "batch", "serve")),
 )
 RUN = """

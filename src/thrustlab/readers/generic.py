@@ -18,15 +18,13 @@ from thrustlab.readers._clean import (
     gravity_in,
     time_origin,
 )
-from thrustlab.readers._columns import ColumnMap, map_columns, map_given
+from thrustlab.readers._columns import ACC, GYRO, ColumnMap, map_columns, map_given
 from thrustlab.readers._csv import Parsed, TextLayout, parse_csv, text_layout
 from thrustlab.readers._options import SECONDS_PER, ReadOptions
 from thrustlab.readers._source import Source
 from thrustlab.readers._units import GYRO_UNIT_NAMES, acc_to_mps2, gyro_to_rads, ignored
 from thrustlab.recording import Recording
 
-ACC = ("ax", "ay", "az")
-GYRO = ("gx", "gy", "gz")
 RATE_RANGE_HZ = (1.0, 2000.0)
 """Rates a time unit is detected for; the unit putting the rate nearest 100 Hz wins."""
 TYPICAL_RATE_HZ = 100.0
