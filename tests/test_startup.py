@@ -90,6 +90,22 @@ def test_help_lists_every_command_though_main_builds_only_the_one_that_runs() ->
     assert [word for word in listed if word in COMMANDS] == list(COMMANDS)
 
 
+def test_help_builds_the_answer_options_without_the_explanation_itself() -> None:
+    code = (
+        "import contextlib, io, sys\n"
+        "from thrustlab.cli import main\n"
+        "sys.argv = ['thrustlab', '--help']\n"
+        "with contextlib.redirect_stdout(io.StringIO()), contextlib.suppress(SystemExit):\n"
+        "    main()\n"
+        "print(' '.join(sorted(sys.modules)))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    loaded = set(done.stdout.split())
+    assert "thrustlab.explanation.questions" in loaded  # the options are generated from it
+    not_needed = ("numpy", "thrustlab.findings", "thrustlab.explanation.knowledge")
+    assert [name for name in not_needed if name in loaded] == []
+
+
 @pytest.mark.skipif(not hasattr(yaml, "CSafeLoader"), reason="PyYAML built without libyaml")
 def test_the_knowledge_base_is_read_by_libyaml_as_the_python_parser_reads_it() -> None:
     text = (ROOT / "src" / "thrustlab" / "explanation" / "knowledge.yaml").read_text("utf-8")
