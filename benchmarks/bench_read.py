@@ -1,29 +1,32 @@
 """Benchmark: reading a CSV against pyarrow's own parse of it, in time and memory per row.
 
 Target (issue 15): ``read`` within 1.3x the time of ``pyarrow.csv.read_csv`` on the same
-file, judged on the median of interleaved repeats (each repeat times the parse, then the
-read, so machine load hits both alike), printed with its range. Memory is the peak resident
-memory a fresh process gains while reading, per row, beside the same for the parse alone.
+file at every size, judged on the median of interleaved repeats (``repeats.py``: each repeat
+times the parse, then the read, so machine load hits both alike), printed with its range.
+Memory is the peak resident memory a fresh process gains while reading, per row, beside the
+same for the parse alone and the float64 data the recording holds.
 
 Run: ``python benchmarks/bench_read.py [rows ...]``. Exit code 1 if a median is over target.
 """
 
 from __future__ import annotations
 
-import statistics
 import subprocess
 import sys
 import tempfile
-import time
-from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import numpy as np
 
+from repeats import interleaved, ratio
+
 TARGET_RATIO = 1.3
 REPEATS = 7
-SIZES = (60_000, 600_000)
-"""Rows: 10 min and 100 min at 100 Hz (time, accelerometer and gyroscope)."""
+SIZES = (6_000, 60_000, 600_000)
+"""Rows: 1 min, 10 min and 100 min at 100 Hz (time, accelerometer and gyroscope)."""
+DATA_BYTES_PER_ROW = 7 * 8
+"""What the recording holds per row: time and six sensor values, float64."""
 HEADER = "time_s,acc_x_m_s2,acc_y_m_s2,acc_z_m_s2,gyro_x_rad_s,gyro_y_rad_s,gyro_z_rad_s"
 
 PEAK = """
@@ -57,12 +60,6 @@ def write_csv(path: Path, n_rows: int, rate_hz: float = 100.0) -> None:
         np.savetxt(out, rows, fmt="%.6f", delimiter=",")
 
 
-def timed(job: Callable[[Path], object], path: Path) -> float:
-    start = time.perf_counter()
-    job(path)
-    return time.perf_counter() - start
-
-
 def peak_bytes(path: Path, what: str) -> float:
     done = subprocess.run(
         [sys.executable, "-c", PEAK, str(path), what], capture_output=True, text=True, check=True
@@ -81,22 +78,17 @@ def main(sizes: tuple[int, ...] = SIZES) -> int:
             path = Path(tmp) / f"rec{n_rows}.csv"
             write_csv(path, n_rows)
             read(path), pcsv.read_csv(path)  # warm: imports and the page cache
-            ratios = []
-            for _ in range(REPEATS):
-                parse_s = timed(pcsv.read_csv, path)
-                read_s = timed(read, path)
-                ratios.append(read_s / parse_s)
-            median = statistics.median(ratios)
+            jobs = {"parse": partial(pcsv.read_csv, path), "read": partial(read, path)}
+            times = interleaved(jobs, repeats=REPEATS)
+            size_mb = path.stat().st_size / 1e6
+            name = f"{n_rows:>9} rows ({size_mb:5.1f} MB) read / parse"
+            ok &= ratio(name, times["read"], times["parse"]).judge(at_most=TARGET_RATIO)
             parse_b = peak_bytes(path, "parse") / n_rows
             read_b = peak_bytes(path, "read") / n_rows
-            size_mb = path.stat().st_size / 1e6
             print(
-                f"{n_rows:>9} rows ({size_mb:5.1f} MB): read/parse median {median:.2f}x "
-                f"(range {min(ratios):.2f}-{max(ratios):.2f}, {REPEATS} interleaved repeats; "
-                f"target <= {TARGET_RATIO}x); peak memory per row: read {read_b:.0f} B, "
-                f"parse {parse_b:.0f} B"
+                f"{'':>9} peak memory per row: read {read_b:.0f} B, parse {parse_b:.0f} B, "
+                f"the float64 data {DATA_BYTES_PER_ROW} B"
             )
-            ok = ok and median <= TARGET_RATIO
     return 0 if ok else 1
 
 

@@ -37,6 +37,14 @@ def test_public_api_resolves_lazily() -> None:
         assert getattr(thrustlab, name) is not None
 
 
+def test_the_explanation_package_resolves_each_public_name_lazily() -> None:
+    from thrustlab import explanation
+
+    assert sorted(explanation.__all__) == sorted(explanation._HOMES)
+    for name in explanation.__all__:
+        assert getattr(explanation, name) is not None
+
+
 def test_api_functions_stay_functions_once_the_packages_are_imported() -> None:
     """No package shares a name with a public function, so importing the packages never
     hides one."""

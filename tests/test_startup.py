@@ -4,7 +4,8 @@ The time itself is measured by ``benchmarks/bench_cli.py`` (a machine's load mak
 these tests keep out what made it slow: pydantic (typer 0.29 coerces every option through it),
 rich (only the terminal output and the video progress bar draw), ``pyarrow.compute`` (only
 cells that are text need it), scipy, the video path, YAML (the knowledge base's JSON copy is
-read) and SQLAlchemy (1 s of imports to find that there is no training log).
+read), SQLAlchemy (1 s of imports to find that there is no training log), and the other
+formats' readers and the zip modules (a plain CSV needs neither).
 """
 
 from __future__ import annotations
@@ -35,6 +36,9 @@ NOT_FOR_JSON = (
     "sqlalchemy",  # only when there is a training log to read
     "statistics",  # 20 ms to import for two means
     "yaml",  # the knowledge base is read from its JSON copy; YAML only for an answers file
+    "thrustlab.readers.sensorlogger",  # a plain CSV: only the generic reader
+    "thrustlab.readers.phyphox",
+    "zipfile",  # only for a zip export
     *(f"thrustlab.cli.{name}" for name in ("log", "check", "demo", "batch", "serve")),
 )
 RUN = """
@@ -84,6 +88,22 @@ def test_help_lists_every_command_though_main_builds_only_the_one_that_runs() ->
     assert done.returncode == 0, done.stderr
     listed = done.stdout.split("Commands:")[1].split()
     assert [word for word in listed if word in COMMANDS] == list(COMMANDS)
+
+
+def test_help_builds_the_answer_options_without_the_explanation_itself() -> None:
+    code = (
+        "import contextlib, io, sys\n"
+        "from thrustlab.cli import main\n"
+        "sys.argv = ['thrustlab', '--help']\n"
+        "with contextlib.redirect_stdout(io.StringIO()), contextlib.suppress(SystemExit):\n"
+        "    main()\n"
+        "print(' '.join(sorted(sys.modules)))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    loaded = set(done.stdout.split())
+    assert "thrustlab.explanation.questions" in loaded  # the options are generated from it
+    not_needed = ("numpy", "thrustlab.findings", "thrustlab.explanation.knowledge")
+    assert [name for name in not_needed if name in loaded] == []
 
 
 @pytest.mark.skipif(not hasattr(yaml, "CSafeLoader"), reason="PyYAML built without libyaml")

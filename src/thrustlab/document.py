@@ -133,13 +133,14 @@ def _upgraded(raw: dict[str, Any]) -> dict[str, Any]:
 
 
 def _plain(value: Any) -> Any:
-    """Dataclasses to dicts, tuples to lists, dates to ISO text, floats rounded."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    """Dataclasses to dicts, tuples to lists, dates to ISO text, floats rounded. Floats and
+    their tuples (the traces: thousands of them) are tried first."""
     if isinstance(value, float):
         return round(value, DECIMALS) if abs(value) >= 0.01 else float(f"{value:.4g}")
     if isinstance(value, list | tuple):
         return [_plain(v) for v in value]
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
     if isinstance(value, dict):
         return {k: _plain(v) for k, v in value.items()}
     if isinstance(value, datetime.date):
@@ -148,7 +149,10 @@ def _plain(value: Any) -> Any:
 
 
 def _build(kind: Any, data: Any) -> Any:
-    """``data`` (plain JSON) as a value of the type ``kind``, nested dataclasses included."""
+    """``data`` (plain JSON) as a value of the type ``kind``, nested dataclasses included.
+    Floats (the traces' thousands) are tried first."""
+    if kind is float:
+        return float(data)
     origin = typing.get_origin(kind)
     if origin in (typing.Union, types.UnionType):
         return None if data is None else _build(_shaped(kind), data)
@@ -159,8 +163,6 @@ def _build(kind: Any, data: Any) -> Any:
         args = typing.get_args(kind)
         kinds = [args[0]] * len(data) if args[1:] == (Ellipsis,) else list(args)
         return tuple(_build(k, item) for k, item in zip(kinds, data, strict=True))
-    if kind is float:
-        return float(data)
     if kind is datetime.date:
         return datetime.date.fromisoformat(data)
     return data

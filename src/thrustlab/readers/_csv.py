@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import mmap
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -207,22 +208,23 @@ def parse_csv(
 
 
 def _is_utf8_file(path: str, size: int, /, *, label: str) -> bool:
-    """True when the file is UTF-8 text, checked in blocks (memory stays small): pyarrow
-    hands a bad row to the skip handler as text, and bytes that do not decode there are an
-    error it cannot pass on."""
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    buffer = bytearray(max(1, min(size, CHECK_BLOCK_BYTES)))  # one buffer, filled again
-    view = memoryview(buffer)
+    """True when the file is UTF-8 text: pyarrow hands a bad row to the skip handler as
+    text, and bytes that do not decode there are an error it cannot pass on. An ASCII file
+    (the usual case) is told in one numpy pass over the mapped file, without copying it;
+    other bytes are decoded in blocks."""
+    if size == 0:
+        return True
     try:
-        with open(path, "rb") as fh:
-            while n_read := fh.readinto(buffer):
-                block = buffer if n_read == len(buffer) else view[:n_read].tobytes()
-                if not block.isascii():
-                    decoder.decode(block)
-        decoder.decode(b"", final=True)
+        with open(path, "rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
+            if int(np.frombuffer(mapped, dtype=np.uint8).max()) < 0x80:
+                return True
+            decoder = codecs.getincrementaldecoder("utf-8")()
+            for start in range(0, len(mapped), CHECK_BLOCK_BYTES):
+                decoder.decode(mapped[start : start + CHECK_BLOCK_BYTES])
+            decoder.decode(b"", final=True)
     except UnicodeDecodeError:
         return False
-    except OSError as exc:
+    except (OSError, ValueError) as exc:  # ValueError: the file shrank to nothing meanwhile
         raise ReadError(label, f"cannot be read ({one_line(exc)})") from exc
     return True
 
@@ -271,6 +273,8 @@ def _parse(
         if "Empty CSV" not in str(exc):
             raise
         table = pa.table({n: pa.array([], type=pa.float64()) for n in kept})  # a header only
+    if table.nbytes > RELEASE_MIN_BYTES:  # the parse's scratch memory, before the copies
+        pa.default_memory_pool().release_unused()
     return Parsed(table, unparsed)
 
 

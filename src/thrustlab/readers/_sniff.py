@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from thrustlab.errors import FormatError, ReadError
 from thrustlab.readers._csv import text_layout
+from thrustlab.readers._headers import is_phyphox_header, is_sensorlogger_header, sensor_name
 from thrustlab.readers._source import HEAD_BYTES, Source
-from thrustlab.readers.phyphox import is_phyphox_header
-from thrustlab.readers.sensorlogger import is_sensorlogger_header, sensor_name
 
 MAX_SNIFFED_MEMBERS = 50
 

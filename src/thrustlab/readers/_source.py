@@ -8,15 +8,16 @@ declare more than ``MAX_UNZIPPED_BYTES`` in total or large members compressed mo
 
 from __future__ import annotations
 
-import lzma
-import zipfile
-import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from thrustlab.errors import ReadError
+
+if TYPE_CHECKING:
+    import zipfile
 
 MAX_FILE_BYTES = 2 * 1024**3
 """Largest plain file read (a 1-hour 400 Hz CSV is about 150 MB)."""
@@ -30,16 +31,25 @@ HEAD_BYTES = 64 * 1024
 """How much of a file is looked at to sniff its format, and the longest header line."""
 
 ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
-_ZIP_ERRORS = (
-    zipfile.BadZipFile,
-    zlib.error,
-    lzma.LZMAError,
-    EOFError,
-    OSError,
-    NotImplementedError,  # an unsupported compression method
-    RuntimeError,  # an encrypted member
-    ValueError,
-)
+
+
+def _zip_errors() -> tuple[type[Exception], ...]:
+    """What a damaged zip raises. The zip modules load for a zip only: a CSV does not need
+    them."""
+    import lzma
+    import zipfile
+    import zlib
+
+    return (
+        zipfile.BadZipFile,
+        zlib.error,
+        lzma.LZMAError,
+        EOFError,
+        OSError,
+        NotImplementedError,  # an unsupported compression method
+        RuntimeError,  # an encrypted member
+        ValueError,
+    )
 
 
 def one_line(exc: BaseException) -> str:
@@ -148,9 +158,11 @@ def open_source(path: str, /) -> Iterator[Source]:
     if magic not in ZIP_MAGIC:
         yield single
         return
+    import zipfile
+
     try:
         archive = zipfile.ZipFile(p)
-    except _ZIP_ERRORS as exc:
+    except _zip_errors() as exc:
         raise ReadError(path, f"is a damaged zip ({one_line(exc)}); export it again") from exc
     with archive:
         yield Source(path, "zip", _checked_members(archive, path), archive)
@@ -217,7 +229,7 @@ def _read_member(archive: zipfile.ZipFile, name: str, *, path: str, limit: int |
             data = fh.read(info.file_size + 1 if limit is None else limit)
     except KeyError as exc:
         raise ReadError(label, "is not in the zip") from exc
-    except _ZIP_ERRORS as exc:
+    except _zip_errors() as exc:
         raise ReadError(label, f"is damaged in the zip ({one_line(exc)}); export again") from exc
     if limit is None and len(data) > info.file_size:
         raise ReadError(label, "holds more data than the zip declares; refusing the zip")

@@ -18,15 +18,13 @@ from thrustlab.readers._clean import (
     gravity_in,
     time_origin,
 )
-from thrustlab.readers._columns import ColumnMap, map_columns, map_given
+from thrustlab.readers._columns import ACC, GYRO, ColumnMap, map_columns, map_given
 from thrustlab.readers._csv import Parsed, TextLayout, parse_csv, text_layout
 from thrustlab.readers._options import SECONDS_PER, ReadOptions
 from thrustlab.readers._source import Source
 from thrustlab.readers._units import GYRO_UNIT_NAMES, acc_to_mps2, gyro_to_rads, ignored
 from thrustlab.recording import Recording
 
-ACC = ("ax", "ay", "az")
-GYRO = ("gx", "gy", "gz")
 RATE_RANGE_HZ = (1.0, 2000.0)
 """Rates a time unit is detected for; the unit putting the rate nearest 100 Hz wins."""
 TYPICAL_RATE_HZ = 100.0
@@ -114,9 +112,13 @@ def read_csv(src: Source, /, *, options: ReadOptions) -> Recording:
 
 
 def usable_rows(values: FloatArray, /) -> BoolArray:
-    """Rows whose values are all finite and not absurd (see ``MAX_ABS_VALUE``); column by
-    column, which is 4x faster than ``np.all(..., axis=1)`` on an (N, 3) array."""
+    """Rows whose values are all finite and not absurd (see ``MAX_ABS_VALUE``). The whole
+    array's lowest and highest values answer for the usual file (NaN carries through both),
+    at a third of the cost of a mask; else column by column, which is 4x faster than
+    ``np.all(..., axis=1)`` on an (N, 3) array."""
     ok: BoolArray = np.ones(values.shape[0], dtype=bool)
+    if values.size == 0 or (values.min() >= -MAX_ABS_VALUE and values.max() <= MAX_ABS_VALUE):
+        return ok
     for k in range(values.shape[1]):
         ok &= np.abs(values[:, k]) <= MAX_ABS_VALUE  # False for NaN too
     return ok

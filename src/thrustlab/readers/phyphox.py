@@ -29,8 +29,9 @@ from thrustlab.readers._clean import (
     gravity_in,
     time_origin,
 )
-from thrustlab.readers._columns import ColumnMap, map_columns
+from thrustlab.readers._columns import ACC, GYRO, ColumnMap, map_columns
 from thrustlab.readers._csv import TextLayout, first_line, parse_csv, text_layout
+from thrustlab.readers._headers import is_phyphox_header
 from thrustlab.readers._options import ReadOptions, ignored_options
 from thrustlab.readers._source import Source
 from thrustlab.readers._units import (
@@ -41,8 +42,6 @@ from thrustlab.readers._units import (
 )
 from thrustlab.recording import Recording
 
-ACC = ("ax", "ay", "az")
-GYRO = ("gx", "gy", "gz")
 MAX_META_ROWS = 64
 
 
@@ -53,15 +52,6 @@ class Member:
     name: str
     layout: TextLayout
     columns: ColumnMap
-
-
-def is_phyphox_header(fields: tuple[str, ...], /) -> bool:
-    """phyphox's ``"Time (s)"`` first, then the three axes of one sensor: accelerometer or
-    gyroscope."""
-    if len(fields) < 4 or fields[0].strip() != "Time (s)":
-        return False
-    columns = map_columns(fields)
-    return columns.has(*ACC) != columns.has(*GYRO)
 
 
 def read_phyphox(src: Source, /, *, options: ReadOptions | None = None) -> Recording:

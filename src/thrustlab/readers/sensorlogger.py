@@ -44,26 +44,12 @@ from thrustlab.readers._clean import (
     time_origin,
 )
 from thrustlab.readers._csv import TextLayout, parse_csv, text_layout
+from thrustlab.readers._headers import SENSOR_BY_KEY, SENSORS, is_sensorlogger_header, sensor_name
 from thrustlab.readers._options import ReadOptions, ignored_options
 from thrustlab.readers._source import Source, one_line
 from thrustlab.readers._units import acc_to_mps2, gyro_to_rads, ignored, looks_like_g
 from thrustlab.recording import Recording
 
-XYZ = ("x", "y", "z")
-WRIST = (
-    *(f"rotationRate{a}" for a in "XYZ"),
-    *(f"gravity{a}" for a in "XYZ"),
-    *(f"acceleration{a}" for a in "XYZ"),
-)
-SENSORS: Mapping[str, tuple[str, ...]] = {
-    "Accelerometer": XYZ,
-    "TotalAcceleration": XYZ,
-    "AccelerometerUncalibrated": XYZ,
-    "Gravity": XYZ,
-    "Gyroscope": XYZ,
-    "WristMotion": WRIST,
-}
-"""The sensors used, and the value columns each must have (by name)."""
 DOCUMENTED_UNITS: Mapping[str, str] = {
     "Accelerometer": "mps2",
     "TotalAcceleration": "mps2",
@@ -71,7 +57,6 @@ DOCUMENTED_UNITS: Mapping[str, str] = {
     "Gyroscope": "rads",
 }
 """Units Sensor Logger writes on every platform; the other sensors' depend on it."""
-_BY_KEY = {name.lower(): name for name in SENSORS}
 MAX_JSON_BYTES = 512 * 1024**2
 
 
@@ -85,19 +70,6 @@ class RawSensor:
     elapsed_s: tuple[IntArray | FloatArray, BoolArray] | None
     values: FloatArray
     unparsed_rows: int = 0
-
-
-def sensor_name(member: str, /) -> str | None:
-    """``"export/TotalAcceleration.csv"`` -> ``"TotalAcceleration"``; None for other files."""
-    base = member.rsplit("/", 1)[-1]
-    stem = base[:-4] if base.lower().endswith(".csv") else None
-    return _BY_KEY.get(stem.lower()) if stem else None
-
-
-def is_sensorlogger_header(fields: Sequence[str], /) -> bool:
-    """Sensor Logger's CSV header: ``seconds_elapsed`` beside ``time`` or its values."""
-    lowered = {f.strip().lower() for f in fields}
-    return "seconds_elapsed" in lowered and ("time" in lowered or len(lowered) > 3)
 
 
 def read_sensorlogger(src: Source, /, *, options: ReadOptions | None = None) -> Recording:
@@ -213,7 +185,7 @@ def _load_json(data: bytes, *, path: str) -> dict[str, RawSensor]:
         )
     groups: dict[str, list[dict[str, object]]] = {}
     for row in rows:
-        sensor = _BY_KEY.get(str(row["sensor"]).lower())
+        sensor = SENSOR_BY_KEY.get(str(row["sensor"]).lower())
         if sensor is not None:
             groups.setdefault(sensor, []).append(row)
     if not groups:
