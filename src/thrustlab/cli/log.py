@@ -27,7 +27,7 @@ from thrustlab.errors import OptionError
 if TYPE_CHECKING:
     from thrustlab.explanation.history import HistoryChecks
     from thrustlab.explanation.questions import WeightUnit
-    from thrustlab.log import AnalysisRecord, RecordingRef
+    from thrustlab.log import AnalysisRecord, RecordingRef, SetRow
     from thrustlab.log.history import LiftTrend
 
 log_app = typer.Typer(
@@ -175,11 +175,13 @@ def add(
 
         assessment = from_document(analysis.findings_json).assessment
         typer.echo(
-            f"  analysis: {_num(analysis.rep_count)} reps, "
-            f"tremor {_num(analysis.tremor_rms_mps2)} m/s², "
-            f"slowdown {_pct(analysis.concentric_slowdown_pct)}"
+            f"  analysis: {analysis.rep_count or 'no'} reps, "
+            f"shaking {_shaking(analysis.tremor_rms_mps2, analysed=True)}, "
+            f"slowdown {_slowdown(analysis.concentric_slowdown_pct, analysed=True)}"
         )
         typer.echo(f"  {shown_verdict(assessment).upper()}: {assessment.headline}")
+        for flag in assessment.red_flags:  # the advice the headline points to
+            typer.echo(f"  ! {flag.name}: {flag.advice}")
     checks = history_checks(
         history,
         today=day,
@@ -188,7 +190,7 @@ def add(
         asymmetry_index_pct=None if analysis is None else analysis.asymmetry_index_pct,
         exercise=exercise,
     )
-    for line in _check_lines(checks):
+    for line in _check_lines(checks, answers.weight_unit or known_unit):
         typer.echo(f"  ! {line}")
     engine.dispose()
 
@@ -223,28 +225,46 @@ def list_(
     if not rows:
         typer.echo("The log is empty. Add a set with `thrustlab log add`.")
         return
-    several = len({r.lifter for r in rows}) > 1  # a lifter column only when it tells apart
-    names = ("id", "date", *(("lifter",) if several else ()), "lift", "load", "reps", "effort")
-    table = Table(
-        box=box.SIMPLE_HEAD, collapse_padding=True, pad_edge=False, caption="shaking in m/s²"
-    )
-    for name in (*names, "shaking", "slowdown", "verdict"):
-        table.add_column(name, no_wrap=True)
-    for r in rows:
-        analysed = r.verdict is not None
-        table.add_row(
-            str(r.id),
-            r.date.isoformat(),
-            *((r.lifter,) if several else ()),
-            _lift(r.exercise, r.kind, short=True),
-            _load(r.load_kg, r.weight_unit),
-            _whole(r.reps),
-            _effort(r.rpe, r.rir),
-            _shaking(r.tremor_rms_mps2, analysed=analysed, unit=False),
-            _slowdown(r.concentric_slowdown_pct, analysed=analysed),
-            r.verdict or "",
+    # One table per lifter, titled with the name, when the list holds several: a lifter
+    # column would squeeze every other column at 80 characters.
+    by_lifter: dict[str, list[SetRow]] = {}
+    for r in rows:  # newest first; the lifter with the newest set first
+        by_lifter.setdefault(r.lifter, []).append(r)
+    several = len(by_lifter) > 1
+    names = ("id", "date", "lift", "load", "reps", "effort")
+    console = Console()
+    for number, (name, group) in enumerate(by_lifter.items(), start=1):
+        if number > 1:
+            console.print()
+        table = Table(
+            box=box.SIMPLE_HEAD,
+            collapse_padding=True,
+            pad_edge=False,
+            show_edge=False,
+            title=name if several else None,
+            title_justify="left",
+            title_style="bold",
+            caption="shaking in m/s²" if number == len(by_lifter) else None,
         )
-    Console().print(table)
+        for column in (*names, "shaking", "slowdown", "verdict"):
+            # words may wrap ("single leg / (warmup)", "not / measured"), figures never
+            wraps = column in ("lift", "shaking", "slowdown", "verdict")
+            table.add_column(column, no_wrap=not wraps, min_width=10 if column == "lift" else None)
+        for r in group:
+            analysed = r.verdict is not None
+            measured = r.tremor_rms_mps2 is not None  # else no slowdown either: said once
+            table.add_row(
+                str(r.id),
+                r.date.isoformat(),
+                _lift(r.exercise, r.kind, short=True),
+                _load(r.load_kg, r.weight_unit),
+                _whole(r.reps),
+                _effort(r.rpe, r.rir),
+                _shaking(r.tremor_rms_mps2, analysed=analysed, unit=False),
+                _slowdown(r.concentric_slowdown_pct, analysed=analysed and measured),
+                _verdict(r.verdict, measured=measured),
+            )
+        console.print(table)
 
 
 @log_app.command("show")
@@ -297,7 +317,7 @@ def show(
                 f"{_shaking(a.tremor_rms_mps2, analysed=True)}, trend {trend}",
                 f"            asymmetry {_asymmetry(a.asymmetry_index_pct)}, "
                 f"slowdown {_slowdown(a.concentric_slowdown_pct, analysed=True)}, "
-                f"verdict {a.verdict}",
+                f"verdict {_verdict(a.verdict, measured=a.tremor_rms_mps2 is not None)}",
             ]
         lines += [
             f"  recording: {r.path} (sha256 {r.sha256[:12]}..., {r.size_bytes} bytes"
@@ -453,7 +473,7 @@ def delete(
     engine = open_log(db)
     with session_scope(engine) as session:
         row = get_set(session, set_id)
-        what = f"set {row.id}: {row.exercise} on {row.session.date.isoformat()}"
+        what = f"set {row.id}: {_lift(row.exercise, row.kind)} on {row.session.date.isoformat()}"
     # ask with no transaction open: SQLite's write lock is not held while the user thinks
     if not yes and not typer.confirm(f"Delete {what}?", default=False):
         engine.dispose()
@@ -500,16 +520,6 @@ def _answer(key: str, value: Any) -> str:
         return f"{key.replace('_', ' ')}: {value}"
 
 
-def _pct(value: float | None) -> str:
-    return "not measured" if value is None else f"{value:.0f} %"
-
-
-def _num(value: float | None) -> str:
-    if value is None:
-        return "-"
-    return f"{round(value, 3):g}" if isinstance(value, float) else str(value)
-
-
 # Cells of `log list`, `log show` and `log history`: words for people, blank when not given.
 def _lift(exercise: str, kind: str, *, short: bool = False) -> str:
     """``barbell hip thrust (warmup)``; short, in a table: ``barbell (warmup)``."""
@@ -542,7 +552,19 @@ def _shaking(rms_mps2: float | None, *, analysed: bool, unit: bool = True) -> st
 
 
 def _slowdown(pct: float | None, *, analysed: bool) -> str:
-    return _pct(pct) if analysed else ""
+    if not analysed:
+        return ""
+    if pct is None:
+        return "not measured"
+    return "none" if round(pct) <= 0 else f"{pct:.0f} %"
+
+
+def _verdict(verdict: str | None, *, measured: bool) -> str:
+    """A set whose recording gave nothing to measure, with nothing wrong in the answers, is
+    "not measured", never "normal" (as ``shown_verdict`` says it of a whole assessment)."""
+    if verdict is None:
+        return ""
+    return "not measured" if verdict == "normal" and not measured else verdict
 
 
 def _asymmetry(index_pct: float | None) -> str:
@@ -564,14 +586,17 @@ def _describe(new: Any, unit: WeightUnit | None) -> str:
     return " ".join(parts)
 
 
-def _check_lines(checks: HistoryChecks) -> list[str]:
+def _check_lines(checks: HistoryChecks, unit: WeightUnit | None) -> list[str]:
+    """What the log says about the set, with loads in the lifter's unit."""
+    from thrustlab.explanation.questions import shown_weight
+
     lines = []
     if checks.load_jump is not None:
         j = checks.load_jump
         lines.append(
-            f"load jump: {j.load_kg:g} kg is {j.jump_pct:.0f} % above the heaviest of the last "
-            f"{j.sessions} sessions ({j.reference_kg:g} kg); steps over {j.threshold_pct:g} % "
-            "invite shaking and strain"
+            f"load jump: {shown_weight(j.load_kg, unit)} is {j.jump_pct:.0f} % above the "
+            f"heaviest of {j.compared_with} ({shown_weight(j.reference_kg, unit)}); "
+            f"steps over {j.threshold_pct:g} % invite shaking and strain"
         )
     if checks.consecutive_days is not None:
         lines.append(
@@ -581,7 +606,8 @@ def _check_lines(checks: HistoryChecks) -> list[str]:
     if checks.shaking_increase is not None:
         s = checks.shaking_increase
         lines.append(
-            f"more shaking than last time at {s.load_kg:g} kg: {s.tremor_rms_mps2:.2f} vs "
+            f"more shaking than last time at {shown_weight(s.load_kg, unit)}: "
+            f"{s.tremor_rms_mps2:.2f} vs "
             f"{s.previous_tremor_rms_mps2:.2f} m/s² on {s.previous_date.isoformat()}"
         )
     if checks.repeated_asymmetry is not None:
