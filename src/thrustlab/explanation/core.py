@@ -84,6 +84,8 @@ def headline(
     prefix = ""
     if basis == "answers_only":
         reason = because.rstrip(".")
+        if reason[1:2].islower():  # inside the sentence: "(the recording lasts ...)"
+            reason = reason[0].lower() + reason[1:]
         prefix = f"The set could not be measured ({reason}), so this rests on your answers alone. "
     return prefix + _decided_by(verdict, flags, causes, basis)
 
@@ -99,7 +101,11 @@ def _decided_by(
         return f"Pay attention: a warning sign to watch ({names}). Read the advice below."
     if verdict == "caution":
         names = " and ".join(c.name.lower() for c in causes[:2])
-        about = f" about {names}" if causes else ": your log shows a jump from earlier sessions"
+        about = (
+            f". What stands out: {names}"
+            if causes
+            else (": your log shows a jump from earlier sessions")
+        )
         return f"Worth changing something{about}."
     if basis == "answers_only":
         return "Nothing in your answers is a warning sign; record the set to measure it."

@@ -22,8 +22,9 @@ def _num(value: float | int | None, digits: int = 2) -> str:
     return f"{value:.{digits}f}" if isinstance(value, float) else str(value)
 
 
-def rep_table_view(findings: Findings, /) -> Table:
-    """One row per rep (``report.rep_table``), the set's velocity loss and slowdown under it."""
+def rep_table_view(findings: Findings, /) -> Group:
+    """One row per rep (``report.rep_table``), the set's velocity loss and slowdown under it
+    (lines of their own: a caption would wrap them at the table's width)."""
     table = rep_table(findings)
     view = Table(title="Reps", title_justify="left", header_style="bold", box=box.SIMPLE_HEAD)
     for i, header in enumerate(table.headers):  # wrapped between words, never cut in one
@@ -31,9 +32,8 @@ def rep_table_view(findings: Findings, /) -> Table:
         view.add_column(header, justify="right", min_width=width, max_width=width)
     for row in table.rows:
         view.add_row(*row)
-    view.caption = "\n".join(f"{label} {text}" for label, text in table.speed)
-    view.caption_justify = "left"
-    return view
+    speed = [Text.assemble((f"{label} ", "bold"), text) for label, text in table.speed]
+    return Group(view, *speed)
 
 
 def _figure_rows(findings: Findings) -> list[tuple[str, str]]:
