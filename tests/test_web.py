@@ -16,12 +16,13 @@ import pytest
 
 pytest.importorskip("fastapi", reason="the web extra is not installed")
 
-from sqlalchemy import create_engine, func, select
+from sqlalchemy import create_engine, func, select, update
 
 from thrustlab.log import session_scope
 from thrustlab.log.models import Analysis, LiftSet
 from thrustlab.simulate import SimulationSpec, simulate_legs, simulate_set, to_csv_text
 from thrustlab.web import WebSettings, create_app
+from thrustlab.web.jobs import JobProgress
 from thrustlab.web.models import Job, User
 
 with warnings.catch_warnings():
@@ -287,6 +288,35 @@ def test_jobs_survive_a_restart(tmp_path: Path, demo_csv: bytes) -> None:
         assert stored_counts(client) == (1, 1, 1)
 
 
+def test_a_running_job_shows_its_progress(tmp_path: Path, demo_csv: bytes) -> None:
+    """What the worker writes to the job row is what the job page and the API show."""
+    with TestClient(create_app(settings_for(tmp_path, workers=0))) as client:
+        sign_up(client, "patient@example.org")
+        headers = api_token(client, "patient@example.org")
+        job_id = client.post("/api/analyses", headers=headers, files={"file": ("s.csv", demo_csv)})
+        job_id = job_id.json()["id"]
+        page = client.get(f"/analyses/{job_id}").text
+        assert "waiting for a worker" in page and "<progress" not in page
+        url = client.app.state.engine.url.render_as_string(hide_password=False)  # type: ignore[attr-defined]
+        early = JobProgress(url, job_id)
+        early("video", 5, 100)  # not running yet: nothing is written
+        early.close()
+        assert "<progress" not in client.get(f"/analyses/{job_id}").text
+        progress = JobProgress(url, job_id)
+        with session_scope(client.app.state.engine) as session:  # type: ignore[attr-defined]
+            session.execute(update(Job).where(Job.id == job_id).values(status="running"))
+        progress("video", 10, 100)
+        progress("video", 20, 100)  # within a second of the last write: skipped
+        progress("video", 42, 100)  # also skipped
+        page = client.get(f"/analyses/{job_id}").text
+        assert "Analysing the video: 10&nbsp;%" in page and 'value="10"' in page
+        progress("video", 100, 100)  # the end is always written
+        progress.close()
+        body = client.get(f"/api/analyses/{job_id}", headers=headers).json()
+        assert (body["progress_stage"], body["progress_pct"]) == ("analysing the video", 100)
+        assert 'value="100"' in client.get(f"/analyses/{job_id}").text
+
+
 def test_a_video_of_the_set_is_analysed(tmp_path: Path) -> None:
     pytest.importorskip("av", reason="the video extra is not installed")
     from dataclasses import replace
@@ -311,6 +341,10 @@ def test_a_video_of_the_set_is_analysed(tmp_path: Path) -> None:
         # (before, the plate's path stood in), and the analysis says why
         assert analysis["source"]["kind"] == "video" and analysis["set"]["rep_count"] == 0
         assert "pose_not_found" in {q["code"] for q in analysis["quality"]}
+        with session_scope(client.app.state.engine) as session:  # type: ignore[attr-defined]
+            job = session.get(Job, made.json()["id"])
+            assert job is not None  # the worker wrote how far it got, up to the end
+            assert (job.progress_stage, job.progress_pct) == ("analysing the video", 100)
         broken = client.post(
             "/api/analyses", headers=headers, files={"file": ("bad.mp4", b"not a video" * 10)}
         )

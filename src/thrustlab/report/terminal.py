@@ -16,12 +16,6 @@ from thrustlab.report.rep_table import asymmetry_words, rep_table
 SEVERITY_STYLE = {"info": "dim", "warning": "yellow", "error": "bold red"}
 
 
-def _num(value: float | int | None, digits: int = 2) -> str:
-    if value is None:
-        return "-"
-    return f"{value:.{digits}f}" if isinstance(value, float) else str(value)
-
-
 def rep_table_view(findings: Findings, /) -> Group:
     """One row per rep (``report.rep_table``), the set's velocity loss and slowdown under it
     (lines of their own: a caption would wrap them at the table's width)."""
@@ -84,12 +78,13 @@ def summary(findings: Findings, /) -> Group:
         rows += _figure_rows(findings)
     if s.legs is not None:
         left, right = s.legs.left.tremor_rms_mps2, s.legs.right.tremor_rms_mps2
+        shaking = (
+            "shaking not measured"
+            if left is None and right is None
+            else f"left {_measured(left, 3, 'm/s2')}, right {_measured(right, 3, 'm/s2')}"
+        )
         rows.append(
-            (
-                "Legs ",
-                f"left {_num(left, 3)}, right {_num(right, 3)} m/s2; asymmetry index "
-                f"{asymmetry_words(s.asymmetry_index_pct)}",
-            )
+            ("Legs ", f"{shaking}; asymmetry index {asymmetry_words(s.asymmetry_index_pct)}")
         )
     lines = [Text.assemble((label, "bold"), text) for label, text in rows]
     for flag in findings.quality:
