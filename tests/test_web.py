@@ -288,6 +288,29 @@ def test_jobs_survive_a_restart(tmp_path: Path, demo_csv: bytes) -> None:
         assert stored_counts(client) == (1, 1, 1)
 
 
+def test_the_history_table_speaks_the_lifters_unit_without_placeholders(
+    client: TestClient, demo_csv: bytes
+) -> None:
+    sign_up(client, "pounds@example.org")
+    headers = api_token(client, "pounds@example.org")
+    made = client.post(
+        "/api/analyses",
+        headers=headers,
+        data={"answers": '{"load": "220 lb"}'},
+        files={"file": ("s.csv", demo_csv)},
+    )
+    assert wait_done(client, made.json()["id"], headers)["status"] == "done"
+    page = client.get("/history").text
+    table = re.search(r'<table class="trend">(.*?)</table>', page, re.DOTALL)
+    assert table
+    cells = [
+        re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", table[1])
+    ]
+    assert "220 lb" in cells and not any("kg" in c for c in cells), cells
+    assert not set(cells) & {"–", "-", "None"}, cells
+    assert "" in cells  # no reps were given: a blank cell, not a dash
+
+
 def test_a_running_job_shows_its_progress(tmp_path: Path, demo_csv: bytes) -> None:
     """What the worker writes to the job row is what the job page and the API show."""
     with TestClient(create_app(settings_for(tmp_path, workers=0))) as client:
@@ -382,7 +405,7 @@ def test_the_coach_dashboard_flags_warning_signs_and_asymmetry(client: TestClien
     row = re.search(r'<tr class="attention">(.*?)</tr>', client.get("/team").text, re.DOTALL)
     assert row, "the athlete needs attention"
     assert "sharp pain" in row.group(1).lower() and "lopsided" in row.group(1)
-    assert re.search(r"\+\d+ %", row.group(1)), "asymmetry shown"
+    assert re.search(r"right leg, \d+ %", row.group(1)), "asymmetry shown, its sign as the leg"
 
 
 def test_the_coach_flags_a_large_asymmetry_by_the_knowledge_bases_cutoff() -> None:

@@ -172,12 +172,13 @@ def add(
     if analysis is not None:
         from thrustlab.document import from_document
         from thrustlab.explanation.assessment import shown_verdict
+        from thrustlab.report import cells
 
         assessment = from_document(analysis.findings_json).assessment
         typer.echo(
             f"  analysis: {analysis.rep_count or 'no'} reps, "
-            f"shaking {_shaking(analysis.tremor_rms_mps2, analysed=True)}, "
-            f"slowdown {_slowdown(analysis.concentric_slowdown_pct, analysed=True)}"
+            f"shaking {cells.shaking(analysis.tremor_rms_mps2, analysed=True)}, "
+            f"slowdown {cells.slowdown(analysis.concentric_slowdown_pct, analysed=True)}"
         )
         typer.echo(f"  {shown_verdict(assessment).upper()}: {assessment.headline}")
         for flag in assessment.red_flags:  # the advice the headline points to
@@ -217,6 +218,7 @@ def list_(
     from rich.table import Table
 
     from thrustlab.log import list_sets, open_log, session_scope
+    from thrustlab.report import cells
 
     engine = open_log(db)
     with session_scope(engine) as session:
@@ -257,12 +259,12 @@ def list_(
                 str(r.id),
                 r.date.isoformat(),
                 _lift(r.exercise, r.kind, short=True),
-                _load(r.load_kg, r.weight_unit),
+                cells.load(r.load_kg, r.weight_unit),
                 _whole(r.reps),
                 _effort(r.rpe, r.rir),
-                _shaking(r.tremor_rms_mps2, analysed=analysed, unit=False),
-                _slowdown(r.concentric_slowdown_pct, analysed=analysed and measured),
-                _verdict(r.verdict, measured=measured),
+                cells.shaking(r.tremor_rms_mps2, analysed=analysed, unit=False),
+                cells.slowdown(r.concentric_slowdown_pct, analysed=analysed and measured),
+                cells.verdict(r.verdict, measured=measured),
             )
         console.print(table)
 
@@ -279,6 +281,7 @@ def show(
     import json
 
     from thrustlab.log import get_set, lifter_weight_unit, open_log, session_scope
+    from thrustlab.report import cells
 
     engine = open_log(db)
     with session_scope(engine) as session:
@@ -294,7 +297,7 @@ def show(
             f"  lifter:   {row.session.lifter.name}",
             f"  date:     {row.session.date.isoformat()}  (set {row.position} of the day)",
             f"  lift:     {_lift(row.exercise, row.kind)}",
-            f"  load:     {_load(row.load_kg, unit) or 'not given'}, "
+            f"  load:     {cells.load(row.load_kg, unit) or 'not given'}, "
             f"{_whole(row.reps) or 'no'} reps{f', {effort}' if effort else ''}",
             f"  hard lower-body day: {'yes' if row.hard_lower_body else 'no'}",
         ]
@@ -314,10 +317,10 @@ def show(
             )
             lines += [
                 f"  measured: {_whole(a.rep_count) or 'no'} reps, shaking "
-                f"{_shaking(a.tremor_rms_mps2, analysed=True)}, trend {trend}",
+                f"{cells.shaking(a.tremor_rms_mps2, analysed=True)}, trend {trend}",
                 f"            asymmetry {_asymmetry(a.asymmetry_index_pct)}, "
-                f"slowdown {_slowdown(a.concentric_slowdown_pct, analysed=True)}, "
-                f"verdict {_verdict(a.verdict, measured=a.tremor_rms_mps2 is not None)}",
+                f"slowdown {cells.slowdown(a.concentric_slowdown_pct, analysed=True)}, "
+                f"verdict {cells.verdict(a.verdict, measured=a.tremor_rms_mps2 is not None)}",
             ]
         lines += [
             f"  recording: {r.path} (sha256 {r.sha256[:12]}..., {r.size_bytes} bytes"
@@ -527,12 +530,6 @@ def _lift(exercise: str, kind: str, *, short: bool = False) -> str:
     return name if kind == "working" else f"{name} ({kind.replace('_', ' ')})"
 
 
-def _load(load_kg: float | None, unit: WeightUnit | None) -> str:
-    from thrustlab.explanation.questions import shown_weight
-
-    return "" if load_kg is None else shown_weight(load_kg, unit)
-
-
 def _whole(value: int | None) -> str:
     return "" if value is None else str(value)
 
@@ -541,30 +538,6 @@ def _effort(rpe: float | None, rir: float | None) -> str:
     if rpe is not None:
         return f"RPE {rpe:g}"
     return "" if rir is None else f"RIR {rir:g}"
-
-
-def _shaking(rms_mps2: float | None, *, analysed: bool, unit: bool = True) -> str:
-    if not analysed:
-        return ""
-    if rms_mps2 is None:
-        return "not measured"
-    return f"{round(rms_mps2, 3):g}{' m/s²' if unit else ''}"
-
-
-def _slowdown(pct: float | None, *, analysed: bool) -> str:
-    if not analysed:
-        return ""
-    if pct is None:
-        return "not measured"
-    return "none" if round(pct) <= 0 else f"{pct:.0f} %"
-
-
-def _verdict(verdict: str | None, *, measured: bool) -> str:
-    """A set whose recording gave nothing to measure, with nothing wrong in the answers, is
-    "not measured", never "normal" (as ``shown_verdict`` says it of a whole assessment)."""
-    if verdict is None:
-        return ""
-    return "not measured" if verdict == "normal" and not measured else verdict
 
 
 def _asymmetry(index_pct: float | None) -> str:
@@ -624,6 +597,8 @@ def _print_trends(trends: tuple[LiftTrend, ...], unit: WeightUnit | None) -> Non
     from rich.console import Console
     from rich.table import Table
 
+    from thrustlab.report import cells
+
     console = Console()
     for trend in trends:
         table = Table(
@@ -641,11 +616,11 @@ def _print_trends(trends: tuple[LiftTrend, ...], unit: WeightUnit | None) -> Non
             table.add_row(
                 r.date.isoformat(),
                 str(r.sets),
-                _load(r.load_kg, unit),
+                cells.load(r.load_kg, unit),
                 _whole(r.reps),
-                _shaking(r.tremor_rms_mps2, analysed=r.verdict is not None),
-                _slowdown(r.concentric_slowdown_pct, analysed=r.verdict is not None),
-                r.verdict or "no recording",
+                cells.shaking(r.tremor_rms_mps2, analysed=r.verdict is not None),
+                cells.slowdown(r.concentric_slowdown_pct, analysed=r.tremor_rms_mps2 is not None),
+                cells.verdict(r.verdict, measured=r.tremor_rms_mps2 is not None) or "no recording",
             )
         console.print(table)
 

@@ -20,6 +20,7 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from thrustlab.errors import InputError
 from thrustlab.log import session_scope
+from thrustlab.report import cells
 from thrustlab.web.accounts import RateLimiter, user_for_session
 from thrustlab.web.deps import SESSION_KEY, USER_KEY, NeedLogin
 from thrustlab.web.jobs import WorkerPool
@@ -101,6 +102,7 @@ def create_app(settings: WebSettings | None = None, /) -> FastAPI:
     environment = Environment(
         loader=PackageLoader("thrustlab.web", "templates"), autoescape=select_autoescape()
     )
+    environment.globals["cells"] = cells  # a logged set's figures in words, as the CLI says them
     app.state.templates = Jinja2Templates(env=environment)
     app.add_middleware(SessionGuard)  # inside SessionMiddleware: it sees the decoded cookie
     app.add_middleware(

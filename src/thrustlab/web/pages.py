@@ -305,6 +305,7 @@ def _history(
         deleted=request.query_params.get("deleted") == "1",
         plots=history_svgs(trends),
         jobs=jobs_of(session, lifter, since=since),
+        unit=lifter_weight_unit(session, lifter.lifter_name),
     )
 
 

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from thrustlab.log import LiftTrend, get_set, history_for, lift_trends
+from thrustlab.log import LiftTrend, get_set, history_for, lift_trends, lifter_weight_unit
 from thrustlab.web.models import Job, User
 
 
@@ -128,6 +128,7 @@ def athlete_flags(
     asymmetry, a load jump; and the asymmetry of their last measured sets."""
     from thrustlab.document import from_document
     from thrustlab.explanation import history_checks
+    from thrustlab.explanation.questions import shown_weight
 
     job = session.scalar(
         select(Job)
@@ -161,9 +162,11 @@ def athlete_flags(
         exercise=row.exercise,
     )
     jump = checks.load_jump
+    unit = lifter_weight_unit(session, athlete.lifter_name)  # the athlete's kg or lb
     jump_text = (
         None
         if jump is None
-        else f"{jump.load_kg:g} kg after {jump.reference_kg:g} kg (+{jump.jump_pct:.0f} %)"
+        else f"{shown_weight(jump.load_kg, unit)} after {shown_weight(jump.reference_kg, unit)} "
+        f"(+{jump.jump_pct:.0f} %)"
     )
     return AthleteFlags(athlete, row.session.date, job.verdict, signs, asymmetry, jump_text, trend)
