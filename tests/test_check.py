@@ -48,7 +48,8 @@ def test_warning_sign_questions_come_first_and_bad_replies_are_asked_again() -> 
     replies = {"pain": "stabbing", "rpe": "9"}
     asked, told = _scripted(replies)
     assert sum(text.startswith("Any pain") for text in asked) == 2
-    assert any("pain must be one of" in t for t in told)
+    # the prompt names the question: the reply says what is wrong, in words, with no key
+    assert any("The answer must be one of none, dull, sharp, not 'stabbing'" in t for t in told)
 
 
 def test_check_end_to_end(tmp_path: Path) -> None:
