@@ -101,6 +101,19 @@ def test_what_a_person_reads_keeps_the_wording_rules(name: str, answers_name: st
         assert " kg" not in steps  # the plan's loads in the lifter's unit
 
 
+def test_graded_rules_on_one_figure_are_said_once() -> None:
+    """Asymmetry over 10 % and over 15 % both count, and both stay in the JSON, but a
+    person reads the figure once, with the furthest threshold it passed."""
+    recordings, _ = simulate_recordings(scenario("asymmetry", seed=7))
+    analysis = process(recordings, answers=ANSWERS["usual"])
+    (cause,) = [c for c in analysis.assessment.causes if c.id == "stabilizer_weakness"]
+    graded = [e for e in cause.evidence if e.feature == "asymmetry_abs_pct"]
+    assert len(graded) == 2  # the score and the JSON keep both rules
+    for where, text in (("terminal", _terminal(analysis)), ("report", _report_text(analysis))):
+        flat = " ".join(text.split())
+        assert "large above 15 %" in flat and "notable from 10 %" not in flat, where
+
+
 # --- the web app's pages: the analysis page, its report and the history -------------------
 
 

@@ -15,6 +15,7 @@ from thrustlab.explanation.assessment import (
     CauseFinding,
     PlanItem,
     RedFlag,
+    said_once,
     shown_verdict,
 )
 
@@ -75,7 +76,7 @@ def _cause(rank: int, cause: CauseFinding) -> Padding:
     text = Text()
     text.append(f"{rank}. {cause.name}", style="bold")
     text.append(f" ({cause.strength} evidence)", style="cyan")
-    text.append(": " + " ".join(e.text for e in cause.evidence))
+    text.append(": " + " ".join(e.text for e in said_once(cause.evidence)))
     return Padding(text, (0, 0, 0, 2))
 
 
