@@ -60,6 +60,11 @@ def _deciding(kb: Knowledge, causes: tuple[CauseFinding, ...]) -> tuple[CauseFin
     return reached or causes
 
 
+HARD_WORK_CAUSE = "muscle_fatigue"
+"""The cause that is the ordinary price of a hard set: a normal verdict led by it reads
+"the shaking fits hard work"; led by another, the headline names that one."""
+
+
 def basis_of(findings: Findings | None) -> tuple[Basis, str]:
     """``measured`` when the recording gave reps, else ``answers_only`` and why not."""
     if findings is None:
@@ -104,14 +109,24 @@ def _decided_by(
         about = (
             f". What stands out: {names}"
             if causes
-            else (": your log shows a jump from earlier sessions")
+            else ": your log shows a jump from earlier sessions"
         )
         return f"Worth changing something{about}."
     if basis == "answers_only":
         return "Nothing in your answers is a warning sign; record the set to measure it."
     if causes:
-        return "The shaking fits hard work; the plan below can still make it steadier."
+        return _normal_with_causes(causes[0])
     return "The measured shaking and your answers point to no problem."
+
+
+def _normal_with_causes(top: CauseFinding) -> str:
+    """A normal set names what fits best; "fits hard work" only when that is muscle fatigue."""
+    if top.id == HARD_WORK_CAUSE:
+        return "The shaking fits hard work; the plan below can still make it steadier."
+    return (
+        f"No warning sign. What fits best: {top.name.lower()}; the plan below can make the set "
+        "steadier."
+    )
 
 
 def citations(
