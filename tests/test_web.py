@@ -311,6 +311,21 @@ def test_the_history_table_speaks_the_lifters_unit_without_placeholders(
     assert "" in cells  # no reps were given: a blank cell, not a dash
 
 
+def test_malformed_requests_are_refused_in_plain_words(client: TestClient) -> None:
+    """A field of the wrong type names the field and what it must be, not pydantic's wording."""
+    refused = client.post("/api/tokens", json={"email": 5, "password": "x"})
+    assert refused.status_code == 422 and refused.json()["detail"] == "email must be text"
+    refused = client.post("/api/tokens", json={"password": "x"})
+    assert refused.json()["detail"] == "email is missing"
+    sign_up(client, "typo@example.org")
+    headers = api_token(client, "typo@example.org")
+    refused = client.post(
+        "/api/analyses", headers=headers, data={"date": "yesterday"}, files={"file": ("s.csv", b"")}
+    )
+    assert refused.status_code == 422
+    assert refused.json()["detail"] == "date must be a date like 2024-05-31"
+
+
 def test_a_running_job_shows_its_progress(tmp_path: Path, demo_csv: bytes) -> None:
     """What the worker writes to the job row is what the job page and the API show."""
     with TestClient(create_app(settings_for(tmp_path, workers=0))) as client:
