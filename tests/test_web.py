@@ -309,6 +309,14 @@ def test_the_history_table_speaks_the_lifters_unit_without_placeholders(
     assert "220 lb" in cells and not any("kg" in c for c in cells), cells
     assert not set(cells) & {"–", "-", "None"}, cells
     assert "" in cells  # no reps were given: a blank cell, not a dash
+    short = b"time,ax,ay,az\n0,0,0,9.8\n0.01,0,0,9.8\n0.02,0,0,9.8\n"  # nothing to measure
+    made = client.post("/api/analyses", headers=headers, files={"file": ("short.csv", short)})
+    assert wait_done(client, made.json()["id"], headers)["status"] == "done"
+    uploads = re.search(r'<ul class="jobs">(.*?)</ul>', client.get("/history").text, re.DOTALL)
+    assert uploads
+    items = [re.sub(r"<[^>]+>|\s+", " ", li) for li in re.findall(r"<li>(.*?)</li>", uploads[1])]
+    assert "analysed · not measured" in " ".join(items[0].split()), items  # newest first
+    assert "normal" not in items[0]
 
 
 def test_malformed_requests_are_refused_in_plain_words(client: TestClient) -> None:

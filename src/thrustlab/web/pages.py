@@ -50,7 +50,14 @@ from thrustlab.web.errors import WebError
 from thrustlab.web.jobs import new_job
 from thrustlab.web.mine import NOTES_MAX_CHARS
 from thrustlab.web.models import User
-from thrustlab.web.views import athlete_flags, history_svgs, jobs_of, shown_verdict, trends_of
+from thrustlab.web.views import (
+    athlete_flags,
+    history_svgs,
+    jobs_of,
+    shown_verdict,
+    trends_of,
+    verdicts_of,
+)
 
 router = APIRouter(include_in_schema=False)
 REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'"
@@ -294,6 +301,7 @@ def _history(
     sees only what was uploaded from then on)."""
     trends = trends_of(session, lifter, since=since)
     flags = None if viewer.id == lifter.id else athlete_flags(session, lifter, since=since)
+    jobs = jobs_of(session, lifter, since=since)
     return render(
         request,
         "history.html",
@@ -304,7 +312,8 @@ def _history(
         since=None if since == dt.datetime.min else since.date(),
         deleted=request.query_params.get("deleted") == "1",
         plots=history_svgs(trends),
-        jobs=jobs_of(session, lifter, since=since),
+        jobs=jobs,
+        verdicts=verdicts_of(session, jobs),
         unit=lifter_weight_unit(session, lifter.lifter_name),
     )
 

@@ -26,6 +26,26 @@ def jobs_of(
     return list(session.scalars(statement))
 
 
+def verdicts_of(session: Session, jobs: list[Job], /) -> dict[str, str]:
+    """Each finished job's verdict as people read it (``cells.verdict``: "not measured" for a
+    set whose recording gave no figures), in one query."""
+    from thrustlab.log.models import Analysis
+    from thrustlab.report import cells
+
+    set_ids = [job.set_id for job in jobs if job.set_id is not None]
+    measured = {
+        set_id: tremor is not None
+        for set_id, tremor in session.execute(
+            select(Analysis.set_id, Analysis.tremor_rms_mps2).where(Analysis.set_id.in_(set_ids))
+        )
+    }
+    return {
+        job.id: cells.verdict(job.verdict, measured=measured.get(job.set_id, False))
+        for job in jobs
+        if job.verdict is not None and job.set_id is not None
+    }
+
+
 def analysis_of(session: Session, job: Job, /) -> dict[str, Any] | None:
     """The stored ``thrustlab.analysis/2`` document of a finished job."""
     if job.set_id is None:
