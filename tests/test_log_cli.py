@@ -72,7 +72,7 @@ def test_list_of_several_lifters_reads_at_80_columns(db: str) -> None:
     lifters = ("Alexandra Montgomery-Smith", "Bartholomew Fitzgerald", "me")
     for lifter in lifters:
         run(
-            f"log add --db {db} --lifter '{lifter}' --date 2024-05-01 -e single_leg_hip_thrust "
+            f"log add --db {db} --lifter '{lifter}' --date 2024-05-01 -e 'single leg hip thrust' "
             "--kind warmup --load '225 lb' --reps 12 --rpe 9.5"
         )
     result = CliRunner().invoke(

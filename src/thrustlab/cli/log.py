@@ -59,10 +59,10 @@ def add(
         typer.Option(
             "--exercise",
             "-e",
-            help="barbell_hip_thrust, single_leg_hip_thrust, "
-            "banded_hip_thrust, machine_hip_thrust or glute_bridge.",
+            help="barbell hip thrust, single leg hip thrust, banded hip thrust, machine hip "
+            "thrust or glute bridge (quoted, or with _ or - between the words).",
         ),
-    ] = "barbell_hip_thrust",
+    ] = "barbell hip thrust",
     load_kg: Annotated[
         float | None,
         typer.Option("--load-kg", help="Load in kg (or --load '100 kg').", show_default=False),
@@ -118,6 +118,7 @@ def add(
     from thrustlab.log.recordings import log_answers, log_recording
 
     day = _parse_date(date)
+    exercise = _exercise(exercise)
     paths = _recordings(recording, left, right)
     pairs: dict[str, str] = _answer_pairs(answer)
     if load_kg is not None:
@@ -222,7 +223,7 @@ def list_(
 
     engine = open_log(db)
     with session_scope(engine) as session:
-        rows = list_sets(session, lifter=lifter, exercise=exercise, limit=limit)
+        rows = list_sets(session, lifter=lifter, exercise=_exercise(exercise), limit=limit)
     engine.dispose()
     if not rows:
         typer.echo("The log is empty. Add a set with `thrustlab log add`.")
@@ -351,7 +352,7 @@ def history(
 
     engine = open_log(db)
     with session_scope(engine) as session:
-        trends = lift_trends(session, lifter, exercise=exercise, last_sessions=last)
+        trends = lift_trends(session, lifter, exercise=_exercise(exercise), last_sessions=last)
         unit = lifter_weight_unit(session, lifter)
     engine.dispose()
     if svg is not None:
@@ -499,6 +500,20 @@ def _parse_date(text: str | None) -> dt.date:
         return dt.date.fromisoformat(text)
     except ValueError:
         raise OptionError(f"--date must look like 2024-05-31, not {text!r}") from None
+
+
+def _exercise(text: str | None) -> Any:
+    """The log's exercise for what a person types: "single leg hip thrust",
+    "single-leg-hip-thrust" or single_leg_hip_thrust (``None`` stays ``None``)."""
+    if text is None:
+        return None
+    from thrustlab.log import EXERCISES
+
+    key = "_".join(text.strip().lower().replace("-", " ").replace("_", " ").split())
+    if key not in EXERCISES:
+        names = ", ".join(e.replace("_", " ") for e in EXERCISES)
+        raise OptionError(f"unknown exercise {text!r}; use one of: {names}")
+    return key
 
 
 def _answer_pairs(pairs: list[str] | None) -> dict[str, str]:
