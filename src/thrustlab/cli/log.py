@@ -283,6 +283,7 @@ def show(
 
     from thrustlab.log import get_set, lifter_weight_unit, open_log, session_scope
     from thrustlab.report import cells
+    from thrustlab.report.rep_table import asymmetry_words
 
     engine = open_log(db)
     with session_scope(engine) as session:
@@ -319,10 +320,13 @@ def show(
             lines += [
                 f"  measured: {_whole(a.rep_count) or 'no'} reps, shaking "
                 f"{cells.shaking(a.tremor_rms_mps2, analysed=True)}, trend {trend}",
-                f"            asymmetry {_asymmetry(a.asymmetry_index_pct)}, "
-                f"slowdown {cells.slowdown(a.concentric_slowdown_pct, analysed=True)}, "
+                f"            slowdown {cells.slowdown(a.concentric_slowdown_pct, analysed=True)}, "
                 f"verdict {cells.verdict(a.verdict, measured=a.tremor_rms_mps2 is not None)}",
             ]
+            if a.asymmetry_index_pct is not None:  # two legs: the sign said as the leg
+                lines.append(
+                    f"            asymmetry index {asymmetry_words(a.asymmetry_index_pct)}"
+                )
         lines += [
             f"  recording: {r.path} (sha256 {r.sha256[:12]}..., {r.size_bytes} bytes"
             f"{', stored in the log' if r.blob is not None else ''})"
@@ -553,10 +557,6 @@ def _effort(rpe: float | None, rir: float | None) -> str:
     if rpe is not None:
         return f"RPE {rpe:g}"
     return "" if rir is None else f"RIR {rir:g}"
-
-
-def _asymmetry(index_pct: float | None) -> str:
-    return "not measured" if index_pct is None else f"index {index_pct:+.0f} %"
 
 
 def _describe(new: Any, unit: WeightUnit | None) -> str:
