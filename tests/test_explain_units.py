@@ -109,7 +109,7 @@ def test_analyze_says_what_the_log_would_add_and_uses_it_when_there_is_one(
     assert "Today's 240 lb was 17 % above your heaviest of the last 2 sessions (205 lb)" in text
     assert "go back to at most 225 lb" in text
     code, out, _ = _run(f"analyze {set_file} --db {db} --lifter sam --load 100")
-    assert "History: no earlier sets of sam" in " ".join(out.split())
+    assert "History: no sets of sam before today" in " ".join(out.split())
 
 
 def test_check_asks_the_unit_of_a_bare_load_unless_the_log_knows_it() -> None:

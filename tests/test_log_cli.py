@@ -67,6 +67,28 @@ def test_list_show_and_history_speak_plainly_in_the_lifters_unit(db: str) -> Non
     assert "225 lb" in views["history"]
 
 
+def test_list_of_several_lifters_reads_at_80_columns(db: str) -> None:
+    """One table per lifter, titled with the full name: nothing cut to "…" at 80 columns."""
+    lifters = ("Alexandra Montgomery-Smith", "Bartholomew Fitzgerald", "me")
+    for lifter in lifters:
+        run(
+            f"log add --db {db} --lifter '{lifter}' --date 2024-05-01 -e 'single leg hip thrust' "
+            "--kind warmup --load '225 lb' --reps 12 --rpe 9.5"
+        )
+    result = CliRunner().invoke(
+        app, shlex.split(f"log list --db {db}"), env={"COLUMNS": "80"}, catch_exceptions=False
+    )
+    lines = [line.rstrip() for line in result.output.splitlines()]
+    assert max(map(len, lines)) <= 80 and "…" not in result.output, result.output
+    for lifter in lifters:
+        assert lifter in lines, f"{lifter}'s table has no title of its own"
+    headers = [line.split() for line in lines if line.startswith("id ")]
+    assert headers == [
+        ["id", "date", "lift", "load", "reps", "effort", "shaking", "slowdown", "verdict"]
+    ] * len(lifters)
+    assert result.output.count("225 lb") == 3 and result.output.count("RPE 9.5") == 3
+
+
 def test_history_writes_an_svg_plot(db: str, tmp_path: Path) -> None:
     run(f"log add --db {db} --date 2024-05-01 --load-kg 100")
     run(f"log add --db {db} --date 2024-05-03 --load-kg 105 -e glute_bridge")
@@ -176,6 +198,23 @@ def test_add_with_a_recording_stores_its_analysis(db: str, tmp_path: Path) -> No
         assert stored.blob == path.read_bytes()
         assert stored.sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
     engine.dispose()
+
+
+def test_add_gives_the_verdict_its_reason_and_loads_in_the_lifters_unit(
+    db: str, tmp_path: Path
+) -> None:
+    """A stop names its warning signs and prints their advice (the headline says "read the
+    advice below"); the figures have no '-' placeholder; the load jump is in pounds."""
+    path, _ = _recording_file(tmp_path)
+    run(f"log add --db {db} --date 2024-05-01 --load '200 lb' --reps 8")
+    out = run(
+        f"log add --db {db} --date 2024-05-03 --load 240 --reps 8 --pain sharp --recording {path}"
+    )
+    assert "STOP: A warning sign came up (sharp pain)" in out
+    assert "! Sharp pain: Stop the exercise now." in out
+    assert not re.search(r"(^|\s)-(\s|,|$)", out), out
+    assert "load jump: 240 lb is 20 % above the heaviest of the last session (200 lb)" in out
+    assert " kg" not in out
 
 
 def test_the_logged_history_feeds_the_assessment(db: str, tmp_path: Path) -> None:

@@ -17,7 +17,9 @@ from thrustlab.log import (
     RecordingRef,
     add_set,
     analysis_record,
+    lifter_weight_unit,
     open_log,
+    remember_weight_unit,
     session_scope,
 )
 from thrustlab.log.export import export_records, write_csv, write_json
@@ -48,6 +50,7 @@ def _fill(engine: Engine) -> None:
         )
         add_set(session, NewSet("glute_bridge", DAY, kind="warmup", hard_lower_body=False))
         add_set(session, NewSet("single_leg_hip_thrust", DAY + dt.timedelta(days=2)), lifter="sam")
+        remember_weight_unit(session, "sam", "lb")  # travels with the lifter, not per set
         set_id = add_set(
             session, NewSet("machine_hip_thrust", DAY + dt.timedelta(days=4), session_notes="n")
         ).id
@@ -83,6 +86,11 @@ def test_export_then_import_loses_nothing(
         result = import_file(session, path)
     assert result.imported == 3  # and one session with notes but no sets
     assert _export(target, fmt) == exported
+    with session_scope(target) as session:  # sam's loads show in pounds in the copy too
+        assert (lifter_weight_unit(session, "sam"), lifter_weight_unit(session, "me")) == (
+            "lb",
+            None,
+        )
     with session_scope(target) as session:
         again = import_file(session, path)
     assert (again.imported, again.already_in_log) == (0, 3)
@@ -233,6 +241,7 @@ def test_strong_export_maps_hip_thrusts_and_converts_pounds(engine: Engine, tmp_
     ]
     with session_scope(engine) as session:
         assert import_file(session, path).already_in_log == 3
+        assert lifter_weight_unit(session, "me") == "kg"  # the file's first stated unit
 
 
 def test_hevy_export_maps_hip_thrusts(engine: Engine, tmp_path: Path) -> None:
@@ -242,6 +251,8 @@ def test_hevy_export_maps_hip_thrusts(engine: Engine, tmp_path: Path) -> None:
         result = import_file(session, path, lifter="kim")
         rows = session.execute(select(LiftSet.exercise, LiftSet.kind, LiftSet.rpe)).all()
     assert (result.source, result.imported) == ("hevy", 2)
+    with session_scope(engine) as session:
+        assert lifter_weight_unit(session, "kim") == "kg"  # its weight_kg column
     assert sorted(tuple(r) for r in rows) == [
         ("machine_hip_thrust", "working", 8.0),
         ("single_leg_hip_thrust", "warmup", None),

@@ -3,6 +3,8 @@ thigh patches shaking at known frequencies); pose comes from the fake estimator.
 
 from __future__ import annotations
 
+import io
+import re
 from dataclasses import replace
 from pathlib import Path
 
@@ -184,13 +186,19 @@ def test_pipeline_video_with_progress_and_annotation(tmp_path: Path) -> None:
     renderer = synth.render_set(path, scene)
     assert is_video_file(path) and not is_video_file(tmp_path / "x.csv")
     out = tmp_path / "annotated.mp4"
-    console = Console(file=__import__("io").StringIO(), force_terminal=False)
+    piped = io.StringIO()  # not a terminal: progress still shows, as plain lines
+    console = Console(file=piped, force_terminal=False, width=200)
     options = VideoOptions(
         view="side", annotate_path=out, estimator=FakePoseEstimator(renderer.keypoints)
     )
     with progress_bar(console) as progress:
         analysis = process([path], video=options, progress=progress)
     assert analysis.findings is not None and analysis.findings.set.rep_count == 1
+    lines = piped.getvalue().splitlines()
+    for stage in ("analysing the video", "drawing the annotated video"):
+        shown = [line for line in lines if line.startswith(f"{stage}: ")]
+        assert 5 <= len(shown) <= 11, lines  # about one line per tenth, not one per frame
+        assert re.fullmatch(rf"{stage}: 100 % \((\d+) of \1 frames, \d+ fps\)", shown[-1])
     info = probe(out)
     assert (info.width_px, info.height_px) == (scene.width_px, scene.height_px)
     with pytest.raises(OptionError):

@@ -16,12 +16,13 @@ import pytest
 
 pytest.importorskip("fastapi", reason="the web extra is not installed")
 
-from sqlalchemy import create_engine, func, select
+from sqlalchemy import create_engine, func, select, update
 
 from thrustlab.log import session_scope
 from thrustlab.log.models import Analysis, LiftSet
 from thrustlab.simulate import SimulationSpec, simulate_legs, simulate_set, to_csv_text
 from thrustlab.web import WebSettings, create_app
+from thrustlab.web.jobs import JobProgress
 from thrustlab.web.models import Job, User
 
 with warnings.catch_warnings():
@@ -287,6 +288,81 @@ def test_jobs_survive_a_restart(tmp_path: Path, demo_csv: bytes) -> None:
         assert stored_counts(client) == (1, 1, 1)
 
 
+def test_the_history_table_speaks_the_lifters_unit_without_placeholders(
+    client: TestClient, demo_csv: bytes
+) -> None:
+    sign_up(client, "pounds@example.org")
+    headers = api_token(client, "pounds@example.org")
+    made = client.post(
+        "/api/analyses",
+        headers=headers,
+        data={"answers": '{"load": "220 lb"}'},
+        files={"file": ("s.csv", demo_csv)},
+    )
+    assert wait_done(client, made.json()["id"], headers)["status"] == "done"
+    page = client.get("/history").text
+    table = re.search(r'<table class="trend">(.*?)</table>', page, re.DOTALL)
+    assert table
+    cells = [
+        re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", table[1])
+    ]
+    assert "220 lb" in cells and not any("kg" in c for c in cells), cells
+    assert not set(cells) & {"–", "-", "None"}, cells
+    assert "" in cells  # no reps were given: a blank cell, not a dash
+    short = b"time,ax,ay,az\n0,0,0,9.8\n0.01,0,0,9.8\n0.02,0,0,9.8\n"  # nothing to measure
+    made = client.post("/api/analyses", headers=headers, files={"file": ("short.csv", short)})
+    assert wait_done(client, made.json()["id"], headers)["status"] == "done"
+    uploads = re.search(r'<ul class="jobs">(.*?)</ul>', client.get("/history").text, re.DOTALL)
+    assert uploads
+    items = [re.sub(r"<[^>]+>|\s+", " ", li) for li in re.findall(r"<li>(.*?)</li>", uploads[1])]
+    assert "analysed · not measured" in " ".join(items[0].split()), items  # newest first
+    assert "normal" not in items[0]
+
+
+def test_malformed_requests_are_refused_in_plain_words(client: TestClient) -> None:
+    """A field of the wrong type names the field and what it must be, not pydantic's wording."""
+    refused = client.post("/api/tokens", json={"email": 5, "password": "x"})
+    assert refused.status_code == 422 and refused.json()["detail"] == "email must be text"
+    refused = client.post("/api/tokens", json={"password": "x"})
+    assert refused.json()["detail"] == "email is missing"
+    sign_up(client, "typo@example.org")
+    headers = api_token(client, "typo@example.org")
+    refused = client.post(
+        "/api/analyses", headers=headers, data={"date": "yesterday"}, files={"file": ("s.csv", b"")}
+    )
+    assert refused.status_code == 422
+    assert refused.json()["detail"] == "date must be a date like 2024-05-31"
+
+
+def test_a_running_job_shows_its_progress(tmp_path: Path, demo_csv: bytes) -> None:
+    """What the worker writes to the job row is what the job page and the API show."""
+    with TestClient(create_app(settings_for(tmp_path, workers=0))) as client:
+        sign_up(client, "patient@example.org")
+        headers = api_token(client, "patient@example.org")
+        job_id = client.post("/api/analyses", headers=headers, files={"file": ("s.csv", demo_csv)})
+        job_id = job_id.json()["id"]
+        page = client.get(f"/analyses/{job_id}").text
+        assert "waiting for a worker" in page and "<progress" not in page
+        url = client.app.state.engine.url.render_as_string(hide_password=False)  # type: ignore[attr-defined]
+        early = JobProgress(url, job_id)
+        early("video", 5, 100)  # not running yet: nothing is written
+        early.close()
+        assert "<progress" not in client.get(f"/analyses/{job_id}").text
+        progress = JobProgress(url, job_id)
+        with session_scope(client.app.state.engine) as session:  # type: ignore[attr-defined]
+            session.execute(update(Job).where(Job.id == job_id).values(status="running"))
+        progress("video", 10, 100)
+        progress("video", 20, 100)  # within a second of the last write: skipped
+        progress("video", 42, 100)  # also skipped
+        page = client.get(f"/analyses/{job_id}").text
+        assert "Analysing the video: 10&nbsp;%" in page and 'value="10"' in page
+        progress("video", 100, 100)  # the end is always written
+        progress.close()
+        body = client.get(f"/api/analyses/{job_id}", headers=headers).json()
+        assert (body["progress_stage"], body["progress_pct"]) == ("analysing the video", 100)
+        assert 'value="100"' in client.get(f"/analyses/{job_id}").text
+
+
 def test_a_video_of_the_set_is_analysed(tmp_path: Path) -> None:
     pytest.importorskip("av", reason="the video extra is not installed")
     from dataclasses import replace
@@ -311,6 +387,10 @@ def test_a_video_of_the_set_is_analysed(tmp_path: Path) -> None:
         # (before, the plate's path stood in), and the analysis says why
         assert analysis["source"]["kind"] == "video" and analysis["set"]["rep_count"] == 0
         assert "pose_not_found" in {q["code"] for q in analysis["quality"]}
+        with session_scope(client.app.state.engine) as session:  # type: ignore[attr-defined]
+            job = session.get(Job, made.json()["id"])
+            assert job is not None  # the worker wrote how far it got, up to the end
+            assert (job.progress_stage, job.progress_pct) == ("analysing the video", 100)
         broken = client.post(
             "/api/analyses", headers=headers, files={"file": ("bad.mp4", b"not a video" * 10)}
         )
@@ -348,7 +428,7 @@ def test_the_coach_dashboard_flags_warning_signs_and_asymmetry(client: TestClien
     row = re.search(r'<tr class="attention">(.*?)</tr>', client.get("/team").text, re.DOTALL)
     assert row, "the athlete needs attention"
     assert "sharp pain" in row.group(1).lower() and "lopsided" in row.group(1)
-    assert re.search(r"\+\d+ %", row.group(1)), "asymmetry shown"
+    assert re.search(r"right leg, \d+ %", row.group(1)), "asymmetry shown, its sign as the leg"
 
 
 def test_the_coach_flags_a_large_asymmetry_by_the_knowledge_bases_cutoff() -> None:
@@ -425,4 +505,4 @@ def test_the_form_answers_reach_the_log_typed(client: TestClient, demo_csv: byte
     # the history shows the loads in the lifter's unit: the plot's axis and the table
     history = client.get("/history").text
     assert "load (lb)" in history and "load (kg)" not in history
-    assert "<th>Load lb</th>" in history and "<td>225</td>" in history
+    assert "<th>Top load</th>" in history and "<td>225 lb</td>" in history

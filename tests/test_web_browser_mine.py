@@ -110,7 +110,7 @@ def test_the_lifters_and_coachs_pages_at_phone_and_desktop_width(
                 coach.screenshot(path=shots / f"coach-{label}.png", full_page=True)
                 _fits(coach, width)
                 coach.click("tr.attention >> text=Lee")
-                expect(coach.locator("#needs")).to_contain_text("Asymmetry trend: +")
+                expect(coach.locator("#needs")).to_contain_text("Asymmetry trend: right leg, ")
                 coach.screenshot(path=shots / f"athlete-{label}.png", full_page=True)
                 _fits(coach, width)
 

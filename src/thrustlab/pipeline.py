@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from thrustlab.video import PoseEstimator
 
 __all__ = [
+    "STAGES",
     "VIDEO_SUFFIXES",
     "VIEWS",
     "Analysis",
@@ -45,6 +46,8 @@ Source = str | os.PathLike[str] | Recording
 """A recording file (sensor export or video), or a ``Recording`` already in memory."""
 Progress = Callable[[str, int, int | None], None]
 """Called as ``progress(stage, done, total)`` during long work (video frames)."""
+STAGES = {"video": "analysing the video", "annotating": "drawing the annotated video"}
+"""Each ``Progress`` stage as people read it (the terminal and the web's job page)."""
 VIDEO_SUFFIXES = (".mp4", ".mov", ".m4v", ".avi", ".mkv")
 VIEWS = ("side", "front")
 DEFAULT_CONFIG = AnalysisConfig()

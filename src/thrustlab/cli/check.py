@@ -51,7 +51,7 @@ def ask_answers(
             try:
                 value = parse_reply(q, reply)
             except AnswersError as error:
-                tell(f"  {error} (Enter skips)")
+                tell(f"  The answer {error.problem} (Enter skips)")
                 continue
             # a load keeps its reply, read in the lifter's unit; a bare one asks which unit
             given[q.key] = reply if q.kind == "load" else value

@@ -27,7 +27,7 @@ from thrustlab.errors import OptionError
 if TYPE_CHECKING:
     from thrustlab.explanation.history import HistoryChecks
     from thrustlab.explanation.questions import WeightUnit
-    from thrustlab.log import AnalysisRecord, RecordingRef
+    from thrustlab.log import AnalysisRecord, RecordingRef, SetRow
     from thrustlab.log.history import LiftTrend
 
 log_app = typer.Typer(
@@ -59,10 +59,10 @@ def add(
         typer.Option(
             "--exercise",
             "-e",
-            help="barbell_hip_thrust, single_leg_hip_thrust, "
-            "banded_hip_thrust, machine_hip_thrust or glute_bridge.",
+            help="barbell hip thrust, single leg hip thrust, banded hip thrust, machine hip "
+            "thrust or glute bridge (quoted, or with _ or - between the words).",
         ),
-    ] = "barbell_hip_thrust",
+    ] = "barbell hip thrust",
     load_kg: Annotated[
         float | None,
         typer.Option("--load-kg", help="Load in kg (or --load '100 kg').", show_default=False),
@@ -118,6 +118,7 @@ def add(
     from thrustlab.log.recordings import log_answers, log_recording
 
     day = _parse_date(date)
+    exercise = _exercise(exercise)
     paths = _recordings(recording, left, right)
     pairs: dict[str, str] = _answer_pairs(answer)
     if load_kg is not None:
@@ -172,14 +173,17 @@ def add(
     if analysis is not None:
         from thrustlab.document import from_document
         from thrustlab.explanation.assessment import shown_verdict
+        from thrustlab.report import cells
 
         assessment = from_document(analysis.findings_json).assessment
         typer.echo(
-            f"  analysis: {_num(analysis.rep_count)} reps, "
-            f"tremor {_num(analysis.tremor_rms_mps2)} m/s², "
-            f"slowdown {_pct(analysis.concentric_slowdown_pct)}"
+            f"  analysis: {analysis.rep_count or 'no'} reps, "
+            f"shaking {cells.shaking(analysis.tremor_rms_mps2, analysed=True)}, "
+            f"slowdown {cells.slowdown(analysis.concentric_slowdown_pct, analysed=True)}"
         )
         typer.echo(f"  {shown_verdict(assessment).upper()}: {assessment.headline}")
+        for flag in assessment.red_flags:  # the advice the headline points to
+            typer.echo(f"  ! {flag.name}: {flag.advice}")
     checks = history_checks(
         history,
         today=day,
@@ -188,7 +192,7 @@ def add(
         asymmetry_index_pct=None if analysis is None else analysis.asymmetry_index_pct,
         exercise=exercise,
     )
-    for line in _check_lines(checks):
+    for line in _check_lines(checks, answers.weight_unit or known_unit):
         typer.echo(f"  ! {line}")
     engine.dispose()
 
@@ -215,36 +219,55 @@ def list_(
     from rich.table import Table
 
     from thrustlab.log import list_sets, open_log, session_scope
+    from thrustlab.report import cells
 
     engine = open_log(db)
     with session_scope(engine) as session:
-        rows = list_sets(session, lifter=lifter, exercise=exercise, limit=limit)
+        rows = list_sets(session, lifter=lifter, exercise=_exercise(exercise), limit=limit)
     engine.dispose()
     if not rows:
         typer.echo("The log is empty. Add a set with `thrustlab log add`.")
         return
-    several = len({r.lifter for r in rows}) > 1  # a lifter column only when it tells apart
-    names = ("id", "date", *(("lifter",) if several else ()), "lift", "load", "reps", "effort")
-    table = Table(
-        box=box.SIMPLE_HEAD, collapse_padding=True, pad_edge=False, caption="shaking in m/s²"
-    )
-    for name in (*names, "shaking", "slowdown", "verdict"):
-        table.add_column(name, no_wrap=True)
-    for r in rows:
-        analysed = r.verdict is not None
-        table.add_row(
-            str(r.id),
-            r.date.isoformat(),
-            *((r.lifter,) if several else ()),
-            _lift(r.exercise, r.kind, short=True),
-            _load(r.load_kg, r.weight_unit),
-            _whole(r.reps),
-            _effort(r.rpe, r.rir),
-            _shaking(r.tremor_rms_mps2, analysed=analysed, unit=False),
-            _slowdown(r.concentric_slowdown_pct, analysed=analysed),
-            r.verdict or "",
+    # One table per lifter, titled with the name, when the list holds several: a lifter
+    # column would squeeze every other column at 80 characters.
+    by_lifter: dict[str, list[SetRow]] = {}
+    for r in rows:  # newest first; the lifter with the newest set first
+        by_lifter.setdefault(r.lifter, []).append(r)
+    several = len(by_lifter) > 1
+    names = ("id", "date", "lift", "load", "reps", "effort")
+    console = Console()
+    for number, (name, group) in enumerate(by_lifter.items(), start=1):
+        if number > 1:
+            console.print()
+        table = Table(
+            box=box.SIMPLE_HEAD,
+            collapse_padding=True,
+            pad_edge=False,
+            show_edge=False,
+            title=name if several else None,
+            title_justify="left",
+            title_style="bold",
+            caption="shaking in m/s²" if number == len(by_lifter) else None,
         )
-    Console().print(table)
+        for column in (*names, "shaking", "slowdown", "verdict"):
+            # words may wrap ("single leg / (warmup)", "not / measured"), figures never
+            wraps = column in ("lift", "shaking", "slowdown", "verdict")
+            table.add_column(column, no_wrap=not wraps, min_width=10 if column == "lift" else None)
+        for r in group:
+            analysed = r.verdict is not None
+            measured = r.tremor_rms_mps2 is not None  # else no slowdown either: said once
+            table.add_row(
+                str(r.id),
+                r.date.isoformat(),
+                _lift(r.exercise, r.kind, short=True),
+                cells.load(r.load_kg, r.weight_unit),
+                _whole(r.reps),
+                _effort(r.rpe, r.rir),
+                cells.shaking(r.tremor_rms_mps2, analysed=analysed, unit=False),
+                cells.slowdown(r.concentric_slowdown_pct, analysed=analysed and measured),
+                cells.verdict(r.verdict, measured=measured),
+            )
+        console.print(table)
 
 
 @log_app.command("show")
@@ -259,6 +282,8 @@ def show(
     import json
 
     from thrustlab.log import get_set, lifter_weight_unit, open_log, session_scope
+    from thrustlab.report import cells
+    from thrustlab.report.rep_table import asymmetry_words
 
     engine = open_log(db)
     with session_scope(engine) as session:
@@ -274,7 +299,7 @@ def show(
             f"  lifter:   {row.session.lifter.name}",
             f"  date:     {row.session.date.isoformat()}  (set {row.position} of the day)",
             f"  lift:     {_lift(row.exercise, row.kind)}",
-            f"  load:     {_load(row.load_kg, unit) or 'not given'}, "
+            f"  load:     {cells.load(row.load_kg, unit) or 'not given'}, "
             f"{_whole(row.reps) or 'no'} reps{f', {effort}' if effort else ''}",
             f"  hard lower-body day: {'yes' if row.hard_lower_body else 'no'}",
         ]
@@ -294,11 +319,14 @@ def show(
             )
             lines += [
                 f"  measured: {_whole(a.rep_count) or 'no'} reps, shaking "
-                f"{_shaking(a.tremor_rms_mps2, analysed=True)}, trend {trend}",
-                f"            asymmetry {_asymmetry(a.asymmetry_index_pct)}, "
-                f"slowdown {_slowdown(a.concentric_slowdown_pct, analysed=True)}, "
-                f"verdict {a.verdict}",
+                f"{cells.shaking(a.tremor_rms_mps2, analysed=True)}, trend {trend}",
+                f"            slowdown {cells.slowdown(a.concentric_slowdown_pct, analysed=True)}, "
+                f"verdict {cells.verdict(a.verdict, measured=a.tremor_rms_mps2 is not None)}",
             ]
+            if a.asymmetry_index_pct is not None:  # two legs: the sign said as the leg
+                lines.append(
+                    f"            asymmetry index {asymmetry_words(a.asymmetry_index_pct)}"
+                )
         lines += [
             f"  recording: {r.path} (sha256 {r.sha256[:12]}..., {r.size_bytes} bytes"
             f"{', stored in the log' if r.blob is not None else ''})"
@@ -328,7 +356,7 @@ def history(
 
     engine = open_log(db)
     with session_scope(engine) as session:
-        trends = lift_trends(session, lifter, exercise=exercise, last_sessions=last)
+        trends = lift_trends(session, lifter, exercise=_exercise(exercise), last_sessions=last)
         unit = lifter_weight_unit(session, lifter)
     engine.dispose()
     if svg is not None:
@@ -453,7 +481,7 @@ def delete(
     engine = open_log(db)
     with session_scope(engine) as session:
         row = get_set(session, set_id)
-        what = f"set {row.id}: {row.exercise} on {row.session.date.isoformat()}"
+        what = f"set {row.id}: {_lift(row.exercise, row.kind)} on {row.session.date.isoformat()}"
     # ask with no transaction open: SQLite's write lock is not held while the user thinks
     if not yes and not typer.confirm(f"Delete {what}?", default=False):
         engine.dispose()
@@ -478,6 +506,20 @@ def _parse_date(text: str | None) -> dt.date:
         raise OptionError(f"--date must look like 2024-05-31, not {text!r}") from None
 
 
+def _exercise(text: str | None) -> Any:
+    """The log's exercise for what a person types: "single leg hip thrust",
+    "single-leg-hip-thrust" or single_leg_hip_thrust (``None`` stays ``None``)."""
+    if text is None:
+        return None
+    from thrustlab.log import EXERCISES
+
+    key = "_".join(text.strip().lower().replace("-", " ").replace("_", " ").split())
+    if key not in EXERCISES:
+        names = ", ".join(e.replace("_", " ") for e in EXERCISES)
+        raise OptionError(f"unknown exercise {text!r}; use one of: {names}")
+    return key
+
+
 def _answer_pairs(pairs: list[str] | None) -> dict[str, str]:
     from thrustlab.errors import OptionError
 
@@ -500,27 +542,11 @@ def _answer(key: str, value: Any) -> str:
         return f"{key.replace('_', ' ')}: {value}"
 
 
-def _pct(value: float | None) -> str:
-    return "not measured" if value is None else f"{value:.0f} %"
-
-
-def _num(value: float | None) -> str:
-    if value is None:
-        return "-"
-    return f"{round(value, 3):g}" if isinstance(value, float) else str(value)
-
-
 # Cells of `log list`, `log show` and `log history`: words for people, blank when not given.
 def _lift(exercise: str, kind: str, *, short: bool = False) -> str:
     """``barbell hip thrust (warmup)``; short, in a table: ``barbell (warmup)``."""
     name = (exercise.removesuffix("_hip_thrust") if short else exercise).replace("_", " ")
     return name if kind == "working" else f"{name} ({kind.replace('_', ' ')})"
-
-
-def _load(load_kg: float | None, unit: WeightUnit | None) -> str:
-    from thrustlab.explanation.questions import shown_weight
-
-    return "" if load_kg is None else shown_weight(load_kg, unit)
 
 
 def _whole(value: int | None) -> str:
@@ -531,22 +557,6 @@ def _effort(rpe: float | None, rir: float | None) -> str:
     if rpe is not None:
         return f"RPE {rpe:g}"
     return "" if rir is None else f"RIR {rir:g}"
-
-
-def _shaking(rms_mps2: float | None, *, analysed: bool, unit: bool = True) -> str:
-    if not analysed:
-        return ""
-    if rms_mps2 is None:
-        return "not measured"
-    return f"{round(rms_mps2, 3):g}{' m/s²' if unit else ''}"
-
-
-def _slowdown(pct: float | None, *, analysed: bool) -> str:
-    return _pct(pct) if analysed else ""
-
-
-def _asymmetry(index_pct: float | None) -> str:
-    return "not measured" if index_pct is None else f"index {index_pct:+.0f} %"
 
 
 def _describe(new: Any, unit: WeightUnit | None) -> str:
@@ -564,14 +574,17 @@ def _describe(new: Any, unit: WeightUnit | None) -> str:
     return " ".join(parts)
 
 
-def _check_lines(checks: HistoryChecks) -> list[str]:
+def _check_lines(checks: HistoryChecks, unit: WeightUnit | None) -> list[str]:
+    """What the log says about the set, with loads in the lifter's unit."""
+    from thrustlab.explanation.questions import shown_weight
+
     lines = []
     if checks.load_jump is not None:
         j = checks.load_jump
         lines.append(
-            f"load jump: {j.load_kg:g} kg is {j.jump_pct:.0f} % above the heaviest of the last "
-            f"{j.sessions} sessions ({j.reference_kg:g} kg); steps over {j.threshold_pct:g} % "
-            "invite shaking and strain"
+            f"load jump: {shown_weight(j.load_kg, unit)} is {j.jump_pct:.0f} % above the "
+            f"heaviest of {j.compared_with} ({shown_weight(j.reference_kg, unit)}); "
+            f"steps over {j.threshold_pct:g} % invite shaking and strain"
         )
     if checks.consecutive_days is not None:
         lines.append(
@@ -581,7 +594,8 @@ def _check_lines(checks: HistoryChecks) -> list[str]:
     if checks.shaking_increase is not None:
         s = checks.shaking_increase
         lines.append(
-            f"more shaking than last time at {s.load_kg:g} kg: {s.tremor_rms_mps2:.2f} vs "
+            f"more shaking than last time at {shown_weight(s.load_kg, unit)}: "
+            f"{s.tremor_rms_mps2:.2f} vs "
             f"{s.previous_tremor_rms_mps2:.2f} m/s² on {s.previous_date.isoformat()}"
         )
     if checks.repeated_asymmetry is not None:
@@ -597,6 +611,8 @@ def _print_trends(trends: tuple[LiftTrend, ...], unit: WeightUnit | None) -> Non
     from rich import box
     from rich.console import Console
     from rich.table import Table
+
+    from thrustlab.report import cells
 
     console = Console()
     for trend in trends:
@@ -615,11 +631,11 @@ def _print_trends(trends: tuple[LiftTrend, ...], unit: WeightUnit | None) -> Non
             table.add_row(
                 r.date.isoformat(),
                 str(r.sets),
-                _load(r.load_kg, unit),
+                cells.load(r.load_kg, unit),
                 _whole(r.reps),
-                _shaking(r.tremor_rms_mps2, analysed=r.verdict is not None),
-                _slowdown(r.concentric_slowdown_pct, analysed=r.verdict is not None),
-                r.verdict or "no recording",
+                cells.shaking(r.tremor_rms_mps2, analysed=r.verdict is not None),
+                cells.slowdown(r.concentric_slowdown_pct, analysed=r.tremor_rms_mps2 is not None),
+                cells.verdict(r.verdict, measured=r.tremor_rms_mps2 is not None) or "no recording",
             )
         console.print(table)
 

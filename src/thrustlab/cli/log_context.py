@@ -70,7 +70,11 @@ def history_note(context: LogContext, /) -> str:
     """One line: what the comparison drew on, or what logging the sets would add."""
     history = context.history
     if history is None or not history.sets:
-        where = "no training log yet" if history is None else f"no earlier sets of {context.lifter}"
+        where = (
+            "no training log yet"
+            if history is None
+            else f"no sets of {context.lifter} before today"
+        )
         return (
             f"History: {where}. Log your sets (thrustlab log add --recording FILE --load ...) "
             f"and the next analysis checks {WHAT_HISTORY_ADDS}."

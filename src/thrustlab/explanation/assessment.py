@@ -31,6 +31,29 @@ class Evidence:
     text: str
 
 
+def said_once(evidence: tuple[Evidence, ...], /) -> tuple[Evidence, ...]:
+    """The evidence as people read it: one sentence per figure. Where graded rules on the
+    same figure both held (asymmetry over 10 % and over 15 %), only the furthest threshold
+    passed is said; all of them still count in the score and stay in the JSON."""
+    kept: dict[tuple[str, bool], Evidence] = {}
+    for item in evidence:
+        key = (item.feature, item.supports)
+        held = kept.get(key)
+        if held is None or _further(item, held):
+            kept[key] = item
+    return tuple(item for item in evidence if kept[(item.feature, item.supports)] is item)
+
+
+def _further(item: Evidence, than: Evidence) -> bool:
+    if not isinstance(item.threshold, int | float) or not isinstance(than.threshold, int | float):
+        return False
+    if item.direction in (">", ">=") and than.direction in (">", ">="):
+        return item.threshold > than.threshold
+    if item.direction in ("<", "<=") and than.direction in ("<", "<="):
+        return item.threshold < than.threshold
+    return False
+
+
 @dataclass(frozen=True, slots=True)
 class RedFlag:
     id: str

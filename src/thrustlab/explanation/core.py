@@ -60,6 +60,11 @@ def _deciding(kb: Knowledge, causes: tuple[CauseFinding, ...]) -> tuple[CauseFin
     return reached or causes
 
 
+HARD_WORK_CAUSE = "muscle_fatigue"
+"""The cause that is the ordinary price of a hard set: a normal verdict led by it reads
+"the shaking fits hard work"; led by another, the headline names that one."""
+
+
 def basis_of(findings: Findings | None) -> tuple[Basis, str]:
     """``measured`` when the recording gave reps, else ``answers_only`` and why not."""
     if findings is None:
@@ -84,6 +89,8 @@ def headline(
     prefix = ""
     if basis == "answers_only":
         reason = because.rstrip(".")
+        if reason[1:2].islower():  # inside the sentence: "(the recording lasts ...)"
+            reason = reason[0].lower() + reason[1:]
         prefix = f"The set could not be measured ({reason}), so this rests on your answers alone. "
     return prefix + _decided_by(verdict, flags, causes, basis)
 
@@ -99,13 +106,27 @@ def _decided_by(
         return f"Pay attention: a warning sign to watch ({names}). Read the advice below."
     if verdict == "caution":
         names = " and ".join(c.name.lower() for c in causes[:2])
-        about = f" about {names}" if causes else ": your log shows a jump from earlier sessions"
+        about = (
+            f". What stands out: {names}"
+            if causes
+            else ": your log shows a jump from earlier sessions"
+        )
         return f"Worth changing something{about}."
     if basis == "answers_only":
         return "Nothing in your answers is a warning sign; record the set to measure it."
     if causes:
-        return "The shaking fits hard work; the plan below can still make it steadier."
+        return _normal_with_causes(causes[0])
     return "The measured shaking and your answers point to no problem."
+
+
+def _normal_with_causes(top: CauseFinding) -> str:
+    """A normal set names what fits best; "fits hard work" only when that is muscle fatigue."""
+    if top.id == HARD_WORK_CAUSE:
+        return "The shaking fits hard work; the plan below can still make it steadier."
+    return (
+        f"No warning sign. What fits best: {top.name.lower()}; the plan below can make the set "
+        "steadier."
+    )
 
 
 def citations(

@@ -100,6 +100,11 @@ class LoadJump:
     threshold_pct: float
     sessions: int
 
+    @property
+    def compared_with(self) -> str:
+        """The sessions compared, in words: "the last session", "the last 3 sessions"."""
+        return "the last session" if self.sessions == 1 else f"the last {self.sessions} sessions"
+
 
 @dataclass(frozen=True, slots=True)
 class ConsecutiveDays:

@@ -156,7 +156,7 @@ def _next_load_step(ctx: PlanContext) -> list[str]:
         text = personal["load_jump"].format(
             load=weight(jump.load_kg),
             pct=jump.jump_pct,
-            sessions=jump.sessions,
+            sessions=jump.compared_with,
             ref=weight(jump.reference_kg),
             cap=weight(load.load_kg),
         )

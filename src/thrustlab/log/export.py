@@ -40,6 +40,7 @@ FIELDS: tuple[str, ...] = (
     "created_at",
     "analysis",
     "recordings",
+    "lifter_weight_unit",  # last: the columns before it keep their places from earlier exports
 )
 NESTED_FIELDS = ("answers", "analysis", "recordings")
 
@@ -66,9 +67,10 @@ def export_records(session: Session, /, *, lifter: str | None = None) -> list[di
             "date": training.date.isoformat(),
             "session_notes": training.notes,
             "session_created_at": _iso(training.created_at),
+            "lifter_weight_unit": training.lifter.weight_unit,
         }
         if not training.sets:
-            records.append(head | dict.fromkeys(FIELDS[5:]))
+            records.append(head | {name: None for name in FIELDS if name not in head})
         records.extend(head | _set_record(row) for row in training.sets)
     return records
 

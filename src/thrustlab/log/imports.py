@@ -66,6 +66,8 @@ class ImportRow:
     created_at: dt.datetime | None = None
     session_created_at: dt.datetime | None = None
     lifter_created_at: dt.datetime | None = None
+    lifter_weight_unit: WeightUnit | None = None
+    """The unit the lifter counts in, kept for a lifter whose log does not say one yet."""
     analysis: AnalysisRecord | None = None
     recordings: tuple[RecordingRef, ...] = ()
 
@@ -222,6 +224,7 @@ class _Targets:
         self.session = session
         self.lifters: dict[str, int] = {}
         self.lifter_since: dict[str, dt.datetime] = {}
+        self.units_checked: set[str] = set()
         self.trainings: dict[tuple[int, dt.date], tuple[TrainingSession, set[int]]] = {}
 
     def write(self, row: ImportRow) -> None:
@@ -264,6 +267,10 @@ class _Targets:
             self.lifter_since[row.lifter] = row.lifter_created_at
             lifter = self.session.get_one(Lifter, self.lifters[row.lifter])
             lifter.created_at = min(lifter.created_at, row.lifter_created_at)
+        if row.lifter_weight_unit is not None and row.lifter not in self.units_checked:
+            self.units_checked.add(row.lifter)  # the log's own choice, when it has one, stays
+            lifter = self.session.get_one(Lifter, self.lifters[row.lifter])
+            lifter.weight_unit = lifter.weight_unit or row.lifter_weight_unit
         return self.lifters[row.lifter]
 
 
@@ -346,6 +353,7 @@ def _own_row(line: int, record: Mapping[str, Any], lifter: str | None, *, csv: b
         session_notes=get.text("session_notes"),
         session_created_at=get.datetime("session_created_at"),
         lifter_created_at=get.datetime("lifter_created_at"),
+        lifter_weight_unit=_weight_unit(get.optional_text("lifter_weight_unit")),
     )
     if get.is_empty("set_uid"):
         return head
@@ -375,6 +383,17 @@ def _own_row(line: int, record: Mapping[str, Any], lifter: str | None, *, csv: b
         analysis=_own_analysis(record.get("analysis")),
         recordings=tuple(_own_recording(r) for r in _sequence(record.get("recordings"))),
     )
+
+
+def _weight_unit(text: str | None) -> WeightUnit | None:
+    if text is None:
+        return None
+    unit = text.strip().lower()
+    if unit in ("kg", "kgs"):
+        return "kg"
+    if unit in ("lb", "lbs"):
+        return "lb"
+    raise _RowProblem(f"the weight unit must be kg or lb, not {text!r}")
 
 
 def _own_analysis(value: Any) -> AnalysisRecord | None:
@@ -451,6 +470,7 @@ def _foreign_csv(
                 new_set=new_set,
                 date=new_set.date,
                 session_notes=values["session_notes"],
+                lifter_weight_unit=values["weight_unit"],
             )
         )
     return rows
@@ -487,7 +507,8 @@ def _strong_row(
         raise _RowProblem(f"Set Order {order!r} is neither a number nor W, D or F")
     stamp = get.text("Date").strip()
     date = _parse_date(stamp, ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %I:%M:%S %p", "%Y-%m-%d"))
-    unit = (get.optional_text("Weight Unit") or weight_unit).strip().lower()
+    stated = get.optional_text("Weight Unit")  # the lifter's unit when the file says it
+    unit = (stated or weight_unit).strip().lower()
     name = get.text("Exercise Name")
     values = {
         "source": "Strong",
@@ -500,6 +521,7 @@ def _strong_row(
         "kind": kind,
         "notes": get.optional_text("Notes") or "",
         "session_notes": get.optional_text("Workout Notes") or "",
+        "weight_unit": None if stated is None else _weight_unit(stated),
     }
     key = f"{stamp}|{get.optional_text('Workout Name')}|{name}|{order}"
     return key, values
@@ -516,10 +538,11 @@ def _hevy_row(
     kind = _HEVY_KINDS.get(set_type)
     if kind is None:
         raise _RowProblem(f"set_type {set_type!r} is not one of {', '.join(_HEVY_KINDS)}")
+    unit: WeightUnit
     if "weight_kg" in get.cells:
-        load_kg = get.number("weight_kg")
+        load_kg, unit = get.number("weight_kg"), "kg"
     elif "weight_lbs" in get.cells:
-        load_kg = _to_kg(get.number("weight_lbs"), "lb")
+        load_kg, unit = _to_kg(get.number("weight_lbs"), "lb"), "lb"
     else:
         raise _RowProblem("the file has neither a weight_kg nor a weight_lbs column")
     name = get.text("exercise_title")
@@ -534,6 +557,7 @@ def _hevy_row(
         "kind": kind,
         "notes": get.optional_text("exercise_notes") or "",
         "session_notes": get.optional_text("description") or "",
+        "weight_unit": unit,
     }
     key = f"{stamp}|{get.optional_text('title')}|{name}|{get.optional_text('set_index')}"
     return key, values

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from rich.console import Group, RenderableType
 from rich.padding import Padding
+from rich.table import Table
 from rich.text import Text
 
 from thrustlab.explanation.assessment import (
@@ -15,6 +16,7 @@ from thrustlab.explanation.assessment import (
     CauseFinding,
     PlanItem,
     RedFlag,
+    said_once,
     shown_verdict,
 )
 
@@ -62,27 +64,36 @@ def _verdict(assessment: Assessment) -> Text:
     return text
 
 
-def _red_flag(flag: RedFlag) -> Padding:
-    text = Text()
-    text.append(f"! {flag.name} ({URGENCY_WORDS[flag.urgency]}): ", style="bold red")
-    text.append(flag.advice, style="red")
-    for evidence in flag.evidence:
-        text.append(f"\n  {evidence.text}", style="red")
-    return Padding(text, (0, 0, 0, 2))
+def _hanging(marker: str | Text, body: Text, indent: int) -> Padding:
+    """``marker`` then ``body``, wrapped lines lined up under the body's first word."""
+    grid = Table.grid(padding=(0, 1, 0, 0))
+    grid.add_column(no_wrap=True)
+    grid.add_column(ratio=1)
+    grid.add_row(marker, body)
+    return Padding(grid, (0, 0, 0, indent))
+
+
+def _red_flag(flag: RedFlag) -> Group:
+    head = Text()
+    head.append(f"{flag.name} ({URGENCY_WORDS[flag.urgency]}): ", style="bold red")
+    head.append(flag.advice, style="red")
+    lines = [_hanging(Text("!", style="bold red"), head, 2)]
+    lines += [_hanging(" ", Text(e.text, style="red"), 2) for e in flag.evidence]
+    return Group(*lines)
 
 
 def _cause(rank: int, cause: CauseFinding) -> Padding:
     text = Text()
-    text.append(f"{rank}. {cause.name}", style="bold")
+    text.append(cause.name, style="bold")
     text.append(f" ({cause.strength} evidence)", style="cyan")
-    text.append(": " + " ".join(e.text for e in cause.evidence))
-    return Padding(text, (0, 0, 0, 2))
+    text.append(": " + " ".join(e.text for e in said_once(cause.evidence)))
+    return _hanging(f"{rank}.", text, 2)
 
 
-def _plan(item: PlanItem) -> Padding:
-    text = Text()
-    text.append(item.name, style="bold green")
-    text.append(f": {item.why}")
-    for step in item.steps:
-        text.append(f"\n  - {step}")
-    return Padding(text, (0, 0, 0, 2))
+def _plan(item: PlanItem) -> Group:
+    head = Text()
+    head.append(item.name, style="bold green")
+    head.append(f": {item.why}")
+    lines: list[RenderableType] = [Padding(head, (0, 0, 0, 2))]
+    lines += [_hanging("-", Text(step), 4) for step in item.steps]
+    return Group(*lines)

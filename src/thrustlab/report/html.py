@@ -15,7 +15,14 @@ from collections.abc import Sequence
 from html import escape
 
 from thrustlab.analysis import Analysis
-from thrustlab.explanation.assessment import Assessment, CauseFinding, Evidence, PlanItem, RedFlag
+from thrustlab.explanation.assessment import (
+    Assessment,
+    CauseFinding,
+    Evidence,
+    PlanItem,
+    RedFlag,
+    said_once,
+)
 from thrustlab.explanation.history import History
 from thrustlab.explanation.questions import WeightUnit
 from thrustlab.findings import Findings
@@ -145,7 +152,7 @@ def _causes(causes: Sequence[CauseFinding]) -> str:
     for cause in causes:
         cards.append(
             f'<div class="card"><h3>{escape(cause.name)} <small>({cause.strength} evidence)'
-            f"</small></h3><p>{escape(cause.long)}</p>{_evidence_items(cause.evidence)}</div>"
+            f"</small></h3><p>{escape(cause.long)}</p>{_evidence_items(said_once(cause.evidence))}</div>"
         )
     return "<section><h2>Likely causes</h2>" + "".join(cards) + "</section>"
 

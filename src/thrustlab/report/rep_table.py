@@ -75,13 +75,13 @@ def speed_figures(findings: Findings, /) -> tuple[tuple[str, str], ...]:
     loss, slowdown = s.velocity_loss_pct, s.concentric_slowdown_pct
     if loss is None:
         loss_text = NOT_MEASURED
-    elif loss <= 0:
+    elif round(loss) <= 0:  # "0 % slower" is none
         loss_text = "none: the last rep went up as fast as the fastest"
     else:
         loss_text = f"{loss:.0f}{PCT}: the last rep went up {loss:.0f}{PCT} slower than the fastest"
     if slowdown is None:
         slowdown_text = NOT_MEASURED
-    elif slowdown <= 0:
+    elif round(slowdown) <= 0:
         slowdown_text = "none: the way up took no longer by the end of the set"
     else:
         slowdown_text = (

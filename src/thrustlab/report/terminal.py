@@ -16,14 +16,9 @@ from thrustlab.report.rep_table import asymmetry_words, rep_table
 SEVERITY_STYLE = {"info": "dim", "warning": "yellow", "error": "bold red"}
 
 
-def _num(value: float | int | None, digits: int = 2) -> str:
-    if value is None:
-        return "-"
-    return f"{value:.{digits}f}" if isinstance(value, float) else str(value)
-
-
-def rep_table_view(findings: Findings, /) -> Table:
-    """One row per rep (``report.rep_table``), the set's velocity loss and slowdown under it."""
+def rep_table_view(findings: Findings, /) -> Group:
+    """One row per rep (``report.rep_table``), the set's velocity loss and slowdown under it
+    (lines of their own: a caption would wrap them at the table's width)."""
     table = rep_table(findings)
     view = Table(title="Reps", title_justify="left", header_style="bold", box=box.SIMPLE_HEAD)
     for i, header in enumerate(table.headers):  # wrapped between words, never cut in one
@@ -31,9 +26,8 @@ def rep_table_view(findings: Findings, /) -> Table:
         view.add_column(header, justify="right", min_width=width, max_width=width)
     for row in table.rows:
         view.add_row(*row)
-    view.caption = "\n".join(f"{label} {text}" for label, text in table.speed)
-    view.caption_justify = "left"
-    return view
+    speed = [Text.assemble((f"{label} ", "bold"), text) for label, text in table.speed]
+    return Group(view, *speed)
 
 
 def _figure_rows(findings: Findings) -> list[tuple[str, str]]:
@@ -84,12 +78,13 @@ def summary(findings: Findings, /) -> Group:
         rows += _figure_rows(findings)
     if s.legs is not None:
         left, right = s.legs.left.tremor_rms_mps2, s.legs.right.tremor_rms_mps2
+        shaking = (
+            "shaking not measured"
+            if left is None and right is None
+            else f"left {_measured(left, 3, 'm/s2')}, right {_measured(right, 3, 'm/s2')}"
+        )
         rows.append(
-            (
-                "Legs ",
-                f"left {_num(left, 3)}, right {_num(right, 3)} m/s2; asymmetry index "
-                f"{asymmetry_words(s.asymmetry_index_pct)}",
-            )
+            ("Legs ", f"{shaking}; asymmetry index {asymmetry_words(s.asymmetry_index_pct)}")
         )
     lines = [Text.assemble((label, "bold"), text) for label, text in rows]
     for flag in findings.quality:

@@ -57,6 +57,12 @@ class AnalysisOut(BaseModel):
     created_at: dt.datetime
     updated_at: dt.datetime
     report_url: str | None
+    progress_stage: str | None = Field(
+        None, description='While running: what the analysis is doing ("analysing the video")'
+    )
+    progress_pct: int | None = Field(
+        None, description="While running: how far that stage got, 0-100 (none for sensor files)"
+    )
     analysis: dict[str, Any] | None = Field(
         None, description="The thrustlab.analysis/2 document, once done"
     )
@@ -101,6 +107,8 @@ def _out(job: Job, analysis: dict[str, Any] | None = None) -> AnalysisOut:
         created_at=job.created_at,
         updated_at=job.updated_at,
         report_url=f"/analyses/{job.id}/report" if job.status == "done" else None,
+        progress_stage=job.progress_stage if job.status == "running" else None,
+        progress_pct=job.progress_pct if job.status == "running" else None,
         analysis=analysis,
     )
 

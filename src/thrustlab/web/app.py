@@ -20,6 +20,7 @@ from starlette.middleware.sessions import SessionMiddleware
 
 from thrustlab.errors import InputError
 from thrustlab.log import session_scope
+from thrustlab.report import cells
 from thrustlab.web.accounts import RateLimiter, user_for_session, user_for_token
 from thrustlab.web.deps import API_SIGN_IN, SESSION_KEY, USER_KEY, NeedLogin
 from thrustlab.web.jobs import WorkerPool
@@ -101,6 +102,7 @@ def create_app(settings: WebSettings | None = None, /) -> FastAPI:
     environment = Environment(
         loader=PackageLoader("thrustlab.web", "templates"), autoescape=select_autoescape()
     )
+    environment.globals["cells"] = cells  # a logged set's figures in words, as the CLI says them
     app.state.templates = Jinja2Templates(env=environment)
     app.add_middleware(UploadsNeedSignIn)  # inside SessionGuard: it sees live sessions only
     app.add_middleware(SessionGuard)  # inside SessionMiddleware: it sees the decoded cookie
@@ -141,8 +143,31 @@ def _add_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, error: RequestValidationError) -> Response:
         first = error.errors()[0] if error.errors() else {}
-        where = ".".join(str(p) for p in first.get("loc", ()) if p != "body")
-        return _problem(request, 422, f"{where}: {first.get('msg', 'invalid value')}")
+        where = ".".join(str(p) for p in first.get("loc", ()) if p not in ("body", "query"))
+        said = PLAIN_VALIDATION.get(first.get("type", ""), first.get("msg", "is not valid"))
+        return _problem(request, 422, f"{where} {said}".strip())
+
+
+PLAIN_VALIDATION = {
+    "missing": "is missing",
+    "string_type": "must be text",
+    "int_type": "must be a whole number",
+    "int_parsing": "must be a whole number",
+    "float_type": "must be a number",
+    "float_parsing": "must be a number",
+    "bool_type": "must be true or false",
+    "bool_parsing": "must be true or false",
+    "date_type": "must be a date like 2024-05-31",
+    "date_parsing": "must be a date like 2024-05-31",
+    "date_from_datetime_parsing": "must be a date like 2024-05-31",
+    "json_invalid": "is not valid JSON",
+    "string_too_long": "is too long",
+    "string_too_short": "is too short",
+    "greater_than_equal": "is too small",
+    "less_than_equal": "is too large",
+}
+"""Pydantic's error types in plain words ("date must be a date like 2024-05-31", not
+"Input should be a valid date or datetime, input is too short"); others keep its message."""
 
 
 def _problem(

@@ -10,7 +10,7 @@ from sqlalchemy.exc import OperationalError
 
 from thrustlab.log import DatabaseError, open_log
 
-WEB_HEAD_REVISION = "w0003"
+WEB_HEAD_REVISION = "w0004"
 VERSION_TABLE = "thrustlab_web_version"
 SQLITE_READ_TIMEOUT_S = 30.0
 

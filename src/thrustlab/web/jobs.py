@@ -26,7 +26,7 @@ from collections.abc import Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session
@@ -48,6 +48,9 @@ from thrustlab.log.recordings import log_answers
 from thrustlab.web.models import Job, User
 from thrustlab.web.uploads import Upload
 
+if TYPE_CHECKING:
+    from thrustlab.pipeline import Progress
+
 logger = logging.getLogger(__name__)
 BACKGROUND_NICENESS = 10
 POLL_S = 0.5
@@ -56,6 +59,9 @@ PARENT_CHECK_S = 1.0
 """How often a worker process checks that the server that started it still runs."""
 PR_SET_PDEATHSIG = 1
 """Linux's ``prctl`` option: a signal the kernel sends when the parent dies."""
+PROGRESS_EVERY_S = 1.0
+"""How often a running analysis writes its progress to its job row at most: the job page
+polls once a second, and a write a second is nothing beside a video's analysis."""
 WORKER_DIED = (
     "the analysis process ended before it finished (out of memory?); upload a shorter recording"
 )
@@ -117,11 +123,60 @@ def claim_next(engine: Engine, /) -> str | None:
             claimed = session.execute(
                 update(Job)
                 .where(Job.id == job_id, Job.status == "queued")
-                .values(status="running", updated_at=utcnow())
+                .values(
+                    status="running", progress_stage=None, progress_pct=None, updated_at=utcnow()
+                )
             )
             if getattr(claimed, "rowcount", 0) == 1:
                 return job_id
     return None
+
+
+@dataclasses.dataclass
+class JobProgress:
+    """A pipeline ``Progress`` callback that writes the stage and its percent to the job's
+    row, at most every ``PROGRESS_EVERY_S`` and when the percent changed. It holds only the
+    database's URL and the job's id, so it crosses to a worker process with the job; it
+    opens its own connection there on the first write. A failed write is logged and the
+    analysis goes on: progress is a courtesy, never a reason to fail a job."""
+
+    database_url: str
+    job_id: str
+    _engine: Engine | None = dataclasses.field(default=None, init=False, repr=False)
+    _written: tuple[str, int, float] = dataclasses.field(default=("", -1, 0.0), init=False)
+
+    def __call__(self, stage: str, done: int, total: int | None) -> None:
+        from thrustlab.pipeline import STAGES
+
+        if not total:
+            return
+        pct = min(100, done * 100 // total)
+        label = STAGES.get(stage, stage)
+        last_label, last_pct, last_s = self._written
+        now = time.monotonic()
+        if (label, pct) == (last_label, last_pct) or (
+            label == last_label and now - last_s < PROGRESS_EVERY_S and pct < 100
+        ):
+            return
+        self._written = (label, pct, now)
+        try:
+            if self._engine is None:
+                from thrustlab.log.db import make_engine
+
+                self._engine = make_engine(self.database_url)
+            with session_scope(self._engine) as session:
+                session.execute(
+                    update(Job)
+                    .where(Job.id == self.job_id, Job.status == "running")
+                    .values(progress_stage=label, progress_pct=pct)
+                )
+        except Exception:
+            logger.warning("cannot write the progress of job %s", self.job_id, exc_info=True)
+
+    def close(self) -> None:
+        if self._engine is not None:
+            self._engine.dispose()
+            self._engine = None
 
 
 def run_job(
@@ -149,12 +204,13 @@ def run_job(
         day = dt.date.fromisoformat(info["date"])
         answers = answers_from_json(info["answers"])
         history = history_for(session, lifter, before=day)
+    progress = JobProgress(engine.url.render_as_string(hide_password=False), job_id)
     future = None
     if executor is not None:
         try:
             future = executor.submit(
                 analysis_outcome, files, answers, history, day,
-                video_pose=video_pose, scratch=scratch,
+                video_pose=video_pose, scratch=scratch, progress=progress,
             )  # fmt: skip
         except BrokenProcessPool:  # broken before this job (a process killed while idle)
             _set_status(engine, job_id, "queued")
@@ -162,7 +218,13 @@ def run_job(
     try:
         if future is None:
             outcome = analysis_outcome(
-                files, answers, history, day, video_pose=video_pose, scratch=scratch
+                files,
+                answers,
+                history,
+                day,
+                video_pose=video_pose,
+                scratch=scratch,
+                progress=progress,
             )
         else:
             outcome = future.result()
@@ -272,13 +334,19 @@ def analysis_outcome(
     *,
     video_pose: bool = True,
     scratch: str | None = None,
+    progress: JobProgress | None = None,
 ) -> tuple[dict[str, Any], str] | str:
     """``analyse_files``, with thrustlab's own errors as their one-line message (plain
     values only, so the result crosses a process boundary)."""
     try:
-        return analyse_files(files, answers, history, day, video_pose=video_pose, scratch=scratch)
+        return analyse_files(
+            files, answers, history, day, video_pose=video_pose, scratch=scratch, progress=progress
+        )
     except ThrustlabError as error:
         return worded(error, "web")
+    finally:
+        if progress is not None:
+            progress.close()
 
 
 def analyse_files(
@@ -290,6 +358,7 @@ def analyse_files(
     *,
     video_pose: bool = True,
     scratch: str | None = None,
+    progress: Progress | None = None,
 ) -> tuple[dict[str, Any], str]:
     """One set through the pipeline (one recording, a video, or the left and right thigh's):
     its JSON document and HTML report. The files are copied into a folder under
@@ -310,6 +379,7 @@ def analyse_files(
             history=history,
             today=day,
             video=VideoOptions(view="side", pose=video_pose),
+            progress=progress,
         )
     report = render_report(analysis, history=history, weight_unit=answers.weight_unit)
     return to_document(analysis), report

@@ -120,5 +120,9 @@ class Job(WebBase):
     """The log's set holding the stored analysis (no foreign key: the log owns its tables)."""
     verdict: Mapped[str | None] = mapped_column(String(10))
     report_html: Mapped[str | None] = mapped_column(Text)
+    progress_stage: Mapped[str | None] = mapped_column(String(40))
+    """What the running analysis is doing, as people read it ("analysing the video")."""
+    progress_pct: Mapped[int | None] = mapped_column(Integer)
+    """How far that stage got, 0-100 (``None``: it reports no progress, like a sensor file)."""
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)

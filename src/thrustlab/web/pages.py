@@ -12,7 +12,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile
 
-from thrustlab.explanation.questions import GROUPS, QUESTIONS, WeightUnit, in_unit
+from thrustlab.explanation.questions import GROUPS, QUESTIONS, WeightUnit
 from thrustlab.log import EXERCISES, lifter_weight_unit, session_scope
 from thrustlab.web.accounts import (
     athletes_of,
@@ -50,7 +50,14 @@ from thrustlab.web.errors import WebError
 from thrustlab.web.jobs import new_job
 from thrustlab.web.mine import NOTES_MAX_CHARS
 from thrustlab.web.models import User
-from thrustlab.web.views import athlete_flags, history_svgs, jobs_of, shown_verdict, trends_of
+from thrustlab.web.views import (
+    athlete_flags,
+    history_svgs,
+    jobs_of,
+    shown_verdict,
+    trends_of,
+    verdicts_of,
+)
 
 router = APIRouter(include_in_schema=False)
 REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'"
@@ -295,6 +302,7 @@ def _history(
     trends = trends_of(session, lifter, since=since)
     flags = None if viewer.id == lifter.id else athlete_flags(session, lifter, since=since)
     unit: WeightUnit = lifter_weight_unit(session, lifter.lifter_name) or "kg"
+    jobs = jobs_of(session, lifter, since=since)
     return render(
         request,
         "history.html",
@@ -305,9 +313,9 @@ def _history(
         since=None if since == dt.datetime.min else since.date(),
         deleted=request.query_params.get("deleted") == "1",
         plots=history_svgs(trends, weight_unit=unit),
-        load_unit=unit,
-        load_in=lambda load_kg: round(in_unit(load_kg, unit), 1),
-        jobs=jobs_of(session, lifter, since=since),
+        jobs=jobs,
+        verdicts=verdicts_of(session, jobs),
+        unit=unit,
     )
 
 

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from thrustlab.explanation.questions import WeightUnit
-from thrustlab.log import LiftTrend, get_set, history_for, lift_trends
+from thrustlab.log import LiftTrend, get_set, history_for, lift_trends, lifter_weight_unit
 from thrustlab.web.models import Job, User
 
 
@@ -25,6 +25,26 @@ def jobs_of(
         .limit(limit)
     )
     return list(session.scalars(statement))
+
+
+def verdicts_of(session: Session, jobs: list[Job], /) -> dict[str, str]:
+    """Each finished job's verdict as people read it (``cells.verdict``: "not measured" for a
+    set whose recording gave no figures), in one query."""
+    from thrustlab.log.models import Analysis
+    from thrustlab.report import cells
+
+    set_ids = [job.set_id for job in jobs if job.set_id is not None]
+    measured = {
+        set_id: tremor is not None
+        for set_id, tremor in session.execute(
+            select(Analysis.set_id, Analysis.tremor_rms_mps2).where(Analysis.set_id.in_(set_ids))
+        )
+    }
+    return {
+        job.id: cells.verdict(job.verdict, measured=measured.get(job.set_id, False))
+        for job in jobs
+        if job.verdict is not None and job.set_id is not None
+    }
 
 
 def analysis_of(session: Session, job: Job, /) -> dict[str, Any] | None:
@@ -134,6 +154,7 @@ def athlete_flags(
     asymmetry, a load jump; and the asymmetry of their last measured sets."""
     from thrustlab.document import from_document
     from thrustlab.explanation import history_checks
+    from thrustlab.explanation.questions import shown_weight
 
     job = session.scalar(
         select(Job)
@@ -167,9 +188,11 @@ def athlete_flags(
         exercise=row.exercise,
     )
     jump = checks.load_jump
+    unit = lifter_weight_unit(session, athlete.lifter_name)  # the athlete's kg or lb
     jump_text = (
         None
         if jump is None
-        else f"{jump.load_kg:g} kg after {jump.reference_kg:g} kg (+{jump.jump_pct:.0f} %)"
+        else f"{shown_weight(jump.load_kg, unit)} after {shown_weight(jump.reference_kg, unit)} "
+        f"(+{jump.jump_pct:.0f} %)"
     )
     return AthleteFlags(athlete, row.session.date, job.verdict, signs, asymmetry, jump_text, trend)

@@ -1,4 +1,5 @@
-// Job progress: reload the page every second while the analysis is queued or running.
+// Job progress: while the analysis is queued or running, show its progress every second;
+// reload the page when it is done.
 (function () {
   "use strict";
   if (!document.querySelector('meta[name="thrustlab-poll"]')) return;
@@ -14,6 +15,8 @@
         if (job && job.dataset.status !== "queued" && job.dataset.status !== "running") {
           window.location.reload();
         } else {
+          var shown = document.getElementById("job");
+          if (job && shown) shown.replaceWith(document.adoptNode(job)); // the progress so far
           window.setTimeout(poll, 1000);
         }
       })

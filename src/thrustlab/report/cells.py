@@ -1,0 +1,49 @@
+"""A logged set's figures as the cells of a table people read (``log list``, ``log show``,
+``log history``, the web's history and team pages): loads in the lifter's unit, words where
+a number is missing or would read the wrong way round, blank where nothing was given."""
+
+from __future__ import annotations
+
+from thrustlab.explanation.questions import WeightUnit, shown_weight
+
+NOT_MEASURED = "not measured"
+
+
+def load(load_kg: float | None, unit: WeightUnit | None, /) -> str:
+    """``225 lb`` in the lifter's unit; blank when no load was given."""
+    return "" if load_kg is None else shown_weight(load_kg, unit)
+
+
+def shaking(rms_mps2: float | None, /, *, analysed: bool, unit: bool = True) -> str:
+    """Blank for a set with no recording, "not measured" when its recording gave none."""
+    if not analysed:
+        return ""
+    if rms_mps2 is None:
+        return NOT_MEASURED
+    return f"{round(rms_mps2, 3):g}{' m/s²' if unit else ''}"
+
+
+def slowdown(pct: float | None, /, *, analysed: bool) -> str:
+    """``35 %``; "none" when the way up took no longer (never "0 %" or "-3 %")."""
+    if not analysed:
+        return ""
+    if pct is None:
+        return NOT_MEASURED
+    return "none" if round(pct) <= 0 else f"{pct:.0f} %"
+
+
+def verdict(stored: str | None, /, *, measured: bool) -> str:
+    """A set whose recording gave nothing to measure, with nothing wrong in the answers, is
+    "not measured", never "normal" (as ``shown_verdict`` says of a whole assessment)."""
+    if stored is None:
+        return ""
+    return NOT_MEASURED if stored == "normal" and not measured else stored
+
+
+def asymmetry(index_pct: float | None, /) -> str:
+    """Short, for a table: ``right leg, 51 %`` (the index against the legs' mean)."""
+    if index_pct is None:
+        return NOT_MEASURED
+    if round(index_pct) == 0:
+        return "legs alike"
+    return f"{'right' if index_pct > 0 else 'left'} leg, {abs(index_pct):.0f} %"
