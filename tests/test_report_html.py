@@ -258,6 +258,7 @@ def test_the_charts_draw_fit_the_width_and_show_values_on_hover(
                 assert charts.nth(i).locator(".u-legend").count() == 1
             legends = page.locator("#chart-legs .u-legend").inner_text()
             assert "Left" in legends and "Right" in legends
+            assert "–" not in legends  # no placeholder before the pointer comes
             reps = page.locator("#chart-reps .u-over")
             reps.scroll_into_view_if_needed()
             over = reps.bounding_box()

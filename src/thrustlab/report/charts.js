@@ -80,7 +80,7 @@
       width: s.kind === "points" ? 0 : 2,
       scale: s.scale || "y",
       value: function (u, v) {
-        return v == null ? "–" : v.toFixed(s.digits == null ? 3 : s.digits) + (s.unit ? " " + s.unit : "");
+        return v == null ? "" : v.toFixed(s.digits == null ? 3 : s.digits) + (s.unit ? " " + s.unit : "");
       },
       spanGaps: !!s.span_gaps
     };
@@ -104,7 +104,7 @@
 
   function xValue(spec) {
     return function (u, v) {
-      if (v == null) return "–";
+      if (v == null) return "";
       if (spec.x_kind === "date") return new Date(v * 1000).toISOString().slice(0, 10);
       if (spec.x_names) return spec.x_names[Math.round(v)] || "";
       return v.toFixed(spec.x_digits == null ? 1 : spec.x_digits) + " " + spec.x_unit;
