@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from thrustlab.signal.filters import band_gain, irfft0, next_fast_len
+from thrustlab.signal.filters import band_gain, irfft0, mirrored, next_fast_len, rfft0
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
@@ -96,9 +96,7 @@ def to_uniform(
             rate / factor,
         )
     else:
-        acc = np.empty((n_out, acc_mps2.shape[1]))
-        for low, rows in blocks:
-            acc[low : low + rows.shape[0]] = rows
+        acc = _joined(blocks, n_out)
     gyro = None
     if gyro_rads is not None:
         t_final = t_out[::factor]
@@ -124,35 +122,15 @@ def _decimated(
 ) -> FloatArray:
     """Every ``factor``-th sample of the ``n`` samples given in ``blocks`` (each its first
     sample's index and its (k, C) values) after a zero-phase low-pass that passes 80 % of the
-    new Nyquist frequency and nothing above it (edges mirrored, as in filters).
-
-    The samples go straight into one row per column and phase (every ``factor``-th sample
-    from sample r, edges mirrored: ``_Phases``), whose short transforms stay in the
-    processor's cache where one transform of the whole signal does not (an hour at 400 Hz
-    took 20x the time of six minutes, not 10x), and which make the one long transform's
-    low frequencies (``X[k] = sum_r exp(-2 pi i r k / n_fft) Y_r[k]``): the same sums,
-    added in another order."""
+    new Nyquist frequency and nothing above it (edges mirrored, as in filters)."""
     pad = min(factor * max(1, round(rate_hz / factor)), (n - 1) // factor * factor)
     n_fft = factor * next_fast_len(-(-(n + 2 * pad) // factor))
     n_new = n_fft // factor
-    phases: _Phases | None = None
-    for low, rows in blocks:
-        if phases is None:
-            phases = _Phases(rows.shape[1], factor, n_new)
-        phases.put(pad + low, rows)
-    assert phases is not None
-    head, tail = pad + np.arange(pad, 0, -1), pad + np.arange(n - 2, n - pad - 2, -1)
-    phases.put(0, phases.get(head))  # mirrored(): x[pad:0:-1], x, x[-2:-pad-2:-1]
-    phases.put(pad + n, phases.get(tail))
     kept = n_new // 2 + 1  # the frequencies the thinned signal can hold
-    shift = np.exp(-2j * np.pi * np.arange(kept) / n_fft)
-    coeffs = np.empty((kept, phases.rows.shape[0]), dtype=np.complex128)
-    for c, column in enumerate(phases.rows):  # one column at a time: its spectra stay small
-        spectra = np.fft.rfft(column, axis=1)  # (phase, kept)
-        total = spectra[-1]
-        for r in range(factor - 2, -1, -1):  # Horner: Y_0 + w (Y_1 + w (Y_2 + ...))
-            total = total * shift + spectra[r]
-        coeffs[:, c] = total
+    if n_fft < PHASES_FROM:
+        coeffs = rfft0(mirrored(_joined(blocks, n), pad=pad), n=n_fft)[:kept]
+    else:
+        coeffs = _by_phases(blocks, n, pad=pad, factor=factor, n_fft=n_fft)
     new_rate = rate_hz / factor
     gain = band_gain(
         np.fft.rfftfreq(n_fft, 1.0 / rate_hz)[:kept],
@@ -161,6 +139,52 @@ def _decimated(
     )
     thinned = irfft0(coeffs * (gain / factor)[:, None], n=n_new)
     return np.asarray(thinned[pad // factor : pad // factor + (n - 1) // factor + 1])
+
+
+PHASES_FROM = 2**17
+"""From 131,072 samples on (five and a half minutes at 400 Hz), a recording is thinned from
+one transform per column and phase (``_by_phases``): one transform of the whole signal
+would no longer stay in the processor's cache."""
+
+
+def _by_phases(
+    blocks: Iterable[tuple[int, FloatArray]], n: int, /, *, pad: int, factor: int, n_fft: int
+) -> npt.NDArray[np.complex128]:
+    """``rfft0(mirrored(x, pad=pad), n=n_fft)`` up to what ``factor`` thinner holds, for the
+    ``n`` samples of ``blocks`` (see ``_decimated``).
+
+    The samples go straight into one row per column and phase (every ``factor``-th sample
+    from sample r, edges mirrored: ``_Phases``), whose short transforms stay in the
+    processor's cache where one transform of the whole signal does not (an hour at 400 Hz
+    took 20x the time of six minutes, not 10x), and which make the long transform's low
+    frequencies (``X[k] = sum_r exp(-2 pi i r k / n_fft) Y_r[k]``): the same sums, added in
+    another order."""
+    phases: _Phases | None = None
+    for low, rows in blocks:
+        if phases is None:
+            phases = _Phases(rows.shape[1], factor, n_fft // factor)
+        phases.put(pad + low, rows)
+    assert phases is not None
+    head, tail = pad + np.arange(pad, 0, -1), pad + np.arange(n - 2, n - pad - 2, -1)
+    phases.put(0, phases.get(head))  # as mirrored(): x[pad:0:-1], x, x[-2:-pad-2:-1]
+    phases.put(pad + n, phases.get(tail))
+    spectra = np.fft.rfft(phases.rows, axis=2)  # (column, phase, n_fft // factor // 2 + 1)
+    shift = np.exp(-2j * np.pi * np.arange(spectra.shape[2]) / n_fft)
+    coeffs = spectra[:, -1]
+    for r in range(factor - 2, -1, -1):  # Horner: Y_0 + w (Y_1 + w (Y_2 + ...))
+        coeffs = coeffs * shift + spectra[:, r]
+    return np.asarray(coeffs.T)
+
+
+def _joined(blocks: Iterable[tuple[int, FloatArray]], n: int) -> FloatArray:
+    """The ``n`` samples of ``blocks`` in one array."""
+    out: FloatArray | None = None
+    for low, rows in blocks:
+        if out is None:
+            out = np.empty((n, rows.shape[1]))
+        out[low : low + rows.shape[0]] = rows
+    assert out is not None
+    return out
 
 
 class _Phases:
