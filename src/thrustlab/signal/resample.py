@@ -168,12 +168,16 @@ def _by_phases(
     head, tail = pad + np.arange(pad, 0, -1), pad + np.arange(n - 2, n - pad - 2, -1)
     phases.put(0, phases.get(head))  # as mirrored(): x[pad:0:-1], x, x[-2:-pad-2:-1]
     phases.put(pad + n, phases.get(tail))
-    spectra = np.fft.rfft(phases.rows, axis=2)  # (column, phase, n_fft // factor // 2 + 1)
-    shift = np.exp(-2j * np.pi * np.arange(spectra.shape[2]) / n_fft)
-    coeffs = spectra[:, -1]
-    for r in range(factor - 2, -1, -1):  # Horner: Y_0 + w (Y_1 + w (Y_2 + ...))
-        coeffs = coeffs * shift + spectra[:, r]
-    return np.asarray(coeffs.T)
+    kept = n_fft // factor // 2 + 1
+    shift = np.exp(-2j * np.pi * np.arange(kept) / n_fft)
+    coeffs = np.empty((kept, phases.rows.shape[0]), dtype=np.complex128)
+    for c, column in enumerate(phases.rows):  # a column at a time: its spectra stay small
+        spectra = np.fft.rfft(column, axis=1)  # (phase, kept)
+        total = spectra[-1]
+        for r in range(factor - 2, -1, -1):  # Horner: Y_0 + w (Y_1 + w (Y_2 + ...))
+            total = total * shift + spectra[r]
+        coeffs[:, c] = total
+    return coeffs
 
 
 def _joined(blocks: Iterable[tuple[int, FloatArray]], n: int) -> FloatArray:
