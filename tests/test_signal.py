@@ -7,6 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from thrustlab.signal import resample
 from thrustlab.signal.filters import band_gain, bandpass, lowpass, next_fast_len
 from thrustlab.signal.orientation import (
     along_axis_fraction,
@@ -104,6 +105,30 @@ def test_cubic_resampling_keeps_a_10_hz_tremor_sampled_at_50_hz() -> None:
     assert np.sqrt(np.mean(uniform.acc_mps2[100:-100, 0] ** 2)) == pytest.approx(
         np.sqrt(0.5), rel=0.05
     )
+
+
+@pytest.mark.parametrize(
+    ("rate_hz", "n", "factor"), [(100.0, 7001, 2), (400.0, 9001, 8), (1e3, 40, 20)]
+)
+def test_thinning_by_phases_matches_one_long_transform(
+    monkeypatch: pytest.MonkeyPatch, rate_hz: float, n: int, factor: int
+) -> None:
+    """Long recordings are thinned from one short transform per phase: the same low-passed
+    samples as from one long transform, up to rounding (1e-12 of the largest value)."""
+    rng = np.random.default_rng(7)
+    t = np.arange(n) / rate_hz + rng.uniform(0, 0.1 / rate_hz, n)
+    t[n // 2 :] += 0.3  # a gap: straight lines there
+    acc = rng.normal(size=(n, 3)) + np.array([0.0, 0.0, 9.81])
+    thinned = {}
+    for name, first in (("one", 2**62), ("phases", 0)):
+        monkeypatch.setattr(resample, "PHASES_FROM", first)
+        uniform, _ = to_uniform(
+            t, acc, None, gravity_included=True, gap_threshold_s=0.1, max_rate_hz=rate_hz / factor
+        )
+        thinned[name] = uniform.acc_mps2
+    assert thinned["one"].shape == thinned["phases"].shape
+    scale = float(np.abs(thinned["one"]).max())
+    np.testing.assert_allclose(thinned["phases"], thinned["one"], rtol=0, atol=1e-12 * scale)
 
 
 def _random_rotation(seed: int) -> np.ndarray:

@@ -99,9 +99,14 @@ def spectrum_of(x: FloatArray, /, *, fs_hz: float, pad_s: float = 1.0) -> Spectr
     """Transform ``x`` (samples along axis 0) once, so that many bands cost one inverse each."""
     n = x.shape[0]
     pad = min(n - 1, round(pad_s * fs_hz))
-    padded = mirrored(x, pad=pad)
-    n_fft = next_fast_len(padded.shape[0])
-    coeffs = rfft0(padded, n=n_fft)
+    n_fft = next_fast_len(n + 2 * pad)
+    # rfft0(mirrored(x, pad=pad), n=n_fft), with x copied once to contiguous rows, not thrice
+    rows = np.zeros((*x.shape[1:], n_fft))
+    along = rows.T
+    along[pad : pad + n] = x
+    along[:pad] = x[pad:0:-1]
+    along[pad + n : n + 2 * pad] = x[-2 : -pad - 2 : -1]
+    coeffs = np.fft.rfft(rows, axis=-1).T
     return Spectrum(coeffs, np.fft.rfftfreq(n_fft, 1.0 / fs_hz), n, pad, n_fft)
 
 

@@ -269,11 +269,12 @@ def _window_eigenvalues(x: FloatArray, /, *, fs_hz: float, window_s: float) -> F
     n = x.shape[0]
     half = max(1, round(window_s * fs_hz / 2))
     step = max(1, round(WINDOW_STEP_S * fs_hz))
-    outer = (x[:, :, None] * x[:, None, :]).reshape(n, 9)
-    total = np.zeros((n + 1, 9))
-    np.cumsum(outer, axis=0, out=total[1:])
+    rows = np.ascontiguousarray(x.T)  # (3, n): sums along rows run on contiguous memory
+    outer = (rows[:, None, :] * rows[None, :, :]).reshape(9, n)
+    total = np.zeros((9, n + 1))
+    np.cumsum(outer, axis=1, out=total[:, 1:])
     centres = np.arange(0, n, step)
     lo, hi = np.maximum(centres - half, 0), np.minimum(centres + half + 1, n)
-    means = ((total[hi] - total[lo]) / (hi - lo)[:, None]).reshape(-1, 3, 3)
+    means = ((total[:, hi] - total[:, lo]) / (hi - lo)).T.reshape(-1, 3, 3)
     values = np.linalg.eigvalsh(means)
     return np.asarray(np.repeat(values, step, axis=0)[:n])

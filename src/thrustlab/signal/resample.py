@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -80,16 +81,22 @@ def to_uniform(
     limit_s = max(gap_threshold_s, GAP_INTERVALS / rate)
     gap_idx = np.flatnonzero(dt > limit_s)
     valid = _outside(t_out, t[gap_idx], t[gap_idx + 1])
-    acc = _interp(t_out, t, acc_mps2, dt > limit_s)
     factor = 1
-    if max_rate_hz is not None and rate >= NEAR_TWICE * max_rate_hz and n_out > 1:
+    thin = max_rate_hz is not None and rate >= NEAR_TWICE * max_rate_hz and n_out > 1
+    if thin:
+        assert max_rate_hz is not None
         # never thinner than 2 samples: a factor beyond the samples only costs (an FFT that long)
         factor = min(max(2, int(rate // max_rate_hz)), n_out - 1)
+    block = max(factor, INTERP_BLOCK // factor * factor)  # whole groups of ``factor``
+    blocks = _interp(t_out, t, acc_mps2, dt > limit_s, block=block)
+    if thin:
         acc, valid, rate = (
-            _decimated(acc, factor, rate),
+            _decimated(blocks, n_out, factor, rate),
             _decimated_mask(valid, factor),
             rate / factor,
         )
+    else:
+        acc = _joined(blocks, n_out)
     gyro = None
     if gyro_rads is not None:
         t_final = t_out[::factor]
@@ -110,16 +117,20 @@ def _outside(t_out: FloatArray, starts_s: FloatArray, ends_s: FloatArray) -> Boo
     return ~inside
 
 
-def _decimated(values: FloatArray, factor: int, rate_hz: float) -> FloatArray:
-    """Every ``factor``-th sample of ``values`` after a zero-phase low-pass that passes 80 %
-    of the new Nyquist frequency and nothing above it (edges mirrored, as in filters)."""
-    n = values.shape[0]
+def _decimated(
+    blocks: Iterable[tuple[int, FloatArray]], n: int, factor: int, rate_hz: float
+) -> FloatArray:
+    """Every ``factor``-th sample of the ``n`` samples given in ``blocks`` (each its first
+    sample's index and its (k, C) values) after a zero-phase low-pass that passes 80 % of the
+    new Nyquist frequency and nothing above it (edges mirrored, as in filters)."""
     pad = min(factor * max(1, round(rate_hz / factor)), (n - 1) // factor * factor)
-    padded = mirrored(values, pad=pad)
-    n_fft = factor * next_fast_len(-(-padded.shape[0] // factor))
+    n_fft = factor * next_fast_len(-(-(n + 2 * pad) // factor))
     n_new = n_fft // factor
     kept = n_new // 2 + 1  # the frequencies the thinned signal can hold
-    coeffs = rfft0(padded, n=n_fft)[:kept]
+    if n_fft < PHASES_FROM:
+        coeffs = rfft0(mirrored(_joined(blocks, n), pad=pad), n=n_fft)[:kept]
+    else:
+        coeffs = _by_phases(blocks, n, pad=pad, factor=factor, n_fft=n_fft)
     new_rate = rate_hz / factor
     gain = band_gain(
         np.fft.rfftfreq(n_fft, 1.0 / rate_hz)[:kept],
@@ -128,6 +139,88 @@ def _decimated(values: FloatArray, factor: int, rate_hz: float) -> FloatArray:
     )
     thinned = irfft0(coeffs * (gain / factor)[:, None], n=n_new)
     return np.asarray(thinned[pad // factor : pad // factor + (n - 1) // factor + 1])
+
+
+PHASES_FROM = 2**17
+"""From 131,072 samples on (five and a half minutes at 400 Hz), a recording is thinned from
+one transform per column and phase (``_by_phases``): one transform of the whole signal
+would no longer stay in the processor's cache."""
+
+
+def _by_phases(
+    blocks: Iterable[tuple[int, FloatArray]], n: int, /, *, pad: int, factor: int, n_fft: int
+) -> npt.NDArray[np.complex128]:
+    """``rfft0(mirrored(x, pad=pad), n=n_fft)`` up to what ``factor`` thinner holds, for the
+    ``n`` samples of ``blocks`` (see ``_decimated``).
+
+    The samples go straight into one row per column and phase (every ``factor``-th sample
+    from sample r, edges mirrored: ``_Phases``), whose short transforms stay in the
+    processor's cache where one transform of the whole signal does not (an hour at 400 Hz
+    took 20x the time of six minutes, not 10x), and which make the long transform's low
+    frequencies (``X[k] = sum_r exp(-2 pi i r k / n_fft) Y_r[k]``): the same sums, added in
+    another order."""
+    phases: _Phases | None = None
+    for low, rows in blocks:
+        if phases is None:
+            phases = _Phases(rows.shape[1], factor, n_fft // factor)
+        phases.put(pad + low, rows)
+    assert phases is not None
+    head, tail = pad + np.arange(pad, 0, -1), pad + np.arange(n - 2, n - pad - 2, -1)
+    phases.put(0, phases.get(head))  # as mirrored(): x[pad:0:-1], x, x[-2:-pad-2:-1]
+    phases.put(pad + n, phases.get(tail))
+    kept = n_fft // factor // 2 + 1
+    shift = np.exp(-2j * np.pi * np.arange(kept) / n_fft)
+    coeffs = np.empty((kept, phases.rows.shape[0]), dtype=np.complex128)
+    for c, column in enumerate(phases.rows):  # a column at a time: its spectra stay small
+        spectra = np.fft.rfft(column, axis=1)  # (phase, kept)
+        total = spectra[-1]
+        for r in range(factor - 2, -1, -1):  # Horner: Y_0 + w (Y_1 + w (Y_2 + ...))
+            total = total * shift + spectra[r]
+        coeffs[:, c] = total
+    return coeffs
+
+
+def _joined(blocks: Iterable[tuple[int, FloatArray]], n: int) -> FloatArray:
+    """The ``n`` samples of ``blocks`` in one array."""
+    out: FloatArray | None = None
+    for low, rows in blocks:
+        if out is None:
+            out = np.empty((n, rows.shape[1]))
+        out[low : low + rows.shape[0]] = rows
+    assert out is not None
+    return out
+
+
+class _Phases:
+    """A signal of ``factor * n`` samples and ``columns`` columns kept as
+    ``rows[column, r, j] = x[j * factor + r, column]``."""
+
+    def __init__(self, columns: int, factor: int, n: int) -> None:
+        self.rows = np.zeros((columns, factor, n))
+        self.factor = factor
+
+    def put(self, start: int, x: FloatArray) -> None:
+        """Samples ``start`` to ``start + len(x)`` are ``x`` (k, C)."""
+        f, rows = self.factor, self.rows
+        lead = min(-start % f, x.shape[0])  # up to the next whole group of ``factor``
+        if lead:
+            rows[:, start % f : start % f + lead, start // f] = x[:lead].T
+        start, x = start + lead, x[lead:]
+        j, whole = start // f, x.shape[0] // f
+        groups = x[: whole * f].reshape(whole, f, x.shape[1])
+        if whole < f:
+            for g in range(whole):
+                rows[:, :, j + g] = groups[g].T
+        else:
+            for r in range(f):  # a contiguous run of each phase's row
+                rows[:, r, j : j + whole] = groups[:, r].T
+        rest = x.shape[0] - whole * f
+        if rest:
+            rows[:, :rest, j + whole] = x[whole * f :].T
+
+    def get(self, at: npt.NDArray[np.intp]) -> FloatArray:
+        """The samples at positions ``at``, (len(at), C)."""
+        return np.asarray(self.rows[:, at % self.factor, at // self.factor].T)
 
 
 def _decimated_mask(valid: BoolArray, factor: int) -> BoolArray:
@@ -146,35 +239,46 @@ reused (whole-signal temporaries made an hour at 400 Hz cost 5x the time per sam
 minutes, most of it touching fresh memory, and 170 MB more at the peak)."""
 
 
-def _interp(t_out: FloatArray, t: FloatArray, values: FloatArray, gap: BoolArray) -> FloatArray:
+def _interp(
+    t_out: FloatArray, t: FloatArray, values: FloatArray, gap: BoolArray, /, *, block: int
+) -> Iterator[tuple[int, FloatArray]]:
     """Cubic (Catmull-Rom) interpolation: unlike straight lines, it keeps a 10 Hz tremor
     sampled at 50 Hz at full amplitude (linear interpolation loses about 12 % there).
-    Straight lines, which cannot overshoot, across a ``gap`` interval and next to one."""
+    Straight lines, which cannot overshoot, across a ``gap`` interval and next to one.
+    ``block`` output samples at a time, each block its first index and its values (one
+    buffer, written over by the next block)."""
     near_gap = None
     if gap.any():
         near_gap = gap.copy()
         near_gap[1:] |= gap[:-1]
         near_gap[:-1] |= gap[1:]
-    out = np.empty((t_out.size, values.shape[1]))
+    out = np.empty((min(block, t_out.size), values.shape[1]))
     index = np.arange(t.size, dtype=float)
-    for low in range(0, t_out.size, INTERP_BLOCK):
-        high = min(low + INTERP_BLOCK, t_out.size)
-        _interp_block(t_out[low:high], t, values, index=index, near_gap=near_gap, out=out[low:high])
-    return out
+    lows = np.arange(0, t_out.size, block)
+    highs = np.minimum(lows + block, t_out.size)
+    # each block's own stretch of ``t`` (a sample beyond either end): np.interp costs a pass
+    # over all of ``t`` per call, which made the blocks cost the samples squared
+    firsts = np.maximum(np.searchsorted(t, t_out[lows], side="right") - 2, 0)
+    lasts = np.minimum(np.searchsorted(t, t_out[highs - 1], side="left") + 2, t.size)
+    for low, high, first, last in zip(
+        lows.tolist(), highs.tolist(), firsts.tolist(), lasts.tolist(), strict=True
+    ):
+        position = np.interp(t_out[low:high], t[first:last], index[first:last])
+        _interp_block(position, t, values, near_gap=near_gap, out=out[: high - low])
+        yield low, out[: high - low]
 
 
 def _interp_block(
-    t_out: FloatArray,
+    position: FloatArray,
     t: FloatArray,
     values: FloatArray,
     /,
     *,
-    index: FloatArray,
     near_gap: BoolArray | None,
     out: FloatArray,
 ) -> None:
-    """``_interp`` into ``out`` for one block of output times."""
-    position = np.interp(t_out, t, index)  # interval + fraction
+    """``_interp`` into ``out`` for one block of output times, at ``position`` in the
+    samples (interval + fraction)."""
     i = np.minimum(position.astype(int), t.size - 2)
     u = position - i
     u2, u3 = u * u, u * u * u
