@@ -47,6 +47,31 @@ def test_fatigue_shows_as_trend_onset_and_slowdown() -> None:
     assert s.velocity_loss_pct is not None and s.velocity_loss_pct > 20
 
 
+def test_a_trend_or_slowdown_outside_its_range_is_left_out_with_an_entry() -> None:
+    """Ranges that this fatigued set's trend (over 2x) and slowdown (about 50 %) fall
+    outside leave both out, with an entry naming each, for one sensor and for two."""
+    spec = SimulationSpec(
+        seed=2, n_reps=12, fatigue_gain=6.0, fatigue_onset_rep=7, slowdown_pct=50.0
+    )
+    narrow = AnalysisConfig(plausible_trend_ratio=(0.02, 2.0), plausible_slowdown_pct=(-90, 10))
+    (left, right), _ = simulate_legs(spec)
+    for default, findings in (
+        (analyse(left), analyse(left, config=narrow)),
+        (analyse_legs(left, right), analyse_legs(left, right, config=narrow)),
+    ):
+        kept = default.set
+        assert kept.tremor_trend_ratio is not None and kept.tremor_trend_ratio > 2.0
+        assert kept.concentric_slowdown_pct is not None and kept.concentric_slowdown_pct > 10
+        assert "implausible_value" not in codes(default)
+        assert findings.set.tremor_trend_ratio is None
+        assert findings.set.concentric_slowdown_pct is None
+        left_out = [q.message for q in findings.quality if q.code == "implausible_value"]
+        assert [m.split(" read ")[0] for m in left_out] == [
+            "The shaking's trend over the set",
+            "The concentric slowdown",
+        ]
+
+
 def test_shaking_before_and_after_the_set_is_measured() -> None:
     spec = SimulationSpec(
         seed=3,

@@ -19,12 +19,15 @@ from thrustlab.video import (
     FakePoseEstimator,
     VideoConfig,
     analyse_video,
+    measure,
     synth,
 )
 from thrustlab.video.analyse import VideoResult
+from thrustlab.video.decode import working_size
 from thrustlab.video.draw import bar_path_svg
 
 SCENE = synth.Scene()
+DEFAULT = VideoConfig(view="side")
 TRUE_M_PER_PX = 0.45 / (2 * SCENE.plate_radius_px)
 
 
@@ -115,6 +118,36 @@ def test_findings_have_the_sensor_shape(side: VideoResult) -> None:
     assert "hip_from_bar" in codes  # the fake hides the hip, as a plate does
     assert "video_frame_rate_low" not in codes
     assert f.form is not None and f.form.view == "side" and f.form.hip_from_bar
+
+
+def test_an_implausible_trend_or_slowdown_is_left_out_as_for_a_phone(side: VideoResult) -> None:
+    """The set's figures come from the sensor path's code, checks included: ranges that
+    this set's flat shaking (trend about 1x) and even reps (slowdown about 0 %) fall
+    outside leave both out with the phone's quality entry, and the defaults keep them."""
+    from thrustlab.config import AnalysisConfig
+
+    kept = side.findings.set
+    assert kept.tremor_trend_ratio is not None and kept.concentric_slowdown_pct is not None
+    assert "implausible_value" not in {q.code for q in side.findings.quality}
+    narrow = AnalysisConfig(plausible_trend_ratio=(2.0, 50.0), plausible_slowdown_pct=(5.0, 400.0))
+    w, _ = working_size(side.info.width_px, side.info.height_px, max_side_px=DEFAULT.max_side_px)
+    f = measure(
+        side.tracks, side.info, config=DEFAULT, analysis=narrow, shrink=w / side.info.width_px
+    )
+    assert f.findings.set.tremor_trend_ratio is None
+    assert f.findings.set.concentric_slowdown_pct is None
+    left_out = [q.message for q in f.findings.quality if q.code == "implausible_value"]
+    assert len(left_out) == 2
+    assert left_out[0].startswith("The shaking's trend over the set read 1.0")
+    assert left_out[1].startswith("The concentric slowdown read -")
+    assert (
+        replace(
+            f.findings.set,
+            tremor_trend_ratio=kept.tremor_trend_ratio,
+            concentric_slowdown_pct=kept.concentric_slowdown_pct,
+        )
+        == kept
+    )  # nothing else moved
 
 
 def test_bar_path_svg(side: VideoResult) -> None:

@@ -5,13 +5,13 @@ from __future__ import annotations
 from dataclasses import replace
 
 from thrustlab.config import AnalysisConfig
-from thrustlab.findings import Findings, Legs, RepMetrics, SetMetrics, SourceSummary
+from thrustlab.findings import Findings, RepMetrics, SourceSummary
 from thrustlab.measurement import figures
 from thrustlab.measurement.leg import LegResult, Sustained, analyse_leg, tremor_in
 from thrustlab.measurement.plausible import Checker
 from thrustlab.measurement.reps import RepTiming
 from thrustlab.measurement.traces import traces_of
-from thrustlab.measurement.tremor import NOTHING, TremorStats
+from thrustlab.measurement.tremor import NOTHING
 from thrustlab.quality import QualityFlag
 from thrustlab.recording import Recording
 
@@ -30,9 +30,7 @@ def analyse(
         figures.rep_metrics(leg.reps[i], i, stats, legs=None)
         for i, stats in enumerate(leg.rep_tremor)
     )
-    findings = _findings(
-        leg, reps, set_tremor=leg.set_tremor, legs=None, quality=leg.quality, config=config
-    )
+    findings = _findings([leg], reps, quality=leg.quality, config=config)
     return _with_traces(findings, leg, config) if plots else findings
 
 
@@ -96,11 +94,7 @@ def analyse_legs(
                 a.reps[i], i, _both(left_stats, right_stats), legs=_legs(left_stats, right_stats)
             )
         )
-    legs = _legs(a.set_tremor, b.set_tremor)
-    both = _both(a.set_tremor, b.set_tremor)
-    findings = _findings(
-        a, tuple(reps), set_tremor=both, legs=legs, quality=tuple(flags), config=config, right=b
-    )
+    findings = _findings([a, b], tuple(reps), quality=tuple(flags), config=config)
     if not plots:
         return findings
     return _with_traces(
@@ -123,81 +117,29 @@ _both = figures.both_legs  # the louder leg's peak: one rule for two sensors and
 
 
 def _findings(
-    leg: LegResult,
+    legs: list[LegResult],
     reps: tuple[RepMetrics, ...],
     /,
     *,
-    set_tremor: TremorStats,
-    legs: Legs | None,
     quality: tuple[QualityFlag, ...],
     config: AnalysisConfig,
-    right: LegResult | None = None,
 ) -> Findings:
-    rms = [r.tremor_rms_mps2 for r in reps]
-    baseline, post = leg.baseline.rms_mps2, leg.post_set.rms_mps2
-    post_end, post_rest_s = leg.post_set_end.rms_mps2, leg.post_set_rest_s
-    if right is not None:
-        baseline, post = (
-            figures.mean_of(baseline, right.baseline.rms_mps2),
-            figures.mean_of(post, right.post_set.rms_mps2),
-        )
-        post_end = figures.mean_of(post_end, right.post_set_end.rms_mps2)
-    full = [r for r in reps if not r.partial]  # a failed rep's timing is its own
-    check = Checker(config, leg.tremor_band_hz)
-    set_metrics = SetMetrics(
-        rep_count=len(reps),
-        tremor_rms_mps2=set_tremor.rms_mps2,
-        tremor_peak_hz=set_tremor.peak_hz,
-        tremor_trend_ratio=check.value(
-            figures.trend_ratio(rms),
-            name="The shaking's trend over the set",
-            unit="x",
-            bounds=config.plausible_trend_ratio,
-        ),
-        tremor_onset_rep=figures.onset_rep(rms, reference_mps2=baseline, config=config),
-        post_set_tremor_rms_mps2=post,
-        asymmetry_index_pct=_asymmetry(legs, config),
-        concentric_slowdown_pct=check.value(
-            figures.slowdown_pct(
-                [r.concentric_rise_s for r in full if r.concentric_rise_s is not None]
-            ),
-            name="The concentric slowdown",
-            unit="%",
-            bounds=config.plausible_slowdown_pct,
-        ),
-        velocity_loss_pct=figures.velocity_loss_pct(
-            [r.rom_deg for r in full], [r.concentric_s for r in full]
-        ),
-        baseline_tremor_rms_mps2=baseline,
-        fatigue_band_rms_mps2=set_tremor.fatigue_rms_mps2,
-        legs=legs,
-        post_set_rest_s=post_rest_s,
-        post_set_end_tremor_rms_mps2=post_end,
-    )
-    recordings = [leg.recording] + ([right.recording] if right else [])
+    """The set's findings from one or two legs (the first sets the timing)."""
+    set_metrics, set_flags = figures.set_figures(reps, legs, config=config)
+    leg = legs[0]
     source = SourceSummary(
         kind="sensor",
         format=leg.recording.format,
         duration_s=round(leg.recording.duration_s, 3),
         sample_rate_hz=round(leg.recorded_rate_hz, 1),
-        paths=tuple(r.path for r in recordings),
+        paths=tuple(each.recording.path for each in legs),
     )
     return Findings(
         source=source,
         reps=reps,
         set=set_metrics,
-        quality=quality + tuple(check.flags) + figures.missing_flags(set_metrics, reps),
+        quality=quality + set_flags,
         mode=config.mode,
         tremor_band_hz=leg.tremor_band_hz,
         fatigue_band_hz=leg.fatigue_band_hz,
     )
-
-
-def _asymmetry(legs: Legs | None, config: AnalysisConfig) -> float | None:
-    """The asymmetry index, when at least one leg shakes clearly above sensor noise."""
-    if legs is None:
-        return None
-    left, right = legs.left.tremor_rms_mps2, legs.right.tremor_rms_mps2
-    if max(left or 0.0, right or 0.0) < config.asymmetry_min_rms_mps2:
-        return None
-    return figures.asymmetry_pct(left, right)

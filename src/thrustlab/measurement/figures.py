@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Protocol
 
 import numpy as np
 
 from thrustlab.config import AnalysisConfig
 from thrustlab.findings import Legs, LegTremor, RepMetrics, SetMetrics
+from thrustlab.measurement.plausible import Checker
 from thrustlab.measurement.reps import RepTiming
 from thrustlab.measurement.tremor import TremorStats
 from thrustlab.quality import QualityFlag
+
+REP_NOTES = ("partial_rep", "single_rep")
+"""The notes about the reps themselves, said whatever the shaking's unit."""
 
 
 def mean_of(a: float | None, b: float | None, /) -> float | None:
@@ -169,3 +174,109 @@ def missing_flags(s: SetMetrics, reps: tuple[RepMetrics, ...]) -> tuple[QualityF
             )
         )
     return tuple(flags)
+
+
+class LegShaking(Protocol):
+    """What a leg's measurement gives the set's figures (a sensor's ``LegResult``, or a
+    ``MotionResult`` from a sensor or a video)."""
+
+    @property
+    def set_tremor(self) -> TremorStats: ...
+    @property
+    def baseline(self) -> TremorStats: ...
+    @property
+    def post_set(self) -> TremorStats: ...
+    @property
+    def post_set_end(self) -> TremorStats: ...
+    @property
+    def post_set_rest_s(self) -> float | None: ...
+
+
+def in_mps2(stats: TremorStats, measured: bool, /) -> TremorStats:
+    """``stats`` when its RMS is in m/s2, else only its frequency (a video without a scale
+    measures pixels per s2)."""
+    return stats if measured else TremorStats(None, stats.peak_hz, None)
+
+
+def set_figures(
+    reps: tuple[RepMetrics, ...],
+    legs: Sequence[LegShaking],
+    /,
+    *,
+    config: AnalysisConfig,
+    mps2: bool = True,
+) -> tuple[SetMetrics, tuple[QualityFlag, ...]]:
+    """The set's figures from its reps (their shaking already in m/s2 or left out) and one
+    or two legs' shaking (the first sets the rest's length), with a quality entry for each
+    figure left out as implausible and for each one that could not be measured (both
+    paths). ``mps2``: the legs' shaking is in m/s2; without it (a video with no scale) only
+    the frequencies and the legs' ratio are kept, and only the reps' own notes are said."""
+    first, *others = legs
+    both = in_mps2(
+        first.set_tremor if not others else both_legs(first.set_tremor, others[0].set_tremor),
+        mps2,
+    )
+    rms = [r.tremor_rms_mps2 for r in reps]
+    baseline, post, post_end = (
+        (
+            _legs_mean([leg.baseline.rms_mps2 for leg in legs]),
+            _legs_mean([leg.post_set.rms_mps2 for leg in legs]),
+            _legs_mean([leg.post_set_end.rms_mps2 for leg in legs]),
+        )
+        if mps2
+        else (None, None, None)
+    )
+    full = [r for r in reps if not r.partial]  # a failed rep's timing is its own
+    check = Checker(config, config.tremor_band_hz)  # only values: the band is not used
+    set_metrics = SetMetrics(
+        rep_count=len(reps),
+        tremor_rms_mps2=both.rms_mps2,
+        tremor_peak_hz=both.peak_hz,
+        tremor_trend_ratio=check.value(
+            trend_ratio(rms),
+            name="The shaking's trend over the set",
+            unit="x",
+            bounds=config.plausible_trend_ratio,
+        ),
+        tremor_onset_rep=onset_rep(rms, reference_mps2=baseline, config=config),
+        post_set_tremor_rms_mps2=post,
+        asymmetry_index_pct=_asymmetry(legs, mps2, config),
+        concentric_slowdown_pct=check.value(
+            slowdown_pct([r.concentric_rise_s for r in full if r.concentric_rise_s is not None]),
+            name="The concentric slowdown",
+            unit="%",
+            bounds=config.plausible_slowdown_pct,
+        ),
+        velocity_loss_pct=velocity_loss_pct(
+            [r.rom_deg for r in full], [r.concentric_s for r in full]
+        ),
+        baseline_tremor_rms_mps2=baseline,
+        fatigue_band_rms_mps2=both.fatigue_rms_mps2,
+        legs=(
+            legs_of(in_mps2(first.set_tremor, mps2), in_mps2(others[0].set_tremor, mps2))
+            if others
+            else None
+        ),
+        post_set_rest_s=first.post_set_rest_s,
+        post_set_end_tremor_rms_mps2=post_end,
+    )
+    missing = missing_flags(set_metrics, reps)
+    if not mps2:  # the unit's own entry says why the shaking is not given
+        missing = tuple(f for f in missing if f.code in REP_NOTES)
+    return set_metrics, (*check.flags, *missing)
+
+
+def _legs_mean(values: list[float | None], /) -> float | None:
+    """One leg's value, or the mean of two legs'."""
+    return values[0] if len(values) == 1 else mean_of(values[0], values[1])
+
+
+def _asymmetry(legs: Sequence[LegShaking], mps2: bool, config: AnalysisConfig) -> float | None:
+    """The asymmetry index, when at least one leg shakes clearly above sensor noise (the
+    legs are compared in the same unit whatever it is: a ratio needs no scale)."""
+    if len(legs) < 2:
+        return None
+    left, right = legs[0].set_tremor.rms_mps2, legs[1].set_tremor.rms_mps2
+    if mps2 and max(left or 0.0, right or 0.0) < config.asymmetry_min_rms_mps2:
+        return None
+    return asymmetry_pct(left, right)

@@ -21,7 +21,6 @@ from thrustlab.findings import (
     Findings,
     FormMetrics,
     RepMetrics,
-    SetMetrics,
     SourceSummary,
     Traces,
 )
@@ -46,8 +45,6 @@ FloatArray = npt.NDArray[np.float64]
 DEFAULT_ANALYSIS = AnalysisConfig()
 NO_REPS = "Film the whole set from the side with the lifter in view."
 DEFAULT_VIDEO = VideoConfig()
-REP_NOTES = ("partial_rep", "single_rep")
-"""The sensor path's notes about the reps themselves, said whatever the shaking's unit."""
 MIN_FLOW_FRACTION = 0.5
 """A thigh's shaking is measured when its flow was followed in at least half the frames."""
 
@@ -129,13 +126,15 @@ def measure(
     reps, scaled = left.reps, m_per_px is not None
     form, form_flags = _form(tracks, reps, m_per_px if followed else None, config)
     rep_metrics = _rep_metrics(reps, left, right, scaled)
-    set_metrics = _set_metrics(reps, left, right, scaled, analysis)
     in_mps2 = scaled and rate > config.min_fps_factor * analysis.tremor_band_hz[1]
+    set_metrics, set_flags = figures.set_figures(
+        rep_metrics, [left, right], config=analysis, mps2=in_mps2
+    )
     quality = (
         *_source_flags(tracks, config, rate, followed, m_per_px, analysis),
         *_motion_flags(left, no_angle),
         *form_flags,
-        *_missing_video(set_metrics, rep_metrics, in_mps2),
+        *set_flags,
     )
     findings = Findings(
         source=SourceSummary(
@@ -274,21 +273,6 @@ def _motion_flags(result: MotionResult, no_angle: QualityFlag | None) -> list[Qu
     return flags
 
 
-def _missing_video(
-    s: SetMetrics, reps: tuple[RepMetrics, ...], in_mps2: bool
-) -> tuple[QualityFlag, ...]:
-    """Why set figures are null, in the sensor path's words; where the shaking is not in
-    m/s2 (no scale, too few frames a second) the flags already say why, and only the
-    reps' own notes (a partial rep, a single rep) are added."""
-    flags = figures.missing_flags(s, reps)
-    return flags if in_mps2 else tuple(f for f in flags if f.code in REP_NOTES)
-
-
-def _in_mps2(stats: TremorStats, scaled: bool) -> TremorStats:
-    """Without a scale the RMS is in pixels per s^2: only the frequency is kept."""
-    return stats if scaled else TremorStats(None, stats.peak_hz, None)
-
-
 def _rep_metrics(
     reps: tuple[RepTiming, ...], left: MotionResult, right: MotionResult, scaled: bool
 ) -> tuple[RepMetrics, ...]:
@@ -296,52 +280,10 @@ def _rep_metrics(
         figures.rep_metrics(
             r,
             i,
-            _in_mps2(figures.both_legs(a, b), scaled),
-            figures.legs_of(_in_mps2(a, scaled), _in_mps2(b, scaled)),
+            figures.in_mps2(figures.both_legs(a, b), scaled),
+            figures.legs_of(figures.in_mps2(a, scaled), figures.in_mps2(b, scaled)),
         )
         for i, (r, a, b) in enumerate(zip(reps, left.rep_tremor, right.rep_tremor, strict=True))
-    )
-
-
-def _set_metrics(
-    reps: tuple[RepTiming, ...],
-    left: MotionResult,
-    right: MotionResult,
-    scaled: bool,
-    analysis: AnalysisConfig,
-) -> SetMetrics:
-    both = _in_mps2(figures.both_legs(left.set_tremor, right.set_tremor), scaled)
-    rms = [
-        _in_mps2(figures.both_legs(a, b), scaled).rms_mps2
-        for a, b in zip(left.rep_tremor, right.rep_tremor, strict=True)
-    ]
-    baseline = figures.mean_of(left.baseline.rms_mps2, right.baseline.rms_mps2)
-    post = figures.mean_of(left.post_set.rms_mps2, right.post_set.rms_mps2)
-    post_end = figures.mean_of(left.post_set_end.rms_mps2, right.post_set_end.rms_mps2)
-    baseline, post, post_end = (baseline, post, post_end) if scaled else (None, None, None)
-    # the legs are compared in the same unit whatever it is: no scale needed
-    a, b = left.set_tremor.rms_mps2, right.set_tremor.rms_mps2
-    full = [r for r in reps if not r.partial]  # a partial rep is no measure of speed
-    quiet = scaled and max(a or 0.0, b or 0.0) < analysis.asymmetry_min_rms_mps2
-    return SetMetrics(
-        rep_count=len(reps),
-        tremor_rms_mps2=both.rms_mps2,
-        tremor_peak_hz=both.peak_hz,
-        tremor_trend_ratio=figures.trend_ratio(rms),
-        tremor_onset_rep=figures.onset_rep(rms, reference_mps2=baseline, config=analysis),
-        post_set_tremor_rms_mps2=post,
-        asymmetry_index_pct=None if quiet else figures.asymmetry_pct(a, b),
-        concentric_slowdown_pct=figures.slowdown_pct(
-            [r.rise_s for r in full if r.rise_s is not None]
-        ),
-        velocity_loss_pct=figures.velocity_loss_pct(
-            [r.rom_deg for r in full], [r.lockout_start_s - r.start_s for r in full]
-        ),
-        baseline_tremor_rms_mps2=baseline,
-        fatigue_band_rms_mps2=both.fatigue_rms_mps2,
-        legs=figures.legs_of(_in_mps2(left.set_tremor, scaled), _in_mps2(right.set_tremor, scaled)),
-        post_set_rest_s=left.post_set_rest_s,
-        post_set_end_tremor_rms_mps2=post_end,
     )
 
 
