@@ -158,6 +158,19 @@ def test_a_hand_turning_the_phone_on_past_where_it_started_is_no_one_rep_set() -
     assert findings.set.rep_count == 0
 
 
+def test_a_phone_turning_on_the_thigh_during_the_first_lockout_keeps_that_rep() -> None:
+    """The phone turns 37 degrees on the thigh while the first rep is held at lockout:
+    the angle steps down there, the fastest move between the top and the bottom, and the
+    thigh then rests before its eccentric. That rep's fall is the eccentric, from the
+    thigh's last rest down to the bottom (``reps._own_fall``), so the rep follows the
+    others at their pace; it ended at the slip before, 2.6 s apart from them, and was
+    dropped."""
+    spec = situation("slip", seed=12)
+    findings, truth = run(spec)
+    assert findings.set.rep_count == truth.n_reps == 15
+    assert findings.reps[0].end_s == pytest.approx(truth.end_s[0], abs=0.5)
+
+
 def test_a_two_rep_set_keeps_the_rep_the_phone_slipped_during() -> None:
     """The phone turns 40 degrees on the thigh during one rep of two: that rep neither
     turns about one axis nor comes back to its posture, but the other does both and the
@@ -245,12 +258,12 @@ def test_the_survey_of_real_life_sets_meets_its_targets() -> None:
     assert rows["partial_last"].partial_flagged == rows["partial_last"].partial_true
     # Measured short of the 98 % target (README, "Realistic sets"); each gate is the
     # measured level less one set of 24 (4.2 %), so that one more miss on another machine's
-    # rounding fails loudly only when the rules got worse: a slipping phone misses on two
-    # sets in 24 (a slip that splits the first rep, or upsets a one-rep set), all at once on
-    # one, acceleration alone on two, the cyclic mode on a handled phone on three and
-    # around a set on four (sets of one or two reps, which it cannot count, among them).
+    # rounding fails loudly only when the rules got worse: a slipping phone misses on one
+    # set in 24 (a slip that upsets a one-rep set), all at once on one, acceleration alone
+    # on two, the cyclic mode on a handled phone on three and around a set on four (sets of
+    # one or two reps, which it cannot count, among them).
     measured = {
-        "slip": 92,
+        "slip": 96,
         "mixed": 96,
         "handling": 100,
         "no_gravity_no_gyro": 92,
@@ -260,4 +273,4 @@ def test_the_survey_of_real_life_sets_meets_its_targets() -> None:
     for name, pct in measured.items():
         assert rows[name].exact_pct >= pct - 4.2, name
     overall = sum(r.exact for r in rows.values()) / sum(r.sets for r in rows.values())
-    assert overall >= 0.968  # measured 96.9 % (372 of 384)
+    assert overall >= 0.971  # measured 97.1 % (373 of 384)
