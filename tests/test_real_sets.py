@@ -138,12 +138,57 @@ def test_a_phone_handled_with_no_set_counts_no_rep() -> None:
     """Seeds beyond the survey's. A hand turns the phone one way and back another, about
     axes that are not level, and moves it every way as it turns it: the reps must turn the
     phone about one level axis (``AnalysisConfig.max_rep_off_plane_deg`` and the three after
-    it). With gravity alone a hand's two turns can still lie near one great circle: 2 of
-    the seeds 0-249 count one rep (19 is in the survey)."""
+    it). With gravity alone a hand's two turns can still lie near one great circle: 1 of
+    the seeds 0-249 counts one rep (164; 2 before ``max_thigh_swing_deg``)."""
     for seed in range(24, 60):
         findings, truth = run(situation("handling", seed=seed))
         assert truth.n_reps == 0
         assert findings.set.rep_count == 0, seed
+
+
+def test_a_hand_turning_the_phone_on_past_where_it_started_is_no_one_rep_set() -> None:
+    """Gravity alone: a hand's turn up and back lies near one great circle and starts
+    from rest, like a one-rep set, but the phone then turns on, 195 degrees below that
+    "rep's" top before it rests; a thigh sitting up after its last rep stops 10-35 degrees
+    past the bottom (``AnalysisConfig.max_thigh_swing_deg``). Counted one rep before."""
+    spec = situation("handling", seed=19)
+    assert spec.gravity_included and not spec.with_gyro
+    findings, truth = run(spec)
+    assert truth.n_reps == 0
+    assert findings.set.rep_count == 0
+
+
+def test_a_phone_turning_on_the_thigh_during_the_first_lockout_keeps_that_rep() -> None:
+    """The phone turns 37 degrees on the thigh while the first rep is held at lockout:
+    the angle steps down there, the fastest move between the top and the bottom, and the
+    thigh then rests before its eccentric. That rep's fall is the eccentric, from the
+    thigh's last rest down to the bottom (``reps._own_fall``), so the rep follows the
+    others at their pace; it ended at the slip before, 2.6 s apart from them, and was
+    dropped."""
+    spec = situation("slip", seed=12)
+    findings, truth = run(spec)
+    assert findings.set.rep_count == truth.n_reps == 15
+    assert findings.reps[0].end_s == pytest.approx(truth.end_s[0], abs=0.5)
+
+
+def test_a_two_rep_set_keeps_the_rep_the_phone_slipped_during() -> None:
+    """The phone turns 40 degrees on the thigh during one rep of two: that rep neither
+    turns about one axis nor comes back to its posture, but the other does both and the
+    two follow at a set's pace (``reps.PAIR_GAP_S``). Counted one rep before."""
+    spec = situation("slip", seed=87)
+    assert spec.n_reps == 2 and spec.slip_deg > 20
+    findings, _ = run(spec)
+    assert findings.set.rep_count == 2
+
+
+def test_a_phone_taken_off_after_the_set_keeps_the_last_rep() -> None:
+    """Seeds beyond the survey's: sitting up, standing, walking off or taking the phone
+    off after the set. The last eccentric, a rest and what follows can make one stretch of
+    the angle whose fastest part is not where the set ends; the time clear after the set
+    runs from the last rep's own end to the thigh's last rest before it moves half a range
+    (else the set read lockout to lockout, one rep short, can win). Measured 36 of 36
+    (before: 34)."""
+    assert exact_over("after_set", range(24, 60), HIP_THRUST) >= 35
 
 
 def test_set_up_squats_do_not_hide_the_set_beyond_the_survey_seeds() -> None:
@@ -211,25 +256,24 @@ def test_the_survey_of_real_life_sets_meets_its_targets() -> None:
         "rest_pause",
         "partial_last",
         "after_set",
+        "handling",
         "cyclic: handling",
     ):
         assert rows[name].exact_pct >= 98, name
     assert rows["partial_last"].partial_flagged == rows["partial_last"].partial_true
     # Measured short of the 98 % target (README, "Realistic sets"); each gate is the
     # measured level less one set of 24 (4.2 %), so that one more miss on another machine's
-    # rounding fails loudly only when the rules got worse: a slipping phone and all at once
-    # miss on two sets in 24 (a slip that splits the first rep, or upsets a set of one or
-    # two), handling on one (gravity alone: a hand's two turns near one great circle),
-    # acceleration alone on two, the cyclic mode around a set on two (sets of one or two
-    # reps, which it cannot count).
+    # rounding fails loudly only when the rules got worse: a slipping phone misses on one
+    # set in 24 (a slip that upsets a one-rep set), all at once on one, acceleration alone
+    # on two, the cyclic mode around a set on two (sets of one or two reps, which it
+    # cannot count).
     measured = {
-        "slip": 92,
-        "mixed": 92,
-        "handling": 96,
+        "slip": 96,
+        "mixed": 96,
         "no_gravity_no_gyro": 92,
         "cyclic: lead_in": 92,
     }
     for name, pct in measured.items():
         assert rows[name].exact_pct >= pct - 4.2, name
     overall = sum(r.exact for r in rows.values()) / sum(r.sets for r in rows.values())
-    assert overall >= 0.975  # measured 97.7 %
+    assert overall >= 0.98  # the issue's target; measured 98.4 % (378 of 384)

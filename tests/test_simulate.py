@@ -110,3 +110,28 @@ def test_one_sensor_and_two_legs_each_have_their_own_function() -> None:
     with pytest.raises(ValueError, match="simulate_legs"):
         simulate_set(replace(spec, two_legs=True))
     assert len(simulate_recordings(replace(spec, two_legs=True))[0]) == 2
+
+
+@pytest.mark.parametrize("slip_deg", [0.0, 30.0])
+def test_the_gyroscope_turns_gravity_as_on_a_real_phone(slip_deg: float) -> None:
+    """Seen from a phone that turns at w, gravity turns at dg/dt = -w x g, whatever turns
+    it: the thigh or the phone slipping on it (the thigh's gyroscope had the wrong sign, so
+    a slip read as a turn the other way to gravity). Without shaking, jolts or noise the
+    rest of dg/dt is the thigh's own acceleration turning with it: a correlation of 0.9
+    and over (a wrong sign gives -0.9)."""
+    spec = SimulationSpec(
+        seed=3,
+        slip_deg=slip_deg,
+        tremor_rms_mps2=0.0,
+        jolt_peak_mps2=0.0,
+        noise_ug_per_rthz=1.0,
+        jitter_fraction=0.0,
+        dropouts=0,
+    )
+    recording, _ = simulate_set(spec)
+    assert recording.gyro_rads is not None
+    t, g, w = recording.t_s, recording.acc_mps2, recording.gyro_rads
+    turning = np.linalg.norm(w, axis=1) > 0.3
+    change, expected = np.gradient(g, t, axis=0)[turning], -np.cross(w, g)[turning]
+    correlation = np.sum(change * expected) / np.sqrt(np.sum(change**2) * np.sum(expected**2))
+    assert correlation > 0.9

@@ -177,6 +177,12 @@ class AnalysisConfig:
     """A hip thrust turns the thigh 30-50 degrees (a failed rep from 5); no rep turns it 90
     degrees or more (the thigh cannot pass from the floor beyond lockout): such a swing is
     set-up, standing up or handling."""
+    max_thigh_swing_deg: float = 120.0
+    """After the last rep of a set of one or two, the thigh goes on past the bottom (sitting
+    up) to under 120 degrees below the rep's top before it rests: its pitch spans standing
+    (-90) to the knee straight above the hip (+90) and a hip thrust's top lies at -15 to
+    +25 degrees, so it has at most about 105 degrees to go that way. A phone turned on in
+    the hand swings on by any amount."""
     plausible_concentric_s: tuple[float, float] = (0.2, 6.0)
     """The hips rise in 0.2-6 s (a grinding last rep 3-5 s)."""
     plausible_slowdown_pct: tuple[float, float] = (-90.0, 400.0)

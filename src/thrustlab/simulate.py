@@ -852,7 +852,9 @@ def _phone_frame(
     acc = thigh @ mount  # rows: v_phone = mount.T @ v_thigh
     noise_sd = spec.noise_ug_per_rthz * 1e-6 * G_MPS2 * np.sqrt(spec.rate_hz / 2)
     acc = acc + rng.normal(0, noise_sd, size=acc.shape)
-    gyro_thigh = np.column_stack([np.zeros_like(rate), -rate, np.zeros_like(rate)])
+    # the thigh turns about +y at the pitch's rate: gravity seen from the phone then turns
+    # at dg/dt = -w x g, as on a real phone and as for the turns of ``_turned``
+    gyro_thigh = np.column_stack([np.zeros_like(rate), rate, np.zeros_like(rate)])
     gyro = gyro_thigh @ mount + rng.normal(0, 0.003, size=acc.shape) + rng.uniform(-0.003, 0.003, 3)
     return acc, gyro
 

@@ -41,6 +41,10 @@ SETTLED_S = 1.0
 """A set of one or two reps starts after the thigh has been still for 1 s..."""
 SETTLED_WITHIN_S = 3.0
 """...within the 3 s before its first rep."""
+PAIR_GAP_S = 2.0
+"""In a set of two reps, one that does not come back to its posture (the phone turned on
+the thigh during it) still counts when the other turns about one axis and comes back,
+and the two follow each other at a set's pace: within 2 s at the bottom."""
 EDGE_GAP_FACTOR = 2.0
 """An edge rep stands apart from its set when the pause before it is over twice the set's
 usual pause plus a second."""
@@ -50,6 +54,10 @@ axes) is not a rep; a phone that slips on the thigh disturbs the 2.5 s around th
 ONSET_FRACTION = 0.1
 """A rep's own eccentric, when the fall runs on into other movements, ends where it slows
 to 10 % of its peak speed (``onset_velocity_fraction``'s default)."""
+ARRIVAL_SPEED_DPS = 20.0
+"""A thigh that reaches the bottom turning slower than 20 deg/s has drifted there (an
+angle integrated from acceleration alone settles slowly): an eccentric, however slow,
+turns it 30-50 degrees in 1-3 s, at 20-70 deg/s at its quickest."""
 DIP_FRACTION = 0.5
 """A local minimum of the angular speed below half the movement's peak parts two
 movements."""
@@ -256,7 +264,7 @@ def _timing(
     overshoot = 0.1 * (float(y[top]) - level)
     if y[b1] < level - overshoot:  # the fall runs on past the bottom: the rep ends there
         end = min(end, top + int(np.argmax(y[top : b1 + 1] <= level)))
-        lock1, end = _own_fall(y[top : b1 + 1], level + overshoot, lock1 - top, end - top)
+        lock1, end = _own_fall(y[top : b1 + 1], level + overshoot, lock1 - top, end - top, rate_hz)
         lock1, end = lock1 + top, end + top
     if y[b0] < level - overshoot:
         start = max(start, b0 + int(np.flatnonzero(y[b0 : top + 1] <= level)[-1]))
@@ -266,25 +274,39 @@ def _timing(
     )
 
 
-def _own_fall(fall: FloatArray, near: float, start: int, end: int) -> tuple[int, int]:
+def _own_fall(
+    fall: FloatArray, near: float, start: int, end: int, rate_hz: float
+) -> tuple[int, int]:
     """Where the fall from the top (``fall``: the angle from the top on, past the bottom)
-    starts and ends, given the stretch's ``start`` and ``end`` (indices into ``fall``): the
-    movement that brings the thigh ``near`` the bottom, from and to where it turns at
-    ``ONSET_FRACTION`` of its own peak speed. The fastest movement of the stretch may be a
-    later one (sitting up after a rest, read through the body's jolts without a
-    gyroscope); the rep's own eccentric is the one that comes down to the bottom."""
+    starts and ends, given the stretch's ``start`` and ``end`` (indices into ``fall``;
+    ``end`` no later than where it crosses the bottom's level): the movement that brings
+    the thigh ``near`` the bottom, from and to where it turns at ``ONSET_FRACTION`` of its
+    own peak speed. The fastest movement of the stretch may be a later one (sitting up
+    after a rest, read through the body's jolts without a gyroscope) or one that ends
+    before the thigh comes near the bottom (the phone turning on the thigh during the
+    lockout): the rep's own eccentric is then the one from the thigh's last rest
+    (``REST_SPEED_DPS``) down to the bottom."""
     k = int(np.argmax(fall <= near))
     speed = -np.gradient(fall) if fall.size > 1 else np.zeros(1)
-    peak = float(speed[: k + 1].max())
+    own = 0
+    if end < k:
+        rested = np.flatnonzero(np.abs(speed[end : k + 1]) * rate_hz < REST_SPEED_DPS)
+        own = end + (int(rested[-1]) if rested.size else 0)
+        if float(speed[own : k + 1].max()) * rate_hz < ARRIVAL_SPEED_DPS:
+            own = 0  # it drifted there: the stretch's movement was the fall
+    peak = float(speed[own : k + 1].max())
     if peak <= 0:
         return start, end
     slow = speed <= ONSET_FRACTION * peak
     after = np.flatnonzero(slow[k:])
-    before = np.flatnonzero(slow[: k + 1])
+    before = own + np.flatnonzero(slow[own : k + 1])
+    if own:
+        end = k + int(after[0]) if after.size else fall.size - 1
+        start = int(before[-1]) if before.size else own
+    elif start > k and before.size:
+        start = int(before[-1])
     if after.size:
         end = min(end, k + int(after[0]))
-    if start > k and before.size:
-        start = int(before[-1])
     return start, end
 
 
@@ -311,22 +333,32 @@ def _clear_score(
     y: FloatArray,
     pivots: list[tuple[int, int]],
     edges: list[tuple[int, int]],
-    span: tuple[int, int],
+    first: int,
+    end_s: float,
     /,
     *,
     rom: float,
     rate_hz: float,
 ) -> float:
-    """Seconds clear of big swings before the run of reps from pivot ``span[0]`` to pivot
-    ``span[1]`` and after it, each side capped at ``CLEAR_CAP_S``."""
-    first, last = span
+    """Seconds clear of big swings before the run of reps that starts at pivot ``first``
+    and after its last rep, which ends at ``end_s``, each side capped at ``CLEAR_CAP_S``.
+    After the set the clear time runs from that rep's own end to the thigh's last rest
+    (``REST_SPEED_DPS``) before it has moved half a range from there: the last eccentric,
+    a rest and sitting up or taking the phone off can make one stretch between two turning
+    points, whose fastest part is not where the set ends."""
     big = [
         abs(float(y[b]) - float(y[a])) >= BIG_SWING_FRACTION * rom
         for (a, _), (b, _) in pairwise(pivots)
     ]
-    start, end = edges[first][0], edges[last - 1][1]
+    start = edges[first][0]
     before = next((edges[k][1] for k in range(first - 1, -1, -1) if big[k]), 0)
-    after = next((edges[k][0] for k in range(last, len(big)) if big[k]), y.size - 1)
+    end = min(round(end_s * rate_hz), y.size - 1)
+    far = np.flatnonzero(np.abs(y[end:] - y[end]) >= BIG_SWING_FRACTION * rom)
+    after = y.size - 1
+    if far.size:  # far[0] >= 1: y[end] is where it starts from
+        moving = np.abs(np.gradient(y[end : end + far[0] + 1]) * rate_hz) >= REST_SPEED_DPS
+        rests = np.flatnonzero(~moving)
+        after = end + (int(rests[-1]) if rests.size else 0)
     cap = CLEAR_CAP_S * rate_hz
     return (min(max(start - before, 0), cap) + min(max(after - end, 0), cap)) / rate_hz
 
@@ -342,10 +374,17 @@ def _moves(
     not mostly a phone turned in the hand."""
     lo, hi = round(r.start_s * rate_hz), round(r.end_s * rate_hz)
     fast = float(np.max(np.abs(speed[lo : hi + 1]))) if hi > lo else 0.0
-    in_hand = handled is not None and hi > lo and handled_share(handled, lo, hi) > HANDLED_SHARE
     return (
-        r.end_s - r.start_s >= config.min_rep_s and fast >= config.min_rep_speed_dps and not in_hand
+        r.end_s - r.start_s >= config.min_rep_s
+        and fast >= config.min_rep_speed_dps
+        and not _in_hand(r, rate_hz, handled)
     )
+
+
+def _in_hand(r: RepTiming, rate_hz: float, handled: BoolArray | None) -> bool:
+    """Most of the rep ``r`` (``HANDLED_SHARE``) has the phone turned in the hand."""
+    lo, hi = round(r.start_s * rate_hz), round(r.end_s * rate_hz)
+    return handled is not None and hi > lo and handled_share(handled, lo, hi) > HANDLED_SHARE
 
 
 def _returned(
@@ -376,7 +415,11 @@ def _returned(
 
     run = list(run)
     if len(run) < 3:
-        return [k for k in run if back(k)]
+        kept = [k for k in run if back(k)]
+        if len(run) == 2 and len(kept) == 1 and kept[0] in steady:
+            gap = reps[run[1]].start_s - reps[run[0]].end_s
+            return run if gap <= PAIR_GAP_S else kept  # the phone slipped during the other
+        return kept
 
     def fits(k: int) -> bool:
         return k in steady and back(k)
@@ -442,6 +485,22 @@ def _settled(speed: FloatArray, first: RepTiming, rate_hz: float) -> bool:
     return bool(runs.max() >= need)
 
 
+def _runs_on(
+    y: FloatArray, speed: FloatArray, last: RepTiming, rate_hz: float, config: AnalysisConfig
+) -> bool:
+    """After the ``last`` rep the angle ``y`` (rate ``speed``) goes on past the bottom,
+    before the thigh has rested for ``SETTLED_S``, to ``max_thigh_swing_deg`` or more
+    below the top: no thigh does (sitting up goes 10-35 degrees past the bottom, then
+    rests); a phone turned on in the hand does."""
+    top, end = round(last.lockout_start_s * rate_hz), round(last.end_s * rate_hz)
+    need = max(1, round(SETTLED_S * rate_hz))
+    still = (np.abs(speed[end:]) < REST_SPEED_DPS).astype(float)
+    windows = np.convolve(still, np.ones(need), mode="valid") if still.size >= need else still[:0]
+    rested = np.flatnonzero(windows >= need)
+    stop = end + (int(rested[0]) if rested.size else still.size)
+    return bool(y[top] - y[top : stop + 1].min() >= config.max_thigh_swing_deg)
+
+
 def handled_share(handled: BoolArray, lo: int, hi: int) -> float:
     """The share of samples ``lo`` to ``hi`` (inclusive) marked ``handled``."""
     if hi < lo:
@@ -464,6 +523,7 @@ class _Phone:
 def _checked(
     run: list[int],
     timings: list[RepTiming],
+    y: FloatArray,
     speed: FloatArray,
     /,
     *,
@@ -481,7 +541,13 @@ def _checked(
     steady = {k for k, ok in zip(run, turns_once, strict=True) if ok}
     run = _returned(run, timings, phone.posture, rate_hz=rate_hz, config=config, steady=steady)
     few = len(run) <= 2 and phone.handled is not None  # a phone that may be in the hand
-    if not run or (few and not _settled(speed, timings[run[0]], rate_hz)):
+    if not run or (
+        few
+        and (
+            not _settled(speed, timings[run[0]], rate_hz)
+            or _runs_on(y, speed, timings[run[-1]], rate_hz, config)
+        )
+    ):
         return None
     if 2 * len(steady.intersection(run)) < max(len(run), 2):  # a slip on the thigh upsets one
         return None
@@ -514,7 +580,7 @@ def find_reps(
     phone = _Phone(handled, posture, gravity_dir, turn_rads, own_acc_mps2)
     best: tuple[tuple[float, int, float], int, list[RepTiming]] = ((-1.0, 0, 0.0), 1, [])
     for sign in (1, -1):
-        y = sign * angle_deg
+        y, rate = sign * angle_deg, sign * speed  # the angle either way up, and its rate
         every = [(j, _timing(y, j, pivots, edges, rate_hz)) for j in _candidates(pivots, sign)]
         kept = [(j, t) for j, t in every if _moves(speed, t, rate_hz, handled, config)]
         starts = [j for j, _ in kept]
@@ -523,23 +589,26 @@ def find_reps(
         adjacent = [k > 0 and starts[k] == starts[k - 1] + 2 for k in range(len(starts))]
         found: tuple[list[int], list[RepTiming]] | None = None
         for run in _consistent_runs(y, cands, timings, adjacent, config):
-            found = _checked(run, timings, speed, rate_hz=rate_hz, phone=phone, config=config)
+            found = _checked(run, timings, y, rate, rate_hz=rate_hz, phone=phone, config=config)
             if found:
                 break
         if not found:
             continue
         run, reps = found
         rom = float(np.median([r.rom_deg for r in reps]))
-        span = (starts[run[0]], starts[run[-1]] + 2)
         score = (
             0.0
             if config.mode == "cyclic"
-            else _clear_score(y, pivots, edges, span, rom=rom, rate_hz=rate_hz)
+            else _clear_score(
+                y, pivots, edges, starts[run[0]], reps[-1].end_s, rom=rom, rate_hz=rate_hz
+            )
         )
         longest = max(r.end_s - r.start_s for r in reps)
         key = (score, len(reps), -longest)  # ties: set-up moves make the longer "reps"
         if key > best[0]:
-            partial = _partial_after(y, speed * sign, reps, rate_hz, config)
+            partial = _partial_after(y, rate, reps, rate_hz, config)
+            if partial and _in_hand(partial, rate_hz, handled):
+                partial = None
             short = config.partial_below_fraction * rom
             reps = [replace(r, partial=True) if r.rom_deg < short else r for r in reps]
             best = (key, sign, reps + ([partial] if partial else []))
