@@ -10,6 +10,9 @@ import pytest
 
 from real_sets_survey import survey
 from thrustlab.config import AnalysisConfig
+from thrustlab.explanation import explain
+from thrustlab.explanation.answers import Answers
+from thrustlab.explanation.features import extract_features
 from thrustlab.findings import Findings
 from thrustlab.measurement import analyse
 from thrustlab.recording import Recording
@@ -105,6 +108,18 @@ def test_sitting_up_after_a_calm_set_is_not_read_as_shaking(seed: int) -> None:
     # the rest after a calm set shakes at half the set's level, fading: what is measured
     # there must not exceed the set's level (before the fix: 0.33 m/s2 on a 0.03 m/s2 set)
     assert s.post_set_tremor_rms_mps2 is None or s.post_set_tremor_rms_mps2 <= s.tremor_rms_mps2
+
+
+def test_a_set_at_the_phones_noise_floor_gives_no_shaking_ratios() -> None:
+    """A calm set whose shaking (0.012 m/s2) is the phone's own noise, then the phone in the
+    hand: 0.034 m/s2 in the short rest after it once read as 2.9 times the set's shaking
+    and, with slow shaking 1.05 times the noise, made a calm set a caution."""
+    findings, truth = run(situation("after_set", seed=70))
+    assert findings.set.rep_count == truth.n_reps
+    assert findings.set.tremor_rms_mps2 is not None and findings.set.tremor_rms_mps2 < 0.02
+    values = extract_features(findings, Answers(), None).values
+    assert values["post_set_ratio"] is None and values["fatigue_band_ratio"] is None
+    assert explain(findings, Answers()).verdict == "normal"
 
 
 def test_a_long_rest_after_the_set_gives_its_length_and_its_end_shaking() -> None:

@@ -10,6 +10,10 @@ from dataclasses import dataclass
 from thrustlab.errors import OptionError
 from thrustlab.findings import Mode
 
+PHONE_NOISE_FLOOR_MPS2 = 0.02
+"""0.02 m/s2 (2 mg) of shaking: about twice a phone accelerometer's own noise (about 1 mg).
+Below it the noise, not the leg, decides a comparison of two shaking levels."""
+
 
 @dataclass(frozen=True, slots=True)
 class AnalysisConfig:
@@ -160,9 +164,8 @@ class AnalysisConfig:
     take a few seconds)."""
     post_set_end_s: float = 10.0
     """Shaking at the end of the rest after the set is measured over its last 10 s."""
-    asymmetry_min_rms_mps2: float = 0.02
-    """Legs are compared only when one shakes at 0.02 m/s2 (2 mg) or more: below that a
-    phone's noise (about 1 mg) decides the index, not the legs."""
+    asymmetry_min_rms_mps2: float = PHONE_NOISE_FLOOR_MPS2
+    """Legs are compared only when one shakes at the phone's noise floor or more."""
     onset_factor: float = 2.0
     """Tremor onset: the first rep from which the tremor stays at or above 2x the reference
     (the rest baseline, else the calmest rep)."""

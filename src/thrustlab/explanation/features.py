@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
+from thrustlab.config import PHONE_NOISE_FLOOR_MPS2
 from thrustlab.explanation.answers import Answers
 from thrustlab.explanation.history import HistoryChecks
 from thrustlab.findings import Findings, FormMetrics
@@ -96,6 +97,14 @@ def _ratio(top: float | None, bottom: float | None) -> float | None:
     return top / bottom
 
 
+def _over_shaking(top: float | None, level_mps2: float | None) -> float | None:
+    """``top`` over a shaking level, or None when that level is at the phone's noise floor
+    (a calm set's 0.01 m/s2 is the sensor's noise: anything over it reads as a large ratio)."""
+    if level_mps2 is None or level_mps2 < PHONE_NOISE_FLOOR_MPS2:
+        return None
+    return _ratio(top, level_mps2)
+
+
 # math, not the statistics module: importing it costs every analysis ~20 ms of start-up.
 def _mean(values: list[float], /) -> float:
     return math.fsum(values) / len(values)
@@ -139,7 +148,7 @@ def _measured(findings: Findings) -> dict[str, Value]:
         "slowdown_pct": s.velocity_loss_pct
         if s.velocity_loss_pct is not None
         else s.concentric_slowdown_pct,
-        "fatigue_band_ratio": _ratio(s.fatigue_band_rms_mps2, s.tremor_rms_mps2),
+        "fatigue_band_ratio": _over_shaking(s.fatigue_band_rms_mps2, s.tremor_rms_mps2),
         "tremor_peak_hz": s.tremor_peak_hz,
         "asymmetry_abs_pct": abs(s.asymmetry_index_pct)
         if s.asymmetry_index_pct is not None
@@ -152,9 +161,11 @@ def _measured(findings: Findings) -> dict[str, Value]:
         "lumbar_extension_deg": None if form is None else form.lumbar_extension_deg,
         "knee_valgus_pct": None if form is None else _larger(*_valgus(form)),
         "knee_wander_pct": None if form is None else form.knee_wander_pct,
-        "baseline_ratio": _ratio(s.baseline_tremor_rms_mps2, tremor[0] if tremor else None),
-        "post_set_ratio": _ratio(s.post_set_tremor_rms_mps2, _end_level(tremor, s.tremor_rms_mps2)),
-        "post_set_end_ratio": _ratio(
+        "baseline_ratio": _over_shaking(s.baseline_tremor_rms_mps2, tremor[0] if tremor else None),
+        "post_set_ratio": _over_shaking(
+            s.post_set_tremor_rms_mps2, _end_level(tremor, s.tremor_rms_mps2)
+        ),
+        "post_set_end_ratio": _over_shaking(
             s.post_set_end_tremor_rms_mps2, _end_level(tremor, s.tremor_rms_mps2)
         ),
         "post_set_rest_s": s.post_set_rest_s,
