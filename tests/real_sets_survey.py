@@ -21,7 +21,14 @@ from thrustlab.explanation.answers import Answers
 from thrustlab.explanation.features import extract_features
 from thrustlab.findings import Findings
 from thrustlab.measurement import analyse, analyse_legs
-from thrustlab.simulate import SITUATIONS, SetTruth, Situation, simulate_recordings, situation
+from thrustlab.simulate import (
+    SITUATIONS,
+    SetTruth,
+    SimulationSpec,
+    Situation,
+    simulate_recordings,
+    situation,
+)
 
 POST_SET_WARNING_RATIO = 0.9
 """The explain step's threshold for shaking that carries on after the set."""
@@ -77,21 +84,27 @@ def survey(seeds: int, *, first: int = 0) -> list[Row]:
     for name, config in modes:
         row = Row(name if config.mode == "hip_thrust" else f"cyclic: {name}")
         for seed in range(first, first + seeds):
-            spec = situation(name, seed=seed)
-            if config.mode == "cyclic" and name == "lead_in":  # a set with no set-up shuffles
-                spec = replace(spec, setup_s=0.0, after_set="sit_up", dismount_s=0.5)
-            two_legs = seed % 5 == 4 and spec.activity == "set"
-            if two_legs:
-                spec = replace(spec, two_legs=True, asymmetry_pct=20.0)
-            recordings, truth = simulate_recordings(spec)
-            if len(recordings) == 2:
-                findings = analyse_legs(*recordings, config=config)
-            else:
-                findings = analyse(recordings[0], config=config)
+            spec, findings, truth = run_set(name, seed, config)
             calm = spec.fatigue_gain == 1.0 and not spec.post_set_persists
             _tally(row, findings, truth, calm)
         rows.append(row)
     return rows
+
+
+def run_set(
+    name: Situation, seed: int, config: AnalysisConfig
+) -> tuple[SimulationSpec, Findings, SetTruth]:
+    """One surveyed set: situation ``name`` at ``seed`` (every fifth seed's set on two
+    legs), analysed with ``config``."""
+    spec = situation(name, seed=seed)
+    if config.mode == "cyclic" and name == "lead_in":  # a set with no set-up shuffles
+        spec = replace(spec, setup_s=0.0, after_set="sit_up", dismount_s=0.5)
+    if seed % 5 == 4 and spec.activity == "set":
+        spec = replace(spec, two_legs=True, asymmetry_pct=20.0)
+    recordings, truth = simulate_recordings(spec)
+    if len(recordings) == 2:
+        return spec, analyse_legs(*recordings, config=config), truth
+    return spec, analyse(recordings[0], config=config), truth
 
 
 def table(rows: list[Row]) -> str:
