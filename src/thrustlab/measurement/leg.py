@@ -30,6 +30,7 @@ from thrustlab.signal.orientation import (
     angle_from_gravity,
     angle_from_gyro,
     blend,
+    jolt_starts,
     off_axis_rads,
     off_plane_deg,
 )
@@ -288,17 +289,17 @@ def thigh_angle(
         slow = smooth(uniform.gyro_rads, fs_hz=uniform.rate_hz, sigma_hz=config.angle_sigma_hz)
         from_gyro = angle_from_gyro(slow[index], fs_hz=rate)
     if from_gravity is None and from_gyro is None:
-        # Sampled at 50-60 Hz a jolt adds net speed; no way of taking it out measured so far
-        # counted more sets right (README, "Still short"), so it is left in.
-        from_acc = angle_from_acceleration(
-            _bridged(
-                uniform.acc_mps2, ~uniform.valid, level_n=round(GAP_LEVEL_S * uniform.rate_hz)
-            ),
+        acc = _bridged(
+            uniform.acc_mps2, ~uniform.valid, level_n=round(GAP_LEVEL_S * uniform.rate_hz)
+        )
+        from_acc = angle_from_acceleration(  # a jolt sampled at 50-60 Hz adds net speed
+            acc,
             fs_hz=uniform.rate_hz,
             radius_m=config.phone_from_knee_m,
             sigma_hz=config.angle_sigma_hz,
             still_mps2=config.still_acceleration_mps2,
             held=uniform.valid,
+            stops=jolt_starts(acc, jolts, fs_hz=uniform.rate_hz, sigma_hz=config.angle_sigma_hz),
         )
         drift = smooth(from_acc, fs_hz=uniform.rate_hz, sigma_hz=config.acceleration_drift_hz)
         return (from_acc - drift)[index], rate

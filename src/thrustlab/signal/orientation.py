@@ -10,6 +10,7 @@ rep segmentation decides which end is the bottom.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -94,6 +95,7 @@ def angle_from_acceleration(
     sigma_hz: float,
     still_mps2: float,
     held: BoolArray | None = None,
+    stops: IntArray | None = None,
 ) -> FloatArray:
     """Angle (degrees) of a segment turning about a pivot ``radius_m`` from the sensor, from
     its acceleration alone (no gravity in it, no gyroscope).
@@ -106,7 +108,10 @@ def angle_from_acceleration(
     the angle holds its level through rests of any length; the scale is as good as
     ``radius_m``. ``held``: the samples the recording holds (not bridged over a gap); the
     direction is fitted on those alone, ``GAP_CLEARANCE_SIGMAS`` smoothing widths clear of
-    the others (a gap that cuts a jolt leaves half of it, a burst no movement has)."""
+    the others (a gap that cuts a jolt leaves half of it, a burst no movement has).
+    ``stops``: samples where the segment stands still for an instant (a jolt's start, see
+    ``jolt_starts``): the speed is zero there too, so a movement is integrated from one stop
+    to the next and the speed a jolt adds is taken out before the next movement."""
     slow = smooth(acc_mps2, fs_hz=fs_hz, sigma_hz=sigma_hz)
     slow = slow - np.median(slow, axis=0)  # the sensor's offset
     n = max(1, round(STILL_WINDOW_S * fs_hz))
@@ -120,12 +125,50 @@ def angle_from_acceleration(
     along = slow @ _tangential(slow, still, moving, fit)
     speed = np.cumsum(along) / fs_hz
     out = np.zeros_like(speed)
+    stops = np.zeros(0, dtype=np.int64) if stops is None else stops
     for start, end in zip(moving[::2].tolist(), moving[1::2].tolist(), strict=True):
-        before = speed[start - 1] if start > 0 else 0.0
-        span = speed[start:end] - before
-        error = span[-1] if end < speed.size else 0.0  # still again: the speed is zero
-        out[start:end] = span - error * np.arange(1, end - start + 1) / (end - start)
+        cuts = [start, *stops[(stops > start) & (stops < end)].tolist(), end]
+        for a, b in itertools.pairwise(cuts):
+            before = speed[a - 1] if a > 0 else 0.0
+            span = speed[a:b] - before
+            error = span[-1] if b < speed.size else 0.0  # still or stopped: the speed is zero
+            out[a:b] = span - error * np.arange(1, b - a + 1) / (b - a)
     return np.asarray(np.rad2deg(np.cumsum(out) / fs_hz / radius_m))
+
+
+def jolt_starts(
+    acc_mps2: FloatArray, jolts: BoolArray, /, *, fs_hz: float, sigma_hz: float
+) -> IntArray:
+    """The samples where each jolt in ``acc_mps2`` (N, 3) starts: a jolt is the thigh's
+    tissue ringing where the movement stops, so the thigh stands still there.
+
+    ``jolts`` marks the bursts; marks less than ``JOLT_MERGE_S`` apart are one jolt. The
+    burst's mark starts early (its power is judged over a window, above a smoothed
+    movement, both spreading the jolt back in time: 0.02-0.19 s before the stop in the
+    simulator), so the start is the first sample whose acceleration above the movement (a
+    Gaussian of ``sigma_hz`` taken off) reaches ``JOLT_START_FRACTION`` of the jolt's peak."""
+    edges = np.flatnonzero(np.diff(np.concatenate([[0], jolts.astype(np.int8), [0]])))
+    starts, ends = edges[::2], edges[1::2]
+    if not starts.size:
+        return np.zeros(0, dtype=np.int64)
+    first = np.concatenate([[True], starts[1:] - ends[:-1] > JOLT_MERGE_S * fs_hz])
+    last = np.concatenate([first[1:], [True]])
+    rough = np.linalg.norm(acc_mps2 - smooth(acc_mps2, fs_hz=fs_hz, sigma_hz=sigma_hz), axis=1)
+    found = []
+    for a, b in zip(starts[first].tolist(), ends[last].tolist(), strict=True):
+        burst = rough[a:b]
+        found.append(a + int(np.argmax(burst >= JOLT_START_FRACTION * burst.max())))
+    return np.asarray(found, dtype=np.int64)
+
+
+JOLT_MERGE_S = 0.3
+"""A jolt rings for up to 0.4 s; its burst's mark breaks where the ringing's power dips, so
+marks under 0.3 s apart are one jolt (a rep's two stops are 0.5 s and more apart)."""
+JOLT_START_FRACTION = 0.2
+"""A jolt's ringing grows to its peak in two of its 0.02-0.04 s decay times: it reaches a
+fifth of it about 0.03 s in, about when the thigh stops. On the simulator's
+acceleration-only sets (seeds 0-99), 91-94 of 100 counted right with 0.1-0.3 (86 with no
+stops)."""
 
 
 GAP_CLEARANCE_SIGMAS = 3.5
