@@ -11,9 +11,11 @@ from thrustlab.signal import resample
 from thrustlab.signal.filters import band_gain, bandpass, lowpass, next_fast_len
 from thrustlab.signal.orientation import (
     along_axis_fraction,
+    angle_from_acceleration,
     angle_from_gravity,
     angle_from_gyro,
     axis_tilt_deg,
+    jolt_starts,
     span_off_axis_fraction,
     span_off_plane_deg,
 )
@@ -190,3 +192,42 @@ def test_a_turn_about_one_level_axis_reads_as_one_axis_and_two_turns_do_not() ->
     # and a phone spun flat on a table turns about gravity itself
     spun = np.outer(np.gradient(there), up)
     assert axis_tilt_deg(spun, np.tile(up, (there.size, 1))) == pytest.approx(90.0, abs=1e-6)
+
+
+def test_a_jolt_at_each_stop_leaves_the_acceleration_angle_level() -> None:
+    """Two 40° reps from acceleration alone at 50 Hz, each stop (0.3 s hold) with a jolt:
+    ringing that also leaves net speed (as a jolt sampled at 50-60 Hz does), its burst's
+    mark starting 0.15 s early. With each jolt's start a stop the thigh comes back to its
+    level within a fifth of the range; without, the speed left adds up."""
+    fs_hz, radius_m, range_deg = 50.0, 0.22, 40.0
+    t = np.arange(0, 14, 1 / fs_hz)
+    theta = np.zeros_like(t)
+    stop_s, level = [], 0.0
+    for k, target in enumerate((range_deg, 0.0, range_deg, 0.0)):  # minimum-jerk, 1 s each
+        s = np.clip(t - 2.0 - 1.3 * k, 0, 1)
+        theta += (target - level) * (10 * s**3 - 15 * s**4 + 6 * s**5)
+        stop_s.append(3.0 + 1.3 * k)
+        level = target
+    rate = np.gradient(np.deg2rad(theta), t)
+    acc = np.zeros((t.size, 3))
+    acc[:, 0], acc[:, 1] = radius_m * np.gradient(rate, t), -radius_m * rate**2
+    jolts = np.zeros(t.size, dtype=bool)
+    for k, stop in enumerate(stop_s):
+        dt = t - (stop - 0.03)
+        ringing = (dt >= 0) & (dt < 0.4)
+        x = dt[ringing] / 0.03
+        wave = 10 * x**2 * np.exp(2 - x) / 4 * np.sin(2 * np.pi * 15 * dt[ringing])
+        acc[ringing, 0] += 0.3 * wave
+        acc[ringing, 2] += wave
+        acc[(dt >= 0) & (dt < 0.06), 0] += (0.1 if k % 2 == 0 else -0.05) / 0.06
+        jolts |= (dt > -0.15) & (dt < 0.35)
+    starts = jolt_starts(acc, jolts, fs_hz=fs_hz, sigma_hz=1.5)
+    onset_s = np.array(stop_s) - 0.03
+    assert np.abs(t[starts] - onset_s).max() <= 0.05  # within the 0.03 s to the stop and a sample
+    kw = {"fs_hz": fs_hz, "radius_m": radius_m, "sigma_hz": 1.5, "still_mps2": 0.03}
+    held = [np.argmin(np.abs(t - (s + 0.15))) for s in stop_s]  # mid-hold
+    with_stops = angle_from_acceleration(acc, stops=starts, **kw)[held]
+    without = angle_from_acceleration(acc, **kw)[held]
+    assert np.abs(with_stops[[1, 3]]).max() < range_deg / 5  # back at the bottom
+    assert abs(abs(with_stops[0]) - abs(with_stops[2])) < range_deg / 5  # the tops alike
+    assert np.abs(without[[1, 3]]).max() > range_deg / 5  # the test can tell
