@@ -630,6 +630,9 @@ def find_reps(
             continue
         run, reps = found
         rom = float(np.median([r.rom_deg for r in reps]))
+        reps[0] = _from_rest(
+            y, reps[0], edges[starts[run[0]]][0], rom, rate_hz=rate_hz, config=config
+        )
         score = (
             0.0
             if config.mode == "cyclic"
@@ -649,6 +652,26 @@ def find_reps(
     _, sign, reps = best
     y = sign * angle_deg  # once: not a copy of the signal per rep
     return tuple(_with_rise(y, r, rate_hz) for r in reps)
+
+
+def _from_rest(
+    y: FloatArray,
+    first: RepTiming,
+    start: int,
+    rom: float,
+    *,
+    rate_hz: float,
+    config: AnalysisConfig,
+) -> RepTiming:
+    """The set's ``first`` rep from ``start``, where its rise starts, when its range was
+    measured from a later level (its fall ended above the bottom it rose from: the phone
+    turned on the thigh) and falls short of the set's ``rom`` while its whole rise is like
+    it: the rep is whole, not a failed one."""
+    rise = first.rom_deg + float(y[round(first.start_s * rate_hz)] - y[start])
+    short = config.partial_below_fraction * rom
+    if first.rom_deg >= short or abs(rise - rom) > config.level_tolerance_fraction * rom:
+        return first
+    return replace(first, start_s=start / rate_hz, rom_deg=rise)
 
 
 def _partial_after(
