@@ -196,6 +196,29 @@ def test_a_two_rep_set_keeps_the_rep_the_phone_slipped_during() -> None:
     assert findings.set.rep_count == 2
 
 
+def test_a_phone_turning_further_than_a_rep_on_the_thigh_keeps_the_set_whole() -> None:
+    """Seed beyond the survey's: the phone turns 37 degrees on the thigh in the seventh
+    rep of 18, moving every level after it by more than a rep's range (31 degrees). The
+    bottoms moved as much as the tops, at the set's pace, so the reps on either side are
+    one set; it was cut at the slip and the seven reps before it were lost."""
+    spec = situation("slip", seed=70)
+    findings, truth = run(spec)
+    assert findings.set.rep_count == truth.n_reps == 18
+
+
+def test_a_phone_turning_on_the_thigh_in_the_first_reps_fall_keeps_that_rep() -> None:
+    """Seed beyond the survey's: the phone turns 31 degrees on the thigh near the end of
+    the first rep's fall (gyroscope only), so that fall stops short of the bottom the
+    rep rose from. Its own rise is like the others' and the bottom after it moved as
+    much as the top: it is the set's first rep (lost before), whole, from where it rose."""
+    spec = situation("slip", seed=47)
+    findings, truth = run(spec)
+    assert findings.set.rep_count == truth.n_reps == 11
+    assert not findings.reps[0].partial
+    # 0.5 s: the onset at 10 % of the peak speed against the simulator's planned start
+    assert findings.reps[0].start_s == pytest.approx(truth.start_s[0], abs=0.5)
+
+
 def test_a_phone_taken_off_after_the_set_keeps_the_last_rep() -> None:
     """Seeds beyond the survey's: sitting up, standing, walking off or taking the phone
     off after the set. The last eccentric, a rest and what follows can make one stretch of

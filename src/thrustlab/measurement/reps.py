@@ -136,6 +136,8 @@ def _consistent_runs(
     reps: list[RepTiming],
     adjacent: list[bool],
     config: AnalysisConfig,
+    *,
+    slips: bool = False,
 ) -> list[list[int]]:
     """Indices of the runs of candidates, the longest first, each candidate following the
     one before it
@@ -146,7 +148,12 @@ def _consistent_runs(
     Levels are compared rep to rep, not with one level for the whole set, so a slow drift
     (an integrated angle, a phone that shifts on the thigh) does not break the set. A range
     is measured from the higher of a candidate's two bottoms: the thigh may go on past the
-    bottom before the first rep and after the last one (sitting down, sitting up)."""
+    bottom before the first rep and after the last one (sitting down, sitting up).
+
+    With ``slips`` (a phone whose turning is followed, by gravity or a gyroscope) the
+    levels may also step by any amount where the phone turns on the thigh: a rep's top
+    then moves as much as its bottom (see ``stepped``); a video sees the thigh itself, and an
+    angle integrated from acceleration alone drifts in steps that are no slips."""
     if not cands:
         return []
     b0, top, b1 = y[np.array(cands)].T
@@ -159,10 +166,36 @@ def _consistent_runs(
     )
     tolerance = config.level_tolerance_fraction
 
+    def stepped(k: int, m: int, size: float) -> bool:
+        """From candidate ``m`` to ``k`` the bottom moved as much as the top (the phone
+        turned on the thigh), the reps at the set's pace."""
+        return (
+            slips
+            and abs(float(top[k] - top[m] - (b0[k] - b0[m]))) <= size
+            and reps[k].lockout_start_s - reps[m].lockout_start_s
+            <= EDGE_DURATION_FACTOR * (k - m) * duration[k]
+        )
+
     def alike(k: int, m: int) -> bool:
         size = tolerance * max(float(amp[k]), float(amp[m]))
         shift = LEVEL_SHIFT_FRACTION * max(float(amp[k]), float(amp[m]))
-        return abs(float(amp[k] - amp[m])) <= size and abs(float(top[k] - top[m])) <= shift
+        moved = abs(float(top[k] - top[m]))
+        return abs(float(amp[k] - amp[m])) <= size and (moved <= shift or stepped(k, m, size))
+
+    def slipped_before(k: int) -> bool:
+        """The candidate before ``k`` is a rep whose fall the phone's turn on the thigh
+        cut short: its own rise (from where it started) is alike, and the bottom after
+        it moved as much as the top."""
+        p = k - 1
+        rise = float(top[p] - b0[p]) if p >= 0 else 0.0
+        size = tolerance * max(rise, float(amp[k]))
+        return (
+            p >= 0
+            and adjacent[k]
+            and duration[p] <= config.max_rep_s
+            and abs(rise - float(amp[k])) <= size
+            and stepped(k, p, size)
+        )
 
     def follows(k: int, run: list[int], like: int) -> bool:
         """Candidate ``k`` continues ``run``: next to its last candidate and alike to
@@ -184,7 +217,7 @@ def _consistent_runs(
             runs[-1].append(k)
             like = k if alike(k, like) else like
         else:
-            runs.append([k])
+            runs.append([k - 1, k] if slipped_before(k) else [k])
             like = k
     runs.sort(key=lambda r: (len(r), float(amp[r].sum())), reverse=True)
     return [_without_long_edges(run, duration) for run in runs]
@@ -588,7 +621,8 @@ def find_reps(
         cands = [(pivots[j][0], pivots[j + 1][0], pivots[j + 2][0]) for j in starts]
         adjacent = [k > 0 and starts[k] == starts[k - 1] + 2 for k in range(len(starts))]
         found: tuple[list[int], list[RepTiming]] | None = None
-        for run in _consistent_runs(y, cands, timings, adjacent, config):
+        slips = posture is not None  # a phone that tells how it turns
+        for run in _consistent_runs(y, cands, timings, adjacent, config, slips=slips):
             found = _checked(run, timings, y, rate, rate_hz=rate_hz, phone=phone, config=config)
             if found:
                 break
@@ -596,6 +630,9 @@ def find_reps(
             continue
         run, reps = found
         rom = float(np.median([r.rom_deg for r in reps]))
+        reps[0] = _from_rest(
+            y, reps[0], edges[starts[run[0]]][0], rom, rate_hz=rate_hz, config=config
+        )
         score = (
             0.0
             if config.mode == "cyclic"
@@ -615,6 +652,26 @@ def find_reps(
     _, sign, reps = best
     y = sign * angle_deg  # once: not a copy of the signal per rep
     return tuple(_with_rise(y, r, rate_hz) for r in reps)
+
+
+def _from_rest(
+    y: FloatArray,
+    first: RepTiming,
+    start: int,
+    rom: float,
+    *,
+    rate_hz: float,
+    config: AnalysisConfig,
+) -> RepTiming:
+    """The set's ``first`` rep from ``start``, where its rise starts, when its range was
+    measured from a later level (its fall ended above the bottom it rose from: the phone
+    turned on the thigh) and falls short of the set's ``rom`` while its whole rise is like
+    it: the rep is whole, not a failed one."""
+    rise = first.rom_deg + float(y[round(first.start_s * rate_hz)] - y[start])
+    short = config.partial_below_fraction * rom
+    if first.rom_deg >= short or abs(rise - rom) > config.level_tolerance_fraction * rom:
+        return first
+    return replace(first, start_s=start / rate_hz, rom_deg=rise)
 
 
 def _partial_after(
