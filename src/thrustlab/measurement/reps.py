@@ -510,12 +510,18 @@ def _settled(speed: FloatArray, first: RepTiming, rate_hz: float) -> bool:
     ``SETTLED_S`` in a row within the ``SETTLED_WITHIN_S`` before it. A phone turned now and
     then in the hand is never still for long between its turns."""
     end = round(first.start_s * rate_hz)
-    still = np.abs(speed[max(0, end - round(SETTLED_WITHIN_S * rate_hz)) : end]) < REST_SPEED_DPS
-    need = round(SETTLED_S * rate_hz)
+    before = speed[max(0, end - round(SETTLED_WITHIN_S * rate_hz)) : end]
+    return bool(_settled_from(before, rate_hz).any())
+
+
+def _settled_from(speed: FloatArray, rate_hz: float) -> npt.NDArray[np.bool_]:
+    """For each sample of ``speed``, whether the thigh stays still (``REST_SPEED_DPS``) for
+    ``SETTLED_S`` from it on (empty when ``speed`` is shorter than that)."""
+    need = max(1, round(SETTLED_S * rate_hz))
+    still = (np.abs(speed) < REST_SPEED_DPS).astype(float)
     if still.size < need:
-        return False
-    runs = np.convolve(still.astype(float), np.ones(need), mode="valid")
-    return bool(runs.max() >= need)
+        return np.zeros(0, dtype=bool)
+    return np.convolve(still, np.ones(need), mode="valid") >= need
 
 
 def _runs_on(
@@ -526,11 +532,8 @@ def _runs_on(
     below the top: no thigh does (sitting up goes 10-35 degrees past the bottom, then
     rests); a phone turned on in the hand does."""
     top, end = round(last.lockout_start_s * rate_hz), round(last.end_s * rate_hz)
-    need = max(1, round(SETTLED_S * rate_hz))
-    still = (np.abs(speed[end:]) < REST_SPEED_DPS).astype(float)
-    windows = np.convolve(still, np.ones(need), mode="valid") if still.size >= need else still[:0]
-    rested = np.flatnonzero(windows >= need)
-    stop = end + (int(rested[0]) if rested.size else still.size)
+    rested = np.flatnonzero(_settled_from(speed[end:], rate_hz))
+    stop = end + (int(rested[0]) if rested.size else speed[end:].size)
     return bool(y[top] - y[top : stop + 1].min() >= config.max_thigh_swing_deg)
 
 
@@ -612,6 +615,7 @@ def find_reps(
     edges = _phase_edges(speed, pivots, config.onset_velocity_fraction)
     phone = _Phone(handled, posture, gravity_dir, turn_rads, own_acc_mps2)
     best: tuple[tuple[float, int, float], int, list[RepTiming]] = ((-1.0, 0, 0.0), 1, [])
+    slips = posture is not None  # a phone that tells how it turns
     for sign in (1, -1):
         y, rate = sign * angle_deg, sign * speed  # the angle either way up, and its rate
         every = [(j, _timing(y, j, pivots, edges, rate_hz)) for j in _candidates(pivots, sign)]
@@ -621,7 +625,6 @@ def find_reps(
         cands = [(pivots[j][0], pivots[j + 1][0], pivots[j + 2][0]) for j in starts]
         adjacent = [k > 0 and starts[k] == starts[k - 1] + 2 for k in range(len(starts))]
         found: tuple[list[int], list[RepTiming]] | None = None
-        slips = posture is not None  # a phone that tells how it turns
         for run in _consistent_runs(y, cands, timings, adjacent, config, slips=slips):
             found = _checked(run, timings, y, rate, rate_hz=rate_hz, phone=phone, config=config)
             if found:
