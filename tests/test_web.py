@@ -398,15 +398,20 @@ def test_a_video_of_the_set_is_analysed(tmp_path: Path) -> None:
         assert stored_counts(client)[0] == 1
 
 
-def test_the_coach_dashboard_flags_warning_signs_and_asymmetry(client: TestClient) -> None:
+def lopsided_athlete_of_a_coach(
+    client: TestClient, coach_email: str, athlete_email: str
+) -> dict[str, object]:
+    """A coach, and an athlete in the coach's team whose two-leg set (the right leg shaking
+    40 % more, a sharp pain) is uploaded; the finished analysis as the API gives it. The
+    client is left signed in as the athlete."""
     (left, right), _ = simulate_legs(SimulationSpec(seed=5, asymmetry_pct=40.0))
-    sign_up(client, "head.coach@example.org", role="coach")
+    sign_up(client, coach_email, role="coach")
     code = re.search(r'id="join-code">([^<]+)<', client.get("/team").text)
     assert code
     client.cookies.clear()
-    sign_up(client, "lopsided@example.org")
+    sign_up(client, athlete_email)
     join_team(client, code.group(1))
-    headers = api_token(client, "lopsided@example.org")
+    headers = api_token(client, athlete_email)
     made = client.post(
         "/api/analyses",
         headers=headers,
@@ -417,7 +422,11 @@ def test_the_coach_dashboard_flags_warning_signs_and_asymmetry(client: TestClien
         },
     )
     assert made.status_code == 202, made.text
-    body = wait_done(client, made.json()["id"], headers)
+    return wait_done(client, made.json()["id"], headers)
+
+
+def test_the_coach_dashboard_flags_warning_signs_and_asymmetry(client: TestClient) -> None:
+    body = lopsided_athlete_of_a_coach(client, "head.coach@example.org", "lopsided@example.org")
     assert body["status"] == "done" and body["verdict"] == "stop"
     client.cookies.clear()
     token = csrf(client, "/login")

@@ -24,6 +24,7 @@ from test_web import (
     csrf,
     demo_csv,  # noqa: F401  (a fixture)
     join_team,
+    lopsided_athlete_of_a_coach,
     settings_for,
     sign_up,
     stored_counts,
@@ -32,7 +33,6 @@ from test_web import (
 from thrustlab.log import session_scope
 from thrustlab.log.export import FIELDS
 from thrustlab.log.models import Lifter, LiftSet
-from thrustlab.simulate import SimulationSpec, simulate_legs, to_csv_text
 from thrustlab.web import create_app
 from thrustlab.web.models import Job, Membership, User
 
@@ -291,24 +291,8 @@ def test_joining_asks_about_earlier_sets_and_the_lifter_can_leave(
 def test_the_coach_reads_why_a_row_is_highlighted_and_what_needs_attention_first(
     client: TestClient,
 ) -> None:
-    (left, right), _ = simulate_legs(SimulationSpec(seed=5, asymmetry_pct=40.0))
-    sign_up(client, "why.coach@example.org", role="coach")
-    code = re.search(r'id="join-code">([^<]+)<', client.get("/team").text)
-    assert code
-    client.cookies.clear()
-    sign_up(client, "uneven@example.org")
-    join_team(client, code.group(1))
-    headers = api_token(client, "uneven@example.org")
-    made = client.post(
-        "/api/analyses",
-        headers=headers,
-        data={"answers": '{"pain": "sharp", "load": "120 kg"}'},
-        files={
-            "left": ("left.csv", to_csv_text(left).encode()),
-            "right": ("right.csv", to_csv_text(right).encode()),
-        },
-    )
-    assert wait_done(client, made.json()["id"], headers)["status"] == "done"
+    made = lopsided_athlete_of_a_coach(client, "why.coach@example.org", "uneven@example.org")
+    assert made["status"] == "done"
     _login(client, "why.coach@example.org")
     dashboard = client.get("/team").text
     row = re.search(r'<tr class="attention">(.*?)</tr>', dashboard, re.DOTALL)
