@@ -17,6 +17,7 @@ from thrustlab.measurement.cyclic import find_cycles
 from thrustlab.measurement.reps import REST_SPEED_DPS, RepTiming, find_reps
 from thrustlab.measurement.tremor import NOTHING, Bands, TremorStats, measure
 from thrustlab.quality import QualityFlag
+from thrustlab.signal.orientation import stretches
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
@@ -178,12 +179,6 @@ def still_mask(
     )
 
 
-def _stretches(mask: BoolArray) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
-    """Starts and ends (exclusive) of the True runs of ``mask``."""
-    changes = np.flatnonzero(np.diff(np.concatenate([[0], mask.astype(np.int8), [0]])))
-    return changes[::2], changes[1::2]
-
-
 def rest_before(
     still: BoolArray, /, *, rate_hz: float, edge_s: float, config: AnalysisConfig
 ) -> tuple[float, float] | None:
@@ -191,7 +186,7 @@ def rest_before(
     the rep; None when shorter than ``rest_min_s``."""
     hi = max(0, round((edge_s - REP_CLEARANCE_S) * rate_hz))
     lo = max(0, hi - round(config.rest_window_s * rate_hz))
-    starts, ends = _stretches(still[lo:hi])
+    starts, ends = stretches(still[lo:hi])
     return _longest(lo + starts, lo + ends, rate_hz=rate_hz, config=config)
 
 
@@ -201,7 +196,7 @@ def rest_after(
     """The longest still stretch that starts within ``post_set_search_s`` after ``edge_s``
     (0.2 s clear of the rep), as long as it lasts; None when shorter than ``rest_min_s``."""
     lo = min(still.size, round((edge_s + REP_CLEARANCE_S) * rate_hz))
-    starts, ends = _stretches(still[lo:])
+    starts, ends = stretches(still[lo:])
     near = starts <= config.post_set_search_s * rate_hz
     return _longest(lo + starts[near], lo + ends[near], rate_hz=rate_hz, config=config)
 

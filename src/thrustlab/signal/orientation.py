@@ -147,8 +147,7 @@ def jolt_starts(
     movement, both spreading the jolt back in time: 0.02-0.19 s before the stop in the
     simulator), so the start is the first sample whose acceleration above the movement (a
     Gaussian of ``sigma_hz`` taken off) reaches ``JOLT_START_FRACTION`` of the jolt's peak."""
-    edges = np.flatnonzero(np.diff(np.concatenate([[0], jolts.astype(np.int8), [0]])))
-    starts, ends = edges[::2], edges[1::2]
+    starts, ends = stretches(jolts)
     if not starts.size:
         return np.zeros(0, dtype=np.int64)
     first = np.concatenate([[True], starts[1:] - ends[:-1] > JOLT_MERGE_S * fs_hz])
@@ -159,6 +158,12 @@ def jolt_starts(
         burst = rough[a:b]
         found.append(a + int(np.argmax(burst >= JOLT_START_FRACTION * burst.max())))
     return np.asarray(found, dtype=np.int64)
+
+
+def stretches(mask: BoolArray, /) -> tuple[IntArray, IntArray]:
+    """Starts and ends (exclusive) of the True runs of ``mask``."""
+    changes = np.flatnonzero(np.diff(np.concatenate([[0], mask.astype(np.int8), [0]])))
+    return changes[::2], changes[1::2]
 
 
 JOLT_MERGE_S = 0.3
