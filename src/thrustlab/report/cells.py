@@ -5,8 +5,7 @@ a number is missing or would read the wrong way round, blank where nothing was g
 from __future__ import annotations
 
 from thrustlab.explanation.questions import WeightUnit, shown_weight
-
-NOT_MEASURED = "not measured"
+from thrustlab.report.rep_table import NOT_MEASURED
 
 
 def load(load_kg: float | None, unit: WeightUnit | None, /) -> str:
