@@ -16,7 +16,7 @@ import pytest
 
 from test_read_support import T0_NS, sensorlogger_csv, shared, still, times_ns, write_export
 from thrustlab.errors import FormatError, ReadError, ReadOptionError
-from thrustlab.readers import ReadOptions, detect_format, read
+from thrustlab.readers import ReadOptions, _csv, detect_format, read
 from thrustlab.recording import G_MPS2
 
 RNG_SEED = 15
@@ -284,6 +284,26 @@ def test_bad_read_options_name_the_flag() -> None:
     assert info.value.worded("web").startswith("columns: has unknown names")
     with pytest.raises(ReadOptionError, match=r"^--rate-hz must be a positive number"):
         ReadOptions(rate_hz=-1.0)
+
+
+@pytest.mark.parametrize("block_bytes", [1, 2, 3, 5, 1024])
+def test_utf8_check_gives_the_same_answer_for_any_block_size(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, block_bytes: int
+) -> None:
+    # Blocks split multi-byte characters at every place; an ASCII block after a cut
+    # character must still be decoded, or a bad byte hides behind it.
+    monkeypatch.setattr(_csv, "CHECK_BLOCK_BYTES", block_bytes)
+    files = {
+        "good.csv": "# Zeit (s), Beschleunigung (m/s²) é €\nt,x\n0,1\n".encode(),
+        "latin1.csv": b"# caf\xe9\nt,x\n0,1\n",
+        "cut_then_ascii.csv": b"t\xe2,x\n0,1\n",
+        "cut_at_the_end.csv": b"t,x\n0,1\n\xe2\x82",
+    }
+    utf8 = {}
+    for name, data in files.items():
+        (tmp_path / name).write_bytes(data)
+        utf8[name] = _csv._is_utf8_file(str(tmp_path / name), label=name)
+    assert utf8 == {n: n == "good.csv" for n in files}
 
 
 def test_a_file_over_2_gib_is_refused_before_it_is_read(tmp_path: Path) -> None:

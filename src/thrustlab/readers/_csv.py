@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import codecs
 import csv
-import mmap
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -185,9 +184,9 @@ def parse_csv(
     import pyarrow as pa
 
     label = src.label(name)
-    size = src.check_size(name)
+    src.check_size(name)
     path = src.file_path(name)
-    if path is not None and (layout.decimal_comma or not _is_utf8_file(path, size, label=label)):
+    if path is not None and (layout.decimal_comma or not _is_utf8_file(path, label=label)):
         path = None  # repaired on a copy in memory: pyarrow must see valid UTF-8 text
     data = b"" if path is not None else src.read(name)
     attempts = (False, True)  # numbers, then text when a column has cells that are not
@@ -207,24 +206,22 @@ def parse_csv(
     raise ReadError(label, "cannot be parsed as CSV")  # pragma: no cover - loop returns
 
 
-def _is_utf8_file(path: str, size: int, /, *, label: str) -> bool:
+def _is_utf8_file(path: str, /, *, label: str) -> bool:
     """True when the file is UTF-8 text: pyarrow hands a bad row to the skip handler as
-    text, and bytes that do not decode there are an error it cannot pass on. An ASCII file
-    (the usual case) is told in one numpy pass over the mapped file, without copying it;
-    other bytes are decoded in blocks."""
-    if size == 0:
-        return True
+    text, and bytes that do not decode there are an error it cannot pass on. The file is read
+    in blocks; an ASCII block (the usual case) is passed by ``bytes.isascii`` alone, other
+    blocks go through an incremental decoder. (A memory map was used before: closing it
+    raised ``BufferError`` now and then in a Dask worker, so a good file became an error.)"""
+    decoder = codecs.getincrementaldecoder("utf-8")()
     try:
-        with open(path, "rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
-            if int(np.frombuffer(mapped, dtype=np.uint8).max()) < 0x80:
-                return True
-            decoder = codecs.getincrementaldecoder("utf-8")()
-            for start in range(0, len(mapped), CHECK_BLOCK_BYTES):
-                decoder.decode(mapped[start : start + CHECK_BLOCK_BYTES])
+        with open(path, "rb") as fh:
+            while block := fh.read(CHECK_BLOCK_BYTES):
+                if not block.isascii() or decoder.getstate()[0]:
+                    decoder.decode(block)
             decoder.decode(b"", final=True)
     except UnicodeDecodeError:
         return False
-    except (OSError, ValueError) as exc:  # ValueError: the file shrank to nothing meanwhile
+    except OSError as exc:
         raise ReadError(label, f"cannot be read ({one_line(exc)})") from exc
     return True
 
