@@ -186,6 +186,11 @@ class AnalysisConfig:
     (-90) to the knee straight above the hip (+90) and a hip thrust's top lies at -15 to
     +25 degrees, so it has at most about 105 degrees to go that way. A phone turned on in
     the hand swings on by any amount."""
+    max_past_bottom_deg: float = 60.0
+    """After the last rep the thigh may go on past the reps' bottom (sitting up, lying back)
+    by up to 60 degrees: the bottom lies at 35-55 degrees above horizontal and the knee comes
+    at most to about 90 (knees to chest). Read the wrong way up, standing or walking (-70 to
+    -90) lies 65-115 degrees past the reps' top (-15 to +25), so past the "bottom"."""
     plausible_concentric_s: tuple[float, float] = (0.2, 6.0)
     """The hips rise in 0.2-6 s (a grinding last rep 3-5 s)."""
     plausible_slowdown_pct: tuple[float, float] = (-90.0, 400.0)

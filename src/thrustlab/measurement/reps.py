@@ -376,21 +376,28 @@ def _clear_score(
     *,
     rom: float,
     rate_hz: float,
+    past_bottom_deg: float,
 ) -> float:
     """Seconds clear of big swings before the run of reps that starts at pivot ``first``
     and after its last rep, which ends at ``end_s``, each side capped at ``CLEAR_CAP_S``.
     After the set the clear time runs from that rep's own end to the thigh's last rest
     (``REST_SPEED_DPS``) before it has moved half a range from there: the last eccentric,
     a rest and sitting up or taking the phone off can make one stretch between two turning
-    points, whose fastest part is not where the set ends."""
+    points, whose fastest part is not where the set ends. Past the bottom, only a thigh
+    further than ``past_bottom_deg`` from it ends the clear time (sitting up does not;
+    read the wrong way up, standing and walking lie there)."""
     big = [
         abs(float(y[b]) - float(y[a])) >= BIG_SWING_FRACTION * rom
         for (a, _), (b, _) in pairwise(pivots)
     ]
     start = edges[first][0]
     before = next((edges[k][1] for k in range(first - 1, -1, -1) if big[k]), 0)
+    bottom = float(y[pivots[first + 1][0]]) - rom  # the first rep's top less the set's range
+    beyond = np.flatnonzero(y[before:start] <= bottom - past_bottom_deg)
+    before += int(beyond[-1]) if beyond.size else 0
     end = min(round(end_s * rate_hz), y.size - 1)
-    far = np.flatnonzero(np.abs(y[end:] - y[end]) >= BIG_SWING_FRACTION * rom)
+    moved = y[end:] - y[end]
+    far = np.flatnonzero((moved >= BIG_SWING_FRACTION * rom) | (moved <= -past_bottom_deg))
     after = y.size - 1
     if far.size:  # far[0] >= 1: y[end] is where it starts from
         moving = np.abs(np.gradient(y[end : end + far[0] + 1]) * rate_hz) >= REST_SPEED_DPS
@@ -644,7 +651,14 @@ def find_reps(
             0.0
             if config.mode == "cyclic"
             else _clear_score(
-                y, pivots, edges, starts[run[0]], reps[-1].end_s, rom=rom, rate_hz=rate_hz
+                y,
+                pivots,
+                edges,
+                starts[run[0]],
+                reps[-1].end_s,
+                rom=rom,
+                rate_hz=rate_hz,
+                past_bottom_deg=config.max_past_bottom_deg,
             )
         )
         longest = max(r.end_s - r.start_s for r in reps)
