@@ -100,12 +100,15 @@ def spectrum_of(x: FloatArray, /, *, fs_hz: float, pad_s: float = 1.0) -> Spectr
     n = x.shape[0]
     pad = min(n - 1, round(pad_s * fs_hz))
     n_fft = next_fast_len(n + 2 * pad)
-    # rfft0(mirrored(x, pad=pad), n=n_fft), with x copied once to contiguous rows, not thrice
-    rows = np.zeros((*x.shape[1:], n_fft))
+    # rfft0(mirrored(x, pad=pad), n=n_fft), with x copied once to contiguous rows, not thrice;
+    # np.empty, filled here: np.zeros' memory comes from the system a 4 kB page at a time,
+    # where numpy asks for large pages for memory it fills itself (long signals)
+    rows = np.empty((*x.shape[1:], n_fft))
     along = rows.T
     along[pad : pad + n] = x
     along[:pad] = x[pad:0:-1]
     along[pad + n : n + 2 * pad] = x[-2 : -pad - 2 : -1]
+    along[n + 2 * pad :] = 0.0
     coeffs = np.fft.rfft(rows, axis=-1).T
     return Spectrum(coeffs, np.fft.rfftfreq(n_fft, 1.0 / fs_hz), n, pad, n_fft)
 
