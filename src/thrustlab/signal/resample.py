@@ -77,7 +77,8 @@ def to_uniform(
     # to 0.1 Hz, unless that leaves nothing (a sample every 20 s or more)
     rate = (round(recorded_rate, 1) or recorded_rate) if rate_hz is None else rate_hz
     n_out = int(np.floor(t[-1] * rate)) + 1
-    t_out = np.arange(n_out) / rate
+    t_out = np.arange(n_out, dtype=float)  # the same times as np.arange(n_out) / rate,
+    t_out /= rate  # without an int64 copy of them
     limit_s = max(gap_threshold_s, GAP_INTERVALS / rate)
     gap_idx = np.flatnonzero(dt > limit_s)
     valid = _outside(t_out, t[gap_idx], t[gap_idx + 1])
@@ -241,7 +242,12 @@ def _decimated_mask(valid: BoolArray, factor: int) -> BoolArray:
     """A thinned sample is valid only if every original sample within a step of it was."""
     if valid.all():
         return np.asarray(valid[::factor])
-    invalid_before = np.concatenate(([0], np.cumsum(~valid)))  # running count, linear
+    # the running count of invalid samples, in int32 where it fits and written in place (an
+    # int64 count, then a copy with a 0 in front, made an hour at 400 Hz cost 24 ms, 100x
+    # six minutes' 0.24 ms)
+    invalid_before = np.empty(valid.size + 1, dtype=np.int32 if valid.size < 2**31 else np.int64)
+    invalid_before[0] = 0
+    np.cumsum(~valid, out=invalid_before[1:])
     kept = np.arange(0, valid.size, factor)
     low, high = np.maximum(kept - factor, 0), np.minimum(kept + factor + 1, valid.size)
     return np.asarray(invalid_before[high] == invalid_before[low])
@@ -267,9 +273,9 @@ def _interp(
         near_gap[1:] |= gap[:-1]
         near_gap[:-1] |= gap[1:]
     out = np.empty((min(block, t_out.size), values.shape[1]))
-    index = np.arange(t.size, dtype=float)
     for low, high, first, last in _stretches(t_out, t, block=block):
-        position = np.interp(t_out[low:high], t[first:last], index[first:last])
+        index = np.arange(first, last, dtype=float)
+        position = np.interp(t_out[low:high], t[first:last], index)
         _interp_block(position, t, values, near_gap=near_gap, out=out[: high - low])
         yield low, out[: high - low]
 
