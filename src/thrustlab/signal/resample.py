@@ -141,7 +141,7 @@ def _decimated(
         band_hz=(0.0, 0.4 * new_rate),
         taper_hz=0.1 * new_rate,
     )
-    thinned = irfft0(coeffs * (gain / factor)[:, None], n=n_new)
+    thinned = irfft0(coeffs, gain / factor, n=n_new)
     return np.asarray(thinned[pad // factor : pad // factor + (n - 1) // factor + 1])
 
 
