@@ -80,7 +80,8 @@ def to_uniform(
     t_out = np.arange(n_out, dtype=float)  # the same times as np.arange(n_out) / rate,
     t_out /= rate  # without an int64 copy of them
     limit_s = max(gap_threshold_s, GAP_INTERVALS / rate)
-    gap_idx = np.flatnonzero(dt > limit_s)
+    gap = dt > limit_s
+    gap_idx = np.flatnonzero(gap)
     valid = _outside(t_out, t[gap_idx], t[gap_idx + 1])
     factor = 1
     thin = max_rate_hz is not None and rate >= NEAR_TWICE * max_rate_hz and n_out > 1
@@ -89,7 +90,7 @@ def to_uniform(
         # never thinner than 2 samples: a factor beyond the samples only costs (an FFT that long)
         factor = min(max(2, int(rate // max_rate_hz)), n_out - 1)
     block = max(factor, INTERP_BLOCK // factor * factor)  # whole groups of ``factor``
-    blocks = _interp(t_out, t, acc_mps2, dt > limit_s, block=block)
+    blocks = _interp(t_out, t, acc_mps2, gap, block=block)
     if thin:
         acc, valid, rate = (
             _decimated(blocks, n_out, factor, rate),
