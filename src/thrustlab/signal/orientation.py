@@ -346,23 +346,53 @@ def span_axes(
     return SpanAxes(off_plane, off_axis, tilt, along)
 
 
+_UPPER = np.triu_indices(3)
+"""The six distinct entries of a symmetric 3 x 3 matrix, (row, column) on or above the
+diagonal: a cumulative sum over every sample costs a third less than over all nine."""
+_SYMMETRIC = np.array([[0, 1, 2], [1, 3, 4], [2, 4, 5]]).ravel()
+"""Where each of the nine entries (row by row) lies among the six of ``_UPPER``."""
+
 WINDOW_STEP_S = 0.5
 """Centred windows are evaluated every 0.5 s, each value holding for the samples around."""
 
 
 def _window_eigenvalues(x: FloatArray, /, *, fs_hz: float, window_s: float) -> FloatArray:
     """Per sample, the eigenvalues (ascending) of the mean of ``x x^T`` over the
-    ``window_s`` centred on it: all windows' sums from one cumulative sum, the
-    eigenvalues of all windows in one call."""
+    ``window_s`` centred on it: all windows' sums from running sums, the eigenvalues of all
+    windows in one call."""
     n = x.shape[0]
     half = max(1, round(window_s * fs_hz / 2))
     step = max(1, round(WINDOW_STEP_S * fs_hz))
-    rows = np.ascontiguousarray(x.T)  # (3, n): sums along rows run on contiguous memory
-    outer = (rows[:, None, :] * rows[None, :, :]).reshape(9, n)
-    total = np.zeros((9, n + 1))
-    np.cumsum(outer, axis=1, out=total[:, 1:])
     centres = np.arange(0, n, step)
     lo, hi = np.maximum(centres - half, 0), np.minimum(centres + half + 1, n)
-    means = ((total[:, hi] - total[:, lo]) / (hi - lo)).T.reshape(-1, 3, 3)
+    total = _running_sums(x, np.concatenate([lo, hi]))
+    sums = total[:, lo.size :] - total[:, : lo.size]
+    means = (sums / (hi - lo))[_SYMMETRIC].T.reshape(-1, 3, 3)
     values = np.linalg.eigvalsh(means)
     return np.asarray(np.repeat(values, step, axis=0)[:n])
+
+
+SUM_BLOCK = 8192
+"""Samples whose products are summed at a time: their products and running sums stay in the
+processor's cache (over a whole hour at 50 Hz, the two 15 MB arrays made the windows of an
+hour cost 15x those of six minutes)."""
+
+
+def _running_sums(x: FloatArray, at: IntArray, /) -> FloatArray:
+    """``(6, len(at))``: the sums of the six distinct products of ``x x^T`` (``_UPPER``)
+    over the first ``at`` samples of ``x`` (N, 3). The same additions, in the same order, as
+    one ``np.cumsum`` over all samples, a block of ``SUM_BLOCK`` samples at a time."""
+    order = np.argsort(at, kind="stable")
+    ends = at[order]
+    out = np.zeros((_UPPER[0].size, at.size))  # the sums over no sample
+    carry = None
+    for first in range(0, x.shape[0], SUM_BLOCK):
+        rows = np.ascontiguousarray(x[first : first + SUM_BLOCK].T)  # (3, k): rows add fast
+        products = rows[_UPPER[0]] * rows[_UPPER[1]]
+        if carry is not None:
+            products[:, 0] += carry  # the running sum goes on from the block before
+        running = np.cumsum(products, axis=1)  # the sums over samples 0 .. first + i
+        low, high = np.searchsorted(ends, [first + 1, first + rows.shape[1] + 1]).tolist()
+        out[:, order[low:high]] = running[:, ends[low:high] - first - 1]
+        carry = running[:, -1]
+    return out

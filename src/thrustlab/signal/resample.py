@@ -77,9 +77,11 @@ def to_uniform(
     # to 0.1 Hz, unless that leaves nothing (a sample every 20 s or more)
     rate = (round(recorded_rate, 1) or recorded_rate) if rate_hz is None else rate_hz
     n_out = int(np.floor(t[-1] * rate)) + 1
-    t_out = np.arange(n_out) / rate
+    t_out = np.arange(n_out, dtype=float)  # the same times as np.arange(n_out) / rate,
+    t_out /= rate  # without an int64 copy of them
     limit_s = max(gap_threshold_s, GAP_INTERVALS / rate)
-    gap_idx = np.flatnonzero(dt > limit_s)
+    gap = dt > limit_s
+    gap_idx = np.flatnonzero(gap)
     valid = _outside(t_out, t[gap_idx], t[gap_idx + 1])
     factor = 1
     thin = max_rate_hz is not None and rate >= NEAR_TWICE * max_rate_hz and n_out > 1
@@ -88,7 +90,7 @@ def to_uniform(
         # never thinner than 2 samples: a factor beyond the samples only costs (an FFT that long)
         factor = min(max(2, int(rate // max_rate_hz)), n_out - 1)
     block = max(factor, INTERP_BLOCK // factor * factor)  # whole groups of ``factor``
-    blocks = _interp(t_out, t, acc_mps2, dt > limit_s, block=block)
+    blocks = _interp(t_out, t, acc_mps2, gap, block=block)
     if thin:
         acc, valid, rate = (
             _decimated(blocks, n_out, factor, rate),
@@ -99,8 +101,7 @@ def to_uniform(
         acc = _joined(blocks, n_out)
     gyro = None
     if gyro_rads is not None:
-        t_final = t_out[::factor]
-        gyro = np.column_stack([np.interp(t_final, t, column) for column in gyro_rads.T])
+        gyro = _lines(t_out[::factor], t, gyro_rads, block=max(1, INTERP_BLOCK // factor))
     gaps = None
     if gap_idx.size:
         gaps = Gaps(int(gap_idx.size), float(dt[gap_idx].sum()), float(t[gap_idx[0]]))
@@ -108,13 +109,17 @@ def to_uniform(
 
 
 def _outside(t_out: FloatArray, starts_s: FloatArray, ends_s: FloatArray) -> BoolArray:
-    """False where ``t_out`` lies strictly inside one of the intervals (starts_s, ends_s);
-    one pass over the samples, whatever the number of intervals."""
-    depth = np.zeros(t_out.size + 1, dtype=np.int64)
-    np.add.at(depth, np.searchsorted(t_out, starts_s, side="right"), 1)
-    np.add.at(depth, np.searchsorted(t_out, ends_s, side="left"), -1)
-    inside: BoolArray = np.cumsum(depth[:-1]) > 0
-    return ~inside
+    """False where ``t_out`` lies strictly inside one of the intervals (starts_s, ends_s),
+    pauses between successive samples: in order, none overlapping another.
+
+    So the samples fall in runs, outside and inside by turns, written out in one pass (a
+    running count over every sample, in int64, made an hour at 400 Hz spend more time on
+    fresh memory than on counting)."""
+    first_inside = np.searchsorted(t_out, starts_s, side="right")
+    first_after = np.searchsorted(t_out, ends_s, side="left")
+    edges = np.column_stack([first_inside, first_after]).ravel()
+    lengths = np.diff(edges, prepend=0, append=t_out.size)
+    return np.repeat(np.resize([True, False], lengths.size), lengths)
 
 
 def _decimated(
@@ -137,7 +142,7 @@ def _decimated(
         band_hz=(0.0, 0.4 * new_rate),
         taper_hz=0.1 * new_rate,
     )
-    thinned = irfft0(coeffs * (gain / factor)[:, None], n=n_new)
+    thinned = irfft0(coeffs, gain / factor, n=n_new)
     return np.asarray(thinned[pad // factor : pad // factor + (n - 1) // factor + 1])
 
 
@@ -168,6 +173,7 @@ def _by_phases(
     head, tail = pad + np.arange(pad, 0, -1), pad + np.arange(n - 2, n - pad - 2, -1)
     phases.put(0, phases.get(head))  # as mirrored(): x[pad:0:-1], x, x[-2:-pad-2:-1]
     phases.put(pad + n, phases.get(tail))
+    phases.clear_from(2 * pad + n)  # the transform's zero padding
     kept = n_fft // factor // 2 + 1
     shift = np.exp(-2j * np.pi * np.arange(kept) / n_fft)
     coeffs = np.empty((kept, phases.rows.shape[0]), dtype=np.complex128)
@@ -196,8 +202,18 @@ class _Phases:
     ``rows[column, r, j] = x[j * factor + r, column]``."""
 
     def __init__(self, columns: int, factor: int, n: int) -> None:
-        self.rows = np.zeros((columns, factor, n))
+        # not np.zeros: its memory comes from the system a 4 kB page at a time, where numpy
+        # asks for large pages for memory it fills itself (an hour at 400 Hz: 10,000 page
+        # faults, 20 of the 70 ms of the transforms); ``put`` and ``clear_from`` fill it
+        self.rows = np.empty((columns, factor, n))
         self.factor = factor
+
+    def clear_from(self, start: int) -> None:
+        """Samples ``start`` on are zeros."""
+        f, rows = self.factor, self.rows
+        if start < f * rows.shape[2]:
+            rows[:, start % f :, start // f] = 0.0
+            rows[:, :, start // f + 1 :] = 0.0
 
     def put(self, start: int, x: FloatArray) -> None:
         """Samples ``start`` to ``start + len(x)`` are ``x`` (k, C)."""
@@ -227,7 +243,12 @@ def _decimated_mask(valid: BoolArray, factor: int) -> BoolArray:
     """A thinned sample is valid only if every original sample within a step of it was."""
     if valid.all():
         return np.asarray(valid[::factor])
-    invalid_before = np.concatenate(([0], np.cumsum(~valid)))  # running count, linear
+    # the running count of invalid samples, in int32 where it fits and written in place (an
+    # int64 count, then a copy with a 0 in front, made an hour at 400 Hz cost 24 ms, 100x
+    # six minutes' 0.24 ms)
+    invalid_before = np.empty(valid.size + 1, dtype=np.int32 if valid.size < 2**31 else np.int64)
+    invalid_before[0] = 0
+    np.cumsum(~valid, out=invalid_before[1:])
     kept = np.arange(0, valid.size, factor)
     low, high = np.maximum(kept - factor, 0), np.minimum(kept + factor + 1, valid.size)
     return np.asarray(invalid_before[high] == invalid_before[low])
@@ -253,19 +274,35 @@ def _interp(
         near_gap[1:] |= gap[:-1]
         near_gap[:-1] |= gap[1:]
     out = np.empty((min(block, t_out.size), values.shape[1]))
-    index = np.arange(t.size, dtype=float)
-    lows = np.arange(0, t_out.size, block)
-    highs = np.minimum(lows + block, t_out.size)
-    # each block's own stretch of ``t`` (a sample beyond either end): np.interp costs a pass
-    # over all of ``t`` per call, which made the blocks cost the samples squared
-    firsts = np.maximum(np.searchsorted(t, t_out[lows], side="right") - 2, 0)
-    lasts = np.minimum(np.searchsorted(t, t_out[highs - 1], side="left") + 2, t.size)
-    for low, high, first, last in zip(
-        lows.tolist(), highs.tolist(), firsts.tolist(), lasts.tolist(), strict=True
-    ):
-        position = np.interp(t_out[low:high], t[first:last], index[first:last])
+    for low, high, first, last in _stretches(t_out, t, block=block):
+        index = np.arange(first, last, dtype=float)
+        position = np.interp(t_out[low:high], t[first:last], index)
         _interp_block(position, t, values, near_gap=near_gap, out=out[: high - low])
         yield low, out[: high - low]
+
+
+def _stretches(t_out: FloatArray, t: FloatArray, /, *, block: int) -> Iterator[tuple[int, ...]]:
+    """The blocks of ``block`` output times, each as ``low, high`` (its output samples) and
+    ``first, last``: its own stretch of the samples ``t``, a sample beyond either end, which
+    gives np.interp the same neighbours as all of ``t`` would. np.interp costs a pass over
+    all of ``t`` per call, which made the blocks cost the samples squared."""
+    lows = np.arange(0, t_out.size, block)
+    highs = np.minimum(lows + block, t_out.size)
+    firsts = np.maximum(np.searchsorted(t, t_out[lows], side="right") - 2, 0)
+    lasts = np.minimum(np.searchsorted(t, t_out[highs - 1], side="left") + 2, t.size)
+    return zip(lows.tolist(), highs.tolist(), firsts.tolist(), lasts.tolist(), strict=True)
+
+
+def _lines(t_out: FloatArray, t: FloatArray, values: FloatArray, /, *, block: int) -> FloatArray:
+    """Straight lines between the samples ``values`` (N, C) at times ``t``, at ``t_out``:
+    ``np.interp`` of each column, ``block`` output times at a time (over whole columns, the
+    copies np.interp makes of them left the processor's cache: an hour at 400 Hz took 15x
+    the time of six minutes)."""
+    out = np.empty((t_out.size, values.shape[1]))
+    for low, high, first, last in _stretches(t_out, t, block=block):
+        for c in range(values.shape[1]):
+            out[low:high, c] = np.interp(t_out[low:high], t[first:last], values[first:last, c])
+    return out
 
 
 def _interp_block(
