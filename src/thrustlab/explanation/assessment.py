@@ -125,9 +125,12 @@ class Assessment:
         return self.basis == "measured"
 
 
-def shown_verdict(assessment: Assessment, /) -> str:
-    """The verdict as people read it: a set that could not be measured, with nothing wrong
+def verdict_as_read(verdict: str, /, *, measured: bool) -> str:
+    """A verdict as people read it: a set that could not be measured, with nothing wrong
     in the answers, is "not measured", never "normal"."""
-    if assessment.basis == "answers_only" and assessment.verdict == "normal":
-        return "not measured"
-    return assessment.verdict
+    return "not measured" if verdict == "normal" and not measured else verdict
+
+
+def shown_verdict(assessment: Assessment, /) -> str:
+    """The assessment's verdict as people read it (``verdict_as_read``)."""
+    return verdict_as_read(assessment.verdict, measured=assessment.measured)

@@ -4,6 +4,7 @@ a number is missing or would read the wrong way round, blank where nothing was g
 
 from __future__ import annotations
 
+from thrustlab.explanation.assessment import verdict_as_read
 from thrustlab.explanation.questions import WeightUnit, shown_weight
 from thrustlab.report.rep_table import NOT_MEASURED
 
@@ -32,11 +33,8 @@ def slowdown(pct: float | None, /, *, analysed: bool) -> str:
 
 
 def verdict(stored: str | None, /, *, measured: bool) -> str:
-    """A set whose recording gave nothing to measure, with nothing wrong in the answers, is
-    "not measured", never "normal" (as ``shown_verdict`` says of a whole assessment)."""
-    if stored is None:
-        return ""
-    return NOT_MEASURED if stored == "normal" and not measured else stored
+    """A stored verdict as people read it (``verdict_as_read``); blank when there is none."""
+    return "" if stored is None else verdict_as_read(stored, measured=measured)
 
 
 def asymmetry(index_pct: float | None, /) -> str:
