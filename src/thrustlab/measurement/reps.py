@@ -248,35 +248,48 @@ def _phase_edges(
     for (lo, kind), (hi, _) in pairwise(pivots):
         w = speed[lo : hi + 1] * -kind  # moving away from a trough: rising
         k = int(w.argmax())
-        slow = w <= fraction * w[k]
-        before = slow[k::-1] | _dips(w[k::-1], w[k])
-        after = slow[k:] | _dips(w[k:], w[k])
-        first_before, first_after = int(before.argmax()), int(after.argmax())
+        peak = float(w[k])
+        before = _first_stop(w[k::-1], peak, fraction)
+        after = _first_stop(w[k:], peak, fraction)
         edges.append(
             (
-                lo + k - first_before if before[first_before] else lo,
-                lo + k + first_after if after[first_after] else hi,
+                lo + k - before if before is not None else lo,
+                lo + k + after if after is not None else hi,
             )
         )
     return edges
 
 
-def _dips(w: FloatArray, peak: float) -> npt.NDArray[np.bool_]:
+def _first_stop(w: FloatArray, peak: float, fraction: float) -> int | None:
+    """The first sample of the speed ``w``, walked out from its ``peak`` (``w[0]``), that
+    is slow (``fraction`` of the peak or less) or a dip (``_dips``); None when none is."""
+    stop = w <= fraction * peak
+    dips = _dips(w, peak)
+    if dips is not None:
+        stop |= dips
+    first = int(stop.argmax())
+    return first if stop[first] else None
+
+
+def _dips(w: FloatArray, peak: float) -> BoolArray | None:
     """Where the speed ``w``, walked out from its ``peak``, has a local minimum below
     ``DIP_FRACTION`` of it with a second movement of that size following: two movements one
-    after the other (the last eccentric running into the dismount) part there."""
-    dip = np.zeros(w.shape, dtype=bool)
-    low = w < DIP_FRACTION * peak
+    after the other (the last eccentric running into the dismount) part there. None when
+    there can be none: the speed never rises by that much after first falling below it
+    (most stretches; the test costs a few calls where the masks cost a dozen)."""
+    half = DIP_FRACTION * peak
+    low = w < half
     first_low = int(low.argmax())
+    if w.size <= 2 or not low[first_low]:
+        return None
     rest = w[first_low:]  # where dips can be: they need a rise of half the peak after them
-    if w.size > 2 and low[first_low] and float(np.ptp(rest)) >= DIP_FRACTION * peak:
-        later = np.maximum.accumulate(w[::-1])[::-1]  # the fastest from each sample on
-        dip[1:-1] = (
-            (w[1:-1] <= w[:-2])
-            & (w[1:-1] < w[2:])
-            & (w[1:-1] < DIP_FRACTION * peak)
-            & (later[1:-1] - w[1:-1] >= DIP_FRACTION * peak)
-        )
+    if not float(rest.max() - rest.min()) >= half:  # np.ptp's figure, without its wrapper
+        return None
+    later = np.maximum.accumulate(w[::-1])[::-1]  # the fastest from each sample on
+    dip = np.zeros(w.shape, dtype=bool)
+    dip[1:-1] = (
+        (w[1:-1] <= w[:-2]) & (w[1:-1] < w[2:]) & (w[1:-1] < half) & (later[1:-1] - w[1:-1] >= half)
+    )
     return dip
 
 
