@@ -319,7 +319,7 @@ def _timing(
     rep where the fall ends. The rise time is left for the reps that are kept."""
     start, lock0 = edges[j]
     lock1, end = edges[j + 1]
-    b0, top, b1 = (pivots[j + k][0] for k in range(3))
+    b0, top, b1 = pivots[j][0], pivots[j + 1][0], pivots[j + 2][0]
     level = max(float(y[b0]), float(y[b1]))  # the bottom, where one side goes past it
     overshoot = 0.1 * (float(y[top]) - level)
     if y[b1] < level - overshoot:  # the fall runs on past the bottom: the rep ends there
