@@ -231,3 +231,27 @@ def test_a_jolt_at_each_stop_leaves_the_acceleration_angle_level() -> None:
     assert np.abs(with_stops[[1, 3]]).max() < range_deg / 5  # back at the bottom
     assert abs(abs(with_stops[0]) - abs(with_stops[2])) < range_deg / 5  # the tops alike
     assert np.abs(without[[1, 3]]).max() > range_deg / 5  # the test can tell
+
+
+def test_a_steady_slow_eccentric_is_not_taken_for_a_stop() -> None:
+    """A 30° rep from acceleration alone: a 1 s concentric, a 1 s hold, then a slow
+    eccentric that turns at a steady speed for 1.5 s in its middle (no acceleration there,
+    as no stop has). Before, that quiet stretch reset the speed, so the eccentric's angle was
+    lost and the thigh "stayed" near the top; now the thigh comes back to the bottom."""
+    fs_hz, radius_m, range_deg = 100.0, 0.22, 30.0
+    t = np.arange(0, 12, 1 / fs_hz)
+    concentric = np.where((t >= 2) & (t < 3), 1 - np.cos(2 * np.pi * (t - 2)), 0.0)
+    steady_dps = range_deg / 2.0  # 1.5 s steady and two 0.5 s ramps turn 30°
+    eccentric = np.interp(t, [4.0, 4.5, 6.0, 6.5], [0.0, steady_dps, steady_dps, 0.0])
+    rate_dps = range_deg * concentric - eccentric
+    rate = np.deg2rad(rate_dps)
+    theta_deg = np.cumsum(rate_dps) / fs_hz
+    assert abs(theta_deg.max() - range_deg) < 1 and abs(theta_deg[-1]) < 1  # as drawn
+    acc = np.zeros((t.size, 3))
+    acc[:, 0], acc[:, 1] = radius_m * np.gradient(rate, t), -radius_m * rate**2
+    angle = angle_from_acceleration(
+        acc, fs_hz=fs_hz, radius_m=radius_m, sigma_hz=1.5, still_mps2=0.03
+    )
+    top = angle[int(3.5 * fs_hz)]
+    assert abs(abs(top) - range_deg) < range_deg / 5
+    assert abs(angle[-1]) < range_deg / 5  # back at the bottom (it stayed 29.7° up before)

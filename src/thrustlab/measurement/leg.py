@@ -155,10 +155,11 @@ _NO_ORIENTATION = QualityFlag(
 )
 _FROM_ACCELERATION = QualityFlag(
     "angle_from_acceleration",
-    "info",
+    "warning",
     "The recording has neither gravity nor a gyroscope: the thigh's angle was worked out from "
     "its own acceleration, taking the phone to sit about 0.2 m from the knee, so the reps' "
-    "range of motion is approximate (within about a third). For exact angles export the "
+    "range of motion is approximate (within about a third) and the rep count can be off, "
+    "most of all for slow, smooth reps. For a sure count and exact angles export the "
     "accelerometer with gravity (Sensor Logger: TotalAcceleration; phyphox: 'Acceleration "
     "with g') or include the gyroscope.",
 )

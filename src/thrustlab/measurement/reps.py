@@ -37,6 +37,9 @@ LEVEL_SHIFT_FRACTION = 1.0
 """Consecutive reps' tops may differ by up to one range of motion: the phone can turn 10-40
 degrees on the thigh mid-set, moving every level after it; a set-up or racking move sits
 further off."""
+MAX_SLIP_DEG = 60.0
+"""A phone that slips on the thigh turns by tens of degrees (10-40 in the survey); levels
+that move further are another posture (standing, walking), not a slip."""
 SETTLED_S = 1.0
 """A set of one or two reps starts after the thigh has been still for 1 s..."""
 SETTLED_WITHIN_S = 3.0
@@ -174,6 +177,7 @@ def _consistent_runs(
         turned on the thigh), the reps at the set's pace."""
         return (
             slips
+            and abs(bottoms[k] - bottoms[m]) <= MAX_SLIP_DEG
             and abs(tops[k] - tops[m] - (bottoms[k] - bottoms[m])) <= size
             and reps[k].lockout_start_s - reps[m].lockout_start_s
             <= EDGE_DURATION_FACTOR * (k - m) * durations[k]

@@ -116,16 +116,18 @@ def angle_from_acceleration(
     slow = slow - np.median(slow, axis=0)  # the sensor's offset
     n = max(1, round(STILL_WINDOW_S * fs_hz))
     power = np.convolve(np.einsum("ij,ij->i", slow, slow), np.ones(n) / n, mode="same")
-    still = power < still_mps2**2
-    moving = np.flatnonzero(np.diff(np.concatenate([[1], still.astype(np.int8), [1]])))
+    quiet = power < still_mps2**2
+    moving = np.flatnonzero(np.diff(np.concatenate([[1], quiet.astype(np.int8), [1]])))
     fit = np.ones(slow.shape[0], dtype=bool)
     if held is not None and not held.all():
         clear = max(1, round(GAP_CLEARANCE_SIGMAS * fs_hz / (2 * np.pi * sigma_hz)))
         fit = np.convolve((~held).astype(float), np.ones(2 * clear + 1), mode="same") < 0.5
-    along = slow @ _tangential(slow, still, moving, fit)
+    along = slow @ _tangential(slow, quiet, moving, fit)
     speed = np.cumsum(along) / fs_hz
-    out = np.zeros_like(speed)
     stops = np.zeros(0, dtype=np.int64) if stops is None else stops
+    still = _stopped(quiet, speed, stops, fs_hz=fs_hz)
+    moving = np.flatnonzero(np.diff(np.concatenate([[1], still.astype(np.int8), [1]])))
+    out = np.zeros_like(speed)
     for start, end in zip(moving[::2].tolist(), moving[1::2].tolist(), strict=True):
         cuts = [start, *stops[(stops > start) & (stops < end)].tolist(), end]
         for a, b in itertools.pairwise(cuts):
@@ -134,6 +136,44 @@ def angle_from_acceleration(
             error = span[-1] if b < speed.size else 0.0  # still or stopped: the speed is zero
             out[a:b] = span - error * np.arange(1, b - a + 1) / (b - a)
     return np.asarray(np.rad2deg(np.cumsum(out) / fs_hz / radius_m))
+
+
+def _stopped(quiet: BoolArray, speed: FloatArray, stops: IntArray, *, fs_hz: float) -> BoolArray:
+    """The ``quiet`` stretches (acceleration near zero) where the segment has stopped: a
+    movement at a steady speed has no acceleration either (a slow eccentric passes 0.3 s
+    and more at its fastest with under 0.03 m/s2). So a quiet stretch is a stop only when
+    the speed integrated since the last stop (a quiet stretch kept, or one of ``stops``),
+    from ``speed`` (the cumulative integral), is back under ``STOPPED_SPEED_FRACTION`` of
+    its peak since then, or that peak is under ``MOVING_SPEED_MPS`` (no movement since)."""
+    stopped = quiet.copy()
+    starts, ends = stretches(quiet)
+    ring = round(JOLT_RING_S * fs_hz)
+    base = 0  # where the speed was last zero
+    for a, b in zip(starts.tolist(), ends.tolist(), strict=True):
+        earlier = stops[(stops > base) & (stops < a)]
+        if earlier.size:  # a jolt: stopped there; what its ringing adds is no movement
+            base = int(earlier[-1]) + ring
+            if base >= a:
+                base = b - 1
+                continue
+        since = speed[base : a + 1] - speed[base]
+        peak = float(np.max(np.abs(since)))
+        if peak >= MOVING_SPEED_MPS and abs(float(since[-1])) > STOPPED_SPEED_FRACTION * peak:
+            stopped[a:b] = False
+        else:
+            base = b - 1
+    return stopped
+
+
+STOPPED_SPEED_FRACTION = 0.5
+"""A quiet stretch halfway through a movement comes at its peak speed; at a stop the speed
+integrated since the last one is back near zero (its error, a few tenths of the peak at
+most over a rep's few seconds)."""
+JOLT_RING_S = 0.4
+"""A jolt rings for up to 0.4 s after its start."""
+MOVING_SPEED_MPS = 0.03
+"""A rep moves the phone at 0.07-0.3 m/s at its fastest (0.3-1.5 rad/s at about 0.2 m from
+the knee); a jolt's ringing leaves a net speed of about 0.01 m/s."""
 
 
 def jolt_starts(
