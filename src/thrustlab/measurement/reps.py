@@ -168,36 +168,39 @@ def _consistent_runs(
         & (amp < config.plausible_rep_rom_deg[1])
     )
     tolerance = config.level_tolerance_fraction
+    # the pairwise tests below read Python floats: the same numbers, a tenth of the cost
+    # of picking numpy scalars out one at a time
+    amps, tops, bottoms, durations = amp.tolist(), top.tolist(), b0.tolist(), duration.tolist()
 
     def stepped(k: int, m: int, size: float) -> bool:
         """From candidate ``m`` to ``k`` the bottom moved as much as the top (the phone
         turned on the thigh), the reps at the set's pace."""
         return (
             slips
-            and abs(float(b0[k] - b0[m])) <= MAX_SLIP_DEG
-            and abs(float(top[k] - top[m] - (b0[k] - b0[m]))) <= size
+            and abs(bottoms[k] - bottoms[m]) <= MAX_SLIP_DEG
+            and abs(tops[k] - tops[m] - (bottoms[k] - bottoms[m])) <= size
             and reps[k].lockout_start_s - reps[m].lockout_start_s
-            <= EDGE_DURATION_FACTOR * (k - m) * duration[k]
+            <= EDGE_DURATION_FACTOR * (k - m) * durations[k]
         )
 
     def alike(k: int, m: int) -> bool:
-        size = tolerance * max(float(amp[k]), float(amp[m]))
-        shift = LEVEL_SHIFT_FRACTION * max(float(amp[k]), float(amp[m]))
-        moved = abs(float(top[k] - top[m]))
-        return abs(float(amp[k] - amp[m])) <= size and (moved <= shift or stepped(k, m, size))
+        size = tolerance * max(amps[k], amps[m])
+        shift = LEVEL_SHIFT_FRACTION * max(amps[k], amps[m])
+        moved = abs(tops[k] - tops[m])
+        return abs(amps[k] - amps[m]) <= size and (moved <= shift or stepped(k, m, size))
 
     def slipped_before(k: int) -> bool:
         """The candidate before ``k`` is a rep whose fall the phone's turn on the thigh
         cut short: its own rise (from where it started) is alike, and the bottom after
         it moved as much as the top."""
         p = k - 1
-        rise = float(top[p] - b0[p]) if p >= 0 else 0.0
-        size = tolerance * max(rise, float(amp[k]))
+        rise = tops[p] - bottoms[p] if p >= 0 else 0.0
+        size = tolerance * max(rise, amps[k])
         return (
             p >= 0
             and adjacent[k]
-            and duration[p] <= config.max_rep_s
-            and abs(rise - float(amp[k])) <= size
+            and durations[p] <= config.max_rep_s
+            and abs(rise - amps[k]) <= size
             and stepped(k, p, size)
         )
 
@@ -231,7 +234,7 @@ def _without_long_edges(run: list[int], duration: FloatArray) -> list[int]:
     """``run`` without edge candidates lasting ``EDGE_DURATION_FACTOR`` times its typical
     candidate (set-up or racking moves joined to a rep)."""
     while len(run) >= 3:
-        typical = float(np.median(duration[run]))  # numpy, not statistics: 20 ms less start-up
+        typical = _median(duration[run].tolist())
         if duration[run[0]] > EDGE_DURATION_FACTOR * typical:
             run = run[1:]
         elif duration[run[-1]] > EDGE_DURATION_FACTOR * typical:
@@ -239,6 +242,17 @@ def _without_long_edges(run: list[int], duration: FloatArray) -> list[int]:
         else:
             break
     return run
+
+
+def _median(values: list[float]) -> float:
+    """``np.median`` of a few finite numbers, to the bit (the middle one, or the middle two
+    added and halved as its mean does), without its 10-15 us per call; not
+    ``statistics``: 20 ms more start-up."""
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    if len(ordered) % 2:
+        return float(ordered[middle])
+    return (ordered[middle - 1] + ordered[middle]) / 2
 
 
 def _phase_edges(
@@ -252,35 +266,48 @@ def _phase_edges(
     for (lo, kind), (hi, _) in pairwise(pivots):
         w = speed[lo : hi + 1] * -kind  # moving away from a trough: rising
         k = int(w.argmax())
-        slow = w <= fraction * w[k]
-        before = slow[k::-1] | _dips(w[k::-1], w[k])
-        after = slow[k:] | _dips(w[k:], w[k])
-        first_before, first_after = int(before.argmax()), int(after.argmax())
+        peak = float(w[k])
+        before = _first_stop(w[k::-1], peak, fraction)
+        after = _first_stop(w[k:], peak, fraction)
         edges.append(
             (
-                lo + k - first_before if before[first_before] else lo,
-                lo + k + first_after if after[first_after] else hi,
+                lo + k - before if before is not None else lo,
+                lo + k + after if after is not None else hi,
             )
         )
     return edges
 
 
-def _dips(w: FloatArray, peak: float) -> npt.NDArray[np.bool_]:
+def _first_stop(w: FloatArray, peak: float, fraction: float) -> int | None:
+    """The first sample of the speed ``w``, walked out from its ``peak`` (``w[0]``), that
+    is slow (``fraction`` of the peak or less) or a dip (``_dips``); None when none is."""
+    stop = w <= fraction * peak
+    dips = _dips(w, peak)
+    if dips is not None:
+        stop |= dips
+    first = int(stop.argmax())
+    return first if stop[first] else None
+
+
+def _dips(w: FloatArray, peak: float) -> BoolArray | None:
     """Where the speed ``w``, walked out from its ``peak``, has a local minimum below
     ``DIP_FRACTION`` of it with a second movement of that size following: two movements one
-    after the other (the last eccentric running into the dismount) part there."""
-    dip = np.zeros(w.shape, dtype=bool)
-    low = w < DIP_FRACTION * peak
+    after the other (the last eccentric running into the dismount) part there. None when
+    there can be none: the speed never rises by that much after first falling below it
+    (most stretches; the test costs a few calls where the masks cost a dozen)."""
+    half = DIP_FRACTION * peak
+    low = w < half
     first_low = int(low.argmax())
+    if w.size <= 2 or not low[first_low]:
+        return None
     rest = w[first_low:]  # where dips can be: they need a rise of half the peak after them
-    if w.size > 2 and low[first_low] and float(np.ptp(rest)) >= DIP_FRACTION * peak:
-        later = np.maximum.accumulate(w[::-1])[::-1]  # the fastest from each sample on
-        dip[1:-1] = (
-            (w[1:-1] <= w[:-2])
-            & (w[1:-1] < w[2:])
-            & (w[1:-1] < DIP_FRACTION * peak)
-            & (later[1:-1] - w[1:-1] >= DIP_FRACTION * peak)
-        )
+    if not float(rest.max() - rest.min()) >= half:  # np.ptp's figure, without its wrapper
+        return None
+    later = np.maximum.accumulate(w[::-1])[::-1]  # the fastest from each sample on
+    dip = np.zeros(w.shape, dtype=bool)
+    dip[1:-1] = (
+        (w[1:-1] <= w[:-2]) & (w[1:-1] < w[2:]) & (w[1:-1] < half) & (later[1:-1] - w[1:-1] >= half)
+    )
     return dip
 
 
@@ -296,7 +323,7 @@ def _timing(
     rep where the fall ends. The rise time is left for the reps that are kept."""
     start, lock0 = edges[j]
     lock1, end = edges[j + 1]
-    b0, top, b1 = (pivots[j + k][0] for k in range(3))
+    b0, top, b1 = pivots[j][0], pivots[j + 1][0], pivots[j + 2][0]
     level = max(float(y[b0]), float(y[b1]))  # the bottom, where one side goes past it
     overshoot = 0.1 * (float(y[top]) - level)
     if y[b1] < level - overshoot:  # the fall runs on past the bottom: the rep ends there
@@ -386,10 +413,8 @@ def _clear_score(
     points, whose fastest part is not where the set ends. Past the bottom, only a thigh
     further than ``past_bottom_deg`` from it ends the clear time (sitting up does not;
     read the wrong way up, standing and walking lie there)."""
-    big = [
-        abs(float(y[b]) - float(y[a])) >= BIG_SWING_FRACTION * rom
-        for (a, _), (b, _) in pairwise(pivots)
-    ]
+    levels = y[[i for i, _ in pivots]]
+    big = (np.abs(np.diff(levels)) >= BIG_SWING_FRACTION * rom).tolist()
     start = edges[first][0]
     before = next((edges[k][1] for k in range(first - 1, -1, -1) if big[k]), 0)
     bottom = float(y[pivots[first + 1][0]]) - rom  # the first rep's top less the set's range
@@ -408,21 +433,20 @@ def _clear_score(
 
 
 def _moves(
-    speed: FloatArray,
+    abs_speed: FloatArray,
     r: RepTiming,
     rate_hz: float,
     handled: BoolArray | None,
     config: AnalysisConfig,
 ) -> bool:
-    """A rep needs real movement of a thigh: long enough, fast enough at its fastest, and
-    not mostly a phone turned in the hand."""
+    """A rep needs real movement of a thigh: long enough, fast enough at its fastest
+    (``abs_speed``: the angular speed's magnitude, taken once for all candidates), and not
+    mostly a phone turned in the hand."""
+    if r.end_s - r.start_s < config.min_rep_s:
+        return False
     lo, hi = round(r.start_s * rate_hz), round(r.end_s * rate_hz)
-    fast = float(np.max(np.abs(speed[lo : hi + 1]))) if hi > lo else 0.0
-    return (
-        r.end_s - r.start_s >= config.min_rep_s
-        and fast >= config.min_rep_speed_dps
-        and not _in_hand(r, rate_hz, handled)
-    )
+    fast = float(abs_speed[lo : hi + 1].max()) if hi > lo else 0.0
+    return fast >= config.min_rep_speed_dps and not _in_hand(r, rate_hz, handled)
 
 
 def _in_hand(r: RepTiming, rate_hz: float, handled: BoolArray | None) -> bool:
@@ -627,10 +651,11 @@ def find_reps(
     phone = _Phone(handled, posture, gravity_dir, turn_rads, own_acc_mps2)
     best: tuple[tuple[float, int, float], int, list[RepTiming]] = ((-1.0, 0, 0.0), 1, [])
     slips = posture is not None  # a phone that tells how it turns
+    abs_speed = np.abs(speed)
     for sign in (1, -1):
         y, rate = sign * angle_deg, sign * speed  # the angle either way up, and its rate
         every = [(j, _timing(y, j, pivots, edges, rate_hz)) for j in _candidates(pivots, sign)]
-        kept = [(j, t) for j, t in every if _moves(speed, t, rate_hz, handled, config)]
+        kept = [(j, t) for j, t in every if _moves(abs_speed, t, rate_hz, handled, config)]
         starts = [j for j, _ in kept]
         timings = [t for _, t in kept]
         cands = [(pivots[j][0], pivots[j + 1][0], pivots[j + 2][0]) for j in starts]
@@ -643,7 +668,7 @@ def find_reps(
         if not found:
             continue
         run, reps = found
-        rom = float(np.median([r.rom_deg for r in reps]))
+        rom = _median([r.rom_deg for r in reps])
         reps[0] = _from_rest(
             y, reps[0], edges[starts[run[0]]][0], rom, rate_hz=rate_hz, config=config
         )
@@ -702,7 +727,7 @@ def _partial_after(
     least ``partial_min_fraction`` of the set's range (short of the full range), fast enough
     to be a rep, and comes back down to the bottom within ``max_rep_s``. ``speed`` is the
     rate of ``y``."""
-    rom = float(np.median([r.rom_deg for r in reps[-3:]]))
+    rom = _median([r.rom_deg for r in reps[-3:]])
     bottom = float(y[round(reps[-1].start_s * rate_hz)])
     near = config.level_tolerance_fraction * rom
     lo = round(reps[-1].end_s * rate_hz)

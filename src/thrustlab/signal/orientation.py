@@ -318,9 +318,11 @@ def span_axes(
     ``vectors`` (each (N, 3) or None), one 3 x 3 moment matrix per span and the eigen
     problems of all spans in one call. A span of fewer than 3 samples gives 0."""
     short = np.array([hi - lo < 3 for lo, hi in spans], dtype=bool)
+    counts = np.array([max(hi - lo, 1) for lo, hi in spans], dtype=float)[:, None, None]
 
     def moments(x: FloatArray) -> FloatArray:
-        return np.array([x[lo:hi].T @ x[lo:hi] / max(hi - lo, 1) for lo, hi in spans])
+        """Each span's mean of ``x x^T``: the sums one by one, divided all at once."""
+        return np.asarray(np.array([_gram(x[lo:hi]) for lo, hi in spans]) / counts)
 
     def unless_short(values: FloatArray) -> FloatArray:
         return np.asarray(np.where(short, 0.0, values))
@@ -351,6 +353,12 @@ _UPPER = np.triu_indices(3)
 diagonal: a cumulative sum over every sample costs a third less than over all nine."""
 _SYMMETRIC = np.array([[0, 1, 2], [1, 3, 4], [2, 4, 5]]).ravel()
 """Where each of the nine entries (row by row) lies among the six of ``_UPPER``."""
+
+
+def _gram(x: FloatArray) -> FloatArray:
+    """``x.T @ x`` (3 x 3) of the rows ``x``."""
+    return np.asarray(x.T @ x)
+
 
 WINDOW_STEP_S = 0.5
 """Centred windows are evaluated every 0.5 s, each value holding for the samples around."""
