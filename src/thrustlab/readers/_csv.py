@@ -13,7 +13,7 @@ import numpy as np
 import numpy.typing as npt
 
 from thrustlab.errors import FormatError, ReadError
-from thrustlab.readers._source import HEAD_BYTES, Source, one_line
+from thrustlab.readers._source import HEAD_BYTES, START_BYTES, Source, one_line
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -25,9 +25,6 @@ _INTEGER_RE = r"^[+-]?\d{1,19}$"
 _BOM = b"\xef\xbb\xbf"
 _DELIMITERS = (",", ";", "\t")
 CHECK_BLOCK_BYTES = 8 * 1024**2
-WHOLE_READ_BYTES = 1024**2
-"""Files up to this size are read whole and parsed from memory: one read serves the UTF-8
-check and the parse, and pyarrow reads a file this small as one block of its own anyway."""
 RELEASE_MIN_BYTES = 16 * 1024**2
 """Tables larger than this (about 300,000 rows of 7 columns) give their parse memory back."""
 
@@ -143,9 +140,14 @@ class Parsed:
 
     def stacked(self, indices: Sequence[int], /) -> FloatArray:
         """Columns side by side as one (N, k) float64 array: each chunk pyarrow parsed is
-        written straight into place (one copy; nulls and cells that are not numbers: NaN)."""
+        written straight into place (one copy; nulls and cells that are not numbers: NaN).
+        Columns that are all float64 (the usual file) are written by pyarrow in one call."""
         import pyarrow as pa
 
+        columns = self.table.select([f"c{index}" for index in indices])
+        if all(kind == pa.float64() for kind in columns.schema.types):
+            stacked: FloatArray = np.asarray(columns.to_tensor(null_to_nan=True))
+            return stacked
         out = np.empty((self.n_rows, len(indices)), dtype=np.float64)
         for k, index in enumerate(indices):
             col = self.table.column(f"c{index}")
@@ -178,8 +180,9 @@ def parse_csv(
 ) -> Parsed:
     """Parse member ``name`` of ``src`` with pyarrow, keeping the columns at ``keep``.
 
-    A plain file over ``WHOLE_READ_BYTES`` is streamed from disk (never held whole in
-    memory); a smaller one, and a zip member, are parsed from their bytes. Rows with the
+    A plain file over ``START_BYTES`` is streamed from disk (never held whole in memory);
+    a smaller one (read whole when it was opened) and a zip member are parsed from their
+    bytes. Rows with the
     wrong number of fields are skipped and counted. If a column turns out not to be numeric
     past the rows pyarrow looked at, the file is read again as text and the cells that are
     not numbers become NaN (so their rows are dropped later). Decimal commas and bytes that
@@ -191,9 +194,9 @@ def parse_csv(
     size = src.check_size(name)
     path = src.file_path(name)
     if path is not None and (
-        size <= WHOLE_READ_BYTES or layout.decimal_comma or not _is_utf8_file(path, label=label)
+        size <= START_BYTES or layout.decimal_comma or not _is_utf8_file(path, label=label)
     ):
-        path = None  # read whole: pyarrow must see valid UTF-8 text, repaired on a copy
+        path = None  # held whole (read when opened, if small): valid UTF-8 text, or repaired
     data = b"" if path is not None else src.read(name)
     attempts = (False, True)  # numbers, then text when a column has cells that are not
     for as_text in attempts:
