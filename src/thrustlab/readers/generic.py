@@ -20,7 +20,13 @@ from thrustlab.readers._clean import (
     within_limits,
 )
 from thrustlab.readers._columns import ACC, GYRO, ColumnMap, map_columns, map_given
-from thrustlab.readers._csv import Parsed, TextLayout, parse_csv, text_layout
+from thrustlab.readers._csv import (
+    Parsed,
+    TextLayout,
+    parse_csv,
+    point_decimal_fields,
+    text_layout,
+)
 from thrustlab.readers._options import SECONDS_PER, ReadOptions
 from thrustlab.readers._source import Source
 from thrustlab.readers._units import GYRO_UNIT_NAMES, acc_to_mps2, gyro_to_rads, ignored
@@ -63,7 +69,9 @@ def read_csv(src: Source, /, *, options: ReadOptions) -> Recording:
     with_gyro = columns.has(*GYRO)
     roles = ["time", *ACC, *(GYRO if with_gyro else ())]
     keep = [columns.index[r] for r in roles if r in columns.index]
-    parsed = parse_csv(src, name, layout, n_fields=len(layout.fields), keep=keep)
+    decimals = point_decimal_fields(src.head(name), layout)
+    floats = [columns.index[r] for r in roles[1:] if columns.index[r] in decimals]
+    parsed = parse_csv(src, name, layout, n_fields=len(layout.fields), keep=keep, floats=floats)
     acc = parsed.stacked([columns.index[r] for r in ACC])  # each (N, 3), as the recording
     gyro = parsed.stacked([columns.index[r] for r in GYRO]) if with_gyro else None
     t_raw, t_ok, unit = _times(parsed, columns, options, path=path, flags=flags)
