@@ -70,8 +70,14 @@ def read_csv(src: Source, /, *, options: ReadOptions) -> Recording:
     roles = ["time", *ACC, *(GYRO if with_gyro else ())]
     keep = [columns.index[r] for r in roles if r in columns.index]
     decimals = point_decimal_fields(src.head(name), layout)
-    floats = [columns.index[r] for r in roles[1:] if columns.index[r] in decimals]
-    parsed = parse_csv(src, name, layout, n_fields=len(layout.fields), keep=keep, floats=floats)
+    parsed = parse_csv(
+        src,
+        name,
+        layout,
+        n_fields=len(layout.fields),
+        keep=keep,
+        floats=[i for i in keep if i in decimals],
+    )
     acc = parsed.stacked([columns.index[r] for r in ACC])  # each (N, 3), as the recording
     gyro = parsed.stacked([columns.index[r] for r in GYRO]) if with_gyro else None
     t_raw, t_ok, unit = _times(parsed, columns, options, path=path, flags=flags)
