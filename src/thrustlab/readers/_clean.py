@@ -218,10 +218,11 @@ def gravity_in(acc_mps2: FloatArray, /) -> bool:
 
 
 def magnitudes(xyz: FloatArray, /, *, max_rows: int = 4096) -> FloatArray:
-    """Vector lengths of at most ``max_rows`` evenly spread rows (enough for a typical size)."""
+    """Vector lengths of at most ``max_rows`` evenly spread rows (enough for a typical size).
+    Summed column by column: ``einsum("ij,ij->i")`` takes twice as long on 3 columns."""
     step = max(1, xyz.shape[0] // max_rows)
-    sample = xyz[::step]
-    squares: FloatArray = np.einsum("ij,ij->i", sample, sample)
+    x, y, z = xyz[::step, 0], xyz[::step, 1], xyz[::step, 2]
+    squares: FloatArray = np.square(x) + np.square(y) + np.square(z)
     return np.sqrt(squares)
 
 

@@ -51,11 +51,14 @@ def is_number(text: str) -> bool:
 
 def _next_line(head: bytes, start: int) -> tuple[int, int] | None:
     """End of the line starting at ``start`` and the start of the next; None if it does not
-    end inside ``head``. ``\r\n``, ``\n`` and a lone ``\r`` (old Mac files) end a line."""
-    ends = [i for i in (head.find(b"\n", start), head.find(b"\r", start)) if i >= 0]
-    if not ends:
+    end inside ``head``. ``\r\n``, ``\n`` and a lone ``\r`` (old Mac files) end a line.
+    A ``\r`` is looked for only before the first ``\n`` (not through all of ``head``)."""
+    newline = head.find(b"\n", start)
+    end = head.find(b"\r", start, newline if newline >= 0 else len(head))
+    if end < 0:
+        end = newline
+    if end < 0:
         return None
-    end = min(ends)
     after = end + 2 if head[end : end + 2] == b"\r\n" else end + 1
     return end, after
 
@@ -66,7 +69,8 @@ def header_line(data: bytes, /, *, label: str) -> tuple[str, int, int, int]:
     binary, endless-line or non-UTF-8 starts."""
     start = 3 if data.startswith(_BOM) else 0
     head = data[: start + HEAD_BYTES]
-    if not head[start:].strip():
+    text = head[start:]
+    if not text or text.isspace():  # as ``not text.strip()``, without copying it
         raise ReadError(label, "is empty; export the recording again")
     if b"\x00" in head:
         raise FormatError(label, "holds binary data, not text; give the exported CSV file")
