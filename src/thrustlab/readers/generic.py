@@ -49,7 +49,8 @@ def read_csv(src: Source, /, *, options: ReadOptions) -> Recording:
     if src.kind != "file":
         raise FormatError(path, f"is a {src.kind}, not a CSV file; give the CSV itself")
     name = src.names[0]
-    layout = text_layout(src.head(name), label=path)
+    head = src.head(name)
+    layout = text_layout(head, label=path)
     columns, flags = _columns(layout, options, path=path)
     if not columns.has(*ACC):
         if columns.has(*GYRO):
@@ -69,7 +70,7 @@ def read_csv(src: Source, /, *, options: ReadOptions) -> Recording:
     with_gyro = columns.has(*GYRO)
     roles = ["time", *ACC, *(GYRO if with_gyro else ())]
     keep = [columns.index[r] for r in roles if r in columns.index]
-    decimals = point_decimal_fields(src.head(name), layout)
+    decimals = point_decimal_fields(head, layout)
     parsed = parse_csv(
         src,
         name,
