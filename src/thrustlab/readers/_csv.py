@@ -25,7 +25,9 @@ _INTEGER_RE = r"^[+-]?\d{1,19}$"
 _POINT_DECIMAL = re.compile(rb"[+-]?(?:\d+\.\d*|\.\d+)(?:[eE][+-]?\d+)?")
 _BOM = b"\xef\xbb\xbf"
 _DELIMITERS = (",", ";", "\t")
-CHECK_BLOCK_BYTES = 8 * 1024**2
+CHECK_BLOCK_BYTES = 1024**2
+"""Block size of the UTF-8 check: a block this small stays in the CPU's cache between its
+read and its check (41 MB in 8 MiB blocks took 39 ms, in 1 MiB blocks 25 ms)."""
 RELEASE_MIN_BYTES = 16 * 1024**2
 """Tables larger than this (about 300,000 rows of 7 columns) give their parse memory back."""
 
