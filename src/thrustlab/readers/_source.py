@@ -81,9 +81,10 @@ def unsafe_member_name(name: str) -> bool:
 class Source:
     """Named byte blobs under one path: a file (one member), a folder or a zip.
 
-    Sizes are checked before anything is read whole: ``head`` reads only the start, ``read``
-    refuses a member over its limit from its size on disk (or declared in the zip), and
-    ``file_path`` lets a parser stream a plain file instead of holding it in memory.
+    Sizes are checked before anything large is read whole: a plain file is read whole when
+    opened only up to ``START_BYTES``, ``head`` reads only the start, ``read`` refuses a
+    member over its limit from its size on disk (or declared in the zip), and ``file_path``
+    lets a parser stream a plain file instead of holding it in memory.
     """
 
     path: str
