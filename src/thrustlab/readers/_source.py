@@ -172,13 +172,10 @@ def open_source(path: str, /) -> Iterator[Source]:
         return
     if not is_file:
         raise ReadError(path, "does not exist (or is not a file or folder); check the path")
-    single = Source(path, "file", (p.name,))
-    small = single.size(p.name) <= START_BYTES
-    start = single._read(p.name, limit=(START_BYTES if small else HEAD_BYTES) + 1)
+    start, whole = _read_start(path)
     if not start:
         raise ReadError(path, "is empty; export the recording again")
     if start[:4] not in ZIP_MAGIC:
-        whole = small and len(start) <= START_BYTES  # not if it grew since its size was taken
         yield Source(path, "file", (p.name,), _file_start=start, _file_whole=whole)
         return
     import zipfile
@@ -189,6 +186,18 @@ def open_source(path: str, /) -> Iterator[Source]:
         raise ReadError(path, f"is a damaged zip ({one_line(exc)}); export it again") from exc
     with archive:
         yield Source(path, "zip", _checked_members(archive, path), archive)
+
+
+def _read_start(path: str, /) -> tuple[bytes, bool]:
+    """A plain file's start, and True when it is the whole file: all of a file up to
+    ``START_BYTES``, else its first ``HEAD_BYTES + 1`` bytes."""
+    try:
+        with open(path, "rb") as fh:
+            small = os.fstat(fh.fileno()).st_size <= START_BYTES
+            start = _read_up_to(fh, (START_BYTES if small else HEAD_BYTES) + 1)
+    except OSError as exc:
+        raise ReadError(path, f"cannot be read ({one_line(exc)})") from exc
+    return start, small and len(start) <= START_BYTES  # not if it grew since its size was taken
 
 
 def _read_up_to(fh: BinaryIO, limit: int) -> bytes:
