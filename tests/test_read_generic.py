@@ -213,6 +213,23 @@ def test_bad_cell_far_down_a_large_file(tmp_path: Path) -> None:
     assert "rows_dropped" in codes(rec)
 
 
+@pytest.mark.parametrize(
+    ("first_row", "ay_signs"),
+    [
+        ("0.00,1,-0,9", [False, False, False]),  # integers: int64 in pyarrow, -0 is 0
+        ("0.00,1.0,-0.0,9.0", [True, False, True]),  # decimals: float64, -0.0 stays -0.0
+    ],
+)
+def test_negative_zero_reads_as_the_column_type_says(
+    tmp_path: Path, first_row: str, ay_signs: list[bool]
+) -> None:
+    """Columns whose first row has decimal points are parsed as float64 without a guess;
+    a column of integers must still read as pyarrow's guess (int64) gives it."""
+    text = f"time,ax,ay,az\n{first_row}\n0.01,2,0,9\n0.02,3,-0,9\n"
+    rec = read(write(tmp_path, text), options=ReadOptions(acc_unit="mps2"))
+    assert np.signbit(rec.acc_mps2[:, 1]).tolist() == ay_signs
+
+
 def test_gravity_free_columns(tmp_path: Path) -> None:
     rows = "".join(f"{i / 100},0.1,0.2,0.3\n" for i in range(5))
     assert not read(write(tmp_path, "time,ax,ay,az\n" + rows)).gravity_included

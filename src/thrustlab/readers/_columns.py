@@ -106,6 +106,7 @@ GYRO_UNITS = {
     "rps": "rads",
     "rad": "rads",
 }
+_WORD_BREAKS = re.compile(r"[^a-z0-9]+")
 _AXIS = re.compile(r"^(?P<prefix>[a-z_]*?)_?(?P<axis>[xyz])(?:_(?P<unit>[a-z0-9_]+))?$")
 
 
@@ -114,7 +115,7 @@ def normalise(name: str, /) -> str:
     the word "axis" goes: ``"x-axis (deg/s)"`` -> ``"x_deg_s"``."""
     text = name.strip().lower().replace("µ", "u").replace("°", "deg").replace("²", "2")
     text = text.replace("^", "")
-    words = [w for w in re.split(r"[^a-z0-9]+", text) if w and w != "axis"]
+    words = [w for w in _WORD_BREAKS.split(text) if w and w != "axis"]
     return "_".join(words)
 
 

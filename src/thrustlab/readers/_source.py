@@ -8,11 +8,12 @@ declare more than ``MAX_UNZIPPED_BYTES`` in total or large members compressed mo
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO
 
 from thrustlab.errors import ReadError
 
@@ -29,6 +30,13 @@ RATIO_MIN_BYTES = 1024**2
 MAX_MEMBERS = 10_000
 HEAD_BYTES = 64 * 1024
 """How much of a file is looked at to sniff its format, and the longest header line."""
+START_BYTES = 8 * 1024**2
+"""A plain file up to this size (10 minutes of a phone's accelerometer and gyroscope at
+100 Hz are 4 MB) is read whole when it is opened, once for sniffing, its header and its
+parse; of a larger one, the first ``HEAD_BYTES + 1`` bytes are read then, and the rest is
+streamed when it is parsed. Parsing the bytes in memory does not raise the memory peak
+(pyarrow then reads no blocks of its own) and saves reading the file twice (its UTF-8
+check, then the parse): 6% of the parse of a 10-minute file."""
 
 ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
 
@@ -73,15 +81,22 @@ def unsafe_member_name(name: str) -> bool:
 class Source:
     """Named byte blobs under one path: a file (one member), a folder or a zip.
 
-    Sizes are checked before anything is read whole: ``head`` reads only the start, ``read``
-    refuses a member over its limit from its size on disk (or declared in the zip), and
-    ``file_path`` lets a parser stream a plain file instead of holding it in memory.
+    Sizes are checked before anything large is read whole: a plain file is read whole when
+    opened only up to ``START_BYTES``, ``head`` reads only the start, ``read`` refuses a
+    member over its limit from its size on disk (or declared in the zip), and ``file_path``
+    lets a parser stream a plain file instead of holding it in memory.
     """
 
     path: str
     kind: str  # "file" | "dir" | "zip"
     names: tuple[str, ...]
     _zip: zipfile.ZipFile | None = None
+    _file_start: bytes = b""
+    """A plain file's start, read when it was opened: all of a file up to ``START_BYTES``
+    (sniffing, the reader and the parse then use it without opening the file again), else
+    its first ``HEAD_BYTES + 1`` bytes."""
+    _file_whole: bool = False
+    """True when ``_file_start`` is the whole file."""
 
     def label(self, name: str) -> str:
         """How a member is named in messages: the path, plus the member inside it."""
@@ -95,6 +110,8 @@ class Source:
 
     def size(self, name: str, /) -> int:
         """Bytes on disk, or declared uncompressed in the zip (checked when read)."""
+        if self._file_whole:
+            return len(self._file_start)
         if self._zip is not None:
             try:
                 return int(self._zip.getinfo(name).file_size)
@@ -117,6 +134,8 @@ class Source:
         return size
 
     def head(self, name: str, /, n_bytes: int = HEAD_BYTES) -> bytes:
+        if n_bytes <= len(self._file_start) or self._file_whole:
+            return self._file_start[:n_bytes]
         return self._read(name, limit=n_bytes)
 
     def read(self, name: str, /, *, limit: int = MAX_FILE_BYTES) -> bytes:
@@ -125,12 +144,14 @@ class Source:
         return self._read(name, limit=None)
 
     def _read(self, name: str, *, limit: int | None) -> bytes:
+        if limit is None and self._file_whole:
+            return self._file_start
         if self._zip is not None:
             return _read_member(self._zip, name, path=self.path, limit=limit)
         file = Path(self.file_path(name) or self.path)
         try:
             with file.open("rb") as fh:
-                data = fh.read(MAX_FILE_BYTES + 1 if limit is None else limit)
+                data = _read_up_to(fh, MAX_FILE_BYTES + 1 if limit is None else limit)
         except OSError as exc:
             raise ReadError(self.label(name), f"cannot be read ({one_line(exc)})") from exc
         if len(data) > MAX_FILE_BYTES:  # it grew after its size was checked
@@ -151,12 +172,11 @@ def open_source(path: str, /) -> Iterator[Source]:
         return
     if not is_file:
         raise ReadError(path, "does not exist (or is not a file or folder); check the path")
-    single = Source(path, "file", (p.name,))
-    magic = single.head(p.name, n_bytes=4)
-    if not magic:
+    start, whole = _read_start(path)
+    if not start:
         raise ReadError(path, "is empty; export the recording again")
-    if magic not in ZIP_MAGIC:
-        yield single
+    if start[:4] not in ZIP_MAGIC:
+        yield Source(path, "file", (p.name,), _file_start=start, _file_whole=whole)
         return
     import zipfile
 
@@ -166,6 +186,30 @@ def open_source(path: str, /) -> Iterator[Source]:
         raise ReadError(path, f"is a damaged zip ({one_line(exc)}); export it again") from exc
     with archive:
         yield Source(path, "zip", _checked_members(archive, path), archive)
+
+
+def _read_start(path: str, /) -> tuple[bytes, bool]:
+    """A plain file's start, and True when it is the whole file: all of a file up to
+    ``START_BYTES``, else its first ``HEAD_BYTES + 1`` bytes."""
+    try:
+        with open(path, "rb") as fh:
+            small = os.fstat(fh.fileno()).st_size <= START_BYTES
+            start = _read_up_to(fh, (START_BYTES if small else HEAD_BYTES) + 1)
+    except OSError as exc:
+        raise ReadError(path, f"cannot be read ({one_line(exc)})") from exc
+    return start, small and len(start) <= START_BYTES  # not if it grew since its size was taken
+
+
+def _read_up_to(fh: BinaryIO, limit: int) -> bytes:
+    """At most ``limit`` bytes of an open file, read into a buffer sized to the file:
+    ``read(n)`` allocates n bytes first, and fresh memory costs a page fault per 4 KiB
+    touched (``read(2 GiB)`` of a 1-minute CSV took 0.2 ms, ``read(1 MiB)`` 0.3 ms more
+    than the read sized to it). A file that grew since its size was taken is read on."""
+    size = os.fstat(fh.fileno()).st_size
+    data = fh.read(min(size + 1, limit))
+    if size < len(data) < limit:
+        data += fh.read(limit - len(data))
+    return data
 
 
 def _folder_names(folder: Path, path: str) -> tuple[str, ...]:
