@@ -4,8 +4,9 @@ The time itself is measured by ``benchmarks/bench_cli.py`` (a machine's load mak
 these tests keep out what made it slow: pydantic (typer 0.29 coerces every option through it),
 rich (only the terminal output and the video progress bar draw), ``pyarrow.compute`` (only
 cells that are text need it), scipy, the video path, YAML (the knowledge base's JSON copy is
-read), SQLAlchemy (1 s of imports to find that there is no training log), and the other
-formats' readers and the zip modules (a plain CSV needs neither).
+read), SQLAlchemy (1 s of imports to find that there is no training log), the other formats'
+readers and the zip modules (a plain CSV needs neither), and the history checks (without a log
+or a load there is nothing to check).
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ NOT_FOR_JSON = (
     "thrustlab.readers.sensorlogger",  # a plain CSV: only the generic reader
     "thrustlab.readers.phyphox",
     "zipfile",  # only for a zip export
+    "thrustlab.explanation.history",  # nine dataclasses: only with a training log or a load
     *(f"thrustlab.cli.{name}" for name in ("log", "check", "demo", "batch", "serve")),
 )
 RUN = """
