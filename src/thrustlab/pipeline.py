@@ -18,13 +18,14 @@ from thrustlab.analysis import Analysis
 from thrustlab.config import AnalysisConfig
 from thrustlab.document import at_contract_precision
 from thrustlab.errors import AnalysisError, InputError, OptionError
-from thrustlab.explanation import Answers, History, explain
+from thrustlab.explanation import Answers, explain
 from thrustlab.findings import Findings
 from thrustlab.measurement import analyse, analyse_legs
 from thrustlab.readers import ReadOptions, read
 from thrustlab.recording import Recording, usable_stretch
 
 if TYPE_CHECKING:
+    from thrustlab.explanation import History
     from thrustlab.video import PoseEstimator
 
 __all__ = [

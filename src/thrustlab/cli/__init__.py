@@ -7,6 +7,8 @@ Every ``InputError`` becomes one line on stderr and exit code 2, never a traceba
 
 from __future__ import annotations
 
+import atexit
+import gc
 import sys
 from importlib import import_module
 from typing import Annotated
@@ -70,6 +72,12 @@ def _root(
 def main() -> None:
     """Entry point. Usage mistakes get click's usage message and exit code 2; thrustlab's own
     errors (bad files, bad values) one line on stderr and exit code 2, never a traceback."""
+    # At exit the interpreter's last garbage collections walk, and free one by one, every
+    # object the imports made (each function and class sits in a cycle with its module):
+    # 20-40 ms, a sixth of what a process that only parses the recording takes. The process
+    # is ending, so leave them to the operating system; atexit handlers, weakref finalizers
+    # and the flush of stdout and stderr still run, as before.
+    atexit.register(gc.freeze)
     command = sys.argv[1] if len(sys.argv) > 1 else None
     app = make_app(only=command if command in COMMANDS else None)
     try:

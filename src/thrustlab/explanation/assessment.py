@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from thrustlab.explanation.history import HistoryChecks, NextLoad
+from thrustlab import explanation
 from thrustlab.explanation.knowledge import Urgency
 
 Verdict = Literal["normal", "caution", "stop"]
@@ -104,8 +104,10 @@ class Assessment:
     causes: tuple[CauseFinding, ...]
     strategies: tuple[PlanItem, ...]
     missing: tuple[MissingAnswer, ...] = ()
-    next_load: NextLoad | None = None
-    history: HistoryChecks | None = None
+    # Named through the package: the history module (nine dataclasses) loads only when
+    # these are resolved (``from_document``) or a log or a load is known.
+    next_load: explanation.NextLoad | None = None
+    history: explanation.HistoryChecks | None = None
     basis: Basis = "measured"
     not_measured_because: str = ""
     """Why the recording gave no reps or figures (``basis`` ``answers_only``)."""

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import datetime
+from typing import TYPE_CHECKING
 
 from thrustlab.explanation.answers import Answers
 from thrustlab.explanation.assessment import Assessment, Basis, CauseFinding, RedFlag, Verdict
 from thrustlab.explanation.features import extract_features
-from thrustlab.explanation.history import History, HistoryChecks, history_checks
 from thrustlab.explanation.knowledge import Knowledge, load_knowledge
 from thrustlab.explanation.plan import PlanContext, build_plan, next_load
 from thrustlab.explanation.scoring import missing_answers, rank_causes, red_flags, verdict_of
 from thrustlab.findings import Findings
+
+if TYPE_CHECKING:
+    from thrustlab.explanation.history import History, HistoryChecks
 
 
 def explain(
@@ -151,6 +154,8 @@ def _checks(
 ) -> HistoryChecks | None:
     if history is None:
         return None
+    from thrustlab.explanation.history import history_checks  # only with a log
+
     return history_checks(
         history,
         today=today or datetime.date.today(),

@@ -10,11 +10,14 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
+from typing import TYPE_CHECKING
 
 from thrustlab.config import PHONE_NOISE_FLOOR_MPS2
 from thrustlab.explanation.answers import Answers
-from thrustlab.explanation.history import HistoryChecks
 from thrustlab.findings import Findings, FormMetrics
+
+if TYPE_CHECKING:
+    from thrustlab.explanation.history import HistoryChecks
 
 Value = float | int | bool | str | None
 

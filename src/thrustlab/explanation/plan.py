@@ -5,18 +5,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from thrustlab.explanation.answers import Answers
 from thrustlab.explanation.assessment import CauseFinding, PlanItem, RedFlag
 from thrustlab.explanation.features import Features
-from thrustlab.explanation.history import (
-    HistoryChecks,
-    NextLoad,
-    suggest_next_load,
-    whole_steps,
-)
 from thrustlab.explanation.knowledge import Knowledge, Op
 from thrustlab.explanation.questions import shown_weight
+
+if TYPE_CHECKING:
+    from thrustlab.explanation.history import HistoryChecks, NextLoad
 
 MAX_STRATEGIES = 5
 MIN_LIKELIHOOD = 0.15
@@ -65,6 +63,8 @@ def next_load(
     load, unit = answers.load_kg, answers.weight_unit or "kg"
     if load is None:
         return checks.next_load if checks is not None else None
+    from thrustlab.explanation.history import NextLoad, suggest_next_load, whole_steps
+
     if checks is not None and checks.load_jump is not None:
         jump = checks.load_jump
         cap = whole_steps(jump.reference_kg * (1.0 + jump.threshold_pct / 100.0), unit=unit)

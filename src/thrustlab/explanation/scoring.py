@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from thrustlab.explanation.assessment import (
     CauseFinding,
@@ -20,9 +21,11 @@ from thrustlab.explanation.assessment import (
     Verdict,
 )
 from thrustlab.explanation.features import ANSWER_OF_FEATURE, Features, Value
-from thrustlab.explanation.history import HistoryChecks
 from thrustlab.explanation.knowledge import Cause, Knowledge, Rule
 from thrustlab.explanation.questions import question
+
+if TYPE_CHECKING:
+    from thrustlab.explanation.history import HistoryChecks
 
 
 def evidence_for(rule: Rule, features: Features, /) -> Evidence | None:
