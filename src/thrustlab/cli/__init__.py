@@ -76,7 +76,9 @@ def main() -> None:
     # object the imports made (each function and class sits in a cycle with its module):
     # 20-40 ms, a sixth of what a process that only parses the recording takes. The process
     # is ending, so leave them to the operating system; atexit handlers, weakref finalizers
-    # and the flush of stdout and stderr still run, as before.
+    # and the flush of stdout and stderr still run, as before. (Registered once, however
+    # often main runs in one process.)
+    atexit.unregister(gc.freeze)
     atexit.register(gc.freeze)
     command = sys.argv[1] if len(sys.argv) > 1 else None
     app = make_app(only=command if command in COMMANDS else None)
