@@ -58,14 +58,15 @@ print(json.dumps({{"loaded": loaded, "reps": json.loads(out.getvalue())["set"]["
 """
 
 
-def test_analyze_json_loads_nothing_it_does_not_use(tmp_path: Path) -> None:
-    recording, _ = simulate_set(SimulationSpec(seed=3, n_reps=5))
+def _analyze_json(code: str, tmp_path: Path, *, n_reps: int) -> subprocess.CompletedProcess[str]:
+    """``code`` run in a new process as ``thrustlab analyze SET --json`` on a simulated set
+    of ``n_reps``, with no training log (a first run)."""
+    recording, _ = simulate_set(SimulationSpec(seed=n_reps - 1, n_reps=n_reps))
     assert isinstance(recording, Recording)
     path = tmp_path / "set.csv"
     path.write_text(to_csv_text(recording))
-    code = RUN.format(modules=NOT_FOR_JSON)
     env = {k: v for k, v in os.environ.items() if k != "THRUSTLAB_DATABASE_URL"}
-    env["XDG_DATA_HOME"] = str(tmp_path / "data")  # no training log: a first run
+    env["XDG_DATA_HOME"] = str(tmp_path / "data")
     done = subprocess.run(
         [sys.executable, "-c", code, "analyze", str(path), "--json"],
         capture_output=True,
@@ -74,6 +75,11 @@ def test_analyze_json_loads_nothing_it_does_not_use(tmp_path: Path) -> None:
         env=env,
     )
     assert done.returncode == 0, done.stderr
+    return done
+
+
+def test_analyze_json_loads_nothing_it_does_not_use(tmp_path: Path) -> None:
+    done = _analyze_json(RUN.format(modules=NOT_FOR_JSON), tmp_path, n_reps=5)
     result = json.loads(done.stdout.strip().splitlines()[-1])
     assert result["reps"] == 5  # it did analyse the set
     assert result["loaded"] == []
@@ -85,10 +91,6 @@ def test_main_leaves_what_the_imports_made_to_the_operating_system_at_exit(
     """The interpreter's last collections would walk and free every object the imports made
     (20-40 ms, a sixth of the parse-only process): by the end of the exit handlers they are
     frozen, out of the collector's sight, and the output is still complete."""
-    recording, _ = simulate_set(SimulationSpec(seed=4, n_reps=4))
-    assert isinstance(recording, Recording)
-    path = tmp_path / "set.csv"
-    path.write_text(to_csv_text(recording))
     code = (
         "import atexit, gc, sys\n"
         "atexit.register(lambda: print('frozen:', gc.get_freeze_count(), file=sys.stderr))\n"
@@ -96,16 +98,7 @@ def test_main_leaves_what_the_imports_made_to_the_operating_system_at_exit(
         "sys.argv = ['thrustlab', *sys.argv[1:]]\n"
         "main()\n"
     )
-    env = {k: v for k, v in os.environ.items() if k != "THRUSTLAB_DATABASE_URL"}
-    env["XDG_DATA_HOME"] = str(tmp_path / "data")  # no training log
-    done = subprocess.run(
-        [sys.executable, "-c", code, "analyze", str(path), "--json"],
-        capture_output=True,
-        text=True,
-        check=False,
-        env=env,
-    )
-    assert done.returncode == 0, done.stderr
+    done = _analyze_json(code, tmp_path, n_reps=4)
     assert json.loads(done.stdout)["set"]["rep_count"] == 4  # stdout flushed whole
     frozen = int(done.stderr.split("frozen:")[1].split()[0])  # the handler above runs last
     assert frozen > 10_000  # numpy, pyarrow, typer and the analysis: about 36,000 objects
