@@ -106,11 +106,14 @@ def _shaking(rng: np.random.Generator, n: int, rate_hz: float) -> FloatArray:
     return out / out.std(axis=0).mean()
 
 
-def simulate(seed: int, *, start: Start, end: End, sensors: Sensors) -> tuple[Recording, int]:
-    """One set and its true rep count."""
+def simulate(
+    seed: int, *, start: Start, end: End, sensors: Sensors, rate_hz: float | None = None
+) -> tuple[Recording, int]:
+    """One set and its true rep count (at ``rate_hz``, or a rate drawn from 50-400 Hz)."""
     rng = np.random.default_rng(seed)
     n_reps = int(rng.integers(1, 16))
-    rate_hz = float(rng.choice([50.0, 100.0, 200.0, 400.0]))
+    drawn_hz = float(rng.choice([50.0, 100.0, 200.0, 400.0]))
+    rate_hz = drawn_hz if rate_hz is None else rate_hz
     moves = _moves(rng, n_reps, start, end)
     duration_s = sum(m.duration_s for m in moves)
     steps = np.full(int(duration_s * rate_hz * 1.2), 1 / rate_hz)

@@ -57,3 +57,14 @@ def test_a_set_with_lockout_holds_is_not_read_the_other_way_up(
     # no set; standing lies 65-115 degrees past what the wrong way up takes for the bottom.
     recording, n_reps = simulate(seed, start=start, end=end, sensors="gyroscope")
     assert analyse(recording).set.rep_count == n_reps
+
+
+@pytest.mark.parametrize("seed", [1, 8, 15])
+@pytest.mark.parametrize("rate_hz", [20.0, 30.0])
+def test_a_phone_sampling_slowly_counts_the_same(seed: int, rate_hz: float) -> None:
+    # An old phone or a watch at 20-30 Hz: the reps (below 2 Hz) are all there, though the
+    # shaking band is cut (seeds 1-29, every start and end: 60 of 60 right at 20, 25 and 30 Hz).
+    recording, n_reps = simulate(
+        seed, start="standing", end="sit_up", sensors="gyroscope", rate_hz=rate_hz
+    )
+    assert analyse(recording).set.rep_count == n_reps
