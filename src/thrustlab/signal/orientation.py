@@ -109,7 +109,7 @@ def angle_from_acceleration(
     ``radius_m``. ``held``: the samples the recording holds (not bridged over a gap); the
     direction is fitted on those alone, ``GAP_CLEARANCE_SIGMAS`` smoothing widths clear of
     the others (a gap that cuts a jolt leaves half of it, a burst no movement has).
-    ``stops``: samples where the segment stands still for an instant (a jolt's start, see
+    ``stops``: samples (ascending) where the segment stands still for an instant (a jolt's start, see
     ``jolt_starts``): the speed is zero there too, so a movement is integrated from one stop
     to the next and the speed a jolt adds is taken out before the next movement."""
     slow = smooth(acc_mps2, fs_hz=fs_hz, sigma_hz=sigma_hz)
@@ -147,15 +147,16 @@ def _stopped(quiet: BoolArray, speed: FloatArray, stops: IntArray, *, fs_hz: flo
     its peak since then, or that peak is under ``MOVING_SPEED_MPS`` (no movement since)."""
     stopped = quiet.copy()
     starts, ends = stretches(quiet)
-    ring = round(JOLT_RING_S * fs_hz)
+    ring, lookback = round(JOLT_RING_S * fs_hz), round(LOOKBACK_S * fs_hz)
     base = 0  # where the speed was last zero
     for a, b in zip(starts.tolist(), ends.tolist(), strict=True):
-        earlier = stops[(stops > base) & (stops < a)]
-        if earlier.size:  # a jolt: stopped there; what its ringing adds is no movement
-            base = int(earlier[-1]) + ring
+        last = int(np.searchsorted(stops, a)) - 1  # the last jolt before the stretch
+        if last >= 0 and stops[last] > base:  # stopped there; its ringing adds no movement
+            base = int(stops[last]) + ring
             if base >= a:
                 base = b - 1
                 continue
+        base = max(base, a - lookback)
         since = speed[base : a + 1] - speed[base]
         peak = float(np.max(np.abs(since)))
         if peak >= MOVING_SPEED_MPS and abs(float(since[-1])) > STOPPED_SPEED_FRACTION * peak:
@@ -171,6 +172,9 @@ integrated since the last one is back near zero (its error, a few tenths of the 
 most over a rep's few seconds)."""
 JOLT_RING_S = 0.4
 """A jolt rings for up to 0.4 s after its start."""
+LOOKBACK_S = 10.0
+"""A quiet stretch is judged on at most the 10 s before it (a rep's movement lasts a few
+seconds), so the cost grows with the samples, not with the time since the last stop."""
 MOVING_SPEED_MPS = 0.03
 """A rep moves the phone at 0.07-0.3 m/s at its fastest (0.3-1.5 rad/s at about 0.2 m from
 the knee); a jolt's ringing leaves a net speed of about 0.01 m/s."""
