@@ -109,9 +109,10 @@ def angle_from_acceleration(
     ``radius_m``. ``held``: the samples the recording holds (not bridged over a gap); the
     direction is fitted on those alone, ``GAP_CLEARANCE_SIGMAS`` smoothing widths clear of
     the others (a gap that cuts a jolt leaves half of it, a burst no movement has).
-    ``stops``: samples (ascending) where the segment stands still for an instant (a jolt's start, see
-    ``jolt_starts``): the speed is zero there too, so a movement is integrated from one stop
-    to the next and the speed a jolt adds is taken out before the next movement."""
+    ``stops``: samples (ascending) where the segment stands still for an instant (a jolt's
+    start, see ``jolt_starts``): the speed is zero there too, so a movement is integrated
+    from one stop to the next and the speed a jolt adds is taken out before the next
+    movement."""
     slow = smooth(acc_mps2, fs_hz=fs_hz, sigma_hz=sigma_hz)
     slow = slow - np.median(slow, axis=0)  # the sensor's offset
     n = max(1, round(STILL_WINDOW_S * fs_hz))
