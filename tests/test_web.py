@@ -96,6 +96,14 @@ def wait_done(client: TestClient, job_id: str, headers: dict[str, str]) -> dict[
     raise AssertionError(f"job {job_id} did not finish in {WAIT_S} s")
 
 
+def queued_upload(client: TestClient, email: str, data: bytes) -> tuple[str, dict[str, str]]:
+    """A new lifter's upload through the API (the job id and the lifter's token headers)."""
+    sign_up(client, email)
+    headers = api_token(client, email)
+    made = client.post("/api/analyses", headers=headers, files={"file": ("s.csv", data)})
+    return str(made.json()["id"]), headers
+
+
 def upload_page(client: TestClient, name: str, data: bytes) -> object:
     token = csrf(client, "/upload")
     return client.post(
@@ -278,10 +286,7 @@ def test_bad_uploads_get_a_clear_message_and_nothing_is_stored(
 
 def test_jobs_survive_a_restart(tmp_path: Path, demo_csv: bytes) -> None:
     with TestClient(create_app(settings_for(tmp_path, workers=0))) as client:
-        sign_up(client, "late@example.org")
-        headers = api_token(client, "late@example.org")
-        job_id = client.post("/api/analyses", headers=headers, files={"file": ("s.csv", demo_csv)})
-        job_id = job_id.json()["id"]
+        job_id, headers = queued_upload(client, "late@example.org", demo_csv)
         assert client.get(f"/api/analyses/{job_id}", headers=headers).json()["status"] == "queued"
     with TestClient(create_app(settings_for(tmp_path, workers=1))) as client:
         assert wait_done(client, job_id, headers)["status"] == "done"
@@ -337,10 +342,7 @@ def test_malformed_requests_are_refused_in_plain_words(client: TestClient) -> No
 def test_a_running_job_shows_its_progress(tmp_path: Path, demo_csv: bytes) -> None:
     """What the worker writes to the job row is what the job page and the API show."""
     with TestClient(create_app(settings_for(tmp_path, workers=0))) as client:
-        sign_up(client, "patient@example.org")
-        headers = api_token(client, "patient@example.org")
-        job_id = client.post("/api/analyses", headers=headers, files={"file": ("s.csv", demo_csv)})
-        job_id = job_id.json()["id"]
+        job_id, headers = queued_upload(client, "patient@example.org", demo_csv)
         page = client.get(f"/analyses/{job_id}").text
         assert "waiting for a worker" in page and "<progress" not in page
         url = client.app.state.engine.url.render_as_string(hide_password=False)  # type: ignore[attr-defined]
