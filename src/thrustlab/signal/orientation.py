@@ -29,7 +29,7 @@ QUIET_QUANTILE = 0.3
 def angle_from_gravity(gravity_mps2: FloatArray, /) -> FloatArray:
     """Angle (degrees) of the low-passed acceleration ``gravity_mps2`` (N, 3) along its
     best-fitting plane through the origin."""
-    unit = gravity_mps2 / np.maximum(_lengths(gravity_mps2), 1e-9)[:, None]
+    unit = gravity_mps2 / np.maximum(row_lengths(gravity_mps2), 1e-9)[:, None]
     axes = _principal_axes(unit)
     axis = axes[2]
     first = np.ones(unit.shape[0]) @ unit / unit.shape[0]  # the mean direction
@@ -46,16 +46,19 @@ def angle_from_gyro(gyro_rads: FloatArray, /, *, fs_hz: float) -> FloatArray:
     """Angle (degrees) integrated from the rate about the gyroscope's dominant axis, with the
     bias measured on the quietest samples removed."""
     rate = gyro_rads @ _principal_axes(gyro_rads)[0]
-    magnitude = _lengths(gyro_rads)
+    magnitude = row_lengths(gyro_rads)
     k = int(QUIET_QUANTILE * (magnitude.size - 1))
     quiet = magnitude <= np.partition(magnitude, k)[k]
     rate = rate - np.median(rate[quiet])
     return np.asarray(np.rad2deg(np.cumsum(rate) / fs_hz))
 
 
-def _lengths(x: FloatArray) -> FloatArray:
-    """The length of each row of ``x``."""
-    return np.asarray(np.sqrt(np.einsum("ij,ij->i", x, x)))
+def row_lengths(x: FloatArray, /) -> FloatArray:
+    """The length of each row of an (N, 3) ``x``: the three squares added column by
+    column, as ``np.linalg.norm(x, axis=1)`` adds them (to the last bit) at a tenth of its
+    time; numpy reduces rows of three slowly."""
+    squares = x * x
+    return np.asarray(np.sqrt(squares[:, 0] + squares[:, 1] + squares[:, 2]))
 
 
 def _principal_axes(x: FloatArray) -> FloatArray:
@@ -250,7 +253,7 @@ def off_plane_deg(gravity_mps2: FloatArray, /, *, fs_hz: float, window_s: float)
     strays from the one great circle that fits it best over the ``window_s`` centred on
     each sample. A segment turning about one axis keeps gravity on one circle; a phone
     turned in the hand, one way and then another, does not."""
-    unit = gravity_mps2 / np.maximum(_lengths(gravity_mps2), 1e-9)[:, None]
+    unit = gravity_mps2 / np.maximum(row_lengths(gravity_mps2), 1e-9)[:, None]
     smallest = _window_eigenvalues(unit, fs_hz=fs_hz, window_s=window_s)[:, 0]
     return np.asarray(np.rad2deg(np.arcsin(np.sqrt(np.clip(smallest, 0.0, 1.0)))))
 
@@ -343,7 +346,7 @@ def span_axes(
         axis = vectors_[:, :, 2]
         if direction is not None:
             mean = np.array([direction[lo:hi].sum(axis=0) for lo, hi in spans])
-            cosine = np.abs(np.einsum("ij,ij->i", axis, mean)) / np.maximum(_lengths(mean), 1e-9)
+            cosine = np.abs(np.einsum("ij,ij->i", axis, mean)) / np.maximum(row_lengths(mean), 1e-9)
             tilt = unless_short(np.rad2deg(np.arcsin(np.minimum(cosine, 1.0))))
         if vectors is not None:
             own = moments(vectors)
