@@ -17,6 +17,8 @@ Below it the noise, not the leg, decides a comparison of two shaking levels."""
 
 @dataclass(frozen=True, slots=True)
 class AnalysisConfig:
+    """The analysis's settings, each with its unit and reason."""
+
     # Bands ------------------------------------------------------------------------------
     tremor_band_hz: tuple[float, float] = (6.0, 12.0)
     """Main shaking band: physiological and mechanical-reflex tremor of the legs sits at

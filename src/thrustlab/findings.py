@@ -25,6 +25,8 @@ class LegTremor:
 
 @dataclass(frozen=True, slots=True)
 class Legs:
+    """The shaking of each leg (two sensors, or video)."""
+
     left: LegTremor
     right: LegTremor
 
@@ -117,6 +119,8 @@ class SetMetrics:
 
 @dataclass(frozen=True, slots=True)
 class SourceSummary:
+    """What was analysed: a sensor recording or a video, its format, length and rate."""
+
     kind: Literal["sensor", "video"]
     format: str
     duration_s: float

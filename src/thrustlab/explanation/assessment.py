@@ -56,6 +56,8 @@ def _further(item: Evidence, than: Evidence) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class RedFlag:
+    """A warning sign raised for this set, with the evidence that raised it."""
+
     id: str
     name: str
     urgency: Urgency
@@ -65,6 +67,8 @@ class RedFlag:
 
 @dataclass(frozen=True, slots=True)
 class CauseFinding:
+    """A likely cause named for this set, with its evidence."""
+
     id: str
     name: str
     short: str
@@ -80,6 +84,8 @@ class CauseFinding:
 
 @dataclass(frozen=True, slots=True)
 class PlanItem:
+    """A step of the plan, and the causes it answers."""
+
     id: str
     name: str
     why: str
@@ -89,6 +95,8 @@ class PlanItem:
 
 @dataclass(frozen=True, slots=True)
 class MissingAnswer:
+    """An answer that was not given, and what it would have changed."""
+
     answer: str
     """The ``Answers`` field that was not given."""
     effect: str
@@ -98,6 +106,9 @@ class MissingAnswer:
 
 @dataclass(frozen=True, slots=True)
 class Assessment:
+    """What the set's figures and the answers mean: the verdict, warning signs, likely
+    causes and the plan."""
+
     verdict: Verdict
     headline: str
     red_flags: tuple[RedFlag, ...]

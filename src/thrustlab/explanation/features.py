@@ -69,6 +69,8 @@ ANSWER_OF_FEATURE: Mapping[str, str] = MappingProxyType(
 
 @dataclass(frozen=True, slots=True)
 class Features:
+    """The figures and answers the knowledge base's rules are evaluated on, by name."""
+
     values: Mapping[str, Value]
     details: Mapping[str, str]
     """Words the evidence texts fill in: the shakier side, the form flags, where it hurts."""

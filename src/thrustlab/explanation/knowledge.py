@@ -93,6 +93,9 @@ class Rule:
 
 @dataclass(frozen=True, slots=True)
 class Cause:
+    """A likely cause of the shaking: what it is, the evidence rules that point to it, and
+    the strategies that answer it."""
+
     id: str
     name: str
     short: str
@@ -105,6 +108,8 @@ class Cause:
 
 @dataclass(frozen=True, slots=True)
 class RedFlagSpec:
+    """A warning sign: its urgency, the advice to give and the rules that raise it."""
+
     id: str
     name: str
     urgency: Urgency
@@ -117,6 +122,8 @@ class RedFlagSpec:
 
 @dataclass(frozen=True, slots=True)
 class Strategy:
+    """Something to do about a cause: why, and the steps."""
+
     id: str
     name: str
     why: str
@@ -126,6 +133,8 @@ class Strategy:
 
 @dataclass(frozen=True, slots=True)
 class PlanCutoff:
+    """One of the plan's own cutoffs, with its unit and the reason for it."""
+
     value: float
     unit: str
     why: str
@@ -134,6 +143,9 @@ class PlanCutoff:
 
 @dataclass(frozen=True, slots=True)
 class Knowledge:
+    """The knowledge base (``knowledge.yaml``): causes, warning signs, strategies and
+    the sources behind them."""
+
     causes: tuple[Cause, ...]
     red_flags: tuple[RedFlagSpec, ...]
     strategies: tuple[Strategy, ...]
