@@ -17,8 +17,11 @@ from thrustlab.measurement.tremor import (
     NOTHING,
     Bands,
     TremorStats,
+    above_gain,
     above_movement,
     bursts,
+    gain_on,
+    inverses,
     measure,
     sustained_bands,
     widened,
@@ -87,7 +90,11 @@ def analyse_leg(recording: Recording, /, *, config: AnalysisConfig) -> LegResult
             tuple(flags),
         )
     spectrum = spectrum_of(uniform.acc_mps2, fs_hz=rate)
-    jolts, bands = _gated(uniform, config, spectrum)
+    gains = [above_gain(spectrum, rate_hz=rate), _movement_gain(spectrum)]
+    if not uniform.gravity_included:
+        gains.append(_smooth_gain(spectrum, config))
+    above, moving_acc, *own = inverses(spectrum, gains)  # the transform's three uses at once
+    jolts, bands = _gated(uniform, config, spectrum, above=above)
     gravity = _slow_gravity(uniform, jolts, config)
     direction = None if gravity is None else unit_rows(gravity)
     slow_gyro = _slow_gyro(uniform, config)
@@ -102,7 +109,7 @@ def analyse_leg(recording: Recording, /, *, config: AnalysisConfig) -> LegResult
         slow_gravity=gravity,
         gravity_dir=direction,
         slow_gyro=slow_gyro,
-        acc_spectrum=spectrum,
+        own_acc=own[0] if own else None,
     )
     movement = movement_axes = None
     min_swing = 0.0
@@ -121,7 +128,7 @@ def analyse_leg(recording: Recording, /, *, config: AnalysisConfig) -> LegResult
         movement_axes=movement_axes,
         movement_min_swing=min_swing,
         no_angle=_NO_ORIENTATION,
-        moving=body_moving(spectrum, rate_hz=rate, config=config),
+        moving=body_moving(spectrum, rate_hz=rate, config=config, slow=moving_acc),
         handled=turning.handled,
         posture=turning.posture,
         gravity_dir=turning.gravity_dir,
@@ -376,19 +383,42 @@ MOVEMENT_MARGIN_S = 0.25
 """Rest is kept 0.25 s clear of movement."""
 
 
-def body_moving(acc: Spectrum, /, *, rate_hz: float, config: AnalysisConfig) -> BoolArray:
+def body_moving(
+    acc: Spectrum,
+    /,
+    *,
+    rate_hz: float,
+    config: AnalysisConfig,
+    slow: FloatArray | None = None,
+) -> BoolArray:
     """Where the phone moves with the body: the acceleration (its spectrum ``acc``, at
     ``rate_hz``) between
     the ``MOVEMENT_SIGMA_HZ`` smoothings, RMS over ``MOVEMENT_WINDOW_S``, above
-    ``rest_max_movement_mps2``; widened by ``MOVEMENT_MARGIN_S``."""
+    ``rest_max_movement_mps2``; widened by ``MOVEMENT_MARGIN_S``. ``slow``: that
+    acceleration (``inverse(acc, gain=_movement_gain(acc))``), when already worked out."""
     rate = rate_hz
-    low, high = MOVEMENT_SIGMA_HZ
-    f = acc.freqs_hz
-    slow = inverse(acc, gain=gaussian_gain(f, sigma_hz=high) - gaussian_gain(f, sigma_hz=low))
+    if slow is None:
+        slow = inverse(acc, gain=_movement_gain(acc))
     n = max(1, round(MOVEMENT_WINDOW_S * rate))
     power = np.convolve(np.einsum("ij,ij->i", slow, slow), np.ones(n) / n, mode="same")
     margin = round(MOVEMENT_MARGIN_S * rate)
     return widened(power > config.rest_max_movement_mps2**2, by=margin)
+
+
+def _movement_gain(acc: Spectrum) -> FloatArray:
+    """The gain between the ``MOVEMENT_SIGMA_HZ`` smoothings (``body_moving``)."""
+    low, high = MOVEMENT_SIGMA_HZ
+
+    def make(f: FloatArray) -> FloatArray:
+        return gaussian_gain(f, sigma_hz=high) - gaussian_gain(f, sigma_hz=low)
+
+    return gain_on(acc.freqs_hz, ("movement", low, high), make)
+
+
+def _smooth_gain(acc: Spectrum, config: AnalysisConfig) -> FloatArray:
+    """``filters.smooth``'s gain at the angle's smoothing."""
+    sigma = config.angle_sigma_hz
+    return gain_on(acc.freqs_hz, ("gauss", sigma), lambda f: gaussian_gain(f, sigma_hz=sigma))
 
 
 @dataclass(frozen=True, slots=True)
@@ -416,7 +446,7 @@ def phone_turning(
     slow_gravity: FloatArray | None,
     gravity_dir: FloatArray | None = None,
     slow_gyro: FloatArray | None = None,
-    acc_spectrum: Spectrum | None = None,
+    own_acc: FloatArray | None = None,
 ) -> PhoneTurning:
     """At the angle's rate: where the phone turns about more than one axis (in the hand,
     not strapped to a thigh): gravity leaves its circle by ``max_off_plane_deg`` or the
@@ -424,8 +454,9 @@ def phone_turning(
     direction of gravity, else the integrated gyroscope: see ``Motion.posture``); and the
     direction of gravity, the turning rate and, without gravity, the phone's own
     acceleration themselves. ``slow_gravity``: ``_slow_gravity``'s result; ``gravity_dir``,
-    ``slow_gyro``: its ``unit_rows`` and ``_slow_gyro``'s result, and ``acc_spectrum``:
-    ``spectrum_of`` the acceleration, when already worked out."""
+    ``slow_gyro``: its ``unit_rows`` and ``_slow_gyro``'s result, and ``own_acc``: the
+    acceleration smoothed like the angle (at the recording's rate), when already worked
+    out."""
     rate, index = _angle_index(uniform, config)
     handled = posture = direction = slow = None
     if slow_gravity is not None:
@@ -443,10 +474,9 @@ def phone_turning(
             posture = np.cumsum(slow, axis=0) / rate  # small turns add up as vectors
     own = None
     if not uniform.gravity_included:
-        if acc_spectrum is None:
-            acc_spectrum = spectrum_of(uniform.acc_mps2, fs_hz=uniform.rate_hz)
-        gain = gaussian_gain(acc_spectrum.freqs_hz, sigma_hz=config.angle_sigma_hz)
-        own = inverse(acc_spectrum, gain=gain)  # smooth(), on the transform already taken
+        own = own_acc
+        if own is None:
+            own = smooth(uniform.acc_mps2, fs_hz=uniform.rate_hz, sigma_hz=config.angle_sigma_hz)
         own = own[index] - np.median(own, axis=0)  # the sensor's offset
     return PhoneTurning(handled, posture, direction, slow, own)
 
@@ -510,16 +540,21 @@ def _uniform(
 
 
 def _gated(
-    uniform: Uniform, config: AnalysisConfig, spectrum: Spectrum | None = None
+    uniform: Uniform,
+    config: AnalysisConfig,
+    spectrum: Spectrum | None = None,
+    *,
+    above: FloatArray | None = None,
 ) -> tuple[BoolArray, Bands]:
     """The jolts of ``uniform``, and its tremor and fatigue bands with jolts and gaps faded
     out: what every tremor figure is measured on. ``spectrum``: of ``uniform``'s
-    acceleration, when already taken."""
+    acceleration, and ``above``: ``above_movement`` of it, when already taken."""
     rate = uniform.rate_hz
     tremor_hz, fatigue_hz, _ = usable_bands(rate, config)
-    if spectrum is None:
-        spectrum = spectrum_of(uniform.acc_mps2, fs_hz=rate)
-    above = above_movement(spectrum, rate_hz=rate)
+    if above is None:
+        if spectrum is None:
+            spectrum = spectrum_of(uniform.acc_mps2, fs_hz=rate)
+        above = above_movement(spectrum, rate_hz=rate)
     jolts = bursts(above, rate_hz=rate, config=config)
     keep = uniform.valid & ~jolts
     bands = sustained_bands(

@@ -12,14 +12,14 @@ left, less the noise floor, is the tremor; its Welch spectrum gives the peak fre
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 
 from thrustlab.config import AnalysisConfig
-from thrustlab.signal.filters import TAPER_HZ, Spectrum, filtered, spectrum_of
+from thrustlab.signal.filters import TAPER_HZ, Spectrum, band_gain, spectrum_of
 from thrustlab.signal.spectra import peak_frequencies, welch_many
 
 FloatArray = npt.NDArray[np.float64]
@@ -75,7 +75,50 @@ NOTHING = TremorStats(None, None, None)
 
 def above_movement(spectrum: Spectrum, /, *, rate_hz: float) -> FloatArray:
     """The acceleration above the thigh's own movement: shaking, jolts and noise."""
-    return filtered(spectrum, band_hz=(GATE_LOW_HZ, rate_hz / 2), taper_hz=1.0)
+    return inverses(spectrum, [above_gain(spectrum, rate_hz=rate_hz)])[0]
+
+
+def above_gain(spectrum: Spectrum, /, *, rate_hz: float) -> FloatArray:
+    """The gain ``above_movement`` applies to ``spectrum``."""
+    band = (GATE_LOW_HZ, rate_hz / 2)
+    return gain_on(
+        spectrum.freqs_hz, ("band", band, 1.0), lambda f: band_gain(f, band_hz=band, taper_hz=1.0)
+    )
+
+
+def inverses(spectrum: Spectrum, gains: Sequence[FloatArray], /) -> list[FloatArray]:
+    """``[filters.inverse(spectrum, gain=g) for g in gains]``, the same numbers from one
+    call to the inverse transform (numpy plans a transform again at every call)."""
+    coeffs, n = spectrum.coeffs, spectrum.n_fft
+    kept = coeffs.shape[0]
+    rows = np.empty((len(gains), *coeffs.shape[1:], n), dtype=np.complex128)
+    for row, gain in zip(rows, gains, strict=True):
+        np.multiply(coeffs, gain[:, None] if coeffs.ndim == 2 else gain, out=row[..., :kept].T)
+    signals = np.fft.irfft(rows, n=n, axis=-1)
+    low, high = spectrum.pad, spectrum.pad + spectrum.n_samples
+    return [np.asarray(signal.T[low:high]) for signal in signals]
+
+
+GAINS_KEPT = 64
+"""Gains kept for the next recording (``gain_on``): a batch's recordings mostly share their
+length and rate, so their transforms share a frequency grid."""
+_gains: dict[tuple[object, ...], FloatArray] = {}
+
+
+def gain_on(
+    freqs_hz: FloatArray, what: tuple[object, ...], make: Callable[[FloatArray], FloatArray]
+) -> FloatArray:
+    """``make(freqs_hz)`` for the frequencies of an ``np.fft.rfftfreq`` grid (known by its
+    size and step), kept read-only under ``what`` for the next transform on the same grid."""
+    key = (freqs_hz.size, float(freqs_hz[1]) if freqs_hz.size > 1 else 0.0, *what)
+    gain = _gains.get(key)
+    if gain is None:
+        if len(_gains) >= GAINS_KEPT:
+            _gains.clear()
+        gain = np.array(make(freqs_hz), dtype=float)
+        gain.setflags(write=False)
+        _gains[key] = gain
+    return gain
 
 
 def sustained_bands(
@@ -96,13 +139,21 @@ def sustained_bands(
     gate = np.convolve((~widened(~keep, by=fade)).astype(float), kernel / kernel.sum(), mode="same")
     faded = above * gate[:, None]
     gated = spectrum_of(faded, fs_hz=rate_hz)
+    tremor, fatigue = inverses(gated, [_band(gated, tremor_hz), _band(gated, fatigue_hz)])
     return Bands(
         tremor_hz=tremor_hz,
         fatigue_hz=fatigue_hz,
         gated=faded,
-        tremor=filtered(gated, band_hz=tremor_hz),
-        fatigue=filtered(gated, band_hz=fatigue_hz),
+        tremor=tremor,
+        fatigue=fatigue,
         usable=np.asarray(keep & (gate > 0.99)),
+    )
+
+
+def _band(spectrum: Spectrum, band_hz: tuple[float, float]) -> FloatArray:
+    """``filters.filtered``'s gain for ``band_hz``."""
+    return gain_on(
+        spectrum.freqs_hz, ("band", band_hz, TAPER_HZ), lambda f: band_gain(f, band_hz=band_hz)
     )
 
 
