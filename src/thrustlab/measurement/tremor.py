@@ -14,6 +14,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import numpy.typing as npt
@@ -135,8 +136,7 @@ def sustained_bands(
     it to the tremor and fatigue bands."""
     keep = ~widened(~keep, by=round(config.transient_margin_s * rate_hz))
     fade = max(1, round(FADE_S * rate_hz))
-    kernel = np.hanning(2 * fade + 3)[1:-1]
-    gate = np.convolve((~widened(~keep, by=fade)).astype(float), kernel / kernel.sum(), mode="same")
+    gate = np.convolve((~widened(~keep, by=fade)).astype(float), _fade_kernel(fade), mode="same")
     faded = above * gate[:, None]
     gated = spectrum_of(faded, fs_hz=rate_hz)
     tremor, fatigue = inverses(gated, [_band(gated, tremor_hz), _band(gated, fatigue_hz)])
@@ -148,6 +148,15 @@ def sustained_bands(
         fatigue=fatigue,
         usable=np.asarray(keep & (gate > 0.99)),
     )
+
+
+@lru_cache(maxsize=16)
+def _fade_kernel(fade: int) -> FloatArray:
+    """A Hann window of ``2 * fade + 1`` points (its zero ends left out) adding to 1."""
+    window = np.hanning(2 * fade + 3)[1:-1]
+    kernel: FloatArray = window / window.sum()
+    kernel.setflags(write=False)
+    return kernel
 
 
 def _band(spectrum: Spectrum, band_hz: tuple[float, float]) -> FloatArray:
@@ -171,10 +180,13 @@ def bursts(x: FloatArray, /, *, rate_hz: float, config: AnalysisConfig) -> BoolA
     power = np.convolve(np.einsum("ij,ij->i", x, x), np.ones(n) / n, mode="same")
     step = max(1, round(rate_hz / REFERENCE_RATE_HZ))
     edges = np.arange(0, power.size, step)
-    coarse = np.add.reduceat(power, edges) / np.diff(np.append(edges, power.size))
+    counts = np.full(edges.size, float(step))
+    counts[-1] = power.size - edges[-1]
+    coarse = np.add.reduceat(power, edges) / counts
     half = max(1, round(REFERENCE_S * rate_hz / step / 2))
-    windows = np.lib.stride_tricks.sliding_window_view(
-        np.pad(coarse, half, mode="edge"), 2 * half + 1
+    padded = np.concatenate([np.full(half, coarse[0]), coarse, np.full(half, coarse[-1])])
+    windows = np.lib.stride_tricks.as_strided(  # sliding_window_view's rows, without its checks
+        padded, (coarse.size, 2 * half + 1), (padded.strides[0],) * 2, writeable=False
     )
     middle = np.sort(windows, axis=1)[:, half]  # the median (sorting short rows beats partition)
     reference = np.repeat(middle, step)[: power.size]

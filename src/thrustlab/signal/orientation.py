@@ -281,14 +281,14 @@ def off_plane_deg(
     ``unit_rows(gravity_mps2)``, when already worked out."""
     unit = unit_rows(gravity_mps2) if unit is None else unit
     smallest = _window_eigenvalues(unit, fs_hz=fs_hz, window_s=window_s)[:, 0]
-    return np.asarray(np.rad2deg(np.arcsin(np.sqrt(np.clip(smallest, 0.0, 1.0)))))
+    return _per_sample(np.rad2deg(np.arcsin(np.sqrt(np.clip(smallest, 0.0, 1.0)))), unit, fs_hz)
 
 
 def off_axis_rads(gyro_rads: FloatArray, /, *, fs_hz: float, window_s: float) -> FloatArray:
     """The turning rate (rad/s, RMS) about other axes than the main one of the
     ``window_s`` centred on each sample."""
     values = _window_eigenvalues(gyro_rads, fs_hz=fs_hz, window_s=window_s)
-    return np.asarray(np.sqrt(np.clip(values[:, 0] + values[:, 1], 0.0, None)))
+    return _per_sample(np.sqrt(np.clip(values[:, 0] + values[:, 1], 0.0, None)), gyro_rads, fs_hz)
 
 
 def span_off_plane_deg(direction: FloatArray, /) -> float:
@@ -398,10 +398,18 @@ WINDOW_STEP_S = 0.5
 """Centred windows are evaluated every 0.5 s, each value holding for the samples around."""
 
 
+def _per_sample(per_window: FloatArray, x: FloatArray, fs_hz: float) -> FloatArray:
+    """A value per window of ``_window_eigenvalues`` (of ``x``) held for each of the samples
+    of ``x`` around the window's centre (worked out on the windows, not repeated first)."""
+    step = max(1, round(WINDOW_STEP_S * fs_hz))
+    return np.asarray(np.repeat(per_window, step)[: x.shape[0]])
+
+
 def _window_eigenvalues(x: FloatArray, /, *, fs_hz: float, window_s: float) -> FloatArray:
-    """Per sample, the eigenvalues (ascending) of the mean of ``x x^T`` over the
-    ``window_s`` centred on it: all windows' sums from running sums, the eigenvalues of all
-    windows in one call."""
+    """Per window of ``window_s``, centred every ``WINDOW_STEP_S`` from the first sample,
+    the eigenvalues (ascending) of the mean of ``x x^T`` over it: all windows' sums from
+    running sums, the eigenvalues of all windows in one call (``_per_sample`` holds each
+    window's figure for the samples around its centre)."""
     n = x.shape[0]
     half = max(1, round(window_s * fs_hz / 2))
     step = max(1, round(WINDOW_STEP_S * fs_hz))
@@ -410,8 +418,7 @@ def _window_eigenvalues(x: FloatArray, /, *, fs_hz: float, window_s: float) -> F
     total = _running_sums(x, np.concatenate([lo, hi]))
     sums = total[:, lo.size :] - total[:, : lo.size]
     means = (sums / (hi - lo))[_SYMMETRIC].T.reshape(-1, 3, 3)
-    values = np.linalg.eigvalsh(means)
-    return np.asarray(np.repeat(values, step, axis=0)[:n])
+    return np.asarray(np.linalg.eigvalsh(means))
 
 
 SUM_BLOCK = 8192
