@@ -214,15 +214,14 @@ def measure(
         ],
         dtype=int,
     ).reshape(-1, 2)
-    weight = bands.usable.astype(np.float64)
-    per_sample = np.stack(  # summed over each span below, all three at once
-        [
-            weight,
-            np.einsum("ij,ij->i", bands.tremor, bands.tremor) * weight,
-            np.einsum("ij,ij->i", bands.fatigue, bands.fatigue) * weight,
-        ]
-    )
-    cumulative = np.zeros((3, n + 1))
+    per_sample = np.empty((3, n))  # summed over each span below, all three at once
+    weight = per_sample[0]
+    weight[:] = bands.usable
+    np.einsum("ij,ij->i", bands.tremor, bands.tremor, out=per_sample[1])
+    np.einsum("ij,ij->i", bands.fatigue, bands.fatigue, out=per_sample[2])
+    per_sample[1:] *= weight
+    cumulative = np.empty((3, n + 1))
+    cumulative[:, 0] = 0.0
     np.cumsum(per_sample, axis=1, out=cumulative[:, 1:])
     used, tremor_power, fatigue_power = cumulative[:, bounds[:, 1]] - cumulative[:, bounds[:, 0]]
     measured = np.flatnonzero((bounds[:, 1] > bounds[:, 0]) & (used >= MIN_MEASURED_S * rate_hz))
