@@ -98,13 +98,26 @@ def blend(
     """A complementary filter: ``fast_deg`` (integrated gyroscope) above ``crossover_hz``,
     ``slow_deg`` (gravity) below it, after turning ``fast_deg`` to the same sign; the fast
     part is smoothed on the way with a Gaussian of ``sigma_hz``."""
-    if float(np.dot(np.gradient(fast_deg), np.gradient(slow_deg))) < 0:
+    if float(np.dot(gradient(fast_deg), gradient(slow_deg))) < 0:
         fast_deg = -fast_deg
-    fast, slow = spectrum_of(fast_deg, fs_hz=fs_hz), spectrum_of(slow_deg, fs_hz=fs_hz)
-    low = gaussian_gain(fast.freqs_hz, sigma_hz=crossover_hz)
-    smooth = gaussian_gain(fast.freqs_hz, sigma_hz=sigma_hz)
-    mixed = replace(fast, coeffs=fast.coeffs * (1.0 - low) * smooth + slow.coeffs * low)
+    both = spectrum_of(np.column_stack([fast_deg, slow_deg]), fs_hz=fs_hz)  # one transform
+    fast, slow = both.coeffs[:, 0], both.coeffs[:, 1]
+    low = gaussian_gain(both.freqs_hz, sigma_hz=crossover_hz)
+    smooth = gaussian_gain(both.freqs_hz, sigma_hz=sigma_hz)
+    mixed = replace(both, coeffs=fast * (1.0 - low) * smooth + slow * low)
     return inverse(mixed, gain=np.ones_like(low))  # one inverse transform for both
+
+
+def gradient(f: FloatArray, /) -> FloatArray:
+    """``np.gradient`` of a 1-D ``f`` (unit spacing, first-order edges): the same
+    differences and divisions, without its generic set-up (a tenth of its time)."""
+    if f.ndim != 1 or f.size < 2 or f.dtype.kind != "f":
+        return np.asarray(np.gradient(f))
+    out = np.empty_like(f)
+    out[1:-1] = (f[2:] - f[:-2]) / 2.0
+    out[0] = (f[1] - f[0]) / 1.0
+    out[-1] = (f[-1] - f[-2]) / 1.0
+    return out
 
 
 def angle_from_acceleration(
