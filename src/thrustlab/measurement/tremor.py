@@ -229,7 +229,8 @@ def measure(
     # on every k-th sample, as long as that rate's Nyquist frequency stays above it.
     top_hz = max(bands.tremor_hz[1], bands.fatigue_hz[1]) + TAPER_HZ
     k = max(1, int(rate_hz // (2 * top_hz)))
-    both = (bands.tremor[::k] + bands.fatigue[::k]) * weight[::k, None]  # bands do not overlap
+    # bands do not overlap; worked out on rows (C, n), as welch_many takes them
+    both = ((bands.tremor.T[:, ::k] + bands.fatigue.T[:, ::k]) * weight[::k]).T
     spans = [(-(-int(bounds[i, 0]) // k), int(bounds[i, 1]) // k) for i in measured]
     out = [NOTHING] * len(bounds)
     for group in welch_many(both, spans, fs_hz=rate_hz / k, window_s=config.welch_window_s):

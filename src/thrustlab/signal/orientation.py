@@ -450,10 +450,13 @@ def _running_sums(x: FloatArray, at: IntArray, /) -> FloatArray:
     carry = None
     for first in range(0, x.shape[0], SUM_BLOCK):
         rows = np.ascontiguousarray(x[first : first + SUM_BLOCK].T)  # (3, k): rows add fast
-        products = rows[_UPPER[0]] * rows[_UPPER[1]]
+        products = np.empty((_UPPER[0].size, rows.shape[1]))  # rows[_UPPER[0]] * rows[_UPPER[1]]
+        np.multiply(rows[0], rows, out=products[:3])  # without gathering both first
+        np.multiply(rows[1], rows[1:], out=products[3:5])
+        np.multiply(rows[2], rows[2], out=products[5])
         if carry is not None:
             products[:, 0] += carry  # the running sum goes on from the block before
-        running = np.cumsum(products, axis=1)  # the sums over samples 0 .. first + i
+        running = np.cumsum(products, axis=1, out=products)  # the sums over samples 0 .. first + i
         low, high = np.searchsorted(ends, [first + 1, first + rows.shape[1] + 1]).tolist()
         out[:, order[low:high]] = running[:, ends[low:high] - first - 1]
         carry = running[:, -1]
