@@ -500,18 +500,21 @@ def _bridged(x: FloatArray, skip: BoolArray, *, level_n: int = 1) -> FloatArray:
     if not skip.any() or skip.all():
         return x
     kept = np.flatnonzero(~skip)
-    levels = x[kept]
-    if level_n > 1:
-        weights = (~skip).astype(float)
-        box = np.ones(2 * (level_n // 2) + 1)
-        count = np.convolve(weights, box, mode="same")[kept]
-        levels = np.column_stack(
-            [np.convolve(column * weights, box, mode="same")[kept] / count for column in x.T]
-        )
-    out = x.copy()
     gone = np.flatnonzero(skip)
+    kept_at, gone_at = kept.astype(float), gone.astype(float)  # as np.interp turns them
+    out = x.copy()
+    if level_n <= 1:  # each side's level: the sample kept there
+        for k in range(x.shape[1]):
+            out[gone, k] = np.interp(gone_at, kept_at, x[kept, k])
+        return out
+    weights = (~skip).astype(float)
+    box = np.ones(2 * (level_n // 2) + 1)
+    count = np.convolve(weights, box, mode="same")[kept]
+    levels = np.column_stack(
+        [np.convolve(column * weights, box, mode="same")[kept] / count for column in x.T]
+    )
     for k in range(x.shape[1]):
-        out[gone, k] = np.interp(gone, kept, levels[:, k])
+        out[gone, k] = np.interp(gone_at, kept_at, levels[:, k])
     return out
 
 

@@ -17,6 +17,7 @@ import numpy as np
 import numpy.typing as npt
 
 from thrustlab.signal.filters import gaussian_gain, inverse, smooth, spectrum_of
+from thrustlab.signal.resample import median_of
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
@@ -67,7 +68,7 @@ def angle_from_gyro(gyro_rads: FloatArray, /, *, fs_hz: float) -> FloatArray:
     magnitude = row_lengths(gyro_rads)
     k = int(QUIET_QUANTILE * (magnitude.size - 1))
     quiet = magnitude <= np.partition(magnitude, k)[k]
-    rate = rate - np.median(rate[quiet])
+    rate = rate - median_of(rate[quiet])
     return np.asarray(np.rad2deg(np.cumsum(rate) / fs_hz))
 
 

@@ -74,7 +74,7 @@ def to_uniform(
     final grid are enough for it: no cubic, no anti-alias filter."""
     t = t_s
     dt = np.diff(t)
-    recorded_rate = float(1.0 / _median(dt))
+    recorded_rate = float(1.0 / median_of(dt))
     # to 0.1 Hz, unless that leaves nothing (a sample every 20 s or more)
     rate = (round(recorded_rate, 1) or recorded_rate) if rate_hz is None else rate_hz
     n_out = int(np.floor(t[-1] * rate)) + 1
@@ -109,9 +109,9 @@ def to_uniform(
     return Uniform(rate, acc, gyro, valid, gravity_included, recorded_rate), gaps
 
 
-def _median(x: FloatArray) -> float:
-    """``np.median`` of the 1-D ``x``: the same partition and the same arithmetic, without
-    its generic axis handling (a tenth of an analysis' resampling)."""
+def median_of(x: FloatArray, /) -> float:
+    """``float(np.median(x))`` of a 1-D ``x``: the same partition and the same arithmetic,
+    without its generic axis handling."""
     size = x.size
     if size == 0:
         return float(np.median(x))
@@ -133,9 +133,18 @@ def _outside(t_out: FloatArray, starts_s: FloatArray, ends_s: FloatArray) -> Boo
         return np.ones(t_out.size, dtype=bool)
     first_inside = np.searchsorted(t_out, starts_s, side="right")
     first_after = np.searchsorted(t_out, ends_s, side="left")
+    if first_inside.size <= FEW_GAPS:  # a few runs: cleared one by one
+        out = np.ones(t_out.size, dtype=bool)
+        for a, b in zip(first_inside.tolist(), first_after.tolist(), strict=True):
+            out[a:b] = False
+        return out
     edges = np.column_stack([first_inside, first_after]).ravel()
     lengths = np.diff(edges, prepend=0, append=t_out.size)
     return np.repeat(np.resize([True, False], lengths.size), lengths)
+
+
+FEW_GAPS = 64
+"""Up to this many gaps, ``_outside`` clears each gap's samples in turn."""
 
 
 def _decimated(
