@@ -258,6 +258,13 @@ def _pinned(acc: FloatArray) -> tuple[FloatArray, npt.NDArray[np.intp]]:
     def rows(lo: int) -> FloatArray:
         return np.abs(np.ascontiguousarray(acc[lo : lo + PINNED_BLOCK].T))
 
+    if 0 < acc.shape[0] <= PINNED_BLOCK:  # one block, looked at once
+        block = rows(0)
+        peak = block.max(axis=1)
+        if not (peak >= peak - 1e-6).any():  # NaN: no block counted
+            return peak, np.asarray(0)
+        return peak, np.asarray(0 + np.count_nonzero(block >= peak[:, None] - 1e-6, axis=1))
+
     block_peaks = np.array([rows(lo).max(axis=1) for lo in blocks])  # (blocks, C)
     peak = block_peaks.max(axis=0)
     near = np.flatnonzero((block_peaks >= peak - 1e-6).any(axis=1))

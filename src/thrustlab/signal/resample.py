@@ -353,8 +353,10 @@ def _lines(t_out: FloatArray, t: FloatArray, values: FloatArray, /, *, block: in
     the time of six minutes)."""
     out = np.empty((t_out.size, values.shape[1]))
     for low, high, first, last in _stretches(t_out, t, block=block):
-        for c in range(values.shape[1]):
-            out[low:high, c] = np.interp(t_out[low:high], t[first:last], values[first:last, c])
+        at = np.ascontiguousarray(t_out[low:high])  # np.interp copies them at every call
+        columns = np.ascontiguousarray(values[first:last].T)
+        for c, column in enumerate(columns):
+            out[low:high, c] = np.interp(at, t[first:last], column)
     return out
 
 
