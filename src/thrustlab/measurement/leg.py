@@ -281,7 +281,7 @@ def _angle_index(uniform: Uniform, config: AnalysisConfig) -> tuple[float, npt.N
     return rate, _index_at(uniform.acc_mps2.shape[0], uniform.rate_hz, rate)
 
 
-@lru_cache(maxsize=8)
+@lru_cache(maxsize=2)  # the steps of one analysis (an hour at 50 Hz: 1.4 MB each)
 def _index_at(size: int, rate_hz: float, angle_rate_hz: float) -> npt.NDArray[np.intp]:
     n = int(size * angle_rate_hz / rate_hz)
     index = np.minimum(np.round(np.arange(n) * rate_hz / angle_rate_hz).astype(int), size - 1)

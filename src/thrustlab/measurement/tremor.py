@@ -100,9 +100,12 @@ def inverses(spectrum: Spectrum, gains: Sequence[FloatArray], /) -> list[FloatAr
     return [np.asarray(signal.T[low:high]) for signal in signals]
 
 
-GAINS_KEPT = 64
+GAINS_KEPT = 20
 """Gains kept for the next recording (``gain_on``): a batch's recordings mostly share their
-length and rate, so their transforms share a frequency grid."""
+length and rate, so their transforms share a frequency grid. Only grids of up to
+``GAIN_KEPT_UP_TO`` frequencies (256 kB a gain): a longer recording's gains cost little
+beside its analysis."""
+GAIN_KEPT_UP_TO = 32_768
 _gains: dict[tuple[object, ...], FloatArray] = {}
 
 
@@ -111,6 +114,8 @@ def gain_on(
 ) -> FloatArray:
     """``make(freqs_hz)`` for the frequencies of an ``np.fft.rfftfreq`` grid (known by its
     size and step), kept read-only under ``what`` for the next transform on the same grid."""
+    if freqs_hz.size > GAIN_KEPT_UP_TO:
+        return np.asarray(make(freqs_hz))
     key = (freqs_hz.size, float(freqs_hz[1]) if freqs_hz.size > 1 else 0.0, *what)
     gain = _gains.get(key)
     if gain is None:

@@ -161,11 +161,17 @@ def _decimated(
         coeffs = np.fft.rfft(_mirrored_rows(blocks, n, pad=pad, n_fft=n_fft), axis=1).T[:kept]
     else:
         coeffs = _by_phases(blocks, n, pad=pad, factor=factor, n_fft=n_fft)
-    thinned = irfft0(coeffs, _anti_alias(n_fft, rate_hz, factor), n=n_new)
+    gain = (_anti_alias if kept <= KEPT_UP_TO else _anti_alias.__wrapped__)(n_fft, rate_hz, factor)
+    thinned = irfft0(coeffs, gain, n=n_new)
     return np.asarray(thinned[pad // factor : pad // factor + (n - 1) // factor + 1])
 
 
-@lru_cache(maxsize=16)
+KEPT_UP_TO = 32_768
+"""Gains of up to this many frequencies are kept (256 kB; a longer recording's gain costs
+little beside its analysis)."""
+
+
+@lru_cache(maxsize=8)
 def _anti_alias(n_fft: int, rate_hz: float, factor: int) -> FloatArray:
     """``_decimated``'s gain over the frequencies the thinned signal holds, divided by
     ``factor`` (kept: a batch's recordings mostly share their length and rate)."""
