@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import numpy.typing as npt
@@ -16,8 +17,11 @@ from thrustlab.measurement.tremor import (
     NOTHING,
     Bands,
     TremorStats,
+    above_gain,
     above_movement,
     bursts,
+    gain_on,
+    inverses,
     measure,
     sustained_bands,
     widened,
@@ -33,7 +37,7 @@ from thrustlab.signal.orientation import (
     jolt_starts,
     off_axis_rads,
     off_plane_deg,
-    row_lengths,
+    unit_rows,
 )
 from thrustlab.signal.resample import Uniform, to_uniform
 
@@ -86,12 +90,27 @@ def analyse_leg(recording: Recording, /, *, config: AnalysisConfig) -> LegResult
             tuple(flags),
         )
     spectrum = spectrum_of(uniform.acc_mps2, fs_hz=rate)
-    jolts, bands = _gated(uniform, config, spectrum)
+    gains = [above_gain(spectrum, rate_hz=rate), _movement_gain(spectrum)]
+    if not uniform.gravity_included:
+        gains.append(_smooth_gain(spectrum, config))
+    above, moving_acc, *own = inverses(spectrum, gains)  # the transform's three uses at once
+    jolts, bands = _gated(uniform, config, spectrum, above=above)
     gravity = _slow_gravity(uniform, jolts, config)
-    angle, angle_rate_hz = thigh_angle(uniform, jolts, config, slow_gravity=gravity)
+    direction = None if gravity is None else unit_rows(gravity)
+    slow_gyro = _slow_gyro(uniform, config)
+    angle, angle_rate_hz = thigh_angle(
+        uniform, jolts, config, slow_gravity=gravity, gravity_dir=direction, slow_gyro=slow_gyro
+    )
     if not uniform.gravity_included and uniform.gyro_rads is None:
         flags.append(_FROM_ACCELERATION)
-    turning = phone_turning(uniform, config, slow_gravity=gravity)
+    turning = phone_turning(
+        uniform,
+        config,
+        slow_gravity=gravity,
+        gravity_dir=direction,
+        slow_gyro=slow_gyro,
+        own_acc=own[0] if own else None,
+    )
     movement = movement_axes = None
     min_swing = 0.0
     if config.mode == "cyclic":
@@ -109,7 +128,7 @@ def analyse_leg(recording: Recording, /, *, config: AnalysisConfig) -> LegResult
         movement_axes=movement_axes,
         movement_min_swing=min_swing,
         no_angle=_NO_ORIENTATION,
-        moving=body_moving(spectrum, rate_hz=rate, config=config),
+        moving=body_moving(spectrum, rate_hz=rate, config=config, slow=moving_acc),
         handled=turning.handled,
         posture=turning.posture,
         gravity_dir=turning.gravity_dir,
@@ -239,6 +258,13 @@ def _pinned(acc: FloatArray) -> tuple[FloatArray, npt.NDArray[np.intp]]:
     def rows(lo: int) -> FloatArray:
         return np.abs(np.ascontiguousarray(acc[lo : lo + PINNED_BLOCK].T))
 
+    if 0 < acc.shape[0] <= PINNED_BLOCK:  # one block, looked at once
+        block = rows(0)
+        peak = block.max(axis=1)
+        if not (peak >= peak - 1e-6).any():  # NaN: no block counted
+            return peak, np.asarray(0)
+        return peak, np.asarray(0 + np.count_nonzero(block >= peak[:, None] - 1e-6, axis=1))
+
     block_peaks = np.array([rows(lo).max(axis=1) for lo in blocks])  # (blocks, C)
     peak = block_peaks.max(axis=0)
     near = np.flatnonzero((block_peaks >= peak - 1e-6).any(axis=1))
@@ -250,13 +276,42 @@ def _pinned(acc: FloatArray) -> tuple[FloatArray, npt.NDArray[np.intp]]:
 
 def _angle_index(uniform: Uniform, config: AnalysisConfig) -> tuple[float, npt.NDArray[np.intp]]:
     """The angle's rate (``angle_rate_hz``, or the recording's if lower) and which of
-    ``uniform``'s samples fall on it."""
+    ``uniform``'s samples fall on it (read-only: one array for every step of an analysis)."""
     rate = min(config.angle_rate_hz, uniform.rate_hz)
-    n = int(uniform.acc_mps2.shape[0] * rate / uniform.rate_hz)
-    index = np.minimum(
-        np.round(np.arange(n) * uniform.rate_hz / rate).astype(int), uniform.acc_mps2.shape[0] - 1
-    )
-    return rate, index
+    return rate, _index_at(uniform.acc_mps2.shape[0], uniform.rate_hz, rate)
+
+
+@lru_cache(maxsize=2)  # the steps of one analysis (an hour at 50 Hz: 1.4 MB each)
+def _index_at(size: int, rate_hz: float, angle_rate_hz: float) -> npt.NDArray[np.intp]:
+    n = int(size * angle_rate_hz / rate_hz)
+    index = np.minimum(np.round(np.arange(n) * rate_hz / angle_rate_hz).astype(int), size - 1)
+    index.setflags(write=False)
+    return np.asarray(index)
+
+
+def _at_angle_rate(x: FloatArray, uniform: Uniform, config: AnalysisConfig) -> FloatArray:
+    """``x[index]`` (``_angle_index``): ``x`` itself, C-ordered as the copy would be, when
+    the angle's rate is the recording's (every sample falls on it; the copy is only work).
+    Read-only use."""
+    if _every_sample(uniform, config) and x.shape[0] == uniform.acc_mps2.shape[0]:
+        return np.ascontiguousarray(x)
+    return np.asarray(x[_angle_index(uniform, config)[1]])
+
+
+def _every_sample(uniform: Uniform, config: AnalysisConfig) -> bool:
+    """Whether every sample of ``uniform`` falls on the angle's rate (``_angle_index``)."""
+    rate, index = _angle_index(uniform, config)
+    return rate == uniform.rate_hz and index.size == uniform.acc_mps2.shape[0]
+
+
+def _slow_gyro(uniform: Uniform, config: AnalysisConfig) -> FloatArray | None:
+    """The gyroscope's rate at the angle's rate, smoothed like the angle (``smooth`` at the
+    angle's rate: far cheaper than at the recording's, same band); None without one."""
+    if uniform.gyro_rads is None:
+        return None
+    rate, _ = _angle_index(uniform, config)
+    gyro = _at_angle_rate(uniform.gyro_rads, uniform, config)
+    return smooth(gyro, fs_hz=rate, sigma_hz=config.angle_sigma_hz)
 
 
 def _slow_gravity(uniform: Uniform, jolts: BoolArray, config: AnalysisConfig) -> FloatArray | None:
@@ -264,9 +319,9 @@ def _slow_gravity(uniform: Uniform, jolts: BoolArray, config: AnalysisConfig) ->
     bridged by straight lines (so they cannot tilt it), smoothed; None without gravity."""
     if not uniform.gravity_included:
         return None
-    _, index = _angle_index(uniform, config)
     bridged = _bridged(uniform.acc_mps2, jolts | ~uniform.valid)
-    return smooth(bridged, fs_hz=uniform.rate_hz, sigma_hz=config.angle_sigma_hz)[index]
+    slow = smooth(bridged, fs_hz=uniform.rate_hz, sigma_hz=config.angle_sigma_hz)
+    return _at_angle_rate(slow, uniform, config)
 
 
 def thigh_angle(
@@ -275,6 +330,8 @@ def thigh_angle(
     config: AnalysisConfig,
     *,
     slow_gravity: FloatArray | None = None,
+    gravity_dir: FloatArray | None = None,
+    slow_gyro: FloatArray | None = None,
 ) -> tuple[FloatArray | None, float]:
     """The thigh angle (degrees) at ``angle_rate_hz`` (or the recording's rate if lower).
 
@@ -282,23 +339,28 @@ def thigh_angle(
     from the integrated gyroscope, blended: the gyroscope follows the movement itself (the
     thigh's own acceleration bends the gravity estimate while it moves), gravity holds the
     level over seconds (integration drifts, and loses what falls in a gap).
-    ``slow_gravity``: ``_slow_gravity``'s result, when already worked out."""
+    ``slow_gravity``, ``gravity_dir`` and ``slow_gyro``: ``_slow_gravity``'s result, its
+    ``unit_rows`` and ``_slow_gyro``'s, when already worked out."""
     rate, index = _angle_index(uniform, config)
     from_gravity = from_gyro = None
     if uniform.gravity_included:
         if slow_gravity is None:
             slow_gravity = _slow_gravity(uniform, jolts, config)
         assert slow_gravity is not None
-        from_gravity = angle_from_gravity(slow_gravity)
+        from_gravity = angle_from_gravity(slow_gravity, unit=gravity_dir)
     if uniform.gyro_rads is not None and from_gravity is not None:  # smoothed in the blend
-        from_gyro = angle_from_gyro(uniform.gyro_rads[index], fs_hz=rate)
+        gyro = _at_angle_rate(uniform.gyro_rads, uniform, config)
+        from_gyro = angle_from_gyro(gyro, fs_hz=rate)
         crossover, sigma = config.angle_crossover_hz, config.angle_sigma_hz
         return blend(
             from_gyro, from_gravity, fs_hz=rate, crossover_hz=crossover, sigma_hz=sigma
         ), rate
     if uniform.gyro_rads is not None:
-        slow = smooth(uniform.gyro_rads, fs_hz=uniform.rate_hz, sigma_hz=config.angle_sigma_hz)
-        from_gyro = angle_from_gyro(slow[index], fs_hz=rate)
+        if slow_gyro is not None and _every_sample(uniform, config):  # the same smoothing
+            from_gyro = angle_from_gyro(np.ascontiguousarray(slow_gyro), fs_hz=rate)
+        else:
+            slow = smooth(uniform.gyro_rads, fs_hz=uniform.rate_hz, sigma_hz=config.angle_sigma_hz)
+            from_gyro = angle_from_gyro(slow[index], fs_hz=rate)
     if from_gravity is None and from_gyro is None:
         acc = _bridged(
             uniform.acc_mps2, ~uniform.valid, level_n=round(GAP_LEVEL_S * uniform.rate_hz)
@@ -328,19 +390,42 @@ MOVEMENT_MARGIN_S = 0.25
 """Rest is kept 0.25 s clear of movement."""
 
 
-def body_moving(acc: Spectrum, /, *, rate_hz: float, config: AnalysisConfig) -> BoolArray:
+def body_moving(
+    acc: Spectrum,
+    /,
+    *,
+    rate_hz: float,
+    config: AnalysisConfig,
+    slow: FloatArray | None = None,
+) -> BoolArray:
     """Where the phone moves with the body: the acceleration (its spectrum ``acc``, at
     ``rate_hz``) between
     the ``MOVEMENT_SIGMA_HZ`` smoothings, RMS over ``MOVEMENT_WINDOW_S``, above
-    ``rest_max_movement_mps2``; widened by ``MOVEMENT_MARGIN_S``."""
+    ``rest_max_movement_mps2``; widened by ``MOVEMENT_MARGIN_S``. ``slow``: that
+    acceleration (``inverse(acc, gain=_movement_gain(acc))``), when already worked out."""
     rate = rate_hz
-    low, high = MOVEMENT_SIGMA_HZ
-    f = acc.freqs_hz
-    slow = inverse(acc, gain=gaussian_gain(f, sigma_hz=high) - gaussian_gain(f, sigma_hz=low))
+    if slow is None:
+        slow = inverse(acc, gain=_movement_gain(acc))
     n = max(1, round(MOVEMENT_WINDOW_S * rate))
     power = np.convolve(np.einsum("ij,ij->i", slow, slow), np.ones(n) / n, mode="same")
     margin = round(MOVEMENT_MARGIN_S * rate)
     return widened(power > config.rest_max_movement_mps2**2, by=margin)
+
+
+def _movement_gain(acc: Spectrum) -> FloatArray:
+    """The gain between the ``MOVEMENT_SIGMA_HZ`` smoothings (``body_moving``)."""
+    low, high = MOVEMENT_SIGMA_HZ
+
+    def make(f: FloatArray) -> FloatArray:
+        return gaussian_gain(f, sigma_hz=high) - gaussian_gain(f, sigma_hz=low)
+
+    return gain_on(acc.freqs_hz, ("movement", low, high), make)
+
+
+def _smooth_gain(acc: Spectrum, config: AnalysisConfig) -> FloatArray:
+    """``filters.smooth``'s gain at the angle's smoothing."""
+    sigma = config.angle_sigma_hz
+    return gain_on(acc.freqs_hz, ("gauss", sigma), lambda f: gaussian_gain(f, sigma_hz=sigma))
 
 
 @dataclass(frozen=True, slots=True)
@@ -362,23 +447,33 @@ class PhoneTurning:
 
 
 def phone_turning(
-    uniform: Uniform, config: AnalysisConfig, *, slow_gravity: FloatArray | None
+    uniform: Uniform,
+    config: AnalysisConfig,
+    *,
+    slow_gravity: FloatArray | None,
+    gravity_dir: FloatArray | None = None,
+    slow_gyro: FloatArray | None = None,
+    own_acc: FloatArray | None = None,
 ) -> PhoneTurning:
     """At the angle's rate: where the phone turns about more than one axis (in the hand,
     not strapped to a thigh): gravity leaves its circle by ``max_off_plane_deg`` or the
     gyroscope turns about other axes at ``max_off_axis_rads``; the phone's posture (the
     direction of gravity, else the integrated gyroscope: see ``Motion.posture``); and the
     direction of gravity, the turning rate and, without gravity, the phone's own
-    acceleration themselves. ``slow_gravity``: ``_slow_gravity``'s result."""
+    acceleration themselves. ``slow_gravity``: ``_slow_gravity``'s result; ``gravity_dir``,
+    ``slow_gyro``: its ``unit_rows`` and ``_slow_gyro``'s result, and ``own_acc``: the
+    acceleration smoothed like the angle (at the recording's rate), when already worked
+    out."""
     rate, index = _angle_index(uniform, config)
     handled = posture = direction = slow = None
     if slow_gravity is not None:
-        off = off_plane_deg(slow_gravity, fs_hz=rate, window_s=HANDLING_WINDOW_S)
+        direction = unit_rows(slow_gravity) if gravity_dir is None else gravity_dir
+        off = off_plane_deg(slow_gravity, fs_hz=rate, window_s=HANDLING_WINDOW_S, unit=direction)
         handled = off > config.max_off_plane_deg
-        direction = slow_gravity / np.maximum(row_lengths(slow_gravity), 1e-9)[:, None]
         posture = direction
-    if uniform.gyro_rads is not None:  # smoothed at the angle's rate: far cheaper, same band
-        slow = smooth(uniform.gyro_rads[index], fs_hz=rate, sigma_hz=config.angle_sigma_hz)
+    if uniform.gyro_rads is not None:
+        slow = _slow_gyro(uniform, config) if slow_gyro is None else slow_gyro
+        assert slow is not None
         off = off_axis_rads(slow, fs_hz=rate, window_s=HANDLING_WINDOW_S)
         turning = off > config.max_off_axis_rads
         handled = turning if handled is None else handled | turning
@@ -386,7 +481,9 @@ def phone_turning(
             posture = np.cumsum(slow, axis=0) / rate  # small turns add up as vectors
     own = None
     if not uniform.gravity_included:
-        own = smooth(uniform.acc_mps2, fs_hz=uniform.rate_hz, sigma_hz=config.angle_sigma_hz)
+        own = own_acc
+        if own is None:
+            own = smooth(uniform.acc_mps2, fs_hz=uniform.rate_hz, sigma_hz=config.angle_sigma_hz)
         own = own[index] - np.median(own, axis=0)  # the sensor's offset
     return PhoneTurning(handled, posture, direction, slow, own)
 
@@ -410,18 +507,21 @@ def _bridged(x: FloatArray, skip: BoolArray, *, level_n: int = 1) -> FloatArray:
     if not skip.any() or skip.all():
         return x
     kept = np.flatnonzero(~skip)
-    levels = x[kept]
-    if level_n > 1:
-        weights = (~skip).astype(float)
-        box = np.ones(2 * (level_n // 2) + 1)
-        count = np.convolve(weights, box, mode="same")[kept]
-        levels = np.column_stack(
-            [np.convolve(column * weights, box, mode="same")[kept] / count for column in x.T]
-        )
-    out = x.copy()
     gone = np.flatnonzero(skip)
+    kept_at, gone_at = kept.astype(float), gone.astype(float)  # as np.interp turns them
+    out = x.copy()
+    if level_n <= 1:  # each side's level: the sample kept there
+        for k in range(x.shape[1]):
+            out[gone, k] = np.interp(gone_at, kept_at, x[kept, k])
+        return out
+    weights = (~skip).astype(float)
+    box = np.ones(2 * (level_n // 2) + 1)
+    count = np.convolve(weights, box, mode="same")[kept]
+    levels = np.column_stack(
+        [np.convolve(column * weights, box, mode="same")[kept] / count for column in x.T]
+    )
     for k in range(x.shape[1]):
-        out[gone, k] = np.interp(gone, kept, levels[:, k])
+        out[gone, k] = np.interp(gone_at, kept_at, levels[:, k])
     return out
 
 
@@ -450,16 +550,21 @@ def _uniform(
 
 
 def _gated(
-    uniform: Uniform, config: AnalysisConfig, spectrum: Spectrum | None = None
+    uniform: Uniform,
+    config: AnalysisConfig,
+    spectrum: Spectrum | None = None,
+    *,
+    above: FloatArray | None = None,
 ) -> tuple[BoolArray, Bands]:
     """The jolts of ``uniform``, and its tremor and fatigue bands with jolts and gaps faded
     out: what every tremor figure is measured on. ``spectrum``: of ``uniform``'s
-    acceleration, when already taken."""
+    acceleration, and ``above``: ``above_movement`` of it, when already taken."""
     rate = uniform.rate_hz
     tremor_hz, fatigue_hz, _ = usable_bands(rate, config)
-    if spectrum is None:
-        spectrum = spectrum_of(uniform.acc_mps2, fs_hz=rate)
-    above = above_movement(spectrum, rate_hz=rate)
+    if above is None:
+        if spectrum is None:
+            spectrum = spectrum_of(uniform.acc_mps2, fs_hz=rate)
+        above = above_movement(spectrum, rate_hz=rate)
     jolts = bursts(above, rate_hz=rate, config=config)
     keep = uniform.valid & ~jolts
     bands = sustained_bands(

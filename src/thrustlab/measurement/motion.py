@@ -17,7 +17,7 @@ from thrustlab.measurement.cyclic import find_cycles
 from thrustlab.measurement.reps import REST_SPEED_DPS, RepTiming, find_reps
 from thrustlab.measurement.tremor import NOTHING, Bands, TremorStats, measure
 from thrustlab.quality import QualityFlag
-from thrustlab.signal.orientation import stretches
+from thrustlab.signal.orientation import gradient, stretches
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
@@ -163,7 +163,7 @@ def still_mask(
     the body does not move the phone (``motion.moving``), and the thigh lies within
     ``rest_posture_margin_deg`` of the set's range (sitting, not standing)."""
     rate = motion.angle_rate_hz
-    still = np.abs(np.gradient(angle_deg) * rate) < REST_SPEED_DPS
+    still = np.abs(gradient(angle_deg) * rate) < REST_SPEED_DPS
     if motion.moving is not None:
         index = np.round(np.arange(angle_deg.size) * motion.rate_hz / rate).astype(int)
         still &= ~motion.moving[np.minimum(index, motion.moving.size - 1)]

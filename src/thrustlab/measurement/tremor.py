@@ -12,14 +12,15 @@ left, less the noise floor, is the tremor; its Welch spectrum gives the peak fre
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import numpy.typing as npt
 
 from thrustlab.config import AnalysisConfig
-from thrustlab.signal.filters import TAPER_HZ, Spectrum, filtered, spectrum_of
+from thrustlab.signal.filters import TAPER_HZ, Spectrum, band_gain, spectrum_of
 from thrustlab.signal.spectra import peak_frequencies, welch_many
 
 FloatArray = npt.NDArray[np.float64]
@@ -75,7 +76,55 @@ NOTHING = TremorStats(None, None, None)
 
 def above_movement(spectrum: Spectrum, /, *, rate_hz: float) -> FloatArray:
     """The acceleration above the thigh's own movement: shaking, jolts and noise."""
-    return filtered(spectrum, band_hz=(GATE_LOW_HZ, rate_hz / 2), taper_hz=1.0)
+    return inverses(spectrum, [above_gain(spectrum, rate_hz=rate_hz)])[0]
+
+
+def above_gain(spectrum: Spectrum, /, *, rate_hz: float) -> FloatArray:
+    """The gain ``above_movement`` applies to ``spectrum``."""
+    band = (GATE_LOW_HZ, rate_hz / 2)
+    return gain_on(
+        spectrum.freqs_hz, ("band", band, 1.0), lambda f: band_gain(f, band_hz=band, taper_hz=1.0)
+    )
+
+
+def inverses(spectrum: Spectrum, gains: Sequence[FloatArray], /) -> list[FloatArray]:
+    """``[filters.inverse(spectrum, gain=g) for g in gains]``, the same numbers from one
+    call to the inverse transform (numpy plans a transform again at every call)."""
+    coeffs, n = spectrum.coeffs, spectrum.n_fft
+    kept = coeffs.shape[0]
+    rows = np.empty((len(gains), *coeffs.shape[1:], n), dtype=np.complex128)
+    for row, gain in zip(rows, gains, strict=True):
+        np.multiply(coeffs, gain[:, None] if coeffs.ndim == 2 else gain, out=row[..., :kept].T)
+    signals = np.fft.irfft(rows, n=n, axis=-1)
+    low, high = spectrum.pad, spectrum.pad + spectrum.n_samples
+    return [np.asarray(signal.T[low:high]) for signal in signals]
+
+
+GAINS_KEPT = 20
+"""Gains kept for the next recording (``gain_on``): a batch's recordings mostly share their
+length and rate, so their transforms share a frequency grid. Only grids of up to
+``GAIN_KEPT_UP_TO`` frequencies (256 kB a gain): a longer recording's gains cost little
+beside its analysis."""
+GAIN_KEPT_UP_TO = 32_768
+_gains: dict[tuple[object, ...], FloatArray] = {}
+
+
+def gain_on(
+    freqs_hz: FloatArray, what: tuple[object, ...], make: Callable[[FloatArray], FloatArray]
+) -> FloatArray:
+    """``make(freqs_hz)`` for the frequencies of an ``np.fft.rfftfreq`` grid (known by its
+    size and step), kept read-only under ``what`` for the next transform on the same grid."""
+    if freqs_hz.size > GAIN_KEPT_UP_TO:
+        return np.asarray(make(freqs_hz))
+    key = (freqs_hz.size, float(freqs_hz[1]) if freqs_hz.size > 1 else 0.0, *what)
+    gain = _gains.get(key)
+    if gain is None:
+        if len(_gains) >= GAINS_KEPT:
+            _gains.clear()
+        gain = np.array(make(freqs_hz), dtype=float)
+        gain.setflags(write=False)
+        _gains[key] = gain
+    return gain
 
 
 def sustained_bands(
@@ -92,17 +141,33 @@ def sustained_bands(
     it to the tremor and fatigue bands."""
     keep = ~widened(~keep, by=round(config.transient_margin_s * rate_hz))
     fade = max(1, round(FADE_S * rate_hz))
-    kernel = np.hanning(2 * fade + 3)[1:-1]
-    gate = np.convolve((~widened(~keep, by=fade)).astype(float), kernel / kernel.sum(), mode="same")
+    gate = np.convolve((~widened(~keep, by=fade)).astype(float), _fade_kernel(fade), mode="same")
     faded = above * gate[:, None]
     gated = spectrum_of(faded, fs_hz=rate_hz)
+    tremor, fatigue = inverses(gated, [_band(gated, tremor_hz), _band(gated, fatigue_hz)])
     return Bands(
         tremor_hz=tremor_hz,
         fatigue_hz=fatigue_hz,
         gated=faded,
-        tremor=filtered(gated, band_hz=tremor_hz),
-        fatigue=filtered(gated, band_hz=fatigue_hz),
+        tremor=tremor,
+        fatigue=fatigue,
         usable=np.asarray(keep & (gate > 0.99)),
+    )
+
+
+@lru_cache(maxsize=16)
+def _fade_kernel(fade: int) -> FloatArray:
+    """A Hann window of ``2 * fade + 1`` points (its zero ends left out) adding to 1."""
+    window = np.hanning(2 * fade + 3)[1:-1]
+    kernel: FloatArray = window / window.sum()
+    kernel.setflags(write=False)
+    return kernel
+
+
+def _band(spectrum: Spectrum, band_hz: tuple[float, float]) -> FloatArray:
+    """``filters.filtered``'s gain for ``band_hz``."""
+    return gain_on(
+        spectrum.freqs_hz, ("band", band_hz, TAPER_HZ), lambda f: band_gain(f, band_hz=band_hz)
     )
 
 
@@ -120,10 +185,13 @@ def bursts(x: FloatArray, /, *, rate_hz: float, config: AnalysisConfig) -> BoolA
     power = np.convolve(np.einsum("ij,ij->i", x, x), np.ones(n) / n, mode="same")
     step = max(1, round(rate_hz / REFERENCE_RATE_HZ))
     edges = np.arange(0, power.size, step)
-    coarse = np.add.reduceat(power, edges) / np.diff(np.append(edges, power.size))
+    counts = np.full(edges.size, float(step))
+    counts[-1] = power.size - edges[-1]
+    coarse = np.add.reduceat(power, edges) / counts
     half = max(1, round(REFERENCE_S * rate_hz / step / 2))
-    windows = np.lib.stride_tricks.sliding_window_view(
-        np.pad(coarse, half, mode="edge"), 2 * half + 1
+    padded = np.concatenate([np.full(half, coarse[0]), coarse, np.full(half, coarse[-1])])
+    windows = np.lib.stride_tricks.as_strided(  # sliding_window_view's rows, without its checks
+        padded, (coarse.size, 2 * half + 1), (padded.strides[0],) * 2, writeable=False
     )
     middle = np.sort(windows, axis=1)[:, half]  # the median (sorting short rows beats partition)
     reference = np.repeat(middle, step)[: power.size]
@@ -151,15 +219,14 @@ def measure(
         ],
         dtype=int,
     ).reshape(-1, 2)
-    weight = bands.usable.astype(np.float64)
-    per_sample = np.stack(  # summed over each span below, all three at once
-        [
-            weight,
-            np.einsum("ij,ij->i", bands.tremor, bands.tremor) * weight,
-            np.einsum("ij,ij->i", bands.fatigue, bands.fatigue) * weight,
-        ]
-    )
-    cumulative = np.zeros((3, n + 1))
+    per_sample = np.empty((3, n))  # summed over each span below, all three at once
+    weight = per_sample[0]
+    weight[:] = bands.usable
+    np.einsum("ij,ij->i", bands.tremor, bands.tremor, out=per_sample[1])
+    np.einsum("ij,ij->i", bands.fatigue, bands.fatigue, out=per_sample[2])
+    per_sample[1:] *= weight
+    cumulative = np.empty((3, n + 1))
+    cumulative[:, 0] = 0.0
     np.cumsum(per_sample, axis=1, out=cumulative[:, 1:])
     used, tremor_power, fatigue_power = cumulative[:, bounds[:, 1]] - cumulative[:, bounds[:, 0]]
     measured = np.flatnonzero((bounds[:, 1] > bounds[:, 0]) & (used >= MIN_MEASURED_S * rate_hz))
@@ -167,7 +234,8 @@ def measure(
     # on every k-th sample, as long as that rate's Nyquist frequency stays above it.
     top_hz = max(bands.tremor_hz[1], bands.fatigue_hz[1]) + TAPER_HZ
     k = max(1, int(rate_hz // (2 * top_hz)))
-    both = (bands.tremor[::k] + bands.fatigue[::k]) * weight[::k, None]  # bands do not overlap
+    # bands do not overlap; worked out on rows (C, n), as welch_many takes them
+    both = ((bands.tremor.T[:, ::k] + bands.fatigue.T[:, ::k]) * weight[::k]).T
     spans = [(-(-int(bounds[i, 0]) // k), int(bounds[i, 1]) // k) for i in measured]
     out = [NOTHING] * len(bounds)
     for group in welch_many(both, spans, fs_hz=rate_hz / k, window_s=config.welch_window_s):

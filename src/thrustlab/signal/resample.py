@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import numpy.typing as npt
 
-from thrustlab.signal.filters import band_gain, irfft0, mirrored, next_fast_len, rfft0
+from thrustlab.signal.filters import band_gain, irfft0, next_fast_len
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
@@ -73,7 +74,7 @@ def to_uniform(
     final grid are enough for it: no cubic, no anti-alias filter."""
     t = t_s
     dt = np.diff(t)
-    recorded_rate = float(1.0 / np.median(dt))
+    recorded_rate = float(1.0 / median_of(dt))
     # to 0.1 Hz, unless that leaves nothing (a sample every 20 s or more)
     rate = (round(recorded_rate, 1) or recorded_rate) if rate_hz is None else rate_hz
     n_out = int(np.floor(t[-1] * rate)) + 1
@@ -108,6 +109,19 @@ def to_uniform(
     return Uniform(rate, acc, gyro, valid, gravity_included, recorded_rate), gaps
 
 
+def median_of(x: FloatArray, /) -> float:
+    """``float(np.median(x))`` of a 1-D ``x``: the same partition and the same arithmetic,
+    without its generic axis handling."""
+    size = x.size
+    if size == 0:
+        return float(np.median(x))
+    k = size // 2
+    part = np.partition(x, [k, -1] if size % 2 else [k - 1, k, -1])
+    if np.isnan(part[-1]):
+        return float("nan")
+    return float(part[k]) if size % 2 else (float(part[k - 1]) + float(part[k])) / 2
+
+
 def _outside(t_out: FloatArray, starts_s: FloatArray, ends_s: FloatArray) -> BoolArray:
     """False where ``t_out`` lies strictly inside one of the intervals (starts_s, ends_s),
     pauses between successive samples: in order, none overlapping another.
@@ -115,11 +129,22 @@ def _outside(t_out: FloatArray, starts_s: FloatArray, ends_s: FloatArray) -> Boo
     So the samples fall in runs, outside and inside by turns, written out in one pass (a
     running count over every sample, in int64, made an hour at 400 Hz spend more time on
     fresh memory than on counting)."""
+    if not starts_s.size:  # no pause: every sample lies outside
+        return np.ones(t_out.size, dtype=bool)
     first_inside = np.searchsorted(t_out, starts_s, side="right")
     first_after = np.searchsorted(t_out, ends_s, side="left")
+    if first_inside.size <= FEW_GAPS:  # a few runs: cleared one by one
+        out = np.ones(t_out.size, dtype=bool)
+        for a, b in zip(first_inside.tolist(), first_after.tolist(), strict=True):
+            out[a:b] = False
+        return out
     edges = np.column_stack([first_inside, first_after]).ravel()
     lengths = np.diff(edges, prepend=0, append=t_out.size)
     return np.repeat(np.resize([True, False], lengths.size), lengths)
+
+
+FEW_GAPS = 64
+"""Up to this many gaps, ``_outside`` clears each gap's samples in turn."""
 
 
 def _decimated(
@@ -133,17 +158,32 @@ def _decimated(
     n_new = n_fft // factor
     kept = n_new // 2 + 1  # the frequencies the thinned signal can hold
     if n_fft < PHASES_FROM:
-        coeffs = rfft0(mirrored(_joined(blocks, n), pad=pad), n=n_fft)[:kept]
+        coeffs = np.fft.rfft(_mirrored_rows(blocks, n, pad=pad, n_fft=n_fft), axis=1).T[:kept]
     else:
         coeffs = _by_phases(blocks, n, pad=pad, factor=factor, n_fft=n_fft)
+    gain = (_anti_alias if kept <= KEPT_UP_TO else _anti_alias.__wrapped__)(n_fft, rate_hz, factor)
+    thinned = irfft0(coeffs, gain, n=n_new)
+    return np.asarray(thinned[pad // factor : pad // factor + (n - 1) // factor + 1])
+
+
+KEPT_UP_TO = 32_768
+"""Gains of up to this many frequencies are kept (256 kB; a longer recording's gain costs
+little beside its analysis)."""
+
+
+@lru_cache(maxsize=8)
+def _anti_alias(n_fft: int, rate_hz: float, factor: int) -> FloatArray:
+    """``_decimated``'s gain over the frequencies the thinned signal holds, divided by
+    ``factor`` (kept: a batch's recordings mostly share their length and rate)."""
     new_rate = rate_hz / factor
     gain = band_gain(
-        np.fft.rfftfreq(n_fft, 1.0 / rate_hz)[:kept],
+        np.fft.rfftfreq(n_fft, 1.0 / rate_hz)[: n_fft // factor // 2 + 1],
         band_hz=(0.0, 0.4 * new_rate),
         taper_hz=0.1 * new_rate,
     )
-    thinned = irfft0(coeffs, gain / factor, n=n_new)
-    return np.asarray(thinned[pad // factor : pad // factor + (n - 1) // factor + 1])
+    scaled: FloatArray = gain / factor
+    scaled.setflags(write=False)
+    return scaled
 
 
 PHASES_FROM = 2**17
@@ -184,6 +224,25 @@ def _by_phases(
             total = total * shift + spectra[r]
         coeffs[:, c] = total
     return coeffs
+
+
+def _mirrored_rows(
+    blocks: Iterable[tuple[int, FloatArray]], n: int, /, *, pad: int, n_fft: int
+) -> FloatArray:
+    """``mirrored(x, pad=pad)`` of the ``n`` samples ``x`` of ``blocks``, zero-padded to
+    ``n_fft`` and turned to rows (C, n_fft): what ``rfft0(mirrored(x, pad=pad), n=n_fft)``
+    transforms, written once instead of joined, mirrored, turned and padded in four copies."""
+    rows: FloatArray | None = None
+    for low, block in blocks:
+        if rows is None:
+            rows = np.empty((block.shape[1], n_fft))
+        rows.T[pad + low : pad + low + block.shape[0]] = block
+    assert rows is not None
+    if pad:  # as mirrored(): x[pad:0:-1], x, x[-2:-pad-2:-1]
+        rows[:, :pad] = rows[:, 2 * pad : pad : -1]
+        rows[:, pad + n : n + 2 * pad] = rows[:, pad + n - 2 : n - 2 : -1]
+    rows[:, n + 2 * pad :] = 0.0
+    return rows
 
 
 def _joined(blocks: Iterable[tuple[int, FloatArray]], n: int) -> FloatArray:
@@ -267,18 +326,18 @@ def _interp(
     sampled at 50 Hz at full amplitude (linear interpolation loses about 12 % there).
     Straight lines, which cannot overshoot, across a ``gap`` interval and next to one.
     ``block`` output samples at a time, each block its first index and its values (one
-    buffer, written over by the next block)."""
+    buffer, written over by the next block; (k, C), a view of rows (C, k))."""
     near_gap = None
     if gap.any():
         near_gap = gap.copy()
         near_gap[1:] |= gap[:-1]
         near_gap[:-1] |= gap[1:]
-    out = np.empty((min(block, t_out.size), values.shape[1]))
+    out = np.empty((values.shape[1], min(block, t_out.size)))
     for low, high, first, last in _stretches(t_out, t, block=block):
         index = np.arange(first, last, dtype=float)
         position = np.interp(t_out[low:high], t[first:last], index)
-        _interp_block(position, t, values, near_gap=near_gap, out=out[: high - low])
-        yield low, out[: high - low]
+        _interp_block(position, t, values, near_gap=near_gap, out=out[:, : high - low])
+        yield low, out[:, : high - low].T
 
 
 def _stretches(t_out: FloatArray, t: FloatArray, /, *, block: int) -> Iterator[tuple[int, ...]]:
@@ -300,8 +359,10 @@ def _lines(t_out: FloatArray, t: FloatArray, values: FloatArray, /, *, block: in
     the time of six minutes)."""
     out = np.empty((t_out.size, values.shape[1]))
     for low, high, first, last in _stretches(t_out, t, block=block):
-        for c in range(values.shape[1]):
-            out[low:high, c] = np.interp(t_out[low:high], t[first:last], values[first:last, c])
+        at = np.ascontiguousarray(t_out[low:high])  # np.interp copies them at every call
+        columns = np.ascontiguousarray(values[first:last].T)
+        for c, column in enumerate(columns):
+            out[low:high, c] = np.interp(at, t[first:last], column)
     return out
 
 
@@ -314,29 +375,50 @@ def _interp_block(
     near_gap: BoolArray | None,
     out: FloatArray,
 ) -> None:
-    """``_interp`` into ``out`` for one block of output times, at ``position`` in the
-    samples (interval + fraction)."""
+    """``_interp`` into the rows ``out`` (C, k) for one block of output times, at
+    ``position`` in the samples (interval + fraction).
+
+    The samples it reads are turned to rows (C, k) first: gathering and weighting rows of
+    k costs a third of doing it to k rows of C."""
     i = np.minimum(position.astype(int), t.size - 2)
     u = position - i
-    u2, u3 = u * u, u * u * u
-    weights = (
-        0.5 * (-u3 + 2 * u2 - u),
-        0.5 * (3 * u3 - 5 * u2 + 2),
-        0.5 * (-3 * u3 + 4 * u2 + u),
-        0.5 * (u3 - u2),
-    )
+    u2 = u * u
+    u3 = u2 * u  # u * u * u
+    # The Catmull-Rom weights, each the same operations as written out (-a + b is b - a to
+    # the last bit), in place and sharing 3 u^3:
+    #   0.5 (-u3 + 2 u2 - u), 0.5 (3 u3 - 5 u2 + 2), 0.5 (-3 u3 + 4 u2 + u), 0.5 (u3 - u2)
+    three_u3 = 3 * u3
+    w0 = 2 * u2
+    w0 -= u3
+    w0 -= u
+    w0 *= 0.5
+    w1 = 5 * u2
+    np.subtract(three_u3, w1, out=w1)
+    w1 += 2
+    w1 *= 0.5
+    w2 = 4 * u2
+    w2 -= three_u3
+    w2 += u
+    w2 *= 0.5
+    w3 = u3
+    w3 -= u2
+    w3 *= 0.5
     if near_gap is not None:  # straight lines: the outer points get no weight
-        line = near_gap[i]
-        weights = (
-            np.where(line, 0.0, weights[0]),
-            np.where(line, 1 - u, weights[1]),
-            np.where(line, u, weights[2]),
-            np.where(line, 0.0, weights[3]),
-        )
-    out[:] = 0.0
+        line = np.flatnonzero(near_gap[i])  # few: only next to a gap
+        w0[line] = 0.0
+        w1[line] = 1 - u[line]
+        w2[line] = u[line]
+        w3[line] = 0.0
+    lo, hi = max(int(i.min()) - 1, 0), min(int(i.max()) + 3, t.size)  # the samples read
+    rows = np.ascontiguousarray(values[lo:hi].T)
+    i -= lo
+    # mode="clip": the first and last samples stand in beyond the ends, as np.maximum and
+    # np.minimum did (and take writes into its output without a copy of it first)
+    rows.take(i - 1, axis=1, out=out, mode="clip")
+    out *= w0
+    out += 0.0  # 0.0 + the first term, as the sum began: a -0.0 turns to 0.0
     term = np.empty_like(out)
-    points = (np.maximum(i - 1, 0), i, i + 1, np.minimum(i + 2, t.size - 1))
-    for point, w in zip(points, weights, strict=True):
-        values.take(point, axis=0, out=term)
-        term *= w[:, None]
+    for point, w in ((i, w1), (i + 1, w2), (i + 2, w3)):
+        rows.take(point, axis=1, out=term, mode="clip")
+        term *= w
         out += term

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -61,29 +62,56 @@ def welch_many(
     out = []
     for n_fft, members in sorted(grids.items()):
         order = sorted(members, key=lambda k: lengths[k])
-        starts = [
-            np.arange(spans[k][0], spans[k][1] - lengths[k] + 1, max(1, lengths[k] // 2))
-            for k in order
+        starts = [  # each span's segments' first samples (Python ranges: a few each)
+            range(spans[k][0], spans[k][1] - lengths[k] + 1, max(1, lengths[k] // 2)) for k in order
         ]
-        counts = np.array([len(st) for st in starts])
-        segments = np.zeros((rows.shape[0], int(counts.sum()), n_fft))
+        counts = [len(st) for st in starts]
+        segments = np.zeros((rows.shape[0], sum(counts), n_fft))
         first = 0
         for seg in sorted({lengths[k] for k in order}):  # one gather per segment length
-            mine = [i for i, k in enumerate(order) if lengths[k] == seg]
-            where = np.concatenate([starts[i] for i in mine])[:, None] + np.arange(seg)
+            mine = [s for i, k in enumerate(order) if lengths[k] == seg for s in starts[i]]
+            where = np.array(mine)[:, None] + _steps(seg)
             block = rows[:, where]  # (col, segment, sample)
-            block -= (block @ np.full(seg, 1.0 / seg))[..., None]  # each one's mean
-            window = _hann(seg)
-            block *= window / np.sqrt(fs_hz * float(window @ window))  # density scaling
+            mean, window = _segment_weights(seg, fs_hz)
+            block -= (block @ mean)[..., None]  # each one's mean
+            block *= window  # density scaling
             segments[:, first : first + where.shape[0], :seg] = block
             first += where.shape[0]
         coeffs = np.fft.rfft(segments, axis=2)
         power = (coeffs.real**2 + coeffs.imag**2).sum(axis=0)
         power[:, 1 : (n_fft + 1) // 2] *= 2.0  # one-sided: all but 0 Hz and Nyquist (even n)
-        edges = np.concatenate([[0], np.cumsum(counts)[:-1]])
-        psd = np.add.reduceat(power, edges, axis=0) / counts[:, None]
-        out.append(Spectra(tuple(order), np.fft.rfftfreq(n_fft, 1.0 / fs_hz), psd))
+        edges = np.array([0, *itertools.accumulate(counts[:-1])])
+        psd = np.add.reduceat(power, edges, axis=0) / np.array(counts)[:, None]
+        out.append(Spectra(tuple(order), _freqs(n_fft, fs_hz).copy(), psd))
     return out
+
+
+@lru_cache(maxsize=64)
+def _steps(seg: int) -> npt.NDArray[np.intp]:
+    """``np.arange(seg)``, kept (read-only)."""
+    steps = np.arange(seg)
+    steps.setflags(write=False)
+    return steps
+
+
+@lru_cache(maxsize=64)
+def _segment_weights(seg: int, fs_hz: float) -> tuple[FloatArray, FloatArray]:
+    """For segments of ``seg`` samples: the weights whose product with a segment is its
+    mean, and the Hann window scaled to a density (kept, read-only)."""
+    mean = np.full(seg, 1.0 / seg)
+    window = _hann(seg)
+    scaled = window / np.sqrt(fs_hz * float(window @ window))
+    mean.setflags(write=False)
+    scaled.setflags(write=False)
+    return mean, scaled
+
+
+@lru_cache(maxsize=64)
+def _freqs(n_fft: int, fs_hz: float) -> FloatArray:
+    """``np.fft.rfftfreq(n_fft, 1.0 / fs_hz)``, kept (read-only)."""
+    freqs = np.fft.rfftfreq(n_fft, 1.0 / fs_hz)
+    freqs.setflags(write=False)
+    return freqs
 
 
 def peak_frequency(
