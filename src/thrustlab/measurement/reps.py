@@ -21,6 +21,7 @@ from thrustlab.signal.orientation import span_axes
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
+NAN = float("nan")
 
 REST_SPEED_DPS = 10.0
 """The thigh is at rest while it turns slower than 10 deg/s."""
@@ -86,7 +87,7 @@ def zigzag(x: FloatArray, /, *, min_swing: float) -> list[tuple[int, int]]:
     Only the ends of ``x`` and the samples where its slope changes can become turning
     points, so the walk visits those alone."""
     slope = np.sign(np.diff(x))
-    turns = np.flatnonzero(slope[1:] != slope[:-1]) + 1  # flat stretches count as turns
+    turns = (slope[1:] != slope[:-1]).nonzero()[0] + 1  # flat stretches count as turns
     where = [0, *turns.tolist(), x.size - 1] if x.size > 1 else [0]
     return [(where[k], kind) for k, kind in _zigzag(x[where].tolist(), min_swing)]
 
@@ -122,6 +123,19 @@ def _zigzag(values: list[float], min_swing: float) -> list[tuple[int, int]]:
     if trend != 0:
         pivots.append((ext_i, trend))
     return pivots
+
+
+def _gradient(x: FloatArray) -> FloatArray:
+    """``np.gradient(x)`` of a 1-D float array of 2 samples or more, to the bit (the same
+    differences, halved inside), without its 5-10 us of argument handling per call."""
+    if x.ndim != 1 or x.dtype != np.float64 or x.size < 2:
+        return np.asarray(np.gradient(x))
+    out = np.empty_like(x)
+    np.subtract(x[2:], x[:-2], out=out[1:-1])
+    out[1:-1] /= 2.0
+    out[0] = x[1] - x[0]
+    out[-1] = x[-1] - x[-2]
+    return out
 
 
 def _candidates(pivots: list[tuple[int, int]], sign: int) -> list[int]:
@@ -260,6 +274,69 @@ def _phase_edges(
 ) -> list[tuple[int, int]]:
     """For each stretch between two turning points: where the movement starts and where it
     ends, i.e. where the angular speed, walking out from the stretch's fastest moment, has
+    dropped to ``fraction`` of it or to a dip (``_dips``) (the stretch's ends when it never
+    does). A stretch is the rise of one sign's candidates and the fall of the other's, so
+    both share these.
+
+    All stretches at once, laid end to end in one row (a turning point ends one stretch
+    and starts the next): a few dozen calls whatever their number, where a stretch at a
+    time cost a dozen each (``_stretch_edges``, still used for a speed with NaNs)."""
+    if len(pivots) < 2:
+        return []
+    where = np.array([i for i, _ in pivots])
+    lengths = np.diff(where) + 1
+    first = np.zeros(lengths.size, dtype=np.intp)
+    np.cumsum(lengths[:-1], out=first[1:])  # where each stretch starts in the row
+    last = first + lengths - 1
+    row = np.arange(int(lengths.sum())) + np.repeat(where[:-1] - first, lengths)
+    w = speed[row] * np.repeat(-np.array([kind for _, kind in pivots[:-1]]), lengths)
+    peaks = np.maximum.reduceat(w, first)
+    if np.isnan(peaks).any():
+        return _stretch_edges(speed, pivots, fraction)
+    at_peak = (w == np.repeat(peaks, lengths)).nonzero()[0]
+    top = at_peak[np.searchsorted(at_peak, first)]  # the first fastest sample (argmax)
+    slow = (w <= np.repeat(fraction * peaks, lengths)).nonzero()[0]
+    slow_after = np.append(slow, last[-1] + 1)[np.searchsorted(slow, top)]
+    slow_before = np.insert(slow, 0, -1)[np.searchsorted(slow, top, side="right")]
+    end = np.where(slow_after <= last, slow_after, -1)
+    start = np.where(slow_before >= first, slow_before, -1)
+    # local minima of the speed below half the peak, walking away from it either way
+    halves = DIP_FRACTION * peaks
+    mid = w[1:-1]
+    below = mid < np.repeat(halves, lengths)[1:-1]
+    dips_after = ((mid <= w[:-2]) & (mid < w[2:]) & below).nonzero()[0] + 1
+    dips_before = ((mid <= w[2:]) & (mid < w[:-2]) & below).nonzero()[0] + 1
+    # only those between the peak and where the speed is slow can end the movement sooner
+    after_lo = np.searchsorted(dips_after, top + 1)
+    after_hi = np.searchsorted(dips_after, np.where(end >= 0, end, last))
+    before_lo = np.searchsorted(dips_before, np.where(start >= 0, start, first) + 1)
+    before_hi = np.searchsorted(dips_before, top)
+    ends, starts = end.tolist(), start.tolist()
+    for s in ((after_lo < after_hi) | (before_lo < before_hi)).nonzero()[0].tolist():
+        half = float(halves[s])
+        for g in dips_after[after_lo[s] : after_hi[s]].tolist():  # walking out: nearest first
+            if float(w[g : last[s] + 1].max()) - float(w[g]) >= half:  # a second movement
+                ends[s] = g
+                break
+        for g in dips_before[before_lo[s] : before_hi[s]].tolist()[::-1]:
+            if float(w[first[s] : g + 1].max()) - float(w[g]) >= half:
+                starts[s] = g
+                break
+    base = (where[:-1] - first).tolist()
+    return [
+        (
+            base[s] + starts[s] if starts[s] >= 0 else pivots[s][0],
+            base[s] + ends[s] if ends[s] >= 0 else pivots[s + 1][0],
+        )
+        for s in range(len(base))
+    ]
+
+
+def _stretch_edges(
+    speed: FloatArray, pivots: list[tuple[int, int]], fraction: float
+) -> list[tuple[int, int]]:
+    """For each stretch between two turning points: where the movement starts and where it
+    ends, i.e. where the angular speed, walking out from the stretch's fastest moment, has
     dropped to ``fraction`` of it (the stretch's ends when it never does). A stretch is the
     rise of one sign's candidates and the fall of the other's, so both share these."""
     edges = []
@@ -317,22 +394,26 @@ def _timing(
     pivots: list[tuple[int, int]],
     edges: list[tuple[int, int]],
     rate_hz: float,
+    *,
+    levels: list[float],
 ) -> RepTiming:
     """The rep of the candidate starting at pivot ``j``: it starts where its rise starts and
     reaches lockout where the rise ends; the lockout ends where the fall starts, and the
-    rep where the fall ends. The rise time is left for the reps that are kept."""
+    rep where the fall ends. The rise time is left for the reps that are kept. ``levels``:
+    ``y`` at each pivot (Python floats: the same numbers, without picking numpy scalars)."""
     start, lock0 = edges[j]
     lock1, end = edges[j + 1]
     b0, top, b1 = pivots[j][0], pivots[j + 1][0], pivots[j + 2][0]
-    level = max(float(y[b0]), float(y[b1]))  # the bottom, where one side goes past it
-    overshoot = 0.1 * (float(y[top]) - level)
-    if y[b1] < level - overshoot:  # the fall runs on past the bottom: the rep ends there
-        end = min(end, top + int(np.argmax(y[top : b1 + 1] <= level)))
+    y_b0, y_top, y_b1 = levels[j], levels[j + 1], levels[j + 2]
+    level = max(y_b0, y_b1)  # the bottom, where one side goes past it
+    overshoot = 0.1 * (y_top - level)
+    if y_b1 < level - overshoot:  # the fall runs on past the bottom: the rep ends there
+        end = min(end, top + int((y[top : b1 + 1] <= level).argmax()))
         lock1, end = _own_fall(y[top : b1 + 1], level + overshoot, lock1 - top, end - top, rate_hz)
         lock1, end = lock1 + top, end + top
-    if y[b0] < level - overshoot:
-        start = max(start, b0 + int(np.flatnonzero(y[b0 : top + 1] <= level)[-1]))
-    rom = float(y[pivots[j + 1][0]] - y[start])
+    if y_b0 < level - overshoot:
+        start = max(start, b0 + int((y[b0 : top + 1] <= level).nonzero()[0][-1]))
+    rom = y_top - float(y[start])
     return RepTiming(
         start / rate_hz, lock0 / rate_hz, max(lock1, lock0) / rate_hz, end / rate_hz, rom, 0.0
     )
@@ -350,11 +431,11 @@ def _own_fall(
     before the thigh comes near the bottom (the phone turning on the thigh during the
     lockout): the rep's own eccentric is then the one from the thigh's last rest
     (``REST_SPEED_DPS``) down to the bottom."""
-    k = int(np.argmax(fall <= near))
-    speed = -np.gradient(fall) if fall.size > 1 else np.zeros(1)
+    k = int((fall <= near).argmax())
+    speed = -_gradient(fall) if fall.size > 1 else np.zeros(1)
     own = 0
     if end < k:
-        rested = np.flatnonzero(np.abs(speed[end : k + 1]) * rate_hz < REST_SPEED_DPS)
+        rested = (np.abs(speed[end : k + 1]) * rate_hz < REST_SPEED_DPS).nonzero()[0]
         own = end + (int(rested[-1]) if rested.size else 0)
         if float(speed[own : k + 1].max()) * rate_hz < ARRIVAL_SPEED_DPS:
             own = 0  # it drifted there: the stretch's movement was the fall
@@ -362,8 +443,8 @@ def _own_fall(
     if peak <= 0:
         return start, end
     slow = speed <= ONSET_FRACTION * peak
-    after = np.flatnonzero(slow[k:])
-    before = own + np.flatnonzero(slow[own : k + 1])
+    after = slow[k:].nonzero()[0]
+    before = own + slow[own : k + 1].nonzero()[0]
     if own:
         end = k + int(after[0]) if after.size else fall.size - 1
         start = int(before[-1]) if before.size else own
@@ -374,28 +455,61 @@ def _own_fall(
     return start, end
 
 
-def _with_rise(y: FloatArray, r: RepTiming, rate_hz: float) -> RepTiming:
-    start, lock0 = round(r.start_s * rate_hz), round(r.lockout_start_s * rate_hz)
-    rise = _rise_time(y[start : lock0 + 1], rate_hz) if lock0 > start else 0.0
-    return replace(r, rise_s=rise)
+def _with_rise(y: FloatArray, reps: list[RepTiming], rate_hz: float) -> tuple[RepTiming, ...]:
+    """``reps`` with their rise times (``_rise_times``), all reps' rises laid end to
+    end in one row: a few calls for the set, where one rep at a time cost a dozen each."""
+    spans = [(round(r.start_s * rate_hz), round(r.lockout_start_s * rate_hz)) for r in reps]
+    rising = [(lo, hi) for lo, hi in spans if hi > lo]
+    times = iter(_rise_times(y, rising, rate_hz) if rising else [])
+    return tuple(  # not dataclasses.replace: the same reps, a third of the cost
+        RepTiming(
+            r.start_s,
+            r.lockout_start_s,
+            r.lockout_end_s,
+            r.end_s,
+            r.rom_deg,
+            next(times) if hi > lo else 0.0,
+            r.partial,
+        )
+        for r, (lo, hi) in zip(reps, spans, strict=True)
+    )
 
 
-def _rise_time(up: FloatArray, rate_hz: float) -> float:
-    """Seconds from 10 % to 90 % of the way from ``up[0]`` to its top (interpolated)."""
-    low, high = float(up[0]), float(up.max())
-    times = []
+def _rise_times(y: FloatArray, spans: list[tuple[int, int]], rate_hz: float) -> list[float]:
+    """For each of ``spans`` (``hi > lo``), the seconds ``y[lo : hi + 1]`` takes from 10 % to
+    90 % of the way from its first sample to its top (interpolated between the samples on
+    either side of each level; 0 for a level reached at the first sample)."""
+    lengths = np.array([min(hi + 1, y.size) - lo for lo, hi in spans])
+    first = np.zeros(lengths.size, dtype=np.intp)
+    np.cumsum(lengths[:-1], out=first[1:])  # where each rise starts in the row
+    row = np.arange(int(lengths.sum())) + np.repeat([lo for lo, _ in spans] - first, lengths)
+    up = y[row]
+    low = up[first]
+    span = np.maximum.reduceat(up, first) - low
+    ends = first + lengths
+    found = []
     for fraction in (0.1, 0.9):
-        level = low + fraction * (high - low)
-        k = int(np.argmax(up >= level))
-        before = float(up[k - 1]) if k > 0 else level
-        share = (level - before) / (float(up[k]) - before) if k > 0 and up[k] != before else 0.0
-        times.append(k - 1 + share if k > 0 else 0.0)
-    return (times[1] - times[0]) / rate_hz
+        level = low + fraction * span
+        reached = (up >= np.repeat(level, lengths)).nonzero()[0]
+        at = np.append(reached, ends[-1])[np.searchsorted(reached, first)]
+        found.append((level.tolist(), np.where(at < ends, at - first, 0).tolist()))
+    out = []
+    values = up.tolist()
+    for s, lo in enumerate(first.tolist()):
+        times = []
+        for levels, ks in found:
+            level, k = levels[s], ks[s]
+            before = values[lo + k - 1] if k > 0 else level
+            now = values[lo + k]
+            share = (level - before) / (now - before) if k > 0 and now != before else 0.0
+            times.append(k - 1 + share if k > 0 else 0.0)
+        out.append((times[1] - times[0]) / rate_hz)
+    return out
 
 
 def _clear_score(
     y: FloatArray,
-    pivots: list[tuple[int, int]],
+    levels: list[float],
     edges: list[tuple[int, int]],
     first: int,
     end_s: float,
@@ -405,7 +519,8 @@ def _clear_score(
     rate_hz: float,
     past_bottom_deg: float,
 ) -> float:
-    """Seconds clear of big swings before the run of reps that starts at pivot ``first``
+    """Seconds clear of big swings (between the turning points at ``levels``, ``y`` at each
+    pivot) before the run of reps that starts at pivot ``first``
     and after its last rep, which ends at ``end_s``, each side capped at ``CLEAR_CAP_S``.
     After the set the clear time runs from that rep's own end to the thigh's last rest
     (``REST_SPEED_DPS``) before it has moved half a range from there: the last eccentric,
@@ -413,40 +528,60 @@ def _clear_score(
     points, whose fastest part is not where the set ends. Past the bottom, only a thigh
     further than ``past_bottom_deg`` from it ends the clear time (sitting up does not;
     read the wrong way up, standing and walking lie there)."""
-    levels = y[[i for i, _ in pivots]]
-    big = (np.abs(np.diff(levels)) >= BIG_SWING_FRACTION * rom).tolist()
+    big = BIG_SWING_FRACTION * rom
     start = edges[first][0]
-    before = next((edges[k][1] for k in range(first - 1, -1, -1) if big[k]), 0)
-    bottom = float(y[pivots[first + 1][0]]) - rom  # the first rep's top less the set's range
-    beyond = np.flatnonzero(y[before:start] <= bottom - past_bottom_deg)
+    before = next(
+        (edges[k][1] for k in range(first - 1, -1, -1) if abs(levels[k + 1] - levels[k]) >= big),
+        0,
+    )
+    bottom = levels[first + 1] - rom  # the first rep's top less the set's range
+    beyond = (y[before:start] <= bottom - past_bottom_deg).nonzero()[0]
     before += int(beyond[-1]) if beyond.size else 0
     end = min(round(end_s * rate_hz), y.size - 1)
     moved = y[end:] - y[end]
-    far = np.flatnonzero((moved >= BIG_SWING_FRACTION * rom) | (moved <= -past_bottom_deg))
+    far = ((moved >= BIG_SWING_FRACTION * rom) | (moved <= -past_bottom_deg)).nonzero()[0]
     after = y.size - 1
     if far.size:  # far[0] >= 1: y[end] is where it starts from
-        moving = np.abs(np.gradient(y[end : end + far[0] + 1]) * rate_hz) >= REST_SPEED_DPS
-        rests = np.flatnonzero(~moving)
+        moving = np.abs(_gradient(y[end : end + far[0] + 1]) * rate_hz) >= REST_SPEED_DPS
+        rests = (~moving).nonzero()[0]
         after = end + (int(rests[-1]) if rests.size else 0)
     cap = CLEAR_CAP_S * rate_hz
     return (min(max(start - before, 0), cap) + min(max(after - end, 0), cap)) / rate_hz
 
 
-def _moves(
+def _moving(
     abs_speed: FloatArray,
-    r: RepTiming,
+    reps: list[RepTiming],
     rate_hz: float,
-    handled: BoolArray | None,
+    held: BoolArray | None,
     config: AnalysisConfig,
-) -> bool:
-    """A rep needs real movement of a thigh: long enough, fast enough at its fastest
+) -> list[bool]:
+    """Per rep: it is real movement of a thigh: long enough, fast enough at its fastest
     (``abs_speed``: the angular speed's magnitude, taken once for all candidates), and not
-    mostly a phone turned in the hand."""
-    if r.end_s - r.start_s < config.min_rep_s:
-        return False
-    lo, hi = round(r.start_s * rate_hz), round(r.end_s * rate_hz)
-    fast = float(abs_speed[lo : hi + 1].max()) if hi > lo else 0.0
-    return fast >= config.min_rep_speed_dps and not _in_hand(r, rate_hz, handled)
+    mostly a phone turned in the hand (``_in_hand``'s test on ``held``, the ``handled``
+    mask). Each array has one more sample after its end, whatever its value: all reps
+    take one call each, ``reduceat`` over the bounds of each rep and of the gap after it
+    (whose figures are dropped), and a rep may end on the last sample."""
+    if not reps:
+        return []
+    size = abs_speed.size - 1  # the speed's own samples
+    spans = [(round(r.start_s * rate_hz), round(r.end_s * rate_hz)) for r in reps]
+    bounds = [min(i, size) for lo, hi in spans for i in (lo, hi + 1)]
+    fastest = np.maximum.reduceat(abs_speed, bounds)[::2].tolist()
+    shares: list[float] = []
+    if held is not None:  # handled_share's figure for each rep
+        ends = [min(i, held.size - 1) for i in bounds]
+        count = np.add.reduceat(held, ends, dtype=np.intp)[::2].tolist()
+        shares = [
+            count[k] / part if (part := ends[2 * k + 1] - ends[2 * k]) else NAN
+            for k in range(len(spans))
+        ]
+    return [
+        r.end_s - r.start_s >= config.min_rep_s
+        and (fastest[k] if hi > lo else 0.0) >= config.min_rep_speed_dps
+        and not (shares and hi > lo and shares[k] > HANDLED_SHARE)
+        for k, ((lo, hi), r) in enumerate(zip(spans, reps, strict=True))
+    ]
 
 
 def _in_hand(r: RepTiming, rate_hz: float, handled: BoolArray | None) -> bool:
@@ -567,7 +702,7 @@ def _runs_on(
     below the top: no thigh does (sitting up goes 10-35 degrees past the bottom, then
     rests); a phone turned on in the hand does."""
     top, end = round(last.lockout_start_s * rate_hz), round(last.end_s * rate_hz)
-    rested = np.flatnonzero(_settled_from(speed[end:], rate_hz))
+    rested = _settled_from(speed[end:], rate_hz).nonzero()[0]
     stop = end + (int(rested[0]) if rested.size else speed[end:].size)
     return bool(y[top] - y[top : stop + 1].min() >= config.max_thigh_swing_deg)
 
@@ -646,16 +781,24 @@ def find_reps(
     these checks, the next is tried. A video gives none of these: the camera sees the thigh
     itself."""
     pivots = zigzag(angle_deg, min_swing=config.min_rom_deg)
-    speed = np.gradient(angle_deg) * rate_hz
+    speed = _gradient(angle_deg) * rate_hz
     edges = _phase_edges(speed, pivots, config.onset_velocity_fraction)
     phone = _Phone(handled, posture, gravity_dir, turn_rads, own_acc_mps2)
     best: tuple[tuple[float, int, float], int, list[RepTiming]] = ((-1.0, 0, 0.0), 1, [])
     slips = posture is not None  # a phone that tells how it turns
-    abs_speed = np.abs(speed)
+    abs_speed = np.append(np.abs(speed), 0.0)  # one more sample: see _moving
+    held = None if handled is None else np.append(handled, False)
+    at_pivots = angle_deg[[i for i, _ in pivots]].tolist()
     for sign in (1, -1):
-        y, rate = sign * angle_deg, sign * speed  # the angle either way up, and its rate
-        every = [(j, _timing(y, j, pivots, edges, rate_hz)) for j in _candidates(pivots, sign)]
-        kept = [(j, t) for j, t in every if _moves(abs_speed, t, rate_hz, handled, config)]
+        # the angle either way up, and its rate (the arrays themselves the right way up)
+        y, rate = (angle_deg, speed) if sign == 1 else (-angle_deg, -speed)
+        levels = [sign * v for v in at_pivots]
+        every = [
+            (j, _timing(y, j, pivots, edges, rate_hz, levels=levels))
+            for j in _candidates(pivots, sign)
+        ]
+        moving = _moving(abs_speed, [t for _, t in every], rate_hz, held, config)
+        kept = [jt for jt, ok in zip(every, moving, strict=True) if ok]
         starts = [j for j, _ in kept]
         timings = [t for _, t in kept]
         cands = [(pivots[j][0], pivots[j + 1][0], pivots[j + 2][0]) for j in starts]
@@ -677,7 +820,7 @@ def find_reps(
             if config.mode == "cyclic"
             else _clear_score(
                 y,
-                pivots,
+                levels,
                 edges,
                 starts[run[0]],
                 reps[-1].end_s,
@@ -697,7 +840,7 @@ def find_reps(
             best = (key, sign, reps + ([partial] if partial else []))
     _, sign, reps = best
     y = sign * angle_deg  # once: not a copy of the signal per rep
-    return tuple(_with_rise(y, r, rate_hz) for r in reps)
+    return _with_rise(y, reps, rate_hz)
 
 
 def _from_rest(
@@ -743,8 +886,8 @@ def _partial_after(
     if not config.partial_min_fraction * rom <= rise < rom - near:
         return None
     low = min(near, rise / 2)
-    back = np.flatnonzero(segment[top:] <= low)
-    before = np.flatnonzero(segment[: top + 1] <= low)
+    back = (segment[top:] <= low).nonzero()[0]
+    before = (segment[: top + 1] <= low).nonzero()[0]
     if back.size == 0 or before.size == 0:
         return None
     p0, p1, p2 = lo + int(before[-1]), lo + top, lo + top + int(back[0])
@@ -753,4 +896,5 @@ def _partial_after(
         return None
     pivots = [(p0, -1), (p1, 1), (down, -1)]  # kinds in y, whose rate is ``speed``
     edges = _phase_edges(speed, pivots, config.onset_velocity_fraction)
-    return replace(_timing(y, 0, pivots, edges, rate_hz), rom_deg=rise, partial=True)
+    levels = [float(y[p]) for p, _ in pivots]
+    return replace(_timing(y, 0, pivots, edges, rate_hz, levels=levels), rom_deg=rise, partial=True)
