@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from itertools import pairwise
+from typing import NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -86,7 +87,7 @@ def zigzag(x: FloatArray, /, *, min_swing: float) -> list[tuple[int, int]]:
 
     Only the ends of ``x`` and the samples where its slope changes can become turning
     points, so the walk visits those alone."""
-    slope = np.sign(np.diff(x))
+    slope = np.sign(x[1:] - x[:-1])  # np.diff's figures
     turns = (slope[1:] != slope[:-1]).nonzero()[0] + 1  # flat stretches count as turns
     where = [0, *turns.tolist(), x.size - 1] if x.size > 1 else [0]
     return [(where[k], kind) for k, kind in _zigzag(x[where].tolist(), min_swing)]
@@ -185,6 +186,7 @@ def _consistent_runs(
     # the pairwise tests below read Python floats: the same numbers, a tenth of the cost
     # of picking numpy scalars out one at a time
     amps, tops, bottoms, durations = amp.tolist(), top.tolist(), b0.tolist(), duration.tolist()
+    fine = ok.tolist()
 
     def stepped(k: int, m: int, size: float) -> bool:
         """From candidate ``m`` to ``k`` the bottom moved as much as the top (the phone
@@ -227,12 +229,12 @@ def _consistent_runs(
         if alike(k, like):
             return True
         after = k + 1
-        return after < len(cands) and ok[after] and adjacent[after] and alike(after, like)
+        return after < len(cands) and fine[after] and adjacent[after] and alike(after, like)
 
     runs: list[list[int]] = []
     like = -1
     for k in range(len(cands)):
-        if not ok[k]:
+        if not fine[k]:
             continue
         if runs and follows(k, runs[-1], like):
             runs[-1].append(k)
@@ -284,51 +286,50 @@ def _phase_edges(
     if len(pivots) < 2:
         return []
     where = np.array([i for i, _ in pivots])
-    lengths = np.diff(where) + 1
-    first = np.zeros(lengths.size, dtype=np.intp)
-    np.cumsum(lengths[:-1], out=first[1:])  # where each stretch starts in the row
-    last = first + lengths - 1
-    row = np.arange(int(lengths.sum())) + np.repeat(where[:-1] - first, lengths)
-    w = speed[row] * np.repeat(-np.array([kind for _, kind in pivots[:-1]]), lengths)
+    lengths = where[1:] - where[:-1] + 1
+    last = np.cumsum(lengths) - 1  # where each stretch ends in the row
+    first = last - lengths + 1
+    offset = where[:-1] - first  # from the row to the samples
+    row = np.arange(last[-1] + 1) + np.repeat(offset, lengths)
+    w = speed[row]
+    w *= np.repeat([-kind for _, kind in pivots[:-1]], lengths)  # moving away from a trough
     peaks = np.maximum.reduceat(w, first)
     if np.isnan(peaks).any():
         return _stretch_edges(speed, pivots, fraction)
-    at_peak = (w == np.repeat(peaks, lengths)).nonzero()[0]
-    top = at_peak[np.searchsorted(at_peak, first)]  # the first fastest sample (argmax)
-    slow = (w <= np.repeat(fraction * peaks, lengths)).nonzero()[0]
-    slow_after = np.append(slow, last[-1] + 1)[np.searchsorted(slow, top)]
-    slow_before = np.insert(slow, 0, -1)[np.searchsorted(slow, top, side="right")]
-    end = np.where(slow_after <= last, slow_after, -1)
-    start = np.where(slow_before >= first, slow_before, -1)
-    # local minima of the speed below half the peak, walking away from it either way
-    halves = DIP_FRACTION * peaks
+    peak = np.repeat(peaks, lengths)
+    at_peak = (w == peak).nonzero()[0]
+    top = at_peak[at_peak.searchsorted(first)]  # the first fastest sample (argmax)
+    slow = (w <= fraction * peak).nonzero()[0]
+    slow = np.concatenate(([-1], slow, [last[-1] + 1]))
+    end = slow[slow.searchsorted(top)]  # the first slow sample from the top on...
+    start = slow[slow.searchsorted(top, side="right") - 1]  # ...and the last up to it
+    ends = np.where(end <= last, end, -1).tolist()
+    starts = np.where(start >= first, start, -1).tolist()
+    # a dip (``_dips``) between the slow samples and the top ends the movement there: a
+    # local minimum below half the peak, found here either way, its sides told apart below
     mid = w[1:-1]
-    below = mid < np.repeat(halves, lengths)[1:-1]
-    dips_after = ((mid <= w[:-2]) & (mid < w[2:]) & below).nonzero()[0] + 1
-    dips_before = ((mid <= w[2:]) & (mid < w[:-2]) & below).nonzero()[0] + 1
-    # only those between the peak and where the speed is slow can end the movement sooner
-    after_lo = np.searchsorted(dips_after, top + 1)
-    after_hi = np.searchsorted(dips_after, np.where(end >= 0, end, last))
-    before_lo = np.searchsorted(dips_before, np.where(start >= 0, start, first) + 1)
-    before_hi = np.searchsorted(dips_before, top)
-    ends, starts = end.tolist(), start.tolist()
-    for s in ((after_lo < after_hi) | (before_lo < before_hi)).nonzero()[0].tolist():
-        half = float(halves[s])
-        for g in dips_after[after_lo[s] : after_hi[s]].tolist():  # walking out: nearest first
-            if float(w[g : last[s] + 1].max()) - float(w[g]) >= half:  # a second movement
+    dips = ((mid <= w[:-2]) & (mid <= w[2:]) & (mid < DIP_FRACTION * peak[1:-1])).nonzero()[0] + 1
+    near = dips.searchsorted(np.maximum(start, first), side="right")
+    far = dips.searchsorted(np.minimum(end, last))
+    for s in (near < far).nonzero()[0].tolist():
+        k, lo, hi = int(top[s]), int(first[s]), int(last[s])
+        half = DIP_FRACTION * float(peaks[s])
+        found = dips[near[s] : far[s]].tolist()
+        for g in (g for g in found if g > k):  # walking out from the top: nearest first
+            if w[g] <= w[g - 1] and w[g] < w[g + 1] and w[g : hi + 1].max() - w[g] >= half:
                 ends[s] = g
                 break
-        for g in dips_before[before_lo[s] : before_hi[s]].tolist()[::-1]:
-            if float(w[first[s] : g + 1].max()) - float(w[g]) >= half:
+        for g in (g for g in reversed(found) if g < k):
+            if w[g] <= w[g + 1] and w[g] < w[g - 1] and w[lo : g + 1].max() - w[g] >= half:
                 starts[s] = g
                 break
-    base = (where[:-1] - first).tolist()
+    offsets = offset.tolist()
     return [
         (
-            base[s] + starts[s] if starts[s] >= 0 else pivots[s][0],
-            base[s] + ends[s] if ends[s] >= 0 else pivots[s + 1][0],
+            offsets[s] + starts[s] if starts[s] >= 0 else pivots[s][0],
+            offsets[s] + ends[s] if ends[s] >= 0 else pivots[s + 1][0],
         )
-        for s in range(len(base))
+        for s in range(len(offsets))
     ]
 
 
@@ -610,11 +611,12 @@ def _returned(
     if posture is None:
         return run
     last = posture.shape[0] - 1
+    limit = np.deg2rad(config.max_return_deg)
 
     def back(k: int) -> bool:
-        a = posture[min(round(reps[k].start_s * rate_hz), last)]
-        b = posture[min(round(reps[k].end_s * rate_hz), last)]
-        return bool(np.linalg.norm(a - b) <= np.deg2rad(config.max_return_deg))
+        turn = posture[min(round(reps[k].start_s * rate_hz), last)]
+        turn = turn - posture[min(round(reps[k].end_s * rate_hz), last)]
+        return bool(np.sqrt(turn.dot(turn)) <= limit)  # np.linalg.norm's figure (N, 3)
 
     run = list(run)
     if len(run) < 3:
@@ -726,11 +728,42 @@ class _Phone:
     own_acc_mps2: FloatArray | None
 
 
+class _Side(NamedTuple):
+    """The candidates of one sign of the angle (``y``, rate ``rate``, ``levels`` at the
+    pivots): where each starts among the pivots, their timings, their consistent runs
+    (``_consistent_runs``) and, once learnt, whether each turns the phone about one axis
+    (``steady``, by candidate)."""
+
+    sign: int
+    y: FloatArray
+    rate: FloatArray
+    levels: list[float]
+    starts: list[int]
+    timings: list[RepTiming]
+    runs: list[list[int]]
+    steady: dict[int, bool]
+
+
+def _learn_axes(
+    wanted: list[tuple[_Side, list[int]]], rate_hz: float, phone: _Phone, config: AnalysisConfig
+) -> None:
+    """Each side's ``steady`` for the candidates ``wanted`` of it that it lacks, all in one
+    ``_one_axis`` call (each rep's figures are its own: one call for both signs costs what
+    their reps cost, not twice its overhead)."""
+    todo = [(side, k) for side, run in wanted for k in run if k not in side.steady]
+    if not todo:
+        return
+    steady = _one_axis([side.timings[k] for side, k in todo], rate_hz, phone, config)
+    for (side, k), ok in zip(todo, steady, strict=True):
+        side.steady[k] = ok
+
+
 def _checked(
     run: list[int],
     timings: list[RepTiming],
     y: FloatArray,
     speed: FloatArray,
+    turns_once: list[bool],
     /,
     *,
     rate_hz: float,
@@ -740,10 +773,9 @@ def _checked(
     """``run`` as a set, without the reps at its ends that do not come back to their
     posture; None when nothing is left, when a phone's set of one or two reps does not
     start from rest, or when no more than half of its reps turn the phone about one axis
-    (``_one_axis``)."""
+    (``turns_once``: ``_one_axis`` of each rep of ``run``)."""
     if not run:
         return None
-    turns_once = _one_axis([timings[k] for k in run], rate_hz, phone, config)
     steady = {k for k, ok in zip(run, turns_once, strict=True) if ok}
     run = _returned(run, timings, phone.posture, rate_hz=rate_hz, config=config, steady=steady)
     few = len(run) <= 2 and phone.handled is not None  # a phone that may be in the hand
@@ -789,6 +821,7 @@ def find_reps(
     abs_speed = np.append(np.abs(speed), 0.0)  # one more sample: see _moving
     held = None if handled is None else np.append(handled, False)
     at_pivots = angle_deg[[i for i, _ in pivots]].tolist()
+    sides = []
     for sign in (1, -1):
         # the angle either way up, and its rate (the arrays themselves the right way up)
         y, rate = (angle_deg, speed) if sign == 1 else (-angle_deg, -speed)
@@ -803,9 +836,19 @@ def find_reps(
         timings = [t for _, t in kept]
         cands = [(pivots[j][0], pivots[j + 1][0], pivots[j + 2][0]) for j in starts]
         adjacent = [k > 0 and starts[k] == starts[k - 1] + 2 for k in range(len(starts))]
+        runs = _consistent_runs(y, cands, timings, adjacent, config, slips=slips)
+        sides.append(_Side(sign, y, rate, levels, starts, timings, runs, {}))
+    # the longest run of each sign is checked first: its reps' axes in one call
+    _learn_axes([(side, side.runs[0]) for side in sides if side.runs], rate_hz, phone, config)
+    for side in sides:
+        sign, y, rate, levels, starts, timings, runs, steady = side
         found: tuple[list[int], list[RepTiming]] | None = None
-        for run in _consistent_runs(y, cands, timings, adjacent, config, slips=slips):
-            found = _checked(run, timings, y, rate, rate_hz=rate_hz, phone=phone, config=config)
+        for run in runs:
+            _learn_axes([(side, run)], rate_hz, phone, config)
+            turns_once = [steady[k] for k in run]
+            found = _checked(
+                run, timings, y, rate, turns_once, rate_hz=rate_hz, phone=phone, config=config
+            )
             if found:
                 break
         if not found:
@@ -839,7 +882,7 @@ def find_reps(
             reps = [replace(r, partial=True) if r.rom_deg < short else r for r in reps]
             best = (key, sign, reps + ([partial] if partial else []))
     _, sign, reps = best
-    y = sign * angle_deg  # once: not a copy of the signal per rep
+    y = angle_deg if sign == 1 else -angle_deg  # once: not a copy of the signal per rep
     return _with_rise(y, reps, rate_hz)
 
 
