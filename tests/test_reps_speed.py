@@ -19,6 +19,7 @@ from thrustlab.measurement.reps import (
     _phase_edges,
     _rise_times,
     _stretch_edges,
+    _zigzag,
     handled_share,
     zigzag,
 )
@@ -139,3 +140,20 @@ def _moves(
     fast = float(abs_speed[lo : hi + 1].max()) if hi > lo else 0.0
     in_hand = handled is not None and hi > lo and handled_share(handled, lo, hi) > HANDLED_SHARE
     return fast >= config.min_rep_speed_dps and not in_hand
+
+
+def _turns(x: np.ndarray) -> list[int]:
+    """The samples where the slope of ``x`` changes sign, as ``np.sign`` tells it."""
+    slope = np.sign(np.diff(x))
+    return (np.flatnonzero(slope[1:] != slope[:-1]) + 1).tolist()
+
+
+def test_zigzag_turns_where_np_sign_does() -> None:
+    flat = np.array([0.0, 1.0, 1.0, 1.0, 0.0, -0.0, 0.0, 5.0, 2.0])
+    holes = np.array([0.0, 3.0, np.nan, 1.0, 4.0, np.inf, 2.0, -np.inf, 9.0, 0.0])
+    for x in [*_signals(100), flat, holes]:
+        pivots = zigzag(x, min_swing=1.0)
+        where = [0, *_turns(x), x.size - 1]
+        assert {i for i, _ in pivots} <= set(where)
+        values = x[where].tolist()
+        assert [(where[k], kind) for k, kind in _zigzag(values, 1.0)] == pivots

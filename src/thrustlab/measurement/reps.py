@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, replace
 from itertools import pairwise
 from typing import NamedTuple
@@ -87,7 +88,10 @@ def zigzag(x: FloatArray, /, *, min_swing: float) -> list[tuple[int, int]]:
 
     Only the ends of ``x`` and the samples where its slope changes can become turning
     points, so the walk visits those alone."""
-    slope = np.sign(x[1:] - x[:-1])  # np.diff's figures
+    step = x[1:] - x[:-1]  # np.diff's figures
+    slope = (step > 0).view(np.int8) - (step < 0).view(np.int8)  # np.sign's, at a tenth
+    if np.isnan(step).any():
+        slope = np.sign(step)  # NaN: a turn on both sides
     turns = (slope[1:] != slope[:-1]).nonzero()[0] + 1  # flat stretches count as turns
     where = [0, *turns.tolist(), x.size - 1] if x.size > 1 else [0]
     return [(where[k], kind) for k, kind in _zigzag(x[where].tolist(), min_swing)]
@@ -220,37 +224,45 @@ def _consistent_runs(
             and stepped(k, p, size)
         )
 
-    def follows(k: int, run: list[int], like: int) -> bool:
-        """Candidate ``k`` continues ``run``: next to its last candidate and alike to
-        ``like`` (the last regular one), or one odd rep (a gap in the samples, the phone
-        turning on the thigh) before one that is alike."""
-        if run[-1] != k - 1 or not adjacent[k]:
-            return False
-        if alike(k, like):
-            return True
+    def follows(k: int, regular: bool, like: int) -> bool:
+        """Candidate ``k``, next to the last candidate of the run, continues it: it is
+        ``regular`` (alike to ``like``, the last regular one), or one odd rep (a gap in the
+        samples, the phone turning on the thigh) before one that is alike."""
         after = k + 1
-        return after < len(cands) and fine[after] and adjacent[after] and alike(after, like)
+        return regular or (
+            after < len(cands) and fine[after] and adjacent[after] and alike(after, like)
+        )
 
     runs: list[list[int]] = []
     like = -1
     for k in range(len(cands)):
         if not fine[k]:
             continue
-        if runs and follows(k, runs[-1], like):
-            runs[-1].append(k)
-            like = k if alike(k, like) else like
-        else:
-            runs.append([k - 1, k] if slipped_before(k) else [k])
-            like = k
-    runs.sort(key=lambda r: (len(r), float(amp[r].sum())), reverse=True)
-    return [_without_long_edges(run, duration) for run in runs]
+        if runs and runs[-1][-1] == k - 1 and adjacent[k]:
+            regular = alike(k, like)  # once: whether it continues the run, and the level
+            if follows(k, regular, like):
+                runs[-1].append(k)
+                like = k if regular else like
+                continue
+        runs.append([k - 1, k] if slipped_before(k) else [k])
+        like = k
+    if len(runs) > 1:  # the sums break ties of length only (one candidate's is its own)
+        tied = {n for n, times in Counter(len(r) for r in runs).items() if times > 1}
+        runs.sort(
+            key=lambda r: (
+                len(r),
+                (amps[r[0]] if len(r) == 1 else float(amp[r].sum())) if len(r) in tied else 0.0,
+            ),
+            reverse=True,
+        )
+    return [_without_long_edges(run, durations) for run in runs]
 
 
-def _without_long_edges(run: list[int], duration: FloatArray) -> list[int]:
+def _without_long_edges(run: list[int], duration: list[float]) -> list[int]:
     """``run`` without edge candidates lasting ``EDGE_DURATION_FACTOR`` times its typical
     candidate (set-up or racking moves joined to a rep)."""
     while len(run) >= 3:
-        typical = _median(duration[run].tolist())
+        typical = _median([duration[k] for k in run])
         if duration[run[0]] > EDGE_DURATION_FACTOR * typical:
             run = run[1:]
         elif duration[run[-1]] > EDGE_DURATION_FACTOR * typical:
@@ -282,9 +294,10 @@ def _phase_edges(
 
     All stretches at once, laid end to end in one row (a turning point ends one stretch
     and starts the next): a few dozen calls whatever their number, where a stretch at a
-    time cost a dozen each (``_stretch_edges``, still used for a speed with NaNs)."""
-    if len(pivots) < 2:
-        return []
+    time cost a dozen each (``_stretch_edges``, still used for a speed with NaNs, and for
+    one or two stretches, which it walks in fewer calls)."""
+    if len(pivots) <= 3:
+        return _stretch_edges(speed, pivots, fraction)
     where = np.array([i for i, _ in pivots])
     lengths = where[1:] - where[:-1] + 1
     last = np.cumsum(lengths) - 1  # where each stretch ends in the row
@@ -674,7 +687,7 @@ def _one_axis(
     ):
         if values is not None:
             ok &= values <= limit
-    return [bool(v) for v in ok]
+    return list(ok.tolist())  # Python bools
 
 
 def _settled(speed: FloatArray, first: RepTiming, rate_hz: float) -> bool:
