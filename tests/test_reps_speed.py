@@ -17,6 +17,7 @@ from thrustlab.measurement.reps import (
     _gradient,
     _moving,
     _phase_edges,
+    _rise_time,
     _rise_times,
     _stretch_edges,
     _zigzag,
@@ -36,6 +37,8 @@ def _signals(count: int) -> list[np.ndarray]:
             x = np.round(x)
         if k % 4 == 0:
             x += 30.0 * np.sin(np.arange(n) / rng.uniform(5.0, 50.0))
+        if k % 5 == 0:  # reps read through shaking: many local minima of the speed
+            x = 40.0 * np.sin(np.arange(n) / 15.0) + rng.normal(scale=1.5, size=n)
         out.append(x)
     return out
 
@@ -76,19 +79,6 @@ def test_phase_edges_with_nans_fall_back() -> None:
     pivots = zigzag(x, min_swing=10.0)
     assert _phase_edges(speed, pivots, 0.1) == _stretch_edges(speed, pivots, 0.1)
     assert _phase_edges(speed, pivots[:1], 0.1) == []
-
-
-def _rise_time(up: np.ndarray, rate_hz: float) -> float:
-    """One rep's rise time, as it was measured rep by rep."""
-    low, high = float(up[0]), float(up.max())
-    times = []
-    for fraction in (0.1, 0.9):
-        level = low + fraction * (high - low)
-        k = int(np.argmax(up >= level))
-        before = float(up[k - 1]) if k > 0 else level
-        share = (level - before) / (float(up[k]) - before) if k > 0 and up[k] != before else 0.0
-        times.append(k - 1 + share if k > 0 else 0.0)
-    return (times[1] - times[0]) / rate_hz
 
 
 def test_rise_times_match_one_rep_at_a_time() -> None:

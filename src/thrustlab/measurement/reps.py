@@ -23,6 +23,7 @@ from thrustlab.signal.orientation import span_axes
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
+IntArray = npt.NDArray[np.intp]
 NAN = float("nan")
 
 REST_SPEED_DPS = 10.0
@@ -67,6 +68,11 @@ turns it 30-50 degrees in 1-3 s, at 20-70 deg/s at its quickest."""
 DIP_FRACTION = 0.5
 """A local minimum of the angular speed below half the movement's peak parts two
 movements."""
+FEW_RISES = 2
+"""Up to 2 rises are timed one by one; more in one row."""
+FEW_DIPS = 4
+"""Up to 4 local minima of a stretch's speed are tested one by one for a dip; more (a
+shaking speed) at once."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -325,17 +331,13 @@ def _phase_edges(
     near = dips.searchsorted(np.maximum(start, first), side="right")
     far = dips.searchsorted(np.minimum(end, last))
     for s in (near < far).nonzero()[0].tolist():
-        k, lo, hi = int(top[s]), int(first[s]), int(last[s])
         half = DIP_FRACTION * float(peaks[s])
-        found = dips[near[s] : far[s]].tolist()
-        for g in (g for g in found if g > k):  # walking out from the top: nearest first
-            if w[g] <= w[g - 1] and w[g] < w[g + 1] and w[g : hi + 1].max() - w[g] >= half:
-                ends[s] = g
-                break
-        for g in (g for g in reversed(found) if g < k):
-            if w[g] <= w[g + 1] and w[g] < w[g - 1] and w[lo : g + 1].max() - w[g] >= half:
-                starts[s] = g
-                break
+        found = dips[near[s] : far[s]]
+        end_dip, start_dip = _dips_around(
+            w, found, int(top[s]), int(first[s]), int(last[s]), half=half
+        )
+        ends[s] = ends[s] if end_dip is None else end_dip
+        starts[s] = starts[s] if start_dip is None else start_dip
     offsets = offset.tolist()
     return [
         (
@@ -344,6 +346,38 @@ def _phase_edges(
         )
         for s in range(len(offsets))
     ]
+
+
+def _dips_around(
+    w: FloatArray, found: IntArray, k: int, lo: int, hi: int, *, half: float
+) -> tuple[int | None, int | None]:
+    """The dips (``_dips``) nearest the top ``k`` of the stretch ``lo`` to ``hi`` of the
+    speed ``w``, after it and before it (None where there is none), among the local minima
+    ``found`` below ``half`` the peak: a few one by one, many (a shaking speed) at once."""
+    after = before = None
+    if found.size <= FEW_DIPS:
+        for g in (g for g in found.tolist() if g > k):  # walking out: nearest first
+            if w[g] <= w[g - 1] and w[g] < w[g + 1] and w[g : hi + 1].max() - w[g] >= half:
+                after = g
+                break
+        for g in (g for g in found.tolist()[::-1] if g < k):
+            if w[g] <= w[g + 1] and w[g] < w[g - 1] and w[lo : g + 1].max() - w[g] >= half:
+                before = g
+                break
+        return after, before
+    out = found[found > k]
+    if out.size:
+        fastest = np.maximum.accumulate(w[k : hi + 1][::-1])[::-1]  # from each sample on
+        v = w[out]
+        dip = (v <= w[out - 1]) & (v < w[out + 1]) & (fastest[out - k] - v >= half)
+        after = int(out[dip.argmax()]) if dip.any() else None
+    back = found[found < k][::-1]
+    if back.size:
+        fastest = np.maximum.accumulate(w[lo : k + 1])  # up to each sample
+        v = w[back]
+        dip = (v <= w[back + 1]) & (v < w[back - 1]) & (fastest[back - lo] - v >= half)
+        before = int(back[dip.argmax()]) if dip.any() else None
+    return after, before
 
 
 def _stretch_edges(
@@ -470,11 +504,15 @@ def _own_fall(
 
 
 def _with_rise(y: FloatArray, reps: list[RepTiming], rate_hz: float) -> tuple[RepTiming, ...]:
-    """``reps`` with their rise times (``_rise_times``), all reps' rises laid end to
-    end in one row: a few calls for the set, where one rep at a time cost a dozen each."""
+    """``reps`` with their rise times (``_rise_time``): more than ``FEW_RISES`` laid end to
+    end in one row (``_rise_times``), a few calls for the set where one rep at a time cost
+    a dozen each."""
     spans = [(round(r.start_s * rate_hz), round(r.lockout_start_s * rate_hz)) for r in reps]
     rising = [(lo, hi) for lo, hi in spans if hi > lo]
-    times = iter(_rise_times(y, rising, rate_hz) if rising else [])
+    if len(rising) > FEW_RISES:
+        times = iter(_rise_times(y, rising, rate_hz))
+    else:  # one by one: fewer calls than laying them end to end
+        times = iter([_rise_time(y[lo : hi + 1], rate_hz) for lo, hi in rising])
     return tuple(  # not dataclasses.replace: the same reps, a third of the cost
         RepTiming(
             r.start_s,
@@ -489,10 +527,22 @@ def _with_rise(y: FloatArray, reps: list[RepTiming], rate_hz: float) -> tuple[Re
     )
 
 
+def _rise_time(up: FloatArray, rate_hz: float) -> float:
+    """Seconds from 10 % to 90 % of the way from ``up[0]`` to its top (interpolated)."""
+    low, high = float(up[0]), float(up.max())
+    times = []
+    for fraction in (0.1, 0.9):
+        level = low + fraction * (high - low)
+        k = int((up >= level).argmax())
+        before = float(up[k - 1]) if k > 0 else level
+        share = (level - before) / (float(up[k]) - before) if k > 0 and up[k] != before else 0.0
+        times.append(k - 1 + share if k > 0 else 0.0)
+    return (times[1] - times[0]) / rate_hz
+
+
 def _rise_times(y: FloatArray, spans: list[tuple[int, int]], rate_hz: float) -> list[float]:
-    """For each of ``spans`` (``hi > lo``), the seconds ``y[lo : hi + 1]`` takes from 10 % to
-    90 % of the way from its first sample to its top (interpolated between the samples on
-    either side of each level; 0 for a level reached at the first sample)."""
+    """``_rise_time`` of ``y[lo : hi + 1]`` for each of ``spans`` (``hi > lo``), all laid end
+    to end in one row."""
     lengths = np.array([min(hi + 1, y.size) - lo for lo, hi in spans])
     first = np.zeros(lengths.size, dtype=np.intp)
     np.cumsum(lengths[:-1], out=first[1:])  # where each rise starts in the row
