@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, replace
-from itertools import pairwise
+from itertools import accumulate, pairwise
 from typing import NamedTuple
 
 import numpy as np
@@ -543,26 +543,25 @@ def _rise_time(up: FloatArray, rate_hz: float) -> float:
 def _rise_times(y: FloatArray, spans: list[tuple[int, int]], rate_hz: float) -> list[float]:
     """``_rise_time`` of ``y[lo : hi + 1]`` for each of ``spans`` (``hi > lo``), all laid end
     to end in one row."""
-    lengths = np.array([min(hi + 1, y.size) - lo for lo, hi in spans])
-    first = np.zeros(lengths.size, dtype=np.intp)
-    np.cumsum(lengths[:-1], out=first[1:])  # where each rise starts in the row
-    row = np.arange(int(lengths.sum())) + np.repeat([lo for lo, _ in spans] - first, lengths)
+    sizes = [min(hi + 1, y.size) - lo for lo, hi in spans]
+    firsts = list(accumulate(sizes, initial=0))  # where each rise starts in the row
+    first, lengths = np.array(firsts[:-1]), np.array(sizes)
+    row = np.arange(firsts[-1]) + np.repeat(np.array([lo for lo, _ in spans]) - first, lengths)
     up = y[row]
     low = up[first]
     span = np.maximum.reduceat(up, first) - low
-    ends = first + lengths
     found = []
     for fraction in (0.1, 0.9):
         level = low + fraction * span
         reached = (up >= np.repeat(level, lengths)).nonzero()[0]
-        at = np.append(reached, ends[-1])[np.searchsorted(reached, first)]
-        found.append((level.tolist(), np.where(at < ends, at - first, 0).tolist()))
+        at = np.concatenate((reached, firsts[-1:]))[reached.searchsorted(first)]
+        found.append((level.tolist(), at.tolist()))  # the first sample at the level, if any
     out = []
     values = up.tolist()
-    for s, lo in enumerate(first.tolist()):
+    for s, (lo, size) in enumerate(zip(firsts, sizes, strict=False)):
         times = []
-        for levels, ks in found:
-            level, k = levels[s], ks[s]
+        for levels, ats in found:
+            level, k = levels[s], ats[s] - lo if ats[s] < lo + size else 0
             before = values[lo + k - 1] if k > 0 else level
             now = values[lo + k]
             share = (level - before) / (now - before) if k > 0 and now != before else 0.0
