@@ -878,7 +878,8 @@ def find_reps(
     speed = _gradient(angle_deg) * rate_hz
     edges = _phase_edges(speed, pivots, config.onset_velocity_fraction)
     phone = _Phone(handled, posture, gravity_dir, turn_rads, own_acc_mps2)
-    best: tuple[tuple[float, int, float], int, list[RepTiming]] = ((-1.0, 0, 0.0), 1, [])
+    best: tuple[tuple[float, int, float], _Side | None, list[RepTiming], float]
+    best = ((-1.0, 0, 0.0), None, [], 0.0)
     slips = posture is not None  # a phone that tells how it turns
     abs_speed = np.append(np.abs(speed), 0.0)  # one more sample: see _moving
     held = None if handled is None else np.append(handled, False)
@@ -903,7 +904,7 @@ def find_reps(
     # the longest run of each sign is checked first: its reps' axes in one call
     _learn_axes([(side, side.runs[0]) for side in sides if side.runs], rate_hz, phone, config)
     for side in sides:
-        sign, y, rate, levels, starts, timings, runs, steady = side
+        _, y, rate, levels, starts, timings, runs, steady = side
         found: tuple[list[int], list[RepTiming]] | None = None
         for run in runs:
             _learn_axes([(side, run)], rate_hz, phone, config)
@@ -937,15 +938,17 @@ def find_reps(
         longest = max(r.end_s - r.start_s for r in reps)
         key = (score, len(reps), -longest)  # ties: set-up moves make the longer "reps"
         if key > best[0]:
-            partial = _partial_after(y, rate, reps, rate_hz, config)
-            if partial and _in_hand(partial, rate_hz, handled):
-                partial = None
-            short = config.partial_below_fraction * rom
-            reps = [replace(r, partial=True) if r.rom_deg < short else r for r in reps]
-            best = (key, sign, reps + ([partial] if partial else []))
-    _, sign, reps = best
-    y = angle_deg if sign == 1 else -angle_deg  # once: not a copy of the signal per rep
-    return _with_rise(y, reps, rate_hz)
+            best = (key, side, reps, rom)
+    _, chosen, reps, rom = best
+    if chosen is None:
+        return ()
+    # the failed rep after the set and the partial flags, for the chosen sign alone
+    partial = _partial_after(chosen.y, chosen.rate, reps, rate_hz, config)
+    if partial and _in_hand(partial, rate_hz, handled):
+        partial = None
+    short = config.partial_below_fraction * rom
+    reps = [replace(r, partial=True) if r.rom_deg < short else r for r in reps]
+    return _with_rise(chosen.y, reps + ([partial] if partial else []), rate_hz)
 
 
 def _from_rest(
