@@ -10,8 +10,10 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, replace
-from itertools import pairwise
+from itertools import accumulate, pairwise
+from typing import NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -21,6 +23,8 @@ from thrustlab.signal.orientation import span_axes
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
+IntArray = npt.NDArray[np.intp]
+NAN = float("nan")
 
 REST_SPEED_DPS = 10.0
 """The thigh is at rest while it turns slower than 10 deg/s."""
@@ -64,6 +68,11 @@ turns it 30-50 degrees in 1-3 s, at 20-70 deg/s at its quickest."""
 DIP_FRACTION = 0.5
 """A local minimum of the angular speed below half the movement's peak parts two
 movements."""
+FEW_RISES = 2
+"""Up to 2 rises are timed one by one; more in one row."""
+FEW_DIPS = 4
+"""Up to 4 local minima of a stretch's speed are tested one by one for a dip; more (a
+shaking speed) at once."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,8 +94,11 @@ def zigzag(x: FloatArray, /, *, min_swing: float) -> list[tuple[int, int]]:
 
     Only the ends of ``x`` and the samples where its slope changes can become turning
     points, so the walk visits those alone."""
-    slope = np.sign(np.diff(x))
-    turns = np.flatnonzero(slope[1:] != slope[:-1]) + 1  # flat stretches count as turns
+    step = x[1:] - x[:-1]  # np.diff's figures
+    slope = (step > 0).view(np.int8) - (step < 0).view(np.int8)  # np.sign's, at a tenth
+    if np.isnan(step).any():
+        slope = np.sign(step)  # NaN: a turn on both sides
+    turns = (slope[1:] != slope[:-1]).nonzero()[0] + 1  # flat stretches count as turns
     where = [0, *turns.tolist(), x.size - 1] if x.size > 1 else [0]
     return [(where[k], kind) for k, kind in _zigzag(x[where].tolist(), min_swing)]
 
@@ -122,6 +134,19 @@ def _zigzag(values: list[float], min_swing: float) -> list[tuple[int, int]]:
     if trend != 0:
         pivots.append((ext_i, trend))
     return pivots
+
+
+def _gradient(x: FloatArray) -> FloatArray:
+    """``np.gradient(x)`` of a 1-D float array of 2 samples or more, to the bit (the same
+    differences, halved inside), without its 5-10 us of argument handling per call."""
+    if x.ndim != 1 or x.dtype != np.float64 or x.size < 2:
+        return np.asarray(np.gradient(x))
+    out = np.empty_like(x)
+    np.subtract(x[2:], x[:-2], out=out[1:-1])
+    out[1:-1] /= 2.0
+    out[0] = x[1] - x[0]
+    out[-1] = x[-1] - x[-2]
+    return out
 
 
 def _candidates(pivots: list[tuple[int, int]], sign: int) -> list[int]:
@@ -171,6 +196,7 @@ def _consistent_runs(
     # the pairwise tests below read Python floats: the same numbers, a tenth of the cost
     # of picking numpy scalars out one at a time
     amps, tops, bottoms, durations = amp.tolist(), top.tolist(), b0.tolist(), duration.tolist()
+    fine = ok.tolist()
 
     def stepped(k: int, m: int, size: float) -> bool:
         """From candidate ``m`` to ``k`` the bottom moved as much as the top (the phone
@@ -204,37 +230,45 @@ def _consistent_runs(
             and stepped(k, p, size)
         )
 
-    def follows(k: int, run: list[int], like: int) -> bool:
-        """Candidate ``k`` continues ``run``: next to its last candidate and alike to
-        ``like`` (the last regular one), or one odd rep (a gap in the samples, the phone
-        turning on the thigh) before one that is alike."""
-        if run[-1] != k - 1 or not adjacent[k]:
-            return False
-        if alike(k, like):
-            return True
+    def follows(k: int, regular: bool, like: int) -> bool:
+        """Candidate ``k``, next to the last candidate of the run, continues it: it is
+        ``regular`` (alike to ``like``, the last regular one), or one odd rep (a gap in the
+        samples, the phone turning on the thigh) before one that is alike."""
         after = k + 1
-        return after < len(cands) and ok[after] and adjacent[after] and alike(after, like)
+        return regular or (
+            after < len(cands) and fine[after] and adjacent[after] and alike(after, like)
+        )
 
     runs: list[list[int]] = []
     like = -1
     for k in range(len(cands)):
-        if not ok[k]:
+        if not fine[k]:
             continue
-        if runs and follows(k, runs[-1], like):
-            runs[-1].append(k)
-            like = k if alike(k, like) else like
-        else:
-            runs.append([k - 1, k] if slipped_before(k) else [k])
-            like = k
-    runs.sort(key=lambda r: (len(r), float(amp[r].sum())), reverse=True)
-    return [_without_long_edges(run, duration) for run in runs]
+        if runs and runs[-1][-1] == k - 1 and adjacent[k]:
+            regular = alike(k, like)  # once: whether it continues the run, and the level
+            if follows(k, regular, like):
+                runs[-1].append(k)
+                like = k if regular else like
+                continue
+        runs.append([k - 1, k] if slipped_before(k) else [k])
+        like = k
+    if len(runs) > 1:  # the sums break ties of length only (one candidate's is its own)
+        tied = {n for n, times in Counter(len(r) for r in runs).items() if times > 1}
+        runs.sort(
+            key=lambda r: (
+                len(r),
+                (amps[r[0]] if len(r) == 1 else float(amp[r].sum())) if len(r) in tied else 0.0,
+            ),
+            reverse=True,
+        )
+    return [_without_long_edges(run, durations) for run in runs]
 
 
-def _without_long_edges(run: list[int], duration: FloatArray) -> list[int]:
+def _without_long_edges(run: list[int], duration: list[float]) -> list[int]:
     """``run`` without edge candidates lasting ``EDGE_DURATION_FACTOR`` times its typical
     candidate (set-up or racking moves joined to a rep)."""
     while len(run) >= 3:
-        typical = _median(duration[run].tolist())
+        typical = _median([duration[k] for k in run])
         if duration[run[0]] > EDGE_DURATION_FACTOR * typical:
             run = run[1:]
         elif duration[run[-1]] > EDGE_DURATION_FACTOR * typical:
@@ -256,6 +290,97 @@ def _median(values: list[float]) -> float:
 
 
 def _phase_edges(
+    speed: FloatArray, pivots: list[tuple[int, int]], fraction: float
+) -> list[tuple[int, int]]:
+    """For each stretch between two turning points: where the movement starts and where it
+    ends, i.e. where the angular speed, walking out from the stretch's fastest moment, has
+    dropped to ``fraction`` of it or to a dip (``_dips``) (the stretch's ends when it never
+    does). A stretch is the rise of one sign's candidates and the fall of the other's, so
+    both share these.
+
+    All stretches at once, laid end to end in one row (a turning point ends one stretch
+    and starts the next): a few dozen calls whatever their number, where a stretch at a
+    time cost a dozen each (``_stretch_edges``, still used for a speed with NaNs, and for
+    one or two stretches, which it walks in fewer calls)."""
+    if len(pivots) <= 3:
+        return _stretch_edges(speed, pivots, fraction)
+    where = np.array([i for i, _ in pivots])
+    lengths = where[1:] - where[:-1] + 1
+    last = np.cumsum(lengths) - 1  # where each stretch ends in the row
+    first = last - lengths + 1
+    offset = where[:-1] - first  # from the row to the samples
+    row = np.arange(last[-1] + 1) + np.repeat(offset, lengths)
+    w = speed[row]
+    w *= np.repeat([-kind for _, kind in pivots[:-1]], lengths)  # moving away from a trough
+    peaks = np.maximum.reduceat(w, first)
+    if np.isnan(peaks).any():
+        return _stretch_edges(speed, pivots, fraction)
+    peak = np.repeat(peaks, lengths)
+    at_peak = (w == peak).nonzero()[0]
+    top = at_peak[at_peak.searchsorted(first)]  # the first fastest sample (argmax)
+    slow = (w <= fraction * peak).nonzero()[0]
+    slow = np.concatenate(([-1], slow, [last[-1] + 1]))
+    end = slow[slow.searchsorted(top)]  # the first slow sample from the top on...
+    start = slow[slow.searchsorted(top, side="right") - 1]  # ...and the last up to it
+    ends = np.where(end <= last, end, -1).tolist()
+    starts = np.where(start >= first, start, -1).tolist()
+    # a dip (``_dips``) between the slow samples and the top ends the movement there: a
+    # local minimum below half the peak, found here either way, its sides told apart below
+    mid = w[1:-1]
+    dips = ((mid <= w[:-2]) & (mid <= w[2:]) & (mid < DIP_FRACTION * peak[1:-1])).nonzero()[0] + 1
+    near = dips.searchsorted(np.maximum(start, first), side="right")
+    far = dips.searchsorted(np.minimum(end, last))
+    for s in (near < far).nonzero()[0].tolist():
+        half = DIP_FRACTION * float(peaks[s])
+        found = dips[near[s] : far[s]]
+        end_dip, start_dip = _dips_around(
+            w, found, int(top[s]), int(first[s]), int(last[s]), half=half
+        )
+        ends[s] = ends[s] if end_dip is None else end_dip
+        starts[s] = starts[s] if start_dip is None else start_dip
+    offsets = offset.tolist()
+    return [
+        (
+            offsets[s] + starts[s] if starts[s] >= 0 else pivots[s][0],
+            offsets[s] + ends[s] if ends[s] >= 0 else pivots[s + 1][0],
+        )
+        for s in range(len(offsets))
+    ]
+
+
+def _dips_around(
+    w: FloatArray, found: IntArray, k: int, lo: int, hi: int, *, half: float
+) -> tuple[int | None, int | None]:
+    """The dips (``_dips``) nearest the top ``k`` of the stretch ``lo`` to ``hi`` of the
+    speed ``w``, after it and before it (None where there is none), among the local minima
+    ``found`` below ``half`` the peak: a few one by one, many (a shaking speed) at once."""
+    after = before = None
+    if found.size <= FEW_DIPS:
+        for g in (g for g in found.tolist() if g > k):  # walking out: nearest first
+            if w[g] <= w[g - 1] and w[g] < w[g + 1] and w[g : hi + 1].max() - w[g] >= half:
+                after = g
+                break
+        for g in (g for g in found.tolist()[::-1] if g < k):
+            if w[g] <= w[g + 1] and w[g] < w[g - 1] and w[lo : g + 1].max() - w[g] >= half:
+                before = g
+                break
+        return after, before
+    out = found[found > k]
+    if out.size:
+        fastest = np.maximum.accumulate(w[k : hi + 1][::-1])[::-1]  # from each sample on
+        v = w[out]
+        dip = (v <= w[out - 1]) & (v < w[out + 1]) & (fastest[out - k] - v >= half)
+        after = int(out[dip.argmax()]) if dip.any() else None
+    back = found[found < k][::-1]
+    if back.size:
+        fastest = np.maximum.accumulate(w[lo : k + 1])  # up to each sample
+        v = w[back]
+        dip = (v <= w[back + 1]) & (v < w[back - 1]) & (fastest[back - lo] - v >= half)
+        before = int(back[dip.argmax()]) if dip.any() else None
+    return after, before
+
+
+def _stretch_edges(
     speed: FloatArray, pivots: list[tuple[int, int]], fraction: float
 ) -> list[tuple[int, int]]:
     """For each stretch between two turning points: where the movement starts and where it
@@ -317,22 +442,26 @@ def _timing(
     pivots: list[tuple[int, int]],
     edges: list[tuple[int, int]],
     rate_hz: float,
+    *,
+    levels: list[float],
 ) -> RepTiming:
     """The rep of the candidate starting at pivot ``j``: it starts where its rise starts and
     reaches lockout where the rise ends; the lockout ends where the fall starts, and the
-    rep where the fall ends. The rise time is left for the reps that are kept."""
+    rep where the fall ends. The rise time is left for the reps that are kept. ``levels``:
+    ``y`` at each pivot (Python floats: the same numbers, without picking numpy scalars)."""
     start, lock0 = edges[j]
     lock1, end = edges[j + 1]
     b0, top, b1 = pivots[j][0], pivots[j + 1][0], pivots[j + 2][0]
-    level = max(float(y[b0]), float(y[b1]))  # the bottom, where one side goes past it
-    overshoot = 0.1 * (float(y[top]) - level)
-    if y[b1] < level - overshoot:  # the fall runs on past the bottom: the rep ends there
-        end = min(end, top + int(np.argmax(y[top : b1 + 1] <= level)))
+    y_b0, y_top, y_b1 = levels[j], levels[j + 1], levels[j + 2]
+    level = max(y_b0, y_b1)  # the bottom, where one side goes past it
+    overshoot = 0.1 * (y_top - level)
+    if y_b1 < level - overshoot:  # the fall runs on past the bottom: the rep ends there
+        end = min(end, top + int((y[top : b1 + 1] <= level).argmax()))
         lock1, end = _own_fall(y[top : b1 + 1], level + overshoot, lock1 - top, end - top, rate_hz)
         lock1, end = lock1 + top, end + top
-    if y[b0] < level - overshoot:
-        start = max(start, b0 + int(np.flatnonzero(y[b0 : top + 1] <= level)[-1]))
-    rom = float(y[pivots[j + 1][0]] - y[start])
+    if y_b0 < level - overshoot:
+        start = max(start, b0 + int((y[b0 : top + 1] <= level).nonzero()[0][-1]))
+    rom = y_top - float(y[start])
     return RepTiming(
         start / rate_hz, lock0 / rate_hz, max(lock1, lock0) / rate_hz, end / rate_hz, rom, 0.0
     )
@@ -350,11 +479,11 @@ def _own_fall(
     before the thigh comes near the bottom (the phone turning on the thigh during the
     lockout): the rep's own eccentric is then the one from the thigh's last rest
     (``REST_SPEED_DPS``) down to the bottom."""
-    k = int(np.argmax(fall <= near))
-    speed = -np.gradient(fall) if fall.size > 1 else np.zeros(1)
+    k = int((fall <= near).argmax())
+    speed = -_gradient(fall) if fall.size > 1 else np.zeros(1)
     own = 0
     if end < k:
-        rested = np.flatnonzero(np.abs(speed[end : k + 1]) * rate_hz < REST_SPEED_DPS)
+        rested = (np.abs(speed[end : k + 1]) * rate_hz < REST_SPEED_DPS).nonzero()[0]
         own = end + (int(rested[-1]) if rested.size else 0)
         if float(speed[own : k + 1].max()) * rate_hz < ARRIVAL_SPEED_DPS:
             own = 0  # it drifted there: the stretch's movement was the fall
@@ -362,8 +491,8 @@ def _own_fall(
     if peak <= 0:
         return start, end
     slow = speed <= ONSET_FRACTION * peak
-    after = np.flatnonzero(slow[k:])
-    before = own + np.flatnonzero(slow[own : k + 1])
+    after = slow[k:].nonzero()[0]
+    before = own + slow[own : k + 1].nonzero()[0]
     if own:
         end = k + int(after[0]) if after.size else fall.size - 1
         start = int(before[-1]) if before.size else own
@@ -374,10 +503,28 @@ def _own_fall(
     return start, end
 
 
-def _with_rise(y: FloatArray, r: RepTiming, rate_hz: float) -> RepTiming:
-    start, lock0 = round(r.start_s * rate_hz), round(r.lockout_start_s * rate_hz)
-    rise = _rise_time(y[start : lock0 + 1], rate_hz) if lock0 > start else 0.0
-    return replace(r, rise_s=rise)
+def _with_rise(y: FloatArray, reps: list[RepTiming], rate_hz: float) -> tuple[RepTiming, ...]:
+    """``reps`` with their rise times (``_rise_time``): more than ``FEW_RISES`` laid end to
+    end in one row (``_rise_times``), a few calls for the set where one rep at a time cost
+    a dozen each."""
+    spans = [(round(r.start_s * rate_hz), round(r.lockout_start_s * rate_hz)) for r in reps]
+    rising = [(lo, hi) for lo, hi in spans if hi > lo]
+    if len(rising) > FEW_RISES:
+        times = iter(_rise_times(y, rising, rate_hz))
+    else:  # one by one: fewer calls than laying them end to end
+        times = iter([_rise_time(y[lo : hi + 1], rate_hz) for lo, hi in rising])
+    return tuple(  # not dataclasses.replace: the same reps, a third of the cost
+        RepTiming(
+            r.start_s,
+            r.lockout_start_s,
+            r.lockout_end_s,
+            r.end_s,
+            r.rom_deg,
+            next(times) if hi > lo else 0.0,
+            r.partial,
+        )
+        for r, (lo, hi) in zip(reps, spans, strict=True)
+    )
 
 
 def _rise_time(up: FloatArray, rate_hz: float) -> float:
@@ -386,16 +533,46 @@ def _rise_time(up: FloatArray, rate_hz: float) -> float:
     times = []
     for fraction in (0.1, 0.9):
         level = low + fraction * (high - low)
-        k = int(np.argmax(up >= level))
+        k = int((up >= level).argmax())
         before = float(up[k - 1]) if k > 0 else level
         share = (level - before) / (float(up[k]) - before) if k > 0 and up[k] != before else 0.0
         times.append(k - 1 + share if k > 0 else 0.0)
     return (times[1] - times[0]) / rate_hz
 
 
+def _rise_times(y: FloatArray, spans: list[tuple[int, int]], rate_hz: float) -> list[float]:
+    """``_rise_time`` of ``y[lo : hi + 1]`` for each of ``spans`` (``hi > lo``), all laid end
+    to end in one row."""
+    sizes = [min(hi + 1, y.size) - lo for lo, hi in spans]
+    firsts = list(accumulate(sizes, initial=0))  # where each rise starts in the row
+    first, lengths = np.array(firsts[:-1]), np.array(sizes)
+    row = np.arange(firsts[-1]) + np.repeat(np.array([lo for lo, _ in spans]) - first, lengths)
+    up = y[row]
+    low = up[first]
+    span = np.maximum.reduceat(up, first) - low
+    found = []
+    for fraction in (0.1, 0.9):
+        level = low + fraction * span
+        reached = (up >= np.repeat(level, lengths)).nonzero()[0]
+        at = np.concatenate((reached, firsts[-1:]))[reached.searchsorted(first)]
+        found.append((level.tolist(), at.tolist()))  # the first sample at the level, if any
+    out = []
+    values = up.tolist()
+    for s, (lo, size) in enumerate(zip(firsts, sizes, strict=False)):
+        times = []
+        for levels, ats in found:
+            level, k = levels[s], ats[s] - lo if ats[s] < lo + size else 0
+            before = values[lo + k - 1] if k > 0 else level
+            now = values[lo + k]
+            share = (level - before) / (now - before) if k > 0 and now != before else 0.0
+            times.append(k - 1 + share if k > 0 else 0.0)
+        out.append((times[1] - times[0]) / rate_hz)
+    return out
+
+
 def _clear_score(
     y: FloatArray,
-    pivots: list[tuple[int, int]],
+    levels: list[float],
     edges: list[tuple[int, int]],
     first: int,
     end_s: float,
@@ -405,7 +582,8 @@ def _clear_score(
     rate_hz: float,
     past_bottom_deg: float,
 ) -> float:
-    """Seconds clear of big swings before the run of reps that starts at pivot ``first``
+    """Seconds clear of big swings (between the turning points at ``levels``, ``y`` at each
+    pivot) before the run of reps that starts at pivot ``first``
     and after its last rep, which ends at ``end_s``, each side capped at ``CLEAR_CAP_S``.
     After the set the clear time runs from that rep's own end to the thigh's last rest
     (``REST_SPEED_DPS``) before it has moved half a range from there: the last eccentric,
@@ -413,40 +591,60 @@ def _clear_score(
     points, whose fastest part is not where the set ends. Past the bottom, only a thigh
     further than ``past_bottom_deg`` from it ends the clear time (sitting up does not;
     read the wrong way up, standing and walking lie there)."""
-    levels = y[[i for i, _ in pivots]]
-    big = (np.abs(np.diff(levels)) >= BIG_SWING_FRACTION * rom).tolist()
+    big = BIG_SWING_FRACTION * rom
     start = edges[first][0]
-    before = next((edges[k][1] for k in range(first - 1, -1, -1) if big[k]), 0)
-    bottom = float(y[pivots[first + 1][0]]) - rom  # the first rep's top less the set's range
-    beyond = np.flatnonzero(y[before:start] <= bottom - past_bottom_deg)
+    before = next(
+        (edges[k][1] for k in range(first - 1, -1, -1) if abs(levels[k + 1] - levels[k]) >= big),
+        0,
+    )
+    bottom = levels[first + 1] - rom  # the first rep's top less the set's range
+    beyond = (y[before:start] <= bottom - past_bottom_deg).nonzero()[0]
     before += int(beyond[-1]) if beyond.size else 0
     end = min(round(end_s * rate_hz), y.size - 1)
     moved = y[end:] - y[end]
-    far = np.flatnonzero((moved >= BIG_SWING_FRACTION * rom) | (moved <= -past_bottom_deg))
+    far = ((moved >= BIG_SWING_FRACTION * rom) | (moved <= -past_bottom_deg)).nonzero()[0]
     after = y.size - 1
     if far.size:  # far[0] >= 1: y[end] is where it starts from
-        moving = np.abs(np.gradient(y[end : end + far[0] + 1]) * rate_hz) >= REST_SPEED_DPS
-        rests = np.flatnonzero(~moving)
+        moving = np.abs(_gradient(y[end : end + far[0] + 1]) * rate_hz) >= REST_SPEED_DPS
+        rests = (~moving).nonzero()[0]
         after = end + (int(rests[-1]) if rests.size else 0)
     cap = CLEAR_CAP_S * rate_hz
     return (min(max(start - before, 0), cap) + min(max(after - end, 0), cap)) / rate_hz
 
 
-def _moves(
+def _moving(
     abs_speed: FloatArray,
-    r: RepTiming,
+    reps: list[RepTiming],
     rate_hz: float,
-    handled: BoolArray | None,
+    held: BoolArray | None,
     config: AnalysisConfig,
-) -> bool:
-    """A rep needs real movement of a thigh: long enough, fast enough at its fastest
+) -> list[bool]:
+    """Per rep: it is real movement of a thigh: long enough, fast enough at its fastest
     (``abs_speed``: the angular speed's magnitude, taken once for all candidates), and not
-    mostly a phone turned in the hand."""
-    if r.end_s - r.start_s < config.min_rep_s:
-        return False
-    lo, hi = round(r.start_s * rate_hz), round(r.end_s * rate_hz)
-    fast = float(abs_speed[lo : hi + 1].max()) if hi > lo else 0.0
-    return fast >= config.min_rep_speed_dps and not _in_hand(r, rate_hz, handled)
+    mostly a phone turned in the hand (``_in_hand``'s test on ``held``, the ``handled``
+    mask). Each array has one more sample after its end, whatever its value: all reps
+    take one call each, ``reduceat`` over the bounds of each rep and of the gap after it
+    (whose figures are dropped), and a rep may end on the last sample."""
+    if not reps:
+        return []
+    size = abs_speed.size - 1  # the speed's own samples
+    spans = [(round(r.start_s * rate_hz), round(r.end_s * rate_hz)) for r in reps]
+    bounds = [min(i, size) for lo, hi in spans for i in (lo, hi + 1)]
+    fastest = np.maximum.reduceat(abs_speed, bounds)[::2].tolist()
+    shares: list[float] = []
+    if held is not None:  # handled_share's figure for each rep
+        ends = [min(i, held.size - 1) for i in bounds]
+        count = np.add.reduceat(held, ends, dtype=np.intp)[::2].tolist()
+        shares = [
+            count[k] / part if (part := ends[2 * k + 1] - ends[2 * k]) else NAN
+            for k in range(len(spans))
+        ]
+    return [
+        r.end_s - r.start_s >= config.min_rep_s
+        and (fastest[k] if hi > lo else 0.0) >= config.min_rep_speed_dps
+        and not (shares and hi > lo and shares[k] > HANDLED_SHARE)
+        for k, ((lo, hi), r) in enumerate(zip(spans, reps, strict=True))
+    ]
 
 
 def _in_hand(r: RepTiming, rate_hz: float, handled: BoolArray | None) -> bool:
@@ -475,11 +673,12 @@ def _returned(
     if posture is None:
         return run
     last = posture.shape[0] - 1
+    limit = np.deg2rad(config.max_return_deg)
 
     def back(k: int) -> bool:
-        a = posture[min(round(reps[k].start_s * rate_hz), last)]
-        b = posture[min(round(reps[k].end_s * rate_hz), last)]
-        return bool(np.linalg.norm(a - b) <= np.deg2rad(config.max_return_deg))
+        turn = posture[min(round(reps[k].start_s * rate_hz), last)]
+        turn = turn - posture[min(round(reps[k].end_s * rate_hz), last)]
+        return bool(np.sqrt(turn.dot(turn)) <= limit)  # np.linalg.norm's figure (N, 3)
 
     run = list(run)
     if len(run) < 3:
@@ -537,7 +736,7 @@ def _one_axis(
     ):
         if values is not None:
             ok &= values <= limit
-    return [bool(v) for v in ok]
+    return list(ok.tolist())  # Python bools
 
 
 def _settled(speed: FloatArray, first: RepTiming, rate_hz: float) -> bool:
@@ -567,7 +766,7 @@ def _runs_on(
     below the top: no thigh does (sitting up goes 10-35 degrees past the bottom, then
     rests); a phone turned on in the hand does."""
     top, end = round(last.lockout_start_s * rate_hz), round(last.end_s * rate_hz)
-    rested = np.flatnonzero(_settled_from(speed[end:], rate_hz))
+    rested = _settled_from(speed[end:], rate_hz).nonzero()[0]
     stop = end + (int(rested[0]) if rested.size else speed[end:].size)
     return bool(y[top] - y[top : stop + 1].min() >= config.max_thigh_swing_deg)
 
@@ -591,11 +790,42 @@ class _Phone:
     own_acc_mps2: FloatArray | None
 
 
+class _Side(NamedTuple):
+    """The candidates of one sign of the angle (``y``, rate ``rate``, ``levels`` at the
+    pivots): where each starts among the pivots, their timings, their consistent runs
+    (``_consistent_runs``) and, once learnt, whether each turns the phone about one axis
+    (``steady``, by candidate)."""
+
+    sign: int
+    y: FloatArray
+    rate: FloatArray
+    levels: list[float]
+    starts: list[int]
+    timings: list[RepTiming]
+    runs: list[list[int]]
+    steady: dict[int, bool]
+
+
+def _learn_axes(
+    wanted: list[tuple[_Side, list[int]]], rate_hz: float, phone: _Phone, config: AnalysisConfig
+) -> None:
+    """Each side's ``steady`` for the candidates ``wanted`` of it that it lacks, all in one
+    ``_one_axis`` call (each rep's figures are its own: one call for both signs costs what
+    their reps cost, not twice its overhead)."""
+    todo = [(side, k) for side, run in wanted for k in run if k not in side.steady]
+    if not todo:
+        return
+    steady = _one_axis([side.timings[k] for side, k in todo], rate_hz, phone, config)
+    for (side, k), ok in zip(todo, steady, strict=True):
+        side.steady[k] = ok
+
+
 def _checked(
     run: list[int],
     timings: list[RepTiming],
     y: FloatArray,
     speed: FloatArray,
+    turns_once: list[bool],
     /,
     *,
     rate_hz: float,
@@ -605,10 +835,9 @@ def _checked(
     """``run`` as a set, without the reps at its ends that do not come back to their
     posture; None when nothing is left, when a phone's set of one or two reps does not
     start from rest, or when no more than half of its reps turn the phone about one axis
-    (``_one_axis``)."""
+    (``turns_once``: ``_one_axis`` of each rep of ``run``)."""
     if not run:
         return None
-    turns_once = _one_axis([timings[k] for k in run], rate_hz, phone, config)
     steady = {k for k, ok in zip(run, turns_once, strict=True) if ok}
     run = _returned(run, timings, phone.posture, rate_hz=rate_hz, config=config, steady=steady)
     few = len(run) <= 2 and phone.handled is not None  # a phone that may be in the hand
@@ -646,23 +875,43 @@ def find_reps(
     these checks, the next is tried. A video gives none of these: the camera sees the thigh
     itself."""
     pivots = zigzag(angle_deg, min_swing=config.min_rom_deg)
-    speed = np.gradient(angle_deg) * rate_hz
+    speed = _gradient(angle_deg) * rate_hz
     edges = _phase_edges(speed, pivots, config.onset_velocity_fraction)
     phone = _Phone(handled, posture, gravity_dir, turn_rads, own_acc_mps2)
-    best: tuple[tuple[float, int, float], int, list[RepTiming]] = ((-1.0, 0, 0.0), 1, [])
+    best: tuple[tuple[float, int, float], _Side | None, list[RepTiming], float]
+    best = ((-1.0, 0, 0.0), None, [], 0.0)
     slips = posture is not None  # a phone that tells how it turns
-    abs_speed = np.abs(speed)
+    abs_speed = np.append(np.abs(speed), 0.0)  # one more sample: see _moving
+    held = None if handled is None else np.append(handled, False)
+    at_pivots = angle_deg[[i for i, _ in pivots]].tolist()
+    sides = []
     for sign in (1, -1):
-        y, rate = sign * angle_deg, sign * speed  # the angle either way up, and its rate
-        every = [(j, _timing(y, j, pivots, edges, rate_hz)) for j in _candidates(pivots, sign)]
-        kept = [(j, t) for j, t in every if _moves(abs_speed, t, rate_hz, handled, config)]
+        # the angle either way up, and its rate (the arrays themselves the right way up)
+        y, rate = (angle_deg, speed) if sign == 1 else (-angle_deg, -speed)
+        levels = [sign * v for v in at_pivots]
+        every = [
+            (j, _timing(y, j, pivots, edges, rate_hz, levels=levels))
+            for j in _candidates(pivots, sign)
+        ]
+        moving = _moving(abs_speed, [t for _, t in every], rate_hz, held, config)
+        kept = [jt for jt, ok in zip(every, moving, strict=True) if ok]
         starts = [j for j, _ in kept]
         timings = [t for _, t in kept]
         cands = [(pivots[j][0], pivots[j + 1][0], pivots[j + 2][0]) for j in starts]
         adjacent = [k > 0 and starts[k] == starts[k - 1] + 2 for k in range(len(starts))]
+        runs = _consistent_runs(y, cands, timings, adjacent, config, slips=slips)
+        sides.append(_Side(sign, y, rate, levels, starts, timings, runs, {}))
+    # the longest run of each sign is checked first: its reps' axes in one call
+    _learn_axes([(side, side.runs[0]) for side in sides if side.runs], rate_hz, phone, config)
+    for side in sides:
+        _, y, rate, levels, starts, timings, runs, steady = side
         found: tuple[list[int], list[RepTiming]] | None = None
-        for run in _consistent_runs(y, cands, timings, adjacent, config, slips=slips):
-            found = _checked(run, timings, y, rate, rate_hz=rate_hz, phone=phone, config=config)
+        for run in runs:
+            _learn_axes([(side, run)], rate_hz, phone, config)
+            turns_once = [steady[k] for k in run]
+            found = _checked(
+                run, timings, y, rate, turns_once, rate_hz=rate_hz, phone=phone, config=config
+            )
             if found:
                 break
         if not found:
@@ -677,7 +926,7 @@ def find_reps(
             if config.mode == "cyclic"
             else _clear_score(
                 y,
-                pivots,
+                levels,
                 edges,
                 starts[run[0]],
                 reps[-1].end_s,
@@ -689,15 +938,17 @@ def find_reps(
         longest = max(r.end_s - r.start_s for r in reps)
         key = (score, len(reps), -longest)  # ties: set-up moves make the longer "reps"
         if key > best[0]:
-            partial = _partial_after(y, rate, reps, rate_hz, config)
-            if partial and _in_hand(partial, rate_hz, handled):
-                partial = None
-            short = config.partial_below_fraction * rom
-            reps = [replace(r, partial=True) if r.rom_deg < short else r for r in reps]
-            best = (key, sign, reps + ([partial] if partial else []))
-    _, sign, reps = best
-    y = sign * angle_deg  # once: not a copy of the signal per rep
-    return tuple(_with_rise(y, r, rate_hz) for r in reps)
+            best = (key, side, reps, rom)
+    _, chosen, reps, rom = best
+    if chosen is None:
+        return ()
+    # the failed rep after the set and the partial flags, for the chosen sign alone
+    partial = _partial_after(chosen.y, chosen.rate, reps, rate_hz, config)
+    if partial and _in_hand(partial, rate_hz, handled):
+        partial = None
+    short = config.partial_below_fraction * rom
+    reps = [replace(r, partial=True) if r.rom_deg < short else r for r in reps]
+    return _with_rise(chosen.y, reps + ([partial] if partial else []), rate_hz)
 
 
 def _from_rest(
@@ -743,8 +994,8 @@ def _partial_after(
     if not config.partial_min_fraction * rom <= rise < rom - near:
         return None
     low = min(near, rise / 2)
-    back = np.flatnonzero(segment[top:] <= low)
-    before = np.flatnonzero(segment[: top + 1] <= low)
+    back = (segment[top:] <= low).nonzero()[0]
+    before = (segment[: top + 1] <= low).nonzero()[0]
     if back.size == 0 or before.size == 0:
         return None
     p0, p1, p2 = lo + int(before[-1]), lo + top, lo + top + int(back[0])
@@ -753,4 +1004,5 @@ def _partial_after(
         return None
     pivots = [(p0, -1), (p1, 1), (down, -1)]  # kinds in y, whose rate is ``speed``
     edges = _phase_edges(speed, pivots, config.onset_velocity_fraction)
-    return replace(_timing(y, 0, pivots, edges, rate_hz), rom_deg=rise, partial=True)
+    levels = [float(y[p]) for p, _ in pivots]
+    return replace(_timing(y, 0, pivots, edges, rate_hz, levels=levels), rom_deg=rise, partial=True)
