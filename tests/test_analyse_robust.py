@@ -49,3 +49,16 @@ def test_any_recording_is_analysed_without_crashing(recording: Recording, mode: 
 def test_any_pair_of_legs_is_analysed_without_crashing(left: Recording, right: Recording) -> None:
     findings = analyse_legs(left, right)
     assert findings.set.legs is not None
+
+
+def test_a_set_whose_range_comes_out_zero_is_scored_without_crashing() -> None:
+    """Found by the test above (0.6 Hz noise of 1e6 m/s2): a run of reps of no range made the
+    clear time after the set take the sample the set ends on as the first far one, and the
+    speed there from a single sample (``np.gradient`` raised)."""
+    from thrustlab.measurement.reps import _clear_score
+
+    y = np.array([0.0, 1.0, 2.0, 1.0, 0.0, 5.0, 10.0])
+    score = _clear_score(
+        y, [0.0, 2.0, 0.0], [(0, 2), (2, 4)], 0, 4.0, rom=0.0, rate_hz=1.0, past_bottom_deg=60.0
+    )
+    assert 0.0 <= score <= 2.0  # 0 s before the set, and 1-2 s to the last rest after it

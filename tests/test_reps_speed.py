@@ -14,7 +14,6 @@ from thrustlab.measurement.reps import (
     DIP_FRACTION,
     HANDLED_SHARE,
     RepTiming,
-    _gradient,
     _moving,
     _phase_edges,
     _rise_time,
@@ -24,6 +23,7 @@ from thrustlab.measurement.reps import (
     handled_share,
     zigzag,
 )
+from thrustlab.signal.orientation import gradient
 
 
 def _signals(count: int) -> list[np.ndarray]:
@@ -94,8 +94,8 @@ def test_rise_times_match_one_rep_at_a_time() -> None:
 
 def test_gradient_is_numpys_to_the_bit() -> None:
     for x in [*_signals(50), np.array([1.0, 4.0]), np.array([2.0, -1.0, 7.5])]:
-        assert np.array_equal(_gradient(x), np.gradient(x))
-    assert np.array_equal(_gradient(np.arange(5)), np.gradient(np.arange(5)))  # not floats
+        assert np.array_equal(gradient(x), np.gradient(x))
+    assert np.array_equal(gradient(np.arange(5)), np.gradient(np.arange(5)))  # not floats
 
 
 def test_moving_matches_one_rep_at_a_time() -> None:

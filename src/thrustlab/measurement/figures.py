@@ -10,7 +10,7 @@ import numpy as np
 from thrustlab.config import AnalysisConfig
 from thrustlab.findings import Legs, LegTremor, RepMetrics, SetMetrics
 from thrustlab.measurement.plausible import Checker
-from thrustlab.measurement.reps import RepTiming
+from thrustlab.measurement.reps import RepTiming, median_of_few
 from thrustlab.measurement.tremor import TremorStats
 from thrustlab.quality import QualityFlag
 
@@ -72,16 +72,6 @@ def _mean(values: Sequence[float], /) -> float:
     return total / len(values)
 
 
-def _median(values: Sequence[float], /) -> float:
-    """``float(np.median(values))`` of finite floats: the middle value, or the mean of the
-    two middle ones (``_mean``)."""
-    ordered = sorted(values)
-    middle = len(ordered) // 2
-    if not ordered or len(ordered) % 2:
-        return float(np.median(values)) if not ordered else ordered[middle]
-    return _mean(ordered[middle - 1 : middle + 1])
-
-
 def onset_rep(
     rms: Sequence[float | None], /, *, reference_mps2: float | None, config: AnalysisConfig
 ) -> int | None:
@@ -95,7 +85,7 @@ def onset_rep(
     threshold = max(config.onset_factor * reference, reference + config.onset_min_rise_mps2)
     for i, value in enumerate(rms):
         rest = [v for v in rms[i:] if v is not None]
-        if value is not None and value >= threshold and _median(rest) >= threshold:
+        if value is not None and value >= threshold and median_of_few(rest) >= threshold:
             return i + 1
     return None
 

@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from itertools import accumulate, pairwise
 from typing import NamedTuple
@@ -19,7 +20,7 @@ import numpy as np
 import numpy.typing as npt
 
 from thrustlab.config import AnalysisConfig
-from thrustlab.signal.orientation import span_axes
+from thrustlab.signal.orientation import gradient, span_axes
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
@@ -134,19 +135,6 @@ def _zigzag(values: list[float], min_swing: float) -> list[tuple[int, int]]:
     if trend != 0:
         pivots.append((ext_i, trend))
     return pivots
-
-
-def _gradient(x: FloatArray) -> FloatArray:
-    """``np.gradient(x)`` of a 1-D float array of 2 samples or more, to the bit (the same
-    differences, halved inside), without its 5-10 us of argument handling per call."""
-    if x.ndim != 1 or x.dtype != np.float64 or x.size < 2:
-        return np.asarray(np.gradient(x))
-    out = np.empty_like(x)
-    np.subtract(x[2:], x[:-2], out=out[1:-1])
-    out[1:-1] /= 2.0
-    out[0] = x[1] - x[0]
-    out[-1] = x[-1] - x[-2]
-    return out
 
 
 def _candidates(pivots: list[tuple[int, int]], sign: int) -> list[int]:
@@ -268,7 +256,7 @@ def _without_long_edges(run: list[int], duration: list[float]) -> list[int]:
     """``run`` without edge candidates lasting ``EDGE_DURATION_FACTOR`` times its typical
     candidate (set-up or racking moves joined to a rep)."""
     while len(run) >= 3:
-        typical = _median([duration[k] for k in run])
+        typical = median_of_few([duration[k] for k in run])
         if duration[run[0]] > EDGE_DURATION_FACTOR * typical:
             run = run[1:]
         elif duration[run[-1]] > EDGE_DURATION_FACTOR * typical:
@@ -278,7 +266,7 @@ def _without_long_edges(run: list[int], duration: list[float]) -> list[int]:
     return run
 
 
-def _median(values: list[float]) -> float:
+def median_of_few(values: Sequence[float]) -> float:
     """``np.median`` of a few finite numbers, to the bit (the middle one, or the middle two
     added and halved as its mean does), without its 10-15 us per call; not
     ``statistics``: 20 ms more start-up."""
@@ -480,7 +468,7 @@ def _own_fall(
     lockout): the rep's own eccentric is then the one from the thigh's last rest
     (``REST_SPEED_DPS``) down to the bottom."""
     k = int((fall <= near).argmax())
-    speed = -_gradient(fall) if fall.size > 1 else np.zeros(1)
+    speed = -gradient(fall) if fall.size > 1 else np.zeros(1)
     own = 0
     if end < k:
         rested = (np.abs(speed[end : k + 1]) * rate_hz < REST_SPEED_DPS).nonzero()[0]
@@ -601,11 +589,11 @@ def _clear_score(
     beyond = (y[before:start] <= bottom - past_bottom_deg).nonzero()[0]
     before += int(beyond[-1]) if beyond.size else 0
     end = min(round(end_s * rate_hz), y.size - 1)
-    moved = y[end:] - y[end]
-    far = ((moved >= BIG_SWING_FRACTION * rom) | (moved <= -past_bottom_deg)).nonzero()[0]
+    moved = y[end + 1 :] - y[end]  # y[end] is where it starts from (far only if rom is 0)
+    far = ((moved >= BIG_SWING_FRACTION * rom) | (moved <= -past_bottom_deg)).nonzero()[0] + 1
     after = y.size - 1
-    if far.size:  # far[0] >= 1: y[end] is where it starts from
-        moving = np.abs(_gradient(y[end : end + far[0] + 1]) * rate_hz) >= REST_SPEED_DPS
+    if far.size:
+        moving = np.abs(gradient(y[end : end + far[0] + 1]) * rate_hz) >= REST_SPEED_DPS
         rests = (~moving).nonzero()[0]
         after = end + (int(rests[-1]) if rests.size else 0)
     cap = CLEAR_CAP_S * rate_hz
@@ -875,7 +863,7 @@ def find_reps(
     these checks, the next is tried. A video gives none of these: the camera sees the thigh
     itself."""
     pivots = zigzag(angle_deg, min_swing=config.min_rom_deg)
-    speed = _gradient(angle_deg) * rate_hz
+    speed = gradient(angle_deg) * rate_hz
     edges = _phase_edges(speed, pivots, config.onset_velocity_fraction)
     phone = _Phone(handled, posture, gravity_dir, turn_rads, own_acc_mps2)
     best: tuple[tuple[float, int, float], _Side | None, list[RepTiming], float]
@@ -917,7 +905,7 @@ def find_reps(
         if not found:
             continue
         run, reps = found
-        rom = _median([r.rom_deg for r in reps])
+        rom = median_of_few([r.rom_deg for r in reps])
         reps[0] = _from_rest(
             y, reps[0], edges[starts[run[0]]][0], rom, rate_hz=rate_hz, config=config
         )
@@ -978,7 +966,7 @@ def _partial_after(
     least ``partial_min_fraction`` of the set's range (short of the full range), fast enough
     to be a rep, and comes back down to the bottom within ``max_rep_s``. ``speed`` is the
     rate of ``y``."""
-    rom = _median([r.rom_deg for r in reps[-3:]])
+    rom = median_of_few([r.rom_deg for r in reps[-3:]])
     bottom = float(y[round(reps[-1].start_s * rate_hz)])
     near = config.level_tolerance_fraction * rom
     lo = round(reps[-1].end_s * rate_hz)
