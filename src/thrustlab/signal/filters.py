@@ -4,6 +4,10 @@ A filter here is a real gain per frequency, so it never shifts a signal in time.
 fall off with a raised-cosine taper ``taper_hz`` wide outside the band: steep enough that a
 tremor at 5.5 Hz does not leak into a 6-12 Hz band, smooth enough not to ring. Edges of the
 recording are handled by mirroring it before the transform.
+
+Band filters transform the whole signal: their kernels reach far (a raised-cosine edge
+fades as 1/t^3), so blocks would change them. A Gaussian's kernel is nil 12 sigmas out, so
+``smooth`` of a long signal goes block by block, equal to the whole transform to rounding.
 """
 
 from __future__ import annotations
