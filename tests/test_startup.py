@@ -104,28 +104,6 @@ def test_main_leaves_what_the_imports_made_to_the_operating_system_at_exit(
     assert frozen > 10_000  # numpy, pyarrow, typer and the analysis: about 36,000 objects
 
 
-@pytest.mark.parametrize(("command", "collecting"), [("analyze", False), ("serve", True)])
-def test_one_shot_commands_run_without_the_cyclic_collector_and_restore_it(
-    monkeypatch: pytest.MonkeyPatch, command: str, collecting: bool
-) -> None:
-    """``analyze`` and ``check`` skip the collector's walks over what their imports make; a
-    long-running command keeps it, and ``main`` leaves it as it found it (tests call it)."""
-    import gc
-    import importlib
-
-    from thrustlab.cli import main
-
-    seen: list[bool] = []
-    module = importlib.import_module(COMMANDS[command])
-    monkeypatch.setattr(module, command, lambda: seen.append(gc.isenabled()))
-    monkeypatch.setattr(sys, "argv", ["thrustlab", command])
-    with pytest.raises(SystemExit) as done:
-        main()
-    assert done.value.code == 0
-    assert seen == [collecting]
-    assert gc.isenabled()
-
-
 def test_help_lists_every_command_though_main_builds_only_the_one_that_runs() -> None:
     done = subprocess.run(
         [sys.executable, "-m", "thrustlab.cli", "--help"],

@@ -29,11 +29,6 @@ COMMANDS = {
 }
 """Each command, in the order ``--help`` lists them (groups last), and its module: the function
 of the same name, or for ``log`` (a group of commands) ``log_app``."""
-ONE_SHOT = ("analyze", "check")
-"""Commands that run without the cyclic garbage collector. They import numpy, pyarrow and the
-analysis (some 200,000 objects, next to none of them garbage) and then work on arrays, which
-reference counting frees: the collector would only walk the new objects, 80 times (5-10 ms).
-The long-running commands (serve, batch, live) keep it."""
 
 
 def make_app(*, only: str | None = None) -> typer.Typer:
@@ -86,18 +81,12 @@ def main() -> None:
     atexit.unregister(gc.freeze)
     atexit.register(gc.freeze)
     command = sys.argv[1] if len(sys.argv) > 1 else None
-    collecting = gc.isenabled()
-    if command in ONE_SHOT:
-        gc.disable()
     app = make_app(only=command if command in COMMANDS else None)
     try:
         app()
     except ThrustlabError as error:
         typer.echo(f"thrustlab: error: {error}", err=True)
         sys.exit(2)
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def __getattr__(name: str) -> typer.Typer:

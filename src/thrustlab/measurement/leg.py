@@ -29,6 +29,7 @@ from thrustlab.measurement.tremor import (
 from thrustlab.quality import QualityFlag
 from thrustlab.recording import Recording
 from thrustlab.signal.filters import Spectrum, gaussian_gain, inverse, smooth, spectrum_of
+from thrustlab.signal.heap import keep_freed_memory
 from thrustlab.signal.orientation import (
     angle_from_acceleration,
     angle_from_gravity,
@@ -69,6 +70,7 @@ class LegResult:
 def analyse_leg(recording: Recording, /, *, config: AnalysisConfig) -> LegResult:
     """Resample, find the reps on the thigh angle, measure the shaking in each rep and in
     the rests around the set."""
+    keep_freed_memory()  # long recordings' arrays reuse memory instead of faulting it in anew
     uniform, gap_flags = _uniform(recording, config)
     rate = uniform.rate_hz
     tremor_hz, fatigue_hz, band_flags = usable_bands(rate, config)

@@ -19,11 +19,7 @@ from math import ceil
 import numpy as np
 import numpy.typing as npt
 
-from thrustlab.signal.heap import keep_freed_memory
-
 FloatArray = npt.NDArray[np.float64]
-
-keep_freed_memory()  # long signals' transforms reuse memory instead of faulting it in anew
 
 TAPER_HZ = 0.3
 """Width of the raised-cosine roll-off outside each band edge."""

@@ -15,6 +15,7 @@ peak stays what the arrays need.
 from __future__ import annotations
 
 import ctypes
+import functools
 import sys
 
 M_TRIM_THRESHOLD = -1
@@ -25,8 +26,11 @@ KEEP_FREE_BYTES = 256 * 2**20
 """Freed memory at the top of the heap that is kept for the next arrays."""
 
 
+@functools.cache
 def keep_freed_memory() -> bool:
-    """Ask glibc to keep freed memory for reuse; False where the allocator is another."""
+    """Ask glibc to keep freed memory for reuse (once a process: the setting is the
+    process's); False where the allocator is another. Called where an analysis starts
+    (``analyse_leg``), so only processes that analyse are tuned."""
     if not sys.platform.startswith("linux"):
         return False
     try:
