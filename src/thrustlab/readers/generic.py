@@ -108,6 +108,7 @@ def read_csv(src: Source, /, *, options: ReadOptions) -> Recording:
         label="rows",
         path=path,
         unparsed_rows=unparsed,
+        reuse_times=True,  # the seconds may be written over the raw times
     )
     if rows is not None:
         acc = acc[rows]
