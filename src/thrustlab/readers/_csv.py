@@ -215,7 +215,7 @@ def parse_csv(
     """Parse member ``name`` of ``src`` with pyarrow, keeping the columns at ``keep``.
 
     A plain file over ``START_BYTES`` is streamed from disk (never held whole in memory);
-    a smaller one is read whole into pyarrow's memory (``_ascii_rows``), and a zip member
+    a smaller one is read whole into pyarrow's memory (``_read_whole``), and a zip member
     is parsed from its bytes. Rows with the wrong number of fields are skipped and counted.
     The columns at ``floats`` (see ``point_decimal_fields``) are first parsed as float64:
     pyarrow then skips guessing their type, a fixed cost of 7% of the parse of a 1-minute
@@ -232,11 +232,16 @@ def parse_csv(
     size = src.check_size(name)
     path = src.file_path(name)
     rows: Any = None  # a small plain file's rows, read whole, when they need no repair
-    if path is not None and size <= START_BYTES and not layout.decimal_comma:
-        rows = _ascii_rows(path, layout, label=label)
-    if path is not None and (size <= START_BYTES or layout.decimal_comma):
-        path = None  # read whole: plain ASCII (above), or repaired on a copy
-    data = b"" if path is not None or rows is not None else src.read(name)
+    data = b""
+    if path is not None and size <= START_BYTES:
+        whole = _read_whole(path, label=label)
+        if not layout.decimal_comma and _is_ascii(whole):  # as ``_repaired``'s first case
+            rows = whole.slice(layout.data_offset)
+        else:
+            data = whole.to_pybytes()  # repaired on a copy
+        path = None
+    elif path is None or layout.decimal_comma:
+        path, data = None, src.read(name)  # a zip member, or repaired on a copy
     as_floats = {f"c{i}": pa.float64() for i in floats}
     as_text = {f"c{i}": pa.string() for i in keep}
     attempts = [as_floats, None, as_text] if floats else [None, as_text]  # None: guessed
@@ -257,20 +262,17 @@ def parse_csv(
     raise ReadError(label, "cannot be parsed as CSV")  # pragma: no cover - loop returns
 
 
-def _ascii_rows(path: str, layout: TextLayout, /, *, label: str) -> Any:
-    """A small plain file's rows (past its header) as pyarrow may parse them, read whole
-    into pyarrow's memory, when the file is ASCII (the usual case, see ``_repaired``); else
-    None, and the file's bytes are repaired on a copy. pyarrow's memory pool keeps its pages
-    from file to file, where a Python ``bytes`` of the file took fresh ones (a page fault
-    per 4 KiB)."""
+def _read_whole(path: str, /, *, label: str) -> Any:
+    """A small plain file, read whole into pyarrow's memory: its pool keeps its pages from
+    file to file, where a Python ``bytes`` of the file took fresh ones (a page fault per
+    4 KiB, up to 165 a 1-minute file)."""
     import pyarrow as pa
 
     try:
         with pa.OSFile(path) as file:
-            whole = file.read_buffer()
+            return file.read_buffer()
     except OSError as exc:
         raise ReadError(label, f"cannot be read ({one_line(exc)})") from exc
-    return whole.slice(layout.data_offset) if _is_ascii(whole) else None
 
 
 class _NotUtf8(Exception):
