@@ -10,8 +10,10 @@ from __future__ import annotations
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import numpy as np
+import pyarrow as pa
 import pytest
 
 from test_read_support import T0_NS, sensorlogger_csv, shared, still, times_ns, write_export
@@ -288,11 +290,10 @@ def test_bad_read_options_name_the_flag() -> None:
 
 @pytest.mark.parametrize("block_bytes", [1, 2, 3, 5, 1024])
 def test_utf8_check_gives_the_same_answer_for_any_block_size(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, block_bytes: int
+    tmp_path: Path, block_bytes: int
 ) -> None:
     # Blocks split multi-byte characters at every place; an ASCII block after a cut
     # character must still be decoded, or a bad byte hides behind it.
-    monkeypatch.setattr(_csv, "CHECK_BLOCK_BYTES", block_bytes)
     files = {
         "good.csv": "# Zeit (s), Beschleunigung (m/s²) é €\nt,x\n0,1\n".encode(),
         "latin1.csv": b"# caf\xe9\nt,x\n0,1\n",
@@ -302,8 +303,46 @@ def test_utf8_check_gives_the_same_answer_for_any_block_size(
     utf8 = {}
     for name, data in files.items():
         (tmp_path / name).write_bytes(data)
-        utf8[name] = _csv._is_utf8_file(str(tmp_path / name), label=name)
+        with pa.OSFile(str(tmp_path / name)) as file:
+            blocks = _csv._Utf8Blocks(file)  # as pyarrow reads a streamed file
+            try:
+                while blocks.read_buffer(block_bytes).size:
+                    pass
+                utf8[name] = True
+            except _csv._NotUtf8:
+                utf8[name] = False
+                assert blocks.failed
     assert utf8 == {n: n == "good.csv" for n in files}
+
+
+def test_a_streamed_file_with_bytes_that_are_not_utf8_is_parsed_repaired(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
+    # The bad row is past the first blocks pyarrow reads: the parse stops there and runs
+    # again on a repaired copy, with nothing printed (pyarrow never saw the bytes).
+    monkeypatch.setattr(_csv, "START_BYTES", 1024)
+    streamed = _csv._parse_file
+    raised: list[type[BaseException]] = []
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return streamed(*args, **kwargs)
+        except Exception as exc:
+            raised.append(type(exc))
+            raise
+
+    monkeypatch.setattr(_csv, "_parse_file", spy)
+    rows = "".join(f"{k / 100:.2f},0.1,0.2,9.8\n" for k in range(40_000))
+    good = tmp_path / "good.csv"
+    good.write_text("time_s,ax,ay,az\n" + rows)
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(b"time_s,ax,ay,az\n" + rows.encode() + b"400.00,0.1,0.2,9.8,caf\xe9\n")
+    expected = read(good)
+    got = read(bad)
+    assert np.array_equal(got.acc_mps2, expected.acc_mps2)
+    assert [f.code for f in got.quality] == ["rows_dropped"]
+    assert raised == [_csv._NotUtf8]  # the good file streamed through, the bad one stopped
+    assert capfd.readouterr().err == ""
 
 
 def test_a_file_over_2_gib_is_refused_before_it_is_read(tmp_path: Path) -> None:

@@ -77,22 +77,55 @@ def clean_stream(
     unparsed_rows: int = 0,
 ) -> Stream:
     """Drop unusable rows, convert time to seconds from ``origin``, sort and de-duplicate."""
-    flags: list[QualityFlag] = []
     ok = t_ok if within_limits(values) else t_ok & usable_rows(values)
+    t_s, rows, flags = clean_rows(
+        t_raw,
+        ok,
+        origin=origin,
+        seconds_per_unit=seconds_per_unit,
+        label=label,
+        path=path,
+        unparsed_rows=unparsed_rows,
+    )
+    return Stream(label, t_s, values if rows is None else values[rows], flags)
+
+
+def clean_rows(
+    t_raw: FloatArray | IntArray,
+    ok: BoolArray,
+    /,
+    *,
+    origin: int | float,
+    seconds_per_unit: float,
+    label: str,
+    path: str,
+    unparsed_rows: int = 0,
+    reuse_times: bool = False,
+) -> tuple[FloatArray, IntArray | None, tuple[QualityFlag, ...]]:
+    """``clean_stream`` on the times alone: the seconds from ``origin`` of the rows kept
+    (``ok``, sorted, de-duplicated), the rows kept in their new order (None: all, as they
+    were, the usual file) and the flags. The values are then taken once, in place.
+    ``reuse_times``: the caller has no more use for ``t_raw``, and the seconds may be
+    written over it (no fresh array: 1% of reading a 100-minute CSV)."""
+    flags: list[QualityFlag] = []
     n_total = t_raw.size + unparsed_rows
     n_bad = int(t_raw.size - np.count_nonzero(ok))
+    rows: IntArray | None = None
     if n_bad:
-        t_raw, values = t_raw[ok], values[ok]
+        rows = np.flatnonzero(ok)
+        t_raw, reuse_times = t_raw[rows], True  # a copy of its own
     if n_bad or unparsed_rows:
         flags.append(_dropped_flag(label, n_total, n_bad, unparsed_rows))
-    t_s = _seconds(t_raw, origin=origin, seconds_per_unit=seconds_per_unit, path=path)
+    t_s = _seconds(
+        t_raw, origin=origin, seconds_per_unit=seconds_per_unit, path=path, in_place=reuse_times
+    )
+    if t_s.size < 2 or np.all(t_s[1:] > t_s[:-1]):  # in order and unique (the usual file)
+        return t_s, rows, tuple(flags)  # (compared, not differenced: no fresh float array)
     steps = np.diff(t_s)
-    if steps.size == 0 or steps.min() > 0:  # in order and unique (the usual file)
-        return Stream(label, t_s, values, tuple(flags))
     backwards = int(np.count_nonzero(steps < 0))
     if backwards:
         order = np.argsort(t_s, kind="stable")
-        t_s, values = t_s[order], values[order]
+        t_s, rows = t_s[order], order if rows is None else rows[order]
         steps = np.diff(t_s)
         flags.append(
             QualityFlag(
@@ -104,7 +137,7 @@ def clean_stream(
     repeats = int(np.count_nonzero(steps <= 0))
     if repeats:
         keep = np.concatenate(([True], steps > 0))
-        t_s, values = t_s[keep], values[keep]
+        t_s, rows = t_s[keep], np.flatnonzero(keep) if rows is None else rows[keep]
         flags.append(
             QualityFlag(
                 "duplicate_timestamps",
@@ -113,7 +146,7 @@ def clean_stream(
                 "(the first was kept)",
             )
         )
-    return Stream(label, t_s, values, tuple(flags))
+    return t_s, rows, tuple(flags)
 
 
 def _dropped_flag(label: str, n_total: int, n_bad: int, unparsed: int) -> QualityFlag:
@@ -130,8 +163,15 @@ def _dropped_flag(label: str, n_total: int, n_bad: int, unparsed: int) -> Qualit
 
 
 def _seconds(
-    t_raw: FloatArray | IntArray, *, origin: int | float, seconds_per_unit: float, path: str
+    t_raw: FloatArray | IntArray,
+    *,
+    origin: int | float,
+    seconds_per_unit: float,
+    path: str,
+    in_place: bool = False,
 ) -> FloatArray:
+    """Seconds from ``origin``; ``in_place``: written over ``t_raw`` when it is a writable
+    float64 array."""
     if t_raw.size == 0:
         return np.zeros(0)
     if t_raw.dtype.kind == "i":
@@ -141,7 +181,8 @@ def _seconds(
         else:  # a corrupt stamp near the int64 limits: subtracting would wrap around
             rel = t_raw.astype(np.float64) - float(origin)
     else:
-        rel = np.subtract(t_raw, float(origin), dtype=np.float64)
+        reuse = in_place and t_raw.dtype == np.float64 and t_raw.flags.writeable
+        rel = np.subtract(t_raw, float(origin), dtype=np.float64, out=t_raw if reuse else None)
     if seconds_per_unit != 1.0:  # times 1.0 changes no value
         rel *= seconds_per_unit
     if not all_finite(rel):
@@ -227,8 +268,9 @@ def magnitudes(xyz: FloatArray, /, *, max_rows: int = 4096) -> FloatArray:
     return np.sqrt(sums)
 
 
-def gap_flags(t_s: FloatArray, /) -> list[QualityFlag]:
-    steps = np.diff(t_s)
+def gap_flags(t_s: FloatArray, /, *, steps: FloatArray | None = None) -> list[QualityFlag]:
+    """A warning for intervals far over the median; ``steps``: ``t_s``'s, when known."""
+    steps = np.diff(t_s) if steps is None else steps
     if float(steps.max()) <= GAP_MIN_S:  # no interval can be a gap: no median needed
         return []
     median = float(np.median(steps))
@@ -258,17 +300,23 @@ def build(
     flags: Sequence[QualityFlag],
     start_epoch_ns: int | None = None,
     meta: Mapping[str, str] | None = None,
+    samples_finite: bool = False,
 ) -> Recording:
     """Shift time to start at 0 and make the Recording (ReadError if under 2 samples); when
     the clock jumps or pauses for longer than the analysis can afford, keep the longest
-    stretch that fits (``usable_stretch``) and say so."""
+    stretch that fits (``usable_stretch``) and say so. ``samples_finite``: the reader has
+    dropped every row that is not (``Recording`` then skips that check). ``t_s`` becomes
+    the recording's own (read-only) when it starts at 0 already."""
     if t_s.size < 2:
         raise ReadError(
             path, f"has {t_s.size} usable sample rows; at least 2 are needed to make a recording"
         )
+    first = t_s[0]
+    if not (first == 0.0 and not np.signbit(first)):  # minus +0.0 changes no value
+        t_s = t_s - first
     try:
         recording = Recording(
-            t_s - t_s[0],
+            t_s,
             np.ascontiguousarray(acc_mps2, dtype=np.float64),
             None if gyro_rads is None else np.ascontiguousarray(gyro_rads, dtype=np.float64),
             gravity_included,
@@ -277,9 +325,11 @@ def build(
             start_epoch_ns=start_epoch_ns,
             quality=tuple(flags),
             meta=MappingProxyType(dict(meta or {})),
+            samples_finite=samples_finite,
         )
     except ValueError as exc:  # a reader bug, but the user still gets one line
         raise ReadError(path, f"gave samples that cannot form a recording ({exc})") from exc
-    recording = usable_stretch(recording)
-    gaps = gap_flags(recording.t_s)
-    return replace(recording, quality=(*recording.quality, *gaps)) if gaps else recording
+    steps = np.diff(recording.t_s)
+    stretch = usable_stretch(recording, steps=steps)
+    gaps = gap_flags(stretch.t_s, steps=steps if stretch is recording else None)
+    return replace(stretch, quality=(*stretch.quality, *gaps)) if gaps else stretch

@@ -32,11 +32,11 @@ HEAD_BYTES = 64 * 1024
 """How much of a file is looked at to sniff its format, and the longest header line."""
 START_BYTES = 8 * 1024**2
 """A plain file up to this size (10 minutes of a phone's accelerometer and gyroscope at
-100 Hz are 4 MB) is read whole when it is opened, once for sniffing, its header and its
-parse; of a larger one, the first ``HEAD_BYTES + 1`` bytes are read then, and the rest is
-streamed when it is parsed. Parsing the bytes in memory does not raise the memory peak
-(pyarrow then reads no blocks of its own) and saves reading the file twice (its UTF-8
-check, then the parse): 6% of the parse of a 10-minute file."""
+100 Hz are 4 MB) is read whole when it is parsed, into pyarrow's memory, checked and parsed
+there (``_csv.parse_csv``); a larger one is streamed. When it is opened, only its first
+``HEAD_BYTES + 1`` bytes are read, for sniffing and its header: read whole into a Python
+``bytes`` then, a 1-minute file cost fresh pages from the system at every read (up to 165
+page faults), pyarrow's memory pool keeps its pages."""
 
 ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
 
@@ -81,8 +81,8 @@ def unsafe_member_name(name: str) -> bool:
 class Source:
     """Named byte blobs under one path: a file (one member), a folder or a zip.
 
-    Sizes are checked before anything large is read whole: a plain file is read whole when
-    opened only up to ``START_BYTES``, ``head`` reads only the start, ``read`` refuses a
+    Sizes are checked before anything large is read whole: of a plain file only the start
+    is read when it is opened, ``head`` reads only the start, ``read`` refuses a
     member over its limit from its size on disk (or declared in the zip), and ``file_path``
     lets a parser stream a plain file instead of holding it in memory.
     """
@@ -92,9 +92,8 @@ class Source:
     names: tuple[str, ...]
     _zip: zipfile.ZipFile | None = None
     _file_start: bytes = b""
-    """A plain file's start, read when it was opened: all of a file up to ``START_BYTES``
-    (sniffing, the reader and the parse then use it without opening the file again), else
-    its first ``HEAD_BYTES + 1`` bytes."""
+    """A plain file's first ``HEAD_BYTES + 1`` bytes (all of a smaller one), read when it was
+    opened: sniffing and the reader's header use them without opening the file again."""
     _file_whole: bool = False
     """True when ``_file_start`` is the whole file."""
 
@@ -189,15 +188,14 @@ def open_source(path: str, /) -> Iterator[Source]:
 
 
 def _read_start(path: str, /) -> tuple[bytes, bool]:
-    """A plain file's start, and True when it is the whole file: all of a file up to
-    ``START_BYTES``, else its first ``HEAD_BYTES + 1`` bytes."""
+    """A plain file's first ``HEAD_BYTES + 1`` bytes, and True when they are the whole
+    file."""
     try:
         with open(path, "rb") as fh:
-            small = os.fstat(fh.fileno()).st_size <= START_BYTES
-            start = _read_up_to(fh, (START_BYTES if small else HEAD_BYTES) + 1)
+            start = _read_up_to(fh, HEAD_BYTES + 1)
     except OSError as exc:
         raise ReadError(path, f"cannot be read ({one_line(exc)})") from exc
-    return start, small and len(start) <= START_BYTES  # not if it grew since its size was taken
+    return start, len(start) <= HEAD_BYTES
 
 
 def _read_up_to(fh: BinaryIO, limit: int) -> bytes:

@@ -13,7 +13,7 @@ from thrustlab.readers._clean import (
     FloatArray,
     IntArray,
     build,
-    clean_stream,
+    clean_rows,
     gravity_in,
     time_origin,
     usable_rows,
@@ -82,7 +82,7 @@ def read_csv(src: Source, /, *, options: ReadOptions) -> Recording:
     acc = parsed.stacked([columns.index[r] for r in ACC])  # each (N, 3), as the recording
     gyro = parsed.stacked([columns.index[r] for r in GYRO]) if with_gyro else None
     t_raw, t_ok, unit = _times(parsed, columns, options, path=path, flags=flags)
-    n_rows, unparsed = parsed.n_rows, parsed.unparsed_rows
+    unparsed = parsed.unparsed_rows
     parsed.release()  # before the cleaning copies
     flags.extend(
         acc_to_mps2(acc, given=options.acc_unit, stated=columns.acc_unit, label="accelerometer")[1]
@@ -100,37 +100,31 @@ def read_csv(src: Source, /, *, options: ReadOptions) -> Recording:
         if values is not None and not within_limits(values):
             usable = usable & usable_rows(values)
     per_unit = 1.0 / options.rate_hz if unit == "rate" and options.rate_hz else SECONDS_PER[unit]
-    rows = np.arange(n_rows, dtype=np.float64)[:, None]
-    stream = clean_stream(  # on the row numbers: acc and gyro are then taken once, in place
+    t_s, rows, clean_flags = clean_rows(  # on the times: acc and gyro are then taken once
         t_raw,
         usable,
-        rows,
         origin=time_origin([(t_raw, usable)]),
         seconds_per_unit=per_unit,
         label="rows",
         path=path,
         unparsed_rows=unparsed,
+        reuse_times=True,  # the seconds may be written over the raw times
     )
-    if stream.values is not rows:
-        kept = stream.values[:, 0].astype(np.int64)
-        if not _all_rows_in_order(kept, n_rows):
-            acc = acc[kept]
-            gyro = gyro[kept] if gyro is not None else None
+    if rows is not None:
+        acc = acc[rows]
+        gyro = gyro[rows] if gyro is not None else None
     gravity = gravity_in(acc) if acc.size and not columns.gravity_free else False
     return build(
         path,
-        stream.t_s,
+        t_s,
         acc,
         gyro,
         fmt="csv",
         gravity_included=gravity,
-        flags=[*flags, *stream.flags],
+        flags=[*flags, *clean_flags],
         meta={"time_unit": unit, "columns": ",".join(roles)},
+        samples_finite=True,  # the rows kept are usable: finite, within limits
     )
-
-
-def _all_rows_in_order(kept: IntArray, n_rows: int) -> bool:
-    return kept.size == n_rows and bool(np.all(kept[1:] > kept[:-1]))
 
 
 def _times(
