@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 ACC = ("ax", "ay", "az")
 GYRO = ("gx", "gy", "gz")
@@ -134,32 +133,8 @@ class ColumnMap:
         return all(r in self.index for r in roles)
 
 
-MAX_REMEMBERED_HEADER_CHARS = 1024
-"""Headers up to this long are mapped once and remembered (``_mapped``): files from one app
-share theirs, and mapping 7 names takes 1% of reading a 1-minute CSV."""
-
-
 def map_columns(names: Sequence[str], /) -> ColumnMap:
     """Recognise time, accelerometer and gyroscope columns by name; the first match wins."""
-    fields = tuple(names)
-    if sum(map(len, fields)) > MAX_REMEMBERED_HEADER_CHARS:
-        return _map_columns(fields)
-    mapped = _mapped(fields)  # shared: the caller gets its own index
-    return ColumnMap(
-        dict(mapped.index),
-        mapped.time_unit,
-        mapped.acc_unit,
-        mapped.gyro_unit,
-        mapped.gravity_free,
-    )
-
-
-@lru_cache(maxsize=64)
-def _mapped(names: tuple[str, ...], /) -> ColumnMap:
-    return _map_columns(names)
-
-
-def _map_columns(names: Sequence[str], /) -> ColumnMap:
     index: dict[str, int] = {}
     units: dict[str, str] = {}
     gravity_free = False
