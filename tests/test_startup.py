@@ -104,6 +104,32 @@ def test_main_leaves_what_the_imports_made_to_the_operating_system_at_exit(
     assert frozen > 10_000  # numpy, pyarrow, typer and the analysis: about 36,000 objects
 
 
+@pytest.mark.parametrize(("given", "used"), [(None, "1"), ("2", "2")])
+def test_numpy_gets_one_blas_thread_unless_the_user_chose(
+    monkeypatch: pytest.MonkeyPatch, given: str | None, used: str
+) -> None:
+    """OpenBLAS's idle threads spin (100 ms of processor time a command, for 3 x 3
+    matrices): ``main`` asks for one before a command imports numpy."""
+    import importlib
+
+    from thrustlab.cli import main
+
+    if given is None:
+        monkeypatch.delenv("OPENBLAS_NUM_THREADS", raising=False)
+    else:
+        monkeypatch.setenv("OPENBLAS_NUM_THREADS", given)
+    seen: list[str | None] = []
+    module = importlib.import_module(COMMANDS["check"])
+    monkeypatch.setattr(
+        module, "check", lambda: seen.append(os.environ.get("OPENBLAS_NUM_THREADS"))
+    )
+    monkeypatch.setattr(sys, "argv", ["thrustlab", "check"])
+    with pytest.raises(SystemExit) as done:
+        main()
+    assert done.value.code == 0
+    assert seen == [used]
+
+
 def test_help_lists_every_command_though_main_builds_only_the_one_that_runs() -> None:
     done = subprocess.run(
         [sys.executable, "-m", "thrustlab.cli", "--help"],

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import atexit
 import gc
+import os
 import sys
 from importlib import import_module
 from typing import Annotated
@@ -80,6 +81,11 @@ def main() -> None:
     # often main runs in one process.)
     atexit.unregister(gc.freeze)
     atexit.register(gc.freeze)
+    # numpy's OpenBLAS starts a thread per core at import, and they spin while idle: the
+    # analysis multiplies 3 x 3 matrices and rows of three, where more threads only cost
+    # (100 ms of processor time a command). One, unless the user chose; set before any
+    # command imports numpy, and inherited by batch workers, which run one per core.
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     command = sys.argv[1] if len(sys.argv) > 1 else None
     app = make_app(only=command if command in COMMANDS else None)
     try:
