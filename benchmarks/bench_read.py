@@ -2,7 +2,8 @@
 
 Target (issue 15): ``read`` within 1.3x the time of ``pyarrow.csv.read_csv`` on the same
 file at every size, judged on the median of interleaved repeats (``repeats.py``: each repeat
-times the parse, then the read, so machine load hits both alike), printed with its range.
+times the parse, then the read, so machine load hits both alike; ``ROUND_S``), printed with
+its range.
 Memory is the peak resident memory a fresh process gains while reading, per row, beside the
 same for the parse alone and the float64 data the recording holds.
 
@@ -11,9 +12,12 @@ Run: ``python benchmarks/bench_read.py [rows ...]``. Exit code 1 if a median is 
 
 from __future__ import annotations
 
+import math
 import subprocess
 import sys
 import tempfile
+import time
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
@@ -23,6 +27,9 @@ from repeats import interleaved, ratio
 
 TARGET_RATIO = 1.3
 REPEATS = 7
+ROUND_S = 0.05
+"""Each repeat times as many calls as take the parse about 50 ms (50 at 1 minute, one at
+100): one call of 1 ms is timed with the scheduler's noise (single-call ratios ran 0.3-5.8x)."""
 SIZES = (6_000, 60_000, 600_000)
 """Rows: 1 min, 10 min and 100 min at 100 Hz (time, accelerometer and gyroscope)."""
 DATA_BYTES_PER_ROW = 7 * 8
@@ -60,6 +67,11 @@ def write_csv(path: Path, n_rows: int, rate_hz: float = 100.0) -> None:
         np.savetxt(out, rows, fmt="%.6f", delimiter=",")
 
 
+def _calls(calls: int, work: Callable[[Path], object], path: Path) -> None:
+    for _ in range(calls):
+        work(path)
+
+
 def peak_bytes(path: Path, what: str) -> float:
     done = subprocess.run(
         [sys.executable, "-c", PEAK, str(path), what], capture_output=True, text=True, check=True
@@ -78,7 +90,11 @@ def main(sizes: tuple[int, ...] = SIZES) -> int:
             path = Path(tmp) / f"rec{n_rows}.csv"
             write_csv(path, n_rows)
             read(path), pcsv.read_csv(path)  # warm: imports and the page cache
-            jobs = {"parse": partial(pcsv.read_csv, path), "read": partial(read, path)}
+            start = time.perf_counter()
+            pcsv.read_csv(path)
+            calls = max(1, math.ceil(ROUND_S / (time.perf_counter() - start)))
+            jobs = {"parse": partial(_calls, calls, pcsv.read_csv, path)}
+            jobs["read"] = partial(_calls, calls, read, path)
             times = interleaved(jobs, repeats=REPEATS)
             size_mb = path.stat().st_size / 1e6
             name = f"{n_rows:>9} rows ({size_mb:5.1f} MB) read / parse"
