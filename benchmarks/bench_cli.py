@@ -16,7 +16,7 @@ the commands' environment and each command runs once before timing). The user ke
 training log (the data folder is an empty temporary one), so the figure does not depend on
 whether this machine's user has one: reading a log loads SQLAlchemy, about 1 s.
 
-Run: ``python benchmarks/bench_cli.py [--repeats 7]``. Exit code 1 if a median misses.
+Run: ``python benchmarks/bench_cli.py [--repeats 15]``. Exit code 1 if a median misses.
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ PARSE_ONLY = "import sys, numpy, pyarrow.csv; pyarrow.csv.read_csv(sys.argv[1])"
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeats", type=int, default=7, help=f"rounds (>= {MIN_REPEATS})")
+    parser.add_argument("--repeats", type=int, default=15, help=f"rounds (>= {MIN_REPEATS})")
     args = parser.parse_args()
     unset = ("PYTHONDONTWRITEBYTECODE", "THRUSTLAB_DATABASE_URL")
     env = {k: v for k, v in os.environ.items() if k not in unset}
