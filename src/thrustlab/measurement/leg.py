@@ -20,15 +20,21 @@ from thrustlab.measurement.tremor import (
     above_gain,
     above_movement,
     bursts,
-    gain_on,
-    inverses,
     measure,
     sustained_bands,
     widened,
 )
 from thrustlab.quality import QualityFlag
 from thrustlab.recording import Recording
-from thrustlab.signal.filters import Spectrum, gaussian_gain, inverse, smooth, spectrum_of
+from thrustlab.signal.filters import (
+    Spectrum,
+    gain_on,
+    gaussian_gain,
+    inverse,
+    inverses,
+    smooth,
+    spectrum_of,
+)
 from thrustlab.signal.heap import keep_freed_memory
 from thrustlab.signal.orientation import (
     angle_from_acceleration,

@@ -12,7 +12,7 @@ left, less the noise floor, is the tremor; its Welch spectrum gives the peak fre
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -20,7 +20,7 @@ import numpy as np
 import numpy.typing as npt
 
 from thrustlab.config import AnalysisConfig
-from thrustlab.signal.filters import TAPER_HZ, Spectrum, band_gain, spectrum_of
+from thrustlab.signal.filters import TAPER_HZ, Spectrum, band_gain, gain_on, inverses, spectrum_of
 from thrustlab.signal.spectra import peak_frequencies, welch_many
 
 FloatArray = npt.NDArray[np.float64]
@@ -85,46 +85,6 @@ def above_gain(spectrum: Spectrum, /, *, rate_hz: float) -> FloatArray:
     return gain_on(
         spectrum.freqs_hz, ("band", band, 1.0), lambda f: band_gain(f, band_hz=band, taper_hz=1.0)
     )
-
-
-def inverses(spectrum: Spectrum, gains: Sequence[FloatArray], /) -> list[FloatArray]:
-    """``[filters.inverse(spectrum, gain=g) for g in gains]``, the same numbers from one
-    call to the inverse transform (numpy plans a transform again at every call)."""
-    coeffs, n = spectrum.coeffs, spectrum.n_fft
-    kept = coeffs.shape[0]
-    rows = np.empty((len(gains), *coeffs.shape[1:], n), dtype=np.complex128)
-    for row, gain in zip(rows, gains, strict=True):
-        np.multiply(coeffs, gain[:, None] if coeffs.ndim == 2 else gain, out=row[..., :kept].T)
-    signals = np.fft.irfft(rows, n=n, axis=-1)
-    low, high = spectrum.pad, spectrum.pad + spectrum.n_samples
-    return [np.asarray(signal.T[low:high]) for signal in signals]
-
-
-GAINS_KEPT = 20
-"""Gains kept for the next recording (``gain_on``): a batch's recordings mostly share their
-length and rate, so their transforms share a frequency grid. Only grids of up to
-``GAIN_KEPT_UP_TO`` frequencies (256 kB a gain): a longer recording's gains cost little
-beside its analysis."""
-GAIN_KEPT_UP_TO = 32_768
-_gains: dict[tuple[object, ...], FloatArray] = {}
-
-
-def gain_on(
-    freqs_hz: FloatArray, what: tuple[object, ...], make: Callable[[FloatArray], FloatArray]
-) -> FloatArray:
-    """``make(freqs_hz)`` for the frequencies of an ``np.fft.rfftfreq`` grid (known by its
-    size and step), kept read-only under ``what`` for the next transform on the same grid."""
-    if freqs_hz.size > GAIN_KEPT_UP_TO:
-        return np.asarray(make(freqs_hz))
-    key = (freqs_hz.size, float(freqs_hz[1]) if freqs_hz.size > 1 else 0.0, *what)
-    gain = _gains.get(key)
-    if gain is None:
-        if len(_gains) >= GAINS_KEPT:
-            _gains.clear()
-        gain = np.array(make(freqs_hz), dtype=float)
-        gain.setflags(write=False)
-        _gains[key] = gain
-    return gain
 
 
 def sustained_bands(

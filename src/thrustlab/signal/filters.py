@@ -12,6 +12,7 @@ fades as 1/t^3), so blocks would change them. A Gaussian's kernel is nil 12 sigm
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from math import ceil
@@ -61,14 +62,6 @@ def band_gain(
     fall = freqs_hz[last:above]
     gain[last:above] = 0.5 * (1.0 + np.cos(np.pi * (fall - high) / taper_hz))
     return gain
-
-
-def rfft0(x: FloatArray, /, *, n: int) -> npt.NDArray[np.complex128]:
-    """``np.fft.rfft`` along axis 0, run on contiguous rows (three times faster than on the
-    columns of an (N, 3) array)."""
-    if x.ndim == 1:
-        return np.fft.rfft(x, n=n)
-    return np.fft.rfft(np.ascontiguousarray(x.T), n=n, axis=1).T
 
 
 def irfft0(coeffs: npt.NDArray[np.complex128], gain: FloatArray, /, *, n: int) -> FloatArray:
@@ -161,8 +154,50 @@ def _padded_rows(x: FloatArray, /, *, pad: int, n_fft: int) -> FloatArray:
 
 def inverse(spectrum: Spectrum, /, *, gain: FloatArray) -> FloatArray:
     """The signal of ``spectrum`` with each frequency scaled by ``gain``, unpadded."""
-    out = irfft0(spectrum.coeffs, gain, n=spectrum.n_fft)
-    return np.asarray(out[spectrum.pad : spectrum.pad + spectrum.n_samples])
+    return inverses(spectrum, [gain])[0]
+
+
+def inverses(spectrum: Spectrum, gains: Sequence[FloatArray], /) -> list[FloatArray]:
+    """``[inverse(spectrum, gain=g) for g in gains]``: below ``BY_ROWS_FROM``, the same
+    numbers from one call to the inverse transform (numpy plans a transform again at every
+    call); from it on, one column at a time (``irfft0``)."""
+    coeffs, n = spectrum.coeffs, spectrum.n_fft
+    low, high = spectrum.pad, spectrum.pad + spectrum.n_samples
+    if n >= BY_ROWS_FROM:
+        return [np.asarray(irfft0(coeffs, gain, n=n)[low:high]) for gain in gains]
+    kept = coeffs.shape[0]
+    rows = np.empty((len(gains), *coeffs.shape[1:], n), dtype=np.complex128)
+    for row, gain in zip(rows, gains, strict=True):
+        np.multiply(coeffs, gain[:, None] if coeffs.ndim == 2 else gain, out=row[..., :kept].T)
+    signals = np.fft.irfft(rows, n=n, axis=-1)
+    return [np.asarray(signal.T[low:high]) for signal in signals]
+
+
+GAINS_KEPT = 20
+"""Gains kept for the next recording (``gain_on``): a batch's recordings mostly share their
+length and rate, so their transforms share a frequency grid. Only grids of up to
+``GAIN_KEPT_UP_TO`` frequencies (256 kB a gain): a longer recording's gains cost little
+beside its analysis."""
+GAIN_KEPT_UP_TO = 32_768
+_gains: dict[tuple[object, ...], FloatArray] = {}
+
+
+def gain_on(
+    freqs_hz: FloatArray, what: tuple[object, ...], make: Callable[[FloatArray], FloatArray]
+) -> FloatArray:
+    """``make(freqs_hz)`` for the frequencies of an ``np.fft.rfftfreq`` grid (known by its
+    size and step), kept read-only under ``what`` for the next transform on the same grid."""
+    if freqs_hz.size > GAIN_KEPT_UP_TO:
+        return np.asarray(make(freqs_hz))
+    key = (freqs_hz.size, float(freqs_hz[1]) if freqs_hz.size > 1 else 0.0, *what)
+    gain = _gains.get(key)
+    if gain is None:
+        if len(_gains) >= GAINS_KEPT:
+            _gains.clear()
+        gain = np.array(make(freqs_hz), dtype=float)
+        gain.setflags(write=False)
+        _gains[key] = gain
+    return gain
 
 
 def filtered(

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from functools import lru_cache
 
 import numpy as np
 import numpy.typing as npt
 
-from thrustlab.signal.filters import band_gain, irfft0, next_fast_len
+from thrustlab.signal.filters import band_gain, gain_on, irfft0, next_fast_len
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
@@ -161,29 +160,14 @@ def _decimated(
         coeffs = np.fft.rfft(_mirrored_rows(blocks, n, pad=pad, n_fft=n_fft), axis=1).T[:kept]
     else:
         coeffs = _by_phases(blocks, n, pad=pad, factor=factor, n_fft=n_fft)
-    gain = (_anti_alias if kept <= KEPT_UP_TO else _anti_alias.__wrapped__)(n_fft, rate_hz, factor)
+    new_rate = rate_hz / factor
+    gain = gain_on(  # divided by factor; kept: a batch's recordings share length and rate
+        np.fft.rfftfreq(n_fft, 1.0 / rate_hz)[:kept],
+        ("anti-alias", n_fft, rate_hz, factor),
+        lambda f: band_gain(f, band_hz=(0.0, 0.4 * new_rate), taper_hz=0.1 * new_rate) / factor,
+    )
     thinned = irfft0(coeffs, gain, n=n_new)
     return np.asarray(thinned[pad // factor : pad // factor + (n - 1) // factor + 1])
-
-
-KEPT_UP_TO = 32_768
-"""Gains of up to this many frequencies are kept (256 kB; a longer recording's gain costs
-little beside its analysis)."""
-
-
-@lru_cache(maxsize=8)
-def _anti_alias(n_fft: int, rate_hz: float, factor: int) -> FloatArray:
-    """``_decimated``'s gain over the frequencies the thinned signal holds, divided by
-    ``factor`` (kept: a batch's recordings mostly share their length and rate)."""
-    new_rate = rate_hz / factor
-    gain = band_gain(
-        np.fft.rfftfreq(n_fft, 1.0 / rate_hz)[: n_fft // factor // 2 + 1],
-        band_hz=(0.0, 0.4 * new_rate),
-        taper_hz=0.1 * new_rate,
-    )
-    scaled: FloatArray = gain / factor
-    scaled.setflags(write=False)
-    return scaled
 
 
 PHASES_FROM = 2**17
