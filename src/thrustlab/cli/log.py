@@ -281,6 +281,7 @@ def show(
     """Show one set with its answers, analysis and recordings."""
     import json
 
+    from thrustlab.explanation.assessment import NOT_MEASURED
     from thrustlab.log import get_set, lifter_weight_unit, open_log, session_scope
     from thrustlab.report import cells
     from thrustlab.report.rep_table import asymmetry_words
@@ -313,7 +314,7 @@ def show(
         if row.analysis is not None:
             a = row.analysis
             trend = (
-                "not measured"
+                NOT_MEASURED
                 if a.tremor_trend_ratio is None
                 else f"x{a.tremor_trend_ratio:.2f} (last third / first third)"
             )

@@ -10,6 +10,8 @@ from thrustlab import explanation
 from thrustlab.explanation.knowledge import Urgency
 
 Verdict = Literal["normal", "caution", "stop"]
+NOT_MEASURED = "not measured"
+"""What people read where a figure, or a verdict, could not be measured."""
 VERDICTS: tuple[Verdict, ...] = ("normal", "caution", "stop")
 Strength = Literal["strong", "moderate", "some"]
 Basis = Literal["measured", "answers_only"]
@@ -141,7 +143,7 @@ class Assessment:
 def verdict_as_read(verdict: str, /, *, measured: bool) -> str:
     """A verdict as people read it: a set that could not be measured, with nothing wrong
     in the answers, is "not measured", never "normal"."""
-    return "not measured" if verdict == "normal" and not measured else verdict
+    return NOT_MEASURED if verdict == "normal" and not measured else verdict
 
 
 def shown_verdict(assessment: Assessment, /) -> str:

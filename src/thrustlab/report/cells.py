@@ -4,9 +4,8 @@ a number is missing or would read the wrong way round, blank where nothing was g
 
 from __future__ import annotations
 
-from thrustlab.explanation.assessment import verdict_as_read
+from thrustlab.explanation.assessment import NOT_MEASURED, verdict_as_read
 from thrustlab.explanation.questions import WeightUnit, shown_weight
-from thrustlab.report.rep_table import NOT_MEASURED
 
 
 def load(load_kg: float | None, unit: WeightUnit | None, /) -> str:

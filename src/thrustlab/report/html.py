@@ -16,6 +16,7 @@ from html import escape
 
 from thrustlab.analysis import Analysis
 from thrustlab.explanation.assessment import (
+    NOT_MEASURED,
     Assessment,
     CauseFinding,
     Evidence,
@@ -224,7 +225,7 @@ def _reps(findings: Findings) -> str:
 
 def _fmt(value: float | int | str | None) -> str:
     if value is None:
-        return "not measured"
+        return NOT_MEASURED
     if isinstance(value, int | str):
         return str(value)
     return f"{value:.2f}" if abs(value) < 10 else f"{value:.0f}"

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from thrustlab.explanation.assessment import NOT_MEASURED
 from thrustlab.findings import Findings, RepMetrics
 
-NOT_MEASURED = "not measured"
 PCT = "\u00a0%"
 """A per cent sign that never wraps onto a line of its own."""
 

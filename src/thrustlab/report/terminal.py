@@ -9,6 +9,7 @@ from rich.table import Table
 from rich.text import Text
 
 from thrustlab.analysis import Analysis
+from thrustlab.explanation.assessment import NOT_MEASURED
 from thrustlab.findings import Findings
 from thrustlab.report.assessment_view import assessment_view
 from thrustlab.report.rep_table import asymmetry_words, rep_table
@@ -60,7 +61,7 @@ def _figure_rows(findings: Findings) -> list[tuple[str, str]]:
 
 
 def _measured(value: float | None, digits: int, unit: str) -> str:
-    return "not measured" if value is None else f"{value:.{digits}f} {unit}"
+    return NOT_MEASURED if value is None else f"{value:.{digits}f} {unit}"
 
 
 def summary(findings: Findings, /) -> Group:
