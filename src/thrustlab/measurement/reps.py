@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
-from itertools import accumulate, pairwise
+from dataclasses import dataclass
+from itertools import accumulate, cycle, pairwise
 from typing import NamedTuple
 
 import numpy as np
@@ -89,6 +89,18 @@ class RepTiming:
     """The rep fell well short of the set's range (a failed last rep)."""
 
 
+_Rep = tuple[int, int, int, int, float]
+"""A candidate rep as found: the samples where it starts, where its lockout starts and ends,
+and where it ends, and its range of motion (degrees). ``RepTiming`` (each field the sample
+over the rate) is made for the set's reps alone: making one costs more than finding it."""
+
+
+def _rep_timing(r: _Rep, rate_hz: float, rise_s: float | None, partial: bool) -> RepTiming:
+    return RepTiming(
+        r[0] / rate_hz, r[1] / rate_hz, r[2] / rate_hz, r[3] / rate_hz, r[4], rise_s, partial
+    )
+
+
 def zigzag(x: FloatArray, /, *, min_swing: float) -> list[tuple[int, int]]:
     """Alternating turning points ``(index, +1 for a peak / -1 for a trough)`` of ``x``,
     each at least ``min_swing`` away from the previous one; the last extreme is included.
@@ -147,19 +159,22 @@ def _candidates(pivots: list[tuple[int, int]], sign: int) -> list[int]:
 
 
 def _consistent_runs(
-    y: FloatArray,
-    cands: list[tuple[int, int, int]],
-    reps: list[RepTiming],
+    levels: list[float],
+    starts: list[int],
+    reps: list[_Rep],
     adjacent: list[bool],
-    config: AnalysisConfig,
+    /,
     *,
+    rate_hz: float,
+    config: AnalysisConfig,
     slips: bool = False,
 ) -> list[list[int]]:
     """Indices of the runs of candidates, the longest first, each candidate following the
     one before it
     (``adjacent``: it starts at the bottom where that one ended) with a like range of motion
     and a like top; edge candidates that last far longer than the others are trimmed off.
-    Runs of one length come largest range first.
+    Runs of one length come largest range first. Candidate ``k`` starts at pivot
+    ``starts[k]`` (``levels``: the angle at each pivot, this sign up).
 
     Levels are compared rep to rep, not with one level for the whole set, so a slow drift
     (an integrated angle, a phone that shifts on the thigh) does not break the set. A range
@@ -169,22 +184,22 @@ def _consistent_runs(
     With ``slips`` (a phone whose turning is followed, by gravity or a gyroscope) the
     levels may also step by any amount where the phone turns on the thigh: a rep's top
     then moves as much as its bottom (see ``stepped``); a video sees the thigh itself, and an
-    angle integrated from acceleration alone drifts in steps that are no slips."""
-    if not cands:
+    angle integrated from acceleration alone drifts in steps that are no slips.
+
+    The tests read Python floats (a few dozen candidates: each numpy call would cost more
+    than the candidates' arithmetic), with ``np.maximum``'s figure (NaN when either is)."""
+    if not starts:
         return []
-    b0, top, b1 = y[np.array(cands)].T
-    amp = top - np.maximum(b0, b1)
-    duration = np.array([r.end_s - r.start_s for r in reps])
-    ok = (
-        (duration <= config.max_rep_s)
-        & (amp >= config.min_rom_deg)
-        & (amp < config.plausible_rep_rom_deg[1])
-    )
+    bottoms = [levels[j] for j in starts]
+    tops = [levels[j + 1] for j in starts]
+    amps = [
+        t - (b0 if b0 >= b1 else b1 if b1 >= b0 else NAN)
+        for t, b0, b1 in zip(tops, bottoms, [levels[j + 2] for j in starts], strict=True)
+    ]
+    durations = [r[3] / rate_hz - r[0] / rate_hz for r in reps]  # RepTiming's end_s - start_s
+    max_rep_s, low, high = config.max_rep_s, config.min_rom_deg, config.plausible_rep_rom_deg[1]
+    fine = [d <= max_rep_s and low <= a < high for d, a in zip(durations, amps, strict=True)]
     tolerance = config.level_tolerance_fraction
-    # the pairwise tests below read Python floats: the same numbers, a tenth of the cost
-    # of picking numpy scalars out one at a time
-    amps, tops, bottoms, durations = amp.tolist(), top.tolist(), b0.tolist(), duration.tolist()
-    fine = ok.tolist()
 
     def stepped(k: int, m: int, size: float) -> bool:
         """From candidate ``m`` to ``k`` the bottom moved as much as the top (the phone
@@ -193,7 +208,7 @@ def _consistent_runs(
             slips
             and abs(bottoms[k] - bottoms[m]) <= MAX_SLIP_DEG
             and abs(tops[k] - tops[m] - (bottoms[k] - bottoms[m])) <= size
-            and reps[k].lockout_start_s - reps[m].lockout_start_s
+            and reps[k][1] / rate_hz - reps[m][1] / rate_hz
             <= EDGE_DURATION_FACTOR * (k - m) * durations[k]
         )
 
@@ -224,12 +239,12 @@ def _consistent_runs(
         samples, the phone turning on the thigh) before one that is alike."""
         after = k + 1
         return regular or (
-            after < len(cands) and fine[after] and adjacent[after] and alike(after, like)
+            after < len(starts) and fine[after] and adjacent[after] and alike(after, like)
         )
 
     runs: list[list[int]] = []
     like = -1
-    for k in range(len(cands)):
+    for k in range(len(starts)):
         if not fine[k]:
             continue
         if runs and runs[-1][-1] == k - 1 and adjacent[k]:
@@ -245,7 +260,9 @@ def _consistent_runs(
         runs.sort(
             key=lambda r: (
                 len(r),
-                (amps[r[0]] if len(r) == 1 else float(amp[r].sum())) if len(r) in tied else 0.0,
+                (amps[r[0]] if len(r) == 1 else float(np.array([amps[k] for k in r]).sum()))
+                if len(r) in tied
+                else 0.0,
             ),
             reverse=True,
         )
@@ -432,11 +449,11 @@ def _timing(
     rate_hz: float,
     *,
     levels: list[float],
-) -> RepTiming:
+) -> _Rep:
     """The rep of the candidate starting at pivot ``j``: it starts where its rise starts and
     reaches lockout where the rise ends; the lockout ends where the fall starts, and the
-    rep where the fall ends. The rise time is left for the reps that are kept. ``levels``:
-    ``y`` at each pivot (Python floats: the same numbers, without picking numpy scalars)."""
+    rep where the fall ends. ``levels``: ``y`` at each pivot (Python floats: the same
+    numbers, without picking numpy scalars)."""
     start, lock0 = edges[j]
     lock1, end = edges[j + 1]
     b0, top, b1 = pivots[j][0], pivots[j + 1][0], pivots[j + 2][0]
@@ -449,10 +466,7 @@ def _timing(
         lock1, end = lock1 + top, end + top
     if y_b0 < level - overshoot:
         start = max(start, b0 + int((y[b0 : top + 1] <= level).nonzero()[0][-1]))
-    rom = y_top - float(y[start])
-    return RepTiming(
-        start / rate_hz, lock0 / rate_hz, max(lock1, lock0) / rate_hz, end / rate_hz, rom, 0.0
-    )
+    return start, lock0, max(lock1, lock0), end, y_top - float(y[start])
 
 
 def _own_fall(
@@ -491,27 +505,20 @@ def _own_fall(
     return start, end
 
 
-def _with_rise(y: FloatArray, reps: list[RepTiming], rate_hz: float) -> tuple[RepTiming, ...]:
-    """``reps`` with their rise times (``_rise_time``): more than ``FEW_RISES`` laid end to
-    end in one row (``_rise_times``), a few calls for the set where one rep at a time cost
-    a dozen each."""
-    spans = [(round(r.start_s * rate_hz), round(r.lockout_start_s * rate_hz)) for r in reps]
-    rising = [(lo, hi) for lo, hi in spans if hi > lo]
+def _with_rise(
+    y: FloatArray, reps: list[_Rep], partial: list[bool], rate_hz: float
+) -> tuple[RepTiming, ...]:
+    """``reps`` as ``RepTiming`` with their rise times (``_rise_time``) and ``partial``
+    flags: more than ``FEW_RISES`` laid end to end in one row (``_rise_times``), a few calls
+    for the set where one rep at a time cost a dozen each."""
+    rising = [(r[0], r[1]) for r in reps if r[1] > r[0]]
     if len(rising) > FEW_RISES:
         times = iter(_rise_times(y, rising, rate_hz))
     else:  # one by one: fewer calls than laying them end to end
         times = iter([_rise_time(y[lo : hi + 1], rate_hz) for lo, hi in rising])
-    return tuple(  # not dataclasses.replace: the same reps, a third of the cost
-        RepTiming(
-            r.start_s,
-            r.lockout_start_s,
-            r.lockout_end_s,
-            r.end_s,
-            r.rom_deg,
-            next(times) if hi > lo else 0.0,
-            r.partial,
-        )
-        for r, (lo, hi) in zip(reps, spans, strict=True)
+    return tuple(
+        _rep_timing(r, rate_hz, next(times) if r[1] > r[0] else 0.0, flag)
+        for r, flag in zip(reps, partial, strict=True)
     )
 
 
@@ -607,43 +614,55 @@ def _moving(
     held: BoolArray | None,
     config: AnalysisConfig,
 ) -> list[bool]:
+    """``_moving_reps`` of ``RepTiming`` (each field the sample over the rate)."""
+    found = [(round(r.start_s * rate_hz), 0, 0, round(r.end_s * rate_hz), r.rom_deg) for r in reps]
+    return _moving_reps(abs_speed, found, rate_hz, held, config)
+
+
+def _moving_reps(
+    abs_speed: FloatArray,
+    reps: list[_Rep],
+    rate_hz: float,
+    held: BoolArray | None,
+    config: AnalysisConfig,
+) -> list[bool]:
     """Per rep: it is real movement of a thigh: long enough, fast enough at its fastest
     (``abs_speed``: the angular speed's magnitude, taken once for all candidates), and not
     mostly a phone turned in the hand (``_in_hand``'s test on ``held``, the ``handled``
     mask). Each array has one more sample after its end, whatever its value: all reps
     take one call each, ``reduceat`` over the bounds of each rep and of the gap after it
-    (whose figures are dropped), and a rep may end on the last sample."""
+    (whose figures are dropped), and a rep may end on the last sample. A share above
+    ``HANDLED_SHARE`` is told by its count (``count > HANDLED_SHARE * part``: the same
+    answer as the quotient's for any part under 2**51 samples, without dividing by 0)."""
     if not reps:
         return []
-    size = abs_speed.size - 1  # the speed's own samples
-    spans = [(round(r.start_s * rate_hz), round(r.end_s * rate_hz)) for r in reps]
-    bounds = [min(i, size) for lo, hi in spans for i in (lo, hi + 1)]
+    flat = [i for r in reps for i in (r[0], r[3] + 1)]
+    bounds = np.minimum(flat, abs_speed.size - 1)  # the speed's own samples
     fastest = np.maximum.reduceat(abs_speed, bounds)[::2].tolist()
-    shares: list[float] = []
+    handled = [False] * len(reps)
     if held is not None:  # handled_share's figure for each rep
-        ends = [min(i, held.size - 1) for i in bounds]
-        count = np.add.reduceat(held, ends, dtype=np.intp)[::2].tolist()
-        shares = [
-            count[k] / part if (part := ends[2 * k + 1] - ends[2 * k]) else NAN
-            for k in range(len(spans))
-        ]
+        ends = np.minimum(bounds, held.size - 1)
+        part = ends[1::2] - ends[::2]
+        count = np.add.reduceat(held, ends, dtype=np.intp)[::2]
+        handled = ((count > HANDLED_SHARE * part) & (part > 0)).tolist()
+    min_s, min_speed = config.min_rep_s, config.min_rep_speed_dps
     return [
-        r.end_s - r.start_s >= config.min_rep_s
-        and (fastest[k] if hi > lo else 0.0) >= config.min_rep_speed_dps
-        and not (shares and hi > lo and shares[k] > HANDLED_SHARE)
-        for k, ((lo, hi), r) in enumerate(zip(spans, reps, strict=True))
+        r[3] / rate_hz - r[0] / rate_hz >= min_s
+        and (fast if r[3] > r[0] else 0.0) >= min_speed
+        and not (r[3] > r[0] and hand)
+        for r, fast, hand in zip(reps, fastest, handled, strict=True)
     ]
 
 
-def _in_hand(r: RepTiming, rate_hz: float, handled: BoolArray | None) -> bool:
+def _in_hand(r: _Rep, handled: BoolArray | None) -> bool:
     """Most of the rep ``r`` (``HANDLED_SHARE``) has the phone turned in the hand."""
-    lo, hi = round(r.start_s * rate_hz), round(r.end_s * rate_hz)
+    lo, hi = r[0], r[3]
     return handled is not None and hi > lo and handled_share(handled, lo, hi) > HANDLED_SHARE
 
 
 def _returned(
     run: list[int],
-    reps: list[RepTiming],
+    reps: list[_Rep],
     posture: FloatArray | None,
     /,
     *,
@@ -664,26 +683,25 @@ def _returned(
     limit = np.deg2rad(config.max_return_deg)
 
     def back(k: int) -> bool:
-        turn = posture[min(round(reps[k].start_s * rate_hz), last)]
-        turn = turn - posture[min(round(reps[k].end_s * rate_hz), last)]
+        turn = posture[min(reps[k][0], last)] - posture[min(reps[k][3], last)]
         return bool(np.sqrt(turn.dot(turn)) <= limit)  # np.linalg.norm's figure (N, 3)
 
     run = list(run)
     if len(run) < 3:
         kept = [k for k in run if back(k)]
         if len(run) == 2 and len(kept) == 1 and kept[0] in steady:
-            gap = reps[run[1]].start_s - reps[run[0]].end_s
+            gap = reps[run[1]][0] / rate_hz - reps[run[0]][3] / rate_hz
             return run if gap <= PAIR_GAP_S else kept  # the phone slipped during the other
         return kept
 
     def fits(k: int) -> bool:
         return k in steady and back(k)
 
-    gaps = [reps[b].start_s - reps[a].end_s for a, b in pairwise(run)]
+    gaps = [reps[b][0] / rate_hz - reps[a][3] / rate_hz for a, b in pairwise(run)]
     usual = EDGE_GAP_FACTOR * sorted(gaps)[(len(gaps) - 1) // 2] + 1.0  # the low median
 
     def apart(first: int, second: int) -> bool:
-        return reps[second].start_s - reps[first].end_s > usual
+        return reps[second][0] / rate_hz - reps[first][3] / rate_hz > usual
 
     head = next((i for i, k in enumerate(run) if fits(k)), len(run))
     if head >= 2 or (head == 1 and apart(run[0], run[1])):
@@ -694,9 +712,7 @@ def _returned(
     return run
 
 
-def _one_axis(
-    reps: list[RepTiming], rate_hz: float, phone: _Phone, config: AnalysisConfig
-) -> list[bool]:
+def _one_axis(reps: list[_Rep], phone: _Phone, config: AnalysisConfig) -> list[bool]:
     """Per rep: it turns the phone about one axis over the rep itself: gravity
     (``phone.gravity_dir``) stays on one great circle within ``max_rep_off_plane_deg``, the
     gyroscope (``phone.turn_rads``) turns about other axes at under
@@ -711,10 +727,7 @@ def _one_axis(
     if not reps or (gravity is None and turning is None):
         return [bool(v) for v in ok]
     size = (gravity if gravity is not None else turning).shape[0]  # type: ignore[union-attr]
-    spans = [
-        (min(round(r.start_s * rate_hz), size), min(round(r.end_s * rate_hz) + 1, size))
-        for r in reps
-    ]
+    spans = [(min(r[0], size), min(r[3] + 1, size)) for r in reps]
     figures = span_axes(gravity, turning, phone.own_acc_mps2, spans=spans)
     for values, limit in (
         (figures.off_plane_deg, config.max_rep_off_plane_deg),
@@ -727,11 +740,11 @@ def _one_axis(
     return list(ok.tolist())  # Python bools
 
 
-def _settled(speed: FloatArray, first: RepTiming, rate_hz: float) -> bool:
+def _settled(speed: FloatArray, first: _Rep, rate_hz: float) -> bool:
     """A set of one or two reps starts from rest: the thigh still (``REST_SPEED_DPS``) for
     ``SETTLED_S`` in a row within the ``SETTLED_WITHIN_S`` before it. A phone turned now and
     then in the hand is never still for long between its turns."""
-    end = round(first.start_s * rate_hz)
+    end = first[0]
     before = speed[max(0, end - round(SETTLED_WITHIN_S * rate_hz)) : end]
     return bool(_settled_from(before, rate_hz).any())
 
@@ -747,13 +760,13 @@ def _settled_from(speed: FloatArray, rate_hz: float) -> npt.NDArray[np.bool_]:
 
 
 def _runs_on(
-    y: FloatArray, speed: FloatArray, last: RepTiming, rate_hz: float, config: AnalysisConfig
+    y: FloatArray, speed: FloatArray, last: _Rep, rate_hz: float, config: AnalysisConfig
 ) -> bool:
     """After the ``last`` rep the angle ``y`` (rate ``speed``) goes on past the bottom,
     before the thigh has rested for ``SETTLED_S``, to ``max_thigh_swing_deg`` or more
     below the top: no thigh does (sitting up goes 10-35 degrees past the bottom, then
     rests); a phone turned on in the hand does."""
-    top, end = round(last.lockout_start_s * rate_hz), round(last.end_s * rate_hz)
+    top, end = last[1], last[3]
     rested = _settled_from(speed[end:], rate_hz).nonzero()[0]
     stop = end + (int(rested[0]) if rested.size else speed[end:].size)
     return bool(y[top] - y[top : stop + 1].min() >= config.max_thigh_swing_deg)
@@ -789,13 +802,13 @@ class _Side(NamedTuple):
     rate: FloatArray
     levels: list[float]
     starts: list[int]
-    timings: list[RepTiming]
+    timings: list[_Rep]
     runs: list[list[int]]
     steady: dict[int, bool]
 
 
 def _learn_axes(
-    wanted: list[tuple[_Side, list[int]]], rate_hz: float, phone: _Phone, config: AnalysisConfig
+    wanted: list[tuple[_Side, list[int]]], phone: _Phone, config: AnalysisConfig
 ) -> None:
     """Each side's ``steady`` for the candidates ``wanted`` of it that it lacks, all in one
     ``_one_axis`` call (each rep's figures are its own: one call for both signs costs what
@@ -803,14 +816,14 @@ def _learn_axes(
     todo = [(side, k) for side, run in wanted for k in run if k not in side.steady]
     if not todo:
         return
-    steady = _one_axis([side.timings[k] for side, k in todo], rate_hz, phone, config)
+    steady = _one_axis([side.timings[k] for side, k in todo], phone, config)
     for (side, k), ok in zip(todo, steady, strict=True):
         side.steady[k] = ok
 
 
 def _checked(
     run: list[int],
-    timings: list[RepTiming],
+    timings: list[_Rep],
     y: FloatArray,
     speed: FloatArray,
     turns_once: list[bool],
@@ -819,7 +832,7 @@ def _checked(
     rate_hz: float,
     phone: _Phone,
     config: AnalysisConfig,
-) -> tuple[list[int], list[RepTiming]] | None:
+) -> tuple[list[int], list[_Rep]] | None:
     """``run`` as a set, without the reps at its ends that do not come back to their
     posture; None when nothing is left, when a phone's set of one or two reps does not
     start from rest, or when no more than half of its reps turn the phone about one axis
@@ -866,36 +879,16 @@ def find_reps(
     speed = gradient(angle_deg) * rate_hz
     edges = _phase_edges(speed, pivots, config.onset_velocity_fraction)
     phone = _Phone(handled, posture, gravity_dir, turn_rads, own_acc_mps2)
-    best: tuple[tuple[float, int, float], _Side | None, list[RepTiming], float]
+    best: tuple[tuple[float, int, float], _Side | None, list[_Rep], float]
     best = ((-1.0, 0, 0.0), None, [], 0.0)
-    slips = posture is not None  # a phone that tells how it turns
-    abs_speed = np.append(np.abs(speed), 0.0)  # one more sample: see _moving
-    held = None if handled is None else np.append(handled, False)
-    at_pivots = angle_deg[[i for i, _ in pivots]].tolist()
-    sides = []
-    for sign in (1, -1):
-        # the angle either way up, and its rate (the arrays themselves the right way up)
-        y, rate = (angle_deg, speed) if sign == 1 else (-angle_deg, -speed)
-        levels = [sign * v for v in at_pivots]
-        every = [
-            (j, _timing(y, j, pivots, edges, rate_hz, levels=levels))
-            for j in _candidates(pivots, sign)
-        ]
-        moving = _moving(abs_speed, [t for _, t in every], rate_hz, held, config)
-        kept = [jt for jt, ok in zip(every, moving, strict=True) if ok]
-        starts = [j for j, _ in kept]
-        timings = [t for _, t in kept]
-        cands = [(pivots[j][0], pivots[j + 1][0], pivots[j + 2][0]) for j in starts]
-        adjacent = [k > 0 and starts[k] == starts[k - 1] + 2 for k in range(len(starts))]
-        runs = _consistent_runs(y, cands, timings, adjacent, config, slips=slips)
-        sides.append(_Side(sign, y, rate, levels, starts, timings, runs, {}))
+    sides = _sides(angle_deg, speed, pivots, edges, rate_hz=rate_hz, phone=phone, config=config)
     # the longest run of each sign is checked first: its reps' axes in one call
-    _learn_axes([(side, side.runs[0]) for side in sides if side.runs], rate_hz, phone, config)
+    _learn_axes([(side, side.runs[0]) for side in sides if side.runs], phone, config)
     for side in sides:
         _, y, rate, levels, starts, timings, runs, steady = side
-        found: tuple[list[int], list[RepTiming]] | None = None
+        found: tuple[list[int], list[_Rep]] | None = None
         for run in runs:
-            _learn_axes([(side, run)], rate_hz, phone, config)
+            _learn_axes([(side, run)], phone, config)
             turns_once = [steady[k] for k in run]
             found = _checked(
                 run, timings, y, rate, turns_once, rate_hz=rate_hz, phone=phone, config=config
@@ -905,10 +898,8 @@ def find_reps(
         if not found:
             continue
         run, reps = found
-        rom = median_of_few([r.rom_deg for r in reps])
-        reps[0] = _from_rest(
-            y, reps[0], edges[starts[run[0]]][0], rom, rate_hz=rate_hz, config=config
-        )
+        rom = median_of_few([r[4] for r in reps])
+        reps[0] = _from_rest(y, reps[0], edges[starts[run[0]]][0], rom, config=config)
         score = (
             0.0
             if config.mode == "cyclic"
@@ -917,13 +908,13 @@ def find_reps(
                 levels,
                 edges,
                 starts[run[0]],
-                reps[-1].end_s,
+                reps[-1][3] / rate_hz,
                 rom=rom,
                 rate_hz=rate_hz,
                 past_bottom_deg=config.max_past_bottom_deg,
             )
         )
-        longest = max(r.end_s - r.start_s for r in reps)
+        longest = max(r[3] / rate_hz - r[0] / rate_hz for r in reps)  # RepTiming's figure
         key = (score, len(reps), -longest)  # ties: set-up moves make the longer "reps"
         if key > best[0]:
             best = (key, side, reps, rom)
@@ -932,44 +923,87 @@ def find_reps(
         return ()
     # the failed rep after the set and the partial flags, for the chosen sign alone
     partial = _partial_after(chosen.y, chosen.rate, reps, rate_hz, config)
-    if partial and _in_hand(partial, rate_hz, handled):
+    if partial and _in_hand(partial, handled):
         partial = None
     short = config.partial_below_fraction * rom
-    reps = [replace(r, partial=True) if r.rom_deg < short else r for r in reps]
-    return _with_rise(chosen.y, reps + ([partial] if partial else []), rate_hz)
+    flags = [r[4] < short for r in reps]
+    if partial:
+        reps, flags = [*reps, partial], [*flags, True]
+    return _with_rise(chosen.y, reps, flags, rate_hz)
+
+
+def _sides(
+    angle_deg: FloatArray,
+    speed: FloatArray,
+    pivots: list[tuple[int, int]],
+    edges: list[tuple[int, int]],
+    /,
+    *,
+    rate_hz: float,
+    phone: _Phone,
+    config: AnalysisConfig,
+) -> list[_Side]:
+    """The candidates of each sign of the angle (+1 first), before their axes are learnt.
+    The turning points alternate, so each one but the last two starts a candidate of one
+    sign (rising from a trough of the angle that way up): all candidates are timed in one
+    pass and tested for movement (``_moving_reps``) in one call."""
+    slips = phone.posture is not None  # a phone that tells how it turns
+    at_pivots = angle_deg[[i for i, _ in pivots]].tolist()
+    # the angle either way up, and its rate (the arrays themselves the right way up)
+    ups = {1: (angle_deg, speed), -1: (-angle_deg, -speed)}
+    levels = {sign: [sign * v for v in at_pivots] for sign in (1, -1)}
+    count = max(len(pivots) - 2, 0)
+    first_sign = -pivots[0][1] if pivots else 1  # the sign whose candidate starts at pivot 0
+    every = [
+        _timing(ups[sign][0], j, pivots, edges, rate_hz, levels=levels[sign])
+        for j, sign in zip(range(count), cycle((first_sign, -first_sign)), strict=False)
+    ]
+    abs_speed = np.append(np.abs(speed), 0.0)  # one more sample: see _moving_reps
+    held = None if phone.handled is None else np.append(phone.handled, False)
+    moving = _moving_reps(abs_speed, every, rate_hz, held, config)
+    sides = []
+    for sign in (1, -1):
+        y, rate = ups[sign]
+        starts = [j for j in range(0 if sign == first_sign else 1, count, 2) if moving[j]]
+        timings = [every[j] for j in starts]
+        adjacent = [k > 0 and starts[k] == starts[k - 1] + 2 for k in range(len(starts))]
+        runs = _consistent_runs(
+            levels[sign], starts, timings, adjacent, rate_hz=rate_hz, config=config, slips=slips
+        )
+        sides.append(_Side(sign, y, rate, levels[sign], starts, timings, runs, {}))
+    return sides
 
 
 def _from_rest(
     y: FloatArray,
-    first: RepTiming,
+    first: _Rep,
     start: int,
     rom: float,
     *,
-    rate_hz: float,
     config: AnalysisConfig,
-) -> RepTiming:
+) -> _Rep:
     """The set's ``first`` rep from ``start``, where its rise starts, when its range was
     measured from a later level (its fall ended above the bottom it rose from: the phone
     turned on the thigh) and falls short of the set's ``rom`` while its whole rise is like
     it: the rep is whole, not a failed one."""
-    rise = first.rom_deg + float(y[round(first.start_s * rate_hz)] - y[start])
+    rise = first[4] + float(y[first[0]] - y[start])
     short = config.partial_below_fraction * rom
-    if first.rom_deg >= short or abs(rise - rom) > config.level_tolerance_fraction * rom:
+    if first[4] >= short or abs(rise - rom) > config.level_tolerance_fraction * rom:
         return first
-    return replace(first, start_s=start / rate_hz, rom_deg=rise)
+    return start, first[1], first[2], first[3], rise
 
 
 def _partial_after(
-    y: FloatArray, speed: FloatArray, reps: list[RepTiming], rate_hz: float, config: AnalysisConfig
-) -> RepTiming | None:
+    y: FloatArray, speed: FloatArray, reps: list[_Rep], rate_hz: float, config: AnalysisConfig
+) -> _Rep | None:
     """A failed rep straight after the last one: the thigh rises from the bottom by at
     least ``partial_min_fraction`` of the set's range (short of the full range), fast enough
     to be a rep, and comes back down to the bottom within ``max_rep_s``. ``speed`` is the
     rate of ``y``."""
-    rom = median_of_few([r.rom_deg for r in reps[-3:]])
-    bottom = float(y[round(reps[-1].start_s * rate_hz)])
+    rom = median_of_few([r[4] for r in reps[-3:]])
+    bottom = float(y[reps[-1][0]])
     near = config.level_tolerance_fraction * rom
-    lo = round(reps[-1].end_s * rate_hz)
+    lo = reps[-1][3]
     hi = min(y.size, lo + round(config.max_rep_s * rate_hz))
     if hi - lo < 3:
         return None
@@ -993,4 +1027,5 @@ def _partial_after(
     pivots = [(p0, -1), (p1, 1), (down, -1)]  # kinds in y, whose rate is ``speed``
     edges = _phase_edges(speed, pivots, config.onset_velocity_fraction)
     levels = [float(y[p]) for p, _ in pivots]
-    return replace(_timing(y, 0, pivots, edges, rate_hz, levels=levels), rom_deg=rise, partial=True)
+    start, lock0, lock1, end, _ = _timing(y, 0, pivots, edges, rate_hz, levels=levels)
+    return start, lock0, lock1, end, rise
