@@ -94,6 +94,7 @@ def analyse_motion(motion: Motion, /, *, config: AnalysisConfig) -> MotionResult
     flags: list[QualityFlag] = []
     angle, angle_rate_hz, rate = motion.angle_deg, motion.angle_rate_hz, motion.rate_hz
     reps: tuple[RepTiming, ...] = ()
+    speed: FloatArray | None = None
     if config.mode == "cyclic":
         signal, min_swing = motion.movement, motion.movement_min_swing
         if signal is None and angle is not None:
@@ -117,9 +118,11 @@ def analyse_motion(motion: Motion, /, *, config: AnalysisConfig) -> MotionResult
         if motion.no_angle is not None:
             flags.append(motion.no_angle)
     else:
+        speed = gradient(angle) * angle_rate_hz  # once, for the reps and the rests
         reps = find_reps(
             angle,
             rate_hz=angle_rate_hz,
+            speed_dps=speed,
             handled=motion.handled,
             posture=motion.posture,
             gravity_dir=motion.gravity_dir,
@@ -132,7 +135,7 @@ def analyse_motion(motion: Motion, /, *, config: AnalysisConfig) -> MotionResult
 
     before = rest = after = end = None
     if reps and angle is not None:
-        still = still_mask(motion, angle, reps, config=config)
+        still = still_mask(motion, angle, reps, config=config, speed_dps=speed)
         before = rest_before(still, rate_hz=angle_rate_hz, edge_s=reps[0].start_s, config=config)
         rest = rest_after(still, rate_hz=angle_rate_hz, edge_s=reps[-1].end_s, config=config)
     if rest is not None:
@@ -157,22 +160,28 @@ def analyse_motion(motion: Motion, /, *, config: AnalysisConfig) -> MotionResult
 
 
 def still_mask(
-    motion: Motion, angle_deg: FloatArray, reps: tuple[RepTiming, ...], /, *, config: AnalysisConfig
+    motion: Motion,
+    angle_deg: FloatArray,
+    reps: tuple[RepTiming, ...],
+    /,
+    *,
+    config: AnalysisConfig,
+    speed_dps: FloatArray | None = None,
 ) -> BoolArray:
     """At the angle's rate: where the thigh rests, i.e. turns slower than ``REST_SPEED_DPS``,
     the body does not move the phone (``motion.moving``), and the thigh lies within
-    ``rest_posture_margin_deg`` of the set's range (sitting, not standing)."""
+    ``rest_posture_margin_deg`` of the set's range (sitting, not standing). ``speed_dps``:
+    the angle's rate when known (``find_reps`` took it), else worked out here."""
     rate = motion.angle_rate_hz
-    still = np.abs(gradient(angle_deg) * rate) < REST_SPEED_DPS
+    speed = gradient(angle_deg) * rate if speed_dps is None else speed_dps
+    still = np.abs(speed) < REST_SPEED_DPS
     if motion.moving is not None:
         index = np.round(np.arange(angle_deg.size) * motion.rate_hz / rate).astype(int)
         still &= ~motion.moving[np.minimum(index, motion.moving.size - 1)]
-    last = angle_deg.size - 1
-    levels = [
-        float(angle_deg[min(round(t * rate), last)])
-        for r in reps
-        for t in (r.start_s, r.lockout_start_s, r.end_s)
-    ]
+    times = [t for r in reps for t in (r.start_s, r.lockout_start_s, r.end_s)]
+    # the samples at those times in one call: np.round rounds half to even as round does
+    at = np.minimum(np.round(np.multiply(times, rate)).astype(np.intp), angle_deg.size - 1)
+    levels = angle_deg[at].tolist()
     margin = config.rest_posture_margin_deg
     return np.asarray(
         still & (angle_deg >= min(levels) - margin) & (angle_deg <= max(levels) + margin)

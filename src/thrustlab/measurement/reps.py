@@ -865,6 +865,7 @@ def find_reps(
     gravity_dir: FloatArray | None = None,
     turn_rads: FloatArray | None = None,
     own_acc_mps2: FloatArray | None = None,
+    speed_dps: FloatArray | None = None,
 ) -> tuple[RepTiming, ...]:
     """The reps of the set in ``angle_deg`` (thigh angle sampled at ``rate_hz``), none
     where ``handled`` marks the phone turned in the hand (and, for a phone, a set of one or
@@ -873,9 +874,10 @@ def find_reps(
     than half of the reps must turn the phone about one axis (``gravity_dir``,
     ``turn_rads`` and ``own_acc_mps2``: see ``Motion``). When the longest run of reps fails
     these checks, the next is tried. A video gives none of these: the camera sees the thigh
-    itself."""
+    itself. ``speed_dps``: the angle's rate (``gradient`` times the rate), when the caller
+    has it."""
     pivots = zigzag(angle_deg, min_swing=config.min_rom_deg)
-    speed = gradient(angle_deg) * rate_hz
+    speed = gradient(angle_deg) * rate_hz if speed_dps is None else speed_dps
     edges = _phase_edges(speed, pivots, config.onset_velocity_fraction)
     phone = _Phone(handled, posture, gravity_dir, turn_rads, own_acc_mps2)
     best: tuple[tuple[float, int, float], _Side | None, list[_Rep], float]
