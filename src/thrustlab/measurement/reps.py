@@ -959,8 +959,9 @@ def _sides(
         _timing(ups[sign][0], j, pivots, edges, rate_hz, levels=levels[sign])
         for j, sign in zip(range(count), cycle((first_sign, -first_sign)), strict=False)
     ]
-    abs_speed = np.append(np.abs(speed), 0.0)  # one more sample: see _moving_reps
-    held = None if phone.handled is None else np.append(phone.handled, False)
+    # one more sample each (see _moving_reps); np.concatenate: np.append's figure, in one call
+    abs_speed = np.concatenate((np.abs(speed), [0.0]))
+    held = None if phone.handled is None else np.concatenate((phone.handled, [False]))
     moving = _moving_reps(abs_speed, every, rate_hz, held, config)
     sides = []
     for sign in (1, -1):
@@ -1009,7 +1010,9 @@ def _partial_after(
     if hi - lo < 3:
         return None
     segment = y[lo:hi] - bottom
-    turns = zigzag(segment, min_swing=config.partial_min_fraction * rom)
+    low_rise = config.partial_min_fraction * rom
+    # no turning points where nothing rises that far: no rise could pass the test below
+    turns = [] if float(segment.max()) < low_rise else zigzag(segment, min_swing=low_rise)
     top = next((i for i, kind in turns if kind == 1), None)  # the first rise after the set
     if top is None:
         return None
