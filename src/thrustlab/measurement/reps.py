@@ -327,30 +327,24 @@ def _phase_edges(
     slow = np.concatenate(([-1], slow, [last[-1] + 1]))
     end = slow[slow.searchsorted(top)]  # the first slow sample from the top on...
     start = slow[slow.searchsorted(top, side="right") - 1]  # ...and the last up to it
-    ends = np.where(end <= last, end, -1).tolist()
-    starts = np.where(start >= first, start, -1).tolist()
+    # past the stretch (no slow sample on that side): its turning point, the row's end there
+    lo, hi = np.maximum(start, first), np.minimum(end, last)
+    starts, ends, offsets = (lo + offset).tolist(), (hi + offset).tolist(), offset.tolist()
     # a dip (``_dips``) between the slow samples and the top ends the movement there: a
     # local minimum below half the peak, found here either way, its sides told apart below
     mid = w[1:-1]
     dips = ((mid <= w[:-2]) & (mid <= w[2:]) & (mid < DIP_FRACTION * peak[1:-1])).nonzero()[0] + 1
-    near = dips.searchsorted(np.maximum(start, first), side="right")
-    far = dips.searchsorted(np.minimum(end, last))
+    near = dips.searchsorted(lo, side="right")
+    far = dips.searchsorted(hi)
     for s in (near < far).nonzero()[0].tolist():
         half = DIP_FRACTION * float(peaks[s])
         found = dips[near[s] : far[s]]
         end_dip, start_dip = _dips_around(
             w, found, int(top[s]), int(first[s]), int(last[s]), half=half
         )
-        ends[s] = ends[s] if end_dip is None else end_dip
-        starts[s] = starts[s] if start_dip is None else start_dip
-    offsets = offset.tolist()
-    return [
-        (
-            offsets[s] + starts[s] if starts[s] >= 0 else pivots[s][0],
-            offsets[s] + ends[s] if ends[s] >= 0 else pivots[s + 1][0],
-        )
-        for s in range(len(offsets))
-    ]
+        ends[s] = ends[s] if end_dip is None else offsets[s] + end_dip
+        starts[s] = starts[s] if start_dip is None else offsets[s] + start_dip
+    return list(zip(starts, ends, strict=True))
 
 
 def _dips_around(
