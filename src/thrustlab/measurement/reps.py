@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -673,11 +674,11 @@ def _returned(
     if posture is None:
         return run
     last = posture.shape[0] - 1
-    limit = np.deg2rad(config.max_return_deg)
+    limit = math.radians(config.max_return_deg)  # np.deg2rad's figure, without a ufunc call
 
     def back(k: int) -> bool:
         turn = posture[min(reps[k][0], last)] - posture[min(reps[k][3], last)]
-        return bool(np.sqrt(turn.dot(turn)) <= limit)  # np.linalg.norm's figure (N, 3)
+        return math.sqrt(turn.dot(turn)) <= limit  # np.linalg.norm's figure (N, 3)
 
     run = list(run)
     if len(run) < 3:
