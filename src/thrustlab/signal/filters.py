@@ -173,13 +173,17 @@ def inverses(spectrum: Spectrum, gains: Sequence[FloatArray], /) -> list[FloatAr
     return [np.asarray(signal.T[low:high]) for signal in signals]
 
 
-GAINS_KEPT = 20
-"""Gains kept for the next recording (``gain_on``): a batch's recordings mostly share their
-length and rate, so their transforms share a frequency grid. Only grids of up to
-``GAIN_KEPT_UP_TO`` frequencies (256 kB a gain): a longer recording's gains cost little
-beside its analysis."""
+GAIN_BYTES_KEPT = 4 * 2**20
+"""Gains kept for the next recordings (``gain_on``), up to 4 MB in all, the least recently
+used dropped first: a batch's recordings mostly share their length and rate, so their
+transforms share a frequency grid. A 60 s recording takes nine gains of 13-25 kB; a batch
+of them spreads over a few dozen grids (150 of the benchmark's: 28), which 20 gains
+forgotten all at once when full could not hold (7 in 10 asked for were made anew; now 1 to
+2 in 10). Only grids of up to ``GAIN_KEPT_UP_TO`` frequencies (256 kB a gain): a longer
+recording's gains cost little beside its analysis."""
 GAIN_KEPT_UP_TO = 32_768
 _gains: dict[tuple[object, ...], FloatArray] = {}
+_gain_bytes = [0]
 
 
 def gain_on(
@@ -190,13 +194,14 @@ def gain_on(
     if freqs_hz.size > GAIN_KEPT_UP_TO:
         return np.asarray(make(freqs_hz))
     key = (freqs_hz.size, float(freqs_hz[1]) if freqs_hz.size > 1 else 0.0, *what)
-    gain = _gains.get(key)
+    gain = _gains.pop(key, None)
     if gain is None:
-        if len(_gains) >= GAINS_KEPT:
-            _gains.clear()
         gain = np.array(make(freqs_hz), dtype=float)
         gain.setflags(write=False)
-        _gains[key] = gain
+        _gain_bytes[0] += gain.nbytes
+        while _gains and _gain_bytes[0] > GAIN_BYTES_KEPT:
+            _gain_bytes[0] -= _gains.pop(next(iter(_gains))).nbytes
+    _gains[key] = gain  # the most recently used last
     return gain
 
 
