@@ -33,6 +33,7 @@ from thrustlab.signal.filters import (
     inverse,
     inverses,
     smooth,
+    smoothed_together,
     spectrum_of,
 )
 from thrustlab.signal.heap import keep_freed_memory
@@ -103,9 +104,8 @@ def analyse_leg(recording: Recording, /, *, config: AnalysisConfig) -> LegResult
         gains.append(_smooth_gain(spectrum, config))
     above, moving_acc, *own = inverses(spectrum, gains)  # the transform's three uses at once
     jolts, bands = _gated(uniform, config, spectrum, above=above)
-    gravity = _slow_gravity(uniform, jolts, config)
+    gravity, slow_gyro = _slow_gravity_and_gyro(uniform, jolts, config)
     direction = None if gravity is None else unit_rows(gravity)
-    slow_gyro = _slow_gyro(uniform, config)
     angle, angle_rate_hz = thigh_angle(
         uniform, jolts, config, slow_gravity=gravity, gravity_dir=direction, slow_gyro=slow_gyro
     )
@@ -335,6 +335,25 @@ def _slow_gravity(uniform: Uniform, jolts: BoolArray, config: AnalysisConfig) ->
     bridged = _bridged(uniform.acc_mps2, jolts | ~uniform.valid)
     slow = smooth(bridged, fs_hz=uniform.rate_hz, sigma_hz=config.angle_sigma_hz)
     return _at_angle_rate(slow, uniform, config)
+
+
+def _slow_gravity_and_gyro(
+    uniform: Uniform, jolts: BoolArray, config: AnalysisConfig
+) -> tuple[FloatArray | None, FloatArray | None]:
+    """``_slow_gravity`` and ``_slow_gyro``; smoothed together (``smoothed_together``: one
+    transform each way, not two) when both are there and the angle's rate is the
+    recording's."""
+    if (
+        not uniform.gravity_included
+        or uniform.gyro_rads is None
+        or not _every_sample(uniform, config)
+    ):
+        return _slow_gravity(uniform, jolts, config), _slow_gyro(uniform, config)
+    bridged = _bridged(uniform.acc_mps2, jolts | ~uniform.valid)
+    slow, slow_gyro = smoothed_together(
+        [bridged, uniform.gyro_rads], fs_hz=uniform.rate_hz, sigma_hz=config.angle_sigma_hz
+    )
+    return _at_angle_rate(slow, uniform, config), slow_gyro
 
 
 def thigh_angle(
