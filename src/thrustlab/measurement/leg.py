@@ -236,7 +236,8 @@ def _recording_checks(recording: Recording, config: AnalysisConfig) -> list[Qual
             )
         )
     peak, pinned = _pinned(recording.acc_mps2)
-    if np.any((pinned >= 3) & (pinned >= config.clip_fraction * recording.acc_mps2.shape[0])):
+    limit = config.clip_fraction * recording.acc_mps2.shape[0]
+    if any(count >= 3 and count >= limit for count in pinned.ravel().tolist()):  # 3 numbers
         flags.append(
             QualityFlag(
                 "clipping",
