@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import pairwise
 from math import ceil
 
 import numpy as np
@@ -137,13 +138,15 @@ def spectrum_of(x: FloatArray, /, *, fs_hz: float, pad_s: float = 1.0) -> Spectr
     return Spectrum(coeffs.T, np.fft.rfftfreq(n_fft, 1.0 / fs_hz), n, pad, n_fft)
 
 
-def _padded_rows(x: FloatArray, /, *, pad: int, n_fft: int) -> FloatArray:
+def _padded_rows(
+    x: FloatArray, /, *, pad: int, n_fft: int, out: FloatArray | None = None
+) -> FloatArray:
     """``mirrored(x, pad=pad)`` zero-padded to ``n_fft`` samples, as contiguous rows (one
-    per column of ``x``): x copied once, not thrice. np.empty, filled here: np.zeros' memory
-    comes from the system a 4 kB page at a time, where numpy asks for large pages for memory
-    it fills itself (long signals)."""
+    per column of ``x``; into ``out``, if given): x copied once, not thrice. np.empty, filled
+    here: np.zeros' memory comes from the system a 4 kB page at a time, where numpy asks for
+    large pages for memory it fills itself (long signals)."""
     n = x.shape[0]
-    rows = np.empty((*x.shape[1:], n_fft))
+    rows = np.empty((*x.shape[1:], n_fft)) if out is None else out
     along = rows.T
     along[pad : pad + n] = x
     along[:pad] = x[pad:0:-1]
@@ -173,13 +176,17 @@ def inverses(spectrum: Spectrum, gains: Sequence[FloatArray], /) -> list[FloatAr
     return [np.asarray(signal.T[low:high]) for signal in signals]
 
 
-GAINS_KEPT = 20
-"""Gains kept for the next recording (``gain_on``): a batch's recordings mostly share their
-length and rate, so their transforms share a frequency grid. Only grids of up to
-``GAIN_KEPT_UP_TO`` frequencies (256 kB a gain): a longer recording's gains cost little
-beside its analysis."""
+GAIN_BYTES_KEPT = 4 * 2**20
+"""Gains kept for the next recordings (``gain_on``), up to 4 MB in all, the least recently
+used dropped first: a batch's recordings mostly share their length and rate, so their
+transforms share a frequency grid. A 60 s recording takes nine gains of 13-25 kB; a batch
+of them spreads over a few dozen grids (150 of the benchmark's: 28), which 20 gains
+forgotten all at once when full could not hold (7 in 10 asked for were made anew; now 1 to
+2 in 10). Only grids of up to ``GAIN_KEPT_UP_TO`` frequencies (256 kB a gain): a longer
+recording's gains cost little beside its analysis."""
 GAIN_KEPT_UP_TO = 32_768
 _gains: dict[tuple[object, ...], FloatArray] = {}
+_gain_bytes = [0]
 
 
 def gain_on(
@@ -190,13 +197,14 @@ def gain_on(
     if freqs_hz.size > GAIN_KEPT_UP_TO:
         return np.asarray(make(freqs_hz))
     key = (freqs_hz.size, float(freqs_hz[1]) if freqs_hz.size > 1 else 0.0, *what)
-    gain = _gains.get(key)
+    gain = _gains.pop(key, None)
     if gain is None:
-        if len(_gains) >= GAINS_KEPT:
-            _gains.clear()
         gain = np.array(make(freqs_hz), dtype=float)
         gain.setflags(write=False)
-        _gains[key] = gain
+        _gain_bytes[0] += gain.nbytes
+        while _gains and _gain_bytes[0] > GAIN_BYTES_KEPT:
+            _gain_bytes[0] -= _gains.pop(next(iter(_gains))).nbytes
+    _gains[key] = gain  # the most recently used last
     return gain
 
 
@@ -237,7 +245,40 @@ def smooth(x: FloatArray, /, *, fs_hz: float, sigma_hz: float) -> FloatArray:
             rows, (pad, pad + n), fs_hz=fs_hz, sigma_hz=sigma_hz, reach=reach, block=block
         )
     spectrum = spectrum_of(x, fs_hz=fs_hz)
-    return inverse(spectrum, gain=gaussian_gain(spectrum.freqs_hz, sigma_hz=sigma_hz))
+    return inverse(spectrum, gain=_gaussian_on(spectrum.freqs_hz, sigma_hz))
+
+
+def smoothed_together(
+    xs: Sequence[FloatArray], /, *, fs_hz: float, sigma_hz: float
+) -> list[FloatArray]:
+    """``[smooth(x, fs_hz=fs_hz, sigma_hz=sigma_hz) for x in xs]`` for signals (N, C_i) of one
+    length: their columns padded into the rows of one array, transformed there and back in
+    one call each (numpy plans a transform again at every call). The same transform of the
+    same numbers per row, so the same results; a long signal (``smooth`` block by block) is
+    smoothed one ``x`` at a time."""
+    n = xs[0].shape[0]
+    pad = min(n - 1, round(fs_hz))
+    n_fft = next_fast_len(n + 2 * pad)
+    if n_fft >= min(BLOCKWISE_FROM, BY_ROWS_FROM) or any(
+        x.ndim != 2 or x.shape[0] != n for x in xs
+    ):
+        return [smooth(x, fs_hz=fs_hz, sigma_hz=sigma_hz) for x in xs]
+    rows = np.empty((sum(x.shape[1] for x in xs), n_fft))
+    first = 0
+    for x in xs:
+        _padded_rows(x, pad=pad, n_fft=n_fft, out=rows[first : first + x.shape[1]])
+        first += x.shape[1]
+    freqs = np.fft.rfftfreq(n_fft, 1.0 / fs_hz)
+    spectrum = Spectrum(np.fft.rfft(rows, axis=-1).T, freqs, n, pad, n_fft)
+    together = inverse(spectrum, gain=_gaussian_on(freqs, sigma_hz))
+    bounds = np.cumsum([0, *(x.shape[1] for x in xs)]).tolist()
+    return [together[:, low:high] for low, high in pairwise(bounds)]
+
+
+def _gaussian_on(freqs_hz: FloatArray, sigma_hz: float) -> FloatArray:
+    """``gaussian_gain(freqs_hz, sigma_hz=sigma_hz)``, kept for the next transform on the
+    same grid (``gain_on``): the exponentials cost a fifth of a short signal's smoothing."""
+    return gain_on(freqs_hz, ("gauss", sigma_hz), lambda f: gaussian_gain(f, sigma_hz=sigma_hz))
 
 
 BLOCKWISE_FROM = 2**15

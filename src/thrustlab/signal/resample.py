@@ -82,7 +82,6 @@ def to_uniform(
     limit_s = max(gap_threshold_s, GAP_INTERVALS / rate)
     gap = dt > limit_s
     gap_idx = np.flatnonzero(gap)
-    valid = _outside(t_out, t[gap_idx], t[gap_idx + 1])
     factor = 1
     thin = max_rate_hz is not None and rate >= NEAR_TWICE * max_rate_hz and n_out > 1
     if thin:
@@ -92,13 +91,11 @@ def to_uniform(
     block = max(factor, INTERP_BLOCK // factor * factor)  # whole groups of ``factor``
     blocks = _interp(t_out, t, acc_mps2, gap, block=block)
     if thin:
-        acc, valid, rate = (
-            _decimated(blocks, n_out, factor, rate),
-            _decimated_mask(valid, factor),
-            rate / factor,
-        )
+        acc, rate = _decimated(blocks, n_out, factor, rate), rate / factor
+        valid = _thinned_outside(t_out, t[gap_idx], t[gap_idx + 1], factor)
     else:
         acc = _joined(blocks, n_out)
+        valid = _outside(t_out, t[gap_idx], t[gap_idx + 1])
     gyro = None
     if gyro_rads is not None:
         gyro = _lines(t_out[::factor], t, gyro_rads, block=max(1, INTERP_BLOCK // factor))
@@ -144,6 +141,26 @@ def _outside(t_out: FloatArray, starts_s: FloatArray, ends_s: FloatArray) -> Boo
 
 FEW_GAPS = 64
 """Up to this many gaps, ``_outside`` clears each gap's samples in turn."""
+
+
+def _thinned_outside(
+    t_out: FloatArray, starts_s: FloatArray, ends_s: FloatArray, factor: int
+) -> BoolArray:
+    """``_decimated_mask(_outside(t_out, starts_s, ends_s), factor)``: with a few gaps, each
+    gap's run of samples inside, widened by a step and thinned, cleared in turn (a thinned
+    sample is valid only if no sample within a step of it lies inside a gap) instead of a
+    running count over every sample."""
+    if not starts_s.size:
+        return np.ones(-(-t_out.size // factor), dtype=bool)
+    if starts_s.size > FEW_GAPS:
+        return _decimated_mask(_outside(t_out, starts_s, ends_s), factor)
+    first_inside = np.searchsorted(t_out, starts_s, side="right")
+    first_after = np.searchsorted(t_out, ends_s, side="left")
+    out = np.ones(-(-t_out.size // factor), dtype=bool)
+    for a, b in zip(first_inside.tolist(), first_after.tolist(), strict=True):
+        if a < b:  # samples a .. b - 1 lie inside: thinned samples m with m f within f of them
+            out[max(-(-a // factor) - 1, 0) : (b - 1) // factor + 2] = False
+    return out
 
 
 def _decimated(
@@ -363,46 +380,56 @@ def _interp_block(
     ``position`` in the samples (interval + fraction).
 
     The samples it reads are turned to rows (C, k) first: gathering and weighting rows of
-    k costs a third of doing it to k rows of C."""
-    i = np.minimum(position.astype(int), t.size - 2)
-    u = position - i
+    k costs a third of doing it to k rows of C. The four points are gathered, weighted and
+    added in one call each, on (C, 4, k): the same products, added in the same order, as one
+    point at a time (whose weighting of rows by one weight each took a copy of the rows)."""
+    i = position.astype(int)
+    np.minimum(i, t.size - 2, out=i)
+    weights = _catmull_rom(position - i)
+    if near_gap is not None:  # straight lines: the outer points get no weight
+        line = np.flatnonzero(near_gap[i])  # few: only next to a gap
+        u = weights[4, line]
+        weights[0, line] = 0.0
+        weights[1, line] = 1 - u
+        weights[2, line] = u
+        weights[3, line] = 0.0
+    lo, hi = max(int(i.min()) - 1, 0), min(int(i.max()) + 3, t.size)  # the samples read
+    rows = np.ascontiguousarray(values[lo:hi].T)
+    # mode="clip": the first and last samples stand in beyond the ends, as np.maximum and
+    # np.minimum did
+    terms = rows.take(np.add(i, _TAPS - lo), axis=1, mode="clip")  # (C, 4, k): i - 1 .. i + 2
+    np.multiply(terms, weights[:4], out=terms)
+    np.add.reduce(terms, axis=1, out=out)  # point by point, from 0.0 (not pairwise: 4 < 8)
+    out += 0.0  # as the sum began at 0.0: a -0.0 turns to 0.0, whichever way numpy began
+
+
+_TAPS = np.arange(-1, 3)[:, None]
+"""The four samples around each output, from the one before its interval."""
+
+
+def _catmull_rom(u: FloatArray) -> FloatArray:
+    """The Catmull-Rom weights of the four points at fractions ``u``, (5, k), ``u`` itself
+    the last row: ``0.5 (-u3 + 2 u2 - u)``, ``0.5 (3 u3 - 5 u2 + 2)``,
+    ``0.5 (-3 u3 + 4 u2 + u)``, ``0.5 (u3 - u2)``, each the same operations as written out
+    (-a + b is b - a to the last bit), in place and sharing 3 u^3."""
+    weights = np.empty((5, u.size))
+    w0, w1, w2, w3, fraction = weights
+    fraction[:] = u
     u2 = u * u
-    u3 = u2 * u  # u * u * u
-    # The Catmull-Rom weights, each the same operations as written out (-a + b is b - a to
-    # the last bit), in place and sharing 3 u^3:
-    #   0.5 (-u3 + 2 u2 - u), 0.5 (3 u3 - 5 u2 + 2), 0.5 (-3 u3 + 4 u2 + u), 0.5 (u3 - u2)
+    u3 = np.multiply(u2, u, out=u)  # u * u * u; u itself lives on in ``fraction``
     three_u3 = 3 * u3
-    w0 = 2 * u2
+    np.multiply(2, u2, out=w0)
     w0 -= u3
-    w0 -= u
+    w0 -= fraction
     w0 *= 0.5
-    w1 = 5 * u2
+    np.multiply(5, u2, out=w1)
     np.subtract(three_u3, w1, out=w1)
     w1 += 2
     w1 *= 0.5
-    w2 = 4 * u2
+    np.multiply(4, u2, out=w2)
     w2 -= three_u3
-    w2 += u
+    w2 += fraction
     w2 *= 0.5
-    w3 = u3
-    w3 -= u2
+    np.subtract(u3, u2, out=w3)
     w3 *= 0.5
-    if near_gap is not None:  # straight lines: the outer points get no weight
-        line = np.flatnonzero(near_gap[i])  # few: only next to a gap
-        w0[line] = 0.0
-        w1[line] = 1 - u[line]
-        w2[line] = u[line]
-        w3[line] = 0.0
-    lo, hi = max(int(i.min()) - 1, 0), min(int(i.max()) + 3, t.size)  # the samples read
-    rows = np.ascontiguousarray(values[lo:hi].T)
-    i -= lo
-    # mode="clip": the first and last samples stand in beyond the ends, as np.maximum and
-    # np.minimum did (and take writes into its output without a copy of it first)
-    rows.take(i - 1, axis=1, out=out, mode="clip")
-    out *= w0
-    out += 0.0  # 0.0 + the first term, as the sum began: a -0.0 turns to 0.0
-    term = np.empty_like(out)
-    for point, w in ((i, w1), (i + 1, w2), (i + 2, w3)):
-        rows.take(point, axis=1, out=term, mode="clip")
-        term *= w
-        out += term
+    return weights
