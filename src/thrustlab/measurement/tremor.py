@@ -140,22 +140,47 @@ def widened(mask: BoolArray, /, *, by: int) -> BoolArray:
 
 def bursts(x: FloatArray, /, *, rate_hz: float, config: AnalysisConfig) -> BoolArray:
     """Samples whose short-time power stands ``transient_factor``^2 above the running
-    median of the surrounding ``REFERENCE_S``."""
+    median of the surrounding ``REFERENCE_S``.
+
+    The averaging kernel and the blocks' edges and sizes are kept per length and rate (a
+    batch's recordings share them), and the threshold is scaled on the blocks before it is
+    spread over their samples (the same products, a tenth as many)."""
     n = max(1, round(POWER_WINDOW_S * rate_hz))
-    power = np.convolve(np.einsum("ij,ij->i", x, x), np.ones(n) / n, mode="same")
+    power = np.convolve(np.einsum("ij,ij->i", x, x), _mean_kernel(n), mode="same")
     step = max(1, round(rate_hz / REFERENCE_RATE_HZ))
-    edges = np.arange(0, power.size, step)
-    counts = np.full(edges.size, float(step))
-    counts[-1] = power.size - edges[-1]
+    edges, counts = _blocks(power.size, step)
     coarse = np.add.reduceat(power, edges) / counts
     half = max(1, round(REFERENCE_S * rate_hz / step / 2))
-    padded = np.concatenate([np.full(half, coarse[0]), coarse, np.full(half, coarse[-1])])
+    padded = np.empty(coarse.size + 2 * half)
+    padded[:half] = coarse[0]
+    padded[half : half + coarse.size] = coarse
+    padded[half + coarse.size :] = coarse[-1]
     windows = np.lib.stride_tricks.as_strided(  # sliding_window_view's rows, without its checks
         padded, (coarse.size, 2 * half + 1), (padded.strides[0],) * 2, writeable=False
     )
     middle = np.sort(windows, axis=1)[:, half]  # the median (sorting short rows beats partition)
-    reference = np.repeat(middle, step)[: power.size]
-    return np.asarray(power > config.transient_factor**2 * reference)
+    middle *= config.transient_factor**2
+    return np.asarray(power > np.repeat(middle, step)[: power.size])
+
+
+@lru_cache(maxsize=16)
+def _mean_kernel(n: int) -> FloatArray:
+    """``np.ones(n) / n`` (kept, read-only)."""
+    kernel: FloatArray = np.ones(n) / n
+    kernel.setflags(write=False)
+    return kernel
+
+
+@lru_cache(maxsize=16)
+def _blocks(size: int, step: int) -> tuple[npt.NDArray[np.intp], FloatArray]:
+    """The first sample of each block of ``step`` samples of ``size``, and each block's
+    size (the last may be shorter; kept, read-only)."""
+    edges = np.arange(0, size, step)
+    counts = np.full(edges.size, float(step))
+    counts[-1] = size - edges[-1]
+    edges.setflags(write=False)
+    counts.setflags(write=False)
+    return edges, counts
 
 
 def measure(
