@@ -74,22 +74,22 @@ class RepMetrics:
     ) -> RepMetrics:
         """A rep from its four phase edges (s): the phase durations follow from them, times
         are given to the millisecond and the ROM to a tenth of a degree."""
-        return cls(
-            index=index,
-            start_s=round(start_s, 3),
-            end_s=round(end_s, 3),
-            lockout_start_s=round(lockout_start_s, 3),
-            lockout_end_s=round(lockout_end_s, 3),
-            concentric_s=round(lockout_start_s - start_s, 3),
-            lockout_s=round(lockout_end_s - lockout_start_s, 3),
-            eccentric_s=round(end_s - lockout_end_s, 3),
-            rom_deg=round(rom_deg, 1),
-            tremor_rms_mps2=tremor_rms_mps2,
-            tremor_peak_hz=tremor_peak_hz,
-            fatigue_band_rms_mps2=fatigue_band_rms_mps2,
-            legs=legs,
-            concentric_rise_s=None if concentric_rise_s is None else round(concentric_rise_s, 3),
-            partial=partial,
+        return cls(  # in the fields' order: positional arguments cost less than keywords
+            index,
+            round(start_s, 3),
+            round(end_s, 3),
+            round(lockout_start_s, 3),
+            round(lockout_end_s, 3),
+            round(lockout_start_s - start_s, 3),
+            round(lockout_end_s - lockout_start_s, 3),
+            round(end_s - lockout_end_s, 3),
+            round(rom_deg, 1),
+            tremor_rms_mps2,
+            tremor_peak_hz,
+            fatigue_band_rms_mps2,
+            legs,
+            None if concentric_rise_s is None else round(concentric_rise_s, 3),
+            partial,
         )
 
 

@@ -38,22 +38,30 @@ def _plausible(leg: LegResult, config: AnalysisConfig, who: str) -> LegResult:
     """``leg`` with every shaking figure outside its physical range left out, and a
     quality entry for each."""
     check = Checker(config, leg.tremor_band_hz)
-    result = replace(
-        leg,
-        rep_tremor=tuple(
-            check.tremor(stats, where=f"{who}in rep {i + 1}")
-            for i, stats in enumerate(leg.rep_tremor)
-        ),
-        set_tremor=check.tremor(leg.set_tremor, where=f"{who}over the set"),
-        baseline=check.tremor(leg.baseline, where=f"{who}before the set"),
-        post_set=check.tremor(leg.post_set, where=f"{who}after the set"),
-        post_set_end=check.tremor(leg.post_set_end, where=f"{who}at the end of the rest"),
-        reps=tuple(_plausible_rise(r, i, check, config) for i, r in enumerate(leg.reps)),
+    rep_tremor = tuple(
+        check.tremor(stats, where=f"{who}in rep {i + 1}") for i, stats in enumerate(leg.rep_tremor)
     )
-    return replace(result, quality=(*leg.quality, *check.flags))
+    set_tremor = check.tremor(leg.set_tremor, where=f"{who}over the set")
+    baseline = check.tremor(leg.baseline, where=f"{who}before the set")
+    post_set = check.tremor(leg.post_set, where=f"{who}after the set")
+    post_set_end = check.tremor(leg.post_set_end, where=f"{who}at the end of the rest")
+    reps = tuple(_plausible_rise(r, i, check, config) for i, r in enumerate(leg.reps))
+    return replace(  # once, with the flags the checks raised (in the same order as before)
+        leg,
+        rep_tremor=rep_tremor,
+        set_tremor=set_tremor,
+        baseline=baseline,
+        post_set=post_set,
+        post_set_end=post_set_end,
+        reps=reps,
+        quality=(*leg.quality, *check.flags),
+    )
 
 
 def _plausible_rise(r: RepTiming, i: int, check: Checker, config: AnalysisConfig) -> RepTiming:
+    low, high = config.plausible_concentric_s
+    if r.rise_s is None or low <= r.rise_s <= high:  # most pass: named only for a flag
+        return r
     rise = check.value(
         r.rise_s,
         name=f"The concentric of rep {i + 1}",

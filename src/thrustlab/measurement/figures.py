@@ -84,9 +84,10 @@ def onset_rep(
     reference = reference_mps2 if reference_mps2 is not None else min(measured)
     threshold = max(config.onset_factor * reference, reference + config.onset_min_rise_mps2)
     for i, value in enumerate(rms):
-        rest = [v for v in rms[i:] if v is not None]
-        if value is not None and value >= threshold and median_of_few(rest) >= threshold:
-            return i + 1
+        if value is not None and value >= threshold:  # the rest's median only where needed
+            rest = [v for v in rms[i:] if v is not None]
+            if median_of_few(rest) >= threshold:
+                return i + 1
     return None
 
 

@@ -21,7 +21,7 @@ import numpy.typing as npt
 
 from thrustlab.config import AnalysisConfig
 from thrustlab.signal.filters import TAPER_HZ, Spectrum, band_gain, gain_on, inverses, spectrum_of
-from thrustlab.signal.spectra import peak_frequencies, welch_many
+from thrustlab.signal.spectra import band_peaks, welch_many
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
@@ -140,22 +140,47 @@ def widened(mask: BoolArray, /, *, by: int) -> BoolArray:
 
 def bursts(x: FloatArray, /, *, rate_hz: float, config: AnalysisConfig) -> BoolArray:
     """Samples whose short-time power stands ``transient_factor``^2 above the running
-    median of the surrounding ``REFERENCE_S``."""
+    median of the surrounding ``REFERENCE_S``.
+
+    The averaging kernel and the blocks' edges and sizes are kept per length and rate (a
+    batch's recordings share them), and the threshold is scaled on the blocks before it is
+    spread over their samples (the same products, a tenth as many)."""
     n = max(1, round(POWER_WINDOW_S * rate_hz))
-    power = np.convolve(np.einsum("ij,ij->i", x, x), np.ones(n) / n, mode="same")
+    power = np.convolve(np.einsum("ij,ij->i", x, x), _mean_kernel(n), mode="same")
     step = max(1, round(rate_hz / REFERENCE_RATE_HZ))
-    edges = np.arange(0, power.size, step)
-    counts = np.full(edges.size, float(step))
-    counts[-1] = power.size - edges[-1]
+    edges, counts = _blocks(power.size, step)
     coarse = np.add.reduceat(power, edges) / counts
     half = max(1, round(REFERENCE_S * rate_hz / step / 2))
-    padded = np.concatenate([np.full(half, coarse[0]), coarse, np.full(half, coarse[-1])])
+    padded = np.empty(coarse.size + 2 * half)
+    padded[:half] = coarse[0]
+    padded[half : half + coarse.size] = coarse
+    padded[half + coarse.size :] = coarse[-1]
     windows = np.lib.stride_tricks.as_strided(  # sliding_window_view's rows, without its checks
         padded, (coarse.size, 2 * half + 1), (padded.strides[0],) * 2, writeable=False
     )
     middle = np.sort(windows, axis=1)[:, half]  # the median (sorting short rows beats partition)
-    reference = np.repeat(middle, step)[: power.size]
-    return np.asarray(power > config.transient_factor**2 * reference)
+    middle *= config.transient_factor**2
+    return np.asarray(power > np.repeat(middle, step)[: power.size])
+
+
+@lru_cache(maxsize=16)
+def _mean_kernel(n: int) -> FloatArray:
+    """``np.ones(n) / n`` (kept, read-only)."""
+    kernel: FloatArray = np.ones(n) / n
+    kernel.setflags(write=False)
+    return kernel
+
+
+@lru_cache(maxsize=16)
+def _blocks(size: int, step: int) -> tuple[npt.NDArray[np.intp], FloatArray]:
+    """The first sample of each block of ``step`` samples of ``size``, and each block's
+    size (the last may be shorter; kept, read-only)."""
+    edges = np.arange(0, size, step)
+    counts = np.full(edges.size, float(step))
+    counts[-1] = size - edges[-1]
+    edges.setflags(write=False)
+    counts.setflags(write=False)
+    return edges, counts
 
 
 def measure(
@@ -170,15 +195,7 @@ def measure(
     above its noise floor and the tremor band's peak frequency, from a Welch spectrum of
     the span. All spans' spectra come from one batch of FFTs."""
     n = bands.usable.shape[0]
-    bounds = np.array(
-        [
-            (max(0, round(s[0] * rate_hz)), min(n, round(s[1] * rate_hz)))
-            if s is not None
-            else (0, 0)
-            for s in spans_s
-        ],
-        dtype=int,
-    ).reshape(-1, 2)
+    bounds = _bounds(spans_s, rate_hz, n)
     per_sample = np.empty((3, n))  # summed over each span below, all three at once
     weight = per_sample[0]
     weight[:] = bands.usable
@@ -190,48 +207,114 @@ def measure(
     np.cumsum(per_sample, axis=1, out=cumulative[:, 1:])
     used, tremor_power, fatigue_power = cumulative[:, bounds[:, 1]] - cumulative[:, bounds[:, 0]]
     measured = np.flatnonzero((bounds[:, 1] > bounds[:, 0]) & (used >= MIN_MEASURED_S * rate_hz))
+    out = [NOTHING] * len(bounds)
+    if not measured.size:
+        return tuple(out)
     # Nothing in the bands lies above their top edge and its taper: the spectra can be taken
     # on every k-th sample, as long as that rate's Nyquist frequency stays above it.
     top_hz = max(bands.tremor_hz[1], bands.fatigue_hz[1]) + TAPER_HZ
     k = max(1, int(rate_hz // (2 * top_hz)))
-    # bands do not overlap; worked out on rows (C, n), as welch_many takes them
-    both = ((bands.tremor.T[:, ::k] + bands.fatigue.T[:, ::k]) * weight[::k]).T
-    spans = [(-(-int(bounds[i, 0]) // k), int(bounds[i, 1]) // k) for i in measured]
-    out = [NOTHING] * len(bounds)
-    for group in welch_many(both, spans, fs_hz=rate_hz / k, window_s=config.welch_window_s):
+    # bands do not overlap; (sample, column) rows, C-ordered, as welch_many reads them
+    both = np.empty((-(-n // k), bands.tremor.shape[1]))
+    for column, tremor, fatigue in zip(both.T, bands.tremor.T, bands.fatigue.T, strict=True):
+        np.add(tremor[::k], fatigue[::k], out=column)  # a column at a time: long inner loops
+        np.multiply(column, weight[::k], out=column)
+    lows, highs = (-(-bounds[measured, 0] // k)).tolist(), (bounds[measured, 1] // k).tolist()
+    spectra = welch_many(
+        both,
+        list(zip(lows, highs, strict=True)),
+        fs_hz=rate_hz / k,
+        window_s=config.welch_window_s,
+        band_hz=(
+            min(bands.tremor_hz[0], bands.fatigue_hz[0]),
+            max(bands.tremor_hz[1], bands.fatigue_hz[1]),
+        ),
+    )
+    for group in spectra:
         rows = measured[list(group.members)]
         lengths = (bounds[rows, 1] - bounds[rows, 0]).astype(float)
         psd = group.psd * (lengths / used[rows])[:, None]  # the faded samples lowered the spectrum
         f = group.freqs_hz
-        tremor = _above_floor(tremor_power[rows] / used[rows], f, psd, bands.tremor_hz)
-        fatigue = _above_floor(fatigue_power[rows] / used[rows], f, psd, bands.fatigue_hz)
-        peaks = peak_frequencies(f, psd, band_hz=bands.tremor_hz)
+        in_tremor, in_fatigue = _within(f, bands.tremor_hz), _within(f, bands.fatigue_hz)
+        tremor_f, tremor_psd = f[in_tremor], psd[:, in_tremor]
+        top = tremor_psd.argmax(axis=1) if tremor_f.size else None  # both figures use it
+        tremor = _above_floor(
+            tremor_power[rows] / used[rows], tremor_f, tremor_psd, bands.tremor_hz, top
+        )
+        fatigue = _above_floor(
+            fatigue_power[rows] / used[rows], f[in_fatigue], psd[:, in_fatigue], bands.fatigue_hz
+        )
+        peaks = (
+            band_peaks(tremor_f, tremor_psd, top=top)
+            if top is not None
+            else np.full(rows.size, np.nan)
+        )
+        isfinite = math.isfinite
         for i, rms, peak, fatigue_rms in zip(
             rows.tolist(), tremor.tolist(), peaks.tolist(), fatigue.tolist(), strict=True
         ):
-            out[i] = TremorStats(
-                _value(rms), _value(peak) if math.isfinite(rms) else None, _value(fatigue_rms)
-            )
+            if isfinite(rms):
+                out[i] = TremorStats(
+                    rms,
+                    peak if isfinite(peak) else None,
+                    fatigue_rms if isfinite(fatigue_rms) else None,
+                )
+            else:
+                out[i] = TremorStats(None, None, fatigue_rms if isfinite(fatigue_rms) else None)
     return tuple(out)
 
 
-def _value(x: float) -> float | None:
-    return x if math.isfinite(x) else None
+def _bounds(
+    spans_s: Sequence[tuple[float, float] | None], rate_hz: float, n: int
+) -> npt.NDArray[np.int_]:
+    """Each span's first and end sample, within the ``n`` samples ((0, 0): None)."""
+    return np.array(
+        [
+            (max(0, round(s[0] * rate_hz)), min(n, round(s[1] * rate_hz)))
+            if s is not None
+            else (0, 0)
+            for s in spans_s
+        ],
+        dtype=int,
+    ).reshape(-1, 2)
+
+
+def _within(freqs: FloatArray, band_hz: tuple[float, float]) -> slice:
+    """The bins of an ascending ``freqs`` with ``low <= f <= high``: a run."""
+    low = int(np.searchsorted(freqs, band_hz[0], side="left"))
+    return slice(low, max(low, int(np.searchsorted(freqs, band_hz[1], side="right"))))
 
 
 def _above_floor(
-    power: FloatArray, freqs: FloatArray, psd: FloatArray, band_hz: tuple[float, float]
+    power: FloatArray,
+    f: FloatArray,
+    p: FloatArray,
+    band_hz: tuple[float, float],
+    top: npt.NDArray[np.intp] | None = None,
 ) -> FloatArray:
     """RMS of each row's ``power`` less its band's noise floor: the ``NOISE_PERCENTILE`` of
-    the density away from the band's peak (within ``PEAK_HALFWIDTH_HZ`` of it lies the
-    shaking itself). NaN where the band is too narrow to measure."""
-    in_band = (freqs >= band_hz[0]) & (freqs <= band_hz[1])
-    if band_hz[1] - band_hz[0] < MIN_BAND_WIDTH_HZ or not in_band.any():
+    the density ``p`` (at ``f``, the band's bins) away from the band's peak (within
+    ``PEAK_HALFWIDTH_HZ`` of it lies the shaking itself). NaN where the band is too narrow
+    to measure. ``top``: ``p.argmax(axis=1)`` when already worked out."""
+    if band_hz[1] - band_hz[0] < MIN_BAND_WIDTH_HZ or not f.size:
         return np.full(power.shape, np.nan)
-    f, p = freqs[in_band], psd[:, in_band]
-    away = np.abs(f[None, :] - f[p.argmax(axis=1)][:, None]) > PEAK_HALFWIDTH_HZ
-    away[away.sum(axis=1) < 3] = True  # too few bins away from the peak: use them all
-    ranked = np.sort(np.where(away, p, np.inf), axis=1)
-    k = (NOISE_PERCENTILE / 100 * (away.sum(axis=1) - 1)).astype(int)
-    floor = ranked[np.arange(len(k)), k] * (band_hz[1] - band_hz[0])
+    away, rank = _away(f.tobytes())
+    peak = p.argmax(axis=1) if top is None else top
+    ranked = np.sort(np.where(away[peak], p, np.inf), axis=1)
+    floor = ranked[np.arange(peak.size), rank[peak]] * (band_hz[1] - band_hz[0])
     return np.asarray(np.sqrt(np.maximum(power - floor, 0.0)))
+
+
+@lru_cache(maxsize=32)
+def _away(grid: bytes) -> tuple[BoolArray, npt.NDArray[np.intp]]:
+    """For a band's frequencies (``grid``: their bytes) and each bin as the peak: which
+    bins lie more than ``PEAK_HALFWIDTH_HZ`` from it (all, when fewer than 3 do), and which
+    of them, ranked, is the ``NOISE_PERCENTILE``: the same numbers worked out per spectrum
+    before, now once per grid."""
+    f = np.frombuffer(grid)
+    away = np.abs(f[None, :] - f[:, None]) > PEAK_HALFWIDTH_HZ
+    away[away.sum(axis=1) < 3] = True  # too few bins away from the peak: use them all
+    rank = (NOISE_PERCENTILE / 100 * (away.sum(axis=1) - 1)).astype(int)
+    away.setflags(write=False)
+    rank.setflags(write=False)
+    return away, rank

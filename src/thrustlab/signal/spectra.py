@@ -49,49 +49,120 @@ def power_spectrum(
 
 
 def welch_many(
-    x: FloatArray, spans: Sequence[tuple[int, int]], /, *, fs_hz: float, window_s: float
+    x: FloatArray,
+    spans: Sequence[tuple[int, int]],
+    /,
+    *,
+    fs_hz: float,
+    window_s: float,
+    band_hz: tuple[float, float] | None = None,
 ) -> list[Spectra]:
     """``power_spectrum`` of each ``x[lo:hi]`` in ``spans``, one FFT for all the spans whose
-    spectra share a frequency grid (spans under 4 samples get none)."""
-    lengths = [min(hi - lo, max(4, round(window_s * fs_hz))) for lo, hi in spans]
-    rows = np.ascontiguousarray(x.T if x.ndim == 2 else x[None, :], dtype=float)  # (col, sample)
-    grids: dict[int, list[int]] = {}
-    for k, seg in enumerate(lengths):
+    spectra share a frequency grid (spans under 4 samples get none). ``band_hz``: only the
+    frequencies ``f`` with ``low <= f <= high`` are kept, the same numbers as without it
+    (the others' power is not worked out). ``x`` is read fastest as (sample, column) rows,
+    C-ordered."""
+    window = max(4, round(window_s * fs_hz))
+    least_fft = round(fs_hz / FREQ_STEP_HZ)
+    samples = np.ascontiguousarray(x if x.ndim == 2 else x[:, None], dtype=float)
+    grids: dict[int, list[tuple[int, int]]] = {}  # n_fft: (segment length, span) each
+    for k, (lo, hi) in enumerate(spans):
+        seg = min(hi - lo, window)
         if seg >= 4:  # a Hann window of fewer samples is all zeros
-            grids.setdefault(next_fast_len(max(seg, round(fs_hz / FREQ_STEP_HZ))), []).append(k)
-    out = []
-    for n_fft, members in sorted(grids.items()):
-        order = sorted(members, key=lambda k: lengths[k])
-        starts = [  # each span's segments' first samples (Python ranges: a few each)
-            range(spans[k][0], spans[k][1] - lengths[k] + 1, max(1, lengths[k] // 2)) for k in order
-        ]
-        counts = [len(st) for st in starts]
-        segments = np.zeros((rows.shape[0], sum(counts), n_fft))
-        first = 0
-        for seg in sorted({lengths[k] for k in order}):  # one gather per segment length
-            mine = [s for i, k in enumerate(order) if lengths[k] == seg for s in starts[i]]
-            where = np.array(mine)[:, None] + _steps(seg)
-            block = rows[:, where]  # (col, segment, sample)
-            mean, window = _segment_weights(seg, fs_hz)
-            block -= (block @ mean)[..., None]  # each one's mean
-            block *= window  # density scaling
-            segments[:, first : first + where.shape[0], :seg] = block
-            first += where.shape[0]
-        coeffs = np.fft.rfft(segments, axis=2)
-        power = (coeffs.real**2 + coeffs.imag**2).sum(axis=0)
-        power[:, 1 : (n_fft + 1) // 2] *= 2.0  # one-sided: all but 0 Hz and Nyquist (even n)
-        edges = np.array([0, *itertools.accumulate(counts[:-1])])
-        psd = np.add.reduceat(power, edges, axis=0) / np.array(counts)[:, None]
-        out.append(Spectra(tuple(order), _freqs(n_fft, fs_hz).copy(), psd))
-    return out
+            grids.setdefault(next_fast_len(max(seg, least_fft)), []).append((seg, k))
+    return [
+        _welch_grid(samples, spans, sorted(members), n_fft=n_fft, fs_hz=fs_hz, band_hz=band_hz)
+        for n_fft, members in sorted(grids.items())
+    ]
+
+
+def _welch_grid(
+    samples: FloatArray,
+    spans: Sequence[tuple[int, int]],
+    members: list[tuple[int, int]],
+    /,
+    *,
+    n_fft: int,
+    fs_hz: float,
+    band_hz: tuple[float, float] | None,
+) -> Spectra:
+    """The spectra of ``members`` (segment length, span: shortest first, ties in the spans'
+    order) on the grid of ``n_fft`` points.
+
+    Written for speed, the same numbers: the segments of each length are copied from a
+    strided view of ``samples`` (runs of samples, where an index per sample cost seven times
+    as much) into the layout an index per sample gave, so their means are the same sums;
+    the power is added over the columns one after another, as ``sum(axis=0)`` adds them,
+    only within ``band_hz``; the one-sided doubling (by two: exact) scales each span's sum
+    instead of every segment."""
+    starts: list[int] = []  # each span's segments' first samples, in order
+    counts = []
+    per_length: dict[int, int] = {}  # segments of each length
+    for seg, k in members:
+        before = len(starts)
+        starts.extend(range(spans[k][0], spans[k][1] - seg + 1, max(1, seg // 2)))
+        counts.append(len(starts) - before)
+        per_length[seg] = per_length.get(seg, 0) + counts[-1]
+    segments = np.zeros((samples.shape[1], len(starts), n_fft))
+    first_at = np.array(starts)
+    first = 0
+    for seg, many in per_length.items():
+        _windowed(
+            samples,
+            first_at[first : first + many],
+            seg,
+            fs_hz,
+            out=segments[:, first : first + many, :seg],
+        )
+        first += many
+    coeffs = np.fft.rfft(segments, axis=2)
+    kept = _bins(n_fft, fs_hz, band_hz)
+    coeffs = coeffs[..., kept]
+    squares = np.square(coeffs.real)
+    squares += np.square(coeffs.imag)
+    power = squares[0] if squares.shape[0] == 1 else squares[0] + squares[1]
+    for column in squares[2:]:
+        power += column
+    edges = np.array([0, *itertools.accumulate(counts[:-1])])
+    sums = np.add.reduceat(power, edges, axis=0)
+    # one-sided: all but 0 Hz and Nyquist (even n), in the kept bins' numbering
+    sums[:, max(1, kept.start) - kept.start : max(0, (n_fft + 1) // 2 - kept.start)] *= 2.0
+    psd = sums / np.array(counts)[:, None]
+    freqs = _freqs(n_fft, fs_hz)[kept].copy()
+    return Spectra(tuple(k for _, k in members), freqs, psd)
+
+
+def _windowed(
+    samples: FloatArray, starts: npt.NDArray[np.intp], seg: int, fs_hz: float, /, *, out: FloatArray
+) -> None:
+    """The ``seg``-sample segments of ``samples`` (sample, column; C-ordered) from
+    ``starts``, each less its mean and Hann-windowed for density, into ``out`` (column,
+    segment, sample). Each segment is one run of memory, copied whole; the means are taken
+    on the layout ``rows[:, index]`` gave (column, segment, sample with strides (8, 8 seg C,
+    8 C)), so they are the same sums."""
+    columns, size = samples.shape[1], samples.itemsize
+    runs = np.lib.stride_tricks.as_strided(  # (a C-ordered array's strides, whatever numpy says)
+        samples,
+        (samples.shape[0] - seg + 1, seg * columns),
+        (columns * size, size),
+        writeable=False,
+    )
+    block = runs[starts].reshape(starts.size, seg, columns).transpose(2, 0, 1)
+    mean, window = _segment_weights(seg, fs_hz)
+    np.subtract(block, (block @ mean)[..., None], out=out)  # each one's mean
+    out *= window  # density scaling
 
 
 @lru_cache(maxsize=64)
-def _steps(seg: int) -> npt.NDArray[np.intp]:
-    """``np.arange(seg)``, kept (read-only)."""
-    steps = np.arange(seg)
-    steps.setflags(write=False)
-    return steps
+def _bins(n_fft: int, fs_hz: float, band_hz: tuple[float, float] | None) -> slice:
+    """The bins of ``_freqs(n_fft, fs_hz)`` within ``band_hz`` (all: None; an ascending
+    grid, so they are a run)."""
+    freqs = _freqs(n_fft, fs_hz)
+    if band_hz is None:
+        return slice(0, freqs.size)
+    low = int(np.searchsorted(freqs, band_hz[0], side="left"))
+    high = int(np.searchsorted(freqs, band_hz[1], side="right"))
+    return slice(low, max(low, high))
 
 
 @lru_cache(maxsize=64)
@@ -142,19 +213,45 @@ def peak_frequencies(
     lowest bin there (a wandering tremor makes a broad peak whose centre is its mean
     frequency). NaN where the band holds no power."""
     inside = (freqs_hz >= band_hz[0]) & (freqs_hz <= band_hz[1])
-    rows = psd.shape[0]
     if not inside.any():
-        return np.full(rows, np.nan)
-    f, p = freqs_hz[inside], psd[:, inside]
+        return np.full(psd.shape[0], np.nan)
+    return band_peaks(freqs_hz[inside], psd[:, inside], halfwidth_hz=halfwidth_hz)
+
+
+def band_peaks(
+    f: FloatArray,
+    p: FloatArray,
+    /,
+    *,
+    halfwidth_hz: float = 1.0,
+    top: npt.NDArray[np.intp] | None = None,
+) -> FloatArray:
+    """``peak_frequencies`` of the spectra ``p`` (rows) already cut to a band's bins ``f``
+    (at least one); ``top``: ``p.argmax(axis=1)``, when already worked out.
+
+    Which bins lie within ``halfwidth_hz`` of each is worked out once per band (the same
+    differences as per spectrum), and the division by a zero weight is left out rather
+    than its warning silenced."""
     local = np.zeros_like(p, dtype=bool)
     local[:, 1:-1] = (p[:, 1:-1] >= p[:, :-2]) & (p[:, 1:-1] >= p[:, 2:])
-    has_local = local.any(axis=1)
-    k = np.where(has_local, np.where(local, p, -np.inf).argmax(axis=1), p.argmax(axis=1))
-    near = np.abs(f[None, :] - f[k][:, None]) <= halfwidth_hz
+    highest = p.argmax(axis=1) if top is None else top
+    k = np.where(local.any(axis=1), np.where(local, p, -np.inf).argmax(axis=1), highest)
+    near = _near(f.tobytes(), halfwidth_hz)[k]
     floor = np.where(near, p, np.inf).min(axis=1, keepdims=True)
     weights = np.where(near, p - floor, 0.0)
     total = weights.sum(axis=1)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        centre = (weights @ f) / total
-    peaks = np.where(total > 0, centre, f[k])
+    peaks = f[k]
+    # f copied: the product's sums follow the vector's alignment, and a fresh array is what
+    # it always had (a view into a band's bins gave other last bits)
+    np.divide(weights @ f.copy(), total, out=peaks, where=total > 0)
     return np.asarray(np.where(p.max(axis=1) > 0, peaks, np.nan))
+
+
+@lru_cache(maxsize=32)
+def _near(grid: bytes, halfwidth_hz: float) -> npt.NDArray[np.bool_]:
+    """For a band's frequencies (``grid``: their bytes), which lie within ``halfwidth_hz``
+    of each (row: the peak's bin; kept, read-only)."""
+    f = np.frombuffer(grid)
+    near = np.abs(f[None, :] - f[:, None]) <= halfwidth_hz
+    near.setflags(write=False)
+    return near
