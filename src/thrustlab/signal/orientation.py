@@ -44,8 +44,31 @@ def angle_from_gravity(
         length = np.linalg.norm(first)
     e1 = first / length
     e2 = _cross(axis, e1)
-    angle = np.unwrap(np.arctan2(unit @ e2, unit @ e1))
+    angle = unwrapped(np.arctan2(unit @ e2, unit @ e1))
     return np.asarray(np.rad2deg(angle))
+
+
+def unwrapped(rad: FloatArray, /) -> FloatArray:
+    """``np.unwrap`` of a 1-D ``rad`` (a period of 2 pi), to the last bit: the same
+    remainders and the same running sum of corrections, with the remainder taken only on
+    the steps of pi or more (an angle along a circle rarely jumps: ``np.unwrap``'s remainder
+    of every step cost as much as the arctangent)."""
+    if rad.ndim != 1 or rad.size < 2 or rad.dtype != np.float64:
+        return np.asarray(np.unwrap(rad))
+    step = rad[1:] - rad[:-1]
+    jumps = np.flatnonzero(~(np.abs(step) < np.pi))  # NaN steps too, as np.unwrap
+    out = np.empty_like(rad)
+    out[0] = rad[0]
+    if not jumps.size:  # every correction 0: the running sum of zeros
+        np.add(rad[1:], 0.0, out=out[1:])
+        return out
+    taken = step[jumps]
+    wrapped = np.mod(taken + np.pi, 2 * np.pi) - np.pi
+    wrapped[(wrapped == -np.pi) & (taken > 0)] = np.pi
+    correction = np.zeros_like(step)
+    correction[jumps] = wrapped - taken
+    np.add(rad[1:], np.cumsum(correction), out=out[1:])
+    return out
 
 
 def unit_rows(x: FloatArray, /) -> FloatArray:
