@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
+from thrustlab.signal import orientation
 from thrustlab.signal.orientation import unwrapped
 
 _ANGLES = arrays(
@@ -44,3 +45,23 @@ def test_an_angle_along_a_circle_is_unwrapped_as_numpy_does() -> None:
     turns = np.cumsum(np.random.default_rng(3).normal(0.0, 0.3, 3000))
     rad = np.arctan2(np.sin(turns), np.cos(turns))
     assert unwrapped(rad).tobytes() == np.unwrap(rad).tobytes()
+
+
+@pytest.mark.parametrize("n", [1, 2, 7, 3000, orientation.SUM_BLOCK, orientation.SUM_BLOCK + 5])
+def test_running_sums_are_one_cumulative_sum_over_all_samples(n: int) -> None:
+    rng = np.random.default_rng(n)
+    x = rng.normal(size=(n, 3))
+    at = np.concatenate([[0, n], rng.integers(0, n + 1, 40)])
+    rows, cols = orientation._UPPER
+    running = np.cumsum(x[:, rows] * x[:, cols], axis=0)
+    expected = np.where(at[None, :] > 0, running[np.maximum(at - 1, 0)].T, 0.0)
+    assert orientation._running_sums(x, at).tobytes() == expected.tobytes()
+
+
+@pytest.mark.parametrize(("n", "fs_hz"), [(3000, 50.0), (2968, 50.0), (7, 100.0), (1, 1.0)])
+def test_per_sample_holds_each_window_s_value_as_np_repeat(n: int, fs_hz: float) -> None:
+    step = max(1, round(orientation.WINDOW_STEP_S * fs_hz))
+    per_window = np.random.default_rng(n).normal(size=-(-n // step))
+    expected = np.repeat(per_window, step)[:n]
+    held = orientation._per_sample(per_window, np.zeros((n, 3)), fs_hz)
+    assert held.tobytes() == expected.tobytes()

@@ -439,7 +439,9 @@ def _per_sample(per_window: FloatArray, x: FloatArray, fs_hz: float) -> FloatArr
     """A value per window of ``_window_eigenvalues`` (of ``x``) held for each of the samples
     of ``x`` around the window's centre (worked out on the windows, not repeated first)."""
     step = max(1, round(WINDOW_STEP_S * fs_hz))
-    return np.asarray(np.repeat(per_window, step)[: x.shape[0]])
+    held = np.empty((per_window.size, step))  # np.repeat copies value by value: 8 bytes a call
+    held[...] = per_window[:, None]
+    return held.reshape(-1)[: x.shape[0]]
 
 
 def _window_eigenvalues(x: FloatArray, /, *, fs_hz: float, window_s: float) -> FloatArray:
@@ -468,6 +470,8 @@ def _running_sums(x: FloatArray, at: IntArray, /) -> FloatArray:
     """``(6, len(at))``: the sums of the six distinct products of ``x x^T`` (``_UPPER``)
     over the first ``at`` samples of ``x`` (N, 3). The same additions, in the same order, as
     one ``np.cumsum`` over all samples, a block of ``SUM_BLOCK`` samples at a time."""
+    if x.shape[0] <= SUM_BLOCK:
+        return _running_sums_at_once(x, at)
     order = np.argsort(at, kind="stable")
     ends = at[order]
     out = np.zeros((_UPPER[0].size, at.size))  # the sums over no sample
@@ -484,4 +488,18 @@ def _running_sums(x: FloatArray, at: IntArray, /) -> FloatArray:
         low, high = np.searchsorted(ends, [first + 1, first + rows.shape[1] + 1]).tolist()
         out[:, order[low:high]] = running[:, ends[low:high] - first - 1]
         carry = running[:, -1]
+    return out
+
+
+def _running_sums_at_once(x: FloatArray, at: IntArray, /) -> FloatArray:
+    """``_running_sums`` of up to ``SUM_BLOCK`` samples: one block, the sums picked out by
+    index (no sorting of ``at``): the same products and the same running sums."""
+    columns = np.ascontiguousarray(x.T)  # (3, N): rows multiply fast (one copy)
+    products = np.empty((_UPPER[0].size, x.shape[0]))
+    np.multiply(columns[0], columns, out=products[:3])
+    np.multiply(columns[1], columns[1:], out=products[3:5])
+    np.multiply(columns[2], columns[2], out=products[5])
+    running = np.cumsum(products, axis=1, out=products)
+    out = running[:, at - 1]
+    out[:, at == 0] = 0.0  # the sums over no sample
     return out
