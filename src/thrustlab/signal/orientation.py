@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import numpy.typing as npt
 
-from thrustlab.signal.filters import gaussian_gain, inverse, smooth, spectrum_of
+from thrustlab.signal.filters import gain_on, gaussian_gain, inverse, smooth, spectrum_of
 from thrustlab.signal.resample import median_of
 
 FloatArray = npt.NDArray[np.float64]
@@ -126,10 +126,18 @@ def blend(
         fast_deg = -fast_deg
     both = spectrum_of(np.column_stack([fast_deg, slow_deg]), fs_hz=fs_hz)  # one transform
     fast, slow = both.coeffs[:, 0], both.coeffs[:, 1]
-    low = gaussian_gain(both.freqs_hz, sigma_hz=crossover_hz)
-    smooth = gaussian_gain(both.freqs_hz, sigma_hz=sigma_hz)
-    mixed = replace(both, coeffs=fast * (1.0 - low) * smooth + slow * low)
-    return inverse(mixed, gain=np.ones_like(low))  # one inverse transform for both
+    low = _gaussian_on(both.freqs_hz, crossover_hz)
+    high = gain_on(both.freqs_hz, ("1 - gauss", crossover_hz), lambda f: 1.0 - low)
+    smooth = _gaussian_on(both.freqs_hz, sigma_hz)
+    mixed = replace(both, coeffs=fast * high * smooth + slow * low)
+    ones = gain_on(both.freqs_hz, ("ones",), np.ones_like)
+    return inverse(mixed, gain=ones)  # one inverse transform for both
+
+
+def _gaussian_on(freqs_hz: FloatArray, sigma_hz: float) -> FloatArray:
+    """``gaussian_gain`` on the grid ``freqs_hz``, kept (``gain_on``) for the next set: its
+    exponentials cost as much as the rest of ``blend`` but the transform."""
+    return gain_on(freqs_hz, ("gauss", sigma_hz), lambda f: gaussian_gain(f, sigma_hz=sigma_hz))
 
 
 def gradient(f: FloatArray, /) -> FloatArray:
@@ -388,12 +396,17 @@ def span_axes(
     unit vectors of gravity ``direction``, the turning rate ``rate_rads`` and other
     ``vectors`` (each (N, 3) or None), one 3 x 3 moment matrix per span and the eigen
     problems of all spans in one call. A span of fewer than 3 samples gives 0."""
-    short = np.array([hi - lo < 3 for lo, hi in spans], dtype=bool)
-    counts = np.array([max(hi - lo, 1) for lo, hi in spans], dtype=float)[:, None, None]
+    sizes = np.array([hi - lo for lo, hi in spans], dtype=float)
+    short = sizes < 3
+    counts = np.maximum(sizes, 1.0)[:, None, None]
 
     def moments(x: FloatArray) -> FloatArray:
         """Each span's mean of ``x x^T``: the sums one by one, divided all at once."""
-        return np.asarray(np.array([_gram(x[lo:hi]) for lo, hi in spans]) / counts)
+        grams = np.empty((len(spans), 3, 3))
+        for i, (lo, hi) in enumerate(spans):
+            part = x[lo:hi]
+            np.matmul(part.T, part, out=grams[i])
+        return np.asarray(np.divide(grams, counts, out=grams))
 
     def unless_short(values: FloatArray) -> FloatArray:
         return np.asarray(np.where(short, 0.0, values))
@@ -408,7 +421,7 @@ def span_axes(
         off_axis = unless_short(np.sqrt(other))
         axis = vectors_[:, :, 2]
         if direction is not None:
-            mean = np.array([direction[lo:hi].sum(axis=0) for lo, hi in spans])
+            mean = np.array([np.add.reduce(direction[lo:hi], axis=0) for lo, hi in spans])
             cosine = np.abs(np.einsum("ij,ij->i", axis, mean)) / np.maximum(row_lengths(mean), 1e-9)
             tilt = unless_short(np.rad2deg(np.arcsin(np.minimum(cosine, 1.0))))
         if vectors is not None:
@@ -424,11 +437,6 @@ _UPPER = np.triu_indices(3)
 diagonal: a cumulative sum over every sample costs a third less than over all nine."""
 _SYMMETRIC = np.array([[0, 1, 2], [1, 3, 4], [2, 4, 5]]).ravel()
 """Where each of the nine entries (row by row) lies among the six of ``_UPPER``."""
-
-
-def _gram(x: FloatArray) -> FloatArray:
-    """``x.T @ x`` (3 x 3) of the rows ``x``."""
-    return np.asarray(x.T @ x)
 
 
 WINDOW_STEP_S = 0.5
