@@ -65,3 +65,13 @@ def test_per_sample_holds_each_window_s_value_as_np_repeat(n: int, fs_hz: float)
     expected = np.repeat(per_window, step)[:n]
     held = orientation._per_sample(per_window, np.zeros((n, 3)), fs_hz)
     assert held.tobytes() == expected.tobytes()
+
+
+@pytest.mark.parametrize("order", ["C", "F"])
+def test_unit_rows_divides_as_the_broadcast_does(order: str) -> None:
+    x = np.asarray(np.random.default_rng(5).normal(size=(500, 3)) * 3.0, order=order)
+    x[7] = 0.0
+    expected = x / np.maximum(orientation.row_lengths(x), 1e-9)[:, None]
+    got = orientation.unit_rows(x)
+    assert got.tobytes(order="A") == expected.tobytes(order="A")
+    assert got.flags.c_contiguous == expected.flags.c_contiguous
