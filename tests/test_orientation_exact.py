@@ -75,3 +75,29 @@ def test_unit_rows_divides_as_the_broadcast_does(order: str) -> None:
     got = orientation.unit_rows(x)
     assert got.tobytes(order="A") == expected.tobytes(order="A")
     assert got.flags.c_contiguous == expected.flags.c_contiguous
+
+
+def _symmetric(rng: np.random.Generator, m: int) -> np.ndarray:
+    """``m`` symmetric 3 x 3 moment matrices: of random vectors, of vectors near a plane, a
+    line or a point (a pair of nearly equal eigenvalues), and a few exact ones."""
+    out = []
+    for spread in (1.0, 1e-3, 1e-6, 1e-9):
+        for _ in range(m):
+            scales = [[1, 1, 1], [1, 1, spread], [1, spread, spread]][int(rng.integers(3))]
+            x = rng.normal(size=(50, 3)) * scales
+            x = x @ np.linalg.qr(rng.normal(size=(3, 3)))[0]
+            out.append(x.T @ x / 50)
+    out += [np.zeros((3, 3)), np.eye(3), np.diag([2.0, 1.0, 1.0]), np.diag([1.0, 1.0, 0.0])]
+    return np.array(out)
+
+
+def test_the_closed_form_eigenvalues_are_lapack_s_to_1e_13_of_the_largest() -> None:
+    matrices = _symmetric(np.random.default_rng(11), 200)
+    upper = matrices[:, orientation._UPPER[0], orientation._UPPER[1]].T
+    assert orientation._matrices(upper).tobytes() == matrices.tobytes()
+    values = np.linalg.eigvalsh(matrices)
+    largest = np.maximum(np.abs(values).max(axis=1), 1e-300)
+    smallest = orientation.smallest_eigenvalues(upper)
+    two = orientation.two_smallest_eigenvalues(upper)
+    assert np.all(np.abs(smallest - values[:, 0]) <= 1e-13 * largest)
+    assert np.all(np.abs(two - (values[:, 0] + values[:, 1])) <= 1e-13 * largest)

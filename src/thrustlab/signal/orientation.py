@@ -332,15 +332,15 @@ def off_plane_deg(
     turned in the hand, one way and then another, does not. ``unit``:
     ``unit_rows(gravity_mps2)``, when already worked out."""
     unit = unit_rows(gravity_mps2) if unit is None else unit
-    smallest = _window_eigenvalues(unit, fs_hz=fs_hz, window_s=window_s)[:, 0]
+    smallest = smallest_eigenvalues(_window_moments(unit, fs_hz=fs_hz, window_s=window_s))
     return _per_sample(np.rad2deg(np.arcsin(np.sqrt(np.clip(smallest, 0.0, 1.0)))), unit, fs_hz)
 
 
 def off_axis_rads(gyro_rads: FloatArray, /, *, fs_hz: float, window_s: float) -> FloatArray:
     """The turning rate (rad/s, RMS) about other axes than the main one of the
     ``window_s`` centred on each sample."""
-    values = _window_eigenvalues(gyro_rads, fs_hz=fs_hz, window_s=window_s)
-    return _per_sample(np.sqrt(np.clip(values[:, 0] + values[:, 1], 0.0, None)), gyro_rads, fs_hz)
+    other = two_smallest_eigenvalues(_window_moments(gyro_rads, fs_hz=fs_hz, window_s=window_s))
+    return _per_sample(np.sqrt(np.clip(other, 0.0, None)), gyro_rads, fs_hz)
 
 
 def span_off_plane_deg(direction: FloatArray, /) -> float:
@@ -442,8 +442,6 @@ def span_axes(
 _UPPER = np.triu_indices(3)
 """The six distinct entries of a symmetric 3 x 3 matrix, (row, column) on or above the
 diagonal: a cumulative sum over every sample costs a third less than over all nine."""
-_SYMMETRIC = np.array([[0, 1, 2], [1, 3, 4], [2, 4, 5]]).ravel()
-"""Where each of the nine entries (row by row) lies among the six of ``_UPPER``."""
 
 
 WINDOW_STEP_S = 0.5
@@ -451,7 +449,7 @@ WINDOW_STEP_S = 0.5
 
 
 def _per_sample(per_window: FloatArray, x: FloatArray, fs_hz: float) -> FloatArray:
-    """A value per window of ``_window_eigenvalues`` (of ``x``) held for each of the samples
+    """A value per window of ``_window_moments`` (of ``x``) held for each of the samples
     of ``x`` around the window's centre (worked out on the windows, not repeated first)."""
     step = max(1, round(WINDOW_STEP_S * fs_hz))
     held = np.empty((per_window.size, step))  # np.repeat copies value by value: 8 bytes a call
@@ -459,11 +457,11 @@ def _per_sample(per_window: FloatArray, x: FloatArray, fs_hz: float) -> FloatArr
     return held.reshape(-1)[: x.shape[0]]
 
 
-def _window_eigenvalues(x: FloatArray, /, *, fs_hz: float, window_s: float) -> FloatArray:
-    """Per window of ``window_s``, centred every ``WINDOW_STEP_S`` from the first sample,
-    the eigenvalues (ascending) of the mean of ``x x^T`` over it: all windows' sums from
-    running sums, the eigenvalues of all windows in one call (``_per_sample`` holds each
-    window's figure for the samples around its centre)."""
+def _window_moments(x: FloatArray, /, *, fs_hz: float, window_s: float) -> FloatArray:
+    """``(6, M)``: per window of ``window_s``, centred every ``WINDOW_STEP_S`` from the first
+    sample, the mean of ``x x^T`` over it (its entries of ``_UPPER``): all windows' sums from
+    running sums (``_per_sample`` holds each window's figure for the samples around its
+    centre)."""
     n = x.shape[0]
     half = max(1, round(window_s * fs_hz / 2))
     step = max(1, round(WINDOW_STEP_S * fs_hz))
@@ -471,8 +469,71 @@ def _window_eigenvalues(x: FloatArray, /, *, fs_hz: float, window_s: float) -> F
     lo, hi = np.maximum(centres - half, 0), np.minimum(centres + half + 1, n)
     total = _running_sums(x, np.concatenate([lo, hi]))
     sums = total[:, lo.size :] - total[:, : lo.size]
-    means = (sums / (hi - lo))[_SYMMETRIC].T.reshape(-1, 3, 3)
-    return np.asarray(np.linalg.eigvalsh(means))
+    return np.asarray(sums / (hi - lo))
+
+
+def smallest_eigenvalues(upper: FloatArray, /) -> FloatArray:
+    """The smallest eigenvalue of each symmetric 3 x 3 matrix of ``upper`` (6, M): its
+    entries of ``_UPPER``. See ``_eigen_angles``; those whose two smallest eigenvalues
+    are nearly equal go to LAPACK."""
+    trace, twice_p, half_det, third = _eigen_angles(upper)
+    out = np.asarray(trace / 3.0 + twice_p * np.cos(third + 2.0 * np.pi / 3.0))
+    near = half_det > 1.0 - NEAR_PAIR
+    if near.any():
+        out[near] = np.linalg.eigvalsh(_matrices(upper[:, near]))[:, 0]
+    return out
+
+
+def two_smallest_eigenvalues(upper: FloatArray, /) -> FloatArray:
+    """The sum of the two smallest eigenvalues of each symmetric 3 x 3 matrix of ``upper``
+    (6, M): the trace less the largest. See ``_eigen_angles``; those whose two largest
+    eigenvalues are nearly equal go to LAPACK."""
+    trace, twice_p, half_det, third = _eigen_angles(upper)
+    out = np.asarray(trace - (trace / 3.0 + twice_p * np.cos(third)))
+    near = half_det < NEAR_PAIR - 1.0
+    if near.any():
+        values = np.linalg.eigvalsh(_matrices(upper[:, near]))
+        out[near] = values[:, 0] + values[:, 1]
+    return out
+
+
+NEAR_PAIR = 1e-6
+"""How close to 1 the cosine of three times the angle of ``_eigen_angles`` may come before
+the closed form's roots are left to LAPACK. Its arc cosine turns an error of ``eps`` there
+into one of ``eps / sqrt(2 (1 - |cosine|))``, and a pair of nearly equal roots takes it
+there: short of 1e-6, the roots are within 1e-13 of LAPACK's (relative to the largest;
+beyond, within ``sqrt(eps)``). On the check set a sixth of gravity's windows lie beyond
+(the phone still: its direction nearly one point, two roots near 0); the gyroscope's
+windows, turning about one axis, have their two smallest roots nearly equal, and their
+sum stays exact."""
+
+
+def _eigen_angles(upper: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
+    """The closed form of the eigenvalues of symmetric 3 x 3 matrices, given by their
+    entries of ``_UPPER`` (6, M): the roots of the characteristic polynomial, ``trace / 3
+    + twice_p * cos(third + 2 pi k / 3)`` for k = 0 (the largest), 1 (the smallest) and 2;
+    ``half_det`` is the cosine of ``3 * third``.
+
+    A few operations on whole rows of ``M``, where ``np.linalg.eigvalsh`` runs LAPACK's
+    iterations matrix by matrix (about 1 us each: a minute's 120 windows cost more than
+    their running sums). Not LAPACK's doubles, but within 1e-13 of the largest root short
+    of ``NEAR_PAIR``: far from the limits the figures are compared with (``phone_turning``;
+    the check set's analyses and both surveys are unchanged)."""
+    a, d, e, b, f, c = upper  # (0, 0), (0, 1), (0, 2), (1, 1), (1, 2), (2, 2)
+    trace = a + b + c
+    q = trace / 3.0
+    aq, bq, cq = a - q, b - q, c - q
+    p = np.sqrt((aq * aq + bq * bq + cq * cq + 2.0 * (d * d + e * e + f * f)) / 6.0)
+    det = aq * (bq * cq - f * f) - d * (d * cq - f * e) + e * (d * f - bq * e)
+    half_det = np.zeros_like(p)  # p = 0: a multiple of the identity, any angle will do
+    np.divide(det, 2.0 * p * p * p, out=half_det, where=p > 0.0)
+    np.clip(half_det, -1.0, 1.0, out=half_det)
+    return trace, 2.0 * p, half_det, np.arccos(half_det) / 3.0
+
+
+def _matrices(upper: FloatArray) -> FloatArray:
+    """``(M, 3, 3)``: the symmetric matrices of the entries ``upper`` (6, M) of ``_UPPER``."""
+    return np.asarray(upper[[0, 1, 2, 1, 3, 4, 2, 4, 5]].T.reshape(-1, 3, 3))
 
 
 SUM_BLOCK = 8192
