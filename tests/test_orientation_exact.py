@@ -101,3 +101,19 @@ def test_the_closed_form_eigenvalues_are_lapack_s_to_1e_13_of_the_largest() -> N
     two = orientation.two_smallest_eigenvalues(upper)
     assert np.all(np.abs(smallest - values[:, 0]) <= 1e-13 * largest)
     assert np.all(np.abs(two - (values[:, 0] + values[:, 1])) <= 1e-13 * largest)
+
+
+@pytest.mark.parametrize("n", [2, 3, 10, 3000])
+def test_gradient_is_np_gradient_to_the_last_bit(n: int) -> None:
+    f = np.cumsum(np.random.default_rng(n).normal(size=n)) * 37.0
+    assert orientation.gradient(f).tobytes() == np.gradient(f).tobytes()
+
+
+@pytest.mark.parametrize("n", [0, 1, 2, 9, 400])
+def test_stretches_are_the_runs_of_true(n: int) -> None:
+    rng = np.random.default_rng(n)
+    for mask in (rng.random(n) < 0.5, np.ones(n, dtype=bool), np.zeros(n, dtype=bool)):
+        changes = np.flatnonzero(np.diff(np.concatenate([[0], mask.astype(np.int8), [0]])))
+        starts, ends = orientation.stretches(mask)
+        assert starts.tolist() == changes[::2].tolist()
+        assert ends.tolist() == changes[1::2].tolist()

@@ -153,7 +153,9 @@ def gradient(f: FloatArray, /) -> FloatArray:
     if f.ndim != 1 or f.size < 2 or f.dtype.kind != "f":
         return np.asarray(np.gradient(f))
     out = np.empty_like(f)
-    out[1:-1] = (f[2:] - f[:-2]) / 2.0
+    inner = out[1:-1]
+    np.subtract(f[2:], f[:-2], out=inner)  # in place: no temporaries
+    np.divide(inner, 2.0, out=inner)
     out[0] = (f[1] - f[0]) / 1.0
     out[-1] = (f[-1] - f[-2]) / 1.0
     return out
@@ -280,7 +282,9 @@ def jolt_starts(
 
 def stretches(mask: BoolArray, /) -> tuple[IntArray, IntArray]:
     """Starts and ends (exclusive) of the True runs of ``mask``."""
-    changes = np.flatnonzero(np.diff(np.concatenate([[0], mask.astype(np.int8), [0]])))
+    padded = np.zeros(mask.size + 2, dtype=np.int8)  # False either side
+    padded[1:-1] = mask
+    changes = np.flatnonzero(padded[1:] != padded[:-1])
     return changes[::2], changes[1::2]
 
 
