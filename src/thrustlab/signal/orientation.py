@@ -558,10 +558,7 @@ def _running_sums(x: FloatArray, at: IntArray, /) -> FloatArray:
     carry = None
     for first in range(0, x.shape[0], SUM_BLOCK):
         rows = np.ascontiguousarray(x[first : first + SUM_BLOCK].T)  # (3, k): rows add fast
-        products = np.empty((_UPPER[0].size, rows.shape[1]))  # rows[_UPPER[0]] * rows[_UPPER[1]]
-        np.multiply(rows[0], rows, out=products[:3])  # without gathering both first
-        np.multiply(rows[1], rows[1:], out=products[3:5])
-        np.multiply(rows[2], rows[2], out=products[5])
+        products = _products(rows)
         if carry is not None:
             products[:, 0] += carry  # the running sum goes on from the block before
         running = np.cumsum(products, axis=1, out=products)  # the sums over samples 0 .. first + i
@@ -571,14 +568,24 @@ def _running_sums(x: FloatArray, at: IntArray, /) -> FloatArray:
     return out
 
 
+_PAIRS = tuple(zip(_UPPER[0].tolist(), _UPPER[1].tolist(), strict=True))
+"""``_UPPER`` as pairs of Python ints."""
+
+
+def _products(rows: FloatArray) -> FloatArray:
+    """``(6, k)``: ``rows[_UPPER[0]] * rows[_UPPER[1]]`` of ``rows`` (3, k), one row at a
+    time, without gathering both first (a row times all three at once, broadcast, cost
+    twice as much)."""
+    products = np.empty((_UPPER[0].size, rows.shape[1]))
+    for k, (i, j) in enumerate(_PAIRS):
+        np.multiply(rows[i], rows[j], out=products[k])
+    return products
+
+
 def _running_sums_at_once(x: FloatArray, at: IntArray, /) -> FloatArray:
     """``_running_sums`` of up to ``SUM_BLOCK`` samples: one block, the sums picked out by
     index (no sorting of ``at``): the same products and the same running sums."""
-    columns = np.ascontiguousarray(x.T)  # (3, N): rows multiply fast (one copy)
-    products = np.empty((_UPPER[0].size, x.shape[0]))
-    np.multiply(columns[0], columns, out=products[:3])
-    np.multiply(columns[1], columns[1:], out=products[3:5])
-    np.multiply(columns[2], columns[2], out=products[5])
+    products = _products(np.ascontiguousarray(x.T))  # (3, N): rows multiply fast
     running = np.cumsum(products, axis=1, out=products)
     out = running[:, at - 1]
     out[:, at == 0] = 0.0  # the sums over no sample
