@@ -30,6 +30,7 @@ from thrustlab.signal.filters import (
     Spectrum,
     gain_on,
     gaussian_gain,
+    gaussian_on,
     inverse,
     inverses,
     smooth,
@@ -457,8 +458,7 @@ def _movement_gain(acc: Spectrum) -> FloatArray:
 
 def _smooth_gain(acc: Spectrum, config: AnalysisConfig) -> FloatArray:
     """``filters.smooth``'s gain at the angle's smoothing."""
-    sigma = config.angle_sigma_hz
-    return gain_on(acc.freqs_hz, ("gauss", sigma), lambda f: gaussian_gain(f, sigma_hz=sigma))
+    return gaussian_on(acc.freqs_hz, config.angle_sigma_hz)
 
 
 @dataclass(frozen=True, slots=True)

@@ -245,7 +245,7 @@ def smooth(x: FloatArray, /, *, fs_hz: float, sigma_hz: float) -> FloatArray:
             rows, (pad, pad + n), fs_hz=fs_hz, sigma_hz=sigma_hz, reach=reach, block=block
         )
     spectrum = spectrum_of(x, fs_hz=fs_hz)
-    return inverse(spectrum, gain=_gaussian_on(spectrum.freqs_hz, sigma_hz))
+    return inverse(spectrum, gain=gaussian_on(spectrum.freqs_hz, sigma_hz))
 
 
 def smoothed_together(
@@ -270,12 +270,12 @@ def smoothed_together(
         first += x.shape[1]
     freqs = np.fft.rfftfreq(n_fft, 1.0 / fs_hz)
     spectrum = Spectrum(np.fft.rfft(rows, axis=-1).T, freqs, n, pad, n_fft)
-    together = inverse(spectrum, gain=_gaussian_on(freqs, sigma_hz))
+    together = inverse(spectrum, gain=gaussian_on(freqs, sigma_hz))
     bounds = np.cumsum([0, *(x.shape[1] for x in xs)]).tolist()
     return [together[:, low:high] for low, high in pairwise(bounds)]
 
 
-def _gaussian_on(freqs_hz: FloatArray, sigma_hz: float) -> FloatArray:
+def gaussian_on(freqs_hz: FloatArray, sigma_hz: float) -> FloatArray:
     """``gaussian_gain(freqs_hz, sigma_hz=sigma_hz)``, kept for the next transform on the
     same grid (``gain_on``): the exponentials cost a fifth of a short signal's smoothing."""
     return gain_on(freqs_hz, ("gauss", sigma_hz), lambda f: gaussian_gain(f, sigma_hz=sigma_hz))

@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import numpy.typing as npt
 
-from thrustlab.signal.filters import gain_on, gaussian_gain, inverse, smooth, spectrum_of
+from thrustlab.signal.filters import gain_on, gaussian_on, inverse, smooth, spectrum_of
 from thrustlab.signal.resample import median_of
 
 FloatArray = npt.NDArray[np.float64]
@@ -133,18 +133,12 @@ def blend(
         fast_deg = -fast_deg
     both = spectrum_of(np.column_stack([fast_deg, slow_deg]), fs_hz=fs_hz)  # one transform
     fast, slow = both.coeffs[:, 0], both.coeffs[:, 1]
-    low = _gaussian_on(both.freqs_hz, crossover_hz)
+    low = gaussian_on(both.freqs_hz, crossover_hz)
     high = gain_on(both.freqs_hz, ("1 - gauss", crossover_hz), lambda f: 1.0 - low)
-    smooth = _gaussian_on(both.freqs_hz, sigma_hz)
+    smooth = gaussian_on(both.freqs_hz, sigma_hz)
     mixed = replace(both, coeffs=fast * high * smooth + slow * low)
     ones = gain_on(both.freqs_hz, ("ones",), np.ones_like)
     return inverse(mixed, gain=ones)  # one inverse transform for both
-
-
-def _gaussian_on(freqs_hz: FloatArray, sigma_hz: float) -> FloatArray:
-    """``gaussian_gain`` on the grid ``freqs_hz``, kept (``gain_on``) for the next set: its
-    exponentials cost as much as the rest of ``blend`` but the transform."""
-    return gain_on(freqs_hz, ("gauss", sigma_hz), lambda f: gaussian_gain(f, sigma_hz=sigma_hz))
 
 
 def gradient(f: FloatArray, /) -> FloatArray:
