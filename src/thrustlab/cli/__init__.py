@@ -91,8 +91,15 @@ def main() -> None:
     try:
         app()
     except ThrustlabError as error:
-        typer.echo(f"thrustlab: error: {error}", err=True)
-        sys.exit(2)
+        message = f"thrustlab: error: {error}"
+    else:
+        return
+    # What the failed command had open (a pyarrow reader among it, held by the error's
+    # frames) is freed now, while pyarrow runs: left to the exit, where gc.freeze keeps it
+    # from the last collection, pyarrow's teardown aborted the process now and then.
+    gc.collect()
+    typer.echo(message, err=True)
+    sys.exit(2)
 
 
 def __getattr__(name: str) -> typer.Typer:
