@@ -14,7 +14,7 @@ from thrustlab.measurement.reps import (
     DIP_FRACTION,
     HANDLED_SHARE,
     RepTiming,
-    _moving,
+    _moving_reps,
     _phase_edges,
     _rise_time,
     _rise_times,
@@ -112,7 +112,10 @@ def test_moving_matches_one_rep_at_a_time() -> None:
             reps.append(RepTiming(lo / rate, lo / rate, hi / rate, hi / rate, 40.0, None))
         for mask in (handled, None):
             held = None if mask is None else np.append(mask, False)
-            got = _moving(np.append(speed, 0.0), reps, rate, held, config)
+            found = [
+                (round(r.start_s * rate), 0, 0, round(r.end_s * rate), r.rom_deg) for r in reps
+            ]
+            got = _moving_reps(np.append(speed, 0.0), found, rate, held, config)
             assert got == [_moves(speed, r, rate, mask, config) for r in reps]
 
 

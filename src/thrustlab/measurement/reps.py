@@ -601,18 +601,6 @@ def _clear_score(
     return (min(max(start - before, 0), cap) + min(max(after - end, 0), cap)) / rate_hz
 
 
-def _moving(
-    abs_speed: FloatArray,
-    reps: list[RepTiming],
-    rate_hz: float,
-    held: BoolArray | None,
-    config: AnalysisConfig,
-) -> list[bool]:
-    """``_moving_reps`` of ``RepTiming`` (each field the sample over the rate)."""
-    found = [(round(r.start_s * rate_hz), 0, 0, round(r.end_s * rate_hz), r.rom_deg) for r in reps]
-    return _moving_reps(abs_speed, found, rate_hz, held, config)
-
-
 def _moving_reps(
     abs_speed: FloatArray,
     reps: list[_Rep],
