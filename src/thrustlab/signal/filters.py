@@ -138,15 +138,13 @@ def spectrum_of(x: FloatArray, /, *, fs_hz: float, pad_s: float = 1.0) -> Spectr
     return Spectrum(coeffs.T, np.fft.rfftfreq(n_fft, 1.0 / fs_hz), n, pad, n_fft)
 
 
-def _padded_rows(
-    x: FloatArray, /, *, pad: int, n_fft: int, out: FloatArray | None = None
-) -> FloatArray:
+def _padded_rows(x: FloatArray, /, *, pad: int, n_fft: int) -> FloatArray:
     """``mirrored(x, pad=pad)`` zero-padded to ``n_fft`` samples, as contiguous rows (one
-    per column of ``x``; into ``out``, if given): x copied once, not thrice. np.empty, filled
+    per column of ``x``): x copied once, not thrice. np.empty, filled
     here: np.zeros' memory comes from the system a 4 kB page at a time, where numpy asks for
     large pages for memory it fills itself (long signals)."""
     n = x.shape[0]
-    rows = np.empty((*x.shape[1:], n_fft)) if out is None else out
+    rows = np.empty((*x.shape[1:], n_fft))
     along = rows.T
     along[pad : pad + n] = x
     along[:pad] = x[pad:0:-1]
@@ -252,25 +250,14 @@ def smoothed_together(
     xs: Sequence[FloatArray], /, *, fs_hz: float, sigma_hz: float
 ) -> list[FloatArray]:
     """``[smooth(x, fs_hz=fs_hz, sigma_hz=sigma_hz) for x in xs]`` for signals (N, C_i) of one
-    length: their columns padded into the rows of one array, transformed there and back in
-    one call each (numpy plans a transform again at every call). The same transform of the
-    same numbers per row, so the same results; a long signal (``smooth`` block by block) is
-    smoothed one ``x`` at a time."""
+    length: one ``smooth`` of their columns side by side, transformed there and back in one
+    call each (numpy plans a transform again at every call). Each column is transformed on
+    its own row either way, so the results are the same; a long signal (``smooth`` block by
+    block, or a row at a time) is smoothed one ``x`` at a time."""
     n = xs[0].shape[0]
-    pad = min(n - 1, round(fs_hz))
-    n_fft = next_fast_len(n + 2 * pad)
-    if n_fft >= min(BLOCKWISE_FROM, BY_ROWS_FROM) or any(
-        x.ndim != 2 or x.shape[0] != n for x in xs
-    ):
+    if next_fast_len(n + 2 * min(n - 1, round(fs_hz))) >= min(BLOCKWISE_FROM, BY_ROWS_FROM):
         return [smooth(x, fs_hz=fs_hz, sigma_hz=sigma_hz) for x in xs]
-    rows = np.empty((sum(x.shape[1] for x in xs), n_fft))
-    first = 0
-    for x in xs:
-        _padded_rows(x, pad=pad, n_fft=n_fft, out=rows[first : first + x.shape[1]])
-        first += x.shape[1]
-    freqs = np.fft.rfftfreq(n_fft, 1.0 / fs_hz)
-    spectrum = Spectrum(np.fft.rfft(rows, axis=-1).T, freqs, n, pad, n_fft)
-    together = inverse(spectrum, gain=gaussian_on(freqs, sigma_hz))
+    together = smooth(np.concatenate(xs, axis=1), fs_hz=fs_hz, sigma_hz=sigma_hz)
     bounds = np.cumsum([0, *(x.shape[1] for x in xs)]).tolist()
     return [together[:, low:high] for low, high in pairwise(bounds)]
 
