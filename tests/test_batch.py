@@ -175,6 +175,27 @@ def test_changed_files_are_analysed_again_and_renamed_ones_reused(
     assert fresh.sets.equals(again.sets)
 
 
+def test_files_that_vanish_before_hashing_become_error_rows_in_order(
+    tmp_path: Path, client: Any
+) -> None:
+    # the inputs are hashed on every core at once; each keeps its place, and a file gone
+    # between finding and hashing is its own error row, not the batch's end
+    paths = []
+    for seed in range(8):
+        path = tmp_path / f"s{seed}.csv"
+        path.write_text(to_csv_text(simulated_recording(seed)), "utf-8")
+        paths.append(str(path))
+    gone = {paths[1], paths[6]}
+    for path in gone:
+        Path(path).unlink()
+    result = run_batch(paths, scheduler=client)
+    assert [r["path"] for r in result.errors.to_pylist()] == [paths[1], paths[6]]
+    assert {r["error"] for r in result.errors.to_pylist()} == {"FileNotFoundError"}
+    assert [r["path"] for r in result.sets.to_pylist()] == [p for p in paths if p not in gone]
+    hashes = [engine.content_hash(p) for p in paths if p not in gone]
+    assert result.sets["content_hash"].to_pylist() == hashes
+
+
 def test_two_legs_fill_the_leg_columns() -> None:
     recordings, _ = simulate_legs(SimulationSpec(seed=3, n_reps=4, asymmetry_pct=20))
     findings = analyse_legs(*recordings)
