@@ -21,7 +21,7 @@ import numpy.typing as npt
 
 from thrustlab.config import AnalysisConfig
 from thrustlab.signal.filters import TAPER_HZ, Spectrum, band_gain, gain_on, inverses, spectrum_of
-from thrustlab.signal.spectra import band_peaks, welch_many
+from thrustlab.signal.spectra import band_bins, band_peaks, welch_many
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
@@ -235,7 +235,7 @@ def measure(
         lengths = (bounds[rows, 1] - bounds[rows, 0]).astype(float)
         psd = group.psd * (lengths / used[rows])[:, None]  # the faded samples lowered the spectrum
         f = group.freqs_hz
-        in_tremor, in_fatigue = _within(f, bands.tremor_hz), _within(f, bands.fatigue_hz)
+        in_tremor, in_fatigue = band_bins(f, bands.tremor_hz), band_bins(f, bands.fatigue_hz)
         tremor_f, tremor_psd = f[in_tremor], psd[:, in_tremor]
         top = tremor_psd.argmax(axis=1) if tremor_f.size else None  # both figures use it
         tremor = _above_floor(
@@ -277,12 +277,6 @@ def _bounds(
         ],
         dtype=int,
     ).reshape(-1, 2)
-
-
-def _within(freqs: FloatArray, band_hz: tuple[float, float]) -> slice:
-    """The bins of an ascending ``freqs`` with ``low <= f <= high``: a run."""
-    low = int(np.searchsorted(freqs, band_hz[0], side="left"))
-    return slice(low, max(low, int(np.searchsorted(freqs, band_hz[1], side="right"))))
 
 
 def _above_floor(

@@ -158,11 +158,13 @@ def _bins(n_fft: int, fs_hz: float, band_hz: tuple[float, float] | None) -> slic
     """The bins of ``_freqs(n_fft, fs_hz)`` within ``band_hz`` (all: None; an ascending
     grid, so they are a run)."""
     freqs = _freqs(n_fft, fs_hz)
-    if band_hz is None:
-        return slice(0, freqs.size)
-    low = int(np.searchsorted(freqs, band_hz[0], side="left"))
-    high = int(np.searchsorted(freqs, band_hz[1], side="right"))
-    return slice(low, max(low, high))
+    return slice(0, freqs.size) if band_hz is None else band_bins(freqs, band_hz)
+
+
+def band_bins(freqs_hz: FloatArray, band_hz: tuple[float, float], /) -> slice:
+    """The bins of an ascending ``freqs_hz`` with ``low <= f <= high``: a run."""
+    low = int(np.searchsorted(freqs_hz, band_hz[0], side="left"))
+    return slice(low, max(low, int(np.searchsorted(freqs_hz, band_hz[1], side="right"))))
 
 
 @lru_cache(maxsize=64)
@@ -207,13 +209,13 @@ def peak_frequencies(
     band_hz: tuple[float, float],
     halfwidth_hz: float = 1.0,
 ) -> FloatArray:
-    """For each row of ``psd``, the frequency of its largest peak inside ``band_hz``: the
-    highest local maximum (a slope running into the band edge is not a peak), refined to
-    the power-weighted centre of the spectrum within ``halfwidth_hz`` of it, above the
-    lowest bin there (a wandering tremor makes a broad peak whose centre is its mean
-    frequency). NaN where the band holds no power."""
-    inside = (freqs_hz >= band_hz[0]) & (freqs_hz <= band_hz[1])
-    if not inside.any():
+    """For each row of ``psd`` (at the ascending ``freqs_hz``), the frequency of its
+    largest peak inside ``band_hz``: the highest local maximum (a slope running into the
+    band edge is not a peak), refined to the power-weighted centre of the spectrum within
+    ``halfwidth_hz`` of it, above the lowest bin there (a wandering tremor makes a broad
+    peak whose centre is its mean frequency). NaN where the band holds no power."""
+    inside = band_bins(freqs_hz, band_hz)
+    if inside.start == inside.stop:
         return np.full(psd.shape[0], np.nan)
     return band_peaks(freqs_hz[inside], psd[:, inside], halfwidth_hz=halfwidth_hz)
 
