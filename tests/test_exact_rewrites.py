@@ -106,7 +106,6 @@ def test_gains_are_kept_until_the_least_recently_used_must_make_room(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(filters, "_gains", {})
-    monkeypatch.setattr(filters, "_gain_bytes", [0])
     monkeypatch.setattr(filters, "GAIN_BYTES_KEPT", 3 * 101 * 8)
     made: list[float] = []
 

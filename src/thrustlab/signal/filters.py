@@ -123,11 +123,17 @@ def gaussian_gain(freqs_hz: FloatArray, /, *, sigma_hz: float) -> FloatArray:
     return np.asarray(np.exp(-0.5 * (freqs_hz / sigma_hz) ** 2))
 
 
+def padded_length(n: int, fs_hz: float, /, *, pad_s: float = 1.0) -> tuple[int, int]:
+    """``(pad, n_fft)``: the samples mirrored onto each end of ``n`` at ``fs_hz`` (``pad_s``,
+    fewer than ``n``), and the transform's length (fast, at least the padded signal's)."""
+    pad = min(n - 1, round(pad_s * fs_hz))
+    return pad, next_fast_len(n + 2 * pad)
+
+
 def spectrum_of(x: FloatArray, /, *, fs_hz: float, pad_s: float = 1.0) -> Spectrum:
     """Transform ``x`` (samples along axis 0) once, so that many bands cost one inverse each."""
     n = x.shape[0]
-    pad = min(n - 1, round(pad_s * fs_hz))
-    n_fft = next_fast_len(n + 2 * pad)
+    pad, n_fft = padded_length(n, fs_hz, pad_s=pad_s)
     rows = _padded_rows(x, pad=pad, n_fft=n_fft)
     if rows.ndim == 1 or n_fft < BY_ROWS_FROM:
         coeffs = np.fft.rfft(rows, axis=-1)
@@ -140,9 +146,9 @@ def spectrum_of(x: FloatArray, /, *, fs_hz: float, pad_s: float = 1.0) -> Spectr
 
 def _padded_rows(x: FloatArray, /, *, pad: int, n_fft: int) -> FloatArray:
     """``mirrored(x, pad=pad)`` zero-padded to ``n_fft`` samples, as contiguous rows (one
-    per column of ``x``): x copied once, not thrice. np.empty, filled
-    here: np.zeros' memory comes from the system a 4 kB page at a time, where numpy asks for
-    large pages for memory it fills itself (long signals)."""
+    per column of ``x``): x copied once, not thrice. np.empty, filled here: np.zeros' memory
+    comes from the system a 4 kB page at a time, where numpy asks for large pages for memory
+    it fills itself (long signals)."""
     n = x.shape[0]
     rows = np.empty((*x.shape[1:], n_fft))
     along = rows.T
@@ -184,7 +190,6 @@ forgotten all at once when full could not hold (7 in 10 asked for were made anew
 recording's gains cost little beside its analysis."""
 GAIN_KEPT_UP_TO = 32_768
 _gains: dict[tuple[object, ...], FloatArray] = {}
-_gain_bytes = [0]
 
 
 def gain_on(
@@ -199,9 +204,9 @@ def gain_on(
     if gain is None:
         gain = np.array(make(freqs_hz), dtype=float)
         gain.setflags(write=False)
-        _gain_bytes[0] += gain.nbytes
-        while _gains and _gain_bytes[0] > GAIN_BYTES_KEPT:
-            _gain_bytes[0] -= _gains.pop(next(iter(_gains))).nbytes
+        kept_bytes = gain.nbytes + sum(g.nbytes for g in _gains.values())
+        while _gains and kept_bytes > GAIN_BYTES_KEPT:
+            kept_bytes -= _gains.pop(next(iter(_gains))).nbytes
     _gains[key] = gain  # the most recently used last
     return gain
 
@@ -229,8 +234,7 @@ def smooth(x: FloatArray, /, *, fs_hz: float, sigma_hz: float) -> FloatArray:
 
     A long signal is smoothed a block at a time (``_smoothed_blocks``), the same filter."""
     n = x.shape[0]
-    pad = min(n - 1, round(fs_hz))
-    n_fft = next_fast_len(n + 2 * pad)
+    pad, n_fft = padded_length(n, fs_hz)
     reach = ceil(GAUSSIAN_REACH_SIGMAS * fs_hz / (2 * np.pi * sigma_hz))
     block = next_fast_len(max(SMOOTH_BLOCK, 8 * reach))
     if (
@@ -254,8 +258,7 @@ def smoothed_together(
     call each (numpy plans a transform again at every call). Each column is transformed on
     its own row either way, so the results are the same; a long signal (``smooth`` block by
     block, or a row at a time) is smoothed one ``x`` at a time."""
-    n = xs[0].shape[0]
-    if next_fast_len(n + 2 * min(n - 1, round(fs_hz))) >= min(BLOCKWISE_FROM, BY_ROWS_FROM):
+    if padded_length(xs[0].shape[0], fs_hz)[1] >= min(BLOCKWISE_FROM, BY_ROWS_FROM):
         return [smooth(x, fs_hz=fs_hz, sigma_hz=sigma_hz) for x in xs]
     together = smooth(np.concatenate(xs, axis=1), fs_hz=fs_hz, sigma_hz=sigma_hz)
     bounds = np.cumsum([0, *(x.shape[1] for x in xs)]).tolist()
