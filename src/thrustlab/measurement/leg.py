@@ -334,9 +334,16 @@ def _slow_gravity(uniform: Uniform, jolts: BoolArray, config: AnalysisConfig) ->
     bridged by straight lines (so they cannot tilt it), smoothed; None without gravity."""
     if not uniform.gravity_included:
         return None
-    bridged = _bridged(uniform.acc_mps2, jolts | ~uniform.valid)
-    slow = smooth(bridged, fs_hz=uniform.rate_hz, sigma_hz=config.angle_sigma_hz)
+    slow = smooth(
+        _steady_acc(uniform, jolts), fs_hz=uniform.rate_hz, sigma_hz=config.angle_sigma_hz
+    )
     return _at_angle_rate(slow, uniform, config)
+
+
+def _steady_acc(uniform: Uniform, jolts: BoolArray) -> FloatArray:
+    """The acceleration with jolts and gaps bridged by straight lines: what gravity is
+    smoothed from."""
+    return _bridged(uniform.acc_mps2, jolts | ~uniform.valid)
 
 
 def _slow_gravity_and_gyro(
@@ -351,9 +358,10 @@ def _slow_gravity_and_gyro(
         or not _every_sample(uniform, config)
     ):
         return _slow_gravity(uniform, jolts, config), _slow_gyro(uniform, config)
-    bridged = _bridged(uniform.acc_mps2, jolts | ~uniform.valid)
     slow, slow_gyro = smoothed_together(
-        [bridged, uniform.gyro_rads], fs_hz=uniform.rate_hz, sigma_hz=config.angle_sigma_hz
+        [_steady_acc(uniform, jolts), uniform.gyro_rads],
+        fs_hz=uniform.rate_hz,
+        sigma_hz=config.angle_sigma_hz,
     )
     return _at_angle_rate(slow, uniform, config), slow_gyro
 
