@@ -59,9 +59,6 @@ def _plausible(leg: LegResult, config: AnalysisConfig, who: str) -> LegResult:
 
 
 def _plausible_rise(r: RepTiming, i: int, check: Checker, config: AnalysisConfig) -> RepTiming:
-    low, high = config.plausible_concentric_s
-    if r.rise_s is None or low <= r.rise_s <= high:  # most pass: named only for a flag
-        return r
     rise = check.value(
         r.rise_s,
         name=f"The concentric of rep {i + 1}",

@@ -38,20 +38,13 @@ class Checker:
 
     def tremor(self, stats: TremorStats, /, *, where: str) -> TremorStats:
         """``stats`` with each RMS within the plausible range and the peak strictly inside
-        the tremor band (a peak on its edge is the slope of a spectrum with no peak).
-
-        The figures' names are spelled out only for a flag (most figures pass: naming
-        them each time cost more than the checks)."""
-        low_rms, high_rms = self.config.plausible_tremor_rms_mps2
-        rms, fatigue, peak = stats.rms_mps2, stats.fatigue_rms_mps2, stats.peak_hz
-        if rms is not None and not low_rms <= rms <= high_rms:
-            rms = self.value(rms, name=f"Shaking {where}", unit="m/s2", bounds=(low_rms, high_rms))
-        if fatigue is not None and not low_rms <= fatigue <= high_rms:
-            fatigue = self.value(
-                fatigue, name=f"Slow shaking {where}", unit="m/s2", bounds=(low_rms, high_rms)
-            )
-        if rms is None:
-            peak = None
+        the tremor band (a peak on its edge is the slope of a spectrum with no peak)."""
+        bounds = self.config.plausible_tremor_rms_mps2
+        rms = self.value(stats.rms_mps2, name=f"Shaking {where}", unit="m/s2", bounds=bounds)
+        fatigue = self.value(
+            stats.fatigue_rms_mps2, name=f"Slow shaking {where}", unit="m/s2", bounds=bounds
+        )
+        peak = stats.peak_hz if rms is not None else None
         low, high = self.tremor_band_hz
         if peak is not None and not low < peak < high:
             self.flags.append(
