@@ -324,3 +324,104 @@ def test_paradigma_shared_whole_file() -> None:
     assert rec.median_rate_hz == pytest.approx(100)
     assert rec.gyro_rads is not None
     assert np.abs(rec.gyro_rads).max() < 40  # rad/s; deg/s would reach hundreds
+
+
+def test_unknown_names_are_read_by_their_units_and_say_so(tmp_path: Path) -> None:
+    # phyphox in German: the names are in the user's language, the units are not
+    header = (
+        '"Zeit (s)","Beschleunigung x (m/s^2)","Beschleunigung y (m/s^2)",'
+        '"Beschleunigung z (m/s^2)","Absolute Beschleunigung (m/s^2)",'
+        '"Gyroskop x (deg/s)","Gyroskop y (deg/s)","Gyroskop z (deg/s)"'
+    )
+    rows = "".join(f"{i / 100:.2f},1,2,9.5,9.8,90,0,-90\n" for i in range(5))
+    rec = read(write(tmp_path, f"{header}\n{rows}"))
+    np.testing.assert_allclose(rec.t_s, np.arange(5) / 100, atol=1e-12)
+    np.testing.assert_allclose(rec.acc_mps2[0], [1, 2, 9.5])
+    assert rec.gyro_rads is not None
+    np.testing.assert_allclose(rec.gyro_rads[0], [math.pi / 2, 0, -math.pi / 2])
+    (flag,) = [f for f in rec.quality if f.code == "columns_by_unit"]
+    assert "Zeit (s)" in flag.message and "Gyroskop z (deg/s)" in flag.message
+    named = read(write(tmp_path, "time,ax,ay,az\n" + "".join(f"{i},1,2,9\n" for i in range(5))))
+    assert "columns_by_unit" not in codes(named)
+
+
+@pytest.mark.parametrize(
+    ("header", "match"),
+    [
+        # gravity alone is not the phone's acceleration, whatever its unit
+        ("Zeit (s),Gravitation x (m/s^2),Gravitation y (m/s^2),Gravitation z (m/s^2)", "no rec"),
+        # two axes of three are not an accelerometer
+        ("Zeit (s),Beschleunigung x (m/s^2),Beschleunigung y (m/s^2),Druck (hPa)", "no rec"),
+        # a rotation rate alone is refused as such
+        ("Zeit (s),Gyroskop x (rad/s),Gyroskop y (rad/s),Gyroskop z (rad/s)", "gyroscope"),
+        # an angle is not a rate: "deg" alone makes no gyroscope
+        ("Zeit (s),Neigung x (deg),Neigung y (deg),Neigung z (deg)", "no rec"),
+    ],
+)
+def test_units_alone_take_only_whole_motion_sensors(
+    tmp_path: Path, header: str, match: str
+) -> None:
+    rows = "".join(f"{i / 100},1,2,3\n" for i in range(5))
+    with pytest.raises(FormatError, match=match):
+        read(write(tmp_path, f"{header}\n{rows}"))
+
+
+@pytest.mark.parametrize(("name", "scale"), [("millis", 1e-3), ("micros", 1e-6), ("ms", 1e-3)])
+def test_a_time_unit_as_the_column_name(tmp_path: Path, name: str, scale: float) -> None:
+    step = round(0.01 / scale)
+    rows = "".join(f"{1000 + i * step},0,0,9.8\n" for i in range(5))
+    rec = read(write(tmp_path, f"{name},ax,ay,az\n{rows}"))
+    np.testing.assert_allclose(rec.t_s, np.arange(5) / 100, atol=1e-9)
+    assert "time_unit_detected" not in codes(rec)
+
+
+@pytest.mark.parametrize(
+    "cells",
+    [
+        [f"2026-11-30T23:59:59.{k:02d}0" for k in range(0, 100, 2)],  # 50 Hz
+        [f"2026-11-30 23:59:59.{k:02d}" for k in range(0, 100, 2)],
+        [f"2026-11-30T22:59:59.{k:02d}+01:00" for k in range(0, 100, 2)],  # with a zone
+        [f"2026-11-30T23:59:59.{k:02d}Z" for k in range(0, 100, 2)],
+        [f"23:59:59.{k:02d}" for k in range(0, 100, 2)],  # clock times
+        # a bad cell: pyarrow reads the column as text, the dates are still read
+        ["garbled", *(f"2026-11-30T23:59:59.{k:02d}" for k in range(2, 100, 2))],
+    ],
+)
+def test_dates_and_clock_times_in_the_time_column(tmp_path: Path, cells: list[str]) -> None:
+    rows = "".join(f"{c},0,0,9.8\n" for c in cells)
+    rec = read(write(tmp_path, f"timestamp,ax,ay,az\n{rows}"))
+    assert rec.median_rate_hz == pytest.approx(50)
+    assert rec.t_s[-1] == pytest.approx(0.98 - (0.02 if cells[0] == "garbled" else 0.0))
+    assert rec.meta["time_unit"] == "ns"
+    assert "time_unit_detected" not in codes(rec)
+    text = f"timestamp,ax,ay,az\n{rows}"
+    given = read(write(tmp_path, text), options=ReadOptions(time_unit="s"))
+    np.testing.assert_array_equal(given.t_s, rec.t_s)
+    assert "option_ignored" in codes(given)
+
+
+def test_a_header_saved_as_windows_text(tmp_path: Path) -> None:
+    path = tmp_path / "excel.csv"
+    rows = "".join(f"{i / 100},0.1,0.2,1.0\n" for i in range(5))
+    path.write_bytes(
+        "Time (s),Accel X (m/s²),Accel Y (m/s²),Accel Z (m/s²)\n".encode("cp1252") + rows.encode()
+    )
+    rec = read(path)
+    np.testing.assert_allclose(rec.acc_mps2[0], [0.1, 0.2, 1.0])  # m/s², as stated: not in g
+    assert "unit_assumed" not in codes(rec)
+
+
+def test_physics_toolbox_g_force_columns_are_in_g(tmp_path: Path) -> None:
+    rows = "".join(f"{i / 100:.3f},0.1,-0.2,1.0,1.03\n" for i in range(5))
+    rec = read(write(tmp_path, f"time,gFx,gFy,gFz,TgF\n{rows}"))
+    np.testing.assert_allclose(rec.acc_mps2[0], np.array([0.1, -0.2, 1.0]) * G_MPS2)
+    assert rec.gravity_included
+    assert "unit_assumed" not in codes(rec)  # the name states the unit
+
+
+def test_comment_lines_of_either_kind_before_the_header(tmp_path: Path) -> None:
+    preamble = "// General information:\n//  Sample rate: 100\n# exported\n\n"
+    rows = "".join(f"{i / 100},0,0,9.8\n" for i in range(5))
+    rec = read(write(tmp_path, f"{preamble}time\tax\tay\taz\n{rows.replace(',', chr(9))}"))
+    assert rec.t_s.size == 5
+    np.testing.assert_allclose(rec.acc_mps2[4], [0, 0, 9.8])

@@ -50,7 +50,9 @@ def write_zip(path: Path, members: dict[str, bytes]) -> Path:
         (b"", "empty"),
         (b"   \n\n", "empty"),
         (b"\x00\x01\x02binary\xff\xfe" * 50, "binary"),
-        (b"\xff\xfe\xfa\xfb not utf8\n1,2,3\n", "not UTF-8"),
+        (b"\xff\xfe\xfa\xfb not utf8\n1,2,3\n", "is UTF-16 text"),
+        ("t,x\n0,1\n".encode("utf-16"), "is UTF-16 text"),
+        (b"\x81\x8d\x9d not text\n1,2,3\n", "not text"),  # no character in UTF-8 or cp1252
         (b"time,ax,ay,az\n", "usable sample rows"),
         (b"time,ax,ay,az\n0,1,2,3\n", "1 usable sample rows"),
         (b"time,ax,ay,az\nnan,1,2,3\n1,inf,2,3\n", "0 usable"),

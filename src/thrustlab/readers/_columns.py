@@ -43,6 +43,8 @@ TIME_UNITS = {
     "nanos": "ns",
     "nanoseconds": "ns",
 }
+G_FORCE_PREFIXES = frozenset({"gf", "g_force", "gforce"})
+"""Accelerometer columns in g by their name: Physics Toolbox's ``gFx, gFy, gFz`` (g-force)."""
 ACC_PREFIXES = frozenset(
     {
         "",
@@ -59,6 +61,7 @@ ACC_PREFIXES = frozenset(
         "lin_acc",
         "user_acceleration",
         "useracceleration",
+        *G_FORCE_PREFIXES,
     }
 )
 GRAVITY_FREE_PREFIXES = frozenset(
@@ -106,6 +109,11 @@ GYRO_UNITS = {
     "rps": "rads",
     "rad": "rads",
 }
+RATE_UNITS = frozenset(u for u in GYRO_UNITS if u not in ("deg", "rad"))
+"""Units of a rotation rate: a bare angle (``deg``, ``rad``) tells no rate by itself."""
+NOT_ACCELERATION = "grav"
+"""A column named for gravity (gravity, gravité, gravedad...) is not the phone's acceleration,
+whatever its unit."""
 _WORD_BREAKS = re.compile(r"[^a-z0-9]+")
 _AXIS = re.compile(r"^(?P<prefix>[a-z_]*?)_?(?P<axis>[xyz])(?:_(?P<unit>[a-z0-9_]+))?$")
 
@@ -128,13 +136,68 @@ class ColumnMap:
     acc_unit: str | None = None
     gyro_unit: str | None = None
     gravity_free: bool = False
+    by_unit: tuple[str, ...] = ()
+    """The columns taken for their unit alone, their names being unknown (``map_columns``)."""
 
     def has(self, *roles: str) -> bool:
         return all(r in self.index for r in roles)
 
 
 def map_columns(names: Sequence[str], /) -> ColumnMap:
-    """Recognise time, accelerometer and gyroscope columns by name; the first match wins."""
+    """Recognise time, accelerometer and gyroscope columns by name; the first match wins.
+    Roles no name fills are then looked for by the units the names state (``_by_unit``):
+    apps name their columns in the user's language (``"Zeit (s)"``, ``"Beschleunigung x
+    (m/s^2)"``), and the units are written the same in every language."""
+    found = _by_name(names)
+    by_unit = _by_unit(names, found)
+    if not by_unit:
+        return found
+    index = dict(found.index)
+    units = {"time": found.time_unit, "a": found.acc_unit, "g": found.gyro_unit}
+    for role, (i, unit) in by_unit.items():
+        index[role] = i
+        units[role if role == "time" else role[0]] = unit
+    return ColumnMap(
+        index,
+        units["time"],
+        units["a"],
+        units["g"],
+        found.gravity_free,
+        tuple(names[i] for i, _ in sorted(by_unit.values())),
+    )
+
+
+def _by_unit(names: Sequence[str], found: ColumnMap) -> dict[str, tuple[int, str]]:
+    """The roles ``found`` lacks, each its column and unit: the first column whose name
+    states a time unit after other words (``"zeit_s"``), and the x, y and z columns of an
+    acceleration unit (not named for gravity) or of a rotation rate's, all three or none."""
+    roles: dict[str, tuple[int, str]] = {}
+    taken = set(found.index.values())
+    for i, raw in enumerate(names):
+        if i in taken:
+            continue
+        name = normalise(raw)
+        head, _, tail = name.rpartition("_")
+        match = _AXIS.match(name)
+        if match is None:
+            if head and tail in TIME_UNITS and "time" not in found.index:
+                roles.setdefault("time", (i, TIME_UNITS[tail]))
+            continue
+        unit = match["unit"] or ""
+        kind = "a" if unit in ACC_UNITS else "g" if unit in RATE_UNITS else None
+        if kind is None or (kind == "a" and NOT_ACCELERATION in match["prefix"]):
+            continue
+        units = ACC_UNITS if kind == "a" else GYRO_UNITS
+        roles.setdefault(f"{kind}{match['axis']}", (i, units[unit]))
+    for axes in (ACC, GYRO):
+        if found.has(*axes) or not all(a in roles for a in axes):
+            for a in axes:
+                roles.pop(a, None)
+    return roles if any(r != "time" for r in roles) or found.has(*ACC) else {}
+
+
+def _by_name(names: Sequence[str], /) -> ColumnMap:
+    """``map_columns`` by the names alone."""
     index: dict[str, int] = {}
     units: dict[str, str] = {}
     gravity_free = False
@@ -158,6 +221,8 @@ def map_columns(names: Sequence[str], /) -> ColumnMap:
         table = ACC_UNITS if kind == "a" else GYRO_UNITS
         if unit in table:
             units.setdefault(kind, table[unit])
+        elif prefix in G_FORCE_PREFIXES:
+            units.setdefault(kind, "g")
         gravity_free = gravity_free or (kind == "a" and prefix in GRAVITY_FREE_PREFIXES)
     return ColumnMap(index, units.get("time"), units.get("a"), units.get("g"), gravity_free)
 
@@ -166,6 +231,8 @@ def _time_unit(name: str) -> str | None:
     """ "" for a time column whose name states no unit, the unit if it does, None otherwise."""
     if name in TIME_NAMES:
         return "s" if name in ("sec", "seconds", "seconds_elapsed") else ""
+    if len(name) > 1 and name in TIME_UNITS:  # "millis", "ms": a unit for a name ("s" is not)
+        return TIME_UNITS[name]
     head, _, tail = name.rpartition("_")
     if head in TIME_NAMES and tail in TIME_UNITS:
         return TIME_UNITS[tail]

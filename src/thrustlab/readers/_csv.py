@@ -24,6 +24,9 @@ _NUMBER = re.compile(NUMBER_RE, re.IGNORECASE)
 _INTEGER_RE = r"^[+-]?\d{1,19}$"
 _POINT_DECIMAL = re.compile(rb"[+-]?(?:\d+\.\d*|\.\d+)(?:[eE][+-]?\d+)?")
 _BOM = b"\xef\xbb\xbf"
+_COMMENTS = (b"#", b"//")
+"""What comment lines before a header start with (research loggers write ``// Sample rate``)."""
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 _DELIMITERS = (",", ";", "\t")
 TYPED_BLOCK_BYTES = 256 * 1024
 """pyarrow's block size when every kept column's type is given: a 1-minute file (0.4 MB)
@@ -38,7 +41,7 @@ RELEASE_MIN_BYTES = 16 * 1024**2
 class TextLayout:
     """What the start of a delimited text says: delimiter, fields, header or data.
 
-    ``fields`` are those of the first line that is neither blank nor a ``#`` comment;
+    ``fields`` are those of the first line that is neither blank nor a comment (``#``, ``//``);
     ``data_offset`` is where the data rows start (after a BOM, comments and the header)."""
 
     delimiter: str
@@ -68,14 +71,16 @@ def _next_line(head: bytes, start: int) -> tuple[int, int] | None:
 
 
 def header_line(data: bytes, /, *, label: str) -> tuple[str, int, int, int]:
-    """The first line that is not blank or a ``#`` comment: its text, where it starts, where
-    the next line starts and how many comment lines came before; ReadError for empty,
-    binary, endless-line or non-UTF-8 starts."""
+    """The first line that is not blank or a comment (``_COMMENTS``): its text (UTF-8, else Windows
+    text), where it starts, where the next line starts and how many comment lines came
+    before; ReadError for empty, binary, endless-line or undecodable starts."""
     start = 3 if data.startswith(_BOM) else 0
     head = data[: start + HEAD_BYTES]
     text = head[start:]
     if not text or text.isspace():  # as ``not text.strip()``, without copying it
         raise ReadError(label, "is empty; export the recording again")
+    if data.startswith(_UTF16_BOMS):
+        raise FormatError(label, "is UTF-16 text; save it as a CSV in UTF-8 (Excel: CSV UTF-8)")
     if b"\x00" in head:
         raise FormatError(label, "holds binary data, not text; give the exported CSV file")
     comments = 0
@@ -92,7 +97,7 @@ def header_line(data: bytes, /, *, label: str) -> tuple[str, int, int, int]:
         end, after = bounds
         line = head[start:end]
         stripped = line.strip()
-        if stripped and not stripped.startswith(b"#"):
+        if stripped and not stripped.startswith(_COMMENTS):
             break
         if after >= len(head):
             raise ReadError(label, "holds only comments or blank lines, no data")
@@ -100,8 +105,15 @@ def header_line(data: bytes, /, *, label: str) -> tuple[str, int, int, int]:
         start = after
     try:
         return line.decode("utf-8"), start, after, comments
-    except UnicodeDecodeError as exc:
-        raise FormatError(label, "starts with bytes that are not UTF-8 text; not a CSV") from exc
+    except UnicodeDecodeError:
+        pass
+    try:  # Windows' own text, as spreadsheets save it: "m/s²" is one byte, not UTF-8's two
+        decoded = line.decode("cp1252")
+    except UnicodeDecodeError:
+        decoded = ""
+    if not decoded or not all(c.isprintable() or c == "\t" for c in decoded):
+        raise FormatError(label, "starts with bytes that are not text; not a CSV")
+    return decoded, start, after, comments
 
 
 def first_line(data: bytes, /, *, label: str) -> str:
@@ -162,7 +174,7 @@ class Parsed:
     def floats(self, index: int, /) -> FloatArray:
         return float_column(self.table.column(f"c{index}"))
 
-    def times(self, index: int, /) -> tuple[FloatArray | IntArray, BoolArray]:
+    def times(self, index: int, /) -> tuple[FloatArray | IntArray, BoolArray, str | None]:
         return time_column(self.table.column(f"c{index}"))
 
     def stacked(self, indices: Sequence[int], /) -> FloatArray:
@@ -471,14 +483,18 @@ def _cell(text: str | None) -> float:
         return float("nan")
 
 
-def time_column(col: Any, /) -> tuple[FloatArray | IntArray, BoolArray]:
+def time_column(col: Any, /) -> tuple[FloatArray | IntArray, BoolArray, str | None]:
     """A time column as int64 when it holds integers (ns epochs need all 64 bits), else float64.
 
-    Returns the values and a mask of the usable ones.
+    Returns the values, a mask of the usable ones and the unit the cells state: dates and
+    clock times (``2026-11-30T08:00:00.125``, with or without a zone; ``08:00:00.125``)
+    become nanoseconds ("ns"); numbers state none (None).
     """
     import pyarrow as pa
 
     kind = col.type
+    if pa.types.is_timestamp(kind):  # pyarrow found dates itself
+        return (*_integers(col.cast(pa.timestamp("ns", kind.tz))), "ns")
     if pa.types.is_string(kind) or pa.types.is_large_string(kind):
         import pyarrow.compute as pc  # only for text cells: importing it takes 0.05 s
 
@@ -490,9 +506,48 @@ def time_column(col: Any, /) -> tuple[FloatArray | IntArray, BoolArray]:
                 kind = col.type
             except pa.ArrowInvalid:  # beyond int64: keep it as floats
                 pass
+        else:
+            dates = _dates(text)
+            if dates is not None:
+                return (*_integers(dates), "ns")
     if pa.types.is_integer(kind) and not pa.types.is_uint64(kind):
-        valid = _numbers(col.is_valid().cast(pa.uint8()), np.uint8).astype(np.bool_)
-        ints = _numbers(col.cast(pa.int64()), np.int64, fill=0)
-        return ints, valid
+        return (*_integers(col), None)
     floats = float_column(col)
-    return floats, np.isfinite(floats)
+    return floats, np.isfinite(floats), None
+
+
+_DATE = r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?"
+DATE_FORMS = (  # (cells that match, prefix, zone): read as "prefix + cell"
+    (_DATE + "$", "", None),
+    (_DATE + r"(?:Z|[+-]\d{2}(?::?\d{2})?)$", "", "UTC"),  # written with their zone
+    (r"^\d{2}:\d{2}:\d{2}(?:\.\d+)?$", "1970-01-01T", None),  # clock times of one day
+)
+"""ISO 8601 dates and times, and clock times, as loggers write them in a time column."""
+
+
+def _dates(text: Any, /) -> Any | None:
+    """The cells of ``text`` as timestamps (ns) when most are in one of ``DATE_FORMS``
+    (others null), else None."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    for pattern, prefix, zone in DATE_FORMS:
+        matches = pc.match_substring_regex(text, pattern)
+        if pc.sum(matches).as_py() * 2 > len(text):
+            cells = pc.if_else(matches, text, pa.scalar(None, pa.string()))
+            if prefix:
+                cells = pc.binary_join_element_wise(prefix, cells, "")
+            try:
+                return cells.cast(pa.timestamp("ns", zone))
+            except pa.ArrowInvalid:  # a month 13, a 25th hour: not dates after all
+                return None
+    return None
+
+
+def _integers(col: Any, /) -> tuple[FloatArray | IntArray, BoolArray]:
+    """An integer or timestamp column as int64 (nulls 0) and a mask of its valid cells."""
+    import pyarrow as pa
+
+    valid = _numbers(col.is_valid().cast(pa.uint8()), np.uint8).astype(np.bool_)
+    ints = _numbers(col.cast(pa.int64()), np.int64, fill=0)
+    return ints, valid

@@ -137,8 +137,10 @@ def _times(
 ) -> tuple[FloatArray | IntArray, BoolArray, str]:
     """The raw time column, its usable cells and its unit ("rate": row numbers)."""
     if "time" in columns.index:
-        t_raw, t_ok = parsed.times(columns.index["time"])
-        unit = options.time_unit or columns.time_unit or ""
+        t_raw, t_ok, dated = parsed.times(columns.index["time"])
+        if dated and options.time_unit:
+            flags.append(ignored("time unit", "the time column holds dates and times"))
+        unit = dated or options.time_unit or columns.time_unit or ""
         if not unit:
             unit = _detect_unit(t_raw, t_ok, path=path)
             flags.append(
@@ -176,7 +178,17 @@ def _columns(
             )
         return map_given(options.columns), []
     if layout.has_header:
-        return map_columns(layout.fields), []
+        columns = map_columns(layout.fields)
+        if not columns.by_unit:
+            return columns, []
+        flag = QualityFlag(
+            "columns_by_unit",
+            "info",
+            f"the columns {', '.join(columns.by_unit)} were read by the units in their names "
+            "(the names themselves are not ones thrustlab knows); name the columns if this "
+            "is wrong",
+        )
+        return columns, [flag]
     guess = GUESSED.get(n_fields)
     if guess is None or (guess[0] != "time" and options.rate_hz is None):
         raise ReadError(

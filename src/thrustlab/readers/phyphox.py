@@ -155,7 +155,7 @@ def _load(
     parsed = parse_csv(
         src, member.name, member.layout, n_fields=len(member.layout.fields), keep=keep
     )
-    t, ok = parsed.times(index["time"])
+    t, ok, _ = parsed.times(index["time"])
     values = blank_absurd(parsed.stacked([index[r] for r in roles]))
     return t, ok, values, parsed.unparsed_rows
 

@@ -167,8 +167,8 @@ def _csv_sensor(sensor: str, src: Source, member: str, layout: TextLayout) -> Ra
     return RawSensor(
         sensor,
         label,
-        parsed.times(where["time"]) if "time" in where else None,
-        parsed.times(where["seconds_elapsed"]) if "seconds_elapsed" in where else None,
+        parsed.times(where["time"])[:2] if "time" in where else None,
+        parsed.times(where["seconds_elapsed"])[:2] if "seconds_elapsed" in where else None,
         values,
         parsed.unparsed_rows,
     )
