@@ -352,3 +352,25 @@ def test_truncated_or_corrupted_real_files(
         path.write_bytes(bytes(data[: max(1, int(cut * len(data)))]))
         check(path)
         check(path, "csv")
+
+
+@pytest.mark.parametrize(
+    ("name", "members"),
+    [
+        ("set.xlsx", ["[Content_Types].xml", "xl/workbook.xml", "xl/worksheets/sheet1.xml"]),
+        ("set.ods", ["mimetype", "content.xml", "styles.xml"]),
+        ("set.xls", None),  # the old binary workbook
+    ],
+)
+def test_a_spreadsheet_is_refused_with_the_export_to_choose(
+    tmp_path: Path, name: str, members: list[str] | None
+) -> None:
+    path = tmp_path / name
+    if members is None:
+        path.write_bytes(bytes.fromhex("d0cf11e0a1b11ae1") + bytes(600))
+    else:
+        with zipfile.ZipFile(path, "w") as archive:
+            for member in members:
+                archive.writestr(member, "<x/>")
+    with pytest.raises(FormatError, match=r"is a spreadsheet .* export the recording as CSV"):
+        read(path)

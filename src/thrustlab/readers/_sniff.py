@@ -8,6 +8,14 @@ from thrustlab.readers._headers import is_phyphox_header, is_sensorlogger_header
 from thrustlab.readers._source import HEAD_BYTES, Source
 
 MAX_SNIFFED_MEMBERS = 50
+SPREADSHEET = (
+    "is a spreadsheet (Excel or OpenDocument), not a CSV; export the recording as CSV "
+    "(phyphox: Export Data, then CSV)"
+)
+_OLE2 = bytes.fromhex("d0cf11e0a1b11ae1")
+"""How an old Excel workbook (.xls) starts."""
+_SPREADSHEET_MEMBERS = ("xl/workbook.xml", "content.xml")
+"""A zip holding one of these is an Excel (.xlsx) or OpenDocument (.ods) workbook."""
 
 
 def sniff(src: Source, /) -> str:
@@ -17,6 +25,8 @@ def sniff(src: Source, /) -> str:
 
 def _sniff_file(src: Source) -> str:
     head = src.head(src.names[0], HEAD_BYTES + 1)
+    if head.startswith(_OLE2):
+        raise FormatError(src.path, SPREADSHEET)
     start = head.removeprefix(b"\xef\xbb\xbf").lstrip()[:1]
     if start in (b"[", b"{"):
         if b'"sensor"' in head:
@@ -47,6 +57,8 @@ def _sniff_export(src: Source) -> str:
             found = "phyphox"
     if found:
         return found
+    if any(n in src.names for n in _SPREADSHEET_MEMBERS):
+        raise FormatError(src.path, SPREADSHEET)
     shown = ", ".join(src.names[:5]) or "nothing"
     raise FormatError(
         src.path,
