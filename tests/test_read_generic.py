@@ -425,3 +425,22 @@ def test_comment_lines_of_either_kind_before_the_header(tmp_path: Path) -> None:
     rec = read(write(tmp_path, f"{preamble}time\tax\tay\taz\n{rows.replace(',', chr(9))}"))
     assert rec.t_s.size == 5
     np.testing.assert_allclose(rec.acc_mps2[4], [0, 0, 9.8])
+
+
+@pytest.mark.parametrize("name", ["clock", "DateTime", "date_time"])
+def test_clock_times_go_on_past_midnight(tmp_path: Path, name: str) -> None:
+    stamps = [(86_399.0 + 0.25 * i) % 86_400 for i in range(8)]  # 23:59:59 to 00:00:00.75
+    cells = [f"{int(t // 3600):02d}:{int(t % 3600 // 60):02d}:{t % 60:05.2f}" for t in stamps]
+    assert cells[3:5] == ["23:59:59.75", "00:00:00.00"]
+    rows = "".join(f"{c},0,0,9.8\n" for c in cells)
+    rec = read(write(tmp_path, f"{name},ax,ay,az\n{rows}"))
+    np.testing.assert_allclose(rec.t_s, np.arange(8) * 0.25, atol=1e-9)
+
+
+def test_clock_times_of_whole_seconds(tmp_path: Path) -> None:
+    # pyarrow types these cells itself (time32), not as text
+    cells = ["08:00:00", "08:00:01", "08:00:02", "08:00:03", "08:00:04"]
+    rows = "".join(f"{c},0,0,9.8\n" for c in cells)
+    rec = read(write(tmp_path, f"time,ax,ay,az\n{rows}"))
+    np.testing.assert_allclose(rec.t_s, np.arange(5), atol=1e-9)
+    assert rec.meta["time_unit"] == "ns"

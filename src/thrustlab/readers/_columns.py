@@ -23,6 +23,9 @@ TIME_NAMES = frozenset(
         "epoch",
         "sec",
         "seconds",
+        "clock",
+        "datetime",
+        "date_time",
     }
 )
 TIME_UNITS = {

@@ -495,6 +495,8 @@ def time_column(col: Any, /) -> tuple[FloatArray | IntArray, BoolArray, str | No
     kind = col.type
     if pa.types.is_timestamp(kind):  # pyarrow found dates itself
         return (*_integers(col.cast(pa.timestamp("ns", kind.tz))), "ns")
+    if pa.types.is_time(kind):  # or clock times (of whole seconds)
+        return (*_clock_times(col.cast(pa.time64("ns"))), "ns")
     if pa.types.is_string(kind) or pa.types.is_large_string(kind):
         import pyarrow.compute as pc  # only for text cells: importing it takes 0.05 s
 
@@ -509,7 +511,8 @@ def time_column(col: Any, /) -> tuple[FloatArray | IntArray, BoolArray, str | No
         else:
             dates = _dates(text)
             if dates is not None:
-                return (*_integers(dates), "ns")
+                cells, clock = dates
+                return (*(_clock_times(cells) if clock else _integers(cells)), "ns")
     if pa.types.is_integer(kind) and not pa.types.is_uint64(kind):
         return (*_integers(col), None)
     floats = float_column(col)
@@ -525,9 +528,9 @@ DATE_FORMS = (  # (cells that match, prefix, zone): read as "prefix + cell"
 """ISO 8601 dates and times, and clock times, as loggers write them in a time column."""
 
 
-def _dates(text: Any, /) -> Any | None:
+def _dates(text: Any, /) -> tuple[Any, bool] | None:
     """The cells of ``text`` as timestamps (ns) when most are in one of ``DATE_FORMS``
-    (others null), else None."""
+    (others null), and whether they are clock times; else None."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -538,10 +541,25 @@ def _dates(text: Any, /) -> Any | None:
             if prefix:
                 cells = pc.binary_join_element_wise(prefix, cells, "")
             try:
-                return cells.cast(pa.timestamp("ns", zone))
+                return cells.cast(pa.timestamp("ns", zone)), bool(prefix)
             except pa.ArrowInvalid:  # a month 13, a 25th hour: not dates after all
                 return None
     return None
+
+
+DAY_NS = 86_400 * 10**9
+
+
+def _clock_times(col: Any, /) -> tuple[FloatArray | IntArray, BoolArray]:
+    """Clock times (ns since midnight) as ``_integers``, going on past midnight instead of
+    back a day: a step back of more than half a day is taken for the next day."""
+    ns, valid = _integers(col)
+    times = ns[valid]
+    next_day = np.diff(times) < -DAY_NS // 2
+    if next_day.any():
+        times[1:] += np.cumsum(next_day) * DAY_NS
+        ns[valid] = times
+    return ns, valid
 
 
 def _integers(col: Any, /) -> tuple[FloatArray | IntArray, BoolArray]:
