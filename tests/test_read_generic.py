@@ -444,3 +444,12 @@ def test_clock_times_of_whole_seconds(tmp_path: Path) -> None:
     rec = read(write(tmp_path, f"time,ax,ay,az\n{rows}"))
     np.testing.assert_allclose(rec.t_s, np.arange(5), atol=1e-9)
     assert rec.meta["time_unit"] == "ns"
+
+
+def test_headerless_semicolons_and_decimal_commas(tmp_path: Path) -> None:
+    # more decimal commas than semicolons on a line: the semicolons still part the fields
+    rows = "".join(f"{i / 100:.3f};0.125;-1.5;9.75\n".replace(".", ",") for i in range(5))
+    rec = read(write(tmp_path, rows))
+    assert "columns_guessed" in codes(rec)
+    np.testing.assert_allclose(rec.acc_mps2[1], [0.125, -1.5, 9.75])
+    np.testing.assert_allclose(rec.t_s, np.arange(5) / 100, atol=1e-12)

@@ -84,13 +84,18 @@ def test_single_raw_data_file(tmp_path: Path) -> None:
     np.testing.assert_allclose(rec.t_s[1], 0.01)
 
 
-def test_semicolon_decimal_comma_export(tmp_path: Path) -> None:
-    text = '"Time (s)";"Acceleration x (m/s^2)";"Acceleration y (m/s^2)";"Acceleration z (m/s^2)"\n'
-    text += "".join(f"{i / 100:.9E};1,5E-1;0;9,8E0\n".replace(".", ",") for i in range(10))
+@pytest.mark.parametrize("separator", [";", "\t"])  # phyphox's two "decimal comma" exports
+def test_decimal_comma_exports(tmp_path: Path, separator: str) -> None:
+    header = ["Time (s)", *(f"Acceleration {a} (m/s^2)" for a in "xyz")]
+    text = separator.join(f'"{h}"' for h in header) + "\n"
+    row = separator.join(["{t}", "1,5E-1", "0", "9,8E0"]) + "\n"
+    text += "".join(row.format(t=f"{i / 100:.9E}".replace(".", ",")) for i in range(10))
     path = tmp_path / "Raw Data.csv"
     path.write_text(text)
     rec = read(path)
+    assert rec.format == "phyphox"
     np.testing.assert_allclose(rec.acc_mps2[0], [0.15, 0, 9.8])
+    np.testing.assert_allclose(rec.t_s, np.arange(10) / 100, atol=1e-12)
 
 
 def test_forced_phyphox_on_a_plain_csv(tmp_path: Path) -> None:

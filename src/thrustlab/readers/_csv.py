@@ -124,21 +124,24 @@ def first_line(data: bytes, /, *, label: str) -> str:
 def text_layout(data: bytes, /, *, label: str) -> TextLayout:
     """Sniff the delimiter and header of delimited text from its first line (after comments)."""
     line, start, after, comments = header_line(data, label=label)
+    # ";" or a tab first: where either is used, commas are decimal commas or text
     counts = {d: line.count(d) for d in _DELIMITERS}
-    delimiter = max(_DELIMITERS, key=lambda d: counts[d])
+    delimiter = max(("\t", ";"), key=lambda d: counts[d])
     if counts[delimiter] == 0:
         delimiter = ","
     try:
         fields = tuple(f.strip() for f in next(csv.reader([line], delimiter=delimiter), []))
     except csv.Error as exc:
         raise FormatError(label, f"has a first line that is not delimited text ({exc})") from exc
-    numeric = sum(is_number(f) for f in fields if f)
+    # beside ";" or a tab, a comma can only be a decimal comma (phyphox's "decimal comma")
+    comma_decimals = delimiter != ","
+    numeric = sum(is_number(f.replace(",", ".") if comma_decimals else f) for f in fields if f)
     has_header = numeric * 2 < len([f for f in fields if f])
-    decimal_comma = False
-    if delimiter == ";":
-        sample = data[after : after + HEAD_BYTES]
-        decimal_comma = b"," in sample and b"." not in sample
     offset = after if has_header else start
+    decimal_comma = False
+    if comma_decimals:
+        sample = data[offset : offset + HEAD_BYTES]
+        decimal_comma = b"," in sample and b"." not in sample
     return TextLayout(delimiter, fields, has_header, decimal_comma, offset, comments)
 
 
