@@ -1,12 +1,12 @@
 """Hostile recordings for the fuzz test: one file (or folder) per ``(seed, index)``, made the
 same way every time, and a worker that runs each through the ``thrustlab`` command in-process.
 
-What is varied: the format (generic CSV with its time in s, ms or ns; Sensor Logger CSVs,
-folders, zips and JSON; phyphox), the clock (jumps forward and back of 1 s to 1e15 s,
-duplicates, reversed and shuffled rows, NaN and inf, negative times, int64-range and beyond,
-1e-12 s steps, flipped digits in nanosecond stamps, one sample in hours), the values (NaN,
-1e308, text, empty cells) and the bytes (truncated rows, wrong column counts, BOMs, binary
-junk, empty and truncated zips, zips holding folders or junk).
+What is varied: the format (generic CSV with its time in s, ms or ns, as dates or clock
+times; Sensor Logger CSVs, folders, zips and JSON; phyphox), the clock (jumps forward and
+back of 1 s to 1e15 s, duplicates, reversed and shuffled rows, NaN and inf, negative times,
+int64-range and beyond, 1e-12 s steps, flipped digits in nanosecond stamps, one sample in
+hours), the values (NaN, 1e308, text, empty cells) and the bytes (truncated rows, wrong
+column counts, BOMs, binary junk, empty and truncated zips, zips holding folders or junk).
 
 Run as a script, the worker reads ``SEED INDICES FOLDER`` (indices comma-separated) and prints
 one JSON line per file: ``{"start": i}`` before it, then what the command did (exit code,
@@ -137,6 +137,23 @@ def _ns_cells(rng: Rng, t_s: np.ndarray) -> list[str]:
     return cells
 
 
+def _date_cells(rng: Rng, t_s: np.ndarray, *, clock_only: bool) -> list[str]:
+    """ISO 8601 dates (some with a zone) or clock times of the day, from 2026-11-30 on; the
+    seconds that are not finite or beyond 1e9 become impossible dates (month 13, hour 25) or
+    numbers."""
+    cells = []
+    zone = str(rng.choice(["", "", "Z", "+05:30", "-08:00"]))
+    for s in t_s.tolist():
+        if not (np.isfinite(s) and abs(s) < 1e9):
+            cells.append(str(rng.choice(["2026-13-01T00:00:00", "25:61:61.5", repr(s)])))
+            continue
+        day, rest = divmod(86_400 * 20_787 + s, 86_400)  # 2026-11-30 is day 20,787
+        stamp = f"{int(rest // 3600):02d}:{int(rest % 3600 // 60):02d}:{rest % 60:09.6f}"
+        date = np.datetime64(int(day), "D")
+        cells.append(stamp if clock_only else f"{date}T{stamp}{zone}")
+    return cells
+
+
 # --- the values and the bytes ------------------------------------------------------------
 
 
@@ -193,9 +210,11 @@ def _generic(rng: Rng) -> Hostile:
     n = _rows(rng)
     t, rate = _base_times_s(rng, n)
     t, clock = _clock(rng, t)
-    unit = str(rng.choice(["s", "ms", "ns", "none"]))
+    unit = str(rng.choice(["s", "ms", "ns", "none", "date", "clock"]))
     if unit == "ns":
         times = _ns_cells(rng, t)
+    elif unit in ("date", "clock"):
+        times = _date_cells(rng, t, clock_only=unit == "clock")
     else:
         scale = {"s": 1.0, "ms": 1e3, "none": 1.0}[unit]
         times = [repr(float(v * scale)) if rng.random() > 0.02 else f"{v:.17g}" for v in t]
@@ -204,6 +223,8 @@ def _generic(rng: Rng) -> Hostile:
         "s": "time",
         "ms": "time_ms",
         "ns": "timestamp_ns",
+        "date": "timestamp",
+        "clock": "clock",
         "none": str(rng.choice(["t", "seconds", "Time (s)", "stamp"])),
     }[unit]
     names = [header, "ax", "ay", "az", *(["gx", "gy", "gz"] if gyro else [])]
