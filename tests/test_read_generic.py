@@ -453,3 +453,45 @@ def test_headerless_semicolons_and_decimal_commas(tmp_path: Path) -> None:
     assert "columns_guessed" in codes(rec)
     np.testing.assert_allclose(rec.acc_mps2[1], [0.125, -1.5, 9.75])
     np.testing.assert_allclose(rec.t_s, np.arange(5) / 100, atol=1e-12)
+
+
+def test_sensors_written_on_rows_of_their_own(tmp_path: Path) -> None:
+    # Physics Toolbox's multi-sensor log: one sensor a row, the other's cells empty
+    lines = ["time,gFx,gFy,gFz,TgF,wx,wy,wz"]
+    for i in range(50):
+        t = i / 50
+        lines.append(f"{t:.4f},0.1,0.2,{1 + 0.01 * (i % 2)},1.0,,,")
+        lines.append(f"{t + 0.004:.4f},,,,,{t:.4f},0.5,-0.5")
+    rec = read(write(tmp_path, "\n".join(lines) + "\n"))
+    assert rec.t_s.size == 49  # the first accelerometer row comes before any gyroscope row
+    assert rec.median_rate_hz == pytest.approx(50)
+    np.testing.assert_allclose(rec.acc_mps2[:, :2], np.tile([0.1, 0.2], (49, 1)) * G_MPS2)
+    assert rec.gyro_rads is not None
+    # on the accelerometer's times (from 0.02 s): wx, the time 4 ms before, interpolated
+    np.testing.assert_allclose(rec.gyro_rads[:, 0], rec.t_s + 0.02 - 0.004, atol=1e-9)
+    assert {"sensors_aligned", "trimmed_to_common_span"} <= codes(rec)
+    assert "rows_dropped" not in codes(rec)
+
+
+@pytest.mark.parametrize("gyro_rows", [0, 25])
+def test_a_gyroscope_missing_on_many_rows_is_left_out(tmp_path: Path, gyro_rows: int) -> None:
+    rows = [f"{i / 100},0,0,9.8," + ("1,2,3" if i < gyro_rows else ",,") for i in range(50)]
+    rec = read(write(tmp_path, "time,ax,ay,az,gx,gy,gz\n" + "\n".join(rows) + "\n"))
+    assert rec.t_s.size == 50  # every accelerometer row kept
+    assert rec.gyro_rads is None
+    (flag,) = [f for f in rec.quality if f.code == "gyroscope_left_out"]
+    assert f"only {gyro_rows} of the accelerometer's 50 rows" in flag.message
+
+
+def test_a_few_rows_missing_the_gyroscope_are_dropped(tmp_path: Path) -> None:
+    rows = [f"{i / 100},0,0,9.8," + (",," if i in (7, 30) else "1,2,3") for i in range(50)]
+    rec = read(write(tmp_path, "time,ax,ay,az,gx,gy,gz\n" + "\n".join(rows) + "\n"))
+    assert rec.t_s.size == 48 and rec.gyro_rads is not None
+    assert "rows_dropped" in codes(rec)
+
+
+def test_clock_times_with_milliseconds_after_a_colon(tmp_path: Path) -> None:
+    cells = [f"13:05:{10 + i // 50:02d}:{i % 50 * 20:03d}" for i in range(100)]  # 50 Hz
+    rows = "".join(f"{c},0,0,9.8\n" for c in cells)
+    rec = read(write(tmp_path, f"time,ax,ay,az\n{rows}"))
+    np.testing.assert_allclose(rec.t_s, np.arange(100) / 50, atol=1e-9)

@@ -523,12 +523,15 @@ def time_column(col: Any, /) -> tuple[FloatArray | IntArray, BoolArray, str | No
 
 
 _DATE = r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?"
-DATE_FORMS = (  # (cells that match, prefix, zone): read as "prefix + cell"
-    (_DATE + "$", "", None),
-    (_DATE + r"(?:Z|[+-]\d{2}(?::?\d{2})?)$", "", "UTC"),  # written with their zone
-    (r"^\d{2}:\d{2}:\d{2}(?:\.\d+)?$", "1970-01-01T", None),  # clock times of one day
+_CLOCK = r"^\d{2}:\d{2}:\d{2}"
+DATE_FORMS = (  # (cells that match, prefix, zone, milliseconds after a colon)
+    (_DATE + "$", "", None, False),
+    (_DATE + r"(?:Z|[+-]\d{2}(?::?\d{2})?)$", "", "UTC", False),  # written with their zone
+    (_CLOCK + r"(?:\.\d+)?$", "1970-01-01T", None, False),  # clock times of one day
+    (_CLOCK + r":\d{3}$", "1970-01-01T", None, True),  # 13:05:10:125 (Physics Toolbox)
 )
-"""ISO 8601 dates and times, and clock times, as loggers write them in a time column."""
+"""ISO 8601 dates and times, and clock times, as loggers write them in a time column: the
+cells read as ``prefix + cell``."""
 
 
 def _dates(text: Any, /) -> tuple[Any, bool] | None:
@@ -537,10 +540,12 @@ def _dates(text: Any, /) -> tuple[Any, bool] | None:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    for pattern, prefix, zone in DATE_FORMS:
+    for pattern, prefix, zone, colon_ms in DATE_FORMS:
         matches = pc.match_substring_regex(text, pattern)
         if pc.sum(matches).as_py() * 2 > len(text):
             cells = pc.if_else(matches, text, pa.scalar(None, pa.string()))
+            if colon_ms:
+                cells = pc.replace_substring_regex(cells, r":(\d{3})$", r".\1")
             if prefix:
                 cells = pc.binary_join_element_wise(prefix, cells, "")
             try:

@@ -12,8 +12,10 @@ from thrustlab.readers._clean import (
     BoolArray,
     FloatArray,
     IntArray,
+    align,
     build,
     clean_rows,
+    clean_stream,
     gravity_in,
     time_origin,
     usable_rows,
@@ -95,24 +97,35 @@ def read_csv(src: Source, /, *, options: ReadOptions) -> Recording:
         )
     elif options.gyro_unit is not None:
         flags.append(ignored("gyroscope unit", "the file has no gyroscope columns"))
-    usable = t_ok
-    for values in (acc, gyro):
-        if values is not None and not within_limits(values):
-            usable = usable & usable_rows(values)
+    acc_ok = None if within_limits(acc) else usable_rows(acc)
+    gyro_ok = None if gyro is None or within_limits(gyro) else usable_rows(gyro)
+    rows_of_gyro, left_out = ("same", None) if gyro_ok is None else _gyro_rows(acc_ok, gyro_ok)
+    if left_out is not None:
+        flags.append(left_out)
+        gyro = gyro_ok = None
     per_unit = 1.0 / options.rate_hz if unit == "rate" and options.rate_hz else SECONDS_PER[unit]
-    t_s, rows, clean_flags = clean_rows(  # on the times: acc and gyro are then taken once
-        t_raw,
-        usable,
-        origin=time_origin([(t_raw, usable)]),
-        seconds_per_unit=per_unit,
-        label="rows",
-        path=path,
-        unparsed_rows=unparsed,
-        reuse_times=True,  # the seconds may be written over the raw times
-    )
-    if rows is not None:
-        acc = acc[rows]
-        gyro = gyro[rows] if gyro is not None else None
+    if gyro is not None and rows_of_gyro == "own":
+        t_s, acc, gyro, clean_flags = _each_on_its_rows(
+            t_raw, t_ok, acc, gyro, per_unit=per_unit, path=path, unparsed_rows=unparsed
+        )
+    else:
+        usable = t_ok
+        for ok in (acc_ok, gyro_ok):
+            usable = usable if ok is None else usable & ok
+        t_s, rows, dropped = clean_rows(  # on the times: acc and gyro are then taken once
+            t_raw,
+            usable,
+            origin=time_origin([(t_raw, usable)]),
+            seconds_per_unit=per_unit,
+            label="rows",
+            path=path,
+            unparsed_rows=unparsed,
+            reuse_times=True,  # the seconds may be written over the raw times
+        )
+        clean_flags = list(dropped)
+        if rows is not None:
+            acc = acc[rows]
+            gyro = gyro[rows] if gyro is not None else None
     gravity = gravity_in(acc) if acc.size and not columns.gravity_free else False
     return build(
         path,
@@ -125,6 +138,66 @@ def read_csv(src: Source, /, *, options: ReadOptions) -> Recording:
         meta={"time_unit": unit, "columns": ",".join(roles)},
         samples_finite=True,  # the rows kept are usable: finite, within limits
     )
+
+
+GYRO_ROWS_NEEDED = 0.9
+"""A gyroscope with numbers on fewer of the accelerometer's rows than this is left out:
+the shaking is measured from the accelerometer, whose rows are not dropped for it."""
+
+
+def _gyro_rows(acc_ok: BoolArray | None, gyro_ok: BoolArray) -> tuple[str, QualityFlag | None]:
+    """Where the gyroscope has numbers beside the accelerometer (``acc_ok`` None: on every
+    row): "own", rows of their own (apps that log several sensors to one file write one
+    sensor a row, the other's cells empty); "short", on too few of the accelerometer's rows
+    (``GYRO_ROWS_NEEDED``: columns left empty, a sensor that stopped), with the flag saying
+    it is left out; else "same", the rows missing either are dropped."""
+    acc_rows = gyro_ok.size if acc_ok is None else int(np.count_nonzero(acc_ok))
+    gyro_rows = int(np.count_nonzero(gyro_ok))
+    both = gyro_rows if acc_ok is None else int(np.count_nonzero(acc_ok & gyro_ok))
+    if gyro_rows >= 2 and 2 * both < min(acc_rows, gyro_rows):
+        return "own", None
+    if both >= GYRO_ROWS_NEEDED * acc_rows:
+        return "same", None
+    left_out = QualityFlag(
+        "gyroscope_left_out",
+        "info",
+        f"the gyroscope has numbers on only {both} of the accelerometer's {acc_rows} rows; "
+        "it was left out, so that no accelerometer row is dropped",
+    )
+    return "short", left_out
+
+
+def _each_on_its_rows(
+    t_raw: FloatArray | IntArray,
+    t_ok: BoolArray,
+    acc: FloatArray,
+    gyro: FloatArray,
+    *,
+    per_unit: float,
+    path: str,
+    unparsed_rows: int,
+) -> tuple[FloatArray, FloatArray, FloatArray, list[QualityFlag]]:
+    """The accelerometer's rows and the gyroscope's, each cleaned on its own (``clean_stream``),
+    the gyroscope then put on the accelerometer's times (``align``), as in an export of one
+    file per sensor."""
+    origin = time_origin([(t_raw, t_ok)])
+    streams = []
+    for label, values, unparsed in (("accelerometer", acc, unparsed_rows), ("gyroscope", gyro, 0)):
+        rows = np.flatnonzero(usable_rows(values))
+        streams.append(
+            clean_stream(
+                t_raw[rows],
+                t_ok[rows],
+                values[rows],
+                origin=origin,
+                seconds_per_unit=per_unit,
+                label=label,
+                path=path,
+                unparsed_rows=unparsed,  # the rows of neither: said once
+            )
+        )
+    t_s, acc, (gyro,), flags = align(streams[0], streams[1:], path=path)
+    return t_s, acc, gyro, [*streams[0].flags, *streams[1].flags, *flags]
 
 
 def _times(
