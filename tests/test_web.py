@@ -265,8 +265,9 @@ def _zip_bomb() -> bytes:
         ("set.csv", b"t,x\n" * (1024 * 1024), 413, "larger than"),
         ("export.zip", None, 413, "zip bomb"),
         ("set.csv", b"hello,world\nthis is,not a recording\n", 415, "set.csv"),
+        ("set.xlsx", b"PK\x03\x04" + b"\x00" * 100, 415, "export the recording as CSV"),
     ],
-    ids=["wrong-type", "empty", "over-the-limit", "zip-bomb", "not-a-recording"],
+    ids=["wrong-type", "empty", "over-the-limit", "zip-bomb", "not-a-recording", "spreadsheet"],
 )
 def test_bad_uploads_get_a_clear_message_and_nothing_is_stored(
     client: TestClient, name: str, data: bytes | None, status: int, message: str

@@ -21,7 +21,7 @@ from thrustlab.errors import AnalysisError, InputError, OptionError
 from thrustlab.explanation import Answers, explain
 from thrustlab.findings import Findings
 from thrustlab.measurement import analyse, analyse_legs
-from thrustlab.readers import ReadOptions, read
+from thrustlab.readers import SPREADSHEET, SPREADSHEET_SUFFIXES, ReadOptions, read
 from thrustlab.recording import Recording, usable_stretch
 
 if TYPE_CHECKING:
@@ -29,6 +29,8 @@ if TYPE_CHECKING:
     from thrustlab.video import PoseEstimator
 
 __all__ = [
+    "SPREADSHEET",
+    "SPREADSHEET_SUFFIXES",
     "STAGES",
     "VIDEO_SUFFIXES",
     "VIEWS",

@@ -18,13 +18,22 @@ import os
 from typing import TYPE_CHECKING
 
 from thrustlab.errors import FormatError
+from thrustlab.readers._formats import SPREADSHEET, SPREADSHEET_SUFFIXES
 from thrustlab.readers._options import COLUMN_ROLES, ReadOptions
 
 if TYPE_CHECKING:
     from thrustlab.readers._source import Source
     from thrustlab.recording import Recording
 
-__all__ = ["COLUMN_ROLES", "FORMATS", "ReadOptions", "detect_format", "read"]
+__all__ = [
+    "COLUMN_ROLES",
+    "FORMATS",
+    "SPREADSHEET",
+    "SPREADSHEET_SUFFIXES",
+    "ReadOptions",
+    "detect_format",
+    "read",
+]
 
 FORMATS = ("sensorlogger", "sensorlogger-json", "phyphox", "csv")
 

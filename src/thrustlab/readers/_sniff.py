@@ -4,14 +4,11 @@ from __future__ import annotations
 
 from thrustlab.errors import FormatError, ReadError
 from thrustlab.readers._csv import text_layout
+from thrustlab.readers._formats import SPREADSHEET
 from thrustlab.readers._headers import is_phyphox_header, is_sensorlogger_header, sensor_name
 from thrustlab.readers._source import HEAD_BYTES, Source
 
 MAX_SNIFFED_MEMBERS = 50
-SPREADSHEET = (
-    "is a spreadsheet (Excel or OpenDocument), not a CSV; export the recording as CSV "
-    "(phyphox: Export Data, then CSV)"
-)
 _OLE2 = bytes.fromhex("d0cf11e0a1b11ae1")
 """How an old Excel workbook (.xls) starts."""
 _SPREADSHEET_MEMBERS = ("xl/workbook.xml", "content.xml")

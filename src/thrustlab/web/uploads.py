@@ -10,7 +10,7 @@ from pathlib import PurePath
 from thrustlab.web.errors import UploadError
 from thrustlab.web.settings import WebSettings
 
-SENSOR_SUFFIXES: tuple[str, ...] = (".csv", ".txt", ".json", ".zip")
+SENSOR_SUFFIXES: tuple[str, ...] = (".csv", ".tsv", ".txt", ".json", ".zip")
 VIDEO_SUFFIXES: tuple[str, ...] = (".mp4", ".mov", ".m4v", ".avi", ".mkv")
 RATIO_MIN_BYTES = 1024 * 1024
 """Members smaller than this may compress as well as they like (tiny CSVs compress well)."""
@@ -44,6 +44,10 @@ def check_upload(name: str | None, data: bytes, /, *, settings: WebSettings) -> 
     clean = safe_name(name)
     suffix = PurePath(clean).suffix.lower()
     if suffix not in SENSOR_SUFFIXES + VIDEO_SUFFIXES:
+        from thrustlab.pipeline import SPREADSHEET, SPREADSHEET_SUFFIXES
+
+        if suffix in SPREADSHEET_SUFFIXES:
+            raise UploadError(f"{clean}: {SPREADSHEET}", status_code=415)
         raise UploadError(
             f"{clean}: not a sensor export or a video ({suffix or 'no extension'}); upload a "
             "Sensor Logger or phyphox export (.zip), a .csv or .json file, or an .mp4/.mov video",
