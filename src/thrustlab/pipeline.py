@@ -21,7 +21,13 @@ from thrustlab.errors import AnalysisError, InputError, OptionError
 from thrustlab.explanation import Answers, explain
 from thrustlab.findings import Findings
 from thrustlab.measurement import analyse, analyse_legs
-from thrustlab.readers import SPREADSHEET, SPREADSHEET_SUFFIXES, ReadOptions, read
+from thrustlab.readers import (
+    SPREADSHEET,
+    SPREADSHEET_SUFFIXES,
+    VIDEO_SUFFIXES,
+    ReadOptions,
+    read,
+)
 from thrustlab.recording import Recording, usable_stretch
 
 if TYPE_CHECKING:
@@ -51,7 +57,6 @@ Progress = Callable[[str, int, int | None], None]
 """Called as ``progress(stage, done, total)`` during long work (video frames)."""
 STAGES = {"video": "analysing the video", "annotating": "drawing the annotated video"}
 """Each ``Progress`` stage as people read it (the terminal and the web's job page)."""
-VIDEO_SUFFIXES = (".mp4", ".mov", ".m4v", ".avi", ".mkv")
 VIEWS = ("side", "front")
 DEFAULT_CONFIG = AnalysisConfig()
 

@@ -18,7 +18,7 @@ import os
 from typing import TYPE_CHECKING
 
 from thrustlab.errors import FormatError
-from thrustlab.readers._formats import SPREADSHEET, SPREADSHEET_SUFFIXES
+from thrustlab.readers._formats import SPREADSHEET, SPREADSHEET_SUFFIXES, VIDEO_SUFFIXES
 from thrustlab.readers._options import COLUMN_ROLES, ReadOptions
 
 if TYPE_CHECKING:
@@ -30,6 +30,7 @@ __all__ = [
     "FORMATS",
     "SPREADSHEET",
     "SPREADSHEET_SUFFIXES",
+    "VIDEO_SUFFIXES",
     "ReadOptions",
     "detect_format",
     "read",

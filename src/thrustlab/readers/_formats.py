@@ -1,4 +1,7 @@
-"""What the readers say of files they do not read, shared with the web's upload check."""
+"""Files the readers do not read, known by their names: videos (for the video analysis)
+and spreadsheets (refused, with the export to choose); shared with the web's upload check."""
+
+VIDEO_SUFFIXES = (".mp4", ".mov", ".m4v", ".avi", ".mkv")
 
 SPREADSHEET = (
     "is a spreadsheet (Excel or OpenDocument), not a CSV; export the recording as CSV "

@@ -16,11 +16,10 @@ import numpy as np
 import numpy.typing as npt
 
 from thrustlab.errors import ReadError
+from thrustlab.readers import VIDEO_SUFFIXES
 
 UInt8Array = npt.NDArray[Any]
 """Image pixels (uint8; typed loosely, as OpenCV returns them)."""
-
-VIDEO_SUFFIXES = (".mp4", ".mov", ".m4v", ".avi", ".mkv")
 
 
 @dataclass(frozen=True, slots=True)

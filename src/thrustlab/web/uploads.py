@@ -11,7 +11,6 @@ from thrustlab.web.errors import UploadError
 from thrustlab.web.settings import WebSettings
 
 SENSOR_SUFFIXES: tuple[str, ...] = (".csv", ".tsv", ".txt", ".json", ".zip")
-VIDEO_SUFFIXES: tuple[str, ...] = (".mp4", ".mov", ".m4v", ".avi", ".mkv")
 RATIO_MIN_BYTES = 1024 * 1024
 """Members smaller than this may compress as well as they like (tiny CSVs compress well)."""
 
@@ -29,7 +28,9 @@ class Upload:
 
 
 def is_video_name(name: str, /) -> bool:
-    return PurePath(name).suffix.lower() in VIDEO_SUFFIXES
+    from thrustlab.pipeline import is_video_file  # when asked: the pipeline loads numpy
+
+    return is_video_file(name)
 
 
 def safe_name(name: str | None, /) -> str:
@@ -43,7 +44,7 @@ def check_upload(name: str | None, data: bytes, /, *, settings: WebSettings) -> 
     """The upload, if it can be a sensor export; else an ``UploadError`` saying why."""
     clean = safe_name(name)
     suffix = PurePath(clean).suffix.lower()
-    if suffix not in SENSOR_SUFFIXES + VIDEO_SUFFIXES:
+    if suffix not in SENSOR_SUFFIXES and not is_video_name(clean):
         from thrustlab.pipeline import SPREADSHEET, SPREADSHEET_SUFFIXES
 
         if suffix in SPREADSHEET_SUFFIXES:
@@ -62,7 +63,7 @@ def check_upload(name: str | None, data: bytes, /, *, settings: WebSettings) -> 
             "limit; trim the recording to the set",
             status_code=413,
         )
-    if suffix in VIDEO_SUFFIXES:
+    if is_video_name(clean):
         return Upload(clean, data)
     if suffix == ".zip" or data[:4] == b"PK\x03\x04":
         _check_zip(clean, data, settings=settings)
