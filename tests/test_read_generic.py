@@ -495,3 +495,25 @@ def test_clock_times_with_milliseconds_after_a_colon(tmp_path: Path) -> None:
     rows = "".join(f"{c},0,0,9.8\n" for c in cells)
     rec = read(write(tmp_path, f"time,ax,ay,az\n{rows}"))
     np.testing.assert_allclose(rec.t_s, np.arange(100) / 50, atol=1e-9)
+
+
+def test_of_several_clocks_the_accelerometers_own_is_taken(tmp_path: Path) -> None:
+    # a log of many sensors, each with its own clock column before its values
+    header = (
+        "loggingTime(txt),locationTimestamp_since1970(s),locationLatitude(WGS84),"
+        "accelerometerTimestamp_sinceReboot(s),accelerometerAccelerationX(G),"
+        "accelerometerAccelerationY(G),accelerometerAccelerationZ(G),"
+        "gyroTimestamp_sinceReboot(s),gyroRotationX(rad/s),gyroRotationY(rad/s),"
+        "gyroRotationZ(rad/s),motionGravityX(G),motionGravityY(G),motionGravityZ(G)"
+    )
+    rows = "".join(
+        f"2026-11-30 08:00:00.000,1796025600.0,52.5,{1000 + i / 100:.2f},0.1,0.2,1.0,"
+        f"{1000.004 + i / 100:.3f},0.5,0,0,0,0,1\n"
+        for i in range(20)
+    )
+    rec = read(write(tmp_path, f"{header}\n{rows}"))
+    assert rec.median_rate_hz == pytest.approx(100)  # not the location's clock, which stands
+    np.testing.assert_allclose(rec.acc_mps2[0], np.array([0.1, 0.2, 1.0]) * G_MPS2)
+    assert rec.gyro_rads is not None
+    np.testing.assert_allclose(rec.gyro_rads[0], [0.5, 0, 0])
+    assert "columns_by_unit" in codes(rec)

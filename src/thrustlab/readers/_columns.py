@@ -171,10 +171,12 @@ def map_columns(names: Sequence[str], /) -> ColumnMap:
 
 
 def _by_unit(names: Sequence[str], found: ColumnMap) -> dict[str, tuple[int, str]]:
-    """The roles ``found`` lacks, each its column and unit: the first column whose name
-    states a time unit after other words (``"zeit_s"``), and the x, y and z columns of an
-    acceleration unit (not named for gravity) or of a rotation rate's, all three or none."""
+    """The roles ``found`` lacks, each its column and unit: the x, y and z columns of an
+    acceleration unit (not named for gravity) or of a rotation rate's, all three or none, and
+    a column whose name states a time unit after other words (``"zeit_s"``): of several (a
+    log of many sensors, each with its own clock), the nearest before the accelerometer's."""
     roles: dict[str, tuple[int, str]] = {}
+    clocks: list[tuple[int, str]] = []
     taken = set(found.index.values())
     for i, raw in enumerate(names):
         if i in taken:
@@ -183,8 +185,8 @@ def _by_unit(names: Sequence[str], found: ColumnMap) -> dict[str, tuple[int, str
         head, _, tail = name.rpartition("_")
         match = _AXIS.match(name)
         if match is None:
-            if head and tail in TIME_UNITS and "time" not in found.index:
-                roles.setdefault("time", (i, TIME_UNITS[tail]))
+            if head and tail in TIME_UNITS:
+                clocks.append((i, TIME_UNITS[tail]))
             continue
         unit = match["unit"] or ""
         kind = "a" if unit in ACC_UNITS else "g" if unit in RATE_UNITS else None
@@ -196,7 +198,12 @@ def _by_unit(names: Sequence[str], found: ColumnMap) -> dict[str, tuple[int, str
         if found.has(*axes) or not all(a in roles for a in axes):
             for a in axes:
                 roles.pop(a, None)
-    return roles if any(r != "time" for r in roles) or found.has(*ACC) else {}
+    acc_at = found.index["ax"] if found.has(*ACC) else roles["ax"][0] if "ax" in roles else None
+    if acc_at is None:
+        return {"gx": roles["gx"], "gy": roles["gy"], "gz": roles["gz"]} if "gx" in roles else {}
+    if clocks and "time" not in found.index:
+        roles["time"] = max((c for c in clocks if c[0] < acc_at), default=clocks[0])
+    return roles
 
 
 def _by_name(names: Sequence[str], /) -> ColumnMap:
