@@ -517,3 +517,33 @@ def test_of_several_clocks_the_accelerometers_own_is_taken(tmp_path: Path) -> No
     assert rec.gyro_rads is not None
     np.testing.assert_allclose(rec.gyro_rads[0], [0.5, 0, 0])
     assert "columns_by_unit" in codes(rec)
+
+
+@pytest.mark.parametrize(
+    ("units", "acc_scale", "gyro_scale"),
+    [
+        ("s,g,g,g,deg/s,deg/s,deg/s", G_MPS2, math.pi / 180),
+        ("[s],[m/s^2],[m/s^2],[m/s^2],[rad/s],[rad/s],[rad/s]", 1.0, 1.0),
+        ("(ms),-,-,-,,,", None, None),  # the time's unit alone
+    ],
+)
+def test_a_units_row_under_the_header(
+    tmp_path: Path, units: str, acc_scale: float | None, gyro_scale: float | None
+) -> None:
+    step = 10 if units.startswith("(ms)") else 0.01
+    rows = "".join(f"{i * step:g},0.1,0.2,9.8,0.5,0,0\n" for i in range(10))
+    rec = read(write(tmp_path, f"time,ax,ay,az,gx,gy,gz\n{units}\n{rows}"))
+    assert rec.t_s.size == 10 and "rows_dropped" not in codes(rec)  # the units row is no row
+    np.testing.assert_allclose(rec.t_s, np.arange(10) / 100, atol=1e-12)
+    assert "time_unit_detected" not in codes(rec)
+    if acc_scale is not None and gyro_scale is not None:
+        np.testing.assert_allclose(rec.acc_mps2[0], np.array([0.1, 0.2, 9.8]) * acc_scale)
+        assert rec.gyro_rads is not None
+        np.testing.assert_allclose(rec.gyro_rads[0], np.array([0.5, 0, 0]) * gyro_scale)
+        assert "unit_assumed" not in codes(rec)
+
+
+def test_a_first_row_of_text_that_is_not_units_stays_a_bad_row(tmp_path: Path) -> None:
+    rows = "".join(f"{i / 100},0,0,9.8\n" for i in range(10))
+    rec = read(write(tmp_path, f"time,ax,ay,az\nstart,here,now,please\n{rows}"))
+    assert rec.t_s.size == 10 and "rows_dropped" in codes(rec)

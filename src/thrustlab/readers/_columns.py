@@ -130,6 +130,13 @@ def normalise(name: str, /) -> str:
     return "_".join(words)
 
 
+def is_unit(text: str, /) -> bool:
+    """True for a unit of time, acceleration or rotation rate (``"s"``, ``"m/s^2"``, ``"g"``,
+    ``"deg/s"``), as written under a header."""
+    name = normalise(text)
+    return name in TIME_UNITS or name in ACC_UNITS or name in GYRO_UNITS
+
+
 @dataclass(frozen=True, slots=True)
 class ColumnMap:
     """Which column index plays which role, and the units the names state (None: silent)."""

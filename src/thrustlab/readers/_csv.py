@@ -5,8 +5,8 @@ from __future__ import annotations
 import codecs
 import csv
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -143,6 +143,30 @@ def text_layout(data: bytes, /, *, label: str) -> TextLayout:
         sample = data[offset : offset + HEAD_BYTES]
         decimal_comma = b"," in sample and b"." not in sample
     return TextLayout(delimiter, fields, has_header, decimal_comma, offset, comments)
+
+
+def with_units_row(
+    data: bytes, layout: TextLayout, /, *, is_unit: Callable[[str], bool]
+) -> TextLayout:
+    """``layout`` with its first data line taken as the header's units when it is one (each
+    field blank or a unit, ``[s]``, ``m/s^2``, at least one a unit, as some loggers write
+    under their header): the fields become ``"name (unit)"`` and the data start below it."""
+    bounds = _next_line(data, layout.data_offset) if layout.has_header else None
+    if bounds is None:
+        return layout
+    try:
+        line = data[layout.data_offset : bounds[0]].decode("utf-8")
+        units = [
+            u.strip().strip("[]()") for u in next(csv.reader([line], delimiter=layout.delimiter))
+        ]
+    except (UnicodeDecodeError, csv.Error, StopIteration):
+        return layout
+    stated = [u for u in units if u and u != "-"]
+    if len(units) != len(layout.fields) or not stated or not all(map(is_unit, stated)):
+        return layout
+    named = zip(layout.fields, units, strict=True)
+    fields = tuple(f"{f} ({u})" if u and u != "-" else f for f, u in named)
+    return replace(layout, fields=fields, data_offset=bounds[1])
 
 
 def point_decimal_fields(data: bytes, layout: TextLayout, /) -> set[int]:

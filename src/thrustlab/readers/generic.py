@@ -21,13 +21,14 @@ from thrustlab.readers._clean import (
     usable_rows,
     within_limits,
 )
-from thrustlab.readers._columns import ACC, GYRO, ColumnMap, map_columns, map_given
+from thrustlab.readers._columns import ACC, GYRO, ColumnMap, is_unit, map_columns, map_given
 from thrustlab.readers._csv import (
     Parsed,
     TextLayout,
     parse_csv,
     point_decimal_fields,
     text_layout,
+    with_units_row,
 )
 from thrustlab.readers._options import SECONDS_PER, ReadOptions
 from thrustlab.readers._source import Source
@@ -52,7 +53,7 @@ def read_csv(src: Source, /, *, options: ReadOptions) -> Recording:
         raise FormatError(path, f"is a {src.kind}, not a CSV file; give the CSV itself")
     name = src.names[0]
     head = src.head(name)
-    layout = text_layout(head, label=path)
+    layout = with_units_row(head, text_layout(head, label=path), is_unit=is_unit)
     columns, flags = _columns(layout, options, path=path)
     if not columns.has(*ACC):
         if columns.has(*GYRO):
