@@ -11,7 +11,8 @@ import pytest
 from test_read_support import DATA, shared
 from thrustlab.errors import FormatError, OptionError, ReadError
 from thrustlab.readers import ReadOptions, detect_format, read
-from thrustlab.recording import G_MPS2
+from thrustlab.recording import G_MPS2, Recording
+from thrustlab.simulate import SimulationSpec, simulate_set
 
 
 def write(tmp_path: Path, text: str, name: str = "rec.csv") -> Path:
@@ -547,3 +548,42 @@ def test_a_first_row_of_text_that_is_not_units_stays_a_bad_row(tmp_path: Path) -
     rows = "".join(f"{i / 100},0,0,9.8\n" for i in range(10))
     rec = read(write(tmp_path, f"time,ax,ay,az\nstart,here,now,please\n{rows}"))
     assert rec.t_s.size == 10 and "rows_dropped" in codes(rec)
+
+
+def _slow_set_rows(*, in_degrees: bool) -> str:
+    """A slow set with gravity and a gyroscope whose readings stay under 35 even in deg/s
+    (scaled to a 30 deg/s peak: the phone's range cannot tell the unit), as CSV rows."""
+    spec = SimulationSpec(seed=2, n_reps=6, concentric_s=3.0, lockout_s=2.0, eccentric_s=4.0)
+    recording, _ = simulate_set(spec)
+    assert isinstance(recording, Recording) and recording.gyro_rads is not None
+    gyro = recording.gyro_rads * (np.radians(30) / np.abs(recording.gyro_rads).max())
+    gyro = np.degrees(gyro) if in_degrees else gyro
+    rows = np.column_stack([recording.t_s, recording.acc_mps2, gyro])
+    return "".join(",".join(f"{v:.6f}" for v in row) + "\n" for row in rows)
+
+
+def test_a_slow_gyroscope_in_deg_per_s_is_told_by_gravitys_turning(tmp_path: Path) -> None:
+    header = "time,ax,ay,az,gx,gy,gz\n"
+    in_deg = read(write(tmp_path, header + _slow_set_rows(in_degrees=True), "deg.csv"))
+    in_rad = read(write(tmp_path, header + _slow_set_rows(in_degrees=False), "rad.csv"))
+    assert in_deg.gyro_rads is not None and in_rad.gyro_rads is not None
+    np.testing.assert_allclose(in_deg.gyro_rads, in_rad.gyro_rads, atol=1e-6)
+    assert np.abs(in_rad.gyro_rads).max() == pytest.approx(np.radians(30), rel=1e-3)
+    (flag,) = [f for f in in_deg.quality if f.code == "unit_assumed"]
+    assert "deg/s because gravity turned" in flag.message
+    assert "unit_assumed" not in codes(in_rad)
+
+
+def test_gravitys_turning_tells_the_units_of_real_recordings() -> None:
+    # the ratio's margins, on recordings nobody here made: 0.022 (deg/s) and 0.45 or more
+    # (rad/s) around the 0.13 at which deg/s is judged
+    from thrustlab.readers._units import _turns_like_degs
+
+    imu = np.loadtxt(shared("paradigma-watch-tremor/imu_raw.csv"), delimiter=",", skiprows=1)
+    t_s, acc, gyro_degs = imu[:, 0], imu[:, 1:4], imu[:, 4:7]
+    assert _turns_like_degs(gyro_degs, acc, t_s)
+    assert not _turns_like_degs(np.radians(gyro_degs), acc, t_s)
+    for series in sorted(shared("spar-watch-reps").glob("S*.csv"))[::7]:
+        rows = np.loadtxt(series, delimiter=",", skiprows=1)  # ax..az in g, wx..wz in rad/s
+        times = np.arange(rows.shape[0]) / 50.0
+        assert not _turns_like_degs(rows[:, 3:6], rows[:, 0:3] * G_MPS2, times), series.name

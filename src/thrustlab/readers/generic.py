@@ -90,12 +90,17 @@ def read_csv(src: Source, /, *, options: ReadOptions) -> Recording:
     flags.extend(
         acc_to_mps2(acc, given=options.acc_unit, stated=columns.acc_unit, label="accelerometer")[1]
     )
+    per_unit = 1.0 / options.rate_hz if unit == "rate" and options.rate_hz else SECONDS_PER[unit]
     if gyro is not None:
-        flags.extend(
-            gyro_to_rads(
-                gyro, given=options.gyro_unit, stated=columns.gyro_unit, label="gyroscope"
-            )[1]
+        seconds = (t_raw - time_origin([(t_raw, t_ok)])).astype(np.float64) * per_unit
+        gyro_unit = gyro_to_rads(
+            gyro,
+            given=options.gyro_unit,
+            stated=columns.gyro_unit,
+            label="gyroscope",
+            turning=(acc, seconds),
         )
+        flags.extend(gyro_unit[1])
     elif options.gyro_unit is not None:
         flags.append(ignored("gyroscope unit", "the file has no gyroscope columns"))
     acc_ok = None if within_limits(acc) else usable_rows(acc)
@@ -104,7 +109,6 @@ def read_csv(src: Source, /, *, options: ReadOptions) -> Recording:
     if left_out is not None:
         flags.append(left_out)
         gyro = gyro_ok = None
-    per_unit = 1.0 / options.rate_hz if unit == "rate" and options.rate_hz else SECONDS_PER[unit]
     if gyro is not None and rows_of_gyro == "own":
         t_s, acc, gyro, clean_flags = _each_on_its_rows(
             t_raw, t_ok, acc, gyro, per_unit=per_unit, path=path, unparsed_rows=unparsed
