@@ -587,3 +587,12 @@ def test_gravitys_turning_tells_the_units_of_real_recordings() -> None:
         rows = np.loadtxt(series, delimiter=",", skiprows=1)  # ax..az in g, wx..wz in rad/s
         times = np.arange(rows.shape[0]) / 50.0
         assert not _turns_like_degs(rows[:, 3:6], rows[:, 0:3] * G_MPS2, times), series.name
+
+
+def test_a_time_that_cannot_be_is_a_dropped_row_not_a_lost_column(tmp_path: Path) -> None:
+    cells = [f"08:00:{i // 50:02d}.{i % 50 * 2:02d}" for i in range(100)]
+    cells[40] = "25:61:61.00"  # no such time
+    rows = "".join(f"{c},0,0,9.8\n" for c in cells)
+    rec = read(write(tmp_path, f"time,ax,ay,az\n{rows}"))
+    assert rec.t_s.size == 99 and "rows_dropped" in codes(rec)
+    assert rec.median_rate_hz == pytest.approx(50)

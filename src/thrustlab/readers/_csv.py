@@ -71,9 +71,9 @@ def _next_line(head: bytes, start: int) -> tuple[int, int] | None:
 
 
 def header_line(data: bytes, /, *, label: str) -> tuple[str, int, int, int]:
-    """The first line that is not blank or a comment (``_COMMENTS``): its text (UTF-8, else Windows
-    text), where it starts, where the next line starts and how many comment lines came
-    before; ReadError for empty, binary, endless-line or undecodable starts."""
+    """The first line that is not blank or a comment (``_COMMENTS``): its text (UTF-8, else
+    Windows text), where it starts, where the next line starts and how many comment lines
+    came before; ReadError for empty, binary, UTF-16, endless-line or undecodable starts."""
     start = 3 if data.startswith(_BOM) else 0
     head = data[: start + HEAD_BYTES]
     text = head[start:]
@@ -546,8 +546,10 @@ def time_column(col: Any, /) -> tuple[FloatArray | IntArray, BoolArray, str | No
     return floats, np.isfinite(floats), None
 
 
-_DATE = r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?"
-_CLOCK = r"^\d{2}:\d{2}:\d{2}"
+_DAY = r"\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])"
+_HOUR_MINUTE = r"(?:[01]\d|2[0-3]):[0-5]\d"  # that exist: 25:61 is no time
+_DATE = rf"^{_DAY}[T ]{_HOUR_MINUTE}(?::[0-5]\d(?:\.\d+)?)?"
+_CLOCK = rf"^{_HOUR_MINUTE}:[0-5]\d"
 DATE_FORMS = (  # (cells that match, prefix, zone, milliseconds after a colon)
     (_DATE + "$", "", None, False),
     (_DATE + r"(?:Z|[+-]\d{2}(?::?\d{2})?)$", "", "UTC", False),  # written with their zone

@@ -92,15 +92,18 @@ def read_csv(src: Source, /, *, options: ReadOptions) -> Recording:
     )
     per_unit = 1.0 / options.rate_hz if unit == "rate" and options.rate_hz else SECONDS_PER[unit]
     if gyro is not None:
-        seconds = (t_raw - time_origin([(t_raw, t_ok)])).astype(np.float64) * per_unit
-        gyro_unit = gyro_to_rads(
+        turning = None
+        if options.gyro_unit is None and columns.gyro_unit is None:  # to judge the unit by
+            seconds = (t_raw - time_origin([(t_raw, t_ok)])).astype(np.float64) * per_unit
+            turning = (acc, seconds)
+        _, gyro_flags = gyro_to_rads(
             gyro,
             given=options.gyro_unit,
             stated=columns.gyro_unit,
             label="gyroscope",
-            turning=(acc, seconds),
+            turning=turning,
         )
-        flags.extend(gyro_unit[1])
+        flags.extend(gyro_flags)
     elif options.gyro_unit is not None:
         flags.append(ignored("gyroscope unit", "the file has no gyroscope columns"))
     acc_ok = None if within_limits(acc) else usable_rows(acc)
