@@ -109,3 +109,11 @@ def test_gyroscope_only_export(tmp_path: Path) -> None:
     files = {"Raw Data.csv": phyphox_csv(np.arange(10) / 100, np.ones((10, 3)), kind="gyro")}
     with pytest.raises(FormatError, match=r"gyroscope data \(rad/s\) but no acceleration"):
         read(write_export(tmp_path / "g", files, as_zip=True))
+
+
+@pytest.mark.parametrize("name", ["Raw Data.tsv", "raw data.txt", "Raw Data"])
+def test_a_phyphox_file_given_alone_is_read_whatever_its_name(tmp_path: Path, name: str) -> None:
+    path = tmp_path / name
+    path.write_bytes(phyphox_csv(np.arange(20) / 100, still(20, rng, g=(0, 0, 9.8)), kind="with_g"))
+    rec = read(path)
+    assert rec.format == "phyphox" and rec.t_s.size == 20

@@ -518,3 +518,23 @@ def test_the_form_answers_reach_the_log_typed(client: TestClient, demo_csv: byte
     history = client.get("/history").text
     assert "load (lb)" in history and "load (kg)" not in history
     assert "<th>Top load</th>" in history and "<td>225 lb</td>" in history
+
+
+def test_a_phyphox_tab_separated_decimal_comma_export_is_analysed(
+    client: TestClient, demo_csv: bytes
+) -> None:
+    # phyphox's "CSV (Tabulator, decimal comma)" choice, uploaded as the .tsv it may be saved as
+    lines = demo_csv.decode().splitlines()
+    rows = [line.split(",")[:4] for line in lines[1:]]
+    header = (
+        '"Time (s)"\t"Acceleration x (m/s^2)"\t"Acceleration y (m/s^2)"\t"Acceleration z (m/s^2)"'
+    )
+    text = "\n".join([header, *("\t".join(rows_i).replace(".", ",") for rows_i in rows)]) + "\n"
+    sign_up(client, "tabs@example.org")
+    headers = api_token(client, "tabs@example.org")
+    made = client.post(
+        "/api/analyses", headers=headers, files={"file": ("Raw Data.tsv", text.encode())}
+    )
+    assert made.status_code in (200, 202), made.text
+    body = wait_done(client, str(made.json()["id"]), headers)
+    assert body["status"] == "done", body
