@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -596,3 +597,29 @@ def test_a_time_that_cannot_be_is_a_dropped_row_not_a_lost_column(tmp_path: Path
     rec = read(write(tmp_path, f"time,ax,ay,az\n{rows}"))
     assert rec.t_s.size == 99 and "rows_dropped" in codes(rec)
     assert rec.median_rate_hz == pytest.approx(50)
+
+
+@pytest.mark.parametrize("shape", ["zip", "folder"])
+def test_one_csv_zipped_or_in_a_folder_is_that_csv(tmp_path: Path, shape: str) -> None:
+    text = "time,ax,ay,az\n" + "".join(f"{i / 100},0,0,9.8\n" for i in range(5))
+    if shape == "zip":
+        path = tmp_path / "set.zip"
+        with zipfile.ZipFile(path, "w") as archive:
+            archive.writestr("my set/rec.csv", text)
+            archive.writestr("__MACOSX/my set/._rec.csv", "resource fork")  # a Mac's zip
+    else:
+        path = tmp_path / "set"
+        path.mkdir()
+        (path / "rec.csv").write_text(text)
+    assert detect_format(path) == "csv"
+    rec = read(path)
+    assert rec.t_s.size == 5 and rec.format == "csv"
+
+
+def test_a_zip_of_several_unknown_csvs_is_refused_in_one_line(tmp_path: Path) -> None:
+    path = tmp_path / "sets.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("a.csv", "time,ax,ay,az\n0,0,0,9.8\n")
+        archive.writestr("b.csv", "time,ax,ay,az\n0,0,0,9.8\n")
+    with pytest.raises(FormatError, match=r"holds a.csv, b.csv\); give .* or one CSV file"):
+        read(path)

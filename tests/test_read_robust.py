@@ -99,11 +99,15 @@ def test_unknown_and_forced_formats(tmp_path: Path) -> None:
 
 
 def test_forced_csv_on_a_zip(tmp_path: Path) -> None:
-    path = write_zip(tmp_path / "x.zip", {"a.csv": b"time,ax,ay,az\n0,0,0,1\n1,0,0,1\n"})
+    rows = b"time,ax,ay,az\n0,0,0,1\n1,0,0,1\n"
+    one = write_zip(tmp_path / "one.zip", {"a.csv": rows})  # one CSV zipped: that CSV
+    assert detect_format(one) == "csv"
+    assert read(one, format="csv").t_s.size == 2
+    two = write_zip(tmp_path / "two.zip", {"a.csv": rows, "b.csv": rows})
     with pytest.raises(FormatError, match=r"forced format 'csv'.*zip"):
-        read(path, format="csv")
+        read(two, format="csv")
     with pytest.raises(FormatError, match="no Sensor Logger or phyphox"):
-        detect_format(path)
+        detect_format(two)
 
 
 @pytest.mark.parametrize(

@@ -56,6 +56,8 @@ def _sniff_export(src: Source) -> str:
         return found
     if any(n in src.names for n in _SPREADSHEET_MEMBERS):
         raise FormatError(src.path, SPREADSHEET)
+    if len(csvs) == 1:  # one CSV zipped or in a folder: that CSV
+        return "csv"
     shown = ", ".join(src.names[:5]) or "nothing"
     raise FormatError(
         src.path,
