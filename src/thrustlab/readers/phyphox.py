@@ -78,7 +78,8 @@ def read_phyphox(src: Source, /, *, options: ReadOptions | None = None) -> Recor
     flags.extend(ignored_options(given, "a phyphox export states its time and columns"))
     for (member, roles), (t, ok, values, unparsed) in zip(used, raws, strict=True):
         sensor = "gyroscope" if roles == GYRO else "acceleration"
-        label = sensor if src.kind == "file" else f"{member.name} ({sensor})"  # path: in front
+        # a file alone: its path already leads every message about it
+        label = sensor if src.kind == "file" else f"{member.name} ({sensor})"
         if roles == GYRO:  # converted in place
             _, unit_flags = gyro_to_rads(
                 values, given=given.gyro_unit, stated=member.columns.gyro_unit, label=label
