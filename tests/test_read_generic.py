@@ -623,3 +623,9 @@ def test_a_zip_of_several_unknown_csvs_is_refused_in_one_line(tmp_path: Path) ->
         archive.writestr("b.csv", "time,ax,ay,az\n0,0,0,9.8\n")
     with pytest.raises(FormatError, match=r"holds a.csv, b.csv\); give .* or one CSV file"):
         read(path)
+
+
+def test_a_semicolon_in_a_comma_files_header_does_not_part_it(tmp_path: Path) -> None:
+    rows = "".join(f"{i / 100},0.5,0,9.8\n" for i in range(5))
+    rec = read(write(tmp_path, f'time,"ax (m/s^2; raw)",ay,az\n{rows}'))
+    np.testing.assert_allclose(rec.acc_mps2[0], [0.5, 0, 9.8])

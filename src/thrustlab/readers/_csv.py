@@ -124,11 +124,13 @@ def first_line(data: bytes, /, *, label: str) -> str:
 def text_layout(data: bytes, /, *, label: str) -> TextLayout:
     """Sniff the delimiter and header of delimited text from its first line (after comments)."""
     line, start, after, comments = header_line(data, label=label)
-    # ";" or a tab first: where either is used, commas are decimal commas or text
     counts = {d: line.count(d) for d in _DELIMITERS}
-    delimiter = max(("\t", ";"), key=lambda d: counts[d])
+    delimiter = max(_DELIMITERS, key=lambda d: counts[d])
     if counts[delimiter] == 0:
         delimiter = ","
+    other = max(("\t", ";"), key=lambda d: counts[d])
+    if delimiter == "," and counts[other] and _comma_decimals(line, other):
+        delimiter = other  # a row of numbers with decimal commas, parted by ";" or tabs
     try:
         fields = tuple(f.strip() for f in next(csv.reader([line], delimiter=delimiter), []))
     except csv.Error as exc:
@@ -143,6 +145,13 @@ def text_layout(data: bytes, /, *, label: str) -> TextLayout:
         sample = data[offset : offset + HEAD_BYTES]
         decimal_comma = b"," in sample and b"." not in sample
     return TextLayout(delimiter, fields, has_header, decimal_comma, offset, comments)
+
+
+def _comma_decimals(line: str, delimiter: str, /) -> bool:
+    """True when ``line`` parted by ``delimiter`` is numbers, some written with a decimal
+    comma (``0,01;9,81``): its commas outnumber the delimiters, yet part no field."""
+    fields = [f.strip() for f in line.split(delimiter) if f.strip()]
+    return bool(fields) and all(is_number(f.replace(",", ".")) for f in fields)
 
 
 def with_units_row(
