@@ -629,3 +629,18 @@ def test_a_semicolon_in_a_comma_files_header_does_not_part_it(tmp_path: Path) ->
     rows = "".join(f"{i / 100},0.5,0,9.8\n" for i in range(5))
     rec = read(write(tmp_path, f'time,"ax (m/s^2; raw)",ay,az\n{rows}'))
     np.testing.assert_allclose(rec.acc_mps2[0], [0.5, 0, 9.8])
+
+
+@pytest.mark.parametrize(
+    "stamp",
+    [
+        "30/11/2026 23:59:{s:05.2f}",  # day first (the 30th: no month 30)
+        "11/30/2026 23:59:{s:05.2f}",  # month first
+        "30.11.2026 23:59:{s:05.2f}",  # with dots, as German spreadsheets write it
+    ],
+)
+def test_dates_written_day_first_or_month_first(tmp_path: Path, stamp: str) -> None:
+    rows = "".join(f"{stamp.format(s=i * 0.02)},0,0,9.8\n" for i in range(50))
+    rec = read(write(tmp_path, f"datetime,ax,ay,az\n{rows}"))
+    np.testing.assert_allclose(rec.t_s, np.arange(50) * 0.02, atol=1e-9)
+    assert rec.meta["time_unit"] == "ns"

@@ -557,16 +557,39 @@ def time_column(col: Any, /) -> tuple[FloatArray | IntArray, BoolArray, str | No
 
 _DAY = r"\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])"
 _HOUR_MINUTE = r"(?:[01]\d|2[0-3]):[0-5]\d"  # that exist: 25:61 is no time
-_DATE = rf"^{_DAY}[T ]{_HOUR_MINUTE}(?::[0-5]\d(?:\.\d+)?)?"
+_SECONDS = r"(?::[0-5]\d(?:\.\d+)?)?"
+_DATE = rf"^{_DAY}[T ]{_HOUR_MINUTE}{_SECONDS}"
 _CLOCK = rf"^{_HOUR_MINUTE}:[0-5]\d"
-DATE_FORMS = (  # (cells that match, prefix, zone, milliseconds after a colon)
-    (_DATE + "$", "", None, False),
-    (_DATE + r"(?:Z|[+-]\d{2}(?::?\d{2})?)$", "", "UTC", False),  # written with their zone
-    (_CLOCK + r"(?:\.\d+)?$", "1970-01-01T", None, False),  # clock times of one day
-    (_CLOCK + r":\d{3}$", "1970-01-01T", None, True),  # 13:05:10:125 (Physics Toolbox)
+_DIGITS_DAY = r"^(\d{2})[./](\d{2})[./](\d{4})[ T]"
+_ON_DAY_ONE = ("^", "1970-01-01T")
+
+
+@dataclass(frozen=True, slots=True)
+class DateForm:
+    """Cells matching ``pattern`` are read as ISO 8601 once rewritten (``readings``: each a
+    list of regex replacements; the first that gives dates wins); ``zone``: they state one;
+    ``clock``: times of a day, not dates."""
+
+    pattern: str
+    readings: tuple[tuple[tuple[str, str], ...], ...] = ((),)
+    zone: str | None = None
+    clock: bool = False
+
+
+DATE_FORMS = (
+    DateForm(_DATE + "$"),
+    DateForm(_DATE + r"(?:Z|[+-]\d{2}(?::?\d{2})?)$", zone="UTC"),
+    DateForm(_CLOCK + r"(?:\.\d+)?$", ((_ON_DAY_ONE,),), clock=True),
+    DateForm(  # 13:05:10:125 (Physics Toolbox)
+        _CLOCK + r":\d{3}$", (((r":(\d{3})$", r".\1"), _ON_DAY_ONE),), clock=True
+    ),
+    DateForm(  # 30/11/2026 08:00:00.125, 30.11.2026: day first, else month first (05/11:
+        # either reading gives the same times within a day, which is all a set needs)
+        rf"^\d{{2}}[./]\d{{2}}[./]\d{{4}}[ T]{_HOUR_MINUTE}{_SECONDS}$",
+        (((_DIGITS_DAY, r"\3-\2-\1T"),), ((_DIGITS_DAY, r"\3-\1-\2T"),)),
+    ),
 )
-"""ISO 8601 dates and times, and clock times, as loggers write them in a time column: the
-cells read as ``prefix + cell``."""
+"""Dates and times as loggers and spreadsheets write them in a time column."""
 
 
 def _dates(text: Any, /) -> tuple[Any, bool] | None:
@@ -575,18 +598,19 @@ def _dates(text: Any, /) -> tuple[Any, bool] | None:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    for pattern, prefix, zone, colon_ms in DATE_FORMS:
-        matches = pc.match_substring_regex(text, pattern)
-        if pc.sum(matches).as_py() * 2 > len(text):
+    for form in DATE_FORMS:
+        matches = pc.match_substring_regex(text, form.pattern)
+        if pc.sum(matches).as_py() * 2 <= len(text):
+            continue
+        for reading in form.readings:
             cells = pc.if_else(matches, text, pa.scalar(None, pa.string()))
-            if colon_ms:
-                cells = pc.replace_substring_regex(cells, r":(\d{3})$", r".\1")
-            if prefix:
-                cells = pc.binary_join_element_wise(prefix, cells, "")
+            for pattern, replacement in reading:
+                cells = pc.replace_substring_regex(cells, pattern, replacement)
             try:
-                return cells.cast(pa.timestamp("ns", zone)), bool(prefix)
-            except pa.ArrowInvalid:  # a month 13, a 25th hour: not dates after all
-                return None
+                return cells.cast(pa.timestamp("ns", form.zone)), form.clock
+            except pa.ArrowInvalid:  # a 13th month, a 30th of February: not in this reading
+                continue
+        return None
     return None
 
 
