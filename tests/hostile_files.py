@@ -138,11 +138,12 @@ def _ns_cells(rng: Rng, t_s: np.ndarray) -> list[str]:
 
 
 def _date_cells(rng: Rng, t_s: np.ndarray, *, clock_only: bool) -> list[str]:
-    """ISO 8601 dates (some with a zone) or clock times of the day, from 2026-11-30 on; the
-    seconds that are not finite or beyond 1e9 become impossible dates (month 13, hour 25) or
-    numbers."""
+    """ISO 8601 dates (some with a zone, some day first) or clock times of the day, from
+    2026-11-30 on; the seconds that are not finite or beyond 1e9 become impossible dates
+    (month 13, hour 25) or numbers."""
     cells = []
     zone = str(rng.choice(["", "", "Z", "+05:30", "-08:00"]))
+    day_first = rng.random() < 0.3  # 30/11/2026 23:59:59.5, as spreadsheets write dates
     for s in t_s.tolist():
         if not (np.isfinite(s) and abs(s) < 1e9):
             cells.append(str(rng.choice(["2026-13-01T00:00:00", "25:61:61.5", repr(s)])))
@@ -150,7 +151,13 @@ def _date_cells(rng: Rng, t_s: np.ndarray, *, clock_only: bool) -> list[str]:
         day, rest = divmod(86_400 * 20_787 + s, 86_400)  # 2026-11-30 is day 20,787
         stamp = f"{int(rest // 3600):02d}:{int(rest % 3600 // 60):02d}:{rest % 60:09.6f}"
         date = np.datetime64(int(day), "D")
-        cells.append(stamp if clock_only else f"{date}T{stamp}{zone}")
+        if clock_only:
+            cells.append(stamp)
+        elif day_first:
+            year, month, day_of_month = str(date).split("-")
+            cells.append(f"{day_of_month}/{month}/{year} {stamp}")
+        else:
+            cells.append(f"{date}T{stamp}{zone}")
     return cells
 
 
