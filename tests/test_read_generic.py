@@ -644,3 +644,11 @@ def test_dates_written_day_first_or_month_first(tmp_path: Path, stamp: str) -> N
     rec = read(write(tmp_path, f"datetime,ax,ay,az\n{rows}"))
     np.testing.assert_allclose(rec.t_s, np.arange(50) * 0.02, atol=1e-9)
     assert rec.meta["time_unit"] == "ns"
+
+
+def test_dates_with_the_months_name(tmp_path: Path) -> None:
+    rows = "".join(f"30-Nov-2026 23:59:{i * 0.02:05.2f},0,0,9.8\n" for i in range(50))
+    rows += "01-Dec-2026 00:00:00.00,0,0,9.8\n"  # past midnight into the next month
+    rec = read(write(tmp_path, f"Timestamp,ax,ay,az\n{rows}"))
+    np.testing.assert_allclose(rec.t_s[:50], np.arange(50) * 0.02, atol=1e-9)
+    assert rec.t_s[50] == pytest.approx(60.0)

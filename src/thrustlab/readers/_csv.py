@@ -576,6 +576,9 @@ class DateForm:
     clock: bool = False
 
 
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_MONTH_NUMBERS = tuple((f"-{m}-", f"-{i:02d}-") for i, m in enumerate(_MONTHS, start=1))
+
 DATE_FORMS = (
     DateForm(_DATE + "$"),
     DateForm(_DATE + r"(?:Z|[+-]\d{2}(?::?\d{2})?)$", zone="UTC"),
@@ -587,6 +590,10 @@ DATE_FORMS = (
         # either reading gives the same times within a day, which is all a set needs)
         rf"^\d{{2}}[./]\d{{2}}[./]\d{{4}}[ T]{_HOUR_MINUTE}{_SECONDS}$",
         (((_DIGITS_DAY, r"\3-\2-\1T"),), ((_DIGITS_DAY, r"\3-\1-\2T"),)),
+    ),
+    DateForm(  # 30-Nov-2026 08:00:00.125, as MATLAB writes its datetimes
+        rf"^\d{{2}}-(?:{'|'.join(_MONTHS)})-\d{{4}} {_HOUR_MINUTE}{_SECONDS}$",
+        ((*_MONTH_NUMBERS, (r"^(\d{2})-(\d{2})-(\d{4}) ", r"\3-\2-\1T")),),
     ),
 )
 """Dates and times as loggers and spreadsheets write them in a time column."""
