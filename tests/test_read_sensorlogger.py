@@ -233,3 +233,30 @@ def test_missing_columns_is_a_format_error(tmp_path: Path) -> None:
     )
     with pytest.raises(FormatError, match="lacks the columns x, y, z"):
         read(path)
+
+
+def test_times_a_spreadsheet_rounded_give_way_to_seconds_elapsed(tmp_path: Path) -> None:
+    # opened and saved in a spreadsheet: 1764489600012345678 becomes 1.76449E+18
+    files, truth = android_files()
+    for name in ("TotalAcceleration.csv", "Gyroscope.csv"):
+        lines = files[name].decode().splitlines()
+        rows = [line.split(",", 1) for line in lines[1:]]
+        rounded = [f"{float(t):.5E},{rest}" for t, rest in rows]
+        files[name] = ("\n".join([lines[0], *rounded]) + "\n").encode()
+    rec = read(write_export(tmp_path / "resaved", files, as_zip=True))
+    (flag,) = [f for f in rec.quality if f.code == "time_rounded"]
+    assert "TotalAcceleration, Gyroscope" in flag.message
+    assert rec.median_rate_hz == pytest.approx(100, rel=1e-3)
+    assert rec.start_epoch_ns is None  # no clock time is left to tell
+    assert rec.gyro_rads is not None
+    np.testing.assert_allclose(rec.acc_mps2, truth["total"][-rec.t_s.size :])
+
+
+def test_times_that_only_repeat_a_few_stay_the_clock(tmp_path: Path) -> None:
+    files, _ = android_files()
+    lines = files["TotalAcceleration.csv"].decode().splitlines()
+    lines[5] = lines[4].split(",", 1)[0] + "," + lines[5].split(",", 1)[1]  # one repeat
+    files["TotalAcceleration.csv"] = ("\n".join(lines) + "\n").encode()
+    rec = read(write_export(tmp_path / "export", files, as_zip=True))
+    assert "time_rounded" not in {f.code for f in rec.quality}
+    assert rec.start_epoch_ns is not None

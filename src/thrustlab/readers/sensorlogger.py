@@ -273,6 +273,11 @@ def _assemble(
     used = [sensors[n] for n in (plan.acc, *plan.extra, *([gyro_name] if gyro_name else []))]
     use_ns = all(s.time_ns is not None for s in used)
     flags: list[QualityFlag] = ignored_options(options, "a Sensor Logger export states them")
+    if use_ns and all(s.elapsed_s is not None for s in used):
+        rounded = [s.name for s in used if s.time_ns is not None and not _resolves(s.time_ns)]
+        if rounded:
+            use_ns = False
+            flags.append(_rounded_times(rounded))
     for sensor in used:
         flags.extend(_to_si(sensor, options))
     if gyro_name is None and plan.layout != "watch" and options.gyro_unit is not None:
@@ -295,6 +300,29 @@ def _assemble(
         flags=flags,
         start_epoch_ns=start_ns,
         meta=meta,
+    )
+
+
+RESOLVED_SHARE = 0.5
+"""A time column whose first rows hold fewer distinct times than this share of them has lost
+its precision (a spreadsheet saves ``1764489600012345678`` as ``1.76449E+18``)."""
+
+
+def _resolves(pair: tuple[IntArray | FloatArray, BoolArray], /) -> bool:
+    """True when the first 1,024 usable times tell the rows apart (rounding spoils them all,
+    so the first rows tell: no sort of the whole column)."""
+    times, ok = pair
+    head = times[ok][:1024]
+    return head.size < 2 or np.unique(head).size >= RESOLVED_SHARE * head.size
+
+
+def _rounded_times(names: Sequence[str], /) -> QualityFlag:
+    return QualityFlag(
+        "time_rounded",
+        "warning",
+        f"{', '.join(names)}: the time column has lost its precision (saved from a "
+        "spreadsheet, nanosecond times keep only a few digits); seconds_elapsed was used "
+        "instead, so the recording has no clock time",
     )
 
 
