@@ -652,3 +652,10 @@ def test_dates_with_the_months_name(tmp_path: Path) -> None:
     rec = read(write(tmp_path, f"Timestamp,ax,ay,az\n{rows}"))
     np.testing.assert_allclose(rec.t_s[:50], np.arange(50) * 0.02, atol=1e-9)
     assert rec.t_s[50] == pytest.approx(60.0)
+
+
+def test_times_a_spreadsheet_rounded_are_refused_with_the_fix(tmp_path: Path) -> None:
+    t0_ns = 1_764_489_600_000_000_000
+    rows = "".join(f"{t0_ns + i * 10_000_000:.5E},0,0,9.8\n" for i in range(100))
+    with pytest.raises(ReadError, match=r"barely change .* export the recording again"):
+        read(write(tmp_path, f"timestamp,ax,ay,az\n{rows}"))

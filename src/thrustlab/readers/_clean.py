@@ -45,6 +45,18 @@ def time_origin(raws: Sequence[tuple[FloatArray | IntArray, BoolArray]], /) -> i
     return int(low) if isinstance(low, np.integer) else float(low)
 
 
+RESOLVED_SHARE = 0.5
+"""A time column whose first rows hold fewer distinct times than this share of them has lost
+its precision (a spreadsheet saves ``1764489600012345678`` as ``1.76449E+18``)."""
+
+
+def times_resolve(times: FloatArray | IntArray, ok: BoolArray, /) -> bool:
+    """True when the first 1,024 usable ``times`` tell the rows apart (rounding spoils them
+    all, so the first rows tell: no sort of the whole column), or are too few to judge."""
+    head = times[ok][:1024]
+    return head.size < 16 or np.unique(head).size >= RESOLVED_SHARE * head.size
+
+
 def within_limits(values: FloatArray, /) -> bool:
     """True when every value is finite and not absurd (see ``MAX_ABS_VALUE``): the whole
     array's lowest and highest values answer (NaN carries through both), at a third of the

@@ -18,6 +18,7 @@ from thrustlab.readers._clean import (
     clean_stream,
     gravity_in,
     time_origin,
+    times_resolve,
     usable_rows,
     within_limits,
 )
@@ -222,6 +223,13 @@ def _times(
     """The raw time column, its usable cells and its unit ("rate": row numbers)."""
     if "time" in columns.index:
         t_raw, t_ok, dated = parsed.times(columns.index["time"])
+        if not times_resolve(t_raw, t_ok):
+            raise ReadError(
+                path,
+                "has times that barely change from row to row (written with too few digits, "
+                "as a spreadsheet saves long numbers: 1.76449E+18); export the recording "
+                "again from the app",
+            )
         if dated and options.time_unit:
             flags.append(ignored("time unit", "the time column holds dates and times"))
         unit = dated or options.time_unit or columns.time_unit or ""

@@ -42,6 +42,7 @@ from thrustlab.readers._clean import (
     drop_leading_zeros,
     gravity_in,
     time_origin,
+    times_resolve,
 )
 from thrustlab.readers._csv import TextLayout, parse_csv, text_layout
 from thrustlab.readers._headers import SENSOR_BY_KEY, SENSORS, is_sensorlogger_header, sensor_name
@@ -274,7 +275,7 @@ def _assemble(
     use_ns = all(s.time_ns is not None for s in used)
     flags: list[QualityFlag] = ignored_options(options, "a Sensor Logger export states them")
     if use_ns and all(s.elapsed_s is not None for s in used):
-        rounded = [s.name for s in used if s.time_ns is not None and not _resolves(s.time_ns)]
+        rounded = [s.name for s in used if s.time_ns is not None and not times_resolve(*s.time_ns)]
         if rounded:
             use_ns = False
             flags.append(_rounded_times(rounded))
@@ -301,19 +302,6 @@ def _assemble(
         start_epoch_ns=start_ns,
         meta=meta,
     )
-
-
-RESOLVED_SHARE = 0.5
-"""A time column whose first rows hold fewer distinct times than this share of them has lost
-its precision (a spreadsheet saves ``1764489600012345678`` as ``1.76449E+18``)."""
-
-
-def _resolves(pair: tuple[IntArray | FloatArray, BoolArray], /) -> bool:
-    """True when the first 1,024 usable times tell the rows apart (rounding spoils them all,
-    so the first rows tell: no sort of the whole column)."""
-    times, ok = pair
-    head = times[ok][:1024]
-    return head.size < 2 or np.unique(head).size >= RESOLVED_SHARE * head.size
 
 
 def _rounded_times(names: Sequence[str], /) -> QualityFlag:
