@@ -659,3 +659,10 @@ def test_times_a_spreadsheet_rounded_are_refused_with_the_fix(tmp_path: Path) ->
     rows = "".join(f"{t0_ns + i * 10_000_000:.5E},0,0,9.8\n" for i in range(100))
     with pytest.raises(ReadError, match=r"barely change .* export the recording again"):
         read(write(tmp_path, f"timestamp,ax,ay,az\n{rows}"))
+
+
+def test_a_clock_coarser_than_the_rate_is_not_taken_for_rounding(tmp_path: Path) -> None:
+    # 400 Hz stamped to 10 ms: each time four times; the repeats are dropped, as before
+    rows = "".join(f"{(i // 4) / 100:.2f},0,0,9.8\n" for i in range(400))
+    rec = read(write(tmp_path, f"time,ax,ay,az\n{rows}"))
+    assert rec.t_s.size == 100 and "duplicate_timestamps" in codes(rec)

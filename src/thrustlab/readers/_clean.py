@@ -45,9 +45,11 @@ def time_origin(raws: Sequence[tuple[FloatArray | IntArray, BoolArray]], /) -> i
     return int(low) if isinstance(low, np.integer) else float(low)
 
 
-RESOLVED_SHARE = 0.5
+RESOLVED_SHARE = 0.05
 """A time column whose first rows hold fewer distinct times than this share of them has lost
-its precision (a spreadsheet saves ``1764489600012345678`` as ``1.76449E+18``)."""
+its precision: a spreadsheet saves ``1764489600012345678`` as ``1.76449E+18``, alike for
+hours. A clock coarser than the rate repeats (400 Hz stamped to 10 ms: 1 time in 4), and its
+repeats are dropped as before."""
 
 
 def times_resolve(times: FloatArray | IntArray, ok: BoolArray, /) -> bool:
