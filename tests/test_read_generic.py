@@ -368,7 +368,16 @@ def test_units_alone_take_only_whole_motion_sensors(
         read(write(tmp_path, f"{header}\n{rows}"))
 
 
-@pytest.mark.parametrize(("name", "scale"), [("millis", 1e-3), ("micros", 1e-6), ("ms", 1e-3)])
+@pytest.mark.parametrize(
+    ("name", "scale"),
+    [
+        ("millis", 1e-3),
+        ("micros", 1e-6),
+        ("ms", 1e-3),
+        ("Time since start (ms)", 1e-3),  # a name holding the word time and a unit
+        ("epoch_time_ms", 1e-3),
+    ],
+)
 def test_a_time_unit_as_the_column_name(tmp_path: Path, name: str, scale: float) -> None:
     step = round(0.01 / scale)
     rows = "".join(f"{1000 + i * step},0,0,9.8\n" for i in range(5))
@@ -666,3 +675,10 @@ def test_a_clock_coarser_than_the_rate_is_not_taken_for_rounding(tmp_path: Path)
     rows = "".join(f"{(i // 4) / 100:.2f},0,0,9.8\n" for i in range(400))
     rec = read(write(tmp_path, f"time,ax,ay,az\n{rows}"))
     assert rec.t_s.size == 100 and "duplicate_timestamps" in codes(rec)
+
+
+@pytest.mark.parametrize("name", ["unix_time", "Unix Timestamp", "time of day"])
+def test_a_name_holding_the_word_time_names_the_time_column(tmp_path: Path, name: str) -> None:
+    rows = "".join(f"{1_764_489_600 + i / 100:.2f},0,0,9.8\n" for i in range(20))
+    rec = read(write(tmp_path, f"{name},ax,ay,az\n{rows}"))
+    assert rec.median_rate_hz == pytest.approx(100)

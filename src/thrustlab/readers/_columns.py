@@ -253,6 +253,9 @@ def _time_unit(name: str) -> str | None:
     head, _, tail = name.rpartition("_")
     if head in TIME_NAMES and tail in TIME_UNITS:
         return TIME_UNITS[tail]
+    words = name.split("_")
+    if "time" in words or "timestamp" in words:  # "unix_time", "time_since_start_ms"
+        return TIME_UNITS.get(words[-1], "")
     return None
 
 
