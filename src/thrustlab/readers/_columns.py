@@ -227,10 +227,10 @@ def _by_name(names: Sequence[str], /) -> ColumnMap:
                 if time_unit:
                     units["time"] = time_unit
             continue
-        match = _AXIS.match(name)
-        if match is None:
+        parts = _axis_parts(name)
+        if parts is None:
             continue
-        prefix, axis, unit = match["prefix"].rstrip("_"), match["axis"], match["unit"] or ""
+        prefix, axis, unit = parts
         kind = _sensor_kind(prefix, unit)
         if kind is None or f"{kind}{axis}" in index:
             continue
@@ -242,6 +242,25 @@ def _by_name(names: Sequence[str], /) -> ColumnMap:
             units.setdefault(kind, "g")
         gravity_free = gravity_free or (kind == "a" and prefix in GRAVITY_FREE_PREFIXES)
     return ColumnMap(index, units.get("time"), units.get("a"), units.get("g"), gravity_free)
+
+
+_NAMED_SENSORS = sorted(ACC_PREFIXES | GYRO_PREFIXES, key=len, reverse=True)
+
+
+def _axis_parts(name: str, /) -> tuple[str, str, str] | None:
+    """(prefix, axis, unit) of an axis column's name: ``acc_x_g`` (the sensor first), or
+    ``x_acceleration_m_s2``, ``xacc`` (the axis first, then a sensor's known name); None for
+    other names."""
+    match = _AXIS.match(name)
+    parts = (
+        None if match is None else (match["prefix"].rstrip("_"), match["axis"], match["unit"] or "")
+    )
+    if (parts is None or _sensor_kind(parts[0], parts[2]) is None) and name[:1] in ("x", "y", "z"):
+        rest = name[1:].removeprefix("_")
+        for sensor in _NAMED_SENSORS:  # the longest known name first: "linear_acceleration"
+            if sensor and (rest == sensor or rest.startswith(sensor + "_")):
+                return sensor, name[0], rest[len(sensor) + 1 :]
+    return parts
 
 
 def _time_unit(name: str) -> str | None:
