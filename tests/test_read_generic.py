@@ -55,6 +55,15 @@ def test_named_columns_in_seconds(tmp_path: Path) -> None:
             1.0,
         ),
         ("time (s),x,y,z,rotation_rate_x,rotation_rate_y,rotation_rate_z", 1.0, 1.0),
+        # the axis before the sensor's name
+        ("t,x_acc,y_acc,z_acc,x_gyro,y_gyro,z_gyro", 1.0, 1.0),
+        ("time,xAcc,yAcc,zAcc,xGyro,yGyro,zGyro", 1.0, 1.0),
+        (
+            "time (s),X Acceleration (g),Y Acceleration (g),Z Acceleration (g),"
+            "X Gyroscope (deg/s),Y Gyroscope (deg/s),Z Gyroscope (deg/s)",
+            G_MPS2,
+            math.pi / 180,
+        ),
     ],
 )
 def test_column_names_and_units(
@@ -682,29 +691,6 @@ def test_a_name_holding_the_word_time_names_the_time_column(tmp_path: Path, name
     rows = "".join(f"{1_764_489_600 + i / 100:.2f},0,0,9.8\n" for i in range(20))
     rec = read(write(tmp_path, f"{name},ax,ay,az\n{rows}"))
     assert rec.median_rate_hz == pytest.approx(100)
-
-
-@pytest.mark.parametrize(
-    ("header", "acc_scale", "gyro_scale"),
-    [
-        ("t,x_acc,y_acc,z_acc,x_gyro,y_gyro,z_gyro", 1.0, 1.0),
-        ("time,xAcc,yAcc,zAcc,xGyro,yGyro,zGyro", 1.0, 1.0),
-        (
-            "time (s),X Acceleration (g),Y Acceleration (g),Z Acceleration (g),"
-            "X Gyroscope (deg/s),Y Gyroscope (deg/s),Z Gyroscope (deg/s)",
-            G_MPS2,
-            math.pi / 180,
-        ),
-    ],
-)
-def test_the_axis_before_the_sensors_name(
-    tmp_path: Path, header: str, acc_scale: float, gyro_scale: float
-) -> None:
-    rows = "\n".join(f"{i * 0.01:.2f},1,2,3,4,5,6" for i in range(5))
-    rec = read(write(tmp_path, f"{header}\n{rows}\n"))
-    np.testing.assert_allclose(rec.acc_mps2[0], np.array([1, 2, 3]) * acc_scale)
-    assert rec.gyro_rads is not None
-    np.testing.assert_allclose(rec.gyro_rads[0], np.array([4, 5, 6]) * gyro_scale)
 
 
 def test_a_magnetometers_axes_are_no_accelerometer(tmp_path: Path) -> None:
