@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from thrustlab.quality import QualityFlag
-from thrustlab.readers._clean import FloatArray
+from thrustlab.readers._clean import FloatArray, IntArray
 from thrustlab.recording import G_MPS2
 
 ACC_UNIT_NAMES = {"mps2": "m/s^2", "g": "g"}
@@ -65,11 +65,12 @@ def gyro_to_rads(
     given: str | None,
     stated: str | None,
     label: str,
-    turning: tuple[FloatArray, FloatArray] | None = None,
+    turning: tuple[FloatArray, FloatArray | IntArray, float] | None = None,
 ) -> tuple[FloatArray, list[QualityFlag]]:
     """``values`` (N, 3) in rad/s, converted in place; the flags say what was assumed.
-    ``turning``: the accelerometer with gravity (m/s^2) and the seconds of the same rows, by
-    which a gyroscope that stays within a phone's range is judged (``_turns_like_degs``)."""
+    ``turning``: the accelerometer with gravity (m/s^2), the raw times of the same rows and
+    the seconds in a unit of them, by which a gyroscope that stays within a phone's range is
+    judged (``_turns_like_degs``)."""
     judged, why = None, ""
     if given is None and stated is None:
         if _beyond_rads(values):
@@ -113,22 +114,29 @@ DEGS_BELOW = 0.13
 pi/180 = 0.017 in deg/s; below 0.13 (the two's geometric middle) the readings are in deg/s."""
 
 
-def _turns_like_degs(gyro: FloatArray, acc: FloatArray, t_s: FloatArray, /) -> bool:
+def _turns_like_degs(
+    gyro: FloatArray,
+    acc: FloatArray,
+    times: FloatArray | IntArray,
+    seconds_per_unit: float = 1.0,
+    /,
+) -> bool:
     """True when gravity (in ``acc``, m/s^2) turns far slower than ``gyro`` read in rad/s says
     the phone turns: the rows' angular speeds, gravity's from its smoothed direction and the
     gyroscope's across it, summed over the fifth of rows where gravity turns fastest. Measured
     (the ratio of the sums): 1.0-2.9 on 32 simulated sets in rad/s, 0.45 or more on 20 real
     SPAR sets (rad/s), 0.022 on the real ParaDigMa recording in deg/s (1.3 in rad/s)."""
-    every = max(1, t_s.size // TURN_ROWS)
-    t, a, w = t_s[::every], acc[::every], gyro[::every]
+    every = max(1, times.size // TURN_ROWS)
+    raw, a, w = times[::every], acc[::every], gyro[::every]
     with np.errstate(all="ignore"):
-        ok = np.isfinite(t) & np.isfinite(a).all(axis=1) & np.isfinite(w).all(axis=1)
+        ok = np.isfinite(raw) & np.isfinite(a).all(axis=1) & np.isfinite(w).all(axis=1)
         rows = np.flatnonzero(ok)
         if rows.size < 16:
             return False
-        if np.any(np.diff(t[rows]) < 0):  # shuffled rows: in time order
-            rows = rows[np.argsort(t[rows], kind="stable")]
-        t, a, w = t[rows], a[rows], w[rows]
+        if np.any(np.diff(raw[rows]) < 0):  # shuffled rows: in time order
+            rows = rows[np.argsort(raw[rows], kind="stable")]
+        raw, a, w = raw[rows], a[rows], w[rows]
+        t = (raw - raw[0]).astype(np.float64) * seconds_per_unit  # only the rows judged
         step = float(np.median(np.diff(t)))
         if not step > 0:
             return False

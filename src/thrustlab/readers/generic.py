@@ -96,16 +96,12 @@ def read_csv(src: Source, /, *, options: ReadOptions) -> Recording:
     )
     per_unit = 1.0 / options.rate_hz if unit == "rate" and options.rate_hz else SECONDS_PER[unit]
     if gyro is not None:
-        turning = None
-        if options.gyro_unit is None and columns.gyro_unit is None:  # to judge the unit by
-            seconds = (t_raw - time_origin([(t_raw, t_ok)])).astype(np.float64) * per_unit
-            turning = (acc, seconds)
         _, gyro_flags = gyro_to_rads(
             gyro,
             given=options.gyro_unit,
             stated=columns.gyro_unit,
             label="gyroscope",
-            turning=turning,
+            turning=(acc, t_raw, per_unit),  # to judge an unstated unit by
         )
         flags.extend(gyro_flags)
     elif options.gyro_unit is not None:
