@@ -113,8 +113,15 @@ def read_csv(src: Source, /, *, options: ReadOptions) -> Recording:
         flags.append(left_out)
         gyro = gyro_ok = None
     if gyro is not None and rows_of_gyro == "own":
+        assert acc_ok is not None and gyro_ok is not None  # "own": each misses rows
         t_s, acc, gyro, clean_flags = _each_on_its_rows(
-            t_raw, t_ok, acc, gyro, per_unit=per_unit, path=path, unparsed_rows=unparsed
+            t_raw,
+            t_ok,
+            (acc, acc_ok),
+            (gyro, gyro_ok),
+            per_unit=per_unit,
+            path=path,
+            unparsed_rows=unparsed,
         )
     else:
         usable = t_ok
@@ -178,20 +185,23 @@ def _gyro_rows(acc_ok: BoolArray | None, gyro_ok: BoolArray) -> tuple[str, Quali
 def _each_on_its_rows(
     t_raw: FloatArray | IntArray,
     t_ok: BoolArray,
-    acc: FloatArray,
-    gyro: FloatArray,
+    acc: tuple[FloatArray, BoolArray],
+    gyro: tuple[FloatArray, BoolArray],
     *,
     per_unit: float,
     path: str,
     unparsed_rows: int,
 ) -> tuple[FloatArray, FloatArray, FloatArray, list[QualityFlag]]:
-    """The accelerometer's rows and the gyroscope's, each cleaned on its own (``clean_stream``),
-    the gyroscope then put on the accelerometer's times (``align``), as in an export of one
-    file per sensor."""
+    """The accelerometer's rows and the gyroscope's (each its values and usable rows), each
+    cleaned on its own (``clean_stream``), the gyroscope then put on the accelerometer's
+    times (``align``), as in an export of one file per sensor."""
     origin = time_origin([(t_raw, t_ok)])
     streams = []
-    for label, values, unparsed in (("accelerometer", acc, unparsed_rows), ("gyroscope", gyro, 0)):
-        rows = np.flatnonzero(usable_rows(values))
+    for label, (values, usable), unparsed in (
+        ("accelerometer", acc, unparsed_rows),
+        ("gyroscope", gyro, 0),
+    ):
+        rows = np.flatnonzero(usable)
         streams.append(
             clean_stream(
                 t_raw[rows],
@@ -204,8 +214,8 @@ def _each_on_its_rows(
                 unparsed_rows=unparsed,  # the rows of neither: said once
             )
         )
-    t_s, acc, (gyro,), flags = align(streams[0], streams[1:], path=path)
-    return t_s, acc, gyro, [*streams[0].flags, *streams[1].flags, *flags]
+    t_s, acc_values, (gyro_values,), flags = align(streams[0], streams[1:], path=path)
+    return t_s, acc_values, gyro_values, [*streams[0].flags, *streams[1].flags, *flags]
 
 
 def _times(
