@@ -611,8 +611,9 @@ def _dates(text: Any, /) -> tuple[Any, bool] | None:
         matches = pc.match_substring_regex(text, form.pattern)
         if pc.sum(matches).as_py() * 2 <= len(text):
             continue
+        matched = pc.if_else(matches, text, pa.scalar(None, pa.string()))
         for reading in form.readings:
-            cells = pc.if_else(matches, text, pa.scalar(None, pa.string()))
+            cells = matched
             for pattern, replacement in reading:
                 cells = pc.replace_substring_regex(cells, pattern, replacement)
             try:
