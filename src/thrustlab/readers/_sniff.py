@@ -40,7 +40,7 @@ def _sniff_file(src: Source) -> str:
 def _sniff_export(src: Source) -> str:
     """Judged by the members' headers, not their names: phyphox names its files
     ``Accelerometer.csv`` or ``Gyroscope.csv`` too."""
-    csvs = [n for n in src.names if n.lower().endswith(".csv")]
+    csvs = src.csv_names
     named = [n for n in csvs if sensor_name(n)]  # Sensor Logger's names first
     found = ""
     for name in [*named, *(n for n in csvs if not sensor_name(n))][:MAX_SNIFFED_MEMBERS]:

@@ -97,6 +97,13 @@ class Source:
     _file_whole: bool = False
     """True when ``_file_start`` is the whole file."""
 
+    @property
+    def csv_names(self) -> tuple[str, ...]:
+        """The members named ``*.csv``; a file given alone, whatever its name ends with."""
+        if self.kind == "file":
+            return self.names
+        return tuple(n for n in self.names if n.lower().endswith(".csv"))
+
     def label(self, name: str) -> str:
         """How a member is named in messages: the path, plus the member inside it."""
         return self.path if self.kind == "file" else f"{self.path} [{name}]"

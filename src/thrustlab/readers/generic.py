@@ -50,12 +50,9 @@ GUESSED = {
 
 def read_csv(src: Source, /, *, options: ReadOptions) -> Recording:
     path = src.path
-    name = src.names[0]
-    if src.kind != "file":  # a zip or folder of one CSV (``sniff``)
-        csvs = [n for n in src.names if n.lower().endswith(".csv")]
-        if len(csvs) != 1:
-            raise FormatError(path, f"is a {src.kind}, not a CSV file; give the CSV itself")
-        name = csvs[0]
+    if len(src.csv_names) != 1:  # a zip or folder is read when it holds one CSV (``sniff``)
+        raise FormatError(path, f"is a {src.kind}, not a CSV file; give the CSV itself")
+    name = src.csv_names[0]
     head = src.head(name)
     layout = with_units_row(head, text_layout(head, label=path), is_unit=is_unit)
     columns, flags = _columns(layout, options, path=path)

@@ -123,8 +123,8 @@ def read_phyphox(src: Source, /, *, options: ReadOptions | None = None) -> Recor
 
 def _sensor_members(src: Source) -> list[Member]:
     found: list[Member] = []
-    for name in src.names:  # a file given alone is read whatever its name ends with
-        if _is_meta(name) or (src.kind != "file" and not name.lower().endswith(".csv")):
+    for name in src.csv_names:
+        if _is_meta(name):
             continue
         layout = text_layout(src.head(name), label=src.label(name))
         if is_phyphox_header(layout.fields):
