@@ -196,6 +196,33 @@ def test_files_that_vanish_before_hashing_become_error_rows_in_order(
     assert result.sets["content_hash"].to_pylist() == hashes
 
 
+def test_a_failed_task_reports_its_files_and_a_rerun_tries_them_again(
+    tmp_path: Path, client: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a task that fails as a whole (a worker lost, say) sends back no rows: each of its files
+    # becomes an error row marked for a retry, which the checkpoint does not keep
+    paths = []
+    for seed in range(3):
+        path = tmp_path / f"s{seed}.csv"
+        path.write_text(to_csv_text(simulated_recording(seed)), "utf-8")
+        paths.append(str(path))
+    checkpoint = tmp_path / "checkpoint"
+
+    def lost(jobs: object, *, config: object) -> None:
+        raise RuntimeError("worker lost")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(engine, "analysed", lost)
+        failed = run_batch(paths, scheduler=client, checkpoint_dir=checkpoint)
+    assert [
+        (r["path"], r["error"], r["message"], r["retry"]) for r in failed.errors.to_pylist()
+    ] == [(p, "RuntimeError", "worker lost", True) for p in paths]
+    assert failed.sets.num_rows == 0
+    again = run_batch(paths, scheduler=client, checkpoint_dir=checkpoint)
+    assert again.files_reused == 0 and again.errors.num_rows == 0
+    assert [r["path"] for r in again.sets.to_pylist()] == paths
+
+
 def test_two_legs_fill_the_leg_columns() -> None:
     recordings, _ = simulate_legs(SimulationSpec(seed=3, n_reps=4, asymmetry_pct=20))
     findings = analyse_legs(*recordings)

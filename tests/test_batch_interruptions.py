@@ -38,11 +38,12 @@ BOUND_S = 30.0
 # SAVE_EVERY_S seconds, and the number of files done printed on stdout as it grows.
 SLOW_BATCH = """
 import sys, time
-from thrustlab.batch import engine, work
+from thrustlab.batch import engine
+analysed = engine.analysed
 def slowly(jobs, *, config):
     time.sleep(0.4 * len(jobs))
-    return work.analyse_files(jobs, config=config)
-engine.analyse_files = slowly
+    return analysed(jobs, config=config)
+engine.analysed = slowly
 engine.SAVE_EVERY_S = float(sys.argv[1])
 report = engine._Tally.report
 def report_done(tally):

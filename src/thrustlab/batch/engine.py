@@ -1,10 +1,11 @@
 """``run_batch``: many recordings through the pipeline on Dask.
 
 The recipe: hash every input file, reuse what a checkpoint already holds, send the rest to
-the workers in small chunks, save results as they arrive (every ``FLUSH_FILES`` files or
-``SAVE_EVERY_S`` seconds, and when the run stops on an exception), then place rows at their
-paths. A scheduler address is checked, and asked who it is within ``CONNECT_TIMEOUT_S``,
-before Dask's client is made: that client can wait for ever on a peer that never answers.
+the workers in small chunks (each comes back as table rows made on its worker), save results
+as they arrive (every ``FLUSH_FILES`` files or ``SAVE_EVERY_S`` seconds, and when the run
+stops on an exception), then place rows at their paths. A scheduler address is checked, and
+asked who it is within ``CONNECT_TIMEOUT_S``, before Dask's client is made: that client can
+wait for ever on a peer that never answers.
 """
 
 from __future__ import annotations
@@ -142,10 +143,12 @@ class _Tally:
     def __post_init__(self) -> None:
         self.done = self.reused + (self.total - sum(self.per_hash.values()))
 
-    def add(self, outcomes: Sequence[FileOutcome]) -> None:
-        for o in outcomes:
-            self.done += self.per_hash[o.content_hash]
-            self.failed += self.per_hash[o.content_hash] if o.findings is None else 0
+    def add(self, results: Results) -> None:
+        for h in results.sets[KEY].to_pylist():
+            self.done += self.per_hash[h]
+        for h in results.errors[KEY].to_pylist():
+            self.done += self.per_hash[h]
+            self.failed += self.per_hash[h]
         self.report()
 
     def report(self) -> None:
@@ -199,13 +202,13 @@ def _run(
     from distributed import as_completed
 
     tables: list[Results] = []
-    pending: list[FileOutcome] = []
+    pending: list[Results] = []
     saved_at = time.monotonic()
 
     def flush() -> None:
         nonlocal saved_at
         if pending:
-            results = results_from(pending)
+            results = concat(pending)
             if checkpoint_dir is not None:
                 store.save(checkpoint_dir, results, key=key)
             tables.append(results)
@@ -217,37 +220,53 @@ def _run(
         size = max(1, min(MAX_CHUNK_FILES, len(jobs) // (threads * 8)))
         chunks = [jobs[i : i + size] for i in range(0, len(jobs), size)]
         futures = {
-            client.submit(analyse_files, chunk, config=config, pure=False): chunk
-            for chunk in chunks
+            client.submit(analysed, chunk, config=config, pure=False): chunk for chunk in chunks
         }
         finished = as_completed(futures, loop=client.loop)  # type: ignore[no-untyped-call]
         try:
             while not finished.is_empty():  # type: ignore[no-untyped-call]
                 if finished.has_ready():  # type: ignore[no-untyped-call]
                     future = next(finished)
-                    chunk = futures.pop(future)
-                    outcomes = _outcomes(future, chunk)
-                    pending.extend(outcomes)
-                    tally.add(outcomes)
+                    results = _results(future, futures.pop(future))
+                    pending.append(results)
+                    tally.add(results)
                 else:
                     time.sleep(_POLL_S)
-                if len(pending) >= FLUSH_FILES or time.monotonic() - saved_at >= SAVE_EVERY_S:
+                if (
+                    sum(map(_files, pending)) >= FLUSH_FILES
+                    or time.monotonic() - saved_at >= SAVE_EVERY_S
+                ):
                     flush()
         finally:
             flush()
     return tables
 
 
-def _outcomes(future: object, chunk: list[tuple[str, str]]) -> list[FileOutcome]:
+def analysed(jobs: Sequence[tuple[str, str]], /, *, config: AnalysisConfig) -> Results:
+    """A task: ``analyse_files`` of a chunk, sent back as table rows. Made on the worker, the
+    rows cost the client's process (which shares the cores with the workers) nothing to
+    build, and arrive as a few arrow buffers instead of many pickled objects: 300 files on
+    two local workers took that process 0.65-0.8 s of processor time with the findings
+    sent, 0.5-0.6 s with the rows (hashing the files is 0.16 s of it)."""
+    return results_from(analyse_files(jobs, config=config))
+
+
+def _results(future: object, chunk: list[tuple[str, str]]) -> Results:
     try:
-        outcomes: list[FileOutcome] = future.result()  # type: ignore[attr-defined]
+        results: Results = future.result()  # type: ignore[attr-defined]
     except Exception as error:  # the task itself failed (a worker died): report its files
         message = str(error) or repr(error)
-        return [
-            FileOutcome(h, error=type(error).__name__, message=message, retry=True)
-            for _, h in chunk
-        ]
-    return outcomes
+        return results_from(
+            [
+                FileOutcome(h, error=type(error).__name__, message=message, retry=True)
+                for _, h in chunk
+            ]
+        )
+    return results
+
+
+def _files(results: Results, /) -> int:
+    return int(results.sets.num_rows + results.errors.num_rows)
 
 
 @contextmanager
