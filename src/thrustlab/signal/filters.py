@@ -305,7 +305,7 @@ def _smoothed_blocks(
     edges cannot reach. The same sums in another order: equal to rounding (test_signal)."""
     n_fft, (start, stop) = rows.shape[-1], span
     step = block - 2 * reach
-    gain = gaussian_gain(np.fft.rfftfreq(block, 1.0 / fs_hz), sigma_hz=sigma_hz)
+    gain = gaussian_on(np.fft.rfftfreq(block, 1.0 / fs_hz), sigma_hz)
     kept = gain.size
     out = np.empty((*rows.shape[:-1], stop - start))
     scaled = np.empty((*rows.shape[:-1], block), dtype=np.complex128)  # see irfft0
