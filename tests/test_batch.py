@@ -223,6 +223,17 @@ def test_a_failed_task_reports_its_files_and_a_rerun_tries_them_again(
     assert [r["path"] for r in again.sets.to_pylist()] == paths
 
 
+def test_tasks_shrink_towards_the_end_so_the_workers_finish_together() -> None:
+    jobs = [(f"{i}.csv", str(i)) for i in range(300)]
+    chunks = engine._chunks(jobs, 2)
+    assert [job for chunk in chunks for job in chunk] == jobs  # each file once, in order
+    sizes = [len(chunk) for chunk in chunks]
+    assert sizes[0] == engine.MAX_CHUNK_FILES and sizes == sorted(sizes, reverse=True)
+    assert sizes[-4:] == [1, 1, 1, 1]
+    assert len(chunks) < len(jobs) / 8  # a task costs the client: few of them
+    assert engine._chunks(jobs[:3], 4) == [[job] for job in jobs[:3]]
+
+
 def test_two_legs_fill_the_leg_columns() -> None:
     recordings, _ = simulate_legs(SimulationSpec(seed=3, n_reps=4, asymmetry_pct=20))
     findings = analyse_legs(*recordings)
