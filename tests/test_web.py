@@ -467,6 +467,22 @@ def test_the_upload_form_has_a_field_per_question_and_names_a_bad_one_by_its_lab
     page = client.get("/upload").text
     for q in QUESTIONS:
         assert f'name="{q.key}"' in page and q.label in page
+    # the file inputs offer what the uploads take, each suffix once; videos for one leg only
+    from thrustlab.web.uploads import check_upload
+
+    accepts = re.findall(r'<input type="file" name="(\w+)" accept="([^"]*)"', page)
+    offered = {name: listed.split(",") for name, listed in accepts}
+    assert offered.keys() == {"file", "left", "right"} and offered["left"] == offered["right"]
+    videos = [s for s in offered["file"] if s not in offered["left"]]
+    assert {".csv", ".zip", ".json"} <= set(offered["left"]) and {".mp4", ".mov"} <= set(videos)
+    assert len(set(offered["file"])) == len(offered["file"]) and ".xlsx" not in offered["file"]
+    zipped = io.BytesIO()
+    with zipfile.ZipFile(zipped, "w") as archive:
+        archive.writestr("set.csv", "t,x\n0,1\n")
+    for suffix in offered["file"]:
+        data = zipped.getvalue() if suffix == ".zip" else b"t,x\n0,1\n"
+        upload = check_upload(f"set{suffix}", data, settings=WebSettings())
+        assert upload.is_video == (suffix in videos)
     token = csrf(client, "/upload")
     bad = client.post(
         "/upload",

@@ -50,6 +50,7 @@ from thrustlab.web.errors import WebError
 from thrustlab.web.jobs import new_job
 from thrustlab.web.mine import NOTES_MAX_CHARS
 from thrustlab.web.models import User
+from thrustlab.web.uploads import accept_list
 from thrustlab.web.views import (
     athlete_flags,
     history_svgs,
@@ -189,8 +190,18 @@ def upload_page(request: Request, user: PageUser, session: ReadDB) -> HTMLRespon
 def _upload_form(
     request: Request, user: User, /, *, status: int = 200, **context: Any
 ) -> HTMLResponse:
-    """The upload form, its answer fields generated from the questions table."""
-    return render(request, "upload.html", user=user, groups=FORM_GROUPS, status=status, **context)
+    """The upload form, its answer fields generated from the questions table, its file
+    inputs' ``accept`` lists from the suffixes the uploads take."""
+    return render(
+        request,
+        "upload.html",
+        user=user,
+        groups=FORM_GROUPS,
+        status=status,
+        accept_any=accept_list(videos=True),
+        accept_sensor=accept_list(videos=False),
+        **context,
+    )
 
 
 FORM_GROUPS = tuple(

@@ -33,6 +33,13 @@ def is_video_name(name: str, /) -> bool:
     return is_video_file(name)
 
 
+def accept_list(*, videos: bool) -> str:
+    """A file input's ``accept`` list: the sensor exports, and the videos where ``videos``."""
+    from thrustlab.pipeline import VIDEO_SUFFIXES  # when asked: the pipeline loads numpy
+
+    return ",".join(SENSOR_SUFFIXES + (VIDEO_SUFFIXES if videos else ()))
+
+
 def safe_name(name: str | None, /) -> str:
     """The last part of a client's file name, without anything that could climb folders."""
     base = PurePath((name or "").replace("\\", "/")).name.strip()
