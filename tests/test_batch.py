@@ -159,8 +159,7 @@ def test_changed_files_are_analysed_again_and_renamed_ones_reused(
 ) -> None:
     folder = tmp_path / "in"
     folder.mkdir()
-    for seed in range(6):
-        (folder / f"s{seed}.csv").write_text(to_csv_text(simulated_recording(seed)), "utf-8")
+    _simulated_files(folder, 6)
     checkpoint = tmp_path / "checkpoint"
     run_batch(find_recordings([folder]), scheduler=client, checkpoint_dir=checkpoint)
     (folder / "s0.csv").write_text(to_csv_text(simulated_recording(100)), "utf-8")
@@ -175,16 +174,20 @@ def test_changed_files_are_analysed_again_and_renamed_ones_reused(
     assert fresh.sets.equals(again.sets)
 
 
+def _simulated_files(folder: Path, n: int) -> list[str]:
+    """``n`` short simulated sets written to ``folder``, their paths in order."""
+    paths = [folder / f"s{seed}.csv" for seed in range(n)]
+    for seed, path in enumerate(paths):
+        path.write_text(to_csv_text(simulated_recording(seed)), "utf-8")
+    return [str(path) for path in paths]
+
+
 def test_files_that_vanish_before_hashing_become_error_rows_in_order(
     tmp_path: Path, client: Any
 ) -> None:
     # the inputs are hashed on every core at once; each keeps its place, and a file gone
     # between finding and hashing is its own error row, not the batch's end
-    paths = []
-    for seed in range(8):
-        path = tmp_path / f"s{seed}.csv"
-        path.write_text(to_csv_text(simulated_recording(seed)), "utf-8")
-        paths.append(str(path))
+    paths = _simulated_files(tmp_path, 8)
     gone = {paths[1], paths[6]}
     for path in gone:
         Path(path).unlink()
@@ -201,11 +204,7 @@ def test_a_failed_task_reports_its_files_and_a_rerun_tries_them_again(
 ) -> None:
     # a task that fails as a whole (a worker lost, say) sends back no rows: each of its files
     # becomes an error row marked for a retry, which the checkpoint does not keep
-    paths = []
-    for seed in range(3):
-        path = tmp_path / f"s{seed}.csv"
-        path.write_text(to_csv_text(simulated_recording(seed)), "utf-8")
-        paths.append(str(path))
+    paths = _simulated_files(tmp_path, 3)
     checkpoint = tmp_path / "checkpoint"
 
     def lost(jobs: object, *, config: object) -> None:
