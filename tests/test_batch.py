@@ -7,6 +7,7 @@ The main run covers the 1,000-file corpus on a local cluster of two worker proce
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 from collections.abc import Iterator
@@ -231,6 +232,22 @@ def test_tasks_shrink_towards_the_end_so_the_workers_finish_together() -> None:
     assert sizes[-4:] == [1, 1, 1, 1]
     assert len(chunks) < len(jobs) / 8  # a task costs the client: few of them
     assert engine._chunks(jobs[:3], 4) == [[job] for job in jobs[:3]]
+
+
+def test_a_large_recording_is_a_task_of_its_own(tmp_path: Path) -> None:
+    sizes_mb = [1, 1, 40, 1, 20, 20, 1, 1, 1, 1] + [1] * 60
+    jobs = []
+    for i, size_mb in enumerate(sizes_mb):
+        path = tmp_path / f"{i}.csv"
+        with path.open("wb") as file:
+            file.truncate(size_mb * 2**20)  # sparse: no disk used
+        jobs.append((str(path), str(i)))
+    chunks = engine._chunks(jobs, 2)
+    assert [job for chunk in chunks for job in chunk] == jobs
+    # 1+1 | 40 alone | 1+20 | 20 and twelve of 1 MB: 32 MB
+    assert [len(chunk) for chunk in chunks[:4]] == [2, 1, 2, 13]
+    for chunk in chunks:
+        assert len(chunk) == 1 or sum(os.path.getsize(p) for p, _ in chunk) <= 32 * 2**20
 
 
 def test_two_legs_fill_the_leg_columns() -> None:

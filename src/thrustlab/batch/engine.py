@@ -47,6 +47,10 @@ MAX_CHUNK_FILES = 16
 shares the cores with local workers, about 4 ms of processor time (300 files on two workers:
 0.62 s in tasks of 4 files, 0.46 s of 8, 0.37 s of 16), and a task is the step of the
 progress bar (16 one-minute recordings: about a quarter of a second)."""
+MAX_CHUNK_BYTES = 32 * 2**20
+"""...and its files' bytes, at most, a larger file going alone: an hour at 400 Hz (about
+100 MB of CSV, a second of work) is a task of its own, so the progress bar moves, and a
+stopped batch loses its work in flight, a long recording at a time."""
 FLUSH_FILES = 256
 """Results are turned into tables (and saved to the checkpoint) every this many files..."""
 SAVE_EVERY_S = 10.0
@@ -245,14 +249,25 @@ def _run(
 
 def _chunks(jobs: list[tuple[str, str]], threads: int, /) -> list[list[tuple[str, str]]]:
     """``jobs`` cut into tasks that shrink towards the end (guided): each at most
-    ``MAX_CHUNK_FILES``, and at most half of what is left per worker thread, so the last are
-    single files and the workers finish together."""
+    ``MAX_CHUNK_FILES`` and ``MAX_CHUNK_BYTES``, and at most half of what is left per worker
+    thread, so the last are single files and the workers finish together."""
     chunks, start = [], 0
     while start < len(jobs):
-        size = max(1, min(MAX_CHUNK_FILES, (len(jobs) - start) // (2 * threads)))
-        chunks.append(jobs[start : start + size])
-        start += size
+        files = max(1, min(MAX_CHUNK_FILES, (len(jobs) - start) // (2 * threads)))
+        end, size = start + 1, _bytes(jobs[start][0])
+        while end < start + files and size + _bytes(jobs[end][0]) <= MAX_CHUNK_BYTES:
+            size += _bytes(jobs[end][0])
+            end += 1
+        chunks.append(jobs[start:end])
+        start = end
     return chunks
+
+
+def _bytes(path: str, /) -> int:
+    try:
+        return os.path.getsize(path)
+    except OSError:  # gone since it was hashed: its task reports it
+        return 0
 
 
 def analysed(jobs: Sequence[tuple[str, str]], /, *, config: AnalysisConfig) -> Results:
