@@ -251,12 +251,12 @@ def _chunks(jobs: list[tuple[str, str]], threads: int, /) -> list[list[tuple[str
     """``jobs`` cut into tasks that shrink towards the end (guided): each at most
     ``MAX_CHUNK_FILES`` and ``MAX_CHUNK_BYTES``, and at most half of what is left per worker
     thread, so the last are single files and the workers finish together."""
+    sizes = [_bytes(path) for path, _ in jobs]
     chunks, start = [], 0
     while start < len(jobs):
         files = max(1, min(MAX_CHUNK_FILES, (len(jobs) - start) // (2 * threads)))
-        end, size = start + 1, _bytes(jobs[start][0])
-        while end < start + files and size + _bytes(jobs[end][0]) <= MAX_CHUNK_BYTES:
-            size += _bytes(jobs[end][0])
+        end = start + 1
+        while end < start + files and sum(sizes[start : end + 1]) <= MAX_CHUNK_BYTES:
             end += 1
         chunks.append(jobs[start:end])
         start = end
