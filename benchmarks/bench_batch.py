@@ -9,7 +9,11 @@ temporary folder, then measures, on the same files:
 - ``run_batch`` on a warm local cluster of 1 and of 2 worker processes (one thread each),
   taking turns in ``--repeat`` rounds (at least 5): the speed-up is the median of the
   rounds' ratios, printed with its range (``repeats.py``); and once with a cold start
-  (``workers=2``, the cluster started inside the call, as ``thrustlab batch`` does).
+  (``workers=2``, the cluster started inside the call, as ``thrustlab batch`` does);
+- beside it, not gated, the same files through what a worker does with them
+  (``analyse_files``) in 1 and in 2 plain processes, no Dask: the speed-up the machine
+  itself allows, two processes sharing its memory and caches, which the batch's can
+  approach but not pass.
 
 It prints recordings per second for each, the ratio of 2 workers to 1, the ratio of the
 batch to the parse-only baseline, and the machine's load average (other processes on the
@@ -72,6 +76,29 @@ def single_file_path(paths: list[str]) -> None:
         analyse(read(path))
 
 
+def worker_share(paths: list[str]) -> None:
+    from thrustlab.batch.work import analyse_files
+    from thrustlab.pipeline import DEFAULT_CONFIG
+
+    analyse_files([(path, path) for path in paths], config=DEFAULT_CONFIG)
+
+
+def plain_processes(paths: list[str], repeats: int) -> dict[int, list[float]]:
+    """Seconds of ``worker_share`` of ``paths`` in one process, and split between two, taking
+    turns (spawned processes, one BLAS thread each, as the Dask workers run)."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # inherited by the spawned processes
+    with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("spawn")) as pool:
+        list(pool.map(worker_share, [paths[:4], paths[4:8]]))  # warm: imports
+
+        def split(parts: int) -> None:
+            list(pool.map(worker_share, [paths[i::parts] for i in range(parts)]))
+
+        return interleaved({1: lambda: split(1), 2: lambda: split(2)}, repeats=repeats)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--files", type=int, default=300, help="recordings to simulate")
@@ -114,6 +141,7 @@ def main() -> int:
                 repeats=args.repeat,
             )
         cold_s = best_of(1, lambda: run_batch(paths, workers=2))
+        plain = plain_processes(paths, args.repeat)
         load = os.getloadavg()[0]
 
     one_s, two_s = statistics.median(timings[1]), statistics.median(timings[2])
@@ -125,6 +153,7 @@ def main() -> int:
     print(f"run_batch, 2 workers, cold start  {n / cold_s:8.1f} recordings/s")
     print(f"run_batch (2 workers) / parse-only baseline: {parse_s / two_s:.3f}x")
     print(f"load average after: {load:.2f} on {os.cpu_count()} cores")
+    print(ratio("plain processes, 2 / 1 (the machine's own, not gated)", plain[1], plain[2]).text())
     return 0 if speedup.judge(at_least=TARGET_SPEEDUP) else 1
 
 
