@@ -239,6 +239,90 @@ def test_semicolons_with_a_trailing_separator(tmp_path: Path) -> None:
     np.testing.assert_allclose(rec.acc_mps2[0], [0.1, 9.8, 0.2])
 
 
+# --- research sensors: Xsens DOT --------------------------------------------------------
+
+XSENS_PREAMBLE = (
+    "sep=,\nDeviceTag:,thigh\nFirmwareVersion:,2.0.0\nAppVersion:,2021.0\n"
+    "SyncStatus:,Synced\nOutputRate:,120Hz\nFilterProfile:,General\n"
+    "StartTime: ,2021-08-30_17:05:05_000 GMT+8\n\u00a9 Xsens Technologies B. V. 2005-2021\n\n"
+)
+"""Above an Xsens DOT export's header: Excel's delimiter line and the device's settings."""
+
+
+def xsens_dot_csv(
+    start_us: int, *, rate_hz: float = 120.0, n: int = 1200, free: bool = False
+) -> tuple[str, np.ndarray, np.ndarray]:
+    """An Xsens DOT export in the shape its app writes it (the preamble, ``PacketCounter``,
+    ``SampleTimeFine`` in microseconds counted in 32 bits): a thigh swinging 40 degrees at
+    0.5 Hz, gravity in its ``Acc`` columns (m/s^2) and its turning in ``Gyr`` (deg/s); with
+    ``free``, ``FreeAcc`` (gravity out) first, as the sensor fusion mode writes it. The text,
+    and the acceleration and rotation rate (rad/s) it holds."""
+    t = np.arange(n) / rate_hz
+    pitch = np.radians(40) * np.sin(2 * np.pi * 0.5 * t)
+    acc = G_MPS2 * np.column_stack([np.sin(pitch), np.zeros(n), np.cos(pitch)])
+    gyro = np.column_stack([np.zeros(n), np.gradient(pitch, t), np.zeros(n)])
+    ticks = (start_us + np.round(t * 1e6).astype(np.int64)) % 2**32
+    free_cols = "FreeAcc_X,FreeAcc_Y,FreeAcc_Z," if free else ""
+    lines = [
+        f"PacketCounter,SampleTimeFine,Euler_X,Euler_Y,Euler_Z,{free_cols}Acc_X,Acc_Y,Acc_Z,Gyr_X,Gyr_Y,Gyr_Z"
+    ]
+    for k in range(n):
+        free_vals = "0.01,-0.02,0.03," if free else ""
+        a, w = acc[k], np.degrees(gyro[k])
+        lines.append(
+            f"{k},{ticks[k]},0.0,{np.degrees(pitch[k]):.3f},0.0,{free_vals}"
+            f"{a[0]:.6f},{a[1]:.6f},{a[2]:.6f},{w[0]:.6f},{w[1]:.6f},{w[2]:.6f}"
+        )
+    return XSENS_PREAMBLE + "\n".join(lines) + "\n", acc, gyro
+
+
+@pytest.mark.parametrize("free", [False, True])
+def test_xsens_dot_export_is_read_past_its_preamble(tmp_path: Path, free: bool) -> None:
+    text, acc, gyro = xsens_dot_csv(2_974_023_062, free=free)
+    rec = read(write(tmp_path / "thigh_20210830_170505.csv", text))
+    assert rec.t_s.size == 1200 and rec.median_rate_hz == pytest.approx(120.0, rel=1e-3)
+    assert rec.meta["time_unit"] == "us"
+    np.testing.assert_allclose(rec.acc_mps2, acc, atol=1e-5)  # Acc, never FreeAcc
+    assert rec.gravity_included
+    assert rec.gyro_rads is not None  # deg/s, judged by how gravity turns with it
+    np.testing.assert_allclose(rec.gyro_rads, gyro, atol=1e-5)
+
+
+def test_xsens_clock_that_starts_again_from_0_mid_set_is_counted_on(tmp_path: Path) -> None:
+    # SampleTimeFine counts microseconds in 32 bits: 71.6 minutes, then 0 again
+    before = read(write(tmp_path / "a.csv", xsens_dot_csv(1_000_000)[0]))
+    across = read(write(tmp_path / "b.csv", xsens_dot_csv(2**32 - 4_000_000)[0]))
+    np.testing.assert_allclose(across.t_s, before.t_s, atol=1e-6)
+    np.testing.assert_array_equal(across.acc_mps2, before.acc_mps2)
+    assert codes(across) == codes(before)  # no step back, no stretch cut off, no gap
+
+
+def test_xsens_free_acceleration_alone_is_read_as_gravity_free(tmp_path: Path) -> None:
+    rng = np.random.default_rng(RNG_SEED)
+    free = rng.normal(0, 0.3, (600, 3))
+    ticks = 3_343_444_552 + np.round(np.arange(600) * 1e6 / 60).astype(np.int64)
+    lines = [
+        "PacketCounter,SampleTimeFine,Quat_W,Quat_X,Quat_Y,Quat_Z,FreeAcc_X,FreeAcc_Y,FreeAcc_Z,Status"
+    ]
+    lines += [
+        f"{k + 1},{ticks[k]},0.41,-0.43,-0.56,-0.57,{x:.6f},{y:.6f},{z:.6f},0"
+        for k, (x, y, z) in enumerate(free)
+    ]
+    rec = read(write(tmp_path / "f.csv", XSENS_PREAMBLE + "\n".join(lines) + "\n"))
+    assert not rec.gravity_included
+    np.testing.assert_allclose(rec.acc_mps2, free, atol=1e-6)
+    assert rec.median_rate_hz == pytest.approx(60.0, rel=1e-3)
+
+
+def test_a_title_above_the_header_is_skipped_and_a_short_file_still_says_why(
+    tmp_path: Path,
+) -> None:
+    text = "Thigh recording, set 3\n\n" + "time,ax,ay,az\n" + rows(200, (0.0, 9.8, 0.0))
+    assert read(write(tmp_path / "t.csv", text)).t_s.size == 200
+    with pytest.raises(ReadError, match="no recognisable accelerometer"):
+        read(write(tmp_path / "two.csv", "sep=,\nDevice:,x\nt,a\n0,1\n1,2\n"))
+
+
 # --- units not stated ---------------------------------------------------------------------
 
 

@@ -28,6 +28,10 @@ TIME_NAMES = frozenset(
         "date_time",
     }
 )
+NAMED_CLOCKS = {"sampletimefine": ("us", 2**32)}
+"""Time columns known by their name alone, with their unit and the count they wrap at:
+Xsens DOT's and MTi's ``SampleTimeFine`` counts microseconds in 32 bits, so it starts again
+from 0 every 71.6 minutes, mid-set as likely as not."""
 TIME_UNITS = {
     "s": "s",
     "sec": "s",
@@ -64,6 +68,7 @@ ACC_PREFIXES = frozenset(
         "lin_acc",
         "user_acceleration",
         "useracceleration",
+        "freeacc",
         *G_FORCE_PREFIXES,
     }
 )
@@ -74,8 +79,11 @@ GRAVITY_FREE_PREFIXES = frozenset(
         "lin_acc",
         "user_acceleration",
         "useracceleration",
+        "freeacc",
     }
 )
+"""Accelerations with gravity taken out (Xsens' ``FreeAcc_X``: free acceleration): used only
+when the file holds no accelerometer with gravity in it, whose direction tells the angle."""
 GYRO_PREFIXES = frozenset(
     {
         "g",
@@ -148,6 +156,8 @@ class ColumnMap:
     gravity_free: bool = False
     by_unit: tuple[str, ...] = ()
     """The columns taken for their unit alone, their names being unknown (``map_columns``)."""
+    time_wraps_at: int | None = None
+    """The count a time column starts again from 0 after (``NAMED_CLOCKS``)."""
 
     def has(self, *roles: str) -> bool:
         return all(r in self.index for r in roles)
@@ -174,6 +184,7 @@ def map_columns(names: Sequence[str], /) -> ColumnMap:
         units["g"],
         found.gravity_free,
         tuple(names[i] for i, _ in sorted(by_unit.values())),
+        found.time_wraps_at,
     )
 
 
@@ -217,7 +228,8 @@ def _by_name(names: Sequence[str], /) -> ColumnMap:
     """``map_columns`` by the names alone."""
     index: dict[str, int] = {}
     units: dict[str, str] = {}
-    gravity_free = False
+    wraps_at = None
+    free: list[tuple[int, str, str]] = []  # gravity-free axes, used only if nothing else is
     for i, raw in enumerate(names):
         name = normalise(raw)
         time_unit = _time_unit(name)
@@ -226,12 +238,16 @@ def _by_name(names: Sequence[str], /) -> ColumnMap:
                 index["time"] = i
                 if time_unit:
                     units["time"] = time_unit
+                wraps_at = NAMED_CLOCKS.get(name, (None, None))[1]
             continue
         parts = _axis_parts(name)
         if parts is None:
             continue
         prefix, axis, unit = parts
         kind = _sensor_kind(prefix, unit)
+        if kind == "a" and prefix in GRAVITY_FREE_PREFIXES:
+            free.append((i, axis, unit))
+            continue
         if kind is None or f"{kind}{axis}" in index:
             continue
         index[f"{kind}{axis}"] = i
@@ -240,8 +256,14 @@ def _by_name(names: Sequence[str], /) -> ColumnMap:
             units.setdefault(kind, table[unit])
         elif prefix in G_FORCE_PREFIXES:
             units.setdefault(kind, "g")
-        gravity_free = gravity_free or (kind == "a" and prefix in GRAVITY_FREE_PREFIXES)
-    return ColumnMap(index, units.get("time"), units.get("a"), units.get("g"), gravity_free)
+    gravity_free = not any(role in index for role in ACC) and bool(free)
+    for i, axis, unit in free if gravity_free else ():
+        index.setdefault(f"a{axis}", i)
+        if unit in ACC_UNITS:
+            units.setdefault("a", ACC_UNITS[unit])
+    return ColumnMap(
+        index, units.get("time"), units.get("a"), units.get("g"), gravity_free, (), wraps_at
+    )
 
 
 _NAMED_SENSORS = sorted(ACC_PREFIXES | GYRO_PREFIXES, key=len, reverse=True)
@@ -267,6 +289,8 @@ def _time_unit(name: str) -> str | None:
     """ "" for a time column whose name states no unit, the unit if it does, None otherwise."""
     if name in TIME_NAMES:
         return "s" if name in ("sec", "seconds", "seconds_elapsed") else ""
+    if name in NAMED_CLOCKS:
+        return NAMED_CLOCKS[name][0]
     if len(name) > 1 and name in TIME_UNITS:  # "millis", "ms": a unit for a name ("s" is not)
         return TIME_UNITS[name]
     head, _, tail = name.rpartition("_")

@@ -71,9 +71,11 @@ def _next_line(head: bytes, start: int) -> tuple[int, int] | None:
 
 
 def header_line(data: bytes, /, *, label: str) -> tuple[str, int, int, int]:
-    """The first line that is not blank or a comment (``_COMMENTS``): its text (UTF-8, else
-    Windows text), where it starts, where the next line starts and how many comment lines
-    came before; ReadError for empty, binary, UTF-16, endless-line or undecodable starts."""
+    """The first line that is not blank, a comment (``_COMMENTS``) or a preamble line
+    (``_is_preamble``) followed by a line of three fields or more: its text (UTF-8, else
+    Windows text), where it starts, where the next line starts and how many lines were
+    skipped before it; ReadError for empty, binary, UTF-16, endless-line or undecodable
+    starts."""
     start = 3 if data.startswith(_BOM) else 0
     head = data[: start + HEAD_BYTES]
     text = head[start:]
@@ -83,26 +85,8 @@ def header_line(data: bytes, /, *, label: str) -> tuple[str, int, int, int]:
         raise FormatError(label, "is UTF-16 text; save it as a CSV in UTF-8 (Excel: CSV UTF-8)")
     if b"\x00" in head:
         raise FormatError(label, "holds binary data, not text; give the exported CSV file")
-    comments = 0
-    while True:
-        bounds = _next_line(head, start)
-        if bounds is None:
-            if len(data) > len(head):
-                raise FormatError(
-                    label,
-                    f"has no header line in its first {HEAD_BYTES // 1024} KiB "
-                    "(a line too long, or only comments); not a sensor CSV",
-                )
-            bounds = (len(head), len(head))
-        end, after = bounds
-        line = head[start:end]
-        stripped = line.strip()
-        if stripped and not stripped.startswith(_COMMENTS):
-            break
-        if after >= len(head):
-            raise ReadError(label, "holds only comments or blank lines, no data")
-        comments += int(bool(stripped))
-        start = after
+    start, end, after, comments = _header_place(data, head, start, label=label)
+    line = head[start:end]
     try:
         return line.decode("utf-8"), start, after, comments
     except UnicodeDecodeError:
@@ -114,6 +98,57 @@ def header_line(data: bytes, /, *, label: str) -> tuple[str, int, int, int]:
     if not decoded or not all(c.isprintable() or c == "\t" for c in decoded):
         raise FormatError(label, "starts with bytes that are not text; not a CSV")
     return decoded, start, after, comments
+
+
+def _header_place(
+    data: bytes, head: bytes, start: int, /, *, label: str
+) -> tuple[int, int, int, int]:
+    """Where ``header_line``'s line starts and ends in ``head`` (the start of ``data``),
+    where the next line starts, and how many lines that are not blank come before it."""
+    comments = 0
+    preamble: tuple[int, int, int, int] | None = None  # the first preamble line's place
+    while True:
+        bounds = _next_line(head, start)
+        if bounds is None:
+            if len(data) > len(head):
+                if preamble is not None:  # an endless line after a preamble
+                    return preamble
+                raise FormatError(
+                    label,
+                    f"has no header line in its first {HEAD_BYTES // 1024} KiB "
+                    "(a line too long, or only comments); not a sensor CSV",
+                )
+            bounds = (len(head), len(head))
+        end, after = bounds
+        stripped = head[start:end].strip()
+        if stripped and not stripped.startswith(_COMMENTS):
+            if not _is_preamble(stripped):
+                return start, end, after, comments
+            preamble = preamble or (start, end, after, comments)
+        if after >= len(head):
+            if preamble is None:
+                raise ReadError(label, "holds only comments or blank lines, no data")
+            return preamble  # no line of three fields or more: the first line it is
+        comments += int(bool(stripped))
+        start = after
+
+
+def _is_preamble(line: bytes, /) -> bool:
+    """A line a logger writes above its header: Excel's ``sep=,``, or a line of one or two
+    fields (``DeviceTag:,thigh``, ``StartTime: ,2021-08-30_17:05:05_000``, a title), where a
+    sensor's header and rows have three fields or more (Xsens DOT exports open with ten)."""
+    if line.lower().lstrip(b'"').startswith(b"sep="):
+        return True
+    if max(line.count(d) for d in (b",", b";", b"\t")) >= 2:
+        return False
+    try:  # text, as a header is (bytes that are no text are said to be so, not skipped)
+        text = line.decode("utf-8")
+    except UnicodeDecodeError:
+        try:
+            text = line.decode("cp1252")
+        except UnicodeDecodeError:
+            return False
+    return all(c.isprintable() or c == "\t" for c in text)
 
 
 def first_line(data: bytes, /, *, label: str) -> str:

@@ -19,6 +19,7 @@ from thrustlab.readers._clean import (
     gravity_in,
     time_origin,
     times_resolve,
+    unwrapped,
     usable_rows,
     within_limits,
 )
@@ -226,6 +227,8 @@ def _times(
     """The raw time column, its usable cells and its unit ("rate": row numbers)."""
     if "time" in columns.index:
         t_raw, t_ok, dated = parsed.times(columns.index["time"])
+        if columns.time_wraps_at and not dated:
+            t_raw = unwrapped(t_raw, t_ok, wraps_at=columns.time_wraps_at)
         if not times_resolve(t_raw, t_ok):
             raise ReadError(
                 path,
