@@ -314,6 +314,36 @@ def test_xsens_free_acceleration_alone_is_read_as_gravity_free(tmp_path: Path) -
     assert rec.median_rate_hz == pytest.approx(60.0, rel=1e-3)
 
 
+def mt_manager_txt(*, rate_line: str) -> str:
+    """An Xsens MT Manager export as its example files are: ``//`` lines, tabs, and a
+    ``SampleTimeFine`` column left empty (it was not asked for)."""
+    head = f"// Start Time: Unknown\n{rate_line}// Filter Profile: human (46.1)\n"
+    names = "PacketCounter\tSampleTimeFine\tYear\tAcc_X\tAcc_Y\tAcc_Z\tMat[1][1]\n"
+    body = "".join(f"{472 + k:05d}\t\t\t0.10\t4.89\t-8.50\t-0.94\n" for k in range(300))
+    return head + names + body
+
+
+def test_xsens_mt_manager_rows_are_timed_by_the_rate_it_states(tmp_path: Path) -> None:
+    rec = read(
+        write(
+            tmp_path / "MT_012005D6_009-001.txt",
+            mt_manager_txt(rate_line="// Update Rate: 100.0Hz\n"),
+        )
+    )
+    assert rec.t_s.size == 300 and rec.median_rate_hz == pytest.approx(100.0)
+    assert "rate_from_header" in codes(rec)
+    np.testing.assert_allclose(rec.acc_mps2[0], [0.10, 4.89, -8.50])
+
+
+def test_an_empty_time_column_without_a_stated_rate_asks_for_one(tmp_path: Path) -> None:
+    path = write(tmp_path / "mt.txt", mt_manager_txt(rate_line=""))
+    with pytest.raises(ReadError, match="time column with no number in it") as info:
+        read(path)
+    assert "--rate-hz" in str(info.value)
+    rec = read(path, options=ReadOptions(rate_hz=60.0))
+    assert rec.median_rate_hz == pytest.approx(60.0) and "rate_from_header" not in codes(rec)
+
+
 def test_a_title_above_the_header_is_skipped_and_a_short_file_still_says_why(
     tmp_path: Path,
 ) -> None:

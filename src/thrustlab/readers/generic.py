@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import numpy as np
@@ -86,7 +87,9 @@ def read_csv(src: Source, /, *, options: ReadOptions) -> Recording:
     )
     acc = parsed.stacked([columns.index[r] for r in ACC])  # each (N, 3), as the recording
     gyro = parsed.stacked([columns.index[r] for r in GYRO]) if with_gyro else None
-    t_raw, t_ok, unit = _times(parsed, columns, options, path=path, flags=flags)
+    t_raw, t_ok, unit = _times(
+        parsed, columns, options, above_header=head[: layout.data_offset], path=path, flags=flags
+    )
     unparsed = parsed.unparsed_rows
     parsed.release()  # before the cleaning copies
     flags.extend(
@@ -221,12 +224,18 @@ def _times(
     columns: ColumnMap,
     options: ReadOptions,
     *,
+    above_header: bytes,
     path: str,
     flags: list[QualityFlag],
 ) -> tuple[FloatArray | IntArray, BoolArray, str]:
-    """The raw time column, its usable cells and its unit ("rate": row numbers)."""
-    if "time" in columns.index:
+    """The raw time column, its usable cells and its unit ("rate": row numbers). A time
+    column with no number in it (Xsens MT Manager leaves ``SampleTimeFine`` empty when it
+    was not asked for) counts as none; without one, the rows are timed by ``--rate-hz``, or
+    by the rate the lines above the header state (``// Update Rate: 100.0Hz``)."""
+    named = "time" in columns.index
+    if named:
         t_raw, t_ok, dated = parsed.times(columns.index["time"])
+    if named and t_ok.any():
         if columns.time_wraps_at and not dated:
             t_raw = unwrapped(t_raw, t_ok, wraps_at=columns.time_wraps_at)
         if not times_resolve(t_raw, t_ok):
@@ -253,12 +262,37 @@ def _times(
     if options.rate_hz is not None:
         n_rows = parsed.n_rows
         return np.arange(n_rows, dtype=np.float64), np.ones(n_rows, dtype=bool), "rate"
+    stated_hz = _stated_rate_hz(above_header)
+    if stated_hz is not None:
+        flags.append(
+            QualityFlag(
+                "rate_from_header",
+                "info",
+                f"the rows were timed by the rate stated above the header ({stated_hz:g} Hz): "
+                f"the file has {'no number in its time column' if named else 'no time column'}",
+            )
+        )
+        n_rows = parsed.n_rows
+        return np.arange(n_rows) / stated_hz, np.ones(n_rows, dtype=bool), "s"
     raise ReadError(
         path,
-        "has no time column; give the rate it was recorded at",
+        f"has {'a time column with no number in it' if named else 'no time column'}; give "
+        "the rate it was recorded at",
         option="rate_hz",
         value="RATE",
     )
+
+
+_STATED_RATE = re.compile(rb"rate[\s:=,]*(\d+(?:\.\d+)?)\s*hz\b", re.IGNORECASE)
+"""A rate written above a header: ``// Update Rate: 100.0Hz``, ``OutputRate:,60Hz``,
+``# sample rate = 50 Hz``."""
+
+
+def _stated_rate_hz(above_header: bytes, /) -> float | None:
+    """The sampling rate the lines above a header state (the first, if in 1-2000 Hz)."""
+    found = _STATED_RATE.search(above_header)
+    rate_hz = float(found[1]) if found else None
+    return rate_hz if rate_hz is not None and 1.0 <= rate_hz <= 2000.0 else None
 
 
 def _columns(
