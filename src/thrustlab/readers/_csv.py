@@ -86,18 +86,24 @@ def header_line(data: bytes, /, *, label: str) -> tuple[str, int, int, int]:
     if b"\x00" in head:
         raise FormatError(label, "holds binary data, not text; give the exported CSV file")
     start, end, after, comments = _header_place(data, head, start, label=label)
-    line = head[start:end]
-    try:
-        return line.decode("utf-8"), start, after, comments
-    except UnicodeDecodeError:
-        pass
-    try:  # Windows' own text, as spreadsheets save it: "m/s²" is one byte, not UTF-8's two
-        decoded = line.decode("cp1252")
-    except UnicodeDecodeError:
-        decoded = ""
-    if not decoded or not all(c.isprintable() or c == "\t" for c in decoded):
+    decoded = _as_text(head[start:end])
+    if decoded is None:
         raise FormatError(label, "starts with bytes that are not text; not a CSV")
     return decoded, start, after, comments
+
+
+def _as_text(line: bytes, /) -> str | None:
+    """``line`` decoded as UTF-8, else as Windows text (as spreadsheets save it: "m/s²" is
+    one byte, not UTF-8's two) if printable; None for bytes that are not text."""
+    try:
+        return line.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        decoded = line.decode("cp1252")
+    except UnicodeDecodeError:
+        return None
+    return decoded if decoded and all(c.isprintable() or c == "\t" for c in decoded) else None
 
 
 def _header_place(
@@ -141,14 +147,7 @@ def _is_preamble(line: bytes, /) -> bool:
         return True
     if max(line.count(d) for d in (b",", b";", b"\t")) >= 2:
         return False
-    try:  # text, as a header is (bytes that are no text are said to be so, not skipped)
-        text = line.decode("utf-8")
-    except UnicodeDecodeError:
-        try:
-            text = line.decode("cp1252")
-        except UnicodeDecodeError:
-            return False
-    return all(c.isprintable() or c == "\t" for c in text)
+    return _as_text(line) is not None  # bytes that are no text are said to be so, not skipped
 
 
 def first_line(data: bytes, /, *, label: str) -> str:

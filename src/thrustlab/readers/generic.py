@@ -235,7 +235,7 @@ def _times(
     named = "time" in columns.index
     if named:
         t_raw, t_ok, dated = parsed.times(columns.index["time"])
-    if named and t_ok.any():
+    if named and (t_ok.any() or not t_ok.size):  # no rows at all: said when building
         if columns.time_wraps_at and not dated:
             t_raw = unwrapped(t_raw, t_ok, wraps_at=columns.time_wraps_at)
         if not times_resolve(t_raw, t_ok):
