@@ -344,6 +344,51 @@ def test_an_empty_time_column_without_a_stated_rate_asks_for_one(tmp_path: Path)
     assert rec.median_rate_hz == pytest.approx(60.0) and "rate_from_header" not in codes(rec)
 
 
+def shimmer_csv(signal: str = "CAL", *, n: int = 512) -> tuple[str, np.ndarray, np.ndarray]:
+    """A Shimmer Consensys export in the shape its files have: Excel's ``"sep=;"``, names
+    behind the device's (``Shimmer_40AC_``), a row of units, ``;`` after every field, both
+    accelerometers (low-noise first) and more sensors beside them. The text, and the
+    acceleration (m/s^2) and rotation rate (rad/s) it holds."""
+    rng = np.random.default_rng(RNG_SEED)
+    t_ms = 1_566_479_044_000.0 + np.arange(n) * 1000 / 102.4
+    acc = np.asarray((0.3, 9.7, 0.5)) + rng.normal(0, 0.05, (n, 3))
+    gyro = rng.normal(0, 0.2, (n, 3))
+    axes = "XYZ"
+    names = [
+        "Timestamp_Unix",
+        *(f"Accel_LN_{a}" for a in axes),
+        *(f"Accel_WR_{a}" for a in axes),
+        *(f"Gyro_{a}" for a in axes),
+        *(f"Mag_{a}" for a in axes),
+        "GSR_Skin_Resistance",
+    ]
+    units = ["ms", *["m/(s^2)"] * 6, *["deg/s"] * 3, *["local_flux*"] * 3, "kOhms"]
+    lines = [
+        '"sep=;"',
+        "".join(f"Shimmer_40AC_{name}_{signal};" for name in names),
+        "".join(f"{unit};" for unit in units),
+    ]
+    for k in range(n):
+        values = [t_ms[k], *acc[k], *(acc[k] * 1.01), *np.degrees(gyro[k]), 0.1, 0.2, 0.3, 512]
+        lines.append("".join(f"{v:.6f};" for v in values))
+    return "\n".join(lines) + "\n", acc, gyro
+
+
+def test_shimmer_consensys_export_reads_its_calibrated_signals(tmp_path: Path) -> None:
+    text, acc, gyro = shimmer_csv()
+    rec = read(write(tmp_path / "Shimmer_40AC.csv", text))
+    assert rec.t_s.size == 512 and rec.median_rate_hz == pytest.approx(102.4, rel=1e-3)
+    np.testing.assert_allclose(rec.acc_mps2, acc, atol=1e-5)  # the low-noise accelerometer
+    assert rec.gyro_rads is not None
+    np.testing.assert_allclose(rec.gyro_rads, gyro, atol=1e-5)  # stated in deg/s
+    assert not codes(rec) & {"rows_dropped", "unit_assumed", "time_unit_detected"}
+
+
+def test_shimmer_raw_signals_in_counts_are_not_taken_for_acceleration(tmp_path: Path) -> None:
+    with pytest.raises(ReadError, match="no recognisable accelerometer"):
+        read(write(tmp_path / "raw.csv", shimmer_csv("RAW", n=64)[0]))
+
+
 def test_a_title_above_the_header_is_skipped_and_a_short_file_still_says_why(
     tmp_path: Path,
 ) -> None:

@@ -28,10 +28,22 @@ TIME_NAMES = frozenset(
         "date_time",
     }
 )
-NAMED_CLOCKS = {"sampletimefine": ("us", 2**32)}
+NAMED_CLOCKS: dict[str, tuple[str, int | None]] = {
+    "sampletimefine": ("us", 2**32),
+    "timestamp_unix": ("ms", None),
+    "timestampsync_unix": ("ms", None),
+}
 """Time columns known by their name alone, with their unit and the count they wrap at:
 Xsens DOT's and MTi's ``SampleTimeFine`` counts microseconds in 32 bits, so it starts again
-from 0 every 71.6 minutes, mid-set as likely as not."""
+from 0 every 71.6 minutes, mid-set as likely as not; Shimmer's ``Timestamp_Unix`` counts
+milliseconds since 1970."""
+_DEVICE_SIGNAL = re.compile(
+    r"^(?:[a-z0-9]+_)*?(?P<signal>accel_(?:ln|wr)_[xyz]|gyro_[xyz]|timestamp(?:sync)?_unix)"
+    r"_cal(?P<unit>_[a-z0-9_]+)?$"
+)
+"""Shimmer's calibrated signals (Consensys exports) behind the device's or the trial's name:
+``Shimmer_40AC_Accel_LN_X_CAL``, ``Number3_Gyro_X_CAL``; the low-noise (``LN``) and the
+wide-range (``WR``) accelerometer. Its raw signals (``_RAW``, in counts) are not taken."""
 TIME_UNITS = {
     "s": "s",
     "sec": "s",
@@ -69,6 +81,8 @@ ACC_PREFIXES = frozenset(
         "user_acceleration",
         "useracceleration",
         "freeacc",
+        "accel_ln",
+        "accel_wr",
         *G_FORCE_PREFIXES,
     }
 )
@@ -231,7 +245,7 @@ def _by_name(names: Sequence[str], /) -> ColumnMap:
     wraps_at = None
     free: list[tuple[int, str, str]] = []  # gravity-free axes, used only if nothing else is
     for i, raw in enumerate(names):
-        name = normalise(raw)
+        name = _without_device(normalise(raw))
         time_unit = _time_unit(name)
         if time_unit is not None:
             if "time" not in index:
@@ -264,6 +278,13 @@ def _by_name(names: Sequence[str], /) -> ColumnMap:
     return ColumnMap(
         index, units.get("time"), units.get("a"), units.get("g"), gravity_free, (), wraps_at
     )
+
+
+def _without_device(name: str, /) -> str:
+    """``shimmer_40ac_accel_ln_x_cal_m_s2`` -> ``accel_ln_x_m_s2`` (``_DEVICE_SIGNAL``);
+    other names as they are."""
+    found = _DEVICE_SIGNAL.match(name)
+    return name if found is None else found["signal"] + (found["unit"] or "")
 
 
 _NAMED_SENSORS = sorted(ACC_PREFIXES | GYRO_PREFIXES, key=len, reverse=True)

@@ -192,8 +192,9 @@ def with_units_row(
     data: bytes, layout: TextLayout, /, *, is_unit: Callable[[str], bool]
 ) -> TextLayout:
     """``layout`` with its first data line taken as the header's units when it is one (each
-    field blank or a unit, ``[s]``, ``m/s^2``, at least one a unit, as some loggers write
-    under their header): the fields become ``"name (unit)"`` and the data start below it."""
+    field blank, a unit, ``[s]``, ``m/s^2``, or other words, no number, at least one a unit,
+    as some loggers write under their header: Shimmer's ``ms;m/(s^2);...;local_flux*``): the
+    fields become ``"name (unit)"`` and the data start below it."""
     bounds = _next_line(data, layout.data_offset) if layout.has_header else None
     if bounds is None:
         return layout
@@ -205,7 +206,8 @@ def with_units_row(
     except (UnicodeDecodeError, csv.Error, StopIteration):
         return layout
     stated = [u for u in units if u and u != "-"]
-    if len(units) != len(layout.fields) or not stated or not all(map(is_unit, stated)):
+    words = all(is_unit(u) or not is_number(u) for u in stated)
+    if len(units) != len(layout.fields) or not words or not any(map(is_unit, stated)):
         return layout
     named = zip(layout.fields, units, strict=True)
     fields = tuple(f"{f} ({u})" if u and u != "-" else f for f, u in named)
