@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from types import MappingProxyType
-from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -58,22 +57,6 @@ def times_resolve(times: FloatArray | IntArray, ok: BoolArray, /) -> bool:
     all, so the first rows tell: no sort of the whole column), or are too few to judge."""
     head = times[ok][:1024]
     return head.size < 16 or np.unique(head).size >= RESOLVED_SHARE * head.size
-
-
-def unwrapped(
-    times: IntArray | FloatArray, ok: BoolArray, /, *, wraps_at: int
-) -> IntArray | FloatArray:
-    """``times`` of a counter that starts again from 0 after ``wraps_at``, counted on: a
-    step back of more than half the count between usable rows is a wrap. Rows in the order
-    written (as the loggers with such clocks write them)."""
-    kept = times[ok]
-    wraps = np.cumsum(np.diff(kept) < -(wraps_at // 2))
-    if not wraps.size or not wraps[-1]:
-        return times
-    dtype = np.int64 if kept.dtype.kind in "iu" else np.float64
-    out: Any = times.astype(dtype)
-    out[ok] = kept + np.concatenate([[0], wraps]) * wraps_at
-    return out  # type: ignore[no-any-return]
 
 
 def within_limits(values: FloatArray, /) -> bool:

@@ -665,14 +665,25 @@ DAY_NS = 86_400 * 10**9
 
 def _clock_times(col: Any, /) -> tuple[FloatArray | IntArray, BoolArray]:
     """Clock times (ns since midnight) as ``_integers``, going on past midnight instead of
-    back a day: a step back of more than half a day is taken for the next day."""
+    back a day (``unwrapped``: a clock that starts again every day)."""
     ns, valid = _integers(col)
-    times = ns[valid]
-    next_day = np.diff(times) < -DAY_NS // 2
-    if next_day.any():
-        times[1:] += np.cumsum(next_day) * DAY_NS
-        ns[valid] = times
-    return ns, valid
+    return unwrapped(ns, valid, wraps_at=DAY_NS), valid
+
+
+def unwrapped(
+    times: IntArray | FloatArray, ok: BoolArray, /, *, wraps_at: int
+) -> IntArray | FloatArray:
+    """``times`` of a counter that starts again from 0 after ``wraps_at`` (a clock's day,
+    Xsens' 32-bit microseconds), counted on: a step back of more than half the count
+    between usable rows is a wrap. Rows in the order written (as such clocks write them)."""
+    kept = times[ok]
+    wraps = np.cumsum(np.diff(kept) < -(wraps_at // 2))
+    if not wraps.size or not wraps[-1]:
+        return times
+    dtype = np.int64 if kept.dtype.kind in "iu" else np.float64
+    out: Any = times.astype(dtype)
+    out[ok] = kept + np.concatenate([[0], wraps]) * wraps_at
+    return out  # type: ignore[no-any-return]
 
 
 def _integers(col: Any, /) -> tuple[FloatArray | IntArray, BoolArray]:

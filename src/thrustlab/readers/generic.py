@@ -20,7 +20,6 @@ from thrustlab.readers._clean import (
     gravity_in,
     time_origin,
     times_resolve,
-    unwrapped,
     usable_rows,
     within_limits,
 )
@@ -31,6 +30,7 @@ from thrustlab.readers._csv import (
     parse_csv,
     point_decimal_fields,
     text_layout,
+    unwrapped,
     with_units_row,
 )
 from thrustlab.readers._options import SECONDS_PER, ReadOptions
