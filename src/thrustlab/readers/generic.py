@@ -87,7 +87,7 @@ def read_csv(src: Source, /, *, options: ReadOptions) -> Recording:
     )
     acc = parsed.stacked([columns.index[r] for r in ACC])  # each (N, 3), as the recording
     gyro = parsed.stacked([columns.index[r] for r in GYRO]) if with_gyro else None
-    t_raw, t_ok, unit = _times(
+    t_raw, t_ok, unit, per_unit = _times(
         parsed, columns, options, above_header=head[: layout.data_offset], path=path, flags=flags
     )
     unparsed = parsed.unparsed_rows
@@ -95,7 +95,6 @@ def read_csv(src: Source, /, *, options: ReadOptions) -> Recording:
     flags.extend(
         acc_to_mps2(acc, given=options.acc_unit, stated=columns.acc_unit, label="accelerometer")[1]
     )
-    per_unit = 1.0 / options.rate_hz if unit == "rate" and options.rate_hz else SECONDS_PER[unit]
     if gyro is not None:
         _, gyro_flags = gyro_to_rads(
             gyro,
@@ -227,8 +226,9 @@ def _times(
     above_header: bytes,
     path: str,
     flags: list[QualityFlag],
-) -> tuple[FloatArray | IntArray, BoolArray, str]:
-    """The raw time column, its usable cells and its unit ("rate": row numbers). A time
+) -> tuple[FloatArray | IntArray, BoolArray, str, float]:
+    """The raw time column, its usable cells, its unit ("rate": row numbers) and the seconds
+    in one of that unit. A time
     column with no number in it (Xsens MT Manager leaves ``SampleTimeFine`` empty when it
     was not asked for) counts as none; without one, the rows are timed by ``--rate-hz``, or
     by the rate the lines above the header state (``// Update Rate: 100.0Hz``)."""
@@ -258,26 +258,26 @@ def _times(
                     "(the file does not state its unit; state it if this is wrong)",
                 )
             )
-        return t_raw, t_ok, unit
-    if options.rate_hz is not None:
-        n_rows = parsed.n_rows
-        return np.arange(n_rows, dtype=np.float64), np.ones(n_rows, dtype=bool), "rate"
-    stated_hz = _stated_rate_hz(above_header)
-    if stated_hz is not None:
-        flags.append(
-            QualityFlag(
-                "rate_from_header",
-                "info",
-                f"the rows were timed by the rate stated above the header ({stated_hz:g} Hz): "
-                f"the file has {'no number in its time column' if named else 'no time column'}",
+        return t_raw, t_ok, unit, SECONDS_PER[unit]
+    missing = "a time column with no number in it" if named else "no time column"
+    rate_hz = options.rate_hz
+    if rate_hz is None:
+        rate_hz = _stated_rate_hz(above_header)
+        if rate_hz is not None:
+            flags.append(
+                QualityFlag(
+                    "rate_from_header",
+                    "info",
+                    f"the rows were timed by the rate stated above the header ({rate_hz:g} "
+                    f"Hz): the file has {missing}",
+                )
             )
-        )
+    if rate_hz is not None:
         n_rows = parsed.n_rows
-        return np.arange(n_rows) / stated_hz, np.ones(n_rows, dtype=bool), "s"
+        return np.arange(n_rows, dtype=np.float64), np.ones(n_rows, dtype=bool), "rate", 1 / rate_hz
     raise ReadError(
         path,
-        f"has {'a time column with no number in it' if named else 'no time column'}; give "
-        "the rate it was recorded at",
+        f"has {missing}; give the rate it was recorded at",
         option="rate_hz",
         value="RATE",
     )
