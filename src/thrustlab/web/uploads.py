@@ -51,7 +51,8 @@ def check_upload(name: str | None, data: bytes, /, *, settings: WebSettings) -> 
     """The upload, if it can be a sensor export; else an ``UploadError`` saying why."""
     clean = safe_name(name)
     suffix = PurePath(clean).suffix.lower()
-    if suffix not in SENSOR_SUFFIXES and not is_video_name(clean):
+    video = is_video_name(clean)
+    if suffix not in SENSOR_SUFFIXES and not video:
         from thrustlab.pipeline import SPREADSHEET, SPREADSHEET_SUFFIXES
 
         if suffix in SPREADSHEET_SUFFIXES:
@@ -70,7 +71,7 @@ def check_upload(name: str | None, data: bytes, /, *, settings: WebSettings) -> 
             "limit; trim the recording to the set",
             status_code=413,
         )
-    if is_video_name(clean):
+    if video:
         return Upload(clean, data)
     if suffix == ".zip" or data[:4] == b"PK\x03\x04":
         _check_zip(clean, data, settings=settings)
