@@ -145,7 +145,7 @@ def _is_preamble(line: bytes, /) -> bool:
     sensor's header and rows have three fields or more (Xsens DOT exports open with ten)."""
     if line.lower().lstrip(b'"').startswith(b"sep="):
         return True
-    if max(line.count(d) for d in (b",", b";", b"\t")) >= 2:
+    if max(line.count(d.encode()) for d in _DELIMITERS) >= 2:
         return False
     return _as_text(line) is not None  # bytes that are no text are said to be so, not skipped
 
