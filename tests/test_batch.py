@@ -260,16 +260,24 @@ def test_two_legs_fill_the_leg_columns() -> None:
 
 
 def test_find_recordings_takes_folders_globs_and_files(tmp_path: Path) -> None:
-    for name in ("a.csv", "b.json", "c.zip", "notes.md", ".hidden.csv"):
+    for name in ("a.csv", "b.json", "c.zip", "d.TSV", "e.txt", "notes.md", ".hidden.csv"):
         (tmp_path / name).write_text("x", encoding="utf-8")
     (tmp_path / "export").mkdir()
     (tmp_path / "export" / "Accelerometer.csv").write_text("x", encoding="utf-8")
     folder = find_recordings([tmp_path])
-    assert [Path(p).name for p in folder] == ["a.csv", "b.json", "c.zip", "export"]
+    # the names the upload form accepts too: phyphox's tab-separated export may be a .tsv
+    assert [Path(p).name for p in folder] == [
+        "a.csv",
+        "b.json",
+        "c.zip",
+        "d.TSV",
+        "e.txt",
+        "export",
+    ]
     globbed = find_recordings([str(tmp_path / "**" / "*.csv")])
     assert [Path(p).name for p in globbed] == ["a.csv", "Accelerometer.csv"]
     assert find_recordings([tmp_path / "a.csv", tmp_path / "a.csv"]) == (str(tmp_path / "a.csv"),)
-    assert find_recordings([tmp_path], exclude=[tmp_path / "export"])[-1].endswith("c.zip")
+    assert find_recordings([tmp_path], exclude=[tmp_path / "export"])[-1].endswith("e.txt")
     with pytest.raises(OptionError, match="no file matches"):
         find_recordings([str(tmp_path / "*.parquet")])
 

@@ -22,6 +22,7 @@ from thrustlab.explanation import Answers, explain
 from thrustlab.findings import Findings
 from thrustlab.measurement import analyse, analyse_legs
 from thrustlab.readers import (
+    RECORDING_SUFFIXES,
     SPREADSHEET,
     SPREADSHEET_SUFFIXES,
     VIDEO_SUFFIXES,
@@ -35,6 +36,7 @@ if TYPE_CHECKING:
     from thrustlab.video import PoseEstimator
 
 __all__ = [
+    "RECORDING_SUFFIXES",
     "SPREADSHEET",
     "SPREADSHEET_SUFFIXES",
     "STAGES",

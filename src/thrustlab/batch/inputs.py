@@ -10,9 +10,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from thrustlab.errors import OptionError
-
-RECORDING_SUFFIXES = (".csv", ".json", ".zip", ".txt")
-"""Files taken from a folder: the formats ``thrustlab.read`` knows (sniffed by content)."""
+from thrustlab.pipeline import RECORDING_SUFFIXES
 
 _CHUNK_BYTES = 1 << 20
 

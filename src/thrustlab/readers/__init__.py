@@ -18,7 +18,12 @@ import os
 from typing import TYPE_CHECKING
 
 from thrustlab.errors import FormatError
-from thrustlab.readers._formats import SPREADSHEET, SPREADSHEET_SUFFIXES, VIDEO_SUFFIXES
+from thrustlab.readers._formats import (
+    RECORDING_SUFFIXES,
+    SPREADSHEET,
+    SPREADSHEET_SUFFIXES,
+    VIDEO_SUFFIXES,
+)
 from thrustlab.readers._options import COLUMN_ROLES, ReadOptions
 
 if TYPE_CHECKING:
@@ -28,6 +33,7 @@ if TYPE_CHECKING:
 __all__ = [
     "COLUMN_ROLES",
     "FORMATS",
+    "RECORDING_SUFFIXES",
     "SPREADSHEET",
     "SPREADSHEET_SUFFIXES",
     "VIDEO_SUFFIXES",

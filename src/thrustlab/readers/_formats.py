@@ -1,6 +1,10 @@
-"""Files the readers do not read, known by their names: videos (for the video analysis)
-and spreadsheets (refused, with the export to choose); shared with the web's upload check."""
+"""Files known by their names: the sensor exports the readers take (the content then tells
+the format), videos (for the video analysis) and spreadsheets (refused, with the export to
+choose); shared with the batch's folder scan and the web's upload check."""
 
+RECORDING_SUFFIXES = (".csv", ".tsv", ".txt", ".json", ".zip")
+"""Names a sensor export can have: what a batch takes from a folder and the upload form
+accepts (the readers sniff the content, so the suffix only says which files to try)."""
 VIDEO_SUFFIXES = (".mp4", ".mov", ".m4v", ".avi", ".mkv")
 
 SPREADSHEET = (

@@ -10,7 +10,6 @@ from pathlib import PurePath
 from thrustlab.web.errors import UploadError
 from thrustlab.web.settings import WebSettings
 
-SENSOR_SUFFIXES: tuple[str, ...] = (".csv", ".tsv", ".txt", ".json", ".zip")
 RATIO_MIN_BYTES = 1024 * 1024
 """Members smaller than this may compress as well as they like (tiny CSVs compress well)."""
 
@@ -35,9 +34,9 @@ def is_video_name(name: str, /) -> bool:
 
 def accept_list(*, videos: bool) -> str:
     """A file input's ``accept`` list: the sensor exports, and the videos where ``videos``."""
-    from thrustlab.pipeline import VIDEO_SUFFIXES  # when asked: the pipeline loads numpy
+    from thrustlab.pipeline import RECORDING_SUFFIXES, VIDEO_SUFFIXES  # loads numpy: when asked
 
-    return ",".join(SENSOR_SUFFIXES + (VIDEO_SUFFIXES if videos else ()))
+    return ",".join(RECORDING_SUFFIXES + (VIDEO_SUFFIXES if videos else ()))
 
 
 def safe_name(name: str | None, /) -> str:
@@ -49,12 +48,12 @@ def safe_name(name: str | None, /) -> str:
 
 def check_upload(name: str | None, data: bytes, /, *, settings: WebSettings) -> Upload:
     """The upload, if it can be a sensor export; else an ``UploadError`` saying why."""
+    from thrustlab.pipeline import RECORDING_SUFFIXES, SPREADSHEET, SPREADSHEET_SUFFIXES
+
     clean = safe_name(name)
     suffix = PurePath(clean).suffix.lower()
     video = is_video_name(clean)
-    if suffix not in SENSOR_SUFFIXES and not video:
-        from thrustlab.pipeline import SPREADSHEET, SPREADSHEET_SUFFIXES
-
+    if suffix not in RECORDING_SUFFIXES and not video:
         if suffix in SPREADSHEET_SUFFIXES:
             raise UploadError(f"{clean}: {SPREADSHEET}", status_code=415)
         raise UploadError(
