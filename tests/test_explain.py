@@ -218,6 +218,38 @@ def test_unmeasured_set_is_never_called_normal() -> None:
     assert "2.0 s" in explain(empty, Answers()).headline
 
 
+def test_a_set_whose_shaking_was_not_measured_says_so_first() -> None:
+    """Reps counted, but no figure of the shaking (a phone sampling at 10 Hz cannot see the
+    6 Hz band): the headline says what the verdict rests on, never "the measured shaking"."""
+    slow = dataclasses.replace(
+        CALM,
+        reps=tuple(
+            dataclasses.replace(r, tremor_rms_mps2=None, tremor_peak_hz=None) for r in CALM.reps
+        ),
+        set=dataclasses.replace(CALM.set, tremor_rms_mps2=None, tremor_peak_hz=None),
+        quality=(
+            QualityFlag(
+                "low_sample_rate",
+                "error",
+                "At 10 Hz the tremor band (6 Hz and up) cannot be measured. Record at 100 Hz "
+                "or more.",
+            ),
+        ),
+    )
+    assessment = explain(slow, Answers(rpe=6.0, warmup_done=True, warmup_minutes=12))
+    assert assessment.basis == "measured"  # the reps were
+    assert assessment.headline == (
+        "The shaking itself could not be measured (at 10 Hz the tremor band (6 Hz and up) "
+        "cannot be measured), so this rests on the reps and your answers. Nothing in the reps "
+        "or your answers is a warning sign."
+    )
+    unexplained = dataclasses.replace(slow, quality=())
+    assert "(the notes on the recording say why)" in explain(unexplained, Answers()).headline
+    # a size not measured but a frequency found (a video with no scale) is still shaking seen
+    pixels = dataclasses.replace(slow, set=dataclasses.replace(slow.set, tremor_peak_hz=7.0))
+    assert "could not be measured" not in explain(pixels, Answers()).headline
+
+
 def test_a_single_lopsided_set_is_not_a_warning_sign() -> None:
     assessment = explain(ASYM, Answers())
     assert not assessment.red_flags

@@ -10,6 +10,7 @@ import json
 import re
 import time
 import warnings
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +23,13 @@ from thrustlab.cli import app
 from thrustlab.document import from_document, to_document
 from thrustlab.errors import OptionError
 from thrustlab.pipeline import process
-from thrustlab.simulate import scenario, simulate_legs, simulate_set, to_csv_text
+from thrustlab.simulate import (
+    SimulationSpec,
+    scenario,
+    simulate_legs,
+    simulate_set,
+    to_csv_text,
+)
 
 with warnings.catch_warnings():
     warnings.filterwarnings("ignore", message=".*install `httpx2`")
@@ -149,6 +156,20 @@ def test_one_set_is_one_or_two_recordings(set_csv: Path) -> None:
     answers_only = process([])
     assert isinstance(answers_only, Analysis) and answers_only.findings is None
     assert answers_only.assessment.basis == "answers_only"
+
+
+def test_reps_without_their_shaking_are_not_called_measured_shaking(tmp_path: Path) -> None:
+    """A phone logging at 10 Hz shows the reps but not the 6 Hz and up band: the figures are
+    null, and the headline says what the verdict rests on before anything else."""
+    recording, _ = simulate_set(replace(SimulationSpec(seed=5), rate_hz=10.0))
+    slow = tmp_path / "slow.csv"
+    slow.write_text(to_csv_text(recording), encoding="utf-8")
+    document = json.loads(_cli("analyze", str(slow), "--json"))
+    assert document["set"]["rep_count"] == 10 and document["set"]["tremor_rms_mps2"] is None
+    assert document["assessment"]["headline"].startswith(
+        "The shaking itself could not be measured (at 10 Hz the tremor band"
+    )
+    assert "measured shaking" not in document["assessment"]["headline"]
 
 
 def test_a_version_1_document_in_an_old_log_is_still_read() -> None:

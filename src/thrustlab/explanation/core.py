@@ -43,7 +43,14 @@ def explain(
     basis, because = basis_of(findings)
     return Assessment(
         verdict=verdict,
-        headline=headline(verdict, flags, _deciding(kb, causes), basis=basis, because=because),
+        headline=headline(
+            verdict,
+            flags,
+            _deciding(kb, causes),
+            basis=basis,
+            because=because,
+            shaking_because=shaking_unmeasured(findings),
+        ),
         red_flags=flags,
         causes=causes,
         strategies=plan,
@@ -74,8 +81,24 @@ def basis_of(findings: Findings | None) -> tuple[Basis, str]:
         return "answers_only", "there was no recording"
     if findings.set.rep_count > 0:
         return "measured", ""
+    return "answers_only", _first_error(findings) or "no reps were found in the recording"
+
+
+def shaking_unmeasured(findings: Findings | None, /) -> str:
+    """Why a set with reps has no figure of its shaking at all, neither its size nor its
+    frequency (a recording sampled too slowly for the tremor band, a figure outside its
+    physical range), else "": the reps and the answers are then all the verdict rests on."""
+    if findings is None or findings.set.rep_count == 0:
+        return ""
+    if findings.set.tremor_rms_mps2 is not None or findings.set.tremor_peak_hz is not None:
+        return ""
+    return _first_error(findings) or "the notes on the recording say why"
+
+
+def _first_error(findings: Findings, /) -> str:
+    """The first sentence of the recording's first error, or ""."""
     errors = [q.message.split(". ")[0] for q in findings.quality if q.severity == "error"]
-    return "answers_only", errors[0] if errors else "no reps were found in the recording"
+    return errors[0] if errors else ""
 
 
 def headline(
@@ -86,20 +109,38 @@ def headline(
     *,
     basis: Basis = "measured",
     because: str = "",
+    shaking_because: str = "",
 ) -> str:
-    """One sentence that sums the assessment up: first whether the set was measured, then
-    what decided the verdict."""
+    """One sentence that sums the assessment up: first whether the set, or its shaking
+    (``shaking_because``: why a set with reps has no figure of it), was measured, then what
+    decided the verdict."""
     prefix = ""
     if basis == "answers_only":
-        reason = because.rstrip(".")
-        if reason[1:2].islower():  # inside the sentence: "(the recording lasts ...)"
-            reason = reason[0].lower() + reason[1:]
-        prefix = f"The set could not be measured ({reason}), so this rests on your answers alone. "
-    return prefix + _decided_by(verdict, flags, causes, basis)
+        prefix = (
+            f"The set could not be measured ({_inside(because)}), so this rests on your answers "
+            "alone. "
+        )
+    elif shaking_because:
+        prefix = (
+            f"The shaking itself could not be measured ({_inside(shaking_because)}), so this "
+            "rests on the reps and your answers. "
+        )
+    return prefix + _decided_by(verdict, flags, causes, basis, shaking=not shaking_because)
+
+
+def _inside(reason: str, /) -> str:
+    """A reason as it reads inside a sentence: "(the recording lasts ...)"."""
+    reason = reason.rstrip(".")
+    return reason[0].lower() + reason[1:] if reason[1:2].islower() else reason
 
 
 def _decided_by(
-    verdict: Verdict, flags: tuple[RedFlag, ...], causes: tuple[CauseFinding, ...], basis: Basis
+    verdict: Verdict,
+    flags: tuple[RedFlag, ...],
+    causes: tuple[CauseFinding, ...],
+    basis: Basis,
+    *,
+    shaking: bool = True,
 ) -> str:
     if verdict == "stop":
         names = ", ".join(f.name.lower() for f in flags if f.urgency == "now")
@@ -119,7 +160,11 @@ def _decided_by(
         return "Nothing in your answers is a warning sign; record the set to measure it."
     if causes:
         return _normal_with_causes(causes[0])
-    return "The measured shaking and your answers point to no problem."
+    return (
+        "The measured shaking and your answers point to no problem."
+        if shaking
+        else "Nothing in the reps or your answers is a warning sign."
+    )
 
 
 def _normal_with_causes(top: CauseFinding) -> str:
