@@ -22,7 +22,7 @@ from thrustlab.findings import Findings
 from thrustlab.pipeline import process
 from thrustlab.recording import Recording
 from thrustlab.report.html import render_report
-from thrustlab.simulate import scenario, simulate_recordings
+from thrustlab.simulate import SimulationSpec, scenario, simulate_recordings, simulate_set
 
 TODAY = datetime.date(2026, 11, 23)
 Shown = tuple[Findings, tuple[Recording, ...], str]
@@ -114,6 +114,18 @@ def test_report_names_only_the_bands_it_measured() -> None:
     assert "6-8 Hz" in html and "3.5-5.5 Hz" in html
     assert "6-12 Hz" not in html and "3-6 Hz" not in html
     assert '<div class="chart" id="chart-spectrum"' in html
+
+
+def test_a_band_the_rate_leaves_nothing_of_reads_as_where_it_starts() -> None:
+    """At 10 Hz the 6-12 Hz band is cut to 6-4.04 Hz (nothing): the pages say "6 Hz and up"
+    beside "not measured", never a band that runs backwards."""
+    recording, _ = simulate_set(dataclasses.replace(SimulationSpec(seed=5), rate_hz=10.0))
+    analysis = process([recording])
+    assert analysis.findings is not None
+    low, high = analysis.findings.tremor_band_hz
+    assert high < low
+    html = render_report(analysis)
+    assert "6 Hz and up" in html and f"6-{high:g} Hz" not in html
 
 
 def test_the_report_re_runs_nothing() -> None:

@@ -8,6 +8,13 @@ from thrustlab.explanation.assessment import NOT_MEASURED, verdict_as_read
 from thrustlab.explanation.questions import WeightUnit, shown_weight
 
 
+def band(band_hz: tuple[float, float], /) -> str:
+    """``6-12 Hz``; a band the recording's rate leaves nothing of (its top, the highest
+    frequency the rate shows, below its bottom) reads as where it starts: ``6 Hz and up``."""
+    low, high = band_hz
+    return f"{low:g}-{high:g} Hz" if high > low else f"{low:g} Hz and up"
+
+
 def load(load_kg: float | None, unit: WeightUnit | None, /) -> str:
     """``225 lb`` in the lifter's unit; blank when no load was given."""
     return "" if load_kg is None else shown_weight(load_kg, unit)

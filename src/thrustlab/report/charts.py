@@ -28,6 +28,7 @@ import numpy as np
 from thrustlab.explanation.history import PastSet
 from thrustlab.explanation.questions import WeightUnit, in_unit
 from thrustlab.findings import Envelope, Findings, Traces
+from thrustlab.report.cells import band
 
 Spec = dict[str, Any]
 
@@ -97,10 +98,6 @@ def _rep_areas(findings: Findings) -> list[dict[str, Any]]:
     return areas
 
 
-def _band(band_hz: tuple[float, float]) -> str:
-    return f"{band_hz[0]:g}-{band_hz[1]:g} Hz"
-
-
 def _set_time_range(e: Envelope, findings: Findings) -> list[float]:
     return [0.0, round(max(float(_mids(e)[-1]), findings.source.duration_s), 2)]
 
@@ -138,7 +135,7 @@ def shaking_over_time(traces: Traces, findings: Findings, /) -> Spec:
     e = traces.shaking
     return {
         "id": "chart-shaking",
-        "title": f"Shaking through the set ({_band(findings.tremor_band_hz)})",
+        "title": f"Shaking through the set ({band(findings.tremor_band_hz)})",
         "x_label": "time (s)",
         "x_unit": "s",
         "y_label": "m/s²",

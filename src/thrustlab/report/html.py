@@ -29,6 +29,7 @@ from thrustlab.explanation.questions import WeightUnit
 from thrustlab.findings import Findings
 from thrustlab.report import charts as c
 from thrustlab.report.assessment_view import badge
+from thrustlab.report.cells import band
 from thrustlab.report.rep_table import asymmetry_words, rep_table
 
 URGENCY_WORDS = {"now": "stop now", "soon": "watch this; see a professional if it goes on"}
@@ -184,7 +185,7 @@ def _measurements(findings: Findings | None) -> str:
     m = findings.set
     rows = [
         ("Reps", m.rep_count, ""),
-        (f"Shaking ({_band(findings.tremor_band_hz)} RMS)", m.tremor_rms_mps2, "m/s²"),
+        (f"Shaking ({band(findings.tremor_band_hz)} RMS)", m.tremor_rms_mps2, "m/s²"),
         ("Peak frequency", m.tremor_peak_hz, "Hz"),
         ("Trend: last third of the reps against the first", m.tremor_trend_ratio, "times"),
         ("Shaking stays up from rep", m.tremor_onset_rep or "no clear onset", ""),
@@ -229,10 +230,6 @@ def _fmt(value: float | int | str | None) -> str:
     if isinstance(value, int | str):
         return str(value)
     return f"{value:.2f}" if abs(value) < 10 else f"{value:.0f}"
-
-
-def _band(band_hz: tuple[float, float]) -> str:
-    return f"{band_hz[0]:g}-{band_hz[1]:g} Hz"
 
 
 def _footer(a: Assessment) -> str:
@@ -307,7 +304,7 @@ _THIGH_CAPTION = (
 def _shaking_caption(findings: Findings, /, *, beneath_thigh: bool) -> str:
     where = ", on the same time line as your thigh above" if beneath_thigh else ", as measured"
     return (
-        f"The sustained shaking ({_band(findings.tremor_band_hz)}) through the set{where}: "
+        f"The sustained shaking ({band(findings.tremor_band_hz)}) through the set{where}: "
         "the brief jolts where the movement stops are left out. Light blue areas are the reps; "
         "the darker, numbered part is the hold at the top."
     )
@@ -323,8 +320,8 @@ _BARS_CAPTION = (
 def _spectrum_caption(findings: Findings) -> str:
     return (
         f"Where the shaking sits in frequency during the reps. Blue band: "
-        f"{_band(findings.tremor_band_hz)} (the usual shake of working muscles); orange band: "
-        f"{_band(findings.fatigue_band_hz)} (slower shaking that grows with a tired nervous "
+        f"{band(findings.tremor_band_hz)} (the usual shake of working muscles); orange band: "
+        f"{band(findings.fatigue_band_hz)} (slower shaking that grows with a tired nervous "
         "system)."
     )
 

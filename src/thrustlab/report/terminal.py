@@ -12,6 +12,7 @@ from thrustlab.analysis import Analysis
 from thrustlab.explanation.assessment import NOT_MEASURED
 from thrustlab.findings import Findings
 from thrustlab.report.assessment_view import assessment_view
+from thrustlab.report.cells import band
 from thrustlab.report.rep_table import asymmetry_words, rep_table
 
 SEVERITY_STYLE = {"info": "dim", "warning": "yellow", "error": "bold red"}
@@ -35,7 +36,6 @@ def _figure_rows(findings: Findings) -> list[tuple[str, str]]:
     """The set's figures in words: "not measured", "no clear onset" and "no slowdown" where
     a number would be missing or misread."""
     s = findings.set
-    low, high = findings.tremor_band_hz
     onset = (
         "no clear onset"
         if s.tremor_onset_rep is None
@@ -49,7 +49,8 @@ def _figure_rows(findings: Findings) -> list[tuple[str, str]]:
     return [
         (
             "Shaking ",
-            f"{_measured(s.tremor_rms_mps2, 3, 'm/s2 RMS')} in {low:g}-{high:g} Hz, peak "
+            f"{_measured(s.tremor_rms_mps2, 3, 'm/s2 RMS')} in {band(findings.tremor_band_hz)}, "
+            "peak "
             f"{_measured(s.tremor_peak_hz, 1, 'Hz')}; {trend}; {onset}",
         ),
         (
