@@ -12,7 +12,7 @@ from thrustlab.errors import OptionError
 from thrustlab.findings import Findings
 from thrustlab.measurement import analyse, analyse_legs, tremor_in
 from thrustlab.recording import Recording
-from thrustlab.simulate import SimulationSpec, simulate_legs, simulate_set
+from thrustlab.simulate import SimulationSpec, simulate_legs, simulate_set, situation
 
 
 def one(spec: SimulationSpec) -> Recording:
@@ -142,6 +142,33 @@ def test_without_gravity_or_gyroscope_the_reps_come_from_the_acceleration() -> N
 def test_gravity_free_recordings_use_the_gyroscope() -> None:
     findings = analyse(one(SimulationSpec(seed=8, gravity_included=False, with_gyro=True)))
     assert findings.set.rep_count == 10
+
+
+def test_a_second_set_in_the_recording_is_named_not_measured() -> None:
+    """A warm-up set of 5 and, 45 s later, the working set of 10 in one recording: the set
+    with the most rest around it is measured, and a note names the other one (when and how
+    many reps) and how to have it measured. Loading the bar (squats that swing the thigh
+    twice as far) is no set."""
+    warm_up = one(SimulationSpec(seed=21, n_reps=5, stand_up=False, rest_after_s=45.0))
+    working = one(SimulationSpec(seed=22, n_reps=10, rest_before_s=45.0))
+    offset = warm_up.t_s[-1] + 0.01
+    both = Recording(
+        np.concatenate([warm_up.t_s, offset + working.t_s]),
+        np.vstack([warm_up.acc_mps2, working.acc_mps2]),
+        np.vstack([warm_up.gyro_rads, working.gyro_rads]),
+        True,
+        "test",
+    )
+    findings = analyse(both)
+    assert findings.set.rep_count == 10 and findings.reps[0].start_s > offset
+    (note,) = [q for q in findings.quality if q.code == "another_set"]
+    assert note.severity == "warning"
+    assert note.message.startswith("The recording holds another set, of 5 reps at 12-31 s")
+    alone = analyse(working)
+    assert alone.set.rep_count == 10 and "another_set" not in codes(alone)
+    for seed in (28, 35, 37):  # loading squats that a run of 3-4 "reps" was found in
+        loading = analyse(one(situation("set_up", seed=seed)))
+        assert "another_set" not in codes(loading)
 
 
 def test_a_short_recording_is_flagged() -> None:

@@ -14,7 +14,7 @@ import numpy.typing as npt
 
 from thrustlab.config import AnalysisConfig
 from thrustlab.measurement.cyclic import find_cycles
-from thrustlab.measurement.reps import REST_SPEED_DPS, RepTiming, find_reps
+from thrustlab.measurement.reps import REST_SPEED_DPS, RepTiming, find_reps, median_of_few
 from thrustlab.measurement.tremor import NOTHING, Bands, TremorStats, measure
 from thrustlab.quality import QualityFlag
 from thrustlab.signal.orientation import gradient, stretches
@@ -24,6 +24,11 @@ BoolArray = npt.NDArray[np.bool_]
 
 REP_CLEARANCE_S = 0.2
 """Rests are measured from 0.2 s clear of the rep (its last jolt and ringing)."""
+OTHER_SET_MIN_REPS = 3
+"""A run of 3 reps or more before or after the set measured, through a range like the
+set's (within ``level_tolerance_fraction`` of it), is another set (a warm-up set, or the
+next set recorded on): one recording measures one set, and says so. Squatting to load
+the bar swings the thigh twice as far."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,6 +137,8 @@ def analyse_motion(motion: Motion, /, *, config: AnalysisConfig) -> MotionResult
         )
     if not reps and not (angle is None and config.mode == "hip_thrust"):
         flags.append(_no_reps(config, angle, motion.no_reps_advice))
+    if reps and angle is not None and speed is not None:
+        flags.extend(_other_sets(motion, angle, speed, reps, config=config))
 
     before = rest = after = end = None
     if reps and angle is not None:
@@ -226,6 +233,57 @@ def _longest(
     if (ends[k] - starts[k]) / rate_hz < config.rest_min_s:
         return None
     return starts[k] / rate_hz, ends[k] / rate_hz
+
+
+def _other_sets(
+    motion: Motion,
+    angle: FloatArray,
+    speed: FloatArray,
+    reps: tuple[RepTiming, ...],
+    /,
+    *,
+    config: AnalysisConfig,
+) -> list[QualityFlag]:
+    """A note for each set found before or after the one measured (``find_reps`` measures
+    the set with the most rest around it, the longest among equals): the lifter learns
+    that the rest of the recording was left out, and how to have another set measured."""
+    rate = motion.angle_rate_hz
+    first, last = round(reps[0].start_s * rate), round(reps[-1].end_s * rate)
+    phone = (motion.handled, motion.posture, motion.gravity_dir, motion.turn_rads)
+    rom = median_of_few([r.rom_deg for r in reps])
+    notes = []
+    for lo, hi in ((0, first), (last, angle.size)):
+        if hi - lo < config.min_duration_s * rate:
+            continue
+        handled, posture, gravity_dir, turn_rads = (None if a is None else a[lo:hi] for a in phone)
+        found = find_reps(
+            angle[lo:hi],
+            rate_hz=rate,
+            speed_dps=speed[lo:hi],
+            handled=handled,
+            posture=posture,
+            gravity_dir=gravity_dir,
+            turn_rads=turn_rads,
+            own_acc_mps2=None if motion.own_acc_mps2 is None else motion.own_acc_mps2[lo:hi],
+            config=config,
+        )
+        if (
+            len(found) >= OTHER_SET_MIN_REPS
+            and abs(median_of_few([r.rom_deg for r in found]) - rom)
+            <= config.level_tolerance_fraction * rom
+        ):
+            start, end = lo / rate + found[0].start_s, lo / rate + found[-1].end_s
+            notes.append(
+                QualityFlag(
+                    "another_set",
+                    "warning",
+                    f"The recording holds another set, of {len(found)} reps at {start:.0f}-"
+                    f"{end:.0f} s: only the {len(reps)} reps at {reps[0].start_s:.0f}-"
+                    f"{reps[-1].end_s:.0f} s are measured. Record one set at a time, or cut "
+                    "the recording to the set to measure.",
+                )
+            )
+    return notes
 
 
 def _no_reps(config: AnalysisConfig, angle: FloatArray | None, advice: str) -> QualityFlag:
