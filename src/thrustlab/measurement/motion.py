@@ -8,6 +8,7 @@ the shaking in each rep and in the rests around the set; the same code for every
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -21,6 +22,7 @@ from thrustlab.signal.orientation import gradient, stretches
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
+ArrayT = TypeVar("ArrayT", FloatArray, BoolArray)
 
 REP_CLEARANCE_S = 0.2
 """Rests are measured from 0.2 s clear of the rep (its last jolt and ringing)."""
@@ -249,22 +251,21 @@ def _other_sets(
     that the rest of the recording was left out, and how to have another set measured."""
     rate = motion.angle_rate_hz
     first, last = round(reps[0].start_s * rate), round(reps[-1].end_s * rate)
-    phone = (motion.handled, motion.posture, motion.gravity_dir, motion.turn_rads)
     rom = median_of_few([r.rom_deg for r in reps])
     notes = []
     for lo, hi in ((0, first), (last, angle.size)):
         if hi - lo < config.min_duration_s * rate:
             continue
-        handled, posture, gravity_dir, turn_rads = (None if a is None else a[lo:hi] for a in phone)
+        part = slice(lo, hi)
         found = find_reps(
-            angle[lo:hi],
+            angle[part],
             rate_hz=rate,
-            speed_dps=speed[lo:hi],
-            handled=handled,
-            posture=posture,
-            gravity_dir=gravity_dir,
-            turn_rads=turn_rads,
-            own_acc_mps2=None if motion.own_acc_mps2 is None else motion.own_acc_mps2[lo:hi],
+            speed_dps=speed[part],
+            handled=_part(motion.handled, part),
+            posture=_part(motion.posture, part),
+            gravity_dir=_part(motion.gravity_dir, part),
+            turn_rads=_part(motion.turn_rads, part),
+            own_acc_mps2=_part(motion.own_acc_mps2, part),
             config=config,
         )
         if (
@@ -284,6 +285,11 @@ def _other_sets(
                 )
             )
     return notes
+
+
+def _part(samples: ArrayT | None, part: slice, /) -> ArrayT | None:
+    """Samples ``part`` of an optional per-sample array."""
+    return None if samples is None else samples[part]
 
 
 def _no_reps(config: AnalysisConfig, angle: FloatArray | None, advice: str) -> QualityFlag:
