@@ -144,6 +144,14 @@ def test_gravity_free_recordings_use_the_gyroscope() -> None:
     assert findings.set.rep_count == 10
 
 
+def test_slow_tempo_reps_are_counted() -> None:
+    """Tempo sets (5-6 s up and 5-6 s down, 11-13 s a rep) are reps, not set-up swings."""
+    for seconds in (5.0, 6.0):
+        for seed in (23, 30):
+            spec = SimulationSpec(seed=seed, n_reps=6, concentric_s=seconds, eccentric_s=seconds)
+            assert analyse(one(spec)).set.rep_count == 6, (seconds, seed)
+
+
 def test_a_second_set_in_the_recording_is_named_not_measured() -> None:
     """A warm-up set of 5 and, 45 s later, the working set of 10 in one recording: the set
     with the most rest around it is measured, and a note names the other one (when and how
