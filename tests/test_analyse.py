@@ -179,6 +179,28 @@ def test_a_second_set_in_the_recording_is_named_not_measured() -> None:
         assert "another_set" not in codes(loading)
 
 
+def test_a_recording_started_mid_set_says_reps_were_cut_off() -> None:
+    """Recording started in rep 3's hold, rise or fall: the 7 whole reps are counted, and a
+    note says the reps before the recording are not. Started at rest before the set, or
+    with the legs out at the top's level and a rest after pulling the feet in: no note."""
+    recording, truth = simulate_set(SimulationSpec(seed=40))
+    start, top, end = truth.start_s[2], truth.lockout_start_s[2], truth.end_s[2]
+    for cut_s in (top + 0.3, (start + top) / 2, (truth.lockout_end_s[2] + end) / 2):
+        kept = recording.t_s >= cut_s
+        findings = analyse(
+            replace(
+                recording,
+                t_s=recording.t_s[kept] - cut_s,
+                acc_mps2=recording.acc_mps2[kept],
+                gyro_rads=None if recording.gyro_rads is None else recording.gyro_rads[kept],
+            )
+        )
+        assert findings.set.rep_count == 7 and "starts_mid_set" in codes(findings), cut_s
+    assert "starts_mid_set" not in codes(analyse(recording))
+    for seed in range(6):  # legs out at the lockout's level before the set
+        assert "starts_mid_set" not in codes(analyse(one(situation("lead_in", seed=seed))))
+
+
 def test_a_short_recording_is_flagged() -> None:
     t = np.arange(0, 2, 0.01)
     acc = np.tile([0.0, 0.0, 9.81], (t.size, 1))

@@ -26,11 +26,18 @@ ArrayT = TypeVar("ArrayT", FloatArray, BoolArray)
 
 REP_CLEARANCE_S = 0.2
 """Rests are measured from 0.2 s clear of the rep (its last jolt and ringing)."""
+MID_SET_REPS = 1.5
+"""A recording that starts mid-set reaches its first whole rep within 1.5 reps of the set
+(the rest of the rep it started in, and a pause at the bottom)."""
 OTHER_SET_MIN_REPS = 3
 """A run of 3 reps or more before or after the set measured, through a range like the
 set's (within ``level_tolerance_fraction`` of it), is another set (a warm-up set, or the
 next set recorded on): one recording measures one set, and says so. Squatting to load
 the bar swings the thigh twice as far."""
+SETS_APART_S = 30.0
+"""...and at least 30 s from it: sets rest a minute or more between them (a warm-up set and
+the working set: the bar loaded between), a rest-pause set 5-20 s inside it, and an angle
+from acceleration alone, whose drift can split one set, leaves its parts 0.3-16 s apart."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,6 +154,8 @@ def analyse_motion(motion: Motion, /, *, config: AnalysisConfig) -> MotionResult
         still = still_mask(motion, angle, reps, config=config, speed_dps=speed)
         before = rest_before(still, rate_hz=angle_rate_hz, edge_s=reps[0].start_s, config=config)
         rest = rest_after(still, rate_hz=angle_rate_hz, edge_s=reps[-1].end_s, config=config)
+        cut = _starts_mid_set(angle, angle_rate_hz, reps, before, config=config)
+        flags.extend([cut] if cut and config.mode == "hip_thrust" else [])
     if rest is not None:
         after = (rest[0], min(rest[1], rest[0] + config.rest_window_s))
         if rest[1] - rest[0] >= config.post_set_end_s:
@@ -268,12 +277,14 @@ def _other_sets(
             own_acc_mps2=_part(motion.own_acc_mps2, part),
             config=config,
         )
-        if (
-            len(found) >= OTHER_SET_MIN_REPS
-            and abs(median_of_few([r.rom_deg for r in found]) - rom)
-            <= config.level_tolerance_fraction * rom
-        ):
-            start, end = lo / rate + found[0].start_s, lo / rate + found[-1].end_s
+        if len(found) < OTHER_SET_MIN_REPS:
+            continue
+        start, end = lo / rate + found[0].start_s, lo / rate + found[-1].end_s
+        apart = max(reps[0].start_s - end, start - reps[-1].end_s)
+        alike = abs(median_of_few([r.rom_deg for r in found]) - rom) <= (
+            config.level_tolerance_fraction * rom
+        )
+        if alike and apart >= SETS_APART_S:
             notes.append(
                 QualityFlag(
                     "another_set",
@@ -285,6 +296,42 @@ def _other_sets(
                 )
             )
     return notes
+
+
+def _starts_mid_set(
+    angle: FloatArray,
+    rate_hz: float,
+    reps: tuple[RepTiming, ...],
+    before: tuple[float, float] | None,
+    /,
+    *,
+    config: AnalysisConfig,
+) -> QualityFlag | None:
+    """A note when the recording starts in the middle of the set: at its first sample the
+    thigh lies within a rep's range, clear of the bottom (hips off it), the first rep found
+    follows within a rep and a pause, and no rest at the bottom comes before it
+    (``before``: the rest found). The reps cut off are not counted, so the count falls
+    short of what the lifter did. Sitting with the legs out at the top's level before the
+    set leaves a rest after pulling the feet in. (Where a recording stops is no such sign:
+    a lifter who sits on the bench after the set rests the thigh level, as at the top.)"""
+    at = [round(t * rate_hz) for r in reps for t in (r.start_s, r.lockout_start_s)]
+    levels = angle[np.minimum(at, angle.size - 1)]
+    bottom, top = float(np.median(levels[0::2])), float(np.median(levels[1::2]))
+    way = (float(angle[0]) - bottom) / (top - bottom) if top != bottom else 0.0
+    durations = sorted(r.end_s - r.start_s for r in reps)
+    tolerance = config.level_tolerance_fraction
+    if (
+        before is not None
+        or reps[0].start_s > MID_SET_REPS * durations[len(durations) // 2]
+        or not tolerance <= way <= 1.0 + tolerance
+    ):
+        return None
+    return QualityFlag(
+        "starts_mid_set",
+        "warning",
+        "The recording starts in the middle of the set, the hips off the bottom: reps before "
+        "it are not counted. Start recording before the first rep.",
+    )
 
 
 def _part(samples: ArrayT | None, part: slice, /) -> ArrayT | None:
