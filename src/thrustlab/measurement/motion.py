@@ -146,16 +146,15 @@ def analyse_motion(motion: Motion, /, *, config: AnalysisConfig) -> MotionResult
         )
     if not reps and not (angle is None and config.mode == "hip_thrust"):
         flags.append(_no_reps(config, angle, motion.no_reps_advice))
-    if reps and angle is not None and speed is not None:
-        flags.extend(_other_sets(motion, angle, speed, reps, config=config))
 
     before = rest = after = end = None
     if reps and angle is not None:
         still = still_mask(motion, angle, reps, config=config, speed_dps=speed)
         before = rest_before(still, rate_hz=angle_rate_hz, edge_s=reps[0].start_s, config=config)
         rest = rest_after(still, rate_hz=angle_rate_hz, edge_s=reps[-1].end_s, config=config)
-        cut = _starts_mid_set(angle, angle_rate_hz, reps, before, config=config)
-        flags.extend([cut] if cut and config.mode == "hip_thrust" else [])
+        if speed is not None:  # a hip thrust's reps, found on the angle: is the set all there?
+            flags.extend(_other_sets(motion, angle, speed, reps, config=config))
+            flags.extend(_starts_mid_set(angle, angle_rate_hz, reps, before, config=config))
     if rest is not None:
         after = (rest[0], min(rest[1], rest[0] + config.rest_window_s))
         if rest[1] - rest[0] >= config.post_set_end_s:
@@ -306,7 +305,7 @@ def _starts_mid_set(
     /,
     *,
     config: AnalysisConfig,
-) -> QualityFlag | None:
+) -> list[QualityFlag]:
     """A note when the recording starts in the middle of the set: at its first sample the
     thigh lies within a rep's range, clear of the bottom (hips off it), the first rep found
     follows within a rep and a pause, and no rest at the bottom comes before it
@@ -318,20 +317,22 @@ def _starts_mid_set(
     levels = angle[np.minimum(at, angle.size - 1)]
     bottom, top = float(np.median(levels[0::2])), float(np.median(levels[1::2]))
     way = (float(angle[0]) - bottom) / (top - bottom) if top != bottom else 0.0
-    durations = sorted(r.end_s - r.start_s for r in reps)
+    rep_s = median_of_few([r.end_s - r.start_s for r in reps])
     tolerance = config.level_tolerance_fraction
     if (
         before is not None
-        or reps[0].start_s > MID_SET_REPS * durations[len(durations) // 2]
+        or reps[0].start_s > MID_SET_REPS * rep_s
         or not tolerance <= way <= 1.0 + tolerance
     ):
-        return None
-    return QualityFlag(
-        "starts_mid_set",
-        "warning",
-        "The recording starts in the middle of the set, the hips off the bottom: reps before "
-        "it are not counted. Start recording before the first rep.",
-    )
+        return []
+    return [
+        QualityFlag(
+            "starts_mid_set",
+            "warning",
+            "The recording starts in the middle of the set, the hips off the bottom: reps "
+            "before it are not counted. Start recording before the first rep.",
+        )
+    ]
 
 
 def _part(samples: ArrayT | None, part: slice, /) -> ArrayT | None:
