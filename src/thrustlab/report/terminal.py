@@ -50,8 +50,7 @@ def _figure_rows(findings: Findings) -> list[tuple[str, str]]:
         (
             "Shaking ",
             f"{_measured(s.tremor_rms_mps2, 3, 'm/s2 RMS')} in {band(findings.tremor_band_hz)}, "
-            "peak "
-            f"{_measured(s.tremor_peak_hz, 1, 'Hz')}; {trend}; {onset}",
+            f"peak {_measured(s.tremor_peak_hz, 1, 'Hz')}; {trend}; {onset}",
         ),
         (
             "Rest ",
