@@ -126,6 +126,11 @@ def test_a_band_the_rate_leaves_nothing_of_reads_as_where_it_starts() -> None:
     assert high < low
     html = render_report(analysis)
     assert "6 Hz and up" in html and f"6-{high:g} Hz" not in html
+    # what the figures rest on comes under the verdict; notes for information stay below
+    about = html.index("About this recording")
+    assert html.index('class="verdict"') < about < html.index("Likely causes")
+    assert html.index("cannot be measured. Record at 100 Hz", about) < html.index("Likely causes")
+    assert html.index("No still second before the first rep") > html.index("Data notes")
 
 
 def test_the_report_re_runs_nothing() -> None:

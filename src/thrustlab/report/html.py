@@ -47,6 +47,8 @@ h1{font-size:1.35rem;margin:.4rem 0}h2{font-size:1.1rem;margin:1.4rem 0 .5rem}
 .verdict b{font-size:1.25rem;letter-spacing:.04em;margin-right:.5rem}
 .flag{border:2px solid #c62828;background:#ffebee;border-radius:8px;padding:10px 12px;margin:8px 0}
 .flag h3{color:#b71c1c;margin:0 0 4px;font-size:1rem}
+.notes{border-left:4px solid #f9a825;background:#fffde7;border-radius:8px;padding:8px 12px;
+margin:8px 0}.notes h2{margin:0 0 4px;font-size:1rem}
 .card{background:#fff;border:1px solid #ddd;border-radius:8px;padding:10px 12px;margin:8px 0}
 .card h3{margin:0 0 4px;font-size:1rem}
 ul{padding-left:1.2rem;margin:.3rem 0}li{margin:.15rem 0}
@@ -87,6 +89,7 @@ def render_report(
         _header(findings),
         _verdict(assessment),
         _red_flags(assessment.red_flags),
+        _recording_notes(findings),
         _causes(assessment.causes),
         _plan(assessment),
         _measurements(findings),
@@ -145,6 +148,22 @@ def _red_flags(flags: Sequence[RedFlag]) -> str:
     return f"<section><h2>Warning signs</h2>{cards}</section>"
 
 
+def _recording_notes(findings: Findings | None) -> str:
+    """The recording's warnings and errors, under the verdict: what the figures rest on
+    (another set left out, a rate too low for the shaking, gaps). Notes for information stay
+    with the measurements."""
+    if findings is None:
+        return ""
+    items = "".join(
+        f"<li>{escape(q.message)}</li>" for q in findings.quality if q.severity != "info"
+    )
+    return (
+        f'<section class="notes"><h2>About this recording</h2><ul>{items}</ul></section>'
+        if items
+        else ""
+    )
+
+
 def _causes(causes: Sequence[CauseFinding]) -> str:
     if not causes:
         return (
@@ -197,7 +216,9 @@ def _measurements(findings: Findings | None) -> str:
         f"<tr><th>{escape(name)}</th><td>{_fmt(value)} {'' if value is None else unit}</td></tr>"
         for name, value, unit in rows
     )
-    notes = "".join(f"<li>{escape(q.message)}</li>" for q in findings.quality)
+    notes = "".join(
+        f"<li>{escape(q.message)}</li>" for q in findings.quality if q.severity == "info"
+    )
     quality = f"<p class='meta'>Data notes:</p><ul class='meta'>{notes}</ul>" if notes else ""
     return (
         f'<section><h2>Measurements</h2>{_reps(findings)}<table class="figures">{cells}</table>'
