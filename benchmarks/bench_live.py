@@ -1,7 +1,8 @@
 """Benchmark: lifters streaming live sets to the web app at once, on loopback.
 
 Starts ``thrustlab serve`` on a free 127.0.0.1 port (fresh SQLite log, analyses in threads
-so the server's CPU is one process), signs up one lifter per stream, starts a live set for
+so the server's CPU is one process; each stream with an address of its own behind a proxy
+on loopback, as ``bench_web_load``), signs up one lifter per stream, starts a live set for
 each (``POST /api/live``), listens to its events (SSE) and pushes a simulated 100 Hz set
 (accelerometer and gyroscope) in real time, one message every 200 ms as Sensor Logger does.
 
@@ -30,7 +31,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from bench_web_load import p, serving  # the same server start and percentile
+from bench_web_load import client_address, p, serving  # the same server and percentile
 
 ONE_P95_BUDGET_S = 1.0
 MANY_P95_BUDGET_S = 1.5
@@ -86,7 +87,7 @@ def make_stream(index: int) -> Stream:
 
 async def sign_in(client: Any, index: int) -> dict[str, str]:
     """Sign a new lifter up (the client keeps the session cookie); the CSRF header its
-    POSTs carry. (Tokens would do, but sign-ins are rate limited per address.)"""
+    POSTs carry."""
     page = await client.get("/signup")
     found = CSRF.search(page.text)
     assert found, "no CSRF token on the sign-up page"
@@ -102,7 +103,9 @@ async def sign_in(client: Any, index: int) -> dict[str, str]:
 async def run_stream(base: str, stream: Stream, delay_s: float) -> None:
     import httpx
 
-    async with httpx.AsyncClient(base_url=base, timeout=30.0) as client:
+    async with httpx.AsyncClient(
+        base_url=base, timeout=30.0, headers=client_address(stream.index)
+    ) as client:
         headers = await sign_in(client, stream.index)
         urls = (await client.post("/api/live", headers=headers)).json()
         listener = asyncio.create_task(listen(client, urls["events_url"], stream))
