@@ -260,9 +260,10 @@ def _other_sets(
     rate = motion.angle_rate_hz
     first, last = round(reps[0].start_s * rate), round(reps[-1].end_s * rate)
     rom = median_of_few([r.rom_deg for r in reps])
+    room_s = SETS_APART_S + OTHER_SET_MIN_REPS * config.min_rep_s  # the least another set takes
     notes = []
     for lo, hi in ((0, first), (last, angle.size)):
-        if hi - lo < config.min_duration_s * rate:
+        if hi - lo < room_s * rate:  # most recordings: no search
             continue
         part = slice(lo, hi)
         found = find_reps(
@@ -313,17 +314,16 @@ def _starts_mid_set(
     short of what the lifter did. Sitting with the legs out at the top's level before the
     set leaves a rest after pulling the feet in. (Where a recording stops is no such sign:
     a lifter who sits on the bench after the set rests the thigh level, as at the top.)"""
-    at = [round(t * rate_hz) for r in reps for t in (r.start_s, r.lockout_start_s)]
-    levels = angle[np.minimum(at, angle.size - 1)]
-    bottom, top = float(np.median(levels[0::2])), float(np.median(levels[1::2]))
-    way = (float(angle[0]) - bottom) / (top - bottom) if top != bottom else 0.0
-    rep_s = median_of_few([r.end_s - r.start_s for r in reps])
-    tolerance = config.level_tolerance_fraction
-    if (
-        before is not None
-        or reps[0].start_s > MID_SET_REPS * rep_s
-        or not tolerance <= way <= 1.0 + tolerance
+    if before is not None or reps[0].start_s > MID_SET_REPS * median_of_few(
+        [r.end_s - r.start_s for r in reps]
     ):
+        return []  # most sets: a rest before the first rep, or time before it
+    last = angle.size - 1
+    bottom = median_of_few([float(angle[min(round(r.start_s * rate_hz), last)]) for r in reps])
+    top = median_of_few([float(angle[min(round(r.lockout_start_s * rate_hz), last)]) for r in reps])
+    way = (float(angle[0]) - bottom) / (top - bottom) if top != bottom else 0.0
+    tolerance = config.level_tolerance_fraction
+    if not tolerance <= way <= 1.0 + tolerance:
         return []
     return [
         QualityFlag(
