@@ -680,10 +680,25 @@ def test_times_a_spreadsheet_rounded_are_refused_with_the_fix(tmp_path: Path) ->
 
 
 def test_a_clock_coarser_than_the_rate_is_not_taken_for_rounding(tmp_path: Path) -> None:
-    # 400 Hz stamped to 10 ms: each time four times; the repeats are dropped, as before
+    # 400 Hz stamped to 10 ms: each time four times; every row is kept, 2.5 ms apart
     rows = "".join(f"{(i // 4) / 100:.2f},0,0,9.8\n" for i in range(400))
     rec = read(write(tmp_path, f"time,ax,ay,az\n{rows}"))
-    assert rec.t_s.size == 100 and "duplicate_timestamps" in codes(rec)
+    np.testing.assert_allclose(rec.t_s, np.arange(400) * 0.0025, atol=1e-12)
+    assert "coarse_clock" in codes(rec) and "duplicate_timestamps" not in codes(rec)
+
+
+def test_rows_batched_to_one_stamp_are_spread_over_their_tick(tmp_path: Path) -> None:
+    """A logger that stamps 100 Hz samples 5 to a 50 ms tick, with a 1 s pause: each tick's
+    rows are spread 10 ms apart from it, and the pause stays a pause (no row stretched
+    across it); every row and its values are kept."""
+    times = [(i // 5) * 0.05 + (1.0 if i >= 500 else 0.0) for i in range(1000)]
+    rows = "".join(f"{t:.2f},{i},0,9.8\n" for i, t in enumerate(times))
+    rec = read(write(tmp_path, f"time,ax,ay,az\n{rows}"), options=ReadOptions(acc_unit="mps2"))
+    expected = np.arange(1000) * 0.01 + np.where(np.arange(1000) >= 500, 1.0, 0.0)
+    np.testing.assert_allclose(rec.t_s, expected, atol=1e-9)
+    np.testing.assert_array_equal(rec.acc_mps2[:, 0], np.arange(1000))
+    (note,) = [q for q in rec.quality if q.code == "coarse_clock"]
+    assert "ticks every 50 ms" in note.message and "5.0 rows a tick" in note.message
 
 
 @pytest.mark.parametrize("name", ["unix_time", "Unix Timestamp", "time of day"])

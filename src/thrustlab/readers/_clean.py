@@ -48,8 +48,16 @@ def time_origin(raws: Sequence[tuple[FloatArray | IntArray, BoolArray]], /) -> i
 RESOLVED_SHARE = 0.05
 """A time column whose first rows hold fewer distinct times than this share of them has lost
 its precision: a spreadsheet saves ``1764489600012345678`` as ``1.76449E+18``, alike for
-hours. A clock coarser than the rate repeats (400 Hz stamped to 10 ms: 1 time in 4), and its
-repeats are dropped as before."""
+hours. A clock coarser than the rate repeats (400 Hz stamped to 10 ms: 1 time in 4): see
+``COARSE_CLOCK_SHARE``."""
+COARSE_CLOCK_SHARE = 0.05
+"""When at least this share of the rows repeat the time before them, the clock ticks slower
+than the sensor samples (400 Hz stamped to 10 ms, 100 Hz batched 5 rows to a stamp), and
+each tick's rows are spread evenly across it: dropping the repeats kept 1 row in 4 or 5,
+the rate fell to 20 Hz and the shaking read 0.02 m/s2 where it was 0.05. Fewer repeats are
+rows written twice, and are dropped."""
+COARSE_CLOCK_MIN_REPEATS = 10
+"""...and at least 10 of them: a few repeats in a short file are rows written twice."""
 
 
 def times_resolve(times: FloatArray | IntArray, ok: BoolArray, /) -> bool:
@@ -149,6 +157,11 @@ def clean_rows(
             )
         )
     repeats = int(np.count_nonzero(steps <= 0))
+    coarse = max(COARSE_CLOCK_SHARE * t_s.size, COARSE_CLOCK_MIN_REPEATS) <= repeats < steps.size
+    if coarse:
+        spread, flag = _spread_ticks(t_s, steps > 0, label=label)
+        if np.all(spread[1:] > spread[:-1]):  # not where doubles cannot tell the rows apart
+            return spread, rows, (*flags, flag)
     if repeats:
         keep = np.concatenate(([True], steps > 0))
         t_s, rows = t_s[keep], np.flatnonzero(keep) if rows is None else rows[keep]
@@ -161,6 +174,30 @@ def clean_rows(
             )
         )
     return t_s, rows, tuple(flags)
+
+
+def _spread_ticks(
+    t_s: FloatArray, advances: BoolArray, /, *, label: str
+) -> tuple[FloatArray, QualityFlag]:
+    """Sorted times of a clock coarser than the sampling (``advances``: where each step
+    moves on; two ticks or more), each tick's rows one typical row's time apart from the
+    tick on, closer where the next tick comes sooner: every row kept, in order, each within
+    one tick of its stamp, and a gap between ticks stays a gap."""
+    first = np.flatnonzero(np.concatenate(([True], advances)))  # where each tick starts
+    ticks = t_s[first]
+    counts = np.diff(first, append=t_s.size)
+    lengths = np.diff(ticks)
+    per_row = float(np.median(lengths / counts[:-1]))  # the sampling, from whole ticks
+    step = np.minimum(per_row, np.append(lengths, np.inf) / counts)
+    tick = np.repeat(np.arange(first.size), counts)  # each row's tick
+    spread = ticks[tick] + (np.arange(t_s.size) - first[tick]) * step[tick]
+    return spread, QualityFlag(
+        "coarse_clock",
+        "info",
+        f"{label}: the clock ticks every {float(np.median(lengths)) * 1000:.3g} ms, slower than "
+        f"the samples ({t_s.size / first.size:.1f} rows a tick): each tick's rows were spread "
+        "evenly across it",
+    )
 
 
 def _dropped_flag(label: str, n_total: int, n_bad: int, unparsed: int) -> QualityFlag:
