@@ -64,6 +64,9 @@ def test_named_columns_in_seconds(tmp_path: Path) -> None:
             G_MPS2,
             math.pi / 180,
         ),
+        # milli-g, as research loggers and microcontroller boards write it
+        ("t,acc_x_mg,acc_y_mg,acc_z_mg,gyro_x,gyro_y,gyro_z", G_MPS2 / 1000, 1.0),
+        ("time (s),x-axis (mg),y-axis (mg),z-axis (mg),wx,wy,wz", G_MPS2 / 1000, 1.0),
     ],
 )
 def test_column_names_and_units(
@@ -255,6 +258,20 @@ def test_acc_at_rest_near_1_without_a_unit_is_read_in_g_and_says_so(tmp_path: Pa
     np.testing.assert_allclose(rec.acc_mps2[:, 2], G_MPS2)
     assert rec.gravity_included
     assert "unit_assumed" in codes(rec)
+
+
+def test_acc_at_rest_near_1000_without_a_unit_is_read_in_milli_g(tmp_path: Path) -> None:
+    """Read as m/s^2, a logger's milli-g made every rep's shaking 100 times too strong (left
+    out as implausible); about 1,000 at rest is gravity in mg, said in a quality entry, and
+    --acc-unit mg says it for any file."""
+    rows = "".join(f"{i / 100},3,-2,{998 + i % 5}\n" for i in range(200))
+    rec = read(write(tmp_path, "time,ax,ay,az\n" + rows))
+    np.testing.assert_allclose(rec.acc_mps2[0], np.array([3, -2, 998]) * G_MPS2 / 1000)
+    (flag,) = [f for f in rec.quality if f.code == "unit_assumed"]
+    assert "read in mg because gravity reads about 1,000" in flag.message
+    given = read(write(tmp_path, "time,ax,ay,az\n" + rows), options=ReadOptions(acc_unit="mg"))
+    np.testing.assert_allclose(given.acc_mps2, rec.acc_mps2)
+    assert "unit_assumed" not in codes(given)
 
 
 def test_missing_accelerometer_columns(tmp_path: Path) -> None:

@@ -63,7 +63,7 @@ def analyze(
     acc_unit: Annotated[
         str | None,
         typer.Option(
-            help="Acceleration unit of any format: mps2 or g (overrides the file).",
+            help="Acceleration unit of any format: mps2, g or mg (milli-g; overrides the file).",
             show_default=False,
         ),
     ] = None,
@@ -148,7 +148,7 @@ def _options(
 ) -> ReadOptions:
     checks = (
         ("--time-unit", time_unit, ("s", "ms", "us", "ns")),
-        ("--acc-unit", acc_unit, ("mps2", "g")),
+        ("--acc-unit", acc_unit, ("mps2", "g", "mg")),
         ("--gyro-unit", gyro_unit, ("rads", "degs")),
     )
     for name, value, choices in checks:

@@ -116,6 +116,9 @@ GYRO_PREFIXES = frozenset(
 ACC_UNITS = {
     "g": "g",
     "gs": "g",
+    "mg": "mg",
+    "milli_g": "mg",
+    "millig": "mg",
     "m_s2": "mps2",
     "m_s_2": "mps2",
     "mps2": "mps2",

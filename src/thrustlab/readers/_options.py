@@ -13,7 +13,7 @@ COLUMN_ROLES = ("time", "ax", "ay", "az", "gx", "gy", "gz")
 """Names ``ReadOptions.columns`` may use; ``"_"`` marks a column to ignore."""
 
 TimeUnit = Literal["s", "ms", "us", "ns"]
-AccUnit = Literal["mps2", "g"]
+AccUnit = Literal["mps2", "g", "mg"]
 GyroUnit = Literal["rads", "degs"]
 
 SECONDS_PER: dict[str, float] = {"s": 1.0, "ms": 1e-3, "us": 1e-6, "ns": 1e-9}
@@ -60,8 +60,8 @@ class ReadOptions:
             and self.rate_hz > 0
         ):
             raise ReadOptionError("rate_hz", f"must be a positive number, not {self.rate_hz!r}")
-        if self.acc_unit not in (None, "mps2", "g"):
-            raise ReadOptionError("acc_unit", f"must be mps2 or g, not {self.acc_unit!r}")
+        if self.acc_unit not in (None, "mps2", "g", "mg"):
+            raise ReadOptionError("acc_unit", f"must be mps2, g or mg, not {self.acc_unit!r}")
         if self.gyro_unit not in (None, "rads", "degs"):
             raise ReadOptionError("gyro_unit", f"must be rads or degs, not {self.gyro_unit!r}")
 

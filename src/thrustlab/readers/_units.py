@@ -3,7 +3,8 @@
 One rule for every format. A unit the caller gives (``ReadOptions.acc_unit``/``gyro_unit``)
 wins, with a warning when the file says otherwise; else the unit the file states (its header,
 or the app's documentation); else it is judged from the data and a quality entry says what
-was assumed: an accelerometer whose magnitude at rest is about 1 is in g, a gyroscope
+was assumed: an accelerometer whose magnitude at rest is about 1 is in g (about 1,000: in
+milli-g, as research loggers and microcontroller boards write it), a gyroscope
 reading beyond what a phone's can (about 35 rad/s) is in deg/s, and so is one that says the
 phone turns about 57 times faster than gravity turns in its accelerometer.
 """
@@ -16,7 +17,9 @@ from thrustlab.quality import QualityFlag
 from thrustlab.readers._clean import FloatArray, IntArray
 from thrustlab.recording import G_MPS2
 
-ACC_UNIT_NAMES = {"mps2": "m/s^2", "g": "g"}
+ACC_UNIT_NAMES = {"mps2": "m/s^2", "g": "g", "mg": "mg"}
+PER_G = {"g": 1.0, "mg": 1000.0}
+"""How many of each unit of acceleration (but m/s^2) gravity reads."""
 GYRO_UNIT_NAMES = {"rads": "rad/s", "degs": "deg/s"}
 G_AT_REST = (0.8, 1.2)
 """Magnitude at rest of an accelerometer in g (1 g, give or take a poorly calibrated phone);
@@ -43,18 +46,21 @@ def acc_to_mps2(
     values: FloatArray, /, *, given: str | None, stated: str | None, label: str
 ) -> tuple[FloatArray, list[QualityFlag]]:
     """``values`` (N, 3) in m/s^2, converted in place; the flags say what was assumed."""
+    judged = None
+    if given is None and stated is None:
+        judged = next((u for u, n in PER_G.items() if looks_like_g(values, per_g=n)), None)
     unit, flags = _choose(
         given,
         stated,
-        judged=("g" if given is None and stated is None and looks_like_g(values) else None),
+        judged=judged,
         kind="acceleration",
         names=ACC_UNIT_NAMES,
         label=label,
-        why="gravity reads about 1 in it (9.8 in m/s^2)",
+        why=f"gravity reads about {PER_G.get(judged or 'g', 1.0):,.0f} in it (9.8 in m/s^2)",
     )
-    if unit == "g":
+    if unit in PER_G:
         with np.errstate(over="ignore"):  # a corrupt 1e308 becomes inf: its row is dropped
-            values *= G_MPS2
+            values *= G_MPS2 / PER_G[unit]
     return values, flags
 
 
@@ -200,10 +206,11 @@ def _choose(
     return default, []
 
 
-def looks_like_g(xyz: FloatArray, /) -> bool:
-    """True for an accelerometer in g: its quietest stretches have a magnitude near 1, or,
-    with no stretch at rest, its mean vector (gravity) is about 1 long."""
-    sample = xyz[:: max(1, xyz.shape[0] // SAMPLED_ROWS)]
+def looks_like_g(xyz: FloatArray, /, *, per_g: float = 1.0) -> bool:
+    """True for an accelerometer in g (in units of 1/``per_g`` g: 1,000 for milli-g): its
+    quietest stretches have a magnitude near 1 g, or, with no stretch at rest, its mean
+    vector (gravity) is about 1 g long."""
+    sample = xyz[:: max(1, xyz.shape[0] // SAMPLED_ROWS)] / per_g
     sample = sample[np.all(np.isfinite(sample), axis=1)]
     if sample.shape[0] < 2:
         return False
@@ -211,10 +218,10 @@ def looks_like_g(xyz: FloatArray, /) -> bool:
         length = float(np.linalg.norm(sample.mean(axis=0)))  # the mean vector: gravity
     if length > G_MEAN_VECTOR[1]:
         return False  # gravity in m/s^2 (about 9.8): no closer look needed
-    return G_MEAN_VECTOR[0] <= length or _at_rest_near_1(xyz)
+    return G_MEAN_VECTOR[0] <= length or _at_rest_near_1(xyz, per_g)
 
 
-def _at_rest_near_1(xyz: FloatArray, /) -> bool:
+def _at_rest_near_1(xyz: FloatArray, per_g: float, /) -> bool:
     n_rows = xyz.shape[0]
     if n_rows < 2:
         return False
@@ -233,7 +240,7 @@ def _at_rest_near_1(xyz: FloatArray, /) -> bool:
         return False
     means, spreads = means[usable], spreads[usable]
     quiet = spreads <= np.quantile(spreads, 0.25)
-    level, spread = float(np.median(means[quiet])), float(np.median(spreads[quiet]))
+    level, spread = (float(np.median(x[quiet])) / per_g for x in (means, spreads))
     return G_AT_REST[0] <= level <= G_AT_REST[1] and spread <= MAX_REST_SPREAD
 
 
