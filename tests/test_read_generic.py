@@ -274,6 +274,20 @@ def test_acc_at_rest_near_1000_without_a_unit_is_read_in_milli_g(tmp_path: Path)
     assert "unit_assumed" not in codes(given)
 
 
+def test_acc_in_a_unit_it_cannot_be_is_an_error_that_names_the_fix(tmp_path: Path) -> None:
+    """Raw counts of a 16-bit sensor (16,384 to 1 g) average 16,000 or so: no phone on a
+    thigh averages 3 g, so the entry says the unit is none of those thrustlab reads."""
+    rows = "".join(f"{i / 100},{i % 7},-30,{16380 + i % 9}\n" for i in range(200))
+    rec = read(write(tmp_path, "time,ax,ay,az\n" + rows))
+    (flag,) = [f for f in rec.quality if f.code == "acceleration_unit_unknown"]
+    assert flag.severity == "error"
+    assert "averages 16,384 m/s^2" in flag.message and "convert the recording" in flag.message
+    # given as mg, it averages 16 g: the unit given is as wrong, and the entry says so too
+    in_mg = read(write(tmp_path, "time,ax,ay,az\n" + rows), options=ReadOptions(acc_unit="mg"))
+    (flag,) = [f for f in in_mg.quality if f.code == "acceleration_unit_unknown"]
+    assert "averages 161 m/s^2" in flag.message
+
+
 def test_missing_accelerometer_columns(tmp_path: Path) -> None:
     with pytest.raises(FormatError, match="accelerometer"):
         read(write(tmp_path, "time,temp,humidity\n0,1,2\n1,1,2\n"))

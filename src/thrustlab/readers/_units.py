@@ -32,6 +32,9 @@ G_MEAN_VECTOR = (0.5, 2.5)
 no stretch is at rest: gravity persists (0.5 with the sensor turning through 120 degrees,
 as real wrist exercise sets in g show 0.53-1.8), motion averages out (under 0.4 m/s^2 in
 sets without gravity), and gravity in m/s^2 is 9.8."""
+MAX_MEAN_G = 3.0
+"""The mean acceleration of a phone on a thigh is gravity, 1 g, however it moves: one
+averaging 3 g or more is in a unit other than m/s^2, g or mg (raw counts of 1/16,384 g)."""
 SAMPLED_ROWS = 4096
 MAX_RADS = 35.0
 """Phone gyroscopes saturate at 2000 deg/s = 34.9 rad/s: beyond it a reading is in deg/s."""
@@ -61,6 +64,17 @@ def acc_to_mps2(
     if unit in PER_G:
         with np.errstate(over="ignore"):  # a corrupt 1e308 becomes inf: its row is dropped
             values *= G_MPS2 / PER_G[unit]
+    mean_mps2 = _mean_vector(values)
+    if mean_mps2 > MAX_MEAN_G * G_MPS2:
+        flags.append(
+            QualityFlag(
+                "acceleration_unit_unknown",
+                "error",
+                f"{label}: the acceleration averages {mean_mps2:,.0f} m/s^2, where gravity is "
+                "9.8 and movement averages out, so its unit is not m/s^2, g or mg (raw sensor "
+                "counts?): convert the recording to one of them",
+            )
+        )
     return values, flags
 
 
@@ -210,15 +224,21 @@ def looks_like_g(xyz: FloatArray, /, *, per_g: float = 1.0) -> bool:
     """True for an accelerometer in g (in units of 1/``per_g`` g: 1,000 for milli-g): its
     quietest stretches have a magnitude near 1 g, or, with no stretch at rest, its mean
     vector (gravity) is about 1 g long."""
-    sample = xyz[:: max(1, xyz.shape[0] // SAMPLED_ROWS)] / per_g
-    sample = sample[np.all(np.isfinite(sample), axis=1)]
-    if sample.shape[0] < 2:
-        return False
-    with np.errstate(all="ignore"):  # corrupt cells (1e308) give inf: not gravity in g
-        length = float(np.linalg.norm(sample.mean(axis=0)))  # the mean vector: gravity
-    if length > G_MEAN_VECTOR[1]:
+    length = _mean_vector(xyz) / per_g  # gravity
+    if not np.isfinite(length) or length > G_MEAN_VECTOR[1]:
         return False  # gravity in m/s^2 (about 9.8): no closer look needed
     return G_MEAN_VECTOR[0] <= length or _at_rest_near_1(xyz, per_g)
+
+
+def _mean_vector(xyz: FloatArray, /) -> float:
+    """The length of the mean acceleration over rows sampled evenly (``SAMPLED_ROWS``):
+    gravity, which persists while movement averages out; NaN with under two usable rows."""
+    sample = xyz[:: max(1, xyz.shape[0] // SAMPLED_ROWS)]
+    sample = sample[np.all(np.isfinite(sample), axis=1)]
+    if sample.shape[0] < 2:
+        return float("nan")
+    with np.errstate(all="ignore"):  # corrupt cells (1e308) give inf: not gravity
+        return float(np.linalg.norm(sample.mean(axis=0)))
 
 
 def _at_rest_near_1(xyz: FloatArray, per_g: float, /) -> bool:
