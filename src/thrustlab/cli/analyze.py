@@ -70,7 +70,8 @@ def analyze(
     gyro_unit: Annotated[
         str | None,
         typer.Option(
-            help="Gyroscope unit of any format: rads or degs (overrides the file).",
+            help="Gyroscope unit of any format: rads, degs or mdps (milli-degrees/s; overrides "
+            "the file).",
             show_default=False,
         ),
     ] = None,
@@ -149,7 +150,7 @@ def _options(
     checks = (
         ("--time-unit", time_unit, ("s", "ms", "us", "ns")),
         ("--acc-unit", acc_unit, ("mps2", "g", "mg")),
-        ("--gyro-unit", gyro_unit, ("rads", "degs")),
+        ("--gyro-unit", gyro_unit, ("rads", "degs", "mdps")),
     )
     for name, value, choices in checks:
         if value is not None and value not in choices:

@@ -131,6 +131,8 @@ GYRO_UNITS = {
     "deg_sec": "degs",
     "dps": "degs",
     "deg": "degs",
+    "mdps": "mdps",
+    "mdeg_s": "mdps",
     "rad_s": "rads",
     "rads": "rads",
     "rad_sec": "rads",

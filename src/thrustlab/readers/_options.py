@@ -14,7 +14,7 @@ COLUMN_ROLES = ("time", "ax", "ay", "az", "gx", "gy", "gz")
 
 TimeUnit = Literal["s", "ms", "us", "ns"]
 AccUnit = Literal["mps2", "g", "mg"]
-GyroUnit = Literal["rads", "degs"]
+GyroUnit = Literal["rads", "degs", "mdps"]
 
 SECONDS_PER: dict[str, float] = {"s": 1.0, "ms": 1e-3, "us": 1e-6, "ns": 1e-9}
 
@@ -62,8 +62,10 @@ class ReadOptions:
             raise ReadOptionError("rate_hz", f"must be a positive number, not {self.rate_hz!r}")
         if self.acc_unit not in (None, "mps2", "g", "mg"):
             raise ReadOptionError("acc_unit", f"must be mps2, g or mg, not {self.acc_unit!r}")
-        if self.gyro_unit not in (None, "rads", "degs"):
-            raise ReadOptionError("gyro_unit", f"must be rads or degs, not {self.gyro_unit!r}")
+        if self.gyro_unit not in (None, "rads", "degs", "mdps"):
+            raise ReadOptionError(
+                "gyro_unit", f"must be rads, degs or mdps, not {self.gyro_unit!r}"
+            )
 
 
 def ignored_options(options: ReadOptions, why: str, /) -> list[QualityFlag]:

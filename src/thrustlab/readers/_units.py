@@ -20,7 +20,9 @@ from thrustlab.recording import G_MPS2
 ACC_UNIT_NAMES = {"mps2": "m/s^2", "g": "g", "mg": "mg"}
 PER_G = {"g": 1.0, "mg": 1000.0}
 """How many of each unit of acceleration (but m/s^2) gravity reads."""
-GYRO_UNIT_NAMES = {"rads": "rad/s", "degs": "deg/s"}
+GYRO_UNIT_NAMES = {"rads": "rad/s", "degs": "deg/s", "mdps": "mdeg/s"}
+RADS_PER = {"degs": np.pi / 180.0, "mdps": np.pi / 180_000.0}
+"""rad/s in one of each unit of rotation rate but rad/s itself."""
 G_AT_REST = (0.8, 1.2)
 """Magnitude at rest of an accelerometer in g (1 g, give or take a poorly calibrated phone);
 in m/s^2 it is about 9.8, and without gravity about 0 in either unit."""
@@ -37,7 +39,12 @@ MAX_MEAN_G = 3.0
 averaging 3 g or more is in a unit other than m/s^2, g or mg (raw counts of 1/16,384 g)."""
 SAMPLED_ROWS = 4096
 MAX_RADS = 35.0
-"""Phone gyroscopes saturate at 2000 deg/s = 34.9 rad/s: beyond it a reading is in deg/s."""
+"""Phone gyroscopes saturate at 2000 deg/s = 34.9 rad/s: beyond it a reading is in deg/s..."""
+MAX_DEGS = 4000.0
+"""...and one that reads beyond twice that on 1 % of its rows or more (not a few glitches),
+in milli-degrees per second (mdeg/s, as the drivers of many motion sensors give it): read
+in deg/s, such a set swung the thigh 26,539 degrees."""
+OFTEN = 0.01
 MIN_OVER_MAX = 3
 """Readings over ``MAX_RADS`` needed before a gyroscope is taken for deg/s (not one glitch)."""
 REST_BLOCK_ROWS = 32
@@ -93,7 +100,10 @@ def gyro_to_rads(
     judged (``_turns_like_degs``)."""
     judged, why = None, ""
     if given is None and stated is None:
-        if _beyond_rads(values):
+        if _often_beyond(values, MAX_DEGS):
+            judged = "mdps"
+            why = f"it exceeds {MAX_DEGS:g} deg/s, more than a phone's gyroscope can measure"
+        elif _beyond(values, MAX_RADS):
             judged = "degs"
             why = f"it exceeds {MAX_RADS:g} rad/s, more than a phone's gyroscope can measure"
         elif turning is not None and _turns_like_degs(values, *turning):
@@ -108,14 +118,23 @@ def gyro_to_rads(
         label=label,
         why=why,
     )
-    if unit == "degs":
-        values *= np.pi / 180.0
+    if unit in RADS_PER:
+        values *= RADS_PER[unit]
     return values, flags
 
 
-def _beyond_rads(values: FloatArray, /) -> bool:
+def _often_beyond(values: FloatArray, limit: float, /) -> bool:
+    """On ``OFTEN`` of the rows (sampled evenly) or more, a reading beyond ``limit``."""
+    sample = values[:: max(1, values.shape[0] // SAMPLED_ROWS)]
     with np.errstate(invalid="ignore"):
-        return int(np.count_nonzero(np.abs(values) > MAX_RADS)) >= MIN_OVER_MAX
+        beyond = np.any(np.abs(sample) > limit, axis=1)
+    return sample.shape[0] > 0 and np.count_nonzero(beyond) >= OFTEN * sample.shape[0]
+
+
+def _beyond(values: FloatArray, limit: float, /) -> bool:
+    """At least ``MIN_OVER_MAX`` readings beyond ``limit`` (not one glitch)."""
+    with np.errstate(invalid="ignore"):
+        return int(np.count_nonzero(np.abs(values) > limit)) >= MIN_OVER_MAX
 
 
 TURN_SMOOTHING_S = 0.25
