@@ -620,8 +620,7 @@ def test_a_gyroscope_in_milli_degrees_per_s_is_told_by_its_range(tmp_path: Path)
     header = "time,ax,ay,az,gx,gy,gz\n"
     rows = _slow_set_rows(in_degrees=True).splitlines()
     as_mdps = "".join(
-        ",".join([*r.split(",")[:4], *(f"{1000 * float(v):.3f}" for v in r.split(",")[4:])])
-        + "\n"
+        ",".join([*r.split(",")[:4], *(f"{1000 * float(v):.3f}" for v in r.split(",")[4:])]) + "\n"
         for r in rows
     )
     in_mdps = read(write(tmp_path, header + as_mdps, "mdps.csv"))
