@@ -282,7 +282,8 @@ def test_acc_in_a_unit_it_cannot_be_is_an_error_that_names_the_fix(tmp_path: Pat
     rec = read(write(tmp_path, "time,ax,ay,az\n" + rows))
     (flag,) = [f for f in rec.quality if f.code == "acceleration_unit_unknown"]
     assert flag.severity == "error"
-    assert "averages 16,384 m/s^2" in flag.message and "convert the recording" in flag.message
+    assert "read in m/s^2, the acceleration averages 16,384 m/s^2" in flag.message
+    assert "convert the recording" in flag.message
     # given as mg, it averages 16 g: the unit given is as wrong, and the entry says so too
     in_mg = read(write(tmp_path, "time,ax,ay,az\n" + rows), options=ReadOptions(acc_unit="mg"))
     (flag,) = [f for f in in_mg.quality if f.code == "acceleration_unit_unknown"]

@@ -45,6 +45,7 @@ MAX_DEGS = 4000.0
 in milli-degrees per second (mdeg/s, as the drivers of many motion sensors give it): read
 in deg/s, such a set swung the thigh 26,539 degrees."""
 OFTEN = 0.01
+"""The share of rows "1 %" above."""
 MIN_OVER_MAX = 3
 """Readings over ``MAX_RADS`` needed before a gyroscope is taken for deg/s (not one glitch)."""
 REST_BLOCK_ROWS = 32
@@ -77,9 +78,10 @@ def acc_to_mps2(
             QualityFlag(
                 "acceleration_unit_unknown",
                 "error",
-                f"{label}: the acceleration averages {mean_mps2:,.0f} m/s^2, where gravity is "
-                "9.8 and movement averages out, so its unit is not m/s^2, g or mg (raw sensor "
-                "counts?): convert the recording to one of them",
+                f"{label}: read in {ACC_UNIT_NAMES[unit]}, the acceleration averages "
+                f"{mean_mps2:,.0f} m/s^2, where gravity is 9.8 and movement averages out, so "
+                "its unit is another (raw sensor counts?): convert the recording to m/s^2, g "
+                "or mg, or give the unit it is in",
             )
         )
     return values, flags
