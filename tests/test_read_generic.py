@@ -735,8 +735,9 @@ def test_times_a_spreadsheet_rounded_are_refused_with_the_fix(tmp_path: Path) ->
 
 
 def test_a_clock_coarser_than_the_rate_is_not_taken_for_rounding(tmp_path: Path) -> None:
-    # 400 Hz stamped to 10 ms: each time four times; every row is kept, 2.5 ms apart
-    rows = "".join(f"{(i // 4) / 100:.2f},0,0,9.8\n" for i in range(400))
+    # 400 Hz stamped to 10 ms: each time four times, each row a reading of its own; every
+    # row is kept, 2.5 ms apart
+    rows = "".join(f"{(i // 4) / 100:.2f},0,{i % 7 / 100},9.8\n" for i in range(400))
     rec = read(write(tmp_path, f"time,ax,ay,az\n{rows}"))
     np.testing.assert_allclose(rec.t_s, np.arange(400) * 0.0025, atol=1e-12)
     assert "coarse_clock" in codes(rec) and "duplicate_timestamps" not in codes(rec)
@@ -754,6 +755,18 @@ def test_rows_batched_to_one_stamp_are_spread_over_their_tick(tmp_path: Path) ->
     np.testing.assert_array_equal(rec.acc_mps2[:, 0], np.arange(1000))
     (note,) = [q for q in rec.quality if q.code == "coarse_clock"]
     assert "ticks every 50 ms" in note.message and "5.0 rows a tick" in note.message
+
+
+def test_rows_written_twice_are_dropped_however_many(tmp_path: Path) -> None:
+    """Every tenth row written twice, time and readings alike (1 row in 11 repeats its
+    time, as often as a coarse clock's): copies, dropped, not a clock to spread."""
+    lines = []
+    for i in range(400):
+        line = f"{i / 100:.2f},{i},0,9.8\n"
+        lines += [line, line] if i % 10 == 0 else [line]
+    rec = read(write(tmp_path, "time,ax,ay,az\n" + "".join(lines)))
+    np.testing.assert_allclose(rec.t_s, np.arange(400) / 100, atol=1e-9)
+    assert "duplicate_timestamps" in codes(rec) and "coarse_clock" not in codes(rec)
 
 
 @pytest.mark.parametrize("name", ["unix_time", "Unix Timestamp", "time of day"])

@@ -108,6 +108,7 @@ def clean_stream(
         label=label,
         path=path,
         unparsed_rows=unparsed_rows,
+        values=(values,),
     )
     return Stream(label, t_s, values if rows is None else values[rows], flags)
 
@@ -123,12 +124,15 @@ def clean_rows(
     path: str,
     unparsed_rows: int = 0,
     reuse_times: bool = False,
+    values: Sequence[FloatArray | None] = (),
 ) -> tuple[FloatArray, IntArray | None, tuple[QualityFlag, ...]]:
     """``clean_stream`` on the times alone: the seconds from ``origin`` of the rows kept
     (``ok``, sorted, de-duplicated), the rows kept in their new order (None: all, as they
     were, the usual file) and the flags. The values are then taken once, in place.
     ``reuse_times``: the caller has no more use for ``t_raw``, and the seconds may be
-    written over it (no fresh array: 1% of reading a 100-minute CSV)."""
+    written over it (no fresh array: 1% of reading a 100-minute CSV). ``values``: the rows'
+    readings, (N, k) arrays, by which repeated times that repeat every reading too are told
+    for rows written twice, not a coarse clock."""
     flags: list[QualityFlag] = []
     n_total = t_raw.size + unparsed_rows
     n_bad = int(t_raw.size - np.count_nonzero(ok))
@@ -158,7 +162,7 @@ def clean_rows(
         )
     repeats = int(np.count_nonzero(steps <= 0))
     coarse = max(COARSE_CLOCK_SHARE * t_s.size, COARSE_CLOCK_MIN_REPEATS) <= repeats < steps.size
-    if coarse:
+    if coarse and not _copied(values, rows, steps <= 0):
         spread, flag = _spread_ticks(t_s, steps > 0, label=label)
         if np.all(spread[1:] > spread[:-1]):  # not where doubles cannot tell the rows apart
             return spread, rows, (*flags, flag)
@@ -174,6 +178,23 @@ def clean_rows(
             )
         )
     return t_s, rows, tuple(flags)
+
+
+def _copied(
+    values: Sequence[FloatArray | None], rows: IntArray | None, repeated: BoolArray, /
+) -> bool:
+    """True when most rows whose time repeats (``repeated``: of each step between the sorted
+    rows, ``rows`` of each of ``values`` or all in order) repeat every reading before them
+    too: rows written twice, where a coarse clock's rows each hold a sample of their own."""
+    readings = [v for v in values if v is not None]
+    if not readings:
+        return False
+    after = np.flatnonzero(repeated) + 1  # the second row of each repeat, in sorted order
+    order = np.arange(readings[0].shape[0]) if rows is None else rows
+    same = np.ones(after.size, dtype=bool)
+    for v in readings:
+        same &= np.all(v[order[after]] == v[order[after - 1]], axis=1)
+    return 2 * int(np.count_nonzero(same)) > after.size
 
 
 def _spread_ticks(

@@ -136,6 +136,7 @@ def read_csv(src: Source, /, *, options: ReadOptions) -> Recording:
             path=path,
             unparsed_rows=unparsed,
             reuse_times=True,  # the seconds may be written over the raw times
+            values=(acc, gyro),
         )
         clean_flags = list(dropped)
         if rows is not None:
