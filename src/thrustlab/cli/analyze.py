@@ -147,20 +147,18 @@ def _options(
     acc_unit: str | None,
     gyro_unit: str | None,
 ) -> ReadOptions:
-    checks = (
-        ("--time-unit", time_unit, ("s", "ms", "us", "ns")),
-        ("--acc-unit", acc_unit, ("mps2", "g", "mg")),
-        ("--gyro-unit", gyro_unit, ("rads", "degs", "mdps")),
-    )
-    for name, value, choices in checks:
-        if value is not None and value not in choices:
-            raise OptionError(f"{name} must be one of {', '.join(choices)}, not {value!r}")
+    from thrustlab.pipeline import UNIT_CHOICES, ReadOptions
+
+    units: dict[str, Any] = {"time_unit": time_unit, "acc_unit": acc_unit, "gyro_unit": gyro_unit}
+    for field, value in units.items():
+        if value is not None and value not in UNIT_CHOICES[field]:
+            flag = "--" + field.replace("_", "-")
+            raise OptionError(
+                f"{flag} must be one of {', '.join(UNIT_CHOICES[field])}, not {value!r}"
+            )
     if rate_hz is not None and not 0 < rate_hz <= 100_000:
         raise OptionError("--rate-hz must be a positive sampling rate in Hz")
-    from thrustlab.pipeline import ReadOptions
-
     names = tuple(c.strip() for c in columns.split(",")) if columns else None
-    units: dict[str, Any] = {"time_unit": time_unit, "acc_unit": acc_unit, "gyro_unit": gyro_unit}
     return ReadOptions(columns=names, rate_hz=rate_hz, **units)  # checked against the choices above
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, get_args
 
 from thrustlab.errors import ReadOptionError
 from thrustlab.quality import QualityFlag
@@ -17,6 +17,13 @@ AccUnit = Literal["mps2", "g", "mg"]
 GyroUnit = Literal["rads", "degs", "mdps"]
 
 SECONDS_PER: dict[str, float] = {"s": 1.0, "ms": 1e-3, "us": 1e-6, "ns": 1e-9}
+UNIT_CHOICES: dict[str, tuple[str, ...]] = {
+    "time_unit": get_args(TimeUnit),
+    "acc_unit": get_args(AccUnit),
+    "gyro_unit": get_args(GyroUnit),
+}
+"""The units each of ``ReadOptions``' unit fields takes (and the CLI's ``--time-unit``,
+``--acc-unit`` and ``--gyro-unit``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,22 +57,16 @@ class ReadOptions:
             named = [c for c in self.columns if c != "_"]
             if len(named) != len(set(named)):
                 raise ReadOptionError("columns", "names a column twice")
-        if self.time_unit is not None and self.time_unit not in SECONDS_PER:
-            raise ReadOptionError(
-                "time_unit", f"must be one of {', '.join(SECONDS_PER)}, not {self.time_unit!r}"
-            )
+        for field, choices in UNIT_CHOICES.items():
+            value = getattr(self, field)
+            if value is not None and value not in choices:
+                raise ReadOptionError(field, f"must be one of {', '.join(choices)}, not {value!r}")
         if self.rate_hz is not None and not (
             isinstance(self.rate_hz, int | float)
             and math.isfinite(self.rate_hz)
             and self.rate_hz > 0
         ):
             raise ReadOptionError("rate_hz", f"must be a positive number, not {self.rate_hz!r}")
-        if self.acc_unit not in (None, "mps2", "g", "mg"):
-            raise ReadOptionError("acc_unit", f"must be mps2, g or mg, not {self.acc_unit!r}")
-        if self.gyro_unit not in (None, "rads", "degs", "mdps"):
-            raise ReadOptionError(
-                "gyro_unit", f"must be rads, degs or mdps, not {self.gyro_unit!r}"
-            )
 
 
 def ignored_options(options: ReadOptions, why: str, /) -> list[QualityFlag]:
