@@ -67,7 +67,7 @@ def acc_to_mps2(
         kind="acceleration",
         names=ACC_UNIT_NAMES,
         label=label,
-        why=f"gravity reads about {PER_G.get(judged or 'g', 1.0):,.0f} in it (9.8 in m/s^2)",
+        why=f"gravity reads about {PER_G[judged]:,.0f} in it (9.8 in m/s^2)" if judged else "",
     )
     if unit in PER_G:
         with np.errstate(over="ignore"):  # a corrupt 1e308 becomes inf: its row is dropped

@@ -229,10 +229,10 @@ def _times(
     flags: list[QualityFlag],
 ) -> tuple[FloatArray | IntArray, BoolArray, str, float]:
     """The raw time column, its usable cells, its unit ("rate": row numbers) and the seconds
-    in one of that unit. A time
-    column with no number in it (Xsens MT Manager leaves ``SampleTimeFine`` empty when it
-    was not asked for) counts as none; without one, the rows are timed by ``--rate-hz``, or
-    by the rate the lines above the header state (``// Update Rate: 100.0Hz``)."""
+    in one of that unit. A time column with no number in it (Xsens MT Manager leaves
+    ``SampleTimeFine`` empty when it was not asked for) counts as none; without one, the
+    rows are timed by ``--rate-hz``, or by the rate the lines above the header state
+    (``// Update Rate: 100.0Hz``)."""
     named = "time" in columns.index
     if named:
         t_raw, t_ok, dated = parsed.times(columns.index["time"])
