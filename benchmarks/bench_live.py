@@ -31,7 +31,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from bench_web_load import client_address, p, serving  # the same server and percentile
+from bench_web_load import client_header, p, serving  # the same server and percentile
 
 ONE_P95_BUDGET_S = 1.0
 MANY_P95_BUDGET_S = 1.5
@@ -104,7 +104,7 @@ async def run_stream(base: str, stream: Stream, delay_s: float) -> None:
     import httpx
 
     async with httpx.AsyncClient(
-        base_url=base, timeout=30.0, headers=client_address(stream.index)
+        base_url=base, timeout=30.0, headers=client_header(stream.index)
     ) as client:
         headers = await sign_in(client, stream.index)
         urls = (await client.post("/api/live", headers=headers)).json()

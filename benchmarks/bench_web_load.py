@@ -1,7 +1,7 @@
 """Benchmark: the web app under load on loopback (50 clients for 30 s by default).
 
 Starts ``thrustlab serve`` on a free 127.0.0.1 port with a fresh SQLite log, behind a
-proxy on loopback that names each client by an address of its own (``client_address``:
+proxy on loopback that names each client by an address of its own (``client_header``:
 sign-ups and logins are limited per address, and each client is one lifter's phone), signs
 up one lifter per client, then runs the clients concurrently for a fixed time: each views pages
 (upload form, history, its newest analysis) with a short pause between requests and uploads
@@ -42,10 +42,10 @@ PASSWORD = "benchmark password 1"
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 PROXY = "127.0.0.1"
 """The benchmarks' clients reach the server through a trusted proxy on loopback (``serving``),
-which names each client by ``client_address``."""
+which names each client by ``client_header``."""
 
 
-def client_address(index: int, /) -> dict[str, str]:
+def client_header(index: int, /) -> dict[str, str]:
     """The header by which the proxy names client ``index``: an address of its own, as a
     lifter's phone has (sign-ups and logins are limited to 10 a minute per address)."""
     return {"X-Forwarded-For": f"10.0.{index // 250}.{index % 250 + 1}"}
@@ -176,7 +176,7 @@ async def run_load(base: str, clients: int, seconds: float, tally: Tally) -> Non
     recordings = [demo_recording(seed) for seed in range(4)]
     limits = httpx.Limits(max_connections=2)
     sessions = [
-        httpx.AsyncClient(base_url=base, timeout=120, limits=limits, headers=client_address(i))
+        httpx.AsyncClient(base_url=base, timeout=120, limits=limits, headers=client_header(i))
         for i in range(clients)
     ]
     try:
