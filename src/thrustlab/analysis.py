@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from thrustlab.explanation.assessment import Assessment
 from thrustlab.findings import Findings
+from thrustlab.records import record
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Analysis:
     """What was measured (``None``: answers only, no recording) and what it means. The
     findings carry the plot traces, so the report renders this and re-runs nothing."""

@@ -5,17 +5,16 @@ Change a value by building a new config: ``AnalysisConfig(tremor_band_hz=(5.0, 1
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from thrustlab.errors import OptionError
 from thrustlab.findings import Mode
+from thrustlab.records import record
 
 PHONE_NOISE_FLOOR_MPS2 = 0.02
 """0.02 m/s2 (2 mg) of shaking: about twice a phone accelerometer's own noise (about 1 mg).
 Below it the noise, not the leg, decides a comparison of two shaking levels."""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class AnalysisConfig:
     """The analysis's settings, each with its unit and reason."""
 
@@ -212,7 +211,7 @@ class AnalysisConfig:
             raise OptionError(f"mode must be 'hip_thrust' or 'cyclic', not {self.mode!r}")
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class LiveConfig:
     """How a set streamed from the phone is followed while it happens (``thrustlab.live``)."""
 

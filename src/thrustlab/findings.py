@@ -6,16 +6,16 @@ with a ``QualityFlag`` saying why.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Literal
 
 from thrustlab.quality import QualityFlag
+from thrustlab.records import record
 
 Mode = Literal["hip_thrust", "cyclic"]
 MODES: tuple[Mode, ...] = ("hip_thrust", "cyclic")
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class LegTremor:
     """One leg's share of a rep or a set (two sensors, or video)."""
 
@@ -23,7 +23,7 @@ class LegTremor:
     tremor_peak_hz: float | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Legs:
     """The shaking of each leg (two sensors, or video)."""
 
@@ -31,7 +31,7 @@ class Legs:
     right: LegTremor
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class RepMetrics:
     """One repetition: from the hips leaving the bottom to their return there."""
 
@@ -93,7 +93,7 @@ class RepMetrics:
         )
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class SetMetrics:
     """The whole set. Added beside the contract's fields: the rest baseline before the set,
     the set's fatigue-band RMS and each leg's set values."""
@@ -117,7 +117,7 @@ class SetMetrics:
     """Shaking over the last 10 s of that rest; None when it lasted under 10 s."""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class SourceSummary:
     """What was analysed: a sensor recording or a video, its format, length and rate."""
 
@@ -128,7 +128,7 @@ class SourceSummary:
     paths: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class FormMetrics:
     """Form at lockout, measured on video (side or front view); None where not measured.
 
@@ -155,7 +155,7 @@ class FormMetrics:
     rep_mean_concentric_velocity_mps: tuple[float | None, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Envelope:
     """A long signal thinned for plots: per time bin of ``bin_s`` seconds (from
     ``start_s``), the lowest and highest value, in ``unit``."""
@@ -167,7 +167,7 @@ class Envelope:
     unit: str
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Spectrum:
     """Power spectral density of the acceleration during the reps, ``(unit)²/Hz``."""
 
@@ -175,7 +175,7 @@ class Spectrum:
     psd: tuple[float, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Traces:
     """What the report draws beside the figures, measured once with the figures' own
     settings: the thigh's movement (acceleration without gravity), the sustained shaking in
@@ -189,7 +189,7 @@ class Traces:
     angle: Envelope | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Findings:
     """Everything measured on one set (one or two legs)."""
 

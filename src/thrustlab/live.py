@@ -35,6 +35,7 @@ from thrustlab.errors import InputError, ThrustlabError
 from thrustlab.quality import QualityFlag
 from thrustlab.readers.sensorlogger import recording_from_samples
 from thrustlab.recording import Recording
+from thrustlab.records import record
 
 __all__ = [
     "LEGS",
@@ -76,7 +77,7 @@ class PushError(InputError):
         self.status_code = status_code
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class LiveEvent:
     """Something to tell the lifter: a ``rep`` found (or revised), a ``cue`` to speak, or
     the set's ``status``; ``data`` is JSON-able."""
@@ -85,7 +86,7 @@ class LiveEvent:
     data: Mapping[str, Any]
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class PushMessage:
     """One checked push: per sensor (export name), the samples' ns times and x, y, z."""
 

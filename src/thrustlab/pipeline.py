@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 import os
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -31,6 +31,7 @@ from thrustlab.readers import (
     read,
 )
 from thrustlab.recording import Recording, usable_stretch
+from thrustlab.records import record
 
 if TYPE_CHECKING:
     from thrustlab.explanation import History
@@ -65,7 +66,7 @@ VIEWS = ("side", "front")
 DEFAULT_CONFIG = AnalysisConfig()
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class VideoOptions:
     """How a video of the set was filmed, and what to make of it. ``estimator`` is the pose
     seam (default MediaPipe Pose; tests pass a fake); ``annotate_path`` asks for a copy of

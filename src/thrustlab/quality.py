@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Literal
+
+from thrustlab.records import record
 
 Severity = Literal["info", "warning", "error"]
 SEVERITIES: tuple[Severity, ...] = ("info", "warning", "error")
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class QualityFlag:
     """One data-quality note: a stable ``code``, its severity and a sentence for people."""
 

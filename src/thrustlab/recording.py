@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import KW_ONLY, InitVar, dataclass, field, replace
+from dataclasses import KW_ONLY, InitVar, field, replace
 from types import MappingProxyType
 
 import numpy as np
 import numpy.typing as npt
 
 from thrustlab.quality import QualityFlag
+from thrustlab.records import record
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -17,7 +18,7 @@ G_MPS2 = 9.80665
 """Standard gravity, to convert accelerations given in g."""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Recording:
     """Motion samples from one sensor worn on one leg.
 

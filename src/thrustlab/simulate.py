@@ -24,6 +24,7 @@ import numpy as np
 import numpy.typing as npt
 
 from thrustlab.recording import G_MPS2, Recording
+from thrustlab.records import record
 
 FloatArray = npt.NDArray[np.float64]
 Activity = Literal["set", "still", "handling"]
@@ -33,7 +34,7 @@ THIGH_PIVOT_M = 0.22
 """Distance from the knee to the phone along the thigh."""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class SimulationSpec:
     """Everything that shapes a simulated set; every value has a realistic default."""
 
@@ -118,7 +119,7 @@ class SimulationSpec:
     and walks away), ``handle`` (sits up and takes the phone off the thigh)."""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class LegTruth:
     tremor_rms_mps2: tuple[float, ...]
     """Per rep: RMS of the tremor vector (main band only) over the rep."""
@@ -127,7 +128,7 @@ class LegTruth:
     post_set_tremor_rms_mps2: float
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class SetTruth:
     start_s: tuple[float, ...]
     end_s: tuple[float, ...]
@@ -244,7 +245,7 @@ def random_spec(seed: int, /, *, rng: np.random.Generator | None = None) -> Simu
 # --- movement ------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class _Move:
     t0_s: float
     t1_s: float
@@ -252,7 +253,7 @@ class _Move:
     pitch1_deg: float
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class _Turn:
     """The phone turns by ``angle_deg`` about ``axis`` (its own axes) between the times."""
 
@@ -262,7 +263,7 @@ class _Turn:
     angle_deg: float
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class _Body:
     """Whole-body movement felt by the phone between the times: ``trunk`` (sitting up,
     standing up, squatting), ``walk`` (steps and heel strikes), ``hand`` (in the hand)."""

@@ -38,6 +38,7 @@ from thrustlab.batch.work import FileOutcome, analyse_files
 from thrustlab.config import AnalysisConfig
 from thrustlab.errors import InputError, OptionError
 from thrustlab.pipeline import DEFAULT_CONFIG
+from thrustlab.records import record
 
 if TYPE_CHECKING:
     from distributed import Client, LocalCluster
@@ -64,7 +65,7 @@ _POLL_S = 0.05
 SCHEDULER_SCHEMES = ("tcp", "tls")
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class BatchProgress:
     """How far a batch has got, counted in input files."""
 

@@ -12,16 +12,16 @@ With ``.csv``, the four tables are CSV files under the same names.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
 
 from thrustlab.batch.tables import BatchResult
 from thrustlab.errors import OptionError
+from thrustlab.records import record
 
 SUFFIXES = (".parquet", ".csv")
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class OutputPaths:
     sets: Path
     reps: Path

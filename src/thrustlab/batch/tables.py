@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import asdict, dataclass, fields, is_dataclass
+from dataclasses import asdict, fields, is_dataclass
 from functools import cache
 from operator import itemgetter
 from types import UnionType
@@ -35,13 +35,14 @@ import pyarrow.compute as pc
 
 from thrustlab.batch.work import FileOutcome
 from thrustlab.findings import Findings, Legs, LegTremor, RepMetrics, SetMetrics, SourceSummary
+from thrustlab.records import record
 
 KEY = "content_hash"
 ORDER = "_order"
 SIDES = ("left", "right")
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class BatchResult:
     """A batch's tables (pyarrow), rows in the order of the input paths.
 
@@ -59,7 +60,7 @@ class BatchResult:
     files_reused: int
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Results:
     """Results keyed by content hash, before they are placed at their paths."""
 
@@ -73,7 +74,7 @@ class Results:
 Getter = Callable[[Any], Any]
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Column:
     """One column: its name, its type, and how to get its value from the row's object."""
 

@@ -7,15 +7,15 @@ same paths (a shared file system).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from thrustlab.config import AnalysisConfig
 from thrustlab.errors import ReadError, ThrustlabError
 from thrustlab.findings import Findings
 from thrustlab.pipeline import process
+from thrustlab.records import record
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class FileOutcome:
     """One file's result: its findings, or why it failed.
 

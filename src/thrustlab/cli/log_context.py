@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
+
+from thrustlab.records import record
 
 if TYPE_CHECKING:
     from thrustlab.explanation import History
@@ -37,7 +38,7 @@ WHAT_HISTORY_ADDS = (
 )
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class LogContext:
     """The lifter's earlier sets (``None``: no log) and weight unit (``None``: not said)."""
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 import dataclasses
 import difflib
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
@@ -30,6 +29,7 @@ from thrustlab.explanation.questions import (
     rpe_from_rir,
     stated_unit,
 )
+from thrustlab.records import record
 
 Pain = Literal["none", "dull", "sharp"]
 Leg = Literal["left", "right", "both", "neither"]
@@ -54,7 +54,7 @@ class AnswersFileError(ReadError):
     """An answers file cannot be read or is not a mapping of answers."""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Answers:
     """What the lifter reports, each field one question of ``QUESTIONS``. ``None`` means
     "not answered"."""

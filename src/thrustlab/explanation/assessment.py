@@ -3,11 +3,11 @@ plan, and the answers that would change it, with the texts and citations a reade
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Literal
 
 from thrustlab import explanation
 from thrustlab.explanation.knowledge import Urgency
+from thrustlab.records import record
 
 Verdict = Literal["normal", "caution", "stop"]
 NOT_MEASURED = "not measured"
@@ -19,7 +19,7 @@ Basis = Literal["measured", "answers_only"]
 recording, too short, no reps, nobody found in a video), so only the answers speak."""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Evidence:
     """One rule that held: ``feature`` had ``value``, ``direction`` ``threshold`` ``unit``."""
 
@@ -56,7 +56,7 @@ def _further(item: Evidence, than: Evidence) -> bool:
     return False
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class RedFlag:
     """A warning sign raised for this set, with the evidence that raised it."""
 
@@ -67,7 +67,7 @@ class RedFlag:
     evidence: tuple[Evidence, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class CauseFinding:
     """A likely cause named for this set, with its evidence."""
 
@@ -84,7 +84,7 @@ class CauseFinding:
     """The evidence score in words: what people read instead of the number."""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class PlanItem:
     """A step of the plan, and the causes it answers."""
 
@@ -95,7 +95,7 @@ class PlanItem:
     causes: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class MissingAnswer:
     """An answer that was not given, and what it would have changed."""
 
@@ -106,7 +106,7 @@ class MissingAnswer:
     """The question's label, for people (``Sleep last night``)."""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Assessment:
     """What the set's figures and the answers mean: the verdict, warning signs, likely
     causes and the plan."""

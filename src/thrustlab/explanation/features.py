@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 from thrustlab.config import PHONE_NOISE_FLOOR_MPS2
 from thrustlab.explanation.answers import Answers
 from thrustlab.findings import Findings, FormMetrics
+from thrustlab.records import record
 
 if TYPE_CHECKING:
     from thrustlab.explanation.history import HistoryChecks
@@ -67,7 +67,7 @@ ANSWER_OF_FEATURE: Mapping[str, str] = MappingProxyType(
 """The answer that would settle a derived feature when it is unknown."""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Features:
     """The figures and answers the knowledge base's rules are evaluated on, by name."""
 

@@ -10,10 +10,11 @@ from __future__ import annotations
 import datetime
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import TYPE_CHECKING, Literal
 
 from thrustlab.explanation.questions import WeightUnit, in_unit, kg_from_lb
+from thrustlab.records import record
 
 if TYPE_CHECKING:
     from thrustlab.explanation.knowledge import Op
@@ -28,7 +29,7 @@ EXERCISES = (
 )
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class PastSet:
     date: datetime.date
     exercise: str  # one of EXERCISES
@@ -41,7 +42,7 @@ class PastSet:
     hard_lower_body: bool = True
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class History:
     sets: tuple[PastSet, ...]  # oldest first
 
@@ -57,7 +58,7 @@ def _cutoff(cause_id: str, feature: str, op: Op, /) -> Callable[[], float]:
     return read
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class HistoryRules:
     """The thresholds of the history checks, each with its reason. The three that the
     knowledge base's evidence rules also judge are read from those rules."""
@@ -91,7 +92,7 @@ class HistoryRules:
     """The usual step: about 2.5 % of the load, rounded to the smallest plate step."""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class LoadJump:
     load_kg: float
     reference_kg: float
@@ -106,14 +107,14 @@ class LoadJump:
         return "the last session" if self.sessions == 1 else f"the last {self.sessions} sessions"
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class ConsecutiveDays:
     days_in_a_row: int
     """Hard lower-body days in a row, today included (2 = yesterday and today)."""
     dates: tuple[datetime.date, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class ShakingIncrease:
     load_kg: float
     tremor_rms_mps2: float
@@ -123,7 +124,7 @@ class ShakingIncrease:
     threshold_ratio: float
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class RepeatedAsymmetry:
     side: Literal["left", "right"]
     sets: int
@@ -133,7 +134,7 @@ class RepeatedAsymmetry:
     threshold_pct: float
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class NextLoad:
     load_kg: float
     change_kg: float
@@ -141,7 +142,7 @@ class NextLoad:
     reason: str
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class HistoryChecks:
     load_jump: LoadJump | None
     consecutive_days: ConsecutiveDays | None

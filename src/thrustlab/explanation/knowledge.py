@@ -14,11 +14,11 @@ import functools
 import json
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
 from thrustlab.errors import ThrustlabError
+from thrustlab.records import record
 
 Op = Literal[">=", "<=", ">", "<", "=="]
 OPS: tuple[Op, ...] = (">=", "<=", ">", "<", "==")
@@ -56,7 +56,7 @@ class KnowledgeError(ThrustlabError):
     """The knowledge base is malformed (a bug in the package or in an edited file)."""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Rule:
     """One piece of evidence: ``feature op threshold`` (with its unit) holds or not."""
 
@@ -91,7 +91,7 @@ class Rule:
         }[self.op]
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Cause:
     """A likely cause of the shaking: what it is, the evidence rules that point to it, and
     the strategies that answer it."""
@@ -106,7 +106,7 @@ class Cause:
     sources: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class RedFlagSpec:
     """A warning sign: its urgency, the advice to give and the rules that raise it."""
 
@@ -120,7 +120,7 @@ class RedFlagSpec:
     """Strategies the sign itself calls for (first in the plan)."""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Strategy:
     """Something to do about a cause: why, and the steps."""
 
@@ -131,7 +131,7 @@ class Strategy:
     sources: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class PlanCutoff:
     """One of the plan's own cutoffs, with its unit and the reason for it."""
 
@@ -141,7 +141,7 @@ class PlanCutoff:
     sources: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Knowledge:
     """The knowledge base (``knowledge.yaml``): causes, warning signs, strategies and
     the sources behind them."""

@@ -4,7 +4,6 @@ own numbers (next load, warm-up length, which stabiliser work fits the pattern).
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from thrustlab.explanation.answers import Answers
@@ -12,6 +11,7 @@ from thrustlab.explanation.assessment import CauseFinding, PlanItem, RedFlag
 from thrustlab.explanation.features import Features
 from thrustlab.explanation.knowledge import Knowledge, Op
 from thrustlab.explanation.questions import shown_weight
+from thrustlab.records import record
 
 if TYPE_CHECKING:
     from thrustlab.explanation.history import HistoryChecks, NextLoad
@@ -96,7 +96,7 @@ def _hold_reason(
     return None
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class PlanContext:
     """Everything the plan draws on."""
 

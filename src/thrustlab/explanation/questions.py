@@ -17,10 +17,10 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
 from typing import Literal
 
 from thrustlab.errors import OptionError
+from thrustlab.records import record
 
 Kind = Literal["number", "whole", "yes_no", "choice", "text", "load"]
 """number: a real number; whole: an integer; yes_no: a boolean; choice: one of ``choices``;
@@ -62,7 +62,7 @@ class AnswersError(OptionError):
         super().__init__(f"{key} {problem}" if key else problem)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Question:
     """One question to the lifter."""
 

@@ -7,7 +7,6 @@ Both are one query each over the indexed tables; warm-up sets are left out.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from itertools import groupby
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any
@@ -17,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from thrustlab.log.models import Analysis, Lifter, LiftSet, TrainingSession
 from thrustlab.log.repo import DEFAULT_LIFTER
+from thrustlab.records import record
 
 if TYPE_CHECKING:  # imported when used: importing explain loads its knowledge base
     from thrustlab.explanation.history import History
@@ -74,7 +74,7 @@ def history_for(
     return History(sets=sets)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class TrendRow:
     """One session of one lift: the heaviest set and what the analyses measured."""
 
@@ -92,7 +92,7 @@ class TrendRow:
     """The worst verdict of the session."""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class LiftTrend:
     exercise: str
     rows: tuple[TrendRow, ...]  # oldest first

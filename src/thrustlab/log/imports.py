@@ -19,7 +19,7 @@ import uuid
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -42,6 +42,7 @@ from thrustlab.log.repo import (
     set_row,
     taken_positions,
 )
+from thrustlab.records import record
 
 Source = Literal["auto", "thrustlab", "strong", "hevy"]
 _UID_NAMESPACE = uuid.UUID("5b0f4d52-8a61-4b0e-9a59-3f0c1d2e7a41")
@@ -53,7 +54,7 @@ class _RowProblem(ValueError):
     """A problem with one row; the caller adds the file and the line."""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class ImportRow:
     """One checked row, ready to write."""
 
@@ -72,7 +73,7 @@ class ImportRow:
     recordings: tuple[RecordingRef, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class ImportResult:
     source: str
     imported: int
@@ -291,19 +292,19 @@ def _own_csv(path: Path, text: str, lifter: str | None) -> list[ImportRow]:
         missing = [name for name in FIELDS if name not in cells]
         if missing:
             raise LogImportError(path, 1, f"missing columns: {', '.join(missing)}")
-        record: dict[str, Any] = dict(cells)
+        row: dict[str, Any] = dict(cells)
         for name in ("answers", "analysis", "recordings"):
-            record[name] = _json_cell(path, line, name, cells[name])
+            row[name] = _json_cell(path, line, name, cells[name])
         with _at_line(path, line):
-            rows.append(_own_row(line, record, lifter, csv=True))
+            rows.append(_own_row(line, row, lifter, csv=True))
     return rows
 
 
 def _own_json(path: Path, text: str, lifter: str | None) -> list[ImportRow]:
     rows = []
-    for line, record in _json_records(path, text):
+    for line, row in _json_records(path, text):
         with _at_line(path, line):
-            rows.append(_own_row(line, record, lifter, csv=False))
+            rows.append(_own_row(line, row, lifter, csv=False))
     return rows
 
 
@@ -337,10 +338,10 @@ def _element_lines(text: str, count: int) -> list[int]:
     return lines
 
 
-def _own_row(line: int, record: Mapping[str, Any], lifter: str | None, *, csv: bool) -> ImportRow:
-    if not isinstance(record, Mapping):
+def _own_row(line: int, row: Mapping[str, Any], lifter: str | None, *, csv: bool) -> ImportRow:
+    if not isinstance(row, Mapping):
         raise _RowProblem("each set must be a JSON object")
-    get = _Cells(record, csv=csv)
+    get = _Cells(row, csv=csv)
     name = lifter or get.text("lifter")
     if not name.strip():
         raise _RowProblem("the lifter is empty")
@@ -372,7 +373,7 @@ def _own_row(line: int, record: Mapping[str, Any], lifter: str | None, *, csv: b
         kind=get.text("kind") or "working",
         hard_lower_body=get.boolean("hard_lower_body"),
         notes=get.text("notes"),
-        answers=_mapping(record.get("answers"), "answers"),
+        answers=_mapping(row.get("answers"), "answers"),
         uid=uid,
     )
     return replace(
@@ -380,8 +381,8 @@ def _own_row(line: int, record: Mapping[str, Any], lifter: str | None, *, csv: b
         new_set=new_set,
         position=get.integer("position"),
         created_at=get.datetime("created_at"),
-        analysis=_own_analysis(record.get("analysis")),
-        recordings=tuple(_own_recording(r) for r in _sequence(record.get("recordings"))),
+        analysis=_own_analysis(row.get("analysis")),
+        recordings=tuple(_own_recording(r) for r in _sequence(row.get("recordings"))),
     )
 
 
@@ -648,7 +649,7 @@ def _sequence(value: Any) -> list[Any]:
     return value
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class _Cells:
     """Typed access to one row's cells; CSV cells are text, JSON values are typed already."""
 

@@ -10,13 +10,15 @@ import datetime as dt
 import hashlib
 import uuid
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Select, delete, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, selectinload
+
+from thrustlab.records import record
 
 if TYPE_CHECKING:
     from thrustlab.analysis import Analysis as AnalysisResult
@@ -40,7 +42,7 @@ DEFAULT_LIFTER = "me"
 _HASH_CHUNK_BYTES = 1 << 20
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class NewSet:
     """A set to log. RPE or RIR (reps in reserve), or both, as the lifter reports them."""
 
@@ -74,7 +76,7 @@ class NewSet:
             raise OptionError(f"RIR (reps in reserve) must be 0 or more, not {self.rir}")
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class AnalysisRecord:
     """An analysis to store: the JSON document and the key metrics read from it."""
 
@@ -111,7 +113,7 @@ def analysis_record(analysis: AnalysisResult, /) -> AnalysisRecord:
     )
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class RecordingRef:
     """A recording a set came from: where it was, its hash, and its bytes if asked to keep."""
 
@@ -134,7 +136,7 @@ def recording_ref(path: Path, /, *, copy: bool = False) -> RecordingRef:
     return RecordingRef(str(path), digest.hexdigest(), size, blob)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class SetRow:
     """One line of ``log list``: a set, its day and its analysis' key figures."""
 

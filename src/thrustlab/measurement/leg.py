@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
@@ -26,6 +25,7 @@ from thrustlab.measurement.tremor import (
 )
 from thrustlab.quality import QualityFlag
 from thrustlab.recording import Recording
+from thrustlab.records import record
 from thrustlab.signal.filters import (
     Spectrum,
     gain_on,
@@ -54,7 +54,7 @@ FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class LegResult:
     """One sensor's reps and shaking, before the set's figures are derived."""
 
@@ -469,7 +469,7 @@ def _smooth_gain(acc: Spectrum, config: AnalysisConfig) -> FloatArray:
     return gaussian_on(acc.freqs_hz, config.angle_sigma_hz)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class PhoneTurning:
     """How the phone turns, at the angle's rate (see ``phone_turning``)."""
 
@@ -647,7 +647,7 @@ def tremor_in(
     return measure(bands, spans_s=spans, rate_hz=uniform.rate_hz, config=config)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Sustained:
     """The signal every tremor figure is measured on, for plots: at ``rate_hz`` from t = 0,
     the acceleration above the movement with jolts and gaps faded out (``gated_mps2``), its

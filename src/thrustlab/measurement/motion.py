@@ -7,7 +7,6 @@ the shaking in each rep and in the rests around the set; the same code for every
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TypeVar
 
 import numpy as np
@@ -18,6 +17,7 @@ from thrustlab.measurement.cyclic import find_cycles
 from thrustlab.measurement.reps import REST_SPEED_DPS, RepTiming, find_reps, median_of_few
 from thrustlab.measurement.tremor import NOTHING, Bands, TremorStats, measure
 from thrustlab.quality import QualityFlag
+from thrustlab.records import record
 from thrustlab.signal.orientation import gradient, stretches
 
 FloatArray = npt.NDArray[np.float64]
@@ -40,7 +40,7 @@ the working set: the bar loaded between), a rest-pause set 5-20 s inside it, and
 from acceleration alone, whose drift can split one set, leaves its parts 0.3-16 s apart."""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Motion:
     """One leg's movement and shaking on uniform grids from t = 0, whatever measured it
     (a phone on the thigh, or a video)."""
@@ -87,7 +87,7 @@ class Motion:
     """What to do when no rep is found, in the words of what recorded the set."""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class MotionResult:
     reps: tuple[RepTiming, ...]
     rep_tremor: tuple[TremorStats, ...]

@@ -13,7 +13,6 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
 from itertools import accumulate, cycle, pairwise
 from typing import NamedTuple
 
@@ -21,6 +20,7 @@ import numpy as np
 import numpy.typing as npt
 
 from thrustlab.config import AnalysisConfig
+from thrustlab.records import record
 from thrustlab.signal.orientation import gradient, span_axes
 
 FloatArray = npt.NDArray[np.float64]
@@ -77,7 +77,7 @@ FEW_DIPS = 4
 shaking speed) at once."""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class RepTiming:
     start_s: float
     lockout_start_s: float
@@ -762,7 +762,7 @@ def handled_share(handled: BoolArray, lo: int, hi: int) -> float:
     return np.count_nonzero(part) / part.size if part.size else float("nan")
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class _Phone:
     """What a phone tells beside the angle (see ``find_reps``); all None for a video."""
 

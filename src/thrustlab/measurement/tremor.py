@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
 import numpy.typing as npt
 
 from thrustlab.config import AnalysisConfig
+from thrustlab.records import record
 from thrustlab.signal.filters import TAPER_HZ, Spectrum, band_gain, gain_on, inverses, spectrum_of
 from thrustlab.signal.spectra import band_bins, band_peaks, welch_many
 
@@ -48,7 +48,7 @@ NOISE_PERCENTILE = 25.0
 percentile of power density, times its width, is the noise power taken off the RMS."""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Bands:
     """The whole recording above the movement with transients and gaps faded out
     (``gated``), band-passed to the tremor and fatigue bands, and which samples show
@@ -62,7 +62,7 @@ class Bands:
     usable: BoolArray
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class TremorStats:
     """Shaking in one stretch of time: RMS in each band (m/s^2), tremor peak (Hz)."""
 

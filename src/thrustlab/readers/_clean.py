@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from types import MappingProxyType
 
 import numpy as np
@@ -12,6 +12,7 @@ import numpy.typing as npt
 from thrustlab.errors import ReadError
 from thrustlab.quality import QualityFlag
 from thrustlab.recording import G_MPS2, Recording, all_finite, usable_stretch
+from thrustlab.records import record
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -26,7 +27,7 @@ GAP_FACTOR = 5.0
 GAP_MIN_S = 0.05
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Stream:
     """One sensor's usable samples: seconds from a shared origin, sorted and unique."""
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
+
+from thrustlab.records import record
 
 ACC = ("ax", "ay", "az")
 GYRO = ("gx", "gy", "gz")
@@ -164,7 +166,7 @@ def is_unit(text: str, /) -> bool:
     return name in TIME_UNITS or name in ACC_UNITS or name in GYRO_UNITS
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class ColumnMap:
     """Which column index plays which role, and the units the names state (None: silent)."""
 

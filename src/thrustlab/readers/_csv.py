@@ -14,6 +14,7 @@ import numpy.typing as npt
 
 from thrustlab.errors import FormatError, ReadError
 from thrustlab.readers._source import HEAD_BYTES, START_BYTES, Source, one_line
+from thrustlab.records import record
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -37,7 +38,7 @@ RELEASE_MIN_BYTES = 16 * 1024**2
 """Tables larger than this (about 300,000 rows of 7 columns) give their parse memory back."""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class TextLayout:
     """What the start of a delimited text says: delimiter, fields, header or data.
 
@@ -600,7 +601,7 @@ _DIGITS_DAY = r"^(\d{2})[./](\d{2})[./](\d{4})[ T]"
 _ON_DAY_ONE = ("^", "1970-01-01T")
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class DateForm:
     """Cells matching ``pattern`` are read as ISO 8601 once rewritten (``readings``: each a
     list of regex replacements; the first that gives dates wins); ``zone``: they state one;

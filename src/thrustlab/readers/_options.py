@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from typing import Literal, get_args
 
 from thrustlab.errors import ReadOptionError
 from thrustlab.quality import QualityFlag
+from thrustlab.records import record
 
 COLUMN_ROLES = ("time", "ax", "ay", "az", "gx", "gy", "gz")
 """Names ``ReadOptions.columns`` may use; ``"_"`` marks a column to ignore."""
@@ -26,7 +26,7 @@ UNIT_CHOICES: dict[str, tuple[str, ...]] = {
 ``--acc-unit`` and ``--gyro-unit``)."""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class ReadOptions:
     """Facts about a file that its content does not state.
 

@@ -11,11 +11,11 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
 from thrustlab.errors import ReadError
+from thrustlab.records import record
 
 if TYPE_CHECKING:
     import zipfile
@@ -77,7 +77,7 @@ def unsafe_member_name(name: str) -> bool:
     )
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Source:
     """Named byte blobs under one path: a file (one member), a folder or a zip.
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -41,11 +40,12 @@ from thrustlab.readers._units import (
     ignored,
 )
 from thrustlab.recording import Recording
+from thrustlab.records import record
 
 MAX_META_ROWS = 64
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Member:
     """A CSV of the export whose header says it is phyphox sensor data."""
 

@@ -24,7 +24,6 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 
 import numpy as np
 
@@ -50,6 +49,7 @@ from thrustlab.readers._options import ReadOptions, ignored_options
 from thrustlab.readers._source import Source, one_line
 from thrustlab.readers._units import acc_to_mps2, gyro_to_rads, ignored, looks_like_g
 from thrustlab.recording import Recording
+from thrustlab.records import record
 
 DOCUMENTED_UNITS: Mapping[str, str] = {
     "Accelerometer": "mps2",
@@ -61,7 +61,7 @@ DOCUMENTED_UNITS: Mapping[str, str] = {
 MAX_JSON_BYTES = 512 * 1024**2
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class RawSensor:
     """One sensor's columns as read: ``time`` (ns epoch) and/or ``seconds_elapsed``."""
 
@@ -239,7 +239,7 @@ def _one_int(value: object) -> int | None:
     return None
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class _Plan:
     layout: str
     acc: str

@@ -5,16 +5,15 @@ side by side, as velocity-based-training apps show them."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from thrustlab.explanation.assessment import NOT_MEASURED
 from thrustlab.findings import Findings, RepMetrics
+from thrustlab.records import record
 
 PCT = "\u00a0%"
 """A per cent sign that never wraps onto a line of its own."""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class RepTable:
     """Column headers, one row of cell texts per rep, and the set's speed figures as
     (label, text) pairs."""

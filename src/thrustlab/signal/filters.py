@@ -13,13 +13,14 @@ fades as 1/t^3), so blocks would change them. A Gaussian's kernel is nil 12 sigm
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from functools import lru_cache
 from itertools import pairwise
 from math import ceil
 
 import numpy as np
 import numpy.typing as npt
+
+from thrustlab.records import record
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -101,7 +102,7 @@ column, so the same result; below, where the outputs fit the allocator's reuse, 
 of numpy is cheaper than three."""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Spectrum:
     """The FFT of a mirrored-padded signal, ready to be filtered into several bands."""
 

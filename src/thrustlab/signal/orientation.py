@@ -11,11 +11,12 @@ rep segmentation decides which end is the bottom.
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 import numpy as np
 import numpy.typing as npt
 
+from thrustlab.records import record
 from thrustlab.signal.filters import gain_on, gaussian_on, inverse, smooth, spectrum_of
 from thrustlab.signal.resample import median_of
 
@@ -378,7 +379,7 @@ def _whole(x: FloatArray) -> list[tuple[int, int]]:
     return [(0, x.shape[0])]
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class SpanAxes:
     """Per span: the figures above (``span_off_plane_deg`` and the three after it); None
     where what they need was not given."""

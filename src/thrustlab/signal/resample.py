@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 
+from thrustlab.records import record
 from thrustlab.signal.filters import band_gain, gain_on, irfft0, next_fast_len
 
 FloatArray = npt.NDArray[np.float64]
@@ -20,7 +20,7 @@ NEAR_TWICE = 1.9
 analysis rate, and is halved like a recording at 100.0 Hz."""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Uniform:
     """Samples at ``rate_hz`` from t = 0; ``valid`` is False inside gaps, where the values
     are straight lines between the samples either side and must not be measured.
@@ -39,7 +39,7 @@ class Uniform:
         return np.arange(self.acc_mps2.shape[0]) / self.rate_hz
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Gaps:
     """Pauses in the samples longer than the gap threshold: how many, their total length and
     when the first began (s)."""

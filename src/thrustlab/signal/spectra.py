@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
 import numpy.typing as npt
 
+from thrustlab.records import record
 from thrustlab.signal.filters import next_fast_len
 
 FloatArray = npt.NDArray[np.float64]
@@ -25,7 +25,7 @@ def _hann(n: int) -> FloatArray:
     return window
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Spectra:
     """Welch spectra of several spans on one frequency grid: row ``i`` of ``psd`` belongs to
     span ``members[i]``."""

@@ -10,7 +10,7 @@ entry; a clip with scene cuts is refused.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -31,6 +31,7 @@ from thrustlab.measurement.reps import RepTiming
 from thrustlab.measurement.traces import traces_of
 from thrustlab.measurement.tremor import Bands, TremorStats
 from thrustlab.quality import QualityFlag
+from thrustlab.records import record
 from thrustlab.video import pose as kp
 from thrustlab.video.config import VideoConfig
 from thrustlab.video.cuts import refuse_cuts
@@ -49,7 +50,7 @@ MIN_FLOW_FRACTION = 0.5
 """A thigh's shaking is measured when its flow was followed in at least half the frames."""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class VideoResult:
     """Findings plus what only a video shows. ``height`` is the bar's (or hips') height
     at ``rate_hz`` from t = 0, in metres when ``m_per_px`` is known, else in pixels;
@@ -185,7 +186,7 @@ def _scale(tracks: Tracks, config: VideoConfig, shrink: float) -> tuple[float | 
     return None, followed
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class _Thigh:
     """One thigh's flow on the uniform grid: its path (px), which samples had flow,
     whether it was followed long enough to measure, and its shaking as tremor Bands."""

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Literal
 
 from thrustlab.errors import OptionError
+from thrustlab.records import record
 
 View = Literal["side", "front"]
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class VideoConfig:
     view: View = "side"
     """``side``: camera beside the bench, plate in view (bar speed, shins, hips).

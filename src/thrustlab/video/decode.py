@@ -8,7 +8,6 @@ applied, so the lifter stands the way the phone showed them.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -17,12 +16,13 @@ import numpy.typing as npt
 
 from thrustlab.errors import ReadError
 from thrustlab.readers import VIDEO_SUFFIXES
+from thrustlab.records import record
 
 UInt8Array = npt.NDArray[Any]
 """Image pixels (uint8; typed loosely, as OpenCV returns them)."""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class VideoInfo:
     """What the container says about the video stream (sizes after rotation)."""
 
@@ -36,7 +36,7 @@ class VideoInfo:
     rotation_deg: int
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Frame:
     """One decoded frame: seconds since the first frame, and RGB pixels (rows, cols, 3)."""
 

@@ -11,7 +11,6 @@ figures. Band-passed to the tremor band, the path itself is the shaking's displa
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -20,6 +19,7 @@ import numpy.typing as npt
 from thrustlab.config import AnalysisConfig
 from thrustlab.measurement.leg import usable_bands
 from thrustlab.measurement.tremor import GATE_LOW_HZ, Bands, bursts, sustained_bands
+from thrustlab.records import record
 from thrustlab.signal.filters import band_gain, inverse, spectrum_of
 
 FloatArray = npt.NDArray[np.float64]
@@ -37,7 +37,7 @@ ROBUST_WINDOW_S = 0.5
 """Shaking is the median of 0.5 s windowed mean squares: brief jolts do not count."""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Box:
     x0: int
     y0: int
@@ -74,7 +74,7 @@ class FlowMeter:
         return np.asarray(np.median(flow.reshape(-1, 2), axis=0), dtype=np.float64)
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Shake:
     """One leg's shaking over a stretch: band-limited displacement RMS (pixels, and mm
     with a scale), and the figures ``analyse.tremor.measure`` gives (the spectral peak, and

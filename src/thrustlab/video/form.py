@@ -8,14 +8,13 @@ thresholds (one copy of each). Quality entries here say only how they were measu
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 import numpy.typing as npt
 
 from thrustlab.findings import FormMetrics
 from thrustlab.measurement.reps import RepTiming
 from thrustlab.quality import QualityFlag
+from thrustlab.records import record
 from thrustlab.video import pose as kp
 from thrustlab.video.config import VideoConfig
 from thrustlab.video.thigh import near_leg
@@ -23,7 +22,7 @@ from thrustlab.video.thigh import near_leg
 FloatArray = npt.NDArray[np.float64]
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Track:
     """Per-frame keypoints (NaN where unknown) and the bar centre, at frame times."""
 

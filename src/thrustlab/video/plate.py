@@ -7,11 +7,12 @@ across), unless the user gives one.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+
+from thrustlab.records import record
 
 UInt8Array = npt.NDArray[Any]
 """Image pixels (uint8; typed loosely, as OpenCV returns them)."""
@@ -27,7 +28,7 @@ RADIUS_TOLERANCE = 0.2
 """...with a radius within 20 % of the tracked one."""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Circle:
     x_px: float
     y_px: float

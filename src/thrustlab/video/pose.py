@@ -13,11 +13,12 @@ import sys
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass
 from typing import Any, Protocol
 
 import numpy as np
 import numpy.typing as npt
+
+from thrustlab.records import record
 
 FloatArray = npt.NDArray[np.float64]
 UInt8Array = npt.NDArray[Any]
@@ -36,7 +37,7 @@ SKELETON: tuple[tuple[int, int], ...] = (
 )  # fmt: skip
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Keypoints:
     """One frame's landmarks: ``xy_px`` (33, 2) in the frame's pixels (x right, y down)
     and ``visibility`` (33,) from 0 to 1, the model's belief that the point is in view."""
@@ -55,7 +56,7 @@ class PoseEstimator(Protocol):
     def estimate(self, rgb: UInt8Array, /, *, t_s: float) -> Keypoints | None: ...
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class FakePoseEstimator:
     """Keypoints from a function of time: the seam's fake for tests and demos."""
 

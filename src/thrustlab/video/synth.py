@@ -7,13 +7,13 @@ Used by the tests and the benchmark; everything is drawn from a seed, nothing is
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
+from thrustlab.records import record
 from thrustlab.video import pose as kp
 
 FloatArray = npt.NDArray[np.float64]
@@ -21,7 +21,7 @@ UInt8Array = npt.NDArray[Any]
 """Image pixels (uint8; typed loosely, as OpenCV returns them)."""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Shaking:
     """A thigh patch's oscillation: frequency, peak amplitude (px) along y."""
 
@@ -29,7 +29,7 @@ class Shaking:
     amplitude_px: float
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Scene:
     """What to draw. Sizes in pixels; times in seconds."""
 

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 
+from thrustlab.records import record
 from thrustlab.video import cuts
 from thrustlab.video import pose as kp
 from thrustlab.video.decode import Frame
@@ -19,7 +19,7 @@ Progress = Callable[[int], None]
 """Called after each frame with the number of frames done."""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Tracks:
     """Everything followed through the video, per frame, in working-frame pixels; NaN
     where unknown. ``pose_xy_px`` holds only the frames pose ran on (NaN elsewhere)."""

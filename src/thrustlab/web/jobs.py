@@ -45,6 +45,7 @@ from thrustlab.log import (
 )
 from thrustlab.log.models import utcnow
 from thrustlab.log.recordings import log_answers
+from thrustlab.records import record
 from thrustlab.web.models import Job, User
 from thrustlab.web.uploads import Upload
 
@@ -67,7 +68,7 @@ WORKER_DIED = (
 )
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
+@record
 class SetInfo:
     """What the form says about the set, beside the recording."""
 

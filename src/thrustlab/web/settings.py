@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import ipaddress
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import field
+
+from thrustlab.records import record
 
 MIB = 1024 * 1024
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class WebSettings:
     """Everything the web app is configured by; defaults suit one lifter on a laptop."""
 

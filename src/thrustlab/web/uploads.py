@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import io
 import zipfile
-from dataclasses import dataclass
 from pathlib import PurePath
 
+from thrustlab.records import record
 from thrustlab.web.errors import UploadError
 from thrustlab.web.settings import WebSettings
 
@@ -14,7 +14,7 @@ RATIO_MIN_BYTES = 1024 * 1024
 """Members smaller than this may compress as well as they like (tiny CSVs compress well)."""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class Upload:
     """An accepted file: its name (no folders) and its bytes."""
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 
 from sqlalchemy import select
@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from thrustlab.explanation.questions import WeightUnit
 from thrustlab.log import LiftTrend, get_set, history_for, lift_trends, lifter_weight_unit
+from thrustlab.records import record
 from thrustlab.web.models import Job, User
 
 
@@ -96,7 +97,7 @@ ASYMMETRY_TREND_SETS = 5
 """How many of the last measured sets the coach's asymmetry trend shows."""
 
 
-@dataclass(frozen=True, slots=True)
+@record
 class AthleteFlags:
     """What a coach should look at for one athlete."""
 
