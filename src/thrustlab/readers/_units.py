@@ -254,12 +254,17 @@ def looks_like_g(xyz: FloatArray, /, *, per_g: float = 1.0) -> bool:
 def _mean_vector(xyz: FloatArray, /) -> float:
     """The length of the mean acceleration over rows sampled evenly (``SAMPLED_ROWS``):
     gravity, which persists while movement averages out; NaN with under two usable rows."""
-    sample = xyz[:: max(1, xyz.shape[0] // SAMPLED_ROWS)]
-    sample = sample[np.all(np.isfinite(sample), axis=1)]
-    if sample.shape[0] < 2:
+    # Laid out as three rows of N: numpy's reductions over an (N, 3) array's short rows and
+    # down its columns take 0.25 ms on a minute's rows (three times a read), and
+    # np.linalg.norm 0.1 ms more; on (3, N) all of it takes 0.05 ms.
+    axes = np.ascontiguousarray(xyz[:: max(1, xyz.shape[0] // SAMPLED_ROWS)].T)
+    finite = np.isfinite(axes).all(axis=0)
+    kept = int(np.count_nonzero(finite))
+    if kept < 2:
         return float("nan")
     with np.errstate(all="ignore"):  # corrupt cells (1e308) give inf: not gravity
-        return float(np.linalg.norm(sample.mean(axis=0)))
+        mean = (axes if kept == finite.size else axes[:, finite]).mean(axis=1)
+        return float(np.sqrt(np.square(mean).sum()))
 
 
 def _at_rest_near_1(xyz: FloatArray, per_g: float, /) -> bool:
