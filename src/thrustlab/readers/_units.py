@@ -57,9 +57,11 @@ def acc_to_mps2(
     values: FloatArray, /, *, given: str | None, stated: str | None, label: str
 ) -> tuple[FloatArray, list[QualityFlag]]:
     """``values`` (N, 3) in m/s^2, converted in place; the flags say what was assumed."""
-    judged = None
+    judged, gravity = None, _mean_vector(values)
     if given is None and stated is None:
-        judged = next((u for u, n in PER_G.items() if looks_like_g(values, per_g=n)), None)
+        judged = next(
+            (u for u, n in PER_G.items() if looks_like_g(values, per_g=n, gravity=gravity)), None
+        )
     unit, flags = _choose(
         given,
         stated,
@@ -69,10 +71,11 @@ def acc_to_mps2(
         label=label,
         why=f"gravity reads about {PER_G[judged]:,.0f} in it (9.8 in m/s^2)" if judged else "",
     )
+    mean_mps2 = gravity
     if unit in PER_G:
         with np.errstate(over="ignore"):  # a corrupt 1e308 becomes inf: its row is dropped
             values *= G_MPS2 / PER_G[unit]
-    mean_mps2 = _mean_vector(values)
+        mean_mps2 = _mean_vector(values)
     if mean_mps2 > MAX_MEAN_G * G_MPS2:
         flags.append(
             QualityFlag(
@@ -241,11 +244,11 @@ def _choose(
     return default, []
 
 
-def looks_like_g(xyz: FloatArray, /, *, per_g: float = 1.0) -> bool:
+def looks_like_g(xyz: FloatArray, /, *, per_g: float = 1.0, gravity: float | None = None) -> bool:
     """True for an accelerometer in g (in units of 1/``per_g`` g: 1,000 for milli-g): its
     quietest stretches have a magnitude near 1 g, or, with no stretch at rest, its mean
-    vector (gravity) is about 1 g long."""
-    length = _mean_vector(xyz) / per_g  # gravity
+    vector (gravity) is about 1 g long. ``gravity``: that vector's length, when known."""
+    length = (_mean_vector(xyz) if gravity is None else gravity) / per_g
     if not np.isfinite(length) or length > G_MEAN_VECTOR[1]:
         return False  # gravity in m/s^2 (about 9.8): no closer look needed
     return G_MEAN_VECTOR[0] <= length or _at_rest_near_1(xyz, per_g)
