@@ -5,7 +5,7 @@ and its survey: rep counts where the rules were not tuned.
 draws narrow-band tremor and starts every set on the floor. Here instead:
 
 - the thigh's pitch follows cosine-eased moves with per-rep tempo jitter and a hold at the
-  top of 0-2 s, a pause at the bottom of 0-1.2 s (touch and go included);
+  top of 0-2 s (or as asked), a pause at the bottom of 0-1.2 s (touch and go included);
 - the set starts three ways: after a short rest at the bottom (``setup``), after a still
   lead-in of 1-20 s (``still``), or straight after walking in and sitting down
   (``standing``, thigh vertical at first); and ends four ways: a rest at the bottom
@@ -51,7 +51,13 @@ class _Move:
     kind: Literal["ease", "walk", "jostle"] = "ease"
 
 
-def _moves(rng: np.random.Generator, n_reps: int, start: Start, end: End) -> list[_Move]:
+def _moves(
+    rng: np.random.Generator,
+    n_reps: int,
+    start: Start,
+    end: End,
+    hold_s: tuple[float, float] = (0.0, 2.0),
+) -> list[_Move]:
     bottom = rng.uniform(30, 55)
     top = bottom - rng.uniform(20, 50)
     moves: list[_Move] = []
@@ -63,7 +69,7 @@ def _moves(rng: np.random.Generator, n_reps: int, start: Start, end: End) -> lis
         ]
     else:
         moves.append(_Move(rng.uniform(1, 20) if start == "still" else rng.uniform(2, 4), bottom))
-    up, hold = rng.uniform(0.6, 1.6), rng.uniform(0.0, 2.0)
+    up, hold = rng.uniform(0.6, 1.6), rng.uniform(*hold_s)
     down, pause = rng.uniform(0.8, 2.2), rng.uniform(0.0, 1.2)
     for k in range(n_reps):
         slower = 1 + 0.4 * k / max(n_reps - 1, 1) * rng.uniform(0, 1)
@@ -107,14 +113,21 @@ def _shaking(rng: np.random.Generator, n: int, rate_hz: float) -> FloatArray:
 
 
 def simulate(
-    seed: int, *, start: Start, end: End, sensors: Sensors, rate_hz: float | None = None
+    seed: int,
+    *,
+    start: Start,
+    end: End,
+    sensors: Sensors,
+    rate_hz: float | None = None,
+    hold_s: tuple[float, float] = (0.0, 2.0),
 ) -> tuple[Recording, int]:
-    """One set and its true rep count (at ``rate_hz``, or a rate drawn from 50-400 Hz)."""
+    """One set and its true rep count (at ``rate_hz``, or a rate drawn from 50-400 Hz; the
+    lockouts held for a time drawn from ``hold_s``, each rep's within 20 % of it)."""
     rng = np.random.default_rng(seed)
     n_reps = int(rng.integers(1, 16))
     drawn_hz = float(rng.choice([50.0, 100.0, 200.0, 400.0]))
     rate_hz = drawn_hz if rate_hz is None else rate_hz
-    moves = _moves(rng, n_reps, start, end)
+    moves = _moves(rng, n_reps, start, end, hold_s)
     duration_s = sum(m.duration_s for m in moves)
     steps = np.full(int(duration_s * rate_hz * 1.2), 1 / rate_hz)
     t = np.cumsum(steps * (1 + rng.uniform(-0.05, 0.05, steps.size)))

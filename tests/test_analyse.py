@@ -152,6 +152,15 @@ def test_slow_tempo_reps_are_counted() -> None:
             assert analyse(one(spec)).set.rep_count == 6, (seconds, seed)
 
 
+def test_lockouts_held_longer_than_the_rests_are_reps_not_rests() -> None:
+    """8-10 s holds at the top beside 3-4 s rests before and after the set: read lockout to
+    lockout (7 "reps" from bottom to bottom), the holds looked like the rest around a set."""
+    for hold_s in (8.0, 10.0):
+        for seed in (1, 2):
+            spec = SimulationSpec(seed=seed, n_reps=8, lockout_s=hold_s)
+            assert analyse(one(spec)).set.rep_count == 8, (hold_s, seed)
+
+
 def test_a_second_set_in_the_recording_is_named_not_measured() -> None:
     """A warm-up set of 5 and, 45 s later, the working set of 10 in one recording: the set
     with the most rest around it is measured, and a note names the other one (when and how

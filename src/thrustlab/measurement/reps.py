@@ -570,10 +570,15 @@ def _clear_score(
     rom: float,
     rate_hz: float,
     past_bottom_deg: float,
+    pause_s: float,
 ) -> float:
     """Seconds clear of big swings (between the turning points at ``levels``, ``y`` at each
     pivot) before the run of reps that starts at pivot ``first``
-    and after its last rep, which ends at ``end_s``, each side capped at ``CLEAR_CAP_S``.
+    and after its last rep, which ends at ``end_s``, beyond the run's own pause between
+    reps (``pause_s``), each side capped at ``CLEAR_CAP_S``: a set stands out by resting
+    longer around it than between its reps. Read lockout to lockout, a set whose lockouts
+    are held longer than the rests around it has those holds both between its "reps" and
+    before and after them.
     After the set the clear time runs from that rep's own end to the thigh's last rest
     (``REST_SPEED_DPS``) before it has moved half a range from there: the last eccentric,
     a rest and sitting up or taking the phone off can make one stretch between two turning
@@ -597,8 +602,14 @@ def _clear_score(
         moving = np.abs(gradient(y[end : end + far[0] + 1]) * rate_hz) >= REST_SPEED_DPS
         rests = (~moving).nonzero()[0]
         after = end + (int(rests[-1]) if rests.size else 0)
-    cap = CLEAR_CAP_S * rate_hz
-    return (min(max(start - before, 0), cap) + min(max(after - end, 0), cap)) / rate_hz
+    cap, pause = CLEAR_CAP_S * rate_hz, pause_s * rate_hz
+    return sum(min(max(clear - pause, 0), cap) for clear in (start - before, after - end)) / rate_hz
+
+
+def _pause_s(reps: list[_Rep], rate_hz: float) -> float:
+    """The shortest time from one rep's end to the next one's start (0 for one rep): the
+    pause the reps themselves take, where a rest-pause set also rests."""
+    return min(((b[0] - a[3]) / rate_hz for a, b in pairwise(reps)), default=0.0)
 
 
 def _moving_reps(
@@ -896,6 +907,7 @@ def find_reps(
                 rom=rom,
                 rate_hz=rate_hz,
                 past_bottom_deg=config.max_past_bottom_deg,
+                pause_s=_pause_s(reps, rate_hz),
             )
         )
         longest = max(r[3] / rate_hz - r[0] / rate_hz for r in reps)  # RepTiming's figure
