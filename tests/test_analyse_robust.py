@@ -59,6 +59,14 @@ def test_a_set_whose_range_comes_out_zero_is_scored_without_crashing() -> None:
 
     y = np.array([0.0, 1.0, 2.0, 1.0, 0.0, 5.0, 10.0])
     score = _clear_score(
-        y, [0.0, 2.0, 0.0], [(0, 2), (2, 4)], 0, 4.0, rom=0.0, rate_hz=1.0, past_bottom_deg=60.0
+        y,
+        [0.0, 2.0, 0.0],
+        [(0, 2), (2, 4)],
+        0,
+        4.0,
+        rom=0.0,
+        rate_hz=1.0,
+        past_bottom_deg=60.0,
+        pause_s=0.0,
     )
     assert 0.0 <= score <= 2.0  # 0 s before the set, and 1-2 s to the last rest after it
