@@ -258,8 +258,8 @@ def _mean_vector(xyz: FloatArray, /) -> float:
     """The length of the mean acceleration over rows sampled evenly (``SAMPLED_ROWS``):
     gravity, which persists while movement averages out; NaN with under two usable rows."""
     # Laid out as three rows of N: numpy's reductions over an (N, 3) array's short rows and
-    # down its columns take 0.25 ms on a minute's rows (three times a read), and
-    # np.linalg.norm 0.1 ms more; on (3, N) all of it takes 0.05 ms.
+    # down its columns take 0.25 ms on a minute's rows, and np.linalg.norm 0.1 ms more; on
+    # (3, N) all of it takes 0.05 ms.
     axes = np.ascontiguousarray(xyz[:: max(1, xyz.shape[0] // SAMPLED_ROWS)].T)
     finite = np.isfinite(axes).all(axis=0)
     kept = int(np.count_nonzero(finite))
