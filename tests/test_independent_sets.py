@@ -70,7 +70,9 @@ def test_lockouts_held_longer_than_the_rests_around_the_set(
     # 1-8 s counted one rep short in 35 of 72 sets (4 of 72 at 2-5 s). A set now stands
     # out by the rest around it beyond the pause between its own reps: 72 and 60 of 72.
     # The 12 missed at 5-10 s are one seed's set under every start and end: 12 reps of
-    # 12.5-15.2 s, two of them 15 s or longer (``max_rep_s``), which splits the run.
+    # 12.5-15.2 s, two of them 15 s or longer (``max_rep_s``), which splits the run. The
+    # 5-10 s target sits two sets under what was measured, as the survey's targets do, for
+    # a machine whose floating point decides a close reading otherwise.
     exact = 0
     for start, end in itertools.product(STARTS, ENDS):
         for seed in range(1, 42, 7):
