@@ -180,6 +180,16 @@ def test_power_spectrum_integrates_to_the_variance() -> None:
     assert total == pytest.approx(0.25, rel=0.05)
 
 
+@pytest.mark.parametrize(
+    ("median_hz", "grid_hz"),
+    [(99.94, 100.0), (100.04, 100.0), (49.95, 50.0), (416.7, 417.0), (9.87, 9.9), (0.04, 0.04)],
+)
+def test_the_grid_rate_is_the_median_rate_to_1_hz_or_below_20_hz_to_0_1(
+    median_hz: float, grid_hz: float
+) -> None:
+    assert resample._grid_rate(median_hz) == pytest.approx(grid_hz)
+
+
 def test_resampling_flags_gaps_and_marks_them_invalid() -> None:
     t = np.arange(0, 10, 0.01)
     t = t[(t < 4.0) | (t > 4.5)]

@@ -45,8 +45,10 @@ def client(tmp_path: Path) -> Iterator[TestClient]:
 
 @pytest.fixture(scope="module")
 def messages() -> list[tuple[float, dict[str, Any]]]:
-    """A set that slows down (the concentric 50 % longer by the end): velocity loss 24 %."""
-    recording = simulate_recordings(replace(scenario("fatigue", seed=3), slowdown_pct=50.0))[0][0]
+    """A set of 9 reps that slows down (the concentric 50 % longer by the end): velocity loss
+    30 %, past the 20 % limit the test sets with room (seed 3's set, measured from gravity
+    alone, gave 24 %, and 17.6 % once the grid's rate stopped moving with the buffer)."""
+    recording = simulate_recordings(replace(scenario("fatigue", seed=5), slowdown_pct=50.0))[0][0]
     return replay_messages(recording, period_s=0.2)
 
 
@@ -90,7 +92,7 @@ def test_a_streamed_set_is_counted_then_stored_like_an_upload(
             again = client.post(push_path, content=json.dumps(message))
             assert again.json() == {"accepted": False}
     live = _wait_state(
-        client, state_path, headers, lambda s: len(s["reps"]) == 10 and len(s["cues"]) >= 3
+        client, state_path, headers, lambda s: len(s["reps"]) == 9 and len(s["cues"]) >= 3
     )
     assert live["status"] == "live"
     assert {"tremor_rms_mps2", "start_s", "end_s", "concentric_s"} <= set(live["reps"][0])

@@ -61,8 +61,8 @@ def to_uniform(
     max_rate_hz: float | None = None,
 ) -> tuple[Uniform, Gaps | None]:
     """Resample the samples at times ``t_s`` (from 0, increasing) to ``rate_hz`` (default:
-    their median rate, to 0.1 Hz) by cubic interpolation; pauses longer than the gap
-    threshold are marked invalid and returned as ``Gaps``.
+    their median rate, rounded: ``_grid_rate``) by cubic interpolation; pauses longer than
+    the gap threshold are marked invalid and returned as ``Gaps``.
 
     With ``max_rate_hz``, a recording at twice that rate or more (``NEAR_TWICE``) is then
     decimated by the largest whole factor that keeps it at or above ``max_rate_hz`` (by 2
@@ -74,8 +74,7 @@ def to_uniform(
     t = t_s
     dt = np.diff(t)
     recorded_rate = float(1.0 / median_of(dt))
-    # to 0.1 Hz, unless that leaves nothing (a sample every 20 s or more)
-    rate = (round(recorded_rate, 1) or recorded_rate) if rate_hz is None else rate_hz
+    rate = _grid_rate(recorded_rate) if rate_hz is None else rate_hz
     n_out = int(np.floor(t[-1] * rate)) + 1
     t_out = np.arange(n_out, dtype=float)  # the same times as np.arange(n_out) / rate,
     t_out /= rate  # without an int64 copy of them
@@ -103,6 +102,18 @@ def to_uniform(
     if gap_idx.size:
         gaps = Gaps(int(gap_idx.size), float(dt[gap_idx].sum()), float(t[gap_idx[0]]))
     return Uniform(rate, acc, gyro, valid, gravity_included, recorded_rate), gaps
+
+
+GRID_STEP_FROM_HZ = 20.0
+"""From 20 Hz on the grid's rate is the median rate to 1 Hz, below it to 0.1 Hz: the median
+of jittered steps wanders by 0.1-0.2 Hz with the recording's length (10 % jitter at 100 Hz),
+so to 0.1 Hz the grid moved as a live set grew, and a rep's figures with it."""
+
+
+def _grid_rate(recorded_hz: float, /) -> float:
+    """The uniform grid's rate for a recording's median rate (the rate itself when rounding
+    leaves nothing: a sample every 20 s or more)."""
+    return round(recorded_hz, 0 if recorded_hz >= GRID_STEP_FROM_HZ else 1) or recorded_hz
 
 
 def median_of(x: FloatArray, /) -> float:
