@@ -246,18 +246,11 @@ def test_a_set_held_8_s_at_each_lockout_is_followed_the_right_way_up(
     seed: int, tmp_path: Path
 ) -> None:
     """Read lockout to lockout, each analysis of a set held 8 s at the top flipped between
-    the two readings as the holds came in: 29-32 rep events (seeds 1, 3, 4, 5), the same
+    the two readings as the holds came in: 29-56 rep events (seeds 1-5), the same
     reps announced five or six times over, and 5 reps where the set has 6. Now each rep
     is announced once, and a set-up move taken for the first rep before the set starts is
     revised once, as with 1-2 s holds."""
-    from dataclasses import replace
-
-    spec = replace(situation("tidy", seed=seed), n_reps=6, lockout_s=8.0)
-    recording = simulate_recordings(spec)[0][0]
-    now = [0.0]
-    live = LiveSet(clock=lambda: now[0], config=FAKE_CLOCK)
-    events = _stream(replay_messages(recording, period_s=0.2), live, now)
-    events += live.update(final=True)
+    live, events = _tidy_set_streamed(seed, lockout_s=8.0)
     reps = [e for e in events if e.kind == "rep"]
     assert sorted(_last_announced(events)) == [1, 2, 3, 4, 5, 6]
     assert [r.index for r in _offline(live, tmp_path).reps] == [1, 2, 3, 4, 5, 6]
@@ -269,16 +262,20 @@ def test_a_reps_figures_hold_still_while_the_set_goes_on() -> None:
     which wandered with the buffer's length: 23 rep events for 6 reps, 17 of them revisions
     of reps long done (a rep's shaking between 0.043 and 0.054 m/s^2 four times). Now each
     rep is announced once."""
+    _, events = _tidy_set_streamed(3)
+    reps = [e for e in events if e.kind == "rep"]
+    assert [e.data["rep"]["index"] for e in reps] == [1, 2, 3, 4, 5, 6]
+
+
+def _tidy_set_streamed(seed: int, **spec: float) -> tuple[LiveSet, list[LiveEvent]]:
+    """A tidy set of 6 reps (``spec``: other fields) streamed to the end, and its events."""
     from dataclasses import replace
 
-    spec = replace(situation("tidy", seed=3), n_reps=6)
-    recording = simulate_recordings(spec)[0][0]
+    recording = simulate_recordings(replace(situation("tidy", seed=seed), n_reps=6, **spec))[0][0]
     now = [0.0]
     live = LiveSet(clock=lambda: now[0], config=FAKE_CLOCK)
     events = _stream(replay_messages(recording, period_s=0.2), live, now)
-    events += live.update(final=True)
-    reps = [e for e in events if e.kind == "rep"]
-    assert [e.data["rep"]["index"] for e in reps] == [1, 2, 3, 4, 5, 6]
+    return live, events + live.update(final=True)
 
 
 @pytest.mark.parametrize("seed", [3, 10])
