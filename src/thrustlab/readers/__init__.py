@@ -24,7 +24,7 @@ from thrustlab.readers._formats import (
     SPREADSHEET_SUFFIXES,
     VIDEO_SUFFIXES,
 )
-from thrustlab.readers._options import COLUMN_ROLES, UNIT_CHOICES, ReadOptions
+from thrustlab.readers._options import COLUMN_ROLES, ReadOptions
 
 if TYPE_CHECKING:
     from thrustlab.readers._source import Source
@@ -36,7 +36,6 @@ __all__ = [
     "RECORDING_SUFFIXES",
     "SPREADSHEET",
     "SPREADSHEET_SUFFIXES",
-    "UNIT_CHOICES",
     "VIDEO_SUFFIXES",
     "ReadOptions",
     "detect_format",

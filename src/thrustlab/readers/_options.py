@@ -22,8 +22,7 @@ UNIT_CHOICES: dict[str, tuple[str, ...]] = {
     "acc_unit": get_args(AccUnit),
     "gyro_unit": get_args(GyroUnit),
 }
-"""The units each of ``ReadOptions``' unit fields takes (and the CLI's ``--time-unit``,
-``--acc-unit`` and ``--gyro-unit``)."""
+"""The units each of ``ReadOptions``' unit fields takes."""
 
 
 @record
