@@ -130,7 +130,7 @@ def gyro_to_rads(
 
 def _often_beyond(values: FloatArray, limit: float, /) -> bool:
     """On ``OFTEN`` of the rows (sampled evenly) or more, a reading beyond ``limit``."""
-    sample = values[:: max(1, values.shape[0] // SAMPLED_ROWS)]
+    sample = _sampled(values)
     with np.errstate(invalid="ignore"):
         beyond = np.any(np.abs(sample) > limit, axis=1)
     return sample.shape[0] > 0 and np.count_nonzero(beyond) >= OFTEN * sample.shape[0]
@@ -260,7 +260,7 @@ def _mean_vector(xyz: FloatArray, /) -> float:
     # Laid out as three rows of N: numpy's reductions over an (N, 3) array's short rows and
     # down its columns take 0.25 ms on a minute's rows, and np.linalg.norm 0.1 ms more; on
     # (3, N) all of it takes 0.05 ms.
-    axes = np.ascontiguousarray(xyz[:: max(1, xyz.shape[0] // SAMPLED_ROWS)].T)
+    axes = np.ascontiguousarray(_sampled(xyz).T)
     finite = np.isfinite(axes).all(axis=0)
     kept = int(np.count_nonzero(finite))
     if kept < 2:
@@ -268,6 +268,11 @@ def _mean_vector(xyz: FloatArray, /) -> float:
     with np.errstate(all="ignore"):  # corrupt cells (1e308) give inf: not gravity
         mean = (axes if kept == finite.size else axes[:, finite]).mean(axis=1)
         return float(np.sqrt(np.square(mean).sum()))
+
+
+def _sampled(values: FloatArray, /) -> FloatArray:
+    """About ``SAMPLED_ROWS`` of ``values``' rows, taken evenly (a view)."""
+    return values[:: max(1, values.shape[0] // SAMPLED_ROWS)]
 
 
 def _at_rest_near_1(xyz: FloatArray, per_g: float, /) -> bool:
