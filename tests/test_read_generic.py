@@ -780,3 +780,18 @@ def test_a_magnetometers_axes_are_no_accelerometer(tmp_path: Path) -> None:
     rows = "".join(f"{i / 100},30,-12,40\n" for i in range(5))
     with pytest.raises(FormatError, match="no recognisable accelerometer"):
         read(write(tmp_path, f"time,X (uT),Y (uT),Z (uT)\n{rows}"))
+
+
+def test_the_units_quick_quartile_and_median_are_numpys() -> None:
+    """The at-rest check's order statistics, taken without numpy's generic machinery, are the
+    very numbers np.quantile and np.median give (a different rounding could tip a file
+    sitting on the edge of "at rest" into another unit)."""
+    from thrustlab.readers._units import _median, _quantile
+
+    rng = np.random.default_rng(7)
+    for size in [1, 2, 3, 4, 5, 16, 63, 64]:
+        for _ in range(50):
+            x = rng.normal(size=size) * 10.0 ** rng.uniform(-3, 3)
+            for q in (0.0, 0.1, 0.25, 0.5, 0.9, 1.0):
+                assert _quantile(x, q) == float(np.quantile(x, q))
+            assert _median(x) == float(np.median(x))
