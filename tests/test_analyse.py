@@ -12,7 +12,7 @@ from thrustlab.errors import OptionError
 from thrustlab.findings import Findings
 from thrustlab.measurement import analyse, analyse_legs, tremor_in
 from thrustlab.recording import Recording
-from thrustlab.simulate import SimulationSpec, simulate_legs, simulate_set, situation
+from thrustlab.simulate import SimulationSpec, random_spec, simulate_legs, simulate_set, situation
 
 
 def one(spec: SimulationSpec) -> Recording:
@@ -150,6 +150,27 @@ def test_slow_tempo_reps_are_counted() -> None:
         for seed in (23, 30):
             spec = SimulationSpec(seed=seed, n_reps=6, concentric_s=seconds, eccentric_s=seconds)
             assert analyse(one(spec)).set.rep_count == 6, (seconds, seed)
+
+
+def test_a_fast_sets_quicker_reps_are_counted() -> None:
+    """A fast set (0.5 s up, 0.8 s down, 0.2 s at the bottom, no hold at the top; or 0.5-0.6
+    s down with a 0.3 s hold) has reps of 1.1-1.5 s from the moment the thigh starts moving to
+    the moment it stops: the quicker half fell under ``min_rep_s`` and split the set, 3 of
+    10 reps counted. A walk's strides (1.0-1.2 s) stay out: their typical one is shorter."""
+    for down_s, hold_s, seed in ((0.8, 0.0, 2), (0.8, 0.0, 5), (0.6, 0.3, 2), (0.5, 0.3, 3)):
+        spec = replace(
+            random_spec(seed),
+            n_reps=10,
+            concentric_s=0.5,
+            lockout_s=hold_s,
+            eccentric_s=down_s,
+            bottom_pause_s=0.2,
+            slowdown_pct=0.0,
+        )
+        assert analyse(one(spec)).set.rep_count == 10, (down_s, hold_s, seed)
+    walk = situation("one_rep", seed=9)  # one rep, then a walk of ten strides
+    assert walk.after_set == "walk"
+    assert analyse(one(walk)).set.rep_count == 1
 
 
 def test_lockouts_held_longer_than_the_rests_are_reps_not_rests() -> None:

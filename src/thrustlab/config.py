@@ -118,9 +118,14 @@ class AnalysisConfig:
     or a hold of 10 s at the top; longer swings are set-up. (At 10 s, sets of 5-6 s
     tempos counted no rep; at 20 s, a set-up move joined one set in 100 surveyed.)"""
     min_rep_s: float = 1.3
-    """A rep lasts 1.3 s or more: even a fast hip thrust takes 0.5 s up and 0.7 s down
-    between the moments it starts and stops moving, while a walking stride swings the thigh
-    through its 20-40 degrees in about 1 s."""
+    """A rep lasts 1.3 s or more, from the moment the thigh starts moving to the moment it
+    stops: a walking stride swings the thigh through its 20-40 degrees in 1.0-1.2 s..."""
+    quick_rep_fraction: float = 0.75
+    """...but in a set whose typical rep (the median) lasts ``min_rep_s`` or more, a quicker
+    rep counts when it lasts 75 % of that typical one: a fast set's reps (0.5 s up, no hold,
+    0.6-0.8 s down) last 1.1-1.5 s, and its quicker half fell under 1.3 s and split the set
+    (2 of 8 such sets counted right). A set-up swing beside a set at 3 s a rep stays out,
+    and so do a walk's strides, whose typical stride is under ``min_rep_s``."""
     min_rep_speed_dps: float = 10.0
     """A rep turns the thigh at 10 deg/s or faster at its quickest (a slow 28-degree
     concentric over 3 s peaks near 17 deg/s); a gyroscope's drift and a body's sway stay

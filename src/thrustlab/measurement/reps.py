@@ -256,6 +256,7 @@ def _consistent_runs(
                 continue
         runs.append([k - 1, k] if slipped_before(k) else [k])
         like = k
+    runs = [piece for run in runs for piece in _quick_ones_kept(run, durations, config)]
     if len(runs) > 1:  # the sums break ties of length only (one candidate's is its own)
         tied = {n for n, times in Counter(len(r) for r in runs).items() if times > 1}
         runs.sort(
@@ -268,6 +269,25 @@ def _consistent_runs(
             reverse=True,
         )
     return [_without_long_edges(run, durations) for run in runs]
+
+
+def _quick_ones_kept(
+    run: list[int], duration: list[float], config: AnalysisConfig
+) -> list[list[int]]:
+    """``run`` cut where a candidate lasts under ``min_rep_s``, unless the run's typical
+    (median) candidate lasts that long and this one ``quick_rep_fraction`` of it (a fast set's
+    quicker reps); the pieces left."""
+    typical = median_of_few([duration[k] for k in run])
+    shortest = config.min_rep_s
+    if typical >= shortest:
+        shortest = min(shortest, config.quick_rep_fraction * typical)
+    pieces: list[list[int]] = [[]]
+    for k in run:
+        if duration[k] >= shortest:
+            pieces[-1].append(k)
+        elif pieces[-1]:
+            pieces.append([])
+    return [piece for piece in pieces if piece]
 
 
 def _without_long_edges(run: list[int], duration: list[float]) -> list[int]:
@@ -619,7 +639,8 @@ def _moving_reps(
     held: BoolArray | None,
     config: AnalysisConfig,
 ) -> list[bool]:
-    """Per rep: it is real movement of a thigh: long enough, fast enough at its fastest
+    """Per rep: it is real movement of a thigh: long enough for a quick rep, fast enough at its
+    fastest
     (``abs_speed``: the angular speed's magnitude, taken once for all candidates), and not
     mostly a phone turned in the hand (``_in_hand``'s test on ``held``, the ``handled``
     mask). Each array has one more sample after its end, whatever its value: all reps
@@ -638,7 +659,9 @@ def _moving_reps(
         part = ends[1::2] - ends[::2]
         count = np.add.reduceat(held, ends, dtype=np.intp)[::2]
         handled = ((count > HANDLED_SHARE * part) & (part > 0)).tolist()
-    min_s, min_speed = config.min_rep_s, config.min_rep_speed_dps
+    # as short as a quick rep may be: the rest are cut from their runs (_quick_ones_kept)
+    min_s = config.quick_rep_fraction * config.min_rep_s
+    min_speed = config.min_rep_speed_dps
     return [
         r[3] / rate_hz - r[0] / rate_hz >= min_s
         and (fast if r[3] > r[0] else 0.0) >= min_speed
