@@ -11,10 +11,11 @@ import datetime as dt
 import sqlite3
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, func, select, text
+from sqlalchemy import Engine, event, func, inspect, select, text
 from sqlalchemy.exc import IntegrityError
 from typer.testing import CliRunner
 
@@ -233,3 +234,46 @@ def test_a_writer_waiting_too_long_for_sqlite_gets_one_line(
         holder.close()
         engine.dispose()
     assert "\n" not in str(raised.value)
+
+
+def test_a_new_log_is_migrated_in_one_transaction(tmp_path: Path) -> None:
+    """Alembic takes SQLite's DDL for non-transactional and committed each migration: a
+    second `log add` on a new log read the revision between two commits and ran the next
+    migration again ("duplicate column name: weight_unit")."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'log.sqlite3'}")
+    begun: list[str] = []
+    event.listen(engine, "begin", lambda connection: begun.append("begin"))
+    try:
+        upgrade(engine)
+        migrated = list(begun)
+        with engine.connect() as connection:
+            tables = set(inspect(connection).get_table_names())
+    finally:
+        engine.dispose()
+    assert migrated == ["begin"]  # three migrations, one BEGIN IMMEDIATE: the migrator's lock
+    assert {"lifters", "sets", "alembic_version"} <= tables
+
+
+def test_opening_a_log_another_writer_holds_in_the_old_journal_mode_waits(
+    tmp_path: Path,
+) -> None:
+    """Before the first writer switched a new log to write-ahead logging, SQLite refused the
+    switch to a second one at once ("database is locked", not after its busy timeout): one
+    of four `log add` on a new log said so and stored nothing, now and then."""
+    path = tmp_path / "log.sqlite3"
+    # the old journal mode; committed from another thread
+    holder = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    holder.execute("CREATE TABLE other (i INTEGER)")
+    holder.execute("BEGIN IMMEDIATE")
+    holder.execute("INSERT INTO other VALUES (1)")
+    release = threading.Timer(0.3, lambda: holder.execute("COMMIT"))
+    release.start()
+    engine = make_engine(f"sqlite:///{path}")
+    try:
+        with engine.connect() as connection:
+            mode = connection.exec_driver_sql("PRAGMA journal_mode").scalar()
+    finally:
+        release.join()
+        holder.close()
+        engine.dispose()
+    assert mode == "wal"

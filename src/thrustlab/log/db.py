@@ -71,10 +71,28 @@ def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
     # Let SQLAlchemy's "begin" event issue BEGIN itself (pysqlite's own is deferred).
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
+    _write_ahead(cursor)
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=FULL")
     cursor.close()
+
+
+def _write_ahead(cursor: Any, /) -> None:
+    """``PRAGMA journal_mode=WAL``. While a log is new, another writer may hold it in the old
+    journal mode, and SQLite then refuses the switch at once ("database is locked") rather
+    than wait its busy timeout: four ``log add`` on a new log lost one set now and then.
+    Tried again after a short pause, for up to ``SQLITE_BUSY_TIMEOUT_S``."""
+    import sqlite3
+
+    deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT_S
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "database is locked" not in str(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(random.uniform(*RETRY_PAUSE_S))
 
 
 def _sqlite_on_begin(connection: Any) -> None:
@@ -112,7 +130,9 @@ def _one_migrator(engine: Engine, /) -> Iterator[None]:
     PostgreSQL: an advisory lock per schema, held on its own connection (released at the
     end, or by the server when the process dies); Alembic reads the schema's revision only
     once it holds it. SQLite needs nothing: Alembic's connection reads the revision and
-    migrates in one ``BEGIN IMMEDIATE`` transaction, which is the lock."""
+    migrates in one ``BEGIN IMMEDIATE`` transaction, which is the lock (``env.py`` tells
+    Alembic that SQLite's DDL is transactional: otherwise it commits each migration, and a
+    second migrator read the revision between two of them and ran the next one again)."""
     if engine.dialect.name != "postgresql":
         yield
         return
