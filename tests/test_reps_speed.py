@@ -126,8 +126,9 @@ def _moves(
     handled: np.ndarray | None,
     config: AnalysisConfig,
 ) -> bool:
-    """One candidate's movement test, as it was made candidate by candidate."""
-    if r.end_s - r.start_s < config.min_rep_s:
+    """One candidate's movement test, as it was made candidate by candidate (long enough for
+    a quick rep: the runs cut the rest, ``_quick_ones_kept``)."""
+    if r.end_s - r.start_s < config.quick_rep_fraction * config.min_rep_s:
         return False
     lo, hi = round(r.start_s * rate_hz), round(r.end_s * rate_hz)
     fast = float(abs_speed[lo : hi + 1].max()) if hi > lo else 0.0
