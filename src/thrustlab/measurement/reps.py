@@ -639,8 +639,8 @@ def _moving_reps(
     held: BoolArray | None,
     config: AnalysisConfig,
 ) -> list[bool]:
-    """Per rep: it is real movement of a thigh: long enough for a quick rep, fast enough at its
-    fastest
+    """Per rep: it is real movement of a thigh: long enough for a quick rep (runs cut the
+    others, ``_quick_ones_kept``), fast enough at its fastest
     (``abs_speed``: the angular speed's magnitude, taken once for all candidates), and not
     mostly a phone turned in the hand (``_in_hand``'s test on ``held``, the ``handled``
     mask). Each array has one more sample after its end, whatever its value: all reps
@@ -659,7 +659,6 @@ def _moving_reps(
         part = ends[1::2] - ends[::2]
         count = np.add.reduceat(held, ends, dtype=np.intp)[::2]
         handled = ((count > HANDLED_SHARE * part) & (part > 0)).tolist()
-    # as short as a quick rep may be: the rest are cut from their runs (_quick_ones_kept)
     min_s = config.quick_rep_fraction * config.min_rep_s
     min_speed = config.min_rep_speed_dps
     return [
