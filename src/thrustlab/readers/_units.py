@@ -328,9 +328,11 @@ def _quiet_level_and_spread(xyz: FloatArray, /) -> tuple[float, float] | None:
     usable = (readable * 2 >= block) & np.isfinite(spreads)  # mostly readable rows
     if not usable.any():
         return None
+    from thrustlab.signal.resample import median_of  # np.median's figure, for unstated units
+
     means, spreads = means[usable], spreads[usable]
     quiet = spreads <= _quantile(spreads, 0.25)
-    return _median(means[quiet]), _median(spreads[quiet])
+    return median_of(means[quiet]), median_of(spreads[quiet])
 
 
 def _quantile(x: FloatArray, q: float, /) -> float:
@@ -342,13 +344,6 @@ def _quantile(x: FloatArray, q: float, /) -> float:
     gamma = at - below
     a, b = ordered[below], ordered[min(below + 1, x.size - 1)]
     return float(b - (b - a) * (1.0 - gamma) if gamma >= 0.5 else a + (b - a) * gamma)
-
-
-def _median(x: FloatArray, /) -> float:
-    """``float(np.median(x))`` of a short 1-D ``x`` of finite numbers."""
-    ordered = np.sort(x).tolist()
-    half = x.size // 2
-    return float(ordered[half] if x.size % 2 else (ordered[half - 1] + ordered[half]) / 2)
 
 
 def ignored(what: str, why: str, /) -> QualityFlag:

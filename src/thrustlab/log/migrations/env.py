@@ -12,11 +12,10 @@ def _run() -> None:
     if engine is None:
         raise RuntimeError("run the log's migrations through thrustlab.log.db.upgrade(engine)")
     with engine.connect() as connection:
-        sqlite = connection.dialect.name == "sqlite"
         context.configure(
             connection=connection,
             target_metadata=Base.metadata,
-            render_as_batch=sqlite,
+            render_as_batch=connection.dialect.name == "sqlite",
             compare_type=True,
             # all migrations in one transaction, the one migrator's lock (db._one_migrator):
             # SQLite's DDL is transactional, though Alembic assumes not and commits each
