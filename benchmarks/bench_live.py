@@ -4,7 +4,8 @@ Starts ``thrustlab serve`` on a free 127.0.0.1 port (fresh SQLite log, analyses 
 so the server's CPU is one process; each stream with an address of its own behind a proxy
 on loopback, as ``bench_web_load``), signs up one lifter per stream, starts a live set for
 each (``POST /api/live``), listens to its events (SSE) and pushes a simulated 100 Hz set
-(accelerometer and gyroscope) in real time, one message every 200 ms as Sensor Logger does.
+(accelerometer and gyroscope) in real time, one message every 200 ms as Sensor Logger does:
+from a client of its own, without the page's sign-in cookie (the phone has none).
 
 Latency: for each rep, from the moment the client sent the message whose samples reach
 ``LiveConfig.confirm_s`` past the rep's end (the message that confirms it) to the arrival
@@ -103,22 +104,23 @@ async def sign_in(client: Any, index: int) -> dict[str, str]:
 async def run_stream(base: str, stream: Stream, delay_s: float) -> None:
     import httpx
 
-    async with httpx.AsyncClient(
-        base_url=base, timeout=30.0, headers=client_header(stream.index)
-    ) as client:
-        headers = await sign_in(client, stream.index)
-        urls = (await client.post("/api/live", headers=headers)).json()
-        listener = asyncio.create_task(listen(client, urls["events_url"], stream))
+    async with (
+        httpx.AsyncClient(base_url=base, timeout=30.0, headers=client_header(stream.index)) as page,
+        httpx.AsyncClient(timeout=30.0, headers=client_header(stream.index)) as phone,
+    ):
+        headers = await sign_in(page, stream.index)
+        urls = (await page.post("/api/live", headers=headers)).json()
+        listener = asyncio.create_task(listen(page, urls["events_url"], stream))
         await asyncio.sleep(delay_s)
         start = time.monotonic()
         for sent_s, body, _last in stream.messages:
             await asyncio.sleep(max(0.0, start + sent_s - time.monotonic()))
             stream.sent_at.append(time.monotonic())
-            answer = await client.post(urls["push_url"], content=body)
+            answer = await phone.post(urls["push_url"], content=body)
             if answer.status_code != 200:
                 stream.errors.append(f"push {answer.status_code}: {answer.text[:80]}")
         await asyncio.sleep(2.0)  # the last reps' analysis
-        await client.post(f"{urls['state_url']}/end", json={}, headers=headers)
+        await page.post(f"{urls['state_url']}/end", json={}, headers=headers)
         try:
             await asyncio.wait_for(listener, timeout=30.0)
         except TimeoutError:

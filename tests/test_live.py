@@ -126,12 +126,22 @@ def test_live_reps_agree_with_the_offline_analysis(
 
 
 def test_a_stream_is_the_recording_it_came_from() -> None:
-    """The replayed samples build the recording again, to the nanosecond and the bit."""
+    """The replayed samples build the recording again, to the nanosecond and the bit, when
+    they come in reverse, and when they are built in between (the buffer kept in order
+    then takes the messages that came after)."""
     recording = simulate_recordings(scenario("calm", seed=2))[0][0]
     live = LiveSet()
-    for _sent, message in reversed(replay_messages(recording, period_s=0.5)):
+    messages = list(reversed(replay_messages(recording, period_s=0.5)))
+    middle = len(messages) // 2
+    for _sent, message in messages[:middle]:
+        live.push(parse_message(_body(message)))
+    (early,) = live.recordings()
+    early_acc = early.acc_mps2.copy()
+    for _sent, message in messages[middle:]:
         live.push(parse_message(_body(message)))
     (rebuilt,) = live.recordings()
+    assert (early.acc_mps2 == early_acc).all()  # a later build leaves an earlier one be
+    assert rebuilt.t_s.size > early.t_s.size
     assert rebuilt.t_s.size == recording.t_s.size
     assert abs(rebuilt.t_s - recording.t_s).max() < 1e-8
     assert (rebuilt.acc_mps2 == recording.acc_mps2).all()

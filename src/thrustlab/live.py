@@ -170,24 +170,29 @@ def _xyz(item: dict[str, Any], index: int) -> tuple[float, float, float]:
 
 @dataclass(slots=True)
 class _Phone:
-    """What one phone pushed: per sensor, ns times and x, y, z, in arrival order."""
+    """What one phone pushed: per sensor, ns times and x, y, z, in time order up to the last
+    ``arrays`` and in arrival order after it (each message's samples as arrays, so the
+    buffer is turned into arrays once, not at every analysis)."""
 
-    times: dict[str, list[int]] = field(default_factory=dict)
-    values: dict[str, list[tuple[float, float, float]]] = field(default_factory=dict)
+    times: dict[str, list[IntArray]] = field(default_factory=dict)
+    values: dict[str, list[FloatArray]] = field(default_factory=dict)
+    counts: dict[str, int] = field(default_factory=dict)
     message_ids: set[int] = field(default_factory=set)
     duplicates: int = 0
     last_ns: dict[str, int] = field(default_factory=dict)
 
     def add(self, message: PushMessage, *, max_samples: int) -> None:
         for sensor, (times, values) in message.samples.items():
-            kept = self.times.setdefault(sensor, [])
-            if len(kept) + len(times) > max_samples:
+            if self.counts.get(sensor, 0) + len(times) > max_samples:
                 raise PushError(
                     "the set has more samples than one set can have; end it and start another",
                     status_code=413,
                 )
-            kept.extend(times)
-            self.values.setdefault(sensor, []).extend(values)
+            self.counts[sensor] = self.counts.get(sensor, 0) + len(times)
+            self.times.setdefault(sensor, []).append(np.array(times, dtype=np.int64))
+            self.values.setdefault(sensor, []).append(
+                np.array(values, dtype=np.float64).reshape(-1, 3)
+            )
             if times:
                 self.last_ns[sensor] = max(self.last_ns.get(sensor, 0), *times)
         self.message_ids.add(message.message_id)
@@ -197,13 +202,18 @@ class _Phone:
         return min(self.last_ns.values()) if self.last_ns else 0
 
     def arrays(self) -> dict[str, tuple[IntArray, FloatArray]]:
-        """Per sensor, the samples in time order (a stable sort: arrival order breaks ties)."""
+        """Per sensor, the samples in time order (a stable sort: arrival order breaks ties),
+        read-only: kept as the sorted start of the next call's buffer."""
         out = {}
-        for sensor, times in self.times.items():
-            t = np.array(times, dtype=np.int64)
-            v = np.array(self.values[sensor], dtype=np.float64).reshape(-1, 3)
-            order = np.argsort(t, kind="stable")
-            out[sensor] = (t[order], v[order])
+        for sensor, chunks in self.times.items():
+            t = np.concatenate(chunks)
+            v = np.concatenate(self.values[sensor])
+            if np.any(t[1:] < t[:-1]):
+                order = np.argsort(t, kind="stable")
+                t, v = t[order], v[order]
+            t.flags.writeable = v.flags.writeable = False
+            self.times[sensor], self.values[sensor] = [t], [v]
+            out[sensor] = (t, v)
         return out
 
     def missing_messages(self) -> int:
@@ -465,14 +475,17 @@ class LiveSet:
             return False
         end_s = recording.duration_s
         since = max(self._reps[-1]["end_s"], end_s - self.config.still_end_s - 1.0)
-        tail = recording.t_s >= since
-        t, acc = recording.t_s[tail], recording.acc_mps2[tail]
+        first = int(np.searchsorted(recording.t_s, since))
+        t, acc = recording.t_s[first:], recording.acc_mps2[first:]
         last_move = since
-        blocks = np.floor(t - since).astype(np.int64)
-        for block in np.unique(blocks):
-            inside = blocks == block
-            if np.any(np.ptp(acc[inside], axis=0) >= self.config.movement_range_mps2):
-                last_move = float(t[inside][-1])
+        if t.size:  # per whole second since ``since``: the last one in which the thigh moved
+            blocks = np.floor(t - since)
+            starts = np.flatnonzero(np.diff(blocks, prepend=-1.0))
+            spans = np.maximum.reduceat(acc, starts) - np.minimum.reduceat(acc, starts)
+            moved = np.flatnonzero(np.any(spans >= self.config.movement_range_mps2, axis=1))
+            if moved.size:
+                block_ends = np.append(starts[1:], t.size) - 1
+                last_move = float(t[block_ends[moved[-1]]])
         return bool(end_s - last_move >= self.config.still_end_s)
 
     def tick(self) -> list[LiveEvent]:

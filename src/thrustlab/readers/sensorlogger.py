@@ -96,10 +96,11 @@ def recording_from_samples(
     """A recording from Sensor Logger samples already in memory (pushed over HTTP while it
     records): per sensor (``"Accelerometer"``, ``"TotalAcceleration"``, ``"Gravity"``,
     ``"Gyroscope"``) the ns epoch times and the (N, 3) x, y, z values. Built exactly as the
-    JSON export of the same samples is read, so a live set and its stored file agree."""
+    JSON export of the same samples is read, so a live set and its stored file agree.
+    The values are copied (the readers convert units in place)."""
     sensors = {
         name: RawSensor(
-            name, f"{path} [{name}]", (times, np.ones(times.size, dtype=bool)), None, values
+            name, f"{path} [{name}]", (times, np.ones(times.size, dtype=bool)), None, values.copy()
         )
         for name, (times, values) in samples.items()
         if name in SENSORS and name != "WristMotion"
