@@ -40,7 +40,7 @@ from thrustlab.web import create_app
 from thrustlab.web.accounts import EMAIL_UNAVAILABLE, create_user
 from thrustlab.web.db import open_web_db
 from thrustlab.web.deps import USER_KEY
-from thrustlab.web.models import Team
+from thrustlab.web.models import Team, WebSession
 from thrustlab.web.scratch import remove_orphans
 
 LINUX_ONLY = pytest.mark.skipif(
@@ -94,6 +94,22 @@ def test_every_route_sees_a_logged_out_session_empty(tmp_path: Path) -> None:
         client.post("/logout", data={"csrf_token": token})
         thief = TestClient(app, cookies=copied)
         assert thief.get("/whoami").json() == {"uid": None}
+
+
+def test_a_session_older_than_its_age_opens_nothing(tmp_path: Path) -> None:
+    """A session ends ``session_max_age_s`` after its sign-in, however it is used since."""
+    app = create_app(settings_for(tmp_path, session_max_age_s=3600))
+    with TestClient(app) as client:
+        sign_up(client, "old@example.org")
+        assert client.get("/upload", follow_redirects=False).status_code == 200
+        with session_scope(app.state.engine) as session:
+            (row,) = session.scalars(select(WebSession)).all()
+            row.created_at -= dt.timedelta(seconds=3599)
+        assert client.get("/upload", follow_redirects=False).status_code == 200
+        with session_scope(app.state.engine) as session:
+            session.scalars(select(WebSession)).one().created_at -= dt.timedelta(seconds=2)
+        answer = client.get("/upload", follow_redirects=False)
+        assert answer.status_code == 303 and answer.headers["location"] == "/login"
 
 
 def test_each_sign_in_is_its_own_session(client: TestClient) -> None:

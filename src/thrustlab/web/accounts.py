@@ -101,12 +101,15 @@ def user_for_session(
     session: Session, session_id: str, user_id: int, /, *, max_age_s: int
 ) -> User | None:
     """The user of a live session (not logged out, not older than ``max_age_s``)."""
-    row = session.get(WebSession, _sha256(session_id))
-    if row is None or row.user_id != user_id:
-        return None
-    if row.created_at < utcnow() - dt.timedelta(seconds=max_age_s):
-        return None
-    return session.get(User, user_id)
+    return session.scalar(
+        select(User)
+        .join(WebSession, WebSession.user_id == User.id)
+        .where(
+            WebSession.id_sha256 == _sha256(session_id),
+            User.id == user_id,
+            WebSession.created_at >= utcnow() - dt.timedelta(seconds=max_age_s),
+        )
+    )
 
 
 def issue_token(session: Session, user: User, /) -> str:

@@ -22,8 +22,9 @@ from thrustlab.errors import InputError
 from thrustlab.log import session_scope
 from thrustlab.report import cells
 from thrustlab.web.accounts import RateLimiter, user_for_session, user_for_token
-from thrustlab.web.deps import API_SIGN_IN, SESSION_KEY, USER_KEY, NeedLogin
+from thrustlab.web.deps import API_SIGN_IN, SESSION_KEY, SESSION_USER, USER_KEY, NeedLogin
 from thrustlab.web.jobs import WorkerPool
+from thrustlab.web.models import User
 from thrustlab.web.settings import WebSettings
 
 PAGE_CSP = (
@@ -245,7 +246,8 @@ def _too_large(limit_bytes: int, /, *, uploads: bool) -> Response:
 class SessionGuard:
     """Sessions end on the server: a signed cookie whose session was logged out (or expired)
     reaches every route empty, whichever route reads it, so a copy of the cookie made before
-    ``POST /logout`` opens nothing after it."""
+    ``POST /logout`` opens nothing after it. A live session's user, loaded here, is the
+    request's ``state.user`` (``deps.page_user``): one lookup a request."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -255,19 +257,22 @@ class SessionGuard:
         if session and USER_KEY in session and not scope["path"].startswith("/static/"):
             from starlette.concurrency import run_in_threadpool
 
-            if not await run_in_threadpool(_session_is_live, scope["app"], session):
+            user = await run_in_threadpool(_session_user, scope["app"], session)
+            if user is None:
                 session.clear()
+            else:
+                scope.setdefault("state", {})[SESSION_USER] = user
         await self.app(scope, receive, send)
 
 
-def _session_is_live(app: FastAPI, session: Mapping[str, Any], /) -> bool:
+def _session_user(app: FastAPI, session: Mapping[str, Any], /) -> User | None:
     uid, sid = session.get(USER_KEY), session.get(SESSION_KEY)
     engine = getattr(app.state, "read_engine", None)
     if not isinstance(uid, int) or not isinstance(sid, str) or engine is None:
-        return False
+        return None
     with session_scope(engine) as db:
         max_age_s = app.state.settings.session_max_age_s
-        return user_for_session(db, sid, uid, max_age_s=max_age_s) is not None
+        return user_for_session(db, sid, uid, max_age_s=max_age_s)
 
 
 class UploadsNeedSignIn:

@@ -30,6 +30,8 @@ from thrustlab.web.uploads import Upload, check_upload, max_bytes, safe_name
 CSRF_KEY = "csrf"
 USER_KEY = "uid"
 SESSION_KEY = "sid"
+SESSION_USER = "user"
+"""Where ``app.SessionGuard`` leaves the user of a live session in the request's state."""
 
 
 class NeedLogin(Exception):
@@ -139,13 +141,8 @@ def check_csrf(request: Request, sent: str | None) -> None:
 
 
 def page_user(request: Request) -> User:
-    """The signed-in user, loaded in a short transaction of its own (SQLite has one writer:
-    a request must not hold a transaction while it reads an upload or queues a job)."""
-    uid = request.session.get(USER_KEY)
-    user = None
-    if isinstance(uid, int):
-        with session_scope(read_engine_of(request)) as session:
-            user = session.get(User, uid)
+    """The signed-in user: the one ``app.SessionGuard`` found the session's to be."""
+    user: User | None = getattr(request.state, SESSION_USER, None)
     if user is None:
         raise NeedLogin()
     return user

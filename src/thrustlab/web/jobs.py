@@ -31,10 +31,10 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Engine, select, update
 from sqlalchemy.orm import Session
 
-from thrustlab.document import from_document
 from thrustlab.errors import ThrustlabError, worded
 from thrustlab.explanation.answers import Answers, answers_from_json, answers_to_json
 from thrustlab.log import (
+    AnalysisRecord,
     NewSet,
     RecordingRef,
     add_set,
@@ -239,14 +239,14 @@ def run_job(
     if isinstance(outcome, str):
         _fail(engine, job_id, outcome)
         return
-    document, report_html = outcome
+    analysis, report_html = outcome
     _store(
         engine,
         job_id,
         lifter=lifter,
         info=info,
         files=files,
-        document=document,
+        analysis=analysis,
         report_html=report_html,
     )
 
@@ -259,7 +259,7 @@ def _store(
     lifter: str,
     info: dict[str, Any],
     files: list[tuple[str, bytes]],
-    document: dict[str, Any],
+    analysis: AnalysisRecord,
     report_html: str,
 ) -> None:
     answers = answers_from_json(info["answers"])
@@ -283,17 +283,16 @@ def _store(
         )
         for name, data in files
     ]
-    record = analysis_record(from_document(document))
 
     def store(session: Session) -> None:
-        row = add_set(session, new, lifter=lifter, analysis=record, recordings=refs)
+        row = add_set(session, new, lifter=lifter, analysis=analysis, recordings=refs)
         session.execute(
             update(Job)
             .where(Job.id == job_id)
             .values(
                 status="done",
                 set_id=row.id,
-                verdict=record.verdict,
+                verdict=analysis.verdict,
                 report_html=report_html,
                 upload_left=None,
                 upload_right=None,
@@ -336,9 +335,9 @@ def analysis_outcome(
     video_pose: bool = True,
     scratch: str | None = None,
     progress: JobProgress | None = None,
-) -> tuple[dict[str, Any], str] | str:
-    """``analyse_files``, with thrustlab's own errors as their one-line message (plain
-    values only, so the result crosses a process boundary)."""
+) -> tuple[AnalysisRecord, str] | str:
+    """``analyse_files``, with thrustlab's own errors as their one-line message (records
+    and text only, so the result crosses a process boundary)."""
     try:
         return analyse_files(
             files, answers, history, day, video_pose=video_pose, scratch=scratch, progress=progress
@@ -360,11 +359,11 @@ def analyse_files(
     video_pose: bool = True,
     scratch: str | None = None,
     progress: Progress | None = None,
-) -> tuple[dict[str, Any], str]:
+) -> tuple[AnalysisRecord, str]:
     """One set through the pipeline (one recording, a video, or the left and right thigh's):
-    its JSON document and HTML report. The files are copied into a folder under
+    its record for the log (the JSON document and its key figures, made here, off the
+    server's process) and its HTML report. The files are copied into a folder under
     ``scratch`` (the server's scratch folder; ``None``: the system's temporary folder)."""
-    from thrustlab.document import to_document
     from thrustlab.pipeline import VideoOptions, process
     from thrustlab.report.html import render_report
 
@@ -383,7 +382,7 @@ def analyse_files(
             progress=progress,
         )
     report = render_report(analysis, history=history, weight_unit=answers.weight_unit)
-    return to_document(analysis), report
+    return analysis_record(analysis), report
 
 
 def _start_worker_process(server_pid: int, /) -> None:
