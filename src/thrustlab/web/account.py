@@ -16,6 +16,7 @@ from thrustlab.web.deps import (
     answers_from_form,
     check_csrf,
     engine_of,
+    read_engine_of,
     visible_job,
 )
 from thrustlab.web.errors import WebError
@@ -71,7 +72,7 @@ async def edit(request: Request, job_id: str, user: PageUser) -> Response:
     except WebError as error:
         from thrustlab.log import session_scope
 
-        with session_scope(engine_of(request)) as session:
+        with session_scope(read_engine_of(request)) as session:
             job = own_job(session, user, job_id)
             return _edit_form(
                 request, user, job, form=fields, notes=notes, error=str(error),
@@ -132,7 +133,7 @@ def account_delete(
         from thrustlab.log import session_scope
         from thrustlab.web.accounts import memberships_of
 
-        with session_scope(engine_of(request)) as session:
+        with session_scope(read_engine_of(request)) as session:
             teams = memberships_of(session, user)
             return render(
                 request, "account.html", user=user, teams=teams, error=str(error), status=400

@@ -41,6 +41,7 @@ from thrustlab.web.deps import (
     join_limiter_of,
     limiter_of,
     pool_of,
+    read_engine_of,
     scratch_of,
     set_info,
     settings_of,
@@ -222,7 +223,7 @@ async def _upload(request: Request, user: User, form: Any) -> Response:
     if not fields["weight_unit"]:  # a load without a unit is in the lifter's remembered one
         from starlette.concurrency import run_in_threadpool
 
-        unit = await run_in_threadpool(_remembered_unit, engine_of(request), user.lifter_name)
+        unit = await run_in_threadpool(_remembered_unit, read_engine_of(request), user.lifter_name)
         fields["weight_unit"] = unit or ""
     files = {k: v if isinstance(v, UploadFile) else None for k in ("file", "left", "right")
              for v in [form.get(k)]}  # fmt: skip
