@@ -20,7 +20,7 @@ from typer.testing import CliRunner
 from thrustlab.analysis import Analysis
 from thrustlab.batch import run_batch
 from thrustlab.cli import app
-from thrustlab.document import from_document, to_document
+from thrustlab.document import assessment_of, from_document, to_document
 from thrustlab.errors import OptionError
 from thrustlab.pipeline import process
 from thrustlab.simulate import (
@@ -131,8 +131,9 @@ def test_every_shell_gives_the_same_answer(set_csv: Path, tmp_path: Path) -> Non
 
 def test_the_document_round_trips(set_csv: Path) -> None:
     analysis = process([set_csv])
-    again = from_document(json.loads(json.dumps(to_document(analysis))))
-    assert again == analysis
+    document = json.loads(json.dumps(to_document(analysis)))
+    assert from_document(document) == analysis
+    assert assessment_of(document) == analysis.assessment  # built alone, for the verdict
 
 
 def test_a_two_leg_set_and_a_video_are_logged_like_analyze(tmp_path: Path) -> None:
@@ -201,6 +202,7 @@ def test_a_version_1_document_in_an_old_log_is_still_read() -> None:
         },
     }
     analysis = from_document(old)
+    assert assessment_of(old) == analysis.assessment
     [flag] = analysis.assessment.red_flags
     assert (flag.urgency, flag.name) == ("now", "Sharp pain")
     assert analysis.assessment.causes[0].strength == "strong"
@@ -212,5 +214,7 @@ def test_a_document_that_is_not_an_analysis_is_refused_in_one_line() -> None:
 
     with pytest.raises(DocumentError, match="not a thrustlab analysis"):
         from_document({"schema": "something/else"})
+    with pytest.raises(DocumentError, match="not a thrustlab analysis"):
+        assessment_of({"schema": "something/else"})
     with pytest.raises(DocumentError, match="broken"):
         from_document({"schema": "thrustlab.analysis/2", "source": None})

@@ -72,16 +72,25 @@ def _findings_part(f: Findings | None, /) -> dict[str, Any]:
 
 def from_document(document: Mapping[str, Any], /) -> Analysis:
     """The ``Analysis`` a document holds (``DocumentError`` when it is not one)."""
+    assessment = assessment_of(document)
+    try:
+        return Analysis(findings=_findings(document), assessment=assessment)
+    except (KeyError, TypeError, ValueError) as error:
+        raise DocumentError(f"a broken thrustlab analysis document ({error})") from None
+
+
+def assessment_of(document: Mapping[str, Any], /) -> Assessment:
+    """The ``Assessment`` a document holds, without building its findings (a page that shows
+    only the verdict); ``DocumentError`` when it is not one."""
     schema = document.get("schema")
     if schema not in READABLE:
         raise DocumentError(f"not a thrustlab analysis (schema {schema!r}; expected {SCHEMA})")
     try:
-        assessment_raw = dict(document["assessment"])
-        if schema != SCHEMA:
-            assessment_raw = _upgraded(assessment_raw)
-        return Analysis(findings=_findings(document), assessment=_build(Assessment, assessment_raw))
+        raw = dict(document["assessment"])
+        built: Assessment = _build(Assessment, raw if schema == SCHEMA else _upgraded(raw))
     except (KeyError, TypeError, ValueError) as error:
         raise DocumentError(f"a broken thrustlab analysis document ({error})") from None
+    return built
 
 
 def _findings(doc: Mapping[str, Any]) -> Findings | None:

@@ -50,20 +50,22 @@ def verdicts_of(session: Session, jobs: list[Job], /) -> dict[str, str]:
 
 def analysis_of(session: Session, job: Job, /) -> dict[str, Any] | None:
     """The stored ``thrustlab.analysis/2`` document of a finished job."""
+    from thrustlab.log.models import Analysis
+
     if job.set_id is None:
         return None
-    row = get_set(session, job.set_id)
-    return None if row.analysis is None else dict(row.analysis.findings_json)
+    found = session.scalar(select(Analysis.findings_json).where(Analysis.set_id == job.set_id))
+    return None if found is None else dict(found)
 
 
 def shown_verdict(session: Session, job: Job, /) -> str | None:
     """The verdict as the lifter reads it (``shown_verdict``: never "normal" for a set that
     could not be measured)."""
-    from thrustlab.document import from_document
+    from thrustlab.document import assessment_of
     from thrustlab.explanation.assessment import shown_verdict as shown
 
     document = analysis_of(session, job)
-    return job.verdict if document is None else shown(from_document(document).assessment)
+    return job.verdict if document is None else shown(assessment_of(document))
 
 
 def trends_of(
