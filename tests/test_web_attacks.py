@@ -486,7 +486,8 @@ def test_a_killed_worker_process_is_replaced_and_the_next_upload_analysed(
 ) -> None:
     with running_server(tmp_path, "--processes") as (server, url):
         headers = _account(tmp_path, url)
-        assert _analysed(url, demo_csv, headers)["status"] == "done"
+        first = _analysed(url, demo_csv, headers)  # read, analysed and stored by a worker
+        assert first["status"] == "done" and first["analysis"]["set"]["rep_count"] == 10
         workers = [pid for pid in _children(server.pid) if b"resource_tracker" not in
                    Path(f"/proc/{pid}/cmdline").read_bytes()]  # fmt: skip
         assert workers

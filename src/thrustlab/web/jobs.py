@@ -1,4 +1,5 @@
-"""Analysis jobs: queued in the database, run by a pool of worker threads, stored in the log.
+"""Analysis jobs: queued in the database, run by a pool of worker threads (or, with worker
+processes, handed whole to one: read, analysed and stored there), stored in the log.
 
 A job is claimed with one conditional UPDATE, so two workers (or two server processes)
 never run the same job. The analysis and its log entry are written in the same transaction
@@ -191,7 +192,42 @@ def run_job(
 ) -> None:
     """Analyse a claimed job and store it in the log (or mark it failed with the reason).
 
-    With an ``executor`` (a process pool) the analysis runs there, off the server's GIL."""
+    With an ``executor`` (a process pool) the whole job runs there, off the server's GIL:
+    that process reads the upload, analyses it and stores the outcome with a connection of
+    its own, so the server answering people hands it only the job's id."""
+    if executor is None:
+        _run(engine, job_id, video_pose=video_pose, scratch=scratch)
+        return
+    url = engine.url.render_as_string(hide_password=False)
+    try:
+        future = executor.submit(
+            _run_in_process, url, job_id, video_pose=video_pose, scratch=scratch
+        )
+    except BrokenProcessPool:  # broken before this job (a process killed while idle)
+        _set_status(engine, job_id, "queued")
+        raise
+    try:
+        future.result()
+    except BrokenProcessPool:  # the process running this job died (out of memory?)
+        _fail(engine, job_id, WORKER_DIED)
+        raise
+
+
+_PROCESS_ENGINES: dict[str, Engine] = {}
+"""In a worker process: its engine per database URL, made on its first job."""
+
+
+def _run_in_process(url: str, job_id: str, /, *, video_pose: bool, scratch: str | None) -> None:
+    from thrustlab.log import make_engine
+
+    engine = _PROCESS_ENGINES.get(url)
+    if engine is None:
+        engine = _PROCESS_ENGINES[url] = make_engine(url)
+    _run(engine, job_id, video_pose=video_pose, scratch=scratch)
+
+
+def _run(engine: Engine, job_id: str, /, *, video_pose: bool, scratch: str | None) -> None:
+    """``run_job``'s work, in whichever process runs it."""
     with session_scope(engine) as session:
         job = session.get(Job, job_id)
         assert job is not None
@@ -206,32 +242,10 @@ def run_job(
         answers = answers_from_json(info["answers"])
         history = history_for(session, lifter, before=day)
     progress = JobProgress(engine.url.render_as_string(hide_password=False), job_id)
-    future = None
-    if executor is not None:
-        try:
-            future = executor.submit(
-                analysis_outcome, files, answers, history, day,
-                video_pose=video_pose, scratch=scratch, progress=progress,
-            )  # fmt: skip
-        except BrokenProcessPool:  # broken before this job (a process killed while idle)
-            _set_status(engine, job_id, "queued")
-            raise
     try:
-        if future is None:
-            outcome = analysis_outcome(
-                files,
-                answers,
-                history,
-                day,
-                video_pose=video_pose,
-                scratch=scratch,
-                progress=progress,
-            )
-        else:
-            outcome = future.result()
-    except BrokenProcessPool:  # the process running this job died (out of memory?)
-        _fail(engine, job_id, WORKER_DIED)
-        raise
+        outcome = analysis_outcome(
+            files, answers, history, day, video_pose=video_pose, scratch=scratch, progress=progress
+        )
     except Exception as error:  # a bug must not kill the worker; the job says what happened
         logger.exception("analysis job %s failed", job_id)
         _fail(engine, job_id, f"the analysis failed unexpectedly ({type(error).__name__})")
@@ -336,8 +350,7 @@ def analysis_outcome(
     scratch: str | None = None,
     progress: JobProgress | None = None,
 ) -> tuple[AnalysisRecord, str] | str:
-    """``analyse_files``, with thrustlab's own errors as their one-line message (records
-    and text only, so the result crosses a process boundary)."""
+    """``analyse_files``, with thrustlab's own errors as their one-line message."""
     try:
         return analyse_files(
             files, answers, history, day, video_pose=video_pose, scratch=scratch, progress=progress
@@ -361,9 +374,9 @@ def analyse_files(
     progress: Progress | None = None,
 ) -> tuple[AnalysisRecord, str]:
     """One set through the pipeline (one recording, a video, or the left and right thigh's):
-    its record for the log (the JSON document and its key figures, made here, off the
-    server's process) and its HTML report. The files are copied into a folder under
-    ``scratch`` (the server's scratch folder; ``None``: the system's temporary folder)."""
+    its record for the log (the JSON document and its key figures) and its HTML report. The
+    files are copied into a folder under ``scratch`` (the server's scratch folder; ``None``:
+    the system's temporary folder)."""
     from thrustlab.pipeline import VideoOptions, process
     from thrustlab.report.html import render_report
 
