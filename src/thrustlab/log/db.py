@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, OperationalError
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from thrustlab.log.errors import DatabaseError
 from thrustlab.log.location import DATABASE_URL_ENV, default_url, resolve_url
@@ -208,9 +208,8 @@ def open_log(url: str | None = None, /) -> Engine:
 def session_scope(engine: Engine, /) -> Iterator[Session]:
     """One transaction: committed when the block ends, rolled back if it raises. Waiting
     longer than ``SQLITE_BUSY_TIMEOUT_S`` for another SQLite writer is a ``DatabaseError``."""
-    factory = sessionmaker(engine, expire_on_commit=False)
-    try:
-        with factory.begin() as session:
+    try:  # a Session of its own (a sessionmaker each time made a Session class each time)
+        with Session(engine, expire_on_commit=False) as session, session.begin():
             yield session
     except OperationalError as error:
         if "database is locked" not in str(error.orig):
