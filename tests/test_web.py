@@ -346,13 +346,12 @@ def test_a_running_job_shows_its_progress(tmp_path: Path, demo_csv: bytes) -> No
         job_id, headers = queued_upload(client, "patient@example.org", demo_csv)
         page = client.get(f"/analyses/{job_id}").text
         assert "waiting for a worker" in page and "<progress" not in page
-        url = client.app.state.engine.url.render_as_string(hide_password=False)  # type: ignore[attr-defined]
-        early = JobProgress(url, job_id)
+        engine = client.app.state.engine  # type: ignore[attr-defined]
+        early = JobProgress(engine, job_id)
         early("video", 5, 100)  # not running yet: nothing is written
-        early.close()
         assert "<progress" not in client.get(f"/analyses/{job_id}").text
-        progress = JobProgress(url, job_id)
-        with session_scope(client.app.state.engine) as session:  # type: ignore[attr-defined]
+        progress = JobProgress(engine, job_id)
+        with session_scope(engine) as session:
             session.execute(update(Job).where(Job.id == job_id).values(status="running"))
         progress("video", 10, 100)
         progress("video", 20, 100)  # within a second of the last write: skipped
@@ -360,7 +359,6 @@ def test_a_running_job_shows_its_progress(tmp_path: Path, demo_csv: bytes) -> No
         page = client.get(f"/analyses/{job_id}").text
         assert "Analysing the video: 10&nbsp;%" in page and 'value="10"' in page
         progress("video", 100, 100)  # the end is always written
-        progress.close()
         body = client.get(f"/api/analyses/{job_id}", headers=headers).json()
         assert (body["progress_stage"], body["progress_pct"]) == ("analysing the video", 100)
         assert 'value="100"' in client.get(f"/analyses/{job_id}").text

@@ -137,14 +137,12 @@ def claim_next(engine: Engine, /) -> str | None:
 @dataclasses.dataclass
 class JobProgress:
     """A pipeline ``Progress`` callback that writes the stage and its percent to the job's
-    row, at most every ``PROGRESS_EVERY_S`` and when the percent changed. It holds only the
-    database's URL and the job's id, so it crosses to a worker process with the job; it
-    opens its own connection there on the first write. A failed write is logged and the
-    analysis goes on: progress is a courtesy, never a reason to fail a job."""
+    row, at most every ``PROGRESS_EVERY_S`` and when the percent changed, through the engine
+    of the process running the job. A failed write is logged and the analysis goes on:
+    progress is a courtesy, never a reason to fail a job."""
 
-    database_url: str
+    engine: Engine
     job_id: str
-    _engine: Engine | None = dataclasses.field(default=None, init=False, repr=False)
     _written: tuple[str, int, float] = dataclasses.field(default=("", -1, 0.0), init=False)
 
     def __call__(self, stage: str, done: int, total: int | None) -> None:
@@ -162,11 +160,7 @@ class JobProgress:
             return
         self._written = (label, pct, now)
         try:
-            if self._engine is None:
-                from thrustlab.log.db import make_engine
-
-                self._engine = make_engine(self.database_url)
-            with session_scope(self._engine) as session:
+            with session_scope(self.engine) as session:
                 session.execute(
                     update(Job)
                     .where(Job.id == self.job_id, Job.status == "running")
@@ -174,11 +168,6 @@ class JobProgress:
                 )
         except Exception:
             logger.warning("cannot write the progress of job %s", self.job_id, exc_info=True)
-
-    def close(self) -> None:
-        if self._engine is not None:
-            self._engine.dispose()
-            self._engine = None
 
 
 def run_job(
@@ -241,7 +230,7 @@ def _run(engine: Engine, job_id: str, /, *, video_pose: bool, scratch: str | Non
         day = dt.date.fromisoformat(info["date"])
         answers = answers_from_json(info["answers"])
         history = history_for(session, lifter, before=day)
-    progress = JobProgress(engine.url.render_as_string(hide_password=False), job_id)
+    progress = JobProgress(engine, job_id)
     try:
         outcome = analysis_outcome(
             files, answers, history, day, video_pose=video_pose, scratch=scratch, progress=progress
@@ -357,9 +346,6 @@ def analysis_outcome(
         )
     except ThrustlabError as error:
         return worded(error, "web")
-    finally:
-        if progress is not None:
-            progress.close()
 
 
 def analyse_files(
