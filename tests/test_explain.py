@@ -245,6 +245,20 @@ def test_a_set_whose_shaking_was_not_measured_says_so_first() -> None:
     )
     unexplained = dataclasses.replace(slow, quality=())
     assert "(the notes on the recording say why)" in explain(unexplained, Answers()).headline
+    # reps slowing hard point to fatigue: the reps fit hard work, not the unmeasured shaking
+    tiring = dataclasses.replace(
+        slow, set=dataclasses.replace(slow.set, concentric_slowdown_pct=48.0)
+    )
+    tired = explain(tiring, Answers())
+    assert tired.verdict == "normal" and tired.causes[0].id == "muscle_fatigue"
+    assert tired.headline.endswith(
+        "rests on the reps and your answers. The reps fit hard work; the plan below can "
+        "still make the set steadier."
+    )
+    measured = dataclasses.replace(
+        CALM, set=dataclasses.replace(CALM.set, concentric_slowdown_pct=48.0)
+    )
+    assert explain(measured, Answers()).headline.startswith("The shaking fits hard work")
     # a size not measured but a frequency found (a video with no scale) is still shaking seen
     pixels = dataclasses.replace(slow, set=dataclasses.replace(slow.set, tremor_peak_hz=7.0))
     assert "could not be measured" not in explain(pixels, Answers()).headline

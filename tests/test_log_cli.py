@@ -233,3 +233,26 @@ def test_the_logged_history_feeds_the_assessment(db: str, tmp_path: Path) -> Non
     }
     assert evidence["load_jump_pct"] == pytest.approx(20.0)
     assert evidence["consecutive_hard_days"] == 2
+
+
+def test_a_set_whose_shaking_was_not_measured_reads_alike_in_every_view(
+    db: str, tmp_path: Path
+) -> None:
+    """A phone logging at 10 Hz gives the reps (and their slowdown) but not the 6 Hz and up
+    band: every table says the shaking was not measured, still shows the slowdown, and reads
+    the verdict as ``log add`` does (the reps were measured: ``Assessment.basis``)."""
+    from dataclasses import replace
+
+    from thrustlab.simulate import SimulationSpec, simulate_set, to_csv_text
+
+    recording, _ = simulate_set(replace(SimulationSpec(seed=5), rate_hz=10.0))
+    slow = tmp_path / "slow.csv"
+    slow.write_text(to_csv_text(recording), encoding="utf-8")
+    added = run(f"log add --db {db} --date 2024-05-01 --load-kg 100 --recording {slow}")
+    slowdown = re.search(r"shaking not measured, slowdown (\d+ %)", added)
+    verdict = re.search(r"^  (NORMAL|CAUTION): ", added, re.MULTILINE)
+    assert slowdown and verdict, added
+    views = [run(f"log {view} --db {db}") for view in ("list", "history", "show 1")]
+    for text in views:
+        assert slowdown[1] in text and "not" in text, text  # the shaking: not measured
+        assert verdict[1].lower() in text, text

@@ -552,3 +552,58 @@ def test_a_phyphox_tab_separated_decimal_comma_export_is_analysed(
     assert made.status_code in (200, 202), made.text
     body = wait_done(client, str(made.json()["id"]), headers)
     assert body["status"] == "done", body
+
+
+def test_every_page_reads_a_sets_verdict_alike(client: TestClient, tmp_path: Path) -> None:
+    """A phone at 10 Hz gives reps but not the 6 Hz and up band: its verdict reads the same
+    on the analysis page, in the history table, in the list of uploads and on the coach's
+    dashboard (the reps were measured: ``Assessment.basis``); an upload that gave no reps
+    reads "not measured" on the dashboard too, never "normal"."""
+    sign_up(client, "reader.coach@example.org", role="coach")
+    code = re.search(r'id="join-code">([^<]+)<', client.get("/team").text)
+    assert code
+    client.cookies.clear()
+    sign_up(client, "slow.phone@example.org")
+    join_team(client, code.group(1))
+    headers = api_token(client, "slow.phone@example.org")
+    recording, _ = simulate_set(SimulationSpec(seed=5, rate_hz=10.0))
+    made = client.post(
+        "/api/analyses",
+        headers=headers,
+        files={"file": ("slow.csv", to_csv_text(recording).encode())},
+    )
+    job_id = made.json()["id"]
+    assert wait_done(client, job_id, headers)["status"] == "done"
+
+    def text(html: str) -> str:
+        return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+    page = re.search(r"Verdict: <b[^>]*>([^<]+)</b>", client.get(f"/analyses/{job_id}").text)
+    assert page, "the analysis page shows its verdict"
+    shown = page[1]
+    history = client.get("/history").text
+    table = re.search(r'<table class="trend">(.*?)</table>', history, re.DOTALL)
+    uploads = re.search(r'<ul class="jobs">(.*?)</ul>', history, re.DOTALL)
+    assert table and uploads
+    # the shaking not measured, the slowdown shown, the verdict as on the analysis page
+    assert re.search(rf"not measured \d+ % {shown}$", text(table[1])), text(table[1])
+    assert text(uploads[1]).endswith(f"analysed · {shown} · edit"), text(uploads[1])
+
+    def dashboard_verdict() -> str:
+        client.cookies.clear()
+        token = csrf(client, "/login")
+        client.post(
+            "/login",
+            data={"email": "reader.coach@example.org", "password": PASSWORD, "csrf_token": token},
+        )
+        cell = re.search(
+            r'<td class="v-[^"]+" data-label="Verdict">([^<]*)</td>', client.get("/team").text
+        )
+        assert cell, "the dashboard shows the newest verdict"
+        return cell[1]
+
+    assert dashboard_verdict() == shown
+    still = b"time,ax,ay,az\n" + b"".join(f"{i / 100},0,0,9.8\n".encode() for i in range(3000))
+    made = client.post("/api/analyses", headers=headers, files={"file": ("still.csv", still)})
+    assert wait_done(client, made.json()["id"], headers)["status"] == "done"
+    assert dashboard_verdict() == "not measured"

@@ -255,7 +255,7 @@ def list_(
             table.add_column(column, no_wrap=not wraps, min_width=10 if column == "lift" else None)
         for r in group:
             analysed = r.verdict is not None
-            measured = r.tremor_rms_mps2 is not None  # else no slowdown either: said once
+            measured = bool(r.rep_count)  # else "not measured" said once, in the verdict
             table.add_row(
                 str(r.id),
                 r.date.isoformat(),
@@ -322,7 +322,7 @@ def show(
                 f"  measured: {_whole(a.rep_count) or 'no'} reps, shaking "
                 f"{cells.shaking(a.tremor_rms_mps2, analysed=True)}, trend {trend}",
                 f"            slowdown {cells.slowdown(a.concentric_slowdown_pct, analysed=True)}, "
-                f"verdict {cells.verdict(a.verdict, measured=a.tremor_rms_mps2 is not None)}",
+                f"verdict {cells.verdict(a.verdict, measured=bool(a.rep_count))}",
             ]
             if a.asymmetry_index_pct is not None:  # two legs: the sign said as the leg
                 lines.append(
@@ -635,8 +635,8 @@ def _print_trends(trends: tuple[LiftTrend, ...], unit: WeightUnit | None) -> Non
                 cells.load(r.load_kg, unit),
                 _whole(r.reps),
                 cells.shaking(r.tremor_rms_mps2, analysed=r.verdict is not None),
-                cells.slowdown(r.concentric_slowdown_pct, analysed=r.tremor_rms_mps2 is not None),
-                cells.verdict(r.verdict, measured=r.tremor_rms_mps2 is not None) or "no recording",
+                cells.slowdown(r.concentric_slowdown_pct, analysed=r.measured),
+                cells.verdict(r.verdict, measured=r.measured) or "no recording",
             )
         console.print(table)
 

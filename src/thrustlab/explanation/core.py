@@ -159,7 +159,7 @@ def _decided_by(
     if basis == "answers_only":
         return "Nothing in your answers is a warning sign; record the set to measure it."
     if causes:
-        return _normal_with_causes(causes[0])
+        return _normal_with_causes(causes[0], shaking=shaking)
     return (
         "The measured shaking and your answers point to no problem."
         if shaking
@@ -167,10 +167,15 @@ def _decided_by(
     )
 
 
-def _normal_with_causes(top: CauseFinding) -> str:
-    """A normal set names what fits best; "fits hard work" only when that is muscle fatigue."""
+def _normal_with_causes(top: CauseFinding, *, shaking: bool) -> str:
+    """A normal set names what fits best; "fits hard work" only when that is muscle fatigue
+    (the reps', when the shaking itself was not measured)."""
     if top.id == HARD_WORK_CAUSE:
-        return "The shaking fits hard work; the plan below can still make it steadier."
+        return (
+            "The shaking fits hard work; the plan below can still make it steadier."
+            if shaking
+            else "The reps fit hard work; the plan below can still make the set steadier."
+        )
     return (
         f"No warning sign. What fits best: {top.name.lower()}; the plan below can make the set "
         "steadier."

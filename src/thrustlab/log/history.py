@@ -90,6 +90,9 @@ class TrendRow:
     """The largest slowdown of the session's analysed sets."""
     verdict: str | None
     """The worst verdict of the session."""
+    measured: bool = False
+    """Whether an analysis of the session found reps (``Assessment.basis``): else its
+    verdict reads "not measured"."""
 
 
 @record
@@ -115,6 +118,7 @@ def lift_trends(
         Analysis.tremor_rms_mps2,
         Analysis.concentric_slowdown_pct,
         Analysis.verdict,
+        Analysis.rep_count,
     )
     statement = _history_rows(columns, lifter, exercise=exercise).order_by(
         LiftSet.exercise, TrainingSession.date, LiftSet.position
@@ -133,13 +137,15 @@ def lift_trends(
 
 def _trend_row(day: dt.date, rows: list[tuple[Any, ...]]) -> TrendRow:
     """One session of one lift from its sets' (lift, date, load, reps, tremor, slowdown,
-    verdict) rows."""
+    verdict, reps found) rows."""
     top_load: float | None = None
     top_reps: int | None = rows[-1][3]
     tremor_sum, tremor_n = 0.0, 0
     slowdown: float | None = None
     verdict: str | None = None
-    for _, _, load, reps, tremor, slow, set_verdict in rows:
+    measured = False
+    for _, _, load, reps, tremor, slow, set_verdict, found in rows:
+        measured = measured or bool(found)
         if load is not None and (top_load is None or load > top_load):
             top_load, top_reps = load, reps
         if tremor is not None:
@@ -157,6 +163,7 @@ def _trend_row(day: dt.date, rows: list[tuple[Any, ...]]) -> TrendRow:
         tremor_rms_mps2=tremor_sum / tremor_n if tremor_n else None,
         concentric_slowdown_pct=slowdown,
         verdict=verdict,
+        measured=measured,
     )
 
 

@@ -149,6 +149,8 @@ class SetRow:
     reps: int | None
     rpe: float | None
     rir: float | None
+    rep_count: int | None
+    """Reps the analysis found (None: no recording): with none the set was not measured."""
     tremor_rms_mps2: float | None
     concentric_slowdown_pct: float | None
     verdict: str | None
@@ -381,6 +383,7 @@ def _set_rows() -> Select[*tuple[Any, ...]]:
             LiftSet.reps,
             LiftSet.rpe,
             LiftSet.rir,
+            Analysis.rep_count,
             Analysis.tremor_rms_mps2,
             Analysis.concentric_slowdown_pct,
             Analysis.verdict,

@@ -30,11 +30,11 @@ def shaking(rms_mps2: float | None, /, *, analysed: bool, unit: bool = True) -> 
 
 
 def slowdown(pct: float | None, /, *, analysed: bool) -> str:
-    """``35 %``; "none" when the way up took no longer (never "0 %" or "-3 %")."""
-    if not analysed:
-        return ""
+    """``35 %``; "none" when the way up took no longer (never "0 %" or "-3 %"). A slowdown
+    measured is always shown (the reps of a set whose shaking was not measured have one);
+    without one, "not measured" when ``analysed``, else blank."""
     if pct is None:
-        return NOT_MEASURED
+        return NOT_MEASURED if analysed else ""
     return "none" if round(pct) <= 0 else f"{pct:.0f} %"
 
 

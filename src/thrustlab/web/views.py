@@ -30,15 +30,15 @@ def jobs_of(
 
 def verdicts_of(session: Session, jobs: list[Job], /) -> dict[str, str]:
     """Each finished job's verdict as people read it (``cells.verdict``: "not measured" for a
-    set whose recording gave no figures), in one query."""
+    set whose recording gave no reps, as ``shown_verdict``), in one query."""
     from thrustlab.log.models import Analysis
     from thrustlab.report import cells
 
     set_ids = [job.set_id for job in jobs if job.set_id is not None]
     measured = {
-        set_id: tremor is not None
-        for set_id, tremor in session.execute(
-            select(Analysis.set_id, Analysis.tremor_rms_mps2).where(Analysis.set_id.in_(set_ids))
+        set_id: bool(reps)
+        for set_id, reps in session.execute(
+            select(Analysis.set_id, Analysis.rep_count).where(Analysis.set_id.in_(set_ids))
         )
     }
     return {
@@ -106,6 +106,7 @@ class AthleteFlags:
     user: User
     last_date: dt.date | None
     last_verdict: str | None
+    """The newest set's verdict as people read it (``shown_verdict``)."""
     warning_signs: tuple[str, ...]
     """The warning signs of the newest set, by name."""
     asymmetry_pct: float | None
@@ -153,10 +154,12 @@ class AthleteFlags:
 def athlete_flags(
     session: Session, athlete: User, /, *, since: dt.datetime = dt.datetime.min
 ) -> AthleteFlags:
-    """The athlete's newest analysed set (uploaded from ``since`` on): warning signs,
-    asymmetry, a load jump; and the asymmetry of their last measured sets."""
-    from thrustlab.document import from_document
+    """The athlete's newest analysed set (uploaded from ``since`` on): its verdict as people
+    read it, warning signs, asymmetry, a load jump; and the asymmetry of their last measured
+    sets."""
+    from thrustlab.document import assessment_of
     from thrustlab.explanation import history_checks
+    from thrustlab.explanation.assessment import shown_verdict as shown
     from thrustlab.explanation.questions import shown_weight
 
     job = session.scalar(
@@ -169,9 +172,11 @@ def athlete_flags(
         return AthleteFlags(athlete, None, None, (), None, None)
     row = get_set(session, job.set_id)
     signs: tuple[str, ...] = ()
+    verdict = job.verdict
     if row.analysis is not None:
-        stored = from_document(row.analysis.findings_json)
-        signs = tuple(f.name for f in stored.assessment.red_flags)
+        stored = assessment_of(row.analysis.findings_json)
+        signs = tuple(f.name for f in stored.red_flags)
+        verdict = shown(stored)
     asymmetry = row.analysis.asymmetry_index_pct if row.analysis is not None else None
     # Only the days the coach may see: a lifter who shares only new sets shows no older load
     # in a load jump. (The log keeps days, not times: sets logged earlier on the day they
@@ -198,4 +203,4 @@ def athlete_flags(
         else f"{shown_weight(jump.load_kg, unit)} after {shown_weight(jump.reference_kg, unit)} "
         f"(+{jump.jump_pct:.0f} %)"
     )
-    return AthleteFlags(athlete, row.session.date, job.verdict, signs, asymmetry, jump_text, trend)
+    return AthleteFlags(athlete, row.session.date, verdict, signs, asymmetry, jump_text, trend)
