@@ -61,7 +61,11 @@ def main() -> int:
 
         def job(label: str) -> Callable[[], object]:
             def run() -> None:
-                child = subprocess.Popen(commands[label], stdout=subprocess.DEVNULL, env=env)
+                # stderr too: each analysis's notice that there is no training log yet, 15
+                # times over, buried the figures (a failure names the command to run again)
+                child = subprocess.Popen(
+                    commands[label], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env
+                )
                 _, status, usage = os.wait4(child.pid, 0)
                 if os.waitstatus_to_exitcode(status) != 0:
                     raise RuntimeError(f"{label} failed: {' '.join(commands[label])}")
