@@ -591,3 +591,33 @@ def test_an_api_token_stops_working_when_it_is_older_than_its_age_limit(tmp_path
         refused = client.get("/api/analyses", headers=headers)
         assert refused.status_code == 401
         assert "sign in again" in refused.json()["detail"]
+
+
+def test_a_bearer_upload_looks_its_token_up_once(client: TestClient, demo_csv: bytes) -> None:  # noqa: F811
+    """The upload's token is checked before its body is read; the route takes the user found
+    there instead of looking the token up again. An expired token is refused the same way."""
+    from sqlalchemy import event, update
+
+    from thrustlab.web.models import ApiToken
+
+    sign_up(client, "once@example.org")
+    headers = api_token(client, "once@example.org")
+    engines = {client.app.state.engine, client.app.state.read_engine}  # type: ignore[attr-defined]
+    statements: list[str] = []
+
+    def seen(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        statements.append(statement)
+
+    for engine in engines:
+        event.listen(engine, "before_cursor_execute", seen)
+    try:
+        made = client.post("/api/analyses", headers=headers, files={"file": ("s.csv", demo_csv)})
+    finally:
+        for engine in engines:
+            event.remove(engine, "before_cursor_execute", seen)
+    assert made.status_code == 202, made.text
+    assert sum("web_api_tokens" in s for s in statements) == 1, statements
+    with session_scope(client.app.state.engine) as session:  # type: ignore[attr-defined]
+        session.execute(update(ApiToken).values(created_at=dt.datetime(2000, 1, 1)))
+    refused = client.post("/api/analyses", headers=headers, files={"file": ("s.csv", demo_csv)})
+    assert refused.status_code == 401 and "sign in again" in refused.json()["detail"]

@@ -120,11 +120,15 @@ def issue_token(session: Session, user: User, /) -> str:
 
 
 def user_for_token(session: Session, token: str, /, *, max_age_s: int) -> User | None:
-    """The user of an API token issued less than ``max_age_s`` ago."""
-    row = session.get(ApiToken, _sha256(token))
-    if row is None or row.created_at < utcnow() - dt.timedelta(seconds=max_age_s):
-        return None
-    return session.get(User, row.user_id)
+    """The user of an API token issued less than ``max_age_s`` ago (one query)."""
+    return session.scalar(
+        select(User)
+        .join(ApiToken, ApiToken.user_id == User.id)
+        .where(
+            ApiToken.token_sha256 == _sha256(token),
+            ApiToken.created_at >= utcnow() - dt.timedelta(seconds=max_age_s),
+        )
+    )
 
 
 def team_of(session: Session, coach: User, /) -> Team:

@@ -22,7 +22,14 @@ from thrustlab.errors import InputError
 from thrustlab.log import session_scope
 from thrustlab.report import cells
 from thrustlab.web.accounts import RateLimiter, user_for_session, user_for_token
-from thrustlab.web.deps import API_SIGN_IN, SESSION_KEY, SESSION_USER, USER_KEY, NeedLogin
+from thrustlab.web.deps import (
+    API_SIGN_IN,
+    SESSION_KEY,
+    SESSION_USER,
+    TOKEN_USER,
+    USER_KEY,
+    NeedLogin,
+)
 from thrustlab.web.jobs import WorkerPool
 from thrustlab.web.models import User
 from thrustlab.web.settings import WebSettings
@@ -286,18 +293,21 @@ class UploadsNeedSignIn:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["method"] == "POST" and scope["path"] in UPLOAD_PATHS:
             if scope["path"].startswith("/api/"):
-                if not await _bearer_is_valid(scope):
+                user = await _bearer_user(scope)
+                if user is None:
                     await JSONResponse({"detail": API_SIGN_IN}, status_code=401)(
                         scope, receive, send
                     )
                     return
+                scope.setdefault("state", {})[TOKEN_USER] = user  # for deps.api_user
             elif USER_KEY not in (scope.get("session") or {}):
                 await RedirectResponse("/login", status_code=303)(scope, receive, send)
                 return
         await self.app(scope, receive, send)
 
 
-async def _bearer_is_valid(scope: Scope, /) -> bool:
+async def _bearer_user(scope: Scope, /) -> User | None:
+    """The user of the request's bearer token, if it is a live one."""
     from starlette.concurrency import run_in_threadpool
 
     scheme, _, token = (
@@ -305,12 +315,12 @@ async def _bearer_is_valid(scope: Scope, /) -> bool:
     )
     engine = getattr(scope["app"].state, "read_engine", None)
     if scheme.lower() != "bearer" or not token or engine is None:
-        return False
+        return None
 
-    def lookup() -> bool:
+    def lookup() -> User | None:
         with session_scope(engine) as db:
             max_age_s = scope["app"].state.settings.api_token_max_age_s
-            return user_for_token(db, token.strip(), max_age_s=max_age_s) is not None
+            return user_for_token(db, token.strip(), max_age_s=max_age_s)
 
     return await run_in_threadpool(lookup)
 

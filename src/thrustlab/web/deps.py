@@ -32,6 +32,9 @@ USER_KEY = "uid"
 SESSION_KEY = "sid"
 SESSION_USER = "user"
 """Where ``app.SessionGuard`` leaves the user of a live session in the request's state."""
+TOKEN_USER = "token_user"
+"""Where ``app.UploadsNeedSignIn`` leaves the user of an upload's API token in the
+request's state (``api_user`` takes it instead of looking the token up again)."""
 
 
 class NeedLogin(Exception):
@@ -162,8 +165,8 @@ def api_user(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer_scheme)],
 ) -> User:
-    user = None
-    if credentials is not None:
+    user: User | None = getattr(request.state, TOKEN_USER, None)
+    if user is None and credentials is not None:
         with session_scope(read_engine_of(request)) as session:
             max_age_s = settings_of(request).api_token_max_age_s
             user = user_for_token(session, credentials.credentials, max_age_s=max_age_s)
