@@ -80,6 +80,29 @@ def join_team(client: TestClient, code: str, *, earlier: str = "yes") -> None:
     assert done.status_code == 200 and "You joined" in done.text, done.text
 
 
+def athlete_of_a_coach(client: TestClient, coach_email: str, athlete_email: str) -> None:
+    """A coach, and an athlete who joined the coach's team; the client is left signed in
+    as the athlete."""
+    sign_up(client, coach_email, role="coach")
+    code = re.search(r'id="join-code">([^<]+)<', client.get("/team").text)
+    assert code
+    client.cookies.clear()
+    sign_up(client, athlete_email)
+    join_team(client, code.group(1))
+
+
+def log_in(client: TestClient, email: str) -> None:
+    """Sign in as ``email`` (signed up with ``PASSWORD``), whoever was signed in before."""
+    client.cookies.clear()
+    token = csrf(client, "/login")
+    done = client.post(
+        "/login",
+        data={"email": email, "password": PASSWORD, "csrf_token": token},
+        follow_redirects=False,
+    )
+    assert done.status_code == 303
+
+
 def api_token(client: TestClient, email: str) -> dict[str, str]:
     done = client.post("/api/tokens", json={"email": email, "password": PASSWORD})
     assert done.status_code == 200, done.text
@@ -217,13 +240,7 @@ def test_a_lifter_cannot_read_another_lifters_analysis(client: TestClient, demo_
 
 
 def test_a_coach_sees_only_athletes_on_the_team(client: TestClient, demo_csv: bytes) -> None:
-    sign_up(client, "coach@example.org", role="coach")
-    team = client.get("/team").text
-    code = re.search(r'id="join-code">([^<]+)<', team)
-    assert code
-    client.cookies.clear()
-    sign_up(client, "member@example.org")
-    join_team(client, code.group(1))
+    athlete_of_a_coach(client, "coach@example.org", "member@example.org")
     member = api_token(client, "member@example.org")
     job = client.post("/api/analyses", headers=member, files={"file": ("m.csv", demo_csv)})
     member_job = job.json()["id"]
@@ -233,11 +250,7 @@ def test_a_coach_sees_only_athletes_on_the_team(client: TestClient, demo_csv: by
     outsider = api_token(client, "outsider@example.org")
     other = client.post("/api/analyses", headers=outsider, files={"file": ("o.csv", demo_csv)})
     outsider_job = other.json()["id"]
-    client.cookies.clear()
-    token = csrf(client, "/login")
-    client.post(
-        "/login", data={"email": "coach@example.org", "password": PASSWORD, "csrf_token": token}
-    )
+    log_in(client, "coach@example.org")
     dashboard = client.get("/team").text
     assert "member" in dashboard and "outsider" not in dashboard
     coach = api_token(client, "coach@example.org")
@@ -406,12 +419,7 @@ def lopsided_athlete_of_a_coach(
     40 % more, a sharp pain) is uploaded; the finished analysis as the API gives it. The
     client is left signed in as the athlete."""
     (left, right), _ = simulate_legs(SimulationSpec(seed=5, asymmetry_pct=40.0))
-    sign_up(client, coach_email, role="coach")
-    code = re.search(r'id="join-code">([^<]+)<', client.get("/team").text)
-    assert code
-    client.cookies.clear()
-    sign_up(client, athlete_email)
-    join_team(client, code.group(1))
+    athlete_of_a_coach(client, coach_email, athlete_email)
     headers = api_token(client, athlete_email)
     made = client.post(
         "/api/analyses",
@@ -429,12 +437,7 @@ def lopsided_athlete_of_a_coach(
 def test_the_coach_dashboard_flags_warning_signs_and_asymmetry(client: TestClient) -> None:
     body = lopsided_athlete_of_a_coach(client, "head.coach@example.org", "lopsided@example.org")
     assert body["status"] == "done" and body["verdict"] == "stop"
-    client.cookies.clear()
-    token = csrf(client, "/login")
-    client.post(
-        "/login",
-        data={"email": "head.coach@example.org", "password": PASSWORD, "csrf_token": token},
-    )
+    log_in(client, "head.coach@example.org")
     row = re.search(r'<tr class="attention">(.*?)</tr>', client.get("/team").text, re.DOTALL)
     assert row, "the athlete needs attention"
     assert "sharp pain" in row.group(1).lower() and "lopsided" in row.group(1)
@@ -559,12 +562,7 @@ def test_every_page_reads_a_sets_verdict_alike(client: TestClient, tmp_path: Pat
     on the analysis page, in the history table, in the list of uploads and on the coach's
     dashboard (the reps were measured: ``Assessment.basis``); an upload that gave no reps
     reads "not measured" on the dashboard too, never "normal"."""
-    sign_up(client, "reader.coach@example.org", role="coach")
-    code = re.search(r'id="join-code">([^<]+)<', client.get("/team").text)
-    assert code
-    client.cookies.clear()
-    sign_up(client, "slow.phone@example.org")
-    join_team(client, code.group(1))
+    athlete_of_a_coach(client, "reader.coach@example.org", "slow.phone@example.org")
     headers = api_token(client, "slow.phone@example.org")
     recording, _ = simulate_set(SimulationSpec(seed=5, rate_hz=10.0))
     made = client.post(
@@ -590,12 +588,7 @@ def test_every_page_reads_a_sets_verdict_alike(client: TestClient, tmp_path: Pat
     assert text(uploads[1]).endswith(f"analysed · {shown} · edit"), text(uploads[1])
 
     def dashboard_verdict() -> str:
-        client.cookies.clear()
-        token = csrf(client, "/login")
-        client.post(
-            "/login",
-            data={"email": "reader.coach@example.org", "password": PASSWORD, "csrf_token": token},
-        )
+        log_in(client, "reader.coach@example.org")
         cell = re.search(
             r'<td class="v-[^"]+" data-label="Verdict">([^<]*)</td>', client.get("/team").text
         )

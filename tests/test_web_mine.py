@@ -21,9 +21,11 @@ from test_web import (
     PASSWORD,
     TestClient,
     api_token,
+    athlete_of_a_coach,
     csrf,
     demo_csv,  # noqa: F401  (a fixture)
     join_team,
+    log_in,
     lopsided_athlete_of_a_coach,
     settings_for,
     sign_up,
@@ -53,17 +55,6 @@ def _upload(client: TestClient, data: bytes, **answers: str) -> str:
     )
     assert done.status_code == 303, done.text
     return str(done.headers["location"]).rsplit("/", 1)[-1]
-
-
-def _login(client: TestClient, email: str) -> None:
-    client.cookies.clear()
-    token = csrf(client, "/login")
-    done = client.post(
-        "/login",
-        data={"email": email, "password": PASSWORD, "csrf_token": token},
-        follow_redirects=False,
-    )
-    assert done.status_code == 303
 
 
 def _job(client: TestClient, job_id: str) -> Job:
@@ -121,15 +112,10 @@ def test_a_coach_cannot_edit_or_delete_an_athletes_set(
     client: TestClient,
     demo_csv: bytes,  # noqa: F811
 ) -> None:
-    sign_up(client, "boss@example.org", role="coach")
-    code = re.search(r'id="join-code">([^<]+)<', client.get("/team").text)
-    assert code
-    client.cookies.clear()
-    sign_up(client, "athlete@example.org")
-    join_team(client, code.group(1))
+    athlete_of_a_coach(client, "boss@example.org", "athlete@example.org")
     job_id = _upload(client, demo_csv)
     assert wait_done(client, job_id, api_token(client, "athlete@example.org"))["status"] == "done"
-    _login(client, "boss@example.org")
+    log_in(client, "boss@example.org")
     assert client.get(f"/analyses/{job_id}").status_code == 200  # may look
     assert "edit the answers" not in client.get(f"/analyses/{job_id}").text
     assert client.get(f"/analyses/{job_id}/edit").status_code == 404
@@ -266,7 +252,7 @@ def test_joining_asks_about_earlier_sets_and_the_lifter_can_leave(
     assert wait_done(client, new, headers)["status"] == "done"
     with session_scope(client.app.state.engine) as session:  # type: ignore[attr-defined]
         athlete_id = session.scalar(select(User.id).where(User.email == "private@example.org"))
-    _login(client, "picky.coach@example.org")
+    log_in(client, "picky.coach@example.org")
     coach = api_token(client, "picky.coach@example.org")
     assert client.get(f"/api/analyses/{old}", headers=coach).status_code == 404
     assert client.get(f"/analyses/{old}").status_code == 404
@@ -274,7 +260,7 @@ def test_joining_asks_about_earlier_sets_and_the_lifter_can_leave(
     athlete_page = client.get(f"/team/athletes/{athlete_id}").text
     assert f"/analyses/{new}" in athlete_page and f"/analyses/{old}" not in athlete_page
     assert "100 kg" not in athlete_page  # no earlier load, not even inside a load jump
-    _login(client, "private@example.org")
+    log_in(client, "private@example.org")
     with session_scope(client.app.state.engine) as session:  # type: ignore[attr-defined]
         team_id = session.scalar(select(Membership.team_id))
     left = client.post(
@@ -283,7 +269,7 @@ def test_joining_asks_about_earlier_sets_and_the_lifter_can_leave(
         follow_redirects=False,
     )
     assert left.status_code == 303 and "You are on" not in client.get("/team").text
-    _login(client, "picky.coach@example.org")
+    log_in(client, "picky.coach@example.org")
     assert client.get(f"/api/analyses/{new}", headers=coach).status_code == 404
     assert client.get(f"/team/athletes/{athlete_id}").status_code == 404
 
@@ -293,7 +279,7 @@ def test_the_coach_reads_why_a_row_is_highlighted_and_what_needs_attention_first
 ) -> None:
     made = lopsided_athlete_of_a_coach(client, "why.coach@example.org", "uneven@example.org")
     assert made["status"] == "done"
-    _login(client, "why.coach@example.org")
+    log_in(client, "why.coach@example.org")
     dashboard = client.get("/team").text
     row = re.search(r'<tr class="attention">(.*?)</tr>', dashboard, re.DOTALL)
     assert row and "Why highlighted" in dashboard
