@@ -248,6 +248,8 @@ def _run(engine: Engine, job_id: str, /, *, video_pose: bool, scratch: str | Non
         job_id,
         lifter=lifter,
         info=info,
+        day=day,
+        answers=answers,
         files=files,
         analysis=analysis,
         report_html=report_html,
@@ -261,14 +263,17 @@ def _store(
     *,
     lifter: str,
     info: dict[str, Any],
+    day: dt.date,
+    answers: Answers,
     files: list[tuple[str, bytes]],
     analysis: AnalysisRecord,
     report_html: str,
 ) -> None:
-    answers = answers_from_json(info["answers"])
+    """The set ``info`` describes (its ``day`` and ``answers`` as ``_run`` read them), with
+    its analysis and recordings, in the log, and the job done."""
     new = NewSet(
         exercise=info["exercise"],
-        date=dt.date.fromisoformat(info["date"]),
+        date=day,
         load_kg=answers.load_kg,
         reps=answers.reps,
         rpe=answers.rpe,
