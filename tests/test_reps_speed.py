@@ -145,7 +145,7 @@ def _turns(x: np.ndarray) -> list[int]:
 def test_zigzag_turns_where_np_sign_does() -> None:
     flat = np.array([0.0, 1.0, 1.0, 1.0, 0.0, -0.0, 0.0, 5.0, 2.0])
     holes = np.array([0.0, 3.0, np.nan, 1.0, 4.0, np.inf, 2.0, -np.inf, 9.0, 0.0])
-    for x in [*_signals(100), flat, holes]:
+    for x in [*_signals(100), flat, holes, np.array([1.0, 3.0]), np.array([2.0])]:
         pivots = zigzag(x, min_swing=1.0)
         where = [0, *_turns(x), x.size - 1]
         assert {i for i, _ in pivots} <= set(where)
