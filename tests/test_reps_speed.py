@@ -92,6 +92,15 @@ def test_rise_times_match_one_rep_at_a_time() -> None:
         assert _rise_times(x, spans, 50.0) == expected
 
 
+def test_rise_times_with_nans_match_one_rep_at_a_time() -> None:
+    x = np.sin(np.arange(200) / 10.0) * 40.0
+    x[[3, 40, 41, 120]] = np.nan  # at a rise's start, inside one, before its level
+    x[150] = np.inf
+    spans = [(0, 15), (30, 50), (100, 125), (140, 160), (38, 45), (119, 130)]
+    expected = [_rise_time(x[lo : hi + 1], 50.0) for lo, hi in spans]
+    assert repr(_rise_times(x, spans, 50.0)) == repr(expected)  # NaN where it gives NaN
+
+
 def test_gradient_is_numpys_to_the_bit() -> None:
     for x in [*_signals(50), np.array([1.0, 4.0]), np.array([2.0, -1.0, 7.5])]:
         assert np.array_equal(gradient(x), np.gradient(x))

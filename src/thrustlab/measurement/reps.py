@@ -568,34 +568,36 @@ def _rise_time(up: FloatArray, rate_hz: float) -> float:
     return (times[1] - times[0]) / rate_hz
 
 
-_RISE_LEVELS = np.array([[0.1], [0.9]])
-"""The fractions of the way up that ``_rise_time`` times between, one row each."""
-
-
 def _rise_times(y: FloatArray, spans: list[tuple[int, int]], rate_hz: float) -> list[float]:
     """``_rise_time`` of ``y[lo : hi + 1]`` for each of ``spans`` (``hi > lo``), all laid end
-    to end in one row (slices joined: fewer calls than an index of the row), both levels at
-    once (a row each), the interpolation in numpy (the whole row as Python floats cost more
-    than the rest)."""
+    to end in one row (slices joined: fewer calls than an index of the row). The row is
+    searched twice over, laid end to end again: first for the 10 % levels, then for the
+    90 % ones; the interpolation, a few numbers a rise, is Python's. All flat (1-D): the
+    levels as a row each, broadcast, went through numpy's slower iterator (326 thousand
+    instructions for a set's rises, 130 thousand so)."""
     size = y.size
     sizes = [(hi + 1 if hi < size else size) - lo for lo, hi in spans]  # min's figure
     firsts = list(accumulate(sizes, initial=0))  # where each rise starts in the row
-    total = firsts[-1]
-    first, lengths = np.array(firsts[:-1]), np.array(sizes)
+    total = firsts.pop()
     up = np.concatenate([y[lo : lo + size] for (lo, _), size in zip(spans, sizes, strict=True)])
+    bounds = np.array([*firsts, *[total + f for f in firsts], 2 * total])  # in the row twice
+    starts, ends, first = bounds[:-1], bounds[1:], bounds[: len(sizes)]
     low = up[first]
-    level = low + _RISE_LEVELS * (np.maximum.reduceat(up, first) - low)  # (2, spans)
-    reached = (up >= np.repeat(level, lengths, axis=1)).ravel().nonzero()[0]
-    rows = np.array([[0], [total]])  # where each level's row starts, laid end to end
-    at = np.concatenate((reached, [2 * total]))[reached.searchsorted(first + rows)] - rows
-    k = np.where(at < first + lengths, at - first, 0)  # the first sample at the level, if any
-    now, before = up[first + k], up[first + k - 1]
-    moved = k > 0
-    share = np.divide(
-        level - before, now - before, out=np.zeros(level.shape), where=moved & (now != before)
-    )
-    times = np.where(moved, (k - 1) + share, 0.0)
-    return ((times[1] - times[0]) / rate_hz).tolist()  # type: ignore[no-any-return]
+    gap = np.maximum.reduceat(up, first) - low
+    level = np.concatenate((low + 0.1 * gap, low + 0.9 * gap))
+    row = np.concatenate((up, up))
+    reached = (row >= np.repeat(level, sizes + sizes)).nonzero()[0]
+    at = np.concatenate((reached, [2 * total]))[reached.searchsorted(starts)]
+    k = np.where(at < ends, at - starts, 0)  # the first sample at the level, if any
+    at = starts + k
+    times = [
+        k - 1 + ((level - before) / (now - before) if now != before else 0.0) if k > 0 else 0.0
+        for k, level, before, now in zip(
+            k.tolist(), level.tolist(), row[at - 1].tolist(), row[at].tolist(), strict=True
+        )
+    ]
+    count = len(sizes)
+    return [(t90 - t10) / rate_hz for t10, t90 in zip(times[:count], times[count:], strict=True)]
 
 
 def _clear_score(
