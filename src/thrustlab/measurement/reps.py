@@ -499,7 +499,7 @@ def _timing(
     if y_b0 < level - overshoot:
         start = max(start, b0 + int((y[b0 : top + 1] <= level).nonzero()[0][-1]))
     lock1 = lock0 if lock0 > lock1 else lock1  # max's figure, without its call
-    return start, lock0, lock1, end, y_top - float(y[start])
+    return start, lock0, lock1, end, y_top - y.item(start)  # float(y[start]), no scalar made
 
 
 def _own_fall(
