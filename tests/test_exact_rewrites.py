@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from thrustlab.measurement.leg import _bridged, _row_counts
+from thrustlab.measurement.leg import _bridged, _near_counts, _row_counts
 from thrustlab.signal import filters
 from thrustlab.signal.filters import gain_on, smooth, smoothed_together
 from thrustlab.signal.resample import _decimated_mask, _interp_block, _outside, _thinned_outside
@@ -100,6 +100,17 @@ def test_rows_are_counted_as_count_nonzero_counts_them() -> None:
     counts = _row_counts(mask)
     assert counts.dtype == np.intp
     assert np.array_equal(counts, np.count_nonzero(mask, axis=1))
+
+
+def test_values_near_each_rows_floor_are_counted_as_the_broadcast_counts_them() -> None:
+    rng = np.random.default_rng(10)
+    block = np.abs(rng.normal(size=(3, 1000)))
+    block[1, :5] = block[1].max()
+    block[2, 3] = np.nan
+    floor = block.max(axis=1) - 1e-6
+    counts = _near_counts(block, floor)
+    assert counts.dtype == np.intp
+    assert np.array_equal(counts, _row_counts(block >= floor[:, None]))
 
 
 def test_gains_are_kept_until_the_least_recently_used_must_make_room(

@@ -273,13 +273,23 @@ def _pinned(acc: FloatArray) -> tuple[FloatArray, npt.NDArray[np.intp]]:
         peak = block.max(axis=1)
         if not (peak >= peak - 1e-6).any():  # NaN: no block counted
             return peak, np.asarray(0)
-        return peak, _row_counts(block >= peak[:, None] - 1e-6)
+        return peak, _near_counts(block, peak - 1e-6)
 
     block_peaks = np.array([rows(lo).max(axis=1) for lo in blocks])  # (blocks, C)
     peak = block_peaks.max(axis=0)
     near = np.flatnonzero((block_peaks >= peak - 1e-6).any(axis=1))
-    pinned = sum(_row_counts(rows(blocks[b]) >= peak[:, None] - 1e-6) for b in near.tolist())
+    pinned = sum(_near_counts(rows(blocks[b]), peak - 1e-6) for b in near.tolist())
     return peak, np.asarray(pinned)
+
+
+def _near_counts(block: FloatArray, floor: FloatArray) -> npt.NDArray[np.intp]:
+    """Per row of ``block``: how many of its values reach that row's ``floor``
+    (``_row_counts(block >= floor[:, None])``), each row against its floor as a Python float:
+    the broadcast column cost more than the comparisons, copied into numpy's buffer."""
+    return np.array(
+        [np.count_nonzero(row >= low) for row, low in zip(block, floor.tolist(), strict=True)],
+        dtype=np.intp,
+    )
 
 
 def _row_counts(mask: BoolArray) -> npt.NDArray[np.intp]:
@@ -525,7 +535,11 @@ def phone_turning(
         own = own_acc
         if own is None:
             own = smooth(uniform.acc_mps2, fs_hz=uniform.rate_hz, sigma_hz=config.angle_sigma_hz)
-        own = own[index] - np.median(own, axis=0)  # the sensor's offset
+        offset = np.median(own, axis=0)  # the sensor's offset
+        if _every_sample(uniform, config) and own.shape[0] == index.size:  # own[index] is own
+            own = np.subtract(own, offset, out=np.empty(own.shape))  # C-ordered as the copy
+        else:
+            own = own[index] - offset
     return PhoneTurning(handled, posture, direction, slow, own)
 
 
@@ -571,9 +585,10 @@ def _lines_across(out: FloatArray, gone: npt.NDArray[np.intp], skip: BoolArray) 
     side: ``np.interp`` over only the kept samples next to a skipped one, which are the ends
     of every line (the same two samples, so the same slope and the same doubles), instead of
     gathering every kept sample of every column."""
-    ends = np.concatenate([gone - 1, gone + 1])
-    ends = ends[(ends >= 0) & (ends < skip.size)]
-    ends = np.unique(ends[~skip[ends]])
+    beside = np.zeros_like(skip)  # the kept samples next to a skipped one, in order
+    beside[:-1] = skip[1:]
+    beside[1:] |= skip[:-1]
+    ends = np.flatnonzero(beside > skip)  # beside and kept
     ends_at, gone_at = ends.astype(float), gone.astype(float)  # as np.interp turns them
     columns = np.ascontiguousarray(out[ends].T)
     for k, column in enumerate(columns):

@@ -129,10 +129,15 @@ def blend(
 ) -> FloatArray:
     """A complementary filter: ``fast_deg`` (integrated gyroscope) above ``crossover_hz``,
     ``slow_deg`` (gravity) below it, after turning ``fast_deg`` to the same sign; the fast
-    part is smoothed on the way with a Gaussian of ``sigma_hz``."""
+    part is smoothed on the way with a Gaussian of ``sigma_hz``. Both go to the transform
+    as the columns of a transposed (2, N) array: the same numbers as ``np.column_stack``'s
+    (N, 2), copied whole where it interleaves them and the transform's rows take them apart
+    again."""
     if float(np.dot(gradient(fast_deg), gradient(slow_deg))) < 0:
         fast_deg = -fast_deg
-    both = spectrum_of(np.column_stack([fast_deg, slow_deg]), fs_hz=fs_hz)  # one transform
+    rows = np.empty((2, fast_deg.size))  # the columns side by side, each copied whole
+    rows[0], rows[1] = fast_deg, slow_deg
+    both = spectrum_of(rows.T, fs_hz=fs_hz)  # one transform
     fast, slow = both.coeffs[:, 0], both.coeffs[:, 1]
     low = gaussian_on(both.freqs_hz, crossover_hz)
     high = gain_on(both.freqs_hz, ("1 - gauss", crossover_hz), lambda f: 1.0 - low)
@@ -468,7 +473,7 @@ def _window_moments(x: FloatArray, /, *, fs_hz: float, window_s: float) -> Float
     lo, hi = np.maximum(centres - half, 0), np.minimum(centres + half + 1, n)
     total = _running_sums(x, np.concatenate([lo, hi]))
     sums = total[:, lo.size :] - total[:, : lo.size]
-    return np.asarray(sums / (hi - lo))
+    return np.asarray(np.divide(sums, (hi - lo).astype(float), out=sums))  # no cast per row
 
 
 def smallest_eigenvalues(upper: FloatArray, /) -> FloatArray:
