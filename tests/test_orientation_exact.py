@@ -77,6 +77,15 @@ def test_unit_rows_divides_as_the_broadcast_does(order: str) -> None:
     assert got.flags.c_contiguous == expected.flags.c_contiguous
 
 
+def test_unit_rows_c_ordered_are_the_same_numbers() -> None:
+    x = np.asfortranarray(np.random.default_rng(6).normal(size=(500, 3)) * 3.0)
+    x[7] = 0.0
+    got = orientation.unit_rows(x, order="C")
+    assert got.flags.c_contiguous
+    assert np.array_equal(got, orientation.unit_rows(x))
+    assert np.array_equal(np.signbit(got), np.signbit(orientation.unit_rows(x)))
+
+
 def _symmetric(rng: np.random.Generator, m: int) -> np.ndarray:
     """``m`` symmetric 3 x 3 moment matrices: of random vectors, of vectors near a plane, a
     line or a point (a pair of nearly equal eigenvalues), and a few exact ones."""

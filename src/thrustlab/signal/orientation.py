@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import replace
+from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -72,13 +73,15 @@ def unwrapped(rad: FloatArray, /) -> FloatArray:
     return out
 
 
-def unit_rows(x: FloatArray, /) -> FloatArray:
-    """Each row of an (N, 3) ``x`` divided by its length (at least 1e-9): directions.
+def unit_rows(x: FloatArray, /, *, order: Literal["K", "C"] = "K") -> FloatArray:
+    """Each row of an (N, 3) ``x`` divided by its length (at least 1e-9): directions, laid
+    out as ``x`` (``order`` "K") or C-ordered ("C": the same numbers, without a C-ordered
+    copy of a transposed ``x`` first).
 
     Column by column: the same divisions as ``x / lengths[:, None]``, whose broadcast
     divides three numbers per inner loop (a third less time)."""
     lengths = np.maximum(row_lengths(x), 1e-9)
-    out = np.empty_like(x)
+    out = np.empty_like(x, order=order)
     for column in range(x.shape[1]):
         np.divide(x[:, column], lengths, out=out[:, column])
     return out
