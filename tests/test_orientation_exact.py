@@ -86,6 +86,25 @@ def test_unit_rows_c_ordered_are_the_same_numbers() -> None:
     assert np.array_equal(np.signbit(got), np.signbit(orientation.unit_rows(x)))
 
 
+@pytest.mark.parametrize("n", [1, 2, 7, 2968, 3000, orientation.SUM_BLOCK + 5])
+def test_running_sums_of_two_signals_at_once_are_each_ones(n: int) -> None:
+    rng = np.random.default_rng(n + 1)
+    x, y = rng.normal(size=(n, 3)), np.asfortranarray(rng.normal(size=(n, 3)) * 1e3)
+    at = np.concatenate([[0, n], rng.integers(0, n + 1, 40)])
+    if n <= orientation.SUM_BLOCK:
+        both = orientation._paired_running_sums(x, y, at)
+        assert both.real.tobytes() == orientation._running_sums(x, at).tobytes()
+        assert both.imag.tobytes() == orientation._running_sums(y, at).tobytes()
+    still = np.tile([0.0, 0.6, 0.8], (n, 1))  # a phone at rest: nearly equal eigenvalues
+    turns = np.cumsum(rng.normal(0.0, 0.05, n))
+    on_circle = np.column_stack([np.cos(turns), np.sin(turns), 1e-3 * rng.normal(size=n)])
+    for unit in (orientation.unit_rows(on_circle), still):
+        plane, axis = orientation.off_plane_and_axis(unit, y, fs_hz=50.0, window_s=2.5)
+        alone = orientation.off_plane_deg(unit, fs_hz=50.0, window_s=2.5, unit=unit)
+        assert plane.tobytes() == alone.tobytes()
+        assert axis.tobytes() == orientation.off_axis_rads(y, fs_hz=50.0, window_s=2.5).tobytes()
+
+
 def _symmetric(rng: np.random.Generator, m: int) -> np.ndarray:
     """``m`` symmetric 3 x 3 moment matrices: of random vectors, of vectors near a plane, a
     line or a point (a pair of nearly equal eigenvalues), and a few exact ones."""

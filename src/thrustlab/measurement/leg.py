@@ -45,6 +45,7 @@ from thrustlab.signal.orientation import (
     blend,
     jolt_starts,
     off_axis_rads,
+    off_plane_and_axis,
     off_plane_deg,
     unit_rows,
 )
@@ -530,17 +531,25 @@ def phone_turning(
     handled = posture = direction = slow = None
     if slow_gravity is not None:
         direction = unit_rows(slow_gravity, order="C") if gravity_dir is None else gravity_dir
-        off = off_plane_deg(slow_gravity, fs_hz=rate, window_s=HANDLING_WINDOW_S, unit=direction)
-        handled = off > config.max_off_plane_deg
         posture = direction
     if uniform.gyro_rads is not None:
         slow = _slow_gyro(uniform, config) if slow_gyro is None else slow_gyro
         assert slow is not None
-        off = off_axis_rads(slow, fs_hz=rate, window_s=HANDLING_WINDOW_S)
-        turning = off > config.max_off_axis_rads
+    window = HANDLING_WINDOW_S
+    off_plane = off_axis = None
+    if direction is not None and slow is not None:  # both at once
+        off_plane, off_axis = off_plane_and_axis(direction, slow, fs_hz=rate, window_s=window)
+    elif direction is not None:
+        off_plane = off_plane_deg(direction, fs_hz=rate, window_s=window, unit=direction)
+    elif slow is not None:
+        off_axis = off_axis_rads(slow, fs_hz=rate, window_s=window)
+    if off_plane is not None:
+        handled = off_plane > config.max_off_plane_deg
+    if off_axis is not None:
+        turning = off_axis > config.max_off_axis_rads
         handled = turning if handled is None else handled | turning
-        if posture is None:
-            posture = np.cumsum(slow, axis=0) / rate  # small turns add up as vectors
+    if slow is not None and posture is None:
+        posture = np.cumsum(slow, axis=0) / rate  # small turns add up as vectors
     own = None
     if not uniform.gravity_included:
         own = own_acc

@@ -350,6 +350,33 @@ def off_axis_rads(gyro_rads: FloatArray, /, *, fs_hz: float, window_s: float) ->
     return _per_sample(np.sqrt(np.clip(other, 0.0, None)), gyro_rads, fs_hz)
 
 
+def off_plane_and_axis(
+    unit: FloatArray, gyro_rads: FloatArray, /, *, fs_hz: float, window_s: float
+) -> tuple[FloatArray, FloatArray]:
+    """``off_plane_deg`` of the directions ``unit`` (``unit_rows`` of gravity) and
+    ``off_axis_rads`` of ``gyro_rads``, both (N, 3): their windows' running sums in one
+    pass (``_paired_running_sums``) and the eigenvalues of all their windows in one go.
+    The same numbers; a fifth less work than the two calls."""
+    n = unit.shape[0]
+    if n > SUM_BLOCK or gyro_rads.shape[0] != n:
+        return (
+            off_plane_deg(unit, fs_hz=fs_hz, window_s=window_s, unit=unit),
+            off_axis_rads(gyro_rads, fs_hz=fs_hz, window_s=window_s),
+        )
+    lo, hi = _windows(n, fs_hz=fs_hz, window_s=window_s)
+    total = _paired_running_sums(unit, gyro_rads, np.concatenate([lo, hi]))
+    sums = total[:, lo.size :] - total[:, : lo.size]  # (6, M): each window's two sums
+    pairs = sums.view(np.float64).reshape(*sums.shape, 2)
+    np.divide(pairs, (hi - lo).astype(float)[:, None], out=pairs)
+    upper = np.concatenate([pairs[..., 0], pairs[..., 1]], axis=1)  # (6, 2M): gravity, gyro
+    angles = _eigen_angles(upper)
+    plane = _smallest(upper[:, : lo.size], *(part[: lo.size] for part in angles))
+    axis = _two_smallest(upper[:, lo.size :], *(part[lo.size :] for part in angles))
+    off_plane = np.rad2deg(np.arcsin(np.sqrt(np.clip(plane, 0.0, 1.0))))
+    off_axis = np.sqrt(np.clip(axis, 0.0, None))
+    return _per_sample(off_plane, unit, fs_hz), _per_sample(off_axis, gyro_rads, fs_hz)
+
+
 def span_off_plane_deg(direction: FloatArray, /) -> float:
     """How far (degrees, RMS) the unit vectors ``direction`` (N, 3) stray from the one
     great circle that fits them best: about 0 for a segment turning about one axis."""
@@ -469,21 +496,35 @@ def _window_moments(x: FloatArray, /, *, fs_hz: float, window_s: float) -> Float
     sample, the mean of ``x x^T`` over it (its entries of ``_UPPER``): all windows' sums from
     running sums (``_per_sample`` holds each window's figure for the samples around its
     centre)."""
-    n = x.shape[0]
-    half = max(1, round(window_s * fs_hz / 2))
-    step = max(1, round(WINDOW_STEP_S * fs_hz))
-    centres = np.arange(0, n, step)
-    lo, hi = np.maximum(centres - half, 0), np.minimum(centres + half + 1, n)
+    lo, hi = _windows(x.shape[0], fs_hz=fs_hz, window_s=window_s)
     total = _running_sums(x, np.concatenate([lo, hi]))
     sums = total[:, lo.size :] - total[:, : lo.size]
     return np.asarray(np.divide(sums, (hi - lo).astype(float), out=sums))  # no cast per row
+
+
+def _windows(n: int, /, *, fs_hz: float, window_s: float) -> tuple[IntArray, IntArray]:
+    """``[lo, hi)`` of the windows of ``_window_moments`` over ``n`` samples."""
+    half = max(1, round(window_s * fs_hz / 2))
+    step = max(1, round(WINDOW_STEP_S * fs_hz))
+    centres = np.arange(0, n, step)
+    return np.maximum(centres - half, 0), np.minimum(centres + half + 1, n)
 
 
 def smallest_eigenvalues(upper: FloatArray, /) -> FloatArray:
     """The smallest eigenvalue of each symmetric 3 x 3 matrix of ``upper`` (6, M): its
     entries of ``_UPPER``. See ``_eigen_angles``; those whose two smallest eigenvalues
     are nearly equal go to LAPACK."""
-    trace, twice_p, half_det, third = _eigen_angles(upper)
+    return _smallest(upper, *_eigen_angles(upper))
+
+
+def _smallest(
+    upper: FloatArray,
+    trace: FloatArray,
+    twice_p: FloatArray,
+    half_det: FloatArray,
+    third: FloatArray,
+) -> FloatArray:
+    """``smallest_eigenvalues`` of ``upper`` from its ``_eigen_angles``."""
     out = np.asarray(trace / 3.0 + twice_p * np.cos(third + 2.0 * np.pi / 3.0))
     near = half_det > 1.0 - NEAR_PAIR
     if near.any():
@@ -495,7 +536,17 @@ def two_smallest_eigenvalues(upper: FloatArray, /) -> FloatArray:
     """The sum of the two smallest eigenvalues of each symmetric 3 x 3 matrix of ``upper``
     (6, M): the trace less the largest. See ``_eigen_angles``; those whose two largest
     eigenvalues are nearly equal go to LAPACK."""
-    trace, twice_p, half_det, third = _eigen_angles(upper)
+    return _two_smallest(upper, *_eigen_angles(upper))
+
+
+def _two_smallest(
+    upper: FloatArray,
+    trace: FloatArray,
+    twice_p: FloatArray,
+    half_det: FloatArray,
+    third: FloatArray,
+) -> FloatArray:
+    """``two_smallest_eigenvalues`` of ``upper`` from its ``_eigen_angles``."""
     out = np.asarray(trace - (trace / 3.0 + twice_p * np.cos(third)))
     near = half_det < NEAR_PAIR - 1.0
     if near.any():
@@ -583,6 +634,30 @@ def _products(rows: FloatArray) -> FloatArray:
     for k, (i, j) in enumerate(_PAIRS):
         np.multiply(rows[i], rows[j], out=products[k])
     return products
+
+
+def _paired_running_sums(
+    x: FloatArray, y: FloatArray, at: IntArray, /
+) -> npt.NDArray[np.complex128]:
+    """``(6, len(at))``: ``_running_sums(x, at) + 1j * _running_sums(y, at)`` of two (N, 3)
+    signals of up to ``SUM_BLOCK`` samples, the real and imaginary parts those very numbers.
+    Each product of ``x`` lies beside the same product of ``y`` and both are summed as one
+    complex running sum, which adds the two parts as two separate sums: one pass of the
+    running sum, whose every addition waits on the one before, for two (a sum over 3000
+    samples of both signals: 730,000 instructions as two calls, 540,000 here)."""
+    n = x.shape[0]
+    both = np.empty((3, n, 2))  # the columns of x and y interleaved
+    for column in range(3):
+        both[column, :, 0] = x[:, column]
+        both[column, :, 1] = y[:, column]
+    products = np.empty((_UPPER[0].size, n, 2))
+    for k, (i, j) in enumerate(_PAIRS):
+        np.multiply(both[i], both[j], out=products[k])
+    running = products.view(np.complex128)[..., 0]
+    np.cumsum(running, axis=1, out=running)
+    out = np.take(running, at - 1, axis=1)  # a column at -1 wraps round: set to 0 below
+    out[:, at == 0] = 0.0  # the sums over no sample
+    return np.asarray(out, dtype=np.complex128)
 
 
 def _running_sums_at_once(x: FloatArray, at: IntArray, /) -> FloatArray:
