@@ -105,6 +105,25 @@ def test_running_sums_of_two_signals_at_once_are_each_ones(n: int) -> None:
         assert axis.tobytes() == orientation.off_axis_rads(y, fs_hz=50.0, window_s=2.5).tobytes()
 
 
+def test_span_tilt_takes_each_spans_own_sum_of_directions() -> None:
+    rng = np.random.default_rng(12)
+    direction = orientation.unit_rows(rng.normal(size=(900, 3)) + np.array([0.0, 0.0, 3.0]))
+    rate = np.asfortranarray(rng.normal(size=(900, 3)) * [1.0, 0.1, 0.1])
+    spans = [(0, 150), (100, 400), (390, 900), (5, 7), (450, 452)]
+    tilt = orientation.span_axes(direction, rate, None, spans=spans).axis_tilt_deg
+    assert tilt is not None
+    for k, (lo, hi) in enumerate(spans):
+        if hi - lo < 3:
+            assert tilt[k] == 0.0
+            continue
+        part = rate[lo:hi]
+        axis = np.linalg.eigh((part.T @ part)[None] / (hi - lo))[1][0, :, 2]
+        mean = np.add.reduce(direction[lo:hi], axis=0)
+        along = np.einsum("ij,ij->i", axis[None], mean[None])  # as span_axes takes it
+        cosine = np.abs(along[0]) / max(orientation.row_lengths(mean[None])[0], 1e-9)
+        assert tilt[k] == np.rad2deg(np.arcsin(np.minimum(cosine, 1.0)))
+
+
 def _symmetric(rng: np.random.Generator, m: int) -> np.ndarray:
     """``m`` symmetric 3 x 3 moment matrices: of random vectors, of vectors near a plane, a
     line or a point (a pair of nearly equal eigenvalues), and a few exact ones."""

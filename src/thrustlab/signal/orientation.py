@@ -441,28 +441,32 @@ def span_axes(
     short = sizes < 3
     counts = np.maximum(sizes, 1.0)[:, None, None]
 
-    def moments(x: FloatArray) -> FloatArray:
-        """Each span's mean of ``x x^T``: the sums one by one, divided all at once."""
+    def moments(x: FloatArray, sums: FloatArray | None = None) -> FloatArray:
+        """Each span's mean of ``x x^T``: the sums one by one, divided all at once; and
+        into ``sums`` (when given), each span's sum of ``x`` (in the same pass over the
+        spans, each into its row: no array made of a list of them)."""
         grams = np.empty((len(spans), 3, 3))
         for i, (lo, hi) in enumerate(spans):
             part = x[lo:hi]
             np.matmul(part.T, part, out=grams[i])
+            if sums is not None:
+                np.add.reduce(part, axis=0, out=sums[i])
         return np.asarray(np.divide(grams, counts, out=grams))
 
     def unless_short(values: FloatArray) -> FloatArray:
         return np.asarray(np.where(short, 0.0, values))
 
     off_plane = off_axis = tilt = along = None
+    mean = None if direction is None or rate_rads is None else np.empty((len(spans), 3))
     if direction is not None:
-        smallest = np.linalg.eigvalsh(moments(direction))[:, 0]
+        smallest = np.linalg.eigvalsh(moments(direction, mean))[:, 0]
         off_plane = unless_short(np.rad2deg(np.arcsin(np.sqrt(np.clip(smallest, 0.0, 1.0)))))
     if rate_rads is not None:
         values, vectors_ = np.linalg.eigh(moments(rate_rads))
         other = np.maximum(values[:, 0] + values[:, 1], 0.0) / np.maximum(values[:, 2], 1e-18)
         off_axis = unless_short(np.sqrt(other))
         axis = vectors_[:, :, 2]
-        if direction is not None:
-            mean = np.array([np.add.reduce(direction[lo:hi], axis=0) for lo, hi in spans])
+        if mean is not None:
             cosine = np.abs(np.einsum("ij,ij->i", axis, mean)) / np.maximum(row_lengths(mean), 1e-9)
             tilt = unless_short(np.rad2deg(np.arcsin(np.minimum(cosine, 1.0))))
         if vectors is not None:
