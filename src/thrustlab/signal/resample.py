@@ -404,14 +404,30 @@ def _interp_block(
         weights[1, line] = 1 - u
         weights[2, line] = u
         weights[3, line] = 0.0
-    lo, hi = max(int(i.min()) - 1, 0), min(int(i.max()) + 3, t.size)  # the samples read
-    rows = np.ascontiguousarray(values[lo:hi].T)
-    # mode="clip": the first and last samples stand in beyond the ends, as np.maximum and
-    # np.minimum did
-    terms = rows.take(np.add(i, _TAPS - lo), axis=1, mode="clip")  # (C, 4, k): i - 1 .. i + 2
+    first, last = int(i.min()), int(i.max())
+    rows = _rows_around(values, first, last)
+    terms = rows.take(np.add(i, _TAPS - (first - 1)), axis=1, mode="wrap")  # (C, 4, k)
     np.multiply(terms, weights[:4], out=terms)
-    np.add.reduce(terms, axis=1, out=out)  # point by point, from 0.0 (not pairwise: 4 < 8)
-    out += 0.0  # as the sum began at 0.0: a -0.0 turns to 0.0, whichever way numpy began
+    # point by point, from 0.0 (not pairwise: 4 < 8); begun at 0.0 rather than at the first
+    # product, a -0.0 sum turns to 0.0 with no pass of its own
+    np.add.reduce(terms, axis=1, out=out, initial=0.0)
+
+
+def _rows_around(values: FloatArray, first: int, last: int) -> FloatArray:
+    """The samples ``first - 1`` to ``last + 2`` of ``values`` (N, C) turned to rows (C, k),
+    the first and last samples standing in beyond the ends (as np.maximum and np.minimum
+    did): every index the four taps of intervals ``first`` to ``last`` (< N - 1) read.
+
+    So ``take`` needs no clipping: its mode="wrap" never wraps here and costs 10
+    instructions a sample where mode="clip" cost 12 (0.15 M of a 60 s file's 0.87 M)."""
+    n, low, high = values.shape[0], max(first - 1, 0), min(last + 3, values.shape[0])
+    rows = np.empty((values.shape[1], last - first + 4))
+    rows[:, low - first + 1 : high - first + 1] = values[low:high].T
+    if first == 0:
+        rows[:, 0] = rows[:, 1]
+    if last + 3 > n:
+        rows[:, -1] = rows[:, -2]
+    return rows
 
 
 _TAPS = np.arange(-1, 3)[:, None]
