@@ -9,7 +9,7 @@ import numpy as np
 import numpy.typing as npt
 
 from thrustlab.records import record
-from thrustlab.signal.filters import band_gain, gain_on, irfft0, next_fast_len
+from thrustlab.signal.filters import band_gain, gain_on, irfft0, next_fast_len, rfft_freqs
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
@@ -196,7 +196,7 @@ def _decimated(blocks: Blocks, n: int, factor: int, rate_hz: float, *, columns: 
         coeffs = _by_phases(blocks(), n, pad=pad, factor=factor, n_fft=n_fft)
     new_rate = rate_hz / factor
     gain = gain_on(  # divided by factor; kept: a batch's recordings share length and rate
-        np.fft.rfftfreq(n_fft, 1.0 / rate_hz)[:kept],
+        rfft_freqs(n_fft, rate_hz)[:kept],
         ("anti-alias", n_fft, rate_hz, factor),
         lambda f: band_gain(f, band_hz=(0.0, 0.4 * new_rate), taper_hz=0.1 * new_rate) / factor,
     )
