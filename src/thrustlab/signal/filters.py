@@ -98,11 +98,13 @@ def _scaled_into(
     """The first ``len(gain)`` entries of each row of ``rows`` (C, n): each column of
     ``coeffs`` (kept, C) times ``gain``. A column at a time: one multiplication of the
     (kept, C) views went through numpy's buffered iteration, 60 % dearer (144,000
-    instructions where three of a row each take 91,000, for a 60 s file's 1,601
-    frequencies)."""
+    instructions where the three rows take 91,000 in all, for a 60 s file's 1,601
+    frequencies); and 66,000 with the gain turned complex once, as numpy turned it for
+    each row."""
     kept = coeffs.shape[0]
+    as_complex = gain.astype(np.complex128)  # what numpy multiplies by, made once, not per row
     for column, row in zip(coeffs.T, rows, strict=True):
-        np.multiply(column, gain, out=row[:kept])
+        np.multiply(column, as_complex, out=row[:kept])
 
 
 BY_ROWS_FROM = 2**15
