@@ -36,6 +36,7 @@ from thrustlab.signal.orientation import (
 )
 from thrustlab.signal.resample import to_uniform
 from thrustlab.signal.spectra import peak_frequency, power_spectrum
+from thrustlab.signal.windows import window_sums
 
 
 def tone(freq_hz: float, *, fs_hz: float, seconds: float, amplitude: float = 1.0) -> np.ndarray:
@@ -361,3 +362,12 @@ def test_a_steady_slow_eccentric_is_not_taken_for_a_stop() -> None:
     top = angle[int(3.5 * fs_hz)]
     assert abs(abs(top) - range_deg) < range_deg / 5
     assert abs(angle[-1]) < range_deg / 5  # back at the bottom (it stayed 29.7° up before)
+
+
+@given(st.integers(min_value=1, max_value=60), st.integers(min_value=0, max_value=80))
+def test_window_sums_are_the_box_convolution(n: int, extra: int) -> None:
+    x = np.random.default_rng(n * 100 + extra).normal(size=n + extra) ** 2
+    # equal to rounding: a running sum of up to 140 squares, each below about 30
+    np.testing.assert_allclose(
+        window_sums(x, n), np.convolve(x, np.ones(n), mode="same"), rtol=1e-12, atol=1e-12
+    )

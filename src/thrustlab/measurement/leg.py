@@ -50,6 +50,7 @@ from thrustlab.signal.orientation import (
     unit_rows,
 )
 from thrustlab.signal.resample import Uniform, to_uniform
+from thrustlab.signal.windows import window_sums
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
@@ -477,9 +478,9 @@ def body_moving(
     if slow is None:
         slow = inverse(acc, gain=_movement_gain(acc))
     n = max(1, round(MOVEMENT_WINDOW_S * rate))
-    power = np.convolve(np.einsum("ij,ij->i", slow, slow), np.ones(n) / n, mode="same")
+    energy = window_sums(np.einsum("ij,ij->i", slow, slow), n)
     margin = round(MOVEMENT_MARGIN_S * rate)
-    return widened(power > config.rest_max_movement_mps2**2, by=margin)
+    return widened(energy > n * config.rest_max_movement_mps2**2, by=margin)
 
 
 def _movement_gain(acc: Spectrum) -> FloatArray:
