@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from thrustlab.measurement.leg import PINNED_BLOCK, _bridged, _near_counts, _pinned, _row_counts
+from thrustlab.measurement.tremor import _none_within, _running_count, widened
 from thrustlab.signal import filters
 from thrustlab.signal.filters import gain_on, smooth, smoothed_together
 from thrustlab.signal.resample import _decimated_mask, _interp_block, _outside, _thinned_outside
@@ -142,3 +143,33 @@ def test_gains_are_kept_until_the_least_recently_used_must_make_room(
         assert not gain.flags.writeable
     # 50, 60, 70 made; 50 kept; 80 drops 60 (least recently used); 60 drops 70; 50 kept
     assert made == [50.0, 60.0, 70.0, 80.0, 60.0]
+
+
+def _widened_by_convolution(mask: np.ndarray, by: int) -> np.ndarray:
+    """``widened`` as first written: a convolution with ``2 * by + 1`` ones (which gave
+    ``2 * by + 1`` samples for a shorter mask: the tests take masks at least that long)."""
+    if by < 1 or not mask.any():
+        return mask
+    return np.convolve(mask.astype(float), np.ones(2 * by + 1), mode="same") > 0
+
+
+def test_a_mask_widened_by_running_counts_is_the_mask_widened_by_convolution() -> None:
+    rng = np.random.default_rng(10)
+    for _ in range(500):
+        by = int(rng.integers(0, 12))
+        n = int(rng.integers(2 * by + 1, 120))
+        mask = rng.random(n) < rng.choice([0.0, 0.02, 0.2, 0.9])
+        assert np.array_equal(widened(mask, by=by), _widened_by_convolution(mask, by))
+
+
+def test_one_running_count_widens_by_a_margin_and_then_by_a_fade() -> None:
+    rng = np.random.default_rng(11)
+    for _ in range(500):
+        margin, fade = int(rng.integers(0, 10)), int(rng.integers(1, 10))
+        n = int(rng.integers(2 * (margin + fade) + 1, 120))
+        keep = rng.random(n) > rng.choice([0.0, 0.02, 0.2, 0.9])
+        kept = ~_widened_by_convolution(~keep, margin)
+        clear = ~_widened_by_convolution(~kept, fade)
+        running = _running_count(~keep, margin + fade)
+        assert np.array_equal(_none_within(running, margin + fade, margin), kept)
+        assert np.array_equal(_none_within(running, margin + fade, margin + fade), clear)
