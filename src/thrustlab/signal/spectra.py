@@ -253,7 +253,8 @@ def band_peaks(
     # f copied: the product's sums follow the vector's alignment, and a fresh array is what
     # it always had (a view into a band's bins gave other last bits)
     np.divide(weights @ f.copy(), total, out=peaks, where=total > 0)
-    return np.asarray(np.where(p.max(axis=1) > 0, peaks, np.nan))
+    # each row's largest power is the one at its argmax (a pick, not a second reduction)
+    return np.asarray(np.where(p[np.arange(p.shape[0]), highest] > 0, peaks, np.nan))
 
 
 @lru_cache(maxsize=32)
