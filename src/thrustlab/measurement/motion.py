@@ -7,7 +7,6 @@ the shaking in each rep and in the rests around the set; the same code for every
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import TypeVar
 
 import numpy as np
@@ -194,7 +193,8 @@ def still_mask(
     speed = gradient(angle_deg) * rate if speed_dps is None else speed_dps
     still = np.abs(speed) < REST_SPEED_DPS
     if motion.moving is not None:
-        still &= ~motion.moving[_nearest(angle_deg.size, rate, motion.rate_hz, motion.moving.size)]
+        index = np.round(np.arange(angle_deg.size) * motion.rate_hz / rate).astype(int)
+        still &= ~motion.moving[np.minimum(index, motion.moving.size - 1)]
     times = [t for r in reps for t in (r.start_s, r.lockout_start_s, r.end_s)]
     # the samples at those times in one call: np.round rounds half to even as round does
     at = np.minimum(np.round(np.multiply(times, rate)).astype(np.intp), angle_deg.size - 1)
@@ -203,17 +203,6 @@ def still_mask(
     return np.asarray(
         still & (angle_deg >= min(levels) - margin) & (angle_deg <= max(levels) + margin)
     )
-
-
-@lru_cache(maxsize=16)
-def _nearest(n: int, rate_hz: float, other_hz: float, size: int) -> npt.NDArray[np.int_]:
-    """For each of ``n`` samples at ``rate_hz``, the nearest of ``size`` samples at
-    ``other_hz`` (kept, read-only: a batch's recordings share them)."""
-    index: npt.NDArray[np.int_] = np.minimum(
-        np.round(np.arange(n) * other_hz / rate_hz).astype(int), size - 1
-    )
-    index.setflags(write=False)
-    return index
 
 
 def rest_before(
