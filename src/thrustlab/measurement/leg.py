@@ -323,12 +323,10 @@ def _index_at(size: int, rate_hz: float, angle_rate_hz: float) -> npt.NDArray[np
 
 
 def _at_angle_rate(x: FloatArray, uniform: Uniform, config: AnalysisConfig) -> FloatArray:
-    """``x[index]`` (``_angle_index``): ``x`` itself, C-ordered as the copy would be, when
-    the angle's rate is the recording's (every sample falls on it; the copy is only work).
+    """``x[index]`` (``_angle_index``), C-ordered as the copy is: ``x`` itself when the
+    angle's rate is the recording's (every sample falls on it; the copy is only work).
     Read-only use."""
-    if _every_sample(uniform, config) and x.shape[0] == uniform.acc_mps2.shape[0]:
-        return np.ascontiguousarray(x)
-    return np.asarray(x[_angle_index(uniform, config)[1]])
+    return np.ascontiguousarray(_on_angle_rate(x, uniform, config))
 
 
 def _on_angle_rate(x: FloatArray, uniform: Uniform, config: AnalysisConfig) -> FloatArray:

@@ -370,8 +370,8 @@ def off_plane_and_axis(
     np.divide(pairs, (hi - lo).astype(float)[:, None], out=pairs)
     upper = np.concatenate([pairs[..., 0], pairs[..., 1]], axis=1)  # (6, 2M): gravity, gyro
     angles = _eigen_angles(upper)
-    plane = _smallest(upper[:, : lo.size], *(part[: lo.size] for part in angles))
-    axis = _two_smallest(upper[:, lo.size :], *(part[lo.size :] for part in angles))
+    plane = _smallest(upper[:, : lo.size], tuple(part[: lo.size] for part in angles))
+    axis = _two_smallest(upper[:, lo.size :], tuple(part[lo.size :] for part in angles))
     off_plane = np.rad2deg(np.arcsin(np.sqrt(np.clip(plane, 0.0, 1.0))))
     off_axis = np.sqrt(np.clip(axis, 0.0, None))
     return _per_sample(off_plane, unit, fs_hz), _per_sample(off_axis, gyro_rads, fs_hz)
@@ -518,17 +518,12 @@ def smallest_eigenvalues(upper: FloatArray, /) -> FloatArray:
     """The smallest eigenvalue of each symmetric 3 x 3 matrix of ``upper`` (6, M): its
     entries of ``_UPPER``. See ``_eigen_angles``; those whose two smallest eigenvalues
     are nearly equal go to LAPACK."""
-    return _smallest(upper, *_eigen_angles(upper))
+    return _smallest(upper, _eigen_angles(upper))
 
 
-def _smallest(
-    upper: FloatArray,
-    trace: FloatArray,
-    twice_p: FloatArray,
-    half_det: FloatArray,
-    third: FloatArray,
-) -> FloatArray:
+def _smallest(upper: FloatArray, angles: tuple[FloatArray, ...], /) -> FloatArray:
     """``smallest_eigenvalues`` of ``upper`` from its ``_eigen_angles``."""
+    trace, twice_p, half_det, third = angles
     out = np.asarray(trace / 3.0 + twice_p * np.cos(third + 2.0 * np.pi / 3.0))
     near = half_det > 1.0 - NEAR_PAIR
     if near.any():
@@ -540,17 +535,12 @@ def two_smallest_eigenvalues(upper: FloatArray, /) -> FloatArray:
     """The sum of the two smallest eigenvalues of each symmetric 3 x 3 matrix of ``upper``
     (6, M): the trace less the largest. See ``_eigen_angles``; those whose two largest
     eigenvalues are nearly equal go to LAPACK."""
-    return _two_smallest(upper, *_eigen_angles(upper))
+    return _two_smallest(upper, _eigen_angles(upper))
 
 
-def _two_smallest(
-    upper: FloatArray,
-    trace: FloatArray,
-    twice_p: FloatArray,
-    half_det: FloatArray,
-    third: FloatArray,
-) -> FloatArray:
+def _two_smallest(upper: FloatArray, angles: tuple[FloatArray, ...], /) -> FloatArray:
     """``two_smallest_eigenvalues`` of ``upper`` from its ``_eigen_angles``."""
+    trace, twice_p, half_det, third = angles
     out = np.asarray(trace - (trace / 3.0 + twice_p * np.cos(third)))
     near = half_det < NEAR_PAIR - 1.0
     if near.any():
