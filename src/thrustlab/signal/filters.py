@@ -165,17 +165,17 @@ def rfft_freqs(n_fft: int, fs_hz: float, /) -> FloatArray:
     same grid up to ``GAIN_KEPT_UP_TO`` frequencies (made anew, its three passes and four
     numpy calls cost 15 % of a short signal's ``spectrum_of`` beside numpy's FFT)."""
     if n_fft // 2 + 1 > GAIN_KEPT_UP_TO:
-        freqs = np.fft.rfftfreq(n_fft, 1.0 / fs_hz)
-        freqs.setflags(write=False)
-        return freqs
+        return _read_only_freqs(n_fft, fs_hz)
     return _kept_freqs(n_fft, fs_hz)
 
 
-@lru_cache(maxsize=64)
-def _kept_freqs(n_fft: int, fs_hz: float, /) -> FloatArray:
+def _read_only_freqs(n_fft: int, fs_hz: float, /) -> FloatArray:
     freqs = np.fft.rfftfreq(n_fft, 1.0 / fs_hz)
     freqs.setflags(write=False)
     return freqs
+
+
+_kept_freqs = lru_cache(maxsize=64)(_read_only_freqs)
 
 
 def _padded_rows(x: FloatArray, /, *, pad: int, n_fft: int) -> FloatArray:

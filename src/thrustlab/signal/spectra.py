@@ -10,7 +10,7 @@ import numpy as np
 import numpy.typing as npt
 
 from thrustlab.records import record
-from thrustlab.signal.filters import next_fast_len
+from thrustlab.signal.filters import next_fast_len, rfft_freqs
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -129,7 +129,7 @@ def _welch_grid(
     # one-sided: all but 0 Hz and Nyquist (even n), in the kept bins' numbering
     sums[:, max(1, kept.start) - kept.start : max(0, (n_fft + 1) // 2 - kept.start)] *= 2.0
     psd = sums / np.array(counts)[:, None]
-    freqs = _freqs(n_fft, fs_hz)[kept].copy()
+    freqs = rfft_freqs(n_fft, fs_hz)[kept].copy()
     return Spectra(tuple(k for _, k in members), freqs, psd)
 
 
@@ -162,9 +162,9 @@ def _windowed(
 
 @lru_cache(maxsize=64)
 def _bins(n_fft: int, fs_hz: float, band_hz: tuple[float, float] | None) -> slice:
-    """The bins of ``_freqs(n_fft, fs_hz)`` within ``band_hz`` (all: None; an ascending
+    """The bins of ``rfft_freqs(n_fft, fs_hz)`` within ``band_hz`` (all: None; an ascending
     grid, so they are a run)."""
-    freqs = _freqs(n_fft, fs_hz)
+    freqs = rfft_freqs(n_fft, fs_hz)
     return slice(0, freqs.size) if band_hz is None else band_bins(freqs, band_hz)
 
 
@@ -184,14 +184,6 @@ def _segment_weights(seg: int, fs_hz: float) -> tuple[FloatArray, FloatArray]:
     mean.setflags(write=False)
     scaled.setflags(write=False)
     return mean, scaled
-
-
-@lru_cache(maxsize=64)
-def _freqs(n_fft: int, fs_hz: float) -> FloatArray:
-    """``np.fft.rfftfreq(n_fft, 1.0 / fs_hz)``, kept (read-only)."""
-    freqs = np.fft.rfftfreq(n_fft, 1.0 / fs_hz)
-    freqs.setflags(write=False)
-    return freqs
 
 
 def peak_frequency(
