@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from functools import cache, partial
+from functools import partial
 
 import numpy as np
 import numpy.typing as npt
@@ -77,7 +77,8 @@ def to_uniform(
     recorded_rate = float(1.0 / median_of(dt))
     rate = _grid_rate(recorded_rate) if rate_hz is None else rate_hz
     n_out = int(np.floor(t[-1] * rate)) + 1
-    t_out = np.divide(_counted(0, n_out), rate)  # the times of np.arange(n_out) / rate
+    t_out = np.arange(n_out, dtype=float)  # the same times as np.arange(n_out) / rate,
+    t_out /= rate  # without an int64 copy of them
     limit_s = max(gap_threshold_s, GAP_INTERVALS / rate)
     gap = dt > limit_s
     gap_idx = np.flatnonzero(gap)
@@ -357,7 +358,7 @@ def _interp(
     own = into is None
     out = np.empty((values.shape[1], min(block, t_out.size))) if into is None else into
     for low, high, first, last in _stretches(t_out, t, block=block):
-        index = _counted(first, last)
+        index = np.arange(first, last, dtype=float)
         position = np.interp(t_out[low:high], t[first:last], index)
         rows = out[:, : high - low] if own else out[:, low:high]
         _interp_block(position, t, values, near_gap=near_gap, out=rows)
@@ -444,27 +445,6 @@ def _rows_around(values: FloatArray, first: int, last: int) -> FloatArray:
     if last + 3 > n:
         rows[:, -1] = rows[:, -2]
     return rows
-
-
-def _counted(first: int, last: int) -> FloatArray:
-    """``np.arange(first, last, dtype=float)``, read-only: up to ``COUNT_KEPT_UP_TO``, a view
-    of a kept count (numpy fills a float arange a multiplication at a time, 8 instructions
-    a sample: 0.1 M of a 60 s file's ``to_uniform``)."""
-    if last > COUNT_KEPT_UP_TO:
-        return np.arange(first, last, dtype=float)
-    return _count_to(1 << max(last - 1, 1023).bit_length())[first:last]
-
-
-@cache
-def _count_to(n: int) -> FloatArray:
-    """0.0 to n - 1.0 (a power of two, 1,024 to ``COUNT_KEPT_UP_TO``), read-only."""
-    count = np.arange(n, dtype=float)
-    count.setflags(write=False)
-    return count
-
-
-COUNT_KEPT_UP_TO = 2**16
-"""Counts kept for ``_counted`` up to 65,536 (under 1 MB in all): 11 minutes at 100 Hz."""
 
 
 _TAPS = np.arange(-1, 3)[:, None]
