@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import glob
-import hashlib
 import os
 import stat
 from collections.abc import Iterable
 from pathlib import Path
 
+from blake3 import blake3
+
 from thrustlab.errors import OptionError
 from thrustlab.pipeline import RECORDING_SUFFIXES
 
 _CHUNK_BYTES = 1 << 20
+HASH_NAME = "BLAKE3"
+"""The content hash: BLAKE3, 256 bits, on one thread. It hashes 7.6 GB/s here where SHA-256
+does 2.0 (with the processor's SHA instructions): a batch hashes every input before any work
+goes out, and on a machine whose cores all run workers that time is taken from them."""
 
 
 def find_recordings(
@@ -68,8 +73,8 @@ def _check_readable_kind(path: str) -> None:
 
 
 def content_hash(path: str | os.PathLike[str], /) -> str:
-    """SHA-256 (hex) of a file's bytes; of a folder's file names, sizes and bytes."""
-    digest = hashlib.sha256()
+    """``HASH_NAME`` (hex) of a file's bytes; of a folder's file names, sizes and bytes."""
+    digest = blake3(max_threads=1)
     root = Path(path)
     if root.is_dir():
         for file in sorted(p for p in root.rglob("*") if p.is_file()):
@@ -81,7 +86,7 @@ def content_hash(path: str | os.PathLike[str], /) -> str:
     return digest.hexdigest()
 
 
-def _feed(digest: hashlib._Hash, file: Path) -> None:
+def _feed(digest: blake3, file: Path) -> None:
     with file.open("rb") as handle:
         while chunk := handle.read(_CHUNK_BYTES):
             digest.update(chunk)

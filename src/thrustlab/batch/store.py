@@ -22,6 +22,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from thrustlab import __version__
+from thrustlab.batch.inputs import HASH_NAME
 from thrustlab.batch.tables import KEY, Results, concat, error_schema, only, rep_schema, set_schema
 from thrustlab.config import AnalysisConfig
 
@@ -31,8 +32,8 @@ _TABLES = ("sets", "reps", "errors")
 
 def analysis_key(config: AnalysisConfig, /) -> str:
     """What else, beside a file's content, decides its saved rows: thrustlab's version, the
-    configuration and the tables' columns."""
-    text = f"thrustlab {__version__}\n{config!r}\n{set_schema()}\n{rep_schema()}\n"
+    configuration, the tables' columns and the hash that names the content."""
+    text = f"thrustlab {__version__}\n{config!r}\n{set_schema()}\n{rep_schema()}\n{HASH_NAME}\n"
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 

@@ -67,7 +67,7 @@ def batch(
       results.errors.parquet   one row per file that failed: path, error, message
       results.checkpoint/      results saved as they arrive (every few seconds, and
                                when stopped by Ctrl-C or SIGTERM): a re-run skips files
-                               whose content (SHA-256) was already analysed (see --fresh)
+                               whose content (BLAKE3) was already analysed (see --fresh)
     """
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
