@@ -32,8 +32,10 @@ from thrustlab.batch import (
     find_recordings,
     output_paths,
     run_batch,
+    store,
 )
 from thrustlab.batch.tables import rep_rows, set_row
+from thrustlab.config import AnalysisConfig
 from thrustlab.errors import InputError, OptionError
 from thrustlab.findings import Findings
 from thrustlab.measurement import analyse_legs
@@ -173,6 +175,24 @@ def test_changed_files_are_analysed_again_and_renamed_ones_reused(
     fresh = run_batch(paths, scheduler=client, checkpoint_dir=checkpoint, fresh=True)
     assert fresh.files_reused == 0
     assert fresh.sets.equals(again.sets)
+
+
+def test_results_saved_under_another_configuration_or_hash_are_not_reused(
+    tmp_path: Path, client: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    paths = _simulated_files(folder, 3)
+    checkpoint = tmp_path / "checkpoint"
+    run_batch(paths, scheduler=client, checkpoint_dir=checkpoint)
+    assert run_batch(paths, scheduler=client, checkpoint_dir=checkpoint).files_reused == 3
+    other_bands = AnalysisConfig(tremor_band_hz=(5.0, 11.0))
+    banded = run_batch(paths, config=other_bands, scheduler=client, checkpoint_dir=checkpoint)
+    assert banded.files_reused == 0
+    # a checkpoint whose files were named by another hash (SHA-256, before BLAKE3) names
+    # none of them now: nothing of it is taken for this run's files
+    monkeypatch.setattr(store, "HASH_NAME", "SHA-256")
+    assert run_batch(paths, scheduler=client, checkpoint_dir=checkpoint).files_reused == 0
 
 
 def _simulated_files(folder: Path, n: int) -> list[str]:
