@@ -64,8 +64,19 @@ COARSE_CLOCK_MIN_REPEATS = 10
 def times_resolve(times: FloatArray | IntArray, ok: BoolArray, /) -> bool:
     """True when the first 1,024 usable ``times`` tell the rows apart (rounding spoils them
     all, so the first rows tell: no sort of the whole column), or are too few to judge."""
-    head = times[ok][:1024]
-    return head.size < 16 or np.unique(head).size >= RESOLVED_SHARE * head.size
+    head = times[:1024] if ok[:1024].all() else times[ok][:1024]  # the same rows
+    return head.size < 16 or _distinct(head) >= RESOLVED_SHARE * head.size
+
+
+def _distinct(values: FloatArray | IntArray, /) -> int:
+    """``np.unique(values).size`` of a 1-D array of one value or more: its sorted values,
+    counted where they change (as ``np.unique`` does), without its generic steps (5 us of
+    the 9 us ``times_resolve`` took on a minute's rows); ``np.unique`` itself when NaN is
+    in them (it counts them as one)."""
+    ordered = np.sort(values)
+    if ordered.dtype.kind == "f" and np.isnan(ordered[-1]):
+        return int(np.unique(values).size)
+    return 1 + int(np.count_nonzero(ordered[1:] != ordered[:-1]))
 
 
 def within_limits(values: FloatArray, /) -> bool:

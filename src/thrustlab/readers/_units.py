@@ -279,10 +279,20 @@ def looks_like_g(
 def _mean_vector(xyz: FloatArray, /) -> float:
     """The length of the mean acceleration over rows sampled evenly (``SAMPLED_ROWS``):
     gravity, which persists while movement averages out; NaN with under two usable rows."""
+    sample = _sampled(xyz)
+    if sample.shape[0] >= 2:
+        # Every row finite (the usual file), as the three column sums show (a NaN or an
+        # infinity carries through a sum): the mean of each column is its sum over the rows,
+        # numpy's same pairwise sum along a strided column as along a copied one. 6 us on a
+        # minute's rows instead of 19 us for the copy laid out as (3, N) below.
+        with np.errstate(all="ignore"):
+            sums = np.array([sample[:, 0].sum(), sample[:, 1].sum(), sample[:, 2].sum()])
+            if np.isfinite(sums).all():
+                return float(np.sqrt(np.square(sums / sample.shape[0]).sum()))
     # Laid out as three rows of N: numpy's reductions over an (N, 3) array's short rows and
     # down its columns take 0.25 ms on a minute's rows, and np.linalg.norm 0.1 ms more; on
     # (3, N) all of it takes 0.05 ms.
-    axes = np.ascontiguousarray(_sampled(xyz).T)
+    axes = np.ascontiguousarray(sample.T)
     finite = np.isfinite(axes).all(axis=0)
     kept = int(np.count_nonzero(finite))
     if kept < 2:
