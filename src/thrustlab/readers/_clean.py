@@ -73,6 +73,8 @@ def _distinct(values: FloatArray | IntArray, /) -> int:
     counted where they change (as ``np.unique`` does), without its generic steps (5 us of
     the 9 us ``times_resolve`` took on a minute's rows); ``np.unique`` itself when NaN is
     in them (it counts them as one)."""
+    if np.all(values[1:] > values[:-1]):  # in order, as clocks write them: none alike
+        return int(values.size)  # (no sort: 49,000 instructions on a minute's first rows)
     ordered = np.sort(values)
     if ordered.dtype.kind == "f" and np.isnan(ordered[-1]):
         return int(np.unique(values).size)
