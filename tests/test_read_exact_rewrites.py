@@ -9,7 +9,6 @@ import numpy as np
 import pytest
 
 from thrustlab.readers._clean import times_resolve
-from thrustlab.readers._columns import map_columns
 from thrustlab.readers._units import _mean_vector, _sampled
 
 
@@ -83,24 +82,3 @@ def test_times_resolve_counts_distinct_times_as_np_unique(n_rows: int) -> None:
         if case % 3 == 2:
             ok = np.ones(n_rows, dtype=bool)  # NaN among the usable times
         assert times_resolve(times, ok) == _old_times_resolve(times, ok), (n_rows, case)
-
-
-HEADERS = [
-    ("time_s", "acc_x_m_s2", "acc_y_m_s2", "acc_z_m_s2", "gyro_x_rad_s", "gyro_y_rad_s"),
-    ("Time (s)", "Acceleration x (m/s^2)", "Acceleration y (m/s^2)", "Acceleration z (m/s^2)"),
-    ("Zeit (s)", "Beschleunigung x (m/s^2)", "Beschleunigung y (m/s^2)", "B z (m/s^2)"),
-    ("time", "seconds_elapsed", "z", "y", "x"),
-    ("SampleTimeFine", "FreeAcc_X", "FreeAcc_Y", "FreeAcc_Z"),
-    (),
-    ("a", "b"),
-]
-
-
-@pytest.mark.parametrize("names", HEADERS)
-def test_map_columns_from_its_cache_is_a_fresh_equal_map(names: tuple[str, ...]) -> None:
-    first = map_columns(names)
-    again = map_columns(list(names))
-    assert again == first
-    assert again.index is not first.index  # each caller owns its index
-    again.index["ax"] = 99
-    assert map_columns(names) == first
