@@ -22,6 +22,7 @@ from thrustlab.config import AnalysisConfig
 from thrustlab.records import record
 from thrustlab.signal.filters import TAPER_HZ, Spectrum, band_gain, gain_on, inverses, spectrum_of
 from thrustlab.signal.spectra import band_bins, band_peaks, welch_many
+from thrustlab.signal.windows import padded_running_sum
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
@@ -149,12 +150,7 @@ def widened(mask: BoolArray, /, *, by: int) -> BoolArray:
 def _running_count(mask: BoolArray, pad: int, /) -> npt.NDArray[np.intp]:
     """The running count of ``mask``'s True samples, ``pad`` zeros before it and ``pad``
     copies of the total after: element ``pad + i + 1`` counts those before sample ``i + 1``."""
-    n = mask.shape[0]
-    running = np.empty(n + 2 * pad + 1, dtype=np.intp)
-    running[: pad + 1] = 0
-    np.cumsum(mask, out=running[pad + 1 : pad + 1 + n])
-    running[pad + 1 + n :] = running[pad + n]
-    return running
+    return padded_running_sum(mask, before=pad + 1, after=pad, dtype=np.intp)
 
 
 def _none_within(running: npt.NDArray[np.intp], pad: int, by: int, /) -> BoolArray:
