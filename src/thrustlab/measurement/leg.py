@@ -610,10 +610,7 @@ def _lines_across(out: FloatArray, gone: npt.NDArray[np.intp], skip: BoolArray) 
     side: ``np.interp`` over only the kept samples next to a skipped one, which are the ends
     of every line (the same two samples, so the same slope and the same doubles), instead of
     gathering every kept sample of every column."""
-    beside = np.zeros_like(skip)  # the kept samples next to a skipped one, in order
-    beside[:-1] = skip[1:]
-    beside[1:] |= skip[:-1]
-    ends = np.flatnonzero(beside > skip)  # beside and kept
+    ends = np.flatnonzero(widened(skip, by=1) > skip)  # kept, next to a skipped one, in order
     ends_at, gone_at = ends.astype(float), gone.astype(float)  # as np.interp turns them
     columns = np.ascontiguousarray(out[ends].T)
     for k, column in enumerate(columns):
