@@ -240,6 +240,30 @@ def test_thinning_by_phases_matches_one_long_transform(
     np.testing.assert_allclose(thinned["phases"], thinned["one"], rtol=0, atol=1e-12 * scale)
 
 
+def test_phases_hold_what_was_put_where_a_plain_signal_would() -> None:
+    """The thinning's phase rows (an array per column) against a plain (samples, C) array:
+    puts of any length at any offset, ends included, reads back and zero padding."""
+    rng = np.random.default_rng(0)
+    for _ in range(500):
+        factor, n, columns = (int(v) for v in rng.integers(1, (10, 40, 4)))
+        phases = resample._Phases(columns, factor, n)
+        plain = np.full((factor * n, columns), np.nan)
+        for _ in range(5):
+            start = int(rng.integers(0, factor * n))
+            k = int(rng.integers(0, factor * n - start + 1))
+            x = rng.normal(size=(columns, k)).T  # as the interpolation hands its blocks
+            phases.put(start, x)
+            plain[start : start + k] = x
+        signal = np.column_stack([rows.T.reshape(-1) for rows in phases.rows])
+        written = ~np.isnan(plain)
+        assert np.array_equal(signal[written], plain[written])
+        at = rng.integers(0, factor * n, size=7)
+        assert np.array_equal(phases.get(at), signal[at], equal_nan=True)  # unwritten: any
+        cut = int(rng.integers(0, factor * n + 1))
+        phases.clear_from(cut)
+        assert not np.column_stack([rows.T.reshape(-1) for rows in phases.rows])[cut:].any()
+
+
 def _random_rotation(seed: int) -> np.ndarray:
     q, _ = np.linalg.qr(np.random.default_rng(seed).normal(size=(3, 3)))
     return q
