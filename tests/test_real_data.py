@@ -25,14 +25,25 @@ def test_spar_series_count_20_reps_within_one_on_90_percent() -> None:
     rows = list(csv.DictReader(index.read_text().splitlines()))
     cyclic = AnalysisConfig(mode="cyclic")
     counts = []
+    ends = []  # the first and the last rep's range, each over the middle reps' median
     for row in rows:
         path = SHARED / "spar-watch-reps" / row["file"]
         recording = read(path, options=ReadOptions(rate_hz=50.0, acc_unit="g"))
-        counts.append(analyse(recording, config=cyclic).set.rep_count)
+        findings = analyse(recording, config=cyclic)
+        counts.append(findings.set.rep_count)
+        roms = [rep.rom_deg for rep in findings.reps]
+        if len(roms) >= 3:
+            ends.append(np.array([roms[0], roms[-1]]) / np.median(roms[1:-1]))
     within = np.mean(np.abs(np.array(counts) - 20) <= 1)
     print(f"\nSPAR: {within:.1%} of {len(counts)} series count 20 +/- 1")
     assert len(counts) == 140
     assert within >= 0.90
+    # Most series start and end mid-movement. Measured: 1.16x (first rep) and 1.14x (last)
+    # at the 90th percentile, where the blend's wrap of the gyroscope's drift into the ends
+    # gave 1.23x and 1.70x (a rep at the end read twice its range). 1.3x: the reps of a
+    # series vary by about a fifth among themselves.
+    first, last = np.percentile(np.array(ends), 90, axis=0)
+    assert first <= 1.3 and last <= 1.3
 
 
 @pytest.mark.parametrize("hand", ["LEFT", "RIGHT"])

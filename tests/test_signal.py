@@ -30,6 +30,7 @@ from thrustlab.signal.orientation import (
     angle_from_gravity,
     angle_from_gyro,
     axis_tilt_deg,
+    blend,
     jolt_starts,
     span_off_axis_fraction,
     span_off_plane_deg,
@@ -277,6 +278,24 @@ def test_gravity_angle_range_does_not_depend_on_phone_orientation(seed: int) -> 
     angle = angle_from_gravity(thigh @ _random_rotation(seed))
     # 0.01 degree: exact geometry, only rounding
     assert np.ptp(angle) == pytest.approx(40.0, abs=0.01)
+
+
+@pytest.mark.parametrize("bias_deg_s", [0.0, 6.0, -40.0])
+def test_blend_does_not_carry_the_gyroscope_drift_into_the_ends(bias_deg_s: float) -> None:
+    """Reps from the first sample to the last (as SPAR's series run), the gyroscope's
+    integrated angle drifting by ``bias_deg_s``: the blend is the same to rounding whatever
+    the drift, and follows the thigh at the ends within 7 degrees (a mirrored end turns
+    mid-movement: about 4-6 degrees of that; 1.3 in the middle, from the smoothing)."""
+    fs = 50.0
+    t = np.arange(int(28 * fs)) / fs
+    truth = 40 + 25 * np.sin(2 * np.pi * 0.5 * t + 0.7)
+    settings = {"fs_hz": fs, "crossover_hz": 0.2, "sigma_hz": 1.5}
+    steady = blend(truth + 17.0, truth, **settings)
+    drifting = blend(truth + 17.0 + bias_deg_s * t, truth, **settings)
+    np.testing.assert_allclose(drifting, steady, rtol=0, atol=1e-9)
+    error = np.abs(drifting - truth)
+    assert error[200:-200].max() <= 1.5
+    assert max(error[:100].max(), error[-100:].max()) <= 7.0
 
 
 def test_gyro_angle_integrates_the_dominant_axis_without_bias() -> None:

@@ -135,11 +135,20 @@ def blend(
     part is smoothed on the way with a Gaussian of ``sigma_hz``. Both go to the transform
     as the columns of a transposed (2, N) array: the same numbers as ``np.column_stack``'s
     (N, 2), copied whole where it interleaves them and the transform's rows take them apart
-    again."""
+    again.
+
+    Each signal goes to the transform less the straight line through its end points, and
+    gravity's line is added back after. A Gaussian keeps a line as it is, so the blend of
+    the lines is gravity's line; but the transform joins the signal's end to its start, and
+    the integrated gyroscope drifts (hundreds of degrees over a minute): the crossover's
+    kernel (0.8 s wide at 0.2 Hz) reaches past the 1 s mirrored at each end and carried
+    that jump into the first and last seconds, so a rep there read twice its range."""
     if float(np.dot(gradient(fast_deg), gradient(slow_deg))) < 0:
         fast_deg = -fast_deg
     rows = np.empty((2, fast_deg.size))  # the columns side by side, each copied whole
     rows[0], rows[1] = fast_deg, slow_deg
+    lines = _end_to_end(rows)
+    rows -= lines
     both = spectrum_of(rows.T, fs_hz=fs_hz)  # one transform
     fast, slow = both.coeffs[:, 0], both.coeffs[:, 1]
     low = gaussian_on(both.freqs_hz, crossover_hz)
@@ -147,7 +156,16 @@ def blend(
     smooth = gaussian_on(both.freqs_hz, sigma_hz)
     mixed = replace(both, coeffs=fast * high * smooth + slow * low)
     ones = gain_on(both.freqs_hz, ("ones",), np.ones_like)
-    return inverse(mixed, gain=ones)  # one inverse transform for both
+    blended = inverse(mixed, gain=ones)  # one inverse transform for both
+    blended += lines[1]
+    return blended
+
+
+def _end_to_end(rows: FloatArray, /) -> FloatArray:
+    """For each row of ``rows`` (C, N), the straight line from its first value to its last."""
+    ramp = np.linspace(0.0, 1.0, rows.shape[1])
+    first, last = rows[:, :1], rows[:, -1:]
+    return np.asarray(first + (last - first) * ramp)
 
 
 def gradient(f: FloatArray, /) -> FloatArray:
