@@ -242,7 +242,7 @@ def test_thinning_by_phases_matches_one_long_transform(
 
 
 def test_phases_hold_what_was_put_where_a_plain_signal_would() -> None:
-    """The thinning's phase rows (an array per column) against a plain (samples, C) array:
+    """The thinning's phase rows (``rows[column][r, j]``) against a plain (samples, C) array:
     puts of any length at any offset, ends included, reads back and zero padding."""
     rng = np.random.default_rng(0)
     for _ in range(500):
