@@ -326,3 +326,24 @@ def test_an_unreachable_scheduler_is_one_clear_error(
         run_batch(batch_corpus.paths[:2], scheduler=f"tcp://127.0.0.1:{port}")
     with pytest.raises(OptionError, match="cannot be used with a scheduler"):
         run_batch(batch_corpus.paths[:2], scheduler=f"tcp://127.0.0.1:{port}", workers=2)
+
+
+def test_the_local_cluster_spends_no_work_on_a_dashboard_it_has_not() -> None:
+    """The workers ``run_batch`` starts neither sample their own stacks (a dashboard's
+    profile) nor get Dask's glibc mmap threshold, which maps every larger array afresh."""
+    import time
+
+    from distributed import Client
+
+    def busy() -> float:  # long enough for a profiler that samples every 10 ms
+        start = time.perf_counter()
+        while time.perf_counter() - start < 0.3:
+            pass
+        return start
+
+    def seen(dask_worker: Any) -> tuple[int, str | None]:
+        return dask_worker.profile_recent["count"], os.environ.get("MALLOC_TRIM_THRESHOLD_")
+
+    with engine.local_cluster(1) as cluster, Client(cluster, set_as_default=False) as client:
+        client.submit(busy, pure=False).result()
+        assert list(client.run(seen).values()) == [(0, None)]
