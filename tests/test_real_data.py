@@ -26,6 +26,7 @@ def test_spar_series_count_20_reps_within_one_on_90_percent() -> None:
     cyclic = AnalysisConfig(mode="cyclic")
     counts = []
     ends = []  # the first and the last rep's range, each over the middle reps' median
+    over = 0  # reps whose range is over 1.5x their series' median
     for row in rows:
         path = SHARED / "spar-watch-reps" / row["file"]
         recording = read(path, options=ReadOptions(rate_hz=50.0, acc_unit="g"))
@@ -34,6 +35,8 @@ def test_spar_series_count_20_reps_within_one_on_90_percent() -> None:
         roms = [rep.rom_deg for rep in findings.reps]
         if len(roms) >= 3:
             ends.append(np.array([roms[0], roms[-1]]) / np.median(roms[1:-1]))
+        if len(roms) >= 5:
+            over += int(np.sum(np.array(roms) > 1.5 * np.median(roms[1:-1])))
     within = np.mean(np.abs(np.array(counts) - 20) <= 1)
     print(f"\nSPAR: {within:.1%} of {len(counts)} series count 20 +/- 1")
     assert len(counts) == 140
@@ -44,6 +47,11 @@ def test_spar_series_count_20_reps_within_one_on_90_percent() -> None:
     # series vary by about a fifth among themselves.
     first, last = np.percentile(np.array(ends), 90, axis=0)
     assert first <= 1.3 and last <= 1.3
+    # Where the wrist's own acceleration cancels gravity, gravity's angle spun and came back
+    # a turn away, and a rep there read up to twice its range: 39 of the 2,749 reps were
+    # over 1.5x their series' median; with the gyroscope carrying the angle there, 25. The
+    # rest: the wrist's acceleration outweighs gravity (up to 2 g) for longer.
+    assert over <= 30
 
 
 @pytest.mark.parametrize("hand", ["LEFT", "RIGHT"])

@@ -31,6 +31,7 @@ from thrustlab.signal.orientation import (
     angle_from_gyro,
     axis_tilt_deg,
     blend,
+    held_by_gyro,
     jolt_starts,
     span_off_axis_fraction,
     span_off_plane_deg,
@@ -296,6 +297,27 @@ def test_blend_does_not_carry_the_gyroscope_drift_into_the_ends(bias_deg_s: floa
     error = np.abs(drifting - truth)
     assert error[200:-200].max() <= 1.5
     assert max(error[:100].max(), error[-100:].max()) <= 7.0
+
+
+def test_gravity_too_weak_to_point_down_is_carried_by_the_gyroscope() -> None:
+    """Where gravity's estimate nearly vanishes (a wrist swung down at 1 g) its angle spins
+    and unwraps a turn away; over such runs (here at the start, in the middle and at the
+    end) the angle follows the gyroscope (opposite in sign, drifting 3 deg/s), and after
+    them gravity's angle comes back on the turn the gyroscope points to."""
+    fs = 50.0
+    t = np.arange(int(20 * fs)) / fs
+    truth = 80 * np.sin(2 * np.pi * 0.5 * t)
+    gyro = -(truth + 3.0 * t)
+    weak = (t < 0.2) | ((t > 6) & (t < 6.3)) | (t > 19.7)
+    gravity = truth.copy()
+    gravity[weak] = 500 * np.sin(7 * t[weak])  # no way down to read
+    gravity[t >= 6.3] -= 360.0  # and unwrapped a turn away after it
+    held = held_by_gyro(gravity, gyro, weak)
+    # inside a run the gyroscope's drift adds up: 3 deg/s over 0.3 s is 0.9 deg
+    np.testing.assert_allclose(held, truth, rtol=0, atol=1.0)
+    steady = np.zeros(t.size, dtype=bool)
+    assert held_by_gyro(gravity, gyro, steady) is gravity  # nothing weak: left as it is
+    assert held_by_gyro(gravity, gyro, ~steady) is gravity  # nothing to hold to
 
 
 def test_gyro_angle_integrates_the_dominant_axis_without_bias() -> None:

@@ -24,7 +24,7 @@ from thrustlab.measurement.tremor import (
     widened,
 )
 from thrustlab.quality import QualityFlag
-from thrustlab.recording import Recording
+from thrustlab.recording import G_MPS2, Recording
 from thrustlab.records import record
 from thrustlab.signal.filters import (
     Spectrum,
@@ -39,14 +39,17 @@ from thrustlab.signal.filters import (
 )
 from thrustlab.signal.heap import keep_freed_memory
 from thrustlab.signal.orientation import (
+    WEAK_GRAVITY,
     angle_from_acceleration,
     angle_from_gravity,
     angle_from_gyro,
     blend,
+    held_by_gyro,
     jolt_starts,
     off_axis_rads,
     off_plane_and_axis,
     off_plane_deg,
+    row_lengths,
     unit_rows,
 )
 from thrustlab.signal.resample import Uniform, to_uniform
@@ -420,6 +423,9 @@ def thigh_angle(
     if uniform.gyro_rads is not None and from_gravity is not None:  # smoothed in the blend
         gyro = _at_angle_rate(uniform.gyro_rads, uniform, config)
         from_gyro = angle_from_gyro(gyro, fs_hz=rate)
+        assert slow_gravity is not None
+        weak = row_lengths(slow_gravity) < WEAK_GRAVITY * G_MPS2
+        from_gravity = held_by_gyro(from_gravity, from_gyro, weak)
         crossover, sigma = config.angle_crossover_hz, config.angle_sigma_hz
         return blend(
             from_gyro, from_gravity, fs_hz=rate, crossover_hz=crossover, sigma_hz=sigma

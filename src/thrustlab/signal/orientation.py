@@ -161,6 +161,42 @@ def blend(
     return blended
 
 
+WEAK_GRAVITY = 0.5
+"""Where the smoothed acceleration is under half of gravity's 1 g, the limb's own
+acceleration has cancelled most of gravity (a wrist swung down at about 1 g), and its
+direction no longer points down: in a real shoulder set (SPAR S7_E1_R_127) it turned by
+87 degrees between two samples 0.02 s apart while the gyroscope turned by 6."""
+
+
+def held_by_gyro(slow_deg: FloatArray, fast_deg: FloatArray, weak: BoolArray, /) -> FloatArray:
+    """``slow_deg`` (gravity's angle) where each run of ``weak`` samples follows ``fast_deg``
+    (the integrated gyroscope, of either sign) from the sample before it, and what comes
+    after the run is taken on the turn (a multiple of 360 degrees) nearest where the
+    gyroscope's turning brings it. Without weak samples, ``slow_deg`` itself."""
+    starts, ends = stretches(weak)
+    n = slow_deg.size
+    if not starts.size or (starts[0] == 0 and ends[0] == n):
+        return slow_deg
+    steady = ~weak
+    if float(np.dot(gradient(fast_deg)[steady], gradient(slow_deg)[steady])) < 0:
+        fast_deg = -fast_deg
+    # each run follows the gyroscope from its anchor: the sample before it, or after it for
+    # a run at the start
+    anchors = np.where(starts > 0, starts - 1, ends)
+    run_of = np.repeat(np.arange(starts.size), ends - starts)
+    inside = np.flatnonzero(weak)
+    out = slow_deg.copy()
+    out[inside] = slow_deg[anchors[run_of]] + (fast_deg[inside] - fast_deg[anchors[run_of]])
+    # a run between two steady samples: the turns to add from its end on
+    between = (starts > 0) & (ends < n)
+    a, b = starts[between] - 1, ends[between]
+    miss = slow_deg[a] + (fast_deg[b] - fast_deg[a]) - slow_deg[b]
+    turns = np.zeros(n)
+    turns[b] = 360.0 * np.round(miss / 360.0)
+    out += np.cumsum(turns)
+    return out
+
+
 def _end_to_end(rows: FloatArray, /) -> FloatArray:
     """For each row of ``rows`` (C, N), the straight line from its first value to its last."""
     ramp = np.linspace(0.0, 1.0, rows.shape[1])
