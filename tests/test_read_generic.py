@@ -290,6 +290,42 @@ def test_acc_in_a_unit_it_cannot_be_is_an_error_that_names_the_fix(tmp_path: Pat
     assert "averages 161 m/s^2" in flag.message
 
 
+def _rows(t: np.ndarray, x: np.ndarray) -> str:
+    return "".join(f"{a:.2f},0.02,{b:.3f},-0.03\n" for a, b in zip(t, x, strict=True))
+
+
+def test_acc_straying_further_than_a_thigh_moves_is_an_error_naming_both_misreadings(
+    tmp_path: Path,
+) -> None:
+    """A gyroscope in deg/s under plain headers, read as m/s^2: ten hip thrusts (80 degrees
+    up in 1 s, down in 2 s) turn it at up to 126 deg/s, 5 g and more from its mean on a
+    third of its rows, which no phone on a thigh does (real wrists swung through shoulder
+    exercises: 1.2 % at most, see the SPAR test). A thigh's pushes without gravity (1 m/s^2)
+    in mg read the same way; given as mg, they are what they are."""
+    rate = 100
+    up = 40 * (1 - np.cos(np.pi * np.arange(rate) / rate))
+    down = 40 * (1 + np.cos(np.pi * np.arange(2 * rate) / (2 * rate)))
+    rep = np.concatenate([up, np.full(rate // 2, 80.0), down, np.zeros(rate // 2)])
+    angle = np.concatenate([np.zeros(5 * rate), np.tile(rep, 10), np.zeros(5 * rate)])
+    t = np.arange(angle.size) / rate
+    gyro = read(write(tmp_path, "time,x,y,z\n" + _rows(t, np.gradient(angle, t)), "g.csv"))
+    (flag,) = [f for f in gyro.quality if f.code == "acceleration_unit_unknown"]
+    assert flag.severity == "error"
+    # on 30-39 % of its rows: the reps' turning, between the rests
+    assert "read in m/s^2, the acceleration strays over 5 g from its mean on 3" in flag.message
+    assert "which no phone on a thigh does. These are likely a gyroscope's readings in deg/s" in (
+        flag.message
+    )
+    assert "acceleration in another unit (mg, with no gravity in it)" in flag.message
+
+    pushes_mg = 1000 / G_MPS2 * np.sin(2 * np.pi * 0.4 * t)
+    in_mg = write(tmp_path, "time,x,y,z\n" + _rows(t, pushes_mg), "mg.csv")
+    assert "acceleration_unit_unknown" in codes(read(in_mg))
+    given = read(in_mg, options=ReadOptions(acc_unit="mg"))
+    assert "acceleration_unit_unknown" not in codes(given)
+    assert np.abs(given.acc_mps2[:, 1]).max() == pytest.approx(1.0, abs=0.01)
+
+
 def test_missing_accelerometer_columns(tmp_path: Path) -> None:
     with pytest.raises(FormatError, match="accelerometer"):
         read(write(tmp_path, "time,temp,humidity\n0,1,2\n1,1,2\n"))

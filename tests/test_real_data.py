@@ -31,6 +31,8 @@ def test_spar_series_count_20_reps_within_one_on_90_percent() -> None:
         path = SHARED / "spar-watch-reps" / row["file"]
         recording = read(path, options=ReadOptions(rate_hz=50.0, acc_unit="g"))
         findings = analyse(recording, config=cyclic)
+        # a wrist strays 5 g from its mean on 1.2 % of its rows at most: a real accelerometer
+        assert "acceleration_unit_unknown" not in {q.code for q in recording.quality}
         counts.append(findings.set.rep_count)
         roms = [rep.rom_deg for rep in findings.reps]
         if len(roms) >= 3:
