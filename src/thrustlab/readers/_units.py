@@ -6,7 +6,9 @@ or the app's documentation); else it is judged from the data and a quality entry
 was assumed: an accelerometer whose magnitude at rest is about 1 is in g (about 1,000: in
 milli-g, as research loggers and microcontroller boards write it), a gyroscope
 reading beyond what a phone's can (about 35 rad/s) is in deg/s, and so is one that says the
-phone turns about 57 times faster than gravity turns in its accelerometer.
+phone turns about 57 times faster than gravity turns in its accelerometer. An acceleration
+that averages 3 g, or strays 5 g from its mean on a tenth of its rows, is read in no unit
+a phone on a thigh gives: an error entry says what it likely is.
 """
 
 from __future__ import annotations
