@@ -163,7 +163,7 @@ def gyro_to_rads(
 def _stray_share(values: FloatArray, limit: float, /) -> float:
     """The share of about ``STRAY_ROWS`` rows (taken evenly, the readable ones) further than
     ``limit`` from their mean. Laid out as (3, rows): numpy reduces rows of three slowly."""
-    sample = np.ascontiguousarray(values[:: max(1, values.shape[0] // STRAY_ROWS)].T)
+    sample = np.ascontiguousarray(_sampled(values, STRAY_ROWS).T)
     with np.errstate(all="ignore"):
         sums = sample.sum(axis=1)
         if not np.isfinite(sums).all():  # corrupt cells (inf, 1e308) leave their rows out
@@ -343,9 +343,9 @@ def _mean_vector(xyz: FloatArray, /) -> float:
         return float(np.sqrt(np.square(mean).sum()))
 
 
-def _sampled(values: FloatArray, /) -> FloatArray:
-    """About ``SAMPLED_ROWS`` of ``values``' rows, taken evenly (a view)."""
-    return values[:: max(1, values.shape[0] // SAMPLED_ROWS)]
+def _sampled(values: FloatArray, /, rows: int = SAMPLED_ROWS) -> FloatArray:
+    """About ``rows`` of ``values``' rows, taken evenly (a view)."""
+    return values[:: max(1, values.shape[0] // rows)]
 
 
 class _Quiet:

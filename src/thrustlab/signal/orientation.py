@@ -182,11 +182,10 @@ def held_by_gyro(slow_deg: FloatArray, fast_deg: FloatArray, weak: BoolArray, /)
         fast_deg = -fast_deg
     # each run follows the gyroscope from its anchor: the sample before it, or after it for
     # a run at the start
-    anchors = np.where(starts > 0, starts - 1, ends)
-    run_of = np.repeat(np.arange(starts.size), ends - starts)
+    anchor = np.repeat(np.where(starts > 0, starts - 1, ends), ends - starts)  # per sample
     inside = np.flatnonzero(weak)
     out = slow_deg.copy()
-    out[inside] = slow_deg[anchors[run_of]] + (fast_deg[inside] - fast_deg[anchors[run_of]])
+    out[inside] = slow_deg[anchor] + (fast_deg[inside] - fast_deg[anchor])
     # a run between two steady samples: the turns to add from its end on
     between = (starts > 0) & (ends < n)
     a, b = starts[between] - 1, ends[between]
