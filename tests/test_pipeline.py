@@ -218,3 +218,28 @@ def test_a_document_that_is_not_an_analysis_is_refused_in_one_line() -> None:
         assessment_of({"schema": "something/else"})
     with pytest.raises(DocumentError, match="broken"):
         from_document({"schema": "thrustlab.analysis/2", "source": None})
+
+
+def test_filler_rows_leave_a_calm_set_calm(tmp_path: Path) -> None:
+    """Five rows of -9999 (a logger's "missing") in a calm set's file: before, they rang
+    through the band filters as 0.3-2.8 m/s2 of shaking in six reps, and the verdict went
+    from normal to caution (muscle fatigue, a tired nervous system). Dropped as values no
+    accelerometer reads, the set reads as without them: the same reps, verdict and causes,
+    its shaking within 2 % (the five rows' own share of it)."""
+    recording, _ = simulate_set(SimulationSpec(seed=3))
+    lines = to_csv_text(recording).splitlines()
+    clean = tmp_path / "clean.csv"
+    clean.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    for row in (200, 1650, 3100, 4550, 6000):
+        time_s, *rest = lines[row].split(",")
+        lines[row] = ",".join([time_s, "-9999", "-9999", "-9999", *rest[3:]])
+    filled = tmp_path / "filled.csv"
+    filled.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    before, after = process([clean]), process([filled])
+    assert before.findings is not None and after.findings is not None
+    assert before.assessment.verdict == after.assessment.verdict == "normal"
+    assert [c.id for c in after.assessment.causes] == [c.id for c in before.assessment.causes]
+    assert len(after.findings.reps) == len(before.findings.reps) == 10
+    calm, kept = before.findings.set.tremor_rms_mps2, after.findings.set.tremor_rms_mps2
+    assert calm is not None and kept == pytest.approx(calm, rel=0.02)
+    assert "rows_dropped" in {f.code for f in after.findings.quality}

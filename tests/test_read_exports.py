@@ -580,3 +580,45 @@ def test_absurd_values_do_not_overflow_the_unit_check(tmp_path: Path) -> None:
     rows += "".join(f"{i / 100:.2f},0.1,9.8,0.0\n" for i in range(200, 1200))
     recording = read(write(tmp_path / "absurd.csv", "time,ax,ay,az\n" + rows))
     assert magnitude(recording.acc_mps2[-500:]) == pytest.approx(9.8, abs=0.1)
+
+
+def _with_filler(xyz: np.ndarray, rows: np.ndarray, value: float) -> np.ndarray:
+    filled = xyz.copy()
+    filled[rows] = value
+    return filled
+
+
+@pytest.mark.parametrize("app", ["csv", "Sensor Logger", "phyphox"])
+def test_filler_values_beyond_any_accelerometer_are_dropped_with_their_rows(
+    tmp_path: Path, app: str
+) -> None:
+    """-9999 is how many loggers write "missing": 1,020 g, which no accelerometer reads (the
+    widest, impact sensors, stop at 400 g; a phone's at 8-32 g). Such rows go as unreadable
+    ones do, in every format, the units judged as before; 300 g stays (a real sensor's)."""
+    rng = np.random.default_rng(RNG_SEED)
+    n, filler = 600, np.array([100, 250, 251, 400])
+    in_mps2 = still(n, rng, g=(0.3, 9.7, 1.2))
+    acc = _with_filler(in_mps2, filler, -9999.0)
+    acc[500] = 300 * G_MPS2
+    if app == "csv":
+        body = "".join(f"{k / 100:.2f},{x!r},{y!r},{z!r}\n" for k, (x, y, z) in enumerate(acc))
+        path = write(tmp_path / "set.csv", "time,ax,ay,az\n" + body)
+    elif app == "Sensor Logger":
+        files = {"Accelerometer.csv": sensorlogger_csv(times_ns(n, 100), acc)}
+        path = write_export(tmp_path / "sl", files, as_zip=True)
+    else:
+        files = {"Accelerometer.csv": phyphox_multi(np.arange(n) / 100.0, acc, "m/s^2")}
+        path = write_export(tmp_path / "phyphox", files, as_zip=True)
+    rec = read(path)
+    assert rec.t_s.size == n - filler.size
+    (flag,) = [f for f in rec.quality if f.code == "rows_dropped"]
+    assert f"dropped {filler.size} of {n} rows" in flag.message
+    kept = np.delete(acc, filler, axis=0)
+    np.testing.assert_allclose(rec.acc_mps2, kept, rtol=1e-9, atol=1e-9)
+    assert "acceleration_unit_unknown" not in codes(rec)
+    # in g, the same filler is 9,999 g: left out after the unit is judged from the rest
+    in_g = _with_filler(in_mps2 / G_MPS2, filler, -9999.0)
+    body = "".join(f"{k / 100:.2f},{x!r},{y!r},{z!r}\n" for k, (x, y, z) in enumerate(in_g))
+    rec = read(write(tmp_path / "g.csv", "time,ax,ay,az\n" + body))
+    assert rec.t_s.size == n - filler.size and "unit_assumed" in codes(rec)
+    assert magnitude(rec.acc_mps2) == pytest.approx(G_MPS2, rel=0.02)

@@ -16,6 +16,9 @@ FloatArray = npt.NDArray[np.float64]
 
 G_MPS2 = 9.80665
 """Standard gravity, to convert accelerations given in g."""
+MAX_SENSOR_G = 400.0
+"""The widest range of accelerometer made (impact sensors: 400 g; a phone's reads 8-32 g).
+A reading beyond it is no movement but a glitch or a filler value (-9999 for "missing")."""
 
 
 @record

@@ -24,7 +24,7 @@ from thrustlab.measurement.tremor import (
     widened,
 )
 from thrustlab.quality import QualityFlag
-from thrustlab.recording import G_MPS2, Recording
+from thrustlab.recording import G_MPS2, MAX_SENSOR_G, Recording
 from thrustlab.records import record
 from thrustlab.signal.filters import (
     Spectrum,
@@ -243,7 +243,12 @@ def _recording_checks(recording: Recording, config: AnalysisConfig) -> list[Qual
         )
     peak, pinned = _pinned(recording.acc_mps2)
     limit = config.clip_fraction * recording.acc_mps2.shape[0]
-    if any(count >= 3 and count >= limit for count in pinned.ravel().tolist()):  # 3 numbers
+    # a value held beyond any accelerometer's range is no sensor's limit (a misread unit,
+    # which the reader names)
+    if float(peak.max()) <= MAX_SENSOR_G * G_MPS2 and any(
+        count >= 3 and count >= limit
+        for count in pinned.ravel().tolist()  # 3 numbers
+    ):
         flags.append(
             QualityFlag(
                 "clipping",
