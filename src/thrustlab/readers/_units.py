@@ -171,7 +171,7 @@ def _stray_share(values: FloatArray, limit: float, /) -> float:
         return 0.0
     with np.errstate(all="ignore"):
         sums = sample.sum(axis=1)
-        if not (np.isfinite(sums).all() and max(sample.max(), -sample.min()) <= PLAIN_MAX):
+        if not _plain(sample, sums):
             sample = sample[:, _typical(sample)]  # corrupt cells and fillers left out
             sums = sample.sum(axis=1)
         if sample.shape[1] < 2:
@@ -345,7 +345,7 @@ def _mean_vector(xyz: FloatArray, /) -> float:
         # a copied one. 11 us on a minute's rows instead of 45 us below.
         with np.errstate(all="ignore"):
             sums = np.array([sample[:, 0].sum(), sample[:, 1].sum(), sample[:, 2].sum()])
-            if np.isfinite(sums).all() and max(sample.max(), -sample.min()) <= PLAIN_MAX:
+            if _plain(sample, sums):
                 return float(np.sqrt(np.square(sums / sample.shape[0]).sum()))
     # Laid out as three rows of N: numpy's reductions over an (N, 3) array's short rows and
     # down its columns take 0.25 ms on a minute's rows, and np.linalg.norm 0.1 ms more; on
@@ -357,6 +357,12 @@ def _mean_vector(xyz: FloatArray, /) -> float:
     with np.errstate(all="ignore"):
         mean = (axes if usable.all() else axes[:, usable]).mean(axis=1)
         return float(np.sqrt(np.square(mean).sum()))
+
+
+def _plain(values: FloatArray, sums: FloatArray, /) -> bool:
+    """``values`` (any layout), whose sums are ``sums``, all finite (a NaN or an infinity
+    carries through a sum) and none beyond ``PLAIN_MAX``: their rows are taken as they are."""
+    return bool(np.isfinite(sums).all()) and max(values.max(), -values.min()) <= PLAIN_MAX
 
 
 def _typical(axes: FloatArray, /) -> BoolArray:
