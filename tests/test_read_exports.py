@@ -622,3 +622,56 @@ def test_filler_values_beyond_any_accelerometer_are_dropped_with_their_rows(
     rec = read(write(tmp_path / "g.csv", "time,ax,ay,az\n" + body))
     assert rec.t_s.size == n - filler.size and "unit_assumed" in codes(rec)
     assert magnitude(rec.acc_mps2) == pytest.approx(G_MPS2, rel=0.02)
+
+
+@pytest.mark.parametrize(
+    ("header", "per_rads"),
+    [("gyro_x_rad_s,gyro_y_rad_s,gyro_z_rad_s", 1.0), ("gx,gy,gz", 1.0), ("gx,gy,gz", 180 / np.pi)],
+    ids=["stated rad/s", "plain rad/s", "plain deg/s"],
+)
+def test_gyroscope_fillers_are_dropped_and_leave_its_unit_alone(
+    tmp_path: Path, header: str, per_rads: float
+) -> None:
+    """A gyroscope written with -9999 and 32767 for "missing" on some rows (its acceleration
+    kept): no gyroscope reads 100 rad/s, so those rows go as unreadable ones do. Before,
+    -9999 rad/s stayed in a stated rad/s file, and a simulated set's 27 reps read as 12; in
+    a plain rad/s file, three fillers made the whole gyroscope deg/s (57 times too slow).
+    A turn's readings in deg/s still say deg/s: they rise and fall through the rows, where
+    a filler stands alone or repeats itself."""
+    from thrustlab.simulate import random_spec, simulate_set
+
+    recording, _ = simulate_set(random_spec(1))  # 100 Hz with a gyroscope, 27 reps
+    assert recording.gyro_rads is not None
+    gyro = recording.gyro_rads * per_rads
+    alone, run = np.array([900, 4000, 7100, 9000, 12000]), np.arange(6000, 6020)
+    gyro[alone] = -9999.0
+    gyro[run] = 32767.0
+    rows = np.column_stack([recording.t_s, recording.acc_mps2, gyro])
+    body = "\n".join(",".join(repr(float(v)) for v in row) for row in rows)
+    rec = read(write(tmp_path / "set.csv", f"time,ax,ay,az,{header}\n{body}\n"))
+    dropped = np.concatenate([alone, run])
+    assert rec.t_s.size == recording.t_s.size - dropped.size
+    assert rec.gyro_rads is not None
+    kept = np.delete(recording.gyro_rads, dropped, axis=0)
+    np.testing.assert_allclose(rec.gyro_rads, kept, rtol=1e-9, atol=1e-12)
+    judged = [f.message for f in rec.quality if f.code == "unit_assumed"]
+    assert ("deg/s" in " ".join(judged)) == (per_rads != 1.0), judged
+
+
+def test_sensor_logger_gyroscope_fillers_leave_the_accelerometers_rows(tmp_path: Path) -> None:
+    """In a Sensor Logger export the gyroscope is a file of its own: its filler rows go, and
+    it is aligned onto the accelerometer's rows, which are all kept."""
+    rng = np.random.default_rng(RNG_SEED)
+    n = 600
+    t_ns = times_ns(n, 100)
+    turning = 0.5 * np.sin(np.arange(n)[:, None] / 50 + np.arange(3)) + 0.01 * rng.random((n, 3))
+    gyro = _with_filler(turning, np.array([100, 101, 350]), -9999.0)
+    files = {
+        "TotalAcceleration.csv": sensorlogger_csv(t_ns, still(n, rng, g=(0.3, 9.7, 1.2))),
+        "Gyroscope.csv": sensorlogger_csv(t_ns, gyro),
+    }
+    rec = read(write_export(tmp_path / "sl", files, as_zip=True))
+    assert rec.t_s.size == n and rec.gyro_rads is not None
+    assert np.abs(rec.gyro_rads).max() <= np.abs(turning).max()
+    (flag,) = [f for f in rec.quality if f.code == "rows_dropped"]
+    assert "Gyroscope" in flag.message and "dropped 3 of 600 rows" in flag.message

@@ -9,7 +9,8 @@ reading beyond what a phone's can (about 35 rad/s) is in deg/s, and so is one th
 phone turns about 57 times faster than gravity turns in its accelerometer. An acceleration
 that averages 3 g, or strays 5 g from its mean on a tenth of its rows, is read in no unit
 a phone on a thigh gives: an error entry says what it likely is. Otherwise a reading beyond
-what any accelerometer reads (``MAX_SENSOR_G``) is left out with its row.
+what any accelerometer reads (``MAX_SENSOR_G``) is left out with its row, and so is one
+beyond what any gyroscope reads (``MAX_SENSOR_RADS``).
 """
 
 from __future__ import annotations
@@ -62,7 +63,12 @@ in deg/s, such a set swung the thigh 26,539 degrees."""
 OFTEN = 0.01
 """The share of rows "1 %" above."""
 MIN_OVER_MAX = 3
-"""Readings over ``MAX_RADS`` needed before a gyroscope is taken for deg/s (not one glitch)."""
+"""Readings over ``MAX_RADS`` needed before a gyroscope is taken for deg/s (not one glitch).
+Fillers among them are not counted (``_turning_beyond``)."""
+MAX_SENSOR_RADS = 100.0
+"""No gyroscope reads beyond 100 rad/s (5,730 deg/s; the widest-range motion sensors stop
+at 4,000 deg/s): a reading beyond it, in whatever unit the file is read, is a filler for
+"missing" and is left out with its row."""
 REST_BLOCK_ROWS = 32
 REST_BLOCKS = 64
 """The magnitude at rest is judged on this many blocks of consecutive rows, spread evenly."""
@@ -143,7 +149,7 @@ def gyro_to_rads(
         if _often_beyond(values, MAX_DEGS):
             judged = "mdps"
             why = f"it exceeds {MAX_DEGS:g} deg/s, more than a phone's gyroscope can measure"
-        elif _beyond(values, MAX_RADS):
+        elif _turning_beyond(values, MAX_RADS):
             judged = "degs"
             why = f"it exceeds {MAX_RADS:g} rad/s, more than a phone's gyroscope can measure"
         elif turning is not None and _turns_like_degs(values, *turning):
@@ -160,6 +166,7 @@ def gyro_to_rads(
     )
     if unit in RADS_PER:
         values *= RADS_PER[unit]
+    _blank_beyond(values, MAX_SENSOR_RADS)  # what no gyroscope reads is left out
     return values, flags
 
 
@@ -200,10 +207,17 @@ def _often_beyond(values: FloatArray, limit: float, /) -> bool:
     return sample.shape[0] > 0 and np.count_nonzero(beyond) >= OFTEN * sample.shape[0]
 
 
-def _beyond(values: FloatArray, limit: float, /) -> bool:
-    """At least ``MIN_OVER_MAX`` readings beyond ``limit`` (not one glitch)."""
+def _turning_beyond(values: FloatArray, limit: float, /) -> bool:
+    """At least ``MIN_OVER_MAX`` readings beyond ``limit`` on rows that follow a different
+    reading beyond half of it on the same axis: a turn's readings rise and fall through the
+    rows, where a filler written for "missing" (-9999, 32767) stands alone or repeats
+    itself. The rows are looked at one by one only when that many readings are beyond."""
     with np.errstate(invalid="ignore"):
-        return int(np.count_nonzero(np.abs(values) > limit)) >= MIN_OVER_MAX
+        size = np.abs(values)
+        if int(np.count_nonzero(size > limit)) < MIN_OVER_MAX:
+            return False
+        turning = (size[1:] > limit) & (size[:-1] > limit / 2) & (values[1:] != values[:-1])
+        return int(np.count_nonzero(turning)) >= MIN_OVER_MAX
 
 
 TURN_SMOOTHING_S = 0.25
@@ -237,7 +251,8 @@ def _turns_like_degs(
     every = max(1, times.size // TURN_ROWS)
     raw, a, w = times[::every], acc[::every], gyro[::every]
     with np.errstate(all="ignore"):
-        ok = np.isfinite(raw) & np.isfinite(a).all(axis=1) & np.isfinite(w).all(axis=1)
+        # a reading beyond a phone's range here is a filler: the ones in deg/s went above
+        ok = np.isfinite(raw) & np.isfinite(a).all(axis=1) & (np.abs(w) <= MAX_RADS).all(axis=1)
         rows = np.flatnonzero(ok)
         if rows.size < 16:
             return False
