@@ -832,3 +832,54 @@ def test_the_units_quick_quartile_and_median_are_numpys() -> None:
             for q in (0.0, 0.1, 0.25, 0.5, 0.9, 1.0):
                 assert _quantile(x, q) == float(np.quantile(x, q))
             assert median_of(x) == float(np.median(x))
+
+
+def _csv_rows(t_s: np.ndarray, acc: np.ndarray) -> str:
+    return "".join(f"{t!r},{x!r},{y!r},{z!r}\n" for t, (x, y, z) in zip(t_s, acc, strict=True))
+
+
+def test_files_joined_end_to_end_keep_the_longest_run(tmp_path: Path) -> None:
+    """Two recordings in one file, the second's clock from 0 again (exports pasted one
+    after the other, or a logger that started again). Sorted by time, as before, their
+    samples interleaved: simulated sets of 27 and 9 reps read as one of 14 reps shaking
+    0.31 m/s2. Now the longest run is read as if alone, and a warning says what was left."""
+    from thrustlab.pipeline import process
+    from thrustlab.simulate import random_spec
+
+    short, _ = simulate_set(random_spec(4))  # 9 reps, 73 s
+    long, _ = simulate_set(random_spec(1))  # 27 reps, 154 s
+    header = "time,ax,ay,az\n"
+    alone = write(tmp_path, header + _csv_rows(long.t_s, long.acc_mps2), "alone.csv")
+    for first, second in ((short, long), (long, short)):
+        rows = _csv_rows(first.t_s, first.acc_mps2) + _csv_rows(second.t_s, second.acc_mps2)
+        joined = write(tmp_path, header + rows, "joined.csv")
+        rec, kept = read(joined), read(alone)
+        np.testing.assert_array_equal(rec.t_s, kept.t_s)
+        np.testing.assert_array_equal(rec.acc_mps2, kept.acc_mps2)
+        (flag,) = [f for f in rec.quality if f.code == "clock_restarted"]
+        run = "2 of 2" if first is short else "1 of 2"
+        assert f"kept the longest run, {run} ({long.t_s.size} rows" in flag.message
+        assert f"dropped the other {short.t_s.size} rows" in flag.message
+        assert "timestamps_unsorted" not in codes(rec)
+    analysis = process([joined])
+    assert analysis.findings is not None and len(analysis.findings.reps) == 27
+
+
+@pytest.mark.parametrize(
+    "times",
+    [
+        [0.00, 0.01, 0.02, 0.04, 0.03, 0.05, 0.06, 0.07],  # rows out of order, ms apart
+        [0.00, 0.01, 0.02, 900.03, 0.04, 0.05, 0.06, 0.07],  # one stamp off (a flipped digit)
+        [0.00, 0.01, 0.02, -900.0, 0.04, 0.05, 0.06, 0.07],  # ... the other way
+        [5.0, 3.0, 1.0, 4.0, 0.0, 2.0, 6.0, 7.0],  # shuffled rows, seconds apart
+    ],
+    ids=["out of order", "one late", "one early", "shuffled"],
+)
+def test_rows_out_of_order_are_sorted_not_split(tmp_path: Path, times: list[float]) -> None:
+    """Only a clock that starts again splits a file: disorder is sorted, as before."""
+    n = 2000  # a run of ordinary rows either side, so that the sample rate is known
+    t_s = np.concatenate([np.arange(n) * 0.01 - 20.0, times, 10.0 + np.arange(n) * 0.01])
+    acc = np.tile([0.3, 9.7, 1.2], (t_s.size, 1))
+    rec = read(write(tmp_path, "time,ax,ay,az\n" + _csv_rows(t_s, acc)))
+    assert "clock_restarted" not in codes(rec)
+    assert "timestamps_unsorted" in codes(rec)

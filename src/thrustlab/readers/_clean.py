@@ -162,6 +162,14 @@ def clean_rows(
     if t_s.size < 2 or np.all(t_s[1:] > t_s[:-1]):  # in order and unique (the usual file)
         return t_s, rows, tuple(flags)  # (compared, not differenced: no fresh float array)
     steps = np.diff(t_s)
+    restarts = _restarts(steps)
+    if restarts.size:  # the longest run between restarts
+        bounds = np.concatenate(([0], restarts + 1, [t_s.size]))
+        run = int(np.argmax(np.diff(bounds)))  # the first of equals
+        low, high = int(bounds[run]), int(bounds[run + 1])
+        flags.append(_restart_flag(t_s, steps, restarts, run, label=label))
+        t_s, steps = t_s[low:high], steps[low : high - 1]
+        rows = np.arange(low, high) if rows is None else rows[low:high]
     backwards = int(np.count_nonzero(steps < 0))
     if backwards:
         order = np.argsort(t_s, kind="stable")
@@ -192,6 +200,51 @@ def clean_rows(
             )
         )
     return t_s, rows, tuple(flags)
+
+
+def _restarts(steps: FloatArray, /) -> IntArray:
+    """The steps where the clock starts again: back by more than ``RESTART_S``, between two
+    ordinary steps (forward, within ``ORDINARY_STEP_TIMES`` of the median), and few of them
+    (``RESTARTS_PER_ROWS``). Sorting such rows would interleave two runs' samples into
+    nonsense. One row whose stamp is off (a flipped digit) has no ordinary step on both
+    sides of its jump; shuffled rows go back at every other step: both are sorted."""
+    back = np.flatnonzero(steps < -RESTART_S)
+    back = back[(back > 0) & (back < steps.size - 1)]
+    if not back.size or back.size > max(1, steps.size // RESTARTS_PER_ROWS):
+        return back[:0]
+    forward = steps[steps > 0]
+    if not forward.size:
+        return back[:0]
+    top = ORDINARY_STEP_TIMES * float(np.median(forward))
+    before, after = steps[back - 1], steps[back + 1]
+    restarts: IntArray = back[(before > 0) & (before <= top) & (after > 0) & (after <= top)]
+    return restarts
+
+
+def _restart_flag(
+    t_s: FloatArray, steps: FloatArray, restarts: IntArray, run: int, /, *, label: str
+) -> QualityFlag:
+    """What was kept of a recording whose clock started again (``run``: the longest)."""
+    bounds = np.concatenate(([0], restarts + 1, [t_s.size]))
+    low, high = int(bounds[run]), int(bounds[run + 1])
+    return QualityFlag(
+        "clock_restarted",
+        "warning",
+        f"{label}: the time went back (by up to {float(-steps[restarts].min()):.3g} s) at "
+        f"{restarts.size} row(s), as in files joined end to end or a clock that started "
+        f"again: kept the longest run, {run + 1} of {restarts.size + 1} ({high - low} rows, "
+        f"{float(t_s[high - 1] - t_s[low]):.2f} s), and dropped the other "
+        f"{t_s.size - (high - low)} rows; to analyse another run, save it as a file of its own",
+    )
+
+
+RESTART_S = 1.0
+"""Time that goes back more than 1 s between two ordinary steps starts a new run: rows
+written out of order by a logger's threads are milliseconds apart."""
+ORDINARY_STEP_TIMES = 10.0
+"""The steps either side of a restart are forward and at most 10 times the median step."""
+RESTARTS_PER_ROWS = 1000
+"""At most one restart per 1,000 rows (and always one): more is disorder, sorted."""
 
 
 def _copied(
