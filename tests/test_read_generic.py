@@ -189,6 +189,20 @@ def test_semicolon_and_decimal_comma(tmp_path: Path) -> None:
     np.testing.assert_allclose(rec.t_s, [0, 0.01, 0.02])
 
 
+def test_quoted_decimal_commas_in_a_comma_separated_file(tmp_path: Path) -> None:
+    """A spreadsheet set to a decimal-comma language may write a comma-separated file with
+    its numbers quoted: "0,01","1,5". Before, the time column was read
+    as text and the file refused ("no number in it; pass --rate-hz"). Quoted text, unquoted
+    numbers and whole numbers in quotes are read as they are."""
+    rows = ['"0,00","1,5","0","9,8"', '"0,01","-1,25","0","9,75"', '"0,02","1,5E-3",0,"9,8"']
+    rec = read(write(tmp_path, '"time","ax","ay","az"\n' + "\n".join(rows) + "\n"))
+    np.testing.assert_allclose(rec.t_s, [0, 0.01, 0.02])
+    np.testing.assert_allclose(rec.acc_mps2, [[1.5, 0, 9.8], [-1.25, 0, 9.75], [1.5e-3, 0, 9.8]])
+    # a comma inside quotes beside points is not a decimal comma: such a file is read as before
+    text = '"time","ax","ay","az","note"\n0.00,1.5,0,9.8,"a, b"\n0.01,1.5,0,9.8,"c"\n'
+    np.testing.assert_allclose(read(write(tmp_path, text, "note.csv")).acc_mps2[0], [1.5, 0, 9.8])
+
+
 def test_tab_delimited(tmp_path: Path) -> None:
     rec = read(write(tmp_path, "t\tax\tay\taz\n0\t1\t2\t3\n0.01\t1\t2\t3\n"))
     np.testing.assert_allclose(rec.acc_mps2[1], [1, 2, 3])

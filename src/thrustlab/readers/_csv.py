@@ -24,6 +24,9 @@ NUMBER_RE = r"^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$|^[+-]?(?:inf|infinity|
 _NUMBER = re.compile(NUMBER_RE, re.IGNORECASE)
 _INTEGER_RE = r"^[+-]?\d{1,19}$"
 _POINT_DECIMAL = re.compile(rb"[+-]?(?:\d+\.\d*|\.\d+)(?:[eE][+-]?\d+)?")
+_QUOTED_COMMA_DECIMAL = re.compile(rb'"([+-]?\d*),(\d+(?:[eE][+-]?\d+)?)"')
+"""A number with a decimal comma in quotes, as a spreadsheet set to a decimal-comma
+language may write it into a comma-separated file (``"0,125","9,81"``)."""
 _BOM = b"\xef\xbb\xbf"
 _COMMENTS = (b"#", b"//")
 """What comment lines before a header start with (research loggers write ``// Sample rate``)."""
@@ -43,7 +46,9 @@ class TextLayout:
     """What the start of a delimited text says: delimiter, fields, header or data.
 
     ``fields`` are those of the first line that is neither blank nor a comment (``#``, ``//``);
-    ``data_offset`` is where the data rows start (after a BOM, comments and the header)."""
+    ``data_offset`` is where the data rows start (after a BOM, comments and the header);
+    ``decimal_comma``: the numbers are written with decimal commas (beside ";" or tabs, or
+    quoted in a comma-separated file)."""
 
     delimiter: str
     fields: tuple[str, ...]
@@ -179,7 +184,21 @@ def text_layout(data: bytes, /, *, label: str) -> TextLayout:
     if comma_decimals:
         sample = data[offset : offset + HEAD_BYTES]
         decimal_comma = b"," in sample and b"." not in sample
+    elif has_header:
+        decimal_comma = _quoted_comma_decimals(data, offset)
     return TextLayout(delimiter, fields, has_header, decimal_comma, offset, comments)
+
+
+def _quoted_comma_decimals(data: bytes, offset: int, /) -> bool:
+    """True when the first data row (from ``offset``) is numbers, some quoted with a decimal
+    comma (``"0,01","9,81"``)."""
+    bounds = _next_line(data, offset)
+    line = data[offset : len(data) if bounds is None else bounds[0]]
+    if not _QUOTED_COMMA_DECIMAL.search(line):
+        return False
+    text = _as_text(line)
+    fields = next(csv.reader([text]), []) if text is not None else []
+    return bool(fields) and all(is_number(f.replace(",", ".")) for f in fields if f.strip())
 
 
 def _comma_decimals(line: str, delimiter: str, /) -> bool:
@@ -439,7 +458,9 @@ def _repaired(data: bytes, layout: TextLayout) -> bytes | memoryview:
     if not layout.decimal_comma and data.isascii():
         return memoryview(data)[layout.data_offset :]
     body = data[layout.data_offset :]
-    if layout.decimal_comma:
+    if layout.decimal_comma and layout.delimiter == ",":  # quoted: "0,125" -> 0.125
+        body = _QUOTED_COMMA_DECIMAL.sub(rb"\1.\2", body)
+    elif layout.decimal_comma:
         body = body.replace(b",", b".")
     if not body.isascii():
         try:
