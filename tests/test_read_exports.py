@@ -344,6 +344,21 @@ def test_an_empty_time_column_without_a_stated_rate_asks_for_one(tmp_path: Path)
     assert rec.median_rate_hz == pytest.approx(60.0) and "rate_from_header" not in codes(rec)
 
 
+def test_times_in_a_form_not_read_are_named_with_the_fix(tmp_path: Path) -> None:
+    """Times written as text in no form known (12-hour clock times): before, the message
+    said the time column had no number in it, which it plainly has. Now it shows the first
+    cell and both ways out; the rate given, the rows are read."""
+    rows = "".join(
+        f"11/30/2026 08:00:{k // 100:02d}.{k % 100:02d}0 AM,0.1,9.7,1.2\n" for k in range(300)
+    )
+    path = write(tmp_path / "us.csv", "time,ax,ay,az\n" + rows)
+    with pytest.raises(ReadError, match="times in a form not read") as info:
+        read(path)
+    assert "'11/30/2026 08:00:00.000 AM'" in str(info.value)
+    assert "2026-11-30T08:00:00.125" in str(info.value) and "--rate-hz" in str(info.value)
+    assert read(path, options=ReadOptions(rate_hz=100.0)).t_s.size == 300
+
+
 def shimmer_csv(signal: str = "CAL", *, n: int = 512) -> tuple[str, np.ndarray, np.ndarray]:
     """A Shimmer Consensys export in the shape its files have: Excel's ``"sep=;"``, names
     behind the device's (``Shimmer_40AC_``), a row of units, ``;`` after every field, both

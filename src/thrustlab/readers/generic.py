@@ -276,9 +276,15 @@ def _times(
     if rate_hz is not None:
         n_rows = parsed.n_rows
         return np.arange(n_rows, dtype=np.float64), np.ones(n_rows, dtype=bool), "rate", 1 / rate_hz
+    cell = parsed.first_text(columns.index["time"]) if named else None
+    if cell is not None:  # text, but no dates in a form known
+        missing = f"times in a form not read (the first: {cell[:40]!r})"
+        fix = "write them as seconds or as dates such as 2026-11-30T08:00:00.125, or give the rate"
+    else:
+        fix = "give the rate"
     raise ReadError(
         path,
-        f"has {missing}; give the rate it was recorded at",
+        f"has {missing}; {fix} it was recorded at",
         option="rate_hz",
         value="RATE",
     )
