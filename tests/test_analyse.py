@@ -263,6 +263,20 @@ def test_a_low_rate_clips_the_band_and_says_so() -> None:
     assert findings.tremor_band_hz == (6.0, 8.0)
 
 
+def test_below_18_hz_the_fatigue_band_is_not_measured_where_shaking_folds_into_it() -> None:
+    """At 12.5 Hz a 9 Hz tremor, sampled without a filter (as the simulator samples), reads
+    as 3.5 Hz: the fatigue band measured the folded shaking, 2.5x what the same set gave at
+    100 Hz (0.036 m/s2, not 0.014), and could name a tired nervous system. It is now not
+    measured, with the reason; at 20 Hz only shaking above 14 Hz would fold in."""
+    low = analyse(one(SimulationSpec(seed=9, rate_hz=12.5)))
+    assert low.set.fatigue_band_rms_mps2 is None and low.set.rep_count == 10
+    (flag,) = [f for f in low.quality if "fold" in f.message]
+    assert flag.code == "low_sample_rate" and flag.severity == "error"
+    twenty = analyse(one(SimulationSpec(seed=9, rate_hz=20.0)))
+    assert twenty.set.fatigue_band_rms_mps2 is not None
+    assert not [f for f in twenty.quality if "fold" in f.message]
+
+
 def test_gaps_are_flagged_and_reps_still_found() -> None:
     findings = analyse(one(SimulationSpec(seed=10, dropouts=3)))
     assert "gap" in codes(findings) and findings.set.rep_count == 10

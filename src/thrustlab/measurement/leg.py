@@ -202,7 +202,10 @@ _FROM_ACCELERATION = QualityFlag(
 def usable_bands(
     rate_hz: float, config: AnalysisConfig
 ) -> tuple[tuple[float, float], tuple[float, float], list[QualityFlag]]:
-    """The tremor and fatigue bands, clipped to what the sampling rate resolves."""
+    """The tremor and fatigue bands, clipped to what the sampling rate resolves. Below the
+    tremor band's top plus the fatigue band's, shaking above half the rate folds into the
+    fatigue band where the sensor does not filter it out (at 12.5 Hz a 9 Hz tremor reads
+    as 3.5 Hz): that band is then not measured."""
     ceiling = config.max_band_fraction_of_nyquist * rate_hz / 2
     flags = []
     bands = []
@@ -211,7 +214,18 @@ def usable_bands(
         ("fatigue", config.fatigue_band_hz),
     ):
         high = min(wanted, ceiling)
-        if wanted > ceiling:
+        folded = config.tremor_band_hz[1] + high
+        if name == "fatigue" and rate_hz < folded and high - low >= MIN_BAND_WIDTH_HZ:
+            message = (
+                f"At {rate_hz:.0f} Hz the {name} band ({low:g}-{high:.1f} Hz) cannot be "
+                f"measured: shaking at {rate_hz - high:.1f}-{config.tremor_band_hz[1]:g} Hz "
+                "would fold into it, unless the phone filters it out"
+            )
+            flags.append(
+                QualityFlag("low_sample_rate", "error", f"{message}. Record at 100 Hz or more.")
+            )
+            high = low
+        elif wanted > ceiling:
             if high - low < MIN_BAND_WIDTH_HZ:
                 message = (
                     f"At {rate_hz:.0f} Hz the {name} band ({low:g} Hz and up) cannot be measured"
