@@ -872,8 +872,9 @@ def test_files_joined_end_to_end_keep_the_longest_run(tmp_path: Path) -> None:
         np.testing.assert_array_equal(rec.acc_mps2, kept.acc_mps2)
         (flag,) = [f for f in rec.quality if f.code == "clock_restarted"]
         run = "2 of 2" if first is short else "1 of 2"
-        assert f"kept the longest run, {run} ({long.t_s.size} rows" in flag.message
-        assert f"dropped the other {short.t_s.size} rows" in flag.message
+        assert f"went back {first.t_s[-1] - first.t_s[0]:.3g} s once" in flag.message
+        assert f"run {run}, the longest ({long.t_s.size} rows" in flag.message
+        assert f"the other {short.t_s.size} rows dropped" in flag.message
         assert "timestamps_unsorted" not in codes(rec)
     analysis = process([joined])
     assert analysis.findings is not None and len(analysis.findings.reps) == 27

@@ -217,7 +217,7 @@ def usable_bands(
         folded = config.tremor_band_hz[1] + high
         if name == "fatigue" and rate_hz < folded and high - low >= MIN_BAND_WIDTH_HZ:
             message = (
-                f"At {rate_hz:.0f} Hz the {name} band ({low:g}-{high:.1f} Hz) cannot be "
+                f"At {rate_hz:.0f} Hz the {name} band ({low:g}-{high:g} Hz) cannot be "
                 f"measured: shaking at {rate_hz - high:.1f}-{config.tremor_band_hz[1]:g} Hz "
                 "would fold into it, unless the phone filters it out"
             )

@@ -227,14 +227,17 @@ def _restart_flag(
     """What was kept of a recording whose clock started again (``run``: the longest)."""
     bounds = np.concatenate(([0], restarts + 1, [t_s.size]))
     low, high = int(bounds[run]), int(bounds[run + 1])
+    back = f"{float(-steps[restarts].min()):.3g} s"
+    n = restarts.size
+    went = f"went back {back} once" if n == 1 else f"went back {n} times, by up to {back}"
     return QualityFlag(
         "clock_restarted",
         "warning",
-        f"{label}: the time went back (by up to {float(-steps[restarts].min()):.3g} s) at "
-        f"{restarts.size} row(s), as in files joined end to end or a clock that started "
-        f"again: kept the longest run, {run + 1} of {restarts.size + 1} ({high - low} rows, "
-        f"{float(t_s[high - 1] - t_s[low]):.2f} s), and dropped the other "
-        f"{t_s.size - (high - low)} rows; to analyse another run, save it as a file of its own",
+        f"{label}: the time {went} (files joined end to end, or a clock that started again): "
+        f"run {run + 1} of {restarts.size + 1}, the longest ({high - low} rows, "
+        f"{float(t_s[high - 1] - t_s[low]):.2f} s), was kept and the other "
+        f"{t_s.size - (high - low)} rows dropped; to analyse another run, save it as a file of "
+        "its own",
     )
 
 
