@@ -214,8 +214,8 @@ def usable_bands(
         ("fatigue", config.fatigue_band_hz),
     ):
         high = min(wanted, ceiling)
-        folded = config.tremor_band_hz[1] + high
-        if name == "fatigue" and rate_hz < folded and high - low >= MIN_BAND_WIDTH_HZ:
+        folds_below_hz = config.tremor_band_hz[1] + high
+        if name == "fatigue" and rate_hz < folds_below_hz and high - low >= MIN_BAND_WIDTH_HZ:
             message = (
                 f"At {rate_hz:.0f} Hz the {name} band ({low:g}-{high:g} Hz) cannot be "
                 f"measured: shaking at {rate_hz - high:.1f}-{config.tremor_band_hz[1]:g} Hz "

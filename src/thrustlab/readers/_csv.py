@@ -270,13 +270,15 @@ class Parsed:
         return time_column(self.table.column(f"c{index}"))
 
     def first_text(self, index: int, /) -> str | None:
-        """The first cell of a column of text that is not blank (None: numbers, or none)."""
+        """The first cell of a column of text that is not blank, looked for among its first
+        64 cells that hold something (None: numbers, or none)."""
         import pyarrow as pa
 
         col = self.table.column(f"c{index}")
         if not (pa.types.is_string(col.type) or pa.types.is_large_string(col.type)):
             return None
-        return next((c.strip() for c in col.drop_null().to_pylist() if c.strip()), None)
+        cells = col.drop_null().slice(0, 64).to_pylist()
+        return next((c.strip() for c in cells if c.strip()), None)
 
     def stacked(self, indices: Sequence[int], /) -> FloatArray:
         """Columns side by side as one (N, k) float64 array: each chunk pyarrow parsed is
