@@ -163,11 +163,9 @@ def clean_rows(
         return t_s, rows, tuple(flags)  # (compared, not differenced: no fresh float array)
     steps = np.diff(t_s)
     restarts = _restarts(steps)
-    if restarts.size:  # the longest run between restarts
-        bounds = np.concatenate(([0], restarts + 1, [t_s.size]))
-        run = int(np.argmax(np.diff(bounds)))  # the first of equals
-        low, high = int(bounds[run]), int(bounds[run + 1])
-        flags.append(_restart_flag(t_s, steps, restarts, run, label=label))
+    if restarts.size:
+        low, high, flag = _longest_run(t_s, steps, restarts, label=label)
+        flags.append(flag)
         t_s, steps = t_s[low:high], steps[low : high - 1]
         rows = np.arange(low, high) if rows is None else rows[low:high]
     backwards = int(np.count_nonzero(steps < 0))
@@ -221,23 +219,29 @@ def _restarts(steps: FloatArray, /) -> IntArray:
     return restarts
 
 
-def _restart_flag(
-    t_s: FloatArray, steps: FloatArray, restarts: IntArray, run: int, /, *, label: str
-) -> QualityFlag:
-    """What was kept of a recording whose clock started again (``run``: the longest)."""
+def _longest_run(
+    t_s: FloatArray, steps: FloatArray, restarts: IntArray, /, *, label: str
+) -> tuple[int, int, QualityFlag]:
+    """The first and end row of the longest run between ``restarts`` (the first of equals),
+    and the entry saying what was kept."""
     bounds = np.concatenate(([0], restarts + 1, [t_s.size]))
+    run = int(np.argmax(np.diff(bounds)))
     low, high = int(bounds[run]), int(bounds[run + 1])
     back = f"{float(-steps[restarts].min()):.3g} s"
     n = restarts.size
     went = f"went back {back} once" if n == 1 else f"went back {n} times, by up to {back}"
-    return QualityFlag(
-        "clock_restarted",
-        "warning",
-        f"{label}: the time {went} (files joined end to end, or a clock that started again): "
-        f"run {run + 1} of {restarts.size + 1}, the longest ({high - low} rows, "
-        f"{float(t_s[high - 1] - t_s[low]):.2f} s), was kept and the other "
-        f"{t_s.size - (high - low)} rows dropped; to analyse another run, save it as a file of "
-        "its own",
+    return (
+        low,
+        high,
+        QualityFlag(
+            "clock_restarted",
+            "warning",
+            f"{label}: the time {went} (files joined end to end, or a clock that started "
+            f"again): run {run + 1} of {n + 1}, the longest ({high - low} rows, "
+            f"{float(t_s[high - 1] - t_s[low]):.2f} s), was kept and the other "
+            f"{t_s.size - (high - low)} rows dropped; to analyse another run, save it as a "
+            "file of its own",
+        ),
     )
 
 
@@ -332,9 +336,14 @@ def _seconds(
     return rel
 
 
-def blank_absurd(values: FloatArray, /) -> FloatArray:
-    """Values beyond ``MAX_ABS_VALUE`` become NaN (so unit conversion cannot overflow)."""
-    values[~(np.abs(values) <= MAX_ABS_VALUE)] = np.nan
+def blank_beyond(values: FloatArray, limit: float = MAX_ABS_VALUE, /) -> FloatArray:
+    """Readings beyond ``limit`` either way become NaN, in place, so that their rows are
+    dropped as unreadable ones are (by default ``MAX_ABS_VALUE``: unit conversion cannot
+    overflow). The lowest and highest values answer first: in the usual file none is beyond."""
+    with np.errstate(invalid="ignore"):
+        if values.size and values.min() >= -limit and values.max() <= limit:
+            return values
+        values[np.abs(values) > limit] = np.nan
     return values
 
 

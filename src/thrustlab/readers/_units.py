@@ -20,7 +20,7 @@ from functools import cached_property
 import numpy as np
 
 from thrustlab.quality import QualityFlag
-from thrustlab.readers._clean import BoolArray, FloatArray, IntArray
+from thrustlab.readers._clean import BoolArray, FloatArray, IntArray, blank_beyond
 from thrustlab.recording import G_MPS2, MAX_SENSOR_G
 
 ACC_UNIT_NAMES = {"mps2": "m/s^2", "g": "g", "mg": "mg"}
@@ -127,7 +127,7 @@ def acc_to_mps2(
             )
         )
     else:  # in a unit a phone gives: what no accelerometer reads is left out
-        _blank_beyond(values, MAX_SENSOR_G * G_MPS2)
+        blank_beyond(values, MAX_SENSOR_G * G_MPS2)
     return values, flags
 
 
@@ -166,7 +166,7 @@ def gyro_to_rads(
     )
     if unit in RADS_PER:
         values *= RADS_PER[unit]
-    _blank_beyond(values, MAX_SENSOR_RADS)  # what no gyroscope reads is left out
+    blank_beyond(values, MAX_SENSOR_RADS)  # what no gyroscope reads is left out
     return values, flags
 
 
@@ -187,16 +187,6 @@ def _stray_share(values: FloatArray, limit: float, /) -> float:
         np.square(off, out=off)
         far = np.count_nonzero(off.sum(axis=0) > limit * limit)
     return far / sample.shape[1]
-
-
-def _blank_beyond(values: FloatArray, limit: float, /) -> None:
-    """Readings beyond ``limit`` either way become NaN, so that their rows are dropped as
-    unreadable ones are (the whole array's lowest and highest values answer first: in the
-    usual file none is beyond)."""
-    with np.errstate(invalid="ignore"):
-        if values.size and values.min() >= -limit and values.max() <= limit:
-            return
-        values[np.abs(values) > limit] = np.nan
 
 
 def _often_beyond(values: FloatArray, limit: float, /) -> bool:

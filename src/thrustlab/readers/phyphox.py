@@ -22,7 +22,7 @@ from thrustlab.quality import QualityFlag
 from thrustlab.readers._clean import (
     Stream,
     align,
-    blank_absurd,
+    blank_beyond,
     build,
     clean_stream,
     gravity_in,
@@ -158,7 +158,7 @@ def _load(
         src, member.name, member.layout, n_fields=len(member.layout.fields), keep=keep
     )
     t, ok, _ = parsed.times(index["time"])
-    values = blank_absurd(parsed.stacked([index[r] for r in roles]))
+    values = blank_beyond(parsed.stacked([index[r] for r in roles]))
     return t, ok, values, parsed.unparsed_rows
 
 

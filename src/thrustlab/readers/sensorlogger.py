@@ -35,7 +35,7 @@ from thrustlab.readers._clean import (
     IntArray,
     Stream,
     align,
-    blank_absurd,
+    blank_beyond,
     build,
     clean_stream,
     drop_leading_zeros,
@@ -165,7 +165,7 @@ def _csv_sensor(sensor: str, src: Source, member: str, layout: TextLayout) -> Ra
     parsed = parse_csv(
         src, member, layout, n_fields=len(layout.fields), keep=sorted({*cols, *times})
     )
-    values = blank_absurd(parsed.stacked(cols))
+    values = blank_beyond(parsed.stacked(cols))
     return RawSensor(
         sensor,
         label,
