@@ -71,6 +71,9 @@ class SimulationSpec:
     """Post-set tremor holds its level instead of fading within 1.5 s."""
     # jolts where the movement stops
     jolt_peak_mps2: float = 12.0
+    knocks: int = 0
+    """Knocks on the phone (the bar, a hand) during the set: each one sample 3-16 g off
+    (phones' accelerometers stop at 8-16 g), on one leg's phone."""
     # sensor
     noise_ug_per_rthz: float = 150.0
     jitter_fraction: float = 0.1
@@ -587,6 +590,21 @@ def _jolts(
     return out
 
 
+def _knocked(
+    acc: FloatArray, t: FloatArray, times: dict[str, list[float]], spec: SimulationSpec
+) -> FloatArray:
+    """``acc`` with ``spec.knocks`` single samples during the set knocked 3-16 g off, each
+    in a random direction (its own random stream: the rest of the set stays as it was)."""
+    x = np.random.default_rng([spec.seed, 4093])
+    inside = np.flatnonzero((t >= times["start"][0]) & (t <= times["end"][-1]))
+    at = x.choice(inside, size=min(spec.knocks, inside.size), replace=False)
+    direction = x.normal(size=(at.size, 3))
+    direction /= np.linalg.norm(direction, axis=1, keepdims=True)
+    out = acc.copy()
+    out[at] += direction * x.uniform(3.0, 16.0, size=(at.size, 1)) * G_MPS2
+    return out
+
+
 # --- sampling -----------------------------------------------------------------------------
 
 
@@ -673,6 +691,8 @@ def simulate_recordings(spec: SimulationSpec, /) -> tuple[tuple[Recording, ...],
         )
         if plan.turns:
             acc, gyro = _turned(acc, gyro, t, plan.turns)
+        if spec.knocks and leg == "left":
+            acc = _knocked(acc, t, times, spec)
         recording = Recording(
             t_s=t.copy(),
             acc_mps2=acc,
@@ -937,6 +957,7 @@ Situation = Literal[
     "partial_last",
     "after_set",
     "no_gravity_no_gyro",
+    "knocks",
     "still_phone",
     "handling",
     "mixed",
@@ -957,8 +978,9 @@ def situation(name: Situation, /, *, seed: int) -> SimulationSpec:
     at the bottom inside the set; slip: the phone turns 10-40 degrees on the thigh mid-set;
     partial_last: the last rep reaches 30-70 % of the range; after_set: sitting up,
     standing, walking or handling the phone after the rest; no_gravity_no_gyro: acceleration
-    without g and no gyroscope; still_phone: on a table, no set; handling: picked up,
-    carried, no reps; mixed: all of these drawn at once."""
+    without g and no gyroscope; knocks: 1-8 knocks on the phone mid-set; still_phone: on a
+    table, no set; handling: picked up, carried, no reps; mixed: all of these drawn at once
+    (not the knocks)."""
     x = np.random.default_rng([seed, 2027])
     base = random_spec(seed)
     if seed % 2 == 0:
@@ -999,6 +1021,7 @@ def situation(name: Situation, /, *, seed: int) -> SimulationSpec:
             "dismount_s": x.uniform(0.0, 1.0) if x.random() < 0.6 else None,
             "after_set": x.choice(AFTER_SETS),
         },
+        "knocks": {"knocks": int(x.integers(1, 9))},  # drawn last: the others stay as they were
     }
     if name not in changes:
         raise ValueError(f"unknown situation {name!r}; choose from {list(SITUATIONS)}")

@@ -38,6 +38,7 @@ from thrustlab.signal.filters import (
     spectrum_of,
 )
 from thrustlab.signal.heap import keep_freed_memory
+from thrustlab.signal.knocks import KNOCK_MIN_G, KNOCKS_FROM_HZ, lone_spikes, without_knocks
 from thrustlab.signal.orientation import (
     WEAK_GRAVITY,
     angle_from_acceleration,
@@ -57,6 +58,7 @@ from thrustlab.signal.windows import window_sums
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
+IntArray = npt.NDArray[np.intp]
 
 
 @record
@@ -645,25 +647,46 @@ def _lines_across(out: FloatArray, gone: npt.NDArray[np.intp], skip: BoolArray) 
 def _uniform(
     recording: Recording, config: AnalysisConfig
 ) -> tuple[Uniform, tuple[QualityFlag, ...]]:
-    """The recording at a uniform rate, thinned towards the analysis rate."""
+    """The recording at a uniform rate, thinned towards the analysis rate, knocks on the
+    phone taken out first (``signal.knocks``)."""
     top_hz = max(config.tremor_band_hz[1], config.fatigue_band_hz[1])
+    acc = recording.acc_mps2
+    knocks = lone_spikes(acc, min_away=KNOCK_MIN_G * G_MPS2)
+    flags = []
+    if knocks.size and recording.median_rate_hz >= KNOCKS_FROM_HZ:
+        flags.append(_knocks_flag(recording, knocks))
+        acc = without_knocks(acc, knocks)
     uniform, gaps = to_uniform(
         recording.t_s,
-        recording.acc_mps2,
+        acc,
         recording.gyro_rads,
         gravity_included=recording.gravity_included,
         gap_threshold_s=config.gap_threshold_s,
         max_rate_hz=max(config.analysis_rate_hz, 2.5 * top_hz),
     )
-    if gaps is None:
-        return uniform, ()
-    gap = QualityFlag(
-        "gap",
-        "warning",
-        f"{gaps.count} gap(s) without samples, {gaps.total_s:.2f} s in all (the first at "
-        f"{gaps.first_s:.2f} s); shaking is measured only on the samples around them.",
+    if gaps is not None:
+        flags.append(
+            QualityFlag(
+                "gap",
+                "warning",
+                f"{gaps.count} gap(s) without samples, {gaps.total_s:.2f} s in all (the first "
+                f"at {gaps.first_s:.2f} s); shaking is measured only on the samples around them.",
+            )
+        )
+    return uniform, tuple(flags)
+
+
+def _knocks_flag(recording: Recording, knocks: IntArray) -> QualityFlag:
+    acc = recording.acc_mps2
+    jump = acc[knocks] - 0.5 * (acc[knocks - 1] + acc[knocks + 1])
+    peak_g = float(np.sqrt(np.einsum("ij,ij->i", jump, jump)).max()) / G_MPS2
+    return QualityFlag(
+        "knocks",
+        "info",
+        f"{knocks.size} knock(s) on the phone, single samples up to {peak_g:.0f} g away from "
+        f"the samples either side (the first at {recording.t_s[knocks[0]]:.2f} s), were "
+        "taken out before measuring: a knock is not shaking.",
     )
-    return uniform, (gap,)
 
 
 def _gated(
