@@ -49,12 +49,12 @@ if what == "parse":
     pyarrow.csv.read_csv(paths[0])
     seconds = {paths[0]: time.perf_counter() - start}
 else:
-    from thrustlab.errors import InputError
+    from thrustlab.errors import ThrustlabError
     from thrustlab.pipeline import process
     def quiet(path):
         try:
             process([path])
-        except InputError:
+        except ThrustlabError:
             pass
     if len(paths) > 1:
         quiet(paths[0])  # warm-up: the first call also imports the analysis

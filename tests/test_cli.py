@@ -61,6 +61,16 @@ def test_version() -> None:
     assert done.returncode == 0 and done.stdout.startswith("thrustlab ")
 
 
+def test_python_dash_m_thrustlab_is_the_command_too() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "thrustlab", "--version"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0 and done.stdout.startswith("thrustlab ")
+
+
 def test_every_command_has_help() -> None:
     for command in ("analyze", "check", "demo", "log"):
         done = run(command, "--help")
@@ -131,6 +141,40 @@ def test_garbage_file_is_one_line(tmp_path: Path) -> None:
     path.write_bytes(bytes(range(256)) * 10)
     done = run("analyze", str(path))
     assert done.returncode == 2 and "garbage.csv" in done.stderr and "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "args", "needle"),
+    [
+        # a line break in the file's name is written as \n, not as a second line
+        ("a\nb.csv", b"t,q\n0,1\n1,2\n", (), "a\\nb.csv: "),
+        # 2,000 columns and no header: no --columns to fill in with 2,000 names
+        ("wide.csv", b",".join([b"1.5"] * 2000) + b"\n", (), "more than any sensor export"),
+        # seconds read as microseconds: 1e8 Hz, 0.0 s long, was analysed
+        (
+            "us.csv",
+            b"time,ax,ay,az\n0,0,0,9.8\n0.01,0,0,9.8\n0.02,0,0,9.8\n",
+            ("--time-unit", "us"),
+            "faster than any phone",
+        ),
+        (
+            "big.json",
+            b'[{"sensor": "Accelerometer", "time": ' + b"9" * 5000 + b"}]",
+            (),
+            "thousands of digits",
+        ),
+    ],
+)
+def test_hostile_files_get_one_line_in_the_command_lines_words(
+    tmp_path: Path, name: str, content: bytes, args: tuple[str, ...], needle: str
+) -> None:
+    path = tmp_path / name
+    path.write_bytes(content)
+    done = run("analyze", str(path), "--json", *args)
+    assert done.returncode == 2, (done.stdout, done.stderr)
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and needle in lines[0] and len(lines[0]) <= 600, done.stderr
+    assert "sys." not in lines[0] and "ReadOptions" not in lines[0]
 
 
 def test_unknown_option_is_a_usage_error_not_a_traceback() -> None:

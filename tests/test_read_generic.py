@@ -402,6 +402,18 @@ def test_pdkit_shared_rate_about_100_hz() -> None:
         assert read(path).t_s.size == rec.t_s.size  # the guess gives the same answer
 
 
+def test_a_guessed_time_column_that_goes_back_is_refused(tmp_path: Path) -> None:
+    """The real pdkit file with its time column moved last: the guess took acceleration for
+    time and read the file as 13,366 Hz and 1.15 s long, with three quality entries."""
+    lines = (DATA / "pdkit_rest_tremor_right_leg_head.csv").read_text().splitlines()
+    moved = tmp_path / "moved.csv"
+    moved.write_text("\n".join(",".join([*r.split(",")[1:], r.split(",")[0]]) for r in lines))
+    with pytest.raises(ReadError, match=r"goes back on 4\d% of its rows.*--columns time,ax,ay"):
+        read(moved)
+    options = ReadOptions(columns=("ax", "ay", "az", "_", "time"))
+    assert read(moved, options=options).median_rate_hz == pytest.approx(100, rel=0.02)
+
+
 def test_paradigma_deg_per_s_to_rad_per_s() -> None:
     rec = read(DATA / "paradigma_imu_raw_head.csv")
     assert rec.gyro_rads is not None

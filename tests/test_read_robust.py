@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import tempfile
+import warnings
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -64,6 +65,7 @@ def write_zip(path: Path, members: dict[str, bytes]) -> Path:
         (b'{"sensor": "Accelerometer"}', "not a Sensor Logger JSON"),
         (b"time,ax,ay,az\n5,0,0,1\n5,0,0,1\n5,0,0,1\n", "never increases"),
         (b"\rime,ax,ay,az\n0,1,2,3\n1,1,2,3\n", "no time column"),  # a flipped byte
+        (b"time,ax,ay,az\n0,1,2,3\n1,1," + b"2" * 2**21 + b",3\n", "a line over 256 KiB long"),
     ],
 )
 def test_bad_files(tmp_path: Path, content: bytes, match: str) -> None:
@@ -162,6 +164,32 @@ def test_truncated_csv_keeps_what_is_valid(tmp_path: Path) -> None:
     path.write_text(text[: len(text) - 8])
     rec = read(path)
     assert 98 <= rec.t_s.size <= 100
+
+
+def test_the_process_ends_only_once_pyarrow_has_let_go_of_what_a_parse_gave_it(
+    tmp_path: Path,
+) -> None:
+    """pyarrow's threads drop the row handler (and a streamed file's reader) shortly after a
+    parse returns, taking the GIL to do so; at the interpreter's shutdown that aborted the
+    process after its output was written (3 of 180 quick runs under load). The readers keep
+    what they give pyarrow in ``_csv._HANDED``, which the process waits on at exit."""
+    import subprocess
+    import sys
+
+    from thrustlab.readers import _csv
+
+    path = tmp_path / "set.csv"
+    path.write_text("time,ax,ay,az\n" + "".join(f"{i / 100},0.1,0.2,9.8\n" for i in range(500)))
+    for _ in range(200):
+        read(path)
+    _csv._wait_for_pyarrow()
+    assert not _csv._HANDED
+    code = f"from thrustlab.readers import read; read({str(path)!r})"  # read, then shut down
+    codes = []
+    for _ in range(4):  # 32 runs, 8 at a time: load widens the window
+        runs = [subprocess.Popen([sys.executable, "-c", code]) for _ in range(8)]
+        codes += [run.wait() for run in runs]
+    assert codes == [0] * 32
 
 
 def test_import_does_not_load_pyarrow() -> None:
@@ -378,3 +406,18 @@ def test_a_spreadsheet_is_refused_with_the_export_to_choose(
                 archive.writestr(member, "<x/>")
     with pytest.raises(FormatError, match=r"is a spreadsheet .* export the recording as CSV"):
         read(path)
+
+
+@pytest.mark.parametrize("cell", ["-1e308", "1e308", "-1e20", "1e20"])
+def test_a_time_beyond_any_clock_drops_its_row(tmp_path: Path, cell: str) -> None:
+    """No clock writes 1e19 or more (nanoseconds since 1970 reach 9.2e18 in 2262): -1e308
+    overflowed the sums over the steps (numpy's warnings on stderr) and +1e308 was kept."""
+    rows = [f"{i / 100},0.1,0.2,9.8" for i in range(300)]
+    rows[150] = f"{cell},0.1,0.2,9.8"
+    path = tmp_path / "set.csv"
+    path.write_text("time,ax,ay,az\n" + "\n".join(rows) + "\n")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # any numpy warning fails the test
+        rec = read(path)
+    assert rec.t_s.size == 299 and rec.median_rate_hz == pytest.approx(100)
+    assert "rows_dropped" in {q.code for q in rec.quality}

@@ -260,3 +260,36 @@ def test_times_that_only_repeat_a_few_stay_the_clock(tmp_path: Path) -> None:
     rec = read(write_export(tmp_path / "export", files, as_zip=True))
     assert "time_rounded" not in {f.code for f in rec.quality}
     assert rec.start_epoch_ns is not None
+
+
+@pytest.mark.parametrize(("unit", "per_s"), [("s", 1.0), ("ms", 1e3), ("us", 1e6)])
+def test_times_saved_in_another_unit_give_way_to_seconds_elapsed(
+    tmp_path: Path, unit: str, per_s: float
+) -> None:
+    """A file saved again by another tool with ``time`` in seconds (or ms, us) since 1970:
+    read as nanoseconds it made a 100 Hz set 1e11 Hz and 0.0 s long."""
+    files, truth = android_files()
+    for name in ("TotalAcceleration.csv", "Gyroscope.csv"):
+        lines = files[name].decode().splitlines()
+        rows = [line.split(",", 1) for line in lines[1:]]
+        moved = [f"{int(t) / 1e9 * per_s!r},{rest}" for t, rest in rows]
+        files[name] = ("\n".join([lines[0], *moved]) + "\n").encode()
+    rec = read(write_export(tmp_path / unit, files, as_zip=True))
+    (flag,) = [f for f in rec.quality if f.code == "time_not_ns"]
+    assert flag.message.startswith("TotalAcceleration, Gyroscope: the time column is not")
+    assert rec.median_rate_hz == pytest.approx(100, rel=1e-3)
+    assert rec.start_epoch_ns is None
+    np.testing.assert_allclose(rec.acc_mps2, truth["total"][-rec.t_s.size :])
+
+
+def test_times_in_another_unit_with_no_seconds_elapsed(tmp_path: Path) -> None:
+    """Without seconds_elapsed the file is no Sensor Logger one, and is read as a plain CSV
+    whose time unit is found; forced to be Sensor Logger's, it is refused in one line."""
+    t_ns = times_ns(400, 100.0)
+    text = "time,z,y,x\n" + "".join(f"{t / 1e9!r},9.8,0.1,0.2\n" for t in t_ns.tolist())
+    path = tmp_path / "TotalAcceleration.csv"
+    path.write_text(text)
+    rec = read(path)
+    assert rec.format == "csv" and rec.median_rate_hz == pytest.approx(100, rel=1e-3)
+    with pytest.raises(FormatError, match="time column that is not nanoseconds since 1970"):
+        read(path, format="sensorlogger")

@@ -40,6 +40,10 @@ class AnalysisConfig:
     """Slower recordings are refused: a rep lasts about 2 s, and under two samples a second
     its rise and its fall cannot be told apart (Nyquist for a 1 Hz movement). Below it lies a
     wrong time unit or rate, not a sensor (phones record at 50-500 Hz)."""
+    max_rate_hz: float = 10_000.0
+    """Faster recordings are refused too: no motion sensor of a phone or a watch samples
+    above a few kHz, so above 10 kHz lies a wrong time unit or rate (seconds read as
+    microseconds made a 100 Hz file 1e8 Hz, and 0.0 s long)."""
     clip_fraction: float = 0.001
     """More than 0.1 % of samples pinned at the extreme value means the sensor clipped."""
 

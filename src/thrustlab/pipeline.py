@@ -189,11 +189,17 @@ def _recording(source: Source, /, *, format: str | None, options: ReadOptions | 
 
 def _check_rate(recording: Recording, config: AnalysisConfig) -> None:
     rate_hz = recording.median_rate_hz
+    name = recording.path or "the recording"
     if rate_hz < config.min_rate_hz:
-        name = recording.path or "the recording"
         raise AnalysisError(
             f"{name}: its samples come {1 / rate_hz:.3g} s apart ({rate_hz:.3g} Hz); reps need "
             f"{config.min_rate_hz:g} Hz or more: check the time column's unit or the rate given"
+        )
+    if rate_hz > config.max_rate_hz:
+        raise AnalysisError(
+            f"{name}: its samples come {1 / rate_hz:.3g} s apart ({rate_hz:.3g} Hz), faster "
+            f"than any phone or watch records (at most {config.max_rate_hz:g} Hz here): check "
+            "the time column's unit or the rate given"
         )
 
 

@@ -91,7 +91,7 @@ def main() -> None:
     try:
         app()
     except ThrustlabError as error:
-        message = f"thrustlab: error: {error}"
+        message = one_line(f"thrustlab: error: {error}")
     else:
         return
     # What the failed command had open (a pyarrow reader among it, held by the error's
@@ -100,6 +100,22 @@ def main() -> None:
     gc.collect()
     typer.echo(message, err=True)
     sys.exit(2)
+
+
+MAX_MESSAGE_CHARS = 600
+"""An error is one line of at most this many characters: its start (the file, what is
+wrong) and its end (the fix), whatever it quotes (a whole data row taken for a header was
+29 KB)."""
+
+
+def one_line(message: str, /) -> str:
+    """``message`` on one line (line breaks in a file's name written as ``\\n``), its middle
+    cut when it is over ``MAX_MESSAGE_CHARS``."""
+    message = message.replace("\r", "\\r").replace("\n", "\\n")
+    if len(message) <= MAX_MESSAGE_CHARS:
+        return message
+    half = (MAX_MESSAGE_CHARS - 5) // 2
+    return f"{message[:half]} ... {message[-half:]}"
 
 
 def __getattr__(name: str) -> typer.Typer:

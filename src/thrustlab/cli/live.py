@@ -66,16 +66,17 @@ def live(
                   "period 200-1000 ms; then start recording. Ctrl+C ends the set.")  # fmt: skip
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
-        _follow(live_set, console)
-    except KeyboardInterrupt:
-        console.print("Set ended (Ctrl+C).")
-    finally:
+        try:
+            _follow(live_set, console)
+        except KeyboardInterrupt:
+            console.print("Set ended (Ctrl+C).")
+        live_set.end()
+        for event in live_set.update(final=True):  # the reps at the very end count too
+            console.print(_line(event))
+        _save(live_set, out, console)
+    finally:  # until the report is saved the phone is told the set ended (410), not cut off
         server.shutdown()
         server.server_close()
-    live_set.end()
-    for event in live_set.update(final=True):  # the reps at the very end count too
-        console.print(_line(event))
-    _save(live_set, out, console)
 
 
 def _follow(live_set: Any, console: Any) -> None:

@@ -50,6 +50,11 @@ GUESSED = {
 """Headerless layouts assumed when no column names are given (with a warning)."""
 
 
+MAX_NAMED_FIELDS = 32
+"""A headerless file with more columns than this is no sensor's (phyphox writes up to about
+ten): it gets no ``--columns`` to fill in (one of 2,041 underscores was 4 KB long)."""
+
+
 def read_csv(src: Source, /, *, options: ReadOptions) -> Recording:
     path = src.path
     if len(src.csv_names) != 1:  # a zip or folder is read when it holds one CSV (``sniff``)
@@ -88,7 +93,13 @@ def read_csv(src: Source, /, *, options: ReadOptions) -> Recording:
     acc = parsed.stacked([columns.index[r] for r in ACC])  # each (N, 3), as the recording
     gyro = parsed.stacked([columns.index[r] for r in GYRO]) if with_gyro else None
     t_raw, t_ok, unit, per_unit = _times(
-        parsed, columns, options, above_header=head[: layout.data_offset], path=path, flags=flags
+        parsed,
+        columns,
+        options,
+        above_header=head[: layout.data_offset],
+        n_fields=len(layout.fields),
+        path=path,
+        flags=flags,
     )
     unparsed = parsed.unparsed_rows
     parsed.release()  # before the cleaning copies
@@ -225,6 +236,7 @@ def _times(
     options: ReadOptions,
     *,
     above_header: bytes,
+    n_fields: int,
     path: str,
     flags: list[QualityFlag],
 ) -> tuple[FloatArray | IntArray, BoolArray, str, float]:
@@ -237,6 +249,8 @@ def _times(
     if named:
         t_raw, t_ok, dated = parsed.times(columns.index["time"])
     if named and (t_ok.any() or not t_ok.size):  # no rows at all: said when building
+        if any(f.code == "columns_guessed" for f in flags):
+            _check_guessed_time(t_raw, t_ok, n_fields, path=path)
         if columns.time_wraps_at and not dated:
             t_raw = unwrapped(t_raw, t_ok, wraps_at=columns.time_wraps_at)
         if not times_resolve(t_raw, t_ok):
@@ -329,15 +343,19 @@ def _columns(
         )
         return columns, [flag]
     guess = GUESSED.get(n_fields)
+    if n_fields > MAX_NAMED_FIELDS:
+        raise ReadError(
+            path,
+            f"has no header row and {n_fields:,} columns, more than any sensor export writes: "
+            "check that it is the recording's CSV, with a line break after each row",
+        )
     if guess is None or (guess[0] != "time" and options.rate_hz is None):
         raise ReadError(
             path,
             f"has no header row and {n_fields} columns; name them "
             "(time, ax, ay, az, gx, gy, gz or _ to skip one)",
             option="columns",
-            value=",".join(
-                ["time", "ax", "ay", "az", "gx", "gy", "gz", *["_"] * n_fields][:n_fields]
-            ),
+            value=_columns_example(n_fields),
         )
     flag = QualityFlag(
         "columns_guessed",
@@ -346,6 +364,33 @@ def _columns(
         "(name the columns if this is wrong)",
     )
     return map_given(guess), [flag]
+
+
+def _columns_example(n_fields: int, /) -> str:
+    """``--columns`` for ``n_fields`` columns, as a headerless sensor file has them."""
+    named = GUESSED.get(n_fields, ("time", "ax", "ay", "az", "gx", "gy", "gz"))
+    return ",".join([*named, *["_"] * n_fields][:n_fields])
+
+
+MAX_BACK_SHARE = 0.01
+"""A guessed time column that goes back on more than 1 % of its steps is no time: a clock
+that restarts or rows out of order go back on a few (the pdkit phone file with its time
+column moved last went back on half: its "time" was acceleration, read as 13,366 Hz)."""
+
+
+def _check_guessed_time(
+    t_raw: FloatArray | IntArray, t_ok: BoolArray, n_fields: int, *, path: str
+) -> None:
+    steps = np.diff(t_raw[t_ok])
+    back = int(np.count_nonzero(steps < 0))
+    if back > MAX_BACK_SHARE * steps.size:
+        raise ReadError(
+            path,
+            f"has no header row, and its first column, taken for the time, goes back on "
+            f"{back / steps.size:.0%} of its rows, as no clock does: name the columns",
+            option="columns",
+            value=_columns_example(n_fields),
+        )
 
 
 def _detect_unit(t_raw: FloatArray | IntArray, t_ok: np.ndarray[Any, Any], *, path: str) -> str:

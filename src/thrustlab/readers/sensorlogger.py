@@ -180,7 +180,7 @@ def _load_json(data: bytes, *, path: str) -> dict[str, RawSensor]:
     try:
         rows = json.loads(data)
     except (ValueError, RecursionError) as exc:  # JSONDecodeError and UnicodeDecodeError
-        raise FormatError(path, f"is not valid JSON ({one_line(exc)}); export it again") from exc
+        raise FormatError(path, f"is not valid JSON ({_json_fault(exc)}); export it again") from exc
     if not isinstance(rows, list) or not all(isinstance(r, dict) and "sensor" in r for r in rows):
         raise FormatError(
             path, 'is not a Sensor Logger JSON export (an array of objects with a "sensor" key)'
@@ -193,6 +193,19 @@ def _load_json(data: bytes, *, path: str) -> dict[str, RawSensor]:
     if not groups:
         raise FormatError(path, "holds no accelerometer, gyroscope or wrist-motion rows")
     return {name: _json_sensor(name, group, label=path) for name, group in groups.items()}
+
+
+def _json_fault(exc: ValueError | RecursionError, /) -> str:
+    """What is wrong with a JSON text, in words that name no Python function."""
+    if isinstance(exc, json.JSONDecodeError):
+        return f"{exc.msg} at line {exc.lineno}, column {exc.colno}"
+    if isinstance(exc, RecursionError):
+        return "nested too deep"
+    if isinstance(exc, UnicodeDecodeError):
+        return "not UTF-8 text"
+    if "digits" in str(exc):  # Python's limit on the digits of an integer
+        return "a number with thousands of digits"
+    return one_line(exc)
 
 
 def _json_sensor(sensor: str, rows: Sequence[dict[str, object]], *, label: str) -> RawSensor:
@@ -275,9 +288,19 @@ def _assemble(
     used = [sensors[n] for n in (plan.acc, *plan.extra, *([gyro_name] if gyro_name else []))]
     use_ns = all(s.time_ns is not None for s in used)
     flags: list[QualityFlag] = ignored_options(options, "a Sensor Logger export states them")
+    not_ns = [s for s in used if s.time_ns is not None and not _in_ns(*s.time_ns)]
+    if use_ns and not_ns and any(s.elapsed_s is None for s in used):
+        raise FormatError(
+            not_ns[0].label,
+            "has a time column that is not nanoseconds since 1970, as Sensor Logger writes "
+            "it, and no seconds_elapsed column: export the recording again",
+        )
     if use_ns and all(s.elapsed_s is not None for s in used):
         rounded = [s.name for s in used if s.time_ns is not None and not times_resolve(*s.time_ns)]
-        if rounded:
+        if not_ns:
+            use_ns = False
+            flags.append(_not_ns([s.name for s in not_ns]))
+        elif rounded:
             use_ns = False
             flags.append(_rounded_times(rounded))
     for sensor in used:
@@ -302,6 +325,28 @@ def _assemble(
         flags=flags,
         start_epoch_ns=start_ns,
         meta=meta,
+    )
+
+
+NS_FROM = 1e17
+"""Sensor Logger's ``time`` counts nanoseconds since 1970, so it lies past 1e17 (early
+1973); seconds, milliseconds or microseconds since 1970 (a file saved again by another
+tool) lie at 1e15 or below."""
+
+
+def _in_ns(times: IntArray | FloatArray, ok: BoolArray, /) -> bool:
+    """True when the first usable ``times`` read as nanoseconds since 1970 (or none is)."""
+    head = times[:1024][ok[:1024]]
+    return head.size == 0 or float(np.median(np.abs(head))) >= NS_FROM
+
+
+def _not_ns(names: Sequence[str], /) -> QualityFlag:
+    return QualityFlag(
+        "time_not_ns",
+        "warning",
+        f"{', '.join(names)}: the time column is not nanoseconds since 1970, as Sensor Logger "
+        "writes it (the file was saved again by another tool?); seconds_elapsed was used "
+        "instead, so the recording has no clock time",
     )
 
 
