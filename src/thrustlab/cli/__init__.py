@@ -91,7 +91,7 @@ def main() -> None:
     try:
         app()
     except ThrustlabError as error:
-        message = one_line(f"thrustlab: error: {error}")
+        message = error_line(f"thrustlab: error: {error}")
     else:
         return
     # What the failed command had open (a pyarrow reader among it, held by the error's
@@ -108,7 +108,7 @@ wrong) and its end (the fix), whatever it quotes (a whole data row taken for a h
 29 KB)."""
 
 
-def one_line(message: str, /) -> str:
+def error_line(message: str, /) -> str:
     """``message`` on one line (line breaks in a file's name written as ``\\n``), its middle
     cut when it is over ``MAX_MESSAGE_CHARS``."""
     message = message.replace("\r", "\\r").replace("\n", "\\n")

@@ -21,8 +21,8 @@ from thrustlab.records import record
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
-_T = TypeVar("_T")
 BoolArray = npt.NDArray[np.bool_]
+_T = TypeVar("_T")
 
 NUMBER_RE = r"^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$|^[+-]?(?:inf|infinity|nan)$"
 _NUMBER = re.compile(NUMBER_RE, re.IGNORECASE)
@@ -510,7 +510,7 @@ def _parse(
     unparsed = [0]  # the rows skipped; the handler holds it, not the other way round
     skip_row = _handed_over(_SkipRow(unparsed))
     parse_options = pcsv.ParseOptions(delimiter=layout.delimiter, invalid_row_handler=skip_row)
-    del skip_row  # held by pyarrow alone from here (``_handed_over``)
+    del skip_row  # held by the options and pyarrow alone from here (``_handed_over``)
     try:
         table = pcsv.read_csv(
             source,

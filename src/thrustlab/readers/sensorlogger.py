@@ -299,10 +299,10 @@ def _assemble(
         rounded = [s.name for s in used if s.time_ns is not None and not times_resolve(*s.time_ns)]
         if not_ns:
             use_ns = False
-            flags.append(_not_ns([s.name for s in not_ns]))
+            flags.append(_elapsed_used("time_not_ns", [s.name for s in not_ns], _NOT_NS))
         elif rounded:
             use_ns = False
-            flags.append(_rounded_times(rounded))
+            flags.append(_elapsed_used("time_rounded", rounded, _ROUNDED))
     for sensor in used:
         flags.extend(_to_si(sensor, options))
     if gyro_name is None and plan.layout != "watch" and options.gyro_unit is not None:
@@ -340,23 +340,19 @@ def _in_ns(times: IntArray | FloatArray, ok: BoolArray, /) -> bool:
     return head.size == 0 or float(np.median(np.abs(head))) >= NS_FROM
 
 
-def _not_ns(names: Sequence[str], /) -> QualityFlag:
-    return QualityFlag(
-        "time_not_ns",
-        "warning",
-        f"{', '.join(names)}: the time column is not nanoseconds since 1970, as Sensor Logger "
-        "writes it (the file was saved again by another tool?); seconds_elapsed was used "
-        "instead, so the recording has no clock time",
-    )
+_NOT_NS = "is not nanoseconds since 1970, as Sensor Logger writes it (saved again by another tool?)"
+_ROUNDED = (
+    "has lost its precision (saved from a spreadsheet, nanosecond times keep only a few digits)"
+)
 
 
-def _rounded_times(names: Sequence[str], /) -> QualityFlag:
+def _elapsed_used(code: str, names: Sequence[str], why: str, /) -> QualityFlag:
+    """The quality entry for sensors timed by seconds_elapsed, their time column ``why``."""
     return QualityFlag(
-        "time_rounded",
+        code,
         "warning",
-        f"{', '.join(names)}: the time column has lost its precision (saved from a "
-        "spreadsheet, nanosecond times keep only a few digits); seconds_elapsed was used "
-        "instead, so the recording has no clock time",
+        f"{', '.join(names)}: the time column {why}; seconds_elapsed was used instead, so the "
+        "recording has no clock time",
     )
 
 

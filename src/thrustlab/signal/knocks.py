@@ -24,9 +24,9 @@ FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.intp]
 
 KNOCK_MIN_G = 2.0
-"""A knock stands at least 2 g from the mean of its neighbours: the thigh's own
-acceleration in a hip thrust (movement, shaking and jolts) stays below that from one sample
-to the next when it does not swing the samples around it as far."""
+"""A knock stands at least 2 g from the mean of its neighbours: far beyond the shaking
+(under 1 m/s^2), and where a jolt moves a sample that far it moves the samples around it
+too (``KNOCK_RATIO``)."""
 KNOCKS_FROM_HZ = 45.0
 """Knocks are told only at 45 Hz or more: below, a jolt (10-20 Hz ringing for a tenth of a
 second) fits in a sample or two and looks like one (simulated sets: 25 of 200 at 25 Hz;
