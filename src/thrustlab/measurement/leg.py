@@ -680,12 +680,13 @@ def _knocks_flag(recording: Recording, knocks: IntArray) -> QualityFlag:
     acc = recording.acc_mps2
     jump = acc[knocks] - 0.5 * (acc[knocks - 1] + acc[knocks + 1])
     peak_g = float(np.sqrt(np.einsum("ij,ij->i", jump, jump)).max()) / G_MPS2
+    times = "once" if knocks.size == 1 else f"{knocks.size} times"
     return QualityFlag(
         "knocks",
         "info",
-        f"{knocks.size} knock(s) on the phone, single samples up to {peak_g:.0f} g away from "
-        f"the samples either side (the first at {recording.t_s[knocks[0]]:.2f} s), were "
-        "taken out before measuring: a knock is not shaking.",
+        f"The phone was knocked {times} (first at {recording.t_s[knocks[0]]:.1f} s): each "
+        f"knock's single reading, up to {peak_g:.0f} g off the readings either side, was "
+        "replaced by their mean before measuring, since a knock is not shaking.",
     )
 
 
