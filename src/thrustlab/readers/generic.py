@@ -372,22 +372,23 @@ def _columns_example(n_fields: int, /) -> str:
     return ",".join([*named, *["_"] * n_fields][:n_fields])
 
 
-MAX_BACK_SHARE = 0.01
-"""A guessed time column that goes back on more than 1 % of its steps is no time: a clock
-that restarts or rows out of order go back on a few (the pdkit phone file with its time
-column moved last went back on half: its "time" was acceleration, read as 13,366 Hz)."""
+MAX_TURN_SHARE = 0.01
+"""A guessed time column that turns back (a step back after a step on) on more than 1 % of
+its rows is no time. A clock that restarts, or a block of rows written backwards, turns back
+once or twice; the pdkit phone file with its time column moved last turned back on 7 %
+of its rows (at each swing of its "time", which was acceleration, read as 13,366 Hz)."""
 
 
 def _check_guessed_time(
     t_raw: FloatArray | IntArray, t_ok: BoolArray, n_fields: int, *, path: str
 ) -> None:
     steps = np.diff(t_raw[t_ok])
-    back = int(np.count_nonzero(steps < 0))
-    if back > MAX_BACK_SHARE * steps.size:
+    turns = int(np.count_nonzero((steps[1:] < 0) & (steps[:-1] > 0)))
+    if turns > MAX_TURN_SHARE * steps.size:
         raise ReadError(
             path,
-            f"has no header row, and its first column, taken for the time, goes back on "
-            f"{back / steps.size:.0%} of its rows, as no clock does: name the columns",
+            f"has no header row, and its first column, taken for the time, turns back on "
+            f"{turns / steps.size:.0%} of its rows, as no clock does: name the columns",
             option="columns",
             value=_columns_example(n_fields),
         )
