@@ -414,6 +414,13 @@ def test_a_guessed_time_column_that_goes_back_is_refused(tmp_path: Path) -> None
     block = tmp_path / "block.csv"
     block.write_text("\n".join([*lines[:100], *lines[100:160][::-1], *lines[160:]]))
     assert read(block).t_s.size == len(lines)
+    # a time of 0 in every tenth row turns back between two huge steps: corrupt cells,
+    # not a column that is no time
+    zeroed = tmp_path / "zeroed.csv"
+    zeroed.write_text(
+        "\n".join("0" + r[r.index(",") :] if i % 10 == 5 else r for i, r in enumerate(lines))
+    )
+    assert read(zeroed).median_rate_hz == pytest.approx(100, rel=0.02)
     options = ReadOptions(columns=("ax", "ay", "az", "_", "time"))
     assert read(moved, options=options).median_rate_hz == pytest.approx(100, rel=0.02)
 

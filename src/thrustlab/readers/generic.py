@@ -379,11 +379,18 @@ once or twice; the pdkit phone file with its time column moved last turned back 
 of its rows (at each swing of its "time", which was acceleration, read as 13,366 Hz)."""
 
 
+ORDINARY_STEPS = 10.0
+"""A step up to 10 times the median step's size is an ordinary one."""
+
+
 def _check_guessed_time(
     t_raw: FloatArray | IntArray, t_ok: BoolArray, n_fields: int, *, path: str
 ) -> None:
-    steps = np.diff(t_raw[t_ok])
-    turns = int(np.count_nonzero((steps[1:] < 0) & (steps[:-1] > 0)))
+    steps = np.diff(t_raw[t_ok].astype(np.float64))
+    # turns between ordinary steps only: a corrupt cell (a time of 0 or 4.9e-324 among
+    # nanosecond epochs) makes two huge steps, not a clock that is no clock
+    ordinary = np.abs(steps) <= ORDINARY_STEPS * float(np.median(np.abs(steps)))
+    turns = int(np.count_nonzero((steps[1:] < 0) & (steps[:-1] > 0) & ordinary[1:] & ordinary[:-1]))
     if turns > MAX_TURN_SHARE * steps.size:
         raise ReadError(
             path,
