@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -235,14 +236,20 @@ def test_missing_columns_is_a_format_error(tmp_path: Path) -> None:
         read(path)
 
 
-def test_times_a_spreadsheet_rounded_give_way_to_seconds_elapsed(tmp_path: Path) -> None:
-    # opened and saved in a spreadsheet: 1764489600012345678 becomes 1.76449E+18
-    files, truth = android_files()
+def _rewrite_times(files: dict[str, bytes], cell: Callable[[str], str]) -> None:
+    """The time cells of the accelerometer and gyroscope files, each rewritten by ``cell``."""
     for name in ("TotalAcceleration.csv", "Gyroscope.csv"):
         lines = files[name].decode().splitlines()
         rows = [line.split(",", 1) for line in lines[1:]]
-        rounded = [f"{float(t):.5E},{rest}" for t, rest in rows]
-        files[name] = ("\n".join([lines[0], *rounded]) + "\n").encode()
+        files[name] = (
+            "\n".join([lines[0], *(f"{cell(t)},{rest}" for t, rest in rows)]) + "\n"
+        ).encode()
+
+
+def test_times_a_spreadsheet_rounded_give_way_to_seconds_elapsed(tmp_path: Path) -> None:
+    # opened and saved in a spreadsheet: 1764489600012345678 becomes 1.76449E+18
+    files, truth = android_files()
+    _rewrite_times(files, lambda t: f"{float(t):.5E}")
     rec = read(write_export(tmp_path / "resaved", files, as_zip=True))
     (flag,) = [f for f in rec.quality if f.code == "time_rounded"]
     assert "TotalAcceleration, Gyroscope" in flag.message
@@ -269,11 +276,7 @@ def test_times_saved_in_another_unit_give_way_to_seconds_elapsed(
     """A file saved again by another tool with ``time`` in seconds (or ms, us) since 1970:
     read as nanoseconds it made a 100 Hz set 1e11 Hz and 0.0 s long."""
     files, truth = android_files()
-    for name in ("TotalAcceleration.csv", "Gyroscope.csv"):
-        lines = files[name].decode().splitlines()
-        rows = [line.split(",", 1) for line in lines[1:]]
-        moved = [f"{int(t) / 1e9 * per_s!r},{rest}" for t, rest in rows]
-        files[name] = ("\n".join([lines[0], *moved]) + "\n").encode()
+    _rewrite_times(files, lambda t: repr(int(t) / 1e9 * per_s))
     rec = read(write_export(tmp_path / unit, files, as_zip=True))
     (flag,) = [f for f in rec.quality if f.code == "time_not_ns"]
     assert flag.message.startswith("TotalAcceleration, Gyroscope: the time column is not")

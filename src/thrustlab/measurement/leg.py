@@ -38,7 +38,13 @@ from thrustlab.signal.filters import (
     spectrum_of,
 )
 from thrustlab.signal.heap import keep_freed_memory
-from thrustlab.signal.knocks import KNOCK_MIN_G, KNOCKS_FROM_HZ, lone_spikes, without_knocks
+from thrustlab.signal.knocks import (
+    KNOCK_MIN_G,
+    KNOCKS_FROM_HZ,
+    away_sq,
+    lone_spikes,
+    without_knocks,
+)
 from thrustlab.signal.orientation import (
     WEAK_GRAVITY,
     angle_from_acceleration,
@@ -677,9 +683,7 @@ def _uniform(
 
 
 def _knocks_flag(recording: Recording, knocks: IntArray) -> QualityFlag:
-    acc = recording.acc_mps2
-    jump = acc[knocks] - 0.5 * (acc[knocks - 1] + acc[knocks + 1])
-    peak_g = float(np.sqrt(np.einsum("ij,ij->i", jump, jump)).max()) / G_MPS2
+    peak_g = float(np.sqrt(away_sq(recording.acc_mps2, knocks).max())) / G_MPS2
     times = "once" if knocks.size == 1 else f"{knocks.size} times"
     return QualityFlag(
         "knocks",

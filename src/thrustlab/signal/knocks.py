@@ -56,11 +56,17 @@ def lone_spikes(acc: FloatArray, /, *, min_away: float) -> IntArray:
     if not rows.size:  # the usual file
         return np.empty(0, dtype=np.intp)
     at = rows[:, None] + np.array([0, -3, -2, 2, 3])  # each row, and those it is held to
-    away = acc[at] - 0.5 * (acc[at - 1] + acc[at + 1])  # (rows, 5, 3)
-    far_sq = np.einsum("ijk,ijk->ij", away, away)
+    far_sq = away_sq(acc, at)  # (rows, 5)
     here, around = far_sq[:, 0], far_sq[:, 1:].max(axis=1)
     knocks = (here > min_away**2) & (here > KNOCK_RATIO**2 * around)
     return np.asarray(rows[knocks], dtype=np.intp)
+
+
+def away_sq(acc: FloatArray, rows: IntArray, /) -> FloatArray:
+    """The squared distance of each of ``rows`` of ``acc`` (N, 3) (any shape of indices)
+    from the mean of the rows either side."""
+    away = acc[rows] - 0.5 * (acc[rows - 1] + acc[rows + 1])
+    return np.asarray(np.einsum("...k,...k->...", away, away))
 
 
 def without_knocks(acc: FloatArray, knocks: IntArray, /) -> FloatArray:
