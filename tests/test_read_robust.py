@@ -56,6 +56,7 @@ def write_zip(path: Path, members: dict[str, bytes]) -> Path:
         (b"\x81\x8d\x9d not text\n1,2,3\n", "not text"),  # no character in UTF-8 or cp1252
         (b"time,ax,ay,az\n", "usable sample rows"),
         (b"time,ax,ay,az\n0,1,2,3\n", "1 usable sample rows"),
+        (b"0,1,2,3\n", "1 usable sample rows"),  # headerless: no steps to judge the time by
         (b"time,ax,ay,az\nnan,1,2,3\n1,inf,2,3\n", "0 usable"),
         (b"time ax ay az\n0 1 2 3\n1 1 2 3\n", "accelerometer"),
         (b"a" * (200 * 1024), "no header line in its first 64 KiB"),

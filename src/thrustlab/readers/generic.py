@@ -387,6 +387,8 @@ def _check_guessed_time(
     t_raw: FloatArray | IntArray, t_ok: BoolArray, n_fields: int, *, path: str
 ) -> None:
     steps = np.diff(t_raw[t_ok].astype(np.float64))
+    if steps.size < 2:  # no turn to see: building the recording says what is missing
+        return
     # turns between ordinary steps only: a corrupt cell (a time of 0 or 4.9e-324 among
     # nanosecond epochs) makes two huge steps, not a clock that is no clock
     ordinary = np.abs(steps) <= ORDINARY_STEPS * float(np.median(np.abs(steps)))
