@@ -211,6 +211,20 @@ def test_watch_in_a_zip(tmp_path: Path) -> None:
     assert read(path).t_s.size == 250
 
 
+def test_a_file_of_another_app_in_the_export_is_named_not_dropped(tmp_path: Path) -> None:
+    """A Gyroscope.csv with another app's columns is left out with a warning that names it:
+    before, the set was analysed without the gyroscope and nothing said so."""
+    files, truth = android_files()
+    files["Gyroscope.csv"] = b"Time (s),Gyroscope x (rad/s),Gyroscope y (rad/s)\n0,1,2\n"
+    rec = read(write_export(tmp_path / "mixed", files, as_zip=True))
+    assert rec.gyro_rads is None  # not read as Sensor Logger's
+    np.testing.assert_allclose(rec.acc_mps2, truth["total"], rtol=1e-12)
+    (flag,) = [f for f in rec.quality if f.code == "file_skipped"]
+    assert flag.severity == "warning"
+    assert "Gyroscope.csv" in flag.message and "Gyroscope x (rad/s)" in flag.message
+    assert "\n" not in flag.message
+
+
 def test_gyroscope_alone_is_not_enough(tmp_path: Path) -> None:
     files = {"Gyroscope.csv": sensorlogger_csv(times_ns(10, 100.0), np.ones((10, 3)))}
     with pytest.raises(FormatError, match="no accelerometer"):

@@ -75,7 +75,8 @@ class RawSensor:
 
 def read_sensorlogger(src: Source, /, *, options: ReadOptions | None = None) -> Recording:
     given = options or ReadOptions()
-    return _assemble(_load_csvs(src), path=src.path, fmt="sensorlogger", options=given)
+    sensors, skipped = _load_csvs(src)
+    return _assemble(sensors, path=src.path, fmt="sensorlogger", options=given, flags=skipped)
 
 
 def read_sensorlogger_json(src: Source, /, *, options: ReadOptions | None = None) -> Recording:
@@ -110,15 +111,18 @@ def recording_from_samples(
     return _assemble(sensors, path=path, fmt="sensorlogger-json", options=ReadOptions())
 
 
-def _load_csvs(src: Source) -> dict[str, RawSensor]:
+def _load_csvs(src: Source) -> tuple[dict[str, RawSensor], list[QualityFlag]]:
+    """The sensor files of an export, and a warning for each file named as one of them that
+    holds another app's columns (left out: said, not silently)."""
     if src.kind == "file":
         name = src.names[0]
         layout = text_layout(src.head(name), label=src.path)
         fields = {f.lower() for f in layout.fields}
         sensor = sensor_name(name) or ("WristMotion" if "rotationratex" in fields else None)
         sensor = sensor or _guess_from_name(name)
-        return {sensor: _csv_sensor(sensor, src, name, layout)}
+        return {sensor: _csv_sensor(sensor, src, name, layout)}, []
     sensors: dict[str, RawSensor] = {}
+    skipped = []
     for member in src.names:
         sensor = sensor_name(member)
         if sensor is None or sensor in sensors:
@@ -126,13 +130,26 @@ def _load_csvs(src: Source) -> dict[str, RawSensor]:
         layout = text_layout(src.head(member), label=src.label(member))
         if is_sensorlogger_header(layout.fields):  # not another app's file of the same name
             sensors[sensor] = _csv_sensor(sensor, src, member, layout)
+        else:
+            skipped.append(_not_sensorlogger(src.label(member), layout.fields))
     if not sensors:
         raise FormatError(
             src.path,
             "holds no Sensor Logger sensor files (Accelerometer.csv, TotalAcceleration.csv, "
             "WristMotion.csv ...); give the Sensor Logger export",
         )
-    return sensors
+    return sensors, skipped
+
+
+def _not_sensorlogger(label: str, fields: Sequence[str]) -> QualityFlag:
+    shown = ", ".join(f.strip() for f in fields[:6]) + (", ..." if len(fields) > 6 else "")
+    return QualityFlag(
+        "file_skipped",
+        "warning",
+        f"{label} was not read: its columns ({shown or 'none'}) are not Sensor Logger's "
+        "(time, seconds_elapsed, then the axes), so the recording was analysed without it. "
+        "Put Sensor Logger's own file back in the export, or analyse that file on its own.",
+    )
 
 
 _NAME_HINTS = (
@@ -281,13 +298,18 @@ def _plan(sensors: Mapping[str, RawSensor], *, path: str) -> _Plan:
 
 
 def _assemble(
-    sensors: Mapping[str, RawSensor], *, path: str, fmt: str, options: ReadOptions
+    sensors: Mapping[str, RawSensor],
+    *,
+    path: str,
+    fmt: str,
+    options: ReadOptions,
+    flags: Sequence[QualityFlag] = (),
 ) -> Recording:
     plan = _plan(sensors, path=path)
     gyro_name = "Gyroscope" if "Gyroscope" in sensors and plan.layout != "watch" else None
     used = [sensors[n] for n in (plan.acc, *plan.extra, *([gyro_name] if gyro_name else []))]
     use_ns = all(s.time_ns is not None for s in used)
-    flags: list[QualityFlag] = ignored_options(options, "a Sensor Logger export states them")
+    flags = [*flags, *ignored_options(options, "a Sensor Logger export states them")]
     not_ns = [s for s in used if s.time_ns is not None and not _in_ns(*s.time_ns)]
     if use_ns and not_ns and any(s.elapsed_s is None for s in used):
         raise FormatError(
