@@ -28,6 +28,7 @@ from __future__ import annotations
 import argparse
 import functools
 import os
+import signal
 import statistics
 import sys
 import tempfile
@@ -101,6 +102,10 @@ def plain_processes(paths: list[str], repeats: int) -> dict[int, list[float]]:
         return interleaved({1: lambda: split(1), 2: lambda: split(2)}, repeats=repeats)
 
 
+def _stop(signum: int, _frame: object) -> None:
+    raise SystemExit(128 + signum)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--files", type=int, default=300, help="recordings to simulate")
@@ -108,6 +113,9 @@ def main() -> int:
         "--repeat", type=int, default=MIN_REPEATS, help="interleaved runs of 1 and 2 workers"
     )
     args = parser.parse_args()
+    # stopped by SIGTERM (a ``kill``), end as Ctrl-C does: the clusters and the process pool
+    # are closed on the way out, where the default handler left their workers running
+    signal.signal(signal.SIGTERM, _stop)
 
     from distributed import Client
 

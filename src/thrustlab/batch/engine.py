@@ -10,6 +10,7 @@ wait for ever on a peer that never answers.
 
 from __future__ import annotations
 
+import logging
 import os
 import time
 from collections import Counter
@@ -325,6 +326,10 @@ def local_cluster(workers: int, /) -> Iterator[LocalCluster]:
             dashboard_address=None,
             # its HTTP endpoints (health, metrics) on a free loopback port, not 8787
             scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
+            # Dask's own warnings are not the user's business (a batch stopped by Ctrl-C or
+            # SIGTERM printed a line per task cut short, "ended with CancelledError"); what
+            # goes wrong with a file is in the errors table, and Dask's errors still show
+            silence_logs=logging.ERROR,
         ) as cluster,
     ):
         yield cluster
