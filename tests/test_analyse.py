@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -11,8 +12,16 @@ from thrustlab.config import AnalysisConfig
 from thrustlab.errors import OptionError
 from thrustlab.findings import Findings
 from thrustlab.measurement import analyse, analyse_legs, tremor_in
+from thrustlab.readers import read
 from thrustlab.recording import Recording
-from thrustlab.simulate import SimulationSpec, random_spec, simulate_legs, simulate_set, situation
+from thrustlab.simulate import (
+    SimulationSpec,
+    random_spec,
+    simulate_legs,
+    simulate_set,
+    situation,
+    to_csv_text,
+)
 
 
 def one(spec: SimulationSpec) -> Recording:
@@ -280,6 +289,18 @@ def test_below_18_hz_the_fatigue_band_is_not_measured_where_shaking_folds_into_i
 def test_gaps_are_flagged_and_reps_still_found() -> None:
     findings = analyse(one(SimulationSpec(seed=10, dropouts=3)))
     assert "gap" in codes(findings) and findings.set.rep_count == 10
+
+
+def test_a_gap_in_a_file_is_said_once(tmp_path: Path) -> None:
+    """The reader's entry for a pause and the analysis's for the same pause both reached the
+    report (two bullets for one gap); the analysis's, which says what was done, stays."""
+    path = tmp_path / "gaps.csv"
+    path.write_text(to_csv_text(one(SimulationSpec(seed=10, dropouts=3))))
+    recording = read(path)
+    assert "time_gaps" in {f.code for f in recording.quality}  # the reader still says it
+    findings = analyse(recording)
+    assert [f.code for f in findings.quality if "gap" in f.message] == ["gap"]
+    assert findings.set.rep_count == 10
 
 
 def test_clipping_is_flagged() -> None:

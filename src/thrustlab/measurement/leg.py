@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import lru_cache
 
 import numpy as np
@@ -95,7 +96,12 @@ def analyse_leg(recording: Recording, /, *, config: AnalysisConfig) -> LegResult
     uniform, gap_flags = _uniform(recording, config)
     rate = uniform.rate_hz
     tremor_hz, fatigue_hz, band_flags = usable_bands(rate, config)
-    flags = [*recording.quality, *gap_flags, *_recording_checks(recording, config), *band_flags]
+    flags = [
+        *_not_said_again(recording.quality, gap_flags),
+        *gap_flags,
+        *_recording_checks(recording, config),
+        *band_flags,
+    ]
     if recording.duration_s < config.min_duration_s or uniform.acc_mps2.shape[0] < MIN_SAMPLES:
         if recording.duration_s >= config.min_duration_s:
             flags.append(QualityFlag("too_few_samples", "error", _TOO_FEW))
@@ -182,6 +188,17 @@ def analyse_leg(recording: Recording, /, *, config: AnalysisConfig) -> LegResult
             angle_rate_hz=angle_rate_hz,
         ),
     )
+
+
+def _not_said_again(
+    read: Sequence[QualityFlag], resampled: Sequence[QualityFlag]
+) -> list[QualityFlag]:
+    """The reader's entries, but its ``time_gaps`` when resampling found gaps too: the
+    ``gap`` entry names the same pauses and what was done with them (a report listed one
+    pause twice)."""
+    if not any(f.code == "gap" for f in resampled):
+        return list(read)
+    return [f for f in read if f.code != "time_gaps"]
 
 
 MIN_SAMPLES = 32

@@ -131,7 +131,7 @@ def _load_csvs(src: Source) -> tuple[dict[str, RawSensor], list[QualityFlag]]:
         if is_sensorlogger_header(layout.fields):  # not another app's file of the same name
             sensors[sensor] = _csv_sensor(sensor, src, member, layout)
         else:
-            skipped.append(_not_sensorlogger(src.label(member), layout.fields))
+            skipped.append(_not_sensorlogger(src.label(member), sensor, layout.fields))
     if not sensors:
         raise FormatError(
             src.path,
@@ -141,14 +141,14 @@ def _load_csvs(src: Source) -> tuple[dict[str, RawSensor], list[QualityFlag]]:
     return sensors, skipped
 
 
-def _not_sensorlogger(label: str, fields: Sequence[str]) -> QualityFlag:
+def _not_sensorlogger(label: str, sensor: str, fields: Sequence[str]) -> QualityFlag:
     shown = ", ".join(f.strip() for f in fields[:6]) + (", ..." if len(fields) > 6 else "")
     return QualityFlag(
         "file_skipped",
         "warning",
         f"{label} was not read: its columns ({shown or 'none'}) are not Sensor Logger's "
-        "(time, seconds_elapsed, then the axes), so the recording was analysed without it. "
-        "Put Sensor Logger's own file back in the export, or analyse that file on its own.",
+        "(time, seconds_elapsed, then the axes), so the set was analysed without it. To "
+        f"use the {sensor} readings, put Sensor Logger's own {sensor}.csv back in the export.",
     )
 
 
