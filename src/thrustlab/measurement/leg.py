@@ -692,11 +692,22 @@ def _uniform(
             QualityFlag(
                 "gap",
                 "warning",
-                f"{gaps.count} gap(s) without samples, {gaps.total_s:.2f} s in all (the first "
-                f"at {gaps.first_s:.2f} s); shaking is measured only on the samples around them.",
+                _gap_words(gaps.count, gaps.total_s, gaps.first_s),
             )
         )
     return uniform, tuple(flags)
+
+
+def _gap_words(count: int, total_s: float, first_s: float) -> str:
+    if count == 1:
+        return (
+            f"A gap without samples, {total_s:.2f} s long at {first_s:.2f} s; shaking is "
+            "measured only on the samples around it."
+        )
+    return (
+        f"{count} gaps without samples, {total_s:.2f} s in all (the first at {first_s:.2f} s); "
+        "shaking is measured only on the samples around them."
+    )
 
 
 def _knocks_flag(recording: Recording, knocks: IntArray) -> QualityFlag:

@@ -433,8 +433,13 @@ def gap_flags(t_s: FloatArray, /, *, steps: FloatArray | None = None) -> list[Qu
         QualityFlag(
             "time_gaps",
             "warning",
-            f"{gaps.size} gap(s) in the samples, the longest {steps[worst]:.2f} s "
-            f"at {t_s[worst]:.2f} s; left as gaps, not filled",
+            (
+                f"A gap in the samples, {steps[worst]:.2f} s long at {t_s[worst]:.2f} s"
+                if gaps.size == 1
+                else f"{gaps.size} gaps in the samples, the longest {steps[worst]:.2f} s at "
+                f"{t_s[worst]:.2f} s"
+            )
+            + "; left as gaps, not filled",
         )
     ]
 
