@@ -223,6 +223,10 @@ def test_a_file_of_another_app_in_the_export_is_named_not_dropped(tmp_path: Path
     assert flag.severity == "warning"
     assert "Gyroscope.csv" in flag.message and "Gyroscope x (rad/s)" in flag.message
     assert "\n" not in flag.message
+    files["Gyroscope.csv"] = b't,"' + b"w" * 5000 + b'\tx",y\n0,1,2\n'  # a long odd field
+    rec = read(write_export(tmp_path / "odd", files, as_zip=True))
+    (flag,) = [f for f in rec.quality if f.code == "file_skipped"]
+    assert len(flag.message) < 400 and "\t" not in flag.message
 
 
 def test_gyroscope_alone_is_not_enough(tmp_path: Path) -> None:

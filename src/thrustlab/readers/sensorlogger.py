@@ -142,7 +142,8 @@ def _load_csvs(src: Source) -> tuple[dict[str, RawSensor], list[QualityFlag]]:
 
 
 def _not_sensorlogger(label: str, sensor: str, fields: Sequence[str]) -> QualityFlag:
-    shown = ", ".join(f.strip() for f in fields[:6]) + (", ..." if len(fields) > 6 else "")
+    shown = ", ".join(" ".join(f.split())[:40] for f in fields[:6])  # one short line
+    shown += ", ..." if len(fields) > 6 else ""
     return QualityFlag(
         "file_skipped",
         "warning",
