@@ -26,7 +26,9 @@ import numpy as np
 from repeats import interleaved, ratio
 
 TARGET_RATIO = 1.3
-REPEATS = 7
+REPEATS = 11
+"""Eleven, not the seven of sessions 22-24: at 100 minutes a repeat is one parse and one read,
+whose ratio spread 0.95-1.75x within a run (session 25)."""
 ROUND_S = 0.05
 """Each repeat times as many calls as take the parse about 50 ms (50 at 1 minute, one at
 100): one call of 1 ms is timed with the scheduler's noise (single-call ratios ran 0.3-5.8x)."""
