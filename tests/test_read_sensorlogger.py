@@ -227,6 +227,9 @@ def test_a_file_of_another_app_in_the_export_is_named_not_dropped(tmp_path: Path
     rec = read(write_export(tmp_path / "odd", files, as_zip=True))
     (flag,) = [f for f in rec.quality if f.code == "file_skipped"]
     assert len(flag.message) < 400 and "\t" not in flag.message
+    files["export/Gyroscope.csv"] = android_files()[0]["Gyroscope.csv"]  # Sensor Logger's, too
+    rec = read(write_export(tmp_path / "both", files, as_zip=True))
+    assert rec.gyro_rads is not None and "file_skipped" not in {f.code for f in rec.quality}
 
 
 def test_gyroscope_alone_is_not_enough(tmp_path: Path) -> None:

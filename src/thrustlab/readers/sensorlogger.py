@@ -131,14 +131,14 @@ def _load_csvs(src: Source) -> tuple[dict[str, RawSensor], list[QualityFlag]]:
         if is_sensorlogger_header(layout.fields):  # not another app's file of the same name
             sensors[sensor] = _csv_sensor(sensor, src, member, layout)
         else:
-            skipped.append(_not_sensorlogger(src.label(member), sensor, layout.fields))
+            skipped.append((sensor, _not_sensorlogger(src.label(member), sensor, layout.fields)))
     if not sensors:
         raise FormatError(
             src.path,
             "holds no Sensor Logger sensor files (Accelerometer.csv, TotalAcceleration.csv, "
             "WristMotion.csv ...); give the Sensor Logger export",
         )
-    return sensors, skipped
+    return sensors, [flag for sensor, flag in skipped if sensor not in sensors]
 
 
 def _not_sensorlogger(label: str, sensor: str, fields: Sequence[str]) -> QualityFlag:
