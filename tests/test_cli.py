@@ -24,10 +24,12 @@ CONTRACT_REP_KEYS = {
 }  # fmt: skip
 
 
-def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+def run(
+    *args: str, cwd: Path | None = None, module: str = "thrustlab.cli"
+) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "COLUMNS": "120"}
     return subprocess.run(
-        [sys.executable, "-m", "thrustlab.cli", *args],
+        [sys.executable, "-m", module, *args],
         capture_output=True,
         text=True,
         env=env,
@@ -62,12 +64,7 @@ def test_version() -> None:
 
 
 def test_python_dash_m_thrustlab_is_the_command_too() -> None:
-    done = subprocess.run(
-        [sys.executable, "-m", "thrustlab", "--version"],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    done = run("--version", module="thrustlab")
     assert done.returncode == 0 and done.stdout.startswith("thrustlab ")
 
 
