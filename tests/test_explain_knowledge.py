@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import re
 from importlib import resources
 from typing import Any
 
@@ -76,3 +77,24 @@ def test_a_broken_base_is_refused_with_a_reason(change: Any, message: str) -> No
     change(data)
     with pytest.raises(KnowledgeError, match=message):
         parse_knowledge(data)
+
+
+def test_evidence_reads_right_for_a_value_of_one() -> None:
+    """A rule that holds at 1 (a day since the last hard session, a first session) must not
+    read "1 days" or "1 sessions", nor hedge with "day(s)"."""
+    from thrustlab.explanation.features import Features
+    from thrustlab.explanation.scoring import evidence_for
+
+    kb = load_knowledge()
+    rules = [r for c in kb.causes for r in c.rules] + [r for f in kb.red_flags for r in f.rules]
+    checked = 0
+    for rule in rules:
+        assert "(s)" not in rule.text, rule.text
+        if rule.also is not None or isinstance(rule.threshold, bool) or not rule.holds(1.0):
+            continue
+        evidence = evidence_for(rule, Features({rule.feature: 1.0}, {}))
+        assert evidence is not None
+        checked += 1
+        plural = re.search(r"\b1 (days|sessions|hours|reps|sets)\b", evidence.text)
+        assert plural is None, evidence.text
+    assert checked >= 2  # days since the last hard session, sessions so far
