@@ -345,16 +345,17 @@ def test_an_empty_time_column_without_a_stated_rate_asks_for_one(tmp_path: Path)
 
 
 def test_times_in_a_form_not_read_are_named_with_the_fix(tmp_path: Path) -> None:
-    """Times written as text in no form known (12-hour clock times): before, the message
-    said the time column had no number in it, which it plainly has. Now it shows the first
-    cell and both ways out; the rate given, the rows are read."""
+    """Times written as text in no form known (as C's ``ctime`` writes them): before, the
+    message said the time column had no number in it, which it plainly has. Now it shows the
+    first cell and both ways out; the rate given, the rows are read. (12-hour clock times,
+    this test's first such form, are read since session 26.)"""
     rows = "".join(
-        f"11/30/2026 08:00:{k // 100:02d}.{k % 100:02d}0 AM,0.1,9.7,1.2\n" for k in range(300)
+        f"Mon Nov 30 08:00:{k // 100:02d}.{k % 100:02d}0 2026,0.1,9.7,1.2\n" for k in range(300)
     )
-    path = write(tmp_path / "us.csv", "time,ax,ay,az\n" + rows)
+    path = write(tmp_path / "ctime.csv", "time,ax,ay,az\n" + rows)
     with pytest.raises(ReadError, match="times in a form not read") as info:
         read(path)
-    assert "'11/30/2026 08:00:00.000 AM'" in str(info.value)
+    assert "'Mon Nov 30 08:00:00.000 2026'" in str(info.value)
     assert "2026-11-30T08:00:00.125" in str(info.value) and "--rate-hz" in str(info.value)
     assert read(path, options=ReadOptions(rate_hz=100.0)).t_s.size == 300
 

@@ -792,6 +792,47 @@ def test_dates_written_day_first_or_month_first(tmp_path: Path, stamp: str) -> N
     assert rec.meta["time_unit"] == "ns"
 
 
+def _twelve_hour(seconds: float, /, *, day: str = "", mark: str = " PM") -> str:
+    """A time of day (s since midnight) as a 12-hour clock writes it: 12 for noon and
+    midnight, one digit before 10, ``mark`` standing for its own half ("AM" before noon)."""
+    hour, rest = divmod(seconds, 3600)
+    half = mark.replace("P", "A").replace("p", "a") if hour < 12 else mark
+    return f"{day}{int(hour % 12) or 12}:{int(rest // 60):02d}:{rest % 60:06.3f}{half}"
+
+
+@pytest.mark.parametrize(
+    ("start_s", "day", "mark"),
+    [
+        (43_199.5, "", " PM"),  # 11:59:59.500 AM to 12:00:00.500 PM: noon
+        (86_399.5, "", " PM"),  # 11:59:59.500 PM to 12:00:00.500 AM: midnight
+        (86_399.5, "", "pm"),  # no space, small letters
+        (46_799.5, "", " p.m."),  # 12:59:59.500 PM to 1:00:00.500 PM: the hour's one digit
+        (86_399.5, "11/30/2026 ", " PM"),  # a US spreadsheet's date and time
+    ],
+)
+def test_times_of_a_12_hour_clock(tmp_path: Path, start_s: float, day: str, mark: str) -> None:
+    cells = [_twelve_hour((start_s + i * 0.02) % 86_400, day=day, mark=mark) for i in range(50)]
+    if day and start_s + 49 * 0.02 >= 86_400:  # past midnight: the next day, as written
+        cells = [
+            c if start_s + i * 0.02 < 86_400 else c.replace("11/30/2026", "12/1/2026")
+            for i, c in enumerate(cells)
+        ]
+    rows = "".join(f"{c},0,0,9.8\n" for c in cells)
+    rec = read(write(tmp_path, f"time,ax,ay,az\n{rows}"))
+    np.testing.assert_allclose(rec.t_s, np.arange(50) * 0.02, atol=1e-6)
+    assert rec.meta["time_unit"] == "ns"
+
+
+def test_clock_times_with_hours_of_one_digit(tmp_path: Path) -> None:
+    # a spreadsheet's h:mm:ss: 9:59:59.50 to 10:00:00.48, and 23:59 to 0:00 past midnight
+    for start_s in (35_999.5, 86_399.5):
+        stamps = [(start_s + i * 0.02) % 86_400 for i in range(50)]
+        cells = [f"{int(t // 3600)}:{int(t % 3600 // 60):02d}:{t % 60:05.2f}" for t in stamps]
+        rows = "".join(f"{c},0,0,9.8\n" for c in cells)
+        rec = read(write(tmp_path, f"time,ax,ay,az\n{rows}"))
+        np.testing.assert_allclose(rec.t_s, np.arange(50) * 0.02, atol=1e-6)
+
+
 def test_dates_with_the_months_name(tmp_path: Path) -> None:
     rows = "".join(f"30-Nov-2026 23:59:{i * 0.02:05.2f},0,0,9.8\n" for i in range(50))
     rows += "01-Dec-2026 00:00:00.00,0,0,9.8\n"  # past midnight into the next month

@@ -681,6 +681,8 @@ _SECONDS = r"(?::[0-5]\d(?:\.\d+)?)?"
 _DATE = rf"^{_DAY}[T ]{_HOUR_MINUTE}{_SECONDS}"
 _CLOCK = rf"^{_HOUR_MINUTE}:[0-5]\d"
 _DIGITS_DAY = r"^(\d{2})[./](\d{2})[./](\d{4})[ T]"
+_TWO_DIGITS = ((r"^(\d)([./])", r"0\1\2"), (r"^(\d\d[./])(\d)([./])", r"\10\2\3"))
+"""The day's first two numbers given two digits: 1/5/2026 as 01/05/2026."""
 _ON_DAY_ONE = ("^", "1970-01-01T")
 
 
@@ -707,9 +709,13 @@ DATE_FORMS = (
         _CLOCK + r":\d{3}$", (((r":(\d{3})$", r".\1"), _ON_DAY_ONE),), clock=True
     ),
     DateForm(  # 30/11/2026 08:00:00.125, 30.11.2026: day first, else month first (05/11:
-        # either reading gives the same times within a day, which is all a set needs)
-        rf"^\d{{2}}[./]\d{{2}}[./]\d{{4}}[ T]{_HOUR_MINUTE}{_SECONDS}$",
-        (((_DIGITS_DAY, r"\3-\2-\1T"),), ((_DIGITS_DAY, r"\3-\1-\2T"),)),
+        # either reading gives the same times within a day, which is all a set needs);
+        # 11/30/2026 and 1.12.2026, as spreadsheets write them, with one digit
+        rf"^\d{{1,2}}[./]\d{{1,2}}[./]\d{{4}}[ T]{_HOUR_MINUTE}{_SECONDS}$",
+        (
+            (*_TWO_DIGITS, (_DIGITS_DAY, r"\3-\2-\1T")),
+            (*_TWO_DIGITS, (_DIGITS_DAY, r"\3-\1-\2T")),
+        ),
     ),
     DateForm(  # 30-Nov-2026 08:00:00.125, as MATLAB writes its datetimes
         rf"^\d{{2}}-(?:{'|'.join(_MONTHS)})-\d{{4}} {_HOUR_MINUTE}{_SECONDS}$",
@@ -721,12 +727,15 @@ DATE_FORMS = (
 
 def _dates(text: Any, /) -> tuple[Any, bool] | None:
     """The cells of ``text`` as timestamps (ns) when most are in one of ``DATE_FORMS``
-    (others null), and whether they are clock times; else None."""
+    (others null), and whether they are clock times; else None. Hours of one digit
+    (``8:00:00``) and of a 12-hour clock (``8:00:00.125 PM``) are read too."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    if not any(":" in cell for cell in text.slice(0, 64).to_pylist() if cell):
+    head = [cell.strip() for cell in text.slice(0, 64).to_pylist() if cell]
+    if not any(":" in cell for cell in head):
         return None  # every form holds a time: numbers written as text need no regex passes
+    text, shift = _on_24_hour_clock(text, head)
     for form in DATE_FORMS:
         matches = pc.match_substring_regex(text, form.pattern)
         if pc.sum(matches).as_py() * 2 <= len(text):
@@ -737,11 +746,50 @@ def _dates(text: Any, /) -> tuple[Any, bool] | None:
             for pattern, replacement in reading:
                 cells = pc.replace_substring_regex(cells, pattern, replacement)
             try:
-                return cells.cast(pa.timestamp("ns", form.zone)), form.clock
+                stamps = cells.cast(pa.timestamp("ns", form.zone))
             except pa.ArrowInvalid:  # a 13th month, a 30th of February: not in this reading
                 continue
+            return (stamps if shift is None else pc.add(stamps, shift)), form.clock
         return None
     return None
+
+
+_ONE_DIGIT_HOUR = (r"(^|[ T])(\d):", r"\10\2:")
+"""``8:00:00`` as ``08:00:00`` (a spreadsheet's ``h:mm:ss``), at the start or after the day."""
+_AM_PM = r"\d ?([AaPp])\.? ?[Mm]\.?$"
+"""A 12-hour clock's mark after the time: ``AM``, ``pm``, ``p.m.``."""
+_HOUR_TWELVE = r"(?:^|[ T])12:"
+HOUR_NS = 3_600 * 10**9
+
+
+def _on_24_hour_clock(text: Any, head: list[str], /) -> tuple[Any, Any]:
+    """``text`` (its first cells ``head``) with hours of one digit given two, and, when
+    they end in AM or PM, without the mark, beside the shift (a pyarrow duration per cell)
+    that takes the times read to a 24-hour clock: 12 hours on after noon but for 12 PM, back
+    for 12 AM (None: no mark). Whole-column passes only where the first cells, or cells of
+    unequal length (9:59 to 10:00, 23:59 to 0:00), call for them: ISO dates pay one pass."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    one_digit = any(re.search(_ONE_DIGIT_HOUR[0], cell) for cell in head)
+    if one_digit or len(set(pc.min_max(pc.utf8_length(text)).values())) > 1:
+        text = pc.replace_substring_regex(text, *_ONE_DIGIT_HOUR)
+    if not any(re.search(_AM_PM, cell) for cell in head):
+        return text, None
+    marked = pc.match_substring_regex(text, _AM_PM)
+    afternoon = _mask(pc.match_substring_regex(text, r"[Pp]\.? ?[Mm]\.?$"))
+    twelve = _mask(pc.match_substring_regex(text, _HOUR_TWELVE))
+    hours = np.where(afternoon, np.where(twelve, 0, 12), np.where(twelve, -12, 0))
+    shift = pa.array(hours.astype(np.int64) * HOUR_NS, type=pa.duration("ns"))
+    bare = pc.replace_substring_regex(text, r" ?[AaPp]\.? ?[Mm]\.?$", "")
+    return pc.if_else(marked, bare, pa.scalar(None, pa.string())), shift
+
+
+def _mask(matches: Any, /) -> BoolArray:
+    """A pyarrow boolean column as numpy (nulls False)."""
+    import pyarrow as pa
+
+    return _numbers(matches.fill_null(False).cast(pa.uint8()), np.uint8).astype(np.bool_)
 
 
 DAY_NS = 86_400 * 10**9
