@@ -347,6 +347,30 @@ def test_missing_answers_that_would_change_the_assessment() -> None:
     assert "pain" not in {m.answer for m in stopped}
 
 
+def test_an_answer_given_is_never_asked_for_again() -> None:
+    """Days since the last hard session settles too little without a training log (the days
+    in a row stay unknown): the report asked for it again after the lifter gave it. Every
+    answer given is left out of what could change the assessment, for any findings, and
+    for a feature two answers settle the one not given is asked."""
+    given = {
+        "days_since_hard": 1.0,
+        "experience_sessions": 1,
+        "shakier_leg": "left",
+        "rpe": 9.0,
+        "sleep_h": 5.0,
+        "warmup_done": True,
+        "pain": "none",
+    }
+    for findings in (CALM, FATIGUE):
+        for k in range(1, len(given) + 1):
+            for names in itertools.combinations(given, k):
+                answers = Answers(**{n: given[n] for n in names})
+                asked = {m.answer for m in explain(findings, answers).missing}
+                assert not asked & set(names), (names, asked & set(names))
+    one_leg = {m.answer for m in explain(FATIGUE, Answers(shakier_leg="left")).missing}
+    assert "same_leg_every_time" in one_leg
+
+
 def test_plan_uses_the_lifters_numbers() -> None:
     history = History(
         tuple(

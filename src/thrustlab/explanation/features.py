@@ -12,7 +12,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 from thrustlab.config import PHONE_NOISE_FLOOR_MPS2
-from thrustlab.explanation.answers import Answers
+from thrustlab.explanation.answers import ANSWER_FIELDS, Answers
 from thrustlab.findings import Findings, FormMetrics
 from thrustlab.records import record
 
@@ -55,16 +55,17 @@ FEATURES: Mapping[str, str] = MappingProxyType(
 )
 """Derived features; every other feature is the answer of the same name."""
 
-ANSWER_OF_FEATURE: Mapping[str, str] = MappingProxyType(
+ANSWERS_OF_FEATURE: Mapping[str, tuple[str, ...]] = MappingProxyType(
     {
-        "reported_one_leg": "shakier_leg",
-        "reported_repeated_one_leg": "shakier_leg",
-        "feet_off": "feet",
-        "consecutive_hard_days": "days_since_hard",
-        "reps": "reps",
+        "reported_one_leg": ("shakier_leg",),
+        "reported_repeated_one_leg": ("shakier_leg", "same_leg_every_time"),
+        "feet_off": ("feet",),
+        "consecutive_hard_days": ("days_since_hard",),
+        "reps": ("reps",),
     }
 )
-"""The answer that would settle a derived feature when it is unknown."""
+"""The answers that would settle a derived feature when it is unknown, the first not given
+asked first (every other feature is settled by the answer of its name)."""
 
 
 @record
@@ -74,6 +75,8 @@ class Features:
     values: Mapping[str, Value]
     details: Mapping[str, str]
     """Words the evidence texts fill in: the shakier side, the form flags, where it hurts."""
+    answered: frozenset[str] = frozenset()
+    """The answers given (``ANSWER_FIELDS``): never asked for again."""
 
 
 def extract_features(
@@ -93,7 +96,8 @@ def extract_features(
             details["repeated_side"] = checks.repeated_asymmetry.side
     if values.get("reps") is None and findings is not None and findings.set.rep_count:
         values["reps"] = findings.set.rep_count
-    return Features(MappingProxyType(values), MappingProxyType(details))
+    given = frozenset(name for name in ANSWER_FIELDS if getattr(answers, name) is not None)
+    return Features(MappingProxyType(values), MappingProxyType(details), given)
 
 
 def _ratio(top: float | None, bottom: float | None) -> float | None:

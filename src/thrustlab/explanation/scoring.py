@@ -20,7 +20,7 @@ from thrustlab.explanation.assessment import (
     Strength,
     Verdict,
 )
-from thrustlab.explanation.features import ANSWER_OF_FEATURE, Features, Value
+from thrustlab.explanation.features import ANSWERS_OF_FEATURE, Features, Value
 from thrustlab.explanation.knowledge import Cause, Knowledge, Rule
 from thrustlab.explanation.questions import question
 
@@ -156,14 +156,14 @@ def missing_answers(
 
 
 def _answer_for(feature: str, features: Features) -> str | None:
-    """The answer field behind a feature, when the feature is unknown and an answer would
-    settle it; ``None`` otherwise."""
+    """The answer field behind a feature, when the feature is unknown and an answer not yet
+    given would settle it; ``None`` otherwise."""
     if features.values.get(feature) is not None:
         return None
     from thrustlab.explanation.answers import ANSWER_FIELDS
 
-    answer = ANSWER_OF_FEATURE.get(feature, feature)
-    return answer if answer in ANSWER_FIELDS else None
+    answers = ANSWERS_OF_FEATURE.get(feature, (feature,))
+    return next((a for a in answers if a in ANSWER_FIELDS and a not in features.answered), None)
 
 
 def _round(value: float | int | bool | str) -> float | int | bool | str:
