@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import itertools
 import json
 import os
 import re
@@ -264,7 +265,15 @@ def test_the_charts_draw_fit_the_width_and_show_values_on_hover(
                     else route.continue_()
                 ),
             )
+            page.add_init_script(DRAWN_TEXTS)
             page.goto(page_file.as_uri())
+            # every rep numbered on the thigh's chart, a phone's width too (with a gap of 6
+            # px between numbers, a set of 10 reps lost its "10" at 390 px)
+            drawn = page.evaluate("window.drawnTexts['chart-thigh'] || []")
+            labels = [t for t in drawn if t["colour"] == REP_LABEL_COLOUR]
+            assert [t["text"] for t in labels] == [str(r.index) for r in findings.reps]
+            for a, b in itertools.combinations(labels, 2):  # none overlaps another
+                assert a["y"] != b["y"] or abs(a["x"] - b["x"]) >= (a["width"] + b["width"]) / 2
             # nothing wider than the screen (wide tables scroll inside their own box)
             assert page.evaluate("document.documentElement.scrollWidth") <= width_px
             charts = page.locator(".chart")
@@ -295,6 +304,24 @@ def test_the_charts_draw_fit_the_width_and_show_values_on_hover(
         finally:
             browser.close()
     assert errors == []
+
+
+REP_LABEL_COLOUR = "#333333"
+"""The colour ``charts.js`` draws the reps' numbers in (the axes' is #444)."""
+DRAWN_TEXTS = """
+window.drawnTexts = {};
+const fillText = CanvasRenderingContext2D.prototype.fillText;
+CanvasRenderingContext2D.prototype.fillText = function (text, x, y) {
+  const chart = this.canvas.closest('.chart');
+  const id = chart ? chart.id : '';
+  const width = this.measureText(text).width;
+  (window.drawnTexts[id] = window.drawnTexts[id] || []).push(
+    { text: String(text), x: x, y: y, width: width, colour: this.fillStyle });
+  return fillText.apply(this, arguments);
+};
+"""
+"""Records the texts each chart draws on its canvas (with where, how wide and in which
+colour), by the chart's id."""
 
 
 def _chart_specs(html: str) -> dict[str, dict[str, object]]:

@@ -47,14 +47,22 @@
   function markHook(spec) {
     // the reps' numbers, and marked moments (a dashed line with its label), over the series
     return inPlot(function (u, ctx, top, height, px) {
-      var labelEnd = -Infinity;  // a rep's number is left out where it would overlap the last
-      (spec.areas || []).forEach(function (a) {
-        if (!a.label) return;
+      // the reps' numbers in one row; where they would overlap (many reps on a phone's
+      // width), in two, taking turns; a number is left out only where it still overlaps
+      var labels = (spec.areas || []).filter(function (a) { return a.label; }).map(function (a) {
         var mid = (u.valToPos(a.from, "x", true) + u.valToPos(a.to, "x", true)) / 2;
-        var half = ctx.measureText(a.label).width / 2;
-        if (mid - half < labelEnd + 6 * px) return;
-        labelEnd = mid + half;
-        labelOn(ctx, a.label, mid, top + 14 * px, px, "center", "#333");
+        return { text: a.label, mid: mid, half: ctx.measureText(a.label).width / 2 };
+      });
+      var gap = 4 * px;
+      var rows = labels.every(function (l, i) {
+        return i === 0 || l.mid - l.half >= labels[i - 1].mid + labels[i - 1].half + gap;
+      }) ? 1 : 2;
+      var rowEnds = [-Infinity, -Infinity];
+      labels.forEach(function (l, i) {
+        var row = i % rows;
+        if (l.mid - l.half < rowEnds[row] + gap) return;
+        rowEnds[row] = l.mid + l.half;
+        labelOn(ctx, l.text, l.mid, top + (14 + 17 * row) * px, px, "center", "#333");
       });
       (spec.marks || []).forEach(function (m) {
         var x = u.valToPos(m.x, "x", true);
