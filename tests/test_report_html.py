@@ -315,13 +315,65 @@ CanvasRenderingContext2D.prototype.fillText = function (text, x, y) {
   const chart = this.canvas.closest('.chart');
   const id = chart ? chart.id : '';
   const width = this.measureText(text).width;
-  (window.drawnTexts[id] = window.drawnTexts[id] || []).push(
-    { text: String(text), x: x, y: y, width: width, colour: this.fillStyle });
+  const left = { center: x - width / 2, right: x - width, end: x - width }[this.textAlign];
+  (window.drawnTexts[id] = window.drawnTexts[id] || []).push({
+    text: String(text), x: x, y: y, width: width, colour: this.fillStyle,
+    left: left === undefined ? x : left, canvasWidth: this.canvas.width });
   return fillText.apply(this, arguments);
 };
 """
 """Records the texts each chart draws on its canvas (with where, how wide and in which
-colour), by the chart's id."""
+colour, where the text starts and how wide the canvas is), by the chart's id."""
+MARK_COLOUR = "#c62828"
+"""The colour of a marked moment's line and label (``charts.js``)."""
+AXIS_COLOUR = "#444444"
+
+
+@pytest.mark.parametrize("width_px", [390, 1280])
+@pytest.mark.parametrize("n_reps", [9, 10])
+def test_the_per_rep_chart_keeps_its_names_and_marks_legible(
+    tmp_path: Path, width_px: int, n_reps: int
+) -> None:
+    """On a phone's width: the reps' names under the bars do not touch (with 10 reps "10"
+    ran into "post"), the first and last ("pre", "post") stay and at most every other rep's
+    is left out (none on a desktop's), and the onset's label is drawn whole inside the chart
+    (with 9 reps it ran past the right edge at 390 px)."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Chromium is not installed")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    analysis = process(_recordings("fatigue", n_reps=n_reps))
+    assert analysis.findings is not None and analysis.findings.set.rep_count == n_reps
+    html = render_report(analysis)
+    marks = _chart_specs(html)["chart-reps"]["marks"]
+    assert isinstance(marks, list) and len(marks) == 1  # the onset, past the middle
+    page_file = tmp_path / "report.html"
+    page_file.write_text(html, encoding="utf-8")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"]
+        )
+        try:
+            page = browser.new_page(viewport={"width": width_px, "height": 900})
+            page.add_init_script(DRAWN_TEXTS)
+            page.goto(page_file.as_uri())
+            drawn = page.evaluate("window.drawnTexts['chart-reps'] || []")
+        finally:
+            browser.close()
+    (mark,) = [t for t in drawn if t["colour"] == MARK_COLOUR]
+    assert mark["text"] == marks[0]["label"]
+    assert mark["left"] >= 0 and mark["left"] + mark["width"] <= mark["canvasWidth"]
+    names_y = next(t["y"] for t in drawn if t["text"] == "pre" and t["colour"] == AXIS_COLOUR)
+    names = [t for t in drawn if t["colour"] == AXIS_COLOUR and t["y"] == names_y]
+    shown = [t["text"] for t in names]
+    assert shown[0] == "pre" and shown[-1] == "post"
+    reps_shown = [int(text) for text in shown[1:-1]]
+    if width_px >= 1280:
+        assert reps_shown == list(range(1, n_reps + 1))
+    else:
+        assert reps_shown == sorted(reps_shown)
+        assert max(b - a for a, b in itertools.pairwise([0, *reps_shown, n_reps + 1])) <= 2
+    for a, b in itertools.pairwise(names):  # two pixels apart at least
+        assert b["left"] >= a["left"] + a["width"] + 2
 
 
 def _chart_specs(html: str) -> dict[str, dict[str, object]]:

@@ -74,7 +74,11 @@
         ctx.lineTo(x, top + height);
         ctx.stroke();
         ctx.setLineDash([]);
-        var right = x > u.bbox.left + u.bbox.width * 0.6;  // the label on the roomier side
+        // the label right of the line where it fits in the plot, else left of it where it
+        // fits, else on the roomier side
+        var room = ctx.measureText(m.label).width + 7 * px;
+        var roomRight = u.bbox.left + u.bbox.width - x, roomLeft = x - u.bbox.left;
+        var right = roomRight < room && (roomLeft >= room || roomLeft > roomRight);
         var tx = x + (right ? -5 : 5) * px;
         labelOn(ctx, m.label, tx, top + 14 * px, px, right ? "right" : "left", "#c62828");
       });
@@ -119,6 +123,26 @@
     };
   }
 
+  var measure = document.createElement("canvas").getContext("2d");
+  measure.font = FONT;
+
+  function thinned(ticks, names, u, lo, hi) {
+    // the named ticks whose names would not touch on this chart's width: every k-th of those
+    // between the first and the last, the smallest k that keeps them apart, less any that
+    // would touch the first or the last (10 reps and "post" on a phone's width), which stay
+    if (ticks.length < 3) return ticks;
+    var cssPerUnit = u.bbox.width / devicePixelRatio / ((hi - lo) || 1);
+    var width = function (t) { return measure.measureText(names[t] || "").width; };
+    var apart = function (a, b) { return (b - a) * cssPerUnit >= (width(a) + width(b)) / 2 + 4; };
+    var first = ticks[0], last = ticks[ticks.length - 1], inner = ticks.slice(1, -1), every = [];
+    for (var k = 1; k <= inner.length; k++) {
+      every = inner.filter(function (t, i) { return i % k === 0; });
+      if (every.every(function (t, i) { return i === 0 || apart(every[i - 1], t); })) break;
+    }
+    var clear = every.filter(function (t) { return apart(first, t) && apart(t, last); });
+    return [first].concat(clear, [last]);
+  }
+
   function optionsFor(spec, width) {
     var bars = spec.series.filter(function (s) { return s.kind === "bars"; }).length;
     var axis = { font: FONT, stroke: "#444", grid: { stroke: "#eee" }, ticks: { stroke: "#ccc" } };
@@ -128,7 +152,7 @@
       xAxis.values = function (u, ticks) {
         return ticks.map(function (t) { return Number.isInteger(t) ? (tickNames[t] || "") : ""; });
       };
-      xAxis.splits = function () { return spec.x_ticks; };
+      xAxis.splits = function (u, axis, lo, hi) { return thinned(spec.x_ticks, tickNames, u, lo, hi); };
     }
     if (spec.x_kind === "date") {
       xAxis.values = function (u, ticks) {
