@@ -56,7 +56,9 @@ def _moves(
     n_reps: int,
     start: Start,
     end: End,
-    hold_s: tuple[float, float] = (0.0, 2.0),
+    *,
+    hold_s: tuple[float, float],
+    tempo: float,
 ) -> list[_Move]:
     bottom = rng.uniform(30, 55)
     top = bottom - rng.uniform(20, 50)
@@ -69,8 +71,8 @@ def _moves(
         ]
     else:
         moves.append(_Move(rng.uniform(1, 20) if start == "still" else rng.uniform(2, 4), bottom))
-    up, hold = rng.uniform(0.6, 1.6), rng.uniform(*hold_s)
-    down, pause = rng.uniform(0.8, 2.2), rng.uniform(0.0, 1.2)
+    up, hold = tempo * rng.uniform(0.6, 1.6), rng.uniform(*hold_s)
+    down, pause = tempo * rng.uniform(0.8, 2.2), tempo * rng.uniform(0.0, 1.2)
     for k in range(n_reps):
         slower = 1 + 0.4 * k / max(n_reps - 1, 1) * rng.uniform(0, 1)
         moves += [
@@ -120,14 +122,16 @@ def simulate(
     sensors: Sensors,
     rate_hz: float | None = None,
     hold_s: tuple[float, float] = (0.0, 2.0),
+    tempo: float = 1.0,
 ) -> tuple[Recording, int]:
     """One set and its true rep count (at ``rate_hz``, or a rate drawn from 50-400 Hz; the
-    lockouts held for a time drawn from ``hold_s``, each rep's within 20 % of it)."""
+    lockouts held for a time drawn from ``hold_s``, each rep's within 20 % of it; the moves
+    up and down and the pauses at the bottom ``tempo`` times as long as drawn)."""
     rng = np.random.default_rng(seed)
     n_reps = int(rng.integers(1, 16))
     drawn_hz = float(rng.choice([50.0, 100.0, 200.0, 400.0]))
     rate_hz = drawn_hz if rate_hz is None else rate_hz
-    moves = _moves(rng, n_reps, start, end, hold_s)
+    moves = _moves(rng, n_reps, start, end, hold_s=hold_s, tempo=tempo)
     duration_s = sum(m.duration_s for m in moves)
     steps = np.full(int(duration_s * rate_hz * 1.2), 1 / rate_hz)
     t = np.cumsum(steps * (1 + rng.uniform(-0.05, 0.05, steps.size)))
