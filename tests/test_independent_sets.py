@@ -5,8 +5,10 @@ the first simulator; these targets say how far they carry."""
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 
+import numpy as np
 import pytest
 
 from independent_sets import ENDS, STARTS, End, Sensors, Start, share, simulate, survey
@@ -109,3 +111,30 @@ def test_a_phone_sampling_slowly_counts_the_same(seed: int, rate_hz: float) -> N
         seed, start="standing", end="sit_up", sensors="gyroscope", rate_hz=rate_hz
     )
     assert analyse(recording).set.rep_count == n_reps
+
+
+@pytest.mark.parametrize("sensors", ["gyroscope", "gravity"])
+@pytest.mark.parametrize("seed", [1, 8, 15])
+def test_two_sets_recorded_on_are_one_set_and_a_note(seed: int, sensors: Sensors) -> None:
+    # The same lifter's two sets in one recording, resting 40 s still at the bottom between
+    # them (about 45 s from the last rep to the next): read as one set of both sets' reps
+    # (16 for two of 8), since a pause at the bottom ends no set. Reps 30 s apart are two
+    # sets now: one is measured and a note names the other.
+    first, n_reps = simulate(seed, start="setup", end="rest", sensors=sensors, rate_hz=100.0)
+    second, _ = simulate(seed, start="setup", end="rest", sensors=sensors, rate_hz=100.0)
+    rest_t = first.t_s[-1] + np.arange(1, 4001) / 100.0  # 40 s at the set's last posture
+    rest_gyro = None if first.gyro_rads is None else np.zeros((rest_t.size, 3))
+    both = dataclasses.replace(
+        first,
+        t_s=np.concatenate([first.t_s, rest_t, rest_t[-1] + 0.01 + second.t_s]),
+        acc_mps2=np.vstack(
+            [first.acc_mps2, np.repeat(first.acc_mps2[-1:], rest_t.size, 0), second.acc_mps2]
+        ),
+        gyro_rads=None
+        if rest_gyro is None
+        else np.vstack([first.gyro_rads, rest_gyro, second.gyro_rads]),
+    )
+    findings = analyse(both)
+    assert findings.set.rep_count == n_reps
+    (note,) = [q for q in findings.quality if q.code == "another_set"]
+    assert f"another set, of {n_reps} reps" in note.message

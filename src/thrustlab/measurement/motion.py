@@ -14,7 +14,13 @@ import numpy.typing as npt
 
 from thrustlab.config import AnalysisConfig
 from thrustlab.measurement.cyclic import find_cycles
-from thrustlab.measurement.reps import REST_SPEED_DPS, RepTiming, find_reps, median_of_few
+from thrustlab.measurement.reps import (
+    REST_SPEED_DPS,
+    SETS_APART_S,
+    RepTiming,
+    find_reps,
+    median_of_few,
+)
 from thrustlab.measurement.tremor import NOTHING, Bands, TremorStats, measure
 from thrustlab.quality import QualityFlag
 from thrustlab.records import record
@@ -31,13 +37,9 @@ MID_SET_REPS = 1.5
 (the rest of the rep it started in, and a pause at the bottom)."""
 OTHER_SET_MIN_REPS = 3
 """A run of 3 reps or more before or after the set measured, through a range like the
-set's (within ``level_tolerance_fraction`` of it), is another set (a warm-up set, or the
-next set recorded on): one recording measures one set, and says so. Squatting to load
-the bar swings the thigh twice as far."""
-SETS_APART_S = 30.0
-"""...and at least 30 s from it: sets rest a minute or more between them (a warm-up set and
-the working set: the bar loaded between), a rest-pause set 5-20 s inside it, and an angle
-from acceleration alone, whose drift can split one set, leaves its parts 0.3-16 s apart."""
+set's (within ``level_tolerance_fraction`` of it) and ``SETS_APART_S`` or more from it, is
+another set (a warm-up set, or the next set recorded on): one recording measures one set,
+and says so. Squatting to load the bar swings the thigh twice as far."""
 
 
 @record

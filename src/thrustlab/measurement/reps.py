@@ -30,6 +30,12 @@ NAN = float("nan")
 
 REST_SPEED_DPS = 10.0
 """The thigh is at rest while it turns slower than 10 deg/s."""
+SETS_APART_S = 30.0
+"""Reps 30 s or more apart are two sets: sets rest a minute or more between them (a warm-up
+set and the working set: the bar loaded between), a rest-pause set 5-20 s inside it, and an
+angle from acceleration alone, whose drift can split one set, leaves its parts 0.3-16 s
+apart. (Two sets recorded on, the lifter resting at the bottom between them, read as one
+set of both sets' reps.)"""
 EDGE_DURATION_FACTOR = 1.8
 """A first or last candidate lasting 1.8x the set's typical rep is set-up or racking."""
 CLEAR_CAP_S = 8.0
@@ -1010,12 +1016,16 @@ def _sides(
     handled = phone.handled
     held = None if handled is None or not handled.any() else np.concatenate((handled, [False]))
     moving = _moving_reps(abs_speed, every, rate_hz, held, config)
+    apart = SETS_APART_S * rate_hz
     sides = []
     for sign in (1, -1):
         y, rate = ups[sign]
         starts = [j for j in range(0 if sign == first_sign else 1, count, 2) if moving[j]]
         timings = [every[j] for j in starts]
-        adjacent = [k > 0 and starts[k] == starts[k - 1] + 2 for k in range(len(starts))]
+        adjacent = [  # the next turning point's candidate, the same set's
+            k > 0 and starts[k] == starts[k - 1] + 2 and timings[k][0] - timings[k - 1][3] < apart
+            for k in range(len(starts))
+        ]
         runs = _consistent_runs(
             levels[sign], starts, timings, adjacent, rate_hz=rate_hz, config=config, slips=slips
         )
