@@ -13,7 +13,7 @@ from thrustlab.errors import OptionError
 from thrustlab.findings import Findings
 from thrustlab.measurement import analyse, analyse_legs, tremor_in
 from thrustlab.readers import read
-from thrustlab.recording import Recording
+from thrustlab.recording import G_MPS2, Recording
 from thrustlab.simulate import (
     SimulationSpec,
     random_spec,
@@ -304,10 +304,28 @@ def test_a_gap_in_a_file_is_said_once(tmp_path: Path) -> None:
 
 
 def test_clipping_is_flagged() -> None:
+    """Knocks of 4 g on a +-2 g accelerometer (the narrowest a phone has): each held at its
+    limit for 5 samples."""
     recording = one(SimulationSpec(seed=11))
-    clipped = np.clip(recording.acc_mps2, -8.0, 8.0)
-    findings = analyse(replace(recording, acc_mps2=clipped))
-    assert "clipping" in codes(findings)
+    acc = recording.acc_mps2.copy()
+    for start in np.linspace(100, acc.shape[0] - 100, 10).astype(int):
+        acc[start : start + 5, 2] += 4 * G_MPS2
+    limit_mps2 = 2 * G_MPS2
+    findings = analyse(replace(recording, acc_mps2=np.clip(acc, -limit_mps2, limit_mps2)))
+    (note,) = [q for q in findings.quality if q.code == "clipping"]
+    assert note.message.startswith(f"The accelerometer hit its limit ({limit_mps2:.1f} m/s2)")
+
+
+@pytest.mark.parametrize("situation_name", ["still_phone", "tidy"])
+@pytest.mark.parametrize("step_mps2", [0.0096, 0.0383])
+def test_a_coarse_resolution_is_no_limit(situation_name: str, step_mps2: float) -> None:
+    """Readings in steps of 1 or 4 mg, as older phones give them: a still phone's largest
+    value comes back hundreds of times, which was called the sensor's limit ("hit its limit
+    (0.0 m/s2) on 2094 samples"). A limit lies at 2 g or more."""
+    for seed in (0, 1):
+        recording = one(situation(situation_name, seed=seed))
+        stepped = np.round(recording.acc_mps2 / step_mps2) * step_mps2
+        assert "clipping" not in codes(analyse(replace(recording, acc_mps2=stepped)))
 
 
 def test_cyclic_mode_counts_any_repeated_movement() -> None:

@@ -19,6 +19,10 @@ G_MPS2 = 9.80665
 MAX_SENSOR_G = 400.0
 """The widest range of accelerometer made (impact sensors: 400 g; a phone's reads 8-32 g).
 A reading beyond it is no movement but a glitch or a filler value (-9999 for "missing")."""
+MIN_SENSOR_LIMIT_G = 1.9
+"""The narrowest range of a phone's or a watch's accelerometer is +-2 g (less a calibration
+offset): a value repeated below it is the sensor's resolution, not its limit (a still
+phone read in steps of 0.038 m/s2 repeats its largest value hundreds of times)."""
 
 
 @record

@@ -25,7 +25,7 @@ from thrustlab.measurement.tremor import (
     widened,
 )
 from thrustlab.quality import QualityFlag
-from thrustlab.recording import G_MPS2, MAX_SENSOR_G, Recording
+from thrustlab.recording import G_MPS2, MAX_SENSOR_G, MIN_SENSOR_LIMIT_G, Recording
 from thrustlab.records import record
 from thrustlab.signal.filters import (
     Spectrum,
@@ -282,18 +282,23 @@ def _recording_checks(recording: Recording, config: AnalysisConfig) -> list[Qual
         )
     peak, pinned = _pinned(recording.acc_mps2)
     limit = config.clip_fraction * recording.acc_mps2.shape[0]
-    # a value held beyond any accelerometer's range is no sensor's limit (a misread unit,
-    # which the reader names)
-    if float(peak.max()) <= MAX_SENSOR_G * G_MPS2 and any(
-        count >= 3 and count >= limit
-        for count in pinned.ravel().tolist()  # 3 numbers
-    ):
+    # an axis held at its largest value, where a sensor's limit can lie: at +-2 g or more
+    # (below, the value repeats by the sensor's resolution) and within any accelerometer's
+    # range (beyond lies a misread unit, which the reader names)
+    low, high = MIN_SENSOR_LIMIT_G * G_MPS2, MAX_SENSOR_G * G_MPS2
+    held = [
+        (count, value)
+        for count, value in zip(pinned.ravel().tolist(), peak.ravel().tolist(), strict=False)
+        if count >= 3 and count >= limit and low <= value <= high
+    ]
+    if held:
+        count, value = max(held)
         flags.append(
             QualityFlag(
                 "clipping",
                 "warning",
-                f"The accelerometer hit its limit ({float(peak.max()):.1f} m/s2) on "
-                f"{int(pinned.max())} samples; shaking near those moments reads too low.",
+                f"The accelerometer hit its limit ({value:.1f} m/s2) on {count} samples; "
+                "shaking near those moments reads too low.",
             )
         )
     return flags
