@@ -52,6 +52,7 @@ from thrustlab.signal.orientation import (
     angle_from_gravity,
     angle_from_gyro,
     blend,
+    gyro_bias,
     held_by_gyro,
     jolt_starts,
     off_axis_rads,
@@ -595,6 +596,7 @@ def phone_turning(
     if uniform.gyro_rads is not None:
         slow = _slow_gyro(uniform, config) if slow_gyro is None else slow_gyro
         assert slow is not None
+        slow = slow - gyro_bias(slow)  # a copy: the angle's own is left as it is
     window = HANDLING_WINDOW_S
     off_plane = off_axis = None
     if direction is not None and slow is not None:  # both at once

@@ -99,11 +99,23 @@ def angle_from_gyro(gyro_rads: FloatArray, /, *, fs_hz: float) -> FloatArray:
     """Angle (degrees) integrated from the rate about the gyroscope's dominant axis, with the
     bias measured on the quietest samples removed."""
     rate = gyro_rads @ _principal_axes(gyro_rads)[0]
+    rate = rate - median_of(rate[_quietest(gyro_rads)])
+    return np.asarray(np.rad2deg(np.cumsum(rate) / fs_hz))
+
+
+def gyro_bias(gyro_rads: FloatArray, /) -> FloatArray:
+    """The gyroscope's constant offset (rad/s, per axis): its median over the quietest
+    samples, where a phone on a thigh does not turn. An uncalibrated gyroscope reads
+    0.02-0.1 rad/s at rest; against a rep's 0.3-0.5 rad/s that offset looks like turning
+    about other axes (a fifth of the rate at 0.05 rad/s)."""
+    return np.asarray(np.median(gyro_rads[_quietest(gyro_rads)], axis=0))
+
+
+def _quietest(gyro_rads: FloatArray) -> BoolArray:
+    """The samples turning slowest: the ``QUIET_QUANTILE`` of them (rests and holds)."""
     magnitude = row_lengths(gyro_rads)
     k = int(QUIET_QUANTILE * (magnitude.size - 1))
-    quiet = magnitude <= np.partition(magnitude, k)[k]
-    rate = rate - median_of(rate[quiet])
-    return np.asarray(np.rad2deg(np.cumsum(rate) / fs_hz))
+    return np.asarray(magnitude <= np.partition(magnitude, k)[k])
 
 
 def row_lengths(x: FloatArray, /) -> FloatArray:
