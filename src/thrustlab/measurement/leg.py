@@ -564,7 +564,8 @@ class PhoneTurning:
     """(N, 3) the direction of gravity in the phone's axes (unit vectors); None without
     gravity."""
     turn_rads: FloatArray | None
-    """(N, 3) the gyroscope's rate, smoothed like the angle; None without a gyroscope."""
+    """(N, 3) the gyroscope's rate, smoothed like the angle, less its offset (``gyro_bias``);
+    None without a gyroscope."""
     own_acc_mps2: FloatArray | None = None
     """(N, 3) the phone's own acceleration, smoothed like the angle, its offset removed;
     None when gravity is in it."""

@@ -75,8 +75,8 @@ class Motion:
     """(N, 3) at ``angle_rate_hz``: the direction of gravity in the phone's axes (unit
     vectors); None: not known."""
     turn_rads: FloatArray | None = None
-    """(N, 3) at ``angle_rate_hz``: the phone's turning rate (the gyroscope, smoothed);
-    None: not known."""
+    """(N, 3) at ``angle_rate_hz``: the phone's turning rate (the gyroscope, smoothed, less
+    its offset); None: not known."""
     own_acc_mps2: FloatArray | None = None
     """(N, 3) at ``angle_rate_hz``: the phone's own slow acceleration (recorded without
     gravity, smoothed like the angle, its offset removed); None: not known, or gravity is
