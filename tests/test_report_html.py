@@ -327,6 +327,7 @@ colour, where the text starts and how wide the canvas is), by the chart's id."""
 MARK_COLOUR = "#c62828"
 """The colour of a marked moment's line and label (``charts.js``)."""
 AXIS_COLOUR = "#444444"
+"""The colour of the axes' values (``charts.js``)."""
 
 
 @pytest.mark.parametrize("width_px", [390, 1280])
