@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 
 pytest.importorskip("fastapi", reason="the web extra is not installed")
@@ -168,6 +169,30 @@ def test_sign_up_upload_report_and_history(client: TestClient, demo_csv: bytes) 
     history = client.get("/history")
     assert "barbell hip thrust" in history.text and "<svg" in history.text
     assert stored_counts(client) == (1, 1, 1)
+
+
+def test_a_sensor_logger_sqlite_export_is_analysed_from_the_form(
+    client: TestClient, tmp_path: Path
+) -> None:
+    from test_read_sensorlogger_sqlite import sensor_table, write_sqlite
+    from test_read_support import T0_NS
+
+    recording, truth = simulate_set(SimulationSpec(seed=4, n_reps=7))
+    assert recording.gyro_rads is not None
+    t_ns = T0_NS + np.round(recording.t_s * 1e9).astype(np.int64)
+    tables = {
+        "TotalAcceleration": sensor_table(t_ns, recording.acc_mps2),
+        "Gyroscope": sensor_table(t_ns, recording.gyro_rads),
+    }
+    export = write_sqlite(tmp_path / "2026-12-03_10-00-00.sqlite", tables)
+    sign_up(client, "sql@example.org")
+    done = upload_page(client, export.name, export.read_bytes())
+    assert done.status_code == 303  # type: ignore[attr-defined]
+    job_id = done.headers["location"].rsplit("/", 1)[-1]  # type: ignore[attr-defined]
+    body = wait_done(client, job_id, api_token(client, "sql@example.org"))
+    assert body["status"] == "done", body
+    analysis = body["analysis"]
+    assert isinstance(analysis, dict) and analysis["set"]["rep_count"] == truth.n_reps == 7
 
 
 def test_pages_need_a_login_and_forms_need_the_csrf_token(client: TestClient) -> None:

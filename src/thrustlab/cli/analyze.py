@@ -24,7 +24,10 @@ if TYPE_CHECKING:
     from thrustlab.explanation import Answers, History
     from thrustlab.pipeline import ReadOptions, VideoOptions
 
-FORMAT_HELP = "Force the format: sensorlogger, sensorlogger-json, phyphox, csv (default: detected)."
+FORMAT_HELP = (
+    "Force the format: sensorlogger, sensorlogger-json, sensorlogger-sqlite, phyphox, csv "
+    "(default: detected)."
+)
 
 Files = Annotated[
     list[Path] | None,

@@ -4,6 +4,7 @@ Formats (``FORMATS``), told apart by content, not by file name:
 
 - ``"sensorlogger"``: a Sensor Logger zip export, its folder, or one of its CSVs;
 - ``"sensorlogger-json"``: Sensor Logger's JSON export;
+- ``"sensorlogger-sqlite"``: Sensor Logger's SQLite export;
 - ``"phyphox"``: a phyphox export (folder or zip of CSVs) or its ``Raw Data.csv``;
 - ``"csv"``: any CSV with a time column (or a stated rate) and accelerometer columns.
 
@@ -22,6 +23,7 @@ from thrustlab.readers._formats import (
     RECORDING_SUFFIXES,
     SPREADSHEET,
     SPREADSHEET_SUFFIXES,
+    SQLITE_START,
     VIDEO_SUFFIXES,
 )
 from thrustlab.readers._options import COLUMN_ROLES, ReadOptions
@@ -36,13 +38,14 @@ __all__ = [
     "RECORDING_SUFFIXES",
     "SPREADSHEET",
     "SPREADSHEET_SUFFIXES",
+    "SQLITE_START",
     "VIDEO_SUFFIXES",
     "ReadOptions",
     "detect_format",
     "read",
 ]
 
-FORMATS = ("sensorlogger", "sensorlogger-json", "phyphox", "csv")
+FORMATS = ("sensorlogger", "sensorlogger-json", "sensorlogger-sqlite", "phyphox", "csv")
 
 
 def detect_format(path: str | os.PathLike[str], /) -> str:
@@ -96,6 +99,10 @@ def _read_as(src: Source, fmt: str, options: ReadOptions) -> Recording:
         from thrustlab.readers.sensorlogger import read_sensorlogger_json
 
         return read_sensorlogger_json(src, options=options)
+    if fmt == "sensorlogger-sqlite":
+        from thrustlab.readers.sensorlogger import read_sensorlogger_sqlite
+
+        return read_sensorlogger_sqlite(src, options=options)
     if fmt == "phyphox":
         from thrustlab.readers.phyphox import read_phyphox
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from thrustlab.errors import FormatError, ReadError
 from thrustlab.readers._csv import text_layout
-from thrustlab.readers._formats import SPREADSHEET
+from thrustlab.readers._formats import SPREADSHEET, SQLITE_START
 from thrustlab.readers._headers import is_phyphox_header, is_sensorlogger_header, sensor_name
 from thrustlab.readers._source import HEAD_BYTES, Source
 
@@ -24,6 +24,8 @@ def _sniff_file(src: Source) -> str:
     head = src.head(src.names[0], HEAD_BYTES + 1)
     if head.startswith(_OLE2):
         raise FormatError(src.path, SPREADSHEET)
+    if head.startswith(SQLITE_START):
+        return "sensorlogger-sqlite"
     start = head.removeprefix(b"\xef\xbb\xbf").lstrip()[:1]
     if start in (b"[", b"{"):
         if b'"sensor"' in head:

@@ -1,4 +1,5 @@
-"""Sensor Logger exports: a zip, its unzipped folder, one of its CSVs, or the JSON export.
+"""Sensor Logger exports: a zip, its unzipped folder, one of its CSVs, the JSON export or the
+SQLite export (a table per sensor, named and with columns as its CSVs).
 
 Layouts, by the files present (columns always by name; ``z,y,x`` order in the files):
 
@@ -23,7 +24,10 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from contextlib import closing
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -51,6 +55,9 @@ from thrustlab.readers._units import acc_to_mps2, gyro_to_rads, ignored, looks_l
 from thrustlab.recording import Recording
 from thrustlab.records import record
 
+if TYPE_CHECKING:
+    import sqlite3
+
 DOCUMENTED_UNITS: Mapping[str, str] = {
     "Accelerometer": "mps2",
     "TotalAcceleration": "mps2",
@@ -59,6 +66,10 @@ DOCUMENTED_UNITS: Mapping[str, str] = {
 }
 """Units Sensor Logger writes on every platform; the other sensors' depend on it."""
 MAX_JSON_BYTES = 512 * 1024**2
+MAX_SQLITE_BYTES = MAX_JSON_BYTES
+"""An SQLite export's values are read into Python numbers a column at a time before they
+become arrays (about 40 bytes each, 4-8 on disk): an hour of four sensors at 100 Hz is about
+65 MB."""
 
 
 @record
@@ -89,6 +100,18 @@ def read_sensorlogger_json(src: Source, /, *, options: ReadOptions | None = None
     sensors = _load_json(data, path=path)
     del data
     return _assemble(sensors, path=path, fmt="sensorlogger-json", options=given)
+
+
+def read_sensorlogger_sqlite(src: Source, /, *, options: ReadOptions | None = None) -> Recording:
+    path = src.path
+    on_disk = src.file_path(src.names[0]) if src.kind == "file" else None
+    if on_disk is None:
+        raise FormatError(path, f"is a {src.kind}, not a Sensor Logger SQLite file")
+    src.check_size(src.names[0], MAX_SQLITE_BYTES)
+    sensors = _load_sqlite(on_disk, label=path)
+    return _assemble(
+        sensors, path=path, fmt="sensorlogger-sqlite", options=options or ReadOptions()
+    )
 
 
 def recording_from_samples(
@@ -213,6 +236,57 @@ def _load_json(data: bytes, *, path: str) -> dict[str, RawSensor]:
     return {name: _json_sensor(name, group, label=path) for name, group in groups.items()}
 
 
+def _load_sqlite(on_disk: str, *, label: str) -> dict[str, RawSensor]:
+    """The sensor tables of an SQLite export, opened read-only: the file is never changed,
+    and no journal is written beside it."""
+    import sqlite3  # 9 ms: only for this format
+
+    uri = f"{Path(on_disk).resolve().as_uri()}?mode=ro&immutable=1"
+    sensors: dict[str, RawSensor] = {}
+    try:
+        with closing(sqlite3.connect(uri, uri=True)) as db:
+            tables = db.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
+            for (table,) in tables:
+                sensor = SENSOR_BY_KEY.get(str(table).lower())
+                if sensor is not None and sensor not in sensors:
+                    sensors[sensor] = _sqlite_sensor(db, str(table), sensor, label=label)
+    except sqlite3.Error as exc:
+        raise ReadError(
+            label, f"cannot be read as SQLite ({one_line(exc)}); export it again"
+        ) from exc
+    if not sensors:
+        raise FormatError(
+            label,
+            "is an SQLite file with no Sensor Logger sensor tables (Accelerometer, "
+            "TotalAcceleration, Gyroscope ...); give the Sensor Logger export",
+        )
+    return sensors
+
+
+def _sqlite_sensor(db: sqlite3.Connection, table: str, sensor: str, *, label: str) -> RawSensor:
+    """One sensor's table, its columns found by name as in the CSVs (``table`` is one of the
+    sensor names, so it is safe to quote)."""
+    where = f"{label} [{table}]"
+    columns = {
+        str(row[1]).lower(): str(row[1]) for row in db.execute(f'PRAGMA table_info("{table}")')
+    }
+    missing = [c for c in SENSORS[sensor] if c.lower() not in columns]
+    if missing or not ("time" in columns or "seconds_elapsed" in columns):
+        raise FormatError(
+            where,
+            f"is not a Sensor Logger {sensor} table: it lacks the columns "
+            f"{', '.join(missing) or 'time/seconds_elapsed'}",
+        )
+
+    def column(name: str) -> list[object]:  # a column at a time: one list of numbers in memory
+        query = f'SELECT "{columns[name.lower()]}" FROM "{table}"'
+        return [value for (value,) in db.execute(query)]
+
+    return _from_cells(
+        sensor, where, column, timed="time" in columns, elapsed="seconds_elapsed" in columns
+    )
+
+
 def _json_fault(exc: ValueError | RecursionError, /) -> str:
     """What is wrong with a JSON text, in words that name no Python function."""
     if isinstance(exc, json.JSONDecodeError):
@@ -227,11 +301,36 @@ def _json_fault(exc: ValueError | RecursionError, /) -> str:
 
 
 def _json_sensor(sensor: str, rows: Sequence[dict[str, object]], *, label: str) -> RawSensor:
-    values = np.column_stack([_floats([r.get(c) for r in rows]) for c in SENSORS[sensor]])
-    time_ns = _ints([r.get("time") for r in rows]) if any("time" in r for r in rows) else None
-    elapsed = [r.get("seconds_elapsed") for r in rows]
-    floats = _floats(elapsed)
-    return RawSensor(sensor, f"{label} [{sensor}]", time_ns, (floats, np.isfinite(floats)), values)
+    return _from_cells(
+        sensor,
+        f"{label} [{sensor}]",
+        lambda name: [r.get(name) for r in rows],
+        timed=any("time" in r for r in rows),
+        elapsed=True,
+    )
+
+
+def _from_cells(
+    sensor: str,
+    label: str,
+    cells: Callable[[str], Sequence[object]],
+    /,
+    *,
+    timed: bool,
+    elapsed: bool,
+) -> RawSensor:
+    """A sensor from its cells, a column at a time (``cells(name)``: numbers, text or None),
+    as the JSON and SQLite exports hold them; ``timed`` and ``elapsed``: whether it has the
+    ``time`` and ``seconds_elapsed`` columns."""
+    values = blank_beyond(np.column_stack([_floats(cells(c)) for c in SENSORS[sensor]]))
+    seconds = _floats(cells("seconds_elapsed")) if elapsed else None
+    return RawSensor(
+        sensor,
+        label,
+        _ints(cells("time")) if timed else None,
+        None if seconds is None else (seconds, np.isfinite(seconds)),
+        values,
+    )
 
 
 def _floats(items: Sequence[object]) -> FloatArray:

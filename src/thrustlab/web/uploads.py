@@ -48,7 +48,12 @@ def safe_name(name: str | None, /) -> str:
 
 def check_upload(name: str | None, data: bytes, /, *, settings: WebSettings) -> Upload:
     """The upload, if it can be a sensor export; else an ``UploadError`` saying why."""
-    from thrustlab.pipeline import RECORDING_SUFFIXES, SPREADSHEET, SPREADSHEET_SUFFIXES
+    from thrustlab.pipeline import (
+        RECORDING_SUFFIXES,
+        SPREADSHEET,
+        SPREADSHEET_SUFFIXES,
+        SQLITE_START,
+    )
 
     clean = safe_name(name)
     suffix = PurePath(clean).suffix.lower()
@@ -58,7 +63,8 @@ def check_upload(name: str | None, data: bytes, /, *, settings: WebSettings) -> 
             raise UploadError(f"{clean}: {SPREADSHEET}", status_code=415)
         raise UploadError(
             f"{clean}: not a sensor export or a video ({suffix or 'no extension'}); upload a "
-            "Sensor Logger or phyphox export (.zip), a .csv or .json file, or an .mp4/.mov video",
+            "Sensor Logger or phyphox export (.zip), a .csv, .json or .sqlite file, or an "
+            ".mp4/.mov video",
             status_code=415,
         )
     if not data:
@@ -74,7 +80,7 @@ def check_upload(name: str | None, data: bytes, /, *, settings: WebSettings) -> 
         return Upload(clean, data)
     if suffix == ".zip" or data[:4] == b"PK\x03\x04":
         _check_zip(clean, data, settings=settings)
-    elif b"\x00" in data[:4096]:
+    elif b"\x00" in data[:4096] and not data.startswith(SQLITE_START):
         raise UploadError(
             f"{clean}: a binary file, not a text export; upload the CSV or the export's zip",
             status_code=415,
