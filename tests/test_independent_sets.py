@@ -19,11 +19,13 @@ from thrustlab.recording import Recording
 
 SEEDS = 8
 """8 seeds x 36 rows: 288 sets, about 12 s."""
-TARGET_PCT: dict[Sensors, float] = {"gyroscope": 97.0, "gravity": 97.0, "acceleration_only": 35.0}
-"""Measured at 8 seeds: 100, 100 and 41.7 % (at 20 seeds 98.3, 98.3 and 42.9 %); each
-target sits three sets of 96 under. Without gravity or a gyroscope the angle comes from
-integrating the acceleration twice, which these sets (no jolt at the stops, slow steady
-eccentrics) defeat more often than not: that row is a floor, not a goal."""
+TARGET_PCT: dict[Sensors, float] = {"gyroscope": 97.0, "gravity": 97.0, "acceleration_only": 45.0}
+"""Measured at 8 seeds: 100, 100 and 49.0 % (at 20 seeds 98.3, 98.3 and 50.0 %; acceleration
+alone 42.7 and 42.9 % while its drift's smoothing carried the recording's end into its start:
+``filters.smooth_pad_s``); each target sits three sets of 96 under. Without gravity or a
+gyroscope the angle comes from integrating the acceleration twice, which these sets (no jolt
+at the stops, slow steady eccentrics) defeat about half the time: that row is a floor, not a
+goal."""
 
 
 def test_the_survey_holds_its_targets() -> None:

@@ -21,6 +21,7 @@ from thrustlab.signal.filters import (
     mirrored,
     next_fast_len,
     smooth,
+    smooth_pad_s,
     spectrum_of,
 )
 from thrustlab.signal.heap import keep_freed_memory
@@ -123,7 +124,7 @@ def test_long_transforms_reuse_freed_memory_without_page_faults() -> None:
 
 def smoothed_whole(x: np.ndarray, *, fs_hz: float, sigma_hz: float) -> np.ndarray:
     """``smooth`` as one transform of the whole signal, however long."""
-    spectrum = spectrum_of(x, fs_hz=fs_hz)
+    spectrum = spectrum_of(x, fs_hz=fs_hz, pad_s=smooth_pad_s(sigma_hz))
     return inverse(spectrum, gain=gaussian_gain(spectrum.freqs_hz, sigma_hz=sigma_hz))
 
 

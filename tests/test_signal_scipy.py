@@ -131,6 +131,23 @@ def test_lowpass_does_what_a_butterworth_filtfilt_does_on_tones() -> None:
     assert rms((ours - theirs)[middle]) < 0.01 * rms(slow)
 
 
+@pytest.mark.parametrize("sigma_hz", [0.03, 0.1])
+def test_a_wide_smoothing_is_scipys_gaussian_filter_to_the_ends(sigma_hz: float) -> None:
+    """A drift's Gaussian (5 s wide at 0.03 Hz) is mirrored 4 of its widths out at each end,
+    so the end of a signal that drifted does not wrap round into its start: with 1 s
+    mirrored, a minute that rose by 500 read 84 (at 0.1 Hz) and 178 (at 0.03 Hz) at its
+    first sample, where scipy reads -1 and 4."""
+    fs_hz, n = 50.0, 3000
+    rng = np.random.default_rng(4)
+    x = np.concatenate([np.zeros(n // 2), np.linspace(0.0, 500.0, n // 2)])
+    x += np.cumsum(rng.normal(0, 0.5, n))
+    ours = smooth(x, fs_hz=fs_hz, sigma_hz=sigma_hz)
+    sigma_samples = fs_hz / (2 * np.pi * sigma_hz)
+    theirs = scipy.ndimage.gaussian_filter1d(x, sigma_samples, mode="mirror", truncate=6.0)
+    # 2e-4 of the signal: the kernel's weight past the 4 widths mirrored is 6e-5 of it
+    assert np.max(np.abs(ours - theirs)) < 2e-4 * rms(x)
+
+
 @pytest.mark.parametrize("sigma_hz", [0.5, 1.5, 4.0])
 def test_smooth_is_scipys_gaussian_filter(sigma_hz: float) -> None:
     """A Gaussian gain of ``sigma_hz`` is a Gaussian kernel of 1 / (2 pi sigma_hz) seconds;

@@ -269,9 +269,11 @@ def smooth(x: FloatArray, /, *, fs_hz: float, sigma_hz: float) -> FloatArray:
     """Zero-phase Gaussian low-pass (gain ``exp(-f^2 / 2 sigma^2)``): no ringing, so a
     brief jolt stays brief instead of spreading into the seconds around it.
 
-    A long signal is smoothed a block at a time (``_smoothed_blocks``), the same filter."""
+    A long signal is smoothed a block at a time (``_smoothed_blocks``), the same filter.
+    The ends are mirrored ``smooth_pad_s`` out."""
     n = x.shape[0]
-    pad, n_fft = padded_length(n, fs_hz)
+    pad_s = smooth_pad_s(sigma_hz)
+    pad, n_fft = padded_length(n, fs_hz, pad_s=pad_s)
     reach = ceil(GAUSSIAN_REACH_SIGMAS * fs_hz / (2 * np.pi * sigma_hz))
     block = next_fast_len(max(SMOOTH_BLOCK, 8 * reach))
     if (
@@ -283,8 +285,21 @@ def smooth(x: FloatArray, /, *, fs_hz: float, sigma_hz: float) -> FloatArray:
         return _smoothed_blocks(
             rows, (pad, pad + n), fs_hz=fs_hz, sigma_hz=sigma_hz, reach=reach, block=block
         )
-    spectrum = spectrum_of(x, fs_hz=fs_hz)
+    spectrum = spectrum_of(x, fs_hz=fs_hz, pad_s=pad_s)
     return inverse(spectrum, gain=gaussian_on(spectrum.freqs_hz, sigma_hz))
+
+
+def smooth_pad_s(sigma_hz: float, /) -> float:
+    """Seconds mirrored onto each end before smoothing with a Gaussian of ``sigma_hz``:
+    ``PAD_SIGMAS`` of its widths, 1 s at least. The transform joins the end to the start:
+    with 1 s mirrored, a drift's kernel (5 s wide at 0.03 Hz) reached into the other end,
+    and an angle integrated from acceleration that drifted 700 degrees over a set read 260
+    degrees off in its first seconds."""
+    return max(1.0, PAD_SIGMAS / (2 * np.pi * sigma_hz))
+
+
+PAD_SIGMAS = 4.0
+"""A Gaussian's weight 4 widths out is 3e-4 of its peak."""
 
 
 def smoothed_together(
