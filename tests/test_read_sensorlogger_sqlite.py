@@ -33,10 +33,11 @@ def write_sqlite(path: Path, tables: Mapping[str, Table], *, as_text: bool = Fal
     with closing(sqlite3.connect(path)) as db:
         for name, (columns, rows) in tables.items():
             kind = "TEXT" if as_text else ""  # no type: each value keeps its own
-            db.execute(f'CREATE TABLE "{name}" ({", ".join(f"{c} {kind}" for c in columns)})')
+            quoted = name.replace('"', '""')
+            db.execute(f'CREATE TABLE "{quoted}" ({", ".join(f"{c} {kind}" for c in columns)})')
             cells = [[str(v) if as_text else v for v in row] for row in rows]
             marks = ", ".join("?" * len(columns))
-            db.executemany(f'INSERT INTO "{name}" VALUES ({marks})', cells)
+            db.executemany(f'INSERT INTO "{quoted}" VALUES ({marks})', cells)
         db.commit()
     return path
 
@@ -89,6 +90,25 @@ def test_an_sqlite_export_reads_as_its_zip(tmp_path: Path, as_text: bool) -> Non
     assert from_sqlite.format == "sensorlogger-sqlite"
     assert from_sqlite.meta["layout"] == "ios"
     assert_same(from_sqlite, read(zipped))
+
+
+def test_one_table_of_every_sensors_rows_reads_as_the_zip(tmp_path: Path) -> None:
+    # the layout of Sensor Logger's JSON export (each row names its sensor) as one table,
+    # should an export hold it so; the sensor named in any case, its name quoted oddly
+    sensors = ios_set()
+    rows = [
+        (name.upper() if k % 2 else name.lower(), *row)
+        for k, (name, data) in enumerate(sensors.items())
+        for row in sensor_table(*data)[1]
+    ]
+    columns = ("sensor", "time", "seconds_elapsed", "z", "y", "x")
+    path = write_sqlite(tmp_path / "rows.sqlite", {'all "rows"': (columns, rows)})
+    zipped = write_export(
+        tmp_path / "set",
+        {f"{name}.csv": sensorlogger_csv(*data) for name, data in sensors.items()},
+        as_zip=True,
+    )
+    assert_same(read(path), read(zipped))
 
 
 def test_a_real_watch_recording_reads_as_its_csv(tmp_path: Path) -> None:

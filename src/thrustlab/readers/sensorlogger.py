@@ -237,19 +237,25 @@ def _load_json(data: bytes, *, path: str) -> dict[str, RawSensor]:
 
 
 def _load_sqlite(on_disk: str, *, label: str) -> dict[str, RawSensor]:
-    """The sensor tables of an SQLite export, opened read-only: the file is never changed,
-    and no journal is written beside it."""
+    """The sensors of an SQLite export, opened read-only (the file is never changed, and no
+    journal is written beside it): a table per sensor, named as its CSV, as Sensor Logger
+    documents it (``SELECT * FROM Accelerometer``); else one table of rows with a ``sensor``
+    column, as its JSON export holds them."""
     import sqlite3  # 9 ms: only for this format
 
     uri = f"{Path(on_disk).resolve().as_uri()}?mode=ro&immutable=1"
     sensors: dict[str, RawSensor] = {}
     try:
         with closing(sqlite3.connect(uri, uri=True)) as db:
-            tables = db.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
-            for (table,) in tables:
-                sensor = SENSOR_BY_KEY.get(str(table).lower())
+            tables = [
+                str(t) for (t,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+            ]
+            for table in tables:
+                sensor = SENSOR_BY_KEY.get(table.lower())
                 if sensor is not None and sensor not in sensors:
-                    sensors[sensor] = _sqlite_sensor(db, str(table), sensor, label=label)
+                    sensors[sensor] = _sqlite_sensor(db, table, sensor, label=label)
+            for table in tables if not sensors else ():
+                sensors.update(_sqlite_rows_by_sensor(db, table, label=label))
     except sqlite3.Error as exc:
         raise ReadError(
             label, f"cannot be read as SQLite ({one_line(exc)}); export it again"
@@ -263,13 +269,22 @@ def _load_sqlite(on_disk: str, *, label: str) -> dict[str, RawSensor]:
     return sensors
 
 
-def _sqlite_sensor(db: sqlite3.Connection, table: str, sensor: str, *, label: str) -> RawSensor:
-    """One sensor's table, its columns found by name as in the CSVs (``table`` is one of the
-    sensor names, so it is safe to quote)."""
-    where = f"{label} [{table}]"
-    columns = {
-        str(row[1]).lower(): str(row[1]) for row in db.execute(f'PRAGMA table_info("{table}")')
+def _columns_of(db: sqlite3.Connection, table: str) -> dict[str, str]:
+    """A table's column names by their lower case (``table``: its name as the file gives
+    it, quoted with its quotes doubled)."""
+    quoted = table.replace('"', '""')
+    return {
+        str(row[1]).lower(): str(row[1]) for row in db.execute(f'PRAGMA table_info("{quoted}")')
     }
+
+
+def _sqlite_sensor(
+    db: sqlite3.Connection, table: str, sensor: str, *, label: str, rows_of: str | None = None
+) -> RawSensor:
+    """One sensor's table, its columns found by name as in the CSVs; ``rows_of``: only the
+    rows whose ``sensor`` column names it (in any case)."""
+    where = f"{label} [{table}]" if rows_of is None else f"{label} [{table}: {sensor}]"
+    columns = _columns_of(db, table)
     missing = [c for c in SENSORS[sensor] if c.lower() not in columns]
     if missing or not ("time" in columns or "seconds_elapsed" in columns):
         raise FormatError(
@@ -277,14 +292,31 @@ def _sqlite_sensor(db: sqlite3.Connection, table: str, sensor: str, *, label: st
             f"is not a Sensor Logger {sensor} table: it lacks the columns "
             f"{', '.join(missing) or 'time/seconds_elapsed'}",
         )
+    quoted = table.replace('"', '""')
+    only = "" if rows_of is None else f' WHERE lower("{columns["sensor"]}") = ?'
 
     def column(name: str) -> list[object]:  # a column at a time: one list of numbers in memory
-        query = f'SELECT "{columns[name.lower()]}" FROM "{table}"'
-        return [value for (value,) in db.execute(query)]
+        query = f'SELECT "{columns[name.lower()]}" FROM "{quoted}"{only}'
+        return [value for (value,) in db.execute(query, () if rows_of is None else (rows_of,))]
 
     return _from_cells(
         sensor, where, column, timed="time" in columns, elapsed="seconds_elapsed" in columns
     )
+
+
+def _sqlite_rows_by_sensor(
+    db: sqlite3.Connection, table: str, *, label: str
+) -> dict[str, RawSensor]:
+    """The sensors in a table of rows with a ``sensor`` column (none without one)."""
+    columns = _columns_of(db, table)
+    if "sensor" not in columns:
+        return {}
+    quoted = table.replace('"', '""')
+    names = db.execute(f'SELECT DISTINCT lower("{columns["sensor"]}") FROM "{quoted}"')
+    found = [(str(key), SENSOR_BY_KEY[str(key)]) for (key,) in names if str(key) in SENSOR_BY_KEY]
+    return {
+        sensor: _sqlite_sensor(db, table, sensor, label=label, rows_of=key) for key, sensor in found
+    }
 
 
 def _json_fault(exc: ValueError | RecursionError, /) -> str:
