@@ -257,6 +257,37 @@ def test_missing_columns_is_a_format_error(tmp_path: Path) -> None:
         read(path)
 
 
+@pytest.mark.parametrize(
+    ("name", "content", "words"),
+    [
+        (  # Sensor Logger's GPS file given alone: taken for an accelerometer with no axes
+            "Location.csv",
+            b"time,seconds_elapsed,bearingAccuracy,speedAccuracy,altitude,longitude,latitude\n"
+            b"1698501145514000000,1.3,0,0,214.2,0.0,0.0\n",
+            "no x, y, z axes",
+        ),
+        (  # its phone details: read as a CSV with no accelerometer, told to name its columns
+            "Metadata.csv",
+            b"version,device name,recording time,platform\n3,iPhone,2026-12-03,ios\n",
+            "Metadata.csv (the phone's details)",
+        ),
+        (  # its GPS track: the same, its XML shown as the header
+            "track.kml",
+            b'<?xml version="1.0"?>\n<kml><Document></Document></kml>\n',
+            "is XML or HTML",
+        ),
+    ],
+)
+def test_an_export_file_with_no_readings_says_which_file_to_give(
+    tmp_path: Path, name: str, content: bytes, words: str
+) -> None:
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(FormatError, match=r"(?i)zip") as caught:
+        read(path)
+    assert words in str(caught.value) and "--columns" not in str(caught.value)
+
+
 def _rewrite_times(files: dict[str, bytes], cell: Callable[[str], str]) -> None:
     """The time cells of the accelerometer and gyroscope files, each rewritten by ``cell``."""
     for name in ("TotalAcceleration.csv", "Gyroscope.csv"):

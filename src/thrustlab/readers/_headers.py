@@ -40,6 +40,15 @@ def is_sensorlogger_header(fields: Sequence[str], /) -> bool:
     return "seconds_elapsed" in lowered and ("time" in lowered or len(lowered) > 3)
 
 
+SENSORLOGGER_METADATA = frozenset({"version", "device name", "recording time", "platform"})
+"""The columns of Sensor Logger's ``Metadata.csv``."""
+
+
+def is_sensorlogger_metadata(fields: Sequence[str], /) -> bool:
+    """Sensor Logger's ``Metadata.csv``: the phone's details, no readings."""
+    return {f.strip().lower() for f in fields} >= SENSORLOGGER_METADATA
+
+
 def is_phyphox_header(fields: tuple[str, ...], /) -> bool:
     """phyphox's ``"Time (s)"`` first, then the three axes of one sensor: accelerometer or
     gyroscope."""

@@ -5,7 +5,12 @@ from __future__ import annotations
 from thrustlab.errors import FormatError, ReadError
 from thrustlab.readers._csv import text_layout
 from thrustlab.readers._formats import SPREADSHEET, SQLITE_START
-from thrustlab.readers._headers import is_phyphox_header, is_sensorlogger_header, sensor_name
+from thrustlab.readers._headers import (
+    is_phyphox_header,
+    is_sensorlogger_header,
+    is_sensorlogger_metadata,
+    sensor_name,
+)
 from thrustlab.readers._source import HEAD_BYTES, Source
 
 MAX_SNIFFED_MEMBERS = 50
@@ -27,11 +32,24 @@ def _sniff_file(src: Source) -> str:
     if head.startswith(SQLITE_START):
         return "sensorlogger-sqlite"
     start = head.removeprefix(b"\xef\xbb\xbf").lstrip()[:1]
+    if start == b"<":
+        raise FormatError(
+            src.path,
+            "is XML or HTML (a KML track, a .phyphox experiment?), not a sensor recording; "
+            "give the recording as the app exports it for analysis (Sensor Logger: Zip; "
+            "phyphox: Export Data, then CSV)",
+        )
     if start in (b"[", b"{"):
         if b'"sensor"' in head:
             return "sensorlogger-json"
         raise FormatError(src.path, 'is JSON but not a Sensor Logger export (no "sensor" key)')
     fields = text_layout(head, label=src.path).fields
+    if is_sensorlogger_metadata(fields):
+        raise FormatError(
+            src.path,
+            "is Sensor Logger's Metadata.csv (the phone's details), not its readings; give "
+            "the whole export (its zip) or its TotalAcceleration.csv or Accelerometer.csv",
+        )
     if is_sensorlogger_header(fields):
         return "sensorlogger"
     if is_phyphox_header(fields):

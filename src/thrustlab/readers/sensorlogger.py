@@ -140,8 +140,15 @@ def _load_csvs(src: Source) -> tuple[dict[str, RawSensor], list[QualityFlag]]:
     if src.kind == "file":
         name = src.names[0]
         layout = text_layout(src.head(name), label=src.path)
-        fields = {f.lower() for f in layout.fields}
+        fields = {f.strip().lower() for f in layout.fields}
         sensor = sensor_name(name) or ("WristMotion" if "rotationratex" in fields else None)
+        if sensor is None and not {"x", "y", "z"} <= fields:
+            raise FormatError(
+                src.path,
+                f"holds Sensor Logger readings with no x, y, z axes ({_shown(layout.fields)}): "
+                "another sensor's (location, orientation ...), not the accelerometer's; give "
+                "the whole export (its zip) or its TotalAcceleration.csv or Accelerometer.csv",
+            )
         sensor = sensor or _guess_from_name(name)
         return {sensor: _csv_sensor(sensor, src, name, layout)}, []
     sensors: dict[str, RawSensor] = {}
@@ -164,13 +171,17 @@ def _load_csvs(src: Source) -> tuple[dict[str, RawSensor], list[QualityFlag]]:
     return sensors, [flag for sensor, flag in skipped if sensor not in sensors]
 
 
+def _shown(fields: Sequence[str], /) -> str:
+    """A file's first columns on one short line."""
+    shown = ", ".join(" ".join(f.split())[:40] for f in fields[:6])
+    return (shown + (", ..." if len(fields) > 6 else "")) or "none"
+
+
 def _not_sensorlogger(label: str, sensor: str, fields: Sequence[str]) -> QualityFlag:
-    shown = ", ".join(" ".join(f.split())[:40] for f in fields[:6])  # one short line
-    shown += ", ..." if len(fields) > 6 else ""
     return QualityFlag(
         "file_skipped",
         "warning",
-        f"{label} was not read: its columns ({shown or 'none'}) are not Sensor Logger's "
+        f"{label} was not read: its columns ({_shown(fields)}) are not Sensor Logger's "
         "(time, seconds_elapsed, then the axes), so the set was analysed without it. To "
         f"use the {sensor} readings, put Sensor Logger's own {sensor}.csv back in the export.",
     )
