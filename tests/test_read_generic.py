@@ -11,6 +11,7 @@ import pytest
 
 from test_read_support import DATA, shared
 from thrustlab.errors import FormatError, OptionError, ReadError
+from thrustlab.measurement import analyse
 from thrustlab.readers import ReadOptions, detect_format, read
 from thrustlab.recording import G_MPS2, Recording
 from thrustlab.simulate import SimulationSpec, simulate_set
@@ -543,6 +544,56 @@ def test_physics_toolbox_g_force_columns_are_in_g(tmp_path: Path) -> None:
     np.testing.assert_allclose(rec.acc_mps2[0], np.array([0.1, -0.2, 1.0]) * G_MPS2)
     assert rec.gravity_included
     assert "unit_assumed" not in codes(rec)  # the name states the unit
+
+
+SENSORLOG_COLUMNS = (
+    "loggingTime(txt)", "locationTimestamp_since1970(s)", "locationLatitude(WGS84)",
+    "locationLongitude(WGS84)", "locationSpeed(m/s)", "accelerometerTimestamp_sinceReboot(s)",
+    "accelerometerAccelerationX(G)", "accelerometerAccelerationY(G)",
+    "accelerometerAccelerationZ(G)", "motionTimestamp_sinceReboot(s)", "motionYaw(rad)",
+    "motionRoll(rad)", "motionPitch(rad)", "motionRotationRateX(rad/s)",
+    "motionRotationRateY(rad/s)", "motionRotationRateZ(rad/s)", "motionUserAccelerationX(G)",
+    "motionUserAccelerationY(G)", "motionUserAccelerationZ(G)",
+    "motionAttitudeReferenceFrame(txt)", "motionGravityX(G)", "motionGravityY(G)",
+    "motionGravityZ(G)", "activity(txt)", "label(N)",
+)  # fmt: skip
+"""The iOS app SensorLog's columns, as it exports a recording with location, accelerometer
+and device motion on: several time columns, and acceleration with gravity, without it, and
+gravity alone, all in g."""
+
+
+def test_a_sensorlog_export_takes_the_accelerometer_with_gravity_and_its_clock(
+    tmp_path: Path,
+) -> None:
+    recording, truth = simulate_set(SimulationSpec(seed=4, n_reps=7))
+    assert isinstance(recording, Recording) and recording.gyro_rads is not None
+    acc_g = recording.acc_mps2 / G_MPS2
+    lines = [",".join(SENSORLOG_COLUMNS)]
+    for t, (ax, ay, az), (gx, gy, gz) in zip(
+        recording.t_s.tolist(), acc_g.tolist(), recording.gyro_rads.tolist(), strict=True
+    ):
+        since_boot = f"{62608.0 + t:.6f}"
+        lines.append(
+            ",".join(
+                [
+                    f"2026-12-03 10:00:{t:09.6f} +0100", f"{1764752400 + math.floor(t)}.000",
+                    "51.5", "-0.12", "-1", since_boot, f"{ax:.6f}", f"{ay:.6f}", f"{az:.6f}",
+                    since_boot, "0.1", "0.2", "0.3", f"{gx:.6f}", f"{gy:.6f}", f"{gz:.6f}",
+                    f"{ax:.6f}", f"{ay:.6f}", f"{az + 1:.6f}", "XArbitraryZVertical",
+                    "0", "0", "-1", "stationary", "0",
+                ]
+            )
+        )  # fmt: skip
+    path = tmp_path / "2026-12-03_10-00-00.csv"
+    path.write_text("\n".join(lines) + "\n")
+    rec = read(path)
+    # the clock that ticks with every sample (the GPS one steps once a second), the
+    # accelerometer with gravity in g, the device's rotation rate
+    np.testing.assert_allclose(rec.t_s, recording.t_s - recording.t_s[0], atol=2e-6)
+    np.testing.assert_allclose(rec.acc_mps2, acc_g.round(6) * G_MPS2, rtol=1e-9, atol=1e-9)
+    assert rec.gravity_included and rec.gyro_rads is not None
+    np.testing.assert_allclose(rec.gyro_rads, recording.gyro_rads.round(6), atol=1e-9)
+    assert analyse(rec).set.rep_count == truth.n_reps == 7
 
 
 def test_comment_lines_of_either_kind_before_the_header(tmp_path: Path) -> None:
