@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Container, Mapping, Sequence
 from contextlib import closing
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -200,19 +200,24 @@ def _guess_from_name(member: str) -> str:
     return next((sensor for key, sensor in _NAME_HINTS if key in lowered), "Accelerometer")
 
 
+def _lacking(sensor: str, columns: Container[str], /) -> str:
+    """The columns of Sensor Logger's ``sensor`` that ``columns`` (in lower case) lacks, or
+    its time ('': none lacking)."""
+    missing = [c for c in SENSORS[sensor] if c.lower() not in columns]
+    if missing:
+        return ", ".join(missing)
+    return "" if "time" in columns or "seconds_elapsed" in columns else "time/seconds_elapsed"
+
+
 def _csv_sensor(sensor: str, src: Source, member: str, layout: TextLayout) -> RawSensor:
     label = src.label(member)
     where = {f.strip().lower(): i for i, f in reversed(list(enumerate(layout.fields)))}
-    wanted = SENSORS[sensor]
-    missing = [c for c in wanted if c.lower() not in where]
-    has_time = "time" in where or "seconds_elapsed" in where
-    if missing or not has_time or not layout.has_header:
+    lacking = _lacking(sensor, where) or ("" if layout.has_header else "time/seconds_elapsed")
+    if lacking:
         raise FormatError(
-            label,
-            f"is not a Sensor Logger {sensor} file: it lacks the columns "
-            f"{', '.join(missing) or 'time/seconds_elapsed'}",
+            label, f"is not a Sensor Logger {sensor} file: it lacks the columns {lacking}"
         )
-    cols = [where[c.lower()] for c in wanted]
+    cols = [where[c.lower()] for c in SENSORS[sensor]]
     times = [where[c] for c in ("time", "seconds_elapsed") if c in where]
     parsed = parse_csv(
         src, member, layout, n_fields=len(layout.fields), keep=sorted({*cols, *times})
@@ -280,12 +285,16 @@ def _load_sqlite(on_disk: str, *, label: str) -> dict[str, RawSensor]:
     return sensors
 
 
+def _quoted(name: str, /) -> str:
+    """A table's or column's name as the file gives it, quoted for SQL (its quotes doubled)."""
+    return '"' + name.replace('"', '""') + '"'
+
+
 def _columns_of(db: sqlite3.Connection, table: str) -> dict[str, str]:
-    """A table's column names by their lower case (``table``: its name as the file gives
-    it, quoted with its quotes doubled)."""
-    quoted = table.replace('"', '""')
+    """A table's column names by their lower case."""
     return {
-        str(row[1]).lower(): str(row[1]) for row in db.execute(f'PRAGMA table_info("{quoted}")')
+        str(row[1]).lower(): str(row[1])
+        for row in db.execute(f"PRAGMA table_info({_quoted(table)})")
     }
 
 
@@ -296,18 +305,15 @@ def _sqlite_sensor(
     rows whose ``sensor`` column names it (in any case)."""
     where = f"{label} [{table}]" if rows_of is None else f"{label} [{table}: {sensor}]"
     columns = _columns_of(db, table)
-    missing = [c for c in SENSORS[sensor] if c.lower() not in columns]
-    if missing or not ("time" in columns or "seconds_elapsed" in columns):
+    lacking = _lacking(sensor, columns)
+    if lacking:
         raise FormatError(
-            where,
-            f"is not a Sensor Logger {sensor} table: it lacks the columns "
-            f"{', '.join(missing) or 'time/seconds_elapsed'}",
+            where, f"is not a Sensor Logger {sensor} table: it lacks the columns {lacking}"
         )
-    quoted = table.replace('"', '""')
-    only = "" if rows_of is None else f' WHERE lower("{columns["sensor"]}") = ?'
+    only = "" if rows_of is None else f" WHERE lower({_quoted(columns['sensor'])}) = ?"
 
     def column(name: str) -> list[object]:  # a column at a time: one list of numbers in memory
-        query = f'SELECT "{columns[name.lower()]}" FROM "{quoted}"{only}'
+        query = f"SELECT {_quoted(columns[name.lower()])} FROM {_quoted(table)}{only}"
         return [value for (value,) in db.execute(query, () if rows_of is None else (rows_of,))]
 
     return _from_cells(
@@ -322,8 +328,7 @@ def _sqlite_rows_by_sensor(
     columns = _columns_of(db, table)
     if "sensor" not in columns:
         return {}
-    quoted = table.replace('"', '""')
-    names = db.execute(f'SELECT DISTINCT lower("{columns["sensor"]}") FROM "{quoted}"')
+    names = db.execute(f"SELECT DISTINCT lower({_quoted(columns['sensor'])}) FROM {_quoted(table)}")
     found = [(str(key), SENSOR_BY_KEY[str(key)]) for (key,) in names if str(key) in SENSOR_BY_KEY]
     return {
         sensor: _sqlite_sensor(db, table, sensor, label=label, rows_of=key) for key, sensor in found
