@@ -49,6 +49,21 @@ def test_a_knock_is_found_and_replaced_by_the_mean_of_its_neighbours() -> None:
     assert lone_spikes(acc[:8]).size == 0 and lone_spikes(acc[:0]).size == 0
 
 
+def test_knocks_are_found_on_every_side_of_the_first_looks_blocks() -> None:
+    """The first look goes over the values a block at a time: a knock on any axis, in the
+    last or first row of a block or straddling two, is found as in one pass."""
+    block_rows = knocks_module.FIRST_LOOK_VALUES // 3
+    acc = _still(3 * block_rows + 10)
+    rows = [block_rows - 1, block_rows + 5, 2 * block_rows, 3 * block_rows + 4]
+    for axis, row in enumerate(rows):
+        acc[row, axis % 3] += 4 * G_MPS2
+    assert lone_spikes(acc).tolist() == rows
+    for row in (block_rows - 4, block_rows - 3, block_rows - 2, block_rows, block_rows + 1):
+        one = _still(2 * block_rows)
+        one[row] += [3 * G_MPS2, 0.0, -3 * G_MPS2]
+        assert lone_spikes(one).tolist() == [row], row
+
+
 @pytest.mark.parametrize("rate_hz", [50.0, 60.0, 100.0, 400.0])
 def test_shaking_and_jolts_are_never_knocks(rate_hz: float) -> None:
     t = np.arange(int(20 * rate_hz)) / rate_hz

@@ -44,14 +44,7 @@ def lone_spikes(acc: FloatArray, /, *, min_away: float) -> IntArray:
     and ``KNOCK_RATIO`` times as far as the rows two and three places away are from theirs.
     The first and last four rows are never knocks."""
     n = acc.shape[0]
-    x = np.ascontiguousarray(acc).reshape(-1)
-    # a first look, in one pass over the values: twice each value's distance from the mean
-    # of its neighbours (axis by axis); a row 2 g away has an axis 2 g / sqrt(3) away or more
-    twice = np.add(x[6:], x[:-6])
-    twice -= x[3:-3]
-    twice -= x[3:-3]
-    np.abs(twice, out=twice)
-    rows = np.unique(np.flatnonzero(twice > 2 * min_away / np.sqrt(3)) // 3) + 1
+    rows = _far_from_neighbours(np.ascontiguousarray(acc).reshape(-1), 2 * min_away / np.sqrt(3))
     rows = rows[(rows >= 4) & (rows < n - 4)]
     if not rows.size:  # the usual file
         return np.empty(0, dtype=np.intp)
@@ -60,6 +53,35 @@ def lone_spikes(acc: FloatArray, /, *, min_away: float) -> IntArray:
     here, around = far_sq[:, 0], far_sq[:, 1:].max(axis=1)
     knocks = (here > min_away**2) & (here > KNOCK_RATIO**2 * around)
     return np.asarray(rows[knocks], dtype=np.intp)
+
+
+FIRST_LOOK_VALUES = 3 * 2**14
+"""The first look goes over this many values at a time (384 kB of float64 and as much
+again for the distances): within the processor's cache, so that its cost per sample stays
+the same at any length. Over the whole signal at once, the look took 22x as long on an
+hour at 400 Hz as on 6 minutes (34 against 1.6 ms); in blocks, 12x (13 against 1.1 ms)."""
+
+
+def _far_from_neighbours(x: FloatArray, limit: float, /) -> IntArray:
+    """A first look, in one pass over the values (``x``: the rows of three, flattened): the
+    rows with an axis over ``limit`` from the mean of the same axis in the rows either side
+    (a row 2 g away has an axis 2 g / sqrt(3) away or more). Twice that distance is
+    measured: the neighbours' sum less the value twice."""
+    found = []
+    twice = np.empty(min(FIRST_LOOK_VALUES, max(0, x.size - 6)))
+    for start in range(0, x.size - 6, FIRST_LOOK_VALUES):
+        stop = min(start + FIRST_LOOK_VALUES, x.size - 6)
+        part = twice[: stop - start]  # twice each value's distance, for this block
+        np.add(x[start + 6 : stop + 6], x[start:stop], out=part)
+        part -= x[start + 3 : stop + 3]
+        part -= x[start + 3 : stop + 3]
+        np.abs(part, out=part)
+        far = np.flatnonzero(part > limit)
+        if far.size:
+            found.append(far + start)
+    if not found:
+        return np.empty(0, dtype=np.intp)
+    return np.asarray(np.unique(np.concatenate(found) // 3) + 1, dtype=np.intp)
 
 
 def away_sq(acc: FloatArray, rows: IntArray, /) -> FloatArray:
