@@ -312,12 +312,19 @@ loop is still reported, after 3 s)."""
 def local_cluster(workers: int, /) -> Iterator[LocalCluster]:
     """The local cluster ``run_batch`` starts: ``workers`` processes of one thread each,
     everything listening on 127.0.0.1 on free ports, without the work done for a dashboard
-    it has none of (``QUIET``)."""
+    it has none of (``QUIET``), and without the traceback Dask logs when a worker's heartbeat
+    crosses the cluster's closing (``worker_setup``)."""
     import dask
     from distributed import LocalCluster
 
     with (
-        dask.config.set({"distributed.nanny.pre-spawn-environ": _worker_environ(), **QUIET}),
+        dask.config.set(
+            {
+                "distributed.nanny.pre-spawn-environ": _worker_environ(),
+                "distributed.worker.preload": ["thrustlab.batch.worker_setup"],
+                **QUIET,
+            }
+        ),
         LocalCluster(  # type: ignore[no-untyped-call]
             n_workers=workers,
             threads_per_worker=1,
