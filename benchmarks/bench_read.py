@@ -2,8 +2,9 @@
 
 Target (issue 15): ``read`` within 1.3x the time of ``pyarrow.csv.read_csv`` on the same
 file at every size, judged on the median of interleaved repeats (``repeats.py``: each repeat
-times the parse, then the read, so machine load hits both alike; ``ROUND_S``), printed with
-its range.
+times the parse, then the read, so machine load hits both alike; ``ROUND_S``), taken in
+``PROCESSES`` fresh processes one after another and printed with their range and each
+process's median.
 Memory is the peak resident memory a fresh process gains while reading, per row, beside the
 same for the parse alone and the float64 data the recording holds.
 
@@ -12,6 +13,7 @@ Run: ``python benchmarks/bench_read.py [rows ...]``. Exit code 1 if a median is 
 
 from __future__ import annotations
 
+import json
 import math
 import subprocess
 import sys
@@ -26,9 +28,13 @@ import numpy as np
 from repeats import interleaved, ratio
 
 TARGET_RATIO = 1.3
-REPEATS = 11
-"""Eleven, not the seven of sessions 22-24: at 100 minutes a repeat is one parse and one read,
-whose ratio spread 0.95-1.75x within a run (session 25)."""
+PROCESSES = 3
+REPEATS = 7
+"""Repeats in each of ``PROCESSES`` processes (21 in all). A process's ratio carries a bias
+of its own, from its memory's layout and the machine's load while it runs: at 10 minutes
+the medians of 21 repeats in six processes in a row ran 1.18-1.33x, where the repeats'
+scatter within one process moves its median by about 0.02 (session 29). Pooled over three
+processes, the spread that bias gives the judged median narrows by about the root of 3."""
 ROUND_S = 0.05
 """Each repeat times as many calls as take the parse about 50 ms (50 at 1 minute, one at
 100): one call of 1 ms is timed with the scheduler's noise (single-call ratios ran 0.3-5.8x)."""
@@ -81,23 +87,48 @@ def peak_bytes(path: Path, what: str) -> float:
     return float(done.stdout.strip().splitlines()[-1])
 
 
-def main(sizes: tuple[int, ...] = SIZES) -> int:
+def repeats_here(path: Path) -> dict[str, list[float]]:
+    """The interleaved repeats of the parse and the read of ``path`` in this process."""
     import pyarrow.csv as pcsv
 
     from thrustlab.readers import read
 
+    read(path), pcsv.read_csv(path)  # warm: imports and the page cache
+    start = time.perf_counter()
+    pcsv.read_csv(path)
+    calls = max(1, math.ceil(ROUND_S / (time.perf_counter() - start)))
+    jobs = {"parse": partial(_calls, calls, pcsv.read_csv, path)}
+    jobs["read"] = partial(_calls, calls, read, path)
+    return interleaved(jobs, repeats=REPEATS)
+
+
+def repeats_in_processes(path: Path) -> dict[str, list[float]]:
+    """``repeats_here`` in ``PROCESSES`` fresh processes, one after another, pooled; each
+    process's median ratio printed."""
+    pooled: dict[str, list[float]] = {"parse": [], "read": []}
+    medians = []
+    for _ in range(PROCESSES):
+        done = subprocess.run(
+            [sys.executable, __file__, "--repeats-of", str(path)],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        times = json.loads(done.stdout.strip().splitlines()[-1])
+        medians.append(ratio("", times["read"], times["parse"]).median)
+        for job, seconds in pooled.items():
+            seconds.extend(times[job])
+    print(f"{'':>9} each process's median: {', '.join(f'{m:.2f}x' for m in medians)}")
+    return pooled
+
+
+def main(sizes: tuple[int, ...] = SIZES) -> int:
     ok = True
     with tempfile.TemporaryDirectory() as tmp:
         for n_rows in sizes:
             path = Path(tmp) / f"rec{n_rows}.csv"
             write_csv(path, n_rows)
-            read(path), pcsv.read_csv(path)  # warm: imports and the page cache
-            start = time.perf_counter()
-            pcsv.read_csv(path)
-            calls = max(1, math.ceil(ROUND_S / (time.perf_counter() - start)))
-            jobs = {"parse": partial(_calls, calls, pcsv.read_csv, path)}
-            jobs["read"] = partial(_calls, calls, read, path)
-            times = interleaved(jobs, repeats=REPEATS)
+            times = repeats_in_processes(path)
             size_mb = path.stat().st_size / 1e6
             name = f"{n_rows:>9} rows ({size_mb:5.1f} MB) read / parse"
             ok &= ratio(name, times["read"], times["parse"]).judge(at_most=TARGET_RATIO)
@@ -111,5 +142,8 @@ def main(sizes: tuple[int, ...] = SIZES) -> int:
 
 
 if __name__ == "__main__":
+    if sys.argv[1:2] == ["--repeats-of"]:
+        print(json.dumps(repeats_here(Path(sys.argv[2]))))
+        raise SystemExit(0)
     given = tuple(int(a) for a in sys.argv[1:])
     raise SystemExit(main(given or SIZES))

@@ -337,12 +337,46 @@ def parse_csv(
 ) -> Parsed:
     """Parse member ``name`` of ``src`` with pyarrow, keeping the columns at ``keep``.
 
-    A plain file over ``START_BYTES`` is streamed from disk (never held whole in memory);
-    a smaller one is read whole into pyarrow's memory (``_read_whole``), and a zip member
-    is parsed from its bytes. Rows with the wrong number of fields are skipped and counted.
-    The columns at ``floats`` (see ``point_decimal_fields``) are first parsed as float64:
-    pyarrow then skips guessing their type, a fixed cost of 7% of the parse of a 1-minute
-    file. If a cell in them is not a number, the file is parsed again with every type
+    A plain file is first parsed as it is, pyarrow reading it (``_parse_as_is``): in the
+    usual file every row has its fields and every cell kept is a number or UTF-8 text, and
+    that is all. Otherwise, and for a zip member, see ``_parse_repairing``. The columns at
+    ``floats`` (see ``point_decimal_fields``) are first parsed as float64: pyarrow then skips
+    guessing their type, a fixed cost of 7% of the parse of a 1-minute file."""
+    import pyarrow as pa
+
+    label = src.label(name)
+    size = src.check_size(name)
+    path = src.file_path(name)
+    if path is not None and not layout.decimal_comma:
+        as_floats = {f"c{i}": pa.float64() for i in floats} or None
+        try:
+            return _parse_as_is(path, layout, n_fields=n_fields, keep=keep, types=as_floats)
+        except pa.ArrowException:
+            pass  # a row to skip, a cell that is not a number or not UTF-8: as below
+        except OSError as exc:
+            raise ReadError(label, f"cannot be read ({one_line(exc)})") from exc
+    return _parse_repairing(
+        src, name, layout, size=size, n_fields=n_fields, keep=keep, floats=floats
+    )
+
+
+def _parse_repairing(
+    src: Source,
+    name: str,
+    layout: TextLayout,
+    /,
+    *,
+    size: int,
+    n_fields: int,
+    keep: Sequence[int],
+    floats: Sequence[int],
+) -> Parsed:
+    """``parse_csv`` of a file that needs more than a parse as it is (or a zip member).
+
+    A plain file over ``START_BYTES`` is streamed from disk (never held whole in memory); a
+    smaller one is read whole into pyarrow's memory (``_read_whole``), and a zip member is
+    parsed from its bytes. Rows with the wrong number of fields are skipped and counted.
+    If a cell in ``floats`` is not a number, the file is parsed again with every type
     guessed. If a column turns out not to be numeric past the rows pyarrow looked at, the
     file is read again as text and the cells that are not numbers become NaN (so their rows
     are dropped later). Decimal commas and bytes that are not UTF-8 are repaired on a copy
@@ -352,7 +386,6 @@ def parse_csv(
     import pyarrow as pa
 
     label = src.label(name)
-    size = src.check_size(name)
     path = src.file_path(name)
     rows: Any = None  # a small plain file's rows, read whole, when they need no repair
     data = b""
@@ -389,6 +422,28 @@ def parse_csv(
         except OSError as exc:
             raise ReadError(label, f"cannot be read ({one_line(exc)})") from exc
     raise ReadError(label, "cannot be parsed as CSV")  # pragma: no cover - loop returns
+
+
+def _parse_as_is(
+    path: str,
+    layout: TextLayout,
+    *,
+    n_fields: int,
+    keep: Sequence[int],
+    types: dict[str, Any] | None,
+) -> Parsed:
+    """Parse a plain file's rows as pyarrow reads them, with no row to skip: an error
+    (``pa.ArrowInvalid``) at a row of the wrong number of fields, or a kept cell that is not
+    UTF-8 or not of its type. Nothing is done before: reading the file whole and checking
+    that it is UTF-8 (which only a row handed over to be skipped needs, see ``_Utf8Blocks``)
+    made a read 3-5 % slower at 1, 10 and 100 minutes. A file that fails here is parsed
+    again from the first attempt of ``_parse_repairing``: twice the parse for a file cut off
+    in its last row, as a crashed recording is."""
+    import pyarrow as pa
+
+    with pa.OSFile(path) as file:
+        file.seek(layout.data_offset)
+        return _parse(file, layout, n_fields=n_fields, keep=keep, types=types, skip_rows=False)
 
 
 def _read_whole(path: str, /, *, label: str) -> Any:
@@ -503,7 +558,10 @@ def _parse(
     n_fields: int,
     keep: Sequence[int],
     types: dict[str, Any] | None,
+    skip_rows: bool = True,
 ) -> Parsed:
+    """``source``'s rows parsed; those with the wrong number of fields skipped and counted
+    (``skip_rows``), else an error."""
     import pyarrow as pa
     import pyarrow.csv as pcsv
 
@@ -512,7 +570,7 @@ def _parse(
     typed = types is not None and all(n in types for n in kept)
     block_bytes = TYPED_BLOCK_BYTES if typed else GUESSED_BLOCK_BYTES
     unparsed = [0]  # the rows skipped; the handler holds it, not the other way round
-    skip_row = _handed_over(_SkipRow(unparsed))
+    skip_row = _handed_over(_SkipRow(unparsed)) if skip_rows else None
     parse_options = pcsv.ParseOptions(delimiter=layout.delimiter, invalid_row_handler=skip_row)
     del skip_row  # held by the options and pyarrow alone from here (``_handed_over``)
     try:
