@@ -516,7 +516,7 @@ def test_a_streamed_file_with_bytes_that_are_not_utf8_is_parsed_repaired(
     got = read(bad)
     assert np.array_equal(got.acc_mps2, expected.acc_mps2)
     assert [f.code for f in got.quality] == ["rows_dropped"]
-    assert raised == [_csv._NotUtf8]  # the good file streamed through, the bad one stopped
+    assert raised == [_csv._NotUtf8]  # the good file was parsed as it is; the bad one stopped
     assert capfd.readouterr().err == ""
 
 

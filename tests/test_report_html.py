@@ -237,6 +237,36 @@ def test_the_terminal_shows_the_same_rep_table() -> None:
     assert "tremor m/s2" not in text and "ROM deg" not in text
 
 
+def test_the_recording_is_named_in_words_not_by_its_format_id(tmp_path: Path) -> None:
+    """Both reports' first line said "csv" or "sensorlogger-sqlite"; every format the
+    readers take now has words, and a video names its codec."""
+    from rich.console import Console
+
+    from thrustlab.findings import FORMAT_NAMES, SourceSummary
+    from thrustlab.readers import FORMATS
+    from thrustlab.report.terminal import findings_view
+    from thrustlab.simulate import to_csv_text
+
+    assert set(FORMATS) <= set(FORMAT_NAMES)
+    path = tmp_path / "set.csv"
+    path.write_text(to_csv_text(_recordings("fatigue", n_reps=6)[0]), encoding="utf-8")
+    analysis = process([path])
+    assert analysis.findings is not None
+    rate = analysis.findings.source.sample_rate_hz
+    console = Console(width=120, record=True)
+    console.print(findings_view(analysis.findings))
+    assert "set.csv: sensor CSV, " in console.export_text()
+    assert '<p class="meta">sensor CSV, ' in render_report(analysis)
+    assert f"s at {rate:.0f} Hz, 6 reps." in render_report(analysis)
+
+    def words(fmt: str) -> str:
+        return SourceSummary("sensor", fmt, 60.0, 100.0).format_in_words
+
+    assert words("sensorlogger-sqlite") == "Sensor Logger SQLite export"
+    assert words("video/h264") == "video (h264)"
+    assert words("something-new") == "something-new"  # as it is, not a guess
+
+
 @pytest.mark.parametrize("width_px", [390, 1280])
 def test_the_charts_draw_fit_the_width_and_show_values_on_hover(
     two_legs: Shown, tmp_path: Path, width_px: int

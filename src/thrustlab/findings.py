@@ -127,6 +127,26 @@ class SourceSummary:
     sample_rate_hz: float
     paths: tuple[str, ...] = ()
 
+    @property
+    def format_in_words(self) -> str:
+        """The format as a report names it: ``Sensor Logger SQLite export`` for
+        ``sensorlogger-sqlite``, ``video (h264)`` for ``video/h264``."""
+        if self.format.startswith("video/"):
+            return f"video ({self.format.removeprefix('video/')})"
+        return FORMAT_NAMES.get(self.format, self.format)
+
+
+FORMAT_NAMES = {
+    "sensorlogger": "Sensor Logger export",
+    "sensorlogger-json": "Sensor Logger JSON export",
+    "sensorlogger-sqlite": "Sensor Logger SQLite export",
+    "phyphox": "phyphox export",
+    "csv": "sensor CSV",
+    "simulated": "simulated set",
+}
+"""Each format a recording can come in (the readers' ``FORMATS``, and the simulator's), in
+the words a report uses."""
+
 
 @record
 class FormMetrics:

@@ -67,12 +67,9 @@ def _measured(value: float | None, digits: int, unit: str) -> str:
 def summary(findings: Findings, /) -> Group:
     """The set on one screen: what was read, the set's figures, and the quality notes."""
     s, src = findings.set, findings.source
-    where = ", ".join(src.paths) or src.format
+    read = f"{src.format_in_words}, {src.duration_s:.1f} s at {src.sample_rate_hz:.0f} Hz"
     rows = [
-        (
-            "Recording ",
-            f"{where}: {src.format}, {src.duration_s:.1f} s at {src.sample_rate_hz:.0f} Hz",
-        ),
+        ("Recording ", f"{', '.join(src.paths)}: {read}" if src.paths else read),
         ("Reps ", str(s.rep_count)),
     ]
     if s.rep_count:
