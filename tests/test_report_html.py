@@ -256,7 +256,7 @@ def test_the_recording_is_named_in_words_not_by_its_format_id(tmp_path: Path) ->
     console = Console(width=120, record=True)
     console.print(findings_view(analysis.findings))
     assert "set.csv: sensor CSV, " in console.export_text()
-    assert '<p class="meta">sensor CSV, ' in render_report(analysis)
+    assert '<p class="meta">From a sensor CSV: ' in render_report(analysis)
     assert f"s at {rate:.0f} Hz, 6 reps." in render_report(analysis)
 
     def words(fmt: str) -> str:

@@ -115,7 +115,7 @@ def _header(findings: Findings | None) -> str:
     else:
         src = findings.source
         meta = (
-            f"{escape(src.format_in_words)}, {src.duration_s:.0f} s at "
+            f"From a {escape(src.format_in_words)}: {src.duration_s:.0f} s at "
             f"{src.sample_rate_hz:.0f} Hz, {findings.set.rep_count} reps."
         )
     return f'<h1>Why do my legs shake? A hip-thrust set</h1><p class="meta">{meta}</p>'
