@@ -207,6 +207,37 @@ def test_resampling_flags_gaps_and_marks_them_invalid() -> None:
     assert invalid.min() > 3.99 and invalid.max() < 4.51
 
 
+def test_a_stretch_where_the_rate_fell_is_not_dense_but_stays_valid() -> None:
+    """100 Hz, then 12.5 Hz for 5 s (a phone whose screen turned off), then 100 Hz: the
+    slow stretch is marked not dense (no shaking measured there) and said; its samples stay
+    valid for the movement. Slow steps for under a second, or no ``slow_step_s``, change
+    nothing."""
+    t = np.concatenate([np.arange(0, 10, 0.01), np.arange(10, 15, 0.08), np.arange(15, 20, 0.01)])
+    acc = np.ones((t.size, 3))
+    uniform, gaps = to_uniform(
+        t, acc, None, gravity_included=True, gap_threshold_s=0.1, slow_step_s=1 / 30
+    )
+    assert uniform.valid.all() and uniform.dense is not None
+    assert gaps is not None and gaps.count == 0 and gaps.slow is not None
+    assert gaps.slow.count == 1 and gaps.slow.rate_hz == pytest.approx(12.5)
+    assert gaps.slow.first_s == pytest.approx(10.0) and gaps.slow.total_s == pytest.approx(5.0)
+    sparse = uniform.t_s[~uniform.dense]
+    assert sparse.min() > 10.0 and sparse.max() < 15.0 and sparse.size > 0.95 * 5 * 100
+    blips = np.concatenate(
+        [np.arange(0, 10, 0.01), np.arange(10, 10.8, 0.08), np.arange(10.8, 20, 0.01)]
+    )
+    for times, step_s in ((blips, 1 / 30), (t, None)):
+        uniform, gaps = to_uniform(
+            times,
+            np.ones((times.size, 3)),
+            None,
+            gravity_included=True,
+            gap_threshold_s=0.1,
+            slow_step_s=step_s,
+        )
+        assert uniform.dense is None and gaps is None
+
+
 def test_cubic_resampling_keeps_a_10_hz_tremor_sampled_at_50_hz() -> None:
     rng = np.random.default_rng(3)
     t = np.cumsum(np.full(3000, 0.02) * (1 + rng.uniform(-0.3, 0.3, 3000)))

@@ -163,7 +163,17 @@ def missing_flags(s: SetMetrics, reps: tuple[RepMetrics, ...]) -> tuple[QualityF
                 "No still second before the first rep: the resting baseline was not measured.",
             )
         )
-    if reps and s.post_set_tremor_rms_mps2 is None:
+    if reps and s.post_set_tremor_rms_mps2 is None and s.post_set_rest_s is not None:
+        flags.append(
+            QualityFlag(
+                "no_rest_after",
+                "info",
+                f"The thigh rested {s.post_set_rest_s:.0f} s after the last rep, but with too "
+                "few samples there to measure (see the notes on the samples): shaking after "
+                "the set was not measured.",
+            )
+        )
+    elif reps and s.post_set_tremor_rms_mps2 is None:
         flags.append(
             QualityFlag(
                 "no_rest_after",

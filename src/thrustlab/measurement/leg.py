@@ -61,7 +61,7 @@ from thrustlab.signal.orientation import (
     row_lengths,
     unit_rows,
 )
-from thrustlab.signal.resample import Uniform, to_uniform
+from thrustlab.signal.resample import Slow, Uniform, to_uniform
 from thrustlab.signal.windows import window_sums
 
 FloatArray = npt.NDArray[np.float64]
@@ -687,6 +687,10 @@ def _uniform(
     if knocks.size and recording.median_rate_hz >= KNOCKS_FROM_HZ:
         flags.append(_knocks_flag(recording, knocks))
         acc = without_knocks(acc, knocks)
+    # the top band's top as the recording's rate resolves it (``usable_bands``), and the
+    # samples it needs: further apart for a second, their stretch is not measured
+    fraction, rate_hz = config.max_band_fraction_of_nyquist, recording.median_rate_hz
+    measured_top_hz = min(top_hz, fraction * rate_hz / 2)
     uniform, gaps = to_uniform(
         recording.t_s,
         acc,
@@ -694,8 +698,9 @@ def _uniform(
         gravity_included=recording.gravity_included,
         gap_threshold_s=config.gap_threshold_s,
         max_rate_hz=max(config.analysis_rate_hz, 2.5 * top_hz),
+        slow_step_s=max(fraction / (2 * measured_top_hz), SLOW_STEPS / rate_hz),
     )
-    if gaps is not None:
+    if gaps is not None and gaps.count:
         flags.append(
             QualityFlag(
                 "gap",
@@ -703,7 +708,31 @@ def _uniform(
                 _gap_words(gaps.count, gaps.total_s, gaps.first_s),
             )
         )
+    if gaps is not None and gaps.slow is not None:
+        flags.append(_slow_flag(gaps.slow))
     return uniform, tuple(flags)
+
+
+SLOW_STEPS = 1.5
+"""A stretch is slow when its samples come at least 1.5 of the recording's usual steps
+apart (jitter does not last a second), and too far apart for the top band: a phone at 100 Hz
+that falls to 25 Hz or below."""
+
+
+def _slow_flag(slow: Slow, /) -> QualityFlag:
+    when = (
+        f"from {slow.first_s:.1f} s"
+        if slow.count == 1
+        else f"in {slow.count} stretches, the first from {slow.first_s:.1f} s"
+    )
+    return QualityFlag(
+        "rate_dropped",
+        "warning",
+        f"The phone sent only {slow.rate_hz:.0f} samples a second for {slow.total_s:.1f} s "
+        f"({when}): too few to show the shaking, which is not measured there. Phones lower "
+        "the rate when the screen turns off or the recording app is not in front: keep "
+        "both on while recording.",
+    )
 
 
 def _gap_words(count: int, total_s: float, first_s: float) -> str:
@@ -748,6 +777,8 @@ def _gated(
         above = above_movement(spectrum, rate_hz=rate)
     jolts = bursts(above, rate_hz=rate, config=config)
     keep = uniform.valid & ~jolts
+    if uniform.dense is not None:
+        keep &= uniform.dense
     bands = sustained_bands(
         above, tremor_hz=tremor_hz, fatigue_hz=fatigue_hz, keep=keep, rate_hz=rate, config=config
     )

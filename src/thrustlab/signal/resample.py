@@ -13,6 +13,7 @@ from thrustlab.signal.filters import band_gain, gain_on, irfft0, next_fast_len, 
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
+IntArray = npt.NDArray[np.intp]
 
 GAP_INTERVALS = 5.0
 """A pause longer than five typical sample intervals is a gap, whatever the rate."""
@@ -34,6 +35,9 @@ class Uniform:
     valid: BoolArray
     gravity_included: bool
     recorded_rate_hz: float
+    dense: BoolArray | None = None
+    """False in the slow stretches (``Gaps.slow``): the movement is measured there, the
+    shaking is not; None: dense everywhere."""
 
     @property
     def t_s(self) -> FloatArray:
@@ -41,13 +45,32 @@ class Uniform:
 
 
 @record
-class Gaps:
-    """Pauses in the samples longer than the gap threshold: how many, their total length and
-    when the first began (s)."""
+class Slow:
+    """Stretches where the samples came too far apart for the analysis' bands (see
+    ``to_uniform``'s ``slow_step_s``): how many, their total length, when the first began
+    (s), and the rate within them (Hz, 1 / their median step)."""
 
     count: int
     total_s: float
     first_s: float
+    rate_hz: float
+
+
+@record
+class Gaps:
+    """Stretches not measured: pauses in the samples longer than the gap threshold (how many,
+    their total length and when the first began, s), and the ``slow`` stretches."""
+
+    count: int
+    total_s: float
+    first_s: float
+    slow: Slow | None = None
+
+
+SLOW_RUN_S = 1.0
+"""Samples further apart than ``slow_step_s`` for a second or more in a row: the phone
+lowered its rate (Android does when the screen turns off, iOS when the app leaves the
+foreground), where a few late samples among the others are jitter."""
 
 
 def to_uniform(
@@ -60,6 +83,7 @@ def to_uniform(
     gap_threshold_s: float,
     rate_hz: float | None = None,
     max_rate_hz: float | None = None,
+    slow_step_s: float | None = None,
 ) -> tuple[Uniform, Gaps | None]:
     """Resample the samples at times ``t_s`` (from 0, increasing) to ``rate_hz`` (default:
     their median rate, rounded: ``_grid_rate``) by cubic interpolation; pauses longer than
@@ -69,6 +93,11 @@ def to_uniform(
     decimated by the largest whole factor that keeps it at or above ``max_rate_hz`` (by 2
     when it falls just short of twice), behind an anti-alias filter: what lies above the
     analysis bands is only work.
+
+    With ``slow_step_s``, samples further apart than that for ``SLOW_RUN_S`` or more in a row
+    are marked as not dense (``Uniform.dense``) and returned as ``Gaps.slow``: interpolated,
+    they read calm whatever shook (at 12.5 Hz a rep's 6-12 Hz shaking read 88 % low), where
+    they still show the thigh's movement (below 2 Hz).
 
     The gyroscope serves only the thigh's movement (below 2 Hz), so straight lines onto the
     final grid are enough for it: no cubic, no anti-alias filter."""
@@ -81,6 +110,9 @@ def to_uniform(
     t_out /= rate  # without an int64 copy of them
     limit_s = max(gap_threshold_s, GAP_INTERVALS / rate)
     gap = dt > limit_s
+    slow_idx = np.empty(0, dtype=np.intp)
+    if slow_step_s is not None and slow_step_s < limit_s:
+        slow_idx = np.flatnonzero(_runs_longer(dt > slow_step_s, t, SLOW_RUN_S) & ~gap)
     gap_idx = np.flatnonzero(gap)
     factor = 1
     thin = max_rate_hz is not None and rate >= NEAR_TWICE * max_rate_hz and n_out > 1
@@ -90,20 +122,44 @@ def to_uniform(
         factor = min(max(2, int(rate // max_rate_hz)), n_out - 1)
     block = max(factor, INTERP_BLOCK // factor * factor)  # whole groups of ``factor``
     cubic = partial(_interp, t_out, t, acc_mps2, gap, block=block)
+    outside = partial(_thinned_outside, factor=factor) if thin else _outside
+    valid = outside(t_out, t[gap_idx], t[gap_idx + 1])
+    dense = outside(t_out, t[slow_idx], t[slow_idx + 1]) if slow_idx.size else None
     if thin:
         acc = _decimated(cubic, n_out, factor, rate, columns=acc_mps2.shape[1])
         rate /= factor
-        valid = _thinned_outside(t_out, t[gap_idx], t[gap_idx + 1], factor)
     else:
         acc = _joined(cubic(), n_out)
-        valid = _outside(t_out, t[gap_idx], t[gap_idx + 1])
     gyro = None
     if gyro_rads is not None:
         gyro = _lines(t_out[::factor], t, gyro_rads, block=max(1, INTERP_BLOCK // factor))
     gaps = None
-    if gap_idx.size:
-        gaps = Gaps(int(gap_idx.size), float(dt[gap_idx].sum()), float(t[gap_idx[0]]))
-    return Uniform(rate, acc, gyro, valid, gravity_included, recorded_rate), gaps
+    if gap_idx.size or slow_idx.size:
+        first_s = float(t[gap_idx[0]]) if gap_idx.size else 0.0
+        slow = _slow(slow_idx, dt, t) if slow_idx.size else None
+        gaps = Gaps(int(gap_idx.size), float(dt[gap_idx].sum()), first_s, slow)
+    return Uniform(rate, acc, gyro, valid, gravity_included, recorded_rate, dense), gaps
+
+
+def _runs_longer(steps: BoolArray, t: FloatArray, min_s: float, /) -> BoolArray:
+    """The ``steps`` (True ones, each from ``t[i]`` to ``t[i + 1]``) in runs of consecutive
+    True that span ``min_s`` or more."""
+    if not steps.any():
+        return steps
+    edges = np.flatnonzero(np.diff(steps, prepend=False, append=False))
+    starts, ends = edges[::2], edges[1::2]  # each run: steps starts .. ends - 1
+    long = (t[ends] - t[starts]) >= min_s
+    marks = np.zeros(steps.size + 1, dtype=np.int64)
+    marks[starts[long]] = 1  # each run's first step and the step after its last
+    marks[ends[long]] = -1
+    within: BoolArray = np.cumsum(marks[:-1]) > 0
+    return within
+
+
+def _slow(steps: IntArray, dt: FloatArray, t: FloatArray, /) -> Slow:
+    """The slow stretches made of ``steps`` (indices into ``dt``, in order)."""
+    runs = 1 + np.count_nonzero(np.diff(steps) > 1)
+    return Slow(int(runs), float(dt[steps].sum()), float(t[steps[0]]), 1.0 / median_of(dt[steps]))
 
 
 GRID_STEP_FROM_HZ = 20.0
