@@ -382,3 +382,19 @@ def test_reps_after_the_phone_lowered_its_rate_are_counted_and_their_shaking_not
         else:
             for rep, same in zip(late, a.reps[-len(late) :], strict=True):
                 assert rep.tremor_rms_mps2 == pytest.approx(same.tremor_rms_mps2, rel=0.08)
+
+
+def test_a_csv_whose_rate_fell_says_so_once(tmp_path: Path) -> None:
+    """Read from its CSV, a set whose phone fell to 12-20 samples a second had the
+    reader's "N gaps in the samples ... left as gaps, not filled" beside the entry that says
+    why: only the latter is said."""
+    from thrustlab.simulate import situation, to_csv_text
+
+    recording, _ = simulate_set(replace(situation("screen_off", seed=3), rate_drop_hz=16.0))
+    assert isinstance(recording, Recording)
+    path = tmp_path / "set.csv"
+    path.write_text(to_csv_text(recording), encoding="utf-8")
+    read_codes = {q.code for q in read(path).quality}
+    assert "time_gaps" in read_codes  # what the reader alone says of the sparse samples
+    codes = [q.code for q in analyse(read(path)).quality]
+    assert codes.count("rate_dropped") == 1 and "time_gaps" not in codes

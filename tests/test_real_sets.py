@@ -110,6 +110,21 @@ def test_sitting_up_after_a_calm_set_is_not_read_as_shaking(seed: int) -> None:
     assert s.post_set_tremor_rms_mps2 is None or s.post_set_tremor_rms_mps2 <= s.tremor_rms_mps2
 
 
+@pytest.mark.parametrize("seed", range(6))
+def test_a_phone_that_lowers_its_rate_mid_set_keeps_the_count_and_says_so(seed: int) -> None:
+    """From 30-90 % of the way on the phone sends 10-25 samples a second (its screen turned
+    off): every rep is counted, the reps there have no shaking figure, and a warning says
+    why. Before, their shaking read 20-88 % low with no word."""
+    spec = situation("screen_off", seed=seed)
+    assert spec.rate_drop_hz is not None
+    findings, truth = run(spec)
+    assert findings.set.rep_count == truth.n_reps
+    assert "rate_dropped" in {flag.code for flag in findings.quality}
+    dropped_s = spec.rate_drop_at * findings.source.duration_s
+    late = [rep for rep in findings.reps if rep.start_s > dropped_s + 1.0]
+    assert all(rep.tremor_rms_mps2 is None for rep in late)
+
+
 def test_a_set_at_the_phones_noise_floor_gives_no_shaking_ratios() -> None:
     """A calm set whose shaking (0.012 m/s2) is the phone's own noise, then the phone in the
     hand: 0.034 m/s2 in the short rest after it once read as 2.9 times the set's shaking
@@ -294,6 +309,7 @@ def test_the_survey_of_real_life_sets_meets_its_targets() -> None:
         "rest_pause",
         "partial_last",
         "after_set",
+        "screen_off",
         "handling",
         "cyclic: handling",
     ):

@@ -80,6 +80,10 @@ class SimulationSpec:
     """Sample interval varies by up to this fraction."""
     dropouts: int = 0
     """Number of 0.15-0.6 s stretches with no samples."""
+    rate_drop_hz: float | None = None
+    """From ``rate_drop_at`` of the recording's span to its end the phone sends samples at
+    about this rate (a whole fraction of ``rate_hz``), as a phone whose screen turned off."""
+    rate_drop_at: float = 0.5
     gravity_included: bool = True
     with_gyro: bool = True
     mount_seed: int | None = None
@@ -693,10 +697,11 @@ def simulate_recordings(spec: SimulationSpec, /) -> tuple[tuple[Recording, ...],
             acc, gyro = _turned(acc, gyro, t, plan.turns)
         if spec.knocks and leg == "left":
             acc = _knocked(acc, t, times, spec)
+        sent = _sent(t, spec)
         recording = Recording(
-            t_s=t.copy(),
-            acc_mps2=acc,
-            gyro_rads=gyro if spec.with_gyro else None,
+            t_s=t[sent],
+            acc_mps2=acc[sent],
+            gyro_rads=gyro[sent] if spec.with_gyro else None,
             gravity_included=spec.gravity_included,
             format="simulated",
             path=f"simulated:{spec.seed}:{leg}",
@@ -712,6 +717,17 @@ def simulate_recordings(spec: SimulationSpec, /) -> tuple[tuple[Recording, ...],
     if spec.two_legs:
         return (legs[0][0], legs[1][0]), truth
     return (legs[0][0],), truth
+
+
+def _sent(t: FloatArray, spec: SimulationSpec) -> npt.NDArray[np.bool_]:
+    """The samples the phone sends: all, or from ``spec.rate_drop_at`` of the span only every
+    k-th (``spec.rate_drop_hz``)."""
+    sent = np.ones(t.size, dtype=bool)
+    if spec.rate_drop_hz is not None:
+        every = max(1, round(spec.rate_hz / spec.rate_drop_hz))
+        late = np.flatnonzero(t >= t[0] + spec.rate_drop_at * (t[-1] - t[0]))
+        sent[late] = (late - late[0]) % every == 0
+    return sent
 
 
 def _no_set(spec: SimulationSpec) -> tuple[tuple[Recording, ...], SetTruth]:
@@ -958,6 +974,7 @@ Situation = Literal[
     "after_set",
     "no_gravity_no_gyro",
     "knocks",
+    "screen_off",
     "still_phone",
     "handling",
     "mixed",
@@ -978,9 +995,10 @@ def situation(name: Situation, /, *, seed: int) -> SimulationSpec:
     at the bottom inside the set; slip: the phone turns 10-40 degrees on the thigh mid-set;
     partial_last: the last rep reaches 30-70 % of the range; after_set: sitting up,
     standing, walking or handling the phone after the rest; no_gravity_no_gyro: acceleration
-    without g and no gyroscope; knocks: 1-8 knocks on the phone mid-set; still_phone: on a
-    table, no set; handling: picked up, carried, no reps; mixed: all of these drawn at once
-    (not the knocks)."""
+    without g and no gyroscope; knocks: 1-8 knocks on the phone mid-set; screen_off: from
+    30-90 % of the way on, the phone sends 10-25 samples a second; still_phone: on a table,
+    no set; handling: picked up, carried, no reps; mixed: all of these drawn at once (not
+    the knocks nor the screen)."""
     x = np.random.default_rng([seed, 2027])
     base = random_spec(seed)
     if seed % 2 == 0:
@@ -1023,6 +1041,8 @@ def situation(name: Situation, /, *, seed: int) -> SimulationSpec:
         },
         "knocks": {"knocks": int(x.integers(1, 9))},  # drawn last: the others stay as they were
     }
+    if name == "screen_off":  # drawn after all the others, which stay as they were
+        changes[name] = {"rate_drop_hz": x.uniform(10.0, 25.0), "rate_drop_at": x.uniform(0.3, 0.9)}
     if name not in changes:
         raise ValueError(f"unknown situation {name!r}; choose from {list(SITUATIONS)}")
     chosen = {k: (str(v) if isinstance(v, np.str_) else v) for k, v in changes[name].items()}

@@ -194,10 +194,11 @@ def analyse_leg(recording: Recording, /, *, config: AnalysisConfig) -> LegResult
 def _not_said_again(
     read: Sequence[QualityFlag], resampled: Sequence[QualityFlag]
 ) -> list[QualityFlag]:
-    """The reader's entries, but its ``time_gaps`` when resampling found gaps too: the
-    ``gap`` entry names the same pauses and what was done with them (a report listed one
-    pause twice)."""
-    if not any(f.code == "gap" for f in resampled):
+    """The reader's entries, but its ``time_gaps`` when resampling found gaps or slow
+    stretches too: the ``gap`` and ``rate_dropped`` entries name the same pauses and what
+    was done with them (a report listed one pause twice; a phone at 20 Hz for a minute was
+    "314 gaps in the samples ... left as gaps" beside the entry that said why)."""
+    if not any(f.code in ("gap", "rate_dropped") for f in resampled):
         return list(read)
     return [f for f in read if f.code != "time_gaps"]
 
