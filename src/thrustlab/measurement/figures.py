@@ -143,6 +143,22 @@ def rep_metrics(r: RepTiming, i: int, stats: TremorStats, legs: Legs | None) -> 
     )
 
 
+def _no_rest_after(rest_s: float | None, /) -> str:
+    """Why the shaking after the set is not measured: no rest found, or a rest of ``rest_s``
+    with too few samples in it (a phone that lowered its rate)."""
+    if rest_s is not None:
+        return (
+            f"The thigh rested {rest_s:.0f} s after the last rep, but with too few samples "
+            "there to measure (see the notes on the samples): shaking after the set was not "
+            "measured."
+        )
+    return (
+        "No still second with the thigh at rest after the last rep (sitting up, standing or "
+        "handling the phone are not rest): shaking after the set was not measured. Stay "
+        "still for a while after the last rep to measure it."
+    )
+
+
 def missing_flags(s: SetMetrics, reps: tuple[RepMetrics, ...]) -> tuple[QualityFlag, ...]:
     """Say why set figures are null (both paths)."""
     flags = []
@@ -163,26 +179,8 @@ def missing_flags(s: SetMetrics, reps: tuple[RepMetrics, ...]) -> tuple[QualityF
                 "No still second before the first rep: the resting baseline was not measured.",
             )
         )
-    if reps and s.post_set_tremor_rms_mps2 is None and s.post_set_rest_s is not None:
-        flags.append(
-            QualityFlag(
-                "no_rest_after",
-                "info",
-                f"The thigh rested {s.post_set_rest_s:.0f} s after the last rep, but with too "
-                "few samples there to measure (see the notes on the samples): shaking after "
-                "the set was not measured.",
-            )
-        )
-    elif reps and s.post_set_tremor_rms_mps2 is None:
-        flags.append(
-            QualityFlag(
-                "no_rest_after",
-                "info",
-                "No still second with the thigh at rest after the last rep (sitting up, "
-                "standing or handling the phone are not rest): shaking after the set was not "
-                "measured. Stay still for a while after the last rep to measure it.",
-            )
-        )
+    if reps and s.post_set_tremor_rms_mps2 is None:
+        flags.append(QualityFlag("no_rest_after", "info", _no_rest_after(s.post_set_rest_s)))
     partial = [r.index for r in reps if r.partial]
     if partial:
         flags.append(

@@ -359,7 +359,15 @@ def parse_csv(
         except OSError as exc:
             raise ReadError(label, f"cannot be read ({one_line(exc)})") from exc
     return _parse_repairing(
-        src, name, layout, size=size, n_fields=n_fields, keep=keep, floats=floats
+        src,
+        name,
+        layout,
+        label=label,
+        path=path,
+        size=size,
+        n_fields=n_fields,
+        keep=keep,
+        floats=floats,
     )
 
 
@@ -369,12 +377,15 @@ def _parse_repairing(
     layout: TextLayout,
     /,
     *,
+    label: str,
+    path: str | None,
     size: int,
     n_fields: int,
     keep: Sequence[int],
     floats: Sequence[int],
 ) -> Parsed:
-    """``parse_csv`` of a file that needs more than a parse as it is (or a zip member).
+    """``parse_csv`` of a file that needs more than a parse as it is (or a zip member):
+    ``label``, ``path`` and ``size`` as ``parse_csv`` found them.
 
     A plain file over ``START_BYTES`` is streamed from disk (never held whole in memory); a
     smaller one is read whole into pyarrow's memory (``_read_whole``), and a zip member is
@@ -388,8 +399,6 @@ def _parse_repairing(
     """
     import pyarrow as pa
 
-    label = src.label(name)
-    path = src.file_path(name)
     rows: Any = None  # a small plain file's rows, read whole, when they need no repair
     data = b""
     if path is not None and size <= START_BYTES:
