@@ -337,12 +337,9 @@ def parse_csv(
 ) -> Parsed:
     """Parse member ``name`` of ``src`` with pyarrow, keeping the columns at ``keep``.
 
-    A plain file of up to ``START_BYTES`` is first parsed as it is, pyarrow reading it
-    (``_parse_as_is``): in the usual file every row has its fields and every cell kept is a
-    number or UTF-8 text, and that is all. Otherwise, and for a larger file or a zip member,
-    see ``_parse_repairing``. A larger file read by pyarrow itself reached 1,031 MB for an
-    hour at 400 Hz (182 MB of CSV) in one full test run, against 540 MB alone: its reading
-    ran ahead of the parse; streamed through ``_Utf8Blocks`` it never has. The columns at
+    A plain file is first parsed as it is, pyarrow reading it (``_parse_as_is``): in the
+    usual file every row has its fields and every cell kept is a number or UTF-8 text, and
+    that is all. Otherwise, and for a zip member, see ``_parse_repairing``. The columns at
     ``floats`` (see ``point_decimal_fields``) are first parsed as float64: pyarrow then skips
     guessing their type, a fixed cost of 7% of the parse of a 1-minute file."""
     import pyarrow as pa
@@ -350,7 +347,7 @@ def parse_csv(
     label = src.label(name)
     size = src.check_size(name)
     path = src.file_path(name)
-    if path is not None and size <= START_BYTES and not layout.decimal_comma:
+    if path is not None and not layout.decimal_comma:
         as_floats = {f"c{i}": pa.float64() for i in floats} or None
         try:
             return _parse_as_is(path, layout, n_fields=n_fields, keep=keep, types=as_floats)
@@ -448,7 +445,8 @@ def _parse_as_is(
     (``pa.ArrowInvalid``) at a row of the wrong number of fields, or a kept cell that is not
     UTF-8 or not of its type. Nothing is done before: reading the file whole and checking
     that it is UTF-8 (which only a row handed over to be skipped needs, see ``_Utf8Blocks``)
-    made a read 3-5 % slower at 1 and 10 minutes. A file that fails here is parsed
+    made a read 3-5 % slower at 1, 10 and 100 minutes, and an hour at 400 Hz (182 MB)
+    peaks at the same 540 MB either way. A file that fails here is parsed
     again from the first attempt of ``_parse_repairing``: twice the parse for a file cut off
     in its last row, as a crashed recording is."""
     import pyarrow as pa
