@@ -251,27 +251,46 @@ def test_cubic_resampling_keeps_a_10_hz_tremor_sampled_at_50_hz() -> None:
 
 
 @pytest.mark.parametrize(
-    ("rate_hz", "n", "factor"), [(100.0, 7001, 2), (400.0, 9001, 8), (1e3, 40, 20)]
+    ("rate_hz", "n", "factor"), [(100.0, 17_001, 2), (400.0, 70_001, 8), (1e3, 170_001, 20)]
 )
-def test_thinning_by_phases_matches_one_long_transform(
+def test_thinning_by_blocks_matches_one_long_transform(
     monkeypatch: pytest.MonkeyPatch, rate_hz: float, n: int, factor: int
 ) -> None:
-    """Long recordings are thinned from one short transform per phase: the same low-passed
-    samples as from one long transform, up to rounding (1e-12 of the largest value)."""
+    """Long recordings are thinned a block at a time: the samples of one transform of the
+    whole signal, to within the anti-alias kernel's weight beyond the blocks' reach (1e-5
+    of the largest value: ``THIN_REACH``). White noise, the worst case: as much of it
+    lies where the kernel's tail rings as anywhere."""
     rng = np.random.default_rng(7)
     t = np.arange(n) / rate_hz + rng.uniform(0, 0.1 / rate_hz, n)
     t[n // 2 :] += 0.3  # a gap: straight lines there
     acc = rng.normal(size=(n, 3)) + np.array([0.0, 0.0, 9.81])
     thinned = {}
-    for name, first in (("one", 2**62), ("phases", 0)):
-        monkeypatch.setattr(resample, "PHASES_FROM", first)
+    for name, first in (("one", 2**62), ("blocks", 0)):
+        monkeypatch.setattr(resample, "BY_BLOCKS_FROM", first)
         uniform, _ = to_uniform(
             t, acc, None, gravity_included=True, gap_threshold_s=0.1, max_rate_hz=rate_hz / factor
         )
         thinned[name] = uniform.acc_mps2
-    assert thinned["one"].shape == thinned["phases"].shape
+    assert thinned["one"].shape == thinned["blocks"].shape
+    assert thinned["one"].shape[0] >= 2 * resample.THIN_BLOCK  # thinned by blocks
     scale = float(np.abs(thinned["one"]).max())
-    np.testing.assert_allclose(thinned["phases"], thinned["one"], rtol=0, atol=1e-12 * scale)
+    np.testing.assert_allclose(thinned["blocks"], thinned["one"], rtol=0, atol=1e-5 * scale)
+
+
+@pytest.mark.parametrize(("rate_hz", "factor"), [(100.0, 2), (400.0, 8), (1e3, 20)])
+def test_the_anti_alias_kernel_beyond_the_blocks_reach_weighs_under_1e_5(
+    rate_hz: float, factor: int
+) -> None:
+    """What ``THIN_REACH`` says of the kernel: its weight beyond the reach, on both sides,
+    against its whole weight (the kernel on a grid of 2^18 thinned samples)."""
+    n_fft = factor * 2**18
+    freqs = np.fft.rfftfreq(n_fft, 1 / rate_hz)
+    new_rate = rate_hz / factor
+    kernel = np.abs(
+        np.fft.irfft(band_gain(freqs, band_hz=(0, 0.4 * new_rate), taper_hz=0.1 * new_rate))
+    )
+    beyond = 2 * kernel[factor * resample.THIN_REACH + 1 : n_fft // 2].sum()
+    assert beyond / kernel.sum() < 1e-5
 
 
 def test_phases_hold_what_was_put_where_a_plain_signal_would() -> None:
