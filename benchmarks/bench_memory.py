@@ -10,7 +10,7 @@ Targets, each measured in a fresh process (peak resident memory from ``getrusage
    digits in nanosecond stamps, negative and int64-range times, 1e-12 s steps, a sample a
    minute, shuffled rows...) read and analysed in under 2 s each;
 4. a 60-minute 400 Hz recording with 3,000 gaps analysed within 10x the time of a 6-minute
-   one with 300 (the median of 5 interleaved repeats after one untimed analysis of each,
+   one with 300 (the median of 9 interleaved repeats after one untimed analysis of each,
    printed with its range; the ratio of processor times is printed beside it, and the same
    ratio for one band filter alone).
 
@@ -38,7 +38,10 @@ SCALING_LIMIT = 10.0
 RATE_HZ = 400.0
 NOISE_RATE_HZ = 100.0
 NOISE_HOURS = 3.0
-REPEATS = 5
+REPEATS = 9
+"""Interleaved repeats of the 60 min / 6 min ratio: single repeats ran 6-13x on one machine
+in one run (the load of the machine's other tenants, in processor time too), so the median
+of 5 moved by +-0.5 from run to run (sessions 29-30)."""
 
 MEASURE = """
 import json, resource, sys, time

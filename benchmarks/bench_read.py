@@ -28,13 +28,14 @@ import numpy as np
 from repeats import interleaved, ratio
 
 TARGET_RATIO = 1.3
-PROCESSES = 3
+PROCESSES = 5
 REPEATS = 7
-"""Repeats in each of ``PROCESSES`` processes (21 in all). A process's ratio carries a bias
+"""Repeats in each of ``PROCESSES`` processes (35 in all). A process's ratio carries a bias
 of its own, from its memory's layout and the machine's load while it runs: at 10 minutes
 the medians of 21 repeats in six processes in a row ran 1.18-1.33x, where the repeats'
-scatter within one process moves its median by about 0.02 (session 29). Pooled over three
-processes, the spread that bias gives the judged median narrows by about the root of 3."""
+scatter within one process moves its median by about 0.02 (session 29); at 1 minute six
+processes' medians of 7 ran 1.09-1.36x (session 30). Pooled over five processes, the spread
+that bias gives the judged median narrows by about the root of 5."""
 ROUND_S = 0.05
 """Each repeat times as many calls as take the parse about 50 ms (50 at 1 minute, one at
 100): one call of 1 ms is timed with the scheduler's noise (single-call ratios ran 0.3-5.8x)."""
