@@ -384,6 +384,29 @@ def test_reps_after_the_phone_lowered_its_rate_are_counted_and_their_shaking_not
                 assert rep.tremor_rms_mps2 == pytest.approx(same.tremor_rms_mps2, rel=0.08)
 
 
+@pytest.mark.parametrize("rate_hz", [100.0, 200.0])
+@pytest.mark.parametrize("pause_s", [0.07, 0.09, 0.12, 0.3])
+def test_the_reader_calls_a_pause_a_gap_when_the_analysis_does(
+    tmp_path: Path, rate_hz: float, pause_s: float
+) -> None:
+    """The reader said of a 70-90 ms pause that it was "left as gaps, not filled", where the
+    analysis bridged it by interpolation: both now take a pause over 0.1 s (and over 5
+    intervals) for a gap, so the reader's entry stands only for a pause the analysis left
+    out too (and is then said once, by the analysis)."""
+    recording = one(replace(SimulationSpec(seed=10), rate_hz=rate_hz))
+    t = recording.t_s.copy()
+    t[t.size // 2 :] += pause_s - 1 / rate_hz  # one pause of pause_s between two samples
+    paused = replace(recording, t_s=t)
+    path = tmp_path / "paused.csv"
+    path.write_text(to_csv_text(paused), encoding="utf-8")
+    read_back = read(path)
+    said_by_reader = "time_gaps" in {f.code for f in read_back.quality}
+    found = analyse(read_back)
+    assert said_by_reader == (pause_s > 0.1)
+    assert ("gap" in codes(found)) == said_by_reader
+    assert "time_gaps" not in codes(found)
+
+
 def test_a_csv_whose_rate_fell_says_so_once(tmp_path: Path) -> None:
     """Read from its CSV, a set whose phone fell to 12-20 samples a second had the
     reader's "N gaps in the samples ... left as gaps, not filled" beside the entry that says

@@ -14,6 +14,12 @@ PHONE_NOISE_FLOOR_MPS2 = 0.02
 Below it the noise, not the leg, decides a comparison of two shaking levels."""
 
 
+GAP_THRESHOLD_S = 0.1
+"""A pause in the samples longer than this (or 5 sample intervals, if longer) is a gap, in
+the analysis (``AnalysisConfig.gap_threshold_s``) and in what the readers say: a shorter one
+is bridged by the resampling's interpolation."""
+
+
 @record
 class AnalysisConfig:
     """The analysis's settings, each with its unit and reason."""
@@ -31,7 +37,7 @@ class AnalysisConfig:
     """Welch segment length for peak frequencies (PRODUCT.md: 2-3 s windows)."""
 
     # Timeline ---------------------------------------------------------------------------
-    gap_threshold_s: float = 0.1
+    gap_threshold_s: float = GAP_THRESHOLD_S
     """A pause in the samples longer than this (or 5 sample intervals, if longer) is a gap:
     flagged, and left out of every tremor figure."""
     min_duration_s: float = 3.0

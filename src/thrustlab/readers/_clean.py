@@ -9,10 +9,12 @@ from types import MappingProxyType
 import numpy as np
 import numpy.typing as npt
 
+from thrustlab.config import GAP_THRESHOLD_S
 from thrustlab.errors import ReadError
 from thrustlab.quality import QualityFlag
 from thrustlab.recording import G_MPS2, Recording, all_finite, usable_stretch
 from thrustlab.records import record
+from thrustlab.signal.resample import GAP_INTERVALS
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -22,9 +24,11 @@ GRAVITY_TOLERANCE_MPS2 = 3.0
 """A mean acceleration magnitude within this of 1 g means gravity is in the signal."""
 MAX_ABS_VALUE = 1e9
 """Larger sample values (m/s^2, g, rad/s, deg/s) are corruption, not motion: the row is dropped."""
-GAP_FACTOR = 5.0
-"""An interval over this many median intervals (and over ``GAP_MIN_S``) is a gap."""
-GAP_MIN_S = 0.05
+GAP_FACTOR = GAP_INTERVALS
+"""An interval over this many median intervals and over ``GAP_THRESHOLD_S`` is a gap: the
+analysis' own rule (``to_uniform``), which bridges a shorter pause. With 0.05 s here, the
+reader said of 60-90 ms pauses at 100 Hz that they were "left as gaps, not filled" where
+the analysis filled them."""
 
 
 @record
@@ -422,10 +426,10 @@ def magnitudes(xyz: FloatArray, /, *, max_rows: int = 4096) -> FloatArray:
 def gap_flags(t_s: FloatArray, /, *, steps: FloatArray | None = None) -> list[QualityFlag]:
     """A warning for intervals far over the median; ``steps``: ``t_s``'s, when known."""
     steps = np.diff(t_s) if steps is None else steps
-    if float(steps.max()) <= GAP_MIN_S:  # no interval can be a gap: no median needed
+    if float(steps.max()) <= GAP_THRESHOLD_S:  # no interval can be a gap: no median needed
         return []
     median = float(np.median(steps))
-    gaps = np.flatnonzero(steps > max(GAP_FACTOR * median, GAP_MIN_S))
+    gaps = np.flatnonzero(steps > max(GAP_FACTOR * median, GAP_THRESHOLD_S))
     if gaps.size == 0:
         return []
     worst = int(gaps[np.argmax(steps[gaps])])
