@@ -238,6 +238,61 @@ def test_a_stretch_where_the_rate_fell_is_not_dense_but_stays_valid() -> None:
         assert uniform.dense is None and gaps is None
 
 
+def test_a_rate_that_fell_is_found_through_its_timestamps_jitter() -> None:
+    """50 Hz, then every second sample from 20 s to 50 s, each timestamp jittered by up to
+    28 % of a step: a quarter of the slow steps come under the line (1 / 30 s here), which
+    broke the stretch into pieces under a second, and it went untold. Now it is one
+    stretch; at 10 Hz, half its steps over the gap threshold, one stretch of its whole
+    length (it was 59 of half of it); and the same jitter with no fall, or a late sample
+    either side of a 3 s pause, makes none (the pause counted to a second)."""
+    rng = np.random.default_rng(4)
+    grid = np.arange(0, 60, 0.02)
+    t = np.sort(grid + rng.uniform(-0.28, 0.28, grid.size) * 0.02)
+    t -= t[0]
+    fell = t[(t < 20) | (t >= 50) | (np.arange(t.size) % 2 == 0)]
+    uniform, gaps = to_uniform(
+        fell,
+        np.ones((fell.size, 3)),
+        None,
+        gravity_included=True,
+        gap_threshold_s=0.1,
+        slow_step_s=1 / 30,
+    )
+    assert gaps is not None and gaps.slow is not None and gaps.slow.count == 1
+    assert gaps.slow.first_s == pytest.approx(20.0, abs=0.2)
+    assert gaps.slow.total_s == pytest.approx(30.0, abs=0.5)
+    assert (
+        uniform.dense is not None
+        and not uniform.dense[(uniform.t_s > 21) & (uniform.t_s < 49)].any()
+    )
+    ten_hz = t[(t < 20) | (np.arange(t.size) % 5 == 0)]  # 10 Hz: half its steps over 0.1 s
+    _, gaps = to_uniform(
+        ten_hz,
+        np.ones((ten_hz.size, 3)),
+        None,
+        gravity_included=True,
+        gap_threshold_s=0.1,
+        slow_step_s=1 / 30,
+    )
+    assert gaps is not None and gaps.slow is not None and gaps.slow.count == 1
+    assert gaps.slow.total_s == pytest.approx(40.0, abs=0.5)  # its gaps counted in
+    assert gaps.slow.rate_hz == pytest.approx(10.0, rel=0.05)
+    paused = t.copy()
+    paused[1500:] += 3.0  # a 3 s pause at 30 s
+    paused[1499] += 0.018  # a late sample before it
+    paused[1501:] += 0.018  # and after it
+    for times in (t, paused):
+        uniform, gaps = to_uniform(
+            times,
+            np.ones((times.size, 3)),
+            None,
+            gravity_included=True,
+            gap_threshold_s=0.1,
+            slow_step_s=1 / 30,
+        )
+        assert uniform.dense is None and (gaps is None or gaps.slow is None)
+
+
 def test_cubic_resampling_keeps_a_10_hz_tremor_sampled_at_50_hz() -> None:
     rng = np.random.default_rng(3)
     t = np.cumsum(np.full(3000, 0.02) * (1 + rng.uniform(-0.3, 0.3, 3000)))

@@ -110,10 +110,11 @@ def to_uniform(
     t_out /= rate  # without an int64 copy of them
     limit_s = max(gap_threshold_s, GAP_INTERVALS / rate)
     gap = dt > limit_s
+    gap_idx = np.flatnonzero(gap)
     slow_idx = np.empty(0, dtype=np.intp)
     if slow_step_s is not None and slow_step_s < limit_s:
-        slow_idx = np.flatnonzero(_runs_longer(dt > slow_step_s, t, SLOW_RUN_S) & ~gap)
-    gap_idx = np.flatnonzero(gap)
+        stretches = _runs_longer(_jitter_bridged(dt > slow_step_s, gap), t, SLOW_RUN_S, but=gap_idx)
+        slow_idx = np.flatnonzero(stretches & ~gap)
     factor = 1
     thin = max_rate_hz is not None and rate >= NEAR_TWICE * max_rate_hz and n_out > 1
     if thin:
@@ -136,19 +137,49 @@ def to_uniform(
     gaps = None
     if gap_idx.size or slow_idx.size:
         first_s = float(t[gap_idx[0]]) if gap_idx.size else 0.0
-        slow = _slow(slow_idx, dt, t) if slow_idx.size else None
+        slow = _slow(stretches, dt, t) if slow_idx.size else None
         gaps = Gaps(int(gap_idx.size), float(dt[gap_idx].sum()), first_s, slow)
     return Uniform(rate, acc, gyro, valid, gravity_included, recorded_rate, dense), gaps
 
 
-def _runs_longer(steps: BoolArray, t: FloatArray, min_s: float, /) -> BoolArray:
+JITTER_STEPS = 3
+"""Up to three steps in a row under ``slow_step_s`` among slower ones are the slow rate's
+jitter, not the phone's rate come back: a 50 Hz phone that fell to 25 Hz, its timestamps
+jittered by 28 %, had a quarter of its slow steps under the line, so its stretch fell into
+pieces under ``SLOW_RUN_S`` and went untold (its 6-12 Hz shaking read 10 % low)."""
+
+
+def _jitter_bridged(slow: BoolArray, gap: BoolArray, /) -> BoolArray:
+    """``slow`` (steps, gaps among them), and the runs of up to ``JITTER_STEPS`` others
+    between two slow steps that are not gaps (a late sample beside a long pause makes no
+    slow stretch of it)."""
+    at = np.flatnonzero(slow)
+    holes = np.diff(at) - 1  # the steps between each slow step and the next
+    fill = np.flatnonzero((holes > 0) & (holes <= JITTER_STEPS))
+    fill = fill[~gap[at[fill]] & ~gap[at[fill + 1]]]
+    if not fill.size:
+        return slow
+    slow = slow.copy()
+    for step in range(1, JITTER_STEPS + 1):
+        within = fill[holes[fill] >= step]
+        slow[at[within] + step] = True
+    return slow
+
+
+def _runs_longer(steps: BoolArray, t: FloatArray, min_s: float, /, *, but: IntArray) -> BoolArray:
     """The ``steps`` (True ones, each from ``t[i]`` to ``t[i + 1]``) in runs of consecutive
-    True that span ``min_s`` or more."""
+    True that span ``min_s`` or more, the steps ``but`` (in order) not counted: a late
+    sample either side of a long pause is no slow stretch, where a stretch at 10 Hz, half
+    its steps over the gap threshold, still is."""
     if not steps.any():
         return steps
     edges = np.flatnonzero(np.diff(steps, prepend=False, append=False))
     starts, ends = edges[::2], edges[1::2]  # each run: steps starts .. ends - 1
-    long = (t[ends] - t[starts]) >= min_s
+    span = t[ends] - t[starts]
+    if but.size:
+        left_out = np.concatenate([[0.0], np.cumsum(t[but + 1] - t[but])])
+        span -= left_out[np.searchsorted(but, ends)] - left_out[np.searchsorted(but, starts)]
+    long = span >= min_s
     marks = np.zeros(steps.size + 1, dtype=np.int64)
     marks[starts[long]] = 1  # each run's first step and the step after its last
     marks[ends[long]] = -1
@@ -156,8 +187,10 @@ def _runs_longer(steps: BoolArray, t: FloatArray, min_s: float, /) -> BoolArray:
     return within
 
 
-def _slow(steps: IntArray, dt: FloatArray, t: FloatArray, /) -> Slow:
-    """The slow stretches made of ``steps`` (indices into ``dt``, in order)."""
+def _slow(stretches: BoolArray, dt: FloatArray, t: FloatArray, /) -> Slow:
+    """The slow ``stretches`` (a mask of the steps ``dt``), the gaps inside them counted
+    in: at 10 Hz half the steps are over the gap threshold, and the stretch is one."""
+    steps = np.flatnonzero(stretches)
     runs = 1 + np.count_nonzero(np.diff(steps) > 1)
     return Slow(int(runs), float(dt[steps].sum()), float(t[steps[0]]), 1.0 / median_of(dt[steps]))
 
