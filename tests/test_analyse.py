@@ -407,6 +407,29 @@ def test_the_reader_calls_a_pause_a_gap_when_the_analysis_does(
     assert "time_gaps" not in codes(found)
 
 
+def test_a_set_whose_last_reps_were_not_measured_has_no_trend() -> None:
+    """From halfway on the phone sends a fifth of its samples, so the last reps' shaking is
+    not measured. The trend compared the last third of the reps measured (the set's middle)
+    with its first: a figure for the set that no measurement of its end stood behind. It
+    is "not measured" now; a rep not measured mid-set leaves both thirds measured."""
+    from thrustlab.measurement.figures import trend_ratio
+
+    full, _ = simulate_set(replace(random_spec(0), rate_hz=100.0))
+    n = full.t_s.size
+    keep = np.concatenate([np.ones(n // 2, dtype=bool), np.arange(n - n // 2) % 5 == 0])
+    fewer = replace(
+        full,
+        t_s=full.t_s[keep],
+        acc_mps2=full.acc_mps2[keep],
+        gyro_rads=None if full.gyro_rads is None else full.gyro_rads[keep],
+    )
+    whole, thinned = analyse(full), analyse(fewer)
+    assert whole.set.tremor_trend_ratio is not None
+    assert thinned.reps[-1].tremor_rms_mps2 is None and thinned.set.tremor_trend_ratio is None
+    assert trend_ratio([1.0, 2.0, None, 4.0, 3.0, 2.0]) == pytest.approx(2.5 / 1.5)
+    assert trend_ratio([1.0, 2.0, 3.0, None, None, None]) is None
+
+
 def test_a_csv_whose_rate_fell_says_so_once(tmp_path: Path) -> None:
     """Read from its CSV, a set whose phone fell to 12-20 samples a second had the
     reader's "N gaps in the samples ... left as gaps, not filled" beside the entry that says

@@ -48,13 +48,17 @@ def legs_of(left: TremorStats, right: TremorStats, /) -> Legs:
 
 
 def trend_ratio(rms: Sequence[float | None], /) -> float | None:
-    """Mean of the last third of the reps over the mean of the first third (1.0 = flat)."""
-    values = [v for v in rms if v is not None]
-    if len(values) < 2:
+    """Mean of the last third of the reps over the mean of the first third (1.0 = flat),
+    each third over its reps measured; None when either has none. The thirds are the set's:
+    taken from the measured reps alone, a set whose last reps were not measured (the phone
+    lowered its rate) had its middle called its last third."""
+    k = max(1, len(rms) // 3)
+    first = [v for v in rms[:k] if v is not None]
+    last = [v for v in rms[-k:] if v is not None]
+    if len(rms) < 2 or not first or not last:
         return None
-    k = max(1, len(values) // 3)
-    first = _mean(values[:k])  # as np.mean, not statistics: 20 ms less start-up
-    return _mean(values[-k:]) / first if first > 0 else None
+    start = _mean(first)  # as np.mean, not statistics: 20 ms less start-up
+    return _mean(last) / start if start > 0 else None
 
 
 SHORT = 8
