@@ -84,6 +84,7 @@ def to_uniform(
     rate_hz: float | None = None,
     max_rate_hz: float | None = None,
     slow_step_s: float | None = None,
+    recorded_rate_hz: float | None = None,
 ) -> tuple[Uniform, Gaps | None]:
     """Resample the samples at times ``t_s`` (from 0, increasing) to ``rate_hz`` (default:
     their median rate, rounded: ``_grid_rate``) by cubic interpolation; pauses longer than
@@ -100,10 +101,12 @@ def to_uniform(
     they still show the thigh's movement (below 2 Hz).
 
     The gyroscope serves only the thigh's movement (below 2 Hz), so straight lines onto the
-    final grid are enough for it: no cubic, no anti-alias filter."""
+    final grid are enough for it: no cubic, no anti-alias filter. ``recorded_rate_hz``: 1 /
+    the median of the steps of ``t_s``, when the caller has worked it out (for
+    ``slow_step_s``)."""
     t = t_s
     dt = np.diff(t)
-    recorded_rate = float(1.0 / median_of(dt))
+    recorded_rate = float(1.0 / median_of(dt)) if recorded_rate_hz is None else recorded_rate_hz
     rate = _grid_rate(recorded_rate) if rate_hz is None else rate_hz
     n_out = int(np.floor(t[-1] * rate)) + 1
     t_out = np.arange(n_out, dtype=float)  # the same times as np.arange(n_out) / rate,
@@ -112,8 +115,9 @@ def to_uniform(
     gap = dt > limit_s
     gap_idx = np.flatnonzero(gap)
     slow_idx = np.empty(0, dtype=np.intp)
-    if slow_step_s is not None and slow_step_s < limit_s:
-        stretches = _runs_longer(_jitter_bridged(dt > slow_step_s, gap), t, SLOW_RUN_S, but=gap_idx)
+    far = None if slow_step_s is None or slow_step_s >= limit_s else dt > slow_step_s
+    if far is not None and np.count_nonzero(far) > gap_idx.size:  # far apart, not all gaps
+        stretches = _runs_longer(_jitter_bridged(far, gap), t, SLOW_RUN_S, but=gap_idx)
         slow_idx = np.flatnonzero(stretches & ~gap)
     factor = 1
     thin = max_rate_hz is not None and rate >= NEAR_TWICE * max_rate_hz and n_out > 1
