@@ -530,3 +530,23 @@ def test_a_ten_minute_recording_makes_no_larger_a_report() -> None:
     html = render_report(analysis)
     assert len(html.encode("utf-8")) < MAX_BYTES / 10
     assert 'id="chart-thigh"' in html
+
+
+def test_the_trend_line_is_drawn_over_the_measured_reps_only() -> None:
+    """Reps 11-20 of a set whose phone lowered its rate were not measured: their bars are
+    gone, and the trend line, fitted through reps 1-10, stopped there instead of running on
+    over ten reps with no figure under it. A rep not measured between measured ones keeps
+    the line (it joins them)."""
+    from thrustlab.report.charts import shaking_per_rep
+
+    base = process(_recordings("fatigue", n_reps=12)).findings
+    assert base is not None
+    rms = [0.1 + 0.01 * i for i in range(12)]
+    for gone, drawn in (({9, 10, 11}, range(1, 10)), ({4}, range(1, 13))):
+        reps = tuple(
+            dataclasses.replace(rep, tremor_rms_mps2=None if i in gone else rms[i])
+            for i, rep in enumerate(base.reps)
+        )
+        spec = shaking_per_rep(dataclasses.replace(base, reps=reps))
+        trend = next(s["values"] for s in spec["series"] if s["label"] == "Trend")
+        assert [i for i, v in enumerate(trend) if v is not None] == list(drawn)

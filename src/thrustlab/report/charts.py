@@ -158,7 +158,10 @@ def shaking_over_time(traces: Traces, findings: Findings, /) -> Spec:
 
 
 def shaking_per_rep(findings: Findings, /) -> Spec:
-    """A bar per rep, the rest before and after in grey, and the trend line through the reps."""
+    """A bar per rep, the rest before and after in grey, and the trend line through the reps
+    measured, drawn from the first to the last of them: never over reps whose shaking was
+    not measured beyond them (a phone that lowered its rate for the last ten reps had the
+    line drawn on over all ten)."""
     reps = findings.reps
     n = len(reps)
     pre, post = findings.set.baseline_tremor_rms_mps2, findings.set.post_set_tremor_rms_mps2
@@ -168,7 +171,7 @@ def shaking_per_rep(findings: Findings, /) -> Spec:
     if len(known) >= 2:
         xs, ys = np.array([k for k, _ in known], float), np.array([v for _, v in known])
         slope, intercept = np.polyfit(xs, ys, 1)
-        for i in range(1, n + 1):
+        for i in range(known[0][0], known[-1][0] + 1):
             trend[i] = float(intercept + slope * i)
     names = ["rest before", *(f"rep {r.index}" for r in reps), "rest after"]
     onset = findings.set.tremor_onset_rep
