@@ -244,7 +244,7 @@ def test_a_rate_that_fell_is_found_through_its_timestamps_jitter() -> None:
     broke the stretch into pieces under a second, and it went untold. Now it is one
     stretch; at 10 Hz, half its steps over the gap threshold, one stretch of its whole
     length (it was 59 of half of it); and the same jitter with no fall, or a late sample
-    either side of a 3 s pause, makes none (the pause counted to a second)."""
+    either side of a 3 s pause, makes none (the pause's 3 s counted towards the second)."""
     rng = np.random.default_rng(4)
     grid = np.arange(0, 60, 0.02)
     t = np.sort(grid + rng.uniform(-0.28, 0.28, grid.size) * 0.02)

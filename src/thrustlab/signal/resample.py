@@ -114,11 +114,12 @@ def to_uniform(
     limit_s = max(gap_threshold_s, GAP_INTERVALS / rate)
     gap = dt > limit_s
     gap_idx = np.flatnonzero(gap)
-    slow_idx = np.empty(0, dtype=np.intp)
+    slow_idx, slow = np.empty(0, dtype=np.intp), None
     far = None if slow_step_s is None or slow_step_s >= limit_s else dt > slow_step_s
     if far is not None and np.count_nonzero(far) > gap_idx.size:  # far apart, not all gaps
         stretches = _runs_longer(_jitter_bridged(far, gap), t, SLOW_RUN_S, but=gap_idx)
         slow_idx = np.flatnonzero(stretches & ~gap)
+        slow = _slow(stretches, dt, t) if slow_idx.size else None
     factor = 1
     thin = max_rate_hz is not None and rate >= NEAR_TWICE * max_rate_hz and n_out > 1
     if thin:
@@ -139,9 +140,8 @@ def to_uniform(
     if gyro_rads is not None:
         gyro = _lines(t_out[::factor], t, gyro_rads, block=max(1, INTERP_BLOCK // factor))
     gaps = None
-    if gap_idx.size or slow_idx.size:
+    if gap_idx.size or slow is not None:
         first_s = float(t[gap_idx[0]]) if gap_idx.size else 0.0
-        slow = _slow(stretches, dt, t) if slow_idx.size else None
         gaps = Gaps(int(gap_idx.size), float(dt[gap_idx].sum()), first_s, slow)
     return Uniform(rate, acc, gyro, valid, gravity_included, recorded_rate, dense), gaps
 
