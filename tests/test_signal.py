@@ -207,16 +207,27 @@ def test_resampling_flags_gaps_and_marks_them_invalid() -> None:
     assert invalid.min() > 3.99 and invalid.max() < 4.51
 
 
+def _resampled(
+    times: np.ndarray, /, *, slow_step_s: float | None = 1 / 30
+) -> tuple[resample.Uniform, resample.Gaps | None]:
+    """``to_uniform`` of flat samples at ``times``, looking for slow stretches."""
+    return to_uniform(
+        times,
+        np.ones((times.size, 3)),
+        None,
+        gravity_included=True,
+        gap_threshold_s=0.1,
+        slow_step_s=slow_step_s,
+    )
+
+
 def test_a_stretch_where_the_rate_fell_is_not_dense_but_stays_valid() -> None:
     """100 Hz, then 12.5 Hz for 5 s (a phone whose screen turned off), then 100 Hz: the
     slow stretch is marked not dense (no shaking measured there) and said; its samples stay
     valid for the movement. Slow steps for under a second, or no ``slow_step_s``, change
     nothing."""
     t = np.concatenate([np.arange(0, 10, 0.01), np.arange(10, 15, 0.08), np.arange(15, 20, 0.01)])
-    acc = np.ones((t.size, 3))
-    uniform, gaps = to_uniform(
-        t, acc, None, gravity_included=True, gap_threshold_s=0.1, slow_step_s=1 / 30
-    )
+    uniform, gaps = _resampled(t)
     assert uniform.valid.all() and uniform.dense is not None
     assert gaps is not None and gaps.count == 0 and gaps.slow is not None
     assert gaps.slow.count == 1 and gaps.slow.rate_hz == pytest.approx(12.5)
@@ -227,14 +238,7 @@ def test_a_stretch_where_the_rate_fell_is_not_dense_but_stays_valid() -> None:
         [np.arange(0, 10, 0.01), np.arange(10, 10.8, 0.08), np.arange(10.8, 20, 0.01)]
     )
     for times, step_s in ((blips, 1 / 30), (t, None)):
-        uniform, gaps = to_uniform(
-            times,
-            np.ones((times.size, 3)),
-            None,
-            gravity_included=True,
-            gap_threshold_s=0.1,
-            slow_step_s=step_s,
-        )
+        uniform, gaps = _resampled(times, slow_step_s=step_s)
         assert uniform.dense is None and gaps is None
 
 
@@ -250,14 +254,7 @@ def test_a_rate_that_fell_is_found_through_its_timestamps_jitter() -> None:
     t = np.sort(grid + rng.uniform(-0.28, 0.28, grid.size) * 0.02)
     t -= t[0]
     fell = t[(t < 20) | (t >= 50) | (np.arange(t.size) % 2 == 0)]
-    uniform, gaps = to_uniform(
-        fell,
-        np.ones((fell.size, 3)),
-        None,
-        gravity_included=True,
-        gap_threshold_s=0.1,
-        slow_step_s=1 / 30,
-    )
+    uniform, gaps = _resampled(fell)
     assert gaps is not None and gaps.slow is not None and gaps.slow.count == 1
     assert gaps.slow.first_s == pytest.approx(20.0, abs=0.2)
     assert gaps.slow.total_s == pytest.approx(30.0, abs=0.5)
@@ -266,14 +263,7 @@ def test_a_rate_that_fell_is_found_through_its_timestamps_jitter() -> None:
         and not uniform.dense[(uniform.t_s > 21) & (uniform.t_s < 49)].any()
     )
     ten_hz = t[(t < 20) | (np.arange(t.size) % 5 == 0)]  # 10 Hz: half its steps over 0.1 s
-    _, gaps = to_uniform(
-        ten_hz,
-        np.ones((ten_hz.size, 3)),
-        None,
-        gravity_included=True,
-        gap_threshold_s=0.1,
-        slow_step_s=1 / 30,
-    )
+    _, gaps = _resampled(ten_hz)
     assert gaps is not None and gaps.slow is not None and gaps.slow.count == 1
     assert gaps.slow.total_s == pytest.approx(40.0, abs=0.5)  # its gaps counted in
     assert gaps.slow.rate_hz == pytest.approx(10.0, rel=0.05)
@@ -282,14 +272,7 @@ def test_a_rate_that_fell_is_found_through_its_timestamps_jitter() -> None:
     paused[1499] += 0.018  # a late sample before it
     paused[1501:] += 0.018  # and after it
     for times in (t, paused):
-        uniform, gaps = to_uniform(
-            times,
-            np.ones((times.size, 3)),
-            None,
-            gravity_included=True,
-            gap_threshold_s=0.1,
-            slow_step_s=1 / 30,
-        )
+        uniform, gaps = _resampled(times)
         assert uniform.dense is None and (gaps is None or gaps.slow is None)
 
 

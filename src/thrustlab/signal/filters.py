@@ -12,7 +12,7 @@ fades as 1/t^3), so blocks would change them. A Gaussian's kernel is nil 12 sigm
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from functools import lru_cache
 from itertools import pairwise
 from math import ceil
@@ -355,19 +355,32 @@ def _smoothed_blocks(
     transformed with ``reach`` samples of the padded signal on either side (wrapping round
     its ends, as the whole transform does) and keeps only its middle, which those wrapped
     edges cannot reach. The same sums in another order: equal to rounding (test_signal)."""
-    n_fft, (start, stop) = rows.shape[-1], span
-    step = block - 2 * reach
     gain = gaussian_on(rfft_freqs(block, fs_hz), sigma_hz)
     kept = gain.size
-    out = np.empty((*rows.shape[:-1], stop - start))
+    out = np.empty((*rows.shape[:-1], span[1] - span[0]))
     scaled = np.empty((*rows.shape[:-1], block), dtype=np.complex128)  # see irfft0
+    for low, high, segment in overlap_save_blocks(rows, span, block=block, reach=reach):
+        np.multiply(np.fft.rfft(segment, axis=-1), gain, out=scaled[..., :kept])
+        smoothed = np.fft.irfft(scaled, n=block, axis=-1)
+        out[..., low:high] = smoothed[..., reach : reach + high - low]
+    return out.T
+
+
+def overlap_save_blocks(
+    rows: FloatArray, span: tuple[int, int], /, *, block: int, reach: int
+) -> Iterator[tuple[int, int, FloatArray]]:
+    """The blocks of an overlap-save over samples ``span`` of ``rows`` (samples along the
+    last axis, a circle): each block's own output samples ``low, high`` (counted from the
+    span's start) and its ``block`` samples of ``rows``, ``reach`` either side of its own,
+    wrapping round the ends of the circle as a transform of the whole does. Of a block's
+    filtered samples, ``reach`` to ``reach + high - low`` are the output's ``low`` to
+    ``high``."""
+    n, (start, stop) = rows.shape[-1], span
+    step = block - 2 * reach
     for low in range(start, stop, step):
         first, high = low - reach, min(low + step, stop)
-        if first >= 0 and first + block <= n_fft:
+        if first >= 0 and first + block <= n:
             segment = rows[..., first : first + block]
         else:  # around the ends of the circle
             segment = np.take(rows, np.arange(first, first + block), axis=-1, mode="wrap")
-        np.multiply(np.fft.rfft(segment, axis=-1), gain, out=scaled[..., :kept])
-        smoothed = np.fft.irfft(scaled, n=block, axis=-1)
-        out[..., low - start : high - start] = smoothed[..., reach : reach + high - low]
-    return out.T
+        yield low - start, high - start, segment

@@ -9,7 +9,14 @@ import numpy as np
 import numpy.typing as npt
 
 from thrustlab.records import record
-from thrustlab.signal.filters import band_gain, gain_on, irfft0, next_fast_len, rfft_freqs
+from thrustlab.signal.filters import (
+    band_gain,
+    gain_on,
+    irfft0,
+    next_fast_len,
+    overlap_save_blocks,
+    rfft_freqs,
+)
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
@@ -352,20 +359,13 @@ def _thinned_blocks(rows: FloatArray, span: tuple[int, int], /, *, rate_hz: floa
     kernel's wrapped tail reaches only with the weight ``THIN_REACH`` leaves out. A block's
     transform is made from its phases' short ones: ``X[k] = sum_r w^(r k) Y_r[k]`` (w the
     block's first root of unity at the full rate), added by Horner's rule."""
-    columns, factor, n_new = rows.shape
-    start, stop = span
+    columns, factor, _ = rows.shape
     block, reach = THIN_BLOCK, THIN_REACH
-    step = block - 2 * reach
     kept = block // 2 + 1
     shift = np.exp(-2j * np.pi * np.arange(kept) / (factor * block))
     gain = _anti_alias(factor * block, kept, rate_hz, factor)
-    out = np.empty((stop - start, columns))
-    for low in range(start, stop, step):
-        first, high = low - reach, min(low + step, stop)
-        if first >= 0 and first + block <= n_new:
-            segment = rows[..., first : first + block]
-        else:  # around the ends of the circle
-            segment = np.take(rows, np.arange(first, first + block), axis=-1, mode="wrap")
+    out = np.empty((span[1] - span[0], columns))
+    for low, high, segment in overlap_save_blocks(rows, span, block=block, reach=reach):
         spectra = np.fft.rfft(segment, axis=-1)  # (C, factor, kept)
         total = spectra[:, -1]  # written over: a row of spectra, read no more
         for r in range(factor - 2, -1, -1):  # Horner: Y_0 + w (Y_1 + w (Y_2 + ...))
@@ -373,7 +373,7 @@ def _thinned_blocks(rows: FloatArray, span: tuple[int, int], /, *, rate_hz: floa
             total += spectra[:, r]
         total *= gain
         thinned = np.fft.irfft(total, n=block, axis=-1)
-        out[low - start : high - start] = thinned[:, reach : reach + high - low].T
+        out[low:high] = thinned[:, reach : reach + high - low].T
     return out
 
 
