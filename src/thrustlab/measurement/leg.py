@@ -233,7 +233,7 @@ def usable_bands(
     tremor band's top plus the fatigue band's, shaking above half the rate folds into the
     fatigue band where the sensor does not filter it out (at 12.5 Hz a 9 Hz tremor reads
     as 3.5 Hz): that band is then not measured."""
-    ceiling = config.max_band_fraction_of_nyquist * rate_hz / 2
+    ceiling = band_ceiling_hz(rate_hz, config)
     flags = []
     bands = []
     for name, (low, wanted) in (
@@ -269,6 +269,12 @@ def usable_bands(
                 )
         bands.append((low, high))
     return bands[0], bands[1], flags
+
+
+def band_ceiling_hz(rate_hz: float, config: AnalysisConfig) -> float:
+    """The highest frequency a band may reach at ``rate_hz``: a share of the Nyquist
+    frequency (``max_band_fraction_of_nyquist``)."""
+    return config.max_band_fraction_of_nyquist * rate_hz / 2
 
 
 def _recording_checks(recording: Recording, config: AnalysisConfig) -> list[QualityFlag]:
@@ -694,7 +700,7 @@ def _uniform(
     # the top band's top as the recording's rate resolves it (``usable_bands``), and the
     # samples it needs: further apart for a second, their stretch is not measured
     fraction = config.max_band_fraction_of_nyquist
-    measured_top_hz = min(top_hz, fraction * rate_hz / 2)
+    measured_top_hz = min(top_hz, band_ceiling_hz(rate_hz, config))
     uniform, gaps = to_uniform(
         recording.t_s,
         acc,

@@ -24,11 +24,6 @@ GRAVITY_TOLERANCE_MPS2 = 3.0
 """A mean acceleration magnitude within this of 1 g means gravity is in the signal."""
 MAX_ABS_VALUE = 1e9
 """Larger sample values (m/s^2, g, rad/s, deg/s) are corruption, not motion: the row is dropped."""
-GAP_FACTOR = GAP_INTERVALS
-"""An interval over this many median intervals and over ``GAP_THRESHOLD_S`` is a gap: the
-analysis' own rule (``to_uniform``), which bridges a shorter pause. With 0.05 s here, the
-reader said of 60-90 ms pauses at 100 Hz that they were "left as gaps, not filled" where
-the analysis filled them."""
 
 
 @record
@@ -424,12 +419,17 @@ def magnitudes(xyz: FloatArray, /, *, max_rows: int = 4096) -> FloatArray:
 
 
 def gap_flags(t_s: FloatArray, /, *, steps: FloatArray | None = None) -> list[QualityFlag]:
-    """A warning for intervals far over the median; ``steps``: ``t_s``'s, when known."""
+    """A warning for intervals far over the median; ``steps``: ``t_s``'s, when known.
+
+    A gap is an interval over ``GAP_INTERVALS`` median intervals and over
+    ``GAP_THRESHOLD_S``: the analysis' own rule (``to_uniform``), which bridges a shorter
+    pause. With 0.05 s here, the reader said of 60-90 ms pauses at 100 Hz that they were
+    "left as gaps, not filled" where the analysis filled them."""
     steps = np.diff(t_s) if steps is None else steps
     if float(steps.max()) <= GAP_THRESHOLD_S:  # no interval can be a gap: no median needed
         return []
     median = float(np.median(steps))
-    gaps = np.flatnonzero(steps > max(GAP_FACTOR * median, GAP_THRESHOLD_S))
+    gaps = np.flatnonzero(steps > max(GAP_INTERVALS * median, GAP_THRESHOLD_S))
     if gaps.size == 0:
         return []
     worst = int(gaps[np.argmax(steps[gaps])])
